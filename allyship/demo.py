@@ -1,0 +1,217 @@
+"""A deterministic synthetic chapter: the first-run demo, and data for benchmarks.
+
+Same seed and same ``today`` → the same chapter, row for row. Rows are written with
+bulk SQL in one transaction (not through the per-action domain functions) because
+the benchmarks build up to a million actions; every value still satisfies the
+validation rules of :mod:`allyship.models` and the schema's CHECK constraints.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import sqlite_utils
+
+from allyship import store
+from allyship.handout import ACTION_KINDS, PRACTICE_QUESTIONS
+from allyship.models import week_start
+
+DEMO_LABEL = "Demo chapter — invented people and data, for trying the app"
+DEFAULT_SEED = 2026
+
+# Who the "viewing as" picker offers on the demo database.
+PERSONAS: dict[str, str] = {
+    "member": "robin.member@demo.example.org",
+    "lead": "avery.lead@demo.example.org",
+    "admin": "jordan.admin@demo.example.org",
+}
+
+FIRST = ["Robin", "Avery", "Jordan", "Sam", "Alex", "Kai", "Morgan", "Riley", "Quinn", "Jamie",
+         "Casey", "Drew", "Emery", "Finley", "Harper", "Jules", "Lee", "Micah", "Noor", "Oakley",
+         "Parker", "Reese", "Sage", "Tatum", "Wren", "Yael", "Zion", "Ari", "Blair", "Cruz"]
+LAST = ["Okafor", "Lindqvist", "Haddad", "Nakamura", "Moreno", "Byrne", "Achebe", "Kowalski",
+        "Singh", "Tremblay", "Osei", "Ferreira", "Novak", "Duarte", "Begay", "Yazzie", "Ng",
+        "Castillo", "Abara", "Holm"]
+TEAMS = ["Bird Counts", "Outreach", "Habitat Restoration", "Field Trips"]
+FOCUS_GROUPS = ["Black birders", "Indigenous communities of the watershed",
+                "Disabled nature lovers", "Spanish-speaking families", "LGBTQ+ youth",
+                "Low-income neighbourhoods near the reserve"]
+
+# Plausible things a member might log, by the responsibility they mostly practise.
+ACTIVITIES: dict[int, list[str]] = {
+    1: ["Talked openly with my team about how privilege shapes who feels welcome on walks",
+        "Wrote down the privileges I bring to field trips and shared them at the meeting"],
+    2: ["Sat in on the community meeting and only listened",
+        "Held back my suggestions during the planning call so others could lead"],
+    3: ["Followed through on the sign-up sheet I promised the community group",
+        "Asked the partner organisation what they want from us, and did that"],
+    4: ["Read a history of segregated parks in our state",
+        "Watched a talk on the barriers Black birders face outdoors",
+        "Researched the land's original stewards before the bird count"],
+    5: ["Was told our flyer excluded non-English speakers; thanked them and fixed it",
+        "Asked for honest feedback on how I ran the walk"],
+    6: ["Sat with the discomfort after a hard conversation instead of defending myself",
+        "Journaled about feeling challenged at the workshop"],
+    7: ["Arranged my own support after a tough meeting rather than leaning on partners",
+        "Changed the walk time to suit the group, not me"],
+    8: ["Credited the community organisers in our newsletter, not our chapter",
+        "Declined to be featured in the local paper and pointed them to the organisers"],
+}
+NEXT_STEPS = ["Attend the partner group's open meeting", "Translate the walk flyer",
+              "Check the accessibility of the Riverside trail", "Read 'The Color of Nature'",
+              "Ask the community centre what they need from us", "Fund bus passes for field trips",
+              "Share meeting notes in plain language"]
+LEARNING = ["Monthly reading circle on environmental justice", "Listening sessions",
+            "Local history walk led by community historians", "Accessibility training"]
+
+
+@dataclass(frozen=True)
+class DemoSize:
+    chapters: int = 1
+    teams_per_chapter: int = 3
+    members_per_team: int = 9
+    weeks: int = 20
+
+
+def build(db: sqlite_utils.Database, *, seed: int = DEFAULT_SEED, today: date | None = None,
+          size: DemoSize = DemoSize(), label_as_demo: bool = True) -> dict[str, int]:
+    """Fill an empty database with synthetic chapters; returns row counts."""
+    if db.execute("SELECT count(*) FROM chapters").fetchone()[0]:
+        raise RuntimeError("the database already holds a chapter; the demo needs an empty one")
+    rng = random.Random(seed)
+    today = today or date.today()
+    this_week = week_start(today)
+    first_week = this_week - timedelta(weeks=size.weeks - 1)
+    now = store.now_iso()
+    counts = {"chapters": 0, "teams": 0, "members": 0, "actions": 0, "reflections": 0}
+    conn = db.conn
+    with store.transaction(db):
+        member_seq = 0
+        for c in range(size.chapters):
+            name = "Riverbend Audubon (DEMO)" if c == 0 else f"Demo Chapter {c + 1:04d}"
+            chapter_id = conn.execute(
+                "INSERT INTO chapters (name, goal_label, started_on, created_at) VALUES (?,?,?,?)",
+                [name, "Audubon goal", (first_week - timedelta(weeks=4)).isoformat(), now]
+            ).lastrowid
+            counts["chapters"] += 1
+            for t in range(size.teams_per_chapter):
+                team_name = TEAMS[t % len(TEAMS)] + ("" if t < len(TEAMS) else f" {t + 1}")
+                team_id = conn.execute(
+                    "INSERT INTO teams (chapter_id, name, created_at) VALUES (?,?,?)",
+                    [chapter_id, team_name, now]).lastrowid
+                counts["teams"] += 1
+                for m in range(size.members_per_team):
+                    member_seq += 1
+                    role = "lead" if m == 0 else "member"
+                    if c == 0 and t == 0 and m == 1:
+                        email, person = PERSONAS["member"], "Robin Okafor"
+                    elif c == 0 and t == 0 and m == 0:
+                        email, person = PERSONAS["lead"], "Avery Lindqvist"
+                    elif c == 0 and t == 1 and m == 1:
+                        email, person, role = PERSONAS["admin"], "Jordan Haddad", "admin"
+                    else:
+                        person = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+                        email = f"member{member_seq}@demo.example.org"
+                    member_id = conn.execute(
+                        "INSERT INTO members (chapter_id, team_id, name, email, role, created_at)"
+                        " VALUES (?,?,?,?,?,?)",
+                        [chapter_id, team_id, person, email, role, now]).lastrowid
+                    counts["members"] += 1
+                    a, r = _member_history(conn, rng, member_id, first_week, this_week, today,
+                                           size.weeks, now, persona=email in PERSONAS.values())
+                    counts["actions"] += a
+                    counts["reflections"] += r
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'demo'",
+                     ["1" if label_as_demo else "0"])
+        store.bump_data_version(db)
+    return counts
+
+
+def _member_history(conn, rng: random.Random, member_id: int, first_week: date, this_week: date,
+                    today: date, weeks: int, now: str, *, persona: bool) -> tuple[int, int]:
+    """One member's plan, weekly actions, weeks away and reflections."""
+    steadiness = 0.9 if persona else rng.choice([0.95, 0.85, 0.7, 0.5, 0.3])
+    # A few members go quiet for the last 3–6 weeks: "who are we leaving behind?"
+    quiet_from = None if persona or rng.random() > 0.15 else \
+        this_week - timedelta(weeks=rng.randint(3, 6))
+    favourite = rng.sample(range(1, 9), 3)
+    focus = rng.choice(FOCUS_GROUPS)
+    plan_id = conn.execute(
+        "INSERT INTO plans (member_id, focus_group, motivation, supports_goal, version,"
+        " created_at, updated_at) VALUES (?,?,?,?,1,?,?)",
+        [member_id, focus,
+         "Our chapter's walks have looked the same for years; I want to change who feels welcome.",
+         "Birds belong to everyone: a chapter that reflects its community protects more habitat.",
+         now, now]).lastrowid
+    items = [("learning_activity", rng.choice(LEARNING), None, None, 0)]
+    for pos, text in enumerate(rng.sample(NEXT_STEPS, 3)):
+        due = this_week + timedelta(days=rng.randint(-35, 35))
+        done = due - timedelta(days=rng.randint(0, 6)) if rng.random() < 0.5 else None
+        if done and done > today:
+            done = today
+        items.append(("next_step", text, due.isoformat(), done and done.isoformat(), pos))
+    conn.executemany(
+        "INSERT INTO plan_items (plan_id, kind, text, due_on, done_on, position, created_at)"
+        " VALUES (?,?,?,?,?,?,?)", [(plan_id, *i, now) for i in items])
+    actions = reflections = 0
+    resp_rows: list[tuple[int, int]] = []
+    for w in range(weeks):
+        monday = first_week + timedelta(weeks=w)
+        if quiet_from and monday >= quiet_from:
+            continue
+        if rng.random() < 0.04:
+            conn.execute("INSERT INTO away_weeks (member_id, week_start) VALUES (?,?)",
+                         [member_id, monday.isoformat()])
+            continue
+        if rng.random() > steadiness:
+            continue
+        for _ in range(rng.choice([1, 1, 1, 2, 2, 3])):
+            day = monday + timedelta(days=rng.randint(0, 6))
+            if day > today:
+                day = today
+            main = rng.choice(favourite) if rng.random() < 0.7 else rng.randint(1, 8)
+            resps = {main} | ({rng.randint(1, 8)} if rng.random() < 0.3 else set())
+            visibility = rng.choices(["private", "team", "chapter"], [6, 3, 1])[0]
+            kind = "feedback" if main == 5 else rng.choice(list(ACTION_KINDS))
+            action_id = conn.execute(
+                "INSERT INTO actions (member_id, done_on, week_start, description, minutes, kind,"
+                " visibility, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?)",
+                [member_id, day.isoformat(), monday.isoformat(), rng.choice(ACTIVITIES[main]),
+                 rng.choice([None, 15, 30, 45, 60, 90, 120]), kind, visibility, now, now]
+            ).lastrowid
+            resp_rows.extend((action_id, r) for r in sorted(resps))
+            actions += 1
+        if rng.random() < 0.25:
+            q = rng.choice(PRACTICE_QUESTIONS)
+            conn.execute(
+                "INSERT INTO reflections (member_id, week_start, question, answer, updated_at)"
+                " VALUES (?,?,?,?,?)",
+                [member_id, monday.isoformat(), q.number,
+                 "I noticed I spoke first again in the planning meeting; next time I will wait.",
+                 now])
+            reflections += 1
+    conn.executemany("INSERT INTO action_responsibilities (action_id, responsibility)"
+                     " VALUES (?,?)", resp_rows)
+    return actions, reflections
+
+
+def create_demo_database(path, *, seed: int = DEFAULT_SEED, today: date | None = None,
+                         replace: bool = False) -> dict[str, int]:
+    """(Re)create the demo database file at ``path``."""
+    from pathlib import Path
+
+    path = Path(path)
+    if path.exists() and replace:
+        for suffix in ("", "-wal", "-shm"):
+            p = Path(str(path) + suffix)
+            if p.exists():
+                p.unlink()
+    db = store.connect(path)
+    try:
+        return build(db, seed=seed, today=today)
+    finally:
+        db.conn.close()
+
+

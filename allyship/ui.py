@@ -1,0 +1,170 @@
+"""The only Streamlit-aware helper module: database handle, acting member, messages.
+
+Pages import from here and from the rest of :mod:`allyship`; they never open a
+connection, decide a permission or write SQL themselves.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+import streamlit as st
+
+from allyship import access, demo, people, store
+from allyship.models import Member, ValidationError
+
+_local = threading.local()
+_first_run_lock = threading.Lock()
+
+
+def _cli_db_arg(argv: list[str]) -> str | None:
+    """``--db PATH`` given after ``streamlit run streamlit_app.py --``."""
+    for i, arg in enumerate(argv):
+        if arg == "--db" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--db="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def db_path() -> Path:
+    return store.resolve_db_path(_cli_db_arg(sys.argv[1:]))
+
+
+def demo_on_first_run() -> bool:
+    """First run creates the demo unless ``ALLYSHIP_FIRST_RUN_DEMO=0``."""
+    import os
+
+    return os.environ.get("ALLYSHIP_FIRST_RUN_DEMO", "1").strip() not in ("0", "false", "no")
+
+
+def get_db() -> sqlite_utils.Database:
+    """This script run's database handle.
+
+    Streamlit runs each rerun of each session on its own thread, so a thread-local
+    handle is never shared between sessions (a sqlite3 connection belongs to one
+    thread).
+    """
+    path = db_path()
+    handle = getattr(_local, "db", None)
+    if handle is None or getattr(_local, "path", None) != path:
+        if not path.exists():
+            _first_run(path)
+        handle = store.connect(path)
+        _local.db, _local.path = handle, path
+    return handle
+
+
+def _first_run(path: Path) -> None:
+    with _first_run_lock:
+        if path.exists():
+            return
+        if not demo_on_first_run():
+            st.error(f"No database at `{path}`. Create your chapter with "
+                     "`python -m allyship init --db PATH --chapter NAME --admin-name NAME "
+                     "--admin-email EMAIL`, or unset ALLYSHIP_FIRST_RUN_DEMO to start with "
+                     "the demo chapter.")
+            st.stop()
+        with st.spinner("First run: creating the demo chapter…"):
+            tmp = path.with_name(path.name + ".creating")
+            for p in (tmp, Path(str(tmp) + "-wal"), Path(str(tmp) + "-shm")):
+                p.unlink(missing_ok=True)
+            demo.create_demo_database(tmp)
+            tmp.replace(path)  # appears whole, or not at all
+
+
+def data_version(db: sqlite_utils.Database) -> int:
+    return store.data_version(db)
+
+
+def cached(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Call ``fn(db, *args, **kwargs)`` through ``st.cache_data``, keyed on the data
+    version, so any write makes every view recompute."""
+    db = get_db()
+    return _cached_call(str(db_path()), store.data_version(db), fn.__module__, fn.__qualname__,
+                        args, tuple(sorted(kwargs.items())))
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _cached_call(path: str, version: int, module: str, name: str, args: tuple,
+                 kwargs: tuple) -> Any:
+    import importlib
+
+    fn: Any = importlib.import_module(module)
+    for part in name.split("."):
+        fn = getattr(fn, part)
+    return fn(get_db(), *args, **dict(kwargs))
+
+
+# --- who is acting ---------------------------------------------------------------
+
+def current_member(db: sqlite_utils.Database | None = None) -> Member | None:
+    """The signed-in member for this session, or ``None``."""
+    db = db or get_db()
+    member_id = st.session_state.get("member_id")
+    if member_id is None:
+        return None
+    try:
+        member = people.get_member(db, member_id)
+    except LookupError:
+        st.session_state.pop("member_id", None)
+        return None
+    return member if member.active else None
+
+
+def require_screen(screen: str) -> Member:
+    """The acting member, if their role may use ``screen``; otherwise a refusal and stop."""
+    member = current_member()
+    try:
+        return access.require_screen(member, screen)
+    except access.PermissionDenied as exc:
+        st.error(str(exc))
+        st.stop()
+        raise  # unreachable: st.stop() ends the run
+
+
+def demo_banner(db: sqlite_utils.Database) -> None:
+    if store.is_demo(db):
+        st.sidebar.warning(f"**DEMO** — {demo.DEMO_LABEL}", icon=":material/science:")
+
+
+# --- messages and forms -------------------------------------------------------------
+
+def show_validation(exc: ValidationError, intro: str = "Nothing was saved:") -> None:
+    """Every field's problem, in words, above the form (which keeps what was typed)."""
+    lines = "\n".join(f"- {msg}" for msg in exc.errors.values())
+    st.error(f"{intro}\n\n{lines}", icon=":material/error:")
+
+
+def show_denied(exc: access.PermissionDenied) -> None:
+    st.error(str(exc), icon=":material/block:")
+
+
+def form_token(name: str) -> str:
+    """An idempotency key for one filling-in of a form: a double-click sends the same
+    key twice and the store writes one row."""
+    key = f"_token_{name}"
+    if key not in st.session_state:
+        st.session_state[key] = uuid.uuid4().hex
+    return st.session_state[key]
+
+
+def new_form_token(name: str) -> None:
+    st.session_state.pop(f"_token_{name}", None)
+
+
+def flash(message: str) -> None:
+    """A success message that survives the rerun after a save."""
+    st.session_state["_flash"] = message
+
+
+def show_flash() -> None:
+    message = st.session_state.pop("_flash", None)
+    if message:
+        st.success(message, icon=":material/check_circle:")

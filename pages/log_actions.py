@@ -1,0 +1,143 @@
+"""Log actions: record what I did, tagged with the responsibilities it practised."""
+
+from datetime import date, timedelta
+
+import streamlit as st
+
+from allyship import journal, plans, tables, ui
+from allyship.handout import ACTION_KINDS, RESPONSIBILITIES, VISIBILITIES
+from allyship.models import ActionDraft, ValidationError, week_start
+
+me = ui.require_screen("log_actions")
+db = ui.get_db()
+today = date.today()
+
+st.title("Log actions")
+st.caption("Log what you actually did, and which of the eight responsibilities it practised. "
+           "Everything is private unless you choose to share it.")
+ui.show_flash()
+
+plan = plans.get_plan(db, me)
+plan_items = {i.id: i.text for i in plan.items} if plan else {}
+
+
+def action_form(key: str, initial=None) -> ActionDraft | None:
+    """The action form; returns a draft when submitted."""
+    with st.form(key):
+        done_on = st.date_input("Date", value=initial.done_on if initial else today,
+                                max_value=today, help="When you did it. Not in the future.")
+        what = st.text_area("What I did", value=initial.description if initial else "",
+                            max_chars=2000)
+        st.markdown("**Responsibilities practised** (one or more)")
+        chosen = []
+        cols = st.columns(2)
+        for i, r in enumerate(RESPONSIBILITIES):
+            ticked = cols[i % 2].checkbox(
+                r.label, value=bool(initial and r.number in initial.responsibilities),
+                help=r.full_text, key=f"{key}_r{r.number}")
+            if ticked:
+                chosen.append(r.number)
+        left, right = st.columns(2)
+        kinds = list(ACTION_KINDS)
+        kind = left.selectbox("Kind", kinds, format_func=ACTION_KINDS.get,
+                              index=kinds.index(initial.kind) if initial else kinds.index("other"),
+                              help="'Feedback received' records what the people you work "
+                                   "with told you: allyship is not self-defined.")
+        minutes = right.number_input("Minutes (optional)", min_value=0, max_value=1440, step=5,
+                                     value=initial.minutes if initial else None)
+        vis = list(VISIBILITIES)
+        visibility = st.radio("Who can see this", vis, format_func=VISIBILITIES.get,
+                              index=vis.index(initial.visibility) if initial else 0)
+        options = [None, *plan_items]
+        item = st.selectbox("Part of my plan (optional)", options,
+                            format_func=lambda i: "—" if i is None else plan_items[i],
+                            index=options.index(initial.plan_item_id)
+                            if initial and initial.plan_item_id in options else 0)
+        label = "Save changes" if initial else "Log action"
+        if not st.form_submit_button(label, type="primary"):
+            return None
+    return ActionDraft(done_on=done_on, description=what, responsibilities=tuple(chosen),
+                       kind=kind, minutes=minutes, visibility=visibility, plan_item_id=item)
+
+
+log_tab, week_tab, mine_tab = st.tabs(["Log an action", "Catch up on a week", "My recent actions"])
+
+with log_tab:
+    draft = action_form("log_action")
+    if draft is not None:
+        try:
+            journal.log_action(db, me, ActionDraft(**{**draft.__dict__,
+                               "idempotency_key": ui.form_token("log_action")}), today=today)
+        except ValidationError as exc:
+            ui.show_validation(exc)
+        else:
+            ui.new_form_token("log_action")
+            ui.flash("Action logged.")
+            st.rerun()
+
+with week_tab:
+    st.markdown("Members often catch up once a week: fill in one row per action. "
+                "Blank rows are ignored; if any row has a problem, nothing is saved.")
+    weeks = [week_start(today) - timedelta(weeks=n) for n in range(0, 12)]
+    monday = st.selectbox("Week", weeks, index=1 if len(weeks) > 1 else 0,
+                          format_func=lambda w: f"Week of {w:%d %b %Y}")
+    with st.form("catch_up"):
+        edited = st.data_editor(
+            tables.catch_up_frame(monday), num_rows="dynamic", hide_index=True,
+            key=f"catch_up_{monday}",
+            column_config={
+                "Date": st.column_config.DateColumn(min_value=monday,
+                                                    max_value=min(today, monday + timedelta(6))),
+                "What I did": st.column_config.TextColumn(max_chars=2000, width="large"),
+                "Responsibilities": st.column_config.MultiselectColumn(
+                    options=tables.RESPONSIBILITY_LABELS,
+                    help="One or more of the eight responsibilities; see About the practice"),
+                "Kind": st.column_config.SelectboxColumn(options=tables.KIND_OPTIONS),
+                "Minutes": st.column_config.NumberColumn(min_value=0, max_value=1440),
+                "Shared with": st.column_config.SelectboxColumn(
+                    options=tables.VISIBILITY_OPTIONS, help="private, team or chapter"),
+            })
+        saved = st.form_submit_button("Log these actions", type="primary")
+    if saved:
+        try:
+            drafts = tables.drafts_from_catch_up(edited, ui.form_token("catch_up"))
+            done = journal.log_actions(db, me, drafts, today=today)
+        except ValidationError as exc:
+            ui.show_validation(exc)
+        else:
+            ui.new_form_token("catch_up")
+            ui.flash(f"Logged {len(done)} action{'s' if len(done) != 1 else ''} "
+                     f"for the week of {monday:%d %b}.")
+            st.rerun()
+    away = monday in journal.away_weeks(db, me)
+    if st.toggle("I was away this week", value=away, key=f"away_{monday}",
+                 help="Holidays, illness, caring: an away week does not count against your "
+                      "consistency.") != away:
+        journal.set_away(db, me, monday, not away)
+        st.rerun()
+
+with mine_tab:
+    recent = journal.list_my_actions(db, me, limit=50)
+    if not recent:
+        st.info("You have not logged anything yet. Start with *Log an action*.")
+    else:
+        st.dataframe(tables.actions_frame(recent).drop(columns=["id"]), hide_index=True)
+        by_id = {a.id: a for a in recent}
+        chosen_id = st.selectbox(
+            "Edit or delete", list(by_id),
+            format_func=lambda i: f"{by_id[i].done_on:%d %b} — {by_id[i].description[:60]}")
+        action = by_id[chosen_id]
+        draft = action_form(f"edit_{action.id}", initial=action)
+        if draft is not None:
+            try:
+                journal.update_action(db, me, action.id, draft, today=today)
+            except ValidationError as exc:
+                ui.show_validation(exc)
+            else:
+                ui.flash("Action updated.")
+                st.rerun()
+        confirm = st.checkbox("Yes, delete this action", key=f"confirm_del_{action.id}")
+        if st.button("Delete action", disabled=not confirm, key=f"del_{action.id}"):
+            journal.delete_action(db, me, action.id)
+            ui.flash("Action deleted.")
+            st.rerun()

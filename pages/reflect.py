@@ -1,0 +1,53 @@
+"""Reflect: the five practice questions for a week, private by default."""
+
+from datetime import date, timedelta
+
+import streamlit as st
+
+from allyship import journal, ui
+from allyship.handout import PRACTICE_INTRO, PRACTICE_QUESTIONS, VISIBILITIES
+from allyship.models import ReflectionDraft, ValidationError, week_start
+
+me = ui.require_screen("reflect")
+db = ui.get_db()
+today = date.today()
+
+st.title("Reflect")
+st.caption(f"{PRACTICE_INTRO} Answer any of the questions; your reflections are private "
+           "unless you choose otherwise, and never shown in group charts or reports.")
+ui.show_flash()
+
+weeks = [week_start(today) - timedelta(weeks=n) for n in range(0, 12)]
+monday = st.selectbox("Week", weeks, format_func=lambda w: f"Week of {w:%d %b %Y}")
+existing = {r.question: r for r in journal.my_reflections(db, me, monday)}
+
+with st.form(f"reflect_{monday}"):
+    answers = {}
+    for q in PRACTICE_QUESTIONS:
+        prior = existing.get(q.number)
+        answers[q.number] = st.text_area(f"{q.number}. {q.text}",
+                                         value=prior.answer if prior else "", max_chars=2000,
+                                         key=f"q{q.number}_{monday}")
+    vis = list(VISIBILITIES)
+    current = next(iter(existing.values())).visibility if existing else "private"
+    visibility = st.radio("Who can see these reflections", vis, index=vis.index(current),
+                          format_func=lambda v: "Only me (recommended)" if v == "private"
+                          else VISIBILITIES[v])
+    saved = st.form_submit_button("Save reflections", type="primary")
+if saved:
+    try:
+        journal.save_reflection(db, me, ReflectionDraft(monday, answers, visibility), today=today)
+    except ValidationError as exc:
+        ui.show_validation(exc)
+    else:
+        ui.flash("Reflections saved.")
+        st.rerun()
+
+earlier = [w for w in journal.reflection_weeks(db, me) if w != monday]
+if earlier:
+    with st.expander(f"Earlier reflections ({len(earlier)} weeks)"):
+        for w in earlier[:26]:
+            st.markdown(f"**Week of {w:%d %b %Y}**")
+            for r in journal.my_reflections(db, me, w):
+                st.caption(PRACTICE_QUESTIONS[r.question - 1].text)
+                st.text(r.answer)

@@ -1,0 +1,58 @@
+"""Shared fixtures: a real SQLite file per test, with a small hand-built chapter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+from allyship import people, store
+from allyship.models import Chapter, Member, MemberDraft
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "allyship.db"
+
+
+@pytest.fixture
+def db(db_path: Path) -> sqlite_utils.Database:
+    handle = store.connect(db_path)
+    yield handle
+    handle.conn.close()
+
+
+@dataclass
+class Chapterful:
+    """A small real chapter: two teams, an admin, a lead and two members."""
+
+    db: sqlite_utils.Database
+    chapter: Chapter
+    admin: Member
+    lead: Member  # lead of team A
+    member: Member  # team A
+    teammate: Member  # team A
+    other: Member  # team B
+    team_a: int
+    team_b: int
+
+
+@pytest.fixture
+def chapter(db: sqlite_utils.Database) -> Chapterful:
+    ch = people.create_chapter(db, "Test Chapter", started_on=date(2026, 1, 5))
+    admin = people.bootstrap_admin(db, ch, MemberDraft("Ada Admin", "ada@example.org"))
+    team_a = people.create_team(db, admin, "Team A").id
+    team_b = people.create_team(db, admin, "Team B").id
+    lead = people.add_member(db, admin, MemberDraft("Lee Lead", "lee@example.org", "lead", team_a))
+    member = people.add_member(db, admin, MemberDraft("Mo Member", "mo@example.org", "member",
+                                                      team_a))
+    teammate = people.add_member(db, admin, MemberDraft("Tam Mate", "tam@example.org", "member",
+                                                        team_a))
+    other = people.add_member(db, admin, MemberDraft("Oz Other", "oz@example.org", "member",
+                                                     team_b))
+    return Chapterful(db, ch, admin, lead, member, teammate, other, team_a, team_b)
