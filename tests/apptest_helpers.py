@@ -1,0 +1,48 @@
+"""Helpers for driving pages with Streamlit's AppTest (real app, real database file)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "streamlit_app.py")
+
+
+def open_app(persona: str = "member") -> AppTest:
+    """The app on the database named by ``$ALLYSHIP_DB``, viewing the demo as ``persona``."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    if persona != "member":
+        at.sidebar.selectbox(key="demo_persona").set_value(persona).run()
+    return at
+
+
+def goto(at: AppTest, page: str) -> AppTest:
+    at.switch_page(f"pages/{page}.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def by_label(elements, label: str):
+    """The one element whose label starts with ``label``."""
+    found = [e for e in elements if e.label.startswith(label)]
+    assert len(found) == 1, (label, [e.label for e in elements])
+    return found[0]
+
+
+def all_text(at: AppTest) -> str:
+    """Everything the last run rendered (labels, values, tables as Arrow bytes) as one
+    string, so a test can prove a marker never surfaced."""
+    parts: list[str] = []
+
+    def walk(node) -> None:
+        proto = getattr(node, "proto", None)
+        if proto is not None:
+            parts.append(str(proto))
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(at._tree)
+    return "\n".join(parts)

@@ -1,0 +1,72 @@
+"""The command line: `demo` and `init`, with one-line reasons on bad arguments."""
+
+import subprocess
+import sys
+
+import pytest
+
+from allyship import people, store
+from tests_paths import ROOT
+
+
+def cli(*args, env=None):
+    return subprocess.run([sys.executable, "-m", "allyship", *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120, env=env)
+
+
+def test_demo_creates_a_demo_database(tmp_path):
+    path = tmp_path / "demo.db"
+    result = cli("demo", "--db", str(path))
+    assert result.returncode == 0, result.stderr
+    db = store.connect(path)
+    assert store.is_demo(db) and db["actions"].count > 300
+
+
+def test_demo_is_deterministic_for_a_seed(tmp_path):
+    from datetime import date
+
+    from allyship import demo
+
+    a, b = tmp_path / "a.db", tmp_path / "b.db"
+    demo.create_demo_database(a, seed=5, today=date(2026, 11, 26))
+    demo.create_demo_database(b, seed=5, today=date(2026, 11, 26))
+    rows = "SELECT member_id, done_on, description, kind, visibility FROM actions ORDER BY id"
+    assert store.connect(a).execute(rows).fetchall() == store.connect(b).execute(rows).fetchall()
+
+
+def test_init_creates_an_empty_real_chapter_with_its_admin(tmp_path):
+    path = tmp_path / "real.db"
+    result = cli("init", "--db", str(path), "--chapter", "Riverbend Audubon",
+                 "--admin-name", "Jordan", "--admin-email", "Jordan@Example.org")
+    assert result.returncode == 0, result.stderr
+    db = store.connect(path)
+    assert not store.is_demo(db)
+    admin = people.find_member_by_email(db, "jordan@example.org")
+    assert admin.role == "admin" and db["actions"].count == 0
+
+
+@pytest.mark.parametrize("args, words", [
+    (["init", "--chapter", "X", "--admin-name", "A", "--admin-email", "nope"], "email"),
+    (["init", "--chapter", "  ", "--admin-name", "A", "--admin-email", "a@b.org"], "Chapter name"),
+])
+def test_init_refuses_bad_arguments_in_one_line(tmp_path, args, words):
+    path = tmp_path / "bad.db"
+    result = cli(*args[:1], "--db", str(path), *args[1:])
+    assert result.returncode != 0
+    assert words in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert not path.exists()
+
+
+def test_demo_refuses_to_overwrite_a_real_chapter(tmp_path):
+    path = tmp_path / "real.db"
+    cli("init", "--db", str(path), "--chapter", "C", "--admin-name", "A",
+        "--admin-email", "a@b.org")
+    result = cli("demo", "--db", str(path))
+    assert result.returncode != 0 and "real chapter" in result.stderr
+    assert not store.is_demo(store.connect(path))
+
+
+def test_every_command_has_help():
+    for command in ("demo", "init"):
+        result = cli(command, "--help")
+        assert result.returncode == 0 and "Usage" in result.stdout
