@@ -11,6 +11,8 @@ from allyship import access, identity, ui
 
 st.set_page_config(page_title="Allyship Accountability", page_icon=":material/diversity_3:",
                    layout="wide")
+# The role's pages are listed here, at the top of the sidebar (filled in at the end).
+nav_area = st.sidebar.container()
 
 PAGES = {
     "my_week": st.Page("pages/my_week.py", title="My week", icon=":material/today:",
@@ -20,15 +22,40 @@ PAGES = {
                            icon=":material/edit_note:"),
     "reflect": st.Page("pages/reflect.py", title="Reflect", icon=":material/self_improvement:"),
     "about": st.Page("pages/about.py", title="About the practice", icon=":material/menu_book:"),
+    "admin": st.Page("pages/admin.py", title="Admin", icon=":material/admin_panel_settings:"),
+    "account": st.Page("pages/account.py", title="Account", icon=":material/account_circle:"),
+    "data": st.Page("pages/data.py", title="Import & export", icon=":material/import_export:"),
+    "team_progress": st.Page("pages/team_progress.py", title="Team progress",
+                             icon=":material/monitoring:"),
+    "chapter_report": st.Page("pages/chapter_report.py", title="Chapter report",
+                              icon=":material/summarize:"),
 }
 SECTIONS = {"Me": ["my_week", "my_plan", "log_actions", "reflect"], "Practice": ["about"]}
+SECTIONS.setdefault("Team & chapter", []).insert(0, "team_progress")
+SECTIONS["Team & chapter"].append("chapter_report")
+SECTIONS["Chapter"] = ["admin"]
+SECTIONS["Chapter"].append("data")
+SECTIONS["Account"] = ["account"]
 
 db = ui.get_db()
 member = identity.sign_in(db)  # stops the run with a sign-in screen when nobody is signed in
 ui.demo_banner(db)
+identity.sidebar(member)  # who is signed in, and "Sign out"
 
 nav = {
     section: [PAGES[key] for key in keys if key in PAGES and access.can_open(member, key)]
     for section, keys in SECTIONS.items()
 }
-st.navigation({s: p for s, p in nav.items() if p}).run()
+# Why page links instead of st.navigation's own menu: because a pages/ folder exists,
+# Streamlit starts every run by sending the raw folder listing (every file, admin
+# included) before this script replaces it, and browsers showed it. The listing is
+# hidden by `[client] showSidebarNavigation = false` (.streamlit/config.toml), which in
+# Streamlit 1.67 hides st.navigation's menu too — so the role's pages are drawn here.
+nav = {s: p for s, p in nav.items() if p}
+page = st.navigation(nav, position="hidden")
+with nav_area:
+    for section, section_pages in nav.items():
+        st.caption(section)
+        for p in section_pages:
+            st.page_link(p)
+page.run()

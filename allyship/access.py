@@ -107,6 +107,8 @@ SCREEN_ROLES: dict[str, frozenset[str]] = {
     "team_progress": frozenset({"lead", "admin"}),
     "chapter_report": frozenset({"lead", "admin"}),
     "admin": frozenset({"admin"}),
+    "account": ALL_ROLES,  # change password, sign out
+    "data": frozenset({"admin"}),  # import & export
 }
 
 

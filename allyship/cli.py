@@ -92,3 +92,200 @@ def init_cmd(db_path: Path | None, chapter: str, admin_name: str, admin_email: s
         path.unlink(missing_ok=True)
         fail(str(exc))
     click.echo(f"created chapter {ch.name!r} in {path} with admin {admin.email}")
+
+
+# --- the chapter report -----------------------------------------------------------------
+
+def _report_actor(db, chapter_name: str | None):
+    """The chapter to report on, and who it is produced as: the chapter's first active
+    admin (the command line acts for the chapter; nobody signs in)."""
+    chapters = people.list_chapters(db)
+    if chapter_name:
+        found = [c for c in chapters if c.name.casefold() == chapter_name.strip().casefold()]
+        if not found:
+            fail(f"no chapter called {chapter_name!r}; chapters here: "
+                 + ", ".join(repr(c.name) for c in chapters))
+        chapter = found[0]
+    elif len(chapters) == 1:
+        chapter = chapters[0]
+    elif not chapters:
+        fail("this database holds no chapter yet; create one with `python -m allyship init`")
+    else:
+        fail("this database holds several chapters; choose one with --chapter NAME ("
+             + ", ".join(repr(c.name) for c in chapters) + ")")
+    admins = [m for m in people.list_members(db, chapter.id, include_inactive=False)
+              if m.is_admin]
+    if not admins:
+        fail(f"chapter {chapter.name!r} has no active admin to produce the report as")
+    return chapter, min(admins, key=lambda m: m.id)
+
+
+@main.command("report")
+@DB_OPTION
+@click.option("--from", "start", required=True, metavar="YYYY-MM-DD",
+              help="First day of the period (the report covers whole weeks, Monday–Sunday).")
+@click.option("--to", "end", required=True, metavar="YYYY-MM-DD", help="Last day of the period.")
+@click.option("--team", default=None, help="One team's report (default: the whole chapter).")
+@click.option("--chapter", "chapter_name", default=None,
+              help="The chapter, when the database holds several.")
+@click.option("--format", "fmt", type=click.Choice(["html", "md", "csv"]), default="html",
+              show_default=True, help="html: printable, opens offline, with charts; "
+              "md: Markdown without charts; csv: the per-team and per-week figures.")
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path),
+              help="File to write (replaced if it exists).")
+def report_cmd(db_path: Path | None, start: str, end: str, team: str | None,
+               chapter_name: str | None, fmt: str, out: Path) -> None:
+    """Write the chapter report for a period, e.g. last quarter:
+
+    python -m allyship report --from 2026-07-01 --to 2026-09-30 --format html --out q3.html
+    """
+    from datetime import date
+
+    from allyship import report
+
+    if out.is_dir():
+        fail(f"cannot write {out}: it is a directory; give a file name")
+    if not out.parent.is_dir():
+        fail(f"cannot write {out}: the folder {out.parent} does not exist")
+    db = open_db(db_path)
+    chapter, actor = _report_actor(db, chapter_name)
+    team_id = None
+    if team is not None:
+        found = people.find_team_by_name(db, chapter.id, team)
+        if found is None:
+            names = ", ".join(repr(t.name) for t in people.list_teams(db, chapter.id))
+            fail(f"no team called {team!r} in {chapter.name!r}; teams: {names or 'none'}")
+        team_id = found.id
+    try:
+        assembled = report.assemble(db, actor, start=start, end=end, team_id=team_id,
+                                    today=date.today())
+    except ValidationError as exc:
+        fail("; ".join(exc.errors.values()))
+    except PermissionDenied as exc:
+        fail(str(exc))
+    data = report.render(assembled, fmt)
+    # Write beside the target, then rename: a failed write leaves no half-written report.
+    tmp = out.with_name(f".{out.name}.tmp")
+    try:
+        tmp.write_bytes(data)
+        tmp.replace(out)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        fail(f"cannot write {out}: {exc.strerror or exc}")
+    click.echo(f"report written to {out} ({len(data):,} bytes): {assembled.scope_label}, "
+               f"{assembled.period.label}")
+
+
+# --- data safety: export, import, backup, check ---------------------------------------
+
+@main.command("export")
+@DB_OPTION
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Directory to create (or an empty one) for one CSV per table.")
+def export_cmd(db_path: Path | None, out: Path) -> None:
+    """Write a full export: one CSV per table plus manifest.json (no password hashes)."""
+    from allyship import transfer
+
+    db = open_db(db_path)
+    try:
+        counts = transfer.export_dir(db, out)
+    except (FileExistsError, OSError) as exc:
+        fail(str(exc))
+    click.echo(f"exported to {out}: " + ", ".join(f"{n} {t}" for t, n in counts.items()))
+
+
+@main.command("import")
+@DB_OPTION
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.option("--kind", type=click.Choice(["actions", "members", "plans"]), default=None,
+              help="What one CSV file holds (default: told by its header).")
+@click.option("--dry-run", is_flag=True, help="Check and report; write nothing.")
+@click.option("--chapter", "chapter_id", type=int, default=None,
+              help="Chapter id, when the database holds several.")
+def import_cmd(db_path: Path | None, path: Path, kind: str | None, dry_run: bool,
+               chapter_id: int | None) -> None:
+    """Import one CSV (actions, members or plans), or restore an export directory
+    (or .zip) into a new or empty database. All or nothing."""
+    from allyship import transfer
+
+    restoring = path.is_dir() or path.suffix.lower() == ".zip"
+    db = open_db(db_path, must_exist=not restoring)
+    try:
+        if restoring:
+            report = transfer.restore(db, transfer.read_export(path), dry_run=dry_run,
+                                      source=str(path))
+        else:
+            report = transfer.import_csv(db, None, path, kind=kind, dry_run=dry_run,
+                                         chapter_id=chapter_id)
+    except (LookupError, OSError, ValueError) as exc:
+        fail(str(exc).strip("'\""))
+    for note in report.notes:
+        click.echo(f"note: {note}")
+    for e in report.errors:
+        click.echo(f"row {e.row}, {e.column or '-'}: {e.reason}", err=True)
+    if not report.ok:
+        fail(report.summary())
+    click.echo(("dry run: " if dry_run else "") + report.summary())
+
+
+@main.command("backup")
+@DB_OPTION
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Backup file to write (one self-contained SQLite file).")
+@click.option("--force", is_flag=True, help="Overwrite an existing backup file.")
+def backup_cmd(db_path: Path | None, out: Path, force: bool) -> None:
+    """Copy the database with SQLite's online backup (safe while the app runs), then check it."""
+    from allyship import backup
+
+    path = store.resolve_db_path(db_path)
+    try:
+        result = backup.backup(path, out, overwrite=force)
+    except (FileNotFoundError, FileExistsError, ValueError, OSError) as exc:
+        fail(str(exc))
+    if not result.ok:
+        for line in result.lines():
+            click.echo(line, err=True)
+        fail(f"the backup at {out} did not pass its check")
+    click.echo(f"backup written to {out} ({out.stat().st_size:,} bytes), integrity ok, "
+               f"schema version {result.schema_version}")
+
+
+@main.command("check")
+@DB_OPTION
+def check_cmd(db_path: Path | None) -> None:
+    """Run integrity and foreign-key checks and report the schema version (exit 1 on problems)."""
+    from allyship import backup
+
+    result = backup.check(store.resolve_db_path(db_path))
+    for line in result.lines():
+        click.echo(line)
+    if not result.ok:
+        sys.exit(1)
+
+
+# --- sign-in: one-time set-up codes ------------------------------------------------------
+
+@main.command("setup-code")
+@DB_OPTION
+@click.option("--email", required=True, help="Email of the member (e.g. the first admin).")
+@click.option("--hours", type=int, default=72, show_default=True,
+              help="How long the code stays valid.")
+def setup_code_cmd(db_path: Path | None, email: str, hours: int) -> None:
+    """Issue a one-time set-up code with which a member chooses their password.
+
+    This is how the first admin of a chapter that uses password accounts gets in;
+    after that, admins issue codes on the Admin page. The code is printed once and
+    stored only as a hash; issuing a new code cancels the member's earlier one.
+    """
+    from allyship import passwords
+
+    db = open_db(db_path)
+    if store.is_demo(db):
+        fail("this is the demo database; it uses the persona picker, not passwords")
+    try:
+        issued = passwords.issue_setup_code_for_operator(db, email, hours=hours)
+    except ValidationError as exc:
+        fail("; ".join(exc.errors.values()))
+    click.echo(f"set-up code for {issued.member.name} <{issued.member.email}>: {issued.code}")
+    click.echo(f"valid until {issued.expires_at:%Y-%m-%d %H:%M} UTC, once. In the app choose "
+               "'First time? Use a set-up code'.")

@@ -184,3 +184,259 @@ def add_member(db: sqlite_utils.Database, actor: Member, draft: MemberDraft) -> 
         member_id = _insert_member(db, actor.chapter_id, draft, actor.id)
         store.bump_data_version(db)
     return get_member(db, member_id)
+
+
+# --- the admin's management of the chapter -------------------------------------------
+# Every function here takes the acting admin, checks access.require_admin and that the
+# record is in the admin's own chapter, and records the previous value in the audit log.
+
+def _managed_member(db: sqlite_utils.Database, actor: Member, member_id: int) -> Member:
+    """A member of the actor's chapter, for an admin to change."""
+    access.require_admin(actor)
+    try:
+        target = get_member(db, member_id)
+    except LookupError:
+        raise ValidationError({"member": "That member no longer exists"}) from None
+    access.require_same_chapter(actor, target.chapter_id)
+    return target
+
+
+def _managed_team(db: sqlite_utils.Database, actor: Member, team_id: int) -> Team:
+    access.require_admin(actor)
+    try:
+        team = get_team(db, team_id)
+    except LookupError:
+        raise ValidationError({"team_id": "That team no longer exists"}) from None
+    access.require_same_chapter(actor, team.chapter_id)
+    return team
+
+
+def _other_active_admins(db: sqlite_utils.Database, chapter_id: int, member_id: int) -> int:
+    return db.execute("SELECT COUNT(*) FROM members WHERE chapter_id = ? AND role = 'admin'"
+                      " AND active = 1 AND id != ?", [chapter_id, member_id]).fetchone()[0]
+
+
+def _keep_an_admin(db: sqlite_utils.Database, target: Member) -> None:
+    """Refuse a change that would leave the chapter with no active admin."""
+    if target.role == "admin" and target.active and \
+            _other_active_admins(db, target.chapter_id, target.id) == 0:
+        raise ValidationError({"role": f"{target.name} is the chapter's last active admin; "
+                                       "make someone else an admin first"})
+
+
+def update_chapter(db: sqlite_utils.Database, actor: Member, name: str,
+                   goal_label: str) -> Chapter:
+    """Rename the admin's chapter and/or the label of the organisation goal."""
+    access.require_admin(actor)
+    errors: dict[str, str] = {}
+    try:
+        name = clean_text(name, "Chapter name", max_len=NAME_MAX)
+    except ValueError as exc:
+        errors["name"] = str(exc)
+    try:
+        goal_label = clean_text(goal_label, "Goal label", max_len=NAME_MAX)
+    except ValueError as exc:
+        errors["goal_label"] = str(exc)
+    if errors:
+        raise ValidationError(errors)
+    with store.transaction(db):
+        before = get_chapter(db, actor.chapter_id)
+        if (before.name, before.goal_label) != (name, goal_label):
+            db.execute("UPDATE chapters SET name = ?, goal_label = ? WHERE id = ?",
+                       [name, goal_label, before.id])
+            store.audit(db, actor.id, "update", "chapters", before.id,
+                        {"name": name, "goal_label": goal_label,
+                         "previous": {"name": before.name, "goal_label": before.goal_label}})
+            store.bump_data_version(db)
+    return get_chapter(db, actor.chapter_id)
+
+
+def rename_team(db: sqlite_utils.Database, actor: Member, team_id: int, name: str) -> Team:
+    """Give a team of the admin's chapter a new (unique) name."""
+    with store.transaction(db):
+        team = _managed_team(db, actor, team_id)
+        try:
+            name = clean_text(name, "Team name", max_len=NAME_MAX)
+        except ValueError as exc:
+            raise ValidationError({"name": str(exc)}) from None
+        clash = find_team_by_name(db, team.chapter_id, name)
+        if clash is not None and clash.id != team.id:
+            raise ValidationError({"name": f"There is already a team called {name!r}"})
+        if name != team.name:
+            db.execute("UPDATE teams SET name = ? WHERE id = ?", [name, team.id])
+            store.audit(db, actor.id, "update", "teams", team.id,
+                        {"name": name, "previous": {"name": team.name}})
+            store.bump_data_version(db)
+    return get_team(db, team_id)
+
+
+def set_team_archived(db: sqlite_utils.Database, actor: Member, team_id: int,
+                      archived: bool = True) -> Team:
+    """Archive a team (kept with its history, no longer offered) or bring it back.
+
+    A team with active members cannot be archived: move them first, so nobody is
+    left in a team that no longer shows.
+    """
+    with store.transaction(db):
+        team = _managed_team(db, actor, team_id)
+        if archived and not team.archived:
+            active = db.execute("SELECT COUNT(*) FROM members WHERE team_id = ? AND active = 1",
+                                [team.id]).fetchone()[0]
+            if active:
+                raise ValidationError({"team_id": f"{team.name} still has {active} active "
+                                                  f"member{'s' if active != 1 else ''}; move "
+                                                  "them to another team first"})
+        if archived != team.archived:
+            db.execute("UPDATE teams SET archived = ? WHERE id = ?", [int(archived), team.id])
+            store.audit(db, actor.id, "update", "teams", team.id,
+                        {"archived": archived, "previous": {"archived": team.archived}})
+            store.bump_data_version(db)
+    return get_team(db, team_id)
+
+
+def move_member(db: sqlite_utils.Database, actor: Member, member_id: int,
+                team_id: int | None) -> Member:
+    """Put a member into another team of the chapter (``None``: no team)."""
+    with store.transaction(db):
+        target = _managed_member(db, actor, member_id)
+        if team_id is not None:
+            team = _managed_team(db, actor, team_id)
+            if team.archived:
+                raise ValidationError({"team_id": f"{team.name} is archived; "
+                                                  "bring it back first"})
+        if team_id != target.team_id:
+            db.execute("UPDATE members SET team_id = ? WHERE id = ?", [team_id, target.id])
+            store.audit(db, actor.id, "update", "members", target.id,
+                        {"team_id": team_id, "previous": {"team_id": target.team_id}})
+            store.bump_data_version(db)
+    return get_member(db, member_id)
+
+
+def change_role(db: sqlite_utils.Database, actor: Member, member_id: int, role: str) -> Member:
+    """Make a member of the chapter a member, team lead or admin.
+
+    The chapter always keeps at least one active admin.
+    """
+    if role not in ("member", "lead", "admin"):
+        raise ValidationError({"role": f"Role must be one of: member, lead, admin (got {role!r})"})
+    with store.transaction(db):
+        target = _managed_member(db, actor, member_id)
+        if role != target.role:
+            if role != "admin":
+                _keep_an_admin(db, target)
+            db.execute("UPDATE members SET role = ? WHERE id = ?", [role, target.id])
+            store.audit(db, actor.id, "update", "members", target.id,
+                        {"role": role, "previous": {"role": target.role}})
+            store.bump_data_version(db)
+    return get_member(db, member_id)
+
+
+def set_member_active(db: sqlite_utils.Database, actor: Member, member_id: int,
+                      active: bool) -> Member:
+    """Deactivate a member (they can no longer sign in and leave the active-member
+    counts; everything they recorded is kept) or reactivate them."""
+    with store.transaction(db):
+        target = _managed_member(db, actor, member_id)
+        if not active:
+            _keep_an_admin(db, target)
+        if active != target.active:
+            db.execute("UPDATE members SET active = ? WHERE id = ?", [int(active), target.id])
+            store.audit(db, actor.id, "update", "members", target.id,
+                        {"active": active, "previous": {"active": target.active}})
+            store.bump_data_version(db)
+    return get_member(db, member_id)
+
+
+# --- bulk add from CSV (admin page) --------------------------------------------------
+
+MEMBERS_CSV_COLUMNS = ("name", "email", "role", "team")
+MEMBERS_CSV_MAX_ROWS = 2000
+
+
+def parse_members_csv(db: sqlite_utils.Database, chapter_id: int,
+                      text: str) -> list[MemberDraft]:
+    """Members to add, from CSV text with a header ``name,email[,role][,team]``.
+
+    ``role`` defaults to member; ``team`` is a team name of this chapter (or empty).
+    Every problem is reported at once as ``line N: field``, N being the line of the
+    file (the header is line 1), which is also the row number a spreadsheet shows.
+    """
+    import csv
+    import io
+
+    if text.startswith("\ufeff"):  # spreadsheet programs add a byte-order mark
+        text = text[1:]
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    missing = [c for c in ("name", "email") if c not in header]
+    if missing:
+        raise ValidationError({"header": "The first line must name the columns, e.g. "
+                                         f"{','.join(MEMBERS_CSV_COLUMNS)} (missing: "
+                                         f"{', '.join(missing)})"})
+    unknown = [h for h in header if h not in MEMBERS_CSV_COLUMNS]
+    if unknown:
+        raise ValidationError({"header": f"Unknown column(s): {', '.join(unknown)}; "
+                                         f"use {', '.join(MEMBERS_CSV_COLUMNS)}"})
+    teams = {t.name.lower(): t for t in list_teams(db, chapter_id, include_archived=True)}
+    drafts: list[MemberDraft] = []
+    errors: dict[str, str] = {}
+    seen: dict[str, int] = {}
+    for count, raw in enumerate(reader, start=1):
+        n = reader.line_num
+        if count > MEMBERS_CSV_MAX_ROWS:
+            errors["rows"] = f"At most {MEMBERS_CSV_MAX_ROWS:,} members at a time"
+            break
+        if None in raw:
+            errors[f"line {n}: columns"] = "This row has more values than the header has columns"
+        row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()
+               if k is not None}
+        if not any(row.values()):
+            continue  # blank line
+        team_id = None
+        team_name = row.get("team", "")
+        if team_name:
+            team = teams.get(team_name.lower())
+            if team is None:
+                errors[f"line {n}: team"] = f"There is no team called {team_name!r}"
+            elif team.archived:
+                errors[f"line {n}: team"] = f"{team.name} is archived"
+            else:
+                team_id = team.id
+        try:
+            draft = MemberDraft(row.get("name", ""), row.get("email", ""),
+                                row.get("role") or "member", team_id).validated()
+        except ValidationError as exc:
+            errors.update({f"line {n}: {k}": v for k, v in exc.errors.items()})
+            continue
+        if draft.email in seen:
+            errors[f"line {n}: email"] = f"{draft.email} is also on line {seen[draft.email]}"
+        elif find_member_by_email(db, draft.email):
+            errors[f"line {n}: email"] = f"{draft.email} is already a member"
+        seen.setdefault(draft.email, n)
+        drafts.append(draft)
+    if errors:
+        raise ValidationError(errors)
+    if not drafts:
+        raise ValidationError({"rows": "The file has no members in it"})
+    return drafts
+
+
+def bulk_add_members(db: sqlite_utils.Database, actor: Member, text: str) -> list[Member]:
+    """Add every member in a CSV (see :func:`parse_members_csv`): all or nothing."""
+    access.require_admin(actor)
+    drafts = parse_members_csv(db, actor.chapter_id, text)
+    with store.transaction(db):
+        ids = [_insert_member(db, actor.chapter_id, d, actor.id) for d in drafts]
+        store.bump_data_version(db)
+    return [get_member(db, i) for i in ids]
+
+
+def update_membership(db: sqlite_utils.Database, actor: Member, member_id: int, *,
+                      team_id: int | None, role: str, active: bool) -> Member:
+    """Set a member's team, role and active state together: all or nothing, each
+    change audited with its previous value."""
+    with store.transaction(db):
+        move_member(db, actor, member_id, team_id)
+        change_role(db, actor, member_id, role)
+        set_member_active(db, actor, member_id, active)
+    return get_member(db, member_id)

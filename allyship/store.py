@@ -263,8 +263,29 @@ _SCHEMA_V1: tuple[str, ...] = (
        BEGIN SELECT RAISE(ABORT, 'the audit log cannot be changed'); END""",
 )
 
+def _m2_sign_in(db: sqlite_utils.Database) -> None:
+    """Password sign-in: failed attempts per email (for the lockout) and one-time
+    set-up codes (stored as hashes, expiring, single use)."""
+    db.execute("""CREATE TABLE login_failures (
+        email TEXT PRIMARY KEY COLLATE NOCASE,
+        failures INTEGER NOT NULL DEFAULT 0,
+        locked_until TEXT,
+        last_failure_at TEXT NOT NULL
+    )""")
+    db.execute("""CREATE TABLE setup_codes (
+        id INTEGER PRIMARY KEY,
+        member_id INTEGER NOT NULL REFERENCES members(id),
+        code_hash TEXT NOT NULL,
+        created_by INTEGER REFERENCES members(id),
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        used_at TEXT
+    )""")
+    db.execute("CREATE INDEX setup_codes_member ON setup_codes (member_id, used_at)")
+
+
 # Ordered: MIGRATIONS[i] takes the schema from version i to i + 1.
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_m1_initial]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_m1_initial, _m2_sign_in]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

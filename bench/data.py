@@ -1,0 +1,108 @@
+"""Scales, deterministic synthetic data and its on-disk cache."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from allyship import demo, store
+
+SEED = demo.DEFAULT_SEED
+
+
+@dataclass(frozen=True)
+class Scale:
+    """A named data size. Every scale keeps chapters of the same shape (4 teams of 10)
+    and grows by adding chapters, as a national organisation would: a team's own
+    figures should then cost the same at every scale."""
+
+    name: str
+    size: demo.DemoSize
+
+    @property
+    def members(self) -> int:
+        s = self.size
+        return s.chapters * s.teams_per_chapter * s.members_per_team
+
+
+# Roughly one action per member-week (see demo._member_history): tuned to hit 10k,
+# 100k and 1M actions.
+SCALES: dict[str, Scale] = {
+    "10k": Scale("10k", demo.DemoSize(chapters=5, teams_per_chapter=4, members_per_team=10,
+                                      weeks=46)),
+    "100k": Scale("100k", demo.DemoSize(chapters=47, teams_per_chapter=4, members_per_team=10,
+                                        weeks=52)),
+    "1M": Scale("1M", demo.DemoSize(chapters=470, teams_per_chapter=4, members_per_team=10,
+                                    weeks=53)),
+}
+
+
+def parse_scales(text: str) -> list[Scale]:
+    """``"10k,100k"`` → the scales, in the order given; unknown names raise ValueError."""
+    out = []
+    for name in (p.strip() for p in text.split(",") if p.strip()):
+        key = next((k for k in SCALES if k.lower() == name.lower()), None)
+        if key is None:
+            raise ValueError(f"unknown scale {name!r}; choose from {', '.join(SCALES)}")
+        out.append(SCALES[key])
+    if not out:
+        raise ValueError("no scale given")
+    return out
+
+
+def _remove(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+
+
+def cached_db(scale: Scale, cache_dir: Path, today: date, *, seed: int = SEED) -> tuple[Path, float | None]:
+    """The cached database for ``scale`` built as of ``today``; builds it if missing.
+
+    Returns the path and the seconds generation took (``None`` when it came from the
+    cache). The file appears whole or not at all (built under a temporary name).
+    """
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    path = cache_dir / f"{scale.name}-seed{seed}-{today.isoformat()}.db"
+    if path.exists():
+        return path, None
+    tmp = path.with_name(path.name + ".creating")
+    _remove(tmp)
+    started = time.perf_counter()
+    db = store.connect(tmp)
+    try:
+        demo.build(db, seed=seed, today=today, size=scale.size)
+        # Fold the WAL into the main file so a plain file copy is the whole database.
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        db.conn.close()
+    seconds = time.perf_counter() - started
+    Path(str(tmp) + "-wal").unlink(missing_ok=True)
+    Path(str(tmp) + "-shm").unlink(missing_ok=True)
+    os.replace(tmp, path)
+    return path, seconds
+
+
+def working_copy(cached: Path, work_dir: Path) -> Path:
+    """A copy of the cached database to run against (the bench writes to it)."""
+    work_dir.mkdir(parents=True, exist_ok=True)
+    target = work_dir / ("work-" + cached.name)
+    _remove(target)
+    shutil.copyfile(cached, target)
+    return target
+
+
+def remove_db(path: Path) -> None:
+    _remove(path)
+
+
+def row_counts(path: Path) -> dict[str, int]:
+    db = store.connect(path)
+    try:
+        return {t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                for t in ("chapters", "teams", "members", "actions", "action_responsibilities")}
+    finally:
+        db.conn.close()

@@ -1,0 +1,270 @@
+"""The app's own measures at one scale (run inside a fresh process by :mod:`bench.worker`)."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import csv
+import io
+import os
+import resource
+import time
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from bench import plans as qplans
+from bench.results import Figure, figure, missing, timed
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "streamlit_app.py")
+PERIOD_WEEKS = 12  # the Team progress page's default period
+
+
+def _personas(db) -> dict[str, Any]:
+    from allyship import demo, people
+
+    return {role: people.find_member_by_email(db, email) for role, email in demo.PERSONAS.items()}
+
+
+def metric_set(path: Path, scale: str, today: date, repeat: int) -> tuple[list[Figure], dict]:
+    """metrics.team_progress for one team (as its lead) and one chapter (as its admin):
+    first call in the process, cold (a fresh connection each time) and warm."""
+    from allyship import metrics, store
+
+    figs: list[Figure] = []
+    db = store.connect(path)
+    who = _personas(db)
+    lead, admin = who["lead"], who["admin"]
+    period = metrics.Period.last_weeks(PERIOD_WEEKS, today)
+    cases = {
+        "team": (lead, metrics.Scope(lead.chapter_id, lead.team_id)),
+        "chapter": (admin, metrics.Scope(admin.chapter_id)),
+    }
+    first, _ = timed(lambda: metrics.team_progress(db, lead, cases["team"][1], period,
+                                                   today=today), 1)
+    figs.append(figure(scale, "metric set, team: first call in process", first,
+                       "includes pandas' first-use set-up"))
+    db.conn.close()
+    frames: dict[str, Any] = {}
+    for name, (actor, scope) in cases.items():
+        def cold() -> Any:
+            fresh = store.connect(path)
+            try:
+                return metrics.team_progress(fresh, actor, scope, period, today=today)
+            finally:
+                fresh.conn.close()
+        samples, frames[name] = timed(cold, repeat)
+        figs.append(figure(scale, f"metric set, {name}: cold", samples,
+                           "fresh connection each time (incl. opening it); OS file cache not dropped"))
+        warm_db = store.connect(path)
+        metrics.team_progress(warm_db, actor, scope, period, today=today)
+        samples, _ = timed(lambda: metrics.team_progress(warm_db, actor, scope, period,
+                                                         today=today), repeat)
+        figs.append(figure(scale, f"metric set, {name}: warm", samples, "same connection"))
+        warm_db.conn.close()
+    return figs, frames
+
+
+def pages(path: Path, scale: str, repeat: int) -> tuple[list[Figure], dict[str, list[str]]]:
+    """A full *Team progress* run (lead persona, Streamlit cache cleared first, so every
+    frame is computed) and a *My week* run (member persona), through AppTest."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    os.environ["ALLYSHIP_DB"] = str(path)
+    figs: list[Figure] = []
+    statements: dict[str, list[str]] = {}
+
+    def check(at: AppTest, what: str) -> None:
+        if at.exception:
+            raise RuntimeError(f"{what} raised: {[e.value for e in at.exception]}")
+
+    def open_as(persona: str) -> AppTest:
+        at = AppTest.from_file(APP, default_timeout=120)
+        # Preset the demo picker (see tests/test_page_team_progress.py for why not
+        # set_value: AppTest keeps rerunning the open page).
+        at.session_state["demo_persona"] = persona
+        at.run()
+        check(at, "the app")
+        return at
+
+    # One untimed warm-up pays for importing Streamlit, Altair and the pages once.
+    warm = open_as("lead")
+    warm.switch_page("pages/team_progress.py").run()
+    check(warm, "Team progress")
+
+    samples: list[float] = []
+    for _ in range(repeat):
+        at = open_as("lead")
+        st.cache_data.clear()
+        started = time.perf_counter()
+        at.switch_page("pages/team_progress.py").run()
+        samples.append((time.perf_counter() - started) * 1000)
+        check(at, "Team progress")
+        if len(at.get("vega_lite_chart")) < 2:
+            raise RuntimeError("Team progress drew no charts: "
+                               f"{[e.value for e in at.get('error')]}")
+    figs.append(figure(scale, "Team progress page (AppTest), cache cleared", samples,
+                       "lead persona; whole chapter, last 12 weeks"))
+    cached, _ = timed(lambda: at.run(), repeat)
+    check(at, "Team progress rerun")
+    figs.append(figure(scale, "Team progress page (AppTest), cached rerun", cached,
+                       "same session, data version unchanged"))
+
+    me = open_as("member")
+    my_week, _ = timed(lambda: me.switch_page("pages/my_week.py").run(), repeat)
+    check(me, "My week")
+    figs.append(figure(scale, "My week page (AppTest)", my_week, "member persona"))
+
+    # The statements each page runs, for EXPLAIN QUERY PLAN (untimed).
+    with qplans.capture() as sql:
+        t = open_as("lead")
+        st.cache_data.clear()
+        sql.clear()
+        t.switch_page("pages/team_progress.py").run()
+    statements["Team progress page"] = list(sql)
+    with qplans.capture() as sql:
+        m = open_as("member")
+        sql.clear()
+        m.switch_page("pages/my_week.py").run()
+    statements["My week page"] = list(sql)
+    return figs, statements
+
+
+def writes(path: Path, scale: str, today: date, repeat: int) -> tuple[list[Figure], dict[str, list[str]]]:
+    """Logging one action, and 1,000 actions in one bulk import."""
+    from allyship import journal, store
+    from allyship.models import ActionDraft
+
+    figs: list[Figure] = []
+    db = store.connect(path)
+    who = _personas(db)
+    member = who["member"]
+    counter = iter(range(10**9))
+
+    def log_one() -> None:
+        journal.log_action(db, member, ActionDraft(
+            done_on=today, description=f"Bench: listened at the partner meeting #{next(counter)}",
+            responsibilities=(2, 3), minutes=30), today=today)
+
+    samples, _ = timed(log_one, max(20, repeat * 10))
+    figs.append(figure(scale, "log one action (journal.log_action)", samples,
+                       "one BEGIN IMMEDIATE transaction incl. audit entry"))
+    statements: dict[str, list[str]] = {}
+    with qplans.capture() as sql:
+        log_one()
+    statements["log one action"] = list(sql)
+
+    chapter_members = [r[0] for r in db.execute(
+        "SELECT email FROM members WHERE chapter_id = ? AND active = 1 ORDER BY id",
+        [member.chapter_id])]
+    batch = iter(range(10**9))
+
+    if importlib.util.find_spec("allyship.transfer") is not None:
+        transfer = importlib.import_module("allyship.transfer")
+
+        def bulk() -> None:
+            b = next(batch)
+            buf = io.StringIO()
+            w = csv.writer(buf)
+            w.writerow(["email", "date", "what", "responsibilities", "kind", "minutes",
+                        "visibility"])
+            for i in range(1000):
+                w.writerow([chapter_members[i % len(chapter_members)],
+                            (today - timedelta(days=i % 60)).isoformat(),
+                            f"Bench import {b}-{i}: read about the watershed's history",
+                            "4;1" if i % 3 else "2", "learning", 30, "private"])
+            report = transfer.import_csv(db, None, buf.getvalue().encode("utf-8"),
+                                         kind="actions", chapter_id=member.chapter_id,
+                                         today=today, source="bench.csv")
+            if not report.ok or report.created != 1000:
+                raise RuntimeError(f"bulk import failed: {report.summary()} {report.errors[:3]}")
+
+        label, note = "bulk import of 1,000 actions (transfer.import_csv)", "CSV bytes → DB, all or nothing"
+    else:
+        def bulk() -> None:
+            b = next(batch)
+            journal.log_actions(db, member, [ActionDraft(
+                done_on=today - timedelta(days=i % 60), description=f"Bench {b}-{i}",
+                responsibilities=(4,)) for i in range(1000)], today=today)
+
+        label, note = "bulk 1,000 actions (journal.log_actions)", "FALLBACK: transfer module missing"
+    samples, _ = timed(bulk, max(2, repeat // 2))
+    figs.append(figure(scale, label, samples, note))
+    db.conn.close()
+    return figs, statements
+
+
+def chapter_report(path: Path, scale: str, today: date, repeat: int) -> list[Figure]:
+    """The chapter report as HTML with SVG charts, if :mod:`allyship.report` exists."""
+    measure = "chapter report (HTML with SVG charts)"
+    if importlib.util.find_spec("allyship.report") is None:
+        return [missing(scale, measure, "ms", "n/a (report module missing)")]
+    from allyship import metrics, store
+
+    report = importlib.import_module("allyship.report")
+    assemble = getattr(report, "assemble", None)
+    to_html = getattr(report, "to_html", None)
+    if assemble is None or to_html is None:
+        return [missing(scale, measure, "ms", "n/a (report module has no assemble/to_html)")]
+    db = store.connect(path)
+    admin = _personas(db)["admin"]
+    period = metrics.Period.last_weeks(PERIOD_WEEKS, today)
+
+    def once() -> None:
+        html = to_html(assemble(db, admin, start=period.start, end=today, today=today))
+        if "<svg" not in html:
+            raise RuntimeError("the report has no SVG chart")
+
+    samples, _ = timed(once, max(2, repeat // 2))
+    db.conn.close()
+    return [figure(scale, measure, samples, "admin, whole chapter, last 12 weeks")]
+
+
+def peak_memory(scale: str) -> Figure:
+    kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # kilobytes on Linux
+    return Figure(scale, "peak memory, our process", "MB", round(kb / 1024, 1), None, 1,
+                  "ru_maxrss (whole process RSS: Python, pandas, Streamlit AppTest, SQLite cache)")
+
+
+def query_plans(path: Path, today: date) -> dict[str, list[str]]:
+    """The statements the metric set runs (team and chapter), for EXPLAIN."""
+    from allyship import metrics, store
+
+    db = store.connect(path)
+    who = _personas(db)
+    period = metrics.Period.last_weeks(PERIOD_WEEKS, today)
+    out: dict[str, list[str]] = {}
+    for name, actor, scope in (
+            ("metric set, team", who["lead"], metrics.Scope(who["lead"].chapter_id,
+                                                            who["lead"].team_id)),
+            ("metric set, chapter", who["admin"], metrics.Scope(who["admin"].chapter_id))):
+        with qplans.capture() as sql:
+            traced = store.connect(path)
+            metrics.team_progress(traced, actor, scope, period, today=today)
+            traced.conn.close()
+        out[name] = list(sql)
+    db.conn.close()
+    return out
+
+
+def run(path: Path, scale: str, today: date, repeat: int) -> dict[str, Any]:
+    """Every measure of ours at one scale; the figures plus the query plans."""
+    qplans.install()
+    figs, frames = metric_set(path, scale, today, repeat)
+    statements = query_plans(path, today)
+    page_figs, page_sql = pages(path, scale, repeat)
+    figs += page_figs
+    statements.update(page_sql)
+    write_figs, write_sql = writes(path, scale, today, repeat)
+    figs += write_figs
+    statements.update(write_sql)
+    figs += chapter_report(path, scale, today, repeat)
+    figs.append(peak_memory(scale))
+    from allyship import store
+
+    db = store.connect(path)
+    plans = {name: qplans.explain(db.conn, sql) for name, sql in statements.items()}
+    db.conn.close()
+    return {"figures": figs, "plans": plans}

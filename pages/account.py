@@ -1,0 +1,49 @@
+"""Account: who I am signed in as, change my password, sign out."""
+
+import streamlit as st
+
+from allyship import identity, passwords, people, ui
+from allyship.access import PermissionDenied
+from allyship.handout import ROLES
+from allyship.models import ValidationError
+
+me = ui.require_screen("account")
+db = ui.get_db()
+
+st.title("Account")
+ui.show_flash()
+team = people.get_team(db, me.team_id).name if me.team_id else "no team"
+st.markdown(f"**{me.name}** · {me.email} · {ROLES.get(me.role, me.role)} · {team}")
+
+mode = identity.auth_mode()
+if mode == "demo":
+    st.info("This is the demo: switch persona in the sidebar. A real chapter signs in "
+            "with Google/Microsoft accounts or passwords.")
+elif passwords.has_password(db, me):
+    st.subheader("Change my password")
+    with st.form("change_password"):
+        current = st.text_input("Current password", type="password", key="pw_current",
+                                autocomplete="current-password")
+        new = st.text_input(f"New password (at least {passwords.PASSWORD_MIN} characters)",
+                            type="password", key="pw_new", autocomplete="new-password")
+        again = st.text_input("New password again", type="password", key="pw_again",
+                              autocomplete="new-password")
+        change = st.form_submit_button("Change password", type="primary")
+    if change:
+        if new != again:
+            st.error("The two new passwords are not the same.")
+        else:
+            try:
+                passwords.change_password(db, me, current, new)
+            except ValidationError as exc:
+                ui.show_validation(exc, "Your password was not changed:")
+            except PermissionDenied as exc:
+                ui.show_denied(exc)
+            else:
+                ui.flash("Password changed.")
+                st.rerun()
+else:
+    st.caption("You sign in with your organisation's account; there is no password here.")
+
+if mode != "demo" and st.button("Sign out", key="account_sign_out"):
+    identity.sign_out()

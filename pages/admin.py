@@ -1,0 +1,207 @@
+"""Admin: the chapter's teams, members and roles, sign-in codes, settings, audit log."""
+
+from datetime import date, timedelta
+
+import pandas as pd
+import streamlit as st
+
+from allyship import audit, passwords, people, tables, ui
+from allyship.access import PermissionDenied
+from allyship.handout import ROLES
+from allyship.models import MemberDraft, ValidationError
+
+me = ui.require_screen("admin")
+db = ui.get_db()
+
+chapter = people.get_chapter(db, me.chapter_id)
+st.title("Admin")
+st.caption(f"Manage {chapter.name}: teams, members and roles. You see who is in the chapter, "
+           "never anyone's private plan, actions or reflections.")
+ui.show_flash()
+
+teams_all = people.list_teams(db, me.chapter_id, include_archived=True)
+teams_open = [t for t in teams_all if not t.archived]
+team_names = {t.id: t.name + (" (archived)" if t.archived else "") for t in teams_all}
+members = people.list_members(db, me.chapter_id)
+status = passwords.account_status(db, me)
+
+
+def run(action, success: str) -> bool:
+    """Call a domain function; flash on success, show the refusal or the field errors."""
+    try:
+        action()
+    except ValidationError as exc:
+        ui.show_validation(exc)
+        return False
+    except PermissionDenied as exc:
+        ui.show_denied(exc)
+        return False
+    ui.flash(success)
+    st.rerun()
+    return True
+
+
+tab_members, tab_teams, tab_bulk, tab_codes, tab_chapter, tab_audit = st.tabs(
+    ["Members", "Teams", "Add from CSV", "Sign-in codes", "Chapter", "Audit log"])
+
+with tab_members:
+    def _sign_in_state(member_id: int) -> str:
+        s = status.get(member_id)
+        if s is None:
+            return ""
+        if s.has_password:
+            return "password set"
+        return "set-up code pending" if s.code_expires_at else "—"
+
+    st.dataframe(pd.DataFrame([{
+        "Name": m.name, "Email": m.email, "Team": team_names.get(m.team_id, "—"),
+        "Role": ROLES.get(m.role, m.role), "Active": m.active,
+        "Password sign-in": _sign_in_state(m.id),
+    } for m in members], columns=["Name", "Email", "Team", "Role", "Active",
+                                  "Password sign-in"]), hide_index=True)
+    st.caption(f"{sum(m.active for m in members)} active members. Deactivated members keep "
+               "their history but cannot sign in and are not counted as active.")
+
+    st.subheader("Change a member")
+    by_id = {m.id: m for m in members}
+    picked = st.selectbox("Member", list(by_id), key="admin_member_pick",
+                          format_func=lambda i: f"{by_id[i].name} <{by_id[i].email}>")
+    if picked is not None:
+        target = by_id[picked]
+        team_options = [None, *[t.id for t in teams_open]]
+        if target.team_id not in team_options:
+            team_options.append(target.team_id)
+        roles = list(ROLES)
+        with st.form(f"member_{picked}"):
+            team_id = st.selectbox("Team", team_options, index=team_options.index(target.team_id),
+                                   format_func=lambda i: "— no team" if i is None
+                                   else team_names[i], key=f"member_team_{picked}")
+            role = st.selectbox("Role", roles, index=roles.index(target.role),
+                                format_func=ROLES.get, key=f"member_role_{picked}")
+            active = st.checkbox("Active", value=target.active, key=f"member_active_{picked}",
+                                 help="Untick to deactivate: they can no longer sign in; "
+                                      "what they recorded is kept.")
+            save = st.form_submit_button("Save member", type="primary")
+        if save:
+            run(lambda: people.update_membership(db, me, picked, team_id=team_id, role=role,
+                                                 active=active),
+                f"Saved {target.name}.")
+
+    st.subheader("Add a member")
+    with st.form("add_member"):
+        c1, c2 = st.columns(2)
+        name = c1.text_input("Name", key="add_member_name")
+        email = c2.text_input("Email", key="add_member_email")
+        c3, c4 = st.columns(2)
+        new_team = c3.selectbox("Team", [None, *[t.id for t in teams_open]], key="add_member_team",
+                                format_func=lambda i: "— no team" if i is None else team_names[i])
+        new_role = c4.selectbox("Role", list(ROLES), format_func=ROLES.get, key="add_member_role")
+        add = st.form_submit_button("Add member", type="primary")
+    if add:
+        run(lambda: people.add_member(db, me, MemberDraft(name, email, new_role, new_team)),
+            f"Added {name.strip()}. Give them a set-up code if your chapter uses passwords.")
+
+with tab_teams:
+    counts = {t.id: sum(1 for m in members if m.team_id == t.id and m.active) for t in teams_all}
+    st.dataframe(pd.DataFrame([{
+        "Team": t.name, "Active members": counts[t.id], "Archived": t.archived,
+    } for t in teams_all], columns=["Team", "Active members", "Archived"]), hide_index=True)
+
+    with st.form("create_team"):
+        team_name = st.text_input("New team name", key="create_team_name")
+        create = st.form_submit_button("Create team", type="primary")
+    if create:
+        run(lambda: people.create_team(db, me, team_name), f"Created team {team_name.strip()}.")
+
+    if teams_all:
+        st.subheader("Rename or archive a team")
+        team_pick = st.selectbox("Team", [t.id for t in teams_all], key="admin_team_pick",
+                                 format_func=team_names.get)
+        chosen = next(t for t in teams_all if t.id == team_pick)
+        with st.form(f"rename_team_{team_pick}"):
+            renamed = st.text_input("Name", value=chosen.name, key=f"team_name_{team_pick}")
+            rename = st.form_submit_button("Rename")
+        if rename:
+            run(lambda: people.rename_team(db, me, team_pick, renamed), "Team renamed.")
+        label = "Bring the team back" if chosen.archived else "Archive the team"
+        if st.button(label, key=f"archive_{team_pick}",
+                     help="An archived team keeps its history and is no longer offered. "
+                          "Move its members first."):
+            run(lambda: people.set_team_archived(db, me, team_pick, not chosen.archived),
+                f"{chosen.name}: {'restored' if chosen.archived else 'archived'}.")
+
+with tab_bulk:
+    st.markdown("Add many members at once from a CSV file with a header line "
+                f"`{','.join(people.MEMBERS_CSV_COLUMNS)}`. `role` is member, lead or admin "
+                "(empty means member); `team` is the name of an existing team (or empty). "
+                "Either every row is added, or none is and each problem is listed by row.")
+    st.code("name,email,role,team\nSam Example,sam@example.org,member,Outreach", language="csv")
+    upload = st.file_uploader("CSV file", type=["csv"], key="members_csv_file")
+    pasted = st.text_area("…or paste the rows here", key="members_csv_text", height=150)
+    if st.button("Add these members", type="primary", key="bulk_add"):
+        text = upload.getvalue().decode("utf-8-sig", errors="replace") if upload else pasted
+        try:
+            added = people.bulk_add_members(db, me, text)
+        except ValidationError as exc:
+            # Name the line of each problem, so it can be found in the file.
+            st.error("Nobody was added:\n\n" + "\n".join(
+                f"- {key}: {tables.escape_md(msg)}" for key, msg in exc.errors.items()),
+                icon=":material/error:")
+        except PermissionDenied as exc:
+            ui.show_denied(exc)
+        else:
+            ui.flash(f"Added {len(added)} members.")
+            st.rerun()
+
+with tab_codes:
+    st.markdown("For chapters that sign in with passwords: a **set-up code** lets a member "
+                "choose their password (or reset a forgotten one). It is shown once, works "
+                "once and expires. Give it to them in person or by a private message.")
+    active_members = [m for m in members if m.active]
+    with st.form("issue_code"):
+        who = st.selectbox("Member", [m.id for m in active_members], key="code_member",
+                           format_func=lambda i: by_id[i].name + f" <{by_id[i].email}>")
+        hours = st.number_input("Valid for (hours)", min_value=1, max_value=24 * 14,
+                                value=passwords.CODE_HOURS, step=1)
+        issue = st.form_submit_button("Issue a set-up code", type="primary")
+    if issue and who is not None:
+        try:
+            issued = passwords.issue_setup_code(db, me, who, hours=int(hours))
+        except ValidationError as exc:
+            ui.show_validation(exc)
+        except PermissionDenied as exc:
+            ui.show_denied(exc)
+        else:
+            st.success(f"Set-up code for {issued.member.name}, valid until "
+                       f"{issued.expires_at:%d %b %Y %H:%M} UTC. It will not be shown again; "
+                       "any earlier code for them no longer works.")
+            st.code(issued.code, language=None)
+
+with tab_chapter:
+    with st.form("chapter_settings"):
+        ch_name = st.text_input("Chapter name", value=chapter.name, key="chapter_name")
+        goal = st.text_input("What the plan calls the organisation's goal",
+                             value=chapter.goal_label, key="chapter_goal",
+                             help="Shown in the plan as 'How does your personal motivation "
+                                  "help support your … ?'")
+        save_ch = st.form_submit_button("Save settings", type="primary")
+    if save_ch:
+        run(lambda: people.update_chapter(db, me, ch_name, goal), "Chapter settings saved.")
+
+with tab_audit:
+    st.caption("Every change to plans, actions, memberships and roles: who, when, what, and "
+               "the previous value. Nobody can edit it. Words from members' own plans, "
+               "actions and reflections are never shown here.")
+    f1, f2, f3 = st.columns(3)
+    table = f1.selectbox("Table", [None, *audit.audit_tables(db, me)], key="audit_table",
+                         format_func=lambda t: "All" if t is None else t)
+    actor_id = f2.selectbox("Who", [None, *by_id], key="audit_actor",
+                            format_func=lambda i: "Anyone" if i is None else by_id[i].name)
+    today = date.today()
+    period = f3.date_input("Dates", value=(today - timedelta(days=30), today), key="audit_dates")
+    since, until = (period if isinstance(period, tuple) and len(period) == 2
+                    else (None, None))
+    entries = audit.list_entries(db, me, table=table, actor_id=actor_id, since=since,
+                                 until=until)
+    st.dataframe(entries, hide_index=True)
+    st.caption(f"{len(entries)} entries shown (at most 500, newest first).")

@@ -1,0 +1,125 @@
+"""Chapter report: a period's figures for the meeting — read here, download, print."""
+
+from datetime import date, timedelta
+from functools import partial
+
+import streamlit as st
+
+from allyship import access, metrics, report, ui
+from allyship.models import ValidationError
+from allyship.tables import escape_md
+
+me = ui.require_screen("chapter_report")
+today = date.today()
+
+st.title("Chapter report")
+st.caption("A report for a chosen period, to show at the meeting and send round: headline "
+           "figures against the previous period, charts, each team's figures, what members "
+           "shared with the chapter, and who we may be leaving behind. Group figures only; "
+           "private entries never appear.")
+
+# --- what to report on ----------------------------------------------------------------
+teams = ui.cached(metrics.team_choices, me, me.chapter_id)
+team_names = {t.id: t.name for t in teams}
+col_period, col_team = st.columns(2)
+preset = col_period.selectbox("Period", report.PERIOD_PRESETS, index=1, key="cr_period",
+                              help="Calendar month or quarter before this one, or your own "
+                                   "dates. Figures cover the whole weeks (Monday–Sunday) "
+                                   "containing them.")
+team_id = col_team.selectbox(
+    "Team", [None, *team_names], key="cr_team",
+    format_func=lambda t: metrics.WHOLE_CHAPTER if t is None else team_names[t],
+    help="Team leads report on the whole chapter or their own team; admins on any team.")
+if preset == "Custom dates":
+    col_from, col_to = st.columns(2)
+    start = col_from.date_input("From", value=today - timedelta(weeks=12), max_value=today,
+                                key="cr_from")
+    end = col_to.date_input("To", value=today, key="cr_to")
+else:
+    start, end = report.preset_dates(preset, today)
+
+try:
+    with st.spinner("Building the report…"):
+        rep = ui.cached(report.assemble, me, start=start, end=end, team_id=team_id, today=today)
+except ValidationError as exc:
+    ui.show_validation(exc, "Choose other dates:")
+    st.stop()
+except access.PermissionDenied as exc:
+    ui.show_denied(exc)
+    st.stop()
+
+st.caption(f"**{escape_md(rep.scope_label)}**, {rep.period.label}: {rep.members} active "
+           f"members. Changes compare with the {rep.previous.n_weeks} weeks before "
+           f"({rep.previous.start:%d %b} – {rep.previous.end:%d %b %Y}).")
+
+# --- downloads ----------------------------------------------------------------------------
+DOWNLOADS = {
+    "html": ("Download HTML (print, opens offline)", ":material/print:"),
+    "md": ("Download Markdown", ":material/description:"),
+    "csv": ("Download CSV figures", ":material/table:"),
+}
+for col, (fmt, (label, icon)) in zip(st.columns(len(DOWNLOADS)), DOWNLOADS.items()):
+    # Built only when clicked (the HTML draws its charts offline, which takes a moment).
+    col.download_button(label, data=partial(report.render, rep, fmt),
+                        file_name=report.file_name(rep, fmt), mime=report.FORMATS[fmt][1],
+                        icon=icon, on_click="ignore", key=f"cr_download_{fmt}")
+
+if rep.members == 0:
+    st.info("There are no active members here yet, so the report has no figures. A chapter "
+            "admin adds members and teams on the *Admin* page.", icon=":material/group_add:")
+    st.stop()
+
+# --- headline figures -----------------------------------------------------------------------
+st.subheader("Headline figures")
+for row in (rep.headlines[:3], rep.headlines[3:]):
+    for col, h in zip(st.columns(len(row)), row):
+        col.metric(h.label, h.display, h.delta_display, help=h.help, border=True,
+                   delta_color="inverse" if h.lower_is_better else "normal")
+
+# --- charts ---------------------------------------------------------------------------------
+st.subheader("Participation and coverage")
+listed = report.chart_list(rep)
+if not listed:
+    st.info("No actions were logged here in this period, so there is nothing to chart.",
+            icon=":material/insights:")
+for chart, caption in listed:
+    st.altair_chart(chart, width="stretch")
+    st.caption(caption)
+
+# --- tables ---------------------------------------------------------------------------------
+st.subheader("Teams")
+st.dataframe(rep.teams.drop(columns="is_total").rename(columns=report.TEAM_COLUMNS),
+             hide_index=True)
+st.caption(f"Next steps done in the period, overdue on its last day, and due in the coming "
+           f"weeks ({report.ahead_words(rep)}) — counts only, no names: plans are personal.")
+
+st.subheader("Week by week")
+st.dataframe(rep.weeks.rename(columns=report.WEEK_COLUMNS), hide_index=True,
+             column_config={
+                 report.WEEK_COLUMNS["share"]: st.column_config.NumberColumn(format="percent"),
+                 report.WEEK_COLUMNS["week"]: st.column_config.DateColumn(format="D MMM YYYY"),
+             })
+
+# --- highlights -----------------------------------------------------------------------------
+st.subheader("Highlights shared with the chapter")
+if not rep.highlights:
+    st.write("Nobody shared an action with the whole chapter in this period.")
+for h in rep.highlights:
+    with st.container(border=True):
+        who = h.member + (f" ({h.team})" if h.team else "")
+        st.caption(f"{h.done_on:%d %b %Y} · {escape_md(who)} · {h.kind} · "
+                   f"{'; '.join(h.responsibilities)}")
+        st.text(h.description)  # as typed: never rendered as Markdown or HTML
+if rep.more_highlights:
+    st.caption(f"…and {rep.more_highlights} more shared actions.")
+
+# --- who are we leaving behind? ----------------------------------------------------------------
+st.subheader("Who are we leaving behind?")
+st.markdown("\n".join(f"- {escape_md(point)}" for point in report.leaving_behind(rep)))
+
+st.subheader("For the meeting: the practice questions")
+st.markdown("\n".join(f"{q.number}. **{q.title}.** {q.text}" for q in rep.practice_questions))
+
+st.divider()
+for note in report.notes(rep):
+    st.caption(note)

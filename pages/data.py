@@ -1,0 +1,71 @@
+"""Import & export (admins): download the chapter's data; import members, actions or
+plans from a spreadsheet, all or nothing."""
+
+from pathlib import Path
+
+import streamlit as st
+
+from allyship import transfer, ui
+
+me = ui.require_screen("data")
+db = ui.get_db()
+SAMPLES = Path(__file__).resolve().parent.parent / "data" / "sample"
+
+st.title("Import & export")
+st.caption("Bring your chapter's spreadsheets in, and take its data out. An import writes "
+           "everything or nothing: if any row has a problem, you get the list and nothing "
+           "changes.")
+ui.show_flash()
+
+st.subheader("Export")
+st.markdown("A zip with one CSV file per table: the chapter, its teams and members, and what "
+            "members shared with the chapter, plus the audit log. Members' private plans, "
+            "actions and reflections are not included — each member downloads their own on "
+            "*My plan*. For a complete backup, see the README (`python -m allyship backup`).")
+st.download_button("Download chapter export (.zip)",
+                   data=ui.cached(transfer.chapter_export_zip, me),
+                   file_name="allyship-chapter-export.zip", mime="application/zip",
+                   icon=":material/download:", on_click="ignore")
+
+st.subheader("Import")
+st.markdown("Fill in a template in your spreadsheet and save it as **CSV UTF-8**. Dates are "
+            "written YYYY-MM-DD; responsibilities as numbers or short titles separated by `;` "
+            "(for example `2;4`). Importing the same file again adds nothing twice.")
+cols = st.columns(3)
+for col, kind in zip(cols, transfer.KINDS):
+    sample = SAMPLES / f"{kind}.csv"
+    col.download_button(f"{kind.capitalize()} template", key=f"template_{kind}",
+                        data=sample.read_bytes() if sample.exists() else
+                        transfer.template_csv(kind),
+                        file_name=f"{kind}-template.csv", mime="text/csv", on_click="ignore")
+
+with st.form("import"):
+    upload = st.file_uploader("CSV file", type=["csv", "txt"])
+    kind = st.selectbox("The file holds", [None, *transfer.KINDS],
+                        format_func=lambda k: "Tell from its columns" if k is None else k)
+    dry_run = st.checkbox("Check only — do not import yet", value=True)
+    go = st.form_submit_button("Check and import", type="primary")
+
+if go:
+    if upload is None:
+        st.warning("Choose a CSV file first.")
+    else:
+        bar = st.progress(0.0, text="Reading the file…")
+
+        def show_progress(done: int, total: int) -> None:
+            bar.progress(done / total if total else 1.0, text=f"Row {done:,} of {total:,}")
+
+        report = transfer.import_csv(db, me, upload.getvalue(), kind=kind, dry_run=dry_run,
+                                     progress=show_progress, source=upload.name)
+        bar.empty()
+        for note in report.notes:
+            st.info(note, icon=":material/info:")
+        if not report.ok:
+            st.error(report.summary() + " Fix these rows and import the file again:",
+                     icon=":material/error:")
+            st.dataframe(report.errors_frame(), hide_index=True)
+        elif report.dry_run:
+            st.success("Check passed. " + report.summary() + " Untick *Check only* and "
+                       "import again to write it.", icon=":material/task_alt:")
+        else:
+            st.success(report.summary(), icon=":material/check_circle:")

@@ -1,0 +1,74 @@
+"""The benchmark runs end to end in quick mode and reports every figure.
+
+No timing thresholds here (the machines running tests are shared and noisy); the
+full run with its targets is ``python -m bench``, documented in the README.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+
+from bench import baseline
+from bench.results import percentile
+from tests_paths import ROOT
+
+MEASURES = [
+    "naive baseline metric set, team",
+    "naive baseline metric set, chapter",
+    "metric set, team: cold",
+    "metric set, team: warm",
+    "metric set, chapter: cold",
+    "metric set, chapter: warm",
+    "Team progress page (AppTest), cache cleared",
+    "My week page (AppTest)",
+    "log one action (journal.log_action)",
+    "bulk import of 1,000 actions",
+    "chapter report (HTML with SVG charts)",
+    "peak memory, our process",
+    "naive / ours, metric set team (cold)",
+]
+
+
+def test_quick_bench_completes_and_prints_every_figure(tmp_path):
+    out = tmp_path / "bench"
+    result = subprocess.run(
+        [sys.executable, "-m", "bench", "--quick", "--repeat", "2", "--out", str(out)],
+        cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    for measure in MEASURES:
+        assert measure in result.stdout, measure
+    # The baseline computes the same numbers as ours.
+    assert "cross-check at 10k, team: baseline and ours agree" in result.stdout
+    assert "MISMATCH" not in result.stdout
+    assert "0 read a large table whole" in result.stdout
+
+    saved = json.loads((out / "results.json").read_text())
+    figures = {f["measure"]: f for f in saved["figures"]}
+    for measure, f in figures.items():
+        # A figure is a number, or says plainly why it is missing.
+        assert f["median"] is not None or f["note"].startswith("n/a"), measure
+    assert saved["meta"]["nproc"] and saved["meta"]["python"]
+    assert saved["sizes"]["10k"]["actions"] > 5_000
+    with (out / "results.csv").open() as fh:
+        rows = list(csv.DictReader(fh))
+    assert {r["measure"] for r in rows} == set(figures)
+    assert (out / "plans.txt").read_text().count("SEARCH") > 10
+    assert list((out / "cache").glob("10k-*.db")), "the generated data is cached for next time"
+    assert not list((out / "work").glob("*.db")), "the working copy is removed"
+
+
+def test_cross_check_reports_a_figure_that_differs():
+    ours = {("participants", "2026-11-23"): 7, ("coverage",): 8}
+    naive = {("participants", "2026-11-23"): 6, ("coverage",): 8}
+    result = baseline.cross_check(ours, naive)
+    assert not result["ok"] and result["compared"] == 2
+    assert result["mismatches"] == [("('participants', '2026-11-23')", 7, 6)]
+
+
+def test_percentile_interpolates_like_numpy():
+    assert percentile([1.0, 2.0, 3.0, 4.0, 5.0], 50) == 3.0
+    assert percentile([1.0, 2.0, 3.0, 4.0, 5.0], 95) == 4.8
+    assert percentile([7.0], 95) == 7.0

@@ -1,0 +1,139 @@
+"""Chart builders: valid Vega-Lite with the expected encodings, tooltips on every mark,
+readable titles, colour-blind-safe colours, stretching to their container."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+import vl_convert
+
+from allyship import charts, journal, metrics
+from allyship.handout import RESPONSIBILITIES
+from allyship.models import ActionDraft
+
+TODAY = date(2026, 2, 25)
+PERIOD = metrics.Period.last_weeks(4, TODAY)
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def frames(chapter) -> metrics.ProgressFrames:
+    db = chapter.db
+    for who, day, resp, minutes in [(chapter.member, date(2026, 2, 3), (1, 2), 30),
+                                    (chapter.lead, date(2026, 2, 10), (4,), None),
+                                    (chapter.teammate, date(2026, 2, 24), (8,), 45)]:
+        journal.log_action(db, who, ActionDraft(done_on=day, description="x",
+                                                responsibilities=resp, minutes=minutes),
+                           today=TODAY)
+    return metrics.team_progress(db, chapter.admin, metrics.Scope(chapter.chapter.id), PERIOD,
+                                 today=TODAY)
+
+
+BUILDERS = {
+    "participation": (charts.participation_chart, "participation"),
+    "responsibility_actions": (charts.responsibility_actions_chart, "responsibilities"),
+    "coverage": (charts.coverage_heatmap, "responsibilities"),
+    "consistency": (charts.consistency_histogram, "consistency"),
+    "follow_through": (charts.follow_through_chart, "follow_through"),
+    "minutes": (charts.minutes_chart, "minutes"),
+}
+
+
+def spec_of(frames, name: str) -> dict:
+    build, attr = BUILDERS[name]
+    return build(getattr(frames, attr)).to_dict()  # to_dict validates against the schema
+
+
+def units(spec: dict) -> list[dict]:
+    """The single-view specs (a layer's layers, or the chart itself)."""
+    return spec.get("layer", [spec])
+
+
+def enc(unit: dict, channel: str) -> dict:
+    return unit["encoding"][channel]
+
+
+@pytest.mark.parametrize("name", list(BUILDERS))
+def test_every_chart_is_vega_lite_that_compiles_and_stretches(frames, name):
+    spec = spec_of(frames, name)
+    assert "vega-lite" in spec["$schema"]
+    assert spec["width"] == "container"
+    vega = vl_convert.vegalite_to_vega(spec)  # the Vega-Lite compiler accepts it
+    vega = json.loads(vega) if isinstance(vega, str) else vega
+    assert vega["marks"]
+
+
+@pytest.mark.parametrize("name", list(BUILDERS))
+def test_every_mark_has_a_tooltip_and_the_chart_a_title(frames, name):
+    spec = spec_of(frames, name)
+    title = spec.get("title") or spec["layer"][0].get("title")
+    assert title["text"] and title["subtitle"]
+    for unit in units(spec):
+        assert len(enc(unit, "tooltip")) >= 3
+        assert all(t.get("title") for t in enc(unit, "tooltip"))
+
+
+def test_participation_plots_the_share_and_its_rolling_mean_per_group(frames):
+    line, dots = units(spec_of(frames, "participation"))
+    assert line["mark"]["type"] == "line" and dots["mark"]["type"] == "circle"
+    assert enc(line, "y")["field"] == "rolling_mean" and enc(dots, "y")["field"] == "share"
+    assert enc(line, "x") == enc(dots, "x") and enc(line, "x")["type"] == "temporal"
+    assert enc(line, "color")["field"] == "group"
+    assert enc(line, "y")["axis"]["format"] == "%"
+    assert set(enc(line, "color")["scale"]["range"]) <= set(charts.OKABE_ITO)
+
+
+def test_stacked_actions_are_coloured_by_responsibility_in_handout_order(frames):
+    spec = spec_of(frames, "responsibility_actions")
+    assert spec["mark"]["type"] == "bar"
+    assert enc(spec, "y")["field"] == "actions" and enc(spec, "y")["stack"] == "zero"
+    colour = enc(spec, "color")
+    assert colour["field"] == "label"
+    assert colour["scale"]["domain"] == [r.label for r in RESPONSIBILITIES]
+    assert colour["scale"]["range"] == list(charts.OKABE_ITO)
+
+
+def test_coverage_heatmap_has_eight_rows_of_short_titles_and_full_text_in_the_tooltip(frames):
+    spec = spec_of(frames, "coverage")
+    assert spec["mark"]["type"] == "rect"
+    assert enc(spec, "y")["field"] == "label"
+    assert enc(spec, "y")["sort"] == [r.label for r in RESPONSIBILITIES]
+    assert enc(spec, "color")["field"] == "actions"
+    assert enc(spec, "color")["scale"]["scheme"] == "viridis"
+    assert "full_text" in [t["field"] for t in enc(spec, "tooltip")]
+    data = spec["datasets"][spec["data"]["name"]]
+    assert len(data) == 8 * PERIOD.n_weeks
+    assert {row["title"] for row in data} == {r.title for r in RESPONSIBILITIES}
+
+
+def test_consistency_histogram_counts_members_by_weeks_active(frames):
+    spec = spec_of(frames, "consistency")
+    assert enc(spec, "x")["field"] == "weeks_active" and enc(spec, "x")["type"] == "ordinal"
+    assert enc(spec, "y")["field"] == "members"
+    data = spec["datasets"][spec["data"]["name"]]
+    assert "name" not in data[0] and "email" not in data[0]  # a distribution, no names
+
+
+def test_follow_through_stacks_done_open_overdue_per_group(frames):
+    spec = spec_of(frames, "follow_through")
+    fold = next(t for t in spec["transform"] if "fold" in t)
+    assert fold["fold"] == ["Done", "Open", "Overdue"]
+    assert enc(spec, "y")["field"] == "group" and enc(spec, "x")["field"] == "steps"
+    assert enc(spec, "color")["scale"]["range"] == list(charts.STATUS_COLOURS.values())
+
+
+def test_minutes_line_shows_minutes_per_week(frames):
+    line, dots = units(spec_of(frames, "minutes"))
+    assert enc(line, "y")["field"] == "minutes" and enc(line, "x")["field"] == "week"
+    data_name = spec_of(frames, "minutes")["data"]["name"]
+    rows = spec_of(frames, "minutes")["datasets"][data_name]
+    assert [r["minutes"] for r in rows] == [30, 0, 0, 45]
+
+
+def test_pages_never_build_charts_themselves():
+    for page in (ROOT / "pages").glob("*.py"):
+        text = page.read_text(encoding="utf-8")
+        assert "alt.Chart" not in text and "import altair" not in text, page.name

@@ -1,0 +1,422 @@
+"""Progress measures on a small hand-built chapter whose answers were worked out by hand.
+
+The chapter (conftest ``chapter`` plus a third team), today = Wednesday 25 Feb 2026:
+
+=========  ======  =====================================================================
+member     team    actions (week of …) — responsibilities, minutes
+=========  ======  =====================================================================
+Ada        —       admin, never logs
+Lee        A       lead; R6 in each week of Jan 5–26; Feb 9 R2 45m; Feb 16 R2; Feb 23 R3 10m
+Mo         A       R6 in each week of Jan 5–26; Feb 2 R1+R2 30m; Feb 9 R1 15m; Feb 23 R4
+Tam        A       R6 in each week of Jan 5–26; Feb 2 R1 60m; **away** the week of Feb 16
+Oz         B       Jan 12 R5 30m
+Cy, Di     C       Di: Feb 16 R1 20m
+Gone       A       Feb 9 R8 100m, then deactivated (never counted)
+=========  ======  =====================================================================
+
+So in the chapter (7 active members) the weeks of Feb 2, 9, 16, 23 have 2, 2, 2, 2
+members logging, with 7, 7, 6 (Tam away), 7 counted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pandas as pd
+import pytest
+
+from allyship import journal, metrics, people, plans, store
+from allyship.access import PermissionDenied
+from allyship.metrics import OTHER_LABEL, WHOLE_CHAPTER, Period, Scope
+from allyship.models import ActionDraft, Member, MemberDraft, PlanDraft, PlanItemDraft, \
+    ValidationError
+
+TODAY = date(2026, 2, 25)
+FEB = {d: date(2026, 2, d) for d in (2, 9, 16, 23)}
+
+
+@dataclass
+class Data:
+    db: object
+    ch: object  # conftest Chapterful
+    cy: Member
+    di: Member
+    gone: Member
+    team_c: int
+
+    @property
+    def scope(self) -> Scope:
+        return Scope(self.ch.chapter.id)
+
+
+def log(db, who: Member, day: date, resp: tuple[int, ...], minutes: int | None = None) -> None:
+    journal.log_action(db, who, ActionDraft(done_on=day, description="did something",
+                                            responsibilities=resp, minutes=minutes), today=TODAY)
+
+
+def step(text: str, due: date | None, done: date | None = None) -> PlanItemDraft:
+    return PlanItemDraft("next_step", text, due, done)
+
+
+@pytest.fixture
+def data(chapter) -> Data:
+    db, ch = chapter.db, chapter
+    team_c = people.create_team(db, ch.admin, "Team C").id
+    cy = people.add_member(db, ch.admin, MemberDraft("Cy See", "cy@example.org", "member", team_c))
+    di = people.add_member(db, ch.admin, MemberDraft("Di Dee", "di@example.org", "member", team_c))
+    gone = people.add_member(db, ch.admin, MemberDraft("Gone Away", "gone@example.org", "member",
+                                                       ch.team_a))
+    for monday in (date(2026, 1, 5), date(2026, 1, 12), date(2026, 1, 19), date(2026, 1, 26)):
+        for who in (ch.lead, ch.member, ch.teammate):
+            log(db, who, monday + timedelta(days=1), (6,))
+    log(db, ch.other, date(2026, 1, 13), (5,), 30)
+    log(db, ch.member, date(2026, 2, 3), (1, 2), 30)
+    log(db, ch.member, date(2026, 2, 10), (1,), 15)
+    log(db, ch.member, date(2026, 2, 24), (4,))
+    log(db, ch.teammate, date(2026, 2, 4), (1,), 60)
+    journal.set_away(db, ch.teammate, FEB[16])
+    log(db, ch.lead, date(2026, 2, 11), (2,), 45)
+    log(db, ch.lead, date(2026, 2, 17), (2,))
+    log(db, ch.lead, date(2026, 2, 23), (3,), 10)
+    log(db, di, date(2026, 2, 18), (1,), 20)
+    log(db, gone, date(2026, 2, 12), (8,), 100)
+    people.set_member_active(db, ch.admin, gone.id, False)
+    # Plans: three of team A work with "Black birders" (a group big enough to filter on),
+    # Di alone with "Disabled nature lovers" (too small to be offered).
+    plans.save_plan(db, ch.member, PlanDraft("Black birders", items=(
+        step("A", date(2026, 2, 10), date(2026, 2, 12)),  # done in the period
+        step("B", date(2026, 2, 20)),  # overdue on Feb 21 onwards
+        step("C", date(2026, 3, 10)),  # open
+        step("D", date(2026, 1, 9), date(2026, 1, 10)),  # done before any period here
+    )), today=TODAY)
+    mo_plan = plans.get_plan(db, ch.member)
+    plans.save_plan(db, ch.member, PlanDraft(  # a revision
+        "Black birders", motivation="Revised after feedback",
+        items=tuple(PlanItemDraft(i.kind, i.text, i.due_on, i.done_on, i.id)
+                    for i in mo_plan.items)), today=TODAY)
+    plans.save_plan(db, ch.lead, PlanDraft("Black birders", items=(
+        step("E", date(2026, 2, 24)),  # overdue on the 25th, open on the 22nd
+        step("F", None),  # open: no due date
+    )), today=TODAY)
+    plans.save_plan(db, ch.teammate, PlanDraft("black birders "), today=TODAY)
+    plans.save_plan(db, di, PlanDraft("Disabled nature lovers"), today=TODAY)
+    return Data(db, ch, cy, di, gone, team_c)
+
+
+# --- the period ------------------------------------------------------------------------
+
+def test_period_last_weeks_ends_with_the_sunday_of_this_week():
+    p = Period.last_weeks(4, TODAY)
+    assert (p.start, p.end) == (date(2026, 2, 2), date(2026, 3, 1))
+    assert p.weeks == tuple(FEB.values())
+    assert p.previous() == Period(date(2026, 1, 5), date(2026, 2, 1))
+
+
+def test_period_between_snaps_to_whole_weeks_and_refuses_backwards_dates():
+    assert Period.between("2026-02-04", date(2026, 2, 19)) == \
+        Period(date(2026, 2, 2), date(2026, 2, 22))
+    with pytest.raises(ValidationError) as exc:
+        Period.between(date(2026, 2, 19), date(2026, 2, 4))
+    assert "end" in exc.value.errors
+
+
+@pytest.mark.parametrize("start, end", [(date(2026, 2, 3), date(2026, 2, 8)),
+                                        (date(2026, 2, 2), date(2026, 2, 7))])
+def test_period_must_be_monday_to_sunday(start, end):
+    with pytest.raises(ValueError):
+        Period(start, end)
+
+
+# --- expectations per period, worked out by hand --------------------------------------------
+
+P4 = Period.last_weeks(4, TODAY)
+P2 = Period.last_weeks(2, TODAY)
+PC = Period.between(date(2026, 2, 4), date(2026, 2, 19))  # weeks of Feb 2, 9, 16
+
+EXPECTED = {
+    "4 weeks": dict(
+        period=P4,
+        participants=[2, 2, 2, 2], counted=[7, 7, 6, 7],
+        rolling=[2 / 7, 2 / 7, (4 / 7 + 1 / 3) / 3, (6 / 7 + 1 / 3) / 4],
+        pooled=8 / 27, pooled_before=13 / 28,
+        minutes=[90, 60, 20, 10],
+        consistency={0: 3, 1: 2, 2: 0, 3: 2, 4: 0},
+        steady=(2, 7),
+        steps=dict(done=1, open=2, overdue=2),
+        actions=8, actions_before=13, coverage=4,
+    ),
+    "2 weeks": dict(
+        period=P2,
+        participants=[2, 2], counted=[6, 7],
+        rolling=[1 / 3, (1 / 3 + 2 / 7) / 2],
+        pooled=4 / 13, pooled_before=4 / 14,
+        minutes=[20, 10],
+        consistency={0: 4, 1: 2, 2: 1},
+        steady=(1, 7),  # of 2 weeks: only Lee was active in both
+        steps=dict(done=0, open=2, overdue=2),
+        actions=4, actions_before=4, coverage=4,
+    ),
+    "custom Feb 4-19": dict(
+        period=PC,
+        participants=[2, 2, 2], counted=[7, 7, 6],
+        rolling=[2 / 7, 2 / 7, (4 / 7 + 1 / 3) / 3],
+        pooled=6 / 20, pooled_before=10 / 21,
+        minutes=[90, 60, 20],
+        consistency={0: 3, 1: 2, 2: 2, 3: 0},
+        steady=(0, 7),  # of 3 weeks, need 3 (Tam, away one, needs 2 and had 1)
+        steps=dict(done=1, open=3, overdue=1),  # taken on Sunday Feb 22: E not yet due
+        actions=6, actions_before=10, coverage=2,
+    ),
+}
+CASES = pytest.mark.parametrize("case", list(EXPECTED))
+
+
+@CASES
+def test_weekly_participation_leaves_away_weeks_out_of_the_denominator(data, case):
+    e = EXPECTED[case]
+    frame = metrics.weekly_participation(data.db, data.ch.admin, data.scope, e["period"],
+                                         today=TODAY)
+    total = frame[frame["group"] == WHOLE_CHAPTER]
+    assert total["is_total"].all()
+    assert list(total["week"].dt.date) == list(e["period"].weeks)
+    assert total["participants"].tolist() == e["participants"]
+    assert total["counted"].tolist() == e["counted"]
+    assert (total["active_members"] == 7).all()  # Gone, deactivated, is not counted
+    assert total["share"].tolist() == pytest.approx(
+        [p / c for p, c in zip(e["participants"], e["counted"])])
+    assert total["rolling_mean"].tolist() == pytest.approx(e["rolling"])
+
+
+@CASES
+def test_headlines_compare_with_the_previous_period_of_equal_length(data, case):
+    e = EXPECTED[case]
+    frames = metrics.team_progress(data.db, data.ch.admin, data.scope, e["period"], today=TODAY)
+    part = frames.headline("participation")
+    assert part.value == pytest.approx(e["pooled"])
+    assert part.previous == pytest.approx(e["pooled_before"])
+    assert part.change == pytest.approx(e["pooled"] - e["pooled_before"])
+    actions = frames.headline("actions")
+    assert (actions.value, actions.previous) == (e["actions"], e["actions_before"])
+    assert frames.headline("coverage").value == e["coverage"]
+    assert frames.headline("overdue").value == e["steps"]["overdue"]
+    assert frames.headline("steady").value == pytest.approx(e["steady"][0] / e["steady"][1])
+    assert frames.actions == e["actions"] and frames.members == 7
+
+
+@CASES
+def test_minutes_per_week_counts_only_active_members(data, case):
+    e = EXPECTED[case]
+    frame = metrics.minutes_per_week(data.db, data.ch.lead, data.scope, e["period"], today=TODAY)
+    assert frame["minutes"].tolist() == e["minutes"]  # Gone's 100 minutes never appear
+
+
+@CASES
+def test_consistency_is_a_distribution_of_weeks_active_without_names(data, case):
+    e = EXPECTED[case]
+    frame = metrics.consistency(data.db, data.ch.lead, data.scope, e["period"], today=TODAY)
+    assert dict(zip(frame["weeks_active"], frame["members"])) == e["consistency"]
+    assert frame["members"].sum() == 7
+    assert set(frame.columns) == {"weeks_active", "members", "weeks_in_period"}
+
+
+@CASES
+def test_steadiness_is_three_of_the_last_four_weeks_with_away_weeks_forgiven(data, case):
+    e = EXPECTED[case]
+    s = metrics.steadiness(data.db, data.ch.admin, data.scope, e["period"], today=TODAY)
+    assert (s.steady, s.counted) == e["steady"]
+
+
+@CASES
+def test_follow_through_counts_done_open_and_overdue_on_the_periods_last_day(data, case):
+    e = EXPECTED[case]
+    frame = metrics.follow_through(data.db, data.ch.admin, data.scope, e["period"], today=TODAY)
+    rows = frame.set_index("group")
+    for group in (WHOLE_CHAPTER, "Team A"):
+        assert rows.loc[group, ["done", "open", "overdue"]].to_dict() == e["steps"]
+    assert rows.loc[WHOLE_CHAPTER, "plans"] == 4 and rows.loc["Team A", "plans"] == 3
+    assert rows.loc["Team A", "revised_90_days"] == 1  # Mo revised once
+
+
+def test_zero_weeks_are_rows_of_zeros_not_gaps(data):
+    scope = Scope(data.ch.chapter.id, team_id=data.team_c)  # only Di, in the week of Feb 16
+    part = metrics.weekly_participation(data.db, data.ch.admin, scope, P4, today=TODAY)
+    assert part["participants"].tolist() == [0, 0, 1, 0]
+    assert part["share"].tolist() == [0, 0, 0.5, 0]
+    assert set(part["group"]) == {"Team C"}
+    minutes = metrics.minutes_per_week(data.db, data.ch.admin, scope, P4, today=TODAY)
+    assert minutes["minutes"].tolist() == [0, 0, 20, 0]
+    resp = metrics.responsibility_weeks(data.db, data.ch.admin, scope, P4, today=TODAY)
+    assert len(resp) == 4 * 8
+    assert resp["actions"].sum() == 1
+
+
+def test_weeks_that_have_not_started_are_left_out(data):
+    period = Period(date(2026, 2, 16), date(2026, 3, 15))  # two weeks after TODAY's week
+    part = metrics.weekly_participation(data.db, data.ch.admin, data.scope, period, today=TODAY)
+    assert sorted(set(part["week"].dt.date)) == [FEB[16], FEB[23]]
+
+
+def test_responsibility_weeks_is_eight_rows_per_week_with_the_handouts_words(data):
+    resp = metrics.responsibility_weeks(data.db, data.ch.lead, data.scope, P4, today=TODAY)
+    assert len(resp) == 8 * 4
+    feb2 = resp[resp["week"].dt.date == FEB[2]].set_index("responsibility")
+    assert feb2.loc[1, ["actions", "members"]].tolist() == [2, 2]  # Mo and Tam
+    assert feb2.loc[2, "actions"] == 1
+    totals = resp.groupby("responsibility")["actions"].sum().to_dict()
+    assert totals == {1: 4, 2: 3, 3: 1, 4: 1, 5: 0, 6: 0, 7: 0, 8: 0}
+    assert feb2.loc[4, "full_text"].startswith("We do not expect to be educated by others:")
+
+
+def test_least_practised_lists_the_responsibilities_nobody_practised(data):
+    least = metrics.least_practised(data.db, data.ch.lead, data.scope, P4, today=TODAY)
+    assert least["responsibility"].tolist() == [5, 6, 7]
+    assert least["actions"].tolist() == [0, 0, 0]
+
+
+def test_falling_teams_names_team_a_whose_share_dropped(data):
+    falling = metrics.falling_teams(data.db, data.ch.admin, data.scope, P4, today=TODAY)
+    assert falling["team"].tolist() == ["Team A"]
+    row = falling.iloc[0]
+    assert row["share_now"] == pytest.approx(7 / 11)  # 2+2+1+2 of 3+3+2+3
+    assert row["share_before"] == pytest.approx(1.0)
+
+
+# --- privacy in aggregates ----------------------------------------------------------------
+
+def test_admin_breakdown_folds_small_teams_into_other(data):
+    part = metrics.weekly_participation(data.db, data.ch.admin, data.scope, P4, today=TODAY)
+    assert set(part["group"]) == {WHOLE_CHAPTER, "Team A", OTHER_LABEL}
+    other = part[part["group"] == OTHER_LABEL]  # Ada, Oz, Cy, Di
+    assert (other["active_members"] == 4).all()
+    assert other["participants"].tolist() == [0, 0, 1, 0]
+
+
+def test_small_groups_adding_up_to_fewer_than_three_are_left_out(data):
+    for m in (data.cy, data.di):
+        people.set_member_active(data.db, data.ch.admin, m.id, False)
+    part = metrics.weekly_participation(data.db, data.ch.admin, data.scope, P4, today=TODAY)
+    assert set(part["group"]) == {WHOLE_CHAPTER, "Team A"}  # Ada + Oz alone: 2, not shown
+
+
+def test_a_lead_sees_their_own_team_and_the_chapter_but_no_other_team(data):
+    frames = metrics.team_progress(data.db, data.ch.lead, data.scope, P4, today=TODAY)
+    assert set(frames.participation["group"]) == {WHOLE_CHAPTER, "Team A"}
+    assert set(frames.follow_through["group"]) == {WHOLE_CHAPTER, "Team A"}
+    with pytest.raises(PermissionDenied):
+        metrics.weekly_participation(data.db, data.ch.lead, Scope(data.ch.chapter.id,
+                                                                  data.ch.team_b), P4)
+    assert [t.name for t in metrics.team_choices(data.db, data.ch.lead,
+                                                  data.ch.chapter.id)] == ["Team A"]
+    assert [t.name for t in metrics.team_choices(data.db, data.ch.admin, data.ch.chapter.id)] \
+        == ["Team A", "Team B", "Team C"]
+
+
+def test_only_focus_groups_with_three_members_are_offered_or_accepted(data):
+    chapter_id = data.ch.chapter.id
+    assert metrics.focus_group_choices(data.db, data.ch.admin, chapter_id) == ["Black birders"]
+    with pytest.raises(PermissionDenied, match="singled out"):
+        metrics.team_progress(data.db, data.ch.admin,
+                              Scope(chapter_id, focus_group="Disabled nature lovers"), P4,
+                              today=TODAY)
+    scope = Scope(chapter_id, focus_group="Black birders")  # Lee, Mo, Tam (case and spaces)
+    part = metrics.weekly_participation(data.db, data.ch.admin, scope, P4, today=TODAY)
+    total = part[part["is_total"]]
+    assert total["group"].iloc[0] == "Whole chapter · Black birders"
+    assert total["counted"].tolist() == [3, 3, 2, 3]
+    assert total["participants"].tolist() == [2, 2, 1, 2]
+
+
+# --- who may call what ----------------------------------------------------------------------
+
+PUBLIC = [metrics.weekly_participation, metrics.responsibility_weeks, metrics.consistency,
+          metrics.steadiness, metrics.minutes_per_week, metrics.follow_through,
+          metrics.least_practised, metrics.falling_teams, metrics.headlines,
+          metrics.team_progress]
+
+
+@pytest.mark.parametrize("fn", PUBLIC, ids=lambda f: f.__name__)
+def test_a_member_gets_permission_denied_from_every_metric(data, fn):
+    with pytest.raises(PermissionDenied):
+        fn(data.db, data.ch.member, data.scope, P4, today=TODAY)
+
+
+def test_a_lead_of_another_chapter_sees_nothing_here(data):
+    other_chapter = people.create_chapter(data.db, "Elsewhere")
+    stranger = people.bootstrap_admin(data.db, other_chapter,
+                                      MemberDraft("Sol Stranger", "sol@example.org"))
+    with pytest.raises(PermissionDenied):
+        metrics.team_progress(data.db, stranger, data.scope, P4, today=TODAY)
+    with pytest.raises(PermissionDenied):
+        metrics.team_progress(data.db, stranger, Scope(other_chapter.id, data.ch.team_a), P4,
+                              today=TODAY)
+
+
+# --- quiet members -----------------------------------------------------------------------------
+
+def test_quiet_members_are_the_leads_own_team_sorted_by_name_not_activity(data):
+    db, ch = data.db, data.ch
+    add = lambda name, email: people.add_member(  # noqa: E731
+        db, ch.admin, MemberDraft(name, email, "member", ch.team_a))
+    zed, bea, abe, al = (add("Zed Zero", "zed@example.org"), add("Bea Before", "bea@example.org"),
+                         add("Abe Early", "abe@example.org"), add("Al Away", "al@example.org"))
+    log(db, bea, date(2026, 1, 13), (1,))
+    log(db, abe, date(2026, 1, 27), (1,))
+    journal.set_away(db, al, FEB[23])  # said they would be away: not listed
+    log(db, ch.other, date(2026, 1, 14), (1,))  # another team: never listed here
+    quiet = metrics.quiet_members(db, ch.lead, ch.team_a, today=TODAY)
+    # Mo logged on Feb 24, Tam on Feb 4 (within the current week and the 3 before);
+    # Gone is deactivated; Lee is the lead.
+    assert quiet["name"].tolist() == ["Abe Early", "Bea Before", "Zed Zero"]
+    assert quiet["last_week"].tolist() == [date(2026, 1, 26), date(2026, 1, 12), None]
+    frames = metrics.team_progress(db, ch.lead, data.scope, P4, today=TODAY)
+    pd.testing.assert_frame_equal(frames.quiet_members, quiet)
+
+
+def test_quiet_list_is_for_the_teams_own_lead_only(data):
+    db, ch = data.db, data.ch
+    for actor, team in [(ch.admin, ch.team_a), (ch.member, ch.team_a), (ch.lead, ch.team_b),
+                        (ch.lead, None)]:
+        with pytest.raises(PermissionDenied):
+            metrics.quiet_members(db, actor, team, today=TODAY)
+    frames = metrics.team_progress(db, ch.admin, data.scope, P4, today=TODAY)
+    assert frames.quiet_members is None
+
+
+def test_a_member_quiet_for_three_full_weeks_is_listed_the_week_after(data):
+    db, ch = data.db, data.ch
+    # Tam last logged in the week of Feb 2 and marked the week of Feb 16 away. On Mar 11
+    # the window (weeks of Feb 16 to Mar 9) holds that away week, so Tam is not listed;
+    # on Mar 18 (weeks of Feb 23 to Mar 16) Tam is.
+    assert "Tam Mate" not in metrics.quiet_members(db, ch.lead, ch.team_a,
+                                                    today=date(2026, 3, 11))["name"].tolist()
+    assert "Tam Mate" in metrics.quiet_members(db, ch.lead, ch.team_a,
+                                                today=date(2026, 3, 18))["name"].tolist()
+
+
+def test_headline_text_shows_shares_in_points_and_minutes_in_hours():
+    h = metrics.Headline("participation", "Weekly participation", 0.5, 0.4, "share", "")
+    assert (h.display, h.delta_display) == ("50%", "+10 pts")
+    m = metrics.Headline("minutes", "Time invested", 600, 30, "minutes", "")
+    assert (m.display, m.delta_display) == ("10.0 h", "+9.5 h")
+    none = metrics.Headline("steady", "Steady", 0.5, None, "share", "")
+    assert none.delta_display is None
+
+
+def test_an_empty_chapter_gives_zero_frames_not_errors(db):
+    ch = people.create_chapter(db, "Empty", started_on=date(2026, 1, 5))
+    admin = people.bootstrap_admin(db, ch, MemberDraft("Ada Admin", "ada@example.org"))
+    frames = metrics.team_progress(db, admin, Scope(ch.id), P4, today=TODAY)
+    assert frames.actions == 0 and frames.members == 1
+    assert frames.participation[frames.participation["is_total"]]["participants"].sum() == 0
+    assert frames.headline("participation").value == 0
+    assert frames.quiet_members is None
+
+
+def test_metrics_use_the_action_indexes(data):
+    cte, params = metrics._scope_cte(data.scope)
+    plan = " ".join(r[-1] for r in data.db.execute(
+        "EXPLAIN QUERY PLAN " + cte + "SELECT count(*) FROM scope s JOIN actions a"
+        " ON a.member_id = s.id AND a.week_start BETWEEN ? AND ?", [*params, "a", "b"]))
+    assert "actions_member_week" in plan and "SCAN a" not in plan
+    assert store.schema_version(data.db) >= 1
