@@ -21,20 +21,24 @@ OKABE_ITO: tuple[str, ...] = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4
 STATUS_COLOURS = {"Done": "#009E73", "Open": "#56B4E9", "Overdue": "#D55E00"}
 HEIGHT = 280
 _WEEK_FORMAT = "%d %b"
+# Fit the width to the container but keep the plot's own height: Streamlit's default
+# ("fit") squeezes the plot to make room for legends and rotated labels.
+_AUTOSIZE = alt.AutoSizeParams(type="fit-x", contains="padding")
 _WEEK_TOOLTIP = alt.Tooltip("week:T", title="Week of", format="%a %d %b %Y")
 
 
 def _base(frame: pd.DataFrame, title: str, subtitle: str | None = None,
           height: int = HEIGHT) -> alt.Chart:
     heading = alt.TitleParams(title, subtitle=subtitle or [], anchor="start")
-    return alt.Chart(frame).properties(title=heading, width="container", height=height)
+    return alt.Chart(frame).properties(title=heading, width="container", height=height,
+                                       autosize=_AUTOSIZE)
 
 
 def _layer(*layers: alt.Chart, title: str, subtitle: str) -> alt.LayerChart:
     """Layers sharing one title and size (set on the layer, where Vega-Lite reads it)."""
     return alt.layer(*layers).properties(
         title=alt.TitleParams(title, subtitle=subtitle, anchor="start"),
-        width="container", height=HEIGHT)
+        width="container", height=HEIGHT, autosize=_AUTOSIZE)
 
 
 def participation_chart(participation: pd.DataFrame) -> alt.LayerChart:
@@ -76,8 +80,9 @@ def responsibility_actions_chart(responsibilities: pd.DataFrame) -> alt.Chart:
     return _base(responsibilities, "Actions per week by responsibility",
                  "An action that practised two responsibilities counts under each").mark_bar(
     ).encode(
-        x=alt.X("week:T", title="Week", timeUnit="yearmonthdate",
-                axis=alt.Axis(format=_WEEK_FORMAT, tickCount="week")),
+        # One band per week (a temporal axis would draw one-day-wide bars).
+        x=alt.X("yearmonthdate(week):O", title="Week",
+                axis=alt.Axis(format=_WEEK_FORMAT, labelAngle=-45)),
         y=alt.Y("actions:Q", title="Actions", stack="zero"),
         color=alt.Color("label:N", title="Responsibility", sort=labels,
                         scale=alt.Scale(domain=labels, range=list(OKABE_ITO)),

@@ -70,8 +70,11 @@ def demo_cmd(db_path: Path | None, seed: int, force: bool) -> None:
 @click.option("--admin-email", required=True, help="Email of the chapter's first admin.")
 @click.option("--goal-label", default="Audubon goal", show_default=True,
               help="What the plan calls the organisation's goal.")
+@click.option("--started-on", default=None, metavar="YYYY-MM-DD",
+              help="When the chapter's programme started (default: today). Actions dated "
+                   "earlier are refused, so set it before importing past records.")
 def init_cmd(db_path: Path | None, chapter: str, admin_name: str, admin_email: str,
-             goal_label: str) -> None:
+             goal_label: str, started_on: str | None) -> None:
     """Create an empty real chapter with its first admin."""
     path = store.resolve_db_path(db_path)
     if path.exists():
@@ -85,11 +88,13 @@ def init_cmd(db_path: Path | None, chapter: str, admin_name: str, admin_email: s
     except Exception as exc:
         fail(f"cannot create {path}: {exc}")
     try:
-        ch = people.create_chapter(db, chapter, goal_label=goal_label)
+        ch = people.create_chapter(db, chapter, goal_label=goal_label,
+                                    started_on=started_on)
         admin = people.bootstrap_admin(db, ch, draft)
     except (ValidationError, PermissionDenied) as exc:
         db.conn.close()
-        path.unlink(missing_ok=True)
+        for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            leftover.unlink(missing_ok=True)
         fail(str(exc))
     click.echo(f"created chapter {ch.name!r} in {path} with admin {admin.email}")
 

@@ -141,7 +141,9 @@ def sign_in(db: sqlite_utils.Database) -> Member:
 
     if "oidc" in modes and st.user.get("is_logged_in"):
         email = str(st.user.get("email") or "")
-        member = people.find_member_by_email(db, email) if email else None
+        # A provider that says the address is unverified does not prove who this is.
+        verified = st.user.get("email_verified") is not False
+        member = people.find_member_by_email(db, email) if email and verified else None
         if member is None or not member.active:
             _clear_session()
             _not_a_member(email, deactivated=member is not None)

@@ -55,7 +55,7 @@ from allyship.tables import escape_md
 from allyship.transfer import csv_bytes
 
 MAX_HIGHLIGHTS = 25
-CHART_WIDTH = 640  # px of the plotting area in the HTML file; CSS scales it to the page
+CHART_WIDTH = 700  # px of each chart in the HTML file; CSS scales it down to the page
 
 PERIOD_PRESETS: tuple[str, ...] = ("Last month", "Last quarter", "Custom dates")
 

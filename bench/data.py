@@ -75,6 +75,15 @@ def cached_db(scale: Scale, cache_dir: Path, today: date, *, seed: int = SEED) -
     db = store.connect(tmp)
     try:
         demo.build(db, seed=seed, today=today, size=scale.size)
+        # In real use every logged action leaves an audit entry (journal.log_action);
+        # the demo writes none. Add them, so pages that read the audit log face a
+        # national-scale log too.
+        with store.transaction(db):
+            db.execute(
+                "INSERT INTO audit_log (at, actor_id, action, table_name, record_id, details)"
+                " SELECT created_at, member_id, 'create', 'actions', CAST(id AS TEXT),"
+                " json_object('done_on', done_on, 'visibility', visibility)"
+                " FROM actions ORDER BY id")
         # Fold the WAL into the main file so a plain file copy is the whole database.
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
@@ -103,6 +112,6 @@ def row_counts(path: Path) -> dict[str, int]:
     db = store.connect(path)
     try:
         return {t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                for t in ("chapters", "teams", "members", "actions", "action_responsibilities")}
+                for t in ("chapters", "teams", "members", "actions", "action_responsibilities", "audit_log")}
     finally:
         db.conn.close()

@@ -129,6 +129,21 @@ def pages(path: Path, scale: str, repeat: int) -> tuple[list[Figure], dict[str, 
         sql.clear()
         m.switch_page("pages/my_week.py").run()
     statements["My week page"] = list(sql)
+    # Every other page each persona can open, once, for the "no full-table reads on
+    # any page" check (untimed).
+    for persona in ("member", "lead", "admin"):
+        for page in sorted((ROOT / "pages").glob("*.py")):
+            name = f"page {page.stem} ({persona})"
+            with qplans.capture() as sql:
+                at = open_as(persona)
+                st.cache_data.clear()
+                sql.clear()
+                try:
+                    at.switch_page(f"pages/{page.name}").run()
+                except ValueError:  # not in this persona's navigation
+                    continue
+                check(at, name)
+            statements[name] = list(sql)
     return figs, statements
 
 

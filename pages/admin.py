@@ -68,13 +68,15 @@ with tab_members:
                           format_func=lambda i: f"{by_id[i].name} <{by_id[i].email}>")
     if picked is not None:
         target = by_id[picked]
-        team_options = [None, *[t.id for t in teams_open]]
-        if target.team_id not in team_options:
+        # 0 stands for "no team": a None option would show as an empty choice.
+        team_options = [0, *[t.id for t in teams_open]]
+        if (target.team_id or 0) not in team_options:
             team_options.append(target.team_id)
         roles = list(ROLES)
         with st.form(f"member_{picked}"):
-            team_id = st.selectbox("Team", team_options, index=team_options.index(target.team_id),
-                                   format_func=lambda i: "— no team" if i is None
+            team_id = st.selectbox("Team", team_options,
+                                   index=team_options.index(target.team_id or 0),
+                                   format_func=lambda i: "— no team" if not i
                                    else team_names[i], key=f"member_team_{picked}")
             role = st.selectbox("Role", roles, index=roles.index(target.role),
                                 format_func=ROLES.get, key=f"member_role_{picked}")
@@ -83,7 +85,7 @@ with tab_members:
                                       "what they recorded is kept.")
             save = st.form_submit_button("Save member", type="primary")
         if save:
-            run(lambda: people.update_membership(db, me, picked, team_id=team_id, role=role,
+            run(lambda: people.update_membership(db, me, picked, team_id=team_id or None, role=role,
                                                  active=active),
                 f"Saved {target.name}.")
 
@@ -93,12 +95,12 @@ with tab_members:
         name = c1.text_input("Name", key="add_member_name")
         email = c2.text_input("Email", key="add_member_email")
         c3, c4 = st.columns(2)
-        new_team = c3.selectbox("Team", [None, *[t.id for t in teams_open]], key="add_member_team",
-                                format_func=lambda i: "— no team" if i is None else team_names[i])
+        new_team = c3.selectbox("Team", [0, *[t.id for t in teams_open]], key="add_member_team",
+                                format_func=lambda i: "— no team" if not i else team_names[i])
         new_role = c4.selectbox("Role", list(ROLES), format_func=ROLES.get, key="add_member_role")
         add = st.form_submit_button("Add member", type="primary")
     if add:
-        run(lambda: people.add_member(db, me, MemberDraft(name, email, new_role, new_team)),
+        run(lambda: people.add_member(db, me, MemberDraft(name, email, new_role, new_team or None)),
             f"Added {name.strip()}. Give them a set-up code if your chapter uses passwords.")
 
 with tab_teams:
@@ -193,15 +195,15 @@ with tab_audit:
                "the previous value. Nobody can edit it. Words from members' own plans, "
                "actions and reflections are never shown here.")
     f1, f2, f3 = st.columns(3)
-    table = f1.selectbox("Table", [None, *audit.audit_tables(db, me)], key="audit_table",
-                         format_func=lambda t: "All" if t is None else t)
-    actor_id = f2.selectbox("Who", [None, *by_id], key="audit_actor",
-                            format_func=lambda i: "Anyone" if i is None else by_id[i].name)
+    table = f1.selectbox("Table", ["", *audit.audit_tables(db, me)], key="audit_table",
+                         format_func=lambda t: t or "All")
+    actor_id = f2.selectbox("Who", [0, *by_id], key="audit_actor",
+                            format_func=lambda i: by_id[i].name if i else "Anyone")
     today = date.today()
     period = f3.date_input("Dates", value=(today - timedelta(days=30), today), key="audit_dates")
     since, until = (period if isinstance(period, tuple) and len(period) == 2
                     else (None, None))
-    entries = audit.list_entries(db, me, table=table, actor_id=actor_id, since=since,
-                                 until=until)
+    entries = audit.list_entries(db, me, table=table or None, actor_id=actor_id or None,
+                                 since=since, until=until)
     st.dataframe(entries, hide_index=True)
     st.caption(f"{len(entries)} entries shown (at most 500, newest first).")

@@ -263,6 +263,12 @@ def test_oidc_unknown_email_sees_only_a_polite_note(real_app):
     assert not at.dataframe and not at.metric and "member_id" not in at.session_state
 
 
+def test_oidc_unverified_email_is_not_taken_as_the_member(real_app):
+    at = app(secrets=AUTH_SECRETS, user={"is_logged_in": True, "email": "robin@example.org",
+                                         "email_verified": False}).run()
+    assert "ask your chapter admin" in at.info[0].value and not at.metric
+
+
 def test_oidc_deactivated_member_is_turned_away(real_app):
     admin = people.find_member_by_email(real_app, "jordan@example.org")
     robin = people.find_member_by_email(real_app, "robin@example.org")

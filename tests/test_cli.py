@@ -57,6 +57,18 @@ def test_init_refuses_bad_arguments_in_one_line(tmp_path, args, words):
     assert not path.exists()
 
 
+def test_init_can_start_the_programme_in_the_past_and_refuses_a_bad_date(tmp_path):
+    good = tmp_path / "past.db"
+    result = cli("init", "--db", str(good), "--chapter", "C", "--admin-name", "A",
+                 "--admin-email", "a@b.org", "--started-on", "2025-09-01")
+    assert result.returncode == 0, result.stderr
+    assert str(people.list_chapters(store.connect(good))[0].started_on) == "2025-09-01"
+    bad = tmp_path / "bad.db"
+    result = cli("init", "--db", str(bad), "--chapter", "C", "--admin-name", "A",
+                 "--admin-email", "a@b.org", "--started-on", "1 Sept")
+    assert result.returncode != 0 and "YYYY-MM-DD" in result.stderr and not bad.exists()
+
+
 def test_demo_refuses_to_overwrite_a_real_chapter(tmp_path):
     path = tmp_path / "real.db"
     cli("init", "--db", str(path), "--chapter", "C", "--admin-name", "A",

@@ -25,7 +25,7 @@ from .harness import RunningApp
 
 # Streamlit reruns the script on every interaction; on a shared 2-core machine a rerun
 # that draws charts can take a few seconds. Auto-waiting assertions wait up to this.
-TIMEOUT_MS = 20_000
+TIMEOUT_MS = harness.TIMEOUT_MS
 expect.set_options(timeout=TIMEOUT_MS)
 
 RESULTS = harness.ROOT / "test-results" / "e2e"

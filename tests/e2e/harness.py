@@ -28,6 +28,11 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
 VIEWPORT = {"width": 1400, "height": 1000}
+# Streamlit reruns the script on every interaction; on a shared 2-core machine a rerun
+# that draws charts can take a few seconds. Auto-waiting assertions wait up to this.
+TIMEOUT_MS = 20_000
+# An expected failure (xfail) need not wait that long to fail.
+SHORT_TIMEOUT_MS = 8_000
 
 
 def chromium_path() -> str | None:
@@ -50,6 +55,7 @@ class RunningApp:
     url: str
     db_path: Path
     pid: int
+    log_path: Path  # the server's stdout and stderr
 
 
 def _wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float) -> None:
@@ -103,7 +109,7 @@ def running_app(db_path: Path | None = None, *, extra_args: Sequence[str] = (),
         url = f"http://127.0.0.1:{port}"
         try:
             _wait_healthy(url, proc, log, timeout)
-            yield RunningApp(url, db_path, proc.pid)
+            yield RunningApp(url, db_path, proc.pid, log)
         finally:
             _stop(proc)
 
@@ -189,4 +195,5 @@ def view_demo_as(page, role_title: str) -> None:  # noqa: ANN001
     choose(page, "Viewing the demo as", re.compile(rf"— {re.escape(role_title)}$"),
            within=sidebar(page))
     # The picker shows "Name — Role" once the choice has gone through.
-    expect(sidebar(page)).to_contain_text(f"— {role_title}")
+    picker = sidebar(page).get_by_role("combobox", name="Viewing the demo as")
+    expect(picker).to_have_value(re.compile(rf"— {re.escape(role_title)}$"))

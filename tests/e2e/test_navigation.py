@@ -3,13 +3,16 @@ from the very first paint on — and a page outside the role cannot be opened by
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlparse
+
+import pytest
 
 from playwright.sync_api import Page, expect
 
 from allyship import access
 
-from .harness import ROOT, go_to, nav_links_seen, open_home, sidebar, view_demo_as
+from .harness import ROOT, SHORT_TIMEOUT_MS, choose, go_to, nav_links_seen, open_home, sidebar, view_demo_as
 
 # What Streamlit's own listing of the pages/ folder calls the files ("my week",
 # "log actions", "streamlit app" for the entry script): if any of these ever shows,
@@ -44,13 +47,44 @@ def test_sidebar_never_lists_pages_outside_the_role_even_on_a_new_servers_first_
     expect(nav.get_by_role("link", name="Admin", exact=True)).to_have_count(0)
     assert_never_showed_outside_role(page, "member")
 
+    # A second visitor (see the xfail below for why not the first one's session).
+    page = new_page()
+    open_home(page, fresh_app.url)
     view_demo_as(page, "Team lead")
+    nav = sidebar(page)
     expect(nav.get_by_role("link", name="Team progress")).to_be_visible()
     expect(nav.get_by_role("link", name="Admin", exact=True)).to_have_count(0)
     assert_never_showed_outside_role(page, "lead")
 
     view_demo_as(page, "Chapter admin")
     expect(nav.get_by_role("link", name="Admin", exact=True)).to_be_visible()
+
+
+PAGES_FOLDER_BUG = (
+    "Known bug, not yet fixed: because the screens live in a folder named pages/, "
+    "Streamlit 1.67 runs a new server's first script run through its legacy pages-folder "
+    "wrapper (until st.navigation has run once): a URL other than / then runs that page "
+    "alone, without streamlit_app.py, and the first visitor's sidebar widgets lose their "
+    "first change. Renaming the folder (e.g. to views/) removes both.")
+
+
+@pytest.mark.xfail(strict=True, reason=PAGES_FOLDER_BUG)
+def test_the_first_visitor_of_a_new_server_can_switch_persona(fresh_app, new_page):
+    page = new_page()
+    open_home(page, fresh_app.url)
+    choose(page, "Viewing the demo as", re.compile("— Team lead$"), within=sidebar(page))
+    expect(sidebar(page).get_by_role("link", name="Team progress")).to_be_visible(
+        timeout=SHORT_TIMEOUT_MS)
+
+
+@pytest.mark.xfail(strict=True, reason=PAGES_FOLDER_BUG)
+def test_a_link_to_a_page_opened_first_on_a_new_server_shows_that_page(fresh_app, new_page):
+    page = new_page()
+    page.goto(f"{fresh_app.url}/log_actions")
+    expect(page.get_by_role("heading", name="Log actions", level=1)).to_be_visible(
+        timeout=SHORT_TIMEOUT_MS)
+    expect(sidebar(page).get_by_role("link", name="My week")).to_be_visible(
+        timeout=SHORT_TIMEOUT_MS)
 
 
 def test_sidebar_stays_within_the_role_while_a_member_moves_between_pages(member_page):

@@ -1,0 +1,119 @@
+"""`python -m allyship report`: each format written and read back; a bad period, an
+unknown team or a path it cannot write is refused with one line and a non-zero exit."""
+
+from __future__ import annotations
+
+import csv
+import io
+import subprocess
+import sys
+from datetime import date
+
+import pytest
+from click.testing import CliRunner
+
+from allyship import cli, journal, people
+from allyship.models import ActionDraft, MemberDraft
+from tests_paths import ROOT
+
+PERIOD = ["--from", "2026-02-01", "--to", "2026-02-28"]
+
+
+@pytest.fixture
+def chapter_db(chapter, db_path):
+    """The conftest chapter with two February actions, one shared with the chapter."""
+    today = date(2026, 3, 18)
+    journal.log_action(chapter.db, chapter.member, ActionDraft(
+        date(2026, 2, 3), "Listened at the marsh meeting", (2,), visibility="chapter"),
+        today=today)
+    journal.log_action(chapter.db, chapter.teammate, ActionDraft(
+        date(2026, 2, 10), "KeptPrivateWords", (4,)), today=today)
+    return db_path
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli.main, ["report", *args])
+
+
+@pytest.mark.parametrize("fmt", ["html", "md", "csv"])
+def test_report_writes_each_format(chapter_db, tmp_path, fmt):
+    out = tmp_path / f"feb.{fmt}"
+    result = run("--db", str(chapter_db), *PERIOD, "--format", fmt, "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert f"report written to {out}" in result.output
+    text = out.read_text(encoding="utf-8-sig")
+    assert "KeptPrivateWords" not in text
+    if fmt == "html":
+        assert text.startswith("<!DOCTYPE html>") and "<svg" in text
+        assert "Listened at the marsh meeting" in text
+    elif fmt == "md":
+        assert text.startswith("# Test Chapter: chapter report")
+        assert "Listened at the marsh meeting" in text
+    else:
+        rows = list(csv.DictReader(io.StringIO(text)))
+        total = next(r for r in rows if r["section"] == "team" and r["name"] == "Whole chapter")
+        assert (total["members"], total["actions"]) == ("5", "2")
+
+
+def test_report_for_one_team_by_name_any_case(chapter_db, tmp_path):
+    out = tmp_path / "team.md"
+    result = run("--db", str(chapter_db), *PERIOD, "--team", "team a", "--format", "md",
+                 "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert "**Team A**" in out.read_text()
+
+
+def test_report_replaces_an_existing_file(chapter_db, tmp_path):
+    out = tmp_path / "feb.md"
+    out.write_text("old")
+    assert run("--db", str(chapter_db), *PERIOD, "--format", "md", "--out", str(out)).exit_code == 0
+    assert out.read_text().startswith("# Test Chapter")
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--from", "2026-02-28", "--to", "2026-02-01"], "end date is before the start date"),
+    (["--from", "2026-02-30", "--to", "2026-03-01"], "Start date must be a date"),
+    (["--from", "01/02/2026", "--to", "2026-03-01"], "YYYY-MM-DD"),
+    ([*PERIOD, "--team", "Team Z"], "no team called 'Team Z'"),
+])
+def test_report_refuses_a_bad_period_or_unknown_team_in_one_line(chapter_db, tmp_path, args,
+                                                                  words):
+    out = tmp_path / "r.html"
+    result = run("--db", str(chapter_db), *args, "--out", str(out))
+    assert result.exit_code != 0
+    assert words in result.stderr
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("error: ")
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("where", ["missing_folder", "a_directory", "under_a_file"])
+def test_report_refuses_a_path_it_cannot_write(chapter_db, tmp_path, where):
+    (tmp_path / "file.txt").write_text("x")
+    out = {"missing_folder": tmp_path / "nope" / "r.html",
+           "a_directory": tmp_path,
+           "under_a_file": tmp_path / "file.txt" / "r.html"}[where]
+    result = run("--db", str(chapter_db), *PERIOD, "--out", str(out))
+    assert result.exit_code != 0
+    assert result.stderr.startswith(f"error: cannot write {out}")
+    assert result.stderr.count("\n") == 1
+
+
+def test_a_database_with_several_chapters_needs_chapter(chapter_db, chapter, tmp_path):
+    second = people.create_chapter(chapter.db, "Second Chapter")
+    people.bootstrap_admin(chapter.db, second, MemberDraft("Sec Admin", "sec@example.org"))
+    out = tmp_path / "r.md"
+    result = run("--db", str(chapter_db), *PERIOD, "--format", "md", "--out", str(out))
+    assert result.exit_code != 0 and "--chapter" in result.stderr
+    result = run("--db", str(chapter_db), *PERIOD, "--chapter", "test chapter", "--format", "md",
+                 "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert out.read_text().startswith("# Test Chapter")
+
+
+def test_python_dash_m_allyship_report_runs_end_to_end(chapter_db, tmp_path):
+    out = tmp_path / "q.html"
+    done = subprocess.run([sys.executable, "-m", "allyship", "report", "--db", str(chapter_db),
+                           *PERIOD, "--format", "html", "--out", str(out)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "<svg" in out.read_text()
