@@ -521,9 +521,9 @@ def _html_table(frame: pd.DataFrame, columns: dict[str, str], numeric: set[str],
     body = []
     for rec in frame.to_dict("records"):
         cls = ' class="total"' if rec.get("is_total") else ""
-        cells = "".join(
-            f'<td class="{"n" if c in numeric else ""}">{_e(fmt[c](rec[c]) if c in fmt else rec[c])}</td>'
-            for c in columns)
+        values = {c: fmt[c](rec[c]) if c in fmt else rec[c] for c in columns}
+        cells = "".join(f'<td class="{"n" if c in numeric else ""}">{_e(values[c])}</td>'
+                        for c in columns)
         body.append(f"<tr{cls}>{cells}</tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 

@@ -133,8 +133,8 @@ else:
 
 st.subheader("Teams with falling participation")
 if frames.falling_teams.empty:
-    st.write(f"No team you can see fell by {metrics.FALLING_BY * 100:.0f} percentage points or more "
-             "against the previous period.")
+    st.write(f"No team you can see fell by {metrics.FALLING_BY * 100:.0f} percentage points "
+             "or more against the previous period.")
 else:
     for t in frames.falling_teams.itertuples(index=False):
         st.markdown(f"- **{t.team}**: {t.share_now:.0%} of members took part each week, "

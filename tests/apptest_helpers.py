@@ -13,9 +13,10 @@ APP = str(ROOT / "streamlit_app.py")
 def open_app(persona: str = "member") -> AppTest:
     """The app on the database named by ``$ALLYSHIP_DB``, viewing the demo as ``persona``."""
     at = AppTest.from_file(APP, default_timeout=60)
+    # Set before the first run: changing the picker afterwards reruns only the current
+    # page under AppTest, not the entry script that reads it.
+    at.session_state["demo_persona"] = persona
     at.run()
-    if persona != "member":
-        at.sidebar.selectbox(key="demo_persona").set_value(persona).run()
     return at
 
 

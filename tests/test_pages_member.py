@@ -45,6 +45,9 @@ def test_first_run_with_no_database_creates_the_labelled_demo(app_db):
 def test_every_member_page_renders_for_every_role(app_db, persona, page):
     at = goto(open_app(persona), page)
     assert at.title[0].value
+    db = store.connect(app_db)
+    acting = people.get_member(db, at.session_state["member_id"])
+    assert acting.email == demo.PERSONAS[persona]
 
 
 def test_quick_log_on_my_week_lands_in_the_database_and_shows_on_the_page(app_db):

@@ -12,7 +12,8 @@ from playwright.sync_api import Page, expect
 
 from allyship import access
 
-from .harness import ROOT, SHORT_TIMEOUT_MS, choose, go_to, nav_links_seen, open_home, sidebar, view_demo_as
+from .harness import (ROOT, SHORT_TIMEOUT_MS, choose, go_to, nav_links_seen, open_home, sidebar,
+                      view_demo_as)
 
 # What Streamlit's own listing of the pages/ folder calls the files ("my week",
 # "log actions", "streamlit app" for the entry script): if any of these ever shows,
@@ -100,5 +101,6 @@ def test_a_member_cannot_open_the_admin_page_by_its_address(app, member_page):
         expect(member_page.get_by_role("heading", name="My week", level=1)).to_be_visible()
         expect(member_page.get_by_role("heading", name="Admin", level=1)).to_have_count(0)
         expect(member_page.get_by_role("heading", name="Team progress", level=1)).to_have_count(0)
+        expect(sidebar(member_page).get_by_role("link", name="My week")).to_be_visible()
         expect(sidebar(member_page).get_by_role("link", name="Admin", exact=True)).to_have_count(0)
-    assert_never_showed_outside_role(member_page, "member")
+        assert_never_showed_outside_role(member_page, "member")
