@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import data
-from bench.plans import plans_text
+from bench.plans import plans_text, slowest
 from bench.results import Figure, text_table, write
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -203,6 +203,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"query plans: {sum(len(ps) for b in plans.values() for ps in b.values())} distinct "
           f"statements explained; {scans} read a large table whole"
           + ("" if not scans else ": " + "; ".join(f"{k} ×{len(v)}" for k, v in full.items() if v)))
+    for scale, by_name in plans.items():
+        for ms, where, sql in slowest(by_name):
+            print(f"  slowest read at {scale}: {ms:.1f} ms in {where}: {sql[:110]}…")
     targets = check_targets(figures, names)
     print(f"\ntargets at {names[-1]}:")
     for t in targets:

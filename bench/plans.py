@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import re
 import sqlite3
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -89,10 +90,20 @@ def explain(conn: sqlite3.Connection, statements: list[str]) -> list[dict[str, A
             plan = [r[3] for r in conn.execute("EXPLAIN QUERY PLAN " + sql)]
         except sqlite3.Error as exc:  # e.g. a temp table that no longer exists
             plan = [f"(could not explain: {exc})"]
+        ms = None
+        if head in ("SELECT", "WITH"):
+            # How long the statement itself takes here: a search on a barely selective
+            # index prefix reads as "SEARCH" in the plan but still grows with the data.
+            started = time.perf_counter()
+            try:
+                conn.execute(sql).fetchall()
+                ms = round((time.perf_counter() - started) * 1000, 3)
+            except sqlite3.Error:
+                pass
         aliases = _aliases(sql)
         scans = sorted({aliases[m.group(1)] for line in plan
                         for m in [re.match(r"SCAN (\w+)", line)] if m and m.group(1) in aliases})
-        seen[key] = {"sql": key, "plan": plan, "full_scans": scans, "count": 1}
+        seen[key] = {"sql": key, "plan": plan, "full_scans": scans, "count": 1, "ms": ms}
     return list(seen.values())
 
 
@@ -101,6 +112,14 @@ def plans_text(title: str, plans: list[dict[str, Any]]) -> str:
              f"{sum(1 for p in plans if p['full_scans'])} with a full read of a large table"]
     for p in plans:
         flag = f"  !! FULL READ: {', '.join(p['full_scans'])}" if p["full_scans"] else ""
-        lines.append(f"-- ×{p['count']}{flag}\n{p['sql']}")
+        took = "" if p.get("ms") is None else f" {p['ms']:.2f} ms"
+        lines.append(f"-- ×{p['count']}{took}{flag}\n{p['sql']}")
         lines += [f"     {line}" for line in p["plan"]]
     return "\n".join(lines)
+
+
+def slowest(plans: dict[str, list[dict[str, Any]]], n: int = 3) -> list[tuple[float, str, str]]:
+    """The ``n`` slowest distinct reads over every page and measure: (ms, where, sql)."""
+    rows = [(p["ms"], where, p["sql"]) for where, ps in plans.items() for p in ps
+            if p.get("ms") is not None]
+    return sorted(rows, reverse=True)[:n]
