@@ -245,7 +245,7 @@ def _team_sizes(db: sqlite_utils.Database, scope: Scope) -> pd.DataFrame:
                              " GROUP BY s.team_id")
 
 
-def _breakdown(db: sqlite_utils.Database, actor: Member, scope: Scope) -> dict[Any, str]:
+def breakdown_groups(db: sqlite_utils.Database, actor: Member, scope: Scope) -> dict[Any, str]:
     """team_id → group label for the by-team breakdown, after the privacy rules.
 
     A team scope has no breakdown (its total is the team). In a chapter scope an
@@ -318,7 +318,7 @@ def _participation(db: sqlite_utils.Database, actor: Member, scope: Scope, perio
     grid = grid.rename(columns={"members": "active_members"})
     sums = ["active_members", "away", "participants"]
     label = scope_label(db, scope)
-    out = _with_groups(grid, _breakdown(db, actor, scope), label, ["week_start"], sums)
+    out = _with_groups(grid, breakdown_groups(db, actor, scope), label, ["week_start"], sums)
     if out.empty:
         out = pd.DataFrame(columns=["group", "week_start", *sums])
     out["counted"] = out["active_members"] - out["away"]
@@ -534,7 +534,7 @@ def _follow_through(db: sqlite_utils.Database, actor: Member, scope: Scope, peri
     frame = frame.merge(steps, on="team_id", how="left")
     sums = ["members", "plans", "revised_90_days", "done", "open", "overdue"]
     frame[sums] = frame[sums].fillna(0).astype(int)
-    out = _with_groups(frame, _breakdown(db, actor, scope), scope_label(db, scope), [], sums) \
+    out = _with_groups(frame, breakdown_groups(db, actor, scope), scope_label(db, scope), [], sums) \
         if not frame.empty else pd.DataFrame(columns=["group", *sums])
     out = out.drop(columns=[c for c in out.columns if c not in ["group", *sums]])
     out["is_total"] = out["group"] == scope_label(db, scope)
@@ -629,7 +629,8 @@ class Headline:
             return None
         return self.value - self.previous
 
-    def _fmt(self, v: float | None) -> str:
+    def format_value(self, v: float | None) -> str:
+        """A value of this measure as text (share as %, minutes as min or h)."""
         if v is None:
             return "–"
         if self.kind == "share":
@@ -639,8 +640,13 @@ class Headline:
         return f"{v:,.0f}"
 
     @property
+    def previous_display(self) -> str:
+        """The previous period's value, formatted like the current one."""
+        return self.format_value(self.previous)
+
+    @property
     def display(self) -> str:
-        return self._fmt(self.value)
+        return self.format_value(self.value)
 
     @property
     def delta_display(self) -> str | None:

@@ -244,13 +244,6 @@ def _query(db: sqlite_utils.Database, scope: Scope, body: str,
     return pd.DataFrame(cur.fetchall(), columns=[c[0] for c in cur.description])
 
 
-def _team_groups(db: sqlite_utils.Database, actor: Member, scope: Scope) -> dict[Any, str]:
-    """team_id → row label, by the metrics' privacy rule (teams under
-    ``MIN_GROUP`` members folded; a lead sees only their own team's row)."""
-    # One rule for who may be broken out, kept in metrics; not a copy of it here.
-    return metrics._breakdown(db, actor, scope)
-
-
 def _team_table(db: sqlite_utils.Database, actor: Member, scope: Scope, period: Period,
                 frames: metrics.ProgressFrames, ahead: tuple[date, date]) -> pd.DataFrame:
     """Members, members who logged, actions, responsibilities practised, next steps done,
@@ -282,7 +275,7 @@ def _team_table(db: sqlite_utils.Database, actor: Member, scope: Scope, period: 
         rows.append({"group": label, **values, "is_total": is_total})
 
     row(frames.scope_label, per_team, practised, True)
-    groups = _team_groups(db, actor, scope)
+    groups = metrics.breakdown_groups(db, actor, scope)
     if groups:
         def group_of(t: Any) -> str | None:
             return groups.get(None if pd.isna(t) else int(t))
@@ -364,11 +357,6 @@ def change_words(h: Headline) -> str:
         return "no change"
     better = (h.change < 0) if h.lower_is_better else (h.change > 0)
     return f"{h.delta_display} ({'better' if better else 'worse'})"
-
-
-def previous_display(h: Headline) -> str:
-    """The previous period's value, formatted like the current one."""
-    return h._fmt(h.previous)
 
 
 def _falling_words(f: FallingGroup) -> tuple[str, str]:
@@ -550,7 +538,7 @@ def to_html(r: ChapterReport) -> str:
         parts.append(
             f'<div class="card"><div class="label">{_e(h.label)}</div>'
             f'<div class="value">{_e(h.display)}</div>'
-            f'<div class="change">vs previous period ({_e(previous_display(h))}): '
+            f'<div class="change">vs previous period ({_e(h.previous_display)}): '
             f"{_e(change_words(h))}</div>"
             f'<div class="help">{_e(h.help)}</div></div>')
     parts.append("</div></section>")
@@ -631,7 +619,7 @@ def to_markdown(r: ChapterReport) -> str:
            "## Headline figures", "",
            "| Measure | This period | Previous period | Change |", "|---|---|---|---|"]
     for h in r.headlines:
-        out.append(f"| {h.label} | {h.display} | {previous_display(h)} | {change_words(h)} |")
+        out.append(f"| {h.label} | {h.display} | {h.previous_display} | {change_words(h)} |")
     out += ["", "## Participation and coverage", "",
             "*Charts are left out of the Markdown version; they are in the HTML report and "
             "in the app.*", ""]

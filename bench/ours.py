@@ -211,18 +211,19 @@ def writes(path: Path, scale: str, today: date, repeat: int) -> tuple[list[Figur
     return figs, statements
 
 
-def chapter_report(path: Path, scale: str, today: date, repeat: int) -> list[Figure]:
+def chapter_report(path: Path, scale: str, today: date,
+                   repeat: int) -> tuple[list[Figure], dict[str, list[str]]]:
     """The chapter report as HTML with SVG charts, if :mod:`allyship.report` exists."""
     measure = "chapter report (HTML with SVG charts)"
     if importlib.util.find_spec("allyship.report") is None:
-        return [missing(scale, measure, "ms", "n/a (report module missing)")]
+        return [missing(scale, measure, "ms", "n/a (report module missing)")], {}
     from allyship import metrics, store
 
     report = importlib.import_module("allyship.report")
     assemble = getattr(report, "assemble", None)
     to_html = getattr(report, "to_html", None)
     if assemble is None or to_html is None:
-        return [missing(scale, measure, "ms", "n/a (report module has no assemble/to_html)")]
+        return [missing(scale, measure, "ms", "n/a (report module has no assemble/to_html)")], {}
     db = store.connect(path)
     admin = _personas(db)["admin"]
     period = metrics.Period.last_weeks(PERIOD_WEEKS, today)
@@ -233,8 +234,13 @@ def chapter_report(path: Path, scale: str, today: date, repeat: int) -> list[Fig
             raise RuntimeError("the report has no SVG chart")
 
     samples, _ = timed(once, max(2, repeat // 2))
+    with qplans.capture() as sql:
+        traced = store.connect(path)
+        assemble(traced, admin, start=period.start, end=today, today=today)
+        traced.conn.close()
     db.conn.close()
-    return [figure(scale, measure, samples, "admin, whole chapter, last 12 weeks")]
+    return [figure(scale, measure, samples, "admin, whole chapter, last 12 weeks")], \
+        {"chapter report": list(sql)}
 
 
 def peak_memory(scale: str) -> Figure:
@@ -275,7 +281,9 @@ def run(path: Path, scale: str, today: date, repeat: int) -> dict[str, Any]:
     write_figs, write_sql = writes(path, scale, today, repeat)
     figs += write_figs
     statements.update(write_sql)
-    figs += chapter_report(path, scale, today, repeat)
+    report_figs, report_sql = chapter_report(path, scale, today, repeat)
+    figs += report_figs
+    statements.update(report_sql)
     figs.append(peak_memory(scale))
     from allyship import store
 

@@ -37,8 +37,9 @@ def test_a_member_logs_an_action_for_two_responsibilities_and_sees_it_on_my_week
     go_to(page, "Log actions")
     form = page.get_by_test_id("stForm")
     form.get_by_label("What I did").fill(what)
-    form.get_by_role("checkbox", name="2. Listen more, speak less").check()
-    form.get_by_role("checkbox", name="4. Do our own research").check()
+    for label in ("2. Listen more, speak less", "4. Do our own research"):
+        form.get_by_text(label, exact=True).click()  # the label, as a person clicks it
+        expect(form.get_by_role("checkbox", name=label)).to_be_checked()
     form.get_by_role("button", name="Log action").click()
     expect(page.get_by_test_id("stAlert").filter(has_text="Action logged.")).to_be_visible()
 
