@@ -293,9 +293,28 @@ def _with_groups(frame: pd.DataFrame, groups: dict[Any, str], total_label: str,
 
 # --- weekly participation ------------------------------------------------------------
 
+def _week_frame(weeks: Sequence[date]) -> pd.DataFrame:
+    """One row per week; text-typed even when there are no weeks, so merges still line up."""
+    return pd.DataFrame({"week_start": pd.Series([w.isoformat() for w in weeks], dtype=object)})
+
+
+def _programme_weeks(db: sqlite_utils.Database, scope: Scope, period: Period,
+                     today: date) -> tuple[date, ...]:
+    """The period's weeks that have started by ``today`` and fall after the chapter's
+    programme began: weeks before the start are not zero weeks, they are no weeks (else
+    a previous period reaching before the start would look like a collapse)."""
+    started = week_start(people.get_chapter(db, scope.chapter_id).started_on)
+    return tuple(w for w in period.weeks_until(today) if w >= started)
+
+
 def _participation(db: sqlite_utils.Database, actor: Member, scope: Scope, period: Period,
                    today: date) -> pd.DataFrame:
-    weeks = period.weeks_until(today)
+    cols = ["group", "week", "active_members", "away", "counted", "participants", "share",
+            "rolling_mean", "is_total"]
+    weeks = _programme_weeks(db, scope, period, today)
+    if not weeks:  # a period wholly before the programme began, or not yet started
+        return pd.DataFrame(columns=cols).astype({"week": "datetime64[ns]", "share": float,
+                                                  "is_total": bool})
     first, last = period.start.isoformat(), period.end.isoformat()
     sizes = _team_sizes(db, scope)[["team_id", "members"]]
     active = _query(db, scope,
@@ -311,7 +330,7 @@ def _participation(db: sqlite_utils.Database, actor: Member, scope: Scope, perio
                   " AND a.week_start = w.week_start)"
                   " GROUP BY s.team_id, w.week_start", [first, last])
     # Every team × every week, zeros where nothing happened.
-    grid = sizes.merge(pd.DataFrame({"week_start": [w.isoformat() for w in weeks]}), how="cross")
+    grid = sizes.merge(_week_frame(weeks), how="cross")
     grid = grid.merge(active, on=["team_id", "week_start"], how="left")
     grid = grid.merge(away, on=["team_id", "week_start"], how="left")
     grid[["participants", "away"]] = grid[["participants", "away"]].fillna(0).astype(int)
@@ -331,8 +350,6 @@ def _participation(db: sqlite_utils.Database, actor: Member, scope: Scope, perio
     out["is_total"] = out["group"] == label
     out = out.sort_values(["is_total", "group", "week"], ascending=[False, True, True],
                           kind="stable")
-    cols = ["group", "week", "active_members", "away", "counted", "participants", "share",
-            "rolling_mean", "is_total"]
     return out[cols].reset_index(drop=True)
 
 
@@ -369,7 +386,7 @@ def _responsibility_weeks(db: sqlite_utils.Database, scope: Scope, period: Perio
     grid = pd.DataFrame(
         [{"week_start": w.isoformat(), "responsibility": r.number, "title": r.title,
           "label": r.label, "full_text": r.full_text}
-         for w in period.weeks_until(today) for r in RESPONSIBILITIES],
+         for w in _programme_weeks(db, scope, period, today) for r in RESPONSIBILITIES],
         columns=["week_start", "responsibility", "title", "label", "full_text"])
     grid = grid.merge(counts, on=["week_start", "responsibility"], how="left")
     grid[["actions", "members"]] = grid[["actions", "members"]].fillna(0).astype(int)
@@ -409,7 +426,7 @@ def least_practised(db: sqlite_utils.Database, actor: Member | None, scope: Scop
 
 def _consistency(db: sqlite_utils.Database, scope: Scope, period: Period,
                  today: date) -> pd.DataFrame:
-    n = len(period.weeks_until(today))
+    n = len(_programme_weeks(db, scope, period, today))
     counts = _query(db, scope,
                     "SELECT weeks_active, count(*) AS members FROM ("
                     " SELECT (SELECT count(DISTINCT a.week_start) FROM actions a"
@@ -451,7 +468,7 @@ class Steadiness:
 def _steadiness(db: sqlite_utils.Database, scope: Scope, period: Period,
                 today: date) -> Steadiness:
     need, of = STEADY_OF_LAST
-    weeks = period.weeks_until(today)[-of:]
+    weeks = _programme_weeks(db, scope, period, today)[-of:]
     if not weeks:
         return Steadiness(0, 0)
     first, last = weeks[0].isoformat(), weeks[-1].isoformat()
@@ -490,7 +507,7 @@ def _minutes(db: sqlite_utils.Database, scope: Scope, period: Period,
                     " FROM scope s JOIN actions a ON a.member_id = s.id"
                     " AND a.week_start BETWEEN ? AND ? GROUP BY a.week_start",
                     [period.start.isoformat(), period.end.isoformat()])
-    out = pd.DataFrame({"week_start": [w.isoformat() for w in period.weeks_until(today)]})
+    out = _week_frame(_programme_weeks(db, scope, period, today))
     out = out.merge(counts, on="week_start", how="left")
     cols = ["minutes", "actions", "actions_with_minutes", "members"]
     out[cols] = out[cols].fillna(0).astype(int)

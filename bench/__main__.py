@@ -114,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", type=Path, default=DEFAULT_OUT,
                    help="where results go; the data cache is OUT/cache (default bench/results)")
     p.add_argument("--repeat", type=int, default=None,
-                   help="timed repeats per measure (default 5; 3 with --quick)")
+                   help="timed repeats per measure (default 10; 3 with --quick)")
     p.add_argument("--today", type=date.fromisoformat, default=None,
                    help="the day the synthetic data ends (default: today); pins the data")
     p.add_argument("--no-baseline", action="store_true", help="skip the naive baseline")
@@ -124,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
         scales = data.parse_scales(args.scales or ("10k" if args.quick else ",".join(data.SCALES)))
     except ValueError as exc:
         p.error(str(exc))
-    repeat = args.repeat or (3 if args.quick else 5)
+    repeat = args.repeat or (3 if args.quick else 10)
     if repeat < 1:
         p.error("--repeat must be at least 1")
     today = args.today or date.today()
@@ -140,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     plans: dict[str, Any] = {}
     checks: dict[str, Any] = {}
     sizes: dict[str, Any] = {}
-    for i, scale in enumerate(scales):
+    for scale in scales:
         cached, gen_seconds = data.cached_db(scale, out / "cache", today)
         counts = data.row_counts(cached)
         sizes[scale.name] = {**counts, "file_mb": round(cached.stat().st_size / 2**20, 1),
@@ -159,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
             if not args.no_baseline:
                 # The baseline only reads, so it runs first on the same copy.
                 naive = _worker("baseline", work, scale.name, today, min(repeat, 3), out,
-                                check=(i == 0))
+                                check=True)
                 figures += naive["figures"]
                 if naive.get("cross_check"):
                     checks[scale.name] = naive["cross_check"]

@@ -41,14 +41,20 @@ def percentile(values: list[float], q: float) -> float:
     return xs[lo] + (xs[hi] - xs[lo]) * (pos - lo)
 
 
-def timed(fn: Callable[[], Any], repeat: int) -> tuple[list[float], Any]:
-    """Run ``fn`` ``repeat`` times; the durations in milliseconds and the last result."""
+def timed(fn: Callable[[], Any], repeat: int,
+          cpu: list[float] | None = None) -> tuple[list[float], Any]:
+    """Run ``fn`` ``repeat`` times; the wall-clock durations in milliseconds and the last
+    result. With ``cpu``, also append this process's CPU time per run to it (on a shared
+    machine, CPU time shows the work itself; wall time adds waiting for a core)."""
     out: list[float] = []
     result = None
     for _ in range(repeat):
+        cpu_started = time.process_time()
         started = time.perf_counter()
         result = fn()
         out.append((time.perf_counter() - started) * 1000)
+        if cpu is not None:
+            cpu.append((time.process_time() - cpu_started) * 1000)
     return out, result
 
 

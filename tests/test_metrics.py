@@ -257,6 +257,16 @@ def test_weeks_that_have_not_started_are_left_out(data):
     assert sorted(set(part["week"].dt.date)) == [FEB[16], FEB[23]]
 
 
+def test_weeks_before_the_programme_started_are_no_weeks_not_zero_weeks(data):
+    # The chapter's programme started on 5 Jan 2026 (conftest).
+    period = Period(date(2025, 12, 22), date(2026, 1, 11))
+    part = metrics.weekly_participation(data.db, data.ch.admin, data.scope, period, today=TODAY)
+    assert sorted(set(part["week"].dt.date)) == [date(2026, 1, 5)]
+    before = Period(date(2025, 11, 3), date(2025, 11, 30))  # wholly before the start
+    frames = metrics.team_progress(data.db, data.ch.admin, data.scope, before, today=TODAY)
+    assert frames.participation.empty and frames.minutes.empty
+
+
 def test_responsibility_weeks_is_eight_rows_per_week_with_the_handouts_words(data):
     resp = metrics.responsibility_weeks(data.db, data.ch.lead, data.scope, P4, today=TODAY)
     assert len(resp) == 8 * 4

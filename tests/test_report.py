@@ -95,9 +95,11 @@ def test_headlines_count_the_period_against_the_previous_one(data):
     actions, coverage = rep.headline("actions"), rep.headline("coverage")
     assert (actions.value, actions.previous) == (4, 3)
     assert (coverage.value, coverage.previous) == (4, 1)  # 1, 2, 4, 8 against 1
-    # 7 active members × 5 weeks; 3 weeks had one member each, in both periods.
+    # 7 active members × 5 weeks; 3 weeks had one member each, in both periods. The
+    # previous period starts 22 Dec but the programme started 5 Jan: only its last
+    # 3 weeks count (weeks before the start are no weeks, not zero weeks).
     assert rep.headline("participation").value == pytest.approx(3 / 35)
-    assert rep.headline("participation").previous == pytest.approx(3 / 35)
+    assert rep.headline("participation").previous == pytest.approx(3 / 21)
     assert rep.headline("overdue").value == 1
     assert rep.members == 7 and rep.actions == 4
 

@@ -1,0 +1,93 @@
+"""A team lead's views in a real browser: the progress charts redraw when the period
+changes, and the chapter report's HTML download arrives with its charts inside."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Locator, Page, expect
+
+from .harness import ROOT, choose, go_to, view_demo_as
+
+# What the browser draws a Vega-Lite chart into (Streamlit's renderer: canvas or SVG).
+CHART = '[data-testid="stVegaLiteChart"]'
+DRAWING = "canvas, svg.marks"
+
+
+def drawings(page: Page) -> list[str]:
+    """Each chart's drawing as data (canvas pixels, or SVG markup), in page order; an
+    empty string for a chart that has not drawn anything yet."""
+    return page.evaluate(
+        """(sel) => Array.from(document.querySelectorAll(sel.chart)).map((chart) => {
+             const el = chart.querySelector(sel.drawing);
+             if (!el) return '';
+             const box = el.getBoundingClientRect();
+             if (box.width < 50 || box.height < 50) return '';
+             return el.tagName.toLowerCase() === 'canvas' ? el.toDataURL() : el.outerHTML;
+           })""",
+        {"chart": CHART, "drawing": DRAWING})
+
+
+def expect_charts_drawn(page: Page, at_least: int) -> Locator:
+    charts = page.locator(CHART)
+    expect(charts.nth(at_least - 1)).to_be_visible()
+    for i in range(at_least):
+        drawing = charts.nth(i).locator(DRAWING).first
+        expect(drawing).to_be_visible()
+    return charts
+
+
+def lead_page(member_page: Page, title: str) -> Page:
+    # Switch persona in the page itself: a reload would start a new session.
+    view_demo_as(member_page, "Team lead")
+    go_to(member_page, title)
+    return member_page
+
+
+def test_a_lead_changes_the_period_and_the_progress_charts_redraw(member_page: Page):
+    page = lead_page(member_page, "Team progress")
+    expect_charts_drawn(page, 3)
+    summary = page.get_by_text("active members. Changes compare with")
+    expect(summary).to_contain_text("12 weeks")
+    page.wait_for_function(  # every chart has finished drawing something
+        "(sel) => Array.from(document.querySelectorAll(sel)).length >= 3 && "
+        "Array.from(document.querySelectorAll(sel)).every(c => c.querySelector('canvas, svg.marks'))",
+        arg=CHART)
+    before = drawings(page)
+    assert all(before[:3]), "a chart drew nothing"
+
+    choose(page, "Period", "Last 4 weeks")
+    expect(summary).to_contain_text("4 weeks")
+    expect_charts_drawn(page, 3)
+    page.wait_for_function(
+        """([sel, old]) => {
+             const now = Array.from(document.querySelectorAll(sel)).map((c) => {
+               const el = c.querySelector('canvas, svg.marks');
+               if (!el) return '';
+               return el.tagName.toLowerCase() === 'canvas' ? el.toDataURL() : el.outerHTML;
+             });
+             return now.length >= 3 && now[0] && now[0] !== old[0];
+           }""",
+        arg=[CHART, before])
+    after = drawings(page)
+    assert all(after[:3]), "a chart is empty after the period changed"
+    assert after[0] != before[0], "the participation chart did not redraw for the new period"
+
+
+def test_the_chapter_reports_html_download_arrives_with_its_charts(member_page: Page,
+                                                                    tmp_path: Path):
+    if not (ROOT / "pages" / "chapter_report.py").exists():
+        pytest.skip("the chapter report page does not exist yet")
+    page = lead_page(member_page, "Chapter report")
+    button = page.get_by_role("button", name="Download HTML")
+    expect(button).to_be_enabled()
+    with page.expect_download() as info:
+        button.click()
+    download = info.value
+    assert download.suggested_filename.endswith(".html")
+    saved = tmp_path / download.suggested_filename
+    download.save_as(saved)
+    html = saved.read_text(encoding="utf-8")
+    assert "<svg" in html
+    assert "Chapter report" in html or "chapter report" in html.lower()
