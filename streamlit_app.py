@@ -21,6 +21,7 @@ PAGES = {
     "log_actions": st.Page("pages/log_actions.py", title="Log actions",
                            icon=":material/edit_note:"),
     "reflect": st.Page("pages/reflect.py", title="Reflect", icon=":material/self_improvement:"),
+    "shared": st.Page("pages/shared.py", title="Shared with me", icon=":material/forum:"),
     "about": st.Page("pages/about.py", title="About the practice", icon=":material/menu_book:"),
     "admin": st.Page("pages/admin.py", title="Admin", icon=":material/admin_panel_settings:"),
     "account": st.Page("pages/account.py", title="Account", icon=":material/account_circle:"),
@@ -30,12 +31,13 @@ PAGES = {
     "chapter_report": st.Page("pages/chapter_report.py", title="Chapter report",
                               icon=":material/summarize:"),
 }
-SECTIONS = {"Me": ["my_week", "my_plan", "log_actions", "reflect"], "Practice": ["about"]}
-SECTIONS.setdefault("Team & chapter", []).insert(0, "team_progress")
-SECTIONS["Team & chapter"].append("chapter_report")
-SECTIONS["Chapter"] = ["admin"]
-SECTIONS["Chapter"].append("data")
-SECTIONS["Account"] = ["account"]
+SECTIONS = {
+    "Me": ["my_week", "my_plan", "log_actions", "reflect"],
+    "Practice": ["shared", "about"],
+    "Team & chapter": ["team_progress", "chapter_report"],
+    "Chapter": ["admin", "data"],
+    "Account": ["account"],
+}
 
 db = ui.get_db()
 member = identity.sign_in(db)  # stops the run with a sign-in screen when nobody is signed in

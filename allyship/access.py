@@ -104,6 +104,7 @@ SCREEN_ROLES: dict[str, frozenset[str]] = {
     "log_actions": ALL_ROLES,
     "reflect": ALL_ROLES,
     "about": ALL_ROLES,
+    "shared": ALL_ROLES,
     "team_progress": frozenset({"lead", "admin"}),
     "chapter_report": frozenset({"lead", "admin"}),
     "admin": frozenset({"admin"}),

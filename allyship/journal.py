@@ -333,3 +333,13 @@ def reflection_weeks(db: sqlite_utils.Database, actor: Member) -> list[date]:
     return [date.fromisoformat(r[0]) for r in db.execute(
         "SELECT DISTINCT week_start FROM reflections WHERE member_id = ? ORDER BY week_start DESC",
         [actor.id])]
+
+
+def shared_with_me(db: sqlite_utils.Database, actor: Member, *, since: date | None = None,
+                   limit: int = 100) -> list[tuple[Member, Action]]:
+    """What others chose to share with the actor's team or the chapter, newest first.
+
+    The actor's own entries are left out: this view turns the spotlight to others.
+    """
+    return [(owner, a) for owner, a in list_shared_actions(db, actor, since=since, limit=limit)
+            if owner.id != actor.id]

@@ -190,3 +190,16 @@ def escape_md(text: str) -> str:
         else:
             out.append(ch)
     return "".join(out)
+
+
+def shared_frame(pairs: Iterable[tuple[Any, Action]]) -> pd.DataFrame:
+    """Shared actions with who shared them, newest first (never counted per person)."""
+    rows = [{
+        "Date": a.done_on,
+        "Who": owner.name,
+        "What they did": a.description,
+        "Responsibilities": ", ".join(responsibility(r).title for r in a.responsibilities),
+        "Shared with": "the chapter" if a.visibility == "chapter" else "the team",
+    } for owner, a in pairs]
+    return pd.DataFrame(rows, columns=["Date", "Who", "What they did", "Responsibilities",
+                                       "Shared with"])

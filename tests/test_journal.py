@@ -121,3 +121,17 @@ def test_reflection_words_never_reach_the_audit_log(chapter):
                             ReflectionDraft(TODAY, {2: "MARKER-REFLECTION-91x"}), today=TODAY)
     assert not list(chapter.db.query(
         "SELECT * FROM audit_log WHERE details LIKE '%MARKER-REFLECTION-91x%'"))
+
+
+def test_shared_with_me_shows_others_team_and_chapter_entries_never_private_or_my_own(chapter):
+    db = chapter.db
+    journal.log_action(db, chapter.teammate, act(text="TEAM-SHARED", visibility="team"),
+                       today=TODAY)
+    journal.log_action(db, chapter.other, act(text="CHAPTER-SHARED", visibility="chapter"),
+                       today=TODAY)
+    journal.log_action(db, chapter.other, act(text="OTHER-TEAM-ONLY", visibility="team"),
+                       today=TODAY)
+    journal.log_action(db, chapter.teammate, act(text="PRIVATE-MARKER"), today=TODAY)
+    journal.log_action(db, chapter.member, act(text="MINE", visibility="chapter"), today=TODAY)
+    seen = {a.description for _, a in journal.shared_with_me(db, chapter.member)}
+    assert seen == {"TEAM-SHARED", "CHAPTER-SHARED"}

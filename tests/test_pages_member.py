@@ -158,3 +158,18 @@ def test_about_shows_all_eight_responsibilities_in_full(app_db):
     text = all_text(goto(open_app(), "about"))
     for r in RESPONSIBILITIES:
         assert r.text[:40] in text
+
+
+def test_shared_with_me_lists_a_teammates_shared_action_and_no_private_one(app_db):
+    from allyship import journal
+    from allyship.models import ActionDraft
+
+    open_app()  # first run creates the demo
+    db, me = robin(app_db)
+    mate = next(m for m in people.list_members(db, me.chapter_id, team_id=me.team_id)
+                if m.id != me.id and m.role == "member")
+    journal.log_action(db, mate, ActionDraft(date.today(), "SHARED-MARKER-1", (3,),
+                                             visibility="team"))
+    journal.log_action(db, mate, ActionDraft(date.today(), "PRIVATE-MARKER-1", (3,)))
+    text = all_text(goto(open_app(), "shared"))
+    assert "SHARED-MARKER-1" in text and "PRIVATE-MARKER-1" not in text
