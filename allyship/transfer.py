@@ -47,7 +47,7 @@ import pandas as pd
 import sqlite_utils
 
 from allyship import access, people, store
-from allyship.handout import ACTION_KINDS, PLAN_ITEM_KINDS, RESPONSIBILITIES, ROLES, VISIBILITIES
+from allyship.handout import ACTION_KINDS, RESPONSIBILITIES, ROLES, VISIBILITIES
 from allyship.models import (
     ActionDraft,
     Member,

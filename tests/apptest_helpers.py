@@ -6,6 +6,8 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from allyship import demo, people, store
+
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "streamlit_app.py")
 
@@ -47,3 +49,9 @@ def all_text(at: AppTest) -> str:
 
     walk(at._tree)
     return "\n".join(parts)
+
+
+def persona(path: Path, role: str):
+    """A connection to the demo database at ``path`` and its ``role`` persona."""
+    db = store.connect(path)
+    return db, people.find_member_by_email(db, demo.PERSONAS[role])

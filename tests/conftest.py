@@ -6,10 +6,12 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import shutil
+
 import pytest
 import sqlite_utils
 
-from allyship import people, store
+from allyship import demo, people, store
 from allyship.models import Chapter, Member, MemberDraft
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,3 +58,20 @@ def chapter(db: sqlite_utils.Database) -> Chapterful:
     other = people.add_member(db, admin, MemberDraft("Oz Other", "oz@example.org", "member",
                                                      team_b))
     return Chapterful(db, ch, admin, lead, member, teammate, other, team_a, team_b)
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory) -> Path:
+    """The demo chapter, built once per test run; tests get their own copy."""
+    path = tmp_path_factory.mktemp("demo") / "template.db"
+    demo.create_demo_database(path)
+    return path
+
+
+@pytest.fixture
+def demo_db(demo_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private copy of the demo database, and the app pointed at it (``ALLYSHIP_DB``)."""
+    path = tmp_path / "app.db"
+    shutil.copy(demo_template, path)
+    monkeypatch.setenv("ALLYSHIP_DB", str(path))
+    return path

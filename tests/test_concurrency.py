@@ -15,7 +15,7 @@ from datetime import date
 
 import pytest
 
-from allyship import journal, people, store
+from allyship import journal, store
 from allyship.models import ActionDraft, ValidationError
 from tests_paths import ROOT
 

@@ -4,7 +4,6 @@ message or is stored and shown as inert text. Nothing crashes; nothing is corrup
 from __future__ import annotations
 
 import io
-import shutil
 import zipfile
 from datetime import date
 
@@ -141,21 +140,6 @@ def test_a_gigantic_cell_is_a_clear_error_not_a_crash(chapter):
 
 # --- the forms, through AppTest --------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory):
-    path = tmp_path_factory.mktemp("demo") / "template.db"
-    demo.create_demo_database(path)
-    return path
-
-
-@pytest.fixture
-def app_db(tmp_path, monkeypatch, demo_template):
-    path = tmp_path / "app.db"
-    shutil.copy(demo_template, path)
-    monkeypatch.setenv("ALLYSHIP_DB", str(path))
-    return path
-
-
 # Over-long text cannot come through a form: the widget's max_chars refuses it (as the
 # browser does), so the form tests use the rest; the domain tests above cover it.
 FORM_HOSTILE = [(n, t) for n, t in HOSTILE if n != "over-long"]
@@ -172,9 +156,9 @@ def robin(path):
     return db, people.find_member_by_email(db, demo.PERSONAS["member"])
 
 
-def test_hostile_text_in_the_log_an_action_form(app_db):
+def test_hostile_text_in_the_log_an_action_form(demo_db):
     at = goto(open_app(), "log_actions")
-    db, me = robin(app_db)
+    db, me = robin(demo_db)
     for name, text in FORM_HOSTILE:
         before = db.execute("SELECT count(*) FROM actions").fetchone()[0]
         form = at.tabs[0]
@@ -197,9 +181,9 @@ def test_hostile_text_in_the_log_an_action_form(app_db):
     assert any("DROP TABLE" in o for o in at.tabs[2].selectbox[0].options)
 
 
-def test_hostile_text_in_the_reflect_form(app_db):
+def test_hostile_text_in_the_reflect_form(demo_db):
     at = goto(open_app(), "reflect")
-    db, me = robin(app_db)
+    db, me = robin(demo_db)
     for name, text in FORM_HOSTILE:
         by_label(at.text_area, "1. How much space").input(text)
         by_label(at.text_area, "5. Who are we leaving behind?").input("Families without cars")
@@ -216,9 +200,9 @@ def test_hostile_text_in_the_reflect_form(app_db):
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
-def test_hostile_text_in_my_plan(app_db):
+def test_hostile_text_in_my_plan(demo_db):
     at = goto(open_app(), "my_plan")
-    db, me = robin(app_db)
+    db, me = robin(demo_db)
     for name, text in FORM_HOSTILE:
         by_label(at.text_input, "Group to be in allyship with").input(text[:120])
         by_label(at.text_area, "What is your personal motivation").input(text)

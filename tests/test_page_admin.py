@@ -10,41 +10,20 @@ sidebar picker afterwards.
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from allyship import demo, journal, passwords, people, plans, store
+from allyship import journal, passwords, people, plans, store
 from allyship.models import ActionDraft, PlanDraft, ReflectionDraft, week_start
-from apptest_helpers import APP, ROOT, all_text
+from apptest_helpers import APP, ROOT, all_text, persona
 
 MARKER_REFLECTION = "MARKER-PRIVATE-REFLECTION-7f3a"
 MARKER_ACTION = "MARKER-PRIVATE-ACTION-2b8e"
 MARKER_PLAN = "MARKER-PRIVATE-PLAN-c51d"
 PAGE_FILES = sorted(p.name for p in (ROOT / "pages").glob("*.py"))
-
-
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "template.db"
-    demo.create_demo_database(path)
-    return path
-
-
-@pytest.fixture
-def demo_db(demo_template, tmp_path, monkeypatch) -> Path:
-    path = tmp_path / "app.db"
-    shutil.copy(demo_template, path)
-    monkeypatch.setenv("ALLYSHIP_DB", str(path))
-    return path
-
-
-def persona(path: Path, role: str):
-    db = store.connect(path)
-    return db, people.find_member_by_email(db, demo.PERSONAS[role])
 
 
 def open_as(path: Path, role: str) -> AppTest:

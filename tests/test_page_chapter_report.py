@@ -8,40 +8,19 @@ run (with a pages/ folder, AppTest reruns execute the page without the entry scr
 
 from __future__ import annotations
 
-import shutil
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from allyship import demo, journal, people, report, store
+from allyship import journal, people, report
 from allyship.models import ActionDraft
-from apptest_helpers import APP, ROOT, all_text
+from apptest_helpers import APP, ROOT, all_text, persona
 
 PAGE = "pages/chapter_report.py"
 DOWNLOADS = ["Download HTML (print, opens offline)", "Download Markdown",
              "Download CSV figures"]
-
-
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "template.db"
-    demo.create_demo_database(path)
-    return path
-
-
-@pytest.fixture
-def demo_db(demo_template, tmp_path, monkeypatch) -> Path:
-    path = tmp_path / "app.db"
-    shutil.copy(demo_template, path)
-    monkeypatch.setenv("ALLYSHIP_DB", str(path))
-    return path
-
-
-def persona(path: Path, role: str):
-    db = store.connect(path)
-    return db, people.find_member_by_email(db, demo.PERSONAS[role])
 
 
 def open_report(path: Path, role: str) -> AppTest:

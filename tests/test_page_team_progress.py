@@ -7,33 +7,17 @@ script on its own, so changing the picker afterwards would not reach it.
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from allyship import demo, journal, metrics, people, store
+from allyship import journal, metrics, people, store
 from allyship.models import ActionDraft
-from apptest_helpers import APP, all_text
+from apptest_helpers import APP, all_text, persona
 
 N_CHARTS = 6
-
-
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory):
-    path = tmp_path_factory.mktemp("demo") / "template.db"
-    demo.create_demo_database(path)
-    return path
-
-
-@pytest.fixture
-def app_db(tmp_path, monkeypatch, demo_template):
-    path = tmp_path / "app.db"
-    shutil.copy(demo_template, path)
-    monkeypatch.setenv("ALLYSHIP_DB", str(path))
-    return path
 
 
 def open_page(persona: str) -> AppTest:
@@ -48,14 +32,9 @@ def charts_shown(at: AppTest) -> list:
     return at.get("vega_lite_chart")
 
 
-def persona(path, role: str):
-    db = store.connect(path)
-    return db, people.find_member_by_email(db, demo.PERSONAS[role])
-
-
 @pytest.mark.parametrize("role", ["lead", "admin"])
 @pytest.mark.parametrize("period", [*metrics.PERIOD_CHOICES])
-def test_page_renders_headlines_and_every_chart_for_each_period(app_db, role, period):
+def test_page_renders_headlines_and_every_chart_for_each_period(demo_db, role, period):
     at = open_page(role)
     at.selectbox(key="tp_period").set_value(period).run()
     assert not at.exception, [e.value for e in at.exception]
@@ -65,7 +44,7 @@ def test_page_renders_headlines_and_every_chart_for_each_period(app_db, role, pe
     assert at.header[0].value == "Who are we leaving behind?"
 
 
-def test_custom_dates_render_the_charts_and_backwards_dates_explain_themselves(app_db):
+def test_custom_dates_render_the_charts_and_backwards_dates_explain_themselves(demo_db):
     at = open_page("admin")
     at.selectbox(key="tp_period").set_value("Custom dates").run()
     at.date_input(key="tp_from").set_value(date.today().replace(day=1)).run()
@@ -76,8 +55,8 @@ def test_custom_dates_render_the_charts_and_backwards_dates_explain_themselves(a
     assert not charts_shown(at)
 
 
-def test_a_lead_chooses_between_the_whole_chapter_and_their_own_team(app_db):
-    db, lead = persona(app_db, "lead")
+def test_a_lead_chooses_between_the_whole_chapter_and_their_own_team(demo_db):
+    db, lead = persona(demo_db, "lead")
     own = people.get_team(db, lead.team_id).name
     at = open_page("lead")
     team = at.selectbox(key="tp_team")
@@ -87,15 +66,15 @@ def test_a_lead_chooses_between_the_whole_chapter_and_their_own_team(app_db):
     assert f"**{own}**" in at.caption[1].value
 
 
-def test_an_admin_chooses_any_team(app_db):
-    db, admin = persona(app_db, "admin")
+def test_an_admin_chooses_any_team(demo_db):
+    db, admin = persona(demo_db, "admin")
     at = open_page("admin")
     names = [t.name for t in people.list_teams(db, admin.chapter_id)]
     assert at.selectbox(key="tp_team").options == [metrics.WHOLE_CHAPTER, *names]
 
 
-def test_focus_group_filter_offers_only_groups_of_three_or_more(app_db):
-    db, admin = persona(app_db, "admin")
+def test_focus_group_filter_offers_only_groups_of_three_or_more(demo_db):
+    db, admin = persona(demo_db, "admin")
     offered = metrics.focus_group_choices(db, admin, admin.chapter_id)
     sizes = dict(db.execute("SELECT focus_group, count(*) FROM plans GROUP BY focus_group")
                  .fetchall())
@@ -108,8 +87,8 @@ def test_focus_group_filter_offers_only_groups_of_three_or_more(app_db):
     assert not at.exception and len(charts_shown(at)) == N_CHARTS
 
 
-def test_the_lead_sees_the_quiet_members_of_their_own_team_by_name(app_db):
-    db, lead = persona(app_db, "lead")
+def test_the_lead_sees_the_quiet_members_of_their_own_team_by_name(demo_db):
+    db, lead = persona(demo_db, "lead")
     expected = metrics.quiet_members(db, lead, lead.team_id, today=date.today())
     team = {m.name for m in people.list_members(db, lead.chapter_id, team_id=lead.team_id)}
     assert not expected.empty  # the demo (fixed seed) has members who went quiet
@@ -120,21 +99,21 @@ def test_the_lead_sees_the_quiet_members_of_their_own_team_by_name(app_db):
     assert set(shown["Name"]) <= team
 
 
-def test_an_admin_sees_no_names_of_quiet_members(app_db):
+def test_an_admin_sees_no_names_of_quiet_members(demo_db):
     at = open_page("admin")
     assert not at.exception
     assert not at.dataframe
     assert any("Each team's own lead" in c.value for c in at.caption)
 
 
-def test_a_member_is_not_offered_the_page_and_is_refused_when_opening_it_directly(app_db):
+def test_a_member_is_not_offered_the_page_and_is_refused_when_opening_it_directly(demo_db):
     at = AppTest.from_file(APP, default_timeout=60)
     at.session_state["demo_persona"] = "member"
     at.run()
     with pytest.raises(ValueError, match="team_progress"):  # not in the member's navigation
         at.switch_page("pages/team_progress.py")
     # Opened by its URL: the page script itself refuses.
-    _, member = persona(app_db, "member")
+    _, member = persona(demo_db, "member")
     page = AppTest.from_file(str(Path(APP).parent / "pages" / "team_progress.py"),
                              default_timeout=60)
     page.session_state["member_id"] = member.id
@@ -144,10 +123,10 @@ def test_a_member_is_not_offered_the_page_and_is_refused_when_opening_it_directl
     assert not charts_shown(page) and not page.metric
 
 
-def test_a_new_action_shows_at_once_not_a_stale_cached_number(app_db):
+def test_a_new_action_shows_at_once_not_a_stale_cached_number(demo_db):
     at = open_page("lead")
     before = int(next(m for m in at.metric if m.label == "Actions logged").value.replace(",", ""))
-    db, lead = persona(app_db, "lead")
+    db, lead = persona(demo_db, "lead")
     journal.log_action(db, lead, ActionDraft(done_on=date.today(), description="Listened",
                                              responsibilities=(2,)))
     at.run()
@@ -155,8 +134,8 @@ def test_a_new_action_shows_at_once_not_a_stale_cached_number(app_db):
     assert after == before + 1
 
 
-def test_a_chapter_with_no_actions_yet_explains_what_to_do(app_db):
-    db = store.connect(app_db)
+def test_a_chapter_with_no_actions_yet_explains_what_to_do(demo_db):
+    db = store.connect(demo_db)
     with store.transaction(db):
         db.execute("DELETE FROM action_responsibilities")
         db.execute("DELETE FROM actions")
@@ -170,7 +149,7 @@ def test_a_chapter_with_no_actions_yet_explains_what_to_do(app_db):
     assert "Nothing logged in this period yet." in all_text(at)
 
 
-def test_no_ranking_words_on_the_page(app_db):
+def test_no_ranking_words_on_the_page(demo_db):
     text = all_text(open_page("lead")).lower()
     for word in ("leaderboard", "badge", "top member", "most active", "rank #", "points earned"):
         assert word not in text

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from allyship import audit, journal, people, plans, store
-from allyship.models import ActionDraft, MemberDraft, PlanDraft, ValidationError
+from allyship.models import ActionDraft, PlanDraft, ValidationError
 
 TODAY = date.today()
 

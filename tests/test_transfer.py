@@ -9,12 +9,11 @@ import subprocess
 import sys
 import zipfile
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 
 from allyship import access, journal, people, plans, store, transfer
-from allyship.models import ActionDraft, MemberDraft, PlanDraft, PlanItemDraft, ReflectionDraft
+from allyship.models import ActionDraft, PlanDraft, PlanItemDraft, ReflectionDraft
 from tests_paths import ROOT
 
 TODAY = date(2026, 6, 1)
