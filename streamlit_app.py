@@ -9,6 +9,7 @@ import streamlit as st
 
 from allyship import access, identity, ui
 
+ui.leave_legacy_pages_mode()
 st.set_page_config(page_title="Allyship Accountability", page_icon=":material/diversity_3:",
                    layout="wide")
 # The role's pages are listed here, at the top of the sidebar (filled in at the end).
@@ -49,10 +50,11 @@ nav = {
     for section, keys in SECTIONS.items()
 }
 # Why page links instead of st.navigation's own menu: because a pages/ folder exists,
-# Streamlit starts every run by sending the raw folder listing (every file, admin
-# included) before this script replaces it, and browsers showed it. The listing is
-# hidden by `[client] showSidebarNavigation = false` (.streamlit/config.toml), which in
-# Streamlit 1.67 hides st.navigation's menu too — so the role's pages are drawn here.
+# Streamlit (until st.navigation has run once in the server process, and on every
+# sign-in screen, which stops before it) first sends the raw folder listing — every
+# file, admin included — and browsers showed it. `[client] showSidebarNavigation = false`
+# (.streamlit/config.toml) hides that listing, and in Streamlit 1.67 st.navigation's
+# menu too — so the role's pages are drawn here. Checked by tests/e2e/test_navigation.py.
 nav = {s: p for s, p in nav.items() if p}
 page = st.navigation(nav, position="hidden")
 with nav_area:

@@ -20,6 +20,24 @@ from allyship import access, demo, people, store
 from allyship.models import Member, ValidationError
 
 _local = threading.local()
+
+
+def leave_legacy_pages_mode() -> None:
+    """Make sure this server runs the app through ``streamlit_app.py``'s navigation.
+
+    Because the user's layout has a ``pages/`` folder, Streamlit starts every new server
+    in its legacy multipage mode and only leaves it once ``st.navigation`` has run. Until
+    then the very first run of a fresh server skips the entry script (a link to a page
+    opened first showed no sidebar and no sign-in) and loses the first widget change.
+    Leaving the mode and rerunning at once gives the first visitor the same app as
+    everyone after. ``PagesManager.uses_pages_directory`` is the flag Streamlit itself
+    clears in ``st.navigation``.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
 _first_run_lock = threading.Lock()
 
 
@@ -120,6 +138,7 @@ def current_member(db: sqlite_utils.Database | None = None) -> Member | None:
 
 def require_screen(screen: str) -> Member:
     """The acting member, if their role may use ``screen``; otherwise a refusal and stop."""
+    leave_legacy_pages_mode()
     member = current_member()
     try:
         return access.require_screen(member, screen)

@@ -108,6 +108,32 @@ def markdown_table(figures: list[Figure]) -> str:
     return "\n".join(lines)
 
 
+def pivot_markdown(figures: list[Figure]) -> str:
+    """Measures down, scales across: "median (p95)" in each cell — the README's table."""
+    scales: list[str] = []
+    measures: list[str] = []
+    for f in figures:
+        if f.scale not in scales:
+            scales.append(f.scale)
+        if f.measure not in measures:
+            measures.append(f.measure)
+    cells = {(f.scale, f.measure): f for f in figures}
+
+    def cell(f: Figure | None) -> str:
+        if f is None:
+            return ""
+        if f.median is None:
+            return f.note
+        text = _fmt(f.median, f.unit)
+        return f"{text} ({_fmt(f.p95, f.unit)})" if f.n > 1 and f.p95 is not None else text
+
+    lines = ["| measure — median (p95) | " + " | ".join(scales) + " |",
+             "|---|" + "---:|" * len(scales)]
+    lines += [f"| {m} | " + " | ".join(cell(cells.get((s, m))) for s in scales) + " |"
+              for m in measures]
+    return "\n".join(lines)
+
+
 def write(out: Path, figures: list[Figure], meta: dict[str, Any],
           extra: dict[str, Any]) -> dict[str, Path]:
     """``results.json`` (everything), ``results.csv`` (the table), ``results.md``."""
@@ -121,5 +147,6 @@ def write(out: Path, figures: list[Figure], meta: dict[str, Any],
         w.writerow(["scale", "measure", "unit", "median", "p95", "n", "note"])
         for f in figures:
             w.writerow([f.scale, f.measure, f.unit, f.median, f.p95, f.n, f.note])
-    paths["md"].write_text(markdown_table(figures) + "\n", encoding="utf-8")
+    paths["md"].write_text(pivot_markdown(figures) + "\n\n" + markdown_table(figures) + "\n",
+                           encoding="utf-8")
     return paths

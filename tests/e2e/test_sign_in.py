@@ -62,9 +62,7 @@ def test_the_first_admin_sets_a_password_signs_out_and_signs_in_again(chapter_ap
     expect(sidebar(page).get_by_role("link", name="Admin", exact=True)).to_be_visible()
 
 
-    # Another browser: sign in with the password just chosen, then sign out. (A new
-    # server's first visitor also loses their first click on "Sign out": the known
-    # pages/ folder bug, see test_navigation.PAGES_FOLDER_BUG.)
+    # Another browser: sign in with the password just chosen, then sign out.
     page = new_page()
     page.goto(f"{app.url}/")
     sign_in_page(page)
