@@ -29,6 +29,9 @@ MINUTES_MAX = 1440
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # Control characters other than tab and newline corrupt exports and terminals.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Lone surrogates are not text: they arrive from undecodable bytes (a mis-encoded file,
+# a terminal argument) and cannot be stored or exported as UTF-8.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class ValidationError(ValueError):
@@ -77,6 +80,9 @@ def clean_text(
     text = unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n")).strip()
     if _CONTROL.search(text):
         raise ValueError(f"{label} contains control characters (such as NUL); please remove them")
+    if _SURROGATE.search(text):
+        raise ValueError(f"{label} contains bytes that are not valid text (check the file's "
+                         "or terminal's encoding)")
     if required and not text:
         raise ValueError(f"{label} is required")
     if len(text) > max_len:

@@ -20,6 +20,7 @@ from allyship import access, demo, people, store
 from allyship.models import Member, ValidationError
 
 _local = threading.local()
+_left_legacy_mode = False
 
 
 def leave_legacy_pages_mode() -> None:
@@ -35,9 +36,15 @@ def leave_legacy_pages_mode() -> None:
     """
     from streamlit.runtime.pages_manager import PagesManager
 
+    global _left_legacy_mode
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
-        st.rerun()
+        # Rerun once per process only: the server's first run carries no clicks to lose.
+        # (AppTest resets the flag before every run; rerunning each time would drop the
+        # button press being tested.)
+        if not _left_legacy_mode:
+            _left_legacy_mode = True
+            st.rerun()
 _first_run_lock = threading.Lock()
 
 

@@ -17,7 +17,6 @@ import sqlite3
 import subprocess
 import sys
 import time
-from dataclasses import asdict
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any

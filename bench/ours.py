@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import importlib
 import importlib.util
-import csv
 import io
 import os
 import resource

@@ -39,6 +39,7 @@ def test_a_good_action_is_cleaned_not_refused():
     ({"description": "   \n "}, "description", "required"),
     ({"description": "x" * 2001}, "description", "limit is 2,000"),
     ({"description": "bad\x00byte"}, "description", "control characters"),
+    ({"description": "undecodable \udcff byte"}, "description", "not valid text"),
     ({"responsibilities": ()}, "responsibilities", "at least one"),
     ({"responsibilities": (9,)}, "responsibilities", "1 to 8"),
     ({"responsibilities": ("two",)}, "responsibilities", "numbers"),

@@ -126,9 +126,13 @@ def test_safe_cell_is_undone_exactly_and_never_starts_a_formula(text):
     assert not cell.startswith(transfer.FORMULA_TRIGGERS)
 
 
+# What can be stored: validation refuses lone surrogates (undecodable bytes).
+storable = awkward.filter(lambda t: not any("\ud800" <= ch <= "\udfff" for ch in t))
+
+
 @FAST
-@given(st.lists(awkward, min_size=1, max_size=5))
-def test_any_text_survives_a_trip_through_csv(cells):
+@given(st.lists(storable, min_size=1, max_size=5))
+def test_any_storable_text_survives_a_trip_through_csv(cells):
     columns = ["id"] + [f"c{i}" for i in range(len(cells))]
     data = transfer.csv_bytes(columns, [["1", *cells]])
     report = transfer.ImportReport(kind="test")
