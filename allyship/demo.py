@@ -93,7 +93,9 @@ def build(db: sqlite_utils.Database, *, seed: int = DEFAULT_SEED, today: date | 
             name = "Riverbend Audubon (DEMO)" if c == 0 else f"Demo Chapter {c + 1:04d}"
             chapter_id = conn.execute(
                 "INSERT INTO chapters (name, goal_label, started_on, created_at) VALUES (?,?,?,?)",
-                [name, "Audubon goal", (first_week - timedelta(weeks=4)).isoformat(), now]
+                # The programme starts with the first week of data: comparisons with a
+                # period before it show "no comparison", not a rise from zero.
+                [name, "Audubon goal", first_week.isoformat(), now]
             ).lastrowid
             counts["chapters"] += 1
             for t in range(size.teams_per_chapter):

@@ -738,8 +738,21 @@ def headlines(db: sqlite_utils.Database, actor: Member | None, scope: Scope, per
                       _figures(db, actor, scope, period.previous(), today))
 
 
-def _headlines(now: _PeriodFigures, before: _PeriodFigures) -> tuple[Headline, ...]:
-    current, previous = now.summary(), before.summary()
+def comparison_note(period: Period, headlines: Sequence[Headline]) -> str:
+    """In words, what the headline changes compare with."""
+    before = period.previous()
+    when = f"the {before.n_weeks} weeks before ({before.start:%d %b} – {before.end:%d %b %Y})"
+    if all(h.previous is None for h in headlines):
+        return f"No comparison: the programme had not started in {when}."
+    return f"Changes compare with {when}."
+
+
+def _headlines(now: _PeriodFigures, before: _PeriodFigures | None) -> tuple[Headline, ...]:
+    """This period's figures against the previous one's; ``before`` is ``None`` when the
+    previous period lies wholly before the programme began (then nothing is compared,
+    rather than every count "rising" from zero)."""
+    current = now.summary()
+    previous = before.summary() if before is not None else dict.fromkeys(current)
     return tuple(Headline(key, label, current[key], previous[key], kind, help_, lower)
                  for key, label, kind, help_, lower in _HEADLINES)
 
@@ -784,7 +797,9 @@ def team_progress(db: sqlite_utils.Database, actor: Member | None, scope: Scope,
     actor = _check(db, actor, scope)
     today = today or date.today()
     now = _figures(db, actor, scope, period, today)
-    before = _figures(db, actor, scope, period.previous(), today)
+    earlier = period.previous()
+    before = (_figures(db, actor, scope, earlier, today)
+              if _programme_weeks(db, scope, earlier, today) else None)
     quiet = None
     if actor.is_lead and actor.team_id is not None and scope.team_id in (None, actor.team_id) \
             and scope.focus_group is None:
@@ -800,6 +815,8 @@ def team_progress(db: sqlite_utils.Database, actor: Member | None, scope: Scope,
         minutes=now.minutes,
         follow_through=now.follow_through,
         least_practised=_least_practised(now.responsibilities, 3),
-        falling_teams=_falling(now.participation, before.participation, scope),
+        falling_teams=_falling(now.participation,
+                               before.participation if before is not None
+                               else now.participation.iloc[0:0], scope),
         quiet_members=quiet,
     )

@@ -49,8 +49,7 @@ except access.PermissionDenied as exc:
     st.stop()
 
 st.caption(f"**{escape_md(rep.scope_label)}**, {rep.period.label}: {rep.members} active "
-           f"members. Changes compare with the {rep.previous.n_weeks} weeks before "
-           f"({rep.previous.start:%d %b} – {rep.previous.end:%d %b %Y}).")
+           f"members. " + metrics.comparison_note(rep.period, rep.headlines))
 
 # --- downloads ----------------------------------------------------------------------------
 DOWNLOADS = {

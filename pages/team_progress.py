@@ -52,10 +52,8 @@ except access.PermissionDenied as exc:
     ui.show_denied(exc)
     st.stop()
 
-previous = period.previous()
 st.caption(f"**{frames.scope_label}**, {period.label}: {frames.members} active members. "
-           f"Changes compare with the {previous.n_weeks} weeks before "
-           f"({previous.start:%d %b} – {previous.end:%d %b %Y}).")
+           + metrics.comparison_note(period, frames.headlines))
 
 if frames.members == 0:
     st.info("There are no active members here yet. A chapter admin adds members and teams "

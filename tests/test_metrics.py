@@ -265,6 +265,14 @@ def test_weeks_before_the_programme_started_are_no_weeks_not_zero_weeks(data):
     before = Period(date(2025, 11, 3), date(2025, 11, 30))  # wholly before the start
     frames = metrics.team_progress(data.db, data.ch.admin, data.scope, before, today=TODAY)
     assert frames.participation.empty and frames.minutes.empty
+    # The first weeks of the programme have nothing before them to compare with.
+    first = Period(date(2026, 1, 5), date(2026, 1, 18))
+    frames = metrics.team_progress(data.db, data.ch.admin, data.scope, first, today=TODAY)
+    assert all(h.previous is None and h.change is None for h in frames.headlines)
+    assert metrics.comparison_note(first, frames.headlines).startswith("No comparison")
+    frames = metrics.team_progress(data.db, data.ch.admin, data.scope, P4, today=TODAY)
+    assert metrics.comparison_note(P4, frames.headlines).startswith(
+        "Changes compare with the 4 weeks before")
 
 
 def test_responsibility_weeks_is_eight_rows_per_week_with_the_handouts_words(data):
