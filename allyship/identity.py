@@ -27,6 +27,7 @@ import streamlit as st
 from allyship import demo, passwords, people, store
 from allyship.handout import ROLES
 from allyship.models import Member, ValidationError
+from allyship.tables import escape_md
 
 _SESSION_KEYS = ("member_id", "auth_mode")
 
@@ -169,7 +170,7 @@ def _not_a_member(email: str, *, deactivated: bool) -> None:
         st.info("This account has been deactivated. If you would like to take part again, "
                 "ask your chapter admin to reactivate you.", icon=":material/person_off:")
     else:
-        st.info(f"You are signed in as **{email or 'an account without an email'}**, which is "
+        st.info(f"You are signed in as **{escape_md(email or 'an account without an email')}**, which is "
                 "not on this chapter's member list yet. Please ask your chapter admin to "
                 "add you with this email address.", icon=":material/waving_hand:")
     if st.button("Sign out", key="oidc_sign_out"):

@@ -18,6 +18,7 @@ import streamlit as st
 
 from allyship import access, demo, people, store
 from allyship.models import Member, ValidationError
+from allyship.tables import escape_md
 
 _local = threading.local()
 _left_legacy_mode = False
@@ -164,7 +165,8 @@ def demo_banner(db: sqlite_utils.Database) -> None:
 
 def show_validation(exc: ValidationError, intro: str = "Nothing was saved:") -> None:
     """Every field's problem, in words, above the form (which keeps what was typed)."""
-    lines = "\n".join(f"- {msg}" for msg in exc.errors.values())
+    # Messages quote what was typed; escaped so it shows as typed, never as Markdown.
+    lines = "\n".join(f"- {escape_md(msg)}" for msg in exc.errors.values())
     st.error(f"{intro}\n\n{lines}", icon=":material/error:")
 
 

@@ -6,6 +6,7 @@ from allyship import identity, passwords, people, ui
 from allyship.access import PermissionDenied
 from allyship.handout import ROLES
 from allyship.models import ValidationError
+from allyship.tables import escape_md
 
 me = ui.require_screen("account")
 db = ui.get_db()
@@ -13,7 +14,8 @@ db = ui.get_db()
 st.title("Account")
 ui.show_flash()
 team = people.get_team(db, me.team_id).name if me.team_id else "no team"
-st.markdown(f"**{me.name}** · {me.email} · {ROLES.get(me.role, me.role)} · {team}")
+st.markdown(f"**{escape_md(me.name)}** · {escape_md(me.email)} · {ROLES.get(me.role, me.role)} · "
+            f"{escape_md(team)}")
 
 mode = identity.auth_mode()
 if mode == "demo":

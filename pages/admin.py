@@ -9,13 +9,14 @@ from allyship import audit, passwords, people, tables, ui
 from allyship.access import PermissionDenied
 from allyship.handout import ROLES
 from allyship.models import MemberDraft, ValidationError
+from allyship.tables import escape_md
 
 me = ui.require_screen("admin")
 db = ui.get_db()
 
 chapter = people.get_chapter(db, me.chapter_id)
 st.title("Admin")
-st.caption(f"Manage {chapter.name}: teams, members and roles. You see who is in the chapter, "
+st.caption(f"Manage {escape_md(chapter.name)}: teams, members and roles. You see who is in the chapter, "
            "never anyone's private plan, actions or reflections.")
 ui.show_flash()
 
@@ -174,7 +175,7 @@ with tab_codes:
         except PermissionDenied as exc:
             ui.show_denied(exc)
         else:
-            st.success(f"Set-up code for {issued.member.name}, valid until "
+            st.success(f"Set-up code for {escape_md(issued.member.name)}, valid until "
                        f"{issued.expires_at:%d %b %Y %H:%M} UTC. It will not be shown again; "
                        "any earlier code for them no longer works.")
             st.code(issued.code, language=None)

@@ -6,6 +6,7 @@ import streamlit as st
 
 from allyship import access, charts, metrics, ui
 from allyship.models import ValidationError
+from allyship.tables import escape_md
 
 me = ui.require_screen("team_progress")
 today = date.today()
@@ -52,7 +53,7 @@ except access.PermissionDenied as exc:
     ui.show_denied(exc)
     st.stop()
 
-st.caption(f"**{frames.scope_label}**, {period.label}: {frames.members} active members. "
+st.caption(f"**{escape_md(frames.scope_label)}**, {period.label}: {frames.members} active members. "
            + metrics.comparison_note(period, frames.headlines))
 
 if frames.members == 0:
@@ -135,7 +136,7 @@ if frames.falling_teams.empty:
              "or more against the previous period.")
 else:
     for t in frames.falling_teams.itertuples(index=False):
-        st.markdown(f"- **{t.team}**: {t.share_now:.0%} of members took part each week, "
+        st.markdown(f"- **{escape_md(t.team)}**: {t.share_now:.0%} of members took part each week, "
                     f"down from {t.share_before:.0%}.")
 
 overdue = frames.headline("overdue")

@@ -109,6 +109,17 @@ def test_a_bad_new_member_shows_the_error_and_adds_nobody(demo_db):
     assert store.connect(demo_db)["members"].count == before
 
 
+def test_an_error_quoting_typed_markdown_shows_it_as_typed_not_as_a_link(demo_db):
+    at = open_as(demo_db, "admin")
+    at.switch_page("pages/admin.py").run()
+    at.text_input(key="add_member_name").input("Mallory")
+    at.text_input(key="add_member_email").input("[click](javascript:alert(1))")
+    at.button(key="FormSubmitter:add_member-Add member").click().run()
+    message = at.error[0].value
+    assert "\\[click\\]\\(javascript:alert\\(1\\)\\)" in message  # escaped Markdown
+    assert "[click](" not in message
+
+
 def test_changing_a_members_role_and_deactivating_them_on_the_admin_page(demo_db):
     db, robin = persona(demo_db, "member")
     at = open_as(demo_db, "admin")
