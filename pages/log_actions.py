@@ -63,11 +63,12 @@ def action_form(key: str, initial=None) -> ActionDraft | None:
 log_tab, week_tab, mine_tab = st.tabs(["Log an action", "Catch up on a week", "My recent actions"])
 
 with log_tab:
-    draft = action_form("log_action")
+    token = ui.form_token("log_action")  # a new token after each save gives an empty form
+    draft = action_form(f"log_action_{token}")
     if draft is not None:
         try:
             journal.log_action(db, me, ActionDraft(**{**draft.__dict__,
-                               "idempotency_key": ui.form_token("log_action")}), today=today)
+                               "idempotency_key": token}), today=today)
         except ValidationError as exc:
             ui.show_validation(exc)
         else:
@@ -81,10 +82,11 @@ with week_tab:
     weeks = [week_start(today) - timedelta(weeks=n) for n in range(0, 12)]
     monday = st.selectbox("Week", weeks, index=1 if len(weeks) > 1 else 0,
                           format_func=lambda w: f"Week of {w:%d %b %Y}")
-    with st.form("catch_up"):
+    catch_up_token = ui.form_token("catch_up")
+    with st.form(f"catch_up_{catch_up_token}"):
         edited = st.data_editor(
             tables.catch_up_frame(monday), num_rows="dynamic", hide_index=True,
-            key=f"catch_up_{monday}",
+            key=f"catch_up_{monday}_{catch_up_token}",
             column_config={
                 "Date": st.column_config.DateColumn(min_value=monday,
                                                     max_value=min(today, monday + timedelta(6))),
@@ -100,7 +102,7 @@ with week_tab:
         saved = st.form_submit_button("Log these actions", type="primary")
     if saved:
         try:
-            drafts = tables.drafts_from_catch_up(edited, ui.form_token("catch_up"))
+            drafts = tables.drafts_from_catch_up(edited, catch_up_token)
             done = journal.log_actions(db, me, drafts, today=today)
         except ValidationError as exc:
             ui.show_validation(exc)

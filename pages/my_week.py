@@ -57,7 +57,8 @@ else:
             st.rerun()
 
 st.subheader("Quick log")
-with st.form("quick_log"):
+token = ui.form_token("quick_log")  # a new token after each save gives an empty form
+with st.form(f"quick_log_{token}"):
     what = st.text_area("What did you do?", max_chars=2000,
                         placeholder="e.g. Listened at the community group's meeting "
                                     "without offering solutions")
@@ -69,7 +70,7 @@ with st.form("quick_log"):
     submitted = st.form_submit_button("Log it", type="primary")
 if submitted:
     draft = ActionDraft(done_on=done_on, description=what, responsibilities=tuple(picked),
-                        idempotency_key=ui.form_token("quick_log"))
+                        idempotency_key=token)
     try:
         journal.log_action(db, me, draft, today=today)
     except ValidationError as exc:

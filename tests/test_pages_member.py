@@ -63,6 +63,7 @@ def test_quick_log_on_my_week_lands_in_the_database_and_shows_on_the_page(app_db
                                       "WHERE action_id = ? ORDER BY 1", [row["id"]])]
     assert resp == [2, 7]
     assert "Listened at the marsh clean-up" in all_text(at)
+    assert by_label(at.text_area, "What did you do?").value == ""  # ready for the next one
 
 
 def test_a_bad_quick_log_shows_the_reason_keeps_the_text_and_writes_nothing(app_db):
@@ -92,6 +93,9 @@ def test_log_an_action_form_round_trips(app_db):
                         ["Read about the watershed's history"]))
     assert (row["kind"], row["minutes"], row["visibility"], row["member_id"]) == \
         ("learning", 45, "team", me.id)
+    form = at.tabs[0]
+    assert by_label(form.text_area, "What I did").value == ""  # an empty form for the next
+    assert not by_label(form.checkbox, "4. Do our own research").value
 
 
 def test_a_catch_up_table_becomes_actions_for_a_past_week_logged_once(app_db):
