@@ -5,6 +5,7 @@ Commands report failures as one line on stderr and exit non-zero.
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -36,7 +37,25 @@ def open_db(db_path: Path | None, *, must_exist: bool = True):
         fail(f"cannot open {path}: {exc}")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _OneLineErrors(click.Group):
+    """Any failure a command did not foresee still ends in one line and a non-zero exit,
+    never a traceback (an unwritable path, undecodable bytes in an argument…)."""
+
+    def invoke(self, ctx: click.Context):  # noqa: ANN201 - click's own signature
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+            raise
+        except UnicodeError:
+            fail("an argument holds bytes that are not valid text; check the terminal's "
+                 "encoding")
+        except (OSError, sqlite3.Error) as exc:
+            fail(f"{exc}")
+        except Exception as exc:  # the last resort: say what, in one line
+            fail(f"{type(exc).__name__}: {exc}")
+
+
+@click.group(cls=_OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Allyship Accountability Dashboard: set up, fill and look after a chapter's database."""
 

@@ -82,3 +82,24 @@ def test_every_command_has_help():
     for command in ("demo", "init"):
         result = cli(command, "--help")
         assert result.returncode == 0 and "Usage" in result.stdout
+
+
+def test_unforeseen_failures_end_in_one_line_not_a_traceback(tmp_path):
+    path = tmp_path / "demo.db"
+    cli("demo", "--db", str(path))
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    cases = [
+        # undecodable bytes in an argument arrive as lone surrogates
+        ["report", "--db", str(path), "--from", "2026-01-05", "--to", "2026-02-01",
+         "--team", "\udcff", "--format", "md", "--out", str(tmp_path / "r.md")],
+        ["backup", "--db", str(path), "--out", str(blocker / "b.db")],  # under a file
+    ]
+    for args in cases:
+        env = {**__import__("os").environ, "PYTHONIOENCODING": "utf-8:surrogateescape"}
+        result = subprocess.run([sys.executable, "-m", "allyship", *args], cwd=ROOT,
+                                capture_output=True, timeout=120, env=env)
+        err = result.stderr.decode("utf-8", "replace")
+        assert result.returncode == 1, err
+        assert "Traceback" not in err and err.startswith("error: ")
+        assert len(err.strip().splitlines()) == 1
