@@ -55,3 +55,19 @@ def persona(path: Path, role: str):
     """A connection to the demo database at ``path`` and its ``role`` persona."""
     db = store.connect(path)
     return db, people.find_member_by_email(db, demo.PERSONAS[role])
+
+
+def open_as(path: Path, role: str, page: str | None = None) -> AppTest:
+    """The demo app signed in as the ``role`` persona (by member id), optionally on
+    ``page`` (a path such as ``"pages/admin.py"``)."""
+    db, member = persona(path, role)
+    db.conn.close()
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["member_id"] = member.id
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.session_state["member_id"] == member.id
+    if page is not None:
+        at.switch_page(page).run()
+        assert not at.exception, [e.value for e in at.exception]
+    return at

@@ -18,24 +18,12 @@ from streamlit.testing.v1 import AppTest
 
 from allyship import journal, passwords, people, plans, store
 from allyship.models import ActionDraft, PlanDraft, ReflectionDraft, week_start
-from apptest_helpers import APP, ROOT, all_text, persona
+from apptest_helpers import APP, ROOT, all_text, open_as, persona
 
 MARKER_REFLECTION = "MARKER-PRIVATE-REFLECTION-7f3a"
 MARKER_ACTION = "MARKER-PRIVATE-ACTION-2b8e"
 MARKER_PLAN = "MARKER-PRIVATE-PLAN-c51d"
 PAGE_FILES = sorted(p.name for p in (ROOT / "pages").glob("*.py"))
-
-
-def open_as(path: Path, role: str) -> AppTest:
-    """The demo app viewed as ``role`` (see the module note)."""
-    db, m = persona(path, role)
-    db.conn.close()
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["member_id"] = m.id
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    assert at.session_state["member_id"] == m.id
-    return at
 
 
 def nav_titles(at: AppTest) -> set[str]:

@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 from allyship import journal, people, report
 from allyship.models import ActionDraft
-from apptest_helpers import APP, ROOT, all_text, persona
+from apptest_helpers import ROOT, all_text, open_as, persona
 
 PAGE = "pages/chapter_report.py"
 DOWNLOADS = ["Download HTML (print, opens offline)", "Download Markdown",
@@ -24,14 +24,7 @@ DOWNLOADS = ["Download HTML (print, opens offline)", "Download Markdown",
 
 
 def open_report(path: Path, role: str) -> AppTest:
-    db, m = persona(path, role)
-    db.conn.close()
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["member_id"] = m.id
-    at.run()
-    at.switch_page(PAGE).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_as(path, role, PAGE)
 
 
 @pytest.mark.parametrize("role", ["lead", "admin"])

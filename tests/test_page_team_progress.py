@@ -15,17 +15,13 @@ from streamlit.testing.v1 import AppTest
 
 from allyship import journal, metrics, people, store
 from allyship.models import ActionDraft
-from apptest_helpers import APP, all_text, persona
+from apptest_helpers import APP, all_text, goto, open_app, persona
 
 N_CHARTS = 6
 
 
 def open_page(persona: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["demo_persona"] = persona
-    at.run()
-    at.switch_page("pages/team_progress.py").run()
-    return at
+    return goto(open_app(persona), "team_progress")
 
 
 def charts_shown(at: AppTest) -> list:
