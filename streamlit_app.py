@@ -3,63 +3,80 @@
 Page config, the database handle, who is acting, and the navigation built from
 their role. Run with ``streamlit run streamlit_app.py`` (``-- --db PATH`` for
 another database).
+
+The same file defines ``app``, an ``st.App`` that ``streamlit run`` discovers and serves
+with the small HTTP routes of :mod:`allyship.web` beside the app (Streamlit 1.67).
+Streamlit runs this file as the page script under the name ``__main__``; the server
+imports it under its own name only to find ``app``, so the page script runs only as
+``__main__`` and ``app`` is built only on import.
 """
 
 import streamlit as st
 
-from allyship import access, identity, ui
 
-ui.leave_legacy_pages_mode()
-st.set_page_config(page_title="Allyship Accountability", page_icon=":material/diversity_3:",
-                   layout="wide")
-# The role's pages are listed here, at the top of the sidebar (filled in at the end).
-nav_area = st.sidebar.container()
+def main() -> None:
+    """The page script: page config, sign-in, navigation by role, the chosen page."""
+    from allyship import access, identity, ui
 
-PAGES = {
-    "my_week": st.Page("pages/my_week.py", title="My week", icon=":material/today:",
-                       default=True),
-    "my_plan": st.Page("pages/my_plan.py", title="My plan", icon=":material/flag:"),
-    "log_actions": st.Page("pages/log_actions.py", title="Log actions",
-                           icon=":material/edit_note:"),
-    "reflect": st.Page("pages/reflect.py", title="Reflect", icon=":material/self_improvement:"),
-    "shared": st.Page("pages/shared.py", title="Shared with me", icon=":material/forum:"),
-    "about": st.Page("pages/about.py", title="About the practice", icon=":material/menu_book:"),
-    "admin": st.Page("pages/admin.py", title="Admin", icon=":material/admin_panel_settings:"),
-    "account": st.Page("pages/account.py", title="Account", icon=":material/account_circle:"),
-    "data": st.Page("pages/data.py", title="Import & export", icon=":material/import_export:"),
-    "team_progress": st.Page("pages/team_progress.py", title="Team progress",
-                             icon=":material/monitoring:"),
-    "chapter_report": st.Page("pages/chapter_report.py", title="Chapter report",
-                              icon=":material/summarize:"),
-}
-SECTIONS = {
-    "Me": ["my_week", "my_plan", "log_actions", "reflect"],
-    "Practice": ["shared", "about"],
-    "Team & chapter": ["team_progress", "chapter_report"],
-    "Chapter": ["admin", "data"],
-    "Account": ["account"],
-}
+    ui.leave_legacy_pages_mode()
+    st.set_page_config(page_title="Allyship Accountability", page_icon=":material/diversity_3:",
+                       layout="wide")
+    # The role's pages are listed here, at the top of the sidebar (filled in at the end).
+    nav_area = st.sidebar.container()
 
-db = ui.get_db()
-member = identity.sign_in(db)  # stops the run with a sign-in screen when nobody is signed in
-ui.demo_banner(db)
-identity.sidebar(member)  # who is signed in, and "Sign out"
+    PAGES = {
+        "my_week": st.Page("pages/my_week.py", title="My week", icon=":material/today:",
+                           default=True),
+        "my_plan": st.Page("pages/my_plan.py", title="My plan", icon=":material/flag:"),
+        "log_actions": st.Page("pages/log_actions.py", title="Log actions",
+                               icon=":material/edit_note:"),
+        "reflect": st.Page("pages/reflect.py", title="Reflect", icon=":material/self_improvement:"),
+        "shared": st.Page("pages/shared.py", title="Shared with me", icon=":material/forum:"),
+        "about": st.Page("pages/about.py", title="About the practice", icon=":material/menu_book:"),
+        "admin": st.Page("pages/admin.py", title="Admin", icon=":material/admin_panel_settings:"),
+        "account": st.Page("pages/account.py", title="Account", icon=":material/account_circle:"),
+        "data": st.Page("pages/data.py", title="Import & export", icon=":material/import_export:"),
+        "team_progress": st.Page("pages/team_progress.py", title="Team progress",
+                                 icon=":material/monitoring:"),
+        "chapter_report": st.Page("pages/chapter_report.py", title="Chapter report",
+                                  icon=":material/summarize:"),
+    }
+    SECTIONS = {
+        "Me": ["my_week", "my_plan", "log_actions", "reflect"],
+        "Practice": ["shared", "about"],
+        "Team & chapter": ["team_progress", "chapter_report"],
+        "Chapter": ["admin", "data"],
+        "Account": ["account"],
+    }
 
-nav = {
-    section: [PAGES[key] for key in keys if key in PAGES and access.can_open(member, key)]
-    for section, keys in SECTIONS.items()
-}
-# Why page links instead of st.navigation's own menu: because a pages/ folder exists,
-# Streamlit (until st.navigation has run once in the server process, and on every
-# sign-in screen, which stops before it) first sends the raw folder listing — every
-# file, admin included — and browsers showed it. `[client] showSidebarNavigation = false`
-# (.streamlit/config.toml) hides that listing, and in Streamlit 1.67 st.navigation's
-# menu too — so the role's pages are drawn here. Checked by tests/e2e/test_navigation.py.
-nav = {s: p for s, p in nav.items() if p}
-page = st.navigation(nav, position="hidden")
-with nav_area:
-    for section, section_pages in nav.items():
-        st.caption(section)
-        for p in section_pages:
-            st.page_link(p)
-page.run()
+    db = ui.get_db()
+    member = identity.sign_in(db)  # stops the run with a sign-in screen when nobody is signed in
+    ui.demo_banner(db)
+    identity.sidebar(member)  # who is signed in, and "Sign out"
+
+    nav = {
+        section: [PAGES[key] for key in keys if key in PAGES and access.can_open(member, key)]
+        for section, keys in SECTIONS.items()
+    }
+    # Why page links instead of st.navigation's own menu: because a pages/ folder exists,
+    # Streamlit (until st.navigation has run once in the server process, and on every
+    # sign-in screen, which stops before it) first sends the raw folder listing — every
+    # file, admin included — and browsers showed it. `[client] showSidebarNavigation = false`
+    # (.streamlit/config.toml) hides that listing, and in Streamlit 1.67 st.navigation's
+    # menu too — so the role's pages are drawn here. Checked by tests/e2e/test_navigation.py.
+    nav = {s: p for s, p in nav.items() if p}
+    page = st.navigation(nav, position="hidden")
+    with nav_area:
+        for section, section_pages in nav.items():
+            st.caption(section)
+            for p in section_pages:
+                st.page_link(p)
+    page.run()
+
+
+if __name__ == "__main__":
+    main()
+else:
+    from allyship import web
+
+    app = st.App("streamlit_app.py", routes=web.routes(), lifespan=web.lifespan)

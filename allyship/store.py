@@ -299,9 +299,50 @@ def _m4_drop_plan_items_due(db: sqlite_utils.Database) -> None:
     db.execute("DROP INDEX IF EXISTS plan_items_due")
 
 
+def _m5_sign_in_hardening(db: sqlite_utils.Database) -> None:
+    """Reserved for issue 12: lockout, sessions, sign-in bookkeeping."""
+
+
+def _m6_hardening(db: sqlite_utils.Database) -> None:
+    """Reserved for issue 12: hardening other than sign-in."""
+
+
+def _m7_per_chapter_versions(db: sqlite_utils.Database) -> None:
+    """Reserved for issue 13: per-chapter data versions, speed."""
+
+
+def _m8_weekly_rhythm(db: sqlite_utils.Database) -> None:
+    """Reserved for issue 14: reminders, digest, outbox, calendar feeds."""
+
+
+def _m9_peers(db: sqlite_utils.Database) -> None:
+    """Reserved for issue 15: visibility audiences, partners, circles, ideas."""
+
+
+def _m10_organisation(db: sqlite_utils.Database) -> None:
+    """Reserved for issue 16: organisation, regions, organisation roles."""
+
+
+def _m11_data_rights(db: sqlite_utils.Database) -> None:
+    """Reserved for issue 18: erasure path, retention."""
+
+
+def _m12_figures(db: sqlite_utils.Database) -> None:
+    """Reserved for issue 11: anything the period and disclosure rules need stored."""
+
+
 # Ordered: MIGRATIONS[i] takes the schema from version i to i + 1.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
-    _m1_initial, _m2_sign_in, _m3_audit_by_actor, _m4_drop_plan_items_due]
+    _m1_initial, _m2_sign_in, _m3_audit_by_actor, _m4_drop_plan_items_due,
+    _m5_sign_in_hardening,
+    _m6_hardening,
+    _m7_per_chapter_versions,
+    _m8_weekly_rhythm,
+    _m9_peers,
+    _m10_organisation,
+    _m11_data_rights,
+    _m12_figures,
+]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
