@@ -40,12 +40,15 @@ def main() -> None:
                                  icon=":material/monitoring:"),
         "chapter_report": st.Page("pages/chapter_report.py", title="Chapter report",
                                   icon=":material/summarize:"),
+        "organisation": st.Page("pages/organisation.py", title="Organisation",
+                                icon=":material/public:"),
     }
     SECTIONS = {
         "Me": ["my_week", "my_plan", "log_actions", "reflect"],
         "Practice": ["shared", "about"],
         "Team & chapter": ["team_progress", "chapter_report"],
         "Chapter": ["admin", "data"],
+        "Organisation": ["organisation"],
         "Account": ["account"],
     }
 

@@ -113,8 +113,45 @@ SCREEN_ROLES: dict[str, frozenset[str]] = {
 }
 
 
+# Screens above the chapter, opened by organisation role (held beside the chapter role).
+ORG_SCREEN_ROLES: dict[str, frozenset[str]] = {
+    "organisation": frozenset({"org_admin", "region_lead"}),
+}
+
+
 def can_open(actor: Member | None, screen: str) -> bool:
-    return actor is not None and actor.active and actor.role in SCREEN_ROLES.get(screen, ())
+    if actor is None or not actor.active:
+        return False
+    if screen in ORG_SCREEN_ROLES:
+        return actor.org_role in ORG_SCREEN_ROLES[screen]
+    return actor.role in SCREEN_ROLES.get(screen, ())
+
+
+# --- the organisation level (issue 16) ------------------------------------------------
+# Organisation admins and region leads see aggregates only — never a member's name,
+# record, quiet list or shared text. Chapter roles see nothing of other chapters.
+
+def require_org_view(actor: Member | None, region_id: int | None) -> Member:
+    """May ``actor`` see organisation aggregates for ``region_id`` (``None`` = every
+    region)? Organisation admins see all; a region lead only their own region."""
+    actor = require_active(actor)
+    if actor.org_role == "org_admin":
+        return actor
+    if actor.org_role == "region_lead":
+        if region_id is None or region_id != actor.org_region_id:
+            raise PermissionDenied("Region leads see their own region's chapters, "
+                                   "not other regions' or the whole organisation's.")
+        return actor
+    raise PermissionDenied("The organisation view is for organisation admins and region "
+                           "leads.")
+
+
+def require_org_admin(actor: Member | None) -> Member:
+    """Creating, moving and archiving chapters, regions and organisation roles."""
+    actor = require_active(actor)
+    if actor.org_role != "org_admin":
+        raise PermissionDenied("Only an organisation admin can do this.")
+    return actor
 
 
 def require_screen(actor: Member | None, screen: str) -> Member:

@@ -152,16 +152,24 @@ def _report_actor(db, chapter_name: str | None):
 @click.option("--team", default=None, help="One team's report (default: the whole chapter).")
 @click.option("--chapter", "chapter_name", default=None,
               help="The chapter, when the database holds several.")
+@click.option("--organisation", "org_level", is_flag=True,
+              help="The organisation report (every chapter's aggregates) instead of a "
+                   "chapter's; with --region NAME, one region's.")
+@click.option("--region", "region_name", default=None,
+              help="With --organisation: one region's chapters.")
 @click.option("--format", "fmt", type=click.Choice(["html", "md", "csv"]), default="html",
               show_default=True, help="html: printable, opens offline, with charts; "
               "md: Markdown without charts; csv: the per-team and per-week figures.")
 @click.option("--out", "out", required=True, type=click.Path(path_type=Path),
               help="File to write (replaced if it exists).")
 def report_cmd(db_path: Path | None, start: str, end: str, team: str | None,
-               chapter_name: str | None, fmt: str, out: Path) -> None:
+               chapter_name: str | None, org_level: bool, region_name: str | None, fmt: str,
+               out: Path) -> None:
     """Write the chapter report for a period, e.g. last quarter:
 
     python -m allyship report --from 2026-07-01 --to 2026-09-30 --format html --out q3.html
+
+    or, with --organisation [--region NAME], the organisation's report.
     """
     from datetime import date
 
@@ -172,6 +180,11 @@ def report_cmd(db_path: Path | None, start: str, end: str, team: str | None,
     if not out.parent.is_dir():
         fail(f"cannot write {out}: the folder {out.parent} does not exist")
     db = open_db(db_path)
+    if org_level or region_name is not None:
+        if team is not None or chapter_name is not None:
+            fail("--organisation reports on every chapter; leave out --team and --chapter")
+        _organisation_report(db, start, end, region_name, fmt, out)
+        return
     chapter, actor = _report_actor(db, chapter_name)
     team_id = None
     if team is not None:
@@ -188,7 +201,13 @@ def report_cmd(db_path: Path | None, start: str, end: str, team: str | None,
     except PermissionDenied as exc:
         fail(str(exc))
     data = report.render(assembled, fmt)
-    # Write beside the target, then rename: a failed write leaves no half-written report.
+    _write_atomically(out, data)
+    click.echo(f"report written to {out} ({len(data):,} bytes): {assembled.scope_label}, "
+               f"{assembled.period.label}")
+
+
+def _write_atomically(out: Path, data: bytes) -> None:
+    """Write beside the target, then rename: a failed write leaves no half-written file."""
     tmp = out.with_name(f".{out.name}.tmp")
     try:
         tmp.write_bytes(data)
@@ -196,8 +215,163 @@ def report_cmd(db_path: Path | None, start: str, end: str, team: str | None,
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         fail(f"cannot write {out}: {exc.strerror or exc}")
-    click.echo(f"report written to {out} ({len(data):,} bytes): {assembled.scope_label}, "
-               f"{assembled.period.label}")
+
+
+def _organisation_report(db, start: str, end: str, region_name: str | None, fmt: str,
+                         out: Path) -> None:
+    """The organisation report, produced as the operator (an organisation admin's view:
+    aggregates only, by the same disclosure rules as the page)."""
+    from datetime import date
+
+    from allyship import org_report, organisation
+    from allyship.models import Member
+
+    region_id = None
+    if region_name is not None:
+        found = organisation.find_region(db, region_name)
+        if found is None:
+            names = ", ".join(repr(r.name) for r in organisation.list_regions(db))
+            fail(f"no region called {region_name!r}; regions: {names or 'none'}")
+        region_id = found.id
+    # The operator reads as an organisation admin who belongs to no chapter.
+    operator = Member(0, 0, None, "operator", "", "member", True, "org_admin", None)
+    try:
+        assembled = org_report.assemble(db, operator, start=start, end=end,
+                                        region_id=region_id, today=date.today())
+    except ValidationError as exc:
+        fail("; ".join(exc.errors.values()))
+    except PermissionDenied as exc:
+        fail(str(exc))
+    data = org_report.render(assembled, fmt)
+    _write_atomically(out, data)
+    click.echo(f"organisation report written to {out} ({len(data):,} bytes): "
+               f"{assembled.progress.scope_label}, {assembled.period.label}")
+
+
+# --- the organisation: regions, chapters, roles -------------------------------------------
+
+@main.group("org")
+def org_group() -> None:
+    """The organisation above the chapters: regions, chapters, organisation roles.
+    The command line acts as the operator (audited as "cli")."""
+
+
+def _org_call(fn, *args, **kwargs):
+    try:
+        return fn(*args, operator=True, **kwargs)
+    except ValidationError as exc:
+        fail("; ".join(exc.errors.values()))
+    except PermissionDenied as exc:
+        fail(str(exc))
+
+
+def _find_chapter(db, name: str):
+    found = [c for c in people.list_chapters(db)
+             if c.name.casefold() == name.strip().casefold()]
+    if not found:
+        fail(f"no chapter called {name!r}")
+    return found[0]
+
+
+def _find_region_id(db, name: str | None) -> int | None:
+    from allyship import organisation
+
+    if name is None:
+        return None
+    found = organisation.find_region(db, name)
+    if found is None:
+        fail(f"no region called {name!r}; create it with `python -m allyship org region NAME`")
+    return found.id
+
+
+@org_group.command("name")
+@DB_OPTION
+@click.argument("name")
+def org_name_cmd(db_path: Path | None, name: str) -> None:
+    """Set the organisation's name."""
+    from allyship import organisation
+
+    db = open_db(db_path)
+    click.echo(f"organisation: {_org_call(organisation.set_organisation_name, db, None, name)}")
+
+
+@org_group.command("region")
+@DB_OPTION
+@click.argument("name")
+def org_region_cmd(db_path: Path | None, name: str) -> None:
+    """Add a region (a named group of chapters)."""
+    from allyship import organisation
+
+    db = open_db(db_path)
+    region = _org_call(organisation.create_region, db, None, name)
+    click.echo(f"added region {region.name!r}")
+
+
+@org_group.command("create-chapter")
+@DB_OPTION
+@click.option("--chapter", required=True, help="The new chapter's name.")
+@click.option("--admin-name", required=True, help="Its first admin's name.")
+@click.option("--admin-email", required=True, help="Its first admin's email.")
+@click.option("--region", "region_name", default=None, help="The region to put it in.")
+@click.option("--started-on", default=None, metavar="YYYY-MM-DD",
+              help="When its programme starts (default: today).")
+def org_create_chapter_cmd(db_path: Path | None, chapter: str, admin_name: str,
+                           admin_email: str, region_name: str | None,
+                           started_on: str | None) -> None:
+    """Create a chapter with its first admin, and print that admin's one-time set-up code."""
+    from allyship import organisation
+
+    db = open_db(db_path)
+    made = _org_call(organisation.create_chapter_with_admin, db, None, name=chapter,
+                     admin_name=admin_name, admin_email=admin_email,
+                     region_id=_find_region_id(db, region_name), started_on=started_on)
+    click.echo(f"created chapter {made.chapter.name!r} with admin {made.admin.email}")
+    click.echo(f"one-time set-up code for {made.admin.email}: {made.code} "
+               f"(valid until {made.expires_at:%Y-%m-%d %H:%M} UTC)")
+
+
+@org_group.command("move-chapter")
+@DB_OPTION
+@click.option("--chapter", required=True)
+@click.option("--region", "region_name", default=None,
+              help="The region to move it to (leave out: no region).")
+def org_move_chapter_cmd(db_path: Path | None, chapter: str, region_name: str | None) -> None:
+    """Move a chapter to another region."""
+    from allyship import organisation
+
+    db = open_db(db_path)
+    ch = _find_chapter(db, chapter)
+    _org_call(organisation.move_chapter, db, None, ch.id, _find_region_id(db, region_name))
+    click.echo(f"moved {ch.name!r} to {region_name or organisation.NO_REGION!r}")
+
+
+@org_group.command("archive-chapter")
+@DB_OPTION
+@click.option("--chapter", required=True)
+@click.option("--restore", is_flag=True, help="Bring an archived chapter back.")
+def org_archive_chapter_cmd(db_path: Path | None, chapter: str, restore: bool) -> None:
+    """Archive a chapter that has closed (its records are kept), or restore it."""
+    from allyship import organisation
+
+    db = open_db(db_path)
+    ch = _find_chapter(db, chapter)
+    _org_call(organisation.archive_chapter, db, None, ch.id, archived=not restore)
+    click.echo(f"{'restored' if restore else 'archived'} {ch.name!r}")
+
+
+@org_group.command("grant")
+@DB_OPTION
+@click.option("--email", required=True, help="The member's email.")
+@click.option("--role", type=click.Choice(["org_admin", "region_lead"]), required=True)
+@click.option("--region", "region_name", default=None, help="A region lead's region.")
+def org_grant_cmd(db_path: Path | None, email: str, role: str, region_name: str | None) -> None:
+    """Give a member an organisation role."""
+    from allyship import organisation
+
+    db = open_db(db_path)
+    member = _org_call(organisation.grant_org_role, db, None, email, role,
+                       region_id=_find_region_id(db, region_name))
+    click.echo(f"{member.email} is now {organisation.ORG_ROLE_LABELS[role].lower()}")
 
 
 # --- data safety: export, import, backup, check ---------------------------------------

@@ -212,7 +212,11 @@ def create_demo_database(path, *, seed: int = DEFAULT_SEED, today: date | None =
                 p.unlink()
     db = store.connect(path)
     try:
-        return build(db, seed=seed, today=today)
+        counts = build(db, seed=seed, today=today)
+        from allyship import org_demo  # the organisation level: more chapters, 2 regions
+
+        more = org_demo.build(db, seed=seed, today=today)
+        return {k: v + more.get(k, 0) for k, v in counts.items()}
     finally:
         db.conn.close()
 

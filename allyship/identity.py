@@ -34,8 +34,10 @@ _SESSION_KEYS = ("member_id", "auth_mode")
 
 def demo_personas(db: sqlite_utils.Database) -> dict[str, Member]:
     """The demo's personas by role, where they exist in this database."""
+    from allyship import org_demo
+
     found = {}
-    for role, email in demo.PERSONAS.items():
+    for role, email in {**demo.PERSONAS, **org_demo.persona_emails()}.items():
         m = people.find_member_by_email(db, email)
         if m is not None:
             found[role] = m
@@ -107,6 +109,12 @@ def _remember(member: Member, mode: str) -> Member:
     return member
 
 
+def _org_label(persona: str) -> str:
+    from allyship import org_demo
+
+    return org_demo.PERSONA_LABELS.get(persona, persona)
+
+
 def _demo_picker(db: sqlite_utils.Database) -> Member | None:
     personas = demo_personas(db)
     if not personas:
@@ -116,7 +124,7 @@ def _demo_picker(db: sqlite_utils.Database) -> Member | None:
     index = next((i for i, r in enumerate(roles) if personas[r].id == current), 0)
     role = st.sidebar.selectbox(
         "Viewing the demo as", roles, index=index, key="demo_persona",
-        format_func=lambda r: f"{personas[r].name} — {ROLES[r]}",
+        format_func=lambda r: f"{personas[r].name} — {ROLES.get(r) or _org_label(r)}",
         help="Demo only: switch persona to see the app as a member, a team lead "
              "or a chapter admin. A real chapter signs in instead.")
     return _remember(personas[role], "demo")

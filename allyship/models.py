@@ -163,6 +163,10 @@ class Member:
     email: str
     role: str = "member"
     active: bool = True
+    # Organisation roles (issue 16), held beside the chapter role: "org_admin" (every
+    # chapter's aggregates) or "region_lead" (their region's); None for everyone else.
+    org_role: str | None = None
+    org_region_id: int | None = None
 
     @property
     def is_admin(self) -> bool:

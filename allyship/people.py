@@ -26,10 +26,14 @@ def _chapter(row: dict[str, Any]) -> Chapter:
 
 def _member(row: dict[str, Any]) -> Member:
     return Member(row["id"], row["chapter_id"], row["team_id"], row["name"], row["email"],
-                  row["role"], bool(row["active"]))
+                  row["role"], bool(row["active"]), row.get("org_role"),
+                  row.get("org_region_id"))
 
 
-_MEMBER_COLS = "id, chapter_id, team_id, name, email, role, active"
+_MEMBER_COLS = ("id, chapter_id, team_id, name, email, role, active,"
+                " (SELECT o.role FROM org_roles o WHERE o.member_id = members.id) AS org_role,"
+                " (SELECT o.region_id FROM org_roles o WHERE o.member_id = members.id)"
+                " AS org_region_id")
 
 
 def get_chapter(db: sqlite_utils.Database, chapter_id: int) -> Chapter:

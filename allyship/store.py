@@ -320,7 +320,34 @@ def _m9_peers(db: sqlite_utils.Database) -> None:
 
 
 def _m10_organisation(db: sqlite_utils.Database) -> None:
-    """Reserved for issue 16: organisation, regions, organisation roles."""
+    """The level above chapters: one organisation per database, optional regions (named
+    groups of chapters), organisation roles granted to members (an *organisation admin*
+    sees every chapter's aggregates, a *region lead* their region's — aggregates only),
+    archived chapters, and each chapter's consent to appear by name in organisation
+    reports."""
+    db.execute("""CREATE TABLE organisation (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        name TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    )""")
+    db.execute("""CREATE TABLE regions (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        created_at TEXT NOT NULL
+    )""")
+    db.execute("ALTER TABLE chapters ADD COLUMN region_id INTEGER REFERENCES regions(id)")
+    db.execute("ALTER TABLE chapters ADD COLUMN archived INTEGER NOT NULL DEFAULT 0"
+               " CHECK (archived IN (0, 1))")
+    db.execute("ALTER TABLE chapters ADD COLUMN named_in_org_reports INTEGER NOT NULL"
+               " DEFAULT 1 CHECK (named_in_org_reports IN (0, 1))")
+    db.execute("CREATE INDEX chapters_region ON chapters (region_id)")
+    db.execute("""CREATE TABLE org_roles (
+        member_id INTEGER PRIMARY KEY REFERENCES members(id),
+        role TEXT NOT NULL CHECK (role IN ('org_admin', 'region_lead')),
+        region_id INTEGER REFERENCES regions(id),
+        granted_at TEXT NOT NULL,
+        CHECK ((role = 'region_lead') = (region_id IS NOT NULL))
+    )""")
 
 
 def _m11_data_rights(db: sqlite_utils.Database) -> None:

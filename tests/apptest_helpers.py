@@ -6,7 +6,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from allyship import demo, people, store
+from allyship import demo, org_demo, people, store
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "streamlit_app.py")
@@ -54,7 +54,8 @@ def all_text(at: AppTest) -> str:
 def persona(path: Path, role: str):
     """A connection to the demo database at ``path`` and its ``role`` persona."""
     db = store.connect(path)
-    return db, people.find_member_by_email(db, demo.PERSONAS[role])
+    email = demo.PERSONAS.get(role) or org_demo.persona_emails()[role]
+    return db, people.find_member_by_email(db, email)
 
 
 def open_as(path: Path, role: str, page: str | None = None) -> AppTest:

@@ -1,0 +1,216 @@
+"""Organisation: every chapter's practice over time, for organisation admins and region
+leads — aggregates only, no ranking, nobody identifiable."""
+
+from datetime import date
+from functools import partial
+
+import streamlit as st
+
+from allyship import access, org_metrics, org_report, organisation, ui
+from allyship.models import ValidationError
+from allyship.tables import escape_md
+
+me = ui.require_screen("organisation")
+db = ui.get_db()
+today = date.today()
+is_org_admin = me.org_role == "org_admin"
+
+st.title(f"Organisation — {escape_md(organisation.organisation_name(db))}")
+st.caption("Whether the practice is alive across chapters, week by week. Figures are "
+           "aggregates only: no member is named, chapters are listed by region and name "
+           "(never ranked), and a chapter too small to show on its own is counted with "
+           "other small chapters.")
+
+tabs = st.tabs(["Progress", "Report", "Chapters"] if is_org_admin else ["Progress", "Report"])
+
+# --- filters (shared by the progress and report tabs) ------------------------------
+with tabs[0]:
+    regions = ui.cached(organisation.region_choices, me)
+    col_region, col_period = st.columns(2)
+    region = col_region.selectbox(
+        "Region", regions, key="org_region",
+        format_func=lambda r: "All regions" if r is None else r.name,
+        help="Organisation admins see every region; a region lead sees their own.")
+    period_name = col_period.selectbox(
+        "Period", list(org_metrics.PERIOD_CHOICES), index=1, key="org_period",
+        help="Complete weeks only (Monday to Sunday); the week in progress is never mixed in.")
+    period = org_metrics.complete_weeks(org_metrics.PERIOD_CHOICES[period_name], today)
+    region_id = None if region is None else region.id
+    try:
+        progress = ui.cached(org_metrics.org_progress, me, period, region_id=region_id,
+                             today=today)
+    except access.PermissionDenied as exc:
+        ui.show_denied(exc)
+        st.stop()
+
+    st.caption(f"**{escape_md(progress.scope_label)}**, {period.label}: "
+               f"{progress.chapters} chapters shown on their own, {progress.folded} small "
+               f"chapter(s) counted together. {escape_md(progress.comparison.note)}")
+    if not progress.lines:
+        st.info("There are no chapters here yet. An organisation admin creates chapters on "
+                "the *Chapters* tab (or with `python -m allyship org create-chapter`).",
+                icon=":material/domain_add:")
+        st.stop()
+
+    heads = org_metrics.headlines(progress)
+    if heads:
+        for row in (heads[:4], heads[4:]):
+            for col, h in zip(st.columns(4), row):
+                col.metric(h.label, h.value, h.delta, help=h.help, border=True,
+                           delta_color="off" if h.label == "Active members" else "normal")
+    else:
+        st.info(progress.scope_total.note + ". The regions and chapters below still show "
+                "their own figures.", icon=":material/visibility_off:")
+
+    shown_weekly = progress.weekly[progress.weekly["kind"].isin(["region", "organisation"])]
+    if shown_weekly["share"].notna().any():
+        st.altair_chart(org_report.participation_chart(progress.weekly), width="stretch")
+        st.caption("Each point is one complete week: the share of active members (not away) "
+                   "who logged at least one action, for each region's chapters together.")
+        if st.toggle("Show the chart as a table", key="org_chart_table"):
+            st.dataframe(shown_weekly.assign(share=shown_weekly["share"].map(
+                lambda v: "–" if v is None or v != v else f"{v:.0%}"))
+                [["group", "week", "participants", "counted", "share"]]
+                .rename(columns={"group": "Group", "week": "Week starting",
+                                 "participants": "Members who logged",
+                                 "counted": "Active, not away", "share": "Participation"}),
+                hide_index=True, width="stretch")
+    elif period.n_weeks < 2:
+        st.info("Fewer than two complete weeks in this period: choose a longer one to see "
+                "a trend.", icon=":material/insights:")
+
+    for region_name in progress.regions():
+        st.subheader(escape_md(region_name))
+        # A static table: no sorting by a figure, so no league table can be made of it.
+        st.table(org_metrics.table(progress.lines_of(region_name)).drop(columns=["Region"])
+                 .set_index("Chapter"))
+
+    chapters_shown = [line for line in progress.lines if line.kind == "chapter"]
+    if chapters_shown:
+        st.subheader("One chapter over time")
+        pick = st.selectbox("Chapter", chapters_shown, format_func=lambda line: line.label,
+                            key="org_chapter")
+        one = progress.weekly[progress.weekly["group"].isin(
+            [pick.label, f"{pick.region} (all chapters)"])]
+        if one["share"].notna().any():
+            st.altair_chart(org_report.participation_chart(
+                one.assign(kind="region")), width="stretch")
+            st.caption(f"Weekly participation of {escape_md(pick.label)}"
+                       + (" beside its region's chapters together."
+                          if len(one["group"].unique()) > 1 else "."))
+    if progress.archived:
+        st.caption(f"{progress.archived} archived chapter(s) are left out.")
+
+# --- report ---------------------------------------------------------------------------
+with tabs[1]:
+    st.write("A report of these figures for the organisation's own meetings: HTML (prints, "
+             "opens offline, with its chart), Markdown or CSV. It names no member; its "
+             "highlights are actions members shared with their chapter, from chapters that "
+             "agreed to appear by name.")
+    col_from, col_to = st.columns(2)
+    start = col_from.date_input("From", value=period.start, max_value=today, key="org_rep_from",
+                                format="DD/MM/YYYY")
+    end = col_to.date_input("To", value=period.end, max_value=today, key="org_rep_to",
+                            format="DD/MM/YYYY")
+    try:
+        rep = ui.cached(org_report.assemble, me, start=start, end=end, region_id=region_id,
+                        today=today)
+    except ValidationError as exc:
+        ui.show_validation(exc, "Choose other dates:")
+    except access.PermissionDenied as exc:
+        ui.show_denied(exc)
+    else:
+        st.caption(f"Covers {rep.period.label} — complete weeks only.")
+        for col, fmt, label in zip(st.columns(3), ["html", "md", "csv"],
+                                   ["HTML (prints)", "Markdown", "CSV"]):
+            col.download_button(label, data=partial(org_report.render, rep, fmt),
+                                file_name=org_report.file_name(rep, fmt),
+                                mime=org_report.FORMATS[fmt][1], key=f"org_dl_{fmt}",
+                                icon=":material/download:", on_click="ignore")
+
+# --- chapters (organisation admins) ------------------------------------------------------
+if is_org_admin:
+    with tabs[2]:
+        ui.show_flash()
+        all_regions = organisation.list_regions(db)
+        region_opts: list[int | None] = [None, *[r.id for r in all_regions]]
+        region_name = {r.id: r.name for r in all_regions}
+
+        def label(rid: int | None) -> str:
+            return organisation.NO_REGION if rid is None else region_name[rid]
+
+        listed = organisation.list_chapters(db, me, include_archived=True)
+        st.dataframe(
+            [{"Chapter": c.name, "Region": c.region, "Programme began": f"{c.started_on:%d %b %Y}",
+              "Archived": "yes" if c.archived else "",
+              "Named in reports": "yes" if c.named_in_org_reports else "no"} for c in listed],
+            hide_index=True, width="stretch", on_select="ignore")
+
+        with st.form("org_new_chapter", clear_on_submit=False):
+            st.markdown("**Create a chapter** with its first admin, who gets a one-time "
+                        "set-up code to choose a password.")
+            c1, c2 = st.columns(2)
+            new_name = c1.text_input("Chapter name", key="org_nc_name")
+            new_region = c2.selectbox("Region", region_opts, format_func=label, key="org_nc_reg")
+            a1, a2 = st.columns(2)
+            admin_name = a1.text_input("First admin's name", key="org_nc_admin")
+            admin_email = a2.text_input("First admin's email", key="org_nc_email")
+            started = st.date_input("Programme begins", value=today, key="org_nc_start",
+                                    format="DD/MM/YYYY")
+            if st.form_submit_button("Create chapter", type="primary"):
+                try:
+                    made = organisation.create_chapter_with_admin(
+                        db, me, name=new_name, admin_name=admin_name, admin_email=admin_email,
+                        region_id=new_region, started_on=started)
+                except ValidationError as exc:
+                    ui.show_validation(exc)
+                except access.PermissionDenied as exc:
+                    ui.show_denied(exc)
+                else:
+                    st.success(f"Created {escape_md(made.chapter.name)}. Give "
+                               f"{escape_md(made.admin.name)} this one-time set-up code "
+                               f"(shown once, valid until {made.expires_at:%d %b %Y %H:%M} UTC):")
+                    st.code(made.code, language=None)
+
+        col_a, col_b = st.columns(2)
+        with col_a.form("org_move"):
+            st.markdown("**Move a chapter** to another region")
+            live = [c for c in listed if not c.archived]
+            moving = st.selectbox("Chapter", live, format_func=lambda c: c.name, key="org_mv_ch")
+            to = st.selectbox("To region", region_opts, format_func=label, key="org_mv_reg")
+            if st.form_submit_button("Move") and moving is not None:
+                try:
+                    organisation.move_chapter(db, me, moving.id, to)
+                except (ValidationError, access.PermissionDenied) as exc:
+                    st.error(str(exc))
+                else:
+                    ui.flash(f"Moved {escape_md(moving.name)} to {escape_md(label(to))}.")
+                    st.rerun()
+        with col_b.form("org_archive"):
+            st.markdown("**Archive a chapter** that has closed (its records are kept; it "
+                        "leaves the figures), or bring one back")
+            target = st.selectbox("Chapter", listed,
+                                  format_func=lambda c: c.name + (" (archived)" if c.archived
+                                                                  else ""), key="org_ar_ch")
+            if st.form_submit_button("Archive or restore") and target is not None:
+                try:
+                    organisation.archive_chapter(db, me, target.id, archived=not target.archived)
+                except (ValidationError, access.PermissionDenied) as exc:
+                    st.error(str(exc))
+                else:
+                    ui.flash(f"{escape_md(target.name)} "
+                             f"{'restored' if target.archived else 'archived'}.")
+                    st.rerun()
+        with st.form("org_region_new"):
+            st.markdown("**Add a region** (a named group of chapters)")
+            new_region_name = st.text_input("Region name", key="org_rg_name")
+            if st.form_submit_button("Add region"):
+                try:
+                    organisation.create_region(db, me, new_region_name)
+                except ValidationError as exc:
+                    ui.show_validation(exc)
+                except access.PermissionDenied as exc:
+                    ui.show_denied(exc)
+                else:
+                    ui.flash(f"Added region {escape_md(new_region_name.strip())}.")
+                    st.rerun()
