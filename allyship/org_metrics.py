@@ -4,8 +4,9 @@ What an organisation admin (every region) or a region lead (their region) sees, 
 chapter, per region and for the organisation, over a period of **complete** weeks:
 weekly participation, steady members, responsibilities practised, plan follow-through,
 actions and time invested — the chapter view's measures (:mod:`allyship.metrics`),
-aggregated over chapters in a few SQL passes (each reads the period's actions once,
-through the ``actions (week_start, member_id)`` index).
+aggregated over chapters from the weekly roll-ups of :mod:`allyship.rollup` (kept exact
+by triggers), so the whole organisation costs a few small reads, not a pass over its
+actions.
 
 Disclosure rules, decided here and nowhere else:
 
@@ -75,8 +76,13 @@ class Figures:
     steps_overdue: int = 0  # next steps overdue on the period's last day
 
     def __add__(self, other: Figures) -> Figures:
-        return Figures(*(a | b if name == "practised_mask" else a + b
-                         for name, a, b in zip(_FIELDS, _values(self), _values(other))))
+        return Figures(self.members + other.members, self.counted + other.counted,
+                       self.participant_weeks + other.participant_weeks,
+                       self.steady + other.steady, self.steady_counted + other.steady_counted,
+                       self.practised_mask | other.practised_mask,
+                       self.actions + other.actions, self.minutes + other.minutes,
+                       self.steps_done + other.steps_done,
+                       self.steps_overdue + other.steps_overdue)
 
     @property
     def participation(self) -> float | None:
@@ -91,17 +97,22 @@ class Figures:
         return bin(self.practised_mask).count("1")
 
 
-_FIELDS = tuple(Figures.__dataclass_fields__)
-
-
-def _values(f: Figures) -> tuple[int, ...]:
-    return tuple(getattr(f, n) for n in _FIELDS)
-
-
 def total(parts: Iterable[Figures]) -> Figures:
-    out = Figures()
-    for p in parts:
-        out = out + p
+    """The figures of several chapters together."""
+    parts = list(parts)
+    return Figures(*(sum(getattr(p, name) for p in parts) for name in _SUMMED[:5]),
+                   _union(p.practised_mask for p in parts),
+                   *(sum(getattr(p, name) for p in parts) for name in _SUMMED[5:]))
+
+
+_SUMMED = ("members", "counted", "participant_weeks", "steady", "steady_counted",
+           "actions", "minutes", "steps_done", "steps_overdue")
+
+
+def _union(masks: Iterable[int]) -> int:
+    out = 0
+    for m in masks:
+        out |= m
     return out
 
 
@@ -186,76 +197,65 @@ def _per_chapter(db: sqlite_utils.Database, chapters: Sequence[OrgChapter], peri
     where, ids = _chapter_filter(chapters)
     first, last = period.start.isoformat(), period.end.isoformat()
     started = {c.id: week_start(c.started_on) for c in chapters}
-    weeks = {c.id: [w for w in period.weeks if w >= started[c.id]] for c in chapters}
+    all_weeks = period.weeks
+    weeks = {c.id: [w for w in all_weeks if w >= started[c.id]] for c in chapters}
+    started_iso = {cid: w.isoformat() for cid, w in started.items()}
 
     members = dict(db.execute(
         f"SELECT m.chapter_id, count(*) FROM members m WHERE {where} AND m.active = 1"
         " GROUP BY m.chapter_id", ids).fetchall())
 
-    # One pass over the period's actions: member-weeks, actions, minutes, responsibilities.
-    active: dict[tuple[int, str], int] = defaultdict(int)
+    # The weekly roll-up (allyship.rollup, kept by triggers): one row per chapter-week.
+    active: dict[tuple[int, str], int] = {}
+    away: dict[tuple[int, str], int] = {}
     actions: dict[int, int] = defaultdict(int)
     minutes: dict[int, int] = defaultdict(int)
-    for chapter_id, week, people_, n, mins in db.execute(
-            "SELECT m.chapter_id, a.week_start, count(DISTINCT a.member_id), count(*),"
-            " coalesce(sum(a.minutes), 0)"
-            " FROM actions a JOIN members m ON m.id = a.member_id"
-            f" WHERE a.week_start BETWEEN ? AND ? AND m.active = 1 AND {where}"
-            " GROUP BY m.chapter_id, a.week_start", [first, last, *ids]):
-        active[(chapter_id, week)] = people_
+    mask: dict[int, int] = defaultdict(int)
+    practised = " | ".join(f"((w.r{n} > 0) << {n - 1})" for n in range(1, 9))
+    for chapter_id, week, participants, n, mins, away_silent, bits in db.execute(
+            "SELECT w.chapter_id, w.week_start, w.participants, w.actions, w.minutes,"
+            f" w.away_silent, {practised} FROM chapter_weeks w"
+            f" WHERE {where.replace('m.', 'w.')} AND w.week_start BETWEEN ? AND ?",
+            [*ids, first, last]):
+        if week < started_iso[chapter_id]:
+            continue  # no weeks before the chapter's programme began
+        active[(chapter_id, week)] = participants
+        away[(chapter_id, week)] = away_silent
         actions[chapter_id] += n
         minutes[chapter_id] += mins
-    mask: dict[int, int] = defaultdict(int)
-    for chapter_id, resp in db.execute(
-            "SELECT DISTINCT m.chapter_id, r.responsibility"
-            " FROM actions a JOIN members m ON m.id = a.member_id"
-            " JOIN action_responsibilities r ON r.action_id = a.id"
-            f" WHERE a.week_start BETWEEN ? AND ? AND m.active = 1 AND {where}",
-            [first, last, *ids]):
-        mask[chapter_id] |= 1 << (resp - 1)
-    # Weeks away in which the member logged nothing leave them out of that week.
-    away: dict[tuple[int, str], int] = defaultdict(int)
-    for chapter_id, week, n in db.execute(
-            "SELECT m.chapter_id, w.week_start, count(*) FROM away_weeks w"
-            " JOIN members m ON m.id = w.member_id"
-            f" WHERE w.week_start BETWEEN ? AND ? AND m.active = 1 AND {where}"
-            " AND NOT EXISTS (SELECT 1 FROM actions a WHERE a.member_id = w.member_id"
-            "  AND a.week_start = w.week_start)"
-            " GROUP BY m.chapter_id, w.week_start", [first, last, *ids]):
-        away[(chapter_id, week)] = n
+        mask[chapter_id] |= bits
 
-    # Steadiness over the last 4 programme weeks of the period, per chapter.
+    # Steadiness over the last 4 programme weeks of the period, per chapter: each active
+    # member's weeks with an action (member_weeks roll-up) and weeks away without one,
+    # counted in SQL. Chapters whose programme began inside those weeks have fewer of
+    # them, so chapters are grouped by how many they have (nearly always one group).
     last4 = {cid: ws[-STEADY_OF:] for cid, ws in weeks.items()}
     steady: dict[int, int] = defaultdict(int)
-    steady_counted: dict[int, int] = dict.fromkeys(started, 0)
-    if any(last4.values()):
-        s_first = min(ws[0] for ws in last4.values() if ws).isoformat()
-        per_member: dict[int, list[Any]] = {}
-        for member_id, chapter_id, week, kind in db.execute(
-                "SELECT a.member_id, m.chapter_id, a.week_start, 'active'"
-                " FROM actions a JOIN members m ON m.id = a.member_id"
-                f" WHERE a.week_start BETWEEN ? AND ? AND m.active = 1 AND {where}"
-                " GROUP BY a.member_id, a.week_start"
-                " UNION ALL SELECT w.member_id, m.chapter_id, w.week_start, 'away'"
-                " FROM away_weeks w JOIN members m ON m.id = w.member_id"
-                f" WHERE w.week_start BETWEEN ? AND ? AND m.active = 1 AND {where}"
-                " AND NOT EXISTS (SELECT 1 FROM actions a WHERE a.member_id = w.member_id"
-                "  AND a.week_start = w.week_start)",
-                [s_first, last, *ids, s_first, last, *ids]):
-            rec = per_member.setdefault(member_id, [chapter_id, 0, 0])
-            if date.fromisoformat(week) in last4[chapter_id]:
-                rec[1 if kind == "active" else 2] += 1
-        seen: dict[int, int] = defaultdict(int)
-        for chapter_id, n_active, n_away in per_member.values():
-            of = len(last4[chapter_id])
-            seen[chapter_id] += 1
-            if n_away < of:
-                steady_counted[chapter_id] += 1
-                if n_active >= min(STEADY_NEED, of - n_away):
-                    steady[chapter_id] += 1
-        for cid in started:  # members with neither an action nor an away week: not steady
-            if last4[cid]:
-                steady_counted[cid] += members.get(cid, 0) - seen[cid]
+    steady_counted: dict[int, int] = defaultdict(int)
+    by_first: dict[date, list[int]] = defaultdict(list)
+    for cid, ws in last4.items():
+        if ws:
+            by_first[ws[0]].append(cid)
+    for s_first, cids in by_first.items():
+        of = len(last4[cids[0]])
+        marks = ",".join("?" * len(cids))
+        for chapter_id, counted, n_steady in db.execute(
+                "WITH mw AS (SELECT member_id, count(*) AS n FROM member_weeks"
+                "  WHERE week_start BETWEEN ? AND ? GROUP BY member_id),"
+                " aw AS (SELECT y.member_id, count(*) AS n FROM away_weeks y"
+                "  WHERE y.week_start BETWEEN ? AND ? AND NOT EXISTS (SELECT 1 FROM member_weeks w"
+                "  WHERE w.member_id = y.member_id AND w.week_start = y.week_start)"
+                "  GROUP BY y.member_id)"
+                " SELECT m.chapter_id, coalesce(sum(coalesce(aw.n, 0) < ?), 0),"
+                " coalesce(sum(coalesce(aw.n, 0) < ? AND coalesce(mw.n, 0)"
+                "  >= min(?, ? - coalesce(aw.n, 0))), 0)"
+                " FROM members m LEFT JOIN mw ON mw.member_id = m.id"
+                " LEFT JOIN aw ON aw.member_id = m.id"
+                f" WHERE m.active = 1 AND m.chapter_id IN ({marks}) GROUP BY m.chapter_id",
+                [s_first.isoformat(), last, s_first.isoformat(), last, of, of, STEADY_NEED, of,
+                 *cids]):
+            steady[chapter_id] = n_steady
+            steady_counted[chapter_id] = counted
 
     # Plan follow-through, a snapshot on the period's last day.
     steps: dict[int, tuple[int, int]] = {}
@@ -270,15 +270,17 @@ def _per_chapter(db: sqlite_utils.Database, chapters: Sequence[OrgChapter], peri
 
     figures: dict[int, Figures] = {}
     weekly: dict[tuple[int, str], tuple[int, int]] = {}
+    iso = {w: w.isoformat() for w in all_weeks}
     for c in chapters:
         n = members.get(c.id, 0)
         counted = participants = 0
         for w in weeks[c.id]:
-            key = (c.id, w.isoformat())
+            key = (c.id, iso[w])
             week_counted = n - away.get(key, 0)
-            weekly[key] = (active.get(key, 0), week_counted)
+            week_active = active.get(key, 0)
+            weekly[key] = (week_active, week_counted)
             counted += week_counted
-            participants += active.get(key, 0)
+            participants += week_active
         done, overdue = steps.get(c.id, (0, 0))
         figures[c.id] = Figures(n, counted, participants, steady[c.id], steady_counted[c.id],
                                 mask[c.id], actions[c.id], minutes[c.id], done, overdue)
@@ -359,10 +361,11 @@ def _weekly_frame(lines: Sequence[Line], chapters: Sequence[OrgChapter],
     in_region: dict[str, list[int]] = defaultdict(list)
     for c in chapters:
         in_region[c.region].append(c.id)
-    rows: list[dict[str, Any]] = []
-    by_week: dict[int, dict[str, tuple[int, int]]] = defaultdict(dict)
+    by_chapter: dict[int, dict[str, tuple[int, int]]] = defaultdict(dict)
     for (cid, week), value in weekly.items():
-        by_week[cid][week] = value
+        by_chapter[cid][week] = value
+    cols: dict[str, list[Any]] = {k: [] for k in ("group", "kind", "region", "week",
+                                                  "participants", "counted")}
     for line in lines:
         if not line.shown or line.kind == "other":
             continue
@@ -374,21 +377,25 @@ def _weekly_frame(lines: Sequence[Line], chapters: Sequence[OrgChapter],
             ids = [c.id for c in chapters]
         sums: dict[str, list[int]] = defaultdict(lambda: [0, 0])
         for cid in ids:
-            for week, (p, n) in by_week[cid].items():
-                sums[week][0] += p
-                sums[week][1] += n
+            for week, (p, n) in by_chapter[cid].items():
+                acc = sums[week]
+                acc[0] += p
+                acc[1] += n
         for week in sorted(sums):
             p, n = sums[week]
-            rows.append({"group": line.label, "kind": line.kind, "region": line.region,
-                         "week": pd.Timestamp(week), "participants": p, "counted": n,
-                         "share": p / n if n else None})
-    return pd.DataFrame(rows, columns=["group", "kind", "region", "week", "participants",
-                                       "counted", "share"])
+            for key, value in (("group", line.label), ("kind", line.kind),
+                               ("region", line.region), ("week", week),
+                               ("participants", p), ("counted", n)):
+                cols[key].append(value)
+    frame = pd.DataFrame(cols)
+    frame["week"] = pd.to_datetime(frame["week"])
+    counted = frame["counted"].where(frame["counted"] > 0)
+    frame["share"] = (frame["participants"] / counted).astype(float)
+    return frame
 
 
 def _comparison(db: sqlite_utils.Database, chapters: Sequence[OrgChapter], period: Period,
-                scope_total: Line, viewer: Member, with_org: bool, org_name: str
-                ) -> Comparison:
+                scope_total: Line) -> Comparison:
     """The previous period of equal length, when it is alike for every chapter."""
     before = Period(period.start - timedelta(weeks=period.n_weeks),
                     period.start - timedelta(days=1))
@@ -400,14 +407,10 @@ def _comparison(db: sqlite_utils.Database, chapters: Sequence[OrgChapter], perio
         word = "chapter" if len(late) == 1 else "chapters"
         return Comparison(None, f"No comparison: {len(late)} {word} began the programme "
                                 f"during or after {when}, so the periods are not alike.")
+    # Who may be shown depends on membership, not on the period: a total shown now is
+    # shown for the previous period too, and is the sum of its chapters.
     figures, _ = _per_chapter(db, chapters, before)
-    lines = disclose(chapters, figures, viewer, with_organisation_total=with_org,
-                     organisation_name=org_name)
-    previous = next(line for line in lines if line.kind == scope_total.kind
-                    and line.region == scope_total.region)
-    if not previous.shown:
-        return Comparison(None, "No comparison: the previous period's total is not shown.")
-    return Comparison(previous.figures, f"Changes compare with {when}.")
+    return Comparison(total(figures.values()), f"Changes compare with {when}.")
 
 
 def org_progress(db: sqlite_utils.Database, actor: Member | None, period: Period, *,
@@ -429,8 +432,7 @@ def org_progress(db: sqlite_utils.Database, actor: Member | None, period: Period
     progress = OrgProgress(period, today, region, org_name, tuple(lines),
                            _weekly_frame(lines, chapters, weekly), Comparison(None, ""),
                            archived)
-    comparison = _comparison(db, chapters, period, progress.scope_total, viewer, with_org,
-                             org_name)
+    comparison = _comparison(db, chapters, period, progress.scope_total)
     return replace(progress, comparison=comparison)
 
 

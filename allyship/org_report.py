@@ -207,6 +207,12 @@ def participation_chart(weekly: pd.DataFrame) -> alt.LayerChart:
                     "and of the organisation.")
 
 
+def participation_spec(weekly: pd.DataFrame) -> dict[str, Any]:
+    """:func:`participation_chart` as a Vega-Lite dict, without re-validating it against
+    the schema on every view (tests validate it once; validation cost ~0.1 s a chart)."""
+    return participation_chart(weekly).to_dict(validate=False)
+
+
 def _e(value: Any) -> str:
     return html.escape(str(value), quote=True)
 

@@ -348,6 +348,9 @@ def _m10_organisation(db: sqlite_utils.Database) -> None:
         granted_at TEXT NOT NULL,
         CHECK ((role = 'region_lead') = (region_id IS NOT NULL))
     )""")
+    from allyship import rollup  # weekly roll-ups for figures across many chapters
+
+    rollup.create(db)
 
 
 def _m11_data_rights(db: sqlite_utils.Database) -> None:

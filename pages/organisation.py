@@ -64,7 +64,7 @@ with tabs[0]:
 
     shown_weekly = progress.weekly[progress.weekly["kind"].isin(["region", "organisation"])]
     if shown_weekly["share"].notna().any():
-        st.altair_chart(org_report.participation_chart(progress.weekly), width="stretch")
+        st.vega_lite_chart(org_report.participation_spec(progress.weekly), width="stretch")
         st.caption("Each point is one complete week: the share of active members (not away) "
                    "who logged at least one action, for each region's chapters together.")
         if st.toggle("Show the chart as a table", key="org_chart_table"):
@@ -93,8 +93,8 @@ with tabs[0]:
         one = progress.weekly[progress.weekly["group"].isin(
             [pick.label, f"{pick.region} (all chapters)"])]
         if one["share"].notna().any():
-            st.altair_chart(org_report.participation_chart(
-                one.assign(kind="region")), width="stretch")
+            st.vega_lite_chart(org_report.participation_spec(one.assign(kind="region")),
+                               width="stretch")
             st.caption(f"Weekly participation of {escape_md(pick.label)}"
                        + (" beside its region's chapters together."
                           if len(one["group"].unique()) > 1 else "."))
@@ -112,14 +112,23 @@ with tabs[1]:
                                 format="DD/MM/YYYY")
     end = col_to.date_input("To", value=period.end, max_value=today, key="org_rep_to",
                             format="DD/MM/YYYY")
-    try:
-        rep = ui.cached(org_report.assemble, me, start=start, end=end, region_id=region_id,
-                        today=today)
-    except ValidationError as exc:
-        ui.show_validation(exc, "Choose other dates:")
-    except access.PermissionDenied as exc:
-        ui.show_denied(exc)
-    else:
+    # Built only when asked: the page itself stays quick for a large organisation.
+    asked = st.session_state.get("org_rep_for") == (start, end, region_id)
+    if not asked and st.button("Prepare the report", key="org_rep_go",
+                               icon=":material/summarize:"):
+        st.session_state["org_rep_for"] = (start, end, region_id)
+        asked = True
+    rep = None
+    if asked:
+        try:
+            with st.spinner("Preparing the report…"):
+                rep = ui.cached(org_report.assemble, me, start=start, end=end,
+                                region_id=region_id, today=today)
+        except ValidationError as exc:
+            ui.show_validation(exc, "Choose other dates:")
+        except access.PermissionDenied as exc:
+            ui.show_denied(exc)
+    if rep is not None:
         st.caption(f"Covers {rep.period.label} — complete weeks only.")
         for col, fmt, label in zip(st.columns(3), ["html", "md", "csv"],
                                    ["HTML (prints)", "Markdown", "CSV"]):
