@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from allyship import audit, passwords, people, tables, ui
+from allyship import audit, organisation, passwords, people, tables, ui
 from allyship.access import PermissionDenied
 from allyship.handout import ROLES
 from allyship.models import MemberDraft, ValidationError
@@ -190,6 +190,15 @@ with tab_chapter:
         save_ch = st.form_submit_button("Save settings", type="primary")
     if save_ch:
         run(lambda: people.update_chapter(db, me, ch_name, goal), "Chapter settings saved.")
+    # The organisation level (issue 16): the chapter's consent to be named there.
+    named = organisation.named_in_org_reports(db, me.chapter_id)
+    if st.toggle("Name our chapter in organisation reports", value=named, key="org_named",
+                 help="On: the organisation's report may name this chapter beside actions "
+                      "members shared with the whole chapter (never members' names). Off: "
+                      "the chapter still counts in the organisation's figures, and none of "
+                      "its actions is quoted there.") != named:
+        run(lambda: organisation.set_named_in_org_reports(db, me, not named),
+            "Organisation report setting saved.")
 
 with tab_audit:
     st.caption("Every change to plans, actions, memberships and roles: who, when, what, and "

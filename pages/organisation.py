@@ -82,8 +82,10 @@ with tabs[0]:
     for region_name in progress.regions():
         st.subheader(escape_md(region_name))
         # A static table: no sorting by a figure, so no league table can be made of it.
-        st.table(org_metrics.table(progress.lines_of(region_name)).drop(columns=["Region"])
-                 .set_index("Chapter"))
+        # st.table renders cells as Markdown: chapter names are made inert first.
+        frame = org_metrics.table(progress.lines_of(region_name)).drop(columns=["Region"])
+        frame["Chapter"] = frame["Chapter"].map(escape_md)
+        st.table(frame.set_index("Chapter"))
 
     chapters_shown = [line for line in progress.lines if line.kind == "chapter"]
     if chapters_shown:
