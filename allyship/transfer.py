@@ -46,7 +46,7 @@ from typing import Any
 import pandas as pd
 import sqlite_utils
 
-from allyship import access, people, store
+from allyship import access, people, rollup, store
 from allyship.handout import ACTION_KINDS, RESPONSIBILITIES, ROLES, VISIBILITIES
 from allyship.models import (
     ActionDraft,
@@ -128,7 +128,7 @@ def exported_tables(db: sqlite_utils.Database) -> list[str]:
     them in this order with foreign keys on)."""
     names = [r[0] for r in db.execute(
         "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
-    names = [n for n in names if not _PRIVATE_TABLE.search(n)]
+    names = [n for n in names if not _PRIVATE_TABLE.search(n) and n not in rollup.TABLES]
     parents = {n: {r[2] for r in db.execute(f'PRAGMA foreign_key_list("{n}")')} - {n}
                for n in names}
     ordered: list[str] = []

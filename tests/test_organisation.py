@@ -20,6 +20,7 @@ from allyship import (access, journal, metrics, org_demo, org_metrics, org_repor
 from allyship.models import ActionDraft, Member, MemberDraft, PlanDraft, ReflectionDraft, \
     ValidationError
 from allyship.organisation import OrgChapter
+from allyship.tables import escape_md
 
 from apptest_helpers import all_text, open_as
 from apptest_helpers import persona as persona_of
@@ -301,14 +302,16 @@ def test_canaries_and_names_never_reach_organisation_views_or_reports(org, demo_
 
 def test_the_organisation_page_for_each_organisation_role(demo_db):
     at = open_as(demo_db, "organisation", "pages/organisation.py")
-    text = all_text(at)
-    for name in ("Lakeside Audubon (DEMO)", "Riverbend Audubon (DEMO)",
-                 "Prairie Audubon (DEMO)", "Other (small chapters)"):
-        assert name in text
+    rows = [name for table in at.table for name in table.value.index]
+    assert rows == [escape_md(n) for n in (
+        "Lakeside Audubon (DEMO)", "Riverbend Audubon (DEMO)", "North (all chapters)",
+        "Prairie Audubon (DEMO)", "Other (small chapters)", "South (all chapters)")]
     assert any("Total not shown" in i.value for i in at.info)
     at = open_as(demo_db, "region", "pages/organisation.py")
-    text = all_text(at)
-    assert "Prairie Audubon (DEMO)" in text and "Riverbend Audubon (DEMO)" not in text
+    rows = [name for table in at.table for name in table.value.index]
+    assert rows == [escape_md(n) for n in (
+        "Prairie Audubon (DEMO)", "Other (small chapters)", "South (all chapters)")]
+    assert "Riverbend" not in all_text(at)
 
 @pytest.mark.parametrize("role", ["member", "lead", "admin"])
 def test_chapter_roles_are_refused_the_organisation_page_by_its_path(demo_db, role):
