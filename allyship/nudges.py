@@ -428,8 +428,10 @@ def _digest(db: sqlite_utils.Database, member: Member, week: date,
                                             "they were away.",)))
     blocks.append(Block("link", text="Open Team progress", url=app_link(settings,
                                                                         "team_progress")))
-    blocks.append(Block("small", text="Figures are for the group; nobody is ranked. Names on "
-                                      "the check-in list are for a friendly word, not a chase."))
+    fine_print = "Figures are for the group; nobody is ranked."
+    if member.role == "lead" and member.team_id is not None:
+        fine_print += " Names on the check-in list are for a friendly word, not a chase."
+    blocks.append(Block("small", text=fine_print))
     subject = (f"Your team's week in allyship: {where}" if team_id
                else "Your chapter's week in allyship")
     return Message(member, "digest", week, subject,
