@@ -241,8 +241,7 @@ def _send_pending(db: sqlite_utils.Database, smtp: mail.SmtpSettings, now: datet
                 report.failed += 1
                 say(f"FAILED  {kind} to {member.email}: {exc} "
                     f"({'gave up' if status == 'failed' else 'will retry'})")
-                if isinstance(exc, (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError,
-                                    smtplib.SMTPAuthenticationError, OSError)):
+                if _unreachable(exc):
                     report.note = "the mail server could not be reached; the rest waits"
                     break
                 continue
@@ -252,6 +251,15 @@ def _send_pending(db: sqlite_utils.Database, smtp: mail.SmtpSettings, now: datet
     finally:
         sender.close()
         report.skipped = _count(db, "skipped") - skipped_before
+
+
+def _unreachable(exc: BaseException) -> bool:
+    """A failure of the connection, not of one message: stop and leave the rest queued.
+    (``smtplib.SMTPException`` is itself an ``OSError``; a refused message is not this.)"""
+    if isinstance(exc, (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError,
+                        smtplib.SMTPAuthenticationError)):
+        return True
+    return isinstance(exc, OSError) and not isinstance(exc, smtplib.SMTPException)
 
 
 def _count(db: sqlite_utils.Database, status: str) -> int:
