@@ -336,14 +336,19 @@ def app_link(settings: ChapterSettings, page: str = "") -> str:
     return f"{base}/{page}" if page else base
 
 
+PRIVATE_STEP = "(one of their next steps: its words are private to them)"
+
+
 def compose(db: sqlite_utils.Database, member: Member, kind: str, week: date, *,
-            today: date | None = None) -> Message:
+            today: date | None = None, hide_private: bool = False) -> Message:
     """The message ``member`` gets for ``week`` (no access check: the caller is the
-    sender, or an admin's preview that has been checked)."""
+    sender, or an admin's preview that has been checked). ``hide_private`` replaces the
+    words of the member's own next steps (an admin previewing someone else's reminder
+    sees its shape, never their plan)."""
     _check_kind(kind)
     settings = chapter_settings(db, member.chapter_id)
     if kind == "reminder":
-        return _reminder(db, member, week, settings, today or week)
+        return _reminder(db, member, week, settings, today or week, hide_private)
     return _digest(db, member, week, settings)
 
 
@@ -352,7 +357,7 @@ def _first_name(member: Member) -> str:
 
 
 def _reminder(db: sqlite_utils.Database, member: Member, week: date,
-              settings: ChapterSettings, today: date) -> Message:
+              settings: ChapterSettings, today: date, hide_private: bool) -> Message:
     horizon = max(today, week) + timedelta(days=STEPS_AHEAD_DAYS)
     steps = db.execute(
         "SELECT i.text, i.due_on FROM plan_items i JOIN plans p ON p.id = i.plan_id"
@@ -368,7 +373,8 @@ def _reminder(db: sqlite_utils.Database, member: Member, week: date,
     ]
     if steps:
         blocks.append(Block("list", text="Your next steps due soon",
-                            items=tuple(f"{text} — due {date.fromisoformat(due):%a %d %b}"
+                            items=tuple(f"{PRIVATE_STEP if hide_private else text} — due "
+                                        f"{date.fromisoformat(due):%a %d %b}"
                                         for text, due in steps)))
     blocks.append(Block("quote", text=f"This week's practice question — {q.title}",
                         items=(q.text,)))
@@ -440,7 +446,9 @@ def _digest(db: sqlite_utils.Database, member: Member, week: date,
 
 def preview(db: sqlite_utils.Database, actor: Member, member_id: int, kind: str, *,
             now: datetime | None = None) -> Message:
-    """An admin's preview of what ``member_id`` would get this week (nothing is sent)."""
+    """An admin's preview of what ``member_id`` would get this week (nothing is sent):
+    exactly as sent, except that another member's own next steps show as
+    :data:`PRIVATE_STEP` — an admin never reads anyone's plan."""
     actor = access.require_admin(actor)
     member = people.get_member(db, member_id)
     access.require_same_chapter(actor, member.chapter_id)
@@ -450,4 +458,5 @@ def preview(db: sqlite_utils.Database, actor: Member, member_id: int, kind: str,
                                        "admins; this member is neither."})
     now = now or datetime.now(timezone.utc)
     tz = chapter_settings(db, member.chapter_id).tz
-    return compose(db, member, kind, local_week(now, tz), today=now.astimezone(tz).date())
+    return compose(db, member, kind, local_week(now, tz), today=now.astimezone(tz).date(),
+                   hide_private=member.id != actor.id)
