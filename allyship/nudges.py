@@ -372,7 +372,7 @@ def _reminder(db: sqlite_utils.Database, member: Member, week: date,
         Block("link", text="Log this week's actions", url=app_link(settings, "log_actions")),
     ]
     if steps:
-        blocks.append(Block("list", text="Your next steps due soon",
+        blocks.append(Block("list", text="Your next steps due soon (and any overdue)",
                             items=tuple(f"{PRIVATE_STEP if hide_private else text} — due "
                                         f"{date.fromisoformat(due):%a %d %b}"
                                         for text, due in steps)))
