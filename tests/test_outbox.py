@@ -245,3 +245,20 @@ def test_admin_status_shows_the_last_run_and_failures(chapter, db_path: Path) ->
     from allyship import access
     with pytest.raises(access.PermissionDenied):
         outbox.status(chapter.db, chapter.lead)
+
+
+def test_sixteen_runs_at_once_send_each_message_once(demo_db: Path, now) -> None:
+    """The same run arriving 16 times at once (threads, each with its own connection and
+    its own lock handle, as separate processes would have)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    _opt_everyone_in(demo_db)
+    expected = _expected(demo_db, now)
+    with smtp_server() as inbox:
+        smtp = mail.parse_smtp_url(inbox.url)
+        with ThreadPoolExecutor(16) as pool:
+            reports = list(pool.map(lambda _: outbox.run(demo_db, now=now, smtp=smtp), range(16)))
+        assert sum(r.sent for r in reports) == sum(expected.values())
+        assert sum(r.queued for r in reports) == sum(expected.values())
+        assert Counter(inbox.recipients()) == expected
+    assert _statuses(demo_db) == Counter({"sent": sum(expected.values())})
