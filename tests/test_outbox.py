@@ -262,3 +262,26 @@ def test_sixteen_runs_at_once_send_each_message_once(demo_db: Path, now) -> None
         assert sum(r.queued for r in reports) == sum(expected.values())
         assert Counter(inbox.recipients()) == expected
     assert _statuses(demo_db) == Counter({"sent": sum(expected.values())})
+
+
+def test_hostile_names_arrive_escaped_through_a_real_server(chapter, db_path: Path) -> None:
+    from allyship import people, plans
+    from allyship.models import MemberDraft, PlanDraft, PlanItemDraft
+
+    db = chapter.db
+    evil = people.add_member(db, chapter.admin, MemberDraft(
+        '<b onmouseover=alert(1)>Zed</b> & "Co"', "zed@example.org", "lead", chapter.team_b))
+    plans.save_plan(db, evil, PlanDraft("x", items=(PlanItemDraft(
+        "next_step", "<script>steal()</script>", due_on="2026-11-25"),)))
+    nudges.save_setting(db, evil, "reminder", enabled=True, weekday=0, hour=9)
+    with smtp_server() as inbox:
+        report = outbox.run(db_path, now=datetime(2026, 11, 23, 9, 30, tzinfo=UTC),
+                            smtp=mail.parse_smtp_url(inbox.url))
+        assert report.sent == 1
+        [msg] = inbox.to("zed@example.org")
+    html, text = mail.html_part(msg), mail.text_part(msg)
+    assert "<script>" not in html and "<b onmouseover" not in html
+    assert "&lt;script&gt;steal()&lt;/script&gt;" in html
+    assert "<script>steal()</script>" in text  # plain text is shown as text by mail clients
+    assert msg["To"].addresses[0].display_name == '<b onmouseover=alert(1)>Zed</b> & "Co"'
+    assert msg["To"].addresses[0].addr_spec == "zed@example.org"

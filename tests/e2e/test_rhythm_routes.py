@@ -101,3 +101,20 @@ def test_the_unsubscribe_link_clicked_in_chromium_turns_the_reminder_off(
     finally:
         context.close()
         db.conn.close()
+
+
+def test_a_mail_clients_one_click_post_turns_the_digest_off(rhythm_app) -> None:
+    """RFC 8058: the client POSTs ``List-Unsubscribe=One-Click`` to the header's URL."""
+    running, _, _ = rhythm_app
+    db = store.connect(running.db_path)
+    admin = people.find_member_by_email(db, demo.PERSONAS["admin"])
+    assert nudges.get_setting(db, admin, "digest").enabled
+    token = mail.unsubscribe_token(db, admin.id, "digest")
+    req = urllib.request.Request(f"{running.url}/unsubscribe/{token}", method="POST",
+                                 data=b"List-Unsubscribe=One-Click",
+                                 headers={"Content-Type": "application/x-www-form-urlencoded"})
+    with urllib.request.urlopen(req, timeout=30) as resp:
+        assert resp.status == 200
+    assert nudges.get_setting(db, admin, "digest").enabled is False
+    assert nudges.get_setting(db, admin, "reminder").enabled  # only that kind
+    db.conn.close()
