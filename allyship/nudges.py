@@ -34,7 +34,7 @@ from allyship.models import Member, ValidationError, week_start
 
 KINDS: dict[str, str] = {
     "reminder": "Weekly reminder to log my actions",
-    "digest": "Lead's weekly digest of my team",
+    "digest": "Weekly digest for leads and admins",
 }
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 DEFAULT_WEEKDAY, DEFAULT_HOUR = 4, 17  # Friday, 5 pm: late enough to have done something
@@ -460,3 +460,15 @@ def preview(db: sqlite_utils.Database, actor: Member, member_id: int, kind: str,
     tz = chapter_settings(db, member.chapter_id).tz
     return compose(db, member, kind, local_week(now, tz), today=now.astimezone(tz).date(),
                    hide_private=member.id != actor.id)
+
+
+def preview_skip_reason(db: sqlite_utils.Database, actor: Member, member_id: int, kind: str, *,
+                        now: datetime | None = None) -> str | None:
+    """For the admin's preview: why ``member_id`` would get nothing of ``kind`` this week
+    (turned off, away, already logged…), or ``None``."""
+    actor = access.require_admin(actor)
+    member = people.get_member(db, member_id)
+    access.require_same_chapter(actor, member.chapter_id)
+    now = now or datetime.now(timezone.utc)
+    return skip_reason(db, member, kind, local_week(now, chapter_settings(db,
+                                                                           member.chapter_id).tz))

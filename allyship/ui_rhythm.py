@@ -38,11 +38,13 @@ def reminder_settings_section(db: sqlite_utils.Database, me: Member) -> None:
                 st.caption("Sent only in a week you have not logged yet and not marked away: "
                            "a link to Log actions, your next steps due soon and a practice "
                            "question. Nothing about anyone else.")
-            else:
+            elif me.role == "lead":
                 st.caption("Your team's last complete week: how many took part, the "
-                           "responsibilities nobody practised, next steps overdue"
-                           + (", and who has gone quiet, for a friendly check-in."
-                              if me.role == "lead" else "."))
+                           "responsibilities nobody practised, next steps overdue, and who "
+                           "has gone quiet, for a friendly check-in.")
+            else:
+                st.caption("The chapter's last complete week: how many took part, the "
+                           "responsibilities nobody practised, next steps overdue.")
             saved = st.form_submit_button("Save")
         if saved:
             try:

@@ -98,6 +98,9 @@ with tab_preview:
         st.caption(f"{escape_md(member.name)} has this "
                    + (f"on, {setting.when}." if setting.enabled else "off; this is what they "
                       "would get if they turned it on."))
+        why_not = nudges.preview_skip_reason(db, me, member.id, kind)
+        if why_not and why_not != "turned off":
+            st.caption(f"This week nothing would go out to them: {why_not}.")
         try:
             message = nudges.preview(db, me, member.id, kind)
         except (ValidationError, PermissionDenied) as exc:

@@ -93,7 +93,7 @@ def test_a_member_turns_the_reminder_on_from_account(demo_db) -> None:
     db.conn.close()
     at = open_as(demo_db, "member", "pages/account.py")
     assert "Email reminders & calendar" in [s.value for s in at.subheader]
-    assert not [t for t in at.toggle if t.label.startswith("Lead's weekly digest")]  # a member
+    assert not [t for t in at.toggle if t.label.startswith("Weekly digest")]  # a member
     by_label(at.toggle, "Weekly reminder").set_value(True)
     at.selectbox(key="nudge_reminder_day").set_value(2)
     at.selectbox(key="nudge_reminder_hour").set_value(8)
@@ -123,4 +123,4 @@ def test_a_member_turns_on_the_calendar_feed_and_sees_its_address_once(demo_db) 
 
 def test_a_lead_sees_the_digest_setting(demo_db) -> None:
     at = open_as(demo_db, "lead", "pages/account.py")
-    assert [t for t in at.toggle if t.label.startswith("Lead's weekly digest")]
+    assert [t for t in at.toggle if t.label.startswith("Weekly digest")]
