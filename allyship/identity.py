@@ -130,7 +130,8 @@ def _password_session(db: sqlite_utils.Database) -> Member | None:
     the one its cookie names. ``None`` once it has ended (sign-out in any tab, expiry,
     deactivation)."""
     if st.session_state.get("auth_mode") == "password":
-        member = sessions.member_for_session(db, st.session_state.get("session_id"))
+        member = sessions.member_for_session(db, st.session_state.get("session_id"),
+                                             st.session_state.get("member_id"))
         if member is not None:
             nonce = st.session_state.pop("session_handover", None)
             if nonce:

@@ -111,13 +111,14 @@ def member_for_token(db: sqlite_utils.Database, token: str | None, *,
     return _live(db, "s.token_hash = ?", _hash(token), now or _now())
 
 
-def member_for_session(db: sqlite_utils.Database, session_id: int | None, *,
-                       now: datetime | None = None) -> Member | None:
-    """The member of a live session, or ``None`` once it has ended (in any tab)."""
-    if session_id is None:
+def member_for_session(db: sqlite_utils.Database, session_id: int | None,
+                       member_id: int | None, *, now: datetime | None = None) -> Member | None:
+    """The member of a live session — if it is ``member_id``'s — or ``None`` once it
+    has ended (in any tab)."""
+    if session_id is None or member_id is None:
         return None
     found = _live(db, "s.id = ?", int(session_id), now or _now())
-    return found[1] if found else None
+    return found[1] if found and found[1].id == member_id else None
 
 
 def end(db: sqlite_utils.Database, session_id: int | None = None, *, token: str | None = None,

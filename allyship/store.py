@@ -322,8 +322,10 @@ def _m5_sign_in_hardening(db: sqlite_utils.Database) -> None:
                   WHERE length(email) <= 254 AND locked_until IS NOT NULL
                     AND locked_until > strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now')""")
     db.execute("DROP TABLE login_failures")
+    # AUTOINCREMENT: a session id is never reused, so a tab still holding an ended
+    # session's id can never find someone else's new session under it.
     db.execute("""CREATE TABLE sessions (
-        id INTEGER PRIMARY KEY,
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
         member_id INTEGER NOT NULL REFERENCES members(id) ON DELETE CASCADE,
         token_hash TEXT UNIQUE,
         nonce_hash TEXT UNIQUE,
