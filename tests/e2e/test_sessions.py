@@ -125,6 +125,9 @@ def test_a_password_sign_in_survives_a_reload_and_a_new_tab_and_sign_out_ends_ev
         _sign_in(first, chapter_server.url)
         _signed_in(first)
         # HttpOnly: no script of the page can read it.
+        # .streamlit/config.toml: client.toolbarMode = "viewer" (on localhost the
+        # default "auto" shows a Deploy button: checked against this very locator).
+        expect(first.get_by_role("button", name="Deploy")).to_have_count(0)
         cookie = next(c for c in context.cookies() if c["name"] == sessions.COOKIE_NAME)
         assert cookie["httpOnly"] and cookie["sameSite"] == "Lax"
         assert first.evaluate("document.cookie").find(sessions.COOKIE_NAME) == -1
@@ -148,3 +151,18 @@ def test_a_password_sign_in_survives_a_reload_and_a_new_tab_and_sign_out_ends_ev
         _signed_out(second)
     finally:
         context.close()
+
+
+def test_the_cookie_routes_use_the_database_named_by_dash_dash_db(tmp_path, chapter_server):
+    """``init`` prints ``streamlit run streamlit_app.py -- --db PATH``: the routes must
+    use that database, as the pages do, not ``$ALLYSHIP_DB`` or the default."""
+    with running_app(tmp_path / "not-this-one.db",
+                     extra_args=["--", "--db", str(chapter_server.db_path)]) as other:
+        db, robin = _open(chapter_server)
+        try:
+            started = sessions.start(db, robin)
+            handed = _get(other, f"/app/session/start?t={started.nonce}")
+            assert handed.getheader("Set-Cookie", "").startswith(f"{sessions.COOKIE_NAME}=")
+        finally:
+            db.conn.close()
+        assert not (tmp_path / "not-this-one.db").exists()
