@@ -6,7 +6,7 @@
   breaking old hashes. Comparison is constant-time (``hmac.compare_digest``).
 * At most five password guesses per email are checked in any 15 minutes, however
   many arrive at once: each guess is counted before it is checked, in one
-  ``BEGIN IMMEDIATE`` unit with the lock check (``sign_in_attempts``), and the fifth
+  ``BEGIN IMMEDIATE`` unit with the lock check (``login_attempts``), and the fifth
   wrong one locks the email for 15 minutes. The count lives in the database, so it
   survives restarts and holds across browser sessions and server processes.
   Unknown emails are counted too and take as long to refuse, so the form does not
@@ -161,14 +161,14 @@ def _at(value: str | None) -> datetime | None:
 
 def _expire(db: sqlite_utils.Database, now: datetime) -> None:
     """Forget rows whose window and lock have both ended (bounded bookkeeping)."""
-    db.execute("DELETE FROM sign_in_attempts WHERE expires_at <= ?", [now.isoformat()])
+    db.execute("DELETE FROM login_attempts WHERE expires_at <= ?", [now.isoformat()])
 
 
 def locked_until(db: sqlite_utils.Database, email: str, *,
                  now: datetime | None = None) -> datetime | None:
     """When the lock on ``email`` ends, if guesses for it are refused now."""
     now = now or _now()
-    row = next(db.query("SELECT window_start, guesses, locked_until FROM sign_in_attempts"
+    row = next(db.query("SELECT window_start, guesses, locked_until FROM login_attempts"
                         " WHERE email = ?", [email.strip().lower()]), None)
     if row is None:
         return None
@@ -194,7 +194,7 @@ def _reserve_guess(db: sqlite_utils.Database, email: str, now: datetime) -> None
     with store.transaction(db):
         _expire(db, now)
         row = next(db.query("SELECT window_start, guesses, locked_until, logged"
-                            " FROM sign_in_attempts WHERE email = ?", [email]), None)
+                            " FROM login_attempts WHERE email = ?", [email]), None)
         if row is not None:
             refused = _refusal(row, now)
         if refused is None:
@@ -206,7 +206,7 @@ def _reserve_guess(db: sqlite_utils.Database, email: str, now: datetime) -> None
             lock = row["locked_until"] if row is not None else None
             expires = max(_at(start) + timedelta(minutes=WINDOW_MINUTES),
                           _at(lock) or now)
-            db.execute("INSERT INTO sign_in_attempts (email, window_start, guesses,"
+            db.execute("INSERT INTO login_attempts (email, window_start, guesses,"
                        " locked_until, logged, expires_at) VALUES (?, ?, ?, ?, ?, ?)"
                        " ON CONFLICT (email) DO UPDATE SET window_start = excluded.window_start,"
                        " guesses = excluded.guesses, locked_until = excluded.locked_until,"
@@ -221,7 +221,7 @@ def _confirm_failure(db: sqlite_utils.Database, email: str, member_id: int | Non
     """A counted guess was wrong: lock once the allowance is spent (never shortening a
     lock), and note it in the audit log — once per window, and once at the lock."""
     with store.transaction(db):
-        row = next(db.query("SELECT guesses, locked_until, logged FROM sign_in_attempts"
+        row = next(db.query("SELECT guesses, locked_until, logged FROM login_attempts"
                             " WHERE email = ?", [email]), None)
         if row is None:  # cleared meanwhile (the right password, an admin, a code)
             return
@@ -232,14 +232,14 @@ def _confirm_failure(db: sqlite_utils.Database, email: str, member_id: int | Non
             newly_locked = lock is None or lock <= now
             if lock is None or lock < wanted:
                 lock = wanted
-                db.execute("UPDATE sign_in_attempts SET locked_until = ?,"
+                db.execute("UPDATE login_attempts SET locked_until = ?,"
                            " expires_at = MAX(expires_at, ?) WHERE email = ?",
                            [lock.isoformat(), lock.isoformat(), email])
         if member_id is None:
             _log_unknown_email_failure(db, now)
             return
         if not row["logged"]:
-            db.execute("UPDATE sign_in_attempts SET logged = 1 WHERE email = ?", [email])
+            db.execute("UPDATE login_attempts SET logged = 1 WHERE email = ?", [email])
             store.audit(db, None, "failed sign-in", "members", member_id,
                         {"email": email, "note": "a wrong password; later failures in the "
                          f"same {WINDOW_MINUTES} minutes are counted, not logged one by one"})
@@ -252,12 +252,12 @@ def _confirm_failure(db: sqlite_utils.Database, email: str, member_id: int | Non
 def _log_unknown_email_failure(db: sqlite_utils.Database, now: datetime) -> None:
     """Failures with emails of no member: one audit entry per window for all of them,
     naming no address (they are whatever a stranger typed)."""
-    row = next(db.query("SELECT window_start FROM sign_in_attempts WHERE email = ?",
+    row = next(db.query("SELECT window_start FROM login_attempts WHERE email = ?",
                         [_UNKNOWN_KEY]), None)
     if row is not None and _at(row["window_start"]) > now - timedelta(minutes=WINDOW_MINUTES):
         return
     end = now + timedelta(minutes=WINDOW_MINUTES)
-    db.execute("INSERT INTO sign_in_attempts (email, window_start, guesses, logged, expires_at)"
+    db.execute("INSERT INTO login_attempts (email, window_start, guesses, logged, expires_at)"
                " VALUES (?, ?, 0, 1, ?) ON CONFLICT (email) DO UPDATE SET"
                " window_start = excluded.window_start, expires_at = excluded.expires_at",
                [_UNKNOWN_KEY, now.isoformat(), end.isoformat()])
@@ -271,9 +271,9 @@ def _clear_after_success(db: sqlite_utils.Database, email: str, now: datetime) -
     """The right password: the count starts again (a running lock, set meanwhile by
     other guesses, is left to run)."""
     with store.transaction(db):
-        db.execute("DELETE FROM sign_in_attempts WHERE email = ?"
+        db.execute("DELETE FROM login_attempts WHERE email = ?"
                    " AND (locked_until IS NULL OR locked_until <= ?)", [email, now.isoformat()])
-        db.execute("UPDATE sign_in_attempts SET guesses = 0 WHERE email = ?", [email])
+        db.execute("UPDATE login_attempts SET guesses = 0 WHERE email = ?", [email])
 
 
 # --- signing in -----------------------------------------------------------------------
@@ -321,7 +321,7 @@ def lockouts(db: sqlite_utils.Database, actor: Member, *,
     now = now or _now()
     out: dict[int, datetime] = {}
     for r in db.query("SELECT m.id, a.window_start, a.guesses, a.locked_until"
-                      " FROM sign_in_attempts a JOIN members m ON m.email = a.email"
+                      " FROM login_attempts a JOIN members m ON m.email = a.email"
                       " WHERE m.chapter_id = ?", [actor.chapter_id]):
         until = _refusal(r, now)
         if until is not None:
@@ -337,10 +337,10 @@ def clear_lockout(db: sqlite_utils.Database, actor: Member, member_id: int, *,
     access.require_same_chapter(actor, member.chapter_id)
     now = now or _now()
     with store.transaction(db):
-        row = next(db.query("SELECT window_start, guesses, locked_until FROM sign_in_attempts"
+        row = next(db.query("SELECT window_start, guesses, locked_until FROM login_attempts"
                             " WHERE email = ?", [member.email.lower()]), None)
         until = _refusal(row, now) if row is not None else None
-        db.execute("DELETE FROM sign_in_attempts WHERE email = ?", [member.email.lower()])
+        db.execute("DELETE FROM login_attempts WHERE email = ?", [member.email.lower()])
         if until is None:
             return False
         store.audit(db, actor.id, "clear lockout", "members", member.id,
@@ -464,7 +464,7 @@ def redeem_setup_code(db: sqlite_utils.Database, email: str, code: str, new_pass
         if spent != 1:
             raise SignInFailed("That set-up code has just been used. Ask for a new one.")
         _store_password(db, member, new_password, member.id, "set with a set-up code")
-        db.execute("DELETE FROM sign_in_attempts WHERE email = ?", [email])
+        db.execute("DELETE FROM login_attempts WHERE email = ?", [email])
         # A reset may follow a lost or shared device: every earlier session ends.
         sessions.revoke_all(db, member.id, now=now)
     return people.get_member(db, member.id)

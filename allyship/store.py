@@ -300,12 +300,13 @@ def _m4_drop_plan_items_due(db: sqlite_utils.Database) -> None:
 
 
 def _m5_sign_in_hardening(db: sqlite_utils.Database) -> None:
-    """Issue 12, sign-in: the lockout counted per time window (``sign_in_attempts``,
+    """Issue 12, sign-in: the lockout counted per time window (``login_attempts``: the
+    name keeps it out of exports, as ``transfer`` leaves out any table named *login*;
     bounded emails, rows that expire) replaces ``login_failures``; server-side
     sessions (``sessions``: only hashes of the cookie token and of the one-time
     hand-over nonce), ended by sign-out and by deactivation (a trigger, so every way
     of deactivating someone — admin page, import, command line — ends their sessions)."""
-    db.execute("""CREATE TABLE sign_in_attempts (
+    db.execute("""CREATE TABLE login_attempts (
         email TEXT PRIMARY KEY COLLATE NOCASE CHECK (length(email) <= 254),
         window_start TEXT NOT NULL,
         guesses INTEGER NOT NULL DEFAULT 0,
@@ -313,9 +314,9 @@ def _m5_sign_in_hardening(db: sqlite_utils.Database) -> None:
         logged INTEGER NOT NULL DEFAULT 0,
         expires_at TEXT NOT NULL
     )""")
-    db.execute("CREATE INDEX sign_in_attempts_expiry ON sign_in_attempts (expires_at)")
+    db.execute("CREATE INDEX login_attempts_expiry ON login_attempts (expires_at)")
     # Carry over locks still running; counts below a lock are not worth keeping.
-    db.execute("""INSERT INTO sign_in_attempts
+    db.execute("""INSERT INTO login_attempts
                   (email, window_start, guesses, locked_until, logged, expires_at)
                   SELECT lower(email), last_failure_at, 5, locked_until, 1, locked_until
                   FROM login_failures

@@ -77,7 +77,7 @@ def test_five_failures_lock_the_email_even_for_the_right_password_until_the_lock
                                         now=NOW + timedelta(minutes=5))
     later = NOW + timedelta(minutes=passwords.LOCK_MINUTES, seconds=1)
     assert passwords.sign_in_with_password(other, "mo@example.org", PASSWORD, now=later)
-    assert other["sign_in_attempts"].count == 0  # success clears the count
+    assert other["login_attempts"].count == 0  # success clears the count
     other.conn.close()
 
 
@@ -149,12 +149,12 @@ def test_a_password_lockout_does_not_block_the_admins_set_up_code_and_the_code_l
         passwords.sign_in_with_password(db, "mo@example.org", PASSWORD, now=NOW)
     issued = passwords.issue_setup_code(db, chapter.admin, chapter.member.id, now=NOW)
     # Wrong codes (79 random bits each) lock nothing and write nothing.
-    before = db["sign_in_attempts"].count, db["audit_log"].count
+    before = db["login_attempts"].count, db["audit_log"].count
     for _ in range(3 * passwords.MAX_FAILURES):
         with pytest.raises(passwords.SignInFailed, match="not valid"):
             passwords.redeem_setup_code(db, "mo@example.org", "AAAA-BBBB-CCCC-DDDD",
                                         "a fresh new password", now=NOW)
-    assert (db["sign_in_attempts"].count, db["audit_log"].count) == before
+    assert (db["login_attempts"].count, db["audit_log"].count) == before
     passwords.redeem_setup_code(db, "mo@example.org", issued.code, "a fresh new password",
                                 now=NOW + timedelta(minutes=1))
     assert passwords.sign_in_with_password(db, "mo@example.org", "a fresh new password",

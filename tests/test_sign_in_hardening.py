@@ -216,7 +216,7 @@ def test_two_million_character_emails_are_refused_before_anything_is_written(db_
         with pytest.raises(passwords.SignInFailed, match="not an email address"):
             passwords.redeem_setup_code(db, huge, "AAAA-BBBB-CCCC-DDDD", "a new password!")
     assert _db_bytes(db, db_path) == before
-    assert db["sign_in_attempts"].count == 0 and db["audit_log"].count == audit_before
+    assert db["login_attempts"].count == 0 and db["audit_log"].count == audit_before
     assert checked == []  # not even hashed
 
 
@@ -225,7 +225,7 @@ def test_two_million_character_emails_are_refused_before_anything_is_written(db_
 def test_emails_of_the_wrong_shape_or_length_write_nothing(chapter, bad):
     with pytest.raises(passwords.SignInFailed, match="not an email address"):
         passwords.sign_in_with_password(chapter.db, bad, "whatever it is")
-    assert chapter.db["sign_in_attempts"].count == 0
+    assert chapter.db["login_attempts"].count == 0
 
 
 def test_failures_for_strangers_emails_expire_and_are_logged_once_per_window(chapter):
@@ -233,14 +233,14 @@ def test_failures_for_strangers_emails_expire_and_are_logged_once_per_window(cha
     for n in range(20):
         with pytest.raises(passwords.SignInFailed):
             passwords.sign_in_with_password(db, f"stranger{n}@example.org", "guess", now=NOW)
-    assert db["sign_in_attempts"].count == 21  # one row each, plus the window's log marker
+    assert db["login_attempts"].count == 21  # one row each, plus the window's log marker
     [logged] = audit_rows(db, "failed sign-in")
     assert "stranger" not in logged["details"]
     # Once their windows have passed, the next attempt sweeps them away.
     later = NOW + timedelta(minutes=passwords.WINDOW_MINUTES, seconds=1)
     with pytest.raises(passwords.SignInFailed):
         passwords.sign_in_with_password(db, "someone@example.org", "guess", now=later)
-    assert db["sign_in_attempts"].count == 2
+    assert db["login_attempts"].count == 2
 
 
 # --- item 11: an admin lifts a lockout ----------------------------------------------------
@@ -454,3 +454,27 @@ def test_the_server_sends_no_usage_statistics_and_viewers_get_no_deploy_button()
          " config.get_option('client.toolbarMode'))"],
         cwd=ROOT, capture_output=True, text=True, timeout=60, check=True).stdout.split()
     assert shown == ["False", "viewer"]
+
+
+# --- the schema ----------------------------------------------------------------------------
+
+def test_the_migration_keeps_running_locks_and_sign_in_bookkeeping_never_leaves_in_exports(
+        tmp_path):
+    from allyship import transfer
+
+    path = tmp_path / "old.db"
+    db = store.connect(path, migrate=False)
+    for number, migration in enumerate(store.MIGRATIONS[:4], start=1):
+        with store.transaction(db):
+            migration(db)
+            db.execute(f"PRAGMA user_version = {number}")
+    soon = (datetime.now(timezone.utc) + timedelta(minutes=10)).replace(microsecond=0)
+    db.execute("INSERT INTO login_failures VALUES ('Mo@Example.org', 0, ?, ?)",
+               [soon.isoformat(), soon.isoformat()])
+    db.execute("INSERT INTO login_failures VALUES ('old@example.org', 2, NULL, '2026-01-01')")
+    store.apply_migrations(db)
+    assert passwords.locked_until(db, "mo@example.org") == soon
+    assert db["login_attempts"].count == 1 and "login_failures" not in db.table_names()
+    exported = transfer.exported_tables(db)
+    assert "sessions" not in exported and "login_attempts" not in exported
+    db.conn.close()
