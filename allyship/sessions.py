@@ -52,7 +52,7 @@ class Started:
 
 def start(db: sqlite_utils.Database, member: Member, how: str = "password", *,
           now: datetime | None = None) -> Started:
-    """Open a session for ``member`` (just signed in); audited as a sign-in."""
+    """Open a session for ``member``, who has just signed in."""
     now = now or _now()
     nonce = secrets.token_urlsafe(24)
     with store.transaction(db):
@@ -65,7 +65,8 @@ def start(db: sqlite_utils.Database, member: Member, how: str = "password", *,
             " expires_at) VALUES (?, ?, ?, ?, ?, ?)",
             [member.id, _hash(nonce), (now + timedelta(seconds=HANDOVER_SECONDS)).isoformat(),
              how, now.isoformat(), (now + timedelta(days=SESSION_DAYS)).isoformat()])
-        store.audit(db, member.id, "sign in", "sessions", cur.lastrowid, {"how": how})
+        # Not audited: the log, which admins read, would become a record of when each
+        # member uses the app. Failed sign-ins and lockouts are (passwords.py).
     return Started(cur.lastrowid, nonce)
 
 
@@ -136,7 +137,6 @@ def end(db: sqlite_utils.Database, session_id: int | None = None, *, token: str 
         if row is None:
             return False
         db.execute("UPDATE sessions SET revoked_at = ? WHERE id = ?", [now.isoformat(), row["id"]])
-        store.audit(db, row["member_id"], "sign out", "sessions", row["id"], {})
     return True
 
 

@@ -478,3 +478,11 @@ def test_the_migration_keeps_running_locks_and_sign_in_bookkeeping_never_leaves_
     exported = transfer.exported_tables(db)
     assert "sessions" not in exported and "login_attempts" not in exported
     db.conn.close()
+
+
+def test_signing_in_and_out_leaves_no_trace_in_the_audit_log_admins_read(chapter):
+    db = chapter.db
+    before = db["audit_log"].count
+    started = sessions.start(db, chapter.member)
+    sessions.end(db, started.session_id)
+    assert db["audit_log"].count == before  # when someone uses the app is nobody's business
