@@ -121,8 +121,9 @@ def format_code(code: str) -> str:
 # however many arrive at once. A guess is counted before its password is checked, in
 # the same BEGIN IMMEDIATE unit that reads the lock (so sixteen guesses arriving
 # together cannot all see "not locked yet"); the fifth wrong guess locks the email
-# for LOCK_MINUTES, and a lock only ever grows — nothing but the right password, an
-# admin, or a set-up code brings it to an end early. One row per email, never more
+# for LOCK_MINUTES, and a lock only ever grows — nothing but an admin or a set-up
+# code brings it to an end early (while locked, even the right password is refused
+# unchecked). One row per email, never more
 # than EMAIL_MAX characters, and rows expire once they say nothing any more.
 
 class Locked(SignInFailed):

@@ -6,9 +6,10 @@
   which goes into an ``HttpOnly``, ``SameSite=Lax`` cookie (``Secure`` when the
   request came over HTTPS), and the browser is sent back to the app. A stale or used
   nonce sets nothing.
-* ``GET /app/session/end`` — sign-out: the session the cookie names is ended (the
-  page has already ended it server-side; this also covers a browser whose page
-  never ran) and the cookie is removed, then back to the app.
+* ``GET /app/session/end`` — after sign-out: the page has already ended the session
+  server-side; here the browser drops the cookie, then goes back to the app. A cookie
+  whose session is still live is left alone, so a link on another site cannot sign
+  anyone out (the route ends nothing by itself).
 
 Both answer with redirects to the app's own root only — never to an address taken
 from the request — and are never cached.
@@ -95,18 +96,18 @@ async def start(request: Request) -> RedirectResponse:
     return response
 
 
-def _end_by_token(db, token: str) -> bool:  # noqa: ANN001
-    return sessions.end(db, token=token)
+def _is_live(db, token: str) -> bool:  # noqa: ANN001
+    return sessions.member_for_token(db, token) is not None
 
 
 async def end(request: Request) -> RedirectResponse:
-    """End the cookie's session and remove the cookie."""
+    """Remove the cookie of a session that has ended."""
     token = request.cookies.get(sessions.COOKIE_NAME)
-    if token:
-        await asyncio.to_thread(_with_db, _end_by_token, token)
+    live = bool(token) and bool(await asyncio.to_thread(_with_db, _is_live, token))
     response = _back(request)
-    response.delete_cookie(sessions.COOKIE_NAME, path=_root(request), httponly=True,
-                           samesite="lax", secure=_secure(request))
+    if not live:
+        response.delete_cookie(sessions.COOKIE_NAME, path=_root(request), httponly=True,
+                               samesite="lax", secure=_secure(request))
     return response
 
 

@@ -51,7 +51,7 @@ def _open(app: RunningApp):  # noqa: ANN202
     return db, people.find_member_by_email(db, EMAIL)
 
 
-def test_the_start_route_sets_an_httponly_lax_cookie_once_and_end_clears_and_revokes(
+def test_the_start_route_sets_an_httponly_lax_cookie_once_and_end_drops_an_ended_ones(
         chapter_server):
     db, robin = _open(chapter_server)
     try:
@@ -77,6 +77,13 @@ def test_the_start_route_sets_an_httponly_lax_cookie_once_and_end_clears_and_rev
         odd = _get(chapter_server, "/app/session/start?t=x&next=https://evil.example/")
         assert odd.getheader("Location") == "/"
 
+        # A link from elsewhere to the end route signs nobody out: it ends nothing.
+        forged = _get(chapter_server, "/app/session/end",
+                      cookie=f"{sessions.COOKIE_NAME}={token}")
+        assert forged.status == 303 and forged.getheader("Set-Cookie") is None
+        assert sessions.member_for_token(db, token) is not None
+        # Sign-out ends the session on the server; the route then drops the cookie.
+        assert sessions.end(db, sessions.member_for_token(db, token)[0])
         end = _get(chapter_server, "/app/session/end",
                    cookie=f"{sessions.COOKIE_NAME}={token}")
         assert end.status == 303 and end.getheader("Location") == "/"
