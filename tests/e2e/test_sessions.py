@@ -7,7 +7,6 @@ from __future__ import annotations
 import http.client
 import urllib.parse
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
