@@ -109,47 +109,6 @@ def _remember(member: Member, mode: str) -> Member:
     return member
 
 
-def _go_to(url: str) -> None:
-    """Send this browser to one of our own routes (a server-built path with our own
-    random nonce — never text from a person), replacing the current history entry."""
-    st.html(f"<script>window.location.replace({json.dumps(url)});</script>",
-            unsafe_allow_javascript=True)
-
-
-def _start_session(db: sqlite_utils.Database, member: Member, how: str) -> None:
-    """A password sign-in succeeded: open a server-side session; the next run sends
-    the browser to collect its cookie (so a reload or a new tab stays signed in)."""
-    started = sessions.start(db, member, how)
-    _remember(member, "password")
-    st.session_state["session_id"] = started.session_id
-    st.session_state["session_handover"] = started.nonce
-
-
-def _password_session(db: sqlite_utils.Database) -> Member | None:
-    """The member of this tab's live password session: the one this tab opened, else
-    the one its cookie names. ``None`` once it has ended (sign-out in any tab, expiry,
-    deactivation)."""
-    if st.session_state.get("auth_mode") == "password":
-        member = sessions.member_for_session(db, st.session_state.get("session_id"),
-                                             st.session_state.get("member_id"))
-        if member is not None:
-            nonce = st.session_state.pop("session_handover", None)
-            if nonce:
-                _go_to(session_routes.start_url(nonce))
-            return member
-    try:
-        token = st.context.cookies.get(sessions.COOKIE_NAME)
-    except Exception:  # no browser behind this run (bare script, tests)
-        token = None
-    found = sessions.member_for_token(db, token)
-    if found is None:
-        return None
-    session_id, member = found
-    _remember(member, "password")
-    st.session_state["session_id"] = session_id
-    return member
-
-
 def _demo_picker(db: sqlite_utils.Database) -> Member | None:
     personas = demo_personas(db)
     if not personas:
@@ -206,6 +165,47 @@ def sign_in(db: sqlite_utils.Database) -> Member:
     _sign_in_page(db, modes)
     st.stop()
     raise RuntimeError("unreachable")
+
+
+def _go_to(url: str) -> None:
+    """Send this browser to one of our own routes (a server-built path with our own
+    random nonce — never text from a person), replacing the current history entry."""
+    st.html(f"<script>window.location.replace({json.dumps(url)});</script>",
+            unsafe_allow_javascript=True)
+
+
+def _start_session(db: sqlite_utils.Database, member: Member, how: str) -> None:
+    """A password sign-in succeeded: open a server-side session; the next run sends
+    the browser to collect its cookie (so a reload or a new tab stays signed in)."""
+    started = sessions.start(db, member, how)
+    _remember(member, "password")
+    st.session_state["session_id"] = started.session_id
+    st.session_state["session_handover"] = started.nonce
+
+
+def _password_session(db: sqlite_utils.Database) -> Member | None:
+    """The member of this tab's live password session: the one this tab opened, else
+    the one its cookie names. ``None`` once it has ended (sign-out in any tab, expiry,
+    deactivation)."""
+    if st.session_state.get("auth_mode") == "password":
+        member = sessions.member_for_session(db, st.session_state.get("session_id"),
+                                             st.session_state.get("member_id"))
+        if member is not None:
+            nonce = st.session_state.pop("session_handover", None)
+            if nonce:
+                _go_to(session_routes.start_url(nonce))
+            return member
+    try:
+        token = st.context.cookies.get(sessions.COOKIE_NAME)
+    except Exception:  # no browser behind this run (bare script, tests)
+        token = None
+    found = sessions.member_for_token(db, token)
+    if found is None:
+        return None
+    session_id, member = found
+    _remember(member, "password")
+    st.session_state["session_id"] = session_id
+    return member
 
 
 def _not_a_member(email: str, *, deactivated: bool) -> None:
@@ -317,7 +317,6 @@ def sidebar(member: Member) -> None:
     """Who is signed in, and a way out (not on the demo, where the picker is)."""
     if auth_mode() == "demo":
         return
-    st.sidebar.caption(f"Signed in as **{escape_md(member.name)}** · "
-                       f"{ROLES.get(member.role, member.role)}")
+    st.sidebar.caption(f"Signed in as **{escape_md(member.name)}** · {ROLES.get(member.role, member.role)}")
     if st.sidebar.button("Sign out", key="sign_out", icon=":material/logout:"):
         sign_out()

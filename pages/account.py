@@ -50,4 +50,4 @@ else:
     st.caption("You sign in with your organisation's account; there is no password here.")
 
 if mode != "demo" and st.button("Sign out", key="account_sign_out"):
-    identity.sign_out(db)
+    identity.sign_out()
