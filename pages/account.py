@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from allyship import identity, passwords, people, ui
+from allyship import identity, passwords, people, ui, ui_rhythm
 from allyship.access import PermissionDenied
 from allyship.handout import ROLES
 from allyship.models import ValidationError
@@ -36,16 +36,20 @@ elif passwords.has_password(db, me):
             st.error("The two new passwords are not the same.")
         else:
             try:
-                passwords.change_password(db, me, current, new)
+                passwords.change_password(db, me, current, new,
+                                          keep_session=identity.session_id())
             except ValidationError as exc:
                 ui.show_validation(exc, "Your password was not changed:")
             except PermissionDenied as exc:
                 ui.show_denied(exc)
             else:
-                ui.flash("Password changed.")
+                ui.flash("Password changed. You stay signed in here; every other browser "
+                         "signed in as you has been signed out.")
                 st.rerun()
 else:
     st.caption("You sign in with your organisation's account; there is no password here.")
+
+ui_rhythm.reminder_settings_section(db, me)  # issue 14: reminders, digest, calendar feed
 
 if mode != "demo" and st.button("Sign out", key="account_sign_out"):
     identity.sign_out()
