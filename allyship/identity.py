@@ -260,6 +260,6 @@ def sidebar(member: Member) -> None:
     """Who is signed in, and a way out (not on the demo, where the picker is)."""
     if auth_mode() == "demo":
         return
-    st.sidebar.caption(f"Signed in as **{member.name}** · {ROLES.get(member.role, member.role)}")
+    st.sidebar.caption(f"Signed in as **{escape_md(member.name)}** · {ROLES.get(member.role, member.role)}")
     if st.sidebar.button("Sign out", key="sign_out", icon=":material/logout:"):
         sign_out()
