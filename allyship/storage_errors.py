@@ -19,6 +19,8 @@ DISK_FULL = "The database could not be written: the disk is full. Nothing was sa
 READ_ONLY = ("The database could not be written: it is read-only on this server. "
              "Nothing was saved.")
 BUSY = "The database is busy with other changes. Nothing was saved; please try again."
+CANNOT_OPEN = ("The database could not be opened for writing (its disk or folder may be "
+               "read-only). Nothing was saved.")
 IO_ERROR = ("The database could not be written: the disk reported an error. "
             "Nothing was saved.")
 
@@ -33,8 +35,10 @@ def explain(exc: BaseException) -> str | None:
         text = str(exc).lower()
         if "disk is full" in text or "database or disk is full" in text:
             return DISK_FULL
-        if "readonly" in text or "read-only" in text or "unable to open database" in text:
+        if "readonly" in text or "read-only" in text:
             return READ_ONLY
+        if "unable to open database" in text:
+            return CANNOT_OPEN
         if "database is locked" in text or "busy" in text:
             return BUSY
         if "disk i/o error" in text:
