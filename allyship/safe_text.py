@@ -14,7 +14,7 @@ Why backslash escapes alone are not enough: Streamlit's Markdown turns *bare* UR
 resolved (``mdast-util-gfm-autolink-literal`` runs regular expressions over the text),
 so ``https\\://x\\.org`` still became a link. :func:`inert` therefore also puts an
 invisible WORD JOINER (U+2060) where those expressions need two characters to touch:
-before ``:`` (breaks ``https://`` and ``:emoji:`` / ``:material/…:`` shortcodes),
+around a ``:`` that starts ``://`` or a ``:emoji:`` / ``:material/…:`` shortcode,
 before ``@`` (breaks email addresses) and between ``www`` and ``.``. The text looks
 exactly as typed.
 """
@@ -32,6 +32,9 @@ WORD_JOINER = "\u2060"
 # images, emphasis, headings, lists, tables, HTML, math, directives) to act on.
 _ESCAPED = frozenset(string.punctuation)
 _WWW_DOT = re.compile(r"(?i)(?<=www)\.")
+# A colon only matters where it starts "://" (a URL) or a ":name:" shortcode (emoji,
+# Streamlit's ":material/icon:"); elsewhere it is left as typed.
+_COLON_MATTERS = re.compile(r":(?://|[\w/+-]+:)")
 # C0/C1 controls other than newline, and bidirectional overrides that could make a
 # name display as something else.
 _INVISIBLE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -49,9 +52,15 @@ def inert(text: Any) -> str:
     s = _INVISIBLE.sub("", s)
     s = _WWW_DOT.sub(WORD_JOINER + ".", s)
     out: list[str] = []
-    for ch in s:
-        if ch in _ESCAPED:
-            if ch in ":@":
+    for i, ch in enumerate(s):
+        if ch == ":" and not _COLON_MATTERS.match(s, i):
+            out.append(ch)  # "Riverbend: report" reads as typed, even as a raw file
+        elif ch == ":":
+            # Joiners on both sides: "https:" no longer touches "//", and ":smile:" no
+            # longer has a word right after its colon.
+            out.append(WORD_JOINER + "\\:" + WORD_JOINER)
+        elif ch in _ESCAPED:
+            if ch == "@":
                 out.append(WORD_JOINER)
             out.append("\\" + ch)
         elif ch == "\n":

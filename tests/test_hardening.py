@@ -31,6 +31,7 @@ from apptest_helpers import ROOT, by_label, open_as, persona
 # match becomes a live link. The first two are copied from that bundle.
 _URL = re.compile(r"(https?://|www(?=\.))([-.\w]+)", re.I | re.A)
 _EMAIL = re.compile(r"([-.\w+]+)@([-\w]+(?:\.[-\w]+)+)", re.A)
+_SHORTCODE = re.compile(r":[\w/+-]+:", re.A)  # remark-emoji, Streamlit's :material/…:
 HOSTILE = ["[click](https://evil.example)", "![img](https://evil.example/x.png)",
            "https://evil.example/bare", "WWW.evil.example", "mallory@evil.example",
            "<img src=x onerror=alert(1)>", "[d](data:text/html;base64,PHA+)",
@@ -46,8 +47,9 @@ def test_inert_text_shows_as_typed_and_leaves_no_link_syntax(typed):
     # Nothing the autolink pass could turn into a link, even after unescaping…
     text_node = re.sub(r"\\(.)", r"\1", md)
     assert not _URL.search(text_node) and not _EMAIL.search(text_node)
+    assert not _SHORTCODE.search(text_node)
     # …and no unescaped Markdown or HTML syntax.
-    for ch in "[]()<>!#*_`$:":
+    for ch in "[]()<>!#*_`$":
         assert not re.search(r"(?<!\\)" + re.escape(ch), md), ch
 
 
