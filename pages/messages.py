@@ -48,7 +48,7 @@ with tab_chapter:
 
 with tab_sending:
     smtp, sentence = ui_rhythm.smtp_state()
-    (st.success if smtp else st.warning)(escape_md(sentence))  # settings quote addresses
+    (st.success if smtp else st.warning)(sentence)
     mode = mail.scheduler_mode()
     st.caption("Scheduler: " + ("in-app — this server sends what is due every few minutes."
                                 if mode == "in-app" else
