@@ -128,3 +128,30 @@ def test_team_progress_stays_cached_across_another_chapters_writes_and_never_goe
     at.run()
     assert len(computed) > runs
     assert actions_logged() == shown + 1
+
+
+def test_sixteen_writes_at_once_each_bump_the_chapter_version_exactly_once(chapter, db_path):
+    import threading
+
+    start = threading.Barrier(16)
+    errors: list[BaseException] = []
+    before = store.chapter_data_version(chapter.db, chapter.chapter.id)[1]
+
+    def log(i: int) -> None:
+        own = store.connect(db_path)
+        try:
+            start.wait()
+            journal.log_action(own, chapter.member, ActionDraft(
+                done_on=date.today(), description=f"At once {i}", responsibilities=(3,)))
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            own.conn.close()
+
+    threads = [threading.Thread(target=log, args=(i,)) for i in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert store.chapter_data_version(chapter.db, chapter.chapter.id)[1] == before + 16
