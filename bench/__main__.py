@@ -157,6 +157,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--today", type=date.fromisoformat, default=None,
                    help="the day the synthetic data ends (default: today); pins the data")
     p.add_argument("--no-baseline", action="store_true", help="skip the naive baseline")
+    p.add_argument("--concurrency-only", action="store_true",
+                   help="only the concurrency run (on the largest multi-chapter scale given)")
     args = p.parse_args(argv)
 
     try:
@@ -183,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
     plans: dict[str, Any] = {}
     checks: dict[str, Any] = {}
     sizes: dict[str, Any] = {}
-    for scale in scales:
+    for scale in ([] if args.concurrency_only else scales):
         cached, gen_seconds = data.cached_db(scale, out / "cache", today)
         counts = data.row_counts(cached)
         sizes[scale.name] = {**counts, "file_mb": round(cached.stat().st_size / 2**20, 1),
