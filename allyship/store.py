@@ -134,8 +134,17 @@ def bump_data_version(db: sqlite_utils.Database, chapter_id: int | None = None) 
 
 
 def _has_chapter_versions(db: sqlite_utils.Database) -> bool:
-    # Before migration 7 (a database opened with migrate=False) only the totals exist.
-    return schema_version(db) >= 7
+    # Only the totals exist before migration 7 (a database opened with migrate=False),
+    # and in a database created while slot 7 was still reserved and empty (its schema
+    # version already counts the slot): then every write is organisation-wide — always
+    # correct, only less cached. Looked up once per connection.
+    known = getattr(db, "_allyship_chapter_versions", None)
+    if known is None:
+        known = db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table'"
+                           " AND name = 'chapter_versions'").fetchone() is not None
+        if known:  # a table that exists stays; absence is re-checked next time
+            db._allyship_chapter_versions = True  # type: ignore[attr-defined]
+    return known
 
 
 def data_version(db: sqlite_utils.Database) -> int:

@@ -155,3 +155,20 @@ def test_sixteen_writes_at_once_each_bump_the_chapter_version_exactly_once(chapt
         t.join()
     assert errors == []
     assert store.chapter_data_version(chapter.db, chapter.chapter.id)[1] == before + 16
+
+
+def test_a_database_without_the_chapter_versions_table_falls_back_to_global_keys(db_path):
+    """A database created while migration slot 7 was reserved but empty counts the slot
+    as applied; writes there must still work, and invalidate every chapter."""
+    db = store.connect(db_path)
+    ch = people.create_chapter(db, "Old", started_on=date(2026, 1, 5))
+    admin = people.bootstrap_admin(db, ch, MemberDraft("Al Admin", "al@example.org"))
+    db.conn.close()
+    raw = store.connect(db_path, migrate=False)
+    raw.execute("DROP TABLE chapter_versions")
+    raw.conn.close()
+    db = store.connect(db_path)
+    before = store.chapter_data_version(db, ch.id)
+    journal.log_action(db, admin, ActionDraft(done_on=date.today(), description="Still works",
+                                              responsibilities=(1,)))
+    assert store.chapter_data_version(db, ch.id) != before
