@@ -393,3 +393,24 @@ def test_onboarding_from_the_command_line(demo_db):
     assert harbour.archived and harbour.region == "North"
     assert db.execute("SELECT count(*) FROM audit_log WHERE table_name IN ('chapters', 'regions')"
                       " AND details LIKE '%'").fetchone()[0] >= 4
+
+
+def test_the_organisation_page_shows_another_chapters_new_action_at_once(demo_db):
+    at = open_as(demo_db, "organisation", "pages/organisation.py")
+    prairie = escape_md("Prairie Audubon (DEMO)")
+
+    def prairie_actions() -> int:
+        for table in at.table:
+            if prairie in table.value.index:
+                return int(table.value.loc[prairie, "Actions"])
+        raise AssertionError("Prairie is not shown")
+
+    before = prairie_actions()
+    db = store.connect(demo_db)
+    someone = next(m for m in people.list_members(db, people.list_chapters(db)[2].id)
+                   if m.active and m.org_role is None)
+    assert people.get_chapter(db, someone.chapter_id).name == "Prairie Audubon (DEMO)"
+    last_week = org_metrics.complete_weeks(1, TODAY).start
+    journal.log_action(db, someone, ActionDraft(last_week, "Listened at the meeting", (2,)))
+    at.run()
+    assert prairie_actions() == before + 1  # a write in another chapter, not cached over
