@@ -4,7 +4,7 @@ from datetime import date
 
 import streamlit as st
 
-from allyship import handout, people, plans, tables, transfer, ui
+from allyship import handout, people, plans, tables, transfer, ui, ui_peers
 from allyship.models import PlanDraft, ValidationError
 
 me = ui.require_screen("my_plan")
@@ -64,6 +64,8 @@ if saved:
     else:
         ui.flash(f"Plan saved as version {new.version}.")
         st.rerun()
+
+ui_peers.if_then_editor(db, me, plan)  # issue 15: "When …, I will …"
 
 revisions = plans.list_revisions(db, me)
 if revisions:

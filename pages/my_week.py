@@ -4,7 +4,7 @@ from datetime import date
 
 import streamlit as st
 
-from allyship import journal, plans, tables, ui
+from allyship import journal, plans, tables, ui, ui_peers
 from allyship.handout import RESPONSIBILITIES
 from allyship.models import ActionDraft, ValidationError, week_start
 
@@ -55,6 +55,8 @@ else:
             plans.set_next_step_done(db, me, int(row.id), today, today=today)
             ui.flash("Next step marked done.")
             st.rerun()
+
+ui_peers.partner_check_ins(db, me, today)  # issue 15: partners' week, check-in box
 
 st.subheader("Quick log")
 token = ui.form_token("quick_log")  # a new token after each save gives an empty form

@@ -5,7 +5,8 @@ from datetime import date, timedelta
 import streamlit as st
 
 from allyship import journal, ui
-from allyship.handout import PRACTICE_INTRO, PRACTICE_QUESTIONS, VISIBILITIES
+from allyship.handout import PRACTICE_INTRO, PRACTICE_QUESTIONS
+from allyship.handout import REFLECTION_VISIBILITIES as VISIBILITIES
 from allyship.models import ReflectionDraft, ValidationError, week_start
 
 me = ui.require_screen("reflect")
