@@ -474,7 +474,9 @@ def _m9_peers(db: sqlite_utils.Database) -> None:
         """CREATE TRIGGER members_team_since_on_move AFTER UPDATE OF team_id ON members
            WHEN NEW.team_id IS NOT OLD.team_id
            BEGIN
-             UPDATE members SET team_since = strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now')
+             -- Milliseconds: an action written earlier in the same second counts as
+             -- before the move (ISO text compares '.' after '+'), the private side.
+             UPDATE members SET team_since = strftime('%Y-%m-%dT%H:%M:%f', 'now')
               WHERE id = NEW.id;
            END""",
         """CREATE TRIGGER reflections_unshare_on_edit AFTER UPDATE OF answer ON reflections
