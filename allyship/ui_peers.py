@@ -40,7 +40,7 @@ def check_in_form(db: sqlite_utils.Database, me: Member, partner: Member,
     with st.form(f"checkin_{partner.id}_{token}"):
         about = st.selectbox("About", options, key=f"checkin_about_{partner.id}_{token}",
                              format_func=lambda i: "Their week" if i is None else labels[i])
-        text = st.text_area(f"Check in with {partner.name}", max_chars=partners.NOTE_MAX,
+        text = st.text_area(f"Check in with {_text(partner.name)}", max_chars=partners.NOTE_MAX,
                             key=f"checkin_text_{partner.id}_{token}",
                             placeholder="e.g. How did the conversation go? Anything I can do "
                                         "to help you keep at it?")
@@ -55,7 +55,7 @@ def check_in_form(db: sqlite_utils.Database, me: Member, partner: Member,
             ui.show_denied(exc)
         else:
             ui.new_form_token(f"checkin_{partner.id}")
-            ui.flash(f"Check-in sent to {partner.name}. Only they can read it.")
+            ui.flash(f"Check-in sent to {_text(partner.name)}. Only they can read it.")
             st.rerun()
 
 

@@ -8,6 +8,7 @@ from allyship import access, circles, tables, ui
 from allyship.models import ValidationError
 
 me = ui.require_screen("circles")
+md = tables.escape_md  # people's words shown through Markdown stay as typed
 db = ui.get_db()
 today = date.today()
 
@@ -37,7 +38,7 @@ for circle, inviter in circles.invitations(db, me):
                     f"(meets {circle.cadence_label.lower()}).")
         yes, no = st.columns(2)
         if yes.button("Join", key=f"join_{circle.id}", type="primary"):
-            act(circles.respond, circle.id, True, done=f"You joined {circle.name}.")
+            act(circles.respond, circle.id, True, done=f"You joined {md(circle.name)}.")
         if no.button("Decline", key=f"decline_circle_{circle.id}"):
             act(circles.respond, circle.id, False, done="Invitation declined.")
 
@@ -62,10 +63,10 @@ if mine is None:
     st.stop()
 
 page = circles.circle_page(db, me, mine.id, today=today)
-st.header(mine.name, anchor=False)
+st.header(md(mine.name), anchor=False)
 st.caption(f"Meets {mine.cadence_label.lower()} · members: "
-           + ", ".join(m.name for m in page.members)
-           + (f" · invited: {', '.join(m.name for m in page.invited)}" if page.invited else ""))
+           + ", ".join(md(m.name) for m in page.members)
+           + (f" · invited: {', '.join(md(m.name) for m in page.invited)}" if page.invited else ""))
 if len(page.members) < circles.MIN_MEMBERS:
     st.info("Nobody has joined yet. The circle comes alive once someone accepts.")
 
@@ -99,5 +100,5 @@ with st.expander("Invite more members"):
             intro="Nothing sent:")
 
 if st.button("Leave this circle"):
-    act(circles.leave, mine.id, done=f"You left {mine.name}. What you shared with it is no "
+    act(circles.leave, mine.id, done=f"You left {md(mine.name)}. What you shared with it is no "
                                      "longer shown there.")

@@ -8,6 +8,7 @@ from allyship import access, handout, if_then, journal, partners, tables, ui, ui
 from allyship.models import ValidationError
 
 me = ui.require_screen("partners")
+md = tables.escape_md  # people's words shown through Markdown stay as typed
 db = ui.get_db()
 today = date.today()
 
@@ -34,7 +35,7 @@ def act(fn, *args, done: str) -> None:
 links = partners.list_partnerships(db, me, today=today)
 for p in links:
     if p.status == "ended":
-        st.info(f"{p.other.name} has ended your partnership. Thank you for the weeks you "
+        st.info(f"{md(p.other.name)} has ended your partnership. Thank you for the weeks you "
                 "walked alongside each other — you can invite someone else whenever you like.",
                 icon=":material/favorite:")
 
@@ -46,18 +47,18 @@ if invited_me:
             st.markdown(f"**{tables.escape_md(p.other.name)}** invited you to be partners.")
             yes, no = st.columns(2)
             if yes.button("Accept", key=f"accept_{p.id}", type="primary"):
-                act(partners.respond, p.id, True, done=f"You and {p.other.name} are partners.")
+                act(partners.respond, p.id, True, done=f"You and {md(p.other.name)} are partners.")
             if no.button("Decline", key=f"decline_{p.id}"):
                 act(partners.respond, p.id, False, done="Invitation declined.")
 
 st.subheader("Your partners")
-active = [p for p in links if p.status == "active"]
+active = [p for p in links if p.status == "active" and p.other.active]
 if not active:
     st.info("You have no partners yet. Invite someone below: they will see only what you "
             "choose to share with partners.")
 for p in active:
     other = p.other
-    with st.expander(other.name, expanded=True):
+    with st.expander(md(other.name), expanded=True):
         try:
             view = partners.partner_view(db, me, other.id, today=today)
         except access.PermissionDenied as exc:  # ended in another session meanwhile
@@ -74,7 +75,7 @@ for p in active:
                         f"{c.weeks_counted} weeks (their own measure, shared by choice).")
         if view.shares_plan:
             if view.plan is None:
-                st.caption(f"{other.name} has not written a plan yet.")
+                st.caption(f"{md(other.name)} has not written a plan yet.")
             else:
                 st.markdown("**Their plan** (read-only)")
                 st.markdown(f"*Group to be in allyship with:* {tables.escape_md(view.plan.focus_group)}")
@@ -90,7 +91,7 @@ for p in active:
         ui_peers.notes_list(db, me, other)
         ui_peers.check_in_form(db, me, other, view, today)
         if st.button("End this partnership", key=f"end_{p.id}"):
-            act(partners.end, p.id, done=f"Your partnership with {other.name} has ended. "
+            act(partners.end, p.id, done=f"Your partnership with {md(other.name)} has ended. "
                                          "They will be told kindly.")
 
 pending = [p for p in links if p.status == "invited" and p.invited_by_me]
@@ -116,7 +117,7 @@ else:
             ui.show_validation(ValidationError({"partner": "Choose a member of your chapter"}),
                                "Nothing sent:")
         else:
-            act(partners.invite, who.id, done=f"Invitation sent to {who.name}.")
+            act(partners.invite, who.id, done=f"Invitation sent to {md(who.name)}.")
 
 st.subheader("What your partners see")
 st.caption("Actions you log with “My partners” as who can see them. Besides those, you choose:")

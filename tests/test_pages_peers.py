@@ -4,6 +4,7 @@ and bad input is refused in words with nothing written."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -221,3 +222,24 @@ def test_if_then_on_my_plan_round_trips_and_shows_on_my_week(demo_db):
     week = open_as(demo_db, "member", "pages/my_week.py")
     assert "When the walk is announced, I will ask who it leaves out" in "\n".join(
         m.value for m in week.markdown).replace("\\", "")
+
+
+HOSTILE = "Av [click](https://evil.example/x) ![i](https://evil.example/i.png) <b>bold</b>"
+
+
+@pytest.mark.parametrize("page", ["partners", "circles", "my_week"])
+def test_hostile_names_and_words_show_as_typed_never_as_links(demo_db, page):
+    """Avery (the admin's partner, and the circle's inviter) renamed to a string holding a
+    link, an image and HTML; her partner-shared action holds them too."""
+    db, avery = member(demo_db, "lead")
+    db.execute("UPDATE members SET name = ? WHERE id = ?", [HOSTILE, avery.id])
+    avery = people.get_member(db, avery.id)
+    journal.log_action(db, avery, ActionDraft(date.today(), HOSTILE, (2,), visibility="partners"))
+    at = open_as(demo_db, "admin", f"pages/{page}.py")
+    # Choices in a select box are plain text, never Markdown: left out of the check.
+    text = "\n".join(line for line in all_text(at).splitlines()
+                     if not line.strip().startswith("options:"))
+    assert "evil" in text and "click" in text  # it is shown …
+    # … but every "](" of it is escaped, and no HTML tag survives unescaped.
+    assert not re.search(r"(?<!\\)\]\(https://evil", text)
+    assert "<b>bold" not in text
