@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from allyship import demo, journal, people, store
-from allyship.models import ActionDraft
+from allyship.models import ActionDraft, ReflectionDraft
 from apptest_helpers import all_text, by_label, open_as
 
 
@@ -243,3 +243,58 @@ def test_hostile_names_and_words_show_as_typed_never_as_links(demo_db, page):
     # … but every "](" of it is escaped, and no HTML tag survives unescaped.
     assert not re.search(r"(?<!\\)\]\(https://evil", text)
     assert "<b>bold" not in text
+
+
+def test_declining_an_invitation(demo_db):
+    db, robin = member(demo_db, "member")
+    at = open_as(demo_db, "member", "pages/partners.py")
+    button(at, "Decline").click().run()
+    assert db.execute("SELECT status FROM partnerships WHERE invitee_id = ? AND"
+                      " answered_at IS NOT NULL AND status != 'active'",
+                      [robin.id]).fetchone()[0] == "declined"
+
+
+def test_sharing_one_reflection_with_partners_and_taking_it_back(demo_db):
+    db, robin = member(demo_db, "member")
+    journal.save_reflection(db, robin, ReflectionDraft(date.today(), {5: "REFLECTION-SHARED"}))
+    at = open_as(demo_db, "member", "pages/partners.py")
+    by_label(at.selectbox, "Reflection").select_index(0).run()
+    button(at, "Share it with my partners").click().run()
+    row = next(db.query("SELECT id, partners_see FROM reflections WHERE answer = ?",
+                        ["REFLECTION-SHARED"]))
+    assert row["partners_see"] == 1
+    button(at, "Stop sharing it").click().run()
+    assert db.execute("SELECT partners_see FROM reflections WHERE id = ?",
+                      [row["id"]]).fetchone()[0] == 0
+
+
+def test_inviting_more_members_to_the_circle(demo_db):
+    db, robin = member(demo_db, "member")
+    at = open_as(demo_db, "member", "pages/circles.py")
+    before = db["circle_members"].count
+    button(at, "Send invitations").click().run()
+    assert "Choose at least one member" in at.error[0].value
+    assert db["circle_members"].count == before
+    invite = by_label(at.multiselect, "Invite")
+    invite.select(invite.options[0])
+    button(at, "Send invitations").click().run()
+    assert not at.error
+    assert db["circle_members"].count == before + 1
+
+
+def test_a_lead_corrects_an_idea_and_an_empty_title_is_refused(demo_db):
+    db, _ = member(demo_db, "lead")
+    at = open_as(demo_db, "lead", "pages/ideas.py")
+    picked = by_label(at.selectbox, "Idea").value
+    title = at.text_input[2]  # the correction form's title (after the new-idea form's two)
+    assert title.value == picked.title
+    title.input("")
+    button(at, "Save idea").click().run()
+    assert "Title is required" in at.error[0].value
+    assert db.execute("SELECT title FROM ideas WHERE id = ?", [picked.id]).fetchone()[0] == \
+        picked.title
+    at.text_input[2].input("A corrected idea")
+    button(at, "Save idea").click().run()
+    assert not at.error
+    assert db.execute("SELECT title FROM ideas WHERE id = ?", [picked.id]).fetchone()[0] == \
+        "A corrected idea"
