@@ -301,11 +301,17 @@ def _active_between(db: sqlite_utils.Database, a: int, b: int) -> int | None:
     return row[0] if row else None
 
 
+def _note(r: dict[str, Any]) -> Note:
+    return Note(r["id"], r["author_id"], r["recipient_id"], date.fromisoformat(r["week_start"]),
+                r["action_id"], r["text"], r["created_at"])
+
+
 def check_in(db: sqlite_utils.Database, actor: Member, partner_id: int, text: str, *,
              week: date | None = None, action_id: int | None = None,
-             today: date | None = None) -> Note:
+             today: date | None = None, idempotency_key: str | None = None) -> Note:
     """Leave a check-in note for a partner, about a week or one of their shared actions.
-    Only that partner (and the writer) reads it."""
+    Only that partner (and the writer) reads it. The same form sent twice (same
+    ``idempotency_key``) stores one note."""
     actor = access.require_active(actor)
     today = today or date.today()
     errors: dict[str, str] = {}
@@ -320,6 +326,13 @@ def check_in(db: sqlite_utils.Database, actor: Member, partner_id: int, text: st
     if errors:
         raise ValidationError(errors)
     with store.transaction(db):
+        if idempotency_key:
+            row = next(db.query("SELECT * FROM partner_notes WHERE idempotency_key = ?",
+                                [idempotency_key]), None)
+            if row is not None:
+                if row["author_id"] != actor.id:
+                    raise access.PermissionDenied("That submission belongs to someone else.")
+                return _note(row)
         partnership_id = _active_between(db, actor.id, int(partner_id))
         if partnership_id is None:
             raise access.PermissionDenied("You can check in only with an active partner.")
@@ -329,15 +342,16 @@ def check_in(db: sqlite_utils.Database, actor: Member, partner_id: int, text: st
                 raise ValidationError({"action": "Choose one of your partner's actions"})
             monday = action.week_start
         cur = db.execute("INSERT INTO partner_notes (partnership_id, author_id, recipient_id,"
-                         " week_start, action_id, text, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                         " week_start, action_id, text, idempotency_key, created_at)"
+                         " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                          [partnership_id, actor.id, int(partner_id), monday.isoformat(),
-                          action_id, words, store.now_iso()])
+                          action_id, words, idempotency_key, store.now_iso()])
         # The audit log records that a note was written, never its words.
         store.audit(db, actor.id, "create", "partner_notes", cur.lastrowid,
                     {"week_start": monday.isoformat(), "about_an_action": action_id is not None})
         store.bump_data_version(db)
-    return Note(cur.lastrowid, actor.id, int(partner_id), monday, action_id, words,
-                store.now_iso())
+        return _note(next(db.query("SELECT * FROM partner_notes WHERE id = ?",
+                                   [cur.lastrowid])))
 
 
 def notes_with(db: sqlite_utils.Database, actor: Member, partner_id: int) -> list[Note]:
@@ -348,7 +362,5 @@ def notes_with(db: sqlite_utils.Database, actor: Member, partner_id: int) -> lis
     if partnership_id is None:
         raise access.PermissionDenied("Check-in notes are shown only while the partnership "
                                       "lasts.")
-    return [Note(r["id"], r["author_id"], r["recipient_id"], date.fromisoformat(r["week_start"]),
-                 r["action_id"], r["text"], r["created_at"])
-            for r in db.query("SELECT * FROM partner_notes WHERE partnership_id = ?"
-                              " ORDER BY created_at DESC, id DESC", [partnership_id])]
+    return [_note(r) for r in db.query("SELECT * FROM partner_notes WHERE partnership_id = ?"
+                                       " ORDER BY created_at DESC, id DESC", [partnership_id])]

@@ -390,6 +390,7 @@ def _m9_peers(db: sqlite_utils.Database) -> None:
             week_start TEXT NOT NULL,
             action_id INTEGER REFERENCES actions(id) ON DELETE SET NULL,
             text TEXT NOT NULL,
+            idempotency_key TEXT UNIQUE,
             created_at TEXT NOT NULL
         )""",
         "CREATE INDEX partner_notes_partnership ON partner_notes (partnership_id, week_start)",

@@ -48,7 +48,7 @@ def check_in_form(db: sqlite_utils.Database, me: Member, partner: Member,
     if sent:
         try:
             partners.check_in(db, me, partner.id, text, week=today, action_id=about,
-                              today=today)
+                              today=today, idempotency_key=token)
         except ValidationError as exc:
             ui.show_validation(exc, "Not sent:")
         except access.PermissionDenied as exc:

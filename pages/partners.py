@@ -90,9 +90,12 @@ for p in active:
         st.markdown("**Check-ins between you**")
         ui_peers.notes_list(db, me, other)
         ui_peers.check_in_form(db, me, other, view, today)
-        if st.button("End this partnership", key=f"end_{p.id}"):
-            act(partners.end, p.id, done=f"Your partnership with {md(other.name)} has ended. "
-                                         "They will be told kindly.")
+        with st.popover("End this partnership"):
+            st.caption(f"{md(other.name)} will no longer see what you shared with partners, "
+                       "and you will no longer see theirs. They will be told, kindly.")
+            if st.button("Yes, end it", key=f"end_{p.id}"):
+                act(partners.end, p.id, done=f"Your partnership with {md(other.name)} has "
+                                             "ended. They will be told kindly.")
 
 pending = [p for p in links if p.status == "invited" and p.invited_by_me]
 if pending:

@@ -104,7 +104,7 @@ def test_ending_a_partnership_tells_the_other_kindly_and_empties_their_view(demo
     jordan_page = open_as(demo_db, "admin", "pages/partners.py")
     assert "PARTNER-ONLY walk notes" in all_text(jordan_page)
     avery_page = open_as(demo_db, "lead", "pages/partners.py")
-    button(avery_page, "End this partnership").click().run()
+    button(avery_page, "Yes, end it").click().run()
     assert not avery_page.error
     text = all_text(open_as(demo_db, "admin", "pages/partners.py"))
     assert "Avery Lindqvist has ended your partnership" in text

@@ -58,7 +58,8 @@ def test_invite_accept_share_check_in_read_end(app, new_page, member_page: Page,
     go_to(robin, "Partners")
     with_avery = robin.get_by_test_id("stExpander").filter(has_text="Avery Lindqvist")
     expect(with_avery.get_by_text(note)).to_be_visible()
-    with_avery.get_by_role("button", name="End this partnership").click()
+    with_avery.get_by_role("button", name="End this partnership").click()  # a popover
+    robin.get_by_role("button", name="Yes, end it").click()
     expect(alert(robin, "Your partnership with Avery Lindqvist has ended.")).to_be_visible()
 
     # Avery's view empties at once; she is told kindly.
