@@ -35,6 +35,20 @@ def _check_plan_item(db: sqlite_utils.Database, actor: Member, item_id: int | No
         raise ValidationError({"plan_item_id": "That plan item is not in your plan"})
 
 
+def _check_audience(db: sqlite_utils.Database, actor: Member, visibility: str) -> None:
+    """Sharing with partners or a circle needs partners or a circle to share with."""
+    if visibility == "partners" and not db.execute(
+            "SELECT 1 FROM partnerships WHERE status = 'active' AND ? IN (inviter_id, invitee_id)",
+            [actor.id]).fetchone():
+        raise ValidationError({"visibility": "You have no partners yet: choose who else can see "
+                                             "this, or invite a partner on the Partners page"})
+    if visibility == "circle" and not db.execute(
+            "SELECT 1 FROM circle_members WHERE member_id = ? AND status = 'active'",
+            [actor.id]).fetchone():
+        raise ValidationError({"visibility": "You are not in a learning circle: choose who else "
+                                             "can see this, or join a circle first"})
+
+
 def _insert_action(db: sqlite_utils.Database, actor: Member, d: ActionDraft) -> int:
     if d.idempotency_key:
         row = next(db.query("SELECT id, member_id FROM actions WHERE idempotency_key = ?",
@@ -44,6 +58,7 @@ def _insert_action(db: sqlite_utils.Database, actor: Member, d: ActionDraft) -> 
                 raise access.PermissionDenied("That submission belongs to someone else.")
             return row["id"]  # the same form submitted twice: one row
     _check_plan_item(db, actor, d.plan_item_id)
+    _check_audience(db, actor, d.visibility)
     now = store.now_iso()
     cur = db.execute(
         "INSERT INTO actions (member_id, plan_item_id, done_on, week_start, description, minutes,"
@@ -234,6 +249,8 @@ def update_action(db: sqlite_utils.Database, actor: Member, action_id: int, draf
     with store.transaction(db):
         row = _own_action_row(db, actor, action_id)
         _check_plan_item(db, actor, draft.plan_item_id)
+        if draft.visibility != row["visibility"]:
+            _check_audience(db, actor, draft.visibility)
         previous = {k: row[k] for k in ("done_on", "description", "minutes", "kind",
                                         "visibility", "plan_item_id")}
         previous["responsibilities"] = list(_responsibilities(db, [action_id])[action_id])

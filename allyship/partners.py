@@ -100,13 +100,14 @@ def _open_count(db: sqlite_utils.Database, member_id: int, *, active_only: bool 
 def list_partnerships(db: sqlite_utils.Database, actor: Member, *,
                       today: date | None = None) -> list[Partnership]:
     """The actor's partnerships: active, invitations both ways, and those the other person
-    ended lately (so the actor is told, kindly)."""
+    ended or declined lately (so the actor is told, kindly)."""
     actor = access.require_active(actor)
     since = ((today or date.today()) - timedelta(days=ENDED_NOTICE_DAYS)).isoformat()
     rows = db.query(
         "SELECT * FROM partnerships WHERE ? IN (inviter_id, invitee_id) AND"
         " (status IN ('active', 'invited') OR (status = 'ended' AND ended_by != ?"
-        "  AND ended_at >= ?)) ORDER BY created_at, id", [actor.id, actor.id, since])
+        "  AND ended_at >= ?) OR (status = 'declined' AND inviter_id = ? AND answered_at >= ?))"
+        " ORDER BY created_at, id", [actor.id, actor.id, since, actor.id, since])
     return [_partnership(db, actor, r) for r in rows]
 
 

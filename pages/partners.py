@@ -38,6 +38,9 @@ for p in links:
         st.info(f"{md(p.other.name)} has ended your partnership. Thank you for the weeks you "
                 "walked alongside each other — you can invite someone else whenever you like.",
                 icon=":material/favorite:")
+    elif p.status == "declined":
+        st.info(f"{md(p.other.name)} is not able to be your partner just now. That is all right "
+                "— you can invite someone else whenever you like.", icon=":material/favorite:")
 
 invited_me = [p for p in links if p.status == "invited" and not p.invited_by_me]
 if invited_me:

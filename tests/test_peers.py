@@ -116,9 +116,9 @@ def test_invite_accept_share_check_in_and_end(chapter):
     db, mo, oz = chapter.db, chapter.member, chapter.other
     p = partners.invite(db, mo, oz.id)
     assert p.status == "invited" and p.invited_by_me
-    log(chapter, mo, "shared while only invited", "partners")
+    with pytest.raises(ValidationError, match="no partners yet"):  # an invitation is not one
+        log(chapter, mo, "shared while only invited", "partners")
     partners.respond(db, oz, p.id, True)
-    assert "shared while only invited" not in readable(chapter, oz)  # audience fixed at write
     log(chapter, mo, "shared with partners", "partners")
     assert "shared with partners" in readable(chapter, oz)
     # Nobody else: not the team, not the lead, not the admin.
@@ -147,9 +147,33 @@ def test_invite_accept_share_check_in_and_end(chapter):
 
 def test_a_new_partner_does_not_read_what_was_shared_before_them(chapter):
     db, mo = chapter.db, chapter.member
+    partner_up(chapter, mo, chapter.teammate)
     log(chapter, mo, "before Oz", "partners")
     partner_up(chapter, mo, chapter.other)
+    assert "before Oz" in readable(chapter, chapter.teammate)
     assert "before Oz" not in readable(chapter, chapter.other)
+
+
+@pytest.mark.parametrize("visibility,expected", [("partners", "no partners yet"),
+                                                 ("circle", "not in a learning circle")])
+def test_sharing_with_partners_or_a_circle_one_does_not_have_is_refused(chapter, visibility,
+                                                                        expected):
+    before = counts(chapter.db)
+    with pytest.raises(ValidationError, match=expected):
+        log(chapter, chapter.member, "to nobody", visibility)
+    assert counts(chapter.db) == before
+    kept = log(chapter, chapter.member, "private first", "private")
+    with pytest.raises(ValidationError, match=expected):
+        journal.update_action(chapter.db, chapter.member, kept.id, ActionDraft(
+            TODAY, "private first", (2,), visibility=visibility), today=TODAY)
+
+
+def test_a_declined_invitation_is_told_kindly_to_the_one_who_asked(chapter):
+    p = partners.invite(chapter.db, chapter.member, chapter.other.id)
+    partners.respond(chapter.db, chapter.other, p.id, False)
+    seen = partners.list_partnerships(chapter.db, chapter.member, today=TODAY)
+    assert [(x.other.id, x.status) for x in seen] == [(chapter.other.id, "declined")]
+    assert partners.list_partnerships(chapter.db, chapter.other, today=TODAY) == []
 
 
 def test_plan_consistency_and_one_reflection_are_shared_only_by_choice(chapter):
