@@ -265,8 +265,8 @@ def circle_page(db: sqlite_utils.Database, actor: Member, circle_id: int, *,
     invited = tuple(people.get_member(db, r[0]) for r in db.execute(
         "SELECT member_id FROM circle_members WHERE circle_id = ? AND status = 'invited'"
         " ORDER BY invited_at", [circle_id]))
-    shared = tuple((owner, a) for owner, a in journal.list_shared_actions(
-        db, actor, since=since, limit=500) if a.visibility == "circle")
+    shared = tuple(journal.list_shared_actions(db, actor, since=since, limit=200,
+                                               circle_id=circle_id))
     others = [i for i in active_ids if i != actor.id]
     least = _least_practised(db, active_ids, since) \
         if len(others) >= MIN_OTHERS_FOR_AGGREGATE else None

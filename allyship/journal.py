@@ -211,8 +211,11 @@ def list_my_actions(db: sqlite_utils.Database, actor: Member, *, since: date | N
 
 def list_shared_actions(db: sqlite_utils.Database, actor: Member, *, team_id: int | None = None,
                         since: date | None = None, until: date | None = None,
-                        limit: int = 200) -> list[tuple[Member, Action]]:
-    """Actions others chose to share that the actor may read, newest first.
+                        limit: int = 200, author_id: int | None = None,
+                        visibility: str | None = None,
+                        circle_id: int | None = None) -> list[tuple[Member, Action]]:
+    """Actions others chose to share that the actor may read, newest first; optionally
+    only one author's, one visibility's, or those written for one circle.
 
     Never returns a private action of someone else.
     """
@@ -223,6 +226,15 @@ def list_shared_actions(db: sqlite_utils.Database, actor: Member, *, team_id: in
     if team_id is not None:  # by authors now on that team (each still read by its audience)
         sql += " AND m.team_id = ?"
         params.append(team_id)
+    if author_id is not None:
+        sql += " AND a.member_id = ?"
+        params.append(author_id)
+    if visibility is not None:
+        sql += " AND a.visibility = ?"
+        params.append(visibility)
+    if circle_id is not None:
+        sql += " AND a.visibility = 'circle' AND a.audience_circle_id = ?"
+        params.append(circle_id)
     if since:
         sql += " AND a.done_on >= ?"
         params.append(since.isoformat())

@@ -275,9 +275,9 @@ def partner_view(db: sqlite_utils.Database, actor: Member, partner_id: int, *,
     partner = people.get_member(db, partner_id)
     today = today or date.today()
     monday = week_start(today)
-    shared = [a for owner, a in journal.list_shared_actions(
-        db, actor, since=monday - timedelta(weeks=weeks), limit=500)
-        if owner.id == partner_id and a.visibility == "partners"]
+    shared = [a for _, a in journal.list_shared_actions(
+        db, actor, since=monday - timedelta(weeks=weeks), limit=200, author_id=partner_id,
+        visibility="partners")]
     chosen = db.execute("SELECT share_plan, share_consistency FROM partner_settings"
                         " WHERE member_id = ?", [partner_id]).fetchone()
     share_plan, share_consistency = (bool(chosen[0]), bool(chosen[1])) if chosen else (False,

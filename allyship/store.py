@@ -414,6 +414,9 @@ def _m9_peers(db: sqlite_utils.Database) -> None:
             PRIMARY KEY (circle_id, member_id)
         )""",
         "CREATE INDEX circle_members_member ON circle_members (member_id, status)",
+        # The circle page reads what was written for one circle.
+        "CREATE INDEX actions_audience_circle ON actions (audience_circle_id)"
+        " WHERE audience_circle_id IS NOT NULL",
         """CREATE TABLE ideas (
             id INTEGER PRIMARY KEY,
             chapter_id INTEGER NOT NULL REFERENCES chapters(id),
