@@ -187,14 +187,14 @@ SCREEN_ROLES: dict[str, frozenset[str]] = {
     "reflect": ALL_ROLES,
     "about": ALL_ROLES,
     "shared": ALL_ROLES,
+    "partners": ALL_ROLES,  # issue 15: partners and check-ins
+    "circles": ALL_ROLES,  # issue 15: learning circles
+    "ideas": ALL_ROLES,  # issue 15: activity ideas (leads and admins curate)
     "team_progress": frozenset({"lead", "admin"}),
     "chapter_report": frozenset({"lead", "admin"}),
     "admin": frozenset({"admin"}),
     "account": ALL_ROLES,  # change password, sign out
     "data": frozenset({"admin"}),  # import & export
-    "partners": ALL_ROLES,  # issue 15: partners and check-ins
-    "circles": ALL_ROLES,  # issue 15: learning circles
-    "ideas": ALL_ROLES,  # issue 15: activity ideas (leads and admins curate)
 }
 
 

@@ -125,10 +125,9 @@ def build(db: sqlite_utils.Database, *, seed: int = DEFAULT_SEED, today: date | 
                                            size.weeks, now, persona=email in PERSONAS.values())
                     counts["actions"] += a
                     counts["reflections"] += r
-            if c == 0:
-                _peers(conn, chapter_id, today, now, random.Random(seed + 15))
         conn.execute("UPDATE meta SET value = ? WHERE key = 'demo'",
                      ["1" if label_as_demo else "0"])
+        _peers(conn, today, now, random.Random(seed + 15))  # issue 15, first chapter
         store.bump_data_version(db)
     return counts
 
@@ -201,10 +200,11 @@ def _member_history(conn, rng: random.Random, member_id: int, first_week: date, 
     return actions, reflections
 
 
-def _peers(conn, chapter_id: int, today: date, now: str, rng: random.Random) -> None:
+def _peers(conn, today: date, now: str, rng: random.Random) -> None:
     """Issue 15 on first run: two partnerships and an invitation, a check-in, one learning
     circle with things shared with it, the starting ideas plus one of the chapter's own, and
     an if–then next step. A separate random stream keeps the rest of the demo unchanged."""
+    chapter_id = conn.execute("SELECT min(id) FROM chapters").fetchone()[0]
     ids = [r[0] for r in conn.execute("SELECT id FROM members WHERE chapter_id = ? ORDER BY id",
                                       [chapter_id])]
     by_email = {r[1]: r[0] for r in conn.execute(

@@ -13,7 +13,6 @@ from typing import Any
 
 import pandas as pd
 
-from allyship import if_then
 from allyship.handout import ACTION_KINDS, RESPONSIBILITIES, VISIBILITIES, responsibility
 from allyship.models import Action, ActionDraft, Plan, PlanItemDraft, ValidationError
 
@@ -46,6 +45,8 @@ def next_steps_frame(plan: Plan | None, today: date) -> pd.DataFrame:
     if plan is None:
         return pd.DataFrame(columns=columns)
     # "When …, I will …" where the member wrote the step as an if–then plan (issue 15).
+    from allyship import if_then  # here, not at the top: keeps the issue-15 edit local
+
     rows = [{"id": i.id, "Next step": if_then.describe(i), "Due": i.due_on,
              "Overdue": i.is_overdue(today)}
             for i in plan.next_steps if i.done_on is None]

@@ -4,7 +4,7 @@ from datetime import date
 
 import streamlit as st
 
-from allyship import journal, plans, tables, ui, ui_peers
+from allyship import journal, plans, tables, ui
 from allyship.handout import RESPONSIBILITIES
 from allyship.models import ActionDraft, ValidationError, week_start
 
@@ -56,8 +56,6 @@ else:
             ui.flash("Next step marked done.")
             st.rerun()
 
-ui_peers.partner_check_ins(db, me, today)  # issue 15: partners' week, check-in box
-
 st.subheader("Quick log")
 token = ui.form_token("quick_log")  # a new token after each save gives an empty form
 with st.form(f"quick_log_{token}"):
@@ -81,3 +79,8 @@ if submitted:
         ui.new_form_token("quick_log")
         ui.flash("Logged — kept private. Change who sees it on *Log actions*.")
         st.rerun()
+
+# Issue 15: each partner's shared actions this week, with a check-in box (none: nothing).
+from allyship import ui_peers  # noqa: E402 — beside its one use: a small, additive edit
+
+ui_peers.partner_check_ins(db, me, today)
