@@ -5,8 +5,7 @@ from datetime import date, timedelta
 import streamlit as st
 
 from allyship import journal, ui
-from allyship.handout import PRACTICE_INTRO, PRACTICE_QUESTIONS
-from allyship.handout import REFLECTION_VISIBILITIES as VISIBILITIES
+from allyship.handout import PRACTICE_INTRO, PRACTICE_QUESTIONS, VISIBILITIES
 from allyship.models import ReflectionDraft, ValidationError, week_start
 
 me = ui.require_screen("reflect")
@@ -29,7 +28,8 @@ with st.form(f"reflect_{monday}"):
         answers[q.number] = st.text_area(f"{q.number}. {q.text}",
                                          value=prior.answer if prior else "", max_chars=2000,
                                          key=f"q{q.number}_{monday}")
-    vis = list(VISIBILITIES)
+    # Reflections: private, team or chapter; one at a time reaches partners (Partners page).
+    vis = [v for v in VISIBILITIES if v in ("private", "team", "chapter")]
     current = next(iter(existing.values())).visibility if existing else "private"
     visibility = st.radio("Who can see these reflections", vis, index=vis.index(current),
                           format_func=lambda v: "Only me (recommended)" if v == "private"
