@@ -42,7 +42,9 @@ awkward = st.text(st.one_of(
                      "+", "-", "@", "'", '"', ",", ";", "<", ">", "[", "]", "(", ")"])),
     max_size=60)
 # Text a person could type that the validator accepts.
-valid_text = awkward.filter(lambda t: t.strip() and not (set(t) & CONTROL))
+# Lone surrogates are not text (clean_text refuses them: undecodable bytes).
+valid_text = awkward.filter(lambda t: t.strip() and not (set(t) & CONTROL)
+                            and not any("\ud800" <= c <= "\udfff" for c in t))
 
 
 def accepted(text: str) -> str | None:
@@ -87,7 +89,9 @@ drafts = st.builds(
     responsibilities=st.lists(st.integers(1, 8), min_size=1, max_size=8).map(tuple),
     kind=st.sampled_from(list(ACTION_KINDS)),
     minutes=st.one_of(st.none(), st.integers(0, MINUTES_MAX), st.integers(0, MINUTES_MAX).map(str)),
-    visibility=st.sampled_from(list(VISIBILITIES)),
+    # Partners and circle need partners or a circle first (refused in words otherwise:
+    # tests/test_peers.py); these levels need nothing else.
+    visibility=st.sampled_from([v for v in VISIBILITIES if v not in ("partners", "circle")]),
 )
 
 
