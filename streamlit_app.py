@@ -39,6 +39,7 @@ def main() -> None:
         "admin": st.Page("pages/admin.py", title="Admin", icon=":material/admin_panel_settings:"),
         "account": st.Page("pages/account.py", title="Account", icon=":material/account_circle:"),
         "data": st.Page("pages/data.py", title="Import & export", icon=":material/import_export:"),
+        "messages": st.Page("pages/messages.py", title="Email & reminders", icon=":material/mail:"),
         "team_progress": st.Page("pages/team_progress.py", title="Team progress",
                                  icon=":material/monitoring:"),
         "chapter_report": st.Page("pages/chapter_report.py", title="Chapter report",
@@ -48,7 +49,7 @@ def main() -> None:
         "Me": ["my_week", "my_plan", "log_actions", "reflect"],
         "Practice": ["shared", "partners", "circles", "ideas", "about"],
         "Team & chapter": ["team_progress", "chapter_report"],
-        "Chapter": ["admin", "data"],
+        "Chapter": ["admin", "data", "messages"],
         "Account": ["account"],
     }
 
@@ -74,11 +75,15 @@ def main() -> None:
             st.caption(section)
             for p in section_pages:
                 st.page_link(p)
-    page.run()
+    with ui.report_write_failures(page.title):  # disk full / read-only: one sentence
+        page.run()
 
 
 if __name__ == "__main__":
-    main()
+    from allyship import ui
+
+    with ui.report_write_failures("sign-in"):  # outside the page too (sign-in writes)
+        main()
 else:
     from allyship import web
 
