@@ -65,6 +65,11 @@ if saved:
         ui.flash(f"Plan saved as version {new.version}.")
         st.rerun()
 
+# Issue 15: next steps as "When …, I will …".
+from allyship import ui_peers  # noqa: E402 — beside its one use: a small, additive edit
+
+ui_peers.if_then_editor(db, me, plan)
+
 revisions = plans.list_revisions(db, me)
 if revisions:
     with st.expander(f"Earlier versions ({len(revisions)})"):
