@@ -313,3 +313,65 @@ def setup_code_cmd(db_path: Path | None, email: str, hours: int) -> None:
     click.echo(f"set-up code for {issued.member.name} <{issued.member.email}>: {issued.code}")
     click.echo(f"valid until {issued.expires_at:%Y-%m-%d %H:%M} UTC, once. In the app choose "
                "'First time? Use a set-up code'.")
+
+
+# --- members own their data: erasure and retention ----------------------------------------
+
+@main.command("forget")
+@DB_OPTION
+@click.option("--email", default=None, help="Email of the member to forget.")
+@click.option("--yes", is_flag=True, help="Confirm: this cannot be undone.")
+@click.option("--scrub", "scrub_only", is_flag=True,
+              help="Only rewrite the database file (VACUUM, empty the WAL), e.g. after an "
+                   "erasure that reported the file busy.")
+def forget_cmd(db_path: Path | None, email: str | None, yes: bool, scrub_only: bool) -> None:
+    """Forget a member: anonymise them as "Former member N", remove every word they wrote
+    (also from the audit log), delete their sign-in data, then rewrite the file.
+
+    Counts that feed the chapter's figures stay. Backups and exports made before
+    stay as they were: see README, "Your data".
+    """
+    from allyship import erasure
+
+    db = open_db(db_path)
+    if scrub_only:
+        ok = erasure.scrub_file(db)
+        click.echo("database file rewritten" if ok else "the file is busy (another process is "
+                   "reading it); try again when the app is quiet")
+        sys.exit(0 if ok else 1)
+    if not email:
+        fail("say whom to forget with --email EMAIL")
+    if not yes:
+        fail("forgetting a member cannot be undone; add --yes to confirm")
+    try:
+        result = erasure.forget_by_email(db, email)
+    except ValidationError as exc:
+        fail("; ".join(exc.errors.values()))
+    click.echo(result.summary())
+
+
+@main.group("retention")
+def retention_group() -> None:
+    """Delete reflections older than the chapter's or the member's chosen limit."""
+
+
+@retention_group.command("run")
+@DB_OPTION
+@click.option("--dry-run", is_flag=True, help="Count what would be deleted; delete nothing.")
+@click.option("--today", default=None, metavar="YYYY-MM-DD", help="Run as of this day.")
+def retention_run_cmd(db_path: Path | None, dry_run: bool, today: str | None) -> None:
+    """Delete reflections past their limit (safe to run from cron, e.g. daily)."""
+    from datetime import date
+
+    from allyship import retention
+
+    try:
+        day = date.fromisoformat(today) if today else date.today()
+    except ValueError:
+        fail(f"--today {today!r} is not a date like 2026-06-30")
+    db = open_db(db_path)
+    outcome = retention.run(db, today=day, dry_run=dry_run)
+    summary = outcome.summary()
+    if dry_run:
+        summary = summary.replace("deleted", "would delete") + " (dry run)"
+    click.echo(summary)
