@@ -116,6 +116,20 @@ def effective_months(db: sqlite_utils.Database, member_id: int) -> int | None:
     return min(values) if values else None
 
 
+def preview_mine(db: sqlite_utils.Database, actor: Member, months: int | None, *,
+                 today: date | None = None) -> int:
+    """How many of the actor's reflections choosing ``months`` would delete now (the
+    chapter's rule applies too; the shorter wins)."""
+    access.require_active(actor)
+    months = _check_months(months)
+    limits = [m for m in (months, chapter_months(db, actor.chapter_id)) if m is not None]
+    if not limits:
+        return 0
+    cutoff = oldest_kept_week(today or date.today(), min(limits)).isoformat()
+    return db.execute("SELECT COUNT(*) FROM reflections WHERE member_id = ? AND week_start < ?",
+                      [actor.id, cutoff]).fetchone()[0]
+
+
 # --- running it ---------------------------------------------------------------------------
 
 _EFFECTIVE = ("SELECT m.id AS member_id, m.chapter_id,"

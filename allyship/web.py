@@ -27,6 +27,7 @@ ROUTE_MODULES: list[str] = [
 
 # Async context managers ``hook(app)`` entered for the server's lifetime. One per line.
 LIFESPAN_HOOKS: list[str] = [
+    "retention.scheduler",
 ]
 
 

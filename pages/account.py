@@ -1,8 +1,8 @@
-"""Account: who I am signed in as, change my password, sign out."""
+"""Account: who I am signed in as, change my password, sign out, my data."""
 
 import streamlit as st
 
-from allyship import identity, passwords, people, ui
+from allyship import identity, passwords, people, ui, ui_data_rights
 from allyship.access import PermissionDenied
 from allyship.handout import ROLES
 from allyship.models import ValidationError
@@ -49,3 +49,5 @@ else:
 
 if mode != "demo" and st.button("Sign out", key="account_sign_out"):
     identity.sign_out()
+
+ui_data_rights.account_section(db, me)  # download my data, keep reflections, forget me

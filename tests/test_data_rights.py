@@ -486,3 +486,26 @@ def test_retention_on_the_command_line(chapter, db_path):
     assert done.exit_code == 0 and "deleted 1 reflection" in done.output
     again = runner.invoke(cli, ["retention", "run", "--db", str(db_path), "--today", str(TODAY)])
     assert again.exit_code == 0 and "no reflections" in again.output
+
+
+def test_the_in_app_scheduler_runs_retention_when_the_server_starts(chapter, db_path,
+                                                                    monkeypatch):
+    import asyncio
+
+    from allyship import web
+
+    assert "retention.scheduler" in web.LIFESPAN_HOOKS
+    for w in (1, 200):
+        _reflect(chapter.db, chapter.member, w)
+    retention.set_chapter_months(chapter.db, chapter.admin, 12)
+    monkeypatch.setenv("ALLYSHIP_DB", str(db_path))
+
+    async def serve_briefly() -> None:
+        async with web.lifespan(None):
+            for _ in range(100):
+                if chapter.db["reflections"].count == 1:
+                    break
+                await asyncio.sleep(0.05)
+
+    asyncio.run(serve_briefly())
+    assert chapter.db["reflections"].count == 1
