@@ -320,31 +320,60 @@ def setup_code_cmd(db_path: Path | None, email: str, hours: int) -> None:
 @main.command("forget")
 @DB_OPTION
 @click.option("--email", default=None, help="Email of the member to forget.")
-@click.option("--yes", is_flag=True, help="Confirm: this cannot be undone.")
+@click.option("--member-id", type=int, default=None,
+              help="Or the member's id (\"Former member N\" is member id N).")
+@click.option("--again-from", "again_from", default=None,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Re-apply every erasure recorded in this (live) database, e.g. to a "
+                   "backup just restored.")
+@click.option("--list", "list_only", is_flag=True, help="List forgotten members (ids, dates).")
 @click.option("--scrub", "scrub_only", is_flag=True,
               help="Only rewrite the database file (VACUUM, empty the WAL), e.g. after an "
                    "erasure that reported the file busy.")
-def forget_cmd(db_path: Path | None, email: str | None, yes: bool, scrub_only: bool) -> None:
+@click.option("--yes", is_flag=True, help="Confirm: an erasure cannot be undone.")
+def forget_cmd(db_path: Path | None, email: str | None, member_id: int | None,
+               again_from: Path | None, list_only: bool, scrub_only: bool, yes: bool) -> None:
     """Forget a member: anonymise them as "Former member N", remove every word they wrote
     (also from the audit log), delete their sign-in data, then rewrite the file.
 
-    Counts that feed the chapter's figures stay. Backups and exports made before
-    stay as they were: see README, "Your data".
+    Counts that feed the chapter's figures stay. Backups and exports made before keep
+    what they held: after restoring one, run `forget --again-from LIVE.db --yes`
+    (README, "Your data").
     """
     from allyship import erasure
 
     db = open_db(db_path)
+    if list_only:
+        rows = erasure.forgotten(db)
+        for mid, when in rows:
+            click.echo(f"{erasure.pseudonym(mid)} (member id {mid}), forgotten {when}")
+        click.echo(f"{len(rows)} forgotten member{'s' if len(rows) != 1 else ''}")
+        return
     if scrub_only:
         ok = erasure.scrub_file(db)
         click.echo("database file rewritten" if ok else "the file is busy (another process is "
                    "reading it); try again when the app is quiet")
         sys.exit(0 if ok else 1)
-    if not email:
-        fail("say whom to forget with --email EMAIL")
+    chosen = [x for x in (email, member_id, again_from) if x is not None]
+    if len(chosen) != 1:
+        fail("say whom to forget: --email EMAIL, --member-id N or --again-from LIVE.db")
     if not yes:
-        fail("forgetting a member cannot be undone; add --yes to confirm")
+        fail("forgetting cannot be undone; add --yes to confirm")
     try:
-        result = erasure.forget_by_email(db, email)
+        if again_from is not None:
+            source = store.connect(again_from, migrate=False)
+            done = erasure.forget_again(db, source)
+            click.echo(f"{len(done)} erasure{'s' if len(done) != 1 else ''} re-applied"
+                       + "".join(f"\n  {r.summary()}" for r in done))
+            return
+        if member_id is not None:
+            try:
+                target = people.get_member(db, member_id)
+            except LookupError:
+                fail(f"no member has id {member_id}")
+            result = erasure.forget(db, None, member_id, confirm_email=target.email)
+        else:
+            result = erasure.forget_by_email(db, email)
     except ValidationError as exc:
         fail("; ".join(exc.errors.values()))
     click.echo(result.summary())

@@ -248,6 +248,29 @@ def forget_by_email(db: sqlite_utils.Database, email: str, *, scrub: bool = True
     return forget(db, None, target.id, confirm_email=email, scrub=scrub)
 
 
+def forgotten(db: sqlite_utils.Database) -> list[tuple[int, str]]:
+    """Every forgotten member's id and when they were forgotten (for the operator)."""
+    return [(r[0], r[1]) for r in db.execute(
+        "SELECT id, forgotten_at FROM members WHERE forgotten_at IS NOT NULL ORDER BY id")]
+
+
+def forget_again(db: sqlite_utils.Database, source: sqlite_utils.Database, *,
+                 scrub: bool = True) -> list[ErasureResult]:
+    """Re-apply to ``db`` (e.g. a backup just restored) every erasure recorded in
+    ``source`` (the database that was live). Members are matched by id, which backups
+    and full exports keep. Already-forgotten members are skipped."""
+    done = []
+    for member_id, _when in forgotten(source):
+        row = db.execute("SELECT email, forgotten_at FROM members WHERE id = ?",
+                         [member_id]).fetchone()
+        if row is None or row[1]:
+            continue
+        done.append(forget(db, None, member_id, confirm_email=row[0], scrub=False))
+    if done and scrub:
+        scrub_file(db)
+    return done
+
+
 def _erase_rows(db: sqlite_utils.Database, target: Member) -> dict[str, int]:
     params = {"m": target.id, "email": target.email}
     counts: dict[str, int] = {}

@@ -268,8 +268,10 @@ def test_a_forgotten_member_cannot_be_reactivated(chapter, planted):
     db = chapter.db
     who, _, _ = planted
     erasure.forget_by_email(db, who.email, scrub=False)
-    with pytest.raises(sqlite3.IntegrityError, match="forgotten"):
+    with pytest.raises(ValidationError, match="forgotten"):
         people.set_member_active(db, chapter.admin, who.id, True)
+    with pytest.raises(sqlite3.IntegrityError, match="forgotten"):  # nor behind the app's back
+        db.execute("UPDATE members SET active = 1 WHERE id = ?", [who.id])
 
 
 def test_request_withdraw_and_decline_are_audited(chapter):
@@ -509,3 +511,24 @@ def test_the_in_app_scheduler_runs_retention_when_the_server_starts(chapter, db_
 
     asyncio.run(serve_briefly())
     assert chapter.db["reflections"].count == 1
+
+
+def test_an_erasure_is_reapplied_to_a_backup_restored_from_before_it(chapter, db_path,
+                                                                    planted, tmp_path):
+    from allyship import backup
+
+    who, mine, _ = planted
+    old = tmp_path / "before-erasure.db"
+    backup.backup(db_path, old)
+    erasure.forget_by_email(chapter.db, who.email)
+    assert set(_hits(old, mine)) == set(mine)  # the backup still holds everything
+    runner = CliRunner()
+    listed = runner.invoke(cli, ["forget", "--list", "--db", str(db_path)])
+    assert f"Former member {who.id} (member id {who.id})" in listed.output
+    again = runner.invoke(cli, ["forget", "--db", str(old), "--again-from", str(db_path),
+                                "--yes"])
+    assert again.exit_code == 0 and "1 erasure re-applied" in again.output, again.output
+    assert _hits(old, mine) == {}
+    twice = runner.invoke(cli, ["forget", "--db", str(old), "--again-from", str(db_path),
+                                "--yes"])
+    assert "0 erasures re-applied" in twice.output
