@@ -217,13 +217,21 @@ def zip_file(db: sqlite_utils.Database, actor: Member) -> IO[bytes]:
 
 
 def zip_file_at(path: str, member_id: int) -> IO[bytes]:
-    """:func:`zip_file` on a connection of its own: for Streamlit's deferred download,
-    which runs on another thread (a sqlite3 connection belongs to one thread)."""
+    """:func:`zip_file` on a connection of its own (any thread may call it: a sqlite3
+    connection belongs to one thread)."""
     db = store.connect(path)
     try:
         return zip_file(db, people.get_member(db, member_id))
     finally:
         db.conn.close()
+
+
+def zip_bytes_at(path: str, member_id: int) -> bytes:
+    """The zip's bytes, for Streamlit's deferred download (run on its own thread when
+    the member clicks). Built in a temporary file and read once: the only whole copy in
+    memory is the one Streamlit serves."""
+    with zip_file_at(path, member_id) as f:
+        return f.read()
 
 
 def file_name(actor: Member) -> str:

@@ -44,7 +44,7 @@ def account_section(db: sqlite_utils.Database, me: Member) -> None:
     st.download_button(
         "Download my data (.zip)", key="my_data_download", icon=":material/download:",
         # Built when clicked, on Streamlit's own thread: it opens its own connection.
-        data=functools.partial(mydata.zip_file_at, str(ui.db_path()), me.id),
+        data=functools.partial(mydata.zip_bytes_at, str(ui.db_path()), me.id),
         file_name=mydata.file_name(me), mime="application/zip", on_click="ignore")
 
     st.markdown("**How long to keep my reflections**")
