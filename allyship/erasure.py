@@ -24,6 +24,7 @@ Deactivated is not forgotten: a deactivated member keeps everything and can come
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +34,7 @@ from allyship import access, audit, people, store
 from allyship.models import Member, ValidationError
 
 PSEUDONYM = "Former member {n}"
+SCRUB_WAIT_MS = 3000
 PSEUDONYM_EMAIL = "former-member-{n}@forgotten.invalid"
 
 
@@ -359,7 +361,14 @@ def scrub_file(db: sqlite_utils.Database) -> bool:
     file = db.execute("PRAGMA database_list").fetchone()[2]
     if not file:  # an in-memory database leaves nothing behind
         return True
-    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    db.execute("VACUUM")
-    busy, _log, _done = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    try:
+        # A reader elsewhere holding an old snapshot keeps the WAL; wait a little, not long.
+        db.execute(f"PRAGMA busy_timeout = {SCRUB_WAIT_MS}")
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        db.execute("VACUUM")  # needs free disk space about the database's size
+        busy, _log, _done = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    except sqlite3.OperationalError:  # disk full, locked: the erasure itself stands
+        return False
+    finally:
+        db.execute(f"PRAGMA busy_timeout = {store.BUSY_TIMEOUT_MS}")
     return busy == 0
