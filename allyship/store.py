@@ -323,6 +323,12 @@ def _m10_organisation(db: sqlite_utils.Database) -> None:
     """Reserved for issue 16: organisation, regions, organisation roles."""
 
 
+# The member an audit entry's details name (``{"member_id": N}``), as indexed by migration
+# 11; queries must spell it exactly so to use the index.
+AUDIT_MEMBER_ID = ("(CASE WHEN json_valid(details) THEN json_extract(details, '$.member_id')"
+                   " END)")
+
+
 def _m11_data_rights(db: sqlite_utils.Database) -> None:
     """Issue 18, members own their data (:mod:`allyship.erasure`, :mod:`allyship.retention`).
 
@@ -350,6 +356,13 @@ def _m11_data_rights(db: sqlite_utils.Database) -> None:
     db.execute("""CREATE TRIGGER members_forgotten_stay_inactive BEFORE UPDATE OF active ON members
        WHEN OLD.forgotten_at IS NOT NULL AND NEW.active = 1
        BEGIN SELECT RAISE(ABORT, 'a forgotten member cannot be made active again'); END""")
+    # A member's download and erasure find the audit entries about them without reading
+    # the whole log (3 s at a million entries): entries about their membership, and
+    # entries naming them as ``member_id`` (set-up codes, imports). Both partial: small.
+    db.execute("CREATE INDEX audit_log_members_record ON audit_log (record_id)"
+               " WHERE table_name = 'members'")
+    db.execute(f"CREATE INDEX audit_log_member_id ON audit_log ({AUDIT_MEMBER_ID})"
+               f" WHERE {AUDIT_MEMBER_ID} IS NOT NULL")
     db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('audit_purge', '0')")
     db.execute("DROP TRIGGER IF EXISTS audit_log_no_update")
     db.execute("""CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
