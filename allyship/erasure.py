@@ -44,7 +44,7 @@ def pseudonym(member_id: int) -> str:
 
 
 # --- what erasure does to each table ------------------------------------------------------
-# Every table of the schema is listed exactly once (a test checks this), so a new table
+# Every table of the schema is listed once (a test checks this), so a new table
 # cannot hold a forgotten member's data unnoticed: whoever adds one says here what
 # erasure does to it. ``where`` selects the member's rows (:m = member id, :email = their
 # address before erasure); ``blank`` maps column → SQL expression that replaces it.
@@ -65,13 +65,15 @@ TABLES: dict[str, Treatment] = {
     "reflections": Treatment("delete", "member_id = :m",
                              why="private words; no group figure counts them"),
     "plan_revisions": Treatment("delete", _MY_PLAN, why="earlier versions are only words"),
-    "plan_items": Treatment("blank", _MY_PLAN, (("text", "''"),),
+    "plan_items": Treatment("blank", _MY_PLAN, (("text", "''"), ("if_when", "''"),
+                                                ("if_then", "''")),
                             why="due and done dates feed follow-through figures"),
     "plans": Treatment("blank", "member_id = :m", (
         ("focus_group", "''"), ("motivation", "''"), ("supports_goal", "''"),
         ("feedback", "''")), why="the plan's existence and status feed figures"),
     "actions": Treatment("blank", "member_id = :m", (
-        ("description", "''"), ("visibility", "'private'"),
+        ("description", "''"), ("visibility", "'private'"), ("audience_team_id", "NULL"),
+        ("audience_circle_id", "NULL"), ("audience_partners", "NULL"),
         # An imported action's key is a hash of its words: it goes too.
         ("idempotency_key", "NULL")),
         why="date, week, minutes, kind feed every activity figure"),
@@ -80,6 +82,29 @@ TABLES: dict[str, Treatment] = {
     "setup_codes": Treatment("delete", "member_id = :m", why="sign-in data"),
     "login_failures": Treatment("delete", "email = :email", why="sign-in data"),
     "erasure_requests": Treatment("delete", "member_id = :m", why="done with"),
+    # Tables of features built alongside (issues 12, 14, 15, 16); skipped where absent.
+    "login_attempts": Treatment("delete", "email = :email", why="sign-in data"),
+    "sessions": Treatment("delete", "member_id = :m", why="sign-in data"),
+    "feed_tokens": Treatment("delete", "member_id = :m", why="their calendar feed"),
+    "nudge_settings": Treatment("delete", "member_id = :m", why="their reminders"),
+    "outbox": Treatment("delete", "member_id = :m",
+                        why="messages to them (an error may quote their address)"),
+    "partner_notes": Treatment("delete", "author_id = :m OR recipient_id = :m OR partnership_id"
+                               " IN (SELECT id FROM partnerships WHERE inviter_id = :m"
+                               " OR invitee_id = :m)",
+                               why="words written to or by them"),
+    "partnerships": Treatment("delete", "inviter_id = :m OR invitee_id = :m",
+                              why="a relationship with someone no longer here"),
+    "partner_settings": Treatment("delete", "member_id = :m", why="their settings"),
+    "circle_members": Treatment("delete", "member_id = :m", why="their place in a circle"),
+    "org_roles": Treatment("delete", "member_id = :m", why="a role they no longer hold"),
+    "circles": Treatment("keep", why="the circle's name is the group's, not theirs"),
+    "ideas": Treatment("keep", why="the chapter's shared list of ideas"),
+    "chapter_settings": Treatment("keep", why="the chapter's own record"),
+    "nudge_runs": Treatment("keep", why="counts of a sender run"),
+    "chapter_versions": Treatment("keep", why="cache keys"),
+    "organisation": Treatment("keep", why="the organisation's own record"),
+    "regions": Treatment("keep", why="the organisation's own record"),
     "members": Treatment("special", why="the row stays (figures join on it), anonymised"),
     "audit_log": Treatment("special", why="purged through the one controlled path"),
     "chapters": Treatment("keep", why="the chapter's own record"),
@@ -282,7 +307,8 @@ def _erase_rows(db: sqlite_utils.Database, target: Member) -> dict[str, int]:
         if t.how == "delete":
             cur = db.execute(f'DELETE FROM "{table}" WHERE {t.where}', params)
         else:
-            sets = ", ".join(f'"{c}" = {expr}' for c, expr in t.blank)
+            have = {r[1] for r in db.execute(f'PRAGMA table_info("{table}")')}
+            sets = ", ".join(f'"{c}" = {expr}' for c, expr in t.blank if c in have)
             cur = db.execute(f'UPDATE "{table}" SET {sets} WHERE {t.where}', params)
         counts[table] = cur.rowcount
     db.execute("UPDATE members SET name = ?, email = ?, password_hash = NULL, active = 0,"

@@ -89,6 +89,35 @@ DATASETS: list[Dataset] = [
             f"SELECT week_start, question, CASE question {_Q} END AS question_text, answer,"
             " visibility, updated_at FROM reflections WHERE member_id = :me"
             " ORDER BY week_start, question"),
+    # Features built alongside (issues 12, 14, 15, 16): included where the table exists.
+    Dataset("partner_notes", "Notes between you and your accountability partners, written "
+            "by you or to you (the partner by member id).",
+            "SELECT id AS note_id, week_start, CASE WHEN author_id = :me THEN 'by you'"
+            " ELSE 'to you' END AS direction, CASE WHEN author_id = :me THEN recipient_id"
+            " ELSE author_id END AS partner_id, text, action_id, created_at FROM partner_notes"
+            " WHERE author_id = :me OR recipient_id = :me ORDER BY week_start, id",
+            requires="partner_notes"),
+    Dataset("partnerships", "Your accountability partnerships (the partner by member id).",
+            "SELECT id AS partnership_id, CASE WHEN inviter_id = :me THEN invitee_id"
+            " ELSE inviter_id END AS partner_id, CASE WHEN inviter_id = :me THEN 'you invited'"
+            " ELSE 'invited you' END AS how, status, created_at, answered_at, ended_at"
+            " FROM partnerships WHERE inviter_id = :me OR invitee_id = :me ORDER BY id",
+            requires="partnerships"),
+    Dataset("partner_settings", "What you share with your partners.",
+            "SELECT * FROM partner_settings WHERE member_id = :me", requires="partner_settings"),
+    Dataset("circles", "The learning circles you were invited to or joined.",
+            "SELECT c.name AS circle, cm.status, cm.invited_at, cm.joined_at, cm.left_at"
+            " FROM circle_members cm JOIN circles c ON c.id = cm.circle_id"
+            " WHERE cm.member_id = :me ORDER BY cm.invited_at", requires="circle_members"),
+    Dataset("reminders", "Your reminder and digest emails: on or off, day and hour.",
+            "SELECT kind, enabled, weekday, hour, updated_at FROM nudge_settings"
+            " WHERE member_id = :me ORDER BY kind", requires="nudge_settings"),
+    Dataset("messages", "Reminder and digest emails due or sent to you.",
+            "SELECT kind, week_start, status, sent_at, created_at FROM outbox"
+            " WHERE member_id = :me ORDER BY week_start, kind", requires="outbox"),
+    Dataset("sign_ins", "Your signed-in sessions: how and when (never the secret token).",
+            "SELECT how, created_at, expires_at, revoked_at FROM sessions WHERE member_id = :me"
+            " ORDER BY created_at", requires="sessions"),
     Dataset("audit_log", "The audit log's entries about you: what you changed, and what "
             "was changed about your membership, when and by whom (a member id). Entries you "
             "made as an admin about other members show the event without its details.",
@@ -123,7 +152,8 @@ def _params(member_id: int) -> dict[str, Any]:
     return {"me": member_id, **{f"q{q.number}": q.text for q in PRACTICE_QUESTIONS}}
 
 
-def _available(db: sqlite_utils.Database) -> list[Dataset]:
+def available_datasets(db: sqlite_utils.Database) -> list[Dataset]:
+    """The datasets whose tables this database has."""
     tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     return [d for d in DATASETS if not d.requires or d.requires in tables]
 
@@ -150,11 +180,11 @@ def write_zip(db: sqlite_utils.Database, actor: Member, out: IO[bytes]) -> dict[
         conn.execute("BEGIN")  # one snapshot for every file
     try:
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
-            for ds in _available(db):
+            for ds in available_datasets(db):
                 counts[ds.name] = _write_csv(zf, db, ds, params)
                 _write_json(zf, db, ds, params)
             files = "\n".join(f"{d.name}.csv / {d.name}.json ({counts[d.name]} rows)\n    {d.about}"
-                              for d in _available(db))
+                              for d in available_datasets(db))
             zf.writestr("README.txt", README.format(
                 exported_at=store.now_iso(), name=actor.name, email=actor.email,
                 member_id=actor.id, files=files))
