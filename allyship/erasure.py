@@ -192,6 +192,7 @@ def forgettable_without_request(db: sqlite_utils.Database, actor: Member) -> lis
     access.require_admin(actor)
     return [people.get_member(db, r[0]) for r in db.execute(
         "SELECT id FROM members WHERE chapter_id = ? AND active = 0 AND forgotten_at IS NULL"
+        " AND id NOT IN (SELECT member_id FROM erasure_requests)"
         " ORDER BY name COLLATE NOCASE, id", [actor.chapter_id])]
 
 

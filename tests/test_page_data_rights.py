@@ -92,3 +92,20 @@ def test_the_chapter_rule_is_set_on_admin(demo_db):
 def test_my_plan_points_to_the_one_download(demo_db):
     at = open_as(demo_db, "member", "pages/my_plan.py")
     assert "Download all my data (on Account)" in all_text(at)
+
+
+def test_an_admin_forgets_a_member_who_left_without_a_request_in_the_app(demo_db):
+    db, admin = persona(demo_db, "admin")
+    gone = next(m for m in people.list_members(db, admin.chapter_id)
+                if m.role == "member" and m.active)
+    people.set_member_active(db, admin, gone.id, False)
+    at = open_as(demo_db, "admin", "pages/admin.py")
+    tab = _tab(at, "Members' data")
+    by_label(tab.selectbox, "Member").set_value(gone.id).run()
+    tab = _tab(at, "Members' data")
+    next(t for t in tab.text_input if t.label.startswith("Type")).input(gone.email)
+    next(b for b in tab.button if b.label == "Forget this member").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert erasure.is_forgotten(db, gone.id)
+    log = db.execute("SELECT actor_id, action FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+    assert tuple(log) == (admin.id, "forget")
