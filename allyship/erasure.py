@@ -196,8 +196,7 @@ def forgettable_without_request(db: sqlite_utils.Database, actor: Member) -> lis
         " ORDER BY name COLLATE NOCASE, id", [actor.chapter_id])]
 
 
-def decline_request(db: sqlite_utils.Database, actor: Member, member_id: int,
-                    reason: str = "") -> None:
+def decline_request(db: sqlite_utils.Database, actor: Member, member_id: int) -> None:
     """An admin declines (e.g. asked by mistake; talk to them first). Audited."""
     access.require_admin(actor)
     target = _target(db, member_id)
@@ -235,17 +234,19 @@ def forget(db: sqlite_utils.Database, actor: Member | None, member_id: int, *,
         if actor.id == target.id:
             raise access.PermissionDenied("Another admin (or the server's operator) confirms "
                                           "your own erasure.")
-    if is_forgotten(db, member_id):
-        raise ValidationError({"member": f"{target.name} has already been forgotten"})
-    if confirm_email.strip().lower() != target.email.lower():
-        raise ValidationError({"confirm": f"Type {target.name}'s email address exactly to "
-                                          "confirm"})
     previous_secure = db.execute("PRAGMA secure_delete").fetchone()[0]
     # Deleted and overwritten content is zeroed on the page, not merely unlinked.
     db.execute("PRAGMA secure_delete = ON")
     try:
         with store.transaction(db):
-            target = _target(db, member_id)  # re-read inside the write lock
+            # Checked inside the write lock: the same confirmation sent twice at once
+            # (a double click, two admins) erases once; the second finds it done.
+            target = _target(db, member_id)
+            if is_forgotten(db, member_id):
+                raise ValidationError({"member": f"{target.name} has already been forgotten"})
+            if confirm_email.strip().lower() != target.email.lower():
+                raise ValidationError({"confirm": f"Type {target.name}'s email address "
+                                                  "exactly to confirm"})
             requested = db.execute("SELECT requested_at FROM erasure_requests WHERE"
                                    " member_id = ?", [member_id]).fetchone()
             if actor is not None and requested is None and target.active:
