@@ -379,6 +379,34 @@ def forget_cmd(db_path: Path | None, email: str | None, member_id: int | None,
     click.echo(result.summary())
 
 
+@main.command("my-data")
+@DB_OPTION
+@click.option("--email", required=True, help="Email of the member whose data to write.")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Zip file to write (must not exist).")
+def my_data_cmd(db_path: Path | None, email: str, out: Path) -> None:
+    """Write a member's own data (the zip of Account → Download my data) for a member who
+    cannot sign in, e.g. someone who left and asks for it. Audited."""
+    from allyship import mydata
+
+    if out.exists():
+        fail(f"{out} exists; choose a new file name")
+    db = open_db(db_path)
+    member = people.find_member_by_email(db, email)
+    if member is None:
+        fail(f"no member has the email {email.strip()!r}")
+    tmp = out.with_name(f".{out.name}.tmp")
+    try:
+        with open(tmp, "wb") as f:
+            counts = mydata.write_zip_for_operator(db, member.id, f)
+        tmp.replace(out)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        fail(f"cannot write {out}: {exc.strerror or exc}")
+    click.echo(f"{member.name}'s data written to {out}: " +
+               ", ".join(f"{n} {name}" for name, n in counts.items()))
+
+
 @main.group("retention")
 def retention_group() -> None:
     """Delete reflections older than the chapter's or the member's chosen limit."""

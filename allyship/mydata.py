@@ -172,28 +172,42 @@ def write_zip(db: sqlite_utils.Database, actor: Member, out: IO[bytes]) -> dict[
     access.require_active(actor)
     actor = people.get_member(db, actor.id)  # as stored now, not as the session remembers
     access.require_active(actor)
-    params = _params(actor.id)
+    return _write(db, actor, out, by=actor.id)
+
+
+def write_zip_for_operator(db: sqlite_utils.Database, member_id: int,
+                           out: IO[bytes]) -> dict[str, int]:
+    """The same zip, made by the server's operator (command line) for a member who cannot
+    sign in — e.g. someone who left and asks for their data. Audited as the operator's."""
+    return _write(db, people.get_member(db, member_id), out, by=None)
+
+
+def _write(db: sqlite_utils.Database, member: Member, out: IO[bytes], *,
+           by: int | None) -> dict[str, int]:
+    params = _params(member.id)
     counts: dict[str, int] = {}
     conn = db.conn
     own_read = not conn.in_transaction
     if own_read:
         conn.execute("BEGIN")  # one snapshot for every file
     try:
+        datasets = available_datasets(db)
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
-            for ds in available_datasets(db):
+            for ds in datasets:
                 counts[ds.name] = _write_csv(zf, db, ds, params)
                 _write_json(zf, db, ds, params)
-            files = "\n".join(f"{d.name}.csv / {d.name}.json ({counts[d.name]} rows)\n    {d.about}"
-                              for d in available_datasets(db))
+            files = "\n".join(f"{d.name}.csv / {d.name}.json ({counts[d.name]} rows)\n"
+                              f"    {d.about}" for d in datasets)
             zf.writestr("README.txt", README.format(
-                exported_at=store.now_iso(), name=actor.name, email=actor.email,
-                member_id=actor.id, files=files))
+                exported_at=store.now_iso(), name=member.name, email=member.email,
+                member_id=member.id, files=files))
     finally:
         if own_read and conn.in_transaction:
             conn.execute("COMMIT")
     with store.transaction(db):
-        store.audit(db, actor.id, "download", "my_data", actor.id,
-                    {"rows": sum(counts.values()), "count": len(counts)})
+        store.audit(db, by, "download", "my_data", member.id,
+                    {"rows": sum(counts.values()), "count": len(counts),
+                     "by": "member" if by is not None else "cli"})
     return counts
 
 

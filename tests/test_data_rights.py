@@ -612,3 +612,23 @@ def test_retention_run_16_times_at_once_deletes_each_reflection_once(chapter, db
     counted = sum(json.loads(r[0])["count"] for r in chapter.db.execute(
         "SELECT details FROM audit_log WHERE action = 'retention'"))
     assert counted == due
+
+
+def test_the_operator_writes_the_data_of_a_member_who_cannot_sign_in(chapter, db_path,
+                                                                    planted, tmp_path):
+    who, mine, theirs = planted
+    people.set_member_active(chapter.db, chapter.admin, who.id, False)
+    out = tmp_path / "their-data.zip"
+    runner = CliRunner()
+    done = runner.invoke(cli, ["my-data", "--email", who.email, "--out", str(out), "--db",
+                               str(db_path)])
+    assert done.exit_code == 0, done.output
+    with zipfile.ZipFile(out) as zf:
+        everything = b"".join(zf.read(n) for n in zf.namelist()).decode("utf-8")
+    assert "MINE-reflect9q4-zq" in everything and "THEIRS-reflect9q4-zq" not in everything
+    again = runner.invoke(cli, ["my-data", "--email", who.email, "--out", str(out), "--db",
+                                str(db_path)])
+    assert again.exit_code == 1 and "exists" in again.output
+    entry = chapter.db.execute("SELECT actor_id, record_id, details FROM audit_log"
+                               " WHERE action = 'download' ORDER BY id DESC").fetchone()
+    assert entry[0] is None and entry[1] == str(who.id) and '"by": "cli"' in entry[2]
