@@ -351,15 +351,18 @@ def scrub_details(details: Any) -> Any:
 def _purge_audit(db: sqlite_utils.Database, target: Member) -> int:
     """Remove the member's words from the audit log — the one controlled path.
 
-    Entries purged: everything the member did; entries about their membership, codes
-    and records; any entry quoting their name or email as a value. Each keeps its time,
+    Entries purged: everything the member did (except, for an admin, their changes to
+    other members and to teams, which hold those people's data, not theirs); entries
+    about their membership, codes and records; any entry quoting their name or email as
+    a value. Each keeps its time,
     actor, action, table and record, and the wordless shape of its details, marked
     ``"erased": true``. The ``audit_purge`` flag that lets the triggers allow this is set
     and cleared inside the caller's transaction.
     """
     name_json = json.dumps(target.name, ensure_ascii=False)
+    mine = str(target.id)
     rows = db.execute(
-        "SELECT id, details FROM audit_log WHERE actor_id = :m"
+        "SELECT id, table_name, record_id, details FROM audit_log WHERE actor_id = :m"
         " OR (table_name = 'members' AND record_id = CAST(:m AS TEXT))"
         " OR (CASE WHEN json_valid(details) THEN json_extract(details, '$.member_id') END) = :m"
         " OR instr(lower(details), lower(:email)) > 0 OR instr(details, :name) > 0",
@@ -367,11 +370,19 @@ def _purge_audit(db: sqlite_utils.Database, target: Member) -> int:
     db.execute("UPDATE meta SET value = '1' WHERE key = 'audit_purge'")
     purged = 0
     try:
-        for entry_id, raw in rows:
+        for entry_id, table, record, raw in rows:
             try:
                 details = json.loads(raw or "{}")
             except ValueError:
                 details = {}
+            # What an admin did to someone else's membership, or to the chapter's teams,
+            # holds that person's or the chapter's data, not this member's words: kept,
+            # unless it quotes the member.
+            about_other = (table in audit.ADMIN_TABLES and record != mine and not (
+                isinstance(details, dict) and details.get("member_id") == target.id))
+            if about_other and target.email.lower() not in (raw or "").lower() \
+                    and name_json not in (raw or ""):
+                continue
             clean = {**scrub_details(details), "erased": True}
             if json.dumps(clean, sort_keys=True) != raw:
                 db.execute("UPDATE audit_log SET details = ? WHERE id = ?",

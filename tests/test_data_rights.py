@@ -632,3 +632,22 @@ def test_the_operator_writes_the_data_of_a_member_who_cannot_sign_in(chapter, db
     entry = chapter.db.execute("SELECT actor_id, record_id, details FROM audit_log"
                                " WHERE action = 'download' ORDER BY id DESC").fetchone()
     assert entry[0] is None and entry[1] == str(who.id) and '"by": "cli"' in entry[2]
+
+
+def test_forgetting_an_admin_keeps_what_they_recorded_about_others(chapter):
+    db = chapter.db
+    second = people.add_member(db, chapter.admin, MemberDraft("Second Admin", "two@example.org",
+                                                              "admin"))
+    newcomer = people.add_member(db, second, MemberDraft("New Comer", "newcomer@example.org"))
+    people.change_role(db, second, chapter.member.id, "lead")
+    erasure.forget(db, None, second.id, confirm_email=second.email)
+    created = json.loads(db.execute(
+        "SELECT details FROM audit_log WHERE action = 'create' AND table_name = 'members'"
+        " AND record_id = ?", [str(newcomer.id)]).fetchone()[0])
+    assert created["name"] == "New Comer" and created["email"] == "newcomer@example.org"
+    about_second = json.loads(db.execute(
+        "SELECT details FROM audit_log WHERE action = 'create' AND table_name = 'members'"
+        " AND record_id = ?", [str(second.id)]).fetchone()[0])
+    assert about_second == {"erased": True, "role": "admin", "team_id": None}
+    assert "two@example.org" not in json.dumps([tuple(r) for r in db.execute(
+        "SELECT * FROM audit_log")])
