@@ -19,7 +19,7 @@ import pytest
 from click.testing import CliRunner
 
 from allyship import (access, erasure, journal, metrics, mydata, passwords, people, plans,
-                      retention, store, transfer)
+                      retention, sessions, store, transfer)
 from allyship.cli import main as cli
 from allyship.handout import PRACTICE_QUESTIONS
 from allyship.models import (ActionDraft, MemberDraft, PlanDraft, PlanItemDraft,
@@ -160,7 +160,13 @@ def test_a_forgotten_member_cannot_sign_in(chapter, planted):
     db = chapter.db
     who, _, _ = planted
     pending = passwords.issue_setup_code(db, chapter.admin, who.id).code
+    started = sessions.start(db, who)
+    token, _age = sessions.collect(db, started.nonce)
+    assert sessions.member_for_token(db, token)[1].id == who.id
     erasure.forget_by_email(db, who.email)
+    assert sessions.member_for_token(db, token) is None
+    assert db.execute("SELECT count(*) FROM sessions WHERE member_id = ?",
+                      [who.id]).fetchone()[0] == 0
     with pytest.raises(passwords.SignInFailed):
         passwords.sign_in_with_password(db, who.email, "a long enough password 1")
     assert people.find_member_by_email(db, who.email) is None  # no provider sign-in either
