@@ -80,7 +80,6 @@ TABLES: dict[str, Treatment] = {
     "action_responsibilities": Treatment("keep", why="numbers 1–8, feed coverage figures"),
     "away_weeks": Treatment("keep", why="dates only; keep participation denominators true"),
     "setup_codes": Treatment("delete", "member_id = :m", why="sign-in data"),
-    "login_failures": Treatment("delete", "email = :email", why="sign-in data"),
     "erasure_requests": Treatment("delete", "member_id = :m", why="done with"),
     # Tables of features built alongside (issues 12, 14, 15, 16); skipped where absent.
     "login_attempts": Treatment("delete", "email = :email", why="sign-in data"),
