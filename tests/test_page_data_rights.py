@@ -69,10 +69,10 @@ def test_my_reflections_choice_deletes_older_ones_after_confirmation(demo_db):
     assert due >= 1
     at = open_as(demo_db, "member", "pages/account.py")
     by_label(at.selectbox, "Delete my reflections older than").set_value(3).run()
-    save = next(b for b in at.button if b.label == "Save")
+    save = at.button(key="my_keep_save")
     assert save.disabled  # deleting needs a tick first
     by_label(at.checkbox, f"Delete {due} of my reflections now").check().run()
-    next(b for b in at.button if b.label == "Save").click().run()
+    at.button(key="my_keep_save").click().run()
     assert not at.exception
     after = db.execute("SELECT count(*) FROM reflections WHERE member_id = ?",
                        [me.id]).fetchone()[0]
