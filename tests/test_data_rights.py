@@ -657,3 +657,18 @@ def test_forgetting_an_admin_keeps_what_they_recorded_about_others(chapter):
     assert about_second == {"erased": True, "role": "admin", "team_id": None}
     assert "two@example.org" not in json.dumps([tuple(r) for r in db.execute(
         "SELECT * FROM audit_log")])
+
+
+def test_reminders_and_calendar_feed_go_with_the_erasure(chapter, planted):
+    from allyship import feeds, nudges
+
+    db = chapter.db
+    who, _, _ = planted
+    nudges.save_setting(db, who, "reminder", enabled=True, weekday=4, hour=17)
+    feeds.new_feed_token(db, who)
+    files = _zip(db, who)
+    assert "reminders.csv" in files and b"reminder" in files["reminders.csv"]
+    erasure.forget_by_email(db, who.email, scrub=False)
+    for table in ("nudge_settings", "feed_tokens", "outbox"):
+        assert db.execute(f"SELECT count(*) FROM {table} WHERE member_id = ?",
+                          [who.id]).fetchone()[0] == 0, table
