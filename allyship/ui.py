@@ -6,19 +6,21 @@ connection, decide a permission or write SQL themselves.
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 import sys
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
 import streamlit as st
 
-from allyship import access, demo, people, store
+from allyship import access, demo, people, storage_errors, store
 from allyship.models import Member, ValidationError
-from allyship.tables import escape_md
+from allyship.safe_text import inert
 
 _local = threading.local()
 _left_legacy_mode = False
@@ -176,8 +178,25 @@ def demo_banner(db: sqlite_utils.Database) -> None:
 def show_validation(exc: ValidationError, intro: str = "Nothing was saved:") -> None:
     """Every field's problem, in words, above the form (which keeps what was typed)."""
     # Messages quote what was typed; escaped so it shows as typed, never as Markdown.
-    lines = "\n".join(f"- {escape_md(msg)}" for msg in exc.errors.values())
+    lines = "\n".join(f"- {inert(msg)}" for msg in exc.errors.values())
     st.error(f"{intro}\n\n{lines}", icon=":material/error:")
+
+
+@contextlib.contextmanager
+def report_write_failures(where: str = "page") -> Iterator[None]:
+    """Around a page run: a full disk or a read-only database shows one sentence at the
+    top of the page ("… Nothing was saved.") instead of a traceback, and the detail goes
+    to the log. What was typed stays in the form: the page above the failed save has
+    already been drawn with it, and Streamlit keeps widget values for the next run."""
+    slot = st.container()  # drawn before the page, so the sentence shows at its top
+    try:
+        yield
+    except (sqlite3.DatabaseError, OSError) as exc:
+        message = storage_errors.explain(exc)
+        if message is None:
+            raise
+        storage_errors.log_failure(exc, where)
+        slot.error(message, icon=":material/error:")
 
 
 def show_denied(exc: access.PermissionDenied) -> None:
