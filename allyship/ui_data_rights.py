@@ -13,7 +13,7 @@ import streamlit as st
 from allyship import erasure, mydata, retention, ui
 from allyship.access import PermissionDenied
 from allyship.models import Member, ValidationError
-from allyship.tables import escape_md
+from allyship.safe_text import inert as escape_md
 
 _KEEP_LABEL = "Until I delete them"
 
