@@ -170,7 +170,7 @@ def bootstrap_admin(db: sqlite_utils.Database, chapter: Chapter, draft: MemberDr
                                           "ask them to add you.")
         member_id = _insert_member(db, chapter.id, MemberDraft(
             draft.name, draft.email, "admin", draft.team_id), None)
-        store.bump_data_version(db)
+        store.bump_data_version(db, chapter.id)
     return get_member(db, member_id)
 
 
@@ -179,7 +179,7 @@ def create_team(db: sqlite_utils.Database, actor: Member, name: str) -> Team:
     access.require_admin(actor)
     with store.transaction(db):
         team_id = _insert_team(db, actor.chapter_id, name, actor.id)
-        store.bump_data_version(db)
+        store.bump_data_version(db, actor.chapter_id)
     return get_team(db, team_id)
 
 
@@ -188,7 +188,7 @@ def add_member(db: sqlite_utils.Database, actor: Member, draft: MemberDraft) -> 
     access.require_admin(actor)
     with store.transaction(db):
         member_id = _insert_member(db, actor.chapter_id, draft, actor.id)
-        store.bump_data_version(db)
+        store.bump_data_version(db, actor.chapter_id)
     return get_member(db, member_id)
 
 
@@ -253,7 +253,7 @@ def update_chapter(db: sqlite_utils.Database, actor: Member, name: str,
             store.audit(db, actor.id, "update", "chapters", before.id,
                         {"name": name, "goal_label": goal_label,
                          "previous": {"name": before.name, "goal_label": before.goal_label}})
-            store.bump_data_version(db)
+            store.bump_data_version(db, actor.chapter_id)
     return get_chapter(db, actor.chapter_id)
 
 
@@ -272,7 +272,7 @@ def rename_team(db: sqlite_utils.Database, actor: Member, team_id: int, name: st
             db.execute("UPDATE teams SET name = ? WHERE id = ?", [name, team.id])
             store.audit(db, actor.id, "update", "teams", team.id,
                         {"name": name, "previous": {"name": team.name}})
-            store.bump_data_version(db)
+            store.bump_data_version(db, actor.chapter_id)
     return get_team(db, team_id)
 
 
@@ -296,7 +296,7 @@ def set_team_archived(db: sqlite_utils.Database, actor: Member, team_id: int,
             db.execute("UPDATE teams SET archived = ? WHERE id = ?", [int(archived), team.id])
             store.audit(db, actor.id, "update", "teams", team.id,
                         {"archived": archived, "previous": {"archived": team.archived}})
-            store.bump_data_version(db)
+            store.bump_data_version(db, actor.chapter_id)
     return get_team(db, team_id)
 
 
@@ -314,7 +314,7 @@ def move_member(db: sqlite_utils.Database, actor: Member, member_id: int,
             db.execute("UPDATE members SET team_id = ? WHERE id = ?", [team_id, target.id])
             store.audit(db, actor.id, "update", "members", target.id,
                         {"team_id": team_id, "previous": {"team_id": target.team_id}})
-            store.bump_data_version(db)
+            store.bump_data_version(db, actor.chapter_id)
     return get_member(db, member_id)
 
 
@@ -333,7 +333,7 @@ def change_role(db: sqlite_utils.Database, actor: Member, member_id: int, role: 
             db.execute("UPDATE members SET role = ? WHERE id = ?", [role, target.id])
             store.audit(db, actor.id, "update", "members", target.id,
                         {"role": role, "previous": {"role": target.role}})
-            store.bump_data_version(db)
+            store.bump_data_version(db, actor.chapter_id)
     return get_member(db, member_id)
 
 
@@ -353,7 +353,7 @@ def set_member_active(db: sqlite_utils.Database, actor: Member, member_id: int,
             db.execute("UPDATE members SET active = ? WHERE id = ?", [int(active), target.id])
             store.audit(db, actor.id, "update", "members", target.id,
                         {"active": active, "previous": {"active": target.active}})
-            store.bump_data_version(db)
+            store.bump_data_version(db, actor.chapter_id)
     return get_member(db, member_id)
 
 
@@ -439,7 +439,7 @@ def bulk_add_members(db: sqlite_utils.Database, actor: Member,
     drafts = parse_members_csv(db, actor.chapter_id, data)
     with store.transaction(db):
         ids = [_insert_member(db, actor.chapter_id, d, actor.id) for d in drafts]
-        store.bump_data_version(db)
+        store.bump_data_version(db, actor.chapter_id)
     return [get_member(db, i) for i in ids]
 
 

@@ -112,15 +112,25 @@ def data_version(db: sqlite_utils.Database) -> int:
 
 
 def cached(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """Call ``fn(db, *args, **kwargs)`` through ``st.cache_data``, keyed on the data
-    version, so any write makes every view recompute."""
+    """Call ``fn(db, *args, **kwargs)`` through ``st.cache_data``, never stale.
+
+    The key is the data version of the acting member's chapter (the first
+    :class:`Member` among the arguments; access rules keep a member's reads inside
+    their own chapter) together with the organisation-wide version, so a write in
+    another chapter keeps this view cached. Without a member among the arguments the
+    key is the total version, which every write changes.
+    """
     db = get_db()
-    return _cached_call(str(db_path()), store.data_version(db), fn.__module__, fn.__qualname__,
+    actor = next((a for a in (*args, *kwargs.values()) if isinstance(a, Member)), None)
+    version: Any = (store.data_version(db) if actor is None else
+                    ("chapter", actor.chapter_id,
+                     store.chapter_data_version(db, actor.chapter_id)))
+    return _cached_call(str(db_path()), version, fn.__module__, fn.__qualname__,
                         args, tuple(sorted(kwargs.items())))
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _cached_call(path: str, version: int, module: str, name: str, args: tuple,
+def _cached_call(path: str, version: Any, module: str, name: str, args: tuple,
                  kwargs: tuple) -> Any:
     import importlib
 
