@@ -646,8 +646,54 @@ def _m10_organisation(db: sqlite_utils.Database) -> None:
     """Reserved for issue 16: organisation, regions, organisation roles."""
 
 
+# The member an audit entry's details name (``{"member_id": N}``), as indexed by migration
+# 11; queries must spell it exactly so to use the index.
+AUDIT_MEMBER_ID = ("(CASE WHEN json_valid(details) THEN json_extract(details, '$.member_id')"
+                   " END)")
+
+
 def _m11_data_rights(db: sqlite_utils.Database) -> None:
-    """Reserved for issue 18: erasure path, retention."""
+    """Issue 18, members own their data (:mod:`allyship.erasure`, :mod:`allyship.retention`).
+
+    * ``members.forgotten_at``: set when a member is forgotten (anonymised); a forgotten
+      member can never be made active again (trigger). Deactivated is not forgotten.
+    * ``erasure_requests``: a member's pending "forget me" request, until an admin (or the
+      operator) confirms or declines it.
+    * ``reflections_keep_months`` on ``chapters`` (the chapter's rule) and on ``members``
+      (the member's own choice); NULL keeps reflections until their author deletes them.
+    * The audit log stays append-only, with one controlled exception: while the
+      ``meta`` flag ``audit_purge`` is ``'1'`` — set and cleared again inside the erasure
+      transaction by :func:`allyship.erasure.forget`, so no other connection ever sees
+      it — the ``details`` of a row may be rewritten. Nothing else about a row may ever
+      change, and rows can never be deleted.
+    """
+    db.execute("ALTER TABLE members ADD COLUMN forgotten_at TEXT")
+    db.execute("ALTER TABLE members ADD COLUMN reflections_keep_months INTEGER"
+               " CHECK (reflections_keep_months IS NULL OR reflections_keep_months BETWEEN 1 AND 600)")
+    db.execute("ALTER TABLE chapters ADD COLUMN reflections_keep_months INTEGER"
+               " CHECK (reflections_keep_months IS NULL OR reflections_keep_months BETWEEN 1 AND 600)")
+    db.execute("""CREATE TABLE erasure_requests (
+        member_id INTEGER PRIMARY KEY REFERENCES members(id),
+        requested_at TEXT NOT NULL
+    )""")
+    db.execute("""CREATE TRIGGER members_forgotten_stay_inactive BEFORE UPDATE OF active ON members
+       WHEN OLD.forgotten_at IS NOT NULL AND NEW.active = 1
+       BEGIN SELECT RAISE(ABORT, 'a forgotten member cannot be made active again'); END""")
+    # A member's download and erasure find the audit entries about them without reading
+    # the whole log (3 s at a million entries): entries about their membership, and
+    # entries naming them as ``member_id`` (set-up codes, imports). Both partial: small.
+    db.execute("CREATE INDEX audit_log_members_record ON audit_log (record_id)"
+               " WHERE table_name = 'members'")
+    db.execute(f"CREATE INDEX audit_log_member_id ON audit_log ({AUDIT_MEMBER_ID})"
+               f" WHERE {AUDIT_MEMBER_ID} IS NOT NULL")
+    db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('audit_purge', '0')")
+    db.execute("DROP TRIGGER IF EXISTS audit_log_no_update")
+    db.execute("""CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+       WHEN (SELECT value FROM meta WHERE key = 'audit_purge') IS NOT '1'
+         OR NEW.id IS NOT OLD.id OR NEW.at IS NOT OLD.at OR NEW.actor_id IS NOT OLD.actor_id
+         OR NEW.action IS NOT OLD.action OR NEW.table_name IS NOT OLD.table_name
+         OR NEW.record_id IS NOT OLD.record_id
+       BEGIN SELECT RAISE(ABORT, 'the audit log cannot be changed'); END""")
 
 
 def _m12_figures(db: sqlite_utils.Database) -> None:

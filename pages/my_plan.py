@@ -4,7 +4,7 @@ from datetime import date
 
 import streamlit as st
 
-from allyship import handout, people, plans, tables, transfer, ui
+from allyship import handout, people, plans, tables, ui
 from allyship.models import PlanDraft, ValidationError
 
 me = ui.require_screen("my_plan")
@@ -89,8 +89,6 @@ if revisions:
             st.text(f"• {handout.PLAN_ITEM_KINDS[item['kind']]}: {item['text']}{due}{done}")
 
 st.divider()
-st.download_button("Download all my data (.zip)", data=ui.cached(transfer.member_data_zip, me),
-                   file_name="my-allyship-data.zip", mime="application/zip",
-                   icon=":material/download:", on_click="ignore",
-                   help="Your plan and its earlier versions, actions, weeks away and "
-                        "reflections, as CSV files.")
+# One implementation of "all my data": the zip on Account (allyship.mydata).
+st.page_link("pages/account.py", label="Download all my data (on Account)",
+             icon=":material/download:")
