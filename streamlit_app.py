@@ -33,6 +33,9 @@ def main() -> None:
         "reflect": st.Page("pages/reflect.py", title="Reflect", icon=":material/self_improvement:"),
         "shared": st.Page("pages/shared.py", title="Shared with me", icon=":material/forum:"),
         "about": st.Page("pages/about.py", title="About the practice", icon=":material/menu_book:"),
+        "partners": st.Page("pages/partners.py", title="Partners", icon=":material/handshake:"),
+        "circles": st.Page("pages/circles.py", title="Learning circle", icon=":material/groups:"),
+        "ideas": st.Page("pages/ideas.py", title="Activity ideas", icon=":material/lightbulb:"),
         "admin": st.Page("pages/admin.py", title="Admin", icon=":material/admin_panel_settings:"),
         "account": st.Page("pages/account.py", title="Account", icon=":material/account_circle:"),
         "data": st.Page("pages/data.py", title="Import & export", icon=":material/import_export:"),
@@ -46,7 +49,7 @@ def main() -> None:
     }
     SECTIONS = {
         "Me": ["my_week", "my_plan", "log_actions", "reflect"],
-        "Practice": ["shared", "about"],
+        "Practice": ["shared", "partners", "circles", "ideas", "about"],
         "Team & chapter": ["team_progress", "chapter_report"],
         "Chapter": ["admin", "data", "messages"],
         "Organisation": ["organisation"],

@@ -7,10 +7,16 @@ The rules, from the handout's ethics (DESIGN.md §2):
   aggregate progress, the chapter's aggregates, and the quiet list of their own team;
 * an **admin** manages the chapter (teams, members, roles), sees aggregates and
   what members shared with the chapter — never anyone's private entries;
-* private reflections and private actions are read by their author alone.
+* private reflections and private actions are read by their author alone;
+* an action shared with **partners**, a **circle** or a **team** is read by the audience
+  stored on it when it was written (:class:`Audience`) and only while the reader's tie
+  still holds (:class:`Ties`) — an admin or lead gets nothing extra from these levels.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from allyship.models import Member
 
@@ -80,8 +86,46 @@ def require_quiet_list(actor: Member | None, team_id: int | None) -> Member:
     return actor
 
 
-def can_read_shared(actor: Member, owner: Member, visibility: str) -> bool:
-    """May ``actor`` read an entry of ``owner``'s with this visibility?"""
+@dataclass(frozen=True)
+class Audience:
+    """Who an entry was shared with, stored on it when it was written (issue 12 item 4):
+    moving a member, or a partnership or circle changing later, never re-exposes it to
+    people it was not written for."""
+
+    team_id: int | None = None
+    circle_id: int | None = None
+    partner_ids: frozenset[int] = frozenset()
+    written_at: str | None = None  # ISO time the audience was fixed
+
+
+@dataclass(frozen=True)
+class Ties:
+    """The reader's relationships as they are *now* (an ended partnership or a circle left
+    stops reads at once)."""
+
+    partner_ids: frozenset[int] = frozenset()  # active partnerships
+    circles: Mapping[int, frozenset[int]] = field(default_factory=dict)  # circle -> active members
+    team_since: str | None = None  # when the reader joined their current team
+
+
+NO_TIES = Ties()
+
+
+def can_read_shared(actor: Member, owner: Member, visibility: str,
+                    audience: Audience | None = None, ties: Ties | None = None) -> bool:
+    """May ``actor`` read an entry of ``owner``'s with this visibility and stored audience?
+
+    * ``chapter``: anyone active in the chapter;
+    * ``team``: people on the team it was written for (``audience.team_id``) who were on it
+      when it was written — whatever team the author is on now; an admin or lead is no
+      exception;
+    * ``circle``: people who are now, with the author, active members of the circle it
+      was written for;
+    * ``partners``: people who were the author's partners when it was written and still are;
+    * ``private``: the author alone.
+
+    Without a stored audience only ``chapter`` entries are readable by others.
+    """
     if not actor.active:
         return False
     if actor.id == owner.id:
@@ -90,8 +134,46 @@ def can_read_shared(actor: Member, owner: Member, visibility: str) -> bool:
         return False
     if visibility == "chapter":
         return True
-    # visibility == "team": the author's own team (lead included)
-    return owner.team_id is not None and actor.team_id == owner.team_id
+    if audience is None:
+        return False
+    ties = ties or NO_TIES
+    if visibility == "team":
+        if audience.team_id is None or actor.team_id != audience.team_id:
+            return False
+        return ties.team_since is None or audience.written_at is None or \
+            ties.team_since <= audience.written_at
+    if visibility == "circle":
+        mates = ties.circles.get(audience.circle_id) if audience.circle_id is not None else None
+        return bool(mates) and actor.id in mates and owner.id in mates
+    if visibility == "partners":
+        return actor.id in audience.partner_ids and owner.id in ties.partner_ids
+    return False
+
+
+def require_partner(actor: Member | None, other_id: int, ties: Ties) -> Member:
+    """Only an active partner of ``other_id`` reads what they share with partners."""
+    actor = require_active(actor)
+    if other_id not in ties.partner_ids:
+        raise PermissionDenied("Only this member's partners can see this, and only while the "
+                               "partnership lasts.")
+    return actor
+
+
+def require_circle_member(actor: Member | None, circle_id: int, ties: Ties) -> Member:
+    """Only an active member of the circle reads the circle's page and agenda."""
+    actor = require_active(actor)
+    if actor.id not in ties.circles.get(circle_id, frozenset()):
+        raise PermissionDenied("Only the circle's members see its page.")
+    return actor
+
+
+def require_idea_curator(actor: Member | None) -> Member:
+    """Leads and admins curate the chapter's activity ideas."""
+    actor = require_active(actor)
+    if actor.role not in ("lead", "admin"):
+        raise PermissionDenied("Team leads and chapter admins add, edit and retire ideas; "
+                               "anyone can add an idea to their own plan.")
+    return actor
 
 
 # --- screens ---------------------------------------------------------------------
@@ -105,6 +187,9 @@ SCREEN_ROLES: dict[str, frozenset[str]] = {
     "reflect": ALL_ROLES,
     "about": ALL_ROLES,
     "shared": ALL_ROLES,
+    "partners": ALL_ROLES,  # issue 15: partners and check-ins
+    "circles": ALL_ROLES,  # issue 15: learning circles
+    "ideas": ALL_ROLES,  # issue 15: activity ideas (leads and admins curate)
     "team_progress": frozenset({"lead", "admin"}),
     "chapter_report": frozenset({"lead", "admin"}),
     "admin": frozenset({"admin"}),

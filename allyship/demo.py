@@ -128,6 +128,7 @@ def build(db: sqlite_utils.Database, *, seed: int = DEFAULT_SEED, today: date | 
         _weekly_rhythm_opt_ins(conn, now)
         conn.execute("UPDATE meta SET value = ? WHERE key = 'demo'",
                      ["1" if label_as_demo else "0"])
+        _peers(conn, today, now, random.Random(seed + 15))  # issue 15, first chapter
         store.bump_data_version(db)
     return counts
 
@@ -198,6 +199,94 @@ def _member_history(conn, rng: random.Random, member_id: int, first_week: date, 
     conn.executemany("INSERT INTO action_responsibilities (action_id, responsibility)"
                      " VALUES (?,?)", resp_rows)
     return actions, reflections
+
+
+def _peers(conn, today: date, now: str, rng: random.Random) -> None:
+    """Issue 15 on first run: two partnerships and an invitation, a check-in, one learning
+    circle with things shared with it, the starting ideas plus one of the chapter's own, and
+    an if–then next step. A separate random stream keeps the rest of the demo unchanged."""
+    chapter_id = conn.execute("SELECT min(id) FROM chapters").fetchone()[0]
+    ids = [r[0] for r in conn.execute("SELECT id FROM members WHERE chapter_id = ? ORDER BY id",
+                                      [chapter_id])]
+    by_email = {r[1]: r[0] for r in conn.execute(
+        "SELECT id, email FROM members WHERE chapter_id = ?", [chapter_id])}
+    robin, avery, jordan = (by_email[PERSONAS[k]] for k in ("member", "lead", "admin"))
+    others = [i for i in ids if i not in (robin, avery, jordan)]
+    sam, kai, lee, noor = others[0], others[1], others[2], others[-1]
+    monday = week_start(today)
+
+    def partnership(a: int, b: int, status: str) -> None:
+        conn.execute("INSERT INTO partnerships (chapter_id, inviter_id, invitee_id, status,"
+                     " created_at, answered_at) VALUES (?,?,?,?,?,?)",
+                     [chapter_id, a, b, status, now, now if status == "active" else None])
+
+    partnership(robin, sam, "active")
+    partnership(avery, jordan, "active")
+    partnership(noor, robin, "invited")
+    conn.execute("INSERT INTO partner_settings (member_id, share_plan, share_consistency)"
+                 " VALUES (?, 1, 1)", [robin])
+    conn.execute("INSERT INTO partner_settings (member_id, share_plan, share_consistency)"
+                 " VALUES (?, 1, 0)", [sam])
+    # The circle: five members and one open invitation.
+    circle_id = conn.execute(
+        "INSERT INTO circles (chapter_id, name, cadence, created_by, created_at)"
+        " VALUES (?, 'Thursday learning circle', 'fortnightly', ?, ?)",
+        [chapter_id, avery, now]).lastrowid
+    for member_id in (avery, robin, sam, kai, lee):
+        conn.execute("INSERT INTO circle_members (circle_id, member_id, status, invited_by,"
+                     " invited_at, joined_at) VALUES (?, ?, 'active', ?, ?, ?)",
+                     [circle_id, member_id, avery, now, now])
+    conn.execute("INSERT INTO circle_members (circle_id, member_id, status, invited_by,"
+                 " invited_at) VALUES (?, ?, 'invited', ?, ?)", [circle_id, jordan, avery, now])
+    shared = [
+        (robin, "partners", "Asked the community centre what would make our walks welcoming, "
+                            "and wrote down what they said", (3, 5)),
+        (sam, "partners", "Read about the history of the park's name before leading the walk",
+         (4,)),
+        (robin, "circle", "Noticed I spoke first at the planning call; held back the second "
+                          "time", (2,)),
+        (kai, "circle", "Moved the outing start so the bus from the east side arrives in time",
+         (7, 3)),
+        (lee, "circle", "Credited the youth group for the bird count results in our newsletter",
+         (8,)),
+    ]
+    first_action = None
+    for member_id, visibility, text, resps in shared:
+        day = max(monday, today - timedelta(days=rng.randint(0, 3)))
+        action_id = conn.execute(
+            "INSERT INTO actions (member_id, done_on, week_start, description, minutes, kind,"
+            " visibility, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?)",
+            [member_id, day.isoformat(), monday.isoformat(), text, 30, "other", visibility, now,
+             now]).lastrowid
+        first_action = first_action or action_id
+        conn.executemany("INSERT INTO action_responsibilities (action_id, responsibility)"
+                         " VALUES (?,?)", [(action_id, r) for r in resps])
+    partnership_id = conn.execute("SELECT id FROM partnerships WHERE inviter_id = ? AND"
+                                  " invitee_id = ?", [robin, sam]).fetchone()[0]
+    conn.execute("INSERT INTO partner_notes (partnership_id, author_id, recipient_id, week_start,"
+                 " action_id, text, created_at) VALUES (?,?,?,?,?,?,?)",
+                 [partnership_id, sam, robin, monday.isoformat(), first_action,
+                  "That sounds like a real conversation. What will you do with what they said?",
+                  now])
+    # Ideas: the starting set, and one the chapter added itself.
+    from allyship.ideas import STARTER_IDEAS
+
+    for idea in STARTER_IDEAS:
+        conn.execute("INSERT INTO ideas (chapter_id, title, kind, link, responsibilities,"
+                     " created_at, updated_at) VALUES (?,?,?,?,?,?,?)",
+                     [chapter_id, idea.title, idea.kind, idea.link,
+                      ",".join(map(str, idea.responsibilities)), now, now])
+    conn.execute("INSERT INTO ideas (chapter_id, title, kind, link, responsibilities, created_by,"
+                 " created_at, updated_at) VALUES (?,?,?,?,?,?,?,?)",
+                 [chapter_id, "Walk the Riverside trail with a wheelchair user who offered to "
+                  "show us its barriers, and list what they point out", "connect", "", "3,7",
+                  avery, now, now])
+    # Robin's first open next step, as an if–then plan.
+    conn.execute("UPDATE plan_items SET if_when = ?, if_then = ? WHERE id = (SELECT i.id FROM"
+                 " plan_items i JOIN plans p ON p.id = i.plan_id WHERE p.member_id = ? AND"
+                 " i.kind = 'next_step' AND i.done_on IS NULL ORDER BY i.position LIMIT 1)",
+                 ["the chapter plans its next outing",
+                  "ask the partner group what time and place suit them, before we decide", robin])
 
 
 def create_demo_database(path, *, seed: int = DEFAULT_SEED, today: date | None = None,

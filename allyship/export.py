@@ -6,7 +6,7 @@ The *full* export (command line; the operator holds the file anyway) is a comple
 restorable copy (:mod:`allyship.restore`). The *chapter* export an admin downloads in
 the app follows the access rules: structure (chapter, teams, members) and what members
 shared with the chapter; never anyone's private plan, actions or reflections. A member
-downloads everything of their own (:func:`member_data_zip`). Secrets never leave: no
+downloads everything of their own with :mod:`allyship.mydata`. Secrets never leave: no
 password or code hashes, no sign-in bookkeeping tables.
 
 Exports are **streamed**: rows go from the SQLite cursor through
@@ -304,39 +304,3 @@ def chapter_export_download(path: str | Path, member_id: int) -> Callable[[], by
         finally:
             db.close()
     return build
-
-
-def member_data_zip(db: sqlite_utils.Database, actor: Member) -> bytes:
-    """Everything of the actor's own, as zip bytes: profile, plan and its earlier
-    versions, plan items, actions (responsibilities as ``"2;4"``), weeks away,
-    reflections. Nobody else's data, and no secrets."""
-    access.require_active(actor)
-    me = {"me": actor.id}
-    plan_ids = "plan_id IN (SELECT id FROM plans WHERE member_id = :me)"
-    specs = {
-        "member": ("members", "id = :me"),
-        "plan": ("plans", "member_id = :me"),
-        "plan_items": ("plan_items", plan_ids),
-        "plan_revisions": ("plan_revisions", plan_ids),
-        "away_weeks": ("away_weeks", "member_id = :me"),
-        "reflections": ("reflections", "member_id = :me"),
-    }
-    files: dict[str, bytes] = {}
-    for name, (table, where) in specs.items():
-        columns = exported_columns(db, table)
-        files[f"{name}.csv"] = csv_bytes(columns, _table_rows(db, table, columns, where, me))
-    columns = exported_columns(db, "actions")
-    rows = db.execute(
-        "SELECT " + ", ".join(f"a.{c}" for c in columns) + ","
-        " (SELECT group_concat(responsibility, ';') FROM (SELECT responsibility FROM"
-        "  action_responsibilities WHERE action_id = a.id ORDER BY responsibility))"
-        " FROM actions a WHERE a.member_id = :me ORDER BY a.done_on, a.id", me).fetchall()
-    files["actions.csv"] = csv_bytes(columns + ["responsibilities"], rows)
-    files["manifest.json"] = json.dumps({
-        "format": EXPORT_FORMAT, "format_version": EXPORT_FORMAT_VERSION, "scope": "member",
-        "member_id": actor.id, "exported_at": store.now_iso(),
-        "notes": "All of your own data in the Allyship Accountability Dashboard.",
-    }, indent=2, ensure_ascii=False).encode("utf-8")
-    return _zip(files)
-
-

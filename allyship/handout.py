@@ -238,9 +238,15 @@ ACTION_KINDS: dict[str, str] = {
 
 VISIBILITIES: dict[str, str] = {
     "private": "Private — only me (counts anonymously in group figures)",
-    "team": "My team lead and team",
+    "partners": "My partners (the partners I have when I save it)",
+    "circle": "My learning circle",
+    "team": "My team lead and team (the team I am on when I save it)",
     "chapter": "The chapter (may appear as a highlight in the report)",
 }
+# Reflections stay private unless shared with the team or chapter as before; one
+# reflection at a time can be shared with partners explicitly (Partners page).
+REFLECTION_VISIBILITIES: dict[str, str] = {
+    k: v for k, v in VISIBILITIES.items() if k in ("private", "team", "chapter")}
 
 PLAN_ITEM_KINDS: dict[str, str] = {
     "learning_activity": "Learning activity",

@@ -35,6 +35,20 @@ def _check_plan_item(db: sqlite_utils.Database, actor: Member, item_id: int | No
         raise ValidationError({"plan_item_id": "That plan item is not in your plan"})
 
 
+def _check_audience(db: sqlite_utils.Database, actor: Member, visibility: str) -> None:
+    """Sharing with partners or a circle needs partners or a circle to share with."""
+    if visibility == "partners" and not db.execute(
+            "SELECT 1 FROM partnerships WHERE status = 'active' AND ? IN (inviter_id, invitee_id)",
+            [actor.id]).fetchone():
+        raise ValidationError({"visibility": "You have no partners yet: choose who else can see "
+                                             "this, or invite a partner on the Partners page"})
+    if visibility == "circle" and not db.execute(
+            "SELECT 1 FROM circle_members WHERE member_id = ? AND status = 'active'",
+            [actor.id]).fetchone():
+        raise ValidationError({"visibility": "You are not in a learning circle: choose who else "
+                                             "can see this, or join a circle first"})
+
+
 def _insert_action(db: sqlite_utils.Database, actor: Member, d: ActionDraft) -> int:
     if d.idempotency_key:
         row = next(db.query("SELECT id, member_id FROM actions WHERE idempotency_key = ?",
@@ -44,6 +58,7 @@ def _insert_action(db: sqlite_utils.Database, actor: Member, d: ActionDraft) -> 
                 raise access.PermissionDenied("That submission belongs to someone else.")
             return row["id"]  # the same form submitted twice: one row
     _check_plan_item(db, actor, d.plan_item_id)
+    _check_audience(db, actor, d.visibility)
     now = store.now_iso()
     cur = db.execute(
         "INSERT INTO actions (member_id, plan_item_id, done_on, week_start, description, minutes,"
@@ -122,16 +137,58 @@ def _actions(db: sqlite_utils.Database, sql: str, params: list[Any]) -> list[Act
     return [_row_to_action(r, resp[r["id"]]) for r in rows]
 
 
+def _audience(row: dict[str, Any]) -> access.Audience:
+    """The audience stored on an action row when it was written."""
+    partners = row.get("audience_partners") or ""
+    return access.Audience(
+        team_id=row.get("audience_team_id"), circle_id=row.get("audience_circle_id"),
+        partner_ids=frozenset(int(p) for p in partners.split(",") if p.strip()),
+        written_at=row.get("created_at"))
+
+
+def reader_ties(db: sqlite_utils.Database, actor: Member) -> access.Ties:
+    """The actor's partnerships, circles and team membership as they are now."""
+    partner_ids = frozenset(r[0] for r in db.execute(
+        "SELECT invitee_id FROM partnerships WHERE inviter_id = ? AND status = 'active'"
+        " UNION SELECT inviter_id FROM partnerships WHERE invitee_id = ? AND status = 'active'",
+        [actor.id, actor.id]))
+    circles: dict[int, set[int]] = {}
+    for circle_id, member_id in db.execute(
+            "SELECT cm.circle_id, cm.member_id FROM circle_members cm WHERE cm.status = 'active'"
+            " AND cm.circle_id IN (SELECT circle_id FROM circle_members WHERE member_id = ?"
+            " AND status = 'active')", [actor.id]):
+        circles.setdefault(circle_id, set()).add(member_id)
+    row = db.execute("SELECT team_since FROM members WHERE id = ?", [actor.id]).fetchone()
+    return access.Ties(partner_ids, {k: frozenset(v) for k, v in circles.items()},
+                       row[0] if row else None)
+
+
+def _readable(db: sqlite_utils.Database, actor: Member, sql: str, params: list[Any],
+              ) -> list[tuple[Member, Action]]:
+    """Actions selected by ``sql`` that ``actor`` may read, with their authors."""
+    rows = list(db.query(sql, params))
+    resp = _responsibilities(db, [r["id"] for r in rows])
+    ties = reader_ties(db, actor)
+    owners: dict[int, Member] = {}
+    out: list[tuple[Member, Action]] = []
+    for r in rows:
+        owner = owners.get(r["member_id"]) or people.get_member(db, r["member_id"])
+        owners[r["member_id"]] = owner
+        if access.can_read_shared(actor, owner, r["visibility"], _audience(r), ties):
+            out.append((owner, _row_to_action(r, resp[r["id"]])))
+    return out
+
+
 def get_action(db: sqlite_utils.Database, actor: Member, action_id: int) -> Action:
     """One action the actor may read."""
-    found = _actions(db, "SELECT * FROM actions WHERE id = ?", [action_id])
-    if not found:
+    access.require_active(actor)
+    if next(db.query("SELECT 1 FROM actions WHERE id = ?", [action_id]), None) is None:
         raise LookupError("That action no longer exists")
-    action = found[0]
-    owner = people.get_member(db, action.member_id)
-    if not access.can_read_shared(access.require_active(actor), owner, action.visibility):
-        raise access.PermissionDenied("That action is private to the member who logged it.")
-    return action
+    found = _readable(db, actor, "SELECT * FROM actions WHERE id = ?", [action_id])
+    if not found:
+        raise access.PermissionDenied("That action is private to the member who logged it, "
+                                      "or shared with people you are not among.")
+    return found[0][1]
 
 
 def list_my_actions(db: sqlite_utils.Database, actor: Member, *, since: date | None = None,
@@ -154,8 +211,11 @@ def list_my_actions(db: sqlite_utils.Database, actor: Member, *, since: date | N
 
 def list_shared_actions(db: sqlite_utils.Database, actor: Member, *, team_id: int | None = None,
                         since: date | None = None, until: date | None = None,
-                        limit: int = 200) -> list[tuple[Member, Action]]:
-    """Actions others chose to share that the actor may read, newest first.
+                        limit: int = 200, author_id: int | None = None,
+                        visibility: str | None = None,
+                        circle_id: int | None = None) -> list[tuple[Member, Action]]:
+    """Actions others chose to share that the actor may read, newest first; optionally
+    only one author's, one visibility's, or those written for one circle.
 
     Never returns a private action of someone else.
     """
@@ -163,9 +223,18 @@ def list_shared_actions(db: sqlite_utils.Database, actor: Member, *, team_id: in
     sql = ("SELECT a.* FROM actions a JOIN members m ON m.id = a.member_id"
            " WHERE m.chapter_id = ? AND a.visibility != 'private'")
     params: list[Any] = [actor.chapter_id]
-    if team_id is not None:
+    if team_id is not None:  # by authors now on that team (each still read by its audience)
         sql += " AND m.team_id = ?"
         params.append(team_id)
+    if author_id is not None:
+        sql += " AND a.member_id = ?"
+        params.append(author_id)
+    if visibility is not None:
+        sql += " AND a.visibility = ?"
+        params.append(visibility)
+    if circle_id is not None:
+        sql += " AND a.visibility = 'circle' AND a.audience_circle_id = ?"
+        params.append(circle_id)
     if since:
         sql += " AND a.done_on >= ?"
         params.append(since.isoformat())
@@ -173,14 +242,7 @@ def list_shared_actions(db: sqlite_utils.Database, actor: Member, *, team_id: in
         sql += " AND a.done_on <= ?"
         params.append(until.isoformat())
     sql += f" ORDER BY a.done_on DESC, a.id DESC LIMIT {int(limit)}"
-    out: list[tuple[Member, Action]] = []
-    owners: dict[int, Member] = {}
-    for a in _actions(db, sql, params):
-        owner = owners.get(a.member_id) or people.get_member(db, a.member_id)
-        owners[a.member_id] = owner
-        if access.can_read_shared(actor, owner, a.visibility):
-            out.append((owner, a))
-    return out
+    return _readable(db, actor, sql, params)
 
 
 def _own_action_row(db: sqlite_utils.Database, actor: Member, action_id: int) -> dict[str, Any]:
@@ -199,6 +261,8 @@ def update_action(db: sqlite_utils.Database, actor: Member, action_id: int, draf
     with store.transaction(db):
         row = _own_action_row(db, actor, action_id)
         _check_plan_item(db, actor, draft.plan_item_id)
+        if draft.visibility != row["visibility"]:
+            _check_audience(db, actor, draft.visibility)
         previous = {k: row[k] for k in ("done_on", "description", "minutes", "kind",
                                         "visibility", "plan_item_id")}
         previous["responsibilities"] = list(_responsibilities(db, [action_id])[action_id])
@@ -271,13 +335,21 @@ def my_consistency(db: sqlite_utils.Database, actor: Member, *, today: date | No
     does not break a run while it is still under way.
     """
     access.require_active(actor)
+    return consistency_of(db, actor.id, today=today, weeks=weeks)
+
+
+def consistency_of(db: sqlite_utils.Database, member_id: int, *, today: date | None = None,
+                   weeks: int = 12) -> Consistency:
+    """:func:`my_consistency` for ``member_id``. No access check: for callers that have
+    decided access already (the member themselves; a partner the member chose to show it)."""
     today = today or date.today()
     this_week = week_start(today)
     window = [this_week - timedelta(weeks=i) for i in range(weeks)]
     active = {date.fromisoformat(r[0]) for r in db.execute(
         "SELECT DISTINCT week_start FROM actions WHERE member_id = ? AND week_start >= ?",
-        [actor.id, window[-1].isoformat()])}
-    away = away_weeks(db, actor)
+        [member_id, window[-1].isoformat()])}
+    away = {date.fromisoformat(r[0]) for r in db.execute(
+        "SELECT week_start FROM away_weeks WHERE member_id = ?", [member_id])}
     counted = [w for w in window if w not in away or w in active]
     run = 0
     for i, w in enumerate(window):

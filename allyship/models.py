@@ -18,6 +18,7 @@ from allyship.handout import (
     ACTION_KINDS,
     PLAN_ITEM_KINDS,
     PRACTICE_QUESTIONS,
+    REFLECTION_VISIBILITIES,
     RESPONSIBILITY_NUMBERS,
     ROLES,
     VISIBILITIES,
@@ -276,6 +277,10 @@ class PlanItem:
     due_on: date | None
     done_on: date | None
     position: int
+    # Issue 15: a next step as an if–then plan, "When <if_when>, I will <if_then>" (both
+    # optional, beside the text); set with allyship.if_then.
+    if_when: str = ""
+    if_then: str = ""
 
     def is_overdue(self, today: date) -> bool:
         return self.kind == "next_step" and self.done_on is None and \
@@ -356,7 +361,7 @@ class ReflectionDraft:
     def validated(self, *, today: date) -> ReflectionDraft:
         c = _Collector()
         day = _day(c, "week_start", self.week_start, "Week", latest=today)
-        _choice(c, "visibility", self.visibility, VISIBILITIES, "Visibility")
+        _choice(c, "visibility", self.visibility, REFLECTION_VISIBILITIES, "Visibility")
         answers: dict[int, str] = {}
         for number, answer in self.answers.items():
             if number not in QUESTION_NUMBERS:

@@ -349,6 +349,10 @@ def set_member_active(db: sqlite_utils.Database, actor: Member, member_id: int,
         target = _managed_member(db, actor, member_id)
         if not active:
             _keep_an_admin(db, target)
+        elif db.execute("SELECT forgotten_at FROM members WHERE id = ?",
+                        [target.id]).fetchone()[0]:
+            raise ValidationError({"active": f"{target.name} has been forgotten (anonymised) "
+                                             "and cannot come back; add them as a new member"})
         if active != target.active:
             db.execute("UPDATE members SET active = ? WHERE id = ?", [int(active), target.id])
             store.audit(db, actor.id, "update", "members", target.id,

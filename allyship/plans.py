@@ -25,7 +25,8 @@ def _load(db: sqlite_utils.Database, member_id: int) -> Plan | None:
     if row is None:
         return None
     items = tuple(
-        PlanItem(r["id"], r["kind"], r["text"], _d(r["due_on"]), _d(r["done_on"]), r["position"])
+        PlanItem(r["id"], r["kind"], r["text"], _d(r["due_on"]), _d(r["done_on"]), r["position"],
+                 r.get("if_when") or "", r.get("if_then") or "")
         for r in db.query("SELECT * FROM plan_items WHERE plan_id = ? ORDER BY kind, position, id",
                           [row["id"]]))
     return Plan(row["id"], row["member_id"], row["focus_group"], row["motivation"],

@@ -467,8 +467,179 @@ def _m8_weekly_rhythm(db: sqlite_utils.Database) -> None:
                [_secrets.token_hex(32)])
 
 
+def _widen_check(db: sqlite_utils.Database, table: str, old: str, new: str) -> None:
+    """Change a CHECK constraint's list in place (SQLite's documented procedure for schema
+    changes that leave the stored rows valid: edit the schema text, bump the schema
+    version). Rebuilding ``actions`` instead would cascade-delete its responsibilities,
+    since foreign keys cannot be switched off inside a migration's transaction."""
+    sql = db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?",
+                     [table]).fetchone()[0]
+    if new in sql:
+        return
+    if old not in sql:
+        raise RuntimeError(f"unexpected schema for {table}: cannot widen its CHECK")
+    version = db.execute("PRAGMA schema_version").fetchone()[0]
+    db.execute("PRAGMA writable_schema = ON")
+    try:
+        db.execute("UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = ?",
+                   [sql.replace(old, new), table])
+        db.execute(f"PRAGMA schema_version = {int(version) + 1}")
+    finally:
+        db.execute("PRAGMA writable_schema = OFF")
+
+
 def _m9_peers(db: sqlite_utils.Database) -> None:
-    """Reserved for issue 15: visibility audiences, partners, circles, ideas."""
+    """Issue 15 and issue 12 item 4: visibility fixed when written, partners, learning
+    circles, activity ideas, if–then next steps.
+
+    * ``actions.visibility`` gains ``partners`` and ``circle``; the audience is stored on
+      the row when it is written (``audience_team_id``, ``audience_circle_id``,
+      ``audience_partners`` = ``,id,id,``) by triggers, so every path that writes an
+      action (forms, CSV import, demo, benchmarks) stamps it the same way, and a restore
+      that brings its own audience keeps it. Existing team actions get the author's team
+      as it is now (the best record there is).
+    * ``members.team_since``: when the member joined their current team, so team-shared
+      actions are read by people who were on the team when they were written.
+    * ``reflections.partners_see``: one reflection shared with partners, explicitly;
+      editing its words un-shares it.
+    * ``plan_items.if_when`` / ``if_then``: "When …, I will …".
+    """
+    _widen_check(db, "actions", "CHECK (visibility IN ('private', 'team', 'chapter'))",
+                 "CHECK (visibility IN ('private', 'partners', 'circle', 'team', 'chapter'))")
+    for stmt in (
+        "ALTER TABLE actions ADD COLUMN audience_team_id INTEGER",
+        "ALTER TABLE actions ADD COLUMN audience_circle_id INTEGER",
+        "ALTER TABLE actions ADD COLUMN audience_partners TEXT",
+        "ALTER TABLE members ADD COLUMN team_since TEXT",
+        "ALTER TABLE reflections ADD COLUMN partners_see INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE plan_items ADD COLUMN if_when TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE plan_items ADD COLUMN if_then TEXT NOT NULL DEFAULT ''",
+        """CREATE TABLE partnerships (
+            id INTEGER PRIMARY KEY,
+            chapter_id INTEGER NOT NULL REFERENCES chapters(id),
+            inviter_id INTEGER NOT NULL REFERENCES members(id),
+            invitee_id INTEGER NOT NULL REFERENCES members(id),
+            status TEXT NOT NULL DEFAULT 'invited'
+                CHECK (status IN ('invited', 'active', 'declined', 'ended')),
+            created_at TEXT NOT NULL,
+            answered_at TEXT,
+            ended_at TEXT,
+            ended_by INTEGER REFERENCES members(id),
+            CHECK (inviter_id != invitee_id)
+        )""",
+        "CREATE INDEX partnerships_inviter ON partnerships (inviter_id, status)",
+        "CREATE INDEX partnerships_invitee ON partnerships (invitee_id, status)",
+        """CREATE TABLE partner_settings (
+            member_id INTEGER PRIMARY KEY REFERENCES members(id),
+            share_plan INTEGER NOT NULL DEFAULT 0 CHECK (share_plan IN (0, 1)),
+            share_consistency INTEGER NOT NULL DEFAULT 0 CHECK (share_consistency IN (0, 1))
+        )""",
+        """CREATE TABLE partner_notes (
+            id INTEGER PRIMARY KEY,
+            partnership_id INTEGER NOT NULL REFERENCES partnerships(id),
+            author_id INTEGER NOT NULL REFERENCES members(id),
+            recipient_id INTEGER NOT NULL REFERENCES members(id),
+            week_start TEXT NOT NULL,
+            action_id INTEGER REFERENCES actions(id) ON DELETE SET NULL,
+            text TEXT NOT NULL,
+            idempotency_key TEXT UNIQUE,
+            created_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX partner_notes_partnership ON partner_notes (partnership_id, week_start)",
+        """CREATE TABLE circles (
+            id INTEGER PRIMARY KEY,
+            chapter_id INTEGER NOT NULL REFERENCES chapters(id),
+            name TEXT NOT NULL,
+            cadence TEXT NOT NULL DEFAULT 'fortnightly'
+                CHECK (cadence IN ('weekly', 'fortnightly', 'monthly')),
+            created_by INTEGER REFERENCES members(id),
+            created_at TEXT NOT NULL
+        )""",
+        """CREATE TABLE circle_members (
+            circle_id INTEGER NOT NULL REFERENCES circles(id),
+            member_id INTEGER NOT NULL REFERENCES members(id),
+            status TEXT NOT NULL CHECK (status IN ('invited', 'active', 'declined', 'left')),
+            invited_by INTEGER REFERENCES members(id),
+            invited_at TEXT NOT NULL,
+            joined_at TEXT,
+            left_at TEXT,
+            PRIMARY KEY (circle_id, member_id)
+        )""",
+        "CREATE INDEX circle_members_member ON circle_members (member_id, status)",
+        # The circle page reads what was written for one circle.
+        "CREATE INDEX actions_audience_circle ON actions (audience_circle_id)"
+        " WHERE audience_circle_id IS NOT NULL",
+        """CREATE TABLE ideas (
+            id INTEGER PRIMARY KEY,
+            chapter_id INTEGER NOT NULL REFERENCES chapters(id),
+            title TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN
+                ('read', 'listen', 'watch', 'notice', 'connect', 'act', 'reflect')),
+            link TEXT NOT NULL DEFAULT '',
+            responsibilities TEXT NOT NULL DEFAULT '',
+            retired INTEGER NOT NULL DEFAULT 0 CHECK (retired IN (0, 1)),
+            created_by INTEGER REFERENCES members(id),
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX ideas_chapter ON ideas (chapter_id, retired)",
+        # Existing team actions: the author's team as it is now.
+        "UPDATE actions SET audience_team_id = (SELECT team_id FROM members m"
+        " WHERE m.id = actions.member_id) WHERE visibility = 'team'",
+        "UPDATE members SET team_since = created_at WHERE team_id IS NOT NULL",
+        # --- the audience, stamped when written -------------------------------------
+        """CREATE TRIGGER actions_audience_on_insert AFTER INSERT ON actions
+           WHEN NEW.visibility IN ('team', 'circle', 'partners')
+                AND NEW.audience_team_id IS NULL AND NEW.audience_circle_id IS NULL
+                AND NEW.audience_partners IS NULL
+           BEGIN
+             UPDATE actions SET
+               audience_team_id = CASE WHEN NEW.visibility = 'team' THEN
+                 (SELECT team_id FROM members WHERE id = NEW.member_id) END,
+               audience_circle_id = CASE WHEN NEW.visibility = 'circle' THEN
+                 (SELECT circle_id FROM circle_members WHERE member_id = NEW.member_id
+                  AND status = 'active' ORDER BY joined_at DESC LIMIT 1) END,
+               audience_partners = CASE WHEN NEW.visibility = 'partners' THEN
+                 (SELECT ',' || group_concat(pid, ',') || ',' FROM (
+                    SELECT invitee_id AS pid FROM partnerships
+                     WHERE inviter_id = NEW.member_id AND status = 'active'
+                    UNION SELECT inviter_id FROM partnerships
+                     WHERE invitee_id = NEW.member_id AND status = 'active')) END
+             WHERE id = NEW.id;
+           END""",
+        """CREATE TRIGGER actions_audience_on_change AFTER UPDATE OF visibility ON actions
+           WHEN NEW.visibility IS NOT OLD.visibility
+           BEGIN
+             UPDATE actions SET
+               audience_team_id = CASE WHEN NEW.visibility = 'team' THEN
+                 (SELECT team_id FROM members WHERE id = NEW.member_id) END,
+               audience_circle_id = CASE WHEN NEW.visibility = 'circle' THEN
+                 (SELECT circle_id FROM circle_members WHERE member_id = NEW.member_id
+                  AND status = 'active' ORDER BY joined_at DESC LIMIT 1) END,
+               audience_partners = CASE WHEN NEW.visibility = 'partners' THEN
+                 (SELECT ',' || group_concat(pid, ',') || ',' FROM (
+                    SELECT invitee_id AS pid FROM partnerships
+                     WHERE inviter_id = NEW.member_id AND status = 'active'
+                    UNION SELECT inviter_id FROM partnerships
+                     WHERE invitee_id = NEW.member_id AND status = 'active')) END
+             WHERE id = NEW.id;
+           END""",
+        """CREATE TRIGGER members_team_since_on_insert AFTER INSERT ON members
+           WHEN NEW.team_id IS NOT NULL AND NEW.team_since IS NULL
+           BEGIN UPDATE members SET team_since = NEW.created_at WHERE id = NEW.id; END""",
+        """CREATE TRIGGER members_team_since_on_move AFTER UPDATE OF team_id ON members
+           WHEN NEW.team_id IS NOT OLD.team_id
+           BEGIN
+             -- Milliseconds: an action written earlier in the same second counts as
+             -- before the move (ISO text compares '.' after '+'), the private side.
+             UPDATE members SET team_since = strftime('%Y-%m-%dT%H:%M:%f', 'now')
+              WHERE id = NEW.id;
+           END""",
+        """CREATE TRIGGER reflections_unshare_on_edit AFTER UPDATE OF answer ON reflections
+           WHEN NEW.answer IS NOT OLD.answer AND NEW.partners_see = 1
+           BEGIN UPDATE reflections SET partners_see = 0 WHERE id = NEW.id; END""",
+    ):
+        db.execute(stmt)
 
 
 def _m10_organisation(db: sqlite_utils.Database) -> None:
@@ -505,8 +676,54 @@ def _m10_organisation(db: sqlite_utils.Database) -> None:
     rollup.create(db)
 
 
+# The member an audit entry's details name (``{"member_id": N}``), as indexed by migration
+# 11; queries must spell it exactly so to use the index.
+AUDIT_MEMBER_ID = ("(CASE WHEN json_valid(details) THEN json_extract(details, '$.member_id')"
+                   " END)")
+
+
 def _m11_data_rights(db: sqlite_utils.Database) -> None:
-    """Reserved for issue 18: erasure path, retention."""
+    """Issue 18, members own their data (:mod:`allyship.erasure`, :mod:`allyship.retention`).
+
+    * ``members.forgotten_at``: set when a member is forgotten (anonymised); a forgotten
+      member can never be made active again (trigger). Deactivated is not forgotten.
+    * ``erasure_requests``: a member's pending "forget me" request, until an admin (or the
+      operator) confirms or declines it.
+    * ``reflections_keep_months`` on ``chapters`` (the chapter's rule) and on ``members``
+      (the member's own choice); NULL keeps reflections until their author deletes them.
+    * The audit log stays append-only, with one controlled exception: while the
+      ``meta`` flag ``audit_purge`` is ``'1'`` — set and cleared again inside the erasure
+      transaction by :func:`allyship.erasure.forget`, so no other connection ever sees
+      it — the ``details`` of a row may be rewritten. Nothing else about a row may ever
+      change, and rows can never be deleted.
+    """
+    db.execute("ALTER TABLE members ADD COLUMN forgotten_at TEXT")
+    db.execute("ALTER TABLE members ADD COLUMN reflections_keep_months INTEGER"
+               " CHECK (reflections_keep_months IS NULL OR reflections_keep_months BETWEEN 1 AND 600)")
+    db.execute("ALTER TABLE chapters ADD COLUMN reflections_keep_months INTEGER"
+               " CHECK (reflections_keep_months IS NULL OR reflections_keep_months BETWEEN 1 AND 600)")
+    db.execute("""CREATE TABLE erasure_requests (
+        member_id INTEGER PRIMARY KEY REFERENCES members(id),
+        requested_at TEXT NOT NULL
+    )""")
+    db.execute("""CREATE TRIGGER members_forgotten_stay_inactive BEFORE UPDATE OF active ON members
+       WHEN OLD.forgotten_at IS NOT NULL AND NEW.active = 1
+       BEGIN SELECT RAISE(ABORT, 'a forgotten member cannot be made active again'); END""")
+    # A member's download and erasure find the audit entries about them without reading
+    # the whole log (3 s at a million entries): entries about their membership, and
+    # entries naming them as ``member_id`` (set-up codes, imports). Both partial: small.
+    db.execute("CREATE INDEX audit_log_members_record ON audit_log (record_id)"
+               " WHERE table_name = 'members'")
+    db.execute(f"CREATE INDEX audit_log_member_id ON audit_log ({AUDIT_MEMBER_ID})"
+               f" WHERE {AUDIT_MEMBER_ID} IS NOT NULL")
+    db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('audit_purge', '0')")
+    db.execute("DROP TRIGGER IF EXISTS audit_log_no_update")
+    db.execute("""CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+       WHEN (SELECT value FROM meta WHERE key = 'audit_purge') IS NOT '1'
+         OR NEW.id IS NOT OLD.id OR NEW.at IS NOT OLD.at OR NEW.actor_id IS NOT OLD.actor_id
+         OR NEW.action IS NOT OLD.action OR NEW.table_name IS NOT OLD.table_name
+         OR NEW.record_id IS NOT OLD.record_id
+       BEGIN SELECT RAISE(ABORT, 'the audit log cannot be changed'); END""")
 
 
 def _m12_figures(db: sqlite_utils.Database) -> None:

@@ -45,7 +45,11 @@ def next_steps_frame(plan: Plan | None, today: date) -> pd.DataFrame:
     columns = ["id", "Next step", "Due", "Overdue"]
     if plan is None:
         return pd.DataFrame(columns=columns)
-    rows = [{"id": i.id, "Next step": i.text, "Due": i.due_on, "Overdue": i.is_overdue(today)}
+    # "When …, I will …" where the member wrote the step as an if–then plan (issue 15).
+    from allyship import if_then  # here, not at the top: keeps the issue-15 edit local
+
+    rows = [{"id": i.id, "Next step": if_then.describe(i), "Due": i.due_on,
+             "Overdue": i.is_overdue(today)}
             for i in plan.next_steps if i.done_on is None]
     rows.sort(key=lambda r: (r["Due"] is None, r["Due"] or date.max))
     return pd.DataFrame(rows, columns=columns)
@@ -185,6 +189,10 @@ def escape_md(text: str) -> str:
     return inert(text)
 
 
+SHARED_WITH = {"chapter": "the chapter", "team": "the team", "circle": "the circle",
+               "partners": "partners"}
+
+
 def shared_frame(pairs: Iterable[tuple[Any, Action]]) -> pd.DataFrame:
     """Shared actions with who shared them, newest first (never counted per person)."""
     rows = [{
@@ -192,7 +200,7 @@ def shared_frame(pairs: Iterable[tuple[Any, Action]]) -> pd.DataFrame:
         "Who": owner.name,
         "What they did": a.description,
         "Responsibilities": ", ".join(responsibility(r).title for r in a.responsibilities),
-        "Shared with": "the chapter" if a.visibility == "chapter" else "the team",
+        "Shared with": SHARED_WITH.get(a.visibility, a.visibility),
     } for owner, a in pairs]
     return pd.DataFrame(rows, columns=["Date", "Who", "What they did", "Responsibilities",
                                        "Shared with"])

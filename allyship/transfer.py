@@ -55,7 +55,6 @@ from allyship.export import (
     export_zip_file,
     exported_columns,
     exported_tables,
-    member_data_zip,
     write_export_zip,
 )
 from allyship.restore import read_export, restore
@@ -67,6 +66,6 @@ __all__ = [
     "_table_rows", "action_idempotency_key", "chapter_export_download", "chapter_export_file",
     "chapter_export_zip", "csv_bytes", "decode_csv", "detect_kind", "export_dir",
     "export_files", "export_zip_file", "exported_columns", "exported_tables", "import_csv",
-    "member_data_zip", "parse_responsibilities", "read_csv", "read_export", "restore",
+    "parse_responsibilities", "read_csv", "read_export", "restore",
     "safe_cell", "template_csv", "unsafe_cell", "write_csv",
 ]

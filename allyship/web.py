@@ -31,6 +31,7 @@ ROUTE_MODULES: list[str] = [
 LIFESPAN_HOOKS: list[str] = [
     "warmup.preload",
     "routes_rhythm.in_app_scheduler",
+    "retention.scheduler",
 ]
 
 

@@ -1,8 +1,8 @@
-"""Account: who I am signed in as, change my password, sign out."""
+"""Account: who I am signed in as, change my password, sign out, my data."""
 
 import streamlit as st
 
-from allyship import identity, passwords, people, ui, ui_rhythm
+from allyship import identity, passwords, people, ui, ui_data_rights, ui_rhythm
 from allyship.access import PermissionDenied
 from allyship.handout import ROLES
 from allyship.models import ValidationError
@@ -53,3 +53,5 @@ ui_rhythm.reminder_settings_section(db, me)  # issue 14: reminders, digest, cale
 
 if mode != "demo" and st.button("Sign out", key="account_sign_out"):
     identity.sign_out()
+
+ui_data_rights.account_section(db, me)  # download my data, keep reflections, forget me

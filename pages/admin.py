@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from allyship import audit, organisation, passwords, people, ui
+from allyship import audit, organisation, passwords, people, ui, ui_data_rights
 from allyship.access import PermissionDenied
 from allyship.handout import ROLES
 from allyship.models import MemberDraft, ValidationError
@@ -42,8 +42,9 @@ def run(action, success: str) -> bool:
     return True
 
 
-tab_members, tab_teams, tab_bulk, tab_codes, tab_chapter, tab_audit = st.tabs(
-    ["Members", "Teams", "Add from CSV", "Sign-in codes", "Chapter", "Audit log"])
+(tab_members, tab_teams, tab_bulk, tab_codes, tab_chapter, tab_audit,
+ tab_data_rights) = st.tabs(["Members", "Teams", "Add from CSV", "Sign-in codes", "Chapter",
+                             "Audit log", "Members' data"])
 
 with tab_members:
     def _sign_in_state(member_id: int) -> str:
@@ -251,3 +252,6 @@ with tab_audit:
                                  since=since, until=until)
     st.dataframe(entries, hide_index=True)
     st.caption(f"{len(entries)} entries shown (at most 500, newest first).")
+
+with tab_data_rights:
+    ui_data_rights.admin_tab(db, me)  # requests to be forgotten, retention of reflections

@@ -4,7 +4,7 @@ from datetime import date
 
 import streamlit as st
 
-from allyship import handout, people, plans, tables, transfer, ui
+from allyship import handout, people, plans, tables, ui
 from allyship.models import PlanDraft, ValidationError
 
 me = ui.require_screen("my_plan")
@@ -65,6 +65,11 @@ if saved:
         ui.flash(f"Plan saved as version {new.version}.")
         st.rerun()
 
+# Issue 15: next steps as "When …, I will …".
+from allyship import ui_peers  # noqa: E402 — beside its one use: a small, additive edit
+
+ui_peers.if_then_editor(db, me, plan)
+
 revisions = plans.list_revisions(db, me)
 if revisions:
     with st.expander(f"Earlier versions ({len(revisions)})"):
@@ -84,8 +89,6 @@ if revisions:
             st.text(f"• {handout.PLAN_ITEM_KINDS[item['kind']]}: {item['text']}{due}{done}")
 
 st.divider()
-st.download_button("Download all my data (.zip)", data=ui.cached(transfer.member_data_zip, me),
-                   file_name="my-allyship-data.zip", mime="application/zip",
-                   icon=":material/download:", on_click="ignore",
-                   help="Your plan and its earlier versions, actions, weeks away and "
-                        "reflections, as CSV files.")
+# One implementation of "all my data": the zip on Account (allyship.mydata).
+st.page_link("pages/account.py", label="Download all my data (on Account)",
+             icon=":material/download:")

@@ -55,6 +55,10 @@ else:
             plans.set_next_step_done(db, me, int(row.id), today, today=today)
             ui.flash("Next step marked done.")
             st.rerun()
+# Issue 15: each partner's shared actions this week, with a check-in box (none: nothing).
+from allyship import ui_peers  # noqa: E402 — beside its one use: a small, additive edit
+
+ui_peers.partner_check_ins(db, me, today)
 
 st.subheader("Quick log")
 token = ui.form_token("quick_log")  # a new token after each save gives an empty form

@@ -28,7 +28,8 @@ with st.form(f"reflect_{monday}"):
         answers[q.number] = st.text_area(f"{q.number}. {q.text}",
                                          value=prior.answer if prior else "", max_chars=2000,
                                          key=f"q{q.number}_{monday}")
-    vis = list(VISIBILITIES)
+    # Reflections: private, team or chapter; one at a time reaches partners (Partners page).
+    vis = [v for v in VISIBILITIES if v in ("private", "team", "chapter")]
     current = next(iter(existing.values())).visibility if existing else "private"
     visibility = st.radio("Who can see these reflections", vis, index=vis.index(current),
                           format_func=lambda v: "Only me (recommended)" if v == "private"

@@ -13,9 +13,17 @@ from datetime import date
 
 import pytest
 
-from allyship import access, audit, journal, passwords, people, plans, store
+from allyship import access, audit, circles, journal, partners, passwords, people, plans, store
 from allyship.access import PermissionDenied
-from allyship.models import ActionDraft, Member, MemberDraft, PlanDraft, PlanItemDraft
+from allyship.models import (
+    ActionDraft,
+    Member,
+    MemberDraft,
+    PlanDraft,
+    PlanItemDraft,
+    ValidationError,
+    week_start,
+)
 
 TODAY = date.today()
 
@@ -36,10 +44,22 @@ def _fill(db, m: Member, world: World, name: str) -> None:
         f"Focus of {name}", motivation=f"Motivation of {name}",
         items=(PlanItemDraft("next_step", f"Next step of {name}"),)), today=TODAY)
     world.plan_item[name] = plan.items[0].id
-    for vis in ("private", "team", "chapter"):
-        a = journal.log_action(db, m, ActionDraft(TODAY, f"{vis} action of {name}", (2,),
-                                                  visibility=vis), today=TODAY)
-        world.actions[(name, vis)] = a.id
+    for vis in ("private", "partners", "circle", "team", "chapter"):
+        draft = ActionDraft(TODAY, f"{vis} action of {name}", (2,), visibility=vis)
+        try:
+            world.actions[(name, vis)] = journal.log_action(db, m, draft, today=TODAY).id
+        except ValidationError:
+            # No partners or circle to share with: the forms refuse it; an import stores it
+            # with an empty audience, which only the author reads.
+            world.actions[(name, vis)] = db.execute(
+                "INSERT INTO actions (member_id, done_on, week_start, description, kind,"
+                " visibility, created_at, updated_at) VALUES (?, ?, ?, ?, 'other', ?, ?, ?)",
+                [m.id, TODAY.isoformat(), week_start(TODAY).isoformat(), draft.description,
+                 vis, store.now_iso(), store.now_iso()]).lastrowid
+
+
+PARTNERS = {("member", "other"), ("admin", "teammate")}
+CIRCLE = {"lead", "teammate", "admin"}
 
 
 @pytest.fixture
@@ -54,6 +74,17 @@ def world(chapter) -> World:
     w.people = {"admin": chapter.admin, "lead": chapter.lead, "member": chapter.member,
                 "teammate": chapter.teammate, "other": chapter.other, "dee": dee,
                 "foreign_admin": bea}
+    # Partners and a circle, formed before anything is written (the audience is fixed
+    # when an action is written): member + other (across teams), admin + teammate; a
+    # circle of lead, teammate and admin.
+    for a, b in PARTNERS:
+        link = partners.invite(db, w.people[a], w.people[b].id)
+        partners.respond(db, w.people[b], link.id, True)
+    circle = circles.start_circle(db, w.people["lead"], "Circle", "weekly",
+                                  [w.people[n].id for n in CIRCLE if n != "lead"])
+    for n in CIRCLE:
+        if n != "lead":
+            circles.respond(db, w.people[n], circle.id, True)
     for name in ("admin", "lead", "member", "teammate", "other", "dee", "foreign_admin"):
         _fill(db, w.people[name], w, name)
     w.people["dee"] = people.set_member_active(db, chapter.admin, dee.id, False)
@@ -97,6 +128,18 @@ def op_read_chapter_action(w, actor, t):
     journal.get_action(w.db, actor, w.actions[(t, "chapter")])
 
 
+def op_read_partners_action(w, actor, t):
+    journal.get_action(w.db, actor, w.actions[(t, "partners")])
+
+
+def op_read_circle_action(w, actor, t):
+    journal.get_action(w.db, actor, w.actions[(t, "circle")])
+
+
+def op_read_partner_view(w, actor, t):
+    partners.partner_view(w.db, actor, w.people[t].id)
+
+
 def op_tick_next_step(w, actor, t):
     plans.set_next_step_done(w.db, actor, w.plan_item[t], TODAY, today=TODAY)
 
@@ -117,7 +160,8 @@ def op_read_shared_list(w, actor, t):
 
 
 OWN_RECORD_OPS = [op_read_plan, op_read_plan_revisions, op_read_private_action,
-                  op_read_team_action, op_read_chapter_action, op_tick_next_step,
+                  op_read_team_action, op_read_chapter_action, op_read_partners_action,
+                  op_read_circle_action, op_read_partner_view, op_tick_next_step,
                   op_edit_action, op_delete_action]
 
 ACTORS = ["member", "lead", "admin", "foreign_admin", "dee"]
@@ -129,6 +173,8 @@ def own_record_allowed(w: World, actor_name: str, target: str, op) -> bool:
     owner = actor if target == "self" else w.people[target]
     if not actor.active:
         return False
+    if op is op_read_partner_view and actor.id == owner.id:
+        return False  # one is not one's own partner: the Partners page shows one's own choices
     if actor.id == owner.id:
         return True
     if actor.chapter_id != owner.chapter_id:
@@ -137,6 +183,11 @@ def own_record_allowed(w: World, actor_name: str, target: str, op) -> bool:
         return True
     if op is op_read_team_action:
         return actor.team_id is not None and actor.team_id == owner.team_id
+    names = {n for n, m in w.people.items() if m.id in (actor.id, owner.id)}
+    if op in (op_read_partners_action, op_read_partner_view):
+        return any({a, b} == names for a, b in PARTNERS)
+    if op is op_read_circle_action:
+        return names <= CIRCLE and len(names) == 2
     return False  # plans, private actions and every write: the author alone
 
 
@@ -314,6 +365,8 @@ def test_the_shared_list_never_holds_anyone_elses_private_action(world, actor_na
 @pytest.mark.parametrize("screen,roles", [
     ("my_week", {"member", "lead", "admin"}), ("account", {"member", "lead", "admin"}),
     ("team_progress", {"lead", "admin"}), ("admin", {"admin"}),
+    ("partners", {"member", "lead", "admin"}), ("circles", {"member", "lead", "admin"}),
+    ("ideas", {"member", "lead", "admin"}),
 ])
 def test_screens_open_per_role_and_never_for_a_deactivated_member(world, screen, roles):
     for name in ("member", "lead", "admin"):

@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from allyship import demo, journal, people, plans, store, transfer
+from allyship import demo, journal, mydata, people, plans, store, transfer
 from allyship.models import (
     TEXT_MAX,
     ActionDraft,
@@ -115,8 +115,7 @@ def test_hostile_text_imported_from_csv_is_stored_inert_and_exported_safe(chapte
     assert report.ok, report.errors
     stored = {r[0] for r in chapter.db.execute("SELECT description FROM actions")}
     assert stored == {clean_text(t, "x") for _, t in good}
-    zipped = transfer.member_data_zip(chapter.db, chapter.member)
-    with zipfile.ZipFile(io.BytesIO(zipped)) as z:
+    with zipfile.ZipFile(mydata.zip_file(chapter.db, chapter.member)) as z:
         rows = list(csv.DictReader(io.StringIO(z.read("actions.csv").decode("utf-8-sig"))))
     assert all(not r["description"].startswith(transfer.FORMULA_TRIGGERS) for r in rows)
     assert {transfer.unsafe_cell(r["description"]) for r in rows} == stored

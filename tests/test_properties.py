@@ -91,7 +91,9 @@ drafts = st.builds(
     responsibilities=st.lists(st.integers(1, 8), min_size=1, max_size=8).map(tuple),
     kind=st.sampled_from(list(ACTION_KINDS)),
     minutes=st.one_of(st.none(), st.integers(0, MINUTES_MAX), st.integers(0, MINUTES_MAX).map(str)),
-    visibility=st.sampled_from(list(VISIBILITIES)),
+    # Partners and circle need partners or a circle first (refused in words otherwise:
+    # tests/test_peers.py); these levels need nothing else.
+    visibility=st.sampled_from([v for v in VISIBILITIES if v not in ("partners", "circle")]),
 )
 
 

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from allyship import access, journal, people, plans, store, transfer
+from allyship import access, journal, mydata, people, plans, store, transfer
 from allyship.models import ActionDraft, PlanDraft, PlanItemDraft, ReflectionDraft
 from tests_paths import ROOT
 
@@ -205,14 +205,14 @@ def test_a_member_downloads_all_of_their_own_data_and_nobody_elses(chapter):
     hard = rich_chapter(chapter)
     journal.log_action(chapter.db, chapter.teammate, ActionDraft(
         date(2026, 3, 2), "Teammate private words", (3,)), today=TODAY)
-    with zipfile.ZipFile(io.BytesIO(transfer.member_data_zip(chapter.db, chapter.member))) as z:
+    with zipfile.ZipFile(mydata.zip_file(chapter.db, chapter.member)) as z:
         names = set(z.namelist())
         actions = rows_of(z.read("actions.csv"))
         revisions = rows_of(z.read("plan_revisions.csv"))
         reflections = rows_of(z.read("reflections.csv"))
         everything = b"".join(z.read(n) for n in names).decode("utf-8-sig")
-    assert {"member.csv", "plan.csv", "plan_items.csv", "plan_revisions.csv", "actions.csv",
-            "reflections.csv", "away_weeks.csv", "manifest.json"} <= names
+    assert {"profile.csv", "plan.csv", "plan_items.csv", "plan_revisions.csv", "actions.csv",
+            "reflections.csv", "weeks_away.csv", "README.txt"} <= names
     assert [transfer.unsafe_cell(a["description"]) for a in actions][0] == hard
     assert actions[0]["responsibilities"] == "1;2"
     assert len(revisions) == 1 and reflections[0]["answer"] == transfer.safe_cell(hard)
@@ -496,4 +496,5 @@ def test_my_plan_offers_all_my_data_as_a_zip(app_db):
     at = open_as(app_db, "member")
     at.switch_page("pages/my_plan.py").run()
     assert not at.exception
-    assert "Download all my data (.zip)" in [b.label for b in at.get("download_button")]
+    at.switch_page("pages/account.py").run()  # one implementation: allyship.mydata
+    assert "Download my data (.zip)" in [b.label for b in at.get("download_button")]
