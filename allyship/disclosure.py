@@ -13,13 +13,13 @@ they may open, in three steps:
    chapter and every team; in each, every focus group.
 2. **Enough people**: a view is kept only if it holds at least :data:`MIN_OTHERS`
    members other than the viewer.
-3. **No differencing** (complementary suppression), repeated until nothing changes:
-   for every kept view ``A`` and every kept view ``B`` inside it, ``A − B`` must hold
-   no one but the viewer, or at least :data:`MIN_OTHERS` others — else the smaller
-   view ``B`` is withdrawn. The same holds for ``A`` minus the union of a family of
-   disjoint views inside it (teams, focus groups, team × group cells), so "chapter
-   minus every team" cannot single out the one member without a team; the smallest
-   view of the family is withdrawn until it holds.
+3. **No differencing** (complementary suppression): no sum or difference of the kept
+   views may describe one or two people besides the viewer (what the viewer logged
+   themselves they know, so they are left out of the count). This is decided exactly,
+   with linear algebra over the views' member sets (:func:`_leak`): "team minus
+   focus group", "chapter minus every team", "chapter·group minus team·group" and any
+   longer combination are all caught. While a leak exists, the smallest view (never
+   the chapter) holding one of the people it would reveal is withdrawn.
 
 The chapter view's by-team breakdown rows (:meth:`Views.chapter_rows`) are kept
 views themselves plus one "Other (small groups)" row that is the chapter minus them,
@@ -27,15 +27,17 @@ so they obey the same rule. Focus-group views have no breakdown. A scope that is
 kept is neither offered by the pages nor accepted by :mod:`allyship.metrics` (it is
 refused in words, see :meth:`Views.refusal`).
 
-This is not a general cell-suppression solver: it guards every pair of views and
-each view against the union of a disjoint family inside it, which covers subtracting
-one view from another and "view minus self" (the property tests check exactly these).
+The check covers the member *sets* behind the figures. It does not reason about
+the values (e.g. that a share of 0% means nobody logged); every figure it allows
+still aggregates at least three people besides the viewer.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
 
 import sqlite_utils
 
@@ -123,11 +125,6 @@ class Views:
         return rows
 
 
-def _bad(views: Views, difference: set[int]) -> bool:
-    n = views.others(difference)
-    return 0 < n < MIN_OTHERS
-
-
 def views_for(db: sqlite_utils.Database, viewer: Member) -> Views:
     """The views ``viewer`` may open in their chapter (two small queries, then sets)."""
     chapter_id = viewer.chapter_id
@@ -157,43 +154,104 @@ def views_for(db: sqlite_utils.Database, viewer: Member) -> Views:
         for key in {focus_of[m] for m in in_scope if m in focus_of}:
             candidates[(tid, key)] = frozenset(m for m in in_scope if focus_of.get(m) == key)
 
-    views = Views(viewer.id, chapter_id, members, team_names, focus_names, {}, candidates)
-    # 2. enough people
-    kept = {k: ids for k, ids in candidates.items() if views.others(ids) >= MIN_OTHERS}
-    # 3. no differencing, until stable
-    changed = True
-    while changed:
-        changed = False
-        for a_key, a in sorted(kept.items(), key=lambda kv: -len(kv[1])):
-            inner = [(k, b) for k, b in kept.items() if k != a_key and b < a]
-            for b_key, b in inner:
-                if _bad(views, set(a - b)):
-                    del kept[b_key]
-                    changed = True
-                    break
-            if changed:
-                break
-            for family in _families(a_key, inner):
-                union: set[int] = set().union(*(b for _, b in family)) if family else set()
-                if family and _bad(views, set(a) - union):
-                    smallest = min(family, key=lambda kv: (len(kv[1]), repr(kv[0])))
-                    del kept[smallest[0]]
-                    changed = True
-                    break
-            if changed:
-                break
+    frozen = tuple(sorted(candidates.items(), key=lambda kv: repr(kv[0])))
+    kept = {k: candidates[k] for k in _prune(viewer.id, frozen)}
     return Views(viewer.id, chapter_id, members, team_names, focus_names, kept, candidates)
 
 
-def _families(a_key: ViewKey, inner: list[tuple[ViewKey, frozenset[int]]]
-              ) -> list[list[tuple[ViewKey, frozenset[int]]]]:
-    """Families of disjoint views inside view ``a``: its teams, its focus groups, its
-    team × group cells (each family's views cannot overlap: one team and one plan each)."""
-    teams = [(k, b) for k, b in inner if k[0] is not None and k[1] is None and a_key[0] is None]
-    groups = [(k, b) for k, b in inner if k[1] is not None and k[0] == a_key[0]]
-    cells = [(k, b) for k, b in inner if k[0] is not None and k[1] is not None]
-    # Within a focus-group view the cells of that group across teams are disjoint too;
-    # within a team view its cells are the groups family above.
-    if a_key[1] is not None:
-        cells = [(k, b) for k, b in cells if k[1] == a_key[1]]
-    return [f for f in (teams, groups, cells) if len(f) > 1]
+@lru_cache(maxsize=256)
+def _prune(viewer_id: int, candidates: tuple[tuple[ViewKey, frozenset[int]], ...]
+           ) -> tuple[ViewKey, ...]:
+    """Steps 2 and 3 for one viewer over the candidate views: the keys kept. Pure, so
+    cached on its inputs (the same chapter asked again costs no linear algebra)."""
+    everyone = frozenset().union(*(ids for _, ids in candidates)) if candidates else frozenset()
+    # 2. enough people
+    kept = {k: ids for k, ids in candidates if len(ids - {viewer_id}) >= MIN_OTHERS}
+    # 3. no differencing: withdraw views until no sum or difference of them describes
+    #    one or two people besides the viewer.
+    people_ = sorted(m for m in everyone if m != viewer_id)
+    while True:
+        leak = _leak(kept, people_)
+        if leak is None:
+            break
+        # Withdraw views (never the chapter) until this leak is gone: focus-group views
+        # before teams (a team matters more to a lead than a filter does), smaller
+        # before larger; then put back any withdrawn view the fix does not need.
+        order = sorted((k for k in kept if k != (None, None)),
+                       key=lambda k: (k[1] is None, len(kept[k]), repr(k)))
+        if not order:
+            kept.clear()  # the chapter alone, and still revealing: show nothing
+            break
+
+        def without(gone: list[ViewKey]) -> dict[ViewKey, frozenset[int]]:
+            return {j: v for j, v in kept.items() if j not in gone}
+
+        removed: list[ViewKey] = []
+        for k in order:
+            removed.append(k)
+            if not _reveals(without(removed), people_, leak):
+                break
+        for k in removed[:-1]:
+            trial = [j for j in removed if j != k]
+            if not _reveals(without(trial), people_, leak):
+                removed = trial
+        for k in removed:
+            del kept[k]
+    return tuple(kept)
+
+
+def _null_columns(kept: dict[ViewKey, frozenset[int]], people_: list[int]) -> Any:
+    """The null space of the views' 0/1 matrix, one column vector per person."""
+    import numpy as np
+
+    index = {m: i for i, m in enumerate(people_)}
+    matrix = np.zeros((max(len(kept), 1), len(people_)))
+    for row, ids in enumerate(kept.values()):
+        for m in ids:
+            if m in index:
+                matrix[row, index[m]] = 1.0
+    _, sing, vt = np.linalg.svd(matrix)
+    rank = int((sing > 1e-9).sum())
+    return vt[rank:].T
+
+
+def _reveals(kept: dict[ViewKey, frozenset[int]], people_: list[int],
+             who: frozenset[int]) -> bool:
+    """Does some sum or difference of the views describe exactly (some of) ``who``?"""
+    import numpy as np
+
+    if not kept:
+        return False
+    cols = _null_columns(kept, people_)
+    picked = cols[[people_.index(m) for m in who]]
+    return int(np.linalg.matrix_rank(picked, tol=1e-9)) < len(who)
+
+
+def _leak(kept: dict[ViewKey, frozenset[int]], people_: list[int]) -> frozenset[int] | None:
+    """One or two people (besides the viewer) whose figures some sum or difference of the
+    kept views gives away, or ``None``.
+
+    The views are the rows of a 0/1 matrix over the people; a combination of figures
+    describes exactly the people where a vector in the matrix's row space is non-zero.
+    A vector on the support ``S`` is in the row space iff it is orthogonal to the null
+    space, i.e. iff the null-space basis restricted to the columns ``S`` has rank below
+    ``|S|``. So: a zero column reveals one person; two parallel columns reveal two.
+    """
+    if not kept or not people_:
+        return None
+    import numpy as np
+
+    cols = _null_columns(kept, people_)  # one vector per person
+    if cols.shape[1] == 0:  # the views pin down every single person
+        return frozenset(people_[:1])
+    norms = np.linalg.norm(cols, axis=1)
+    for i in np.flatnonzero(norms < 1e-9):
+        return frozenset({people_[i]})
+    unit = cols / norms[:, None]
+    gram = np.abs(unit @ unit.T)
+    np.fill_diagonal(gram, 0.0)
+    pairs = np.argwhere(gram > 1 - 1e-9)
+    if len(pairs):
+        i, j = pairs[0]
+        return frozenset({people_[i], people_[j]})
+    return None

@@ -240,9 +240,13 @@ def test_follow_through_counts_done_open_and_overdue_on_the_periods_last_day(dat
 
 
 def test_zero_weeks_are_rows_of_zeros_not_gaps(data):
-    # A third member for Team C (never logs), so its figures may be shown at all.
+    # A third member for Team C (never logs), so its figures may be shown at all; and
+    # two for Team B, else "chapter minus Team A minus Team C" would be Oz alone.
     people.add_member(data.db, data.ch.admin, MemberDraft("Ed Three", "ed@example.org",
                                                           "member", data.team_c))
+    for n in (2, 3):
+        people.add_member(data.db, data.ch.admin, MemberDraft(
+            f"B {n}", f"b{n}@example.org", "member", data.ch.team_b))
     scope = Scope(data.ch.chapter.id, team_id=data.team_c)  # only Di, in the week of Feb 16
     part = metrics.weekly_participation(data.db, data.ch.admin, scope, P4, today=TODAY)
     assert part["participants"].tolist() == [0, 0, 1, 0]
