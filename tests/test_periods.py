@@ -248,3 +248,19 @@ def test_report_formats_say_no_comparison_and_never_better_or_worse(demo_db, fmt
     # (The handout's own words say "better person"; no change is ever called so.)
     assert not re.search(r"\((better|worse)\)", text)
     assert not re.search(r"[+−-]\d[\d,.]*( pts| min| h)? \(", text)
+
+
+def test_my_week_counts_complete_programme_weeks_and_shows_this_week_apart(chapter):
+    db, ch = chapter.db, chapter
+    started = ch.chapter.started_on  # conftest: Mon 5 Jan 2026
+    today = started + timedelta(weeks=3, days=2)  # a Wednesday in the 4th week
+    for day in (started + timedelta(days=1), started + timedelta(weeks=2, days=1), today):
+        journal.log_action(db, ch.member, ActionDraft(day, "did it", (1,)), today=today)
+    journal.set_away(db, ch.member, started + timedelta(weeks=1))
+    mine = metrics.my_weeks(db, ch.member, today=today)
+    # Three complete weeks (none before the programme): active in 2, away in 1.
+    assert (mine.active, mine.counted, mine.display) == (2, 2, "2 of 2")
+    assert mine.this_week_actions == 1
+    assert mine.run == 3  # this week, week 3, (away week 2 does not break it), week 1
+    first_day = metrics.my_weeks(db, ch.teammate, today=started)
+    assert first_day.display == "No complete week yet"
