@@ -11,14 +11,22 @@ A view is a :class:`Scope` (chapter, optionally one team, optionally one focus
 group — the plan's "group to be in allyship with") over a :class:`Period` (whole
 ISO weeks, Monday to Sunday)::
 
-    period = Period.last_weeks(12, today)          # or Period.between(start, end)
+    periods, default = period_options(db, chapter_id, today)  # what pages offer
+    period = Period.last_weeks(12, today)  # the 12 *complete* weeks before this one
     scope = Scope(chapter_id, team_id=None, focus_group=None)
     frames = team_progress(db, actor, scope, period, today=today)
 
+**The period rule** (one definition, used by the pages, the report and the CLI):
+:class:`PeriodWeeks` knows a period's programme weeks, which are complete and which
+is the unfinished current week; :class:`Comparison` allows a change against
+``period.previous()`` only when both hold the same number of complete programme
+weeks and nothing else, and otherwise says why in words. The current week is
+:func:`this_week_so_far`, never silently mixed in.
+
 :func:`team_progress` returns a :class:`ProgressFrames` with every frame the Team
-progress page shows, plus :class:`Headline` numbers compared with
-``period.previous()`` (the period of equal length just before). The chapter report
-and the benchmarks reuse exactly this call. The single measures are public too,
+progress page shows, plus :class:`Headline` numbers (with the previous period's
+value only when comparable). The chapter report and the benchmarks reuse exactly
+this call. Which scopes a viewer may see at all is :mod:`allyship.disclosure`'s. The single measures are public too,
 each with the signature ``fn(db, actor, scope, period, ...)``:
 
 ==========================  ===========================================================
@@ -47,10 +55,10 @@ Rules every function keeps
   Weeks that have not started yet (after ``today``) are left out.
 * A week a member marked away, and in which they logged nothing, leaves them out of
   that week's denominator.
-* Privacy in aggregates: a breakdown group with fewer than :data:`MIN_GROUP` members
-  is folded into :data:`OTHER_LABEL` (and dropped if even that stays under
-  :data:`MIN_GROUP`); focus groups with fewer than :data:`MIN_GROUP` members are
-  neither offered as a filter nor accepted in a :class:`Scope`.
+* Privacy in aggregates (:mod:`allyship.disclosure`): every figure covers at least
+  :data:`MIN_GROUP` people besides the viewer, and no two can be subtracted to reveal
+  fewer; scopes that fail are neither offered nor accepted in a :class:`Scope`
+  (refused in words). Breakdown rows are teams that pass, plus :data:`OTHER_LABEL`.
 * Nothing ranks individuals: the only list of people is the quiet list, for the
   team's own lead, sorted by name.
 """
