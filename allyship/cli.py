@@ -187,6 +187,10 @@ def report_cmd(db_path: Path | None, start: str, end: str, team: str | None,
         fail("; ".join(exc.errors.values()))
     except PermissionDenied as exc:
         fail(str(exc))
+    if assembled.empty:
+        weeks = assembled.comparison.now
+        fail(f"nothing to report for {weeks.period.dates}: it holds no complete week of the "
+             f"programme, which began on {weeks.started:%d %b %Y}; choose later dates")
     data = report.render(assembled, fmt)
     # Write beside the target, then rename: a failed write leaves no half-written report.
     tmp = out.with_name(f".{out.name}.tmp")

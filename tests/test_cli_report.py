@@ -130,3 +130,12 @@ def test_python_dash_m_allyship_report_runs_end_to_end(chapter_db, tmp_path):
                           cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "<svg" in out.read_text()
+
+
+def test_a_period_with_no_complete_programme_week_is_refused_in_words(chapter_db, tmp_path):
+    out = tmp_path / "early.md"
+    # The conftest programme began on 5 Jan 2026; December holds none of it.
+    result = run("--db", str(chapter_db), "--from", "2025-12-01", "--to", "2025-12-31",
+                 "--format", "md", "--out", str(out))
+    assert result.exit_code == 1 and not out.exists()
+    assert "no complete week of the programme, which began on 05 Jan 2026" in result.output
