@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 from streamlit.testing.v1 import AppTest
 
-from allyship import cli, journal, metrics, passwords, people, report, store
+from allyship import cli, journal, metrics, passwords, people, report, sessions, store
 from allyship.metrics import Comparison, Period, PeriodWeeks
 from allyship.models import ActionDraft, MemberDraft, week_start
 from apptest_helpers import APP, goto, open_app, persona
@@ -23,6 +23,16 @@ def with_password(db, member) -> None:
     """The chapter can be signed in to (else the app will not open it)."""
     issued = passwords.issue_setup_code_for_operator(db, member.email)
     passwords.redeem_setup_code(db, member.email, issued.code, "correct horse battery")
+
+
+def signed_in(at: AppTest, path, member) -> None:
+    """The AppTest session signed in with a password session, as the sign-in page does."""
+    db = store.connect(path)
+    started = sessions.start(db, member)
+    db.conn.close()
+    at.session_state["member_id"] = member.id
+    at.session_state["auth_mode"] = "password"
+    at.session_state["session_id"] = started.session_id
 
 
 def weeks(start: date, n: int) -> Period:
@@ -160,8 +170,7 @@ def young_chapter(tmp_path, monkeypatch):
 def test_a_chapter_started_three_weeks_ago_shows_no_delta_and_says_why(young_chapter):
     path, admin = young_chapter
     at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["member_id"] = admin.id
-    at.session_state["auth_mode"] = "password"  # signed in with the password set above
+    signed_in(at, path, admin)
     at.run()
     at.switch_page("pages/team_progress.py").run()
     assert not at.exception, [e.value for e in at.exception]
@@ -188,8 +197,7 @@ def test_a_chapter_on_its_first_day_gets_a_helpful_empty_state_not_a_one_dot_cha
     db.conn.close()
     monkeypatch.setenv("ALLYSHIP_DB", str(path))
     at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["member_id"] = admin.id
-    at.session_state["auth_mode"] = "password"  # signed in with the password set above
+    signed_in(at, path, admin)
     at.run()
     at.switch_page("pages/team_progress.py").run()
     assert not at.exception, [e.value for e in at.exception]
