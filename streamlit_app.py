@@ -72,11 +72,15 @@ def main() -> None:
             st.caption(section)
             for p in section_pages:
                 st.page_link(p)
-    page.run()
+    with ui.report_write_failures(page.title):  # disk full / read-only: one sentence
+        page.run()
 
 
 if __name__ == "__main__":
-    main()
+    from allyship import ui
+
+    with ui.report_write_failures("sign-in"):  # outside the page too (sign-in writes)
+        main()
 else:
     from allyship import web
 

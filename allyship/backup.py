@@ -110,17 +110,23 @@ def backup(source: str | os.PathLike[str], out: str | os.PathLike[str], *,
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(out.name + ".partial")
     partial.unlink(missing_ok=True)
-    src = _open(source)
     try:
-        dst = sqlite3.connect(str(partial), isolation_level=None)
+        src = _open(source)
         try:
-            # pages=-1: every page in one step, under one read snapshot.
-            src.backup(dst, pages=-1)
-            # A backup is one self-contained file: no -wal beside it.
-            dst.execute("PRAGMA journal_mode = DELETE")
+            dst = sqlite3.connect(str(partial), isolation_level=None)
+            try:
+                # pages=-1: every page in one step, under one read snapshot.
+                src.backup(dst, pages=-1)
+                # A backup is one self-contained file: no -wal beside it.
+                dst.execute("PRAGMA journal_mode = DELETE")
+            finally:
+                dst.close()
         finally:
-            dst.close()
-    finally:
-        src.close()
-    os.replace(partial, out)
+            src.close()
+        os.replace(partial, out)
+    except BaseException:
+        # Disk full, read-only folder, interrupted: no half-written file left behind.
+        for leftover in (partial, Path(f"{partial}-journal"), Path(f"{partial}-wal")):
+            leftover.unlink(missing_ok=True)
+        raise
     return check(out)

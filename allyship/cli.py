@@ -5,6 +5,7 @@ Commands report failures as one line on stderr and exit non-zero.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import sys
 from pathlib import Path
@@ -377,3 +378,28 @@ def nudges_run_cmd(db_path: Path | None, now_text: str | None, dry_run: bool) ->
     click.echo(report.summary())
     if report.failed:
         sys.exit(3)  # cron mails the output of a failing job to its owner
+
+# --- several processes behind nginx (issue 13) ----------------------------------------------
+
+@main.command("serve")
+@DB_OPTION
+@click.option("--processes", type=click.IntRange(1, 64), default=os.cpu_count() or 1,
+              show_default="one per core", help="How many `streamlit run` processes.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8080, show_default=True,
+              help="Where nginx listens.")
+@click.option("--host", default="0.0.0.0", show_default=True,
+              help="Address nginx listens on (127.0.0.1: this machine only).")
+def serve_cmd(db_path: Path | None, processes: int, port: int, host: str) -> None:
+    """Run the app as N Streamlit processes behind nginx (sticky sessions, websockets),
+    all sharing one SQLite file; health-checked, restarted if one dies, and stopped
+    together on Ctrl-C or SIGTERM. Needs nginx (Debian: apt-get install nginx)."""
+    from allyship import serve
+
+    deployment = serve.Deployment(store.resolve_db_path(db_path), processes=processes,
+                                  host=host, port=port,
+                                  say=lambda line: click.echo(line, err=True))
+    try:
+        deployment.start()
+    except serve.ServeError as exc:
+        fail(str(exc))
+    deployment.serve_forever()

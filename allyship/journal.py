@@ -69,7 +69,7 @@ def log_action(db: sqlite_utils.Database, actor: Member, draft: ActionDraft, *,
     draft = draft.validated(today=today or date.today(), earliest=_earliest(db, actor))
     with store.transaction(db):
         action_id = _insert_action(db, actor, draft)
-        store.bump_data_version(db)
+        store.bump_data_version(db, actor.chapter_id)
     return get_action(db, actor, action_id)
 
 
@@ -95,7 +95,7 @@ def log_actions(db: sqlite_utils.Database, actor: Member, drafts: Sequence[Actio
         raise ValidationError({"rows": "There is nothing to log yet: fill in at least one row"})
     with store.transaction(db):
         ids = [_insert_action(db, actor, d) for d in clean]
-        store.bump_data_version(db)
+        store.bump_data_version(db, actor.chapter_id)
     return [get_action(db, actor, i) for i in ids]
 
 
@@ -212,7 +212,7 @@ def update_action(db: sqlite_utils.Database, actor: Member, action_id: int, draf
             "INSERT INTO action_responsibilities (action_id, responsibility) VALUES (?, ?)",
             [(action_id, r) for r in draft.responsibilities])
         store.audit(db, actor.id, "update", "actions", action_id, {"previous": previous})
-        store.bump_data_version(db)
+        store.bump_data_version(db, actor.chapter_id)
     return get_action(db, actor, action_id)
 
 
@@ -224,7 +224,7 @@ def delete_action(db: sqlite_utils.Database, actor: Member, action_id: int) -> N
         previous["responsibilities"] = list(_responsibilities(db, [action_id])[action_id])
         db.execute("DELETE FROM actions WHERE id = ?", [action_id])
         store.audit(db, actor.id, "delete", "actions", action_id, {"previous": previous})
-        store.bump_data_version(db)
+        store.bump_data_version(db, actor.chapter_id)
 
 
 # --- weeks away ---------------------------------------------------------------------
@@ -242,7 +242,7 @@ def set_away(db: sqlite_utils.Database, actor: Member, week: date, away: bool = 
                        [actor.id, monday.isoformat()])
         store.audit(db, actor.id, "update", "away_weeks", None,
                     {"week_start": monday.isoformat(), "away": away})
-        store.bump_data_version(db)
+        store.bump_data_version(db, actor.chapter_id)
 
 
 def away_weeks(db: sqlite_utils.Database, actor: Member) -> set[date]:
@@ -314,7 +314,7 @@ def save_reflection(db: sqlite_utils.Database, actor: Member, draft: ReflectionD
         # The audit log records that a reflection changed, never its words.
         store.audit(db, actor.id, "update", "reflections", None,
                     {"week_start": week, "questions": sorted(draft.answers)})
-        store.bump_data_version(db)
+        store.bump_data_version(db, actor.chapter_id)
     return my_reflections(db, actor, draft.week_start)
 
 

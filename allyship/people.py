@@ -122,10 +122,16 @@ def create_chapter(db: sqlite_utils.Database, name: str, *, goal_label: str = "A
     return get_chapter(db, chapter_id)
 
 
+def clean_team_name(name: Any) -> str:
+    """A team name as stored: the one rule for every way a team gets a name (the admin's
+    forms, *Add from CSV*, the members import). ``ValueError`` in plain words."""
+    return clean_text(name, "Team name", max_len=NAME_MAX)
+
+
 def _insert_team(db: sqlite_utils.Database, chapter_id: int, name: str,
                  actor_id: int | None) -> int:
     try:
-        name = clean_text(name, "Team name", max_len=NAME_MAX)
+        name = clean_team_name(name)
     except ValueError as exc:
         raise ValidationError({"name": str(exc)}) from None
     if find_team_by_name(db, chapter_id, name):
@@ -164,7 +170,7 @@ def bootstrap_admin(db: sqlite_utils.Database, chapter: Chapter, draft: MemberDr
                                           "ask them to add you.")
         member_id = _insert_member(db, chapter.id, MemberDraft(
             draft.name, draft.email, "admin", draft.team_id), None)
-        store.bump_data_version(db)
+        store.bump_data_version(db, chapter.id)
     return get_member(db, member_id)
 
 
@@ -173,7 +179,7 @@ def create_team(db: sqlite_utils.Database, actor: Member, name: str) -> Team:
     access.require_admin(actor)
     with store.transaction(db):
         team_id = _insert_team(db, actor.chapter_id, name, actor.id)
-        store.bump_data_version(db)
+        store.bump_data_version(db, actor.chapter_id)
     return get_team(db, team_id)
 
 
@@ -182,7 +188,7 @@ def add_member(db: sqlite_utils.Database, actor: Member, draft: MemberDraft) -> 
     access.require_admin(actor)
     with store.transaction(db):
         member_id = _insert_member(db, actor.chapter_id, draft, actor.id)
-        store.bump_data_version(db)
+        store.bump_data_version(db, actor.chapter_id)
     return get_member(db, member_id)
 
 
@@ -247,7 +253,7 @@ def update_chapter(db: sqlite_utils.Database, actor: Member, name: str,
             store.audit(db, actor.id, "update", "chapters", before.id,
                         {"name": name, "goal_label": goal_label,
                          "previous": {"name": before.name, "goal_label": before.goal_label}})
-            store.bump_data_version(db)
+            store.bump_data_version(db, actor.chapter_id)
     return get_chapter(db, actor.chapter_id)
 
 
@@ -256,7 +262,7 @@ def rename_team(db: sqlite_utils.Database, actor: Member, team_id: int, name: st
     with store.transaction(db):
         team = _managed_team(db, actor, team_id)
         try:
-            name = clean_text(name, "Team name", max_len=NAME_MAX)
+            name = clean_team_name(name)
         except ValueError as exc:
             raise ValidationError({"name": str(exc)}) from None
         clash = find_team_by_name(db, team.chapter_id, name)
@@ -266,7 +272,7 @@ def rename_team(db: sqlite_utils.Database, actor: Member, team_id: int, name: st
             db.execute("UPDATE teams SET name = ? WHERE id = ?", [name, team.id])
             store.audit(db, actor.id, "update", "teams", team.id,
                         {"name": name, "previous": {"name": team.name}})
-            store.bump_data_version(db)
+            store.bump_data_version(db, actor.chapter_id)
     return get_team(db, team_id)
 
 
@@ -290,7 +296,7 @@ def set_team_archived(db: sqlite_utils.Database, actor: Member, team_id: int,
             db.execute("UPDATE teams SET archived = ? WHERE id = ?", [int(archived), team.id])
             store.audit(db, actor.id, "update", "teams", team.id,
                         {"archived": archived, "previous": {"archived": team.archived}})
-            store.bump_data_version(db)
+            store.bump_data_version(db, actor.chapter_id)
     return get_team(db, team_id)
 
 
@@ -308,7 +314,7 @@ def move_member(db: sqlite_utils.Database, actor: Member, member_id: int,
             db.execute("UPDATE members SET team_id = ? WHERE id = ?", [team_id, target.id])
             store.audit(db, actor.id, "update", "members", target.id,
                         {"team_id": team_id, "previous": {"team_id": target.team_id}})
-            store.bump_data_version(db)
+            store.bump_data_version(db, actor.chapter_id)
     return get_member(db, member_id)
 
 
@@ -327,7 +333,7 @@ def change_role(db: sqlite_utils.Database, actor: Member, member_id: int, role: 
             db.execute("UPDATE members SET role = ? WHERE id = ?", [role, target.id])
             store.audit(db, actor.id, "update", "members", target.id,
                         {"role": role, "previous": {"role": target.role}})
-            store.bump_data_version(db)
+            store.bump_data_version(db, actor.chapter_id)
     return get_member(db, member_id)
 
 
@@ -343,7 +349,7 @@ def set_member_active(db: sqlite_utils.Database, actor: Member, member_id: int,
             db.execute("UPDATE members SET active = ? WHERE id = ?", [int(active), target.id])
             store.audit(db, actor.id, "update", "members", target.id,
                         {"active": active, "previous": {"active": target.active}})
-            store.bump_data_version(db)
+            store.bump_data_version(db, actor.chapter_id)
     return get_member(db, member_id)
 
 
@@ -354,20 +360,23 @@ MEMBERS_CSV_MAX_ROWS = 2000
 
 
 def parse_members_csv(db: sqlite_utils.Database, chapter_id: int,
-                      text: str) -> list[MemberDraft]:
-    """Members to add, from CSV text with a header ``name,email[,role][,team]``.
+                      data: str | bytes) -> list[MemberDraft]:
+    """Members to add, from a CSV (text pasted, or a file's bytes) with a header
+    ``name,email[,role][,team]``.
 
+    Read by :func:`allyship.csv_files.read_csv`, the reader *Import & export* uses, so
+    any line endings, encodings and oversized cells get the same plain answer.
     ``role`` defaults to member; ``team`` is a team name of this chapter (or empty).
-    Every problem is reported at once as ``line N: field``, N being the line of the
-    file (the header is line 1), which is also the row number a spreadsheet shows.
+    Every problem is reported at once as ``line N: field``, N being the spreadsheet's
+    row (the header is row 1).
     """
-    import csv
-    import io
+    from allyship.csv_files import ImportReport, read_csv
 
-    if text.startswith("\ufeff"):  # spreadsheet programs add a byte-order mark
-        text = text[1:]
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    report = ImportReport(kind="members")
+    header, rows = read_csv(data, report)
+    if report.errors:
+        raise ValidationError({(f"line {e.row}" if e.row else "file"): e.reason
+                               for e in report.errors})
     missing = [c for c in ("name", "email") if c not in header]
     if missing:
         raise ValidationError({"header": "The first line must name the columns, e.g. "
@@ -381,19 +390,17 @@ def parse_members_csv(db: sqlite_utils.Database, chapter_id: int,
     drafts: list[MemberDraft] = []
     errors: dict[str, str] = {}
     seen: dict[str, int] = {}
-    for count, raw in enumerate(reader, start=1):
-        n = reader.line_num
-        if count > MEMBERS_CSV_MAX_ROWS:
-            errors["rows"] = f"At most {MEMBERS_CSV_MAX_ROWS:,} members at a time"
-            break
-        if None in raw:
-            errors[f"line {n}: columns"] = "This row has more values than the header has columns"
-        row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()
-               if k is not None}
-        if not any(row.values()):
-            continue  # blank line
+    if len(rows) > MEMBERS_CSV_MAX_ROWS:
+        raise ValidationError({"rows": f"At most {MEMBERS_CSV_MAX_ROWS:,} members at a time"})
+    for n, row in rows:
         team_id = None
         team_name = row.get("team", "")
+        if team_name.strip():
+            try:
+                team_name = clean_team_name(team_name)
+            except ValueError as exc:
+                errors[f"line {n}: team"] = str(exc)
+                team_name = ""
         if team_name:
             team = teams.get(team_name.lower())
             if team is None:
@@ -404,7 +411,7 @@ def parse_members_csv(db: sqlite_utils.Database, chapter_id: int,
                 team_id = team.id
         try:
             draft = MemberDraft(row.get("name", ""), row.get("email", ""),
-                                row.get("role") or "member", team_id).validated()
+                                row.get("role", "").strip() or "member", team_id).validated()
         except ValidationError as exc:
             errors.update({f"line {n}: {k}": v for k, v in exc.errors.items()})
             continue
@@ -421,13 +428,14 @@ def parse_members_csv(db: sqlite_utils.Database, chapter_id: int,
     return drafts
 
 
-def bulk_add_members(db: sqlite_utils.Database, actor: Member, text: str) -> list[Member]:
+def bulk_add_members(db: sqlite_utils.Database, actor: Member,
+                     data: str | bytes) -> list[Member]:
     """Add every member in a CSV (see :func:`parse_members_csv`): all or nothing."""
     access.require_admin(actor)
-    drafts = parse_members_csv(db, actor.chapter_id, text)
+    drafts = parse_members_csv(db, actor.chapter_id, data)
     with store.transaction(db):
         ids = [_insert_member(db, actor.chapter_id, d, actor.id) for d in drafts]
-        store.bump_data_version(db)
+        store.bump_data_version(db, actor.chapter_id)
     return [get_member(db, i) for i in ids]
 
 
@@ -439,4 +447,28 @@ def update_membership(db: sqlite_utils.Database, actor: Member, member_id: int, 
         move_member(db, actor, member_id, team_id)
         change_role(db, actor, member_id, role)
         set_member_active(db, actor, member_id, active)
+    return get_member(db, member_id)
+
+
+def correct_member(db: sqlite_utils.Database, actor: Member, member_id: int, *,
+                   name: str, email: str) -> Member:
+    """An admin corrects a member's name and/or email (a typo, a new address).
+
+    Validated as when the member was added; the email must not belong to anyone else.
+    Audited with the previous values. Sign-in looks members up by their current email
+    (password and single sign-on alike), so the old email stops working at once.
+    """
+    with store.transaction(db):
+        target = _managed_member(db, actor, member_id)
+        draft = MemberDraft(name, email, target.role, target.team_id).validated()
+        other = find_member_by_email(db, draft.email)
+        if other is not None and other.id != target.id:
+            raise ValidationError({"email": f"{draft.email} belongs to another member"})
+        if (draft.name, draft.email) != (target.name, target.email):
+            db.execute("UPDATE members SET name = ?, email = ? WHERE id = ?",
+                       [draft.name, draft.email, target.id])
+            store.audit(db, actor.id, "update", "members", target.id,
+                        {"name": draft.name, "email": draft.email,
+                         "previous": {"name": target.name, "email": target.email}})
+            store.bump_data_version(db)
     return get_member(db, member_id)

@@ -113,7 +113,7 @@ def save_plan(db: sqlite_utils.Database, actor: Member, draft: PlanDraft, *,
                            [plan_id] + values + [now])
         for gone in existing_ids - kept:
             db.execute("DELETE FROM plan_items WHERE id = ?", [gone])
-        store.bump_data_version(db)
+        store.bump_data_version(db, actor.chapter_id)
     return _load(db, actor.id)  # type: ignore[return-value]
 
 
@@ -149,4 +149,4 @@ def set_next_step_done(db: sqlite_utils.Database, actor: Member, item_id: int,
                    [day and day.isoformat(), item_id])
         store.audit(db, actor.id, "update", "plan_items", item_id,
                     {"previous_done_on": row["done_on"], "done_on": day and day.isoformat()})
-        store.bump_data_version(db)
+        store.bump_data_version(db, actor.chapter_id)

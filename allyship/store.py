@@ -114,15 +114,56 @@ def audit(
     )
 
 
-def bump_data_version(db: sqlite_utils.Database) -> None:
-    """Mark that data changed, so cached reads keyed on :func:`data_version` refresh."""
+def bump_data_version(db: sqlite_utils.Database, chapter_id: int | None = None) -> None:
+    """Mark that data changed, so cached reads keyed on the data version refresh.
+
+    ``chapter_id``: the one chapter whose data this write changed — only that chapter's
+    cached views recompute, so one chapter's activity never invalidates another's.
+    ``None`` (the safe default) means the write may touch more than one chapter or
+    organisation-wide data: every chapter's cached views recompute. Call inside the
+    write's transaction, so the version and the data change together.
+    """
     db.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'data_version'")
+    if chapter_id is None or not _has_chapter_versions(db):
+        db.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1"
+                   " WHERE key = 'global_version'")
+    else:
+        db.execute("INSERT INTO chapter_versions (chapter_id, version) VALUES (?, 1)"
+                   " ON CONFLICT (chapter_id) DO UPDATE SET version = version + 1",
+                   [int(chapter_id)])
+
+
+def _has_chapter_versions(db: sqlite_utils.Database) -> bool:
+    # Only the totals exist before migration 7 (a database opened with migrate=False),
+    # and in a database created while slot 7 was still reserved and empty (its schema
+    # version already counts the slot): then every write is organisation-wide — always
+    # correct, only less cached. Looked up once per connection.
+    known = getattr(db, "_allyship_chapter_versions", None)
+    if known is None:
+        known = db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table'"
+                           " AND name = 'chapter_versions'").fetchone() is not None
+        if known:  # a table that exists stays; absence is re-checked next time
+            db._allyship_chapter_versions = True  # type: ignore[attr-defined]
+    return known
 
 
 def data_version(db: sqlite_utils.Database) -> int:
-    """A number that every write increases; the cache key for reads."""
+    """A number that every write increases, whatever it touched."""
     row = db.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()
     return int(row[0]) if row else 0
+
+
+def chapter_data_version(db: sqlite_utils.Database, chapter_id: int) -> tuple[int, int]:
+    """The cache key for reads of one chapter's data: (organisation-wide version, this
+    chapter's version). It changes on every write to the chapter and on every write
+    that did not name its chapter, and on nothing else."""
+    if not _has_chapter_versions(db):
+        return (data_version(db), 0)
+    row = db.execute(
+        "SELECT (SELECT value FROM meta WHERE key = 'global_version'),"
+        " (SELECT version FROM chapter_versions WHERE chapter_id = ?)",
+        [int(chapter_id)]).fetchone()
+    return (int(row[0] or 0), int(row[1] or 0))
 
 
 def schema_version(db: sqlite_utils.Database) -> int:
@@ -351,7 +392,19 @@ def _m6_hardening(db: sqlite_utils.Database) -> None:
 
 
 def _m7_per_chapter_versions(db: sqlite_utils.Database) -> None:
-    """Reserved for issue 13: per-chapter data versions, speed."""
+    """Issue 13: a data version per chapter plus one organisation-wide version, so a
+    write in one chapter keeps every other chapter's cached views (see
+    :func:`bump_data_version`). The total ``data_version`` stays: it still counts
+    every write."""
+    db.execute("""CREATE TABLE IF NOT EXISTS chapter_versions (
+        chapter_id INTEGER PRIMARY KEY,
+        version INTEGER NOT NULL DEFAULT 0
+    )""")
+    # Start the organisation-wide version at the total, so keys made before the
+    # migration can never be confused with keys made after it.
+    db.execute("INSERT OR IGNORE INTO meta (key, value) SELECT 'global_version', value"
+               " FROM meta WHERE key = 'data_version'")
+    db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('global_version', '0')")
 
 
 def _m8_weekly_rhythm(db: sqlite_utils.Database) -> None:

@@ -15,6 +15,7 @@ import pandas as pd
 
 from allyship.handout import ACTION_KINDS, RESPONSIBILITIES, VISIBILITIES, responsibility
 from allyship.models import Action, ActionDraft, Plan, PlanItemDraft, ValidationError
+from allyship.safe_text import inert
 
 RESPONSIBILITY_LABELS: list[str] = [r.label for r in RESPONSIBILITIES]
 _LABEL_TO_NUMBER = {r.label: r.number for r in RESPONSIBILITIES}
@@ -179,17 +180,9 @@ VISIBILITY_OPTIONS = list(VISIBILITIES)
 
 
 def escape_md(text: str) -> str:
-    """Member text made inert for ``st.markdown``: Markdown and HTML characters escaped,
-    so a link, image or heading someone typed shows as the characters they typed."""
-    out = []
-    for ch in str(text):
-        if ch in "\\`*_{}[]()#+-.!|<>~$&":
-            out.append("\\" + ch)
-        elif ch == "\n":
-            out.append("  \n")
-        else:
-            out.append(ch)
-    return "".join(out)
+    """Member text made inert for Markdown: kept as a thin alias of
+    :func:`allyship.safe_text.inert`, the one neutraliser (links, autolinks, images, HTML)."""
+    return inert(text)
 
 
 def shared_frame(pairs: Iterable[tuple[Any, Action]]) -> pd.DataFrame:

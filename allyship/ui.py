@@ -6,19 +6,21 @@ connection, decide a permission or write SQL themselves.
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 import sys
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
 import streamlit as st
 
-from allyship import access, demo, people, store
+from allyship import access, demo, people, storage_errors, store
 from allyship.models import Member, ValidationError
-from allyship.tables import escape_md
+from allyship.safe_text import inert
 
 _local = threading.local()
 _left_legacy_mode = False
@@ -110,15 +112,25 @@ def data_version(db: sqlite_utils.Database) -> int:
 
 
 def cached(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """Call ``fn(db, *args, **kwargs)`` through ``st.cache_data``, keyed on the data
-    version, so any write makes every view recompute."""
+    """Call ``fn(db, *args, **kwargs)`` through ``st.cache_data``, never stale.
+
+    The key is the data version of the acting member's chapter (the first
+    :class:`Member` among the arguments; access rules keep a member's reads inside
+    their own chapter) together with the organisation-wide version, so a write in
+    another chapter keeps this view cached. Without a member among the arguments the
+    key is the total version, which every write changes.
+    """
     db = get_db()
-    return _cached_call(str(db_path()), store.data_version(db), fn.__module__, fn.__qualname__,
+    actor = next((a for a in (*args, *kwargs.values()) if isinstance(a, Member)), None)
+    version: Any = (store.data_version(db) if actor is None else
+                    ("chapter", actor.chapter_id,
+                     store.chapter_data_version(db, actor.chapter_id)))
+    return _cached_call(str(db_path()), version, fn.__module__, fn.__qualname__,
                         args, tuple(sorted(kwargs.items())))
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _cached_call(path: str, version: int, module: str, name: str, args: tuple,
+def _cached_call(path: str, version: Any, module: str, name: str, args: tuple,
                  kwargs: tuple) -> Any:
     import importlib
 
@@ -176,8 +188,25 @@ def demo_banner(db: sqlite_utils.Database) -> None:
 def show_validation(exc: ValidationError, intro: str = "Nothing was saved:") -> None:
     """Every field's problem, in words, above the form (which keeps what was typed)."""
     # Messages quote what was typed; escaped so it shows as typed, never as Markdown.
-    lines = "\n".join(f"- {escape_md(msg)}" for msg in exc.errors.values())
+    lines = "\n".join(f"- {inert(msg)}" for msg in exc.errors.values())
     st.error(f"{intro}\n\n{lines}", icon=":material/error:")
+
+
+@contextlib.contextmanager
+def report_write_failures(where: str = "page") -> Iterator[None]:
+    """Around a page run: a full disk or a read-only database shows one sentence at the
+    top of the page ("… Nothing was saved.") instead of a traceback, and the detail goes
+    to the log. What was typed stays in the form: the page above the failed save has
+    already been drawn with it, and Streamlit keeps widget values for the next run."""
+    slot = st.container()  # drawn before the page, so the sentence shows at its top
+    try:
+        yield
+    except (sqlite3.DatabaseError, OSError) as exc:
+        message = storage_errors.explain(exc)
+        if message is None:
+            raise
+        storage_errors.log_failure(exc, where)
+        slot.error(message, icon=":material/error:")
 
 
 def show_denied(exc: access.PermissionDenied) -> None:

@@ -29,6 +29,7 @@ ROUTE_MODULES: list[str] = [
 
 # Async context managers ``hook(app)`` entered for the server's lifetime. One per line.
 LIFESPAN_HOOKS: list[str] = [
+    "warmup.preload",
     "routes_rhythm.in_app_scheduler",
 ]
 

@@ -1,10 +1,12 @@
-"""``python -m bench``: measure the app at 10k, 100k and 1M actions against a naive baseline.
+"""``python -m bench``: measure the app at 10k, 100k and 1M actions and in one chapter of
+16,000 members, against naive baselines, and what N leads feel against a real server.
 
 Examples::
 
-    python -m bench --quick                  # 10k actions only, under a minute
-    python -m bench                          # 10k, 100k and 1M (generating 1M takes ~1 min once)
+    python -m bench --quick                  # 10k actions only, no browsers, under a minute
+    python -m bench                          # every scale + the concurrency run (~15 min)
     python -m bench --scales 10k,100k --repeat 3 --out /tmp/bench
+    python -m bench --scales 10k --concurrency 1,5 --processes 1,2
 """
 
 from __future__ import annotations
@@ -21,22 +23,45 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from bench import data
+from bench import concurrency, data
 from bench.plans import plans_text, slowest
 from bench.results import Figure, text_table, write
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = ROOT / "bench" / "results"
 
-# (measure, unit, target, how to compare) — checked at the largest scale run.
-TARGETS: list[tuple[str, str, float, str]] = [
-    ("metric set, team: cold", "ms", 100, "≤"),
-    ("Team progress page (AppTest), cache cleared", "ms", 1000, "≤"),
-    ("log one action (journal.log_action)", "ms", 10, "≤"),
-    ("chapter report (HTML with SVG charts)", "ms", 3000, "≤"),
-    ("peak memory, our process", "MB", 500, "≤"),
-    ("growth of metric set, team: cold (largest / smallest scale)", "x", 3, "≤"),
-    ("naive / ours, metric set team (cold)", "x", 20, "≥"),
+# Issue 13's targets: (which scale, measure, unit, target, how to compare, in words).
+# Scales: "small" = the smallest chapter-of-40 scale run, "largest" = the largest such,
+# "chapter" = the one-chapter scale, "concurrency" = the concurrency run.
+TARGETS: list[tuple[str, str, str, float, str, str]] = [
+    ("small", "Team progress page (AppTest), cache cleared, CPU time", "ms", 30, "≤",
+     "server CPU per cold Team progress view, 40-member chapter"),
+    ("largest", "metric set, team: cold", "ms", 20, "≤", "team metric set, cold"),
+    ("concurrency", "Team progress to last chart, cold: {procs} processes behind nginx, "
+     "20 leads at once", "ms p95", 1500, "≤",
+     "20 leads of different chapters at once, p95 to last chart"),
+    ("concurrency", "log an action while leads read: {procs} processes behind nginx, "
+     "10 leads at once", "ms", 500, "≤", "a write while 10 leads read"),
+    ("small", "naive / ours, metric set chapter (cold)", "x", 3, "≥",
+     "fair naive baseline ÷ ours, 40-member chapter"),
+    ("chapter", "naive / ours, metric set chapter (cold)", "x", 3, "≥",
+     "fair naive baseline ÷ ours, 16,000-member chapter"),
+    ("chapter", "Team progress page (AppTest), cache cleared", "ms", 1000, "≤",
+     "large chapter: Team progress"),
+    ("chapter", "chapter report (HTML with SVG charts)", "ms", 2000, "≤",
+     "large chapter: report"),
+    ("chapter", "Import & export page open (AppTest)", "ms", 1000, "≤",
+     "large chapter: Import & export open"),
+    ("concurrency", "server RSS, peak during: {procs} processes behind nginx, 20 leads at once",
+     "MB", 300 * 2, "≤", "server RSS with 20 sessions (300 MB per process)"),
+    ("concurrency", "server RSS, 10 s after the browsers closed: {procs} processes behind "
+     "nginx, 20 leads at once", "MB", 300 * 2, "≤", "server RSS after they close"),
+    ("small", "report CLI, whole process (HTML)", "ms", 1000, "≤",
+     "report CLI, whole process, 40-member chapter"),
+    ("largest", "log one action (journal.log_action)", "ms", 10, "≤", "log one action"),
+    ("largest", "peak memory, our process", "MB", 500, "≤", "peak memory, bench process"),
+    ("largest", "growth of metric set, team: cold (largest / smallest scale)", "x", 3, "≤",
+     "a team's figures cost the same at every scale"),
 ]
 
 
@@ -80,26 +105,34 @@ def _find(figures: list[Figure], scale: str, measure: str) -> Figure | None:
     return next((f for f in figures if f.scale == scale and f.measure == measure), None)
 
 
-def _ratio(scale: str, name: str, naive: Figure | None, ours: Figure | None) -> Figure | None:
+def _ratio(scale: str, name: str, naive: Figure | None, ours: Figure | None,
+           label: str = "naive") -> Figure | None:
     if naive is None or ours is None or not ours.median:
         return None
-    return Figure(scale, f"naive / ours, metric set {name} (cold)", "x",
+    what = ("fair baseline (chapter's own rows)" if label == "naive"
+            else "strawman baseline (every chapter loaded)")
+    return Figure(scale, f"{label} / ours, metric set {name} (cold)", "x",
                   round(naive.median / ours.median, 1), None, 1,
-                  "baseline median ÷ our cold median")
+                  f"{what} median ÷ our cold median")
 
 
-def check_targets(figures: list[Figure], scales: list[str]) -> list[dict[str, Any]]:
-    big, small = scales[-1], scales[0]
+def check_targets(figures: list[Figure], scales: list[data.Scale],
+                  processes: int) -> list[dict[str, Any]]:
+    """Each target beside its measure (``met`` is None when the measure was not taken)."""
+    multi = [s.name for s in scales if not s.one_chapter]
+    where = {"small": multi[0] if multi else None, "largest": multi[-1] if multi else None,
+             "chapter": next((s.name for s in scales if s.one_chapter), None),
+             "concurrency": multi[-1] if multi else None}
     out = []
-    for measure, unit, target, how in TARGETS:
-        f = _find(figures, big, measure)
-        value = f.median if f else None
-        out.append({"scale": big, "measure": measure, "target": f"{how} {target:g} {unit}",
-                    "median": value,
+    for which, measure, unit, target, how, words in TARGETS:
+        measure = measure.format(procs=processes)
+        scale = where[which]
+        f = _find(figures, scale, measure) if scale else None
+        value = None if f is None else (f.p95 if unit.endswith("p95") else f.median)
+        out.append({"scale": scale or "–", "measure": measure, "words": words,
+                    "target": f"{how} {target:g} {unit}", "value": value,
                     "met": None if value is None else
                     (value <= target if how == "≤" else value >= target)})
-    if len(scales) == 1 or small == big:
-        out[5]["note"] = "needs two scales"
     return out
 
 
@@ -107,9 +140,16 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--quick", action="store_true",
-                   help="10k actions only, fewer repeats (a smoke run, under a minute)")
+                   help="10k actions only, fewer repeats, no browsers (a smoke run, under a "
+                        "minute)")
     p.add_argument("--scales", default=None,
                    help=f"comma-separated, from {', '.join(data.SCALES)} (default: all)")
+    p.add_argument("--concurrency", default=None, metavar="N,N,…",
+                   help="leads at once in the concurrency run (default 1,5,10,20; none with "
+                        "--quick); 0 skips it")
+    p.add_argument("--processes", default=None, metavar="P,P,…",
+                   help="server processes per concurrency configuration (default: 1 and one "
+                        "per core behind nginx)")
     p.add_argument("--out", type=Path, default=DEFAULT_OUT,
                    help="where results go; the data cache is OUT/cache (default bench/results)")
     p.add_argument("--repeat", type=int, default=None,
@@ -117,10 +157,16 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--today", type=date.fromisoformat, default=None,
                    help="the day the synthetic data ends (default: today); pins the data")
     p.add_argument("--no-baseline", action="store_true", help="skip the naive baseline")
+    p.add_argument("--concurrency-only", action="store_true",
+                   help="only the concurrency run (on the largest multi-chapter scale given)")
     args = p.parse_args(argv)
 
     try:
-        scales = data.parse_scales(args.scales or ("10k" if args.quick else ",".join(data.SCALES)))
+        scales = data.parse_scales(args.scales or ("10k" if args.quick else data.DEFAULT_SCALES))
+        ns = [int(x) for x in (args.concurrency or ("0" if args.quick else "1,5,10,20"))
+              .split(",") if int(x) > 0]
+        procs = [int(x) for x in (args.processes or f"1,{max(2, os.cpu_count() or 2)}")
+                 .split(",") if int(x) > 0]
     except ValueError as exc:
         p.error(str(exc))
     repeat = args.repeat or (3 if args.quick else 10)
@@ -139,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
     plans: dict[str, Any] = {}
     checks: dict[str, Any] = {}
     sizes: dict[str, Any] = {}
-    for scale in scales:
+    for scale in ([] if args.concurrency_only else scales):
         cached, gen_seconds = data.cached_db(scale, out / "cache", today)
         counts = data.row_counts(cached)
         sizes[scale.name] = {**counts, "file_mb": round(cached.stat().st_size / 2**20, 1),
@@ -166,23 +212,41 @@ def main(argv: list[str] | None = None) -> int:
             figures += mine["figures"]
             plans[scale.name] = mine["plans"]
             for name in ("team", "chapter"):
-                r = _ratio(scale.name, name,
-                           _find(figures, scale.name, f"naive baseline metric set, {name}"),
-                           _find(figures, scale.name, f"metric set, {name}: cold"))
-                if r:
-                    figures.append(r)
+                for label, measure in (("naive", "naive baseline metric set"),
+                                       ("strawman", "strawman baseline metric set")):
+                    r = _ratio(scale.name, name,
+                               _find(figures, scale.name, f"{measure}, {name}"),
+                               _find(figures, scale.name, f"metric set, {name}: cold"), label)
+                    if r:
+                        figures.append(r)
             print(f"[{scale.name}] measured in {time.perf_counter() - started:.0f} s", flush=True)
         finally:
             data.remove_db(work)
 
     names = [s.name for s in scales]
-    if len(names) > 1:
-        a = _find(figures, names[0], "metric set, team: cold")
-        b = _find(figures, names[-1], "metric set, team: cold")
+    multi = [s.name for s in scales if not s.one_chapter]
+    if len(multi) > 1:
+        a = _find(figures, multi[0], "metric set, team: cold")
+        b = _find(figures, multi[-1], "metric set, team: cold")
         if a and b and a.median:
-            figures.append(Figure(names[-1], "growth of metric set, team: cold (largest / "
+            figures.append(Figure(multi[-1], "growth of metric set, team: cold (largest / "
                                   "smallest scale)", "x", round(b.median / a.median, 2), None, 1,
-                                  f"{names[-1]} ÷ {names[0]}"))
+                                  f"{multi[-1]} ÷ {multi[0]}"))
+    if ns and multi:
+        # N leads of different chapters against a real server: the largest multi-chapter
+        # scale, from its cached file (a copy is made real, with passwords).
+        conc_scale = next(s for s in scales if s.name == multi[-1])
+        cached, _ = data.cached_db(conc_scale, out / "cache", today)
+        configs = [concurrency.Config("1 process" if p == 1 else
+                                      f"{p} processes behind nginx", p) for p in procs]
+        print(f"[concurrency] {conc_scale.name}: {', '.join(map(str, ns))} leads at once; "
+              f"{'; '.join(c.label for c in configs)}", flush=True)
+        figures += concurrency.run(cached, conc_scale.name, out / "work", ns, configs,
+                                   write_at=10 if 10 in ns else max(ns),
+                                   say=lambda line: print(line, flush=True))
+    elif not ns:
+        print("[concurrency] skipped (--quick or --concurrency 0); `python -m bench` runs it",
+              flush=True)
     meta["loadavg_end"] = os.getloadavg()
 
     print()
@@ -205,13 +269,14 @@ def main(argv: list[str] | None = None) -> int:
     for scale, by_name in plans.items():
         for ms, where, sql in slowest(by_name):
             print(f"  slowest read at {scale}: {ms:.1f} ms in {where}: {sql[:110]}…")
-    targets = check_targets(figures, names)
-    print(f"\ntargets at {names[-1]}:")
+    targets = check_targets(figures, scales, max(procs))
+    load_now = os.getloadavg()
+    print(f"\nissue 13 targets (load average now {' '.join(f'{x:.2f}' for x in load_now)}; "
+          f"at start {' '.join(f'{x:.2f}' for x in meta['loadavg_start'])}):")
     for t in targets:
-        state = {True: "met", False: "NOT MET", None: "n/a"}[t["met"]]
-        value = "–" if t["median"] is None else f"{t['median']:g}"
-        print(f"  {t['measure']}: {value} (target {t['target']}) — {state}"
-              + (f" ({t['note']})" if t.get("note") else ""))
+        state = {True: "met", False: "NOT MET", None: "not measured in this run"}[t["met"]]
+        value = "–" if t["value"] is None else f"{t['value']:g}"
+        print(f"  {t['words']} [{t['scale']}]: {value} (target {t['target']}) — {state}")
     paths = write(out, figures, meta, {"sizes": sizes, "cross_check": checks, "plans": plans,
                                        "targets": targets})
     (out / "plans.txt").write_text("\n\n".join(plan_lines) + "\n", encoding="utf-8")

@@ -1,5 +1,10 @@
-"""The naive baseline: load the whole ``actions`` table (joined to members and
-responsibilities) into pandas on every view, and aggregate there.
+"""Naive baselines: load actions (joined to members and responsibilities) into pandas
+on every view, and aggregate there. Two, labelled for what they are:
+
+* the **fair** naive baseline loads only the chapter's own rows
+  (``WHERE m.chapter_id = ?``) — what a sensible first version would do;
+* the **strawman** loads every chapter's actions, then filters in pandas. It was the
+  bench's only baseline until issue 13 and made us look far faster than we were.
 
 It computes the action-derived figures of the metric set — weekly participants,
 responsibility × week (actions, members), minutes per week (minutes, actions,
@@ -29,12 +34,20 @@ LOAD_SQL = ("SELECT a.id AS action_id, a.member_id, a.week_start, a.minutes,"
             " JOIN action_responsibilities r ON r.action_id = a.id")
 
 
-def load(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Everything, as a naive page would: one row per action × responsibility, and members."""
+def load(path: Path, chapter_id: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One row per action × responsibility, and members: the chapter's own rows, or
+    (``chapter_id=None``, the strawman) every chapter's."""
     conn = sqlite3.connect(str(path))
     try:
-        rows = pd.read_sql_query(LOAD_SQL, conn)
-        members = pd.read_sql_query("SELECT id, chapter_id, team_id, active FROM members", conn)
+        if chapter_id is None:
+            rows = pd.read_sql_query(LOAD_SQL, conn)
+            members = pd.read_sql_query("SELECT id, chapter_id, team_id, active FROM members",
+                                        conn)
+        else:
+            rows = pd.read_sql_query(LOAD_SQL + " WHERE m.chapter_id = ?", conn,
+                                     params=[chapter_id])
+            members = pd.read_sql_query("SELECT id, chapter_id, team_id, active FROM members"
+                                        " WHERE chapter_id = ?", conn, params=[chapter_id])
     finally:
         conn.close()
     return rows, members
@@ -91,9 +104,11 @@ def figures(rows: pd.DataFrame, members: pd.DataFrame, chapter_id: int, team_id:
 
 
 def metric_set(path: Path, chapter_id: int, team_id: int | None, today: date, start: date,
-               end: date, prev_start: date, prev_end: date) -> dict[str, Any]:
-    """One naive view: load everything, aggregate the period and the previous one."""
-    rows, members = load(path)
+               end: date, prev_start: date, prev_end: date, *,
+               strawman: bool = False) -> dict[str, Any]:
+    """One naive view: load the chapter's rows (the strawman: everything), aggregate the
+    period and the previous one."""
+    rows, members = load(path, None if strawman else chapter_id)
     return {"now": figures(rows, members, chapter_id, team_id, start, end, today),
             "before": figures(rows, members, chapter_id, team_id, prev_start, prev_end, today)}
 
@@ -143,7 +158,12 @@ def run(path: Path, scale: str, today: date, repeat: int, check: bool) -> dict[s
         samples, naive = timed(lambda: metric_set(path, chapter_id, team_id, today, period.start,
                                                   period.end, prev.start, prev.end), repeat)
         figs.append(figure(scale, f"naive baseline metric set, {name}", samples,
-                           "pandas: load all actions × responsibilities, then aggregate"))
+                           "fair: pandas on the chapter's own rows (WHERE chapter_id = ?)"))
+        straw, _ = timed(lambda: metric_set(path, chapter_id, team_id, today, period.start,
+                                            period.end, prev.start, prev.end, strawman=True),
+                         repeat)
+        figs.append(figure(scale, f"strawman baseline metric set, {name}", straw,
+                           "pandas: load every chapter's actions, then filter"))
         if check:
             frames = metrics.team_progress(db, actor, metrics.Scope(chapter_id, team_id), period,
                                            today=today)

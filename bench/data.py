@@ -16,12 +16,15 @@ SEED = demo.DEFAULT_SEED
 
 @dataclass(frozen=True)
 class Scale:
-    """A named data size. Every scale keeps chapters of the same shape (4 teams of 10)
-    and grows by adding chapters, as a national organisation would: a team's own
-    figures should then cost the same at every scale."""
+    """A named data size. The action scales keep chapters of the same shape (4 teams of
+    10) and grow by adding chapters, as a national organisation would: a team's own
+    figures should then cost the same at every scale. The large-chapter scale is one
+    chapter of 16,000 members instead (``one_chapter``): what a big chapter's lead and
+    admin wait for."""
 
     name: str
     size: demo.DemoSize
+    one_chapter: bool = False
 
     @property
     def members(self) -> int:
@@ -38,7 +41,13 @@ SCALES: dict[str, Scale] = {
                                         weeks=52)),
     "1M": Scale("1M", demo.DemoSize(chapters=470, teams_per_chapter=4, members_per_team=10,
                                     weeks=53)),
+    # One chapter of 16,000 members (40 teams of 400), half a year of history.
+    "16k-chapter": Scale("16k-chapter", demo.DemoSize(chapters=1, teams_per_chapter=40,
+                                                      members_per_team=400, weeks=26),
+                         one_chapter=True),
 }
+# What `python -m bench` runs without --scales.
+DEFAULT_SCALES = "10k,100k,1M,16k-chapter"
 
 
 def parse_scales(text: str) -> list[Scale]:

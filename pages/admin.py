@@ -5,18 +5,18 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from allyship import audit, passwords, people, tables, ui
+from allyship import audit, passwords, people, ui
 from allyship.access import PermissionDenied
 from allyship.handout import ROLES
 from allyship.models import MemberDraft, ValidationError
-from allyship.tables import escape_md
+from allyship.safe_text import inert
 
 me = ui.require_screen("admin")
 db = ui.get_db()
 
 chapter = people.get_chapter(db, me.chapter_id)
 st.title("Admin")
-st.caption(f"Manage {escape_md(chapter.name)}: teams, members and roles. You see who is in the chapter, "
+st.caption(f"Manage {inert(chapter.name)}: teams, members and roles. You see who is in the chapter, "
            "never anyone's private plan, actions or reflections.")
 ui.show_flash()
 
@@ -88,7 +88,19 @@ with tab_members:
         if save:
             run(lambda: people.update_membership(db, me, picked, team_id=team_id or None, role=role,
                                                  active=active),
-                f"Saved {target.name}.")
+                f"Saved {inert(target.name)}.")
+
+        with st.form(f"member_details_{picked}"):
+            st.markdown("**Correct their name or email**")
+            d1, d2 = st.columns(2)
+            new_name = d1.text_input("Name", value=target.name, key=f"member_name_{picked}")
+            new_email = d2.text_input(
+                "Email", value=target.email, key=f"member_email_{picked}",
+                help="They sign in with this address from now on; the old one stops working.")
+            correct = st.form_submit_button("Save name and email")
+        if correct:
+            run(lambda: people.correct_member(db, me, picked, name=new_name, email=new_email),
+                f"Saved {inert(new_name.strip())} <{inert(new_email.strip().lower())}>.")
 
     st.subheader("Add a member")
     with st.form("add_member"):
@@ -102,7 +114,7 @@ with tab_members:
         add = st.form_submit_button("Add member", type="primary")
     if add:
         run(lambda: people.add_member(db, me, MemberDraft(name, email, new_role, new_team or None)),
-            f"Added {name.strip()}. Give them a set-up code if your chapter uses passwords.")
+            f"Added {inert(name.strip())}. Give them a set-up code if your chapter uses passwords.")
 
 with tab_teams:
     counts = {t.id: sum(1 for m in members if m.team_id == t.id and m.active) for t in teams_all}
@@ -114,7 +126,7 @@ with tab_teams:
         team_name = st.text_input("New team name", key="create_team_name")
         create = st.form_submit_button("Create team", type="primary")
     if create:
-        run(lambda: people.create_team(db, me, team_name), f"Created team {team_name.strip()}.")
+        run(lambda: people.create_team(db, me, team_name), f"Created team {inert(team_name.strip())}.")
 
     if teams_all:
         st.subheader("Rename or archive a team")
@@ -131,7 +143,7 @@ with tab_teams:
                      help="An archived team keeps its history and is no longer offered. "
                           "Move its members first."):
             run(lambda: people.set_team_archived(db, me, team_pick, not chosen.archived),
-                f"{chosen.name}: {'restored' if chosen.archived else 'archived'}.")
+                f"{inert(chosen.name)}: {'restored' if chosen.archived else 'archived'}.")
 
 with tab_bulk:
     st.markdown("Add many members at once from a CSV file with a header line "
@@ -142,13 +154,15 @@ with tab_bulk:
     upload = st.file_uploader("CSV file", type=["csv"], key="members_csv_file")
     pasted = st.text_area("…or paste the rows here", key="members_csv_text", height=150)
     if st.button("Add these members", type="primary", key="bulk_add"):
-        text = upload.getvalue().decode("utf-8-sig", errors="replace") if upload else pasted
+        # The file's bytes go to the one CSV reader, which decodes them (UTF-8, else
+        # Windows-1252) the way Import & export does.
+        data = upload.getvalue() if upload else pasted
         try:
-            added = people.bulk_add_members(db, me, text)
+            added = people.bulk_add_members(db, me, data)
         except ValidationError as exc:
             # Name the line of each problem, so it can be found in the file.
             st.error("Nobody was added:\n\n" + "\n".join(
-                f"- {key}: {tables.escape_md(msg)}" for key, msg in exc.errors.items()),
+                f"- {inert(key)}: {inert(msg)}" for key, msg in exc.errors.items()),
                 icon=":material/error:")
         except PermissionDenied as exc:
             ui.show_denied(exc)
@@ -175,7 +189,7 @@ with tab_codes:
         except PermissionDenied as exc:
             ui.show_denied(exc)
         else:
-            st.success(f"Set-up code for {escape_md(issued.member.name)}, valid until "
+            st.success(f"Set-up code for {inert(issued.member.name)}, valid until "
                        f"{issued.expires_at:%d %b %Y %H:%M} UTC. It will not be shown again; "
                        "any earlier code for them no longer works.")
             st.code(issued.code, language=None)
@@ -198,7 +212,7 @@ with tab_codes:
             lift = st.form_submit_button("Lift the lockout")
         if lift and unlock is not None:
             run(lambda: passwords.clear_lockout(db, me, unlock),
-                f"Lifted the lockout for {escape_md(by_id[unlock].name)}.")
+                f"Lifted the lockout for {inert(by_id[unlock].name)}.")
 
 with tab_chapter:
     with st.form("chapter_settings"):

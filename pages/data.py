@@ -6,6 +6,7 @@ from pathlib import Path
 import streamlit as st
 
 from allyship import transfer, ui
+from allyship.safe_text import inert
 
 me = ui.require_screen("data")
 db = ui.get_db()
@@ -22,10 +23,14 @@ st.markdown("A zip with one CSV file per table: the chapter, its teams and membe
             "members shared with the chapter, plus the audit log. Members' private plans, "
             "actions and reflections are not included — each member downloads their own on "
             "*My plan*. For a complete backup, see the README (`python -m allyship backup`).")
+# Nothing is built while the page opens: the zip is streamed to a temporary file on the
+# server only when the button is pressed (a deferred download), on its own connection.
 st.download_button("Download chapter export (.zip)",
-                   data=ui.cached(transfer.chapter_export_zip, me),
+                   data=transfer.chapter_export_download(ui.db_path(), me.id),
                    file_name="allyship-chapter-export.zip", mime="application/zip",
-                   icon=":material/download:", on_click="ignore")
+                   icon=":material/download:", on_click="ignore",
+                   help="Prepared when you press the button; a large chapter takes a few "
+                        "seconds.")
 
 st.subheader("Import")
 st.markdown("Fill in a template in your spreadsheet and save it as **CSV UTF-8**. Dates are "
@@ -59,13 +64,13 @@ if go:
                                      progress=show_progress, source=upload.name)
         bar.empty()
         for note in report.notes:
-            st.info(note, icon=":material/info:")
+            st.info(inert(note), icon=":material/info:")  # notes name teams from the file
         if not report.ok:
-            st.error(report.summary() + " Fix these rows and import the file again:",
+            st.error(inert(report.summary()) + " Fix these rows and import the file again:",
                      icon=":material/error:")
             st.dataframe(report.errors_frame(), hide_index=True)
         elif report.dry_run:
-            st.success("Check passed. " + report.summary() + " Untick *Check only* and "
+            st.success("Check passed. " + inert(report.summary()) + " Untick *Check only* and "
                        "import again to write it.", icon=":material/task_alt:")
         else:
-            st.success(report.summary(), icon=":material/check_circle:")
+            st.success(inert(report.summary()), icon=":material/check_circle:")

@@ -59,9 +59,11 @@ with tab_sending:
             try:
                 sent_to = mail.send_test_email(db, me, smtp)
             except Exception as exc:  # any SMTP or network failure: say it plainly
-                st.error(f"The test email was not sent: {type(exc).__name__}: {exc}")
+                st.error(f"The test email was not sent: {type(exc).__name__}: "
+                         f"{escape_md(exc)}")
             else:
-                st.success(f"Sent to {sent_to}. Check the inbox (and the spam folder).")
+                st.success(f"Sent to {escape_md(sent_to)}. Check the inbox (and the spam "
+                           "folder).")
     status = outbox.status(db, me)
     st.subheader("Outbox")
     if status.last_run is None:
@@ -104,7 +106,7 @@ with tab_preview:
         try:
             message = nudges.preview(db, me, member.id, kind)
         except (ValidationError, PermissionDenied) as exc:
-            st.error(str(exc))
+            st.error(escape_md(exc))
         else:
             email = mail.build_email(db, message, smtp if (smtp := ui_rhythm.smtp_state()[0])
                                      else None)

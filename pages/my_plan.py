@@ -10,7 +10,7 @@ from allyship.models import PlanDraft, ValidationError
 me = ui.require_screen("my_plan")
 db = ui.get_db()
 today = date.today()
-goal = people.get_chapter(db, me.chapter_id).goal_label
+goal = tables.escape_md(people.get_chapter(db, me.chapter_id).goal_label)  # shown in labels
 
 
 def prompt(key: str) -> str:

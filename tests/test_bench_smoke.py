@@ -18,17 +18,24 @@ from tests_paths import ROOT
 MEASURES = [
     "naive baseline metric set, team",
     "naive baseline metric set, chapter",
+    "strawman baseline metric set, team",
+    "strawman baseline metric set, chapter",
     "metric set, team: cold",
     "metric set, team: warm",
     "metric set, chapter: cold",
     "metric set, chapter: warm",
     "Team progress page (AppTest), cache cleared",
+    "Team progress page (AppTest), cache cleared, CPU time",
+    "Import & export page open (AppTest)",
+    "report CLI, whole process (HTML)",
     "My week page (AppTest)",
     "log one action (journal.log_action)",
     "bulk import of 1,000 actions",
     "chapter report (HTML with SVG charts)",
     "peak memory, our process",
     "naive / ours, metric set team (cold)",
+    "naive / ours, metric set chapter (cold)",
+    "strawman / ours, metric set team (cold)",
 ]
 
 
@@ -44,6 +51,12 @@ def test_quick_bench_completes_and_prints_every_figure(tmp_path):
     assert "cross-check at 10k, team: baseline and ours agree" in result.stdout
     assert "MISMATCH" not in result.stdout
     assert "0 read a large table whole" in result.stdout
+    # Every issue-13 target is printed beside its measure (or says it was not measured),
+    # with the load average.
+    assert "issue 13 targets (load average now" in result.stdout
+    assert "server CPU per cold Team progress view, 40-member chapter [10k]:" in result.stdout
+    assert "20 leads of different chapters at once" in result.stdout
+    assert "[concurrency] skipped" in result.stdout
 
     saved = json.loads((out / "results.json").read_text())
     figures = {f["measure"]: f for f in saved["figures"]}

@@ -41,8 +41,11 @@ awkward = st.text(st.one_of(
     st.sampled_from(["\x00", "\r", "\n", "\t", " ", "\u0301", "\u202e", "\u200f", "🌱", "=",
                      "+", "-", "@", "'", '"', ",", ";", "<", ">", "[", "]", "(", ")"])),
     max_size=60)
+# Lone surrogates are not text a person types (they come from undecodable bytes) and are
+# refused with their own message.
+SURROGATES = {chr(c) for c in range(0xD800, 0xE000)}
 # Text a person could type that the validator accepts.
-valid_text = awkward.filter(lambda t: t.strip() and not (set(t) & CONTROL))
+valid_text = awkward.filter(lambda t: t.strip() and not (set(t) & (CONTROL | SURROGATES)))
 
 
 def accepted(text: str) -> str | None:
@@ -69,7 +72,8 @@ def test_clean_text_either_refuses_or_returns_normalised_trimmed_text(text):
 @given(awkward)
 def test_clean_text_refuses_exactly_the_text_with_control_characters_or_nothing_in_it(text):
     normalised = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
-    should_refuse = bool(set(normalised.strip()) & CONTROL) or not normalised.strip()
+    should_refuse = (bool(set(normalised.strip()) & (CONTROL | SURROGATES))
+                     or not normalised.strip())
     assert (accepted(text) is None) == should_refuse
 
 

@@ -1,0 +1,234 @@
+"""CSV files in and out: every reader and writer of CSV in the app goes through here.
+
+* **Writing**: every cell goes through :func:`safe_cell`, so text such as
+  ``=HYPERLINK(...)`` opens in a spreadsheet as text, not as a formula; reading undoes
+  exactly that escape (:func:`unsafe_cell`). :func:`write_csv` streams rows to a
+  binary file; :func:`csv_bytes` is the small-file convenience.
+* **Reading**: :func:`read_csv` is the one reader for every upload — *Import & export*,
+  *Admin → Add from CSV* and the command line — so a file one of them accepts the
+  others accept too: UTF-8 (byte-order mark fine), else Windows-1252 with a note,
+  UTF-16 with a BOM; comma, semicolon or tab; ``\r\n``, ``\n`` or ``\r``-only line
+  endings (Excel's "CSV (Macintosh)"); a cell longer than the ``csv`` module's field
+  limit, a stray quote or a NUL byte is a row-numbered problem in the report, never a
+  crash. Problems go into an :class:`ImportReport` (row, column, reason).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, BinaryIO
+
+import pandas as pd
+
+Progress = Callable[[int, int], None]
+"""``progress(done, total)``: called while an import runs (at most ~100 times)."""
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_ROWS = 50_000
+MAX_REPORTED_ERRORS = 200
+MAX_CELL_CHARS = csv.field_size_limit()  # 131,072: far beyond any real cell
+
+# --- spreadsheet formula injection --------------------------------------------------
+
+# A cell starting with one of these is run as a formula by Excel, LibreOffice and
+# Google Sheets. A leading apostrophe makes it text. Values that already start with
+# apostrophes before such a character get one more, so the escape can be undone
+# exactly (the mapping is one-to-one).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_NEEDS_ESCAPE = re.compile(r"^'*[=+\-@\t\r]")
+
+
+def safe_cell(value: Any) -> Any:
+    """A value made safe to put in a CSV cell that a spreadsheet will open.
+
+    Strings starting with ``= + - @`` (or tab / carriage return) get a leading
+    apostrophe; other values are returned unchanged. Reverse with :func:`unsafe_cell`.
+    """
+    if isinstance(value, str) and _NEEDS_ESCAPE.match(value):
+        return "'" + value
+    return value
+
+
+def unsafe_cell(text: str) -> str:
+    """Undo :func:`safe_cell` on a cell read back from CSV."""
+    if text.startswith("'") and _NEEDS_ESCAPE.match(text[1:]):
+        return text[1:]
+    return text
+
+
+def csv_bytes(columns: list[str], rows: Iterable[Iterable[Any]]) -> bytes:
+    """Rows as CSV: UTF-8 with a byte-order mark (so Excel shows accents and emoji),
+    every cell passed through :func:`safe_cell`, ``None`` as an empty cell."""
+    buf = io.BytesIO()
+    write_csv(buf, columns, rows)
+    return buf.getvalue()
+
+
+def write_csv(out: BinaryIO, columns: list[str], rows: Iterable[Iterable[Any]]) -> int:
+    """Stream rows as CSV into the binary file ``out`` (as :func:`csv_bytes` encodes
+    them) without holding the file in memory; returns the number of rows written."""
+    text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="", write_through=False)
+    count = [0]
+
+    def cells(row: Iterable[Any]) -> list[Any]:
+        count[0] += 1
+        # Most cells are numbers or start with a letter: test the first character before
+        # the (slower) full rule; a large export makes millions of these calls.
+        return ["" if v is None else
+                safe_cell(v) if v.__class__ is str and v[:1] in _MAYBE_FORMULA else v
+                for v in row]
+    try:
+        writer = csv.writer(text)
+        writer.writerow(columns)
+        writer.writerows(map(cells, rows))
+        text.flush()
+    finally:
+        text.detach()  # leave ``out`` open for the caller
+    return count[0]
+
+
+_MAYBE_FORMULA = frozenset("'=+-@\t\r")
+
+
+# --- reading ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem: the spreadsheet row (the header is row 1), the column and why."""
+
+    row: int
+    column: str
+    reason: str
+
+
+@dataclass
+class ImportReport:
+    """What an import did, or would have done, or why it wrote nothing."""
+
+    kind: str
+    source: str = ""
+    rows: int = 0
+    created: int = 0
+    skipped: int = 0
+    dry_run: bool = False
+    errors: list[RowError] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def written(self) -> bool:
+        return self.ok and not self.dry_run
+
+    def error(self, row: int, column: str, reason: str) -> None:
+        if len(self.errors) < MAX_REPORTED_ERRORS:
+            self.errors.append(RowError(row, column, reason))
+        elif len(self.errors) == MAX_REPORTED_ERRORS:
+            self.errors.append(RowError(row, "", "…and more problems; fix these first"))
+
+    def errors_frame(self) -> pd.DataFrame:
+        """The problems as a table: Row, Column, Problem."""
+        return pd.DataFrame([(e.row, e.column, e.reason) for e in self.errors],
+                            columns=["Row", "Column", "Problem"])
+
+    def summary(self) -> str:
+        """One line in plain words."""
+        if self.errors:
+            return (f"Nothing was imported: {len(self.errors)} problem"
+                    f"{'s' if len(self.errors) != 1 else ''} in {self.source or 'the file'}.")
+        verb = "would be" if self.dry_run else "were"
+        noun = {"actions": "actions", "members": "members", "plans": "plans",
+                "restore": "rows"}.get(self.kind, "rows")
+        return (f"{self.rows} row{'s' if self.rows != 1 else ''} read: {self.created} {noun} "
+                f"{verb} added, {self.skipped} already there and left as they are.")
+
+
+def decode_csv(data: bytes) -> tuple[str, str | None]:
+    """Text of a CSV file and a note if it was not UTF-8; ``ValueError`` if unreadable."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16"), "The file is UTF-16 text; it was read as such."
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        first_bad = exc.start
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        raise ValueError(
+            f"The file is not UTF-8 text (byte {first_bad + 1} cannot be read) nor Windows-1252/"
+            "Latin-1. In your spreadsheet choose Save As → 'CSV UTF-8 (comma delimited)'."
+        ) from None
+    return text, ("The file is not UTF-8, so it was read as Windows-1252 (Latin-1) text: "
+                  "check that accented letters look right. Saving as 'CSV UTF-8' avoids this.")
+
+
+def _header_key(name: str) -> str:
+    return re.sub(r"[\s\-]+", "_", name.strip().lstrip("\ufeff").lower())
+
+
+def read_csv(data: bytes | str, report: ImportReport
+             ) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """Header keys and ``(spreadsheet row, {column: cell})`` rows; problems go in the
+    report. Wholly blank rows (a spreadsheet's trailing rows) are skipped.
+
+    ``data`` is the file's bytes (decoded as :func:`decode_csv` says) or text already
+    decoded (pasted into a form).
+    """
+    size = len(data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data)
+    if size > MAX_FILE_BYTES:
+        report.error(0, "(file)", f"The file is {size / 1e6:.1f} MB; the limit is "
+                                  f"{MAX_FILE_BYTES / 1e6:.0f} MB. Split it into smaller files.")
+        return [], []
+    if isinstance(data, str):
+        text = data.lstrip("\ufeff")
+    else:
+        try:
+            text, note = decode_csv(data)
+        except ValueError as exc:
+            report.error(0, "(file)", str(exc))
+            return [], []
+        if note:
+            report.notes.append(note)
+    if not text.strip():
+        report.error(0, "(file)", "The file is empty.")
+        return [], []
+    first = re.split(r"\r\n|\r|\n", text, maxsplit=1)[0]
+    delimiter = max((",", ";", "\t"), key=first.count)
+    rows: list[tuple[int, dict[str, str]]] = []
+    header: list[str] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    n = 1
+    try:
+        header = [_header_key(h) for h in next(reader)]
+        if len(set(header)) != len(header):
+            report.error(1, "(header)", "Two columns have the same name.")
+        for n, cells in enumerate(reader, start=2):
+            if not any(c.strip() for c in cells):
+                continue
+            if len(rows) >= MAX_ROWS:
+                report.error(n, "(file)", f"More than {MAX_ROWS:,} rows; split the file.")
+                break
+            if len(cells) > len(header):
+                report.error(n, "(row)", f"This row has {len(cells)} cells but the header has "
+                                         f"{len(header)} columns (a stray comma or quote?).")
+                continue
+            cells += [""] * (len(header) - len(cells))
+            rows.append((n, {h: unsafe_cell(c) for h, c in zip(header, cells)}))
+    except csv.Error as exc:
+        row = n + 1 if header else 1
+        if "field larger than field limit" in str(exc):
+            report.error(row, "(file)", f"A cell is longer than {MAX_CELL_CHARS:,} characters, "
+                                        "the limit (often a quote that is never closed).")
+        elif "NUL" in str(exc) or "\x00" in text:
+            report.error(row, "(file)", "The file contains NUL bytes: it is not a text CSV "
+                                        "file. Save it again as 'CSV UTF-8'.")
+        else:
+            report.error(row, "(file)", f"This is not a readable CSV file: {exc}.")
+    return header, rows

@@ -1,0 +1,52 @@
+"""Pay the server's one-off start-up costs before the first person arrives.
+
+A fresh ``streamlit run`` process imports pandas, Altair and the figure modules, and
+builds Altair's JSON-schema validator, on the first view that needs them: about a
+second of CPU (more on a busy machine) that the first lead after every restart waited
+for (``python -m bench``: "cold" is the first view after server start). This lifespan
+hook does that work in a background thread as the server starts. The import lock makes a
+page that arrives meanwhile wait for the same imports rather than repeat them.
+
+``ALLYSHIP_PRELOAD=0`` switches it off.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+from collections.abc import AsyncIterator
+from typing import Any
+
+_done = threading.Event()
+
+
+def preload_now() -> None:
+    """Import the heavy modules and exercise Altair's spec building and validation once."""
+    try:
+        import altair as alt
+        import pandas as pd
+
+        from allyship import charts, metrics, report  # noqa: F401 - imported for their cost
+
+        alt.Chart(pd.DataFrame({"week": ["2026-01-05"], "n": [1]})).mark_bar().encode(
+            x="week:T", y="n:Q").to_dict()
+    finally:
+        _done.set()
+
+
+def enabled() -> bool:
+    return os.environ.get("ALLYSHIP_PRELOAD", "1").strip().lower() not in ("0", "false", "no")
+
+
+@contextlib.asynccontextmanager
+async def preload(app: Any) -> AsyncIterator[None]:
+    """Lifespan hook (``web.LIFESPAN_HOOKS``): start preloading; never delays start-up."""
+    if enabled():
+        threading.Thread(target=preload_now, name="allyship-preload", daemon=True).start()
+    yield
+
+
+def wait(timeout: float | None = None) -> bool:
+    """Whether preloading has finished (within ``timeout`` seconds)."""
+    return _done.wait(timeout)

@@ -1,0 +1,95 @@
+"""``python -m allyship serve``: the command starts nginx and N processes, health-checks
+them, restarts one that dies, and stops everything on SIGTERM."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from allyship import serve
+from tests_paths import ROOT
+
+pytestmark = pytest.mark.skipif(serve.find_nginx() is None and
+                                os.environ.get("ALLYSHIP_REQUIRE_BROWSER") != "1",
+                                reason="nginx is not installed (apt-get install nginx)")
+
+
+def test_the_nginx_template_is_accepted_by_nginx(tmp_path: Path):
+    for sub in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
+        (tmp_path / sub).mkdir()
+    conf = tmp_path / "nginx.conf"
+    conf.write_text(serve.render_nginx_conf(listen="127.0.0.1:1", backend_ports=[2, 3],
+                                            run_dir=tmp_path))
+    check = subprocess.run([serve.find_nginx(), "-t", "-p", str(tmp_path), "-c", str(conf),
+                            "-e", str(tmp_path / "error.log")], capture_output=True, text=True)
+    assert check.returncode == 0, check.stderr
+    assert "{" + "run_dir}" not in conf.read_text()
+
+
+def test_a_process_that_dies_is_restarted(tmp_path: Path):
+    with serve.Deployment(tmp_path / "a.db", processes=1, host="127.0.0.1",
+                          port=serve.free_port(), run_dir=tmp_path / "run",
+                          say=lambda _l: None) as d:
+        backend = d.backends[0]
+        first = backend.proc
+        first.kill()  # our own child, by its own handle
+        first.wait()
+        events = d.check()
+        assert events and "exited; restarting" in events[0]
+        assert backend.proc is not first and backend.proc.poll() is None
+        d._wait_healthy(backend, time.monotonic() + 60)
+        assert serve.healthy(d.url + serve.HEALTH_PATH)
+
+
+def test_the_command_serves_and_stops_everything_on_sigterm(tmp_path: Path):
+    port = serve.free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "allyship", "serve", "--db", str(tmp_path / "a.db"),
+         "--processes", "2", "--port", str(port), "--host", "127.0.0.1"],
+        cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    try:
+        lines = []
+        for line in proc.stderr:
+            lines.append(line)
+            if line.startswith("serving "):
+                break
+        assert any(line.startswith("serving ") for line in lines), "".join(lines)
+        assert serve.healthy(f"http://127.0.0.1:{port}/_stcore/health")
+        children = _children(proc.pid)
+        assert len(children) >= 3  # two Streamlit processes and nginx
+        proc.send_signal(signal.SIGTERM)
+        rest = proc.communicate(timeout=60)[1]
+        assert proc.returncode == 0, rest
+        assert "stopped" in rest
+        assert not serve.healthy(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
+        assert all(not Path(f"/proc/{pid}").exists() or _zombie(pid) for pid in children)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                out.append(int(entry.name))
+    return out
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        return (Path(f"/proc/{pid}") / "stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return True

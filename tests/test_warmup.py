@@ -1,0 +1,35 @@
+"""The server preloads pandas, Altair and the figure modules as it starts, so the first
+view after a restart does not pay for them."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from allyship import web
+from tests_paths import ROOT
+
+SCRIPT = """
+import asyncio, sys
+from allyship import warmup
+heavy = ("pandas", "altair", "allyship.metrics", "allyship.charts")
+assert not any(m in sys.modules for m in heavy), [m for m in heavy if m in sys.modules]
+async def main():
+    async with warmup.preload(None):
+        assert warmup.wait(120), "preloading did not finish"
+asyncio.run(main())
+missing = [m for m in heavy if m not in sys.modules]
+assert not missing, missing
+print("preloaded")
+"""
+
+
+def test_the_lifespan_hook_preloads_the_heavy_modules_in_the_background():
+    done = subprocess.run([sys.executable, "-c", SCRIPT], cwd=ROOT, capture_output=True,
+                          text=True, timeout=180)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "preloaded" in done.stdout
+
+
+def test_the_hook_is_registered_with_the_server():
+    assert "warmup.preload" in web.LIFESPAN_HOOKS
