@@ -221,6 +221,10 @@ def report_cmd(db_path: Path | None, start: str, end: str, team: str | None,
         fail("; ".join(exc.errors.values()))
     except PermissionDenied as exc:
         fail(str(exc))
+    if assembled.empty:
+        weeks = assembled.comparison.now
+        fail(f"nothing to report for {weeks.period.dates}: it holds no complete week of the "
+             f"programme, which began on {weeks.started:%d %b %Y}; choose later dates")
     data = report.render(assembled, fmt)
     _write_atomically(out, data)
     click.echo(f"report written to {out} ({len(data):,} bytes): {assembled.scope_label}, "

@@ -198,6 +198,13 @@ class PlanField:
 
     key: str
     prompt: str  # the handout's question; ``{goal}`` is the chapter's goal label
+    question: bool = False  # asked as a question: shown with its question mark
+
+    def text(self, goal_label: str) -> str:
+        """The prompt as the app shows it: the goal label filled in, and a question mark
+        where the handout asks a question (its form ends each with a colon instead)."""
+        words = self.prompt.format(goal=goal_label)
+        return words + "?" if self.question else words
 
 
 PLAN_TITLE = "Action Plan for Creating Allyship"
@@ -207,21 +214,28 @@ PLAN_FIELDS: tuple[PlanField, ...] = (
     PlanField(
         "motivation",
         "What is your personal motivation for wanting to be in allyship with this group",
+        question=True,
     ),
-    PlanField("supports_goal", "How does your personal motivation help support your {goal}"),
+    PlanField("supports_goal", "How does your personal motivation help support your {goal}",
+              question=True),
     PlanField(
         "learning_activity",
         "What learning activities will you apply to support your creation of your allyship",
+        question=True,
     ),
     PlanField("next_step", "Your next steps"),
 )
+# The app's own addition to the handout's plan (allyship is not self-defined: the plan
+# keeps what the people we work with said). Shown after the handout's "supports" field.
+PLAN_FEEDBACK = PlanField("feedback", "What have the people you work with told you",
+                          question=True)
 
 
 def plan_prompt(key: str, goal_label: str = "Audubon goal") -> str:
-    """The handout's prompt for a plan field, with the chapter's goal label filled in."""
-    for f in PLAN_FIELDS:
+    """The prompt for a plan field as shown (chapter's goal label, question marks)."""
+    for f in (*PLAN_FIELDS, PLAN_FEEDBACK):
         if f.key == key:
-            return f.prompt.format(goal=goal_label)
+            return f.text(goal_label)
     raise KeyError(key)
 
 

@@ -11,14 +11,22 @@ A view is a :class:`Scope` (chapter, optionally one team, optionally one focus
 group — the plan's "group to be in allyship with") over a :class:`Period` (whole
 ISO weeks, Monday to Sunday)::
 
-    period = Period.last_weeks(12, today)          # or Period.between(start, end)
+    periods, default = period_options(db, chapter_id, today)  # what pages offer
+    period = Period.last_weeks(12, today)  # the 12 *complete* weeks before this one
     scope = Scope(chapter_id, team_id=None, focus_group=None)
     frames = team_progress(db, actor, scope, period, today=today)
 
+**The period rule** (one definition, used by the pages, the report and the CLI):
+:class:`PeriodWeeks` knows a period's programme weeks, which are complete and which
+is the unfinished current week; :class:`Comparison` allows a change against
+``period.previous()`` only when both hold the same number of complete programme
+weeks and nothing else, and otherwise says why in words. The current week is
+:func:`this_week_so_far`, never silently mixed in.
+
 :func:`team_progress` returns a :class:`ProgressFrames` with every frame the Team
-progress page shows, plus :class:`Headline` numbers compared with
-``period.previous()`` (the period of equal length just before). The chapter report
-and the benchmarks reuse exactly this call. The single measures are public too,
+progress page shows, plus :class:`Headline` numbers (with the previous period's
+value only when comparable). The chapter report and the benchmarks reuse exactly
+this call. Which scopes a viewer may see at all is :mod:`allyship.disclosure`'s. The single measures are public too,
 each with the signature ``fn(db, actor, scope, period, ...)``:
 
 ==========================  ===========================================================
@@ -47,10 +55,10 @@ Rules every function keeps
   Weeks that have not started yet (after ``today``) are left out.
 * A week a member marked away, and in which they logged nothing, leaves them out of
   that week's denominator.
-* Privacy in aggregates: a breakdown group with fewer than :data:`MIN_GROUP` members
-  is folded into :data:`OTHER_LABEL` (and dropped if even that stays under
-  :data:`MIN_GROUP`); focus groups with fewer than :data:`MIN_GROUP` members are
-  neither offered as a filter nor accepted in a :class:`Scope`.
+* Privacy in aggregates (:mod:`allyship.disclosure`): every figure covers at least
+  :data:`MIN_GROUP` people besides the viewer, and no two can be subtracted to reveal
+  fewer; scopes that fail are neither offered nor accepted in a :class:`Scope`
+  (refused in words). Breakdown rows are teams that pass, plus :data:`OTHER_LABEL`.
 * Nothing ranks individuals: the only list of people is the quiet list, for the
   team's own lead, sorted by name.
 """
@@ -65,12 +73,12 @@ from typing import Any
 import pandas as pd
 import sqlite_utils
 
-from allyship import access, people
+from allyship import access, disclosure, people
 from allyship.handout import RESPONSIBILITIES
 from allyship.models import Member, Team, ValidationError, parse_date, week_start
 
-MIN_GROUP = 3  # fewer members than this in a group, and the group is not shown on its own
-OTHER_LABEL = "Other (small groups)"
+MIN_GROUP = disclosure.MIN_OTHERS  # people besides the viewer that every figure aggregates
+OTHER_LABEL = disclosure.OTHER_LABEL
 WHOLE_CHAPTER = "Whole chapter"
 ROLLING_WEEKS = 4
 STEADY_OF_LAST = (3, 4)  # active in at least 3 of the last 4 weeks
@@ -78,12 +86,15 @@ QUIET_WEEKS = 3  # no action in the current week and the 3 before it
 FALLING_BY = 0.05  # a team's participation "fell" if it dropped 5 points or more
 REVISED_DAYS = 90
 
+MIN_CHART_WEEKS = 2  # fewer complete weeks than this, and there is no trend to draw
+SINCE_START = "Since the programme began"
 PERIOD_CHOICES: dict[str, int] = {
     "Last 4 weeks": 4,
     "Last 12 weeks": 12,
     "Last 26 weeks": 26,
     "Last 52 weeks": 52,
 }
+DEFAULT_CHOICE = "Last 12 weeks"
 
 
 # --- scope and period ---------------------------------------------------------------
@@ -105,11 +116,18 @@ class Period:
 
     @classmethod
     def last_weeks(cls, n: int, today: date) -> Period:
-        """The ``n`` weeks ending with the week that contains ``today``."""
+        """The ``n`` **complete** weeks before the week that contains ``today`` (the
+        unfinished current week is never mixed in: see :meth:`this_week`)."""
         if n < 1:
             raise ValueError("a period is at least one week long")
         monday = week_start(today)
-        return cls(monday - timedelta(weeks=n - 1), monday + timedelta(days=6))
+        return cls(monday - timedelta(weeks=n), monday - timedelta(days=1))
+
+    @classmethod
+    def this_week(cls, today: date) -> Period:
+        """The week containing ``today`` — unfinished until its Sunday has passed."""
+        monday = week_start(today)
+        return cls(monday, monday + timedelta(days=6))
 
     @classmethod
     def between(cls, start: Any, end: Any) -> Period:
@@ -154,8 +172,167 @@ class Period:
         return min(today, self.end)
 
     @property
+    def dates(self) -> str:
+        return f"{self.start:%d %b %Y} – {self.end:%d %b %Y}"
+
+    @property
     def label(self) -> str:
-        return f"{self.start:%d %b %Y} – {self.end:%d %b %Y} ({self.n_weeks} weeks)"
+        return f"{self.dates} ({_weeks_words(self.n_weeks)})"
+
+
+def _weeks_words(n: int) -> str:
+    return f"{n} week{'' if n == 1 else 's'}"
+
+
+def week_is_complete(monday: date, today: date) -> bool:
+    """A week is complete once its Sunday is over (so never on the day itself)."""
+    return monday + timedelta(days=6) < today
+
+
+def programme_start(db: sqlite_utils.Database, chapter_id: int) -> date:
+    """The Monday of the week the chapter's programme began: no earlier week counts."""
+    return week_start(people.get_chapter(db, chapter_id).started_on)
+
+
+@dataclass(frozen=True)
+class PeriodWeeks:
+    """A period as it stands in one chapter on ``today``: which of its weeks are
+    programme weeks, which of those are complete, and the unfinished one (if any).
+
+    This is the one definition every figure uses: the Team progress page, My week,
+    the chapter report (HTML, Markdown, CSV) and the command line.
+    """
+
+    period: Period
+    started: date  # the programme's first Monday
+    today: date
+
+    @property
+    def weeks(self) -> tuple[date, ...]:
+        """Programme weeks that have started by today (the figures' weeks)."""
+        return tuple(w for w in self.period.weeks_until(self.today) if w >= self.started)
+
+    @property
+    def complete(self) -> tuple[date, ...]:
+        """Programme weeks whose Sunday has passed."""
+        return tuple(w for w in self.weeks if week_is_complete(w, self.today))
+
+    @property
+    def in_progress(self) -> date | None:
+        """The unfinished current week, if the period includes it."""
+        return next((w for w in self.weeks if not week_is_complete(w, self.today)), None)
+
+    @property
+    def before_programme(self) -> int:
+        return sum(1 for w in self.period.weeks if w < self.started)
+
+    @property
+    def not_yet(self) -> int:
+        """Weeks of the period that have not started by today."""
+        return sum(1 for w in self.period.weeks if w > self.today)
+
+    @property
+    def empty(self) -> bool:
+        """No programme week at all: nothing to report."""
+        return not self.weeks
+
+    @property
+    def enough_for_charts(self) -> bool:
+        return len(self.complete) >= MIN_CHART_WEEKS
+
+    @property
+    def label(self) -> str:
+        """The dates, and in words how many weeks count."""
+        n, c = self.period.n_weeks, len(self.complete)
+        extra = []
+        if self.before_programme:
+            extra.append(f"{self.before_programme} before the programme began")
+        if self.in_progress is not None:
+            extra.append("the current week, still in progress")
+        if self.not_yet:
+            extra.append(f"{self.not_yet} not yet begun")
+        words = _weeks_words(n) + (f"; {c} complete in the programme" if extra else "")
+        return f"{self.period.dates} ({words}" + (", ".join([""] + extra) if extra else "") + ")"
+
+
+def period_weeks(db: sqlite_utils.Database, chapter_id: int, period: Period,
+                 today: date) -> PeriodWeeks:
+    return PeriodWeeks(period, programme_start(db, chapter_id), today)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Whether a period's figures may be compared with the period just before it.
+
+    Only when both consist of the same number of complete programme weeks and
+    nothing else: no week before the programme, no unfinished or future week.
+    Otherwise there is no comparison, and :attr:`reason` says why in words.
+    """
+
+    now: PeriodWeeks
+    before: PeriodWeeks
+
+    @property
+    def comparable(self) -> bool:
+        n = self.now.period.n_weeks
+        return len(self.now.complete) == len(self.before.complete) == n \
+            and len(self.before.period.weeks) == n
+
+    @property
+    def reason(self) -> str | None:
+        """Why there is no comparison (``None`` when there is one)."""
+        if self.comparable:
+            return None
+        now, before = self.now, self.before
+        n = now.period.n_weeks
+        started = f"{now.started:%d %b %Y}"
+        if now.empty:
+            return f"this period lies wholly before the programme began ({started})"
+        if now.in_progress is not None or now.not_yet:
+            return ("this period includes the current week, which is not over yet" +
+                    (f", and {now.not_yet} that have not begun" if now.not_yet else ""))
+        if now.before_programme:
+            return (f"this period includes {_weeks_words(now.before_programme)} before the "
+                    f"programme began ({started})")
+        if before.before_programme >= n:
+            return (f"the programme had not begun in the previous {_weeks_words(n)} "
+                    f"({before.period.dates})")
+        return (f"the previous {_weeks_words(n)} ({before.period.dates}) include "
+                f"{before.before_programme} before the programme began ({started})")
+
+    @property
+    def note(self) -> str:
+        """One sentence for under the headline figures."""
+        if self.comparable:
+            return (f"Changes compare with the {_weeks_words(self.before.period.n_weeks)} "
+                    f"before ({self.before.period.dates}).")
+        return f"No comparison: {self.reason}."
+
+
+def comparison(db: sqlite_utils.Database, chapter_id: int, period: Period,
+               today: date) -> Comparison:
+    """The one comparable-period rule (see :class:`Comparison`)."""
+    started = programme_start(db, chapter_id)
+    return Comparison(PeriodWeeks(period, started, today),
+                      PeriodWeeks(period.previous(), started, today))
+
+
+def period_options(db: sqlite_utils.Database, chapter_id: int,
+                   today: date) -> tuple[dict[str, Period], str]:
+    """The periods a progress view offers, and which one it opens on.
+
+    "Since the programme began" (its complete weeks, or the current week while there
+    is none yet) plus the last 4/12/26/52 complete weeks. The default is the last 12
+    weeks, unless the programme is younger than that: then "since the programme began".
+    """
+    started = programme_start(db, chapter_id)
+    last_complete = week_start(today) - timedelta(days=1)
+    since = (Period(started, last_complete) if started <= last_complete - timedelta(days=6)
+             else Period.this_week(max(today, started)))
+    options = {SINCE_START: since,
+               **{name: Period.last_weeks(n, today) for name, n in PERIOD_CHOICES.items()}}
+    default = DEFAULT_CHOICE if options[DEFAULT_CHOICE].start >= started else SINCE_START
+    return options, default
 
 
 @dataclass(frozen=True)
@@ -168,7 +345,9 @@ class Scope:
 
 
 def _check(db: sqlite_utils.Database, actor: Member | None, scope: Scope) -> Member:
-    """Access and sanity for a scope; every public function calls this first."""
+    """Access, and the disclosure rule, for a scope; every public function calls this
+    first. A scope the viewer may not see (too few people besides them, or one that
+    could be subtracted from another view) is refused in words."""
     actor = access.require_team_view(actor, scope.team_id, scope.chapter_id)
     if scope.team_id is not None:
         try:
@@ -176,13 +355,9 @@ def _check(db: sqlite_utils.Database, actor: Member | None, scope: Scope) -> Mem
         except LookupError:
             raise access.PermissionDenied("That team does not exist.") from None
         access.require_same_chapter(actor, team.chapter_id)
-    if scope.focus_group is not None:
-        sql, params = _scope_cte(scope)
-        n = db.execute(sql + "SELECT count(*) FROM scope", params).fetchone()[0]
-        if n < MIN_GROUP:
-            raise access.PermissionDenied(
-                f"Fewer than {MIN_GROUP} members work with this group here, so its figures "
-                "are not shown on their own — nobody should be singled out.")
+    refusal = disclosure.views_for(db, actor).refusal(scope.team_id, scope.focus_group)
+    if refusal is not None:
+        raise access.PermissionDenied(refusal)
     return actor
 
 
@@ -201,34 +376,47 @@ def _scope_cte(scope: Scope) -> tuple[str, list[Any]]:
     return sql + ") ", params
 
 
+def _with_scope(scope: Scope, body: str, params: Sequence[Any] = ()) -> tuple[str, list[Any]]:
+    cte, cte_params = _scope_cte(scope)
+    return cte + body, [*cte_params, *params]
+
+
 def _query(db: sqlite_utils.Database, scope: Scope, body: str,
            params: Sequence[Any] = ()) -> pd.DataFrame:
-    cte, cte_params = _scope_cte(scope)
-    cur = db.execute(cte + body, [*cte_params, *params])
+    cur = db.execute(*_with_scope(scope, body, params))
     return pd.DataFrame(cur.fetchall(), columns=[c[0] for c in cur.description])
 
 
 # --- filters the page offers --------------------------------------------------------
 
 def team_choices(db: sqlite_utils.Database, actor: Member | None, chapter_id: int) -> list[Team]:
-    """Teams the actor may look at: a lead their own, an admin every team."""
+    """Teams the actor may look at: a lead their own, an admin every team — each only
+    if its figures pass the disclosure rule (:mod:`allyship.disclosure`)."""
     actor = access.require_team_view(actor, None, chapter_id)
-    teams = people.list_teams(db, chapter_id)
-    if actor.is_admin:
-        return teams
-    return [t for t in teams if t.id == actor.team_id]
+    allowed = set(disclosure.views_for(db, actor).teams())
+    return [t for t in people.list_teams(db, chapter_id) if t.id in allowed]
 
 
 def focus_group_choices(db: sqlite_utils.Database, actor: Member | None, chapter_id: int,
                         team_id: int | None = None) -> list[str]:
-    """Focus groups with at least :data:`MIN_GROUP` active members in the chapter (or team)."""
-    _check(db, actor, Scope(chapter_id, team_id))
-    rows = _query(db, Scope(chapter_id, team_id),
-                  "SELECT min(trim(p.focus_group)) AS focus_group, count(*) AS members"
-                  " FROM scope s JOIN plans p ON p.member_id = s.id"
-                  " GROUP BY trim(p.focus_group) COLLATE NOCASE HAVING count(*) >= ?"
-                  " ORDER BY 1 COLLATE NOCASE", [MIN_GROUP])
-    return rows["focus_group"].tolist()
+    """Focus groups offered as a filter in the chapter (or team): only those whose
+    figures, and the figures of the rest of the scope, pass the disclosure rule."""
+    actor = access.require_team_view(actor, team_id, chapter_id)
+    return disclosure.views_for(db, actor).focus_groups(team_id)
+
+
+def scope_choices(db: sqlite_utils.Database, actor: Member | None,
+                  chapter_id: int) -> list[int | None]:
+    """The team scopes to offer (``None`` = the whole chapter), the actor's own team
+    first for a lead — a lead opens on their own team."""
+    actor = access.require_team_view(actor, None, chapter_id)
+    views = disclosure.views_for(db, actor)
+    teams: list[int | None] = list(views.teams())
+    if actor.team_id in teams and not actor.is_admin:
+        teams.remove(actor.team_id)
+        teams.insert(0, actor.team_id)
+        return [*teams, *([None] if views.allows(None, None) else [])]
+    return [*([None] if views.allows(None, None) else []), *teams]
 
 
 def scope_label(db: sqlite_utils.Database, scope: Scope) -> str:
@@ -246,31 +434,16 @@ def _team_sizes(db: sqlite_utils.Database, scope: Scope) -> pd.DataFrame:
 
 
 def breakdown_groups(db: sqlite_utils.Database, actor: Member, scope: Scope) -> dict[Any, str]:
-    """team_id → group label for the by-team breakdown, after the privacy rules.
+    """team_id → group label for the by-team breakdown, after the disclosure rules.
 
-    A team scope has no breakdown (its total is the team). In a chapter scope an
-    admin sees every team, a lead only their own; teams with fewer than
-    :data:`MIN_GROUP` members are folded into :data:`OTHER_LABEL`, which itself is
-    dropped if it would still be under :data:`MIN_GROUP` members.
+    Only the whole chapter (without a focus-group filter) has a breakdown: an admin
+    sees every team whose own figures may be shown, and the rest as
+    :data:`OTHER_LABEL` when that holds enough people; a lead only their own team
+    (see :meth:`allyship.disclosure.Views.chapter_rows`).
     """
-    if scope.team_id is not None:
+    if scope.team_id is not None or scope.focus_group is not None:
         return {}
-    sizes = _team_sizes(db, scope)
-    groups: dict[Any, str] = {}
-    small: list[Any] = []
-    small_members = 0
-    for row in sizes.itertuples(index=False):
-        team_id = None if pd.isna(row.team_id) else int(row.team_id)
-        if not (actor.is_admin or (team_id is not None and team_id == actor.team_id)):
-            continue
-        if team_id is not None and row.members >= MIN_GROUP:
-            groups[team_id] = str(row.team)
-        else:
-            small.append(team_id)
-            small_members += int(row.members)
-    if small and small_members >= MIN_GROUP:
-        groups.update({t: OTHER_LABEL for t in small})
-    return groups
+    return disclosure.views_for(db, actor).chapter_rows(actor.is_admin)
 
 
 def _with_groups(frame: pd.DataFrame, groups: dict[Any, str], total_label: str,
@@ -303,18 +476,22 @@ def _programme_weeks(db: sqlite_utils.Database, scope: Scope, period: Period,
     """The period's weeks that have started by ``today`` and fall after the chapter's
     programme began: weeks before the start are not zero weeks, they are no weeks (else
     a previous period reaching before the start would look like a collapse)."""
-    started = week_start(people.get_chapter(db, scope.chapter_id).started_on)
-    return tuple(w for w in period.weeks_until(today) if w >= started)
+    return period_weeks(db, scope.chapter_id, period, today).weeks
+
+
+def _in_progress(weeks: pd.Series, today: date) -> pd.Series:
+    """True for the unfinished current week (charts mark it; trends leave it out)."""
+    return weeks.map(lambda w: not week_is_complete(pd.Timestamp(w).date(), today)).astype(bool)
 
 
 def _participation(db: sqlite_utils.Database, actor: Member, scope: Scope, period: Period,
                    today: date) -> pd.DataFrame:
     cols = ["group", "week", "active_members", "away", "counted", "participants", "share",
-            "rolling_mean", "is_total"]
+            "rolling_mean", "is_total", "in_progress"]
     weeks = _programme_weeks(db, scope, period, today)
     if not weeks:  # a period wholly before the programme began, or not yet started
         return pd.DataFrame(columns=cols).astype({"week": "datetime64[ns]", "share": float,
-                                                  "is_total": bool})
+                                                  "is_total": bool, "in_progress": bool})
     first, last = period.start.isoformat(), period.end.isoformat()
     sizes = _team_sizes(db, scope)[["team_id", "members"]]
     active = _query(db, scope,
@@ -344,8 +521,12 @@ def _participation(db: sqlite_utils.Database, actor: Member, scope: Scope, perio
     out["share"] = (out["participants"] / out["counted"].where(out["counted"] > 0)).astype(float)
     out["week"] = pd.to_datetime(out["week_start"])
     out = out.sort_values(["group", "week"], kind="stable")
-    out["rolling_mean"] = (out.groupby("group", sort=False)["share"]
+    out["in_progress"] = _in_progress(out["week"], today)
+    # The trend is over complete weeks only: the unfinished week has no 4-week average.
+    complete_share = out["share"].where(~out["in_progress"])
+    out["rolling_mean"] = (complete_share.groupby(out["group"], sort=False)
                            .transform(lambda s: s.rolling(ROLLING_WEEKS, min_periods=1).mean()))
+    out.loc[out["in_progress"], "rolling_mean"] = float("nan")
     # The scope's own series first, then the groups by name.
     out["is_total"] = out["group"] == label
     out = out.sort_values(["is_total", "group", "week"], ascending=[False, True, True],
@@ -367,6 +548,9 @@ def weekly_participation(db: sqlite_utils.Database, actor: Member | None, scope:
 
 
 def _pooled_share(frame: pd.DataFrame) -> float | None:
+    """Participants over members counted, pooled over the complete weeks only."""
+    if "in_progress" in frame:
+        frame = frame[~frame["in_progress"].astype(bool)]
     counted = frame["counted"].sum()
     return float(frame["participants"].sum() / counted) if counted else None
 
@@ -391,6 +575,7 @@ def _responsibility_weeks(db: sqlite_utils.Database, scope: Scope, period: Perio
     grid = grid.merge(counts, on=["week_start", "responsibility"], how="left")
     grid[["actions", "members"]] = grid[["actions", "members"]].fillna(0).astype(int)
     grid.insert(0, "week", pd.to_datetime(grid.pop("week_start")))
+    grid["in_progress"] = _in_progress(grid["week"], today)
     return grid
 
 
@@ -468,7 +653,8 @@ class Steadiness:
 def _steadiness(db: sqlite_utils.Database, scope: Scope, period: Period,
                 today: date) -> Steadiness:
     need, of = STEADY_OF_LAST
-    weeks = _programme_weeks(db, scope, period, today)[-of:]
+    # The last 4 *complete* programme weeks: an unfinished week is not a missed one.
+    weeks = period_weeks(db, scope.chapter_id, period, today).complete[-of:]
     if not weeks:
         return Steadiness(0, 0)
     first, last = weeks[0].isoformat(), weeks[-1].isoformat()
@@ -512,6 +698,7 @@ def _minutes(db: sqlite_utils.Database, scope: Scope, period: Period,
     cols = ["minutes", "actions", "actions_with_minutes", "members"]
     out[cols] = out[cols].fillna(0).astype(int)
     out.insert(0, "week", pd.to_datetime(out.pop("week_start")))
+    out["in_progress"] = _in_progress(out["week"], today)
     return out
 
 
@@ -595,8 +782,10 @@ def falling_teams(db: sqlite_utils.Database, actor: Member | None, scope: Scope,
     over the period is 5 points or more below the previous period of equal length."""
     actor = _check(db, actor, scope)
     today = today or date.today()
-    return _falling(_participation(db, actor, scope, period, today),
-                    _participation(db, actor, scope, period.previous(), today), scope)
+    now = _participation(db, actor, scope, period, today)
+    if not comparison(db, scope.chapter_id, period, today).comparable:
+        return _falling(now, now.iloc[0:0], scope)
+    return _falling(now, _participation(db, actor, scope, period.previous(), today), scope)
 
 
 def quiet_members(db: sqlite_utils.Database, actor: Member | None, team_id: int | None, *,
@@ -731,30 +920,70 @@ _HEADLINES: tuple[tuple[str, str, str, str, bool], ...] = (
 
 def headlines(db: sqlite_utils.Database, actor: Member | None, scope: Scope, period: Period,
               *, today: date | None = None) -> tuple[Headline, ...]:
-    """The headline numbers for the period, each with the previous period's value."""
+    """The headline numbers for the period, each with the previous period's value when
+    the two are comparable (:class:`Comparison`), else with none."""
     actor = _check(db, actor, scope)
     today = today or date.today()
-    return _headlines(_figures(db, actor, scope, period, today),
-                      _figures(db, actor, scope, period.previous(), today))
+    compared = comparison(db, scope.chapter_id, period, today)
+    before = (_figures(db, actor, scope, period.previous(), today)
+              if compared.comparable else None)
+    return _headlines(_figures(db, actor, scope, period, today), before)
 
 
-def comparison_note(period: Period, headlines: Sequence[Headline]) -> str:
-    """In words, what the headline changes compare with."""
-    before = period.previous()
-    when = f"the {before.n_weeks} weeks before ({before.start:%d %b} – {before.end:%d %b %Y})"
-    if all(h.previous is None for h in headlines):
-        return f"No comparison: the programme had not started in {when}."
-    return f"Changes compare with {when}."
+def comparison_note(compared: Comparison) -> str:
+    """In words, what the headline changes compare with — or why there are none."""
+    return compared.note
 
 
 def _headlines(now: _PeriodFigures, before: _PeriodFigures | None) -> tuple[Headline, ...]:
     """This period's figures against the previous one's; ``before`` is ``None`` when the
-    previous period lies wholly before the programme began (then nothing is compared,
-    rather than every count "rising" from zero)."""
+    two periods are not comparable (then nothing is compared: never a change between
+    unequal or unfinished periods)."""
     current = now.summary()
     previous = before.summary() if before is not None else dict.fromkeys(current)
     return tuple(Headline(key, label, current[key], previous[key], kind, help_, lower)
                  for key, label, kind, help_, lower in _HEADLINES)
+
+
+@dataclass(frozen=True)
+class ThisWeek:
+    """The unfinished current week, shown apart as "this week so far"."""
+
+    week: date
+    participants: int  # members who logged so far
+    counted: int  # active members not away
+    actions: int
+
+    @property
+    def words(self) -> str:
+        return (f"This week so far (since Monday {self.week:%d %b}): {self.actions} "
+                f"action{'s' if self.actions != 1 else ''} logged by {self.participants} of "
+                f"{self.counted} members — the week is not over, so it is not in the "
+                "figures above.")
+
+
+def _this_week(db: sqlite_utils.Database, scope: Scope, today: date) -> ThisWeek:
+    monday = week_start(today).isoformat()
+    row = db.execute(*_with_scope(
+        scope,
+        "SELECT count(*) AS members,"
+        " coalesce(sum(EXISTS (SELECT 1 FROM actions a WHERE a.member_id = s.id"
+        "  AND a.week_start = ?)), 0) AS participants,"
+        " coalesce(sum(EXISTS (SELECT 1 FROM away_weeks w WHERE w.member_id = s.id"
+        "  AND w.week_start = ?) AND NOT EXISTS (SELECT 1 FROM actions a"
+        "  WHERE a.member_id = s.id AND a.week_start = ?)), 0) AS away,"
+        " (SELECT count(*) FROM scope s2 JOIN actions a ON a.member_id = s2.id"
+        "  AND a.week_start = ?) AS actions"
+        " FROM scope s", [monday, monday, monday, monday])).fetchone()
+    members, participants, away, actions = (int(v) for v in row)
+    return ThisWeek(week_start(today), participants, members - away, actions)
+
+
+def this_week_so_far(db: sqlite_utils.Database, actor: Member | None, scope: Scope, *,
+                     today: date | None = None) -> ThisWeek:
+    """The current, unfinished week for the scope (never mixed into a period's figures)."""
+    _check(db, actor, scope)
+    return _this_week(db, scope, today or date.today())
 
 
 @dataclass(frozen=True)
@@ -768,6 +997,7 @@ class ProgressFrames:
     scope_label: str
     members: int  # active members in the scope
     headlines: tuple[Headline, ...]
+    comparison: Comparison  # the period's weeks, and whether changes are shown
     participation: pd.DataFrame  # weekly_participation
     responsibilities: pd.DataFrame  # responsibility_weeks
     consistency: pd.DataFrame  # consistency
@@ -777,6 +1007,16 @@ class ProgressFrames:
     least_practised: pd.DataFrame  # least_practised
     falling_teams: pd.DataFrame  # falling_teams
     quiet_members: pd.DataFrame | None = field(default=None)  # the lead's own team only
+    this_week: ThisWeek | None = field(default=None)  # when the period leaves it out
+
+    @property
+    def weeks(self) -> PeriodWeeks:
+        return self.comparison.now
+
+    @property
+    def note(self) -> str:
+        """What the headline changes compare with, or why there are none."""
+        return self.comparison.note
 
     @property
     def actions(self) -> int:
@@ -796,18 +1036,23 @@ def team_progress(db: sqlite_utils.Database, actor: Member | None, scope: Scope,
     """
     actor = _check(db, actor, scope)
     today = today or date.today()
+    compared = comparison(db, scope.chapter_id, period, today)
     now = _figures(db, actor, scope, period, today)
-    earlier = period.previous()
-    before = (_figures(db, actor, scope, earlier, today)
-              if _programme_weeks(db, scope, earlier, today) else None)
+    before = (_figures(db, actor, scope, period.previous(), today)
+              if compared.comparable else None)
     quiet = None
     if actor.is_lead and actor.team_id is not None and scope.team_id in (None, actor.team_id) \
             and scope.focus_group is None:
         quiet = quiet_members(db, actor, actor.team_id, today=today)
+    this_week = None
+    if compared.now.in_progress is None and period.end < today \
+            and week_start(today) >= compared.now.started:
+        this_week = _this_week(db, scope, today)
     return ProgressFrames(
         scope=scope, period=period, today=today, scope_label=scope_label(db, scope),
         members=int(_team_sizes(db, scope)["members"].sum()),
         headlines=_headlines(now, before),
+        comparison=compared,
         participation=now.participation,
         responsibilities=now.responsibilities,
         consistency=_consistency(db, scope, period, today),
@@ -819,4 +1064,56 @@ def team_progress(db: sqlite_utils.Database, actor: Member | None, scope: Scope,
                                before.participation if before is not None
                                else now.participation.iloc[0:0], scope),
         quiet_members=quiet,
+        this_week=this_week,
     )
+
+
+# --- my own weeks (My week) ---------------------------------------------------------------
+
+@dataclass(frozen=True)
+class MyWeeks:
+    """A member's own consistency, by the same period rule as every group figure: the
+    last complete programme weeks, and the unfinished current week apart."""
+
+    weeks: PeriodWeeks  # the last MY_WEEKS complete weeks, clipped to the programme
+    active: int  # complete weeks with at least one action (weeks marked away left out)
+    counted: int  # complete weeks counted (not away, or away but active anyway)
+    run: int  # consecutive weeks with an action, back from this week (if active) or last
+    this_week_actions: int
+
+    @property
+    def label(self) -> str:
+        return f"Weeks active, last {self.weeks.period.n_weeks} complete"
+
+    @property
+    def display(self) -> str:
+        return f"{self.active} of {self.counted}" if self.counted else "No complete week yet"
+
+
+MY_WEEKS = 12
+
+
+def my_weeks(db: sqlite_utils.Database, actor: Member | None, *,
+             today: date | None = None) -> MyWeeks:
+    """The actor's own weeks (nobody else's: no disclosure question arises)."""
+    actor = access.require_active(actor)
+    today = today or date.today()
+    period = Period.last_weeks(MY_WEEKS, today)
+    weeks = period_weeks(db, actor.chapter_id, period, today)
+    monday = week_start(today)
+    rows = db.execute("SELECT week_start, count(*) FROM actions WHERE member_id = ?"
+                      " AND week_start >= ? GROUP BY week_start",
+                      [actor.id, period.start.isoformat()]).fetchall()
+    per_week = {date.fromisoformat(w): int(n) for w, n in rows}
+    away = {date.fromisoformat(r[0]) for r in db.execute(
+        "SELECT week_start FROM away_weeks WHERE member_id = ? AND week_start >= ?",
+        [actor.id, period.start.isoformat()])}
+    counted = [w for w in weeks.complete if w not in away or w in per_week]
+    run = 1 if monday in per_week else 0
+    for w in reversed(weeks.complete):  # newest first; away weeks do not break a run
+        if w in per_week:
+            run += 1
+        elif w not in away:
+            break
+    return MyWeeks(weeks, sum(1 for w in counted if w in per_week), len(counted), run,
+                   per_week.get(monday, 0))

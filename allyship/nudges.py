@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import sqlite_utils
 
-from allyship import access, metrics, people, store
+from allyship import access, disclosure, metrics, people, store
 from allyship.handout import PRACTICE_QUESTIONS, RESPONSIBILITIES
 from allyship.models import Member, ValidationError, week_start
 
@@ -399,9 +399,15 @@ def _digest(db: sqlite_utils.Database, member: Member, week: date,
                         " AND id != ?" + (" AND team_id = ?" if team_id else ""),
                         [member.chapter_id, member.id, *([team_id] if team_id else [])]
                         ).fetchone()[0]
+    # The one disclosure rule (allyship/disclosure.py) also refuses a scope whose figures
+    # could be subtracted from another view's to single someone out.
+    refusal = (disclosure.views_for(db, member).refusal(team_id, None)
+               if others >= metrics.MIN_GROUP else None)
     if others < metrics.MIN_GROUP:
         blocks.append(Block("p", text=f"Fewer than {metrics.MIN_GROUP} other members, so no "
                                       "group figures are shown — nobody should be singled out."))
+    elif refusal is not None:
+        blocks.append(Block("p", text=refusal))
     else:
         part = metrics.weekly_participation(db, member, scope, period, today=today)
         own = part[part["is_total"]] if not part.empty else part

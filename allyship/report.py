@@ -57,7 +57,8 @@ from allyship.transfer import csv_bytes
 MAX_HIGHLIGHTS = 25
 CHART_WIDTH = 700  # px of each chart in the HTML file; CSS scales it down to the page
 
-PERIOD_PRESETS: tuple[str, ...] = ("Last month", "Last quarter", "Custom dates")
+PERIOD_PRESETS: tuple[str, ...] = ("Last month", "Last quarter", metrics.SINCE_START,
+                                   "Custom dates")
 
 TEAM_COLUMNS: dict[str, str] = {
     "group": "Team",
@@ -94,13 +95,23 @@ def last_quarter(today: date) -> tuple[date, date]:
     return date(last.year, last.month - 2, 1), last
 
 
-def preset_dates(preset: str, today: date) -> tuple[date, date]:
-    """Dates of a named preset from :data:`PERIOD_PRESETS` (not "Custom dates")."""
+def preset_dates(preset: str, today: date, started_on: date | None = None) -> tuple[date, date]:
+    """Dates of a named preset from :data:`PERIOD_PRESETS` (not "Custom dates");
+    "since the programme began" needs the programme's first day."""
     if preset == "Last month":
         return last_month(today)
     if preset == "Last quarter":
         return last_quarter(today)
+    if preset == metrics.SINCE_START and started_on is not None:
+        last_sunday = today - timedelta(days=today.weekday() + 1)
+        return started_on, max(last_sunday, min(started_on, today))
     raise ValueError(f"no preset called {preset!r}")
+
+
+def default_preset(started_on: date, today: date) -> str:
+    """The preset a report opens on: last quarter, unless the programme began after that
+    quarter started (a young chapter) — then "since the programme began"."""
+    return "Last quarter" if last_quarter(today)[0] >= started_on else metrics.SINCE_START
 
 
 def report_period(start: Any, end: Any, *, today: date) -> Period:
@@ -149,7 +160,8 @@ class ChapterReport:
     team_id: int | None
     requested: tuple[date, date]  # the dates asked for
     period: Period  # the whole weeks reported
-    previous: Period  # the comparison period of equal length
+    previous: Period  # the period of equal length before it
+    comparison: metrics.Comparison  # whether changes are shown, and why not
     ahead: tuple[date, date]  # the coming weeks for "next steps falling due"
     today: date
     members: int  # active members in scope
@@ -175,6 +187,12 @@ class ChapterReport:
     def steps_due_ahead(self) -> int:
         total = self.teams[self.teams["is_total"]]
         return int(total["steps_due_ahead"].sum()) if not total.empty else 0
+
+    @property
+    def empty(self) -> bool:
+        """Nothing to report: no members, or no complete programme week in the period
+        (the page then offers no download)."""
+        return self.members == 0 or not self.comparison.now.complete
 
     @property
     def title(self) -> str:
@@ -210,6 +228,7 @@ def assemble(db: sqlite_utils.Database, actor: Member | None, *, start: Any, end
         requested=(parse_date(start), parse_date(end)),
         period=period,
         previous=period.previous(),
+        comparison=frames.comparison,
         ahead=ahead,
         today=today,
         members=frames.members,
@@ -319,6 +338,8 @@ def _falling(db: sqlite_utils.Database, actor: Member, scope: Scope, period: Per
              frames: metrics.ProgressFrames, today: date) -> tuple[FallingGroup, ...]:
     out = [FallingGroup("team", str(t.team), float(t.share_now), float(t.share_before))
            for t in frames.falling_teams.itertuples(index=False)]
+    if not frames.comparison.comparable:
+        return tuple(out)  # no comparison at all between unequal or unfinished periods
     # Focus groups (only those big enough to be offered as a filter) fell too?
     for group in metrics.focus_group_choices(db, actor, scope.chapter_id, scope.team_id):
         fg = Scope(scope.chapter_id, scope.team_id, group)
@@ -350,9 +371,10 @@ def _highlights(db: sqlite_utils.Database, actor: Member, team_id: int | None,
 # --- shared wording ---------------------------------------------------------------------
 
 def change_words(h: Headline) -> str:
-    """The change against the previous period in plain words."""
+    """The change against the previous period in plain words ("no comparison" whenever
+    the periods are not comparable: the headline then has no previous value)."""
     if h.change is None:
-        return "no comparison"
+        return "No comparison"
     if h.change == 0:
         return "no change"
     better = (h.change < 0) if h.lower_is_better else (h.change > 0)
@@ -374,9 +396,7 @@ def notes(r: ChapterReport) -> list[str]:
     req = f"{r.requested[0]:%d %b %Y} – {r.requested[1]:%d %b %Y}"
     return [
         f"Dates asked for: {req}; figures cover the whole weeks (Monday to Sunday) "
-        f"{r.period.start:%d %b %Y} – {r.period.end:%d %b %Y}, compared with the "
-        f"{r.previous.n_weeks} weeks before ({r.previous.start:%d %b} – "
-        f"{r.previous.end:%d %b %Y}).",
+        f"{r.comparison.now.label}. {r.comparison.note}",
         "Figures count active members only, everyone anonymously, private entries "
         f"included only as counts. Teams with fewer than {metrics.MIN_GROUP} members are "
         "grouped together (or left out) so that nobody is singled out. Nobody is ranked.",
@@ -459,7 +479,7 @@ def _svg(chart: Any, n: int) -> str:
     """An Altair chart as inline SVG, rendered offline by vl-convert."""
     import vl_convert
 
-    spec = _fixed_width(chart.to_dict(), CHART_WIDTH)
+    spec = _fixed_width(charts.spec(chart), CHART_WIDTH)
     svg = vl_convert.vegalite_to_svg(spec)
     # Several SVGs share one document: give each its own ids (gradients, clip paths).
     ids = set(re.findall(r'\bid="([^"]+)"', svg))
@@ -481,24 +501,39 @@ def _fixed_width(spec: Any, width: int) -> Any:
     return spec
 
 
-def chart_list(r: ChapterReport) -> list[tuple[Any, str]]:
-    """The report's charts (from :mod:`allyship.charts`) with their captions."""
-    if r.actions == 0:
+def chart_views(r: ChapterReport) -> list[tuple[Any, str, pd.DataFrame, str]]:
+    """The report's charts (from :mod:`allyship.charts`): chart, kind (for
+    :func:`allyship.charts.table`), the frame it draws, and its one-sentence summary."""
+    if r.actions == 0 or not r.comparison.now.enough_for_charts:
         return []
     practised = r.headline("coverage")
+    total = r.follow_through[r.follow_through["is_total"]].iloc[0]
     return [
-        (charts.participation_chart(r.participation),
-         "Each dot is one week: the share of active members (not away that week) who "
-         f"logged at least one action; the line is the 4-week average. Over the period: "
-         f"{r.headline('participation').display}."),
-        (charts.coverage_heatmap(r.responsibilities),
+        (charts.participation_chart(r.participation), "participation", r.participation,
+         "Each point is one week: the share of active members (not away that week) who "
+         f"logged at least one action; the line is the 4-week average. Over the period's "
+         f"complete weeks: {r.headline('participation').display}."),
+        (charts.coverage_heatmap(r.responsibilities), "coverage", r.responsibilities,
          f"Which of the eight responsibilities were practised, week by week: "
-         f"{practised.display} of 8 in the period. Pale squares are weeks nobody practised "
-         "that responsibility."),
-        (charts.follow_through_chart(r.follow_through),
-         "Plan next steps done in the period, still open, and past their due date on the "
-         "period's last day."),
+         f"{practised.display} of 8 in the period. Grey squares are weeks nobody practised "
+         "that responsibility; darker blue means more actions."),
+        (charts.follow_through_chart(r.follow_through), "follow_through", r.follow_through,
+         f"Plan next steps: {total['done']} done in the period, {total['open']} still open "
+         f"and {total['overdue']} past their due date on the period's last day."),
     ]
+
+
+def no_charts_reason(r: ChapterReport) -> str:
+    """Why the report has no charts, in words (when :func:`chart_views` is empty)."""
+    if r.actions == 0:
+        return "No actions were logged in this period, so there is nothing to chart."
+    return (f"Charts need at least {metrics.MIN_CHART_WEEKS} complete weeks of the programme; "
+            f"this period has {len(r.comparison.now.complete)}.")
+
+
+def chart_list(r: ChapterReport) -> list[tuple[Any, str]]:
+    """The report's charts with their captions (see :func:`chart_views`)."""
+    return [(chart, caption) for chart, _, _, caption in chart_views(r)]
 
 
 def _html_table(frame: pd.DataFrame, columns: dict[str, str], numeric: set[str],
@@ -529,7 +564,7 @@ def to_html(r: ChapterReport) -> str:
         f"<title>{_e(r.title)} — {_e(r.subtitle)}</title>", f"<style>{_CSS}</style>",
         "</head>", "<body>", "<header>",
         f"<h1>{_e(r.title)}</h1>",
-        f'<p class="sub"><strong>{_e(r.scope_label)}</strong> · {_e(r.period.label)} · '
+        f'<p class="sub"><strong>{_e(r.scope_label)}</strong> · {_e(r.comparison.now.label)} · '
         f"{r.members} active members · prepared {r.today:%d %b %Y}</p>",
         "</header>",
         "<section><h2>Headline figures</h2>", '<div class="cards">',
@@ -538,18 +573,19 @@ def to_html(r: ChapterReport) -> str:
         parts.append(
             f'<div class="card"><div class="label">{_e(h.label)}</div>'
             f'<div class="value">{_e(h.display)}</div>'
-            f'<div class="change">vs previous period ({_e(h.previous_display)}): '
-            f"{_e(change_words(h))}</div>"
-            f'<div class="help">{_e(h.help)}</div></div>')
-    parts.append("</div></section>")
+            + (f'<div class="change">vs previous period ({_e(h.previous_display)}): '
+               f"{_e(change_words(h))}</div>" if r.comparison.comparable else
+               '<div class="change">No comparison</div>')
+            + f'<div class="help">{_e(h.help)}</div></div>')
+    parts.append(f'</div><p class="notes">{_e(r.comparison.note)}</p></section>')
 
     parts.append("<section><h2>Participation and coverage</h2>")
     listed = chart_list(r)
     if not listed:
-        parts.append("<p>No actions were logged in this period, so there is nothing to "
-                     "chart.</p>")
+        parts.append(f"<p>{_e(no_charts_reason(r))}</p>")
     for n, (chart, caption) in enumerate(listed, start=1):
-        parts.append(f"<figure>{_svg(chart, n)}<figcaption>{_e(caption)}</figcaption></figure>")
+        parts.append(f'<figure role="group" aria-label="{_e(charts.description(chart))}">'
+                     f"{_svg(chart, n)}<figcaption>{_e(caption)}</figcaption></figure>")
     parts.append("</section>")
 
     parts.append("<section><h2>Teams</h2>")
@@ -614,12 +650,16 @@ def to_markdown(r: ChapterReport) -> str:
     """The report as Markdown (charts left out, with a note). Every piece of text that
     came from people is escaped, so it shows as typed."""
     out = [f"# {escape_md(r.title)}", "",
-           f"**{escape_md(r.scope_label)}** · {r.period.label} · "
+           f"**{escape_md(r.scope_label)}** · {r.comparison.now.label} · "
            f"{r.members} active members · prepared {r.today:%d %b %Y}", "",
-           "## Headline figures", "",
-           "| Measure | This period | Previous period | Change |", "|---|---|---|---|"]
-    for h in r.headlines:
-        out.append(f"| {h.label} | {h.display} | {h.previous_display} | {change_words(h)} |")
+           "## Headline figures", "", r.comparison.note, ""]
+    if r.comparison.comparable:
+        out += ["| Measure | This period | Previous period | Change |", "|---|---|---|---|"]
+        out += [f"| {h.label} | {h.display} | {h.previous_display} | {change_words(h)} |"
+                for h in r.headlines]
+    else:
+        out += ["| Measure | This period | Change |", "|---|---|---|"]
+        out += [f"| {h.label} | {h.display} | No comparison |" for h in r.headlines]
     out += ["", "## Participation and coverage", "",
             "*Charts are left out of the Markdown version; they are in the HTML report and "
             "in the app.*", ""]
@@ -659,10 +699,11 @@ def to_csv(r: ChapterReport) -> bytes:
     """One CSV: headline figures, the per-team table, the per-week figures and actions per
     responsibility, told apart by the ``section`` column. Cells a spreadsheet would run
     as a formula are neutralised (:func:`allyship.transfer.safe_cell`)."""
-    rows: list[dict[str, Any]] = []
+    rows: list[dict[str, Any]] = [{"section": "comparison", "name": r.comparison.note}]
     for h in r.headlines:
         rows.append({"section": "headline", "name": h.label, "value": _num(h.value),
-                     "previous": _num(h.previous), "change": _num(h.change)})
+                     "previous": _num(h.previous),
+                     "change": _num(h.change) if r.comparison.comparable else "No comparison"})
     for rec in r.teams.to_dict("records"):
         rows.append({"section": "team", "name": rec["group"],
                      **{c: rec[c] for c in TEAM_COLUMNS if c != "group"}})

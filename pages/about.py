@@ -2,9 +2,11 @@
 
 import streamlit as st
 
-from allyship import handout, ui
+from allyship import handout, people, tables, ui
 
-ui.require_screen("about")
+me = ui.require_screen("about")
+# The chapter's own label for its goal, as on *My plan* (people's words: escaped).
+goal = tables.escape_md(people.get_chapter(ui.get_db(), me.chapter_id).goal_label)
 
 st.title("About the practice")
 st.caption(f"From the allyship handout this programme is built on (taken from {handout.SOURCE}).")
@@ -31,6 +33,8 @@ st.info(handout.CLOSING)
 st.header(handout.PLAN_TITLE)
 st.markdown("Write yours on *My plan*:")
 for f in handout.PLAN_FIELDS:
-    st.markdown(f"- {f.prompt.format(goal='organisation goal')}")
+    st.markdown(f"- {f.text(goal)}")
+st.markdown(f"- {handout.PLAN_FEEDBACK.text(goal)} *(this app's addition: allyship is not "
+            "self-defined)*")
 st.caption("Why this app never ranks or rewards anyone: allyship is not self-defined, "
            "and we do not expect awards or special recognition.")

@@ -5,9 +5,10 @@ from functools import partial
 
 import streamlit as st
 
-from allyship import access, metrics, report, ui
+from allyship import access, metrics, people, report, ui
 from allyship.models import ValidationError
 from allyship.tables import escape_md
+from allyship.ui_charts import show_chart
 
 me = ui.require_screen("chapter_report")
 today = date.today()
@@ -21,22 +22,32 @@ st.caption("A report for a chosen period, to show at the meeting and send round:
 # --- what to report on ----------------------------------------------------------------
 teams = ui.cached(metrics.team_choices, me, me.chapter_id)
 team_names = {t.id: t.name for t in teams}
+team_options = ui.cached(metrics.scope_choices, me, me.chapter_id)
+if not team_options:
+    st.info(f"There is nothing to report yet: every figure covers at least "
+            f"{metrics.MIN_GROUP} members besides you, so that nobody is singled out. A "
+            "chapter admin adds members on the *Admin* page.", icon=":material/group_add:")
+    st.stop()
+started_on = people.get_chapter(ui.get_db(), me.chapter_id).started_on
+default = report.default_preset(started_on, today)
 col_period, col_team = st.columns(2)
-preset = col_period.selectbox("Period", report.PERIOD_PRESETS, index=1, key="cr_period",
-                              help="Calendar month or quarter before this one, or your own "
-                                   "dates. Figures cover the whole weeks (Monday–Sunday) "
-                                   "containing them.")
+preset = col_period.selectbox("Period", report.PERIOD_PRESETS,
+                              index=report.PERIOD_PRESETS.index(default), key="cr_period",
+                              help="Calendar month or quarter before this one, the weeks since "
+                                   "the programme began, or your own dates. Figures cover the "
+                                   "whole weeks (Monday–Sunday) containing them.")
 team_id = col_team.selectbox(
-    "Team", [None, *team_names], key="cr_team",
+    "Team", team_options, key="cr_team",
     format_func=lambda t: metrics.WHOLE_CHAPTER if t is None else team_names[t],
-    help="Team leads report on the whole chapter or their own team; admins on any team.")
+    help="Team leads report on the whole chapter or their own team; admins on any team. A "
+         f"team with fewer than {metrics.MIN_GROUP} members besides you is not offered.")
 if preset == "Custom dates":
     col_from, col_to = st.columns(2)
-    start = col_from.date_input("From", value=today - timedelta(weeks=12), max_value=today,
-                                key="cr_from")
+    start = col_from.date_input("From", value=max(today - timedelta(weeks=12), started_on),
+                                max_value=today, key="cr_from")
     end = col_to.date_input("To", value=today, key="cr_to")
 else:
-    start, end = report.preset_dates(preset, today)
+    start, end = report.preset_dates(preset, today, started_on)
 
 try:
     with st.spinner("Building the report…"):
@@ -48,8 +59,20 @@ except access.PermissionDenied as exc:
     ui.show_denied(exc)
     st.stop()
 
-st.caption(f"**{escape_md(rep.scope_label)}**, {rep.period.label}: {rep.members} active "
-           f"members. " + metrics.comparison_note(rep.period, rep.headlines))
+st.caption(f"**{escape_md(rep.scope_label)}**, {rep.comparison.now.label}: {rep.members} "
+           f"active members. {rep.comparison.note}")
+
+if rep.members == 0:
+    st.info("There are no active members here yet, so the report has no figures. A chapter "
+            "admin adds members and teams on the *Admin* page.", icon=":material/group_add:")
+    st.stop()
+if rep.empty:
+    first = rep.comparison.now.started
+    st.info("This period holds no complete week of the programme yet, so there is nothing to "
+            f"download yet. The programme began on {first:%d %b %Y}; the first week's report "
+            "is ready once that week's Sunday has passed — or choose other dates.",
+            icon=":material/event_upcoming:")
+    st.stop()
 
 # --- downloads ----------------------------------------------------------------------------
 DOWNLOADS = {
@@ -63,11 +86,6 @@ for col, (fmt, (label, icon)) in zip(st.columns(len(DOWNLOADS)), DOWNLOADS.items
                         file_name=report.file_name(rep, fmt), mime=report.FORMATS[fmt][1],
                         icon=icon, on_click="ignore", key=f"cr_download_{fmt}")
 
-if rep.members == 0:
-    st.info("There are no active members here yet, so the report has no figures. A chapter "
-            "admin adds members and teams on the *Admin* page.", icon=":material/group_add:")
-    st.stop()
-
 # --- headline figures -----------------------------------------------------------------------
 st.subheader("Headline figures")
 for row in (rep.headlines[:3], rep.headlines[3:]):
@@ -77,13 +95,10 @@ for row in (rep.headlines[:3], rep.headlines[3:]):
 
 # --- charts ---------------------------------------------------------------------------------
 st.subheader("Participation and coverage")
-listed = report.chart_list(rep)
-if not listed:
-    st.info("No actions were logged here in this period, so there is nothing to chart.",
-            icon=":material/insights:")
-for chart, caption in listed:
-    st.altair_chart(chart, width="stretch")
-    st.caption(caption)
+if not report.chart_views(rep):
+    st.info(report.no_charts_reason(rep), icon=":material/insights:")
+for n, (chart, kind, frame, caption) in enumerate(report.chart_views(rep)):
+    show_chart(chart, kind, frame, caption, key=f"cr_{n}")
 
 # --- tables ---------------------------------------------------------------------------------
 st.subheader("Teams")

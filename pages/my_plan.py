@@ -12,6 +12,12 @@ db = ui.get_db()
 today = date.today()
 goal = tables.escape_md(people.get_chapter(db, me.chapter_id).goal_label)  # shown in labels
 
+
+def prompt(key: str) -> str:
+    """A plan prompt with the chapter's goal label (people's words: escaped)."""
+    return handout.plan_prompt(key, tables.escape_md(goal))
+
+
 st.title("My plan")
 st.caption(f"The {handout.PLAN_TITLE}. Revise it as you learn: every earlier version is kept.")
 ui.show_flash()
@@ -25,17 +31,17 @@ else:
 
 learning, steps = tables.plan_item_frames(plan)
 with st.form("plan"):
-    focus = st.text_input(handout.plan_prompt("focus_group", goal),
+    focus = st.text_input(prompt("focus_group"),
                           value=plan.focus_group if plan else "", max_chars=120)
-    motivation = st.text_area(handout.plan_prompt("motivation", goal),
+    motivation = st.text_area(prompt("motivation"),
                               value=plan.motivation if plan else "", max_chars=2000)
-    supports = st.text_area(handout.plan_prompt("supports_goal", goal),
+    supports = st.text_area(prompt("supports_goal"),
                             value=plan.supports_goal if plan else "", max_chars=2000)
     feedback = st.text_area(
-        "What have the people you work with told you?", value=plan.feedback if plan else "",
+        prompt("feedback"), value=plan.feedback if plan else "",
         max_chars=2000,
         help="Allyship is not self-defined: record the guidance and feedback you received.")
-    st.markdown(f"**{handout.plan_prompt('learning_activity', goal)}**")
+    st.markdown(f"**{prompt('learning_activity')}**")
     learning_edit = st.data_editor(
         learning, num_rows="dynamic", hide_index=True, key="plan_learning",
         column_order=["Order", "Learning activity"],
@@ -43,7 +49,7 @@ with st.form("plan"):
                                                               help="Change to reorder"),
                        "Learning activity": st.column_config.TextColumn(max_chars=2000,
                                                                         width="large")})
-    st.markdown(f"**{handout.plan_prompt('next_step', goal)}**")
+    st.markdown(f"**{prompt('next_step')}**")
     steps_edit = st.data_editor(
         steps, num_rows="dynamic", hide_index=True, key="plan_steps",
         column_order=["Order", "Next step", "Due", "Done on"],
@@ -76,12 +82,10 @@ if revisions:
         chosen = st.selectbox("Version", revisions,
                               format_func=lambda r: f"Version {r['version']} — "
                                                     f"saved {r['saved_at'][:16].replace('T', ' ')}")
-        st.markdown(f"**{handout.plan_prompt('focus_group', goal)}**")
-        st.text(chosen["focus_group"])
-        st.markdown(f"**{handout.plan_prompt('motivation', goal)}**")
-        st.text(chosen["motivation"] or "—")
-        st.markdown(f"**{handout.plan_prompt('supports_goal', goal)}**")
-        st.text(chosen["supports_goal"] or "—")
+        # Every field the plan holds, in the form's order (as typed: never Markdown).
+        for key in ("focus_group", "motivation", "supports_goal", "feedback"):
+            st.markdown(f"**{prompt(key)}**")
+            st.text(chosen.get(key) or "—")
         st.markdown("**Learning activities and next steps**")
         for item in chosen["items"]:
             due = f" (due {item['due_on']})" if item.get("due_on") else ""

@@ -4,7 +4,7 @@ from datetime import date
 
 import streamlit as st
 
-from allyship import journal, plans, tables, ui
+from allyship import journal, metrics, plans, tables, ui
 from allyship.handout import RESPONSIBILITIES
 from allyship.models import ActionDraft, ValidationError, week_start
 
@@ -18,15 +18,19 @@ st.caption(f"Week of {monday:%A %d %B %Y}. Allyship is a consistent practice: "
            "what did you do this week, and what is next?")
 ui.show_flash()
 
-c = journal.my_consistency(db, me, today=today)
+mine = metrics.my_weeks(db, me, today=today)
 this_week = journal.list_my_actions(db, me, since=monday)
 away = monday in journal.away_weeks(db, me)
 col1, col2, col3 = st.columns(3)
-col1.metric("Weeks active, last 12", f"{c.weeks_active} of {c.weeks_counted}",
-            help="Weeks with at least one logged action. Weeks you marked away are not counted.")
-col2.metric("Current run", f"{c.current_run} week{'s' if c.current_run != 1 else ''}",
-            help="Consecutive weeks with an action, up to this one. Away weeks do not break it.")
-col3.metric("Actions this week", len(this_week))
+col1.metric(mine.label, mine.display,
+            help="Complete weeks (Monday to Sunday, since the programme began) with at least "
+                 "one logged action. Weeks you marked away are not counted. This week is not "
+                 "over yet, so it is shown apart.")
+col2.metric("Current run", f"{mine.run} week{'s' if mine.run != 1 else ''}",
+            help="Consecutive weeks with an action, up to this one. Away weeks do not break "
+                 "it, and this week does not break it while it is still under way.")
+col3.metric("This week so far", f"{len(this_week)} action{'s' if len(this_week) != 1 else ''}",
+            help=f"Since Monday {monday:%d %b}; the week is not over yet.")
 st.caption("These numbers are yours alone: nobody is ranked, and no one else sees them.")
 
 st.subheader("This week")

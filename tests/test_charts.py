@@ -10,18 +10,21 @@ from pathlib import Path
 import pytest
 import vl_convert
 
-from allyship import charts, journal, metrics
+from allyship import charts, journal, metrics, people
 from allyship.handout import RESPONSIBILITIES
-from allyship.models import ActionDraft
+from allyship.models import ActionDraft, MemberDraft
 
-TODAY = date(2026, 2, 25)
-PERIOD = metrics.Period.last_weeks(4, TODAY)
+TODAY = date(2026, 2, 25)  # a Wednesday: the week of 23 Feb is still in progress
+PERIOD = metrics.Period(date(2026, 2, 2), date(2026, 3, 1))  # includes that week
 ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
 def frames(chapter) -> metrics.ProgressFrames:
     db = chapter.db
+    for n in (2, 3):  # Team B grows to three, so both teams get their own lines
+        people.add_member(db, chapter.admin, MemberDraft(f"B {n}", f"b{n}@example.org",
+                                                         "member", chapter.team_b))
     for who, day, resp, minutes in [(chapter.member, date(2026, 2, 3), (1, 2), 30),
                                     (chapter.lead, date(2026, 2, 10), (4,), None),
                                     (chapter.teammate, date(2026, 2, 24), (8,), 45)]:
@@ -42,9 +45,34 @@ BUILDERS = {
 }
 
 
+def lightness(colour: str) -> float:
+    """CIECAM02 lightness J' of an sRGB hex colour."""
+    from colorspacious import cspace_convert
+
+    rgb = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    return float(cspace_convert(rgb, "sRGB1", "CAM02-UCS")[0])
+
+
 def spec_of(frames, name: str) -> dict:
     build, attr = BUILDERS[name]
     return build(getattr(frames, attr)).to_dict()  # to_dict validates against the schema
+
+
+@pytest.mark.parametrize("name", list(BUILDERS))
+def test_the_unvalidated_spec_pages_draw_is_the_validated_one(frames, name):
+    build, attr = BUILDERS[name]
+    chart = build(getattr(frames, attr))
+    assert charts.spec(chart) == chart.to_dict()  # validated once, here
+
+
+@pytest.mark.parametrize("name", list(BUILDERS))
+def test_every_chart_has_an_accessible_description_and_a_table_of_its_numbers(frames, name):
+    build, attr = BUILDERS[name]
+    chart = build(getattr(frames, attr))
+    about = spec_of(frames, name)["description"]
+    assert about == charts.description(chart) and len(about) > 30
+    table = charts.table(name, getattr(frames, attr))
+    assert not table.empty and all(isinstance(c, str) and c.strip() for c in table.columns)
 
 
 def units(spec: dict) -> list[dict]:
@@ -77,13 +105,26 @@ def test_every_mark_has_a_tooltip_and_the_chart_a_title(frames, name):
 
 
 def test_participation_plots_the_share_and_its_rolling_mean_per_group(frames):
-    line, dots = units(spec_of(frames, "participation"))
-    assert line["mark"]["type"] == "line" and dots["mark"]["type"] == "circle"
+    line, dots, unfinished, ends = units(spec_of(frames, "participation"))
+    assert line["mark"]["type"] == "line" and dots["mark"]["type"] == "point"
     assert enc(line, "y")["field"] == "rolling_mean" and enc(dots, "y")["field"] == "share"
     assert enc(line, "x") == enc(dots, "x") and enc(line, "x")["type"] == "temporal"
     assert enc(line, "color")["field"] == "group"
     assert enc(line, "y")["axis"]["format"] == "%"
-    assert set(enc(line, "color")["scale"]["range"]) <= set(charts.OKABE_ITO)
+    assert set(enc(line, "color")["scale"]["range"]) <= set(charts.GROUP_COLOURS)
+
+
+def test_lines_differ_by_dash_and_marker_and_carry_an_end_label(frames):
+    line, dots, unfinished, ends = units(spec_of(frames, "participation"))
+    groups = list(dict.fromkeys(frames.participation["group"]))
+    assert len(groups) >= 2
+    dashes = enc(line, "strokeDash")["scale"]["range"]
+    shapes = enc(dots, "shape")["scale"]["range"]
+    assert len({tuple(d) for d in dashes}) == len(groups) == len(set(shapes))
+    assert ends["mark"]["type"] == "text" and enc(ends, "text")["field"] == "group"
+    # The unfinished week is a hollow point, and the line leaves it out.
+    assert unfinished["mark"]["filled"] is False
+    assert any(t.get("filter") == "!datum.in_progress" for t in line["transform"])
 
 
 def test_stacked_actions_are_coloured_by_responsibility_in_handout_order(frames):
@@ -93,7 +134,7 @@ def test_stacked_actions_are_coloured_by_responsibility_in_handout_order(frames)
     colour = enc(spec, "color")
     assert colour["field"] == "label"
     assert colour["scale"]["domain"] == [r.label for r in RESPONSIBILITIES]
-    assert colour["scale"]["range"] == list(charts.OKABE_ITO)
+    assert colour["scale"]["range"] == list(charts.RESPONSIBILITY_COLOURS)
 
 
 def test_coverage_heatmap_has_eight_rows_of_short_titles_and_full_text_in_the_tooltip(frames):
@@ -101,8 +142,12 @@ def test_coverage_heatmap_has_eight_rows_of_short_titles_and_full_text_in_the_to
     assert spec["mark"]["type"] == "rect"
     assert enc(spec, "y")["field"] == "label"
     assert enc(spec, "y")["sort"] == [r.label for r in RESPONSIBILITIES]
-    assert enc(spec, "color")["field"] == "actions"
-    assert enc(spec, "color")["scale"]["scheme"] == "viridis"
+    colour = enc(spec, "color")
+    # Zero is an explicit "none" grey, lighter than the lightest blue of "some".
+    assert colour["condition"]["test"] == "datum.actions > 0"
+    assert colour["condition"]["field"] == "actions" and colour["value"] == charts.NONE_COLOUR
+    assert lightness(charts.NONE_COLOUR) > lightness(charts.SOME_RANGE[0]) > \
+        lightness(charts.SOME_RANGE[1])
     assert "full_text" in [t["field"] for t in enc(spec, "tooltip")]
     data = spec["datasets"][spec["data"]["name"]]
     assert len(data) == 8 * PERIOD.n_weeks
@@ -126,14 +171,58 @@ def test_follow_through_stacks_done_open_overdue_per_group(frames):
 
 
 def test_minutes_line_shows_minutes_per_week(frames):
-    line, dots = units(spec_of(frames, "minutes"))
+    line, dots, unfinished = units(spec_of(frames, "minutes"))
     assert enc(line, "y")["field"] == "minutes" and enc(line, "x")["field"] == "week"
     data_name = spec_of(frames, "minutes")["data"]["name"]
     rows = spec_of(frames, "minutes")["datasets"][data_name]
     assert [r["minutes"] for r in rows] == [30, 0, 0, 45]
+    assert [r["in_progress"] for r in rows] == [False, False, False, True]
 
 
 def test_pages_never_build_charts_themselves():
     for page in (ROOT / "pages").glob("*.py"):
         text = page.read_text(encoding="utf-8")
         assert "alt.Chart" not in text and "import altair" not in text, page.name
+
+
+# --- colour-vision deficiencies -----------------------------------------------------------
+
+PALETTES = {"responsibilities": charts.RESPONSIBILITY_COLOURS,
+            "groups": charts.GROUP_COLOURS,
+            "next-step status": tuple(charts.STATUS_COLOURS.values())}
+
+
+@pytest.mark.parametrize("deficiency", ["deuteranomaly", "protanomaly", "tritanomaly", None])
+@pytest.mark.parametrize("palette", list(PALETTES))
+def test_palettes_stay_apart_under_simulated_colour_vision_deficiencies(palette, deficiency):
+    """Every pair of colours in a palette is at least MIN_CVD_DISTANCE apart in CAM02-UCS
+    (ΔE′; about 15 is plainly different side by side) after simulating deuteranopia,
+    protanopia and tritanopia at full severity — and with normal vision."""
+    import itertools
+
+    import numpy as np
+    from colorspacious import cspace_convert
+
+    rgb = np.array([[int(c[i:i + 2], 16) / 255 for i in (1, 3, 5)] for c in PALETTES[palette]])
+    if deficiency is not None:
+        cvd = {"name": "sRGB1+CVD", "cvd_type": deficiency, "severity": 100}
+        rgb = np.clip(cspace_convert(rgb, cvd, "sRGB1"), 0, 1)
+    ucs = cspace_convert(rgb, "sRGB1", "CAM02-UCS")
+    closest = min(float(np.linalg.norm(a - b)) for a, b in itertools.combinations(ucs, 2))
+    assert closest >= charts.MIN_CVD_DISTANCE, (palette, deficiency, closest)
+
+
+def test_the_check_can_fail_okabe_ito_eight_colours_fall_under_the_floor():
+    """The check can fail: Okabe–Ito's eight colours (the stacked bars before) fall
+    under the floor with tritanopia."""
+    import itertools
+
+    import numpy as np
+    from colorspacious import cspace_convert
+
+    rgb = np.array([[int(c[i:i + 2], 16) / 255 for i in (1, 3, 5)] for c in charts.OKABE_ITO])
+    sim = np.clip(cspace_convert(rgb, {"name": "sRGB1+CVD", "cvd_type": "tritanomaly",
+                                       "severity": 100}, "sRGB1"), 0, 1)
+    ucs = cspace_convert(sim, "sRGB1", "CAM02-UCS")
+    assert min(float(np.linalg.norm(a - b))
+               for a, b in itertools.combinations(ucs, 2)) < charts.MIN_CVD_DISTANCE

@@ -55,7 +55,20 @@ def test_report_writes_each_format(chapter_db, tmp_path, fmt):
         assert (total["members"], total["actions"]) == ("5", "2")
 
 
-def test_report_for_one_team_by_name_any_case(chapter_db, tmp_path):
+def test_a_team_whose_figures_would_single_someone_out_is_refused_in_words(chapter_db,
+                                                                          tmp_path):
+    # Chapter minus Team A would be Oz alone (besides the admin producing the report).
+    out = tmp_path / "team.md"
+    result = run("--db", str(chapter_db), *PERIOD, "--team", "Team A", "--format", "md",
+                 "--out", str(out))
+    assert result.exit_code == 1 and not out.exists()
+    assert "would reveal what fewer than 3 people did" in result.output
+
+
+def test_report_for_one_team_by_name_any_case(chapter, chapter_db, tmp_path):
+    for n in (2, 3):  # Team B grows, so Team A's figures no longer single Oz out
+        people.add_member(chapter.db, chapter.admin, MemberDraft(
+            f"B {n}", f"b{n}@example.org", "member", chapter.team_b))
     out = tmp_path / "team.md"
     result = run("--db", str(chapter_db), *PERIOD, "--team", "team a", "--format", "md",
                  "--out", str(out))
@@ -117,3 +130,12 @@ def test_python_dash_m_allyship_report_runs_end_to_end(chapter_db, tmp_path):
                           cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "<svg" in out.read_text()
+
+
+def test_a_period_with_no_complete_programme_week_is_refused_in_words(chapter_db, tmp_path):
+    out = tmp_path / "early.md"
+    # The conftest programme began on 5 Jan 2026; December holds none of it.
+    result = run("--db", str(chapter_db), "--from", "2025-12-01", "--to", "2025-12-31",
+                 "--format", "md", "--out", str(out))
+    assert result.exit_code == 1 and not out.exists()
+    assert "no complete week of the programme, which began on 05 Jan 2026" in result.output

@@ -33,7 +33,15 @@ def test_every_responsibility_and_question_is_worded_as_in_the_handout():
 
 def test_plan_prompt_uses_the_chapter_goal_label():
     assert handout.plan_prompt("supports_goal", "Sierra goal") == \
-        "How does your personal motivation help support your Sierra goal"
+        "How does your personal motivation help support your Sierra goal?"
+
+
+def test_plan_prompts_that_ask_a_question_end_with_a_question_mark():
+    shown = {f.key: handout.plan_prompt(f.key, "Audubon goal")
+             for f in (*handout.PLAN_FIELDS, handout.PLAN_FEEDBACK)}
+    for key, text in shown.items():
+        assert text.endswith("?") == (text.split()[0] in ("What", "How")), (key, text)
+    assert shown["feedback"] == "What have the people you work with told you?"
 
 
 @pytest.mark.parametrize("lookup, bad", [(handout.responsibility, 9),

@@ -1,6 +1,7 @@
 """Progress measures on a small hand-built chapter whose answers were worked out by hand.
 
-The chapter (conftest ``chapter`` plus a third team), today = Wednesday 25 Feb 2026:
+The chapter (conftest ``chapter`` plus a third team), today = Monday 2 Mar 2026 (so the
+four weeks of February are complete):
 
 =========  ======  =====================================================================
 member     team    actions (week of …) — responsibilities, minutes
@@ -32,7 +33,7 @@ from allyship.metrics import OTHER_LABEL, WHOLE_CHAPTER, Period, Scope
 from allyship.models import ActionDraft, Member, MemberDraft, PlanDraft, PlanItemDraft, \
     ValidationError
 
-TODAY = date(2026, 2, 25)
+TODAY = date(2026, 3, 2)  # a Monday: the four weeks of February are complete
 FEB = {d: date(2026, 2, d) for d in (2, 9, 16, 23)}
 
 
@@ -239,10 +240,17 @@ def test_follow_through_counts_done_open_and_overdue_on_the_periods_last_day(dat
 
 
 def test_zero_weeks_are_rows_of_zeros_not_gaps(data):
+    # A third member for Team C (never logs), so its figures may be shown at all; and
+    # two for Team B, else "chapter minus Team A minus Team C" would be Oz alone.
+    people.add_member(data.db, data.ch.admin, MemberDraft("Ed Three", "ed@example.org",
+                                                          "member", data.team_c))
+    for n in (2, 3):
+        people.add_member(data.db, data.ch.admin, MemberDraft(
+            f"B {n}", f"b{n}@example.org", "member", data.ch.team_b))
     scope = Scope(data.ch.chapter.id, team_id=data.team_c)  # only Di, in the week of Feb 16
     part = metrics.weekly_participation(data.db, data.ch.admin, scope, P4, today=TODAY)
     assert part["participants"].tolist() == [0, 0, 1, 0]
-    assert part["share"].tolist() == [0, 0, 0.5, 0]
+    assert part["share"].tolist() == [0, 0, pytest.approx(1 / 3), 0]
     assert set(part["group"]) == {"Team C"}
     minutes = metrics.minutes_per_week(data.db, data.ch.admin, scope, P4, today=TODAY)
     assert minutes["minutes"].tolist() == [0, 0, 20, 0]
@@ -254,7 +262,11 @@ def test_zero_weeks_are_rows_of_zeros_not_gaps(data):
 def test_weeks_that_have_not_started_are_left_out(data):
     period = Period(date(2026, 2, 16), date(2026, 3, 15))  # two weeks after TODAY's week
     part = metrics.weekly_participation(data.db, data.ch.admin, data.scope, period, today=TODAY)
-    assert sorted(set(part["week"].dt.date)) == [FEB[16], FEB[23]]
+    assert sorted(set(part["week"].dt.date)) == [FEB[16], FEB[23], TODAY]
+    # The unfinished current week is marked, and has no 4-week average.
+    current = part[part["week"].dt.date == TODAY]
+    assert current["in_progress"].all() and current["rolling_mean"].isna().all()
+    assert not part[part["week"].dt.date < TODAY]["in_progress"].any()
 
 
 def test_weeks_before_the_programme_started_are_no_weeks_not_zero_weeks(data):
@@ -269,10 +281,9 @@ def test_weeks_before_the_programme_started_are_no_weeks_not_zero_weeks(data):
     first = Period(date(2026, 1, 5), date(2026, 1, 18))
     frames = metrics.team_progress(data.db, data.ch.admin, data.scope, first, today=TODAY)
     assert all(h.previous is None and h.change is None for h in frames.headlines)
-    assert metrics.comparison_note(first, frames.headlines).startswith("No comparison")
+    assert frames.note.startswith("No comparison")
     frames = metrics.team_progress(data.db, data.ch.admin, data.scope, P4, today=TODAY)
-    assert metrics.comparison_note(P4, frames.headlines).startswith(
-        "Changes compare with the 4 weeks before")
+    assert frames.note.startswith("Changes compare with the 4 weeks before")
 
 
 def test_responsibility_weeks_is_eight_rows_per_week_with_the_handouts_words(data):
@@ -310,14 +321,30 @@ def test_admin_breakdown_folds_small_teams_into_other(data):
     assert other["participants"].tolist() == [0, 0, 1, 0]
 
 
-def test_small_groups_adding_up_to_fewer_than_three_are_left_out(data):
+def test_a_team_is_not_shown_when_the_rest_of_the_chapter_would_single_someone_out(data):
     for m in (data.cy, data.di):
         people.set_member_active(data.db, data.ch.admin, m.id, False)
+    # Ada (the viewer) + Oz are the rest: chapter minus Team A would be Oz alone, so
+    # Team A's own figures are withdrawn too (complementary suppression).
     part = metrics.weekly_participation(data.db, data.ch.admin, data.scope, P4, today=TODAY)
-    assert set(part["group"]) == {WHOLE_CHAPTER, "Team A"}  # Ada + Oz alone: 2, not shown
+    assert set(part["group"]) == {WHOLE_CHAPTER}
+    assert metrics.team_choices(data.db, data.ch.admin, data.ch.chapter.id) == []
+    with pytest.raises(PermissionDenied, match="would reveal"):
+        metrics.team_progress(data.db, data.ch.admin,
+                              Scope(data.ch.chapter.id, data.ch.team_a), P4, today=TODAY)
 
 
 def test_a_lead_sees_their_own_team_and_the_chapter_but_no_other_team(data):
+    # Team A is Lee (the lead), Mo and Tam: two people besides Lee, too few to show.
+    frames = metrics.team_progress(data.db, data.ch.lead, data.scope, P4, today=TODAY)
+    assert set(frames.participation["group"]) == {WHOLE_CHAPTER}
+    assert metrics.team_choices(data.db, data.ch.lead, data.ch.chapter.id) == []
+    with pytest.raises(PermissionDenied, match="fewer than 3 people besides you"):
+        metrics.team_progress(data.db, data.ch.lead, Scope(data.ch.chapter.id, data.ch.team_a),
+                              P4, today=TODAY)
+    # A fourth member makes Team A a team its lead may look at.
+    people.add_member(data.db, data.ch.admin, MemberDraft("Fay Four", "fay@example.org",
+                                                          "member", data.ch.team_a))
     frames = metrics.team_progress(data.db, data.ch.lead, data.scope, P4, today=TODAY)
     assert set(frames.participation["group"]) == {WHOLE_CHAPTER, "Team A"}
     assert set(frames.follow_through["group"]) == {WHOLE_CHAPTER, "Team A"}
@@ -326,8 +353,11 @@ def test_a_lead_sees_their_own_team_and_the_chapter_but_no_other_team(data):
                                                                   data.ch.team_b), P4)
     assert [t.name for t in metrics.team_choices(data.db, data.ch.lead,
                                                   data.ch.chapter.id)] == ["Team A"]
+    assert metrics.scope_choices(data.db, data.ch.lead, data.ch.chapter.id) == \
+        [data.ch.team_a, None]  # a lead opens on their own team
+    # Teams B (1 member) and C (2) are too small for anyone.
     assert [t.name for t in metrics.team_choices(data.db, data.ch.admin, data.ch.chapter.id)] \
-        == ["Team A", "Team B", "Team C"]
+        == ["Team A"]
 
 
 def test_only_focus_groups_with_three_members_are_offered_or_accepted(data):
@@ -424,8 +454,13 @@ def test_headline_text_shows_shares_in_points_and_minutes_in_hours():
 def test_an_empty_chapter_gives_zero_frames_not_errors(db):
     ch = people.create_chapter(db, "Empty", started_on=date(2026, 1, 5))
     admin = people.bootstrap_admin(db, ch, MemberDraft("Ada Admin", "ada@example.org"))
+    # The admin alone: no figures at all (they would describe nobody but the viewer).
+    with pytest.raises(PermissionDenied, match="fewer than 3 people besides you"):
+        metrics.team_progress(db, admin, Scope(ch.id), P4, today=TODAY)
+    for n in range(3):
+        people.add_member(db, admin, MemberDraft(f"New {n}", f"new{n}@example.org"))
     frames = metrics.team_progress(db, admin, Scope(ch.id), P4, today=TODAY)
-    assert frames.actions == 0 and frames.members == 1
+    assert frames.actions == 0 and frames.members == 4
     assert frames.participation[frames.participation["is_total"]]["participants"].sum() == 0
     assert frames.headline("participation").value == 0
     assert frames.quiet_members is None

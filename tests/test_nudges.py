@@ -184,6 +184,11 @@ def test_lead_digest_has_the_quiet_list_and_an_admin_digest_does_not(chapter) ->
     more = [people.add_member(db, chapter.admin, MemberDraft(f"Extra {i}", f"x{i}@example.org",
                                                              "member", chapter.team_a))
             for i in range(3)]
+    # And Team B grows too: else "chapter minus Team A" would be two people (the
+    # disclosure rule, allyship/disclosure.py, then withholds Team A's figures).
+    for i in range(2):
+        people.add_member(db, chapter.admin, MemberDraft(f"B {i}", f"b{i}@example.org",
+                                                         "member", chapter.team_b))
     _log(db, more[0], date(2026, 11, 18))
     _log(db, chapter.member, date(2026, 11, 17))
     lead_mail = _email(db, chapter.lead, "digest", date(2026, 11, 23))
@@ -197,6 +202,16 @@ def test_lead_digest_has_the_quiet_list_and_an_admin_digest_does_not(chapter) ->
     admin_text = mail.text_part(_email(db, chapter.admin, "digest", date(2026, 11, 23)))
     assert "check-in list" not in admin_text and "Tam Mate" not in admin_text
     assert "whole chapter" in admin_text
+
+
+def test_digest_withholds_a_team_whose_figures_could_be_subtracted(chapter) -> None:
+    db = chapter.db
+    for i in range(3):  # Team A: the lead and five others — but the rest is Ada and Oz
+        people.add_member(db, chapter.admin, MemberDraft(f"Extra {i}", f"x{i}@example.org",
+                                                         "member", chapter.team_a))
+    text = mail.text_part(_email(db, chapter.lead, "digest", date(2026, 11, 23)))
+    assert "would reveal what fewer than 3 people did" in text
+    assert "members logged" not in text
 
 
 def test_digest_of_a_small_team_shows_no_figures(chapter) -> None:

@@ -93,13 +93,16 @@ def test_the_period_is_the_whole_weeks_covering_the_dates_compared_with_the_week
 def test_headlines_count_the_period_against_the_previous_one(data):
     rep = build(data)
     actions, coverage = rep.headline("actions"), rep.headline("coverage")
-    assert (actions.value, actions.previous) == (4, 3)
-    assert (coverage.value, coverage.previous) == (4, 1)  # 1, 2, 4, 8 against 1
-    # 7 active members × 5 weeks; 3 weeks had one member each, in both periods. The
-    # previous period starts 22 Dec but the programme started 5 Jan: only its last
-    # 3 weeks count (weeks before the start are no weeks, not zero weeks).
+    # The previous 5 weeks start 22 Dec but the programme started 5 Jan: they hold only
+    # 3 programme weeks against this period's 5, so nothing is compared.
+    assert (actions.value, actions.previous) == (4, None)
+    assert (coverage.value, coverage.previous) == (4, None)  # 1, 2, 4, 8
+    assert not rep.comparison.comparable
+    assert rep.comparison.note == ("No comparison: the previous 5 weeks (22 Dec 2025 – "
+                                   "25 Jan 2026) include 2 before the programme began "
+                                   "(05 Jan 2026).")
+    # 7 active members × 5 weeks; 3 weeks had one member each.
     assert rep.headline("participation").value == pytest.approx(3 / 35)
-    assert rep.headline("participation").previous == pytest.approx(3 / 21)
     assert rep.headline("overdue").value == 1
     assert rep.members == 7 and rep.actions == 4
 
@@ -131,14 +134,24 @@ def test_the_weekly_figures_have_a_row_per_week_with_zeros(data):
 
 
 def test_who_are_we_leaving_behind_names_groups_that_fell_and_counts_the_silent(data):
-    rep = build(data)
+    # Weeks of 9, 16, 23 Feb against 19 Jan, 26 Jan, 2 Feb: three complete programme
+    # weeks each, so they compare.
+    rep = build(data, period=(date(2026, 2, 9), date(2026, 3, 1)))
+    assert rep.comparison.comparable
     fell = {(f.kind, f.name) for f in rep.falling}
-    # Team A and the "Black birders" group: 3 of 15 member-weeks before, 2 of 15 now.
+    # Team A and the "Black birders" group (the same three): 2 of 9 member-weeks before,
+    # 1 of 9 now.
     assert fell == {("team", "Team A"), ("focus group", "Black birders")}
-    assert rep.silent_members == 4  # admin, lead and Team B's two quiet members
+    assert rep.silent_members == 5  # all but the teammate and Oz
     points = " ".join(report.leaving_behind(rep))
-    assert "Black birders" in points and "4 of 7 active members logged nothing" in points
-    assert set(rep.least_practised["responsibility"]) == {3, 5, 6}  # none practised
+    assert "Black birders" in points and "5 of 7 active members logged nothing" in points
+    assert list(rep.least_practised["responsibility"]) == [1, 2, 3]  # none practised
+
+
+def test_unequal_periods_are_not_compared_and_nothing_falls(data):
+    rep = build(data)  # February: the previous 5 weeks hold 2 before the programme
+    assert rep.falling == ()
+    assert all(h.change is None for h in rep.headlines)
 
 
 def test_highlights_are_only_actions_shared_with_the_chapter(data):
@@ -167,11 +180,18 @@ def test_a_member_cannot_produce_the_report(data):
 def test_a_lead_reports_on_the_chapter_or_their_own_team_but_not_another(data):
     lead = data.ch.lead
     chapter_wide = build(data, lead)
-    # Chapter aggregates, and only their own team broken out.
-    assert list(chapter_wide.teams["group"]) == ["Whole chapter", "Team A"]
-    assert build(data, lead, data.ch.team_a).scope_label == "Team A"
+    # Chapter aggregates; their own team (two people besides them) is too small to be
+    # broken out, or reported on its own.
+    assert list(chapter_wide.teams["group"]) == ["Whole chapter"]
+    with pytest.raises(PermissionDenied, match="fewer than 3 people besides you"):
+        build(data, lead, data.ch.team_a)
     with pytest.raises(PermissionDenied):
         build(data, lead, data.ch.team_b)
+    # With a fourth member, Team A is theirs to report on, and is broken out.
+    people.add_member(data.db, data.ch.admin, MemberDraft("Fay Four", "fay@example.org",
+                                                          "member", data.ch.team_a))
+    assert list(build(data, lead).teams["group"]) == ["Whole chapter", "Team A"]
+    assert build(data, lead, data.ch.team_a).scope_label == "Team A"
 
 
 def test_an_admin_reports_on_any_team_of_their_chapter(data):
@@ -211,10 +231,10 @@ def test_a_malformed_reversed_or_future_period_is_refused_in_words(data, start, 
 # --- what never appears ----------------------------------------------------------------
 
 @pytest.mark.parametrize("fmt", ["html", "md", "csv"])
-@pytest.mark.parametrize("who", ["admin", "lead", "lead_team"])
+@pytest.mark.parametrize("who", ["admin", "lead", "admin_team"])
 def test_private_and_team_only_words_never_appear_in_any_format(data, fmt, who):
-    actor = data.ch.admin if who == "admin" else data.ch.lead
-    rep = build(data, actor, data.ch.team_a if who == "lead_team" else None)
+    actor = data.ch.lead if who == "lead" else data.ch.admin
+    rep = build(data, actor, data.ch.team_a if who == "admin_team" else None)
     text = report.render(rep, fmt).decode("utf-8-sig")
     for marker in PRIVATE_MARKERS:
         assert marker not in text
@@ -281,13 +301,17 @@ def read_csv(rep) -> list[dict[str, str]]:
 def test_csv_holds_headline_team_week_and_responsibility_sections(data):
     rows = read_csv(build(data))
     sections = {r["section"] for r in rows}
-    assert sections == {"headline", "team", "week", "responsibility"}
+    assert sections == {"comparison", "headline", "team", "week", "responsibility"}
     team_a = next(r for r in rows if r["section"] == "team" and r["name"] == "Team A")
     assert (team_a["members"], team_a["actions"], team_a["steps_overdue"]) == ("3", "3", "1")
     weeks = [r for r in rows if r["section"] == "week"]
     assert [r["actions"] for r in weeks] == ["0", "2", "1", "1", "0"]
     actions = next(r for r in rows if r["section"] == "headline" and r["name"] == "Actions logged")
-    assert (float(actions["value"]), float(actions["previous"])) == (4, 3)
+    # The previous 5 weeks hold 2 before the programme: no comparison, said in words.
+    assert (float(actions["value"]), actions["previous"], actions["change"]) == \
+        (4, "", "No comparison")
+    comparison = next(r for r in rows if r["section"] == "comparison")
+    assert comparison["name"].startswith("No comparison: the previous 5 weeks")
 
 
 @pytest.mark.parametrize("name", ["=1+2", "+SUM(A1)", "-2+3", "@SUM(A1)",
