@@ -54,7 +54,7 @@ PERIOD_CHOICES: dict[str, int] = {
 def complete_weeks(n: int, today: date) -> Period:
     """The ``n`` whole weeks ending with the last complete week before ``today``'s
     (the week in progress is never mixed in)."""
-    return Period.last_weeks(n, week_start(today) - timedelta(days=1))
+    return Period.last_weeks(n, today)
 
 
 # --- summable figures ---------------------------------------------------------------
