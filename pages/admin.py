@@ -63,7 +63,7 @@ with tab_members:
     st.caption(f"{sum(m.active for m in members)} active members. Deactivated members keep "
                "their history but cannot sign in and are not counted as active.")
 
-    st.subheader("Change a member")
+    st.header("Change a member")
     by_id = {m.id: m for m in members}
     picked = st.selectbox("Member", list(by_id), key="admin_member_pick",
                           format_func=lambda i: f"{by_id[i].name} <{by_id[i].email}>")
@@ -90,7 +90,7 @@ with tab_members:
                                                  active=active),
                 f"Saved {target.name}.")
 
-    st.subheader("Add a member")
+    st.header("Add a member")
     with st.form("add_member"):
         c1, c2 = st.columns(2)
         name = c1.text_input("Name", key="add_member_name")
@@ -117,7 +117,7 @@ with tab_teams:
         run(lambda: people.create_team(db, me, team_name), f"Created team {team_name.strip()}.")
 
     if teams_all:
-        st.subheader("Rename or archive a team")
+        st.header("Rename or archive a team")
         team_pick = st.selectbox("Team", [t.id for t in teams_all], key="admin_team_pick",
                                  format_func=team_names.get)
         chosen = next(t for t in teams_all if t.id == team_pick)
