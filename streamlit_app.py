@@ -66,7 +66,7 @@ def main() -> None:
     # menu too — so the role's pages are drawn here. Checked by tests/e2e/test_navigation.py.
     nav = {s: p for s, p in nav.items() if p}
     page = st.navigation(nav, position="hidden")
-    ui_a11y.narrow_screen_nav(nav)  # phones: the pages at the top, sidebar left closed
+    ui_a11y.narrow_screen_nav(nav, page)  # phones: the pages at the top, sidebar left closed
     with nav_area:
         for section, section_pages in nav.items():
             st.caption(section)

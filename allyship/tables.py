@@ -153,7 +153,7 @@ def catch_up_frame(week_monday: date, rows: int = 5) -> pd.DataFrame:
     than all claiming the Monday; kind and visibility start at their labels.
     """
     return pd.DataFrame({
-        "Date": pd.Series([None] * rows, dtype="object"),
+        "Date": pd.Series([None] * rows, dtype="object"),  # the member picks each row's day
         "What I did": [""] * rows,
         "Responsibilities": [[] for _ in range(rows)],
         "Kind": [KIND_LABELS["other"]] * rows,

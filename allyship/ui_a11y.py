@@ -62,12 +62,14 @@ COLLAPSED_SIDEBAR_CSS = """
 """
 
 
-def narrow_screen_nav(nav: dict[str, list]) -> None:
+def narrow_screen_nav(nav: dict[str, list], current) -> None:  # noqa: ANN001 — st.Page
     """The role's pages in a menu at the top of the page, shown on narrow screens only.
 
     On a phone Streamlit's sidebar is an overlay that stays open over the page after
     each navigation; this menu lets a member move between pages without opening it. On
     wider screens it is hidden (``display: none``: not seen, not tabbed to, not read).
+    The menu is keyed by the page being shown, so it comes up closed on the page chosen
+    instead of staying open over it.
     """
     st.html(f"""<style>
 .st-key-narrow_nav {{ display: none; }}
@@ -76,7 +78,8 @@ def narrow_screen_nav(nav: dict[str, list]) -> None:
 {COLLAPSED_SIDEBAR_CSS}
 </style>""")
     with st.container(key="narrow_nav"):
-        with st.popover("Pages", icon=":material/menu:"):
+        with st.popover("Pages", icon=":material/menu:",
+                        key=f"narrow_nav_menu_{current.url_path or 'home'}"):
             for section, pages in nav.items():
                 st.caption(section)
                 for p in pages:

@@ -132,21 +132,23 @@ with week_tab:
         with st.form(f"catch_up_{catch_up_token}"):
             edited = st.data_editor(
                 tables.catch_up_frame(monday), num_rows="dynamic", hide_index=True,
-                key=f"catch_up_{monday}_{catch_up_token}",
+                key=f"catch_up_{monday}_{catch_up_token}", placeholder="",  # not "None"
+                alt=f"Actions to log for the week of {format_day(monday)}, one per row",
                 column_config={
                     "Date": st.column_config.SelectboxColumn(
-                        options=list(week_days), width="medium",
+                        options=list(week_days), width=135,
                         help="The day you did it, within the week chosen above"),
-                    "What I did": st.column_config.TextColumn(max_chars=2000, width="large"),
+                    "What I did": st.column_config.TextColumn(max_chars=2000, width=230),
                     "Responsibilities": st.column_config.MultiselectColumn(
-                        options=tables.RESPONSIBILITY_LABELS, width="large",
+                        options=tables.RESPONSIBILITY_LABELS, width=300,
                         help="One or more of the eight responsibilities; see About the "
                              "practice"),
                     "Kind": st.column_config.SelectboxColumn(options=tables.KIND_OPTIONS,
-                                                             required=True),
-                    "Minutes": st.column_config.NumberColumn(min_value=0, max_value=1440),
+                                                             required=True, width=130),
+                    "Minutes": st.column_config.NumberColumn(min_value=0, max_value=1440,
+                                                             width=75),
                     "Shared with": st.column_config.SelectboxColumn(
-                        options=tables.VISIBILITY_OPTIONS, required=True,
+                        options=tables.VISIBILITY_OPTIONS, required=True, width=140,
                         help="Private — only you; your team; or the whole chapter"),
                 })
             saved = st.form_submit_button("Log these actions", type="primary")
@@ -167,7 +169,8 @@ with mine_tab:
     if not recent:
         st.info("You have not logged anything yet. Start with *Log an action*.")
     else:
-        st.dataframe(tables.actions_frame(recent).drop(columns=["id"]), hide_index=True)
+        st.dataframe(tables.actions_frame(recent).drop(columns=["id"]), hide_index=True,
+                     placeholder="", alt="My recent actions, newest first")
         by_id = {a.id: a for a in recent}
         chosen_id = st.selectbox(
             "Edit or delete", list(by_id),

@@ -62,7 +62,7 @@ def test_escaped_markdown_keeps_every_character_and_no_syntax(typed):
 
 def test_a_catch_up_table_starts_undated_and_reads_as_labels_not_codes():
     frame = tables.catch_up_frame(date(2026, 11, 16), rows=2)
-    assert frame["Date"].isna().all()  # not every row pre-dated to the Monday
+    assert frame["Date"].isna().all()  # blank, not every row pre-dated to the Monday
     assert set(frame["Kind"]) == {"Other"}
     assert set(frame["Shared with"]) == {"Private — only me"}
     days = tables.catch_up_days(date(2026, 11, 16), today=date(2026, 11, 19))
