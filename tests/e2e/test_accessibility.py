@@ -26,10 +26,7 @@ RESULTS_DIR = ROOT / "test-results" / "e2e"
 SUMMARY = RESULTS_DIR / "axe-summary.json"
 
 
-def settle(page: Page) -> None:
-    """Wait until Streamlit has finished the run (no spinner, no stale skeletons)."""
-    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0)
-    expect(page.get_by_test_id("stSkeleton")).to_have_count(0)
+settle = axe.settle
 
 
 def audit_here(page: Page, where: str, found: dict[str, list[axe.Finding]],
