@@ -116,6 +116,26 @@ def init_cmd(db_path: Path | None, chapter: str, admin_name: str, admin_email: s
             leftover.unlink(missing_ok=True)
         fail(str(exc))
     click.echo(f"created chapter {ch.name!r} in {path} with admin {admin.email}")
+    click.echo(init_next_steps(path, admin.email))
+
+
+def init_next_steps(path: Path, admin_email: str) -> str:
+    """What to do after ``init``, as commands to copy (quoted for a POSIX shell)."""
+    import shlex
+
+    db = shlex.quote(str(path.resolve()))
+    return (
+        "\nNext steps (run these from the project folder):\n"
+        "  1. Give the first admin a one-time set-up code (they choose their password "
+        "with it):\n"
+        f"       python -m allyship setup-code --db {db} --email {shlex.quote(admin_email)}\n"
+        "     (Signing in with Google or Microsoft accounts instead? Fill in [auth] in "
+        ".streamlit/secrets.toml; README, 'Signing in'.)\n"
+        "  2. Start the app on this database:\n"
+        f"       streamlit run streamlit_app.py -- --db {db}\n"
+        "  3. Open http://localhost:8501, choose 'First time? Use a set-up code', and enter "
+        "the admin's email, the code and a new password."
+    )
 
 
 # --- the chapter report -----------------------------------------------------------------

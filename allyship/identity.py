@@ -17,6 +17,7 @@ no mode is usable, saying how to configure one.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Mapping
 from typing import Any
@@ -24,12 +25,13 @@ from typing import Any
 import sqlite_utils
 import streamlit as st
 
-from allyship import demo, passwords, people, store
+from allyship import demo, passwords, people, session_routes, sessions, store
 from allyship.handout import ROLES
 from allyship.models import Member, ValidationError
 from allyship.tables import escape_md
 
-_SESSION_KEYS = ("member_id", "auth_mode")
+_SESSION_KEYS = ("member_id", "auth_mode", "session_id", "session_handover")
+_SIGNING_OUT = "session_signing_out"
 
 
 def demo_personas(db: sqlite_utils.Database) -> dict[str, Member]:
@@ -133,6 +135,14 @@ def sign_in(db: sqlite_utils.Database) -> Member:
                  "`python -m allyship demo --force`.")
         st.stop()
 
+    if st.session_state.pop(_SIGNING_OUT, False):
+        # Signed out on the last run (the session already ended): remove the cookie too.
+        _go_to(session_routes.end_url())
+    else:
+        member = _password_session(db)
+        if member is not None:
+            return member
+
     modes = available_modes(db)
     if not modes:
         _clear_session()
@@ -151,17 +161,51 @@ def sign_in(db: sqlite_utils.Database) -> Member:
             st.stop()
         return _remember(member, "oidc")
 
-    if st.session_state.get("auth_mode") == "password" and "member_id" in st.session_state:
-        try:
-            member = people.get_member(db, st.session_state["member_id"])
-        except LookupError:
-            member = None
-        if member is not None and member.active:
-            return member
     _clear_session()
     _sign_in_page(db, modes)
     st.stop()
     raise RuntimeError("unreachable")
+
+
+def _go_to(url: str) -> None:
+    """Send this browser to one of our own routes (a server-built path with our own
+    random nonce — never text from a person), replacing the current history entry."""
+    st.html(f"<script>window.location.replace({json.dumps(url)});</script>",
+            unsafe_allow_javascript=True)
+
+
+def _start_session(db: sqlite_utils.Database, member: Member, how: str) -> None:
+    """A password sign-in succeeded: open a server-side session; the next run sends
+    the browser to collect its cookie (so a reload or a new tab stays signed in)."""
+    started = sessions.start(db, member, how)
+    _remember(member, "password")
+    st.session_state["session_id"] = started.session_id
+    st.session_state["session_handover"] = started.nonce
+
+
+def _password_session(db: sqlite_utils.Database) -> Member | None:
+    """The member of this tab's live password session: the one this tab opened, else
+    the one its cookie names. ``None`` once it has ended (sign-out in any tab, expiry,
+    deactivation)."""
+    if st.session_state.get("auth_mode") == "password":
+        member = sessions.member_for_session(db, st.session_state.get("session_id"),
+                                             st.session_state.get("member_id"))
+        if member is not None:
+            nonce = st.session_state.pop("session_handover", None)
+            if nonce:
+                _go_to(session_routes.start_url(nonce))
+            return member
+    try:
+        token = st.context.cookies.get(sessions.COOKIE_NAME)
+    except Exception:  # no browser behind this run (bare script, tests)
+        token = None
+    found = sessions.member_for_token(db, token)
+    if found is None:
+        return None
+    session_id, member = found
+    _remember(member, "password")
+    st.session_state["session_id"] = session_id
+    return member
 
 
 def _not_a_member(email: str, *, deactivated: bool) -> None:
@@ -210,7 +254,7 @@ def _sign_in_page(db: sqlite_utils.Database, modes: list[str]) -> None:
             except passwords.SignInFailed as exc:
                 st.error(str(exc), icon=":material/lock:")
             else:
-                _remember(member, "password")
+                _start_session(db, member, "password")
                 st.rerun()
         st.caption("Forgot your password? Ask your chapter admin for a set-up code.")
     with tab_code:
@@ -235,7 +279,7 @@ def _sign_in_page(db: sqlite_utils.Database, modes: list[str]) -> None:
                 except ValidationError as exc:
                     st.error(" ".join(exc.errors.values()))
                 else:
-                    _remember(member, "password")
+                    _start_session(db, member, "set-up code")
                     st.rerun()
 
 
@@ -246,20 +290,33 @@ def auth_mode() -> str | None:
     return st.session_state.get("auth_mode")
 
 
-def sign_out() -> None:
-    """End this session's sign-in (and the identity provider's cookie for OIDC)."""
+def session_id() -> int | None:
+    """This browser's password session, if it signed in with a password."""
+    return st.session_state.get("session_id")
+
+
+def sign_out(db: sqlite_utils.Database | None = None) -> None:
+    """End this sign-in: for a password session, server-side first (so every tab of
+    this browser, which share its cookie, is signed out on its next run), then the
+    next run removes the cookie; for OIDC, the identity provider's cookie."""
     mode = auth_mode()
+    sid = session_id()
     _clear_session()
     if mode == "oidc":
         st.logout()
-    else:
-        st.rerun()
+        return
+    if mode == "password" and sid is not None:
+        from allyship import ui
+
+        sessions.end(db if db is not None else ui.get_db(), sid)
+        st.session_state[_SIGNING_OUT] = True
+    st.rerun()
 
 
 def sidebar(member: Member) -> None:
     """Who is signed in, and a way out (not on the demo, where the picker is)."""
     if auth_mode() == "demo":
         return
-    st.sidebar.caption(f"Signed in as **{member.name}** · {ROLES.get(member.role, member.role)}")
+    st.sidebar.caption(f"Signed in as **{escape_md(member.name)}** · {ROLES.get(member.role, member.role)}")
     if st.sidebar.button("Sign out", key="sign_out", icon=":material/logout:"):
         sign_out()

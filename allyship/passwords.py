@@ -4,10 +4,15 @@
   library) and a random salt per password; the stored string carries its own
   parameters (``scrypt$n$r$p$salt$hash``) so they can be raised later without
   breaking old hashes. Comparison is constant-time (``hmac.compare_digest``).
-* Repeated failures lock an email out for a while. The count lives in the database
-  (``login_failures``), per email, so it survives restarts and applies across
-  browser sessions. Unknown emails are counted too and take as long to refuse,
-  so the form does not reveal who is a member.
+* At most five password guesses per email are checked in any 15 minutes, however
+  many arrive at once: each guess is counted before it is checked, in one
+  ``BEGIN IMMEDIATE`` unit with the lock check (``login_attempts``), and the fifth
+  wrong one locks the email for 15 minutes. The count lives in the database, so it
+  survives restarts and holds across browser sessions and server processes.
+  Unknown emails are counted too and take as long to refuse, so the form does not
+  reveal who is a member. Emails longer than 254 characters or not shaped like one
+  are refused before anything is written; rows expire. Failures reach the audit log
+  aggregated (once per window, and at the lock), never with the typed password.
 * An admin issues a one-time **set-up code** for a member (admin page or
   ``python -m allyship setup-code``). It is shown once, stored only as a hash,
   expires, and works once: the member uses it to choose their password (also the
@@ -27,8 +32,8 @@ from datetime import datetime, timedelta, timezone
 
 import sqlite_utils
 
-from allyship import access, people, store
-from allyship.models import Member, ValidationError
+from allyship import access, people, sessions, store
+from allyship.models import EMAIL_RE, Member, ValidationError
 
 # scrypt cost: 2**14 × 8 × 128 bytes = 16 MiB of memory per hash, ~50 ms.
 SCRYPT_N = 2**14
@@ -36,8 +41,10 @@ SCRYPT_R = 8
 SCRYPT_P = 1
 PASSWORD_MIN = 10
 PASSWORD_MAX = 256  # long enough for any passphrase; bounds the hashing work
-MAX_FAILURES = 5  # consecutive failures before the email is locked
-LOCK_MINUTES = 15
+MAX_FAILURES = 5  # password guesses checked per email per window
+WINDOW_MINUTES = 15  # the window those guesses are counted in
+LOCK_MINUTES = 15  # how long the fifth wrong guess locks the email
+EMAIL_MAX = 254  # the longest address SMTP allows; longer is not an email
 CODE_HOURS = 72
 # Letters and digits that cannot be mistaken for each other when read aloud or copied.
 _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -109,48 +116,165 @@ def format_code(code: str) -> str:
 
 
 # --- failed attempts and lockout ----------------------------------------------------
+#
+# The rule: at most MAX_FAILURES password guesses are *checked* per email per window,
+# however many arrive at once. A guess is counted before its password is checked, in
+# the same BEGIN IMMEDIATE unit that reads the lock (so sixteen guesses arriving
+# together cannot all see "not locked yet"); the fifth wrong guess locks the email
+# for LOCK_MINUTES, and a lock only ever grows — nothing but an admin or a set-up
+# code brings it to an end early (while locked, even the right password is refused
+# unchecked). One row per email, never more
+# than EMAIL_MAX characters, and rows expire once they say nothing any more.
+
+class Locked(SignInFailed):
+    """Too many attempts: refused without checking the password."""
+
+    def __init__(self, until: datetime, now: datetime) -> None:
+        minutes = max(1, int((until - now).total_seconds() + 59) // 60)
+        super().__init__(f"Too many attempts for this email. Try again in {minutes} "
+                         f"minute{'s' if minutes != 1 else ''}, or ask your chapter admin "
+                         "for a set-up code.")
+        self.until = until
+
+
+_BAD_EMAIL = ("That is not an email address. Enter the address your chapter added you "
+              "with, e.g. name@example.org.")
+# The audit log's key for failures with emails that belong to no member: they are
+# logged together, once per window, never one row per (attacker-chosen) address.
+_UNKNOWN_KEY = "*"
+
+
+def normalise_email(email: str | None) -> str:
+    """The email as stored (trimmed, lower case) if it could be one; :class:`SignInFailed`
+    before anything is written or hashed otherwise (item 7: no unbounded writes)."""
+    email = (email or "")[:EMAIL_MAX * 4].strip().lower()
+    if not email:
+        raise SignInFailed("Enter your email and your password.")
+    if (len(email) > EMAIL_MAX or not EMAIL_RE.match(email)
+            or any(ord(ch) < 32 or ord(ch) == 127 for ch in email)):
+        raise SignInFailed(_BAD_EMAIL)
+    return email
+
+
+def _at(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _expire(db: sqlite_utils.Database, now: datetime) -> None:
+    """Forget rows whose window and lock have both ended (bounded bookkeeping)."""
+    db.execute("DELETE FROM login_attempts WHERE expires_at <= ?", [now.isoformat()])
+
 
 def locked_until(db: sqlite_utils.Database, email: str, *,
                  now: datetime | None = None) -> datetime | None:
-    """When the lock on ``email`` ends, if it is locked now."""
+    """When the lock on ``email`` ends, if guesses for it are refused now."""
     now = now or _now()
-    row = next(db.query("SELECT locked_until FROM login_failures WHERE email = ?",
-                        [email.strip()]), None)
-    if row and row["locked_until"]:
-        until = datetime.fromisoformat(row["locked_until"])
-        if until > now:
-            return until
+    row = next(db.query("SELECT window_start, guesses, locked_until FROM login_attempts"
+                        " WHERE email = ?", [email.strip().lower()]), None)
+    if row is None:
+        return None
+    return _refusal(row, now)
+
+
+def _refusal(row: dict, now: datetime) -> datetime | None:
+    """Until when a row refuses guesses: its lock, or — while the window's allowance is
+    spent by guesses still being checked — the end of that window."""
+    lock = _at(row["locked_until"])
+    if lock is not None and lock > now:
+        return lock
+    window_end = _at(row["window_start"]) + timedelta(minutes=WINDOW_MINUTES)
+    if row["guesses"] >= MAX_FAILURES and window_end > now:
+        return window_end
     return None
 
 
-def _record_failure(db: sqlite_utils.Database, email: str, now: datetime) -> None:
+def _reserve_guess(db: sqlite_utils.Database, email: str, now: datetime) -> None:
+    """Count one guess for ``email`` before it is checked; :class:`Locked` if the
+    window's allowance is spent or the email is locked."""
+    refused = None
     with store.transaction(db):
-        row = next(db.query("SELECT failures, locked_until FROM login_failures WHERE email = ?",
-                            [email]), None)
-        failures = (row["failures"] if row else 0) + 1
-        until = None
-        if failures >= MAX_FAILURES:
-            until = (now + timedelta(minutes=LOCK_MINUTES)).isoformat()
-            failures = 0  # a fresh allowance once the lock has passed
-        db.execute("INSERT INTO login_failures (email, failures, locked_until, last_failure_at)"
-                   " VALUES (?, ?, ?, ?) ON CONFLICT (email) DO UPDATE SET"
-                   " failures = excluded.failures, locked_until = excluded.locked_until,"
-                   " last_failure_at = excluded.last_failure_at",
-                   [email, failures, until, now.isoformat()])
+        _expire(db, now)
+        row = next(db.query("SELECT window_start, guesses, locked_until, logged"
+                            " FROM login_attempts WHERE email = ?", [email]), None)
+        if row is not None:
+            refused = _refusal(row, now)
+        if refused is None:
+            window_open = (row is not None and _at(row["window_start"])
+                           > now - timedelta(minutes=WINDOW_MINUTES))
+            start = row["window_start"] if window_open else now.isoformat()
+            guesses = (row["guesses"] if window_open else 0) + 1
+            logged = row["logged"] if window_open else 0
+            lock = row["locked_until"] if row is not None else None
+            expires = max(_at(start) + timedelta(minutes=WINDOW_MINUTES),
+                          _at(lock) or now)
+            db.execute("INSERT INTO login_attempts (email, window_start, guesses,"
+                       " locked_until, logged, expires_at) VALUES (?, ?, ?, ?, ?, ?)"
+                       " ON CONFLICT (email) DO UPDATE SET window_start = excluded.window_start,"
+                       " guesses = excluded.guesses, locked_until = excluded.locked_until,"
+                       " logged = excluded.logged, expires_at = excluded.expires_at",
+                       [email, start, guesses, lock, logged, expires.isoformat()])
+    if refused is not None:
+        raise Locked(refused, now)
 
 
-def _clear_failures(db: sqlite_utils.Database, email: str) -> None:
+def _confirm_failure(db: sqlite_utils.Database, email: str, member_id: int | None,
+                     now: datetime) -> None:
+    """A counted guess was wrong: lock once the allowance is spent (never shortening a
+    lock), and note it in the audit log — once per window, and once at the lock."""
     with store.transaction(db):
-        db.execute("DELETE FROM login_failures WHERE email = ?", [email])
+        row = next(db.query("SELECT guesses, locked_until, logged FROM login_attempts"
+                            " WHERE email = ?", [email]), None)
+        if row is None:  # cleared meanwhile (the right password, an admin, a code)
+            return
+        lock = _at(row["locked_until"])
+        newly_locked = False
+        if row["guesses"] >= MAX_FAILURES:
+            wanted = now + timedelta(minutes=LOCK_MINUTES)
+            newly_locked = lock is None or lock <= now
+            if lock is None or lock < wanted:
+                lock = wanted
+                db.execute("UPDATE login_attempts SET locked_until = ?,"
+                           " expires_at = MAX(expires_at, ?) WHERE email = ?",
+                           [lock.isoformat(), lock.isoformat(), email])
+        if member_id is None:
+            _log_unknown_email_failure(db, now)
+            return
+        if not row["logged"]:
+            db.execute("UPDATE login_attempts SET logged = 1 WHERE email = ?", [email])
+            store.audit(db, None, "failed sign-in", "members", member_id,
+                        {"email": email, "note": "a wrong password; later failures in the "
+                         f"same {WINDOW_MINUTES} minutes are counted, not logged one by one"})
+        if newly_locked:
+            store.audit(db, None, "sign-in locked", "members", member_id,
+                        {"email": email, "failed_attempts": row["guesses"],
+                         "locked_until": lock.isoformat()})
 
 
-def _refuse_if_locked(db: sqlite_utils.Database, email: str, now: datetime) -> None:
-    until = locked_until(db, email, now=now)
-    if until is not None:
-        minutes = max(1, int((until - now).total_seconds() + 59) // 60)
-        raise SignInFailed(f"Too many attempts for this email. Try again in {minutes} "
-                           f"minute{'s' if minutes != 1 else ''}, or ask your chapter admin "
-                           "for a set-up code.")
+def _log_unknown_email_failure(db: sqlite_utils.Database, now: datetime) -> None:
+    """Failures with emails of no member: one audit entry per window for all of them,
+    naming no address (they are whatever a stranger typed)."""
+    row = next(db.query("SELECT window_start FROM login_attempts WHERE email = ?",
+                        [_UNKNOWN_KEY]), None)
+    if row is not None and _at(row["window_start"]) > now - timedelta(minutes=WINDOW_MINUTES):
+        return
+    end = now + timedelta(minutes=WINDOW_MINUTES)
+    db.execute("INSERT INTO login_attempts (email, window_start, guesses, logged, expires_at)"
+               " VALUES (?, ?, 0, 1, ?) ON CONFLICT (email) DO UPDATE SET"
+               " window_start = excluded.window_start, expires_at = excluded.expires_at",
+               [_UNKNOWN_KEY, now.isoformat(), end.isoformat()])
+    store.audit(db, None, "failed sign-in", "members", None,
+                {"email": "(no member's email)", "note": "sign-in attempts with emails that "
+                 f"belong to no member; further ones in the next {WINDOW_MINUTES} minutes are "
+                 "not logged one by one"})
+
+
+def _clear_after_success(db: sqlite_utils.Database, email: str, now: datetime) -> None:
+    """The right password: the count starts again (a running lock, set meanwhile by
+    other guesses, is left to run)."""
+    with store.transaction(db):
+        db.execute("DELETE FROM login_attempts WHERE email = ?"
+                   " AND (locked_until IS NULL OR locked_until <= ?)", [email, now.isoformat()])
+        db.execute("UPDATE login_attempts SET guesses = 0 WHERE email = ?", [email])
 
 
 # --- signing in -----------------------------------------------------------------------
@@ -162,27 +286,68 @@ def sign_in_with_password(db: sqlite_utils.Database, email: str, password: str, 
                           now: datetime | None = None) -> Member:
     """The member whose email and password these are; :class:`SignInFailed` otherwise.
 
-    After :data:`MAX_FAILURES` consecutive failures the email is locked for
-    :data:`LOCK_MINUTES` minutes, even for the right password.
+    At most :data:`MAX_FAILURES` guesses per email are checked in any
+    :data:`WINDOW_MINUTES`-minute window; the fifth wrong one locks the email for
+    :data:`LOCK_MINUTES` minutes, even for the right password (:class:`Locked`).
     """
     now = now or _now()
-    email = (email or "").strip().lower()
-    if not email or not password:
+    email = normalise_email(email)
+    if not password:
         raise SignInFailed("Enter your email and your password.")
-    _refuse_if_locked(db, email, now)
+    _reserve_guess(db, email, now)  # raises Locked without checking anything
     row = next(db.query("SELECT id, password_hash FROM members WHERE email = ?", [email]), None)
     ok = verify_password(password[:PASSWORD_MAX * 4],
                          row["password_hash"] if row and row["password_hash"] else _DUMMY_HASH)
     if not (row and row["password_hash"] and ok):
-        _record_failure(db, email, now)
-        _refuse_if_locked(db, email, now)
+        _confirm_failure(db, email, row["id"] if row else None, now)
+        # The guess that spent the allowance says so, as later ones will.
+        until = locked_until(db, email, now=now)
+        if until is not None:
+            raise Locked(until, now)
         raise SignInFailed(_NO_MATCH)
-    _clear_failures(db, email)
+    _clear_after_success(db, email, now)
     member = people.get_member(db, row["id"])
     if not member.active:
         raise SignInFailed("This account has been deactivated. Ask your chapter admin if "
                            "you would like to come back.")
     return member
+
+
+# --- what an admin sees and can do about a lockout -----------------------------------
+
+def lockouts(db: sqlite_utils.Database, actor: Member, *,
+             now: datetime | None = None) -> dict[int, datetime]:
+    """Members of the admin's chapter whose password sign-in is refused now, and until when."""
+    access.require_admin(actor)
+    now = now or _now()
+    out: dict[int, datetime] = {}
+    for r in db.query("SELECT m.id, a.window_start, a.guesses, a.locked_until"
+                      " FROM login_attempts a JOIN members m ON m.email = a.email"
+                      " WHERE m.chapter_id = ?", [actor.chapter_id]):
+        until = _refusal(r, now)
+        if until is not None:
+            out[r["id"]] = until
+    return out
+
+
+def clear_lockout(db: sqlite_utils.Database, actor: Member, member_id: int, *,
+                  now: datetime | None = None) -> bool:
+    """An admin lifts a member's lockout (audited). Whether there was one to lift."""
+    access.require_admin(actor)
+    member = people.get_member(db, member_id)
+    access.require_same_chapter(actor, member.chapter_id)
+    now = now or _now()
+    with store.transaction(db):
+        row = next(db.query("SELECT window_start, guesses, locked_until FROM login_attempts"
+                            " WHERE email = ?", [member.email.lower()]), None)
+        until = _refusal(row, now) if row is not None else None
+        db.execute("DELETE FROM login_attempts WHERE email = ?", [member.email.lower()])
+        if until is None:
+            return False
+        store.audit(db, actor.id, "clear lockout", "members", member.id,
+                    {"email": member.email, "was_locked_until": until.isoformat()})
+        store.bump_data_version(db)
+    return True
 
 
 def _store_password(db: sqlite_utils.Database, member: Member, password: str,
@@ -194,8 +359,10 @@ def _store_password(db: sqlite_utils.Database, member: Member, password: str,
     store.bump_data_version(db)
 
 
-def change_password(db: sqlite_utils.Database, actor: Member, current: str, new: str) -> None:
-    """The actor changes their own password, proving they know the current one."""
+def change_password(db: sqlite_utils.Database, actor: Member, current: str, new: str, *,
+                    keep_session: int | None = None) -> None:
+    """The actor changes their own password, proving they know the current one; every
+    other session of theirs ends (``keep_session``, this browser's, stays)."""
     access.require_active(actor)
     row = next(db.query("SELECT password_hash FROM members WHERE id = ?", [actor.id]))
     if not row["password_hash"]:
@@ -206,6 +373,7 @@ def change_password(db: sqlite_utils.Database, actor: Member, current: str, new:
     check_new_password(new, email=actor.email)
     with store.transaction(db):
         _store_password(db, actor, new, actor.id, "changed")
+        sessions.revoke_all(db, actor.id, keep=keep_session)
 
 
 # --- set-up codes ---------------------------------------------------------------------
@@ -265,15 +433,18 @@ def redeem_setup_code(db: sqlite_utils.Database, email: str, code: str, new_pass
                       now: datetime | None = None) -> Member:
     """Set a member's password with their set-up code; the code is then spent.
 
-    Wrong codes count as failed sign-ins for the email (same lockout).
+    A code is the admin's way back in for a member, so a password lockout does not
+    block it (otherwise whoever locks a member out also blocks their recovery), and
+    using it lifts the lockout and ends the member's other sessions. Wrong codes are
+    not counted towards anything: a code is 79 random bits, checked with one SHA-256,
+    and a wrong one writes nothing.
     """
     now = now or _now()
-    email = (email or "").strip().lower()
-    if not email or not code:
+    if not (email or "").strip() or not code:
         raise SignInFailed("Enter your email and the set-up code your admin gave you.")
-    _refuse_if_locked(db, email, now)
+    email = normalise_email(email)
     member = people.find_member_by_email(db, email)
-    wanted = _code_hash(code)
+    wanted = _code_hash(code[:64])
     match_id = None
     if member is not None:
         for row in db.query("SELECT id, code_hash FROM setup_codes WHERE member_id = ?"
@@ -282,8 +453,6 @@ def redeem_setup_code(db: sqlite_utils.Database, email: str, code: str, new_pass
             if hmac.compare_digest(row["code_hash"], wanted):
                 match_id = row["id"]
     if member is None or match_id is None:
-        _record_failure(db, email, now)
-        _refuse_if_locked(db, email, now)
         raise SignInFailed("That set-up code is not valid for this email: it may be mistyped, "
                            "used already, or expired. Ask your chapter admin for a new one.")
     if not member.active:
@@ -296,7 +465,9 @@ def redeem_setup_code(db: sqlite_utils.Database, email: str, code: str, new_pass
         if spent != 1:
             raise SignInFailed("That set-up code has just been used. Ask for a new one.")
         _store_password(db, member, new_password, member.id, "set with a set-up code")
-    _clear_failures(db, email)
+        db.execute("DELETE FROM login_attempts WHERE email = ?", [email])
+        # A reset may follow a lost or shared device: every earlier session ends.
+        sessions.revoke_all(db, member.id, now=now)
     return people.get_member(db, member.id)
 
 

@@ -300,7 +300,50 @@ def _m4_drop_plan_items_due(db: sqlite_utils.Database) -> None:
 
 
 def _m5_sign_in_hardening(db: sqlite_utils.Database) -> None:
-    """Reserved for issue 12: lockout, sessions, sign-in bookkeeping."""
+    """Issue 12, sign-in: the lockout counted per time window (``login_attempts``: the
+    name keeps it out of exports, as ``transfer`` leaves out any table named *login*;
+    bounded emails, rows that expire) replaces ``login_failures``; server-side
+    sessions (``sessions``: only hashes of the cookie token and of the one-time
+    hand-over nonce), ended by sign-out and by deactivation (a trigger, so every way
+    of deactivating someone — admin page, import, command line — ends their sessions)."""
+    db.execute("""CREATE TABLE login_attempts (
+        email TEXT PRIMARY KEY COLLATE NOCASE CHECK (length(email) <= 254),
+        window_start TEXT NOT NULL,
+        guesses INTEGER NOT NULL DEFAULT 0,
+        locked_until TEXT,
+        logged INTEGER NOT NULL DEFAULT 0,
+        expires_at TEXT NOT NULL
+    )""")
+    db.execute("CREATE INDEX login_attempts_expiry ON login_attempts (expires_at)")
+    # Carry over locks still running; counts below a lock are not worth keeping.
+    db.execute("""INSERT INTO login_attempts
+                  (email, window_start, guesses, locked_until, logged, expires_at)
+                  SELECT lower(email), last_failure_at, 5, locked_until, 1, locked_until
+                  FROM login_failures
+                  WHERE length(email) <= 254 AND locked_until IS NOT NULL
+                    AND locked_until > strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now')""")
+    db.execute("DROP TABLE login_failures")
+    # AUTOINCREMENT: a session id is never reused, so a tab still holding an ended
+    # session's id can never find someone else's new session under it.
+    db.execute("""CREATE TABLE sessions (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        member_id INTEGER NOT NULL REFERENCES members(id) ON DELETE CASCADE,
+        token_hash TEXT UNIQUE,
+        nonce_hash TEXT UNIQUE,
+        nonce_expires_at TEXT,
+        how TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        revoked_at TEXT
+    )""")
+    db.execute("CREATE INDEX sessions_member ON sessions (member_id, revoked_at)")
+    db.execute("CREATE INDEX sessions_expiry ON sessions (expires_at)")
+    db.execute("""CREATE TRIGGER member_deactivated_ends_sessions
+        AFTER UPDATE OF active ON members WHEN NEW.active = 0
+        BEGIN
+            UPDATE sessions SET revoked_at = strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now')
+            WHERE member_id = NEW.id AND revoked_at IS NULL;
+        END""")
 
 
 def _m6_hardening(db: sqlite_utils.Database) -> None:

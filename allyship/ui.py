@@ -136,6 +136,16 @@ def current_member(db: sqlite_utils.Database | None = None) -> Member | None:
     member_id = st.session_state.get("member_id")
     if member_id is None:
         return None
+    if st.session_state.get("auth_mode") == "password":
+        # Each page re-checks the password session: it may have ended in another tab
+        # (sign-out), by expiry or by deactivation since the entry script ran.
+        from allyship import sessions
+
+        if sessions.member_for_session(db, st.session_state.get("session_id"),
+                                       member_id) is None:
+            for key in ("member_id", "auth_mode", "session_id"):
+                st.session_state.pop(key, None)
+            return None
     try:
         member = people.get_member(db, member_id)
     except LookupError:

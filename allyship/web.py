@@ -23,6 +23,7 @@ from starlette.routing import BaseRoute, Route
 
 # Modules (under allyship.) whose ``ROUTES`` lists are served. Keep one per line.
 ROUTE_MODULES: list[str] = [
+    "session_routes",
 ]
 
 # Async context managers ``hook(app)`` entered for the server's lifetime. One per line.

@@ -36,13 +36,15 @@ elif passwords.has_password(db, me):
             st.error("The two new passwords are not the same.")
         else:
             try:
-                passwords.change_password(db, me, current, new)
+                passwords.change_password(db, me, current, new,
+                                          keep_session=identity.session_id())
             except ValidationError as exc:
                 ui.show_validation(exc, "Your password was not changed:")
             except PermissionDenied as exc:
                 ui.show_denied(exc)
             else:
-                ui.flash("Password changed.")
+                ui.flash("Password changed. You stay signed in here; every other browser "
+                         "signed in as you has been signed out.")
                 st.rerun()
 else:
     st.caption("You sign in with your organisation's account; there is no password here.")

@@ -180,6 +180,26 @@ with tab_codes:
                        "any earlier code for them no longer works.")
             st.code(issued.code, language=None)
 
+    # Lockouts (issue 12): five wrong passwords in 15 minutes lock an email for 15
+    # minutes. A set-up code works regardless; lifting the lock here is audited.
+    st.subheader("Locked out")
+    locked = passwords.lockouts(db, me)
+    if not locked:
+        st.caption("Nobody is locked out of password sign-in right now.")
+    else:
+        st.caption("These members' password sign-in is paused after too many wrong "
+                   "attempts. If it was them, lift the lock; if it may not have been, "
+                   "a set-up code lets them choose a new password.")
+        with st.form("clear_lockout"):
+            unlock = st.selectbox(
+                "Member", list(locked), key="lockout_member",
+                format_func=lambda i: f"{by_id[i].name} <{by_id[i].email}> — locked until "
+                                      f"{locked[i]:%H:%M} UTC")
+            lift = st.form_submit_button("Lift the lockout")
+        if lift and unlock is not None:
+            run(lambda: passwords.clear_lockout(db, me, unlock),
+                f"Lifted the lockout for {escape_md(by_id[unlock].name)}.")
+
 with tab_chapter:
     with st.form("chapter_settings"):
         ch_name = st.text_input("Chapter name", value=chapter.name, key="chapter_name")
