@@ -182,7 +182,7 @@ with tab_codes:
 
     # Lockouts (issue 12): five wrong passwords in 15 minutes lock an email for 15
     # minutes. A set-up code works regardless; lifting the lock here is audited.
-    st.subheader("Locked out")
+    st.header("Locked out")
     locked = passwords.lockouts(db, me)
     if not locked:
         st.caption("Nobody is locked out of password sign-in right now.")
