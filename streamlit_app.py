@@ -36,6 +36,7 @@ def main() -> None:
         "admin": st.Page("pages/admin.py", title="Admin", icon=":material/admin_panel_settings:"),
         "account": st.Page("pages/account.py", title="Account", icon=":material/account_circle:"),
         "data": st.Page("pages/data.py", title="Import & export", icon=":material/import_export:"),
+        "messages": st.Page("pages/messages.py", title="Email & reminders", icon=":material/mail:"),
         "team_progress": st.Page("pages/team_progress.py", title="Team progress",
                                  icon=":material/monitoring:"),
         "chapter_report": st.Page("pages/chapter_report.py", title="Chapter report",
@@ -45,7 +46,7 @@ def main() -> None:
         "Me": ["my_week", "my_plan", "log_actions", "reflect"],
         "Practice": ["shared", "about"],
         "Team & chapter": ["team_progress", "chapter_report"],
-        "Chapter": ["admin", "data"],
+        "Chapter": ["admin", "data", "messages"],
         "Account": ["account"],
     }
 

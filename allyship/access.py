@@ -110,6 +110,7 @@ SCREEN_ROLES: dict[str, frozenset[str]] = {
     "admin": frozenset({"admin"}),
     "account": ALL_ROLES,  # change password, sign out
     "data": frozenset({"admin"}),  # import & export
+    "messages": frozenset({"admin"}),  # email & reminders
 }
 
 

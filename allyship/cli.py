@@ -333,3 +333,43 @@ def setup_code_cmd(db_path: Path | None, email: str, hours: int) -> None:
     click.echo(f"set-up code for {issued.member.name} <{issued.member.email}>: {issued.code}")
     click.echo(f"valid until {issued.expires_at:%Y-%m-%d %H:%M} UTC, once. In the app choose "
                "'First time? Use a set-up code'.")
+
+
+# --- the weekly rhythm: reminders and digests ------------------------------------------
+
+@main.group("nudges")
+def nudges_group() -> None:
+    """Weekly reminders and leads' digests (sent through the outbox, never twice)."""
+
+
+@nudges_group.command("run")
+@DB_OPTION
+@click.option("--now", "now_text", default=None, metavar="ISO-DATETIME",
+              help="Act as if it were this moment (e.g. 2026-11-27T17:05+00:00; without an "
+                   "offset, UTC). Default: now.")
+@click.option("--dry-run", is_flag=True, help="Print who would get what; write and send nothing.")
+def nudges_run_cmd(db_path: Path | None, now_text: str | None, dry_run: bool) -> None:
+    """Send every reminder and digest that is due. Safe to run from cron every 15 minutes
+    and from several processes at once: each message goes out once."""
+    from datetime import datetime, timezone
+
+    from allyship import mail, outbox
+
+    now = None
+    if now_text:
+        try:
+            now = datetime.fromisoformat(now_text.strip())
+        except ValueError:
+            fail(f"--now must be an ISO date and time such as 2026-11-27T17:05+00:00 "
+                 f"(got {now_text!r})")
+        if now.tzinfo is None:
+            now = now.replace(tzinfo=timezone.utc)
+    open_db(db_path).conn.close()  # a missing or unreadable database: one clear line
+    try:
+        report = outbox.run(store.resolve_db_path(db_path), now=now, dry_run=dry_run,
+                            on_line=click.echo)
+    except mail.MailNotConfigured as exc:
+        fail(f"{exc} (use --dry-run to see who would get what without sending)")
+    click.echo(report.summary())
+    if report.failed:
+        sys.exit(3)  # cron mails the output of a failing job to its owner

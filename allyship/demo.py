@@ -125,6 +125,7 @@ def build(db: sqlite_utils.Database, *, seed: int = DEFAULT_SEED, today: date | 
                                            size.weeks, now, persona=email in PERSONAS.values())
                     counts["actions"] += a
                     counts["reflections"] += r
+        _weekly_rhythm_opt_ins(conn, now)
         conn.execute("UPDATE meta SET value = ? WHERE key = 'demo'",
                      ["1" if label_as_demo else "0"])
         store.bump_data_version(db)
@@ -217,3 +218,19 @@ def create_demo_database(path, *, seed: int = DEFAULT_SEED, today: date | None =
         db.conn.close()
 
 
+
+
+def _weekly_rhythm_opt_ins(conn, now: str) -> None:
+    """Issue 14: some of the first chapter's members have turned on the weekly reminder,
+    and its lead and admin personas the digest — due from the start of each week, so the
+    admin's previews and ``nudges run --dry-run`` show something on the first run."""
+    rows = conn.execute("SELECT id, email, role FROM members WHERE chapter_id ="
+                        " (SELECT min(id) FROM chapters) ORDER BY id").fetchall()
+    settings = []
+    for i, (member_id, email, role) in enumerate(rows):
+        if email in PERSONAS.values() or i % 3 == 0:
+            settings.append((member_id, "reminder", 1, 0, 0, now))
+        if email in (PERSONAS["lead"], PERSONAS["admin"]):
+            settings.append((member_id, "digest", 1, 0, 0, now))
+    conn.executemany("INSERT OR IGNORE INTO nudge_settings (member_id, kind, enabled, weekday,"
+                     " hour, updated_at) VALUES (?,?,?,?,?,?)", settings)

@@ -355,7 +355,63 @@ def _m7_per_chapter_versions(db: sqlite_utils.Database) -> None:
 
 
 def _m8_weekly_rhythm(db: sqlite_utils.Database) -> None:
-    """Reserved for issue 14: reminders, digest, outbox, calendar feeds."""
+    """Issue 14, the weekly rhythm: each chapter's time zone and public address; each
+    member's opt-in per message kind (day and hour in the chapter's time zone); calendar
+    feed tokens (only their SHA-256 is stored); the outbox, one row per due message,
+    unique by (member, kind, week) so nothing is ever sent twice; and a log of sender
+    runs for the admin page. The secret that signs unsubscribe links is made here, once
+    per database."""
+    import secrets as _secrets
+
+    db.execute("""CREATE TABLE chapter_settings (
+        chapter_id INTEGER PRIMARY KEY REFERENCES chapters(id),
+        time_zone TEXT NOT NULL DEFAULT 'UTC',
+        public_url TEXT NOT NULL DEFAULT '',
+        updated_at TEXT NOT NULL
+    )""")
+    db.execute("""CREATE TABLE nudge_settings (
+        member_id INTEGER NOT NULL REFERENCES members(id),
+        kind TEXT NOT NULL CHECK (kind IN ('reminder', 'digest')),
+        enabled INTEGER NOT NULL DEFAULT 0 CHECK (enabled IN (0, 1)),
+        weekday INTEGER NOT NULL DEFAULT 4 CHECK (weekday BETWEEN 0 AND 6),
+        hour INTEGER NOT NULL DEFAULT 17 CHECK (hour BETWEEN 0 AND 23),
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (member_id, kind)
+    ) WITHOUT ROWID""")
+    db.execute("""CREATE TABLE feed_tokens (
+        member_id INTEGER PRIMARY KEY REFERENCES members(id),
+        token_hash TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL
+    )""")
+    db.execute("""CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY,
+        member_id INTEGER NOT NULL REFERENCES members(id),
+        kind TEXT NOT NULL CHECK (kind IN ('reminder', 'digest')),
+        week_start TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'pending'
+            CHECK (status IN ('pending', 'sending', 'sent', 'failed', 'skipped')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT NOT NULL,
+        claimed_by TEXT,
+        claimed_at TEXT,
+        sent_at TEXT,
+        last_error TEXT,
+        created_at TEXT NOT NULL,
+        UNIQUE (member_id, kind, week_start)
+    )""")
+    db.execute("CREATE INDEX outbox_status ON outbox (status, next_attempt_at)")
+    db.execute("""CREATE TABLE nudge_runs (
+        id INTEGER PRIMARY KEY,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        queued INTEGER NOT NULL DEFAULT 0,
+        sent INTEGER NOT NULL DEFAULT 0,
+        failed INTEGER NOT NULL DEFAULT 0,
+        skipped INTEGER NOT NULL DEFAULT 0,
+        note TEXT NOT NULL DEFAULT ''
+    )""")
+    db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('link_secret', ?)",
+               [_secrets.token_hex(32)])
 
 
 def _m9_peers(db: sqlite_utils.Database) -> None:

@@ -24,10 +24,12 @@ from starlette.routing import BaseRoute, Route
 # Modules (under allyship.) whose ``ROUTES`` lists are served. Keep one per line.
 ROUTE_MODULES: list[str] = [
     "session_routes",
+    "routes_rhythm",
 ]
 
 # Async context managers ``hook(app)`` entered for the server's lifetime. One per line.
 LIFESPAN_HOOKS: list[str] = [
+    "routes_rhythm.in_app_scheduler",
 ]
 
 

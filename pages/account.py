@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from allyship import identity, passwords, people, ui
+from allyship import identity, passwords, people, ui, ui_rhythm
 from allyship.access import PermissionDenied
 from allyship.handout import ROLES
 from allyship.models import ValidationError
@@ -48,6 +48,8 @@ elif passwords.has_password(db, me):
                 st.rerun()
 else:
     st.caption("You sign in with your organisation's account; there is no password here.")
+
+ui_rhythm.reminder_settings_section(db, me)  # issue 14: reminders, digest, calendar feed
 
 if mode != "demo" and st.button("Sign out", key="account_sign_out"):
     identity.sign_out()

@@ -1,0 +1,119 @@
+"""Email & reminders (admins): the chapter's time zone and public address, how mail is
+sent, a test email, the outbox's last run and failures, and previews of every message
+exactly as it is sent."""
+
+import pandas as pd
+import streamlit as st
+
+from allyship import mail, nudges, outbox, people, ui, ui_rhythm
+from allyship.access import PermissionDenied
+from allyship.models import ValidationError
+from allyship.tables import escape_md
+
+me = ui.require_screen("messages")
+db = ui.get_db()
+
+st.title("Email & reminders")
+st.caption("Members and leads choose their own reminders and digests on their Account page; "
+           "nothing is sent to anyone who has not turned it on.")
+ui.show_flash()
+
+tab_preview, tab_sending, tab_chapter = st.tabs(["Previews", "Sending & outbox",
+                                                 "Chapter settings"])
+
+with tab_chapter:
+    current = nudges.chapter_settings(db, me.chapter_id)
+    zones = nudges.time_zone_choices()
+    with st.form("rhythm_chapter"):
+        tz = st.selectbox("Time zone (everyone's chosen day and hour are in it)", zones,
+                          index=zones.index(current.time_zone) if current.time_zone in zones
+                          else 0)
+        url = st.text_input("Public address of this app (for links in emails and calendar "
+                            "feeds)", value=current.public_url,
+                            placeholder="https://allyship.example.org")
+        save = st.form_submit_button("Save chapter settings", type="primary")
+    if save:
+        try:
+            nudges.save_chapter_settings(db, me, time_zone=tz, public_url=url)
+        except ValidationError as exc:
+            ui.show_validation(exc)
+        except PermissionDenied as exc:
+            ui.show_denied(exc)
+        else:
+            ui.flash("Chapter settings saved.")
+            st.rerun()
+    if not current.public_url:
+        st.warning("No public address yet: links in emails point to http://localhost:8501, "
+                   "which works only on this computer.")
+
+with tab_sending:
+    smtp, sentence = ui_rhythm.smtp_state()
+    (st.success if smtp else st.warning)(sentence)
+    mode = mail.scheduler_mode()
+    st.caption("Scheduler: " + ("in-app — this server sends what is due every few minutes."
+                                if mode == "in-app" else
+                                "cron — run `python -m allyship nudges run` every 15 minutes "
+                                "(see the README)."))
+    if st.button(f"Send me a test email ({me.email})", disabled=smtp is None, key="test_mail"):
+        with st.spinner("Sending…"):
+            try:
+                sent_to = mail.send_test_email(db, me, smtp)
+            except Exception as exc:  # any SMTP or network failure: say it plainly
+                st.error(f"The test email was not sent: {type(exc).__name__}: {exc}")
+            else:
+                st.success(f"Sent to {sent_to}. Check the inbox (and the spam folder).")
+    status = outbox.status(db, me)
+    st.subheader("Outbox")
+    if status.last_run is None:
+        st.info("No run yet. Messages go out when the scheduler or the cron job first runs.")
+    else:
+        r = status.last_run
+        st.markdown(f"Last run started {r['started_at']}"
+                    + ("" if r["finished_at"] else " (still running, or interrupted)")
+                    + f": queued {r['queued']}, sent {r['sent']}, failed {r['failed']}, "
+                      f"skipped {r['skipped']}." + (f" {escape_md(r['note'])}" if r['note'] else ""))
+    if status.counts:
+        st.caption(" · ".join(f"{k}: {v}" for k, v in sorted(status.counts.items())))
+    if status.failures:
+        st.markdown("**Waiting for a retry, or given up**")
+        st.dataframe(pd.DataFrame(status.failures).rename(columns={
+            "name": "Member", "kind": "Kind", "week_start": "Week", "status": "State",
+            "attempts": "Attempts", "next_attempt_at": "Next try", "last_error": "Error"}),
+            hide_index=True)
+
+with tab_preview:
+    members = [m for m in people.list_members(db, me.chapter_id) if m.active]
+    if not members:
+        st.info("No active members yet.")
+    else:
+        ids = [m.id for m in members]
+        names = {m.id: f"{m.name} ({m.email})" for m in members}
+        who = st.selectbox("Member", ids, format_func=names.get, key="preview_member",
+                           index=ids.index(me.id) if me.id in ids else 0)
+        member = next(m for m in members if m.id == who)
+        kinds = [k for k in nudges.KINDS if nudges.may_receive(member, k)]
+        kind = st.radio("Message", kinds, format_func=nudges.KINDS.get, horizontal=True,
+                        key="preview_kind")
+        setting = nudges.get_setting(db, me, kind, member.id)
+        st.caption(f"{escape_md(member.name)} has this "
+                   + (f"on, {setting.when}." if setting.enabled else "off; this is what they "
+                      "would get if they turned it on."))
+        why_not = nudges.preview_skip_reason(db, me, member.id, kind)
+        if why_not and why_not != "turned off":
+            st.caption(f"This week nothing would go out to them: {why_not}.")
+        try:
+            message = nudges.preview(db, me, member.id, kind)
+        except (ValidationError, PermissionDenied) as exc:
+            st.error(str(exc))
+        else:
+            email = mail.build_email(db, message, smtp if (smtp := ui_rhythm.smtp_state()[0])
+                                     else None)
+            st.markdown(f"**Subject:** {escape_md(str(email['Subject']))}  \n"
+                        f"**To:** {escape_md(str(email['To']))}")
+            html_tab, text_tab = st.tabs(["As most people see it", "Plain text"])
+            with html_tab:
+                # Our own template, every piece of user text escaped by mail.render_html;
+                # st.html sanitises it once more.
+                st.html(mail.html_part(email))
+            with text_tab:
+                st.code(mail.text_part(email), language=None, wrap_lines=True)
