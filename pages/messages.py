@@ -63,7 +63,7 @@ with tab_sending:
             else:
                 st.success(f"Sent to {sent_to}. Check the inbox (and the spam folder).")
     status = outbox.status(db, me)
-    st.subheader("Outbox")
+    st.header("Outbox")
     if status.last_run is None:
         st.info("No run yet. Messages go out when the scheduler or the cron job first runs.")
     else:
