@@ -16,7 +16,7 @@ import streamlit as st
 
 def main() -> None:
     """The page script: page config, sign-in, navigation by role, the chosen page."""
-    from allyship import access, identity, ui
+    from allyship import access, identity, ui, ui_a11y
 
     ui.leave_legacy_pages_mode()
     st.set_page_config(page_title="Allyship Accountability", page_icon=":material/diversity_3:",
@@ -73,6 +73,7 @@ def main() -> None:
     # menu too — so the role's pages are drawn here. Checked by tests/e2e/test_navigation.py.
     nav = {s: p for s, p in nav.items() if p}
     page = st.navigation(nav, position="hidden")
+    ui_a11y.narrow_screen_nav(nav, page)  # phones: the pages at the top, sidebar left closed
     with nav_area:
         for section, section_pages in nav.items():
             st.caption(section)

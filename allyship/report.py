@@ -566,7 +566,7 @@ def to_html(r: ChapterReport) -> str:
         f"<h1>{_e(r.title)}</h1>",
         f'<p class="sub"><strong>{_e(r.scope_label)}</strong> · {_e(r.comparison.now.label)} · '
         f"{r.members} active members · prepared {r.today:%d %b %Y}</p>",
-        "</header>",
+        "</header>", "<main>",  # landmarks: a screen reader can jump to the report
         "<section><h2>Headline figures</h2>", '<div class="cards">',
     ]
     for h in r.headlines:
@@ -622,6 +622,7 @@ def to_html(r: ChapterReport) -> str:
               for q in r.practice_questions]
     parts.append("</ol></section>")
 
+    parts.append("</main>")
     parts.append("<footer>" + "".join(f"<p>{_e(n)}</p>" for n in notes(r)) + "</footer>")
     parts += ["</body>", "</html>"]
     return "\n".join(parts)

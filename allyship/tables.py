@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from allyship.dates import days_of_week, format_day
 from allyship.handout import ACTION_KINDS, RESPONSIBILITIES, VISIBILITIES, responsibility
 from allyship.models import Action, ActionDraft, Plan, PlanItemDraft, ValidationError
 from allyship.safe_text import inert
@@ -29,12 +30,12 @@ def actions_frame(actions: Iterable[Action]) -> pd.DataFrame:
     """The member's actions as a table: newest first, responsibilities by short title."""
     rows = [{
         "id": a.id,
-        "Date": a.done_on,
+        "Date": format_day(a.done_on),
         "What I did": a.description,
         "Responsibilities": ", ".join(responsibility(r).title for r in a.responsibilities),
         "Kind": ACTION_KINDS.get(a.kind, a.kind),
         "Minutes": a.minutes,
-        "Shared with": a.visibility,
+        "Shared with": VISIBILITY_LABELS.get(a.visibility, a.visibility),
     } for a in actions]
     columns = ["id", "Date", "What I did", "Responsibilities", "Kind", "Minutes", "Shared with"]
     return pd.DataFrame(rows, columns=columns)
@@ -131,23 +132,55 @@ def plan_items_from_frames(learning: pd.DataFrame, steps: pd.DataFrame) -> tuple
 
 CATCH_UP_COLUMNS = ["Date", "What I did", "Responsibilities", "Kind", "Minutes", "Shared with"]
 
+# The grid shows and edits labels, never codes: "Private — only me", "Improving access".
+KIND_LABELS: dict[str, str] = dict(ACTION_KINDS)
+VISIBILITY_LABELS: dict[str, str] = {
+    "private": "Private — only me",
+    "team": "My team",
+    "chapter": "The chapter",
+}
+_KIND_BY_LABEL = {label: code for code, label in KIND_LABELS.items()}
+_VISIBILITY_BY_LABEL = {label: code for code, label in VISIBILITY_LABELS.items()}
+KIND_OPTIONS = list(KIND_LABELS.values())
+VISIBILITY_OPTIONS = list(VISIBILITY_LABELS.values())
+
+
+def catch_up_days(week_monday: date, today: date) -> dict[str, date]:
+    """The days a catch-up row may be dated, by the label the grid offers
+    ("Mon 16 Nov 2026"): the week's days up to today."""
+    return {format_day(d): d for d in days_of_week(week_monday, today)}
+
 
 def catch_up_frame(week_monday: date, rows: int = 5) -> pd.DataFrame:
-    """An empty table for logging several actions of one week at once."""
+    """An empty table for logging several actions of one week at once.
+
+    Dates start blank (the member picks each row's day from the week's days) rather
+    than all claiming the Monday; kind and visibility start at their labels.
+    """
     return pd.DataFrame({
-        "Date": [week_monday] * rows,
+        "Date": pd.Series([None] * rows, dtype="object"),  # the member picks each row's day
         "What I did": [""] * rows,
         "Responsibilities": [[] for _ in range(rows)],
-        "Kind": ["other"] * rows,
+        "Kind": [KIND_LABELS["other"]] * rows,
         "Minutes": pd.array([None] * rows, dtype="Int64"),
-        "Shared with": ["private"] * rows,
+        "Shared with": [VISIBILITY_LABELS["private"]] * rows,
     }, columns=CATCH_UP_COLUMNS)
 
 
-def drafts_from_catch_up(frame: pd.DataFrame, token: str) -> list[ActionDraft]:
+def _catch_up_day(value: Any, days: dict[str, date] | None) -> Any:
+    # A label the grid offered, or a date (a frame built in code, a CSV-like source).
+    if isinstance(value, str) and days is not None and value in days:
+        return days[value]
+    return _as_date(value)
+
+
+def drafts_from_catch_up(frame: pd.DataFrame, token: str,
+                         days: dict[str, date] | None = None) -> list[ActionDraft]:
     """The filled-in rows of a catch-up table as action drafts (blank rows skipped).
 
-    ``token`` makes each row's idempotency key, so submitting twice logs once.
+    ``token`` makes each row's idempotency key, so submitting twice logs once. ``days``
+    maps the grid's day labels to dates (:func:`catch_up_days`). A filled-in row without
+    a day is refused, naming the row.
     """
     drafts: list[ActionDraft] = []
     errors: dict[str, str] = {}
@@ -164,23 +197,27 @@ def drafts_from_catch_up(frame: pd.DataFrame, token: str) -> list[ActionDraft]:
                 numbers.append(_LABEL_TO_NUMBER[label])
             else:
                 errors[f"row {n}: responsibilities"] = f"Unknown responsibility {label!r}"
+        done_on = _catch_up_day(r.get("Date"), days)
+        if done_on is None:
+            errors[f"row {n}: date"] = f"Row {n}: choose the day you did it"
+        kind = r.get("Kind")
+        kind = "other" if _blank(kind) else _KIND_BY_LABEL.get(kind, kind)
+        visibility = r.get("Shared with")
+        visibility = ("private" if _blank(visibility)
+                      else _VISIBILITY_BY_LABEL.get(visibility, visibility))
         minutes = r.get("Minutes")
         drafts.append(ActionDraft(
-            done_on=_as_date(r.get("Date")),
+            done_on=done_on,
             description="" if _blank(r.get("What I did")) else str(r["What I did"]),
             responsibilities=tuple(numbers),
-            kind=r.get("Kind") or "other",
+            kind=kind,
             minutes=None if _blank(minutes) else minutes,
-            visibility=r.get("Shared with") or "private",
+            visibility=visibility,
             idempotency_key=f"{token}:{n}",
         ))
     if errors:
         raise ValidationError(errors)
     return drafts
-
-
-KIND_OPTIONS = list(ACTION_KINDS)
-VISIBILITY_OPTIONS = list(VISIBILITIES)
 
 
 def escape_md(text: str) -> str:
@@ -196,7 +233,7 @@ SHARED_WITH = {"chapter": "the chapter", "team": "the team", "circle": "the circ
 def shared_frame(pairs: Iterable[tuple[Any, Action]]) -> pd.DataFrame:
     """Shared actions with who shared them, newest first (never counted per person)."""
     rows = [{
-        "Date": a.done_on,
+        "Date": format_day(a.done_on),
         "Who": owner.name,
         "What they did": a.description,
         "Responsibilities": ", ".join(responsibility(r).title for r in a.responsibilities),

@@ -237,3 +237,6 @@ def show_flash() -> None:
     message = st.session_state.pop("_flash", None)
     if message:
         st.success(message, icon=":material/check_circle:")
+        from allyship import ui_a11y  # focus and screen reader land on the confirmation
+
+        ui_a11y.focus_confirmation(message)

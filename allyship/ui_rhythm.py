@@ -19,7 +19,7 @@ def reminder_settings_section(db: sqlite_utils.Database, me: Member) -> None:
     """Each message kind the member may receive: on/off, day and hour; and the private
     calendar feed (turn on, regenerate, turn off)."""
     settings = nudges.chapter_settings(db, me.chapter_id)
-    st.subheader("Email reminders & calendar")
+    st.header("Email reminders & calendar")
     st.caption(f"Off unless you turn them on. Times are the chapter's time zone, "
                f"{settings.time_zone}. Every email has a link to stop it.")
     for kind, label in nudges.KINDS.items():

@@ -22,7 +22,7 @@ if mode == "demo":
     st.info("This is the demo: switch persona in the sidebar. A real chapter signs in "
             "with Google/Microsoft accounts or passwords.")
 elif passwords.has_password(db, me):
-    st.subheader("Change my password")
+    st.header("Change my password")
     with st.form("change_password"):
         current = st.text_input("Current password", type="password", key="pw_current",
                                 autocomplete="current-password")

@@ -64,7 +64,7 @@ with tab_members:
     st.caption(f"{sum(m.active for m in members)} active members. Deactivated members keep "
                "their history but cannot sign in and are not counted as active.")
 
-    st.subheader("Change a member")
+    st.header("Change a member")
     by_id = {m.id: m for m in members}
     picked = st.selectbox("Member", list(by_id), key="admin_member_pick",
                           format_func=lambda i: f"{by_id[i].name} <{by_id[i].email}>")
@@ -103,7 +103,7 @@ with tab_members:
             run(lambda: people.correct_member(db, me, picked, name=new_name, email=new_email),
                 f"Saved {inert(new_name.strip())} <{inert(new_email.strip().lower())}>.")
 
-    st.subheader("Add a member")
+    st.header("Add a member")
     with st.form("add_member"):
         c1, c2 = st.columns(2)
         name = c1.text_input("Name", key="add_member_name")
@@ -130,7 +130,7 @@ with tab_teams:
         run(lambda: people.create_team(db, me, team_name), f"Created team {inert(team_name.strip())}.")
 
     if teams_all:
-        st.subheader("Rename or archive a team")
+        st.header("Rename or archive a team")
         team_pick = st.selectbox("Team", [t.id for t in teams_all], key="admin_team_pick",
                                  format_func=team_names.get)
         chosen = next(t for t in teams_all if t.id == team_pick)
@@ -197,7 +197,7 @@ with tab_codes:
 
     # Lockouts (issue 12): five wrong passwords in 15 minutes lock an email for 15
     # minutes. A set-up code works regardless; lifting the lock here is audited.
-    st.subheader("Locked out")
+    st.header("Locked out")
     locked = passwords.lockouts(db, me)
     if not locked:
         st.caption("Nobody is locked out of password sign-in right now.")

@@ -87,27 +87,27 @@ for col, (fmt, (label, icon)) in zip(st.columns(len(DOWNLOADS)), DOWNLOADS.items
                         icon=icon, on_click="ignore", key=f"cr_download_{fmt}")
 
 # --- headline figures -----------------------------------------------------------------------
-st.subheader("Headline figures")
+st.header("Headline figures")
 for row in (rep.headlines[:3], rep.headlines[3:]):
     for col, h in zip(st.columns(len(row)), row):
         col.metric(h.label, h.display, h.delta_display, help=h.help, border=True,
                    delta_color="inverse" if h.lower_is_better else "normal")
 
 # --- charts ---------------------------------------------------------------------------------
-st.subheader("Participation and coverage")
+st.header("Participation and coverage")
 if not report.chart_views(rep):
     st.info(report.no_charts_reason(rep), icon=":material/insights:")
 for n, (chart, kind, frame, caption) in enumerate(report.chart_views(rep)):
     show_chart(chart, kind, frame, caption, key=f"cr_{n}")
 
 # --- tables ---------------------------------------------------------------------------------
-st.subheader("Teams")
+st.header("Teams")
 st.dataframe(rep.teams.drop(columns="is_total").rename(columns=report.TEAM_COLUMNS),
              hide_index=True)
 st.caption(f"Next steps done in the period, overdue on its last day, and due in the coming "
            f"weeks ({report.ahead_words(rep)}) — counts only, no names: plans are personal.")
 
-st.subheader("Week by week")
+st.header("Week by week")
 st.dataframe(rep.weeks.rename(columns=report.WEEK_COLUMNS), hide_index=True,
              column_config={
                  report.WEEK_COLUMNS["share"]: st.column_config.NumberColumn(format="percent"),
@@ -115,7 +115,7 @@ st.dataframe(rep.weeks.rename(columns=report.WEEK_COLUMNS), hide_index=True,
              })
 
 # --- highlights -----------------------------------------------------------------------------
-st.subheader("Highlights shared with the chapter")
+st.header("Highlights shared with the chapter")
 if not rep.highlights:
     st.write("Nobody shared an action with the whole chapter in this period.")
 for h in rep.highlights:
@@ -128,10 +128,10 @@ if rep.more_highlights:
     st.caption(f"…and {rep.more_highlights} more shared actions.")
 
 # --- who are we leaving behind? ----------------------------------------------------------------
-st.subheader("Who are we leaving behind?")
+st.header("Who are we leaving behind?")
 st.markdown("\n".join(f"- {escape_md(point)}" for point in report.leaving_behind(rep)))
 
-st.subheader("For the meeting: the practice questions")
+st.header("For the meeting: the practice questions")
 st.markdown("\n".join(f"{q.number}. **{q.title}.** {q.text}" for q in rep.practice_questions))
 
 st.divider()

@@ -70,14 +70,14 @@ st.caption(f"Meets {mine.cadence_label.lower()} · members: "
 if len(page.members) < circles.MIN_MEMBERS:
     st.info("Nobody has joined yet. The circle comes alive once someone accepts.")
 
-st.subheader("Shared with the circle")
+st.header("Shared with the circle")
 if page.shared:
     st.dataframe(tables.shared_frame(page.shared), hide_index=True)
 else:
     st.caption(f"Nothing shared with the circle since {page.since:%d %B}. When you log an "
                "action, choose “My learning circle” to share it here.")
 
-st.subheader("Meeting agenda")
+st.header("Meeting agenda")
 agenda = circles.agenda_markdown(page)
 with st.container(border=True):
     st.markdown(agenda)

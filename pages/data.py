@@ -18,7 +18,7 @@ st.caption("Bring your chapter's spreadsheets in, and take its data out. An impo
            "changes.")
 ui.show_flash()
 
-st.subheader("Export")
+st.header("Export")
 st.markdown("A zip with one CSV file per table: the chapter, its teams and members, and what "
             "members shared with the chapter, plus the audit log. Members' private plans, "
             "actions and reflections are not included — each member downloads their own on "
@@ -32,7 +32,7 @@ st.download_button("Download chapter export (.zip)",
                    help="Prepared when you press the button; a large chapter takes a few "
                         "seconds.")
 
-st.subheader("Import")
+st.header("Import")
 st.markdown("Fill in a template in your spreadsheet and save it as **CSV UTF-8**. Dates are "
             "written YYYY-MM-DD; responsibilities as numbers or short titles separated by `;` "
             "(for example `2;4`). Importing the same file again adds nothing twice.")

@@ -48,7 +48,7 @@ if not curator:
     st.stop()
 
 st.divider()
-st.subheader("Curate the chapter's ideas")
+st.header("Curate the chapter's ideas")
 st.caption("Team leads and chapter admins add, correct and retire ideas. Write ideas in your "
            "own words and link to outside guides rather than copying them.")
 

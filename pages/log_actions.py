@@ -5,6 +5,8 @@ from datetime import date, timedelta
 import streamlit as st
 
 from allyship import journal, plans, tables, ui
+from allyship.dates import (format_day, format_day_relative, format_day_short,
+                            format_week, recent_days)
 from allyship.handout import ACTION_KINDS, RESPONSIBILITIES, VISIBILITIES
 from allyship.models import ActionDraft, ValidationError, week_start
 
@@ -12,7 +14,7 @@ me = ui.require_screen("log_actions")
 db = ui.get_db()
 today = date.today()
 
-st.title("Log actions")
+st.title("Log actions", anchor=False)  # no "link to heading" stop for keyboards
 st.caption("Log what you actually did, and which of the eight responsibilities it practised. "
            "Everything is private unless you choose to share it.")
 ui.show_flash()
@@ -21,20 +23,33 @@ plan = plans.get_plan(db, me)
 plan_items = {i.id: i.text for i in plan.items} if plan else {}
 
 
-def action_form(key: str, initial=None) -> ActionDraft | None:
-    """The action form; returns a draft when submitted."""
+def action_form(key: str, initial=None, days: list[date] | None = None) -> ActionDraft | None:
+    """The action form; returns a draft when submitted.
+
+    The date is picked from a list of days read as people read them ("Today — Fri 27 Nov
+    2026"): one keyboard stop instead of a date field's three, and no tiny day/month
+    targets. ``days`` defaults to the last 12 weeks (what the catch-up offers too).
+    """
+    days = list(days or recent_days(today))
+    if initial and initial.done_on not in days:
+        days = sorted({*days, initial.done_on}, reverse=True)
+    default_day = initial.done_on if initial else days[0]
     with st.form(key):
-        done_on = st.date_input("Date", value=initial.done_on if initial else today,
-                                max_value=today, help="When you did it. Not in the future.")
+        done_on = st.selectbox("Date", days, index=days.index(default_day),
+                               format_func=lambda d: format_day_relative(d, today))
         what = st.text_area("What I did", value=initial.description if initial else "",
                             max_chars=2000)
-        st.markdown("**Responsibilities practised** (one or more)")
+        # One column, in the handout's order 1–8: two columns were read (and tabbed)
+        # 1, 3, 5, 7, 2, 4, 6, 8.
+        # No help icon per box: each was an extra keyboard stop (16 instead of 8); the
+        # handout's full wording is one link away.
+        st.markdown("**Responsibilities practised** (one or more) — the handout's full "
+                    "wording is on *About the practice*.")
         chosen = []
-        cols = st.columns(2)
-        for i, r in enumerate(RESPONSIBILITIES):
-            ticked = cols[i % 2].checkbox(
+        for r in RESPONSIBILITIES:
+            ticked = st.checkbox(
                 r.label, value=bool(initial and r.number in initial.responsibilities),
-                help=r.full_text, key=f"{key}_r{r.number}")
+                key=f"{key}_r{r.number}")
             if ticked:
                 chosen.append(r.number)
         left, right = st.columns(2)
@@ -60,7 +75,9 @@ def action_form(key: str, initial=None) -> ActionDraft | None:
                        kind=kind, minutes=minutes, visibility=visibility, plan_item_id=item)
 
 
-log_tab, week_tab, mine_tab = st.tabs(["Log an action", "Catch up on a week", "My recent actions"])
+# A keyed tab set stays on the tab the member was using after a save's rerun.
+log_tab, week_tab, mine_tab = st.tabs(["Log an action", "Catch up on a week", "My recent actions"],
+                                      key="log_actions_tab")
 
 with log_tab:
     token = ui.form_token("log_action")  # a new token after each save gives an empty form
@@ -77,57 +94,87 @@ with log_tab:
             st.rerun()
 
 with week_tab:
-    st.markdown("Members often catch up once a week: fill in one row per action. "
-                "Blank rows are ignored; if any row has a problem, nothing is saved.")
     weeks = [week_start(today) - timedelta(weeks=n) for n in range(0, 12)]
-    monday = st.selectbox("Week", weeks, index=1 if len(weeks) > 1 else 0,
-                          format_func=lambda w: f"Week of {w:%d %b %Y}")
-    catch_up_token = ui.form_token("catch_up")
-    with st.form(f"catch_up_{catch_up_token}"):
-        edited = st.data_editor(
-            tables.catch_up_frame(monday), num_rows="dynamic", hide_index=True,
-            key=f"catch_up_{monday}_{catch_up_token}",
-            column_config={
-                "Date": st.column_config.DateColumn(min_value=monday,
-                                                    max_value=min(today, monday + timedelta(6))),
-                "What I did": st.column_config.TextColumn(max_chars=2000, width="large"),
-                "Responsibilities": st.column_config.MultiselectColumn(
-                    options=tables.RESPONSIBILITY_LABELS,
-                    help="One or more of the eight responsibilities; see About the practice"),
-                "Kind": st.column_config.SelectboxColumn(options=tables.KIND_OPTIONS),
-                "Minutes": st.column_config.NumberColumn(min_value=0, max_value=1440),
-                "Shared with": st.column_config.SelectboxColumn(
-                    options=tables.VISIBILITY_OPTIONS, help="private, team or chapter"),
-            })
-        saved = st.form_submit_button("Log these actions", type="primary")
-    if saved:
-        try:
-            drafts = tables.drafts_from_catch_up(edited, catch_up_token)
-            done = journal.log_actions(db, me, drafts, today=today)
-        except ValidationError as exc:
-            ui.show_validation(exc)
-        else:
-            ui.new_form_token("catch_up")
-            ui.flash(f"Logged {len(done)} action{'s' if len(done) != 1 else ''} "
-                     f"for the week of {monday:%d %b}.")
-            st.rerun()
+    monday = st.selectbox("Week", weeks, index=1 if len(weeks) > 1 else 0, format_func=format_week)
+    week_days = tables.catch_up_days(monday, today)
     away = monday in journal.away_weeks(db, me)
-    if st.toggle("I was away this week", value=away, key=f"away_{monday}",
+    # The switch names the week chosen above, not "this week".
+    if st.toggle(f"I was away the week of {format_day_short(monday)}", value=away,
+                 key=f"away_{monday}",
                  help="Holidays, illness, caring: an away week does not count against your "
                       "consistency.") != away:
         journal.set_away(db, me, monday, not away)
+        ui.flash(f"Marked the week of {format_day_short(monday)} as "
+                 f"{'away' if not away else 'not away'}.")
         st.rerun()
+    one_at_a_time = st.toggle(
+        "One action at a time (easier on a phone)", key="catch_up_one_at_a_time",
+        help="A short form per action instead of the table; saves the same way.")
+    if one_at_a_time:
+        token = ui.form_token("catch_up_one")
+        draft = action_form(f"catch_up_one_{monday}_{token}", days=sorted(week_days.values(),
+                                                                           reverse=True))
+        if draft is not None:
+            try:
+                journal.log_action(db, me, ActionDraft(**{**draft.__dict__,
+                                   "idempotency_key": token}), today=today)
+            except ValidationError as exc:
+                ui.show_validation(exc)
+            else:
+                ui.new_form_token("catch_up_one")
+                ui.flash(f"Action logged for the week of {format_day_short(monday)}. "
+                         "Add another, or pick another week.")
+                st.rerun()
+    else:
+        st.markdown("Fill in one row per action and pick its day. Blank rows are ignored; "
+                    "if any row has a problem, nothing is saved.")
+        catch_up_token = ui.form_token("catch_up")
+        with st.form(f"catch_up_{catch_up_token}"):
+            edited = st.data_editor(
+                tables.catch_up_frame(monday), num_rows="dynamic", hide_index=True,
+                key=f"catch_up_{monday}_{catch_up_token}", placeholder="",  # not "None"
+                alt=f"Actions to log for the week of {format_day(monday)}, one per row",
+                column_config={
+                    "Date": st.column_config.SelectboxColumn(
+                        options=list(week_days), width=135,
+                        help="The day you did it, within the week chosen above"),
+                    "What I did": st.column_config.TextColumn(max_chars=2000, width=230),
+                    "Responsibilities": st.column_config.MultiselectColumn(
+                        options=tables.RESPONSIBILITY_LABELS, width=300,
+                        help="One or more of the eight responsibilities; see About the "
+                             "practice"),
+                    "Kind": st.column_config.SelectboxColumn(options=tables.KIND_OPTIONS,
+                                                             required=True, width=130),
+                    "Minutes": st.column_config.NumberColumn(min_value=0, max_value=1440,
+                                                             width=75),
+                    "Shared with": st.column_config.SelectboxColumn(
+                        options=tables.VISIBILITY_OPTIONS, required=True, width=140,
+                        help="Private — only you; your team; or the whole chapter"),
+                })
+            saved = st.form_submit_button("Log these actions", type="primary")
+        if saved:
+            try:
+                drafts = tables.drafts_from_catch_up(edited, catch_up_token, week_days)
+                done = journal.log_actions(db, me, drafts, today=today)
+            except ValidationError as exc:
+                ui.show_validation(exc)
+            else:
+                ui.new_form_token("catch_up")
+                ui.flash(f"Logged {len(done)} action{'s' if len(done) != 1 else ''} "
+                         f"for the week of {format_day_short(monday)}.")
+                st.rerun()
 
 with mine_tab:
     recent = journal.list_my_actions(db, me, limit=50)
     if not recent:
         st.info("You have not logged anything yet. Start with *Log an action*.")
     else:
-        st.dataframe(tables.actions_frame(recent).drop(columns=["id"]), hide_index=True)
+        st.dataframe(tables.actions_frame(recent).drop(columns=["id"]), hide_index=True,
+                     placeholder="", alt="My recent actions, newest first")
         by_id = {a.id: a for a in recent}
         chosen_id = st.selectbox(
             "Edit or delete", list(by_id),
-            format_func=lambda i: f"{by_id[i].done_on:%d %b} — {by_id[i].description[:60]}")
+            format_func=lambda i: f"{format_day(by_id[i].done_on)} — {by_id[i].description[:60]}")
         action = by_id[chosen_id]
         draft = action_form(f"edit_{action.id}", initial=action)
         if draft is not None:

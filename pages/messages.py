@@ -50,7 +50,7 @@ with tab_sending:
     smtp, sentence = ui_rhythm.smtp_state()
     (st.success if smtp else st.warning)(sentence)
     mode = mail.scheduler_mode()
-    st.caption("Scheduler: " + ("in-app — this server sends what is due every few minutes."
+    st.markdown("Scheduler: " + ("in-app — this server sends what is due every few minutes."
                                 if mode == "in-app" else
                                 "cron — run `python -m allyship nudges run` every 15 minutes "
                                 "(see the README)."))
@@ -65,7 +65,7 @@ with tab_sending:
                 st.success(f"Sent to {escape_md(sent_to)}. Check the inbox (and the spam "
                            "folder).")
     status = outbox.status(db, me)
-    st.subheader("Outbox")
+    st.header("Outbox")
     if status.last_run is None:
         st.info("No run yet. Messages go out when the scheduler or the cron job first runs.")
     else:

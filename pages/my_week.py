@@ -6,6 +6,7 @@ import streamlit as st
 
 from allyship import journal, metrics, plans, tables, ui
 from allyship.handout import RESPONSIBILITIES
+from allyship.dates import format_day
 from allyship.models import ActionDraft, ValidationError, week_start
 
 me = ui.require_screen("my_week")
@@ -33,7 +34,7 @@ col3.metric("This week so far", f"{len(this_week)} action{'s' if len(this_week) 
             help=f"Since Monday {monday:%d %b}; the week is not over yet.")
 st.caption("These numbers are yours alone: nobody is ranked, and no one else sees them.")
 
-st.subheader("This week")
+st.header("This week")
 if away:
     st.info("You marked this week as away. Take care — it does not count against you.")
 if this_week:
@@ -42,7 +43,7 @@ else:
     st.info("Nothing logged yet this week. Use the quick log below, or *Log actions* "
             "to catch up on several at once.")
 
-st.subheader("Next steps due")
+st.header("Next steps due")
 plan = plans.get_plan(db, me)
 steps = tables.next_steps_frame(plan, today)
 if plan is None:
@@ -51,7 +52,7 @@ elif steps.empty:
     st.success("No open next steps. Add your next steps on *My plan*.")
 else:
     for row in steps.itertuples(index=False):
-        due = f" — due {row.Due:%d %b}" if row.Due else ""
+        due = f" — due {format_day(row.Due)}" if row.Due else ""
         flag = " · **overdue**" if row.Overdue else ""
         left, right = st.columns([5, 1])
         left.markdown(f"{'⚠️ ' if row.Overdue else ''}{tables.escape_md(row[1])}{due}{flag}")
@@ -64,7 +65,7 @@ from allyship import ui_peers  # noqa: E402 — beside its one use: a small, add
 
 ui_peers.partner_check_ins(db, me, today)
 
-st.subheader("Quick log")
+st.header("Quick log")
 token = ui.form_token("quick_log")  # a new token after each save gives an empty form
 with st.form(f"quick_log_{token}"):
     what = st.text_area("What did you do?", max_chars=2000,
@@ -72,7 +73,7 @@ with st.form(f"quick_log_{token}"):
                                     "without offering solutions")
     picked = st.multiselect(
         "Responsibilities practised", [r.number for r in RESPONSIBILITIES],
-        format_func=tables.responsibility_label,
+        format_func=tables.responsibility_label, placeholder="Pick one or more of the eight",
         help="\n\n".join(f"**{r.number}. {r.title}** — {r.full_text}" for r in RESPONSIBILITIES))
     done_on = st.date_input("When", value=today, max_value=today)
     submitted = st.form_submit_button("Log it", type="primary")

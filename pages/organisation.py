@@ -80,7 +80,7 @@ with tabs[0]:
                 "a trend.", icon=":material/insights:")
 
     for region_name in progress.regions():
-        st.subheader(escape_md(region_name))
+        st.header(escape_md(region_name))
         # A static table: no sorting by a figure, so no league table can be made of it.
         # st.table renders cells as Markdown: chapter names are made inert first.
         frame = org_metrics.table(progress.lines_of(region_name)).drop(columns=["Region"])
@@ -89,7 +89,7 @@ with tabs[0]:
 
     chapters_shown = [line for line in progress.lines if line.kind == "chapter"]
     if chapters_shown:
-        st.subheader("One chapter over time")
+        st.header("One chapter over time")
         pick = st.selectbox("Chapter", chapters_shown, format_func=lambda line: line.label,
                             key="org_chapter")
         one = progress.weekly[progress.weekly["group"].isin(

@@ -44,7 +44,7 @@ for p in links:
 
 invited_me = [p for p in links if p.status == "invited" and not p.invited_by_me]
 if invited_me:
-    st.subheader("Invitations to you")
+    st.header("Invitations to you")
     for p in invited_me:
         with st.container(border=True):
             st.markdown(f"**{tables.escape_md(p.other.name)}** invited you to be partners.")
@@ -54,7 +54,7 @@ if invited_me:
             if no.button("Decline", key=f"decline_{p.id}"):
                 act(partners.respond, p.id, False, done="Invitation declined.")
 
-st.subheader("Your partners")
+st.header("Your partners")
 active = [p for p in links if p.status == "active" and p.other.active]
 if not active:
     st.info("You have no partners yet. Invite someone below: they will see only what you "
@@ -109,7 +109,7 @@ if pending:
         if right.button("Withdraw", key=f"withdraw_{p.id}"):
             act(partners.end, p.id, done="Invitation withdrawn.")
 
-st.subheader("Invite a partner")
+st.header("Invite a partner")
 candidates = partners.invitable(db, me)
 if not candidates:
     st.caption("There is nobody else in your chapter to invite right now.")
@@ -125,7 +125,7 @@ else:
         else:
             act(partners.invite, who.id, done=f"Invitation sent to {md(who.name)}.")
 
-st.subheader("What your partners see")
+st.header("What your partners see")
 st.caption("Actions you log with “My partners” as who can see them. Besides those, you choose:")
 current = partners.settings(db, me)
 with st.form("partner_settings"):

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 import streamlit as st
 
 from allyship import journal, ui
+from allyship.dates import format_week
 from allyship.handout import PRACTICE_INTRO, PRACTICE_QUESTIONS, VISIBILITIES
 from allyship.models import ReflectionDraft, ValidationError, week_start
 
@@ -18,7 +19,7 @@ st.caption(f"{PRACTICE_INTRO} Answer any of the questions; your reflections are 
 ui.show_flash()
 
 weeks = [week_start(today) - timedelta(weeks=n) for n in range(0, 12)]
-monday = st.selectbox("Week", weeks, format_func=lambda w: f"Week of {w:%d %b %Y}")
+monday = st.selectbox("Week", weeks, format_func=format_week)
 existing = {r.question: r for r in journal.my_reflections(db, me, monday)}
 
 with st.form(f"reflect_{monday}"):
@@ -48,7 +49,7 @@ earlier = [w for w in journal.reflection_weeks(db, me) if w != monday]
 if earlier:
     with st.expander(f"Earlier reflections ({len(earlier)} weeks)"):
         for w in earlier[:26]:
-            st.markdown(f"**Week of {w:%d %b %Y}**")
+            st.markdown(f"**{format_week(w)}**")
             for r in journal.my_reflections(db, me, w):
                 st.caption(PRACTICE_QUESTIONS[r.question - 1].text)
                 st.text(r.answer)

@@ -22,4 +22,5 @@ if not shared:
     st.info("Nothing has been shared with you in this period yet. When you log an action, "
             "you can choose to share it with your team or the chapter.")
 else:
-    st.dataframe(tables.shared_frame(shared), hide_index=True)
+    st.dataframe(tables.shared_frame(shared), hide_index=True, placeholder="",
+                 alt="Actions shared with you, newest first")

@@ -35,7 +35,7 @@ def test_the_report_renders_with_three_downloads_for_leads_and_admins(demo_db, r
     assert [b.label for b in at.get("download_button")] == DOWNLOADS
     assert len(at.metric) == 6
     assert len(at.get("vega_lite_chart")) == 3
-    headings = [s.value for s in at.subheader]
+    headings = [s.value for s in at.header]
     assert "Who are we leaving behind?" in headings and "Teams" in headings
     # The demo's programme began after last quarter started: the report opens on the
     # weeks since it began, never on a period reaching before the chapter existed.

@@ -92,7 +92,7 @@ def test_a_member_turns_the_reminder_on_from_account(demo_db) -> None:
     nudges.save_setting(db, robin, "reminder", enabled=False, weekday=4, hour=17)
     db.conn.close()
     at = open_as(demo_db, "member", "pages/account.py")
-    assert "Email reminders & calendar" in [s.value for s in at.subheader]
+    assert "Email reminders & calendar" in [s.value for s in at.header]
     assert not [t for t in at.toggle if t.label.startswith("Weekly digest")]  # a member
     by_label(at.toggle, "Weekly reminder").set_value(True)
     at.selectbox(key="nudge_reminder_day").set_value(2)

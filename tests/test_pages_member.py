@@ -109,12 +109,20 @@ def test_a_catch_up_table_becomes_actions_for_a_past_week_logged_once(app_db):
     before = db["actions"].count
     monday = week_start(date.today()) - timedelta(weeks=1)
     frame = tables.catch_up_frame(monday, rows=3)
+    days = tables.catch_up_days(monday, date.today())
+    assert list(days.values()) == [monday + timedelta(days=n) for n in range(7)]
+    frame.loc[0, "Date"] = list(days)[1]  # the label the grid offers, "Tue 17 Nov 2026"
     frame.loc[0, "What I did"] = "Asked the partner group what they need"
     frame.at[0, "Responsibilities"] = ["3. Integrity and direct communication"]
+    frame.loc[1, "Date"] = list(days)[4]
     frame.loc[1, "What I did"] = "Sat with the discomfort"
     frame.at[1, "Responsibilities"] = ["6. Embrace the emotions", "5. Receive criticism"]
-    drafts = tables.drafts_from_catch_up(frame, "tok")
+    frame.loc[1, "Shared with"] = "My team"
+    drafts = tables.drafts_from_catch_up(frame, "tok", days)
     assert [d.responsibilities for d in drafts] == [(3,), (6, 5)]
+    assert [d.done_on for d in drafts] == [monday + timedelta(days=1), monday + timedelta(days=4)]
+    assert [d.visibility for d in drafts] == ["private", "team"]
+    assert [d.kind for d in drafts] == ["other", "other"]
     journal.log_actions(db, me, drafts)
     journal.log_actions(db, me, drafts)  # submitted twice: logged once
     assert db["actions"].count == before + 2

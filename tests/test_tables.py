@@ -58,3 +58,23 @@ def test_escaped_markdown_keeps_every_character_and_no_syntax(typed):
     assert safe_text.shown(escaped) == typed
     for ch in "[]()<>#*!":
         assert ch not in escaped.replace("\\" + ch, "")
+
+
+def test_a_catch_up_table_starts_undated_and_reads_as_labels_not_codes():
+    frame = tables.catch_up_frame(date(2026, 11, 16), rows=2)
+    assert frame["Date"].isna().all()  # blank, not every row pre-dated to the Monday
+    assert set(frame["Kind"]) == {"Other"}
+    assert set(frame["Shared with"]) == {"Private — only me"}
+    days = tables.catch_up_days(date(2026, 11, 16), today=date(2026, 11, 19))
+    assert list(days) == ["Mon 16 Nov 2026", "Tue 17 Nov 2026", "Wed 18 Nov 2026",
+                          "Thu 19 Nov 2026"]  # the week's days, none in the future
+
+
+def test_a_filled_catch_up_row_without_a_day_is_refused_naming_the_row():
+    frame = tables.catch_up_frame(date(2026, 11, 16), rows=2)
+    frame.loc[1, "What I did"] = "Listened"
+    frame.at[1, "Responsibilities"] = ["2. Listen more, speak less"]
+    with pytest.raises(ValidationError) as caught:
+        tables.drafts_from_catch_up(frame, "t", tables.catch_up_days(date(2026, 11, 16),
+                                                                     date(2026, 11, 22)))
+    assert any("Row 2" in m and "day" in m for m in caught.value.errors.values())

@@ -2,7 +2,7 @@
 
 Starts the app exactly as the browser tests do (headless, free port, a fresh demo
 database), opens each page as a person would, and saves a 1400×1000 PNG per page into
-``docs/``. Pages that do not exist yet are skipped, saying so.
+``docs/``, plus one 390×844 phone view. Pages that do not exist yet are skipped, saying so.
 """
 
 from __future__ import annotations
@@ -24,6 +24,14 @@ SHOTS = [
      '[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg.marks'),
     ("chapter-report.png", "Chapter report", "chapter_report", "Team lead",
      '[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg.marks'),
+]
+
+
+# A phone (390×844): the member's Log actions page as the weekly job is done between
+# meetings — opened from the page menu at the top, the sidebar closed.
+PHONE = {"width": 390, "height": 844}
+PHONE_SHOTS = [
+    ("log-actions-phone.png", "Log actions", '[data-testid="stForm"]'),
 ]
 
 
@@ -60,6 +68,18 @@ def main(out_dir: Path = DOCS) -> int:
             page.mouse.move(0, 0)  # no hover tooltip in the picture
             page.screenshot(path=str(out_dir / filename))
             print(f"wrote {(out_dir / filename).relative_to(harness.ROOT)} ({title}, as {role})")
+        phone = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
+        phone.goto(f"{app.url}/")
+        expect(phone.get_by_role("heading", name="My week", level=1)).to_be_visible()
+        for filename, title, ready in PHONE_SHOTS:
+            phone.get_by_test_id("stMain").get_by_role("button", name="Pages").click()
+            phone.get_by_test_id("stPopoverBody").get_by_role("link", name=title,
+                                                               exact=True).click()
+            expect(phone.get_by_role("heading", name=title, level=1)).to_be_visible()
+            expect(phone.get_by_test_id("stPopoverBody")).to_be_hidden()
+            settle(phone, ready)
+            phone.screenshot(path=str(out_dir / filename))
+            print(f"wrote {(out_dir / filename).relative_to(harness.ROOT)} ({title}, on a phone)")
         browser.close()
     return 0
 

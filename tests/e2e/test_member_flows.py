@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from playwright.sync_api import Page, expect
 
 from allyship import demo, people
+from allyship.dates import format_day
 from allyship.models import week_start
 
 from .harness import go_to
@@ -114,9 +115,17 @@ def test_a_member_catches_up_on_last_week_by_typing_into_the_table(member_page: 
     box = grid.bounding_box()
     assert box is not None
 
-    # Row 1, "Date" column (past the row-marker column), then one cell right.
+    # Row 1, "Date" column (past the row-marker column): pick Tuesday from the week's days.
+    last_monday = week_start(date.today()) - timedelta(weeks=1)
+    tuesday = last_monday + timedelta(days=1)
     page.mouse.click(box["x"] + 60, box["y"] + 35 + 17)
-    page.keyboard.press("ArrowRight")
+    page.keyboard.press("Enter")
+    day_choice = page.locator("#portal").get_by_role("combobox")
+    day_choice.fill(format_day(tuesday))
+    page.keyboard.press("Enter")
+    expect(page.locator("#portal").get_by_role("combobox")).to_have_count(0)
+    page.keyboard.press("ArrowUp")  # choosing moved down a row, as Enter does
+    page.keyboard.press("ArrowRight")  # "What I did"
     page.keyboard.press("Enter")
     editor = page.locator("#portal textarea")
     editor.fill(what)
@@ -129,14 +138,17 @@ def test_a_member_catches_up_on_last_week_by_typing_into_the_table(member_page: 
     for typed in ("Listen more", "own research"):
         choices.fill(typed)
         page.keyboard.press("Enter")
-    panel.get_by_text("Members often catch up").click()  # leaving the cell keeps its value
+    panel.get_by_text("Fill in one row per action").click()  # leaving the cell keeps its value
     expect(page.locator("#portal").get_by_role("combobox")).to_have_count(0)
 
     panel.get_by_role("button", name="Log these actions").click()
-    last_monday = week_start(date.today()) - timedelta(weeks=1)
     expect(page.get_by_test_id("stAlert").filter(has_text="Logged 1 action")).to_be_visible()
+    # Still on the catch-up tab after saving.
+    expect(page.get_by_role("tab", name="Catch up on a week")).to_have_attribute(
+        "aria-selected", "true")
 
     rows = action_rows(db_reader(), what)
     assert len(rows) == 1
     assert rows[0]["week_start"] == last_monday.isoformat()
+    assert rows[0]["done_on"] == tuesday.isoformat()
     assert sorted(rows[0]["resp"].split(",")) == ["2", "4"]

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from . import accessibility as axe
 from .harness import ROOT, RunningApp, nav_links_seen, running_app, sidebar
 
 EMAIL = "jordan@example.org"
@@ -48,9 +49,15 @@ def test_the_first_admin_sets_a_password_signs_out_and_signs_in_again(chapter_ap
     page.goto(f"{app.url}/")
     sign_in_page(page)
     assert nav_links_seen(page) == [], "pages were listed before anyone signed in"
+    # Accessible from the first screen on: nothing critical or serious for axe-core.
+    problems = axe.blocking(axe.scan(page))
+    assert not problems, "\n".join(map(str, problems))
 
     page.get_by_role("tab", name="First time? Use a set-up code").click()
     form = page.get_by_role("tabpanel", name="First time? Use a set-up code")
+    expect(form.get_by_label("Set-up code")).to_be_visible()
+    problems = axe.blocking(axe.scan(page))
+    assert not problems, "\n".join(map(str, problems))
     form.get_by_label("Email").fill(EMAIL)
     form.get_by_label("Set-up code").fill(code)
     form.get_by_label("New password", exact=True).fill(PASSWORD)

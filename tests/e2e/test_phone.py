@@ -1,0 +1,126 @@
+"""A member's weekly job on a phone (390×844), in a real browser: log an action, catch up
+on last week, mark a week away, reflect — moving between pages with the menu at the top,
+the sidebar never left open over the page, nothing wider than the screen, and axe-core
+finding nothing serious at this size either."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+
+from playwright.sync_api import Page, expect
+
+from allyship import demo, journal, people
+from allyship.dates import format_day_short
+from allyship.models import week_start
+
+from . import accessibility as axe
+from .harness import TIMEOUT_MS
+
+PHONE = {"width": 390, "height": 844}
+
+
+def no_sideways_scrolling(page: Page) -> None:
+    """Nothing on the page is wider than the screen (so nothing scrolls sideways)."""
+    widths = page.evaluate("""() => ({
+      page: document.documentElement.scrollWidth,
+      main: document.querySelector('[data-testid="stMain"]').scrollWidth,
+      screen: window.innerWidth,
+    })""")
+    assert widths["page"] <= widths["screen"] and widths["main"] <= widths["screen"], widths
+
+
+def sidebar_closed(page: Page) -> None:
+    """The sidebar is collapsed, slid off the screen and hidden (out of the Tab order)."""
+    expect(page.get_by_test_id("stSidebar")).to_have_attribute("data-collapsed", "true")
+    page.wait_for_function("""() => {
+      const bar = document.querySelector('[data-testid="stSidebar"]');
+      const r = bar.getBoundingClientRect();
+      return (r.right <= 0 || r.width === 0) && getComputedStyle(bar).visibility === 'hidden';
+    }""")
+
+
+def open_from_menu(page: Page, title: str) -> None:
+    """Move to a page with the menu at the top of a narrow screen, as a phone user does."""
+    page.get_by_test_id("stMain").get_by_role("button", name="Pages").click()
+    page.get_by_test_id("stPopoverBody").get_by_role("link", name=title, exact=True).click()
+    expect(page.get_by_role("heading", name=title, level=1)).to_be_visible()
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0)
+    expect(page.get_by_test_id("stPopoverBody")).to_be_hidden()  # the menu closed again
+    sidebar_closed(page)
+
+
+def check(page: Page, where: str) -> None:
+    sidebar_closed(page)
+    no_sideways_scrolling(page)
+    problems = axe.blocking(axe.scan(page))
+    assert not problems, f"{where} at 390×844:\n" + "\n".join(map(str, problems))
+
+
+def test_a_member_does_the_weekly_job_on_a_phone(app, chromium_browser, db_reader):
+    context = chromium_browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    context.set_default_timeout(TIMEOUT_MS)
+    try:
+        page = context.new_page()
+        page.goto(f"{app.url}/")
+        expect(page.get_by_role("heading", name="My week", level=1)).to_be_visible(
+            timeout=60_000)
+        sidebar_closed(page)
+        check(page, "My week")
+        tag = uuid.uuid4().hex[:8]
+
+        # 1. Log an action.
+        open_from_menu(page, "Log actions")
+        check(page, "Log actions")
+        form = page.get_by_role("tabpanel", name="Log an action").get_by_test_id("stForm")
+        what = f"Phone: listened first [{tag}]"
+        form.get_by_label("What I did").fill(what)
+        form.get_by_text("2. Listen more, speak less", exact=True).click()
+        form.get_by_role("button", name="Log action").click()
+        expect(page.get_by_test_id("stAlert").filter(has_text="Action logged.")).to_be_visible()
+
+        # 2. Catch up on last week, one action at a time (no table to scroll sideways).
+        page.get_by_role("tab", name="Catch up on a week").click()
+        panel = page.get_by_role("tabpanel", name="Catch up on a week")
+        panel.get_by_text("One action at a time (easier on a phone)").click()
+        form = panel.get_by_test_id("stForm")
+        expect(form).to_be_visible()
+        check(page, "Catch up, one at a time")
+        caught_up = f"Phone: caught up [{tag}]"
+        form.get_by_label("What I did").fill(caught_up)
+        form.get_by_text("4. Do our own research", exact=True).click()
+        form.get_by_role("button", name="Log action").click()
+        expect(page.get_by_test_id("stAlert").filter(has_text="Action logged for the week of")
+               ).to_be_visible()
+        # Still on the catch-up tab after saving.
+        expect(page.get_by_role("tab", name="Catch up on a week")).to_have_attribute(
+            "aria-selected", "true")
+
+        # 3. Mark last week away; the switch names that week.
+        last_monday = week_start(date.today()) - timedelta(weeks=1)
+        panel.get_by_text(f"I was away the week of {format_day_short(last_monday)}").click()
+        expect(page.get_by_test_id("stAlert").filter(has_text="as away")).to_be_visible()
+
+        # 4. Reflect.
+        open_from_menu(page, "Reflect")
+        check(page, "Reflect")
+        answer = f"Phone: I spoke less in the meeting [{tag}]"
+        page.get_by_test_id("stForm").get_by_role("textbox").first.fill(answer)
+        page.get_by_role("button", name="Save reflections").click()
+        expect(page.get_by_test_id("stAlert").filter(has_text="Reflections saved.")
+               ).to_be_visible()
+        sidebar_closed(page)
+        no_sideways_scrolling(page)
+    finally:
+        context.close()
+
+    db = db_reader()
+    robin = people.find_member_by_email(db, demo.PERSONAS["member"])
+    logged = {r[0]: r[1] for r in db.execute(
+        "SELECT description, week_start FROM actions WHERE description IN (?, ?)",
+        [what, caught_up])}
+    assert logged[what] == week_start(date.today()).isoformat()
+    assert logged[caught_up] == last_monday.isoformat()
+    assert last_monday in journal.away_weeks(db, robin)
+    assert db.execute("SELECT count(*) FROM reflections WHERE answer = ?",
+                      [answer]).fetchone()[0] == 1
