@@ -37,7 +37,7 @@ DIFFERENCE = ("**Deactivated is not forgotten.** A deactivated member cannot sig
 
 def account_section(db: sqlite_utils.Database, me: Member) -> None:
     """On Account: download my data, how long my reflections are kept, forget me."""
-    st.subheader("Your data")
+    st.header("Your data")
     st.markdown("One zip of everything the app holds about you: your plan and every earlier "
                 "version, actions, reflections, weeks away, settings and the audit log's "
                 "entries about you — as CSV (for a spreadsheet) and JSON, with a README.")
@@ -115,7 +115,7 @@ def _confirm_form(db: sqlite_utils.Database, me: Member, target: Member, key: st
 def admin_tab(db: sqlite_utils.Database, me: Member) -> None:
     """On Admin: requests to be forgotten, forgetting someone who left, retention."""
     st.markdown(DIFFERENCE)
-    st.subheader("Requests to be forgotten")
+    st.header("Requests to be forgotten")
     pending = erasure.pending_requests(db, me)
     if not pending:
         st.caption("No member is waiting to be forgotten.")
@@ -136,7 +136,7 @@ def admin_tab(db: sqlite_utils.Database, me: Member) -> None:
 
     left = erasure.forgettable_without_request(db, me)
     if left:
-        st.subheader("Forget a member who has left")
+        st.header("Forget a member who has left")
         st.caption("For a deactivated member who asked by letter or email. Active members "
                    "ask for themselves on their Account page.")
         pick = st.selectbox("Member", [m.id for m in left], key="forget_left_pick",
@@ -145,7 +145,7 @@ def admin_tab(db: sqlite_utils.Database, me: Member) -> None:
         if pick is not None:
             _confirm_form(db, me, next(m for m in left if m.id == pick), "left")
 
-    st.subheader("How long reflections are kept")
+    st.header("How long reflections are kept")
     current = retention.chapter_months(db, me.chapter_id)
     options = _choices(current)
     with st.form("chapter_keep"):

@@ -74,7 +74,7 @@ def partner_check_ins(db: sqlite_utils.Database, me: Member, today: date | None 
     found = partners.active_partners(db, me)
     if not found:
         return
-    st.subheader("Your partners this week")
+    st.header("Your partners this week")
     st.caption("What your partners shared with you this week. A check-in note is read by "
                "that partner alone; nothing here is counted.")
     for partner in found:

@@ -17,7 +17,7 @@ def _tab(at, label: str):
 def test_account_offers_my_data_and_forget_me_for_every_role(demo_db):
     for role in ("member", "lead", "admin"):
         at = open_as(demo_db, role, "pages/account.py")
-        assert "Your data" in [h.value for h in at.subheader]
+        assert "Your data" in [h.value for h in at.header]
         text = all_text(at)
         assert "Download my data (.zip)" in text and "Deactivated is not forgotten" in text
 

@@ -113,7 +113,7 @@ def test_ending_a_partnership_tells_the_other_kindly_and_empties_their_view(demo
 
 def test_my_week_shows_each_partners_week_and_a_check_in_box(demo_db):
     at = open_as(demo_db, "member", "pages/my_week.py")
-    assert any(s.value == "Your partners this week" for s in at.subheader)
+    assert any(s.value == "Your partners this week" for s in at.header)
     assert "Read about the history of the park" in all_text(at)
     assert by_label(at.text_area, "Check in with")
 
