@@ -22,6 +22,7 @@ import icalendar
 import sqlite_utils
 
 from allyship import access, nudges, people, store
+from allyship.if_then import phrase as if_then_phrase
 from allyship.models import Member
 
 TOKEN_BYTES = 32
@@ -95,15 +96,17 @@ def calendar(db: sqlite_utils.Database, member: Member, *, today: date | None = 
     # Calendar apps re-fetch a subscription about this often.
     cal.add("refresh-interval", timedelta(hours=6), parameters={"VALUE": "DURATION"})
     steps = db.execute(
-        "SELECT i.id, i.text, i.due_on FROM plan_items i JOIN plans p ON p.id = i.plan_id"
+        "SELECT i.id, i.text, i.due_on, i.if_when, i.if_then FROM plan_items i"
+        " JOIN plans p ON p.id = i.plan_id"
         " WHERE p.member_id = ? AND i.kind = 'next_step' AND i.done_on IS NULL"
         " AND i.due_on IS NOT NULL ORDER BY i.due_on, i.position, i.id", [member.id]).fetchall()
     log_link = nudges.app_link(settings, "log_actions")
-    for item_id, text, due in steps:
+    for item_id, text, due, if_when, if_then in steps:
         ev = icalendar.Event()
         ev.add("uid", f"next-step-{item_id}-{member.id}@allyship")
         ev.add("dtstamp", stamp)
-        ev.add("summary", f"Next step: {text}")
+        # Issue 15: a step written as an if–then plan reads that way in the calendar too.
+        ev.add("summary", f"Next step: {if_then_phrase(text, if_when, if_then)}")
         day = date.fromisoformat(due)
         ev.add("dtstart", day)
         ev.add("dtend", day + timedelta(days=1))

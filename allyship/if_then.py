@@ -14,14 +14,19 @@ PART_MAX = 300
 
 def describe(item: PlanItem) -> str:
     """The step as the member wrote it: "When …, I will …" where given, else its text."""
-    when, then = item.if_when.strip(), item.if_then.strip()
+    return phrase(item.text, item.if_when, item.if_then)
+
+
+def phrase(text: str, if_when: str | None, if_then: str | None) -> str:
+    """:func:`describe` from the stored columns (the calendar feed reads them directly)."""
+    when, then = (if_when or "").strip(), (if_then or "").strip()
     if when and then:
         return f"When {when}, I will {then}"
     if then:
         return f"I will {then}"
     if when:
-        return f"When {when}: {item.text}"
-    return item.text
+        return f"When {when}: {text}"
+    return text
 
 
 def set_if_then(db: sqlite_utils.Database, actor: Member, item_id: int, when: str,

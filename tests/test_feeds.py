@@ -71,3 +71,15 @@ def test_the_calendar_is_valid_and_holds_only_the_members_own_steps(with_steps) 
     for e in cal.walk("VEVENT"):
         assert e["UID"] and e["DTSTAMP"]
     assert raw.startswith(b"BEGIN:VCALENDAR\r\n")
+
+
+def test_a_next_step_written_as_if_then_reads_that_way_in_the_calendar(with_steps) -> None:
+    from allyship import if_then
+
+    db, m = with_steps.db, with_steps.member
+    step = next(i for i in plans.get_plan(db, m).items if i.text == "Check the trail's ramps")
+    if_then.set_if_then(db, m, step.id, "I plan the next walk", "check the trail's ramps first")
+    cal = icalendar.Calendar.from_ical(feeds.calendar(db, m, today=date(2026, 11, 25)))
+    summaries = {str(e["SUMMARY"]) for e in cal.walk("VEVENT")}
+    assert ("Next step: When I plan the next walk, I will check the trail's ramps first"
+            in summaries)
