@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import altair as alt
@@ -57,29 +57,16 @@ class OrgReport:
 
 
 def report_period(start: Any, end: Any, *, today: date) -> Period:
-    """The complete weeks covering ``start``–``end``; a week still in progress (or in the
-    future) is refused in words, as is a period of no complete week."""
-    errors: dict[str, str] = {}
-    try:
-        first = parse_date(start, "Start date")
-    except ValueError as exc:
-        errors["start"] = str(exc)
-    try:
-        last = parse_date(end, "End date")
-    except ValueError as exc:
-        errors["end"] = str(exc)
-    if not errors and last < first:
-        errors["end"] = "The end date is before the start date"
-    if errors:
-        raise ValidationError(errors)
-    period = Period.between(first, last)
-    if period.end >= week_start(today):
-        last_complete = week_start(today).toordinal() - 1
-        end_day = date.fromordinal(last_complete)
-        if period.start > end_day:
+    """The complete weeks covering ``start``–``end`` (dates checked in words by
+    :meth:`Period.between`); the week in progress is left out, and a period with no
+    complete week yet is refused in words."""
+    period = Period.between(start, end)
+    last_complete = week_start(today) - timedelta(days=1)
+    if period.end > last_complete:
+        if period.start > last_complete:
             raise ValidationError({"end": "The period has no complete week yet; "
-                                          f"choose dates up to {end_day:%d %b %Y}"})
-        period = Period(period.start, end_day)
+                                          f"choose dates up to {last_complete:%d %b %Y}"})
+        period = Period(period.start, last_complete)
     return period
 
 
