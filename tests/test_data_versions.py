@@ -4,7 +4,7 @@ chapter's cached views, and no cached view is ever stale."""
 from __future__ import annotations
 
 import functools
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -123,8 +123,9 @@ def test_team_progress_stays_cached_across_another_chapters_writes_and_never_goe
     assert len(computed) == runs, "another chapter's writes recomputed this chapter's view"
     assert actions_logged() == shown
 
-    journal.log_action(db, lead, ActionDraft(done_on=date.today(), description="Listened",
-                                             responsibilities=(2,)))
+    # Dated last week: the headline counts complete weeks only (issue 11).
+    journal.log_action(db, lead, ActionDraft(done_on=date.today() - timedelta(days=7),
+                                             description="Listened", responsibilities=(2,)))
     at.run()
     assert len(computed) > runs
     assert actions_logged() == shown + 1
