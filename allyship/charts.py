@@ -127,8 +127,11 @@ def participation_chart(participation: pd.DataFrame) -> alt.LayerChart:
     dots = complete.mark_point(size=60, filled=True, opacity=0.75).encode(
         x=x, y="share:Q", color=colour, shape=shape, tooltip=tooltip)
     # The unfinished week: a hollow point, left out of the line.
+    # aria=False: the layer is empty whenever the period holds no unfinished week, and an
+    # empty mark group with a graphics role and no name fails axe (svg-img-alt); the week
+    # in progress is in the chart's table and tooltip anyway.
     unfinished = base.transform_filter("datum.in_progress").mark_point(
-        size=70, filled=False, strokeWidth=2).encode(
+        size=70, filled=False, strokeWidth=2, aria=False).encode(
         x=x, y="share:Q", color=colour, shape=shape, tooltip=tooltip)
     ends = complete.transform_filter("isValid(datum.rolling_mean)").transform_window(
         rank="rank()", sort=[alt.SortField("week", order="descending")], groupby=["group"]
@@ -273,7 +276,7 @@ def minutes_chart(minutes: pd.DataFrame) -> alt.LayerChart:
     dots = complete.mark_point(color=OKABE_ITO[0], size=50, filled=True).encode(
         x=x, y="minutes:Q", tooltip=tooltip)
     unfinished = base.transform_filter("datum.in_progress").mark_point(
-        color=OKABE_ITO[0], size=60, filled=False, strokeWidth=2).encode(
+        color=OKABE_ITO[0], size=60, filled=False, strokeWidth=2, aria=False).encode(
         x=x, y="minutes:Q", tooltip=tooltip)
     return _layer(line, dots, unfinished, title="Time invested per week",
                   subtitle="Minutes recorded on actions (recording minutes is optional)",

@@ -13,6 +13,7 @@ can be downloaded as Markdown or printable HTML.
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -275,8 +276,19 @@ def circle_page(db: sqlite_utils.Database, actor: Member, circle_id: int, *,
 
 # --- the meeting agenda -------------------------------------------------------------------
 
-def agenda_markdown(page: CirclePage) -> str:
-    """The circle's meeting agenda as Markdown (members' words escaped)."""
+def agenda_markdown(page: CirclePage, *, shown_under: int = 0) -> str:
+    """The circle's meeting agenda as Markdown (members' words escaped).
+
+    ``shown_under``: the heading level the agenda is shown beneath on a page (its own
+    headings start one level lower, so a page keeps one h1 and headings in order); 0 for
+    the downloaded file, which starts at h1."""
+    text = _agenda_markdown(page)
+    if shown_under:
+        text = re.sub(r"(?m)^(#+) ", lambda m: "#" * (len(m.group(1)) + shown_under) + " ", text)
+    return text
+
+
+def _agenda_markdown(page: CirclePage) -> str:
     c = page.circle
     lines = [f"# {escape_md(c.name)}: meeting agenda", "",
              f"Meeting of {page.today:%A %d %B %Y} · meets {c.cadence_label.lower()} · "

@@ -80,7 +80,7 @@ else:
 st.header("Meeting agenda")
 agenda = circles.agenda_markdown(page)
 with st.container(border=True):
-    st.markdown(agenda)
+    st.markdown(circles.agenda_markdown(page, shown_under=2))  # under this h2
 left, right = st.columns(2)
 left.download_button("Download agenda (Markdown)", data=agenda,
                      file_name=f"circle-agenda-{today.isoformat()}.md", mime="text/markdown",

@@ -95,14 +95,19 @@ def test_existing_team_actions_get_the_authors_team_at_migration(tmp_path):
         with store.transaction(db):
             store.MIGRATIONS[store.schema_version(db)](db)
             db.execute(f"PRAGMA user_version = {store.schema_version(db) + 1}")
-    ch = people.create_chapter(db, "Old", started_on=date(2026, 1, 5))
-    admin = people.bootstrap_admin(db, ch, MemberDraft("Ada", "ada@example.org"))
-    team = people.create_team(db, admin, "T").id
-    m = people.add_member(db, admin, MemberDraft("Mo", "mo@example.org", "member", team))
+    # Plain SQL, as an old version of the app wrote it: today's domain functions expect
+    # today's schema (later migrations add tables they read).
+    now = "2026-02-02T10:00:00+00:00"
+    chapter = db.execute("INSERT INTO chapters (name, started_on, created_at)"
+                         " VALUES ('Old', '2026-01-05', ?)", [now]).lastrowid
+    team = db.execute("INSERT INTO teams (chapter_id, name, created_at) VALUES (?, 'T', ?)",
+                      [chapter, now]).lastrowid
+    member = db.execute("INSERT INTO members (chapter_id, team_id, name, email, created_at)"
+                        " VALUES (?, ?, 'Mo', 'mo@example.org', ?)",
+                        [chapter, team, now]).lastrowid
     db.execute("INSERT INTO actions (member_id, done_on, week_start, description, kind,"
                " visibility, created_at, updated_at) VALUES (?, '2026-02-02', '2026-02-02',"
-               " 'old team action', 'other', 'team', '2026-02-02T10:00:00+00:00',"
-               " '2026-02-02T10:00:00+00:00')", [m.id])
+               " 'old team action', 'other', 'team', ?, ?)", [member, now, now])
     store.apply_migrations(db)
     assert db.execute("SELECT audience_team_id FROM actions").fetchone()[0] == team
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
