@@ -21,7 +21,8 @@ from . import accessibility as axe
 from .harness import ROOT, go_to, sidebar, view_demo_as
 
 # A page the role has and the roles below it do not: proof the persona switch went through.
-ROLES = {"Member": "My week", "Team lead": "Team progress", "Chapter admin": "Admin"}
+ROLES = {"Member": "My week", "Team lead": "Team progress", "Chapter admin": "Admin",
+         "Organisation admin": "Organisation"}
 RESULTS_DIR = ROOT / "test-results" / "e2e"
 SUMMARY = RESULTS_DIR / "axe-summary.json"
 
