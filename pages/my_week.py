@@ -6,7 +6,7 @@ import streamlit as st
 
 from allyship import journal, metrics, plans, tables, ui
 from allyship.handout import RESPONSIBILITIES
-from allyship.dates import format_day
+from allyship.dates import format_day, format_day_relative, recent_days
 from allyship.models import ActionDraft, ValidationError, week_start
 
 me = ui.require_screen("my_week")
@@ -75,7 +75,9 @@ with st.form(f"quick_log_{token}"):
         "Responsibilities practised", [r.number for r in RESPONSIBILITIES],
         format_func=tables.responsibility_label, placeholder="Pick one or more of the eight",
         help="\n\n".join(f"**{r.number}. {r.title}** — {r.full_text}" for r in RESPONSIBILITIES))
-    done_on = st.date_input("When", value=today, max_value=today)
+    # Days as people read them ("Today — Fri 27 Nov 2026"), as on Log actions.
+    done_on = st.selectbox("When", recent_days(today, weeks=2),
+                           format_func=lambda d: format_day_relative(d, today))
     submitted = st.form_submit_button("Log it", type="primary")
 if submitted:
     draft = ActionDraft(done_on=done_on, description=what, responsibilities=tuple(picked),
