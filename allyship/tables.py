@@ -136,6 +136,8 @@ CATCH_UP_COLUMNS = ["Date", "What I did", "Responsibilities", "Kind", "Minutes",
 KIND_LABELS: dict[str, str] = dict(ACTION_KINDS)
 VISIBILITY_LABELS: dict[str, str] = {
     "private": "Private — only me",
+    "partners": "My partners",
+    "circle": "My learning circle",
     "team": "My team",
     "chapter": "The chapter",
 }

@@ -10,7 +10,8 @@ me = ui.require_screen("shared")
 db = ui.get_db()
 
 st.title("Shared with me")
-st.caption("Actions others chose to share with your team or the whole chapter — to learn "
+st.caption("Actions others chose to share with you as a partner, your learning circle, your "
+           "team or the whole chapter — to learn "
            "from each other and give credit where credit is due. Private entries never "
            "appear here, and nothing is counted per person.")
 
