@@ -488,6 +488,25 @@ def _widen_check(db: sqlite_utils.Database, table: str, old: str, new: str) -> N
         db.execute("PRAGMA writable_schema = OFF")
 
 
+# The audience an action is shared with, stamped by the database when it is written
+# and again when its visibility changes (both triggers of migration 9 run this).
+_STAMP_AUDIENCE = """
+             UPDATE actions SET
+               audience_team_id = CASE WHEN NEW.visibility = 'team' THEN
+                 (SELECT team_id FROM members WHERE id = NEW.member_id) END,
+               audience_circle_id = CASE WHEN NEW.visibility = 'circle' THEN
+                 (SELECT circle_id FROM circle_members WHERE member_id = NEW.member_id
+                  AND status = 'active' ORDER BY joined_at DESC LIMIT 1) END,
+               audience_partners = CASE WHEN NEW.visibility = 'partners' THEN
+                 (SELECT ',' || group_concat(pid, ',') || ',' FROM (
+                    SELECT invitee_id AS pid FROM partnerships
+                     WHERE inviter_id = NEW.member_id AND status = 'active'
+                    UNION SELECT inviter_id FROM partnerships
+                     WHERE invitee_id = NEW.member_id AND status = 'active')) END
+             WHERE id = NEW.id;
+"""
+
+
 def _m9_peers(db: sqlite_utils.Database) -> None:
     """Issue 15 and issue 12 item 4: visibility fixed when written, partners, learning
     circles, activity ideas, if–then next steps.
@@ -592,38 +611,10 @@ def _m9_peers(db: sqlite_utils.Database) -> None:
            WHEN NEW.visibility IN ('team', 'circle', 'partners')
                 AND NEW.audience_team_id IS NULL AND NEW.audience_circle_id IS NULL
                 AND NEW.audience_partners IS NULL
-           BEGIN
-             UPDATE actions SET
-               audience_team_id = CASE WHEN NEW.visibility = 'team' THEN
-                 (SELECT team_id FROM members WHERE id = NEW.member_id) END,
-               audience_circle_id = CASE WHEN NEW.visibility = 'circle' THEN
-                 (SELECT circle_id FROM circle_members WHERE member_id = NEW.member_id
-                  AND status = 'active' ORDER BY joined_at DESC LIMIT 1) END,
-               audience_partners = CASE WHEN NEW.visibility = 'partners' THEN
-                 (SELECT ',' || group_concat(pid, ',') || ',' FROM (
-                    SELECT invitee_id AS pid FROM partnerships
-                     WHERE inviter_id = NEW.member_id AND status = 'active'
-                    UNION SELECT inviter_id FROM partnerships
-                     WHERE invitee_id = NEW.member_id AND status = 'active')) END
-             WHERE id = NEW.id;
-           END""",
+           BEGIN """ + _STAMP_AUDIENCE + " END",
         """CREATE TRIGGER actions_audience_on_change AFTER UPDATE OF visibility ON actions
            WHEN NEW.visibility IS NOT OLD.visibility
-           BEGIN
-             UPDATE actions SET
-               audience_team_id = CASE WHEN NEW.visibility = 'team' THEN
-                 (SELECT team_id FROM members WHERE id = NEW.member_id) END,
-               audience_circle_id = CASE WHEN NEW.visibility = 'circle' THEN
-                 (SELECT circle_id FROM circle_members WHERE member_id = NEW.member_id
-                  AND status = 'active' ORDER BY joined_at DESC LIMIT 1) END,
-               audience_partners = CASE WHEN NEW.visibility = 'partners' THEN
-                 (SELECT ',' || group_concat(pid, ',') || ',' FROM (
-                    SELECT invitee_id AS pid FROM partnerships
-                     WHERE inviter_id = NEW.member_id AND status = 'active'
-                    UNION SELECT inviter_id FROM partnerships
-                     WHERE invitee_id = NEW.member_id AND status = 'active')) END
-             WHERE id = NEW.id;
-           END""",
+           BEGIN """ + _STAMP_AUDIENCE + " END",
         """CREATE TRIGGER members_team_since_on_insert AFTER INSERT ON members
            WHEN NEW.team_id IS NOT NULL AND NEW.team_since IS NULL
            BEGIN UPDATE members SET team_since = NEW.created_at WHERE id = NEW.id; END""",
