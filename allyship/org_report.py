@@ -25,11 +25,9 @@ from allyship.handout import PRACTICE_QUESTIONS, responsibility
 from allyship.metrics import Period
 from allyship.models import Member, ValidationError, parse_date, week_start
 from allyship.org_metrics import OrgProgress
+from allyship.report import FORMATS  # the chapter report's formats: one list of three
 
 MAX_HIGHLIGHTS = 12
-FORMATS: dict[str, tuple[str, str]] = {"html": ("html", "text/html"),
-                                       "md": ("md", "text/markdown"),
-                                       "csv": ("csv", "text/csv")}
 
 
 @dataclass(frozen=True)
