@@ -194,6 +194,11 @@ def report_cmd(db_path: Path | None, start: str, end: str, team: str | None,
     """
     from datetime import date
 
+    from allyship import svg_render
+
+    if fmt == "html" and not (org_level or region_name is not None):
+        svg_render.start()  # already started by `python -m allyship` (see __main__)
+        click.get_current_context().call_on_close(svg_render.stop)
     from allyship import report
 
     if out.is_dir():

@@ -477,10 +477,10 @@ def _e(value: Any) -> str:
 
 def _svg(chart: Any, n: int) -> str:
     """An Altair chart as inline SVG, rendered offline by vl-convert."""
-    import vl_convert
+    from allyship import svg_render
 
     spec = _fixed_width(charts.spec(chart), CHART_WIDTH)
-    svg = vl_convert.vegalite_to_svg(spec)
+    svg = svg_render.to_svg(spec)
     # Several SVGs share one document: give each its own ids (gradients, clip paths).
     ids = set(re.findall(r'\bid="([^"]+)"', svg))
     for ident in sorted(ids, key=len, reverse=True):

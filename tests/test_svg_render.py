@@ -1,0 +1,124 @@
+"""The report's charts drawn by a renderer process started early (issue 13): the same
+SVG as drawing in this process, and when the renderer cannot help — a spec it refuses,
+a renderer gone — the caller still gets its charts, or vl-convert's own error."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from datetime import date
+
+import pytest
+from click.testing import CliRunner
+
+from allyship import cli, journal, report, svg_render
+from allyship.models import ActionDraft
+from tests_paths import ROOT
+
+BARS = {"data": {"values": [{"team": "Marsh", "steps": 3}, {"team": "Meadow", "steps": 5}]},
+        "mark": "bar", "description": "Next steps per team",
+        "encoding": {"x": {"field": "steps", "type": "quantitative"},
+                     "y": {"field": "team", "type": "nominal"}}}
+LINE = {"data": {"values": [{"week": "2026-02-02", "share": 0.4},
+                            {"week": "2026-02-09", "share": 0.6}]},
+        "mark": {"type": "line", "point": True},
+        "encoding": {"x": {"field": "week", "type": "temporal"},
+                     "y": {"field": "share", "type": "quantitative"}}}
+
+
+@pytest.fixture(autouse=True)
+def no_renderer_left():
+    """Each test starts without a renderer and leaves none running."""
+    svg_render._renderer = None
+    yield
+    proc, svg_render._renderer = svg_render._renderer, None
+    if proc is not None:
+        proc.kill()
+        proc.wait()
+    assert not any("allyship.svg_render" in " ".join(p) for p in _processes()), \
+        "a renderer outlived the command that started it"
+
+
+def _processes() -> list[list[str]]:
+    """This machine's processes that are children of this one, as argument lists."""
+    import os
+    from pathlib import Path
+
+    found = []
+    for status in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(status.read_text().rsplit(")", 1)[1].split()[1]) == os.getpid():
+                found.append((status.parent / "cmdline").read_bytes().decode().split("\0"))
+        except (OSError, ValueError, IndexError):
+            continue
+    return found
+
+
+def test_the_renderer_draws_what_this_process_draws():
+    svg_render.start()
+    renderer = svg_render._renderer
+    drawn = [svg_render.to_svg(BARS), svg_render.to_svg(LINE)]
+    assert renderer.poll() is None and svg_render._renderer is renderer  # it drew them
+    svg_render._renderer = None  # from here on, this process draws
+    assert drawn == [svg_render.to_svg(BARS), svg_render.to_svg(LINE)]
+    assert all(svg.startswith("<svg") for svg in drawn)
+    svg_render._renderer = renderer
+    svg_render.stop()  # as the command does when it ends: the renderer exits
+    assert renderer.wait(timeout=30) == 0 and svg_render._renderer is None
+
+
+def test_a_spec_the_renderer_refuses_raises_vl_converts_own_error_here():
+    svg_render.start()
+    with pytest.raises(ValueError, match="Vega-Lite to SVG conversion failed"):
+        svg_render.to_svg({"mark": 12})
+    assert svg_render.to_svg(BARS).startswith("<svg")  # and it still draws the next
+
+
+def test_a_renderer_that_is_gone_only_loses_the_head_start():
+    svg_render.start()
+    svg_render._renderer.kill()
+    svg_render._renderer.wait()
+    drawn = svg_render.to_svg(BARS)
+    assert svg_render._renderer is None
+    assert drawn == svg_render.to_svg(BARS)
+
+
+def test_the_report_command_lets_its_renderer_go_when_it_ends(chapter, db_path, tmp_path):
+    done = CliRunner().invoke(cli.main, [
+        "report", "--db", str(db_path), "--from", "2026-01-05", "--to", "2026-03-01",
+        "--format", "html", "--out", str(tmp_path / "r.html")])
+    assert done.exit_code == 0, done.output
+    assert svg_render._renderer is None  # and no renderer process is left (the fixture)
+
+
+def test_a_failing_report_command_leaves_no_renderer_behind(chapter, db_path, tmp_path):
+    done = CliRunner().invoke(cli.main, [
+        "report", "--db", str(db_path), "--from", "2026-01-05", "--to", "2026-03-01",
+        "--chapter", "No Such Chapter", "--out", str(tmp_path / "r.html")])
+    assert done.exit_code == 1 and "no chapter called" in done.output
+    deadline = time.monotonic() + 60  # one still warming up finishes, then exits
+    while any("allyship.svg_render" in " ".join(p) for p in _processes()):
+        assert time.monotonic() < deadline, "the renderer did not exit"
+        time.sleep(0.1)
+
+
+def test_the_command_writes_the_same_html_report_as_the_app(chapter, db_path, tmp_path):
+    """``python -m allyship report`` (renderer started before the imports) writes, byte
+    for byte, the report the app's download button gives (drawn in its own process)."""
+    for day, member in ((date(2026, 1, 6), chapter.member),
+                        (date(2026, 1, 14), chapter.teammate),
+                        (date(2026, 2, 3), chapter.member)):
+        journal.log_action(chapter.db, member, ActionDraft(day, "Listened first", (2, 4)),
+                           today=date(2026, 3, 18))
+    out = tmp_path / "report.html"
+    done = subprocess.run(
+        [sys.executable, "-m", "allyship", "report", "--db", str(db_path), "--from",
+         "2026-01-05", "--to", "2026-03-01", "--format", "html", "--out", str(out)],
+        cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    _, actor = cli._report_actor(chapter.db, None)
+    assembled = report.assemble(chapter.db, actor, start="2026-01-05", end="2026-03-01",
+                                today=date.today())
+    assert report.chart_list(assembled), "the period must have charts to compare"
+    assert out.read_bytes() == report.render(assembled, "html")
