@@ -202,8 +202,8 @@ class _Sampler:
         self._thread.join()
 
 
-def clients_per_process(access_log: Path) -> tuple[list[int], list[str]]:
-    """From nginx's access log: how many websockets each upstream process took, and any
+def clients_per_process(access_log: Path, ports: list[int]) -> tuple[list[int], list[str]]:
+    """From nginx's access log: how many websockets each process (by port) took, and any
     route cookie that reached more than one process (sticky sessions broken)."""
     routes: dict[str, set[str]] = {}
     streams: dict[str, int] = {}
@@ -220,8 +220,8 @@ def clients_per_process(access_log: Path) -> tuple[list[int], list[str]]:
         routes.setdefault(route, set()).add(upstream)
         if path.split("?")[0].endswith("/_stcore/stream"):
             streams[upstream] = streams.get(upstream, 0) + 1
-    return sorted(streams.values(), reverse=True), sorted(r for r, u in routes.items()
-                                                          if len(u) > 1)
+    return ([streams.get(f"127.0.0.1:{p}", 0) for p in ports],
+            sorted(r for r, u in routes.items() if len(u) > 1))
 
 
 # --- websocket clients ---------------------------------------------------------------------
@@ -473,7 +473,8 @@ def run(source_db: Path, scale: str, work_dir: Path, ns: list[int], configs: lis
             else:
                 r = await _browser_round(browser, d.url, leads[:n], w, pids, db_path,
                                          close_wait)
-            r["spread"], r["unsticky"] = clients_per_process(d.run_dir / "access.log")
+            r["spread"], r["unsticky"] = clients_per_process(d.run_dir / "access.log",
+                                                             [b.port for b in d.backends])
         finally:
             d.stop()
         if r["unsticky"]:

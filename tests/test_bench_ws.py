@@ -45,7 +45,8 @@ def test_websocket_clients_see_the_page_a_lead_sees_and_refuse_a_sign_in_page(
                                                db_path, close_wait=0)
 
         r = asyncio.run(scenario())
-        spread, unsticky = concurrency.clients_per_process(d.run_dir / "access.log")
+        spread, unsticky = concurrency.clients_per_process(d.run_dir / "access.log",
+                                                           [b.port for b in d.backends])
 
     for phase in ("cold", "warm"):
         assert len(r[phase]) == 1 and 0 < r[phase][0] < 120_000
