@@ -20,6 +20,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import sqlite3
 import subprocess
 import sys
@@ -162,8 +163,11 @@ def check_targets(figures: list[Figure], scales: list[data.Scale],
             continue
         seen.add(name)
         value = None if f is None else (f.p95 if unit.endswith("p95") else f.median)
-        out.append({"scale": scale or "–", "measure": name,
-                    "words": words.format(config=config, clients=clients),
+        words = words.format(config=config, clients=clients)
+        spread = re.search(r"leads of \d+ chapter\(s\)", f.note) if f else None
+        if spread:  # the data may have fewer chapters than leads (10k: 5)
+            words += f" [{spread.group(0)}]"
+        out.append({"scale": scale or "–", "measure": name, "words": words,
                     "target": f"{how} {target:g} {unit}", "value": value,
                     "load": None if f is None else f.load,
                     "met": None if value is None else
