@@ -293,7 +293,7 @@ def main(argv: list[str] | None = None) -> int:
                  if args.clients == "browser" else ""), flush=True)
         figures += concurrency.run(cached, conc_scale.name, out / "work", ns, configs,
                                    write_at=None if smoke else (10 if 10 in ns else max(ns)),
-                                   clients=args.clients, close_wait=2 if smoke else 10,
+                                   clients=args.clients, close_wait=2 if smoke else None,
                                    say=lambda line: print(line, flush=True))
     elif not ns:
         print("[concurrency] skipped (--concurrency 0); `python -m bench` runs it", flush=True)

@@ -24,7 +24,8 @@ logs an action at the moment the leads ask: time to "Action logged.", and the ac
 checked in the database. Server CPU time (``/proc/PID/stat`` utime + stime of the
 Streamlit processes) is read before and after each round: CPU per view is that ÷ N. RSS
 is read per process when idle (after start-up settles), sampled during the rounds, and
-read again after the clients have closed.
+read again after the clients have closed (after one round of the server's memory
+trimmer, ``allyship.memory``).
 
 A page that shows the sign-in screen, an exception, or no chart stops the run with an
 error: a bench that silently measured an error page would be wrong.
@@ -320,7 +321,7 @@ async def _ws_round(url: str, tokens: list[str], writer_token: str | None,
             raise RuntimeError(f"the writer's action is in the database {landed} times, "
                                "not once")
         out["write_landed"] = True
-    await asyncio.sleep(close_wait)  # let the server notice the closed sessions
+    await asyncio.sleep(close_wait)  # the server notices the closed sessions, trims memory
     out["rss_after"] = _rss_mb_each(pids)
     return out
 
@@ -423,7 +424,7 @@ async def _browser_round(browser, url: str, leads: list[str],  # noqa: ANN001
         if landed != 1:
             raise RuntimeError(f"the writer's action is in the database {landed} times")
         out["write_landed"] = True
-    await asyncio.sleep(close_wait)  # let the server notice the closed sessions
+    await asyncio.sleep(close_wait)  # the server notices the closed sessions, trims memory
     out["rss_after"] = _rss_mb_each(pids)
     return out
 
@@ -431,10 +432,15 @@ async def _browser_round(browser, url: str, leads: list[str],  # noqa: ANN001
 # --- the run ---------------------------------------------------------------------------------
 
 def run(source_db: Path, scale: str, work_dir: Path, ns: list[int], configs: list[Config],
-        *, write_at: int | None = 10, clients: str = "ws", close_wait: float = 10.0,
+        *, write_at: int | None = 10, clients: str = "ws", close_wait: float | None = None,
         say=print) -> list[Figure]:  # noqa: ANN001
-    """The concurrency figures for every configuration and N."""
+    """The concurrency figures for every configuration and N. ``close_wait``: seconds
+    between the clients closing and the "after" RSS reading (default: one round of the
+    server's memory trimmer and 5 s, so "after close" sees what the server gives back)."""
     from allyship import serve
+
+    if close_wait is None:
+        close_wait = default_close_wait()
 
     if clients not in CLIENTS:
         raise ValueError(f"clients must be one of {', '.join(CLIENTS)}")
@@ -525,6 +531,17 @@ def run(source_db: Path, scale: str, work_dir: Path, ns: list[int], configs: lis
 CPU_MEASURE = "server CPU per cold Team progress view, real server"
 
 
+def default_close_wait() -> float:
+    """One interval of the server's memory trimmer (``allyship.memory``) and 5 s; 10 s if
+    the server has none."""
+    try:
+        from allyship import memory
+    except ImportError:
+        return 10.0
+    every = memory.interval()
+    return every + 5 if every else 10.0
+
+
 def _cpu_per_cold_view(scale: str, rounds: dict[tuple[str, int], dict[str, Any]],
                        kind: str) -> Figure | None:
     """The issue's "server CPU per cold view": one process, the largest round whose leads
@@ -584,8 +601,8 @@ def _figures(scale: str, cfg: Config, n: int, r: dict[str, Any], kind: str) -> l
     figs.append(Figure(scale, f"server RSS per process after the clients closed: {where}", "MB",
                        round(max(after.values()), 1), None, 1,
                        f"largest process, {r['close_wait']:g} s after the clients closed "
-                       "(Streamlit keeps a closed session for server.disconnectedSessionTTL, "
-                       "120 s)", load=load))
+                       "(time for a round of the server's memory trimmer; Streamlit keeps a "
+                       "closed session for server.disconnectedSessionTTL, 120 s)", load=load))
     growth = max((after.get(pid, 0) / idle[pid]) for pid in idle if idle[pid])
     figs.append(Figure(scale, f"server RSS per process after close ÷ idle: {where}", "x",
                        round(growth, 2), None, 1, "largest ratio over the processes", load=load))
