@@ -34,6 +34,7 @@ error: a bench that silently measured an error page would be wrong.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import re
 import shutil
@@ -126,7 +127,7 @@ def session_cookies(db_path: Path, emails: list[str]) -> list[str]:
 
 
 def chapters_of(db_path: Path, emails: list[str]) -> list[int]:
-    with sqlite3.connect(db_path) as conn:
+    with contextlib.closing(sqlite3.connect(db_path)) as conn:
         return [conn.execute("SELECT chapter_id FROM members WHERE email = ?", [e]).fetchone()[0]
                 for e in emails]
 
@@ -314,7 +315,7 @@ async def _ws_round(url: str, tokens: list[str], writer_token: str | None,
     finally:
         await asyncio.gather(*(t.close() for t in everyone), return_exceptions=True)
     if writer is not None:
-        with sqlite3.connect(db_path) as conn:
+        with contextlib.closing(sqlite3.connect(db_path)) as conn:
             landed = conn.execute("SELECT count(*) FROM actions WHERE description = ?",
                                   [text]).fetchone()[0]
         if landed != 1:
@@ -418,7 +419,7 @@ async def _browser_round(browser, url: str, leads: list[str],  # noqa: ANN001
         for c in contexts:
             await c.close()
     if writer is not None:
-        with sqlite3.connect(db_path) as conn:
+        with contextlib.closing(sqlite3.connect(db_path)) as conn:
             landed = conn.execute("SELECT count(*) FROM actions WHERE description = ?",
                                   [text]).fetchone()[0]
         if landed != 1:
