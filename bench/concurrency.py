@@ -169,14 +169,13 @@ def cpu_ms(pids: list[int]) -> float:
 
 def settle(pids: list[int], timeout: float = 30.0) -> float:
     """Wait until the freshly started server is idle (its start-up preload done: under
-    5 % of a core for half a second); the seconds waited."""
+    5 % of a core for two half-seconds in a row); the seconds waited."""
     started = time.monotonic()
-    before = cpu_ms(pids)
-    while time.monotonic() - started < timeout:
+    before, quiet = cpu_ms(pids), 0
+    while time.monotonic() - started < timeout and quiet < 2:
         time.sleep(0.5)  # sampling the processes' CPU time
         now = cpu_ms(pids)
-        if now - before < 25:
-            break
+        quiet = quiet + 1 if now - before < 25 else 0
         before = now
     return time.monotonic() - started
 
