@@ -470,7 +470,7 @@ def run(source_db: Path, scale: str, work_dir: Path, ns: list[int], configs: lis
             pids = [b.proc.pid for b in d.backends]
             await asyncio.to_thread(settle, pids)
             idle = _rss_mb_each(pids)
-            load = os.getloadavg()[0]
+            load = round(os.getloadavg()[0], 2)
             w = writer if n == write_at else None
             if clients == "ws":
                 tokens = session_cookies(db_path, leads[:n] + ([w] if w else []))
