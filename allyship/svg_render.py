@@ -11,7 +11,7 @@ or if the renderer is gone, :func:`to_svg` draws in this process: the same SVG.
 
 The renderer reads one spec per line (JSON) and answers one line: the SVG, or
 ``{"error": ...}``. It exits when its input closes: at :func:`stop`, or when the
-command that started it ends. This module imports only the standard library at the
+command that started it ends without calling it. This module imports only the standard library at the
 top, so starting early costs the command nothing up front.
 """
 
@@ -47,8 +47,8 @@ def start() -> None:
 
 
 def stop() -> None:
-    """Close the renderer's input so it exits, and reap it if it does so promptly (it
-    does when idle; one still warming up is left to finish and exit on its own)."""
+    """End the renderer: it exits as its input closes (at once when idle); one still
+    warming up for charts nobody asked for (the command failed first) is killed."""
     global _renderer
     proc, _renderer = _renderer, None
     if proc is None:
@@ -59,7 +59,8 @@ def stop() -> None:
         proc.stdin.close()
         proc.wait(timeout=0.5)
     except (OSError, subprocess.TimeoutExpired):
-        pass
+        proc.kill()
+        proc.wait()
 
 
 def to_svg(spec: dict[str, Any]) -> str:

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from allyship import demo, journal, people
 from allyship.dates import format_day_short
@@ -55,6 +55,13 @@ def open_from_menu(page: Page, title: str) -> None:
     sidebar_closed(page)
 
 
+def one_at_a_time_form(panel: Locator) -> Locator:
+    """The catch-up's short form (its button says "Log action"; the table's form says
+    "Log these actions")."""
+    return panel.get_by_test_id("stForm").filter(
+        has=panel.page.get_by_role("button", name="Log action", exact=True))
+
+
 def check(page: Page, where: str) -> None:
     sidebar_closed(page)
     no_sideways_scrolling(page)
@@ -88,7 +95,9 @@ def test_a_member_does_the_weekly_job_on_a_phone(app, chromium_browser, db_reade
         page.get_by_role("tab", name="Catch up on a week").click()
         panel = page.get_by_role("tabpanel", name="Catch up on a week")
         panel.get_by_text("One action at a time (easier on a phone)").click()
-        form = panel.get_by_test_id("stForm")
+        # The short form, not the table's form: the rerun may still show the table
+        # for a moment, and two forms at once would make the locator ambiguous.
+        form = one_at_a_time_form(panel)
         expect(form).to_be_visible()
         check(page, "Catch up, one at a time")
         caught_up = f"Phone: caught up [{tag}]"
@@ -198,7 +207,7 @@ def test_the_catch_up_tab_stays_open_when_the_tabs_arrive_slowly(slow_tabs_app,
                ).to_have_count(0)  # that rerun has drawn: the confirmation went away
         expect(catch_up).to_have_attribute("aria-selected", "true")
 
-        form = panel.get_by_test_id("stForm")
+        form = one_at_a_time_form(panel)
         form.get_by_label("What I did").fill(f"Slow tabs: caught up [{tag}]")
         form.get_by_text("4. Do our own research", exact=True).click()
         form.get_by_role("button", name="Log action").click()
