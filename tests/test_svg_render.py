@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 from click.testing import CliRunner
 
-from allyship import cli, journal, report, svg_render
+from allyship import cli, journal, svg_render
 from allyship.models import ActionDraft
 from tests_paths import ROOT
 
@@ -109,18 +109,33 @@ def test_a_failing_report_command_leaves_no_renderer_behind(chapter, db_path, tm
     assert svg_render._renderer is None  # and no renderer process is left (the fixture)
 
 
+# The app's way: assemble and render in one process, charts drawn in it (no renderer).
+IN_PROCESS = """
+import sys
+from datetime import date
+from allyship import cli, report, store
+db = store.connect(sys.argv[1])
+_, actor = cli._report_actor(db, None)
+assembled = report.assemble(db, actor, start="2026-01-05", end="2026-03-01",
+                            today=date.today())
+assert report.chart_list(assembled), "the period must have charts to compare"
+open(sys.argv[2], "wb").write(report.render(assembled, "html"))
+"""
+
+
 def test_the_command_writes_the_same_html_report_as_the_app(chapter, db_path, tmp_path):
     """``python -m allyship report`` (renderer started before the imports) writes, byte
-    for byte, the report the app's download button gives (drawn in its own process)."""
+    for byte, the report the app's download button gives (drawn in its own process).
+    Both run in fresh processes: vl-convert's runtime keeps process-wide state (the
+    time zone it started with), which other tests in this process may have changed."""
     with_actions(chapter)
-    out = tmp_path / "report.html"
+    out, expected = tmp_path / "report.html", tmp_path / "in_process.html"
     done = subprocess.run(
         [sys.executable, "-m", "allyship", "report", "--db", str(db_path), "--from",
          "2026-01-05", "--to", "2026-03-01", "--format", "html", "--out", str(out)],
         cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    _, actor = cli._report_actor(chapter.db, None)
-    assembled = report.assemble(chapter.db, actor, start="2026-01-05", end="2026-03-01",
-                                today=date.today())
-    assert report.chart_list(assembled), "the period must have charts to compare"
-    assert out.read_bytes() == report.render(assembled, "html")
+    drawn = subprocess.run([sys.executable, "-c", IN_PROCESS, str(db_path), str(expected)],
+                           cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert drawn.returncode == 0, drawn.stderr
+    assert out.read_bytes() == expected.read_bytes()
