@@ -126,8 +126,9 @@ open(sys.argv[2], "wb").write(report.render(assembled, "html"))
 def test_the_command_writes_the_same_html_report_as_the_app(chapter, db_path, tmp_path):
     """``python -m allyship report`` (renderer started before the imports) writes, byte
     for byte, the report the app's download button gives (drawn in its own process).
-    Both run in fresh processes: vl-convert's runtime keeps process-wide state (the
-    time zone it started with), which other tests in this process may have changed."""
+    Both run in fresh processes: in this test process, after the rest of the suite, one
+    digit of an SVG differed (vl-convert's runtime keeps process-wide state that earlier
+    tests can change; which state was not pinned down)."""
     with_actions(chapter)
     out, expected = tmp_path / "report.html", tmp_path / "in_process.html"
     done = subprocess.run(
