@@ -476,7 +476,8 @@ def _e(value: Any) -> str:
 
 
 def _svg(chart: Any, n: int) -> str:
-    """An Altair chart as inline SVG, rendered offline by vl-convert."""
+    """A chart (prepared, or an Altair chart) as inline SVG, rendered offline by
+    vl-convert."""
     import vl_convert
 
     spec = _fixed_width(charts.spec(chart), CHART_WIDTH)
@@ -502,22 +503,25 @@ def _fixed_width(spec: Any, width: int) -> Any:
 
 
 def chart_views(r: ChapterReport) -> list[tuple[Any, str, pd.DataFrame, str]]:
-    """The report's charts (from :mod:`allyship.charts`): chart, kind (for
-    :func:`allyship.charts.table`), the frame it draws, and its one-sentence summary."""
+    """The report's charts (from :mod:`allyship.charts`): chart (a
+    :class:`~allyship.charts.PreparedChart`: the builder's spec without running Altair),
+    kind (for :func:`allyship.charts.table`), the frame it draws, and its one-sentence
+    summary."""
     if r.actions == 0 or not r.comparison.now.enough_for_charts:
         return []
     practised = r.headline("coverage")
     total = r.follow_through[r.follow_through["is_total"]].iloc[0]
     return [
-        (charts.participation_chart(r.participation), "participation", r.participation,
+        (charts.prepare("participation", r.participation), "participation", r.participation,
          "Each point is one week: the share of active members (not away that week) who "
          f"logged at least one action; the line is the 4-week average. Over the period's "
          f"complete weeks: {r.headline('participation').display}."),
-        (charts.coverage_heatmap(r.responsibilities), "coverage", r.responsibilities,
+        (charts.prepare("coverage", r.responsibilities), "coverage", r.responsibilities,
          f"Which of the eight responsibilities were practised, week by week: "
          f"{practised.display} of 8 in the period. Grey squares are weeks nobody practised "
          "that responsibility; darker blue means more actions."),
-        (charts.follow_through_chart(r.follow_through), "follow_through", r.follow_through,
+        (charts.prepare("follow_through", r.follow_through), "follow_through",
+         r.follow_through,
          f"Plan next steps: {total['done']} done in the period, {total['open']} still open "
          f"and {total['overdue']} past their due date on the period's last day."),
     ]
