@@ -35,10 +35,12 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from allyship.handout import RESPONSIBILITIES
@@ -363,39 +365,23 @@ _CHARTS: dict[str, Callable[..., alt.TopLevelMixin]] = {
 # Stand-ins the templates are built with, filled in per chart. A group's name: private-use
 # characters nobody types, numbered; the heat map's top count: a number no week reaches.
 _NAME = "\ue000{}\ue001"
-_NAME_PATTERN = re.compile("\ue000([0-9]+)\ue001")
 _TOP = 987_654_321
+# …as they appear in the template's JSON text (json.dumps escapes non-ASCII).
+_STAND_IN = re.compile(r"\\ue000([0-9]+)\\ue001|\b987654321\b")
 
 
 @lru_cache(maxsize=64)
-def _template(kind: str, n_groups: int) -> dict[str, Any]:
-    """The chart's spec without data, with stand-in group names and top count: built
-    (and validated by Altair's constructors) once per kind and number of groups, not per
-    chapter — team names differ everywhere, the number of lines does not. Never handed
-    out itself: :func:`_fill` copies it."""
+def _template(kind: str, n_groups: int) -> str:
+    """The chart's spec without data, as JSON, with stand-in group names and top count:
+    built (and validated by Altair's constructors) once per kind and number of groups,
+    not per chapter — team names differ everywhere, the number of lines does not."""
     names = [_NAME.format(i) for i in range(n_groups)]
     # Named (not absent) data, so that Altair lifts it out of a layer's charts to the
     # top, as it does real rows; the rows replace it (:meth:`PreparedChart.to_dict`) or
     # the page passes them beside the spec, which Vega-Lite's layers inherit.
     spec = _CHARTS[kind](alt.NamedData(name="rows"), names, _TOP).to_dict(validate=False)
     spec.pop("data")
-    return spec
-
-
-def _fill(node: Any, names: Sequence[str], top: int) -> Any:
-    """A copy of a template with the stand-ins replaced by the chart's own names and top."""
-    if isinstance(node, dict):
-        return {k: _fill(v, names, top) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_fill(v, names, top) for v in node]
-    if isinstance(node, str) and "\ue000" in node:
-        whole = _NAME_PATTERN.fullmatch(node)
-        if whole:
-            return names[int(whole.group(1))]
-        return _NAME_PATTERN.sub(lambda m: names[int(m.group(1))], node)
-    if node == _TOP and type(node) is int:
-        return max(top, 2)
-    return node
+    return json.dumps(spec)
 
 
 def template(kind: str, names: Sequence[str] = (), top: int = 1) -> dict[str, Any]:
@@ -404,7 +390,13 @@ def template(kind: str, names: Sequence[str] = (), top: int = 1) -> dict[str, An
     caller's to change."""
     if kind not in _CHARTS:
         raise ValueError(f"no chart called {kind!r}")
-    return _fill(_template(kind, len(names)), list(names), top)
+    text = _template(kind, len(names))
+    escaped = [json.dumps(str(n))[1:-1] for n in names]  # as the name reads inside JSON
+
+    def fill(m: re.Match[str]) -> str:
+        return escaped[int(m.group(1))] if m.group(1) is not None else str(max(top, 2))
+
+    return json.loads(_STAND_IN.sub(fill, text))
 
 
 def warm_templates(max_groups: int = 8) -> None:
@@ -490,19 +482,36 @@ def _columns(frame: pd.DataFrame) -> dict[str, list[Any]]:
     (no time zone: Vega reads them as local time, so the day never shifts), a missing
     date as ``""``; NaN and infinities as ``None``; numpy scalars as Python ones."""
     out: dict[str, list[Any]] = {}
-    for name in frame.columns:
-        col = frame[name]
-        kind = col.dtype.kind
-        if kind == "M":
-            out[name] = ["" if v is pd.NaT else v.isoformat() for v in col]
-        elif kind == "f":
+    for name, col in frame.items():
+        dtype = col.dtype
+        plain = isinstance(dtype, np.dtype)  # not a pandas extension type (str, Int64, …)
+        if dtype.kind == "M":
+            out[name] = _iso(col)
+        elif plain and dtype.kind == "f":
             out[name] = [None if v != v or v in (math.inf, -math.inf) else v
-                         for v in col.tolist()]
-        elif kind in "iub" and not isinstance(col.dtype, pd.api.extensions.ExtensionDtype):
-            out[name] = col.tolist()
-        else:  # strings, nullable and object columns
-            out[name] = [None if _missing(v) else v for v in col.astype(object).tolist()]
+                         for v in col.to_numpy().tolist()]
+        elif plain and dtype.kind in "iub":
+            out[name] = col.to_numpy().tolist()
+        else:  # text, nullable numbers, objects
+            out[name] = [None if _missing(v) else v for v in col.tolist()]
     return out
+
+
+_PER_SECOND = {"s": 1, "ms": 10**3, "us": 10**6, "ns": 10**9}
+
+
+def _iso(col: pd.Series) -> list[str]:
+    """Datetimes as ``Timestamp.isoformat()`` writes them ("2026-02-02T00:00:00"), a
+    missing one as ``""``. Whole seconds (weeks always are) in one numpy call."""
+    values = col.to_numpy()
+    if isinstance(col.dtype, np.dtype):
+        unit = np.datetime_data(values.dtype)[0]
+        ticks = values.view("i8")
+        missing = np.isnat(values)
+        if unit in _PER_SECOND and not (ticks[~missing] % _PER_SECOND[unit]).any():
+            text = np.datetime_as_string(values, unit="s").tolist()
+            return ["" if gap else t for t, gap in zip(text, missing.tolist())]
+    return ["" if v is pd.NaT else v.isoformat() for v in col]
 
 
 def _missing(v: Any) -> bool:
@@ -517,7 +526,12 @@ def _week(frame: pd.DataFrame) -> list[str | None]:
     weeks = frame["week"]
     if weeks.dtype.kind != "M":
         weeks = pd.to_datetime(weeks)
-    when = [None if t is pd.NaT else t.strftime("%a %d %b %Y") for t in weeks]
+    labels: dict[str, str | None] = {"": None}  # a few weeks, many rows: each once
+    when = []
+    for iso in _iso(weeks):
+        if iso not in labels:
+            labels[iso] = datetime.fromisoformat(iso).strftime("%a %d %b %Y")
+        when.append(labels[iso])
     if "in_progress" in frame:
         when = [w + " (in progress)" if p and w is not None else w
                 for w, p in zip(when, frame["in_progress"].astype(bool).tolist())]
@@ -528,9 +542,15 @@ def table(kind: str, frame: pd.DataFrame) -> pd.DataFrame:
     """The numbers a chart draws, as a plain table with readable column names.
 
     ``kind`` names the chart: ``participation``, ``responsibility_actions``,
-    ``coverage``, ``consistency``, ``follow_through`` or ``minutes``. Built in plain
-    Python: the frames are a few dozen rows, where pandas' reshaping costs milliseconds.
+    ``coverage``, ``consistency``, ``follow_through`` or ``minutes``.
     """
+    return pd.DataFrame(table_columns(kind, frame))
+
+
+def table_columns(kind: str, frame: pd.DataFrame) -> dict[str, list[Any]]:
+    """:func:`table` as columns of plain values (column name → values), which a page can
+    send as they are. Built in plain Python: the frames are a few dozen rows, where
+    pandas' reshaping cost milliseconds."""
     def col(name: str) -> list[Any]:
         return frame[name].tolist()
 
@@ -562,7 +582,7 @@ def table(kind: str, frame: pd.DataFrame) -> pd.DataFrame:
                "Actions with minutes": col("actions_with_minutes")}
     else:
         raise ValueError(f"no chart called {kind!r}")
-    return pd.DataFrame(out)
+    return out
 
 
 def _pct(v: Any) -> str:

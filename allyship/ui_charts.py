@@ -37,15 +37,17 @@ def show_chart(chart: str | charts.PreparedChart, frame: pd.DataFrame, summary: 
                        key=f"chart_{key}")
     st.caption(summary)
     with st.expander("Show as table", icon=":material/table:"):
-        st.dataframe(charts.table(chart.kind, frame), hide_index=True,
+        # charts.table's columns, sent as Arrow without a pandas frame in between.
+        st.dataframe(arrow_table(charts.table_columns(chart.kind, frame)), hide_index=True,
                      key=f"chart_table_{key}")
 
 
 def arrow_table(columns: dict[str, list[Any]]) -> Any:
-    """A chart's rows (:attr:`allyship.charts.PreparedChart.columns`) as an Arrow table
-    with the column types Streamlit gave the same rows when they came inline in the spec
-    (via pandas): text ``large_string``, whole numbers ``int64`` (``double`` with a gap),
-    other numbers ``double``, a column with no values ``null``."""
+    """Columns of plain values (a chart's rows, :attr:`allyship.charts.PreparedChart.columns`,
+    or its table, :func:`allyship.charts.table_columns`) as an Arrow table with the
+    column types Streamlit gave the same values when they came through pandas: text
+    ``large_string``, whole numbers ``int64`` (``double`` with a gap), other numbers
+    ``double``, a column with no values ``null``."""
     import pyarrow as pa
 
     arrays = {}

@@ -232,6 +232,18 @@ def test_each_table_is_what_the_pandas_formulation_gave(shape):
         assert got.kind == want.kind or {got.kind, want.kind} <= {"O", "T"}, name
 
 
+@pytest.mark.parametrize("shape", SHAPES, ids=[shape_id(s) for s in SHAPES])
+def test_a_pages_table_sends_what_streamlit_made_of_the_pandas_table(shape):
+    """The page sends a table's columns as Arrow directly: the same columns, types and
+    values as Streamlit's conversion of the pandas table."""
+    kind, frame = shape
+    before = pa.ipc.open_stream(dataframe_util.convert_anything_to_arrow_bytes(
+        reference_table(kind, frame))).read_all()
+    now = arrow_table(charts.table_columns(kind, frame))
+    assert [(f.name, f.type) for f in now.schema] == [(f.name, f.type) for f in before.schema]
+    assert now.to_pylist() == before.to_pylist()
+
+
 def test_the_coverage_table_sums_a_responsibility_logged_twice_in_a_week_and_fills_zeros():
     frame = responsibilities(2)
     frame = pd.concat([frame, frame.iloc[[0]]], ignore_index=True)  # the same cell twice
