@@ -295,3 +295,15 @@ def test_arrow_columns_keep_gaps_and_types():
     assert table.to_pylist()[1] == {"n": None, "x": None, "s": None, "b": False, "none": None,
                                     "i": 2}
     assert np.isnan(pd.DataFrame({"n": [1, None]})["n"].iloc[1])  # pandas made that a float
+
+
+def test_warmed_templates_serve_any_chapter_of_up_to_eight_groups_without_building():
+    charts.warm_templates()
+    before = charts._template.cache_info().misses
+    for n in range(1, 9):
+        charts.prepare("participation", participation(TRICKY[:n]))
+        charts.prepare("follow_through", follow_through(TRICKY[:n]))
+    for kind, frame in SHAPES:
+        if kind not in ("participation", "follow_through"):
+            charts.prepare(kind, frame)
+    assert charts._template.cache_info().misses == before
