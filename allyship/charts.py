@@ -366,8 +366,8 @@ _CHARTS: dict[str, Callable[..., alt.TopLevelMixin]] = {
 # characters nobody types, numbered; the heat map's top count: a number no week reaches.
 _NAME = "\ue000{}\ue001"
 _TOP = 987_654_321
-# …as they appear in the template's JSON text (json.dumps escapes non-ASCII).
-_STAND_IN = re.compile(r"\\ue000([0-9]+)\\ue001|\b987654321\b")
+# …a name as it appears in the template's JSON text (json.dumps escapes non-ASCII).
+_NAME_IN_JSON = re.compile(r"\\ue000([0-9]+)\\ue001")
 
 
 @lru_cache(maxsize=64)
@@ -391,12 +391,13 @@ def template(kind: str, names: Sequence[str] = (), top: int = 1) -> dict[str, An
     if kind not in _CHARTS:
         raise ValueError(f"no chart called {kind!r}")
     text = _template(kind, len(names))
-    escaped = [json.dumps(str(n))[1:-1] for n in names]  # as the name reads inside JSON
-
-    def fill(m: re.Match[str]) -> str:
-        return escaped[int(m.group(1))] if m.group(1) is not None else str(max(top, 2))
-
-    return json.loads(_STAND_IN.sub(fill, text))
+    # The top count first, while the text holds no names (a team may be called
+    # "987654321"); then every name in one pass (a name may look like a stand-in).
+    text = text.replace(str(_TOP), str(max(top, 2)))
+    if names:
+        escaped = [json.dumps(str(n))[1:-1] for n in names]  # as the name reads in JSON
+        text = _NAME_IN_JSON.sub(lambda m: escaped[int(m.group(1))], text)
+    return json.loads(text)
 
 
 def warm_templates(max_groups: int = 8) -> None:

@@ -90,6 +90,9 @@ SHAPES: list[tuple[str, pd.DataFrame]] = [
     ("participation", participation(["Whole chapter", "Team B"], in_progress=False)),
     ("participation", participation(["Whole chapter", "Team B"], gaps=True)),
     ("participation", participation(["Whole chapter"], n_weeks=2)),
+    # A name that reads like another group's stand-in, and one like the top-count's.
+    ("participation", participation(["\ue0001\ue001", "987654321", "B"])),
+    ("follow_through", follow_through(["\ue0001\ue001", "987654321", "B"])),
     *[(kind, responsibilities(n, busiest=b)) for kind in ("responsibility_actions", "coverage")
       for n, b in ((2, 1), (4, 7), (12, 40))],
     ("coverage", responsibilities(3, busiest=0)),  # nobody practised anything
