@@ -537,19 +537,30 @@ class _Participation:
         return participants / counted if counted else None
 
 
-def _participation(v: _View, periods: Sequence[Period]) -> list[_Participation]:
+def _weekly(v: _View, periods: Sequence[Period]) -> dict[tuple[int | None, str], tuple]:
+    """(team, week) → members who logged, actions, minutes, actions with minutes, then
+    actions per responsibility (8) and members who practised each (8): one pass over the
+    ``member_weeks`` roll-up (:mod:`allyship.rollup`) for every period asked for."""
+    r = range(1, len(RESPONSIBILITIES) + 1)
+    rows = v.query(
+        "SELECT s.team_id, w.week_start, count(*), sum(w.actions), sum(w.minutes),"
+        " sum(w.with_minutes), " + ", ".join(f"sum(w.r{n})" for n in r) + ", "
+        + ", ".join(f"sum(w.r{n} > 0)" for n in r) +
+        " FROM scope s JOIN member_weeks w ON w.member_id = s.id"
+        " AND w.week_start BETWEEN ? AND ? GROUP BY s.team_id, w.week_start", _span(periods))
+    return {(row[0], row[1]): row[2:] for row in rows}
+
+
+def _participation(v: _View, periods: Sequence[Period],
+                   weekly: dict[tuple[int | None, str], tuple]) -> list[_Participation]:
     """Week × group for each period (see :func:`weekly_participation`)."""
-    span = _span(periods)
-    active = {(t, w): n for t, w, n in v.query(
-        "SELECT s.team_id, a.week_start, count(DISTINCT a.member_id)"
-        " FROM scope s JOIN actions a ON a.member_id = s.id AND a.week_start BETWEEN ? AND ?"
-        " GROUP BY s.team_id, a.week_start", span)}
+    active = {key: cells[0] for key, cells in weekly.items()}
     away = {(t, w): n for t, w, n in v.query(
         "SELECT s.team_id, w.week_start, count(*)"
         " FROM scope s JOIN away_weeks w ON w.member_id = s.id AND w.week_start BETWEEN ? AND ?"
-        " WHERE NOT EXISTS (SELECT 1 FROM actions a WHERE a.member_id = s.id"
-        " AND a.week_start = w.week_start)"
-        " GROUP BY s.team_id, w.week_start", span)}
+        " WHERE NOT EXISTS (SELECT 1 FROM member_weeks x WHERE x.member_id = s.id"
+        " AND x.week_start = w.week_start)"
+        " GROUP BY s.team_id, w.week_start", _span(periods))}
     grouped = v.grouped()
     out = []
     for period in periods:
@@ -598,7 +609,8 @@ def weekly_participation(db: sqlite_utils.Database, actor: Member | None, scope:
     week when everyone was away.
     """
     actor = _check(db, actor, scope)
-    return _participation(_view(db, actor, scope, today or date.today()), [period])[0].frame()
+    view = _view(db, actor, scope, today or date.today())
+    return _participation(view, [period], _weekly(view, [period]))[0].frame()
 
 
 def _pooled_share(frame: pd.DataFrame) -> float | None:
@@ -678,12 +690,17 @@ def _responsibility_frame_empty() -> pd.DataFrame:
     return grid
 
 
-def _responsibilities(v: _View, periods: Sequence[Period]) -> list[_Responsibilities]:
-    counts = {(w, r): (a, m) for w, r, a, m in v.query(
-        "SELECT a.week_start, r.responsibility, count(*), count(DISTINCT a.member_id)"
-        " FROM scope s JOIN actions a ON a.member_id = s.id AND a.week_start BETWEEN ? AND ?"
-        " JOIN action_responsibilities r ON r.action_id = a.id"
-        " GROUP BY a.week_start, r.responsibility", _span(periods))}
+def _responsibilities(v: _View, periods: Sequence[Period],
+                      weekly: dict[tuple[int | None, str], tuple]) -> list[_Responsibilities]:
+    n = len(RESPONSIBILITIES)
+    sums: dict[tuple[str, int], list[int]] = {}
+    for (_, week), cells in weekly.items():
+        for i in range(n):
+            if cells[4 + i]:  # (week, responsibility) pairs with actions, as SQL grouped them
+                cell = sums.setdefault((week, i + 1), [0, 0])
+                cell[0] += cells[4 + i]
+                cell[1] += cells[4 + n + i]
+    counts = {key: (a, m) for key, (a, m) in sums.items()}
     return [_Responsibilities(v.weeks(p).weeks, counts, v.today) for p in periods]
 
 
@@ -698,7 +715,7 @@ def responsibility_weeks(db: sqlite_utils.Database, actor: Member | None, scope:
     """
     actor = _check(db, actor, scope)
     view = _view(db, actor, scope, today or date.today())
-    return _responsibilities(view, [period])[0].frame()
+    return _responsibilities(view, [period], _weekly(view, [period]))[0].frame()
 
 
 def _least_practised(resp: pd.DataFrame, n: int) -> pd.DataFrame:
@@ -714,7 +731,7 @@ def least_practised(db: sqlite_utils.Database, actor: Member | None, scope: Scop
     """The ``n`` responsibilities with the fewest actions in the period (ties by number)."""
     actor = _check(db, actor, scope)
     view = _view(db, actor, scope, today or date.today())
-    return _responsibilities(view, [period])[0].least(n)
+    return _responsibilities(view, [period], _weekly(view, [period]))[0].least(n)
 
 
 # --- consistency -----------------------------------------------------------------------
@@ -723,8 +740,8 @@ def _consistency(v: _View, period: Period) -> pd.DataFrame:
     n = len(v.weeks(period).weeks)
     counts = dict(v.query(
         "SELECT weeks_active, count(*) AS members FROM ("
-        " SELECT (SELECT count(DISTINCT a.week_start) FROM actions a"
-        "  WHERE a.member_id = s.id AND a.week_start BETWEEN ? AND ?) AS weeks_active"
+        " SELECT (SELECT count(*) FROM member_weeks w"
+        "  WHERE w.member_id = s.id AND w.week_start BETWEEN ? AND ?) AS weeks_active"
         " FROM scope s) GROUP BY weeks_active",
         [period.start.isoformat(), period.end.isoformat()]))
     return pd.DataFrame({"weeks_active": list(range(n + 1)),
@@ -770,11 +787,11 @@ def _steadiness(v: _View, period: Period) -> Steadiness:
         f" coalesce(sum(away < {of} AND active >= min({need}, {of} - away)), 0)"
         "  AS steady"
         " FROM (SELECT"
-        "  (SELECT count(DISTINCT a.week_start) FROM actions a WHERE a.member_id = s.id"
-        "   AND a.week_start BETWEEN ? AND ?) AS active,"
+        "  (SELECT count(*) FROM member_weeks x WHERE x.member_id = s.id"
+        "   AND x.week_start BETWEEN ? AND ?) AS active,"
         "  (SELECT count(*) FROM away_weeks w WHERE w.member_id = s.id"
         "   AND w.week_start BETWEEN ? AND ? AND NOT EXISTS (SELECT 1"
-        "   FROM actions a WHERE a.member_id = s.id AND a.week_start = w.week_start))"
+        "   FROM member_weeks x WHERE x.member_id = s.id AND x.week_start = w.week_start))"
         "   AS away"
         "  FROM scope s)",
         [first, last, first, last])[0]
@@ -819,12 +836,14 @@ class _Minutes:
         return sum(c[i] for w, c in self.counts.items() if w in keys)
 
 
-def _minutes(v: _View, periods: Sequence[Period]) -> list[_Minutes]:
-    counts = {w: (m, a, wm, n) for w, m, a, wm, n in v.query(
-        "SELECT a.week_start, coalesce(sum(a.minutes), 0), count(*), count(a.minutes),"
-        " count(DISTINCT a.member_id)"
-        " FROM scope s JOIN actions a ON a.member_id = s.id AND a.week_start BETWEEN ? AND ?"
-        " GROUP BY a.week_start", _span(periods))}
+def _minutes(v: _View, periods: Sequence[Period],
+             weekly: dict[tuple[int | None, str], tuple]) -> list[_Minutes]:
+    sums: dict[str, list[int]] = {}
+    for (_, week), (members, actions, minutes, with_minutes, *_) in weekly.items():
+        cell = sums.setdefault(week, [0, 0, 0, 0])
+        for i, value in enumerate((minutes, actions, with_minutes, members)):
+            cell[i] += value
+    counts = {week: (m, a, wm, n) for week, (m, a, wm, n) in sums.items()}
     return [_Minutes(v.weeks(p).weeks, counts, v.today) for p in periods]
 
 
@@ -833,7 +852,8 @@ def minutes_per_week(db: sqlite_utils.Database, actor: Member | None, scope: Sco
     """Per week: minutes invested (actions without minutes add nothing), actions,
     actions that recorded minutes, and members who logged."""
     actor = _check(db, actor, scope)
-    return _minutes(_view(db, actor, scope, today or date.today()), [period])[0].frame()
+    view = _view(db, actor, scope, today or date.today())
+    return _minutes(view, [period], _weekly(view, [period]))[0].frame()
 
 
 # --- plan follow-through ----------------------------------------------------------------
@@ -916,8 +936,9 @@ def falling_teams(db: sqlite_utils.Database, actor: Member | None, scope: Scope,
     actor = _check(db, actor, scope)
     view = _view(db, actor, scope, today or date.today())
     if not Comparison(view.weeks(period), view.weeks(period.previous())).comparable:
-        return _falling(_participation(view, [period])[0], None, scope)
-    now, before = _participation(view, [period, period.previous()])
+        return _falling(_participation(view, [period], _weekly(view, [period]))[0], None, scope)
+    periods = [period, period.previous()]
+    now, before = _participation(view, periods, _weekly(view, periods))
     return _falling(now, before, scope)
 
 
@@ -1026,9 +1047,10 @@ class _PeriodFigures:
 
 def _figures(v: _View, periods: Sequence[Period]) -> list[_PeriodFigures]:
     """Each period's figures, each measure in one pass over all the periods."""
+    weekly = _weekly(v, periods)
     return [_PeriodFigures(*parts, _steadiness(v, p)) for p, *parts in zip(
-        periods, _participation(v, periods), _responsibilities(v, periods),
-        _minutes(v, periods), _follow_through(v, periods))]
+        periods, _participation(v, periods, weekly), _responsibilities(v, periods, weekly),
+        _minutes(v, periods, weekly), _follow_through(v, periods))]
 
 
 _HEADLINES: tuple[tuple[str, str, str, str, bool], ...] = (
@@ -1102,13 +1124,13 @@ def _this_week(db: sqlite_utils.Database, scope: Scope, today: date) -> ThisWeek
     row = db.execute(*_with_scope(
         scope,
         "SELECT count(*) AS members,"
-        " coalesce(sum(EXISTS (SELECT 1 FROM actions a WHERE a.member_id = s.id"
-        "  AND a.week_start = ?)), 0) AS participants,"
+        " coalesce(sum(EXISTS (SELECT 1 FROM member_weeks x WHERE x.week_start = ?"
+        "  AND x.member_id = s.id)), 0) AS participants,"
         " coalesce(sum(EXISTS (SELECT 1 FROM away_weeks w WHERE w.member_id = s.id"
-        "  AND w.week_start = ?) AND NOT EXISTS (SELECT 1 FROM actions a"
-        "  WHERE a.member_id = s.id AND a.week_start = ?)), 0) AS away,"
-        " (SELECT count(*) FROM scope s2 JOIN actions a ON a.member_id = s2.id"
-        "  AND a.week_start = ?) AS actions"
+        "  AND w.week_start = ?) AND NOT EXISTS (SELECT 1 FROM member_weeks x"
+        "  WHERE x.week_start = ? AND x.member_id = s.id)), 0) AS away,"
+        " (SELECT coalesce(sum(x.actions), 0) FROM scope s2 JOIN member_weeks x"
+        "  ON x.week_start = ? AND x.member_id = s2.id) AS actions"
         " FROM scope s", [monday, monday, monday, monday])).fetchone()
     members, participants, away, actions = (int(v) for v in row)
     return ThisWeek(week_start(today), participants, members - away, actions)
