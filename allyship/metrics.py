@@ -1,9 +1,11 @@
 """Progress measures for team leads, the chapter report and the benchmarks.
 
-Everything is aggregated **in SQL** (``GROUP BY`` over the indexed ``actions``
-columns ``member_id, week_start``); pandas only reshapes the small aggregated
-results (filling weeks without actions with zeros, rolling means, folding small
-groups). No function loads the actions table row by row.
+Everything is aggregated **in SQL**, mostly over the ``member_weeks`` roll-up (one
+row per member-week with actions, minutes and actions per responsibility, kept by
+triggers: :mod:`allyship.rollup`). Each measure is one statement over the period *and*
+the previous one, grouped by team and week; plain Python shapes the few rows (weeks
+without actions filled with zeros, groups summed, small teams folded) and each frame is
+built once at the end. No function loads the actions table row by row.
 
 The API
 -------

@@ -104,3 +104,27 @@ def test_a_large_chapter_is_checked_without_a_per_person_matrix():
     # Every view holds dozens of people; but "chapter minus every team" and the like
     # reveal nobody, so only what sums and differences would give away is withdrawn.
     assert (None, None) in kept and all((t, None) in kept for t in range(40))
+
+
+def test_remembered_views_follow_every_change(chapter, db_path):
+    """views_for remembers its answer on the connection only while the database is
+    unchanged: a write on the same connection, or a commit on another, is seen at once."""
+    from allyship import people, store
+    from allyship.models import MemberDraft
+
+    db, admin = chapter.db, chapter.admin
+    first = disclosure.views_for(db, admin)
+    assert disclosure.views_for(db, admin) is first  # nothing changed: remembered
+    assert not first.allows(chapter.team_b, None)  # Team B has one member
+    for n in range(3):  # on this connection
+        people.add_member(db, admin, MemberDraft(f"B{n}", f"b{n}@example.org", "member",
+                                                 chapter.team_b))
+    assert disclosure.views_for(db, admin).allows(chapter.team_b, None)
+    other = store.connect(db_path)  # another connection (another process, say)
+    try:
+        people.set_member_active(other, admin, chapter.other.id, False)
+        people.set_member_active(other, admin,
+                                 people.find_member_by_email(other, "b0@example.org").id, False)
+    finally:
+        other.conn.close()
+    assert not disclosure.views_for(db, admin).allows(chapter.team_b, None)
