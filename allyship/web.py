@@ -32,6 +32,7 @@ LIFESPAN_HOOKS: list[str] = [
     "warmup.preload",
     "routes_rhythm.in_app_scheduler",
     "retention.scheduler",
+    "memory.trimmer",
 ]
 
 

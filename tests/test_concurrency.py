@@ -157,7 +157,6 @@ def test_a_writer_killed_mid_transaction_leaves_whole_batches_only(chapter, db_p
     script = tmp_path / "writer.py"
     script.write_text(WRITER)
     rng = random.Random(6)
-    started = time.monotonic()
     for run in range(20):
         proc = subprocess.Popen([sys.executable, str(script), str(db_path), f"r{run}",
                                  str(chapter.member.id)], cwd=ROOT, stdout=subprocess.PIPE,
@@ -168,7 +167,8 @@ def test_a_writer_killed_mid_transaction_leaves_whole_batches_only(chapter, db_p
         proc.send_signal(signal.SIGKILL)
         proc.wait(10)
         assert proc.returncode == -signal.SIGKILL
-    assert time.monotonic() - started < 60
+    # No bound on the total time: 20 interpreter start-ups take what the machine gives
+    # them (speed is the bench's business); a writer that hangs fails proc.wait above.
     db = store.connect(db_path)
     sizes = db.execute("SELECT description, count(*) FROM actions GROUP BY description"
                        ).fetchall()

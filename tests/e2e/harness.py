@@ -31,8 +31,6 @@ VIEWPORT = {"width": 1400, "height": 1000}
 # Streamlit reruns the script on every interaction; on a shared 2-core machine a rerun
 # that draws charts can take a few seconds. Auto-waiting assertions wait up to this.
 TIMEOUT_MS = 20_000
-# An expected failure (xfail) need not wait that long to fail.
-SHORT_TIMEOUT_MS = 8_000
 
 
 def chromium_path() -> str | None:

@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from allyship import access
 
-from .harness import (ROOT, SHORT_TIMEOUT_MS, choose, go_to, nav_links_seen, open_home, sidebar,
+from .harness import (ROOT, choose, go_to, nav_links_seen, open_home, sidebar,
                       view_demo_as)
 
 # What Streamlit's own listing of the pages/ folder calls the files ("my week",
@@ -61,7 +61,9 @@ def test_sidebar_never_lists_pages_outside_the_role_even_on_a_new_servers_first_
 # Because the layout has a pages/ folder, Streamlit 1.67 starts a new server in its
 # legacy multipage mode until st.navigation has run once: the server's first run skipped
 # streamlit_app.py for a page link and lost the first widget change.
-# ui.leave_legacy_pages_mode() fixes that; these two tests pin it.
+# ui.leave_legacy_pages_mode() fixes that; these two tests pin it. (They wait as long as
+# any other step: the bug showed as a change that never took, not as a slow one, and a
+# new server's first run includes its imports, which take seconds on a busy machine.)
 
 
 
@@ -69,18 +71,15 @@ def test_the_first_visitor_of_a_new_server_can_switch_persona(fresh_app, new_pag
     page = new_page()
     open_home(page, fresh_app.url)
     choose(page, "Viewing the demo as", re.compile("— Team lead$"), within=sidebar(page))
-    expect(sidebar(page).get_by_role("link", name="Team progress")).to_be_visible(
-        timeout=SHORT_TIMEOUT_MS)
+    expect(sidebar(page).get_by_role("link", name="Team progress")).to_be_visible()
 
 
 
 def test_a_link_to_a_page_opened_first_on_a_new_server_shows_that_page(fresh_app, new_page):
     page = new_page()
     page.goto(f"{fresh_app.url}/log_actions")
-    expect(page.get_by_role("heading", name="Log actions", level=1)).to_be_visible(
-        timeout=SHORT_TIMEOUT_MS)
-    expect(sidebar(page).get_by_role("link", name="My week")).to_be_visible(
-        timeout=SHORT_TIMEOUT_MS)
+    expect(page.get_by_role("heading", name="Log actions", level=1)).to_be_visible()
+    expect(sidebar(page).get_by_role("link", name="My week")).to_be_visible()
 
 
 def test_sidebar_stays_within_the_role_while_a_member_moves_between_pages(member_page):

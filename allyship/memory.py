@@ -1,0 +1,99 @@
+"""Give memory back to the machine after a busy spell.
+
+A Streamlit server is one long-lived Python process. After twenty leads have opened their
+views and gone, CPython has freed their objects, but glibc's allocator keeps most of the
+freed pages mapped for reuse, so the process's resident memory (RSS) stays at its peak
+for hours (issue 13: "404 MB, not released"). On a small shared host that memory is what
+the next process, or nginx, or SQLite's page cache, needed.
+
+:func:`trimmer` is a lifespan hook (``web.LIFESPAN_HOOKS``): every
+:data:`DEFAULT_SECONDS` it runs the garbage collector for reference cycles and then
+asks glibc (``malloc_trim(0)``) to return free heap pages to the operating system. Both
+run in a worker thread, so the event loop keeps serving. On a C library without
+``malloc_trim`` (macOS, musl) only the collection runs.
+
+``ALLYSHIP_TRIM_SECONDS`` sets the interval; ``0`` switches it off.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ctypes
+import ctypes.util
+import gc
+import os
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+DEFAULT_SECONDS = 30.0
+rounds = 0  # trims done by the hook since the process started (the tests read it)
+
+
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's ``malloc_trim``, or ``None`` where the C library has none."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        trim = libc.malloc_trim
+    except (OSError, AttributeError):
+        return None
+    trim.argtypes, trim.restype = [ctypes.c_size_t], ctypes.c_int
+    return trim
+
+
+_TRIM = _malloc_trim()
+
+
+def rss_bytes() -> int:
+    """This process's resident memory now (Linux ``/proc``; 0 where unavailable)."""
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def trim_now() -> bool:
+    """Collect reference cycles, then return free heap pages to the OS.
+
+    Returns whether the allocator could be asked (``False`` without ``malloc_trim``)."""
+    gc.collect()
+    if _TRIM is None:
+        return False
+    _TRIM(0)
+    return True
+
+
+def interval() -> float:
+    """Seconds between trims from ``ALLYSHIP_TRIM_SECONDS`` (0 = off); bad values fall
+    back to the default rather than stop the server."""
+    raw = os.environ.get("ALLYSHIP_TRIM_SECONDS", "").strip()
+    try:
+        value = float(raw) if raw else DEFAULT_SECONDS
+    except ValueError:
+        return DEFAULT_SECONDS
+    return max(value, 0.0) if value == value else DEFAULT_SECONDS  # NaN → default
+
+
+@contextlib.asynccontextmanager
+async def trimmer(app: Any) -> AsyncIterator[None]:
+    """Lifespan hook: trim every :func:`interval` seconds while the server runs."""
+    every = interval()
+    if not every:
+        yield
+        return
+
+    async def loop() -> None:
+        global rounds
+        while True:
+            await asyncio.sleep(every)
+            await asyncio.to_thread(trim_now)
+            rounds += 1
+
+    task = asyncio.create_task(loop(), name="allyship-memory-trim")
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task

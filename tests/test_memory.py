@@ -1,0 +1,76 @@
+"""The server gives memory back after a busy spell (issue 13: RSS "not released")."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from allyship import memory, web
+
+ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
+
+# Freed blocks that sit below a live one: CPython has freed them, but glibc keeps the
+# pages (the heap cannot shrink past the live block) until it is asked to trim.
+SPELL = textwrap.dedent("""
+    import threading
+    from allyship import memory
+
+    def busy():
+        global keep
+        blocks = [bytes(4000) for _ in range(50_000)]  # ~200 MB through malloc
+        keep = [bytes(4000) for _ in range(20)]  # live blocks on top of them
+        del blocks
+
+    t = threading.Thread(target=busy)  # a worker thread, as a script run is
+    t.start(); t.join()
+    before = memory.rss_bytes()
+    asked = memory.trim_now()
+    print(before, memory.rss_bytes(), asked)
+""")
+
+
+def test_a_trim_returns_the_pages_a_busy_spell_freed():
+    out = subprocess.run([sys.executable, "-c", SPELL], cwd=ROOT, capture_output=True,
+                         text=True, timeout=120, check=True).stdout.split()
+    before, after, asked = int(out[0]), int(out[1]), out[2] == "True"
+    if not asked:
+        pytest.skip("this C library has no malloc_trim")
+    assert before - after > 100 * 2**20, f"RSS {before / 2**20:.0f} → {after / 2**20:.0f} MiB"
+
+
+def test_the_server_trims_on_a_timer_while_it_runs(monkeypatch):
+    monkeypatch.setenv("ALLYSHIP_TRIM_SECONDS", "0.02")
+
+    async def serve_a_while() -> int:
+        start = memory.rounds
+        async with memory.trimmer(None):
+            await asyncio.sleep(0.5)
+        return memory.rounds - start
+
+    assert asyncio.run(serve_a_while()) >= 2
+    assert "memory.trimmer" in web.LIFESPAN_HOOKS
+
+
+@pytest.mark.parametrize("raw, expected", [("0", 0.0), ("", memory.DEFAULT_SECONDS),
+                                           ("soon", memory.DEFAULT_SECONDS), ("-5", 0.0),
+                                           ("nan", memory.DEFAULT_SECONDS), ("12.5", 12.5)])
+def test_the_interval_comes_from_the_environment_and_bad_values_fall_back(
+        monkeypatch, raw, expected):
+    monkeypatch.setenv("ALLYSHIP_TRIM_SECONDS", raw)
+    assert memory.interval() == expected
+
+
+def test_zero_switches_trimming_off(monkeypatch):
+    monkeypatch.setenv("ALLYSHIP_TRIM_SECONDS", "0")
+
+    async def serve_a_while() -> int:
+        start = memory.rounds
+        async with memory.trimmer(None):
+            await asyncio.sleep(0.1)
+        return memory.rounds - start
+
+    assert asyncio.run(serve_a_while()) == 0
