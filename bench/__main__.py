@@ -3,10 +3,15 @@
 
 Examples::
 
-    python -m bench --quick                  # 10k actions only, no browsers, under a minute
+    python -m bench --quick                  # 10k only + a 2-client websocket smoke, < 1 min
     python -m bench                          # every scale + the concurrency run (~15 min)
     python -m bench --scales 10k,100k --repeat 3 --out /tmp/bench
     python -m bench --scales 10k --concurrency 1,5 --processes 1,2
+    python -m bench --scales 10k --concurrency-only --clients browser   # real Chromium pages
+
+The concurrency run's clients are websocket clients speaking Streamlit's protocol by
+default (what the server makes users wait for); ``--clients browser`` uses headless
+Chromium pages on the same machine, whose rendering competes with the server's cores.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import sqlite3
 import subprocess
 import sys
@@ -32,16 +38,23 @@ DEFAULT_OUT = ROOT / "bench" / "results"
 
 # Issue 13's targets: (which scale, measure, unit, target, how to compare, in words).
 # Scales: "small" = the smallest chapter-of-40 scale run, "largest" = the largest such,
-# "chapter" = the one-chapter scale, "concurrency" = the concurrency run.
+# "chapter" = the one-chapter scale, "concurrency" = the concurrency run. In a measure,
+# {config} is the configuration with the most processes ("2 processes behind nginx") and
+# {clients} the kind of client (websocket clients where measured, else Chromium pages).
+# A line that repeats another (a run of one process only) is shown once.
 TARGETS: list[tuple[str, str, str, float, str, str]] = [
+    ("concurrency", concurrency.CPU_MEASURE, "ms", 30, "≤",
+     "server CPU per cold Team progress view, 40-member chapter (real server, /proc CPU "
+     "time ÷ views)"),
     ("small", "Team progress page (AppTest), cache cleared, CPU time", "ms", 30, "≤",
-     "server CPU per cold Team progress view, 40-member chapter"),
+     "server CPU per cold Team progress view, 40-member chapter (AppTest: includes "
+     "AppTest's own work)"),
     ("largest", "metric set, team: cold", "ms", 20, "≤", "team metric set, cold"),
-    ("concurrency", "Team progress to last chart, cold: {procs} processes behind nginx, "
-     "20 leads at once", "ms p95", 1500, "≤",
-     "20 leads of different chapters at once, p95 to last chart"),
-    ("concurrency", "log an action while leads read: {procs} processes behind nginx, "
-     "10 leads at once", "ms", 500, "≤", "a write while 10 leads read"),
+    ("concurrency", "Team progress to last chart, cold: {config}, "
+     "20 leads at once ({clients})", "ms p95", 1500, "≤",
+     "20 leads of different chapters at once, p95 to last chart ({clients})"),
+    ("concurrency", "log an action while leads read: {config}, "
+     "10 leads at once ({clients})", "ms", 500, "≤", "a write while 10 leads read ({clients})"),
     ("small", "naive / ours, metric set chapter (cold)", "x", 3, "≥",
      "fair naive baseline ÷ ours, 40-member chapter"),
     ("chapter", "naive / ours, metric set chapter (cold)", "x", 3, "≥",
@@ -52,10 +65,20 @@ TARGETS: list[tuple[str, str, str, float, str, str]] = [
      "large chapter: report"),
     ("chapter", "Import & export page open (AppTest)", "ms", 1000, "≤",
      "large chapter: Import & export open"),
-    ("concurrency", "server RSS, peak during: {procs} processes behind nginx, 20 leads at once",
-     "MB", 300 * 2, "≤", "server RSS with 20 sessions (300 MB per process)"),
-    ("concurrency", "server RSS, 10 s after the browsers closed: {procs} processes behind "
-     "nginx, 20 leads at once", "MB", 300 * 2, "≤", "server RSS after they close"),
+    ("concurrency", "server RSS per process, peak during: 1 process, 20 leads at once "
+     "({clients})", "MB", 300, "≤", "server RSS per process, 20 sessions in 1 process"),
+    ("concurrency", "server RSS per process after the clients closed: 1 process, 20 leads at "
+     "once ({clients})", "MB", 300, "≤", "server RSS per process after the 20 close, 1 process"),
+    ("concurrency", "server RSS per process after close ÷ idle: 1 process, 20 leads at once "
+     "({clients})", "x", 1.1, "≤",
+     "server RSS per process after they close ÷ idle at server start (back near idle), "
+     "1 process"),
+    ("concurrency", "server RSS per process, peak during: {config}, "
+     "20 leads at once ({clients})", "MB", 300, "≤",
+     "server RSS per process, 20 sessions over {config}"),
+    ("concurrency", "server RSS per process after close ÷ idle: {config}, 20 leads at once "
+     "({clients})", "x", 1.1, "≤",
+     "server RSS per process after they close ÷ idle at server start, {config}"),
     ("small", "report CLI, whole process (HTML)", "ms", 1000, "≤",
      "report CLI, whole process, 40-member chapter"),
     ("largest", "log one action (journal.log_action)", "ms", 10, "≤", "log one action"),
@@ -123,14 +146,30 @@ def check_targets(figures: list[Figure], scales: list[data.Scale],
     where = {"small": multi[0] if multi else None, "largest": multi[-1] if multi else None,
              "chapter": next((s.name for s in scales if s.one_chapter), None),
              "concurrency": multi[-1] if multi else None}
-    out = []
+    config = "1 process" if processes == 1 else f"{processes} processes behind nginx"
+    out, seen = [], set()
     for which, measure, unit, target, how, words in TARGETS:
-        measure = measure.format(procs=processes)
         scale = where[which]
-        f = _find(figures, scale, measure) if scale else None
+        f, clients = None, concurrency.CLIENTS["ws"]
+        for clients in concurrency.CLIENTS.values():  # websocket clients first
+            name = measure.format(config=config, clients=clients)
+            f = _find(figures, scale, name) if scale else None
+            if f is not None:
+                break
+        if f is None:
+            clients = concurrency.CLIENTS["ws"]
+            name = measure.format(config=config, clients=clients)
+        if name in seen:
+            continue
+        seen.add(name)
         value = None if f is None else (f.p95 if unit.endswith("p95") else f.median)
-        out.append({"scale": scale or "–", "measure": measure, "words": words,
+        words = words.format(config=config, clients=clients)
+        spread = re.search(r"leads of \d+ chapter\(s\)", f.note) if f else None
+        if spread:  # the data may have fewer chapters than leads (10k: 5)
+            words += f" [{spread.group(0)}]"
+        out.append({"scale": scale or "–", "measure": name, "words": words,
                     "target": f"{how} {target:g} {unit}", "value": value,
+                    "load": None if f is None else f.load,
                     "met": None if value is None else
                     (value <= target if how == "≤" else value >= target)})
     return out
@@ -140,13 +179,18 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--quick", action="store_true",
-                   help="10k actions only, fewer repeats, no browsers (a smoke run, under a "
-                        "minute)")
+                   help="10k actions only, fewer repeats, and a smoke of the concurrency run "
+                        "(2 websocket clients, 1 process); no browsers; under a minute")
     p.add_argument("--scales", default=None,
                    help=f"comma-separated, from {', '.join(data.SCALES)} (default: all)")
     p.add_argument("--concurrency", default=None, metavar="N,N,…",
-                   help="leads at once in the concurrency run (default 1,5,10,20; none with "
-                        "--quick); 0 skips it")
+                   help="leads at once in the concurrency run (default 1,5,10,20; with "
+                        "--quick a smoke of 2 websocket clients on 1 process); 0 skips it")
+    p.add_argument("--clients", choices=sorted(concurrency.CLIENTS), default="ws",
+                   help="concurrency run: websocket clients speaking Streamlit's protocol "
+                        "(ws, default: what the server makes users wait for) or headless "
+                        "Chromium pages on this machine (browser: their rendering shares "
+                        "the server's cores)")
     p.add_argument("--processes", default=None, metavar="P,P,…",
                    help="server processes per concurrency configuration (default: 1 and one "
                         "per core behind nginx)")
@@ -163,9 +207,10 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         scales = data.parse_scales(args.scales or ("10k" if args.quick else data.DEFAULT_SCALES))
-        ns = [int(x) for x in (args.concurrency or ("0" if args.quick else "1,5,10,20"))
+        ns = [int(x) for x in (args.concurrency or ("2" if args.quick else "1,5,10,20"))
               .split(",") if int(x) > 0]
-        procs = [int(x) for x in (args.processes or f"1,{max(2, os.cpu_count() or 2)}")
+        procs = [int(x) for x in (args.processes or ("1" if args.quick else
+                                                     f"1,{max(2, os.cpu_count() or 2)}"))
                  .split(",") if int(x) > 0]
     except ValueError as exc:
         p.error(str(exc))
@@ -176,7 +221,8 @@ def main(argv: list[str] | None = None) -> int:
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
     meta = {**machine(), "scales": [s.name for s in scales], "repeat": repeat,
-            "data_today": today.isoformat(), "seed": data.SEED, "quick": args.quick}
+            "data_today": today.isoformat(), "seed": data.SEED, "quick": args.quick,
+            "clients": args.clients}
     print(f"bench: {meta['date']} · {meta['nproc']} CPU ({meta['cpu']}) · Python "
           f"{meta['python']} · SQLite {meta['sqlite']} · load average "
           f"{' '.join(f'{x:.2f}' for x in meta['loadavg_start'])}", flush=True)
@@ -239,14 +285,18 @@ def main(argv: list[str] | None = None) -> int:
         cached, _ = data.cached_db(conc_scale, out / "cache", today)
         configs = [concurrency.Config("1 process" if p == 1 else
                                       f"{p} processes behind nginx", p) for p in procs]
+        smoke = args.quick and args.concurrency is None
         print(f"[concurrency] {conc_scale.name}: {', '.join(map(str, ns))} leads at once; "
-              f"{'; '.join(c.label for c in configs)}", flush=True)
+              f"{'; '.join(c.label for c in configs)}; {concurrency.CLIENTS[args.clients]}"
+              + (" (quick smoke; the full run: python -m bench)" if smoke else "")
+              + ("; the browsers share this machine's cores with the server"
+                 if args.clients == "browser" else ""), flush=True)
         figures += concurrency.run(cached, conc_scale.name, out / "work", ns, configs,
-                                   write_at=10 if 10 in ns else max(ns),
+                                   write_at=None if smoke else (10 if 10 in ns else max(ns)),
+                                   clients=args.clients, close_wait=2 if smoke else None,
                                    say=lambda line: print(line, flush=True))
     elif not ns:
-        print("[concurrency] skipped (--quick or --concurrency 0); `python -m bench` runs it",
-              flush=True)
+        print("[concurrency] skipped (--concurrency 0); `python -m bench` runs it", flush=True)
     meta["loadavg_end"] = os.getloadavg()
 
     print()
@@ -276,7 +326,8 @@ def main(argv: list[str] | None = None) -> int:
     for t in targets:
         state = {True: "met", False: "NOT MET", None: "not measured in this run"}[t["met"]]
         value = "–" if t["value"] is None else f"{t['value']:g}"
-        print(f"  {t['words']} [{t['scale']}]: {value} (target {t['target']}) — {state}")
+        load = "" if t["load"] is None else f"; load average {t['load']:.2f} when measured"
+        print(f"  {t['words']} [{t['scale']}]: {value} (target {t['target']}) — {state}{load}")
     paths = write(out, figures, meta, {"sizes": sizes, "cross_check": checks, "plans": plans,
                                        "targets": targets})
     (out / "plans.txt").write_text("\n\n".join(plan_lines) + "\n", encoding="utf-8")

@@ -1,29 +1,48 @@
 """What users feel: N team leads of different chapters open *Team progress* at once,
-against a real server (one Streamlit process, or several behind nginx), in real headless
-Chromium pages.
+against a real server (one Streamlit process, or several behind nginx).
+
+Two kinds of client (``--clients``):
+
+* ``ws`` (the default): each lead is a websocket client speaking Streamlit's own protocol
+  (:mod:`bench.wsclient`) — what a browser tab says to the server, without drawing
+  anything. The figures are what the *server* makes users wait for: the time from asking
+  for *Team progress* to the run's ``script_finished`` (the last chart sent). Drawing six
+  charts is then the user's own device's work, as it is in real life: leads open the app
+  on their own laptops, not on the server's cores. The clients (one asyncio process)
+  cost a few ms of CPU per view; the figures note it.
+* ``browser``: real headless Chromium pages, time from the click to the last chart drawn.
+  The browsers run on the server's machine and use the same cores: on a 2-core machine
+  their own rendering (six Vega charts each) competes with the server, so the figures
+  are far worse than what leads on their own devices would see.
 
 For each configuration and each N, a fresh server is started (so the first round is
-*cold*: the first view after the server started, imports and caches empty), N browser
-contexts sign in with a password (untimed), then all click *Team progress* together;
-the time from the click to the last chart drawn is measured per page. A second round
-(back to *My week*, then *Team progress* again) is *warm*. With ``write_with`` readers a
-member also logs an action at the moment the leads click: time to "Action logged.".
-Server RSS (all Streamlit processes together) is sampled during the rounds and read
-again after the browsers have closed.
+*cold*: the first *Team progress* view after the server started, with imports done by
+the server's start-up preload and the figure caches empty), the leads sign in and land
+on *My week* (untimed), then all open *Team progress* together. A second round (back to
+*My week*, then *Team progress* again) is *warm*. With ``write_at`` leads a member also
+logs an action at the moment the leads ask: time to "Action logged.", and the action is
+checked in the database. Server CPU time (``/proc/PID/stat`` utime + stime of the
+Streamlit processes) is read before and after each round: CPU per view is that ÷ N. RSS
+is read per process when idle (after start-up settles), sampled during the rounds, and
+read again after the clients have closed (after one round of the server's memory
+trimmer, ``allyship.memory``).
 
-The browsers run on the same machine as the server and use the same cores: on a
-2-core machine the figures include the browsers' own rendering, as the issue's own
-measurements did.
+A page that shows the sign-in screen, an exception, or no chart stops the run with an
+error: a bench that silently measured an error page would be wrong.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
+import re
 import shutil
+import sqlite3
 import statistics
 import threading
 import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,6 +60,9 @@ CHART_DONE_JS = """() => {
   return charts.length > 0 && charts.every(c => c.querySelector('canvas, svg'));
 }"""
 TIMEOUT_MS = 180_000
+CLIENTS = {"ws": "websocket clients", "browser": "Chromium pages"}
+WRITE_TEXT = "Bench: asked how the walk could be quieter"
+WRITE_TICK = "2. Listen more, speak less"
 
 
 @dataclass
@@ -81,28 +103,95 @@ def prepare_database(source: Path, target: Path, readers: int) -> tuple[list[str
     return leads, writer
 
 
-def _rss_mb(pids: list[int]) -> float:
-    total = 0
+def session_cookies(db_path: Path, emails: list[str]) -> list[str]:
+    """A sign-in cookie (``allyship_session``) per member, made as the app makes one: a
+    session opened at sign-in (:func:`allyship.sessions.start`) and its one-time nonce
+    exchanged for the cookie's token (:func:`allyship.sessions.collect`, the route
+    ``/app/session/start`` does that for a browser)."""
+    from allyship import people, sessions, store
+
+    db = store.connect(db_path)
+    try:
+        tokens = []
+        for email in emails:
+            member = people.find_member_by_email(db, email)
+            if member is None:
+                raise RuntimeError(f"no member {email} in the bench data")
+            collected = sessions.collect(db, sessions.start(db, member).nonce)
+            if collected is None:
+                raise RuntimeError(f"the session of {email} gave no cookie")
+            tokens.append(collected[0])
+        return tokens
+    finally:
+        db.conn.close()
+
+
+def chapters_of(db_path: Path, emails: list[str]) -> list[int]:
+    with contextlib.closing(sqlite3.connect(db_path)) as conn:
+        return [conn.execute("SELECT chapter_id FROM members WHERE email = ?", [e]).fetchone()[0]
+                for e in emails]
+
+
+# --- the server processes: memory and CPU ------------------------------------------------
+
+def _rss_mb_each(pids: list[int]) -> dict[int, float]:
+    out = {}
     for pid in pids:
         try:
             for line in Path(f"/proc/{pid}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
+                    out[pid] = int(line.split()[1]) / 1024
         except OSError:
             pass
-    return total / 1024
+    return out
+
+
+def _rss_mb(pids: list[int]) -> float:
+    return sum(_rss_mb_each(pids).values())
+
+
+_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def cpu_ms(pids: list[int]) -> float:
+    """CPU time (user + system) the processes have used so far, in ms."""
+    total = 0
+    for pid in pids:
+        try:
+            # Fields after the command name (which may hold spaces): utime is the 14th
+            # field of the line, stime the 15th.
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        except (OSError, IndexError, ValueError):
+            pass
+    return total * 1000 / _TICK
+
+
+def settle(pids: list[int], timeout: float = 30.0) -> float:
+    """Wait until the freshly started server is idle (its start-up preload done: under
+    5 % of a core for two half-seconds in a row); the seconds waited."""
+    started = time.monotonic()
+    before, quiet = cpu_ms(pids), 0
+    while time.monotonic() - started < timeout and quiet < 2:
+        time.sleep(0.5)  # sampling the processes' CPU time
+        now = cpu_ms(pids)
+        quiet = quiet + 1 if now - before < 25 else 0
+        before = now
+    return time.monotonic() - started
 
 
 class _Sampler:
-    """The largest RSS of the server processes seen while running."""
+    """The largest RSS of each server process seen while running."""
 
     def __init__(self, pids: list[int]) -> None:
-        self.pids, self.peak, self._stop = pids, 0.0, threading.Event()
+        self.pids, self._stop = pids, threading.Event()
+        self.peak: dict[int, float] = {pid: 0.0 for pid in pids}
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            self.peak = max(self.peak, _rss_mb(self.pids))
+            for pid, mb in _rss_mb_each(self.pids).items():
+                self.peak[pid] = max(self.peak[pid], mb)
             self._stop.wait(0.25)
 
     def __enter__(self) -> _Sampler:
@@ -113,6 +202,131 @@ class _Sampler:
         self._stop.set()
         self._thread.join()
 
+
+def clients_per_process(access_log: Path, ports: list[int]) -> tuple[list[int], list[str]]:
+    """From nginx's access log: how many websockets each process (by port) took, and any
+    route cookie that reached more than one process (sticky sessions broken)."""
+    routes: dict[str, set[str]] = {}
+    streams: dict[str, int] = {}
+    pattern = re.compile(r'"(\S+) (\S+)[^"]*" \d+ upstream=(\S+) route=(\S+)')
+    try:
+        lines = access_log.read_text(errors="replace").splitlines()
+    except OSError:
+        return [], []
+    for line in lines:
+        m = pattern.search(line)
+        if not m or m.group(3) == "-":
+            continue
+        _method, path, upstream, route = m.groups()
+        routes.setdefault(route, set()).add(upstream)
+        if path.split("?")[0].endswith("/_stcore/stream"):
+            streams[upstream] = streams.get(upstream, 0) + 1
+    return ([streams.get(f"127.0.0.1:{p}", 0) for p in ports],
+            sorted(r for r, u in routes.items() if len(u) > 1))
+
+
+# --- websocket clients ---------------------------------------------------------------------
+
+def check_page(run: Any, title: str, who: str, *, charts: bool = False) -> None:
+    """Fail loudly unless the run drew the page ``title`` (with charts, if asked)."""
+    from bench.wsclient import ProtocolError
+
+    if run.exceptions:
+        raise ProtocolError(f"{who}: {title} showed an exception: {run.exceptions[0]}")
+    heads = run.headings
+    if "Sign in" in heads:
+        raise ProtocolError(f"{who}: got the sign-in page instead of {title} "
+                            "(the session cookie did not sign in)")
+    if not heads or heads[0] != title:
+        raise ProtocolError(f"{who}: expected the page {title!r}, got headings {heads[:3]}")
+    if charts and run.charts == 0:
+        raise ProtocolError(f"{who}: {title} drew no chart")
+
+
+async def _ws_write(tab: Any, form: Any, go: asyncio.Event, text: str) -> float:
+    from bench import wsclient
+
+    states = [wsclient.value(form.widget("text_area", "What I did", "log_action_"), text),
+              wsclient.value(form.widget("checkbox", WRITE_TICK, "log_action_"), True),
+              wsclient.trigger(form.widget("button", "Log action", "log_action_"))]
+    await go.wait()
+    run = await tab.finish(await tab.request("Log actions", states))
+    if "Action logged." not in run.alert_ms:
+        check_page(run, "Log actions", "the writer")
+        raise wsclient.ProtocolError(f"the writer saw no 'Action logged.' (alerts: "
+                                     f"{run.alerts[:3]})")
+    return run.alert_ms["Action logged."]
+
+
+async def _ws_view(tab: Any, page: str, go: asyncio.Event, who: str,
+                   charts: bool) -> tuple[float, int]:
+    await go.wait()
+    run = await tab.run(page)
+    check_page(run, page, who, charts=charts)
+    return run.ms, run.charts
+
+
+async def _ws_round(url: str, tokens: list[str], writer_token: str | None,
+                    pids: list[int], db_path: Path, close_wait: float) -> dict[str, Any]:
+    from allyship import sessions
+    from bench import wsclient
+
+    tabs = [wsclient.Tab(url, {sessions.COOKIE_NAME: t}) for t in tokens]
+    writer = wsclient.Tab(url, {sessions.COOKIE_NAME: writer_token}) if writer_token else None
+    everyone = [*tabs, *([writer] if writer else [])]
+    out: dict[str, Any] = {}
+    try:
+        # Open the app (untimed): each tab lands on My week, signed in by its cookie.
+        await asyncio.gather(*(t.open() for t in everyone))
+        firsts = await asyncio.gather(*(t.run() for t in everyone))
+        for i, run in enumerate(firsts):
+            check_page(run, "My week", f"client {i + 1}")
+        form = None
+        if writer is not None:
+            form = await writer.run("Log actions")
+            check_page(form, "Log actions", "the writer")
+        out["rss_signed_in"] = _rss_mb_each(pids)
+        text = f"{WRITE_TEXT} ({uuid.uuid4().hex[:8]})"
+        with _Sampler(pids) as sampler:
+            for phase in ("cold", "warm"):
+                go = asyncio.Event()
+                views = [asyncio.create_task(_ws_view(t, "Team progress", go,
+                                                      f"lead {i + 1}", True))
+                         for i, t in enumerate(tabs)]
+                wtask = (asyncio.create_task(_ws_write(writer, form, go, text))
+                         if form is not None and phase == "cold" else None)
+                await asyncio.sleep(0.2)  # every client waits at the barrier
+                cpu0, mine0 = cpu_ms(pids), time.process_time()
+                go.set()
+                done = await asyncio.gather(*views)
+                if wtask is not None:
+                    out["write"] = await wtask
+                out[phase + "_cpu"] = cpu_ms(pids) - cpu0
+                out[phase + "_client_cpu"] = (time.process_time() - mine0) * 1000
+                out[phase] = [ms for ms, _ in done]
+                out[phase + "_charts"] = [c for _, c in done]
+                if phase == "cold":
+                    back = asyncio.Event()
+                    back.set()
+                    await asyncio.gather(*(_ws_view(t, "My week", back, f"lead {i + 1}",
+                                                    False) for i, t in enumerate(tabs)))
+        out["rss_peak"] = sampler.peak
+    finally:
+        await asyncio.gather(*(t.close() for t in everyone), return_exceptions=True)
+    if writer is not None:
+        with contextlib.closing(sqlite3.connect(db_path)) as conn:
+            landed = conn.execute("SELECT count(*) FROM actions WHERE description = ?",
+                                  [text]).fetchone()[0]
+        if landed != 1:
+            raise RuntimeError(f"the writer's action is in the database {landed} times, "
+                               "not once")
+        out["write_landed"] = True
+    await asyncio.sleep(close_wait)  # the server notices the closed sessions, trims memory
+    out["rss_after"] = _rss_mb_each(pids)
+    return out
+
+
+# --- real browsers ---------------------------------------------------------------------------
 
 IDLE_JS = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
 
@@ -157,12 +371,12 @@ async def _back_to_my_week(page) -> None:  # noqa: ANN001
     await page.get_by_role("heading", name="My week", level=1).wait_for()
 
 
-async def _write(page, start: asyncio.Event) -> float:  # noqa: ANN001
+async def _write(page, start: asyncio.Event, text: str) -> float:  # noqa: ANN001
     await page.get_by_test_id("stSidebar").get_by_role("link", name="Log actions",
                                                         exact=True).click()
     form = page.get_by_role("tabpanel", name="Log an action").get_by_test_id("stForm")
-    await form.get_by_label("What I did").fill("Bench: asked how the walk could be quieter")
-    await form.get_by_text("2. Listen more, speak less", exact=True).click()
+    await form.get_by_label("What I did").fill(text)
+    await form.get_by_text(WRITE_TICK, exact=True).click()
     await start.wait()
     started = time.perf_counter()
     await form.get_by_role("button", name="Log action").click()
@@ -170,10 +384,12 @@ async def _write(page, start: asyncio.Event) -> float:  # noqa: ANN001
     return (time.perf_counter() - started) * 1000
 
 
-async def _round(browser, url: str, leads: list[str], writer: str | None,  # noqa: ANN001
-                 pids: list[int]) -> dict[str, Any]:
+async def _browser_round(browser, url: str, leads: list[str],  # noqa: ANN001
+                         writer: str | None, pids: list[int], db_path: Path,
+                         close_wait: float) -> dict[str, Any]:
     contexts = [await browser.new_context(viewport={"width": 1400, "height": 1000})
                 for _ in range(len(leads) + (1 if writer else 0))]
+    text = f"{WRITE_TEXT} ({uuid.uuid4().hex[:8]})"
     try:
         # Sign in a few at a time (untimed): scrypt is deliberately slow.
         pages = []
@@ -181,75 +397,125 @@ async def _round(browser, url: str, leads: list[str], writer: str | None,  # noq
             pages += await asyncio.gather(*(_sign_in(c, url, e) for c, e in
                                             zip(contexts[i:i + 5], leads[i:i + 5])))
         writer_page = await _sign_in(contexts[-1], url, writer) if writer else None
-        rss_idle = _rss_mb(pids)
-        out: dict[str, Any] = {"rss_signed_in": rss_idle}
+        out: dict[str, Any] = {"rss_signed_in": _rss_mb_each(pids)}
         with _Sampler(pids) as sampler:
             for phase in ("cold", "warm"):
                 start = asyncio.Event()
                 tasks = [asyncio.create_task(_open_team_progress(p, start)) for p in pages]
-                wtask = (asyncio.create_task(_write(writer_page, start))
+                wtask = (asyncio.create_task(_write(writer_page, start, text))
                          if writer_page is not None and phase == "cold" else None)
                 await asyncio.sleep(0.5)  # every page is waiting at the barrier
+                cpu0 = cpu_ms(pids)
                 start.set()
                 out[phase] = await asyncio.gather(*tasks)
                 if wtask is not None:
                     out["write"] = await wtask
+                out[phase + "_cpu"] = cpu_ms(pids) - cpu0
                 if phase == "cold":
                     await asyncio.gather(*(_back_to_my_week(p) for p in pages))
         out["rss_peak"] = sampler.peak
     finally:
         for c in contexts:
             await c.close()
-    await asyncio.sleep(10)  # let the server notice the closed sessions
-    out["rss_after"] = _rss_mb(pids)
+    if writer is not None:
+        with contextlib.closing(sqlite3.connect(db_path)) as conn:
+            landed = conn.execute("SELECT count(*) FROM actions WHERE description = ?",
+                                  [text]).fetchone()[0]
+        if landed != 1:
+            raise RuntimeError(f"the writer's action is in the database {landed} times")
+        out["write_landed"] = True
+    await asyncio.sleep(close_wait)  # the server notices the closed sessions, trims memory
+    out["rss_after"] = _rss_mb_each(pids)
     return out
 
 
-def run(source_db: Path, scale: str, work_dir: Path, ns: list[int], configs: list[Config],
-        *, write_at: int | None = 10, say=print) -> list[Figure]:  # noqa: ANN001
-    """The concurrency figures for every configuration and N."""
-    from playwright.async_api import async_playwright
+# --- the run ---------------------------------------------------------------------------------
 
+def run(source_db: Path, scale: str, work_dir: Path, ns: list[int], configs: list[Config],
+        *, write_at: int | None = 10, clients: str = "ws", close_wait: float | None = None,
+        say=print) -> list[Figure]:  # noqa: ANN001
+    """The concurrency figures for every configuration and N. ``close_wait``: seconds
+    between the clients closing and the "after" RSS reading (default: one round of the
+    server's memory trimmer and 5 s, so "after close" sees what the server gives back)."""
     from allyship import serve
 
-    chromium = next((p for p in ("/usr/bin/chromium", shutil.which("chromium") or "")
-                     if p and os.access(p, os.X_OK)), None)
-    if chromium is None:
-        return [Figure(scale, "concurrency run", "ms", None, None, 0,
-                       "n/a (chromium not installed)")]
+    if close_wait is None:
+        close_wait = default_close_wait()
+
+    if clients not in CLIENTS:
+        raise ValueError(f"clients must be one of {', '.join(CLIENTS)}")
+    kind = CLIENTS[clients]
     if serve.find_nginx() is None:
-        configs = [c for c in configs if c.processes == 1]
+        return [Figure(scale, "concurrency run", "ms", None, None, 0,
+                       "n/a (nginx not installed; the run starts the app behind nginx)")]
+    chromium = None
+    if clients == "browser":
+        chromium = next((p for p in ("/usr/bin/chromium", shutil.which("chromium") or "")
+                         if p and os.access(p, os.X_OK)), None)
+        if chromium is None:
+            return [Figure(scale, "concurrency run", "ms", None, None, 0,
+                           "n/a (chromium not installed)")]
     work_dir.mkdir(parents=True, exist_ok=True)
     db_path = work_dir / "concurrency.db"
     leads, writer = prepare_database(source_db, db_path, max(ns))
+    chapters = chapters_of(db_path, leads)
     figs: list[Figure] = []
+    rounds: dict[tuple[str, int], dict[str, Any]] = {}
+
+    async def one(browser, cfg: Config, n: int) -> None:  # noqa: ANN001
+        d = serve.Deployment(db_path, processes=cfg.processes, host="127.0.0.1",
+                             port=serve.free_port(), say=lambda _l: None)
+        d.start()
+        try:
+            pids = [b.proc.pid for b in d.backends]
+            await asyncio.to_thread(settle, pids)
+            idle = _rss_mb_each(pids)
+            load = round(os.getloadavg()[0], 2)
+            w = writer if n == write_at else None
+            if clients == "ws":
+                tokens = session_cookies(db_path, leads[:n] + ([w] if w else []))
+                r = await _ws_round(d.url, tokens[:n], tokens[n] if w else None, pids,
+                                    db_path, close_wait)
+            else:
+                r = await _browser_round(browser, d.url, leads[:n], w, pids, db_path,
+                                         close_wait)
+            r["spread"], r["unsticky"] = clients_per_process(d.run_dir / "access.log",
+                                                             [b.port for b in d.backends])
+        finally:
+            d.stop()
+        if r["unsticky"]:
+            raise RuntimeError(f"sticky sessions broken: route cookies {r['unsticky'][:3]} "
+                               "reached more than one process")
+        r["idle"], r["load"], r["close_wait"] = idle, load, close_wait
+        r["chapters"] = len(set(chapters[:n]))
+        r["distinct"] = r["chapters"] == n
+        rounds[(cfg.label, n)] = r
+        figs.extend(_figures(scale, cfg, n, r, kind))
+        say(f"[concurrency] {cfg.label}, {n} lead(s), {kind}: cold median "
+            f"{statistics.median(r['cold']):.0f} ms, p95 {percentile(r['cold'], 95):.0f} ms; "
+            f"warm median {statistics.median(r['warm']):.0f} ms; server CPU per cold view "
+            f"{r['cold_cpu'] / n:.0f} ms"
+            + (f"; write {r['write']:.0f} ms" if "write" in r else "")
+            + f"; RSS per process idle {max(idle.values()):.0f}, peak "
+            f"{max(r['rss_peak'].values()):.0f}, after {max(r['rss_after'].values()):.0f} MB"
+            + (f"; websockets per process {'/'.join(map(str, r['spread']))}"
+               if cfg.processes > 1 else "") + f"; load {load:.2f}")
 
     async def main() -> None:
+        if clients == "ws":
+            for cfg in configs:
+                for n in ns:
+                    await one(None, cfg, n)
+            return
+        from playwright.async_api import async_playwright
+
         async with async_playwright() as pw:
             browser = await pw.chromium.launch(executable_path=chromium, headless=True,
                                                args=CHROMIUM_ARGS)
             try:
                 for cfg in configs:
                     for n in ns:
-                        d = serve.Deployment(db_path, processes=cfg.processes,
-                                             host="127.0.0.1", port=serve.free_port(),
-                                             say=lambda _l: None)
-                        d.start()
-                        try:
-                            pids = [b.proc.pid for b in d.backends]
-                            rss_start = _rss_mb(pids)
-                            load = os.getloadavg()[0]
-                            r = await _round(browser, d.url, leads[:n],
-                                             writer if n == write_at else None, pids)
-                        finally:
-                            d.stop()
-                        figs.extend(_figures(scale, cfg, n, r, rss_start, load))
-                        say(f"[concurrency] {cfg.label}, {n} lead(s): cold median "
-                            f"{statistics.median(r['cold']):.0f} ms, p95 "
-                            f"{percentile(r['cold'], 95):.0f} ms; warm median "
-                            f"{statistics.median(r['warm']):.0f} ms; RSS peak "
-                            f"{r['rss_peak']:.0f} MB, after {r['rss_after']:.0f} MB; "
-                            f"load {load:.2f}")
+                        await one(browser, cfg, n)
             finally:
                 await browser.close()
 
@@ -258,28 +524,86 @@ def run(source_db: Path, scale: str, work_dir: Path, ns: list[int], configs: lis
     finally:
         for suffix in ("", "-wal", "-shm"):
             Path(str(db_path) + suffix).unlink(missing_ok=True)
-    return figs
+    cpu = _cpu_per_cold_view(scale, rounds, kind)
+    return figs + ([cpu] if cpu else [])
 
 
-def _figures(scale: str, cfg: Config, n: int, r: dict[str, Any], rss_start: float,
-             load: float) -> list[Figure]:
-    where = f"{cfg.label}, {n} lead{'s' if n != 1 else ''} at once"
-    note = f"Chromium pages on the same machine; load average {load:.2f} at start"
+CPU_MEASURE = "server CPU per cold Team progress view, real server"
+
+
+def default_close_wait() -> float:
+    """One interval of the server's memory trimmer (``allyship.memory``) and 5 s; 10 s if
+    the server has none."""
+    try:
+        from allyship import memory
+    except ImportError:
+        return 10.0
+    every = memory.interval()
+    return every + 5 if every else 10.0
+
+
+def _cpu_per_cold_view(scale: str, rounds: dict[tuple[str, int], dict[str, Any]],
+                       kind: str) -> Figure | None:
+    """The issue's "server CPU per cold view": one process, the largest round whose leads
+    are all of different chapters (no cache shared between them) and with no write in
+    it — that round's server CPU time ÷ its views."""
+    fit = [(n, r) for (label, n), r in rounds.items()
+           if label == "1 process" and r["distinct"] and "write" not in r]
+    if not fit:
+        return None
+    n, r = max(fit, key=lambda x: x[0])
+    return Figure(scale, CPU_MEASURE, "ms", round(r["cold_cpu"] / n, 1), None, 1,
+                  f"Streamlit process CPU time (utime+stime) during the cold round of 1 "
+                  f"process, {n} leads of different chapters ({kind}) ÷ {n} views; "
+                  f"load average {r['load']:.2f}", load=r["load"])
+
+
+def _figures(scale: str, cfg: Config, n: int, r: dict[str, Any], kind: str) -> list[Figure]:
+    where = f"{cfg.label}, {n} lead{'s' if n != 1 else ''} at once ({kind})"
+    load = r["load"]
+    shared = ("Chromium pages on the server's own cores (their rendering competes with the "
+              "server)" if kind == CLIENTS["browser"] else
+              "websocket clients: request → script finished (last chart sent)")
+    note = f"{shared}; leads of {r['chapters']} chapter(s); load average {load:.2f} at start"
+    if r.get("spread") and cfg.processes > 1:
+        note += f"; websockets per process {'/'.join(map(str, r['spread']))}"
     figs = []
     for phase in ("cold", "warm"):
         s = r[phase]
+        extra = ("; first view after server start" if phase == "cold"
+                 else "; second view, same sessions")
+        if r.get(phase + "_charts"):
+            extra += f"; {min(r[phase + '_charts'])}–{max(r[phase + '_charts'])} charts a view"
         figs.append(Figure(scale, f"Team progress to last chart, {phase}: {where}", "ms",
                            round(statistics.median(s), 1), round(percentile(s, 95), 1),
-                           len(s), note + ("; first view after server start" if phase == "cold"
-                                           else "; second view, same sessions"),
-                           [round(x, 1) for x in s]))
+                           len(s), note + extra, [round(x, 1) for x in s], load=load))
+        client = (f"; the clients' own CPU {r[phase + '_client_cpu'] / n:.0f} ms a view"
+                  if phase + "_client_cpu" in r else "")
+        figs.append(Figure(scale, f"server CPU per Team progress view, {phase}: {where}", "ms",
+                           round(r[phase + "_cpu"] / n, 1), None, 1,
+                           "Streamlit processes' utime+stime during the round ÷ views"
+                           + ("; includes the write" if phase == "cold" and "write" in r
+                              else "") + client, load=load))
     if "write" in r:
         figs.append(Figure(scale, f"log an action while leads read: {where}", "ms",
                            round(r["write"], 1), None, 1,
-                           "click on Log action → 'Action logged.' shown, during the cold round"))
-    figs.append(Figure(scale, f"server RSS, peak during: {where}", "MB", round(r["rss_peak"], 1),
-                       None, 1, f"all Streamlit processes; {rss_start:.0f} MB at start"))
-    figs.append(Figure(scale, f"server RSS, 10 s after the browsers closed: {where}", "MB",
-                       round(r["rss_after"], 1), None, 1,
-                       "Streamlit keeps a closed session for server.disconnectedSessionTTL"))
+                           "Log action submitted → 'Action logged.' received, during the cold "
+                           "round; the action checked in the database", load=load))
+    idle, peak, after = r["idle"], r["rss_peak"], r["rss_after"]
+    figs.append(Figure(scale, f"server RSS per process, idle at start: {where}", "MB",
+                       round(max(idle.values()), 1), None, 1,
+                       "largest process, after start-up settled, before any client",
+                       load=load))
+    figs.append(Figure(scale, f"server RSS per process, peak during: {where}", "MB",
+                       round(max(peak.values()), 1), None, 1,
+                       f"largest process; all {cfg.processes} together "
+                       f"{sum(peak.values()):.0f} MB", load=load))
+    figs.append(Figure(scale, f"server RSS per process after the clients closed: {where}", "MB",
+                       round(max(after.values()), 1), None, 1,
+                       f"largest process, {r['close_wait']:g} s after the clients closed "
+                       "(time for a round of the server's memory trimmer; Streamlit keeps a "
+                       "closed session for server.disconnectedSessionTTL, 120 s)", load=load))
+    growth = max((after.get(pid, 0) / idle[pid]) for pid in idle if idle[pid])
+    figs.append(Figure(scale, f"server RSS per process after close ÷ idle: {where}", "x",
+                       round(growth, 2), None, 1, "largest ratio over the processes", load=load))
     return figs

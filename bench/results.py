@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import statistics
 import time
 from collections.abc import Callable
@@ -17,7 +18,9 @@ class Figure:
     """One measure at one scale: a median and 95th percentile (or a single value).
 
     ``value`` is ``None`` with a ``note`` when the measure could not be taken (for
-    instance "n/a (report module missing)") — never a made-up number.
+    instance "n/a (report module missing)") — never a made-up number. ``load`` is the
+    machine's 1-minute load average when the figure was taken (on a shared machine, wall
+    times mean little without it).
     """
 
     scale: str
@@ -28,6 +31,15 @@ class Figure:
     n: int = 1
     note: str = ""
     samples: list[float] = field(default_factory=list)
+    load: float | None = field(default_factory=lambda: load_average())
+
+
+def load_average() -> float | None:
+    """The 1-minute load average now (``None`` where the system has none)."""
+    try:
+        return round(os.getloadavg()[0], 2)
+    except OSError:
+        return None
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -144,9 +156,9 @@ def write(out: Path, figures: list[Figure], meta: dict[str, Any],
         indent=2, default=str), encoding="utf-8")
     with paths["csv"].open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
-        w.writerow(["scale", "measure", "unit", "median", "p95", "n", "note"])
+        w.writerow(["scale", "measure", "unit", "median", "p95", "n", "note", "load"])
         for f in figures:
-            w.writerow([f.scale, f.measure, f.unit, f.median, f.p95, f.n, f.note])
+            w.writerow([f.scale, f.measure, f.unit, f.median, f.p95, f.n, f.note, f.load])
     paths["md"].write_text(pivot_markdown(figures) + "\n\n" + markdown_table(figures) + "\n",
                            encoding="utf-8")
     return paths

@@ -54,9 +54,16 @@ def test_quick_bench_completes_and_prints_every_figure(tmp_path):
     # Every issue-13 target is printed beside its measure (or says it was not measured),
     # with the load average.
     assert "issue 13 targets (load average now" in result.stdout
-    assert "server CPU per cold Team progress view, 40-member chapter [10k]:" in result.stdout
+    assert ("server CPU per cold Team progress view, 40-member chapter (AppTest: includes "
+            "AppTest's own work) [10k]:") in result.stdout
     assert "20 leads of different chapters at once" in result.stdout
-    assert "[concurrency] skipped" in result.stdout
+    # A smoke of the concurrency run: two websocket clients against a real server.
+    assert "(quick smoke; the full run: python -m bench)" in result.stdout
+    assert "Team progress to last chart, cold: 1 process, 2 leads at once (websocket " \
+           "clients)" in result.stdout
+    assert "server CPU per cold Team progress view, 40-member chapter (real server" \
+           in result.stdout
+    assert "load average" in result.stdout.split("issue 13 targets", 1)[1]
 
     saved = json.loads((out / "results.json").read_text())
     figures = {f["measure"]: f for f in saved["figures"]}

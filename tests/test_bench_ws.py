@@ -1,0 +1,64 @@
+"""The concurrency bench's websocket clients (``bench/wsclient.py``) talk to a real
+``streamlit run`` server behind nginx as a browser tab does: a lead signed in by the
+app's session cookie sees *Team progress* with its charts, a member's action logged
+through the form lands in the database, and a tab that is not signed in is refused as a
+measurement rather than timed.
+
+No timing thresholds beyond "took some time and finished" (shared, noisy machines): the
+figures themselves come from ``python -m bench``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from allyship import serve
+from bench import concurrency, wsclient
+
+pytestmark = pytest.mark.skipif(serve.find_nginx() is None and
+                                os.environ.get("ALLYSHIP_REQUIRE_BROWSER") != "1",
+                                reason="nginx is not installed (apt-get install nginx)")
+
+
+def test_websocket_clients_see_the_page_a_lead_sees_and_refuse_a_sign_in_page(
+        demo_template: Path, tmp_path: Path):
+    db_path = tmp_path / "bench.db"
+    leads, writer = concurrency.prepare_database(demo_template, db_path, 1)
+    lead_token, writer_token = concurrency.session_cookies(db_path, [leads[0], writer])
+    with serve.Deployment(db_path, processes=1, host="127.0.0.1", port=serve.free_port(),
+                          say=lambda _line: None) as d:
+        pids = [b.proc.pid for b in d.backends]
+
+        async def scenario() -> dict:
+            # Without the cookie the app shows its sign-in page: never measured as a view.
+            async with wsclient.Tab(d.url, {}) as stranger:
+                page = await stranger.run()
+                assert "Sign in" in page.headings
+                with pytest.raises(wsclient.ProtocolError, match="sign-in page"):
+                    concurrency.check_page(page, "My week", "stranger")
+            return await concurrency._ws_round(d.url, [lead_token], writer_token, pids,
+                                               db_path, close_wait=0)
+
+        r = asyncio.run(scenario())
+        spread, unsticky = concurrency.clients_per_process(d.run_dir / "access.log",
+                                                           [b.port for b in d.backends])
+
+    for phase in ("cold", "warm"):
+        assert len(r[phase]) == 1 and 0 < r[phase][0] < 120_000
+        assert r[phase + "_charts"][0] >= 3, "Team progress draws its charts"
+        assert r[phase + "_cpu"] > 0, "the server's CPU time is read from /proc"
+    assert 0 < r["write"] < 120_000 and r["write_landed"]
+    with sqlite3.connect(db_path) as conn:
+        (text,) = conn.execute("SELECT a.description FROM actions a JOIN members m"
+                               " ON m.id = a.member_id WHERE m.email = ? ORDER BY a.id DESC"
+                               " LIMIT 1", [writer]).fetchone()
+    assert text.startswith(concurrency.WRITE_TEXT)
+    assert all(mb > 50 for mb in r["rss_peak"].values())
+    # nginx saw the websockets (stranger, lead, writer) on the one process, each route
+    # cookie on one process.
+    assert spread == [3] and unsticky == []
