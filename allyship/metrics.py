@@ -615,6 +615,22 @@ def weekly_participation(db: sqlite_utils.Database, actor: Member | None, scope:
     return _participation(view, [period], _weekly(view, [period]))[0].frame()
 
 
+def pooled_participation(db: sqlite_utils.Database, actor: Member | None, scope: Scope,
+                         periods: Sequence[Period], *, today: date | None = None
+                         ) -> list[float | None]:
+    """The scope's weekly participation share pooled over each period's complete weeks
+    (participants over members counted, as the headline figure): the same numbers as
+    :func:`weekly_participation`'s own series, for several periods in one pass and
+    without building the frames (the report asks this of every focus group)."""
+    actor = _check(db, actor, scope)
+    view = _view(db, actor, scope, today or date.today())
+    active = {(t, w): (n,) for t, w, n in view.query(
+        "SELECT s.team_id, w.week_start, count(*) FROM scope s JOIN member_weeks w"
+        " ON w.member_id = s.id AND w.week_start BETWEEN ? AND ?"
+        " GROUP BY s.team_id, w.week_start", _span(periods))}
+    return [p.pooled(total=True) for p in _participation(view, periods, active)]
+
+
 def _pooled_share(frame: pd.DataFrame) -> float | None:
     """Participants over members counted, pooled over the complete weeks only."""
     if "in_progress" in frame:

@@ -228,3 +228,17 @@ def test_refusals_are_unchanged(db):
     member = people.get_member(db, db.execute("SELECT id FROM members WHERE role = 'member'"
                                               " AND active = 1 LIMIT 1").fetchone()[0])
     both("team_progress", db, member, metrics.Scope(member.chapter_id), period, today=BUILT)
+
+
+def test_pooled_participation_is_the_scopes_own_series_pooled(db):
+    """The report's falling-focus-group check asks for pooled shares only; they must be
+    what the participation frame's own series pools to, for every period asked at once."""
+    today = BUILT
+    for actor in viewers(db)[:4]:
+        for scope in scopes(db, actor):
+            asked = periods(db, actor.chapter_id, today)[:4]
+            pooled = metrics.pooled_participation(db, actor, scope, asked, today=today)
+            for period, share in zip(asked, pooled, strict=True):
+                frame = metrics.weekly_participation(db, actor, scope, period, today=today)
+                expected = metrics._pooled_share(frame[frame["is_total"].astype(bool)])
+                assert share == expected, (scope, period, share, expected)
