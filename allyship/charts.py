@@ -1,11 +1,17 @@
 """Altair chart builders for the progress views: one function per chart.
 
-Each function takes a frame made by :mod:`allyship.metrics` and returns an
+Each builder takes a frame made by :mod:`allyship.metrics` and returns an
 ``alt.Chart`` (or layer) whose Vega-Lite spec stretches to its container
-(``width="container"``). Pages never build a chart themselves; they show one with
-:func:`allyship.ui_charts.show_chart`, which draws :func:`spec` (the spec without
-Altair's schema validation, done once by the tests instead) and offers the same
-numbers as a table (:func:`table`).
+(``width="container"``). The builders are the one definition of each chart, but pages and
+the report do not run them: Altair validates against the JSON schema while it builds
+(``from_dict``, ``infer_encoding_types``) even with ``to_dict(validate=False)``, which
+cost ~25 ms a chart on every view. :func:`prepare` instead returns a
+:class:`PreparedChart`: the builder's spec made once without data (a *template*, cached
+per shape — the number of groups — with the names filled in per chart) and the chart's
+rows written as Altair's sanitizer would write them. Its :meth:`PreparedChart.to_dict` is
+exactly the builder's spec (tested for every chart and several shapes, and validated
+against the schema there). Pages show one with :func:`allyship.ui_charts.show_chart`
+(template plus the rows as Arrow) and offer the same numbers as a table (:func:`table`).
 
 Charts people can read (issue 11, issue 17 item 3):
 
@@ -23,9 +29,18 @@ Charts people can read (issue 11, issue 17 item 3):
 
 from __future__ import annotations
 
+import hashlib
+import json
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from allyship.handout import RESPONSIBILITIES
@@ -58,13 +73,15 @@ _WEEK_TOOLTIP = alt.Tooltip("week:T", title="Week of", format="%a %d %b %Y")
 _WEEK_STATE = alt.Tooltip("week_state:N", title="Week")
 
 
-def spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
+def spec(chart: alt.TopLevelMixin | PreparedChart) -> dict[str, Any]:
     """The chart's Vega-Lite spec, without re-validating it against the schema (the
     tests validate every chart once; on a page it only costs time)."""
+    if isinstance(chart, PreparedChart):
+        return chart.to_dict()
     return chart.to_dict(validate=False)
 
 
-def description(chart: alt.TopLevelMixin) -> str:
+def description(chart: alt.TopLevelMixin | PreparedChart) -> str:
     """The chart's accessible name (its Vega-Lite ``description``)."""
     return str(chart.description)
 
@@ -75,11 +92,11 @@ def _with_week_state(frame: pd.DataFrame) -> pd.DataFrame:
                         week_state=state.map(lambda p: "in progress" if p else "complete"))
 
 
-def _base(frame: pd.DataFrame, title: str, subtitle: str | None, about: str,
+def _base(data: Any, title: str, subtitle: str | None, about: str,
           height: int = HEIGHT) -> alt.Chart:
     heading = alt.TitleParams(title, subtitle=subtitle or [], anchor="start")
-    return alt.Chart(frame).properties(title=heading, width="container", height=height,
-                                       autosize=_AUTOSIZE, description=about)
+    return alt.Chart(data).properties(title=heading, width="container", height=height,
+                                      autosize=_AUTOSIZE, description=about)
 
 
 def _layer(*layers: alt.Chart, title: str, subtitle: str, about: str) -> alt.LayerChart:
@@ -93,16 +110,18 @@ def _cycle(values: tuple[Any, ...], n: int) -> list[Any]:
     return [values[i % len(values)] for i in range(max(n, 1))]
 
 
-def participation_chart(participation: pd.DataFrame) -> alt.LayerChart:
-    """Weekly participation share per group (points) and its 4-week rolling mean (line),
-    each group with its own colour, dash and point shape, and its name at the line's end.
+def _groups(frame: pd.DataFrame) -> list[str]:
+    """The frame's groups in order of first appearance (their legend and line order)."""
+    return list(dict.fromkeys(frame["group"]))
 
-    Fed by :func:`allyship.metrics.weekly_participation`.
-    """
-    frame = _with_week_state(participation)
-    frame["share"] = frame["share"].astype(float)
-    frame["rolling_mean"] = frame["rolling_mean"].astype(float)
-    groups = list(dict.fromkeys(frame["group"]))
+
+# --- the charts: each defined once, drawn with data (the builders) or without (templates)
+#
+# Each ``_chart_*`` function takes the chart's data (a frame, or a stand-in for the
+# template) and its shape; everything else about the chart is fixed here.
+
+def _chart_participation(data: Any, groups: Sequence[str], top: int = 0) -> alt.LayerChart:
+    groups = list(groups)
     n = len(groups)
     colour = alt.Color("group:N", title="Group", sort=groups,
                        scale=alt.Scale(domain=groups, range=_cycle(GROUP_COLOURS, n)),
@@ -120,7 +139,7 @@ def participation_chart(participation: pd.DataFrame) -> alt.LayerChart:
     x = alt.X("week:T", title="Week", axis=alt.Axis(format=_WEEK_FORMAT, tickCount="week"))
     y = alt.Y("rolling_mean:Q", title="Share of members", axis=alt.Axis(format="%"),
               scale=alt.Scale(domain=[0, 1]))
-    base = alt.Chart(frame)
+    base = alt.Chart(data)
     complete = base.transform_filter("!datum.in_progress")
     line = complete.mark_line(strokeWidth=3, interpolate="monotone").encode(
         x=x, y=y, color=colour, strokeDash=dash, tooltip=tooltip)
@@ -146,15 +165,10 @@ def participation_chart(participation: pd.DataFrame) -> alt.LayerChart:
                         f"its 4-week average, for {names}.")
 
 
-def responsibility_actions_chart(responsibilities: pd.DataFrame) -> alt.Chart:
-    """Actions per week, stacked by the responsibility they practised (handout order,
-    bottom up; the unfinished week faded).
-
-    Fed by :func:`allyship.metrics.responsibility_weeks`.
-    """
+def _chart_responsibility_actions(data: Any, groups: Sequence[str] = (),
+                                  top: int = 0) -> alt.Chart:
     labels = [r.label for r in RESPONSIBILITIES]
-    frame = _with_week_state(responsibilities)
-    return _base(frame, "Actions per week by responsibility",
+    return _base(data, "Actions per week by responsibility",
                  "An action that practised two responsibilities counts under each; "
                  "faded = week in progress",
                  "Stacked bar chart: actions logged each week, split by the eight "
@@ -176,20 +190,12 @@ def responsibility_actions_chart(responsibilities: pd.DataFrame) -> alt.Chart:
     )
 
 
-def coverage_heatmap(responsibilities: pd.DataFrame) -> alt.Chart:
-    """Responsibility coverage: 8 rows (short titles) × weeks. A square nobody practised
-    is an explicit light grey ("none"); squares with actions run from light to dark
-    blue by the number of actions. The tooltip carries the handout's full text.
-
-    Fed by :func:`allyship.metrics.responsibility_weeks`.
-    """
+def _chart_coverage(data: Any, groups: Sequence[str] = (), top: int = 1) -> alt.Chart:
     labels = [r.label for r in RESPONSIBILITIES]
-    frame = _with_week_state(responsibilities)
-    top = max(int(frame["actions"].max()) if not frame.empty else 1, 1)
     some = alt.Color("actions:Q", title="Actions (grey = none)",
                      scale=alt.Scale(domain=[1, max(top, 2)], range=list(SOME_RANGE)),
                      legend=alt.Legend(orient="bottom", tickMinStep=1))
-    return _base(frame, "Responsibility coverage",
+    return _base(data, "Responsibility coverage",
                  "Each square is one responsibility in one week: grey = nobody practised "
                  "it, darker blue = more actions",
                  "Heat map: for each of the eight responsibilities and each week, how many "
@@ -207,12 +213,8 @@ def coverage_heatmap(responsibilities: pd.DataFrame) -> alt.Chart:
     )
 
 
-def consistency_histogram(consistency: pd.DataFrame) -> alt.Chart:
-    """How many members were active in 0, 1, … n weeks of the period (no names).
-
-    Fed by :func:`allyship.metrics.consistency`.
-    """
-    return _base(consistency, "Consistency: weeks active in the period",
+def _chart_consistency(data: Any, groups: Sequence[str] = (), top: int = 0) -> alt.Chart:
+    return _base(data, "Consistency: weeks active in the period",
                  "How many members showed up in how many weeks — no names",
                  "Bar chart: number of members by how many weeks of the period they "
                  "logged at least one action.").mark_bar(
@@ -226,16 +228,10 @@ def consistency_histogram(consistency: pd.DataFrame) -> alt.Chart:
     )
 
 
-def follow_through_chart(follow_through: pd.DataFrame) -> alt.Chart:
-    """Plan next steps done in the period, still open and overdue, per group.
-
-    Fed by :func:`allyship.metrics.follow_through`.
-    """
+def _chart_follow_through(data: Any, groups: Sequence[str], top: int = 0) -> alt.Chart:
     statuses = list(STATUS_COLOURS)
-    frame = follow_through.rename(columns={"done": "Done", "open": "Open",
-                                           "overdue": "Overdue"})
-    groups = list(dict.fromkeys(frame["group"]))
-    return _base(frame, "Plan follow-through: next steps",
+    groups = list(groups)
+    return _base(data, "Plan follow-through: next steps",
                  "Done in the period, still open, and past their due date",
                  "Stacked bar chart: plan next steps done, open and overdue, per group.",
                  height=max(90, 46 * len(groups) + 50)).transform_fold(
@@ -254,15 +250,8 @@ def follow_through_chart(follow_through: pd.DataFrame) -> alt.Chart:
         status_order=f"indexof({statuses!r}, datum.status)")
 
 
-def minutes_chart(minutes: pd.DataFrame) -> alt.LayerChart:
-    """Minutes invested per week (line with a point per week; the unfinished week is a
-    hollow point off the line).
-
-    Fed by :func:`allyship.metrics.minutes_per_week`.
-    """
-    frame = _with_week_state(minutes)
-    frame = frame.assign(hours=frame["minutes"] / 60)
-    base = alt.Chart(frame)
+def _chart_minutes(data: Any, groups: Sequence[str] = (), top: int = 0) -> alt.LayerChart:
+    base = alt.Chart(data)
     x = alt.X("week:T", title="Week", axis=alt.Axis(format=_WEEK_FORMAT, tickCount="week"))
     tooltip = [_WEEK_TOOLTIP, _WEEK_STATE,
                alt.Tooltip("minutes:Q", title="Minutes", format=","),
@@ -283,12 +272,270 @@ def minutes_chart(minutes: pd.DataFrame) -> alt.LayerChart:
                   about="Line chart: minutes members recorded on their actions, per week.")
 
 
+# --- the builders: the plain Altair charts (what the templates are tested against) --------
+
+def participation_chart(participation: pd.DataFrame) -> alt.LayerChart:
+    """Weekly participation share per group (points) and its 4-week rolling mean (line),
+    each group with its own colour, dash and point shape, and its name at the line's end.
+
+    Fed by :func:`allyship.metrics.weekly_participation`.
+    """
+    frame = _with_week_state(participation)
+    frame["share"] = frame["share"].astype(float)
+    frame["rolling_mean"] = frame["rolling_mean"].astype(float)
+    return _chart_participation(frame, _groups(frame))
+
+
+def responsibility_actions_chart(responsibilities: pd.DataFrame) -> alt.Chart:
+    """Actions per week, stacked by the responsibility they practised (handout order,
+    bottom up; the unfinished week faded).
+
+    Fed by :func:`allyship.metrics.responsibility_weeks`.
+    """
+    return _chart_responsibility_actions(_with_week_state(responsibilities))
+
+
+def coverage_heatmap(responsibilities: pd.DataFrame) -> alt.Chart:
+    """Responsibility coverage: 8 rows (short titles) × weeks. A square nobody practised
+    is an explicit light grey ("none"); squares with actions run from light to dark
+    blue by the number of actions. The tooltip carries the handout's full text.
+
+    Fed by :func:`allyship.metrics.responsibility_weeks`.
+    """
+    frame = _with_week_state(responsibilities)
+    return _chart_coverage(frame, top=_top(frame))
+
+
+def _top(frame: pd.DataFrame) -> int:
+    """The most actions in one square (the heat map's darkest blue), at least 1."""
+    return max(int(frame["actions"].max()) if not frame.empty else 1, 1)
+
+
+def consistency_histogram(consistency: pd.DataFrame) -> alt.Chart:
+    """How many members were active in 0, 1, … n weeks of the period (no names).
+
+    Fed by :func:`allyship.metrics.consistency`.
+    """
+    return _chart_consistency(consistency)
+
+
+def follow_through_chart(follow_through: pd.DataFrame) -> alt.Chart:
+    """Plan next steps done in the period, still open and overdue, per group.
+
+    Fed by :func:`allyship.metrics.follow_through`.
+    """
+    frame = follow_through.rename(columns=_STATUS_COLUMNS)
+    return _chart_follow_through(frame, _groups(frame))
+
+
+_STATUS_COLUMNS = {"done": "Done", "open": "Open", "overdue": "Overdue"}
+
+
+def minutes_chart(minutes: pd.DataFrame) -> alt.LayerChart:
+    """Minutes invested per week (line with a point per week; the unfinished week is a
+    hollow point off the line).
+
+    Fed by :func:`allyship.metrics.minutes_per_week`.
+    """
+    frame = _with_week_state(minutes)
+    frame = frame.assign(hours=frame["minutes"] / 60)
+    return _chart_minutes(frame)
+
+
+BUILDERS: dict[str, Callable[[pd.DataFrame], alt.TopLevelMixin]] = {
+    "participation": participation_chart,
+    "responsibility_actions": responsibility_actions_chart,
+    "coverage": coverage_heatmap,
+    "consistency": consistency_histogram,
+    "follow_through": follow_through_chart,
+    "minutes": minutes_chart,
+}
+
+
+# --- prepared charts: cached templates + rows, without Altair on the page ----------------
+
+_CHARTS: dict[str, Callable[..., alt.TopLevelMixin]] = {
+    "participation": _chart_participation,
+    "responsibility_actions": _chart_responsibility_actions,
+    "coverage": _chart_coverage,
+    "consistency": _chart_consistency,
+    "follow_through": _chart_follow_through,
+    "minutes": _chart_minutes,
+}
+# Stand-ins the templates are built with, filled in per chart. A group's name: private-use
+# characters nobody types, numbered; the heat map's top count: a number no week reaches.
+_NAME = "\ue000{}\ue001"
+_TOP = 987_654_321
+# …a name as it appears in the template's JSON text (json.dumps escapes non-ASCII).
+_NAME_IN_JSON = re.compile(r"\\ue000([0-9]+)\\ue001")
+
+
+@lru_cache(maxsize=64)
+def _template(kind: str, n_groups: int) -> str:
+    """The chart's spec without data, as JSON, with stand-in group names and top count:
+    built (and validated by Altair's constructors) once per kind and number of groups,
+    not per chapter — team names differ everywhere, the number of lines does not."""
+    names = [_NAME.format(i) for i in range(n_groups)]
+    # Named (not absent) data, so that Altair lifts it out of a layer's charts to the
+    # top, as it does real rows; the rows replace it (:meth:`PreparedChart.to_dict`) or
+    # the page passes them beside the spec, which Vega-Lite's layers inherit.
+    spec = _CHARTS[kind](alt.NamedData(name="rows"), names, _TOP).to_dict(validate=False)
+    spec.pop("data")
+    return json.dumps(spec)
+
+
+def template(kind: str, names: Sequence[str] = (), top: int = 1) -> dict[str, Any]:
+    """The chart's Vega-Lite spec without data, for these group names (participation,
+    follow-through) and the heat map's top count: a fresh copy of a cached template, the
+    caller's to change."""
+    if kind not in _CHARTS:
+        raise ValueError(f"no chart called {kind!r}")
+    text = _template(kind, len(names))
+    # The top count first, while the text holds no names (a team may be called
+    # "987654321"); then every name in one pass (a name may look like a stand-in).
+    text = text.replace(str(_TOP), str(max(top, 2)))
+    if names:
+        escaped = [json.dumps(str(n))[1:-1] for n in names]  # as the name reads in JSON
+        text = _NAME_IN_JSON.sub(lambda m: escaped[int(m.group(1))], text)
+    return json.loads(text)
+
+
+def warm_templates(max_groups: int = 8) -> None:
+    """Build the templates for up to ``max_groups`` groups now (server start-up), so no
+    first view waits for Altair."""
+    for kind in _CHARTS:
+        for n in range(max_groups + 1) if kind in ("participation", "follow_through") else (0,):
+            _template(kind, n)
+
+
+@dataclass(frozen=True)
+class PreparedChart:
+    """A chart ready to draw: its spec without data (:func:`template`) and its rows as
+    columns, each value as Altair writes it into the spec (dates as ISO strings without a
+    time zone, so a browser anywhere reads the same day; NaN as ``None``)."""
+
+    kind: str
+    spec: dict[str, Any]  # the template, filled in: no data
+    columns: dict[str, list[Any]]  # column name → values, in Altair's column order
+
+    @property
+    def description(self) -> str:
+        """The accessible name (the spec's ``description``)."""
+        return str(self.spec["description"])
+
+    def records(self) -> list[dict[str, Any]]:
+        """The rows, as Altair inlines them."""
+        names = list(self.columns)
+        return [dict(zip(names, row)) for row in zip(*self.columns.values())]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The whole spec with the rows inlined — exactly what the Altair builder's
+        ``to_dict()`` gives (same dataset name and all)."""
+        values = self.records()
+        name = _dataset_name(values)
+        return {**self.spec, "data": {"name": name}, "datasets": {name: values}}
+
+
+def _dataset_name(values: list[dict[str, Any]]) -> str:
+    # As Altair names an inline dataset (altair.vegalite.v6.api._dataset_name).
+    if values == [{}]:
+        return "empty"
+    text = json.dumps(values, sort_keys=True, default=str)
+    return "data-" + hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def prepare(kind: str, frame: pd.DataFrame) -> PreparedChart:
+    """The chart ``kind`` (a key of :data:`BUILDERS`) of ``frame``, ready to draw: the
+    same spec as the builder's, built from a cached template in plain Python."""
+    if kind not in _CHARTS:
+        raise ValueError(f"no chart called {kind!r}")
+    columns = _columns(frame)
+    names: list[str] = []
+    top = 1
+    if kind in ("participation", "responsibility_actions", "coverage", "minutes"):
+        _add_week_state(columns, len(frame))
+    if kind == "participation":
+        for col in ("share", "rolling_mean"):
+            columns[col] = [None if v is None else float(v) for v in columns[col]]
+        names = list(dict.fromkeys(columns["group"]))
+    elif kind == "coverage":
+        actions = [v for v in columns["actions"] if v is not None]
+        top = max(int(max(actions)) if actions else 1, 1)
+    elif kind == "follow_through":
+        columns = {_STATUS_COLUMNS.get(k, k): v for k, v in columns.items()}
+        names = list(dict.fromkeys(columns["group"]))
+    elif kind == "minutes":
+        columns["hours"] = [m / 60 for m in columns["minutes"]]
+    return PreparedChart(kind, template(kind, names, top), columns)
+
+
+def _add_week_state(columns: dict[str, list[Any]], n: int) -> None:
+    """:func:`_with_week_state` on columns: ``in_progress`` as booleans (False when the
+    frame has none), then ``week_state`` in words."""
+    state = columns.get("in_progress", [False] * n)
+    columns["in_progress"] = [bool(p) for p in state]
+    columns["week_state"] = ["in progress" if p else "complete" for p in state]
+
+
+def _columns(frame: pd.DataFrame) -> dict[str, list[Any]]:
+    """The frame's columns as lists of plain values, as Altair's
+    ``sanitize_pandas_dataframe`` writes them: datetimes as ``Timestamp.isoformat()``
+    (no time zone: Vega reads them as local time, so the day never shifts), a missing
+    date as ``""``; NaN and infinities as ``None``; numpy scalars as Python ones."""
+    out: dict[str, list[Any]] = {}
+    for name, col in frame.items():
+        dtype = col.dtype
+        plain = isinstance(dtype, np.dtype)  # not a pandas extension type (str, Int64, …)
+        if dtype.kind == "M":
+            out[name] = _iso(col)
+        elif plain and dtype.kind == "f":
+            out[name] = [None if v != v or v in (math.inf, -math.inf) else v
+                         for v in col.to_numpy().tolist()]
+        elif plain and dtype.kind in "iub":
+            out[name] = col.to_numpy().tolist()
+        else:  # text, nullable numbers, objects
+            out[name] = [None if _missing(v) else v for v in col.tolist()]
+    return out
+
+
+_PER_SECOND = {"s": 1, "ms": 10**3, "us": 10**6, "ns": 10**9}
+
+
+def _iso(col: pd.Series) -> list[str]:
+    """Datetimes as ``Timestamp.isoformat()`` writes them ("2026-02-02T00:00:00"), a
+    missing one as ``""``. Whole seconds (weeks always are) in one numpy call."""
+    values = col.to_numpy()
+    if isinstance(col.dtype, np.dtype):
+        unit = np.datetime_data(values.dtype)[0]
+        ticks = values.view("i8")
+        missing = np.isnat(values)
+        if unit in _PER_SECOND and not (ticks[~missing] % _PER_SECOND[unit]).any():
+            text = np.datetime_as_string(values, unit="s").tolist()
+            return ["" if gap else t for t, gap in zip(text, missing.tolist())]
+    return ["" if v is pd.NaT else v.isoformat() for v in col]
+
+
+def _missing(v: Any) -> bool:
+    return v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v)
+
+
 # --- the same numbers as a table ("Show as table") ------------------------------------
 
-def _week(frame: pd.DataFrame) -> pd.Series:
-    when = pd.to_datetime(frame["week"]).dt.strftime("%a %d %b %Y")
+def _week(frame: pd.DataFrame) -> list[str | None]:
+    """Each row's week as people read it ("Mon 02 Feb 2026"), "(in progress)" after the
+    unfinished one."""
+    weeks = frame["week"]
+    if weeks.dtype.kind != "M":
+        weeks = pd.to_datetime(weeks)
+    labels: dict[str, str | None] = {"": None}  # a few weeks, many rows: each once
+    when = []
+    for iso in _iso(weeks):
+        if iso not in labels:
+            labels[iso] = datetime.fromisoformat(iso).strftime("%a %d %b %Y")
+        when.append(labels[iso])
     if "in_progress" in frame:
-        when = when.where(~frame["in_progress"].astype(bool), when + " (in progress)")
+        when = [w + " (in progress)" if p and w is not None else w
+                for w, p in zip(when, frame["in_progress"].astype(bool).tolist())]
     return when
 
 
@@ -298,33 +545,45 @@ def table(kind: str, frame: pd.DataFrame) -> pd.DataFrame:
     ``kind`` names the chart: ``participation``, ``responsibility_actions``,
     ``coverage``, ``consistency``, ``follow_through`` or ``minutes``.
     """
+    return pd.DataFrame(table_columns(kind, frame))
+
+
+def table_columns(kind: str, frame: pd.DataFrame) -> dict[str, list[Any]]:
+    """:func:`table` as columns of plain values (column name → values), which a page can
+    send as they are. Built in plain Python: the frames are a few dozen rows, where
+    pandas' reshaping cost milliseconds."""
+    def col(name: str) -> list[Any]:
+        return frame[name].tolist()
+
     if kind == "participation":
-        out = pd.DataFrame({"Group": frame["group"], "Week of": _week(frame),
-                            "Members who logged": frame["participants"],
-                            "Active members not away": frame["counted"],
-                            "Share that week": frame["share"].map(_pct),
-                            "4-week average": frame["rolling_mean"].map(_pct)})
+        out = {"Group": col("group"), "Week of": _week(frame),
+               "Members who logged": col("participants"),
+               "Active members not away": col("counted"),
+               "Share that week": [_pct(v) for v in col("share")],
+               "4-week average": [_pct(v) for v in col("rolling_mean")]}
     elif kind in ("responsibility_actions", "coverage"):
-        wide = frame.assign(when=_week(frame)).pivot_table(
-            index="label", columns="when", values="actions", aggfunc="sum", sort=False)
+        # Responsibilities down (the handout's order), weeks across (as they come).
+        cells: dict[tuple[str, str | None], int] = {}
+        weeks: dict[str | None, None] = {}
+        for label, when, n in zip(col("label"), _week(frame), col("actions")):
+            weeks[when] = None
+            cells[label, when] = cells.get((label, when), 0) + n
         order = [r.label for r in RESPONSIBILITIES]
-        out = wide.reindex(order).fillna(0).astype(int).reset_index().rename(
-            columns={"label": "Responsibility"})
-        out.columns.name = None
+        out = {"Responsibility": order}
+        for when in weeks:
+            out[when] = [int(cells.get((label, when), 0)) for label in order]
     elif kind == "consistency":
-        out = pd.DataFrame({"Weeks with at least one action": frame["weeks_active"],
-                            "Members": frame["members"]})
+        out = {"Weeks with at least one action": col("weeks_active"),
+               "Members": col("members")}
     elif kind == "follow_through":
-        out = pd.DataFrame({"Group": frame["group"], "Done": frame["done"],
-                            "Open": frame["open"], "Overdue": frame["overdue"],
-                            "Plans": frame["plans"]})
+        out = {"Group": col("group"), "Done": col("done"), "Open": col("open"),
+               "Overdue": col("overdue"), "Plans": col("plans")}
     elif kind == "minutes":
-        out = pd.DataFrame({"Week of": _week(frame), "Minutes": frame["minutes"],
-                            "Actions": frame["actions"],
-                            "Actions with minutes": frame["actions_with_minutes"]})
+        out = {"Week of": _week(frame), "Minutes": col("minutes"), "Actions": col("actions"),
+               "Actions with minutes": col("actions_with_minutes")}
     else:
         raise ValueError(f"no chart called {kind!r}")
-    return out.reset_index(drop=True)
+    return out
 
 
 def _pct(v: Any) -> str:

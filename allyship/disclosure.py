@@ -36,8 +36,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from fractions import Fraction
 from functools import lru_cache
-from typing import Any
 
 import sqlite_utils
 
@@ -126,33 +126,66 @@ class Views:
 
 
 def views_for(db: sqlite_utils.Database, viewer: Member) -> Views:
-    """The views ``viewer`` may open in their chapter (two small queries, then sets)."""
+    """The views ``viewer`` may open in their chapter (three small queries, then sets).
+
+    Remembered on the connection while the database is unchanged (see :func:`_stamp`):
+    a page, a report or a view asks several times, and in a chapter of 16,000 members
+    each answer costs tens of milliseconds.
+    """
+    key = (viewer.id, viewer.chapter_id, viewer.team_id, viewer.is_admin)
+    stamp = _stamp(db)
+    memo = db.__dict__.get("_disclosure_views")
+    if memo is None or memo[0] != stamp:
+        memo = (stamp, {})
+        db.__dict__["_disclosure_views"] = memo
+    views = memo[1].get(key)
+    if views is None:
+        views = memo[1][key] = _views_for(db, viewer)
+    return views
+
+
+def _stamp(db: sqlite_utils.Database) -> tuple[int, int]:
+    """Changes on this connection, and commits by any other since it opened: while both
+    stand still, every table reads the same (so a remembered answer is still right)."""
+    return db.conn.total_changes, db.execute("PRAGMA data_version").fetchone()[0]
+
+
+def _views_for(db: sqlite_utils.Database, viewer: Member) -> Views:
     chapter_id = viewer.chapter_id
-    members = {int(mid): (None if tid is None else int(tid)) for mid, tid in db.execute(
-        "SELECT id, team_id FROM members WHERE chapter_id = ? AND active = 1", [chapter_id])}
-    team_names = {int(tid): name for tid, name in db.execute(
-        "SELECT id, name FROM teams WHERE chapter_id = ?", [chapter_id])}
+    members: dict[int, int | None] = dict(db.execute(
+        "SELECT id, team_id FROM members WHERE chapter_id = ? AND active = 1", [chapter_id]))
+    team_names: dict[int, str] = dict(db.execute(
+        "SELECT id, name FROM teams WHERE chapter_id = ?", [chapter_id]))
     focus_of: dict[int, str] = {}
     focus_names: dict[str, str] = {}
     for mid, text in db.execute(
             "SELECT p.member_id, p.focus_group FROM plans p JOIN members m ON m.id = p.member_id"
             " WHERE m.chapter_id = ? AND m.active = 1 ORDER BY p.focus_group", [chapter_id]):
-        key = focus_key(text or "")
+        text = text or ""
+        key = text.strip(" ").lower() if text.isascii() else focus_key(text)
         if key:
-            focus_of[int(mid)] = key
-            focus_names.setdefault(key, text.strip(" "))
+            focus_of[mid] = key
+            if key not in focus_names:
+                focus_names[key] = text.strip(" ")
 
     # 1. candidates by role
     if viewer.is_admin:
         team_ids: list[int | None] = [None, *sorted(team_names)]
     else:
         team_ids = [None] + ([viewer.team_id] if viewer.team_id in team_names else [])
+    by_team: dict[int | None, list[int]] = {}
+    for m, t in members.items():
+        by_team.setdefault(t, []).append(m)
     candidates: dict[ViewKey, frozenset[int]] = {}
     for tid in team_ids:
-        in_scope = [m for m, t in members.items() if tid is None or t == tid]
+        in_scope = list(members) if tid is None else by_team.get(tid, [])
         candidates[(tid, None)] = frozenset(in_scope)
-        for key in {focus_of[m] for m in in_scope if m in focus_of}:
-            candidates[(tid, key)] = frozenset(m for m in in_scope if focus_of.get(m) == key)
+        by_focus: dict[str, list[int]] = {}
+        for m in in_scope:
+            if m in focus_of:
+                by_focus.setdefault(focus_of[m], []).append(m)
+        for fkey, ids in by_focus.items():
+            candidates[(tid, fkey)] = frozenset(ids)
 
     frozen = tuple(sorted(candidates.items(), key=lambda kv: repr(kv[0])))
     kept = {k: candidates[k] for k in _prune(viewer.id, frozen)}
@@ -164,12 +197,11 @@ def _prune(viewer_id: int, candidates: tuple[tuple[ViewKey, frozenset[int]], ...
            ) -> tuple[ViewKey, ...]:
     """Steps 2 and 3 for one viewer over the candidate views: the keys kept. Pure, so
     cached on its inputs (the same chapter asked again costs no linear algebra)."""
-    everyone = frozenset().union(*(ids for _, ids in candidates)) if candidates else frozenset()
     # 2. enough people
     kept = {k: ids for k, ids in candidates if len(ids - {viewer_id}) >= MIN_OTHERS}
     # 3. no differencing: withdraw views until no sum or difference of them describes
     #    one or two people besides the viewer.
-    people_ = sorted(m for m in everyone if m != viewer_id)
+    people_ = _People(viewer_id, candidates)
     while True:
         leak = _leak(kept, people_)
         if leak is None:
@@ -200,58 +232,163 @@ def _prune(viewer_id: int, candidates: tuple[tuple[ViewKey, frozenset[int]], ...
     return tuple(kept)
 
 
-def _null_columns(kept: dict[ViewKey, frozenset[int]], people_: list[int]) -> Any:
-    """The null space of the views' 0/1 matrix, one column vector per person."""
-    import numpy as np
+# --- the linear algebra, on classes of people ------------------------------------------
+#
+# The views are the rows of a 0/1 matrix over the people besides the viewer; a sum or
+# difference of figures describes exactly the people where a vector in the matrix's row
+# space is non-zero. People who belong to exactly the same views ("a class": same team,
+# same focus group) have equal columns, so every row-space vector is constant on a
+# class: it describes the whole class or none of it. The question is therefore asked of
+# the much smaller matrix with one column per class (a few hundred in a chapter of
+# 16,000 members, instead of 16,000 columns and a 16,000 × 16,000 null space): one or
+# two people are revealed only by a class of one or two people that the views isolate,
+# or by two classes of one person each that the views tell apart from everyone else
+# but not from each other.
+#
+# The row space is worked out exactly (fractions, no rounding) as the reduced row
+# echelon form: every row-space vector is a combination of the echelon rows, one per
+# pivot class, each 1 in its pivot and 0 in every other pivot. So a vector describes
+# only class ``c`` iff ``c``'s row has nothing besides its pivot; only ``c`` and ``d``
+# iff ``c``'s row has just ``d`` besides its pivot, or ``c``'s and ``d``'s rows are
+# parallel outside their pivots. The answers — including *which* leak is found first
+# (the smallest member ids) — are those of the earlier per-person computation;
+# tests/test_disclosure_equivalence.py checks that against it.
 
-    index = {m: i for i, m in enumerate(people_)}
-    matrix = np.zeros((max(len(kept), 1), len(people_)))
-    for row, ids in enumerate(kept.values()):
-        for m in ids:
-            if m in index:
-                matrix[row, index[m]] = 1.0
-    _, sing, vt = np.linalg.svd(matrix)
-    rank = int((sing > 1e-9).sum())
-    return vt[rank:].T
+@dataclass(frozen=True)
+class _Class:
+    """People besides the viewer who belong to the same views."""
+
+    rows: tuple[int, ...]  # positions of the views holding them
+    size: int
+    head: tuple[int, ...]  # their two smallest member ids, ascending
 
 
-def _reveals(kept: dict[ViewKey, frozenset[int]], people_: list[int],
+class _People:
+    """The people besides the viewer, grouped into classes over the candidate views."""
+
+    def __init__(self, viewer_id: int,
+                 candidates: tuple[tuple[ViewKey, frozenset[int]], ...]) -> None:
+        self.position = {key: i for i, (key, _) in enumerate(candidates)}
+        views_of: dict[int, list[int]] = {}
+        for row, (_, ids) in enumerate(candidates):
+            for m in ids:
+                if m != viewer_id:
+                    views_of.setdefault(m, []).append(row)
+        groups: dict[tuple[int, ...], list[int]] = {}
+        for m, rows in views_of.items():
+            groups.setdefault(tuple(rows), []).append(m)
+        self.classes = [_Class(rows, len(ids), tuple(sorted(ids)[:2]))
+                        for rows, ids in groups.items()]
+
+    def __bool__(self) -> bool:
+        return bool(self.classes)
+
+    def reduce(self, kept: dict[ViewKey, frozenset[int]]) -> _Echelon:
+        """The kept views over classes of people (classes that the kept views no longer
+        tell apart merged), in reduced row echelon form."""
+        rows = {self.position[k]: i for i, k in enumerate(kept)}
+        merged: dict[tuple[int, ...], list[_Class]] = {}
+        for c in self.classes:
+            merged.setdefault(tuple(rows[r] for r in c.rows if r in rows), []).append(c)
+        classes = [_Class(pattern, sum(c.size for c in parts),
+                          tuple(sorted(m for c in parts for m in c.head)[:2]))
+                   for pattern, parts in merged.items()]
+        matrix: list[dict[int, Fraction]] = [{} for _ in kept]
+        for col, c in enumerate(classes):
+            for r in c.rows:
+                matrix[r][col] = Fraction(1)
+        return _Echelon(classes, matrix)
+
+
+class _Echelon:
+    """The reduced row echelon form of a matrix over classes, exactly."""
+
+    def __init__(self, classes: list[_Class], matrix: list[dict[int, Fraction]]) -> None:
+        self.classes = classes
+        self.pivots: dict[int, dict[int, Fraction]] = {}  # pivot column → its row
+        for row in sorted(matrix, key=len):  # sparse rows first: little fill-in
+            row = dict(row)
+            for col in [c for c in row if c in self.pivots]:
+                factor = row.pop(col)  # other pivot rows are 0 here: one pass suffices
+                for c, v in self.pivots[col].items():
+                    if c != col:
+                        new = row.get(c, 0) - factor * v
+                        if new:
+                            row[c] = new
+                        else:
+                            row.pop(c, None)
+            if not row:
+                continue  # a combination of the rows before it
+            pivot = min(row)
+            scale = row[pivot]
+            row = {c: v / scale for c, v in row.items()}
+            for other in self.pivots.values():  # keep every row 0 in the new pivot
+                factor = other.pop(pivot, None)
+                if factor:
+                    for c, v in row.items():
+                        if c != pivot:
+                            new = other.get(c, 0) - factor * v
+                            if new:
+                                other[c] = new
+                            else:
+                                other.pop(c, None)
+            self.pivots[pivot] = row
+
+    def rest(self, col: int) -> dict[int, Fraction]:
+        """A pivot's row without the pivot (empty: the class alone is in the row space)."""
+        return {c: v for c, v in self.pivots[col].items() if c != col}
+
+    def alone(self, col: int) -> bool:
+        """Some sum or difference of the views describes exactly this class."""
+        return col in self.pivots and not self.rest(col)
+
+    def pairs(self, cols: Iterable[int]) -> list[tuple[int, int]]:
+        """Pairs of ``cols`` (neither alone) that some sum or difference of the views
+        describes exactly."""
+        cols = set(cols)
+        out = []
+        by_direction: dict[frozenset[tuple[int, Fraction]], list[int]] = {}
+        for col in sorted(cols & set(self.pivots)):
+            rest = self.rest(col)
+            if not rest:
+                continue
+            if len(rest) == 1 and next(iter(rest)) in cols:
+                out.append((col, next(iter(rest))))  # row: the pivot and one more class
+            first = rest[min(rest)]
+            by_direction.setdefault(frozenset((c, v / first) for c, v in rest.items()),
+                                    []).append(col)
+        for same in by_direction.values():  # parallel rows: their difference
+            out += [(a, b) for i, a in enumerate(same) for b in same[i + 1:]]
+        return out
+
+
+def _reveals(kept: dict[ViewKey, frozenset[int]], people_: _People,
              who: frozenset[int]) -> bool:
-    """Does some sum or difference of the views describe exactly (some of) ``who``?"""
-    import numpy as np
-
+    """Does some sum or difference of the views describe exactly (some of) ``who``
+    (one or two people)?"""
     if not kept:
         return False
-    cols = _null_columns(kept, people_)
-    picked = cols[[people_.index(m) for m in who]]
-    return int(np.linalg.matrix_rank(picked, tol=1e-9)) < len(who)
+    echelon = people_.reduce(kept)
+    # Only classes wholly inside ``who`` can be described without anyone else.
+    inside = [i for i, c in enumerate(echelon.classes)
+              if c.size <= len(who) and set(c.head) <= who]
+    return any(echelon.alone(i) for i in inside) or bool(echelon.pairs(inside))
 
 
-def _leak(kept: dict[ViewKey, frozenset[int]], people_: list[int]) -> frozenset[int] | None:
+def _leak(kept: dict[ViewKey, frozenset[int]], people_: _People) -> frozenset[int] | None:
     """One or two people (besides the viewer) whose figures some sum or difference of the
-    kept views gives away, or ``None``.
-
-    The views are the rows of a 0/1 matrix over the people; a combination of figures
-    describes exactly the people where a vector in the matrix's row space is non-zero.
-    A vector on the support ``S`` is in the row space iff it is orthogonal to the null
-    space, i.e. iff the null-space basis restricted to the columns ``S`` has rank below
-    ``|S|``. So: a zero column reveals one person; two parallel columns reveal two.
-    """
+    kept views gives away, or ``None``: the person with the smallest id, else the pair
+    with the smallest ids."""
     if not kept or not people_:
         return None
-    import numpy as np
-
-    cols = _null_columns(kept, people_)  # one vector per person
-    if cols.shape[1] == 0:  # the views pin down every single person
-        return frozenset(people_[:1])
-    norms = np.linalg.norm(cols, axis=1)
-    for i in np.flatnonzero(norms < 1e-9):
-        return frozenset({people_[i]})
-    unit = cols / norms[:, None]
-    gram = np.abs(unit @ unit.T)
-    np.fill_diagonal(gram, 0.0)
-    pairs = np.argwhere(gram > 1 - 1e-9)
-    if len(pairs):
-        i, j = pairs[0]
-        return frozenset({people_[i], people_[j]})
-    return None
+    echelon = people_.reduce(kept)
+    classes = echelon.classes
+    isolated = [i for i in range(len(classes)) if echelon.alone(i)]
+    alone = [classes[i].head[0] for i in isolated if classes[i].size == 1]
+    if alone:
+        return frozenset({min(alone)})
+    pairs = [classes[i].head for i in isolated if classes[i].size == 2]
+    singles = [i for i, c in enumerate(classes) if c.size == 1]
+    pairs += [tuple(sorted((classes[a].head[0], classes[b].head[0])))
+              for a, b in echelon.pairs(singles)]
+    return frozenset(min(pairs)) if pairs else None

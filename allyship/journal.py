@@ -169,11 +169,10 @@ def _readable(db: sqlite_utils.Database, actor: Member, sql: str, params: list[A
     rows = list(db.query(sql, params))
     resp = _responsibilities(db, [r["id"] for r in rows])
     ties = reader_ties(db, actor)
-    owners: dict[int, Member] = {}
+    owners = people.get_members(db, (r["member_id"] for r in rows))
     out: list[tuple[Member, Action]] = []
     for r in rows:
-        owner = owners.get(r["member_id"]) or people.get_member(db, r["member_id"])
-        owners[r["member_id"]] = owner
+        owner = owners[r["member_id"]]
         if access.can_read_shared(actor, owner, r["visibility"], _audience(r), ties):
             out.append((owner, _row_to_action(r, resp[r["id"]])))
     return out

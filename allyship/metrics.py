@@ -1,9 +1,11 @@
 """Progress measures for team leads, the chapter report and the benchmarks.
 
-Everything is aggregated **in SQL** (``GROUP BY`` over the indexed ``actions``
-columns ``member_id, week_start``); pandas only reshapes the small aggregated
-results (filling weeks without actions with zeros, rolling means, folding small
-groups). No function loads the actions table row by row.
+Everything is aggregated **in SQL**, mostly over the ``member_weeks`` roll-up (one
+row per member-week with actions, minutes and actions per responsibility, kept by
+triggers: :mod:`allyship.rollup`). Each measure is one statement over the period *and*
+the previous one, grouped by team and week; plain Python shapes the few rows (weeks
+without actions filled with zeros, groups summed, small teams folded) and each frame is
+built once at the end. No function loads the actions table row by row.
 
 The API
 -------
@@ -381,12 +383,6 @@ def _with_scope(scope: Scope, body: str, params: Sequence[Any] = ()) -> tuple[st
     return cte + body, [*cte_params, *params]
 
 
-def _query(db: sqlite_utils.Database, scope: Scope, body: str,
-           params: Sequence[Any] = ()) -> pd.DataFrame:
-    cur = db.execute(*_with_scope(scope, body, params))
-    return pd.DataFrame(cur.fetchall(), columns=[c[0] for c in cur.description])
-
-
 # --- filters the page offers --------------------------------------------------------
 
 def team_choices(db: sqlite_utils.Database, actor: Member | None, chapter_id: int) -> list[Team]:
@@ -427,10 +423,10 @@ def scope_label(db: sqlite_utils.Database, scope: Scope) -> str:
 
 # --- breakdown groups (privacy folding) ----------------------------------------------
 
-def _team_sizes(db: sqlite_utils.Database, scope: Scope) -> pd.DataFrame:
-    return _query(db, scope, "SELECT s.team_id, t.name AS team, count(*) AS members"
-                             " FROM scope s LEFT JOIN teams t ON t.id = s.team_id"
-                             " GROUP BY s.team_id")
+def _sizes(db: sqlite_utils.Database, scope: Scope) -> list[tuple[int | None, int]]:
+    """(team id, active members) for each team in the scope (``None``: no team)."""
+    return db.execute(*_with_scope(scope, "SELECT s.team_id, count(*) FROM scope s"
+                                          " GROUP BY s.team_id")).fetchall()
 
 
 def breakdown_groups(db: sqlite_utils.Database, actor: Member, scope: Scope) -> dict[Any, str]:
@@ -446,92 +442,163 @@ def breakdown_groups(db: sqlite_utils.Database, actor: Member, scope: Scope) -> 
     return disclosure.views_for(db, actor).chapter_rows(actor.is_admin)
 
 
-def _with_groups(frame: pd.DataFrame, groups: dict[Any, str], total_label: str,
-                 keys: list[str], sums: list[str]) -> pd.DataFrame:
-    """Sum ``sums`` by ``keys`` for the whole scope (``total_label``) and for each group."""
-    if keys:
-        total = frame.groupby(keys, as_index=False)[sums].sum()
-    else:
-        total = frame[sums].sum().to_frame().T
-    total.insert(0, "group", total_label)
-    parts = [total]
-    if groups:
-        mapped = frame.assign(group=frame["team_id"].map(
-            lambda t: groups.get(None if pd.isna(t) else int(t))))
-        mapped = mapped.dropna(subset=["group"])
-        if not mapped.empty:
-            parts.append(mapped.groupby(["group", *keys], as_index=False)[sums].sum())
-    return pd.concat(parts, ignore_index=True)
+# --- one view: what every measure needs, looked up once ---------------------------------
+#
+# Each measure is one SQL statement over the whole span of the periods asked for (the
+# period and, when comparable, the previous one), grouped by team and week; the rows are
+# shaped with plain dicts (weeks without actions filled with zeros, groups summed) and
+# each frame is built once, with the columns, dtypes and order the pages and charts use.
+# (tests/test_metrics_equivalence.py pins every frame to the earlier pandas version.)
+
+@dataclass(frozen=True)
+class _View:
+    """A checked scope as one actor sees it on one day."""
+
+    db: sqlite_utils.Database
+    actor: Member
+    scope: Scope
+    today: date
+    started: date  # the programme's first Monday
+    label: str  # the scope's own series
+    sizes: tuple[tuple[int | None, int], ...]  # (team id, active members)
+    groups: dict[Any, str]  # team id → breakdown row (chapter scope only)
+
+    def weeks(self, period: Period) -> PeriodWeeks:
+        return PeriodWeeks(period, self.started, self.today)
+
+    @property
+    def members(self) -> int:
+        return sum(n for _, n in self.sizes)
+
+    def grouped(self) -> list[tuple[str, list[int | None]]]:
+        """The breakdown rows by name, each with its teams (those in the scope)."""
+        present = {t for t, _ in self.sizes}
+        rows: dict[str, list[int | None]] = {}
+        for team, label in self.groups.items():
+            if team in present:
+                rows.setdefault(label, []).append(team)
+        return sorted(rows.items())
+
+    def query(self, body: str, params: Sequence[Any] = ()) -> list[tuple]:
+        return self.db.execute(*_with_scope(self.scope, body, params)).fetchall()
 
 
-# --- weekly participation ------------------------------------------------------------
-
-def _week_frame(weeks: Sequence[date]) -> pd.DataFrame:
-    """One row per week; text-typed even when there are no weeks, so merges still line up."""
-    return pd.DataFrame({"week_start": pd.Series([w.isoformat() for w in weeks], dtype=object)})
-
-
-def _programme_weeks(db: sqlite_utils.Database, scope: Scope, period: Period,
-                     today: date) -> tuple[date, ...]:
-    """The period's weeks that have started by ``today`` and fall after the chapter's
-    programme began: weeks before the start are not zero weeks, they are no weeks (else
-    a previous period reaching before the start would look like a collapse)."""
-    return period_weeks(db, scope.chapter_id, period, today).weeks
+def _view(db: sqlite_utils.Database, actor: Member, scope: Scope, today: date) -> _View:
+    return _View(db, actor, scope, today, programme_start(db, scope.chapter_id),
+                 scope_label(db, scope), tuple(_sizes(db, scope)),
+                 breakdown_groups(db, actor, scope))
 
 
-def _in_progress(weeks: pd.Series, today: date) -> pd.Series:
-    """True for the unfinished current week (charts mark it; trends leave it out)."""
-    return weeks.map(lambda w: not week_is_complete(pd.Timestamp(w).date(), today)).astype(bool)
+def _span(periods: Sequence[Period]) -> list[str]:
+    return [min(p.start for p in periods).isoformat(), max(p.end for p in periods).isoformat()]
 
 
-def _participation(db: sqlite_utils.Database, actor: Member, scope: Scope, period: Period,
-                   today: date) -> pd.DataFrame:
-    cols = ["group", "week", "active_members", "away", "counted", "participants", "share",
-            "rolling_mean", "is_total", "in_progress"]
-    weeks = _programme_weeks(db, scope, period, today)
-    if not weeks:  # a period wholly before the programme began, or not yet started
-        return pd.DataFrame(columns=cols).astype({"week": "datetime64[ns]", "share": float,
-                                                  "is_total": bool, "in_progress": bool})
-    first, last = period.start.isoformat(), period.end.isoformat()
-    sizes = _team_sizes(db, scope)[["team_id", "members"]]
-    active = _query(db, scope,
-                    "SELECT s.team_id, a.week_start, count(DISTINCT a.member_id) AS participants"
-                    " FROM scope s JOIN actions a ON a.member_id = s.id"
-                    " AND a.week_start BETWEEN ? AND ? GROUP BY s.team_id, a.week_start",
-                    [first, last])
-    away = _query(db, scope,
-                  "SELECT s.team_id, w.week_start, count(*) AS away"
-                  " FROM scope s JOIN away_weeks w ON w.member_id = s.id"
-                  " AND w.week_start BETWEEN ? AND ?"
-                  " WHERE NOT EXISTS (SELECT 1 FROM actions a WHERE a.member_id = s.id"
-                  " AND a.week_start = w.week_start)"
-                  " GROUP BY s.team_id, w.week_start", [first, last])
-    # Every team × every week, zeros where nothing happened.
-    grid = sizes.merge(_week_frame(weeks), how="cross")
-    grid = grid.merge(active, on=["team_id", "week_start"], how="left")
-    grid = grid.merge(away, on=["team_id", "week_start"], how="left")
-    grid[["participants", "away"]] = grid[["participants", "away"]].fillna(0).astype(int)
-    grid = grid.rename(columns={"members": "active_members"})
-    sums = ["active_members", "away", "participants"]
-    label = scope_label(db, scope)
-    out = _with_groups(grid, breakdown_groups(db, actor, scope), label, ["week_start"], sums)
-    if out.empty:
-        out = pd.DataFrame(columns=["group", "week_start", *sums])
-    out["counted"] = out["active_members"] - out["away"]
-    out["share"] = (out["participants"] / out["counted"].where(out["counted"] > 0)).astype(float)
-    out["week"] = pd.to_datetime(out["week_start"])
-    out = out.sort_values(["group", "week"], kind="stable")
-    out["in_progress"] = _in_progress(out["week"], today)
-    # The trend is over complete weeks only: the unfinished week has no 4-week average.
-    complete_share = out["share"].where(~out["in_progress"])
-    out["rolling_mean"] = (complete_share.groupby(out["group"], sort=False)
-                           .transform(lambda s: s.rolling(ROLLING_WEEKS, min_periods=1).mean()))
-    out.loc[out["in_progress"], "rolling_mean"] = float("nan")
-    # The scope's own series first, then the groups by name.
-    out["is_total"] = out["group"] == label
-    out = out.sort_values(["is_total", "group", "week"], ascending=[False, True, True],
-                          kind="stable")
-    return out[cols].reset_index(drop=True)
+def _week_column(weeks: Sequence[date]) -> Any:
+    """Mondays as the frames' ``week`` column (what ``pd.to_datetime`` of ISO text gives)."""
+    import numpy as np
+
+    return np.array([w.isoformat() for w in weeks], dtype="datetime64[us]")
+
+
+def _rolling(values: list[float]) -> list[float]:
+    """The 4-week rolling mean (at least one value) exactly as pandas computes it."""
+    if len(values) == 1:
+        return values[:]
+    return pd.Series(values, dtype=float).rolling(ROLLING_WEEKS, min_periods=1).mean().tolist()
+
+
+_NAN = float("nan")
+_PARTICIPATION = ["group", "week", "active_members", "away", "counted", "participants",
+                  "share", "rolling_mean", "is_total", "in_progress"]
+
+
+@dataclass(frozen=True)
+class _Participation:
+    """One period's participation rows (plain values), and the frame made from them."""
+
+    rows: tuple[tuple, ...]  # in _PARTICIPATION's order, as the frame's rows
+
+    def frame(self) -> pd.DataFrame:
+        if not self.rows:  # a period wholly before the programme began, or not yet started
+            return pd.DataFrame(columns=_PARTICIPATION).astype(
+                {"week": "datetime64[ns]", "share": float, "is_total": bool,
+                 "in_progress": bool})
+        cols = list(zip(*self.rows))
+        data = {name: list(col) for name, col in zip(_PARTICIPATION, cols)}
+        data["week"] = _week_column(cols[1])
+        return pd.DataFrame(data)
+
+    def pooled(self, group: str | None = None, total: bool = False) -> float | None:
+        """Participants over members counted over the complete weeks (of one group, or of
+        the rows flagged as the scope's own)."""
+        participants = counted = 0
+        for r in self.rows:
+            if (r[8] if total else r[0] == group) and not r[9]:
+                participants += r[5]
+                counted += r[4]
+        return participants / counted if counted else None
+
+
+def _weekly(v: _View, periods: Sequence[Period]) -> dict[tuple[int | None, str], tuple]:
+    """(team, week) → members who logged, actions, minutes, actions with minutes, then
+    actions per responsibility (8) and members who practised each (8): one pass over the
+    ``member_weeks`` roll-up (:mod:`allyship.rollup`) for every period asked for."""
+    r = range(1, len(RESPONSIBILITIES) + 1)
+    rows = v.query(
+        "SELECT s.team_id, w.week_start, count(*), sum(w.actions), sum(w.minutes),"
+        " sum(w.with_minutes), " + ", ".join(f"sum(w.r{n})" for n in r) + ", "
+        + ", ".join(f"sum(w.r{n} > 0)" for n in r) +
+        " FROM scope s JOIN member_weeks w ON w.member_id = s.id"
+        " AND w.week_start BETWEEN ? AND ? GROUP BY s.team_id, w.week_start", _span(periods))
+    return {(row[0], row[1]): row[2:] for row in rows}
+
+
+def _participation(v: _View, periods: Sequence[Period],
+                   weekly: dict[tuple[int | None, str], tuple]) -> list[_Participation]:
+    """Week × group for each period (see :func:`weekly_participation`)."""
+    active = {key: cells[0] for key, cells in weekly.items()}
+    away = {(t, w): n for t, w, n in v.query(
+        "SELECT s.team_id, w.week_start, count(*)"
+        " FROM scope s JOIN away_weeks w ON w.member_id = s.id AND w.week_start BETWEEN ? AND ?"
+        " WHERE NOT EXISTS (SELECT 1 FROM member_weeks x WHERE x.member_id = s.id"
+        " AND x.week_start = w.week_start)"
+        " GROUP BY s.team_id, w.week_start", _span(periods))}
+    grouped = v.grouped()
+    out = []
+    for period in periods:
+        weeks = v.weeks(period).weeks
+        if not weeks:
+            out.append(_Participation(()))
+            continue
+        # (group, week, members, away, participants): the scope, then each group by name.
+        series = [(v.label, [t for t, _ in v.sizes]), *grouped]
+        size = dict(v.sizes)
+        base = []
+        for label, teams in series:
+            for w in weeks:
+                key = w.isoformat()
+                base.append((label, w, sum(size[t] for t in teams),
+                             sum(away.get((t, key), 0) for t in teams),
+                             sum(active.get((t, key), 0) for t in teams)))
+        base.sort(key=lambda r: (r[0], r[1]))  # stable, as the frame was sorted
+        rows = []
+        for label, w, members, gone, participants in base:
+            counted = members - gone
+            rows.append([label, w, members, gone, counted, participants,
+                         participants / counted if counted > 0 else _NAN, _NAN,
+                         label == v.label, not week_is_complete(w, v.today)])
+        # The trend is over complete weeks only: the unfinished week has no 4-week average.
+        by_group: dict[str, list[list]] = {}
+        for r in rows:
+            by_group.setdefault(r[0], []).append(r)
+        for part in by_group.values():
+            means = _rolling([_NAN if r[9] else r[6] for r in part])
+            for r, m in zip(part, means):
+                r[7] = _NAN if r[9] else m
+        # The scope's own series first, then the groups by name.
+        rows.sort(key=lambda r: (not r[8], r[0], r[1]))
+        out.append(_Participation(tuple(tuple(r) for r in rows)))
+    return out
 
 
 def weekly_participation(db: sqlite_utils.Database, actor: Member | None, scope: Scope,
@@ -544,7 +611,24 @@ def weekly_participation(db: sqlite_utils.Database, actor: Member | None, scope:
     week when everyone was away.
     """
     actor = _check(db, actor, scope)
-    return _participation(db, actor, scope, period, today or date.today())
+    view = _view(db, actor, scope, today or date.today())
+    return _participation(view, [period], _weekly(view, [period]))[0].frame()
+
+
+def pooled_participation(db: sqlite_utils.Database, actor: Member | None, scope: Scope,
+                         periods: Sequence[Period], *, today: date | None = None
+                         ) -> list[float | None]:
+    """The scope's weekly participation share pooled over each period's complete weeks
+    (participants over members counted, as the headline figure): the same numbers as
+    :func:`weekly_participation`'s own series, for several periods in one pass and
+    without building the frames (the report asks this of every focus group)."""
+    actor = _check(db, actor, scope)
+    view = _view(db, actor, scope, today or date.today())
+    active = {(t, w): (n,) for t, w, n in view.query(
+        "SELECT s.team_id, w.week_start, count(*) FROM scope s JOIN member_weeks w"
+        " ON w.member_id = s.id AND w.week_start BETWEEN ? AND ?"
+        " GROUP BY s.team_id, w.week_start", _span(periods))}
+    return [p.pooled(total=True) for p in _participation(view, periods, active)]
 
 
 def _pooled_share(frame: pd.DataFrame) -> float | None:
@@ -557,26 +641,85 @@ def _pooled_share(frame: pd.DataFrame) -> float | None:
 
 # --- responsibilities ----------------------------------------------------------------
 
-def _responsibility_weeks(db: sqlite_utils.Database, scope: Scope, period: Period,
-                          today: date) -> pd.DataFrame:
-    counts = _query(db, scope,
-                    "SELECT a.week_start, r.responsibility, count(*) AS actions,"
-                    " count(DISTINCT a.member_id) AS members"
-                    " FROM scope s JOIN actions a ON a.member_id = s.id"
-                    " AND a.week_start BETWEEN ? AND ?"
-                    " JOIN action_responsibilities r ON r.action_id = a.id"
-                    " GROUP BY a.week_start, r.responsibility",
-                    [period.start.isoformat(), period.end.isoformat()])
-    grid = pd.DataFrame(
-        [{"week_start": w.isoformat(), "responsibility": r.number, "title": r.title,
-          "label": r.label, "full_text": r.full_text}
-         for w in _programme_weeks(db, scope, period, today) for r in RESPONSIBILITIES],
-        columns=["week_start", "responsibility", "title", "label", "full_text"])
+_RESPONSIBILITY = ["week", "responsibility", "title", "label", "full_text", "actions",
+                   "members", "in_progress"]
+
+
+@dataclass(frozen=True)
+class _Responsibilities:
+    weeks: tuple[date, ...]
+    counts: dict[tuple[str, int], tuple[int, int]]  # (week, responsibility) → actions, members
+    today: date
+
+    def frame(self) -> pd.DataFrame:
+        if not self.weeks:
+            return _responsibility_frame_empty()
+        n = len(RESPONSIBILITIES)
+        cells = [self.counts.get((w.isoformat(), r.number), (0, 0))
+                 for w in self.weeks for r in RESPONSIBILITIES]
+        return pd.DataFrame({
+            "week": _week_column([w for w in self.weeks for _ in range(n)]),
+            "responsibility": [r.number for r in RESPONSIBILITIES] * len(self.weeks),
+            "title": [r.title for r in RESPONSIBILITIES] * len(self.weeks),
+            "label": [r.label for r in RESPONSIBILITIES] * len(self.weeks),
+            "full_text": [r.full_text for r in RESPONSIBILITIES] * len(self.weeks),
+            "actions": [c[0] for c in cells],
+            "members": [c[1] for c in cells],
+            "in_progress": [not week_is_complete(w, self.today) for w in self.weeks
+                            for _ in range(n)],
+        })
+
+    def totals(self) -> dict[int, tuple[int, int]]:
+        """responsibility → (actions in the period, most members in one week)."""
+        out = {}
+        keys = {w.isoformat() for w in self.weeks}
+        for r in RESPONSIBILITIES:
+            cells = [c for (w, n), c in self.counts.items() if n == r.number and w in keys]
+            out[r.number] = (sum(c[0] for c in cells), max((c[1] for c in cells), default=0))
+        return out
+
+    def practised(self) -> int:
+        return sum(1 for actions, _ in self.totals().values() if actions > 0)
+
+    def least(self, n: int) -> pd.DataFrame:
+        if not self.weeks:
+            return _least_practised(self.frame(), n)
+        totals = self.totals()
+        picked = sorted(RESPONSIBILITIES, key=lambda r: (totals[r.number][0], r.number))[:n]
+        return pd.DataFrame({
+            "responsibility": [r.number for r in picked],
+            "title": [r.title for r in picked],
+            "label": [r.label for r in picked],
+            "full_text": [r.full_text for r in picked],
+            "actions": [totals[r.number][0] for r in picked],
+            "most_members_in_a_week": [totals[r.number][1] for r in picked],
+        })
+
+
+def _responsibility_frame_empty() -> pd.DataFrame:
+    """The frame of a period without programme weeks (as the pandas version made it)."""
+    grid = pd.DataFrame([], columns=["week_start", "responsibility", "title", "label",
+                                     "full_text"])
+    counts = pd.DataFrame([], columns=["week_start", "responsibility", "actions", "members"])
     grid = grid.merge(counts, on=["week_start", "responsibility"], how="left")
     grid[["actions", "members"]] = grid[["actions", "members"]].fillna(0).astype(int)
     grid.insert(0, "week", pd.to_datetime(grid.pop("week_start")))
-    grid["in_progress"] = _in_progress(grid["week"], today)
+    grid["in_progress"] = grid["week"].map(lambda w: False).astype(bool)
     return grid
+
+
+def _responsibilities(v: _View, periods: Sequence[Period],
+                      weekly: dict[tuple[int | None, str], tuple]) -> list[_Responsibilities]:
+    n = len(RESPONSIBILITIES)
+    sums: dict[tuple[str, int], list[int]] = {}
+    for (_, week), cells in weekly.items():
+        for i in range(n):
+            if cells[4 + i]:  # (week, responsibility) pairs with actions, as SQL grouped them
+                cell = sums.setdefault((week, i + 1), [0, 0])
+                cell[0] += cells[4 + i]
+                cell[1] += cells[4 + n + i]
+    counts = {key: (a, m) for key, (a, m) in sums.items()}
+    return [_Responsibilities(v.weeks(p).weeks, counts, v.today) for p in periods]
 
 
 def responsibility_weeks(db: sqlite_utils.Database, actor: Member | None, scope: Scope,
@@ -588,8 +731,9 @@ def responsibility_weeks(db: sqlite_utils.Database, actor: Member | None, scope:
     Feeds both the coverage heat map and the stacked actions-per-week chart. An action
     that practised two responsibilities counts once under each.
     """
-    _check(db, actor, scope)
-    return _responsibility_weeks(db, scope, period, today or date.today())
+    actor = _check(db, actor, scope)
+    view = _view(db, actor, scope, today or date.today())
+    return _responsibilities(view, [period], _weekly(view, [period]))[0].frame()
 
 
 def _least_practised(resp: pd.DataFrame, n: int) -> pd.DataFrame:
@@ -603,34 +747,32 @@ def _least_practised(resp: pd.DataFrame, n: int) -> pd.DataFrame:
 def least_practised(db: sqlite_utils.Database, actor: Member | None, scope: Scope,
                     period: Period, *, n: int = 3, today: date | None = None) -> pd.DataFrame:
     """The ``n`` responsibilities with the fewest actions in the period (ties by number)."""
-    _check(db, actor, scope)
-    return _least_practised(_responsibility_weeks(db, scope, period, today or date.today()), n)
+    actor = _check(db, actor, scope)
+    view = _view(db, actor, scope, today or date.today())
+    return _responsibilities(view, [period], _weekly(view, [period]))[0].least(n)
 
 
 # --- consistency -----------------------------------------------------------------------
 
-def _consistency(db: sqlite_utils.Database, scope: Scope, period: Period,
-                 today: date) -> pd.DataFrame:
-    n = len(_programme_weeks(db, scope, period, today))
-    counts = _query(db, scope,
-                    "SELECT weeks_active, count(*) AS members FROM ("
-                    " SELECT (SELECT count(DISTINCT a.week_start) FROM actions a"
-                    "  WHERE a.member_id = s.id AND a.week_start BETWEEN ? AND ?) AS weeks_active"
-                    " FROM scope s) GROUP BY weeks_active",
-                    [period.start.isoformat(), period.end.isoformat()])
-    out = pd.DataFrame({"weeks_active": range(n + 1)}).merge(counts, on="weeks_active",
-                                                             how="left")
-    out["members"] = out["members"].fillna(0).astype(int)
-    out["weeks_in_period"] = n
-    return out
+def _consistency(v: _View, period: Period) -> pd.DataFrame:
+    n = len(v.weeks(period).weeks)
+    counts = dict(v.query(
+        "SELECT weeks_active, count(*) AS members FROM ("
+        " SELECT (SELECT count(*) FROM member_weeks w"
+        "  WHERE w.member_id = s.id AND w.week_start BETWEEN ? AND ?) AS weeks_active"
+        " FROM scope s) GROUP BY weeks_active",
+        [period.start.isoformat(), period.end.isoformat()]))
+    return pd.DataFrame({"weeks_active": list(range(n + 1)),
+                         "members": [counts.get(k, 0) for k in range(n + 1)],
+                         "weeks_in_period": [n] * (n + 1)})
 
 
 def consistency(db: sqlite_utils.Database, actor: Member | None, scope: Scope,
                 period: Period, *, today: date | None = None) -> pd.DataFrame:
     """How many members were active in 0, 1, … n weeks of the period — a distribution,
     with no names: consistency over volume."""
-    _check(db, actor, scope)
-    return _consistency(db, scope, period, today or date.today())
+    actor = _check(db, actor, scope)
+    return _consistency(_view(db, actor, scope, today or date.today()), period)
 
 
 @dataclass(frozen=True)
@@ -650,99 +792,129 @@ class Steadiness:
         return self.steady / self.counted if self.counted else None
 
 
-def _steadiness(db: sqlite_utils.Database, scope: Scope, period: Period,
-                today: date) -> Steadiness:
+def _steadiness(v: _View, period: Period) -> Steadiness:
     need, of = STEADY_OF_LAST
     # The last 4 *complete* programme weeks: an unfinished week is not a missed one.
-    weeks = period_weeks(db, scope.chapter_id, period, today).complete[-of:]
+    weeks = v.weeks(period).complete[-of:]
     if not weeks:
         return Steadiness(0, 0)
     first, last = weeks[0].isoformat(), weeks[-1].isoformat()
     of = len(weeks)  # fewer than 4 when the period itself is shorter
-    row = _query(db, scope,
-                 f"SELECT coalesce(sum(away < {of}), 0) AS counted,"
-                 f" coalesce(sum(away < {of} AND active >= min({need}, {of} - away)), 0)"
-                 "  AS steady"
-                 " FROM (SELECT"
-                 "  (SELECT count(DISTINCT a.week_start) FROM actions a WHERE a.member_id = s.id"
-                 "   AND a.week_start BETWEEN ? AND ?) AS active,"
-                 "  (SELECT count(*) FROM away_weeks w WHERE w.member_id = s.id"
-                 "   AND w.week_start BETWEEN ? AND ? AND NOT EXISTS (SELECT 1"
-                 "   FROM actions a WHERE a.member_id = s.id AND a.week_start = w.week_start))"
-                 "   AS away"
-                 "  FROM scope s)",
-                 [first, last, first, last]).iloc[0]
-    return Steadiness(int(row["steady"]), int(row["counted"]))
+    counted, steady = v.query(
+        f"SELECT coalesce(sum(away < {of}), 0) AS counted,"
+        f" coalesce(sum(away < {of} AND active >= min({need}, {of} - away)), 0)"
+        "  AS steady"
+        " FROM (SELECT"
+        "  (SELECT count(*) FROM member_weeks x WHERE x.member_id = s.id"
+        "   AND x.week_start BETWEEN ? AND ?) AS active,"
+        "  (SELECT count(*) FROM away_weeks w WHERE w.member_id = s.id"
+        "   AND w.week_start BETWEEN ? AND ? AND NOT EXISTS (SELECT 1"
+        "   FROM member_weeks x WHERE x.member_id = s.id AND x.week_start = w.week_start))"
+        "   AS away"
+        "  FROM scope s)",
+        [first, last, first, last])[0]
+    return Steadiness(int(steady), int(counted))
 
 
 def steadiness(db: sqlite_utils.Database, actor: Member | None, scope: Scope, period: Period,
                *, today: date | None = None) -> Steadiness:
     """Members active in at least 3 of the last 4 weeks of the period (see :class:`Steadiness`)."""
-    _check(db, actor, scope)
-    return _steadiness(db, scope, period, today or date.today())
+    actor = _check(db, actor, scope)
+    return _steadiness(_view(db, actor, scope, today or date.today()), period)
 
 
 # --- minutes ---------------------------------------------------------------------------
 
-def _minutes(db: sqlite_utils.Database, scope: Scope, period: Period,
-             today: date) -> pd.DataFrame:
-    counts = _query(db, scope,
-                    "SELECT a.week_start, coalesce(sum(a.minutes), 0) AS minutes,"
-                    " count(*) AS actions, count(a.minutes) AS actions_with_minutes,"
-                    " count(DISTINCT a.member_id) AS members"
-                    " FROM scope s JOIN actions a ON a.member_id = s.id"
-                    " AND a.week_start BETWEEN ? AND ? GROUP BY a.week_start",
-                    [period.start.isoformat(), period.end.isoformat()])
-    out = _week_frame(_programme_weeks(db, scope, period, today))
-    out = out.merge(counts, on="week_start", how="left")
-    cols = ["minutes", "actions", "actions_with_minutes", "members"]
-    out[cols] = out[cols].fillna(0).astype(int)
-    out.insert(0, "week", pd.to_datetime(out.pop("week_start")))
-    out["in_progress"] = _in_progress(out["week"], today)
-    return out
+_MINUTES = ["minutes", "actions", "actions_with_minutes", "members"]
+
+
+@dataclass(frozen=True)
+class _Minutes:
+    weeks: tuple[date, ...]
+    counts: dict[str, tuple[int, int, int, int]]  # week → minutes, actions, with minutes, members
+    today: date
+
+    def frame(self) -> pd.DataFrame:
+        if not self.weeks:
+            out = pd.DataFrame({"week_start": pd.Series([], dtype=object)})
+            for c in _MINUTES:
+                out[c] = pd.Series([], dtype=int)
+            out.insert(0, "week", pd.to_datetime(out.pop("week_start")))
+            out["in_progress"] = pd.Series([], dtype=bool)
+            return out
+        cells = [self.counts.get(w.isoformat(), (0, 0, 0, 0)) for w in self.weeks]
+        data: dict[str, Any] = {"week": _week_column(self.weeks)}
+        for i, name in enumerate(_MINUTES):
+            data[name] = [c[i] for c in cells]
+        data["in_progress"] = [not week_is_complete(w, self.today) for w in self.weeks]
+        return pd.DataFrame(data)
+
+    def total(self, i: int) -> int:
+        keys = {w.isoformat() for w in self.weeks}
+        return sum(c[i] for w, c in self.counts.items() if w in keys)
+
+
+def _minutes(v: _View, periods: Sequence[Period],
+             weekly: dict[tuple[int | None, str], tuple]) -> list[_Minutes]:
+    sums: dict[str, list[int]] = {}
+    for (_, week), (members, actions, minutes, with_minutes, *_) in weekly.items():
+        cell = sums.setdefault(week, [0, 0, 0, 0])
+        for i, value in enumerate((minutes, actions, with_minutes, members)):
+            cell[i] += value
+    counts = {week: (m, a, wm, n) for week, (m, a, wm, n) in sums.items()}
+    return [_Minutes(v.weeks(p).weeks, counts, v.today) for p in periods]
 
 
 def minutes_per_week(db: sqlite_utils.Database, actor: Member | None, scope: Scope,
                      period: Period, *, today: date | None = None) -> pd.DataFrame:
     """Per week: minutes invested (actions without minutes add nothing), actions,
     actions that recorded minutes, and members who logged."""
-    _check(db, actor, scope)
-    return _minutes(db, scope, period, today or date.today())
+    actor = _check(db, actor, scope)
+    view = _view(db, actor, scope, today or date.today())
+    return _minutes(view, [period], _weekly(view, [period]))[0].frame()
 
 
 # --- plan follow-through ----------------------------------------------------------------
 
-def _follow_through(db: sqlite_utils.Database, actor: Member, scope: Scope, period: Period,
-                    today: date) -> pd.DataFrame:
-    as_of = period.as_of(today).isoformat()
-    revised_since = (today - timedelta(days=REVISED_DAYS)).isoformat()
+_FOLLOW = ["members", "plans", "revised_90_days", "done", "open", "overdue"]
+
+
+def _follow_through(v: _View, periods: Sequence[Period]) -> list[pd.DataFrame]:
+    revised_since = (v.today - timedelta(days=REVISED_DAYS)).isoformat()
     # A snapshot on the period's last day (or today): steps done in the period, and
-    # steps not done by then — overdue if their due date had passed.
-    steps = _query(db, scope,
-                   "SELECT s.team_id,"
-                   " coalesce(sum(i.done_on BETWEEN ? AND ?), 0) AS done,"
-                   " coalesce(sum((i.done_on IS NULL OR i.done_on > ?)"
-                   "   AND (i.due_on IS NULL OR i.due_on >= ?)), 0) AS open,"
-                   " coalesce(sum((i.done_on IS NULL OR i.done_on > ?) AND i.due_on < ?), 0)"
-                   "   AS overdue"
-                   " FROM scope s JOIN plans p ON p.member_id = s.id"
-                   " JOIN plan_items i ON i.plan_id = p.id AND i.kind = 'next_step'"
-                   " GROUP BY s.team_id",
-                   [period.start.isoformat(), as_of, as_of, as_of, as_of, as_of])
-    plans = _query(db, scope,
-                   "SELECT s.team_id, count(p.id) AS plans,"
-                   " coalesce(sum(p.version > 1 AND p.updated_at >= ?), 0) AS revised_90_days"
-                   " FROM scope s LEFT JOIN plans p ON p.member_id = s.id GROUP BY s.team_id",
-                   [revised_since])
-    frame = _team_sizes(db, scope)[["team_id", "members"]].merge(plans, on="team_id", how="left")
-    frame = frame.merge(steps, on="team_id", how="left")
-    sums = ["members", "plans", "revised_90_days", "done", "open", "overdue"]
-    frame[sums] = frame[sums].fillna(0).astype(int)
-    out = _with_groups(frame, breakdown_groups(db, actor, scope), scope_label(db, scope), [], sums) \
-        if not frame.empty else pd.DataFrame(columns=["group", *sums])
-    out = out.drop(columns=[c for c in out.columns if c not in ["group", *sums]])
-    out["is_total"] = out["group"] == scope_label(db, scope)
-    return out[["group", *sums, "is_total"]].reset_index(drop=True)
+    # steps not done by then — overdue if their due date had passed. One column triple
+    # per period.
+    parts, params = [], []
+    for period in periods:
+        as_of = period.as_of(v.today).isoformat()
+        parts.append(" coalesce(sum(i.done_on BETWEEN ? AND ?), 0),"
+                     " coalesce(sum((i.done_on IS NULL OR i.done_on > ?)"
+                     "   AND (i.due_on IS NULL OR i.due_on >= ?)), 0),"
+                     " coalesce(sum((i.done_on IS NULL OR i.done_on > ?) AND i.due_on < ?), 0)")
+        params += [period.start.isoformat(), as_of, as_of, as_of, as_of, as_of]
+    steps = {row[0]: row[1:] for row in v.query(
+        "SELECT s.team_id," + ",".join(parts) +
+        " FROM scope s JOIN plans p ON p.member_id = s.id"
+        " JOIN plan_items i ON i.plan_id = p.id AND i.kind = 'next_step'"
+        " GROUP BY s.team_id", params)}
+    plans = {t: (n, r) for t, n, r in v.query(
+        "SELECT s.team_id, count(p.id),"
+        " coalesce(sum(p.version > 1 AND p.updated_at >= ?), 0)"
+        " FROM scope s LEFT JOIN plans p ON p.member_id = s.id GROUP BY s.team_id",
+        [revised_since])}
+    series = [(v.label, [t for t, _ in v.sizes]), *v.grouped()]
+    out = []
+    for i in range(len(periods)):
+        per_team = {t: (n, *plans.get(t, (0, 0)), *steps.get(t, (0,) * 3 * len(periods))
+                        [3 * i:3 * i + 3]) for t, n in v.sizes}
+        rows = [(label, *(sum(per_team[t][k] for t in teams) for k in range(len(_FOLLOW))))
+                for label, teams in series]
+        data: dict[str, Any] = {"group": [r[0] for r in rows]}
+        for k, name in enumerate(_FOLLOW):
+            data[name] = [r[k + 1] for r in rows]
+        data["is_total"] = [r[0] == v.label for r in rows]
+        out.append(pd.DataFrame(data))
+    return out
 
 
 def follow_through(db: sqlite_utils.Database, actor: Member | None, scope: Scope,
@@ -751,23 +923,22 @@ def follow_through(db: sqlite_utils.Database, actor: Member | None, scope: Scope
     in the last 90 days, and next steps ``done`` in the period, still ``open``, and
     ``overdue`` — as they stood on the period's last day (or today, if sooner)."""
     actor = _check(db, actor, scope)
-    return _follow_through(db, actor, scope, period, today or date.today())
+    return _follow_through(_view(db, actor, scope, today or date.today()), [period])[0]
 
 
 # --- who are we leaving behind? -----------------------------------------------------------
 
-def _falling(now: pd.DataFrame, before: pd.DataFrame, scope: Scope) -> pd.DataFrame:
+def _falling(now: _Participation, before: _Participation | None, scope: Scope) -> pd.DataFrame:
     """Teams whose pooled participation share fell by :data:`FALLING_BY` or more."""
     cols = ["team", "share_now", "share_before", "change"]
     # A team scope's own series is the team; in a chapter scope the teams are the groups.
-    teams = now if scope.team_id is not None else now[~now["is_total"]]
+    teams = sorted({r[0] for r in now.rows if scope.team_id is not None or not r[8]})
     rows = []
-    for group, part in teams.groupby("group", sort=True):
-        if group == OTHER_LABEL:
+    for group in teams:
+        if group == OTHER_LABEL or before is None:
             continue
-        share_now = _pooled_share(part)
-        prev = before[before["group"] == group]
-        share_before = _pooled_share(prev) if not prev.empty else None
+        share_now = now.pooled(group)
+        share_before = before.pooled(group)
         if share_now is None or share_before is None:
             continue
         if share_before - share_now >= FALLING_BY - 1e-9:
@@ -781,11 +952,12 @@ def falling_teams(db: sqlite_utils.Database, actor: Member | None, scope: Scope,
     """Teams (that the actor may see, with at least 3 members) whose participation share
     over the period is 5 points or more below the previous period of equal length."""
     actor = _check(db, actor, scope)
-    today = today or date.today()
-    now = _participation(db, actor, scope, period, today)
-    if not comparison(db, scope.chapter_id, period, today).comparable:
-        return _falling(now, now.iloc[0:0], scope)
-    return _falling(now, _participation(db, actor, scope, period.previous(), today), scope)
+    view = _view(db, actor, scope, today or date.today())
+    if not Comparison(view.weeks(period), view.weeks(period.previous())).comparable:
+        return _falling(_participation(view, [period], _weekly(view, [period]))[0], None, scope)
+    periods = [period, period.previous()]
+    now, before = _participation(view, periods, _weekly(view, periods))
+    return _falling(now, before, scope)
 
 
 def quiet_members(db: sqlite_utils.Database, actor: Member | None, team_id: int | None, *,
@@ -869,37 +1041,34 @@ class Headline:
 
 @dataclass(frozen=True)
 class _PeriodFigures:
-    """The frames of one period that the headline numbers are drawn from."""
+    """One period's figures, plain; the headline numbers are drawn from them."""
 
-    participation: pd.DataFrame
-    responsibilities: pd.DataFrame
-    minutes: pd.DataFrame
+    participation: _Participation
+    responsibilities: _Responsibilities
+    minutes: _Minutes
     follow_through: pd.DataFrame
     steadiness: Steadiness
 
     def summary(self) -> dict[str, float | None]:
-        total = self.participation[self.participation["is_total"]]
-        follow = self.follow_through[self.follow_through["is_total"]]
+        follow = self.follow_through
+        overdue = sum(n for n, total in zip(follow["overdue"].tolist(),
+                                            follow["is_total"].tolist()) if total)
         return {
-            "participation": _pooled_share(total),
+            "participation": self.participation.pooled(total=True),
             "steady": self.steadiness.share,
-            "actions": float(self.minutes["actions"].sum()),
-            "minutes": float(self.minutes["minutes"].sum()),
-            "coverage": float((self.responsibilities.groupby("responsibility")["actions"]
-                               .sum() > 0).sum()),
-            "overdue": float(follow["overdue"].sum()),
+            "actions": float(self.minutes.total(1)),
+            "minutes": float(self.minutes.total(0)),
+            "coverage": float(self.responsibilities.practised()),
+            "overdue": float(overdue),
         }
 
 
-def _figures(db: sqlite_utils.Database, actor: Member, scope: Scope, period: Period,
-             today: date) -> _PeriodFigures:
-    return _PeriodFigures(
-        participation=_participation(db, actor, scope, period, today),
-        responsibilities=_responsibility_weeks(db, scope, period, today),
-        minutes=_minutes(db, scope, period, today),
-        follow_through=_follow_through(db, actor, scope, period, today),
-        steadiness=_steadiness(db, scope, period, today),
-    )
+def _figures(v: _View, periods: Sequence[Period]) -> list[_PeriodFigures]:
+    """Each period's figures, each measure in one pass over all the periods."""
+    weekly = _weekly(v, periods)
+    return [_PeriodFigures(*parts, _steadiness(v, p)) for p, *parts in zip(
+        periods, _participation(v, periods, weekly), _responsibilities(v, periods, weekly),
+        _minutes(v, periods, weekly), _follow_through(v, periods))]
 
 
 _HEADLINES: tuple[tuple[str, str, str, str, bool], ...] = (
@@ -918,16 +1087,22 @@ _HEADLINES: tuple[tuple[str, str, str, str, bool], ...] = (
 )
 
 
+def _compared(v: _View, period: Period) -> tuple[Comparison, list[Period]]:
+    """The comparison, and the periods to compute: this one, and the previous one when
+    the two are comparable."""
+    compared = Comparison(v.weeks(period), v.weeks(period.previous()))
+    return compared, [period, period.previous()] if compared.comparable else [period]
+
+
 def headlines(db: sqlite_utils.Database, actor: Member | None, scope: Scope, period: Period,
               *, today: date | None = None) -> tuple[Headline, ...]:
     """The headline numbers for the period, each with the previous period's value when
     the two are comparable (:class:`Comparison`), else with none."""
     actor = _check(db, actor, scope)
-    today = today or date.today()
-    compared = comparison(db, scope.chapter_id, period, today)
-    before = (_figures(db, actor, scope, period.previous(), today)
-              if compared.comparable else None)
-    return _headlines(_figures(db, actor, scope, period, today), before)
+    view = _view(db, actor, scope, today or date.today())
+    _, periods = _compared(view, period)
+    figures = _figures(view, periods)
+    return _headlines(figures[0], figures[1] if len(figures) > 1 else None)
 
 
 def comparison_note(compared: Comparison) -> str:
@@ -967,13 +1142,13 @@ def _this_week(db: sqlite_utils.Database, scope: Scope, today: date) -> ThisWeek
     row = db.execute(*_with_scope(
         scope,
         "SELECT count(*) AS members,"
-        " coalesce(sum(EXISTS (SELECT 1 FROM actions a WHERE a.member_id = s.id"
-        "  AND a.week_start = ?)), 0) AS participants,"
+        " coalesce(sum(EXISTS (SELECT 1 FROM member_weeks x WHERE x.week_start = ?"
+        "  AND x.member_id = s.id)), 0) AS participants,"
         " coalesce(sum(EXISTS (SELECT 1 FROM away_weeks w WHERE w.member_id = s.id"
-        "  AND w.week_start = ?) AND NOT EXISTS (SELECT 1 FROM actions a"
-        "  WHERE a.member_id = s.id AND a.week_start = ?)), 0) AS away,"
-        " (SELECT count(*) FROM scope s2 JOIN actions a ON a.member_id = s2.id"
-        "  AND a.week_start = ?) AS actions"
+        "  AND w.week_start = ?) AND NOT EXISTS (SELECT 1 FROM member_weeks x"
+        "  WHERE x.week_start = ? AND x.member_id = s.id)), 0) AS away,"
+        " (SELECT coalesce(sum(x.actions), 0) FROM scope s2 JOIN member_weeks x"
+        "  ON x.week_start = ? AND x.member_id = s2.id) AS actions"
         " FROM scope s", [monday, monday, monday, monday])).fetchone()
     members, participants, away, actions = (int(v) for v in row)
     return ThisWeek(week_start(today), participants, members - away, actions)
@@ -1036,10 +1211,10 @@ def team_progress(db: sqlite_utils.Database, actor: Member | None, scope: Scope,
     """
     actor = _check(db, actor, scope)
     today = today or date.today()
-    compared = comparison(db, scope.chapter_id, period, today)
-    now = _figures(db, actor, scope, period, today)
-    before = (_figures(db, actor, scope, period.previous(), today)
-              if compared.comparable else None)
+    view = _view(db, actor, scope, today)
+    compared, periods = _compared(view, period)
+    figures = _figures(view, periods)
+    now, before = figures[0], (figures[1] if len(figures) > 1 else None)
     quiet = None
     if actor.is_lead and actor.team_id is not None and scope.team_id in (None, actor.team_id) \
             and scope.focus_group is None:
@@ -1049,20 +1224,19 @@ def team_progress(db: sqlite_utils.Database, actor: Member | None, scope: Scope,
             and week_start(today) >= compared.now.started:
         this_week = _this_week(db, scope, today)
     return ProgressFrames(
-        scope=scope, period=period, today=today, scope_label=scope_label(db, scope),
-        members=int(_team_sizes(db, scope)["members"].sum()),
+        scope=scope, period=period, today=today, scope_label=view.label,
+        members=view.members,
         headlines=_headlines(now, before),
         comparison=compared,
-        participation=now.participation,
-        responsibilities=now.responsibilities,
-        consistency=_consistency(db, scope, period, today),
+        participation=now.participation.frame(),
+        responsibilities=now.responsibilities.frame(),
+        consistency=_consistency(view, period),
         steadiness=now.steadiness,
-        minutes=now.minutes,
+        minutes=now.minutes.frame(),
         follow_through=now.follow_through,
-        least_practised=_least_practised(now.responsibilities, 3),
+        least_practised=now.responsibilities.least(3),
         falling_teams=_falling(now.participation,
-                               before.participation if before is not None
-                               else now.participation.iloc[0:0], scope),
+                               before.participation if before is not None else None, scope),
         quiet_members=quiet,
         this_week=this_week,
     )

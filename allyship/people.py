@@ -54,6 +54,18 @@ def get_member(db: sqlite_utils.Database, member_id: int) -> Member:
     return _member(row)
 
 
+def get_members(db: sqlite_utils.Database, member_ids: Any) -> dict[int, Member]:
+    """The members with these ids (those that exist), in one query per 500 ids."""
+    ids = sorted({int(i) for i in member_ids})
+    found: dict[int, Member] = {}
+    for at in range(0, len(ids), 500):  # well under SQLite's limit on bound parameters
+        part = ids[at:at + 500]
+        for row in db.query(f"SELECT {_MEMBER_COLS} FROM members WHERE id IN"
+                            f" ({', '.join('?' * len(part))})", part):
+            found[row["id"]] = _member(row)
+    return found
+
+
 def find_member_by_email(db: sqlite_utils.Database, email: str) -> Member | None:
     """The member with this email (case-insensitive), or ``None``."""
     row = next(db.query(f"SELECT {_MEMBER_COLS} FROM members WHERE email = ? COLLATE NOCASE",

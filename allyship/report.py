@@ -249,16 +249,19 @@ def assemble(db: sqlite_utils.Database, actor: Member | None, *, start: Any, end
 
 # --- the report's own measures -----------------------------------------------------------
 
+def _scope_cte(scope: Scope) -> tuple[str, list[Any]]:
+    """The ``scope`` CTE: the active members of the chapter (or of one team)."""
+    cte = ("WITH scope AS (SELECT m.id, m.team_id FROM members m"
+           " WHERE m.chapter_id = ? AND m.active = 1"
+           + (" AND m.team_id = ?" if scope.team_id is not None else "") + ") ")
+    return cte, [scope.chapter_id, *([scope.team_id] if scope.team_id is not None else [])]
+
+
 def _query(db: sqlite_utils.Database, scope: Scope, body: str,
            params: list[Any]) -> pd.DataFrame:
     """``body`` run after a ``scope`` CTE of the active members the figures count
     (the same rule as the metrics: active members of the chapter, or of one team)."""
-    cte = ("WITH scope AS (SELECT m.id, m.team_id FROM members m"
-           " WHERE m.chapter_id = ? AND m.active = 1"
-           + (" AND m.team_id = ?" if scope.team_id is not None else "") + ") ")
-    cte_params: list[Any] = [scope.chapter_id]
-    if scope.team_id is not None:
-        cte_params.append(scope.team_id)
+    cte, cte_params = _scope_cte(scope)
     cur = db.execute(cte + body, [*cte_params, *params])
     return pd.DataFrame(cur.fetchall(), columns=[c[0] for c in cur.description])
 
@@ -270,21 +273,30 @@ def _team_table(db: sqlite_utils.Database, actor: Member, scope: Scope, period: 
     first, last = period.start.isoformat(), period.end.isoformat()
     per_team = _query(db, scope,
                       "SELECT s.team_id, count(*) AS members,"
-                      " coalesce(sum(EXISTS (SELECT 1 FROM actions a WHERE a.member_id = s.id"
-                      "  AND a.week_start BETWEEN ? AND ?)), 0) AS active_members,"
-                      " coalesce(sum((SELECT count(*) FROM actions a WHERE a.member_id = s.id"
-                      "  AND a.week_start BETWEEN ? AND ?)), 0) AS actions,"
                       " coalesce(sum((SELECT count(*) FROM plans p JOIN plan_items i"
                       "  ON i.plan_id = p.id WHERE p.member_id = s.id AND i.kind = 'next_step'"
                       "  AND i.done_on IS NULL AND i.due_on BETWEEN ? AND ?)), 0)"
                       "  AS steps_due_ahead"
                       " FROM scope s GROUP BY s.team_id",
-                      [first, last, first, last, ahead[0].isoformat(), ahead[1].isoformat()])
-    practised = _query(db, scope,
-                       "SELECT DISTINCT s.team_id, r.responsibility"
-                       " FROM scope s JOIN actions a ON a.member_id = s.id"
-                       " AND a.week_start BETWEEN ? AND ?"
-                       " JOIN action_responsibilities r ON r.action_id = a.id", [first, last])
+                      [ahead[0].isoformat(), ahead[1].isoformat()])
+    # Activity from the member_weeks roll-up (allyship.rollup: one row per member and week
+    # with an action, with its actions per responsibility): one pass, not over actions.
+    cte, params = _scope_cte(scope)
+    activity = db.execute(
+        cte + "SELECT s.team_id, count(DISTINCT s.id), sum(w.actions), "
+        + ", ".join(f"sum(w.r{n})" for n in range(1, 9)) +
+        " FROM scope s JOIN member_weeks w ON w.member_id = s.id"
+        " AND w.week_start BETWEEN ? AND ? GROUP BY s.team_id", [*params, first, last]
+    ).fetchall()
+    active = {row[0]: (row[1], row[2]) for row in activity}
+    # pandas turns a column of team ids holding None (members without a team) into
+    # floats with NaN: look those up as None.
+    teams = [None if pd.isna(t) else int(t) for t in per_team["team_id"]]
+    per_team["active_members"] = [active.get(t, (0, 0))[0] for t in teams]
+    per_team["actions"] = [active.get(t, (0, 0))[1] for t in teams]
+    practised = pd.DataFrame([(row[0], n) for row in activity
+                              for n, count in enumerate(row[3:], start=1) if count],
+                             columns=["team_id", "responsibility"])
     sums = ["members", "active_members", "actions", "steps_due_ahead"]
     rows = []
 
@@ -328,12 +340,6 @@ def _responsibility_totals(resp: pd.DataFrame) -> pd.DataFrame:
     return totals.sort_values("responsibility").reset_index(drop=True)
 
 
-def _pooled(part: pd.DataFrame) -> float | None:
-    total = part[part["is_total"]]
-    counted = total["counted"].sum()
-    return float(total["participants"].sum() / counted) if counted else None
-
-
 def _falling(db: sqlite_utils.Database, actor: Member, scope: Scope, period: Period,
              frames: metrics.ProgressFrames, today: date) -> tuple[FallingGroup, ...]:
     out = [FallingGroup("team", str(t.team), float(t.share_now), float(t.share_before))
@@ -343,9 +349,8 @@ def _falling(db: sqlite_utils.Database, actor: Member, scope: Scope, period: Per
     # Focus groups (only those big enough to be offered as a filter) fell too?
     for group in metrics.focus_group_choices(db, actor, scope.chapter_id, scope.team_id):
         fg = Scope(scope.chapter_id, scope.team_id, group)
-        now = _pooled(metrics.weekly_participation(db, actor, fg, period, today=today))
-        before = _pooled(metrics.weekly_participation(db, actor, fg, period.previous(),
-                                                      today=today))
+        now, before = metrics.pooled_participation(db, actor, fg, [period, period.previous()],
+                                                   today=today)
         if now is not None and before is not None and \
                 before - now >= metrics.FALLING_BY - 1e-9:
             out.append(FallingGroup("focus group", group, now, before))
@@ -476,7 +481,8 @@ def _e(value: Any) -> str:
 
 
 def _svg(chart: Any, n: int) -> str:
-    """An Altair chart as inline SVG, rendered offline by vl-convert."""
+    """A chart (prepared, or an Altair chart) as inline SVG, rendered offline by
+    vl-convert."""
     from allyship import svg_render
 
     spec = _fixed_width(charts.spec(chart), CHART_WIDTH)
@@ -502,22 +508,25 @@ def _fixed_width(spec: Any, width: int) -> Any:
 
 
 def chart_views(r: ChapterReport) -> list[tuple[Any, str, pd.DataFrame, str]]:
-    """The report's charts (from :mod:`allyship.charts`): chart, kind (for
-    :func:`allyship.charts.table`), the frame it draws, and its one-sentence summary."""
+    """The report's charts (from :mod:`allyship.charts`): chart (a
+    :class:`~allyship.charts.PreparedChart`: the builder's spec without running Altair),
+    kind (for :func:`allyship.charts.table`), the frame it draws, and its one-sentence
+    summary."""
     if r.actions == 0 or not r.comparison.now.enough_for_charts:
         return []
     practised = r.headline("coverage")
     total = r.follow_through[r.follow_through["is_total"]].iloc[0]
     return [
-        (charts.participation_chart(r.participation), "participation", r.participation,
+        (charts.prepare("participation", r.participation), "participation", r.participation,
          "Each point is one week: the share of active members (not away that week) who "
          f"logged at least one action; the line is the 4-week average. Over the period's "
          f"complete weeks: {r.headline('participation').display}."),
-        (charts.coverage_heatmap(r.responsibilities), "coverage", r.responsibilities,
+        (charts.prepare("coverage", r.responsibilities), "coverage", r.responsibilities,
          f"Which of the eight responsibilities were practised, week by week: "
          f"{practised.display} of 8 in the period. Grey squares are weeks nobody practised "
          "that responsibility; darker blue means more actions."),
-        (charts.follow_through_chart(r.follow_through), "follow_through", r.follow_through,
+        (charts.prepare("follow_through", r.follow_through), "follow_through",
+         r.follow_through,
          f"Plan next steps: {total['done']} done in the period, {total['open']} still open "
          f"and {total['overdue']} past their due date on the period's last day."),
     ]

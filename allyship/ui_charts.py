@@ -1,7 +1,7 @@
 """Showing a chart on a page: the chart, its one-sentence summary, and the same numbers
 as a table for anyone who cannot (or would rather not) read the chart.
 
-Streamlit-aware, so it lives beside :mod:`allyship.ui`; the charts themselves are built
+Streamlit-aware, so it lives beside :mod:`allyship.ui`; the charts themselves are defined
 in :mod:`allyship.charts` and the numbers in :mod:`allyship.metrics`.
 """
 
@@ -9,23 +9,62 @@ from __future__ import annotations
 
 from typing import Any
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
 from allyship import charts
 
 
-def show_chart(chart: alt.TopLevelMixin, kind: str, frame: pd.DataFrame, summary: str,
-               *, key: str) -> None:
-    """Draw ``chart`` (its spec unvalidated: the tests validate every chart once), with
-    its description as the accessible name, ``summary`` under it, and a "Show as table"
-    expander holding :func:`allyship.charts.table` of the same ``frame``."""
-    about = charts.description(chart)
-    st.vega_lite_chart(charts.spec(chart), width="stretch", alt=about, key=f"chart_{key}")
+def show_chart(chart: str | charts.PreparedChart, frame: pd.DataFrame, summary: str, *,
+               key: str) -> None:
+    """Draw the chart of ``frame`` — ``chart`` names it (a key of
+    :data:`allyship.charts.BUILDERS`) or is the :func:`allyship.charts.prepare` of it —
+    with its description as the accessible name, ``summary`` under it, and a
+    "Show as table" expander holding :func:`allyship.charts.table` of the same ``frame``.
+
+    The spec goes without its rows, which go beside it as Arrow (Streamlit's own wire
+    format for chart data: Streamlit moves inline rows out of a spec into Arrow anyway,
+    through pandas); Vega-Lite's layers inherit them as top-level data. The description
+    travels as ``alt``, which the browser puts back as the spec's ``description`` (and
+    uses to label the chart's data view) — passing both made Streamlit log a warning
+    with a stack trace for every chart drawn.
+    """
+    if isinstance(chart, str):
+        chart = charts.prepare(chart, frame)
+    spec = dict(chart.spec)  # a fresh copy per chart: ours to change
+    about = spec.pop("description")
+    st.vega_lite_chart(arrow_table(chart.columns), spec, width="stretch", alt=about,
+                       key=f"chart_{key}")
     st.caption(summary)
     with st.expander("Show as table", icon=":material/table:"):
-        st.dataframe(charts.table(kind, frame), hide_index=True, key=f"chart_table_{key}")
+        # charts.table's columns, sent as Arrow without a pandas frame in between.
+        st.dataframe(arrow_table(charts.table_columns(chart.kind, frame)), hide_index=True,
+                     key=f"chart_table_{key}")
+
+
+def arrow_table(columns: dict[str, list[Any]]) -> Any:
+    """Columns of plain values (a chart's rows, :attr:`allyship.charts.PreparedChart.columns`,
+    or its table, :func:`allyship.charts.table_columns`) as an Arrow table with the
+    column types Streamlit gave the same values when they came through pandas: text
+    ``large_string``, whole numbers ``int64`` (``double`` with a gap), other numbers
+    ``double``, a column with no values ``null``."""
+    import pyarrow as pa
+
+    arrays = {}
+    for name, values in columns.items():
+        present = [v for v in values if v is not None]
+        if not present:
+            kind = pa.null()
+        elif all(isinstance(v, bool) for v in present):
+            kind = pa.bool_()
+        elif all(isinstance(v, int) and not isinstance(v, bool) for v in present):
+            kind = pa.int64() if len(present) == len(values) else pa.float64()
+        elif all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in present):
+            kind = pa.float64()
+        else:
+            kind = pa.large_string()
+        arrays[name] = pa.array(values, type=kind)
+    return pa.table(arrays)
 
 
 def mailto(email: Any) -> str:

@@ -95,10 +95,11 @@ for row in (rep.headlines[:3], rep.headlines[3:]):
 
 # --- charts ---------------------------------------------------------------------------------
 st.header("Participation and coverage")
-if not report.chart_views(rep):
+views = report.chart_views(rep)
+if not views:
     st.info(report.no_charts_reason(rep), icon=":material/insights:")
-for n, (chart, kind, frame, caption) in enumerate(report.chart_views(rep)):
-    show_chart(chart, kind, frame, caption, key=f"cr_{n}")
+for n, (chart, _kind, frame, caption) in enumerate(views):
+    show_chart(chart, frame, caption, key=f"cr_{n}")
 
 # --- tables ---------------------------------------------------------------------------------
 st.header("Teams")

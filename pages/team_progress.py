@@ -4,7 +4,7 @@ from datetime import date
 
 import streamlit as st
 
-from allyship import access, charts, metrics, ui
+from allyship import access, metrics, ui
 from allyship.models import ValidationError
 from allyship.tables import escape_md
 from allyship.ui_charts import mailto, show_chart
@@ -118,41 +118,36 @@ elif frames.actions == 0:
             "action this week.", icon=":material/insights:")
 else:
     part = frames.headline("participation")
-    show_chart(charts.participation_chart(frames.participation), "participation",
-               frames.participation,
+    show_chart("participation", frames.participation,
                f"Each point is one week: the share of active members (not away that week) "
                f"who logged at least one action; the line is the 4-week average. Over the "
                f"period's complete weeks, participation was {part.display}.", key="part")
     practised = frames.headline("coverage")
-    show_chart(charts.coverage_heatmap(frames.responsibilities), "coverage",
-               frames.responsibilities,
+    show_chart("coverage", frames.responsibilities,
                f"Which of the eight responsibilities were practised, week by week: "
                f"{practised.display} of 8 at least once in this period. Grey squares are "
                "weeks nobody practised that responsibility; darker blue means more actions.",
                key="coverage")
-    show_chart(charts.responsibility_actions_chart(frames.responsibilities),
-               "responsibility_actions", frames.responsibilities,
+    show_chart("responsibility_actions", frames.responsibilities,
                f"{frames.headline('actions').display} actions were logged in the period, "
                "stacked by the responsibility they practised. Consistency matters more than "
                "volume: a steady height beats a spike.", key="stacked")
     left, right = st.columns(2)
     with left:
         steady = frames.steadiness
-        show_chart(charts.consistency_histogram(frames.consistency), "consistency",
-                   frames.consistency,
+        show_chart("consistency", frames.consistency,
                    f"How many members showed up in how many weeks of the period (no names). "
                    f"{steady.steady} of {steady.counted} members were active in at least 3 "
                    "of the last 4 complete weeks (weeks marked away left out).",
                    key="consistency")
     with right:
-        show_chart(charts.minutes_chart(frames.minutes), "minutes", frames.minutes,
+        show_chart("minutes", frames.minutes,
                    f"Time members recorded on their actions each week (optional, so this "
                    f"undercounts): {frames.headline('minutes').display} in the period.",
                    key="minutes")
 
 total = frames.follow_through[frames.follow_through["is_total"]].iloc[0]
-show_chart(charts.follow_through_chart(frames.follow_through), "follow_through",
-           frames.follow_through,
+show_chart("follow_through", frames.follow_through,
            f"Next steps from members' action plans: {total['done']} done in the period, "
            f"{total['open']} still open and {total['overdue']} overdue on "
            f"{period.as_of(today):%d %b %Y}. {total['plans']} of {total['members']} members "

@@ -135,3 +135,11 @@ def test_shared_with_me_shows_others_team_and_chapter_entries_never_private_or_m
     journal.log_action(db, chapter.member, act(text="MINE", visibility="chapter"), today=TODAY)
     seen = {a.description for _, a in journal.shared_with_me(db, chapter.member)}
     assert seen == {"TEAM-SHARED", "CHAPTER-SHARED"}
+
+
+def test_several_members_are_looked_up_in_one_go_and_unknown_ids_are_left_out(chapter):
+    from allyship import people
+    found = people.get_members(chapter.db, [chapter.member.id, chapter.other.id,
+                                            chapter.member.id, 10**9])
+    assert found == {chapter.member.id: people.get_member(chapter.db, chapter.member.id),
+                     chapter.other.id: people.get_member(chapter.db, chapter.other.id)}

@@ -123,6 +123,13 @@ def test_the_team_table_has_members_activity_coverage_and_next_steps(data):
         (3, 1, 1, 1)
 
 
+def test_the_whole_chapter_row_counts_members_without_a_team(data):
+    log(data.db, data.ch.admin, date(2026, 2, 5), (3, 6))  # the admin has no team
+    row = team_row(build(data), "Whole chapter")
+    assert (row["members"], row["active_members"], row["actions"],
+            row["responsibilities_covered"]) == (7, 4, 5, 6)
+
+
 def test_the_weekly_figures_have_a_row_per_week_with_zeros(data):
     weeks = build(data).weeks
     assert [w.isoformat() for w in weeks["week"]] == \

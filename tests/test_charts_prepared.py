@@ -1,0 +1,312 @@
+"""Prepared charts (what pages and the report draw): a cached template filled in per chart,
+plus the chart's rows — the same spec as the plain Altair builder, valid Vega-Lite, for
+every chart and many shapes; the same rows Streamlit sent before; the same tables."""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+from datetime import date, timedelta
+
+import altair as alt
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pytest
+from altair.utils.schemapi import validate_jsonschema
+from streamlit import dataframe_util
+
+from allyship import charts, demo, metrics, people, store
+from allyship.handout import RESPONSIBILITIES
+from allyship.ui_charts import arrow_table
+from apptest_helpers import goto, open_app
+
+FRAME_OF = {"participation": "participation", "responsibility_actions": "responsibilities",
+            "coverage": "responsibilities", "consistency": "consistency",
+            "follow_through": "follow_through", "minutes": "minutes"}
+MONDAY = date(2026, 2, 2)
+
+
+# --- frames of many shapes ------------------------------------------------------------------
+
+def weeks(n: int) -> list[pd.Timestamp]:
+    return [pd.Timestamp(MONDAY + timedelta(weeks=i)) for i in range(n)]
+
+
+def participation(groups: list[str], n_weeks: int = 5, *, in_progress: bool = True,
+                  gaps: bool = False) -> pd.DataFrame:
+    rows = []
+    for g, name in enumerate(groups):
+        for w, week in enumerate(weeks(n_weeks)):
+            counted = 3 + g + w
+            share = (w % 3) / 3 if not (gaps and w == 0) else math.nan
+            rows.append({"group": name, "week": week, "active_members": counted + 1, "away": 1,
+                         "counted": counted, "participants": w % 3, "share": share,
+                         "rolling_mean": math.nan if gaps and w < 2 else share,
+                         "is_total": g == 0, "in_progress": in_progress and w == n_weeks - 1})
+    frame = pd.DataFrame(rows).astype({"group": "str", "week": "datetime64[us]"})
+    return frame if in_progress else frame.drop(columns="in_progress")
+
+
+def responsibilities(n_weeks: int = 4, *, busiest: int = 7) -> pd.DataFrame:
+    rows = [{"week": week, "responsibility": r.number, "title": r.title, "label": r.label,
+             "full_text": r.text, "actions": (w * r.number) % (busiest + 1),
+             "members": min(2, (w * r.number) % (busiest + 1)),
+             "in_progress": w == n_weeks - 1}
+            for w, week in enumerate(weeks(n_weeks)) for r in RESPONSIBILITIES]
+    return pd.DataFrame(rows).astype({"week": "datetime64[us]", "title": "str", "label": "str",
+                                      "full_text": "str"})
+
+
+def consistency(n_weeks: int = 6) -> pd.DataFrame:
+    return pd.DataFrame({"weeks_active": range(n_weeks + 1),
+                         "members": [(7 * i) % 5 for i in range(n_weeks + 1)],
+                         "weeks_in_period": n_weeks})
+
+
+def follow_through(groups: list[str]) -> pd.DataFrame:
+    return pd.DataFrame([{"group": g, "members": 9 + i, "plans": 8, "revised_90_days": i % 3,
+                          "done": 2 * i, "open": 5, "overdue": i % 2, "is_total": i == 0}
+                         for i, g in enumerate(groups)]).astype({"group": "str"})
+
+
+def minutes(n_weeks: int = 5) -> pd.DataFrame:
+    return pd.DataFrame({"week": weeks(n_weeks), "minutes": [0, 45, 90, 7, 125][:n_weeks],
+                         "actions": [0, 3, 4, 1, 6][:n_weeks],
+                         "actions_with_minutes": [0, 2, 3, 1, 4][:n_weeks],
+                         "members": [0, 2, 3, 1, 3][:n_weeks],
+                         "in_progress": [False] * (n_weeks - 1) + [True]}
+                        ).astype({"week": "datetime64[us]"})
+
+
+# Names as people type them: quotes, backslashes, Markdown, accents, emoji, and the
+# templates' own stand-in characters.
+TRICKY = ['Whole chapter', 'Team "A"', "O'Brien \\ co", "*bold* [x](y)", "Équipe 🌍",
+          "\ue0000\ue001", "Bird Counts", "x" * 60, "Nine", "Ten"]
+
+SHAPES: list[tuple[str, pd.DataFrame]] = [
+    *[("participation", participation(TRICKY[:n])) for n in (1, 2, 3, 8, 10)],
+    ("participation", participation(["Whole chapter", "Team B"], in_progress=False)),
+    ("participation", participation(["Whole chapter", "Team B"], gaps=True)),
+    ("participation", participation(["Whole chapter"], n_weeks=2)),
+    # A name that reads like another group's stand-in, and one like the top-count's.
+    ("participation", participation(["\ue0001\ue001", "987654321", "B"])),
+    ("follow_through", follow_through(["\ue0001\ue001", "987654321", "B"])),
+    *[(kind, responsibilities(n, busiest=b)) for kind in ("responsibility_actions", "coverage")
+      for n, b in ((2, 1), (4, 7), (12, 40))],
+    ("coverage", responsibilities(3, busiest=0)),  # nobody practised anything
+    *[("consistency", consistency(n)) for n in (2, 12)],
+    *[("follow_through", follow_through(TRICKY[:n])) for n in (1, 2, 5, 10)],
+    *[("minutes", minutes(n)) for n in (2, 5)],
+]
+
+
+def shape_id(shape: tuple[str, pd.DataFrame]) -> str:
+    return f"{shape[0]}-{len(shape[1])}rows"
+
+
+# --- the same spec as the plain Altair builder, valid Vega-Lite --------------------------------
+
+def vega_lite_schema() -> dict:
+    return alt.vegalite.v6.schema.core.load_schema()
+
+
+@pytest.mark.parametrize("shape", SHAPES, ids=[shape_id(s) for s in SHAPES])
+def test_a_prepared_chart_is_exactly_the_builders_spec_and_valid_vega_lite(shape):
+    kind, frame = shape
+    built = charts.BUILDERS[kind](frame).to_dict()  # Altair validates this one
+    prepared = charts.prepare(kind, frame).to_dict()
+    assert prepared == built
+    validate_jsonschema(prepared, vega_lite_schema())  # and the prepared one, again
+
+
+@pytest.mark.parametrize("shape", SHAPES, ids=[shape_id(s) for s in SHAPES])
+def test_the_rows_a_page_sends_are_the_rows_streamlit_sent_for_the_builders_spec(shape):
+    """Same Arrow columns, types and values as Streamlit made of the spec's inline rows."""
+    kind, frame = shape
+    (inline,) = charts.BUILDERS[kind](frame).to_dict(validate=False)["datasets"].values()
+    before = pa.ipc.open_stream(dataframe_util.convert_anything_to_arrow_bytes(inline)).read_all()
+    now = pa.ipc.open_stream(dataframe_util.convert_anything_to_arrow_bytes(
+        arrow_table(charts.prepare(kind, frame).columns))).read_all()
+    assert [(f.name, f.type) for f in now.schema] == [(f.name, f.type) for f in before.schema]
+    assert now.to_pylist() == before.to_pylist()
+
+
+def test_dates_go_as_local_iso_strings_so_no_browser_shifts_the_day():
+    rows = charts.prepare("minutes", minutes()).records()
+    assert [r["week"] for r in rows][:2] == ["2026-02-02T00:00:00", "2026-02-09T00:00:00"]
+
+
+@pytest.mark.parametrize("kind", list(charts.BUILDERS))
+def test_real_frames_of_the_demo_prepare_to_the_builders_spec(demo_db, kind):
+    db = store.connect(demo_db)
+    today = date.today()
+    for persona in ("lead", "admin"):
+        who = people.find_member_by_email(db, demo.PERSONAS[persona])
+        periods, default = metrics.period_options(db, who.chapter_id, today)
+        for team in metrics.scope_choices(db, who, who.chapter_id)[:2]:
+            frames = metrics.team_progress(db, who, metrics.Scope(who.chapter_id, team),
+                                           periods[default], today=today)
+            frame = getattr(frames, FRAME_OF[kind])
+            assert charts.prepare(kind, frame).to_dict() == charts.BUILDERS[kind](frame).to_dict()
+
+
+# --- templates: built once per shape, never per chapter ---------------------------------------
+
+def test_templates_are_cached_by_the_number_of_groups_not_their_names():
+    charts.prepare("participation", participation(["Whole chapter", "Team B"]))
+    before = charts._template.cache_info()
+    for names in (["Whole chapter", "Robins"], ["Whole chapter", "Wrens"], ["x", "y"]):
+        chart = charts.prepare("participation", participation(names))
+        assert names[1] in chart.description
+        assert chart.spec["layer"][0]["encoding"]["color"]["scale"]["domain"] == names
+    after = charts._template.cache_info()
+    assert after.misses == before.misses and after.hits == before.hits + 3
+
+
+def test_the_heat_maps_darkest_blue_is_filled_in_per_chart():
+    for busiest in (1, 7, 40):
+        spec = charts.prepare("coverage", responsibilities(4, busiest=busiest)).spec
+        top = max(2, int(responsibilities(4, busiest=busiest)["actions"].max()))
+        assert spec["encoding"]["color"]["condition"]["scale"]["domain"] == [1, top]
+
+
+def test_changing_a_prepared_spec_does_not_change_the_next_one():
+    first = charts.prepare("follow_through", follow_through(["Whole chapter", "Robins"]))
+    first.spec["description"] = "changed"
+    first.spec["encoding"]["y"]["sort"].append("intruder")
+    again = charts.prepare("follow_through", follow_through(["Whole chapter", "Robins"]))
+    assert again.spec["description"].startswith("Stacked bar chart")
+    assert again.spec["encoding"]["y"]["sort"] == ["Whole chapter", "Robins"]
+
+
+def test_an_unknown_chart_is_refused():
+    with pytest.raises(ValueError, match="no chart called"):
+        charts.prepare("pie", consistency())
+
+
+# --- the tables ("Show as table"): as the pandas formulation made them -----------------------
+
+def reference_table(kind: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """The tables as they were defined with pandas (pivot_table etc.): the specification."""
+    def week(f: pd.DataFrame) -> pd.Series:
+        when = pd.to_datetime(f["week"]).dt.strftime("%a %d %b %Y")
+        if "in_progress" in f:
+            when = when.where(~f["in_progress"].astype(bool), when + " (in progress)")
+        return when
+
+    pct = charts._pct
+    if kind == "participation":
+        out = pd.DataFrame({"Group": frame["group"], "Week of": week(frame),
+                            "Members who logged": frame["participants"],
+                            "Active members not away": frame["counted"],
+                            "Share that week": frame["share"].map(pct),
+                            "4-week average": frame["rolling_mean"].map(pct)})
+    elif kind in ("responsibility_actions", "coverage"):
+        wide = frame.assign(when=week(frame)).pivot_table(
+            index="label", columns="when", values="actions", aggfunc="sum", sort=False)
+        out = wide.reindex([r.label for r in RESPONSIBILITIES]).fillna(0).astype(int)
+        out = out.reset_index().rename(columns={"label": "Responsibility"})
+        out.columns.name = None
+    elif kind == "consistency":
+        out = pd.DataFrame({"Weeks with at least one action": frame["weeks_active"],
+                            "Members": frame["members"]})
+    elif kind == "follow_through":
+        out = pd.DataFrame({"Group": frame["group"], "Done": frame["done"],
+                            "Open": frame["open"], "Overdue": frame["overdue"],
+                            "Plans": frame["plans"]})
+    else:
+        out = pd.DataFrame({"Week of": week(frame), "Minutes": frame["minutes"],
+                            "Actions": frame["actions"],
+                            "Actions with minutes": frame["actions_with_minutes"]})
+    return out.reset_index(drop=True)
+
+
+@pytest.mark.parametrize("shape", SHAPES, ids=[shape_id(s) for s in SHAPES])
+def test_each_table_is_what_the_pandas_formulation_gave(shape):
+    kind, frame = shape
+    pd.testing.assert_frame_equal(charts.table(kind, frame), reference_table(kind, frame),
+                                  check_dtype=False, check_column_type=False,
+                                  check_index_type=False)
+    # …with the same kinds of columns: text stays text, counts stay whole numbers.
+    for (name, got), want in zip(charts.table(kind, frame).dtypes.items(),
+                                 reference_table(kind, frame).dtypes):
+        assert got.kind == want.kind or {got.kind, want.kind} <= {"O", "T"}, name
+
+
+@pytest.mark.parametrize("shape", SHAPES, ids=[shape_id(s) for s in SHAPES])
+def test_a_pages_table_sends_what_streamlit_made_of_the_pandas_table(shape):
+    """The page sends a table's columns as Arrow directly: the same columns, types and
+    values as Streamlit's conversion of the pandas table."""
+    kind, frame = shape
+    before = pa.ipc.open_stream(dataframe_util.convert_anything_to_arrow_bytes(
+        reference_table(kind, frame))).read_all()
+    now = arrow_table(charts.table_columns(kind, frame))
+    assert [(f.name, f.type) for f in now.schema] == [(f.name, f.type) for f in before.schema]
+    assert now.to_pylist() == before.to_pylist()
+
+
+def test_the_coverage_table_sums_a_responsibility_logged_twice_in_a_week_and_fills_zeros():
+    frame = responsibilities(2)
+    frame = pd.concat([frame, frame.iloc[[0]]], ignore_index=True)  # the same cell twice
+    frame = frame[frame["responsibility"] != 5]  # a responsibility absent all period
+    pd.testing.assert_frame_equal(charts.table("coverage", frame),
+                                  reference_table("coverage", frame), check_dtype=False)
+    row = charts.table("coverage", frame).set_index("Responsibility")
+    assert row.loc[RESPONSIBILITIES[4].label].tolist() == [0, 0]
+
+
+# --- on the page --------------------------------------------------------------------------------
+
+class Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def test_the_page_sends_each_chart_as_template_plus_arrow_rows_with_its_description(demo_db):
+    warnings = Collect()
+    streamlit_charts = logging.getLogger("streamlit.elements.vega_charts")  # no propagation
+    streamlit_charts.addHandler(warnings)
+    try:
+        at = goto(open_app("lead"), "team_progress")
+    finally:
+        streamlit_charts.removeHandler(warnings)
+    assert not at.exception, [e.value for e in at.exception]
+    shown = at.get("vega_lite_chart")
+    assert len(shown) == 6
+    for element in shown:
+        proto = element.proto
+        spec = json.loads(proto.spec)
+        assert "datasets" not in spec and "data" not in spec  # the rows go as Arrow
+        rows = pa.ipc.open_stream(proto.data.data).read_all().to_pylist()
+        assert rows and all(isinstance(r["week"], str) for r in rows if "week" in r)
+        assert proto.alt and len(proto.alt) > 30  # the description, as the accessible name
+    # Not both a description and alt: Streamlit logged a warning with a stack per chart.
+    assert not [m for m in warnings.messages if "already sets description" in m]
+
+
+def test_arrow_columns_keep_gaps_and_types():
+    table = arrow_table({"n": [1, None], "x": [0.5, None], "s": ["a", None], "b": [True, False],
+                         "none": [None, None], "i": [1, 2]})
+    assert [f.type for f in table.schema] == [pa.float64(), pa.float64(), pa.large_string(),
+                                             pa.bool_(), pa.null(), pa.int64()]
+    assert table.to_pylist()[1] == {"n": None, "x": None, "s": None, "b": False, "none": None,
+                                    "i": 2}
+    assert np.isnan(pd.DataFrame({"n": [1, None]})["n"].iloc[1])  # pandas made that a float
+
+
+def test_warmed_templates_serve_any_chapter_of_up_to_eight_groups_without_building():
+    charts.warm_templates()
+    before = charts._template.cache_info().misses
+    for n in range(1, 9):
+        charts.prepare("participation", participation(TRICKY[:n]))
+        charts.prepare("follow_through", follow_through(TRICKY[:n]))
+    for kind, frame in SHAPES:
+        if kind not in ("participation", "follow_through"):
+            charts.prepare(kind, frame)
+    assert charts._template.cache_info().misses == before
