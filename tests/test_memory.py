@@ -79,3 +79,12 @@ def test_zero_switches_trimming_off(monkeypatch):
         return memory.rounds - start
 
     assert asyncio.run(serve_a_while()) == 0
+
+
+def test_pages_do_not_force_a_full_collection_after_every_run():
+    """The server's memory is looked after by the trimmer instead (see config.toml)."""
+    import tomllib
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["runner"]["postScriptGC"] is False
+    assert "memory.trimmer" in web.LIFESPAN_HOOKS
