@@ -267,7 +267,8 @@ async def _ws_view(tab: Any, page: str, go: asyncio.Event, who: str,
 
 
 async def _ws_round(url: str, tokens: list[str], writer_token: str | None,
-                    pids: list[int], db_path: Path, close_wait: float) -> dict[str, Any]:
+                    pids: list[int], db_path: Path, close_wait: float,
+                    expire_wait: float = 0.0) -> dict[str, Any]:
     from allyship import sessions
     from bench import wsclient
 
@@ -323,7 +324,22 @@ async def _ws_round(url: str, tokens: list[str], writer_token: str | None,
         out["write_landed"] = True
     await asyncio.sleep(close_wait)  # the server notices the closed sessions, trims memory
     out["rss_after"] = _rss_mb_each(pids)
+    if expire_wait:  # until Streamlit has dropped the closed sessions, and a trim after that
+        await asyncio.sleep(expire_wait)
+        out["rss_expired"] = _rss_mb_each(pids)
     return out
+
+
+def expire_wait_after(close_wait: float) -> float:
+    """Seconds more, after ``close_wait``, until Streamlit has dropped the closed sessions
+    (``server.disconnectedSessionTTL``, kept so a phone that lost its connection for a
+    moment gets its session back) and the memory trimmer has run once since."""
+    from streamlit import config
+
+    from allyship import memory
+
+    ttl = float(config.get_option("server.disconnectedSessionTTL"))
+    return max(ttl + (memory.interval() or 0) + 5 - close_wait, 0.0)
 
 
 # --- real browsers ---------------------------------------------------------------------------
@@ -433,10 +449,12 @@ async def _browser_round(browser, url: str, leads: list[str],  # noqa: ANN001
 
 def run(source_db: Path, scale: str, work_dir: Path, ns: list[int], configs: list[Config],
         *, write_at: int | None = 10, clients: str = "ws", close_wait: float | None = None,
-        say=print) -> list[Figure]:  # noqa: ANN001
+        expire: bool = True, say=print) -> list[Figure]:  # noqa: ANN001
     """The concurrency figures for every configuration and N. ``close_wait``: seconds
     between the clients closing and the "after" RSS reading (default: one round of the
-    server's memory trimmer and 5 s, so "after close" sees what the server gives back)."""
+    server's memory trimmer and 5 s, so "after close" sees what the server gives back).
+    ``expire``: for the largest N (websocket clients), also wait until Streamlit has
+    dropped the closed sessions and read RSS again (about two minutes more)."""
     from allyship import serve
 
     if close_wait is None:
@@ -475,7 +493,8 @@ def run(source_db: Path, scale: str, work_dir: Path, ns: list[int], configs: lis
             if clients == "ws":
                 tokens = session_cookies(db_path, leads[:n] + ([w] if w else []))
                 r = await _ws_round(d.url, tokens[:n], tokens[n] if w else None, pids,
-                                    db_path, close_wait)
+                                    db_path, close_wait,
+                                    expire_wait_after(close_wait) if expire and n == max(ns) else 0.0)
             else:
                 r = await _browser_round(browser, d.url, leads[:n], w, pids, db_path,
                                          close_wait)
@@ -498,6 +517,8 @@ def run(source_db: Path, scale: str, work_dir: Path, ns: list[int], configs: lis
             + (f"; write {r['write']:.0f} ms" if "write" in r else "")
             + f"; RSS per process idle {max(idle.values()):.0f}, peak "
             f"{max(r['rss_peak'].values()):.0f}, after {max(r['rss_after'].values()):.0f} MB"
+            + (f", once the sessions expired {max(r['rss_expired'].values()):.0f} MB"
+               if r.get("rss_expired") else "")
             + (f"; websockets per process {'/'.join(map(str, r['spread']))}"
                if cfg.processes > 1 else "") + f"; load {load:.2f}")
 
@@ -603,7 +624,16 @@ def _figures(scale: str, cfg: Config, n: int, r: dict[str, Any], kind: str) -> l
                        f"largest process, {r['close_wait']:g} s after the clients closed "
                        "(time for a round of the server's memory trimmer; Streamlit keeps a "
                        "closed session for server.disconnectedSessionTTL, 120 s)", load=load))
-    growth = max((after.get(pid, 0) / idle[pid]) for pid in idle if idle[pid])
+    expired = r.get("rss_expired")
+    if expired:
+        figs.append(Figure(scale, f"server RSS per process after the closed sessions expired: "
+                           f"{where}", "MB", round(max(expired.values()), 1), None, 1,
+                           "largest process, once Streamlit dropped the closed sessions "
+                           "(disconnectedSessionTTL) and the trimmer ran", load=load))
+    settled = expired or after
+    growth = max((settled.get(pid, 0) / idle[pid]) for pid in idle if idle[pid])
     figs.append(Figure(scale, f"server RSS per process after close ÷ idle: {where}", "x",
-                       round(growth, 2), None, 1, "largest ratio over the processes", load=load))
+                       round(growth, 2), None, 1, "largest ratio over the processes, "
+                       + ("after the closed sessions expired" if expired else
+                          f"{r['close_wait']:g} s after the clients closed"), load=load))
     return figs
