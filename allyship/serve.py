@@ -53,14 +53,26 @@ def free_port(host: str = "127.0.0.1") -> int:
 def render_nginx_conf(*, listen: str, backend_ports: list[int], run_dir: Path,
                       template: Path = TEMPLATE) -> str:
     """``deploy/nginx.conf`` with its placeholders filled in."""
-    servers = "\n".join(f"        server 127.0.0.1:{p} max_fails=1 fail_timeout=10s;"
-                        for p in backend_ports)
+    def server(port: int, backup: bool = False) -> str:
+        return (f"        server 127.0.0.1:{port} max_fails=1 fail_timeout=10s"
+                + (" backup;" if backup else ";"))
+
+    servers = "\n".join(server(p) for p in backend_ports)
+    # A browser's route cookie ends in the host:port that first answered it (the map
+    # matches that ending exactly); its own group lists the others as backups.
+    route_map = "\n".join(f"        ~\\.127\\.0\\.0\\.1:{p}$ allyship_{p};"
+                          for p in backend_ports)
+    pinned = "\n".join(
+        f"    upstream allyship_{p} {{\n{server(p)}\n"
+        + "".join(server(q, backup=True) + "\n" for q in backend_ports if q != p)
+        + "    }" for p in backend_ports)
     # nginx refuses `user` unless its master runs as root; as root, run the worker as root
     # too so it can use the temp directories we created.
     user_line = "user root;" if hasattr(os, "geteuid") and os.geteuid() == 0 else ""
     text = template.read_text(encoding="utf-8")
     for key, value in {"{user_line}": user_line, "{run_dir}": str(run_dir),
-                       "{upstream_servers}": servers, "{listen}": listen}.items():
+                       "{upstream_servers}": servers, "{listen}": listen,
+                       "{route_map}": route_map, "{pinned_upstreams}": pinned}.items():
         text = text.replace(key, value)
     return text
 

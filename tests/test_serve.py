@@ -93,3 +93,83 @@ def _zombie(pid: int) -> bool:
         return (Path(f"/proc/{pid}") / "stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
     except OSError:
         return True
+
+
+# --- routing: new browsers spread evenly, each stays on its process --------------------
+
+class _Whoami:
+    """A tiny HTTP server answering with its own port (a stand-in for a Streamlit
+    process: the routing is nginx's, whatever answers behind it)."""
+
+    def __init__(self) -> None:
+        import http.server
+        import threading
+
+        port_box: list[int] = []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802
+                body = str(port_box[0]).encode()
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *_a) -> None:  # noqa: ANN002
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        port_box.append(self.port)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def _get(url: str, cookie: str | None = None) -> tuple[str, str | None]:
+    """(which backend answered, the route cookie nginx set, if any)."""
+    import urllib.request
+
+    req = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
+    with urllib.request.urlopen(req, timeout=10) as resp:
+        set_cookie = resp.headers.get("Set-Cookie")
+        route = set_cookie.split(";")[0] if set_cookie else None
+        return resp.read().decode(), route
+
+
+def test_new_browsers_take_turns_and_each_keeps_its_process(tmp_path: Path):
+    backends = [_Whoami(), _Whoami()]
+    for sub in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
+        (tmp_path / sub).mkdir()
+    port = serve.free_port()
+    conf = tmp_path / "nginx.conf"
+    conf.write_text(serve.render_nginx_conf(listen=f"127.0.0.1:{port}",
+                                            backend_ports=[b.port for b in backends],
+                                            run_dir=tmp_path))
+    nginx = subprocess.Popen([serve.find_nginx(), "-p", str(tmp_path), "-c", str(conf),
+                              "-e", str(tmp_path / "error.log"), "-g", "daemon off;"])
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        for _ in range(100):
+            try:
+                _get(url)
+                break
+            except OSError:
+                time.sleep(0.05)
+        firsts = [_get(url) for _ in range(10)]
+        # Ten new browsers: five on each process (a hash of a random id gave 9 to 2).
+        assert sorted(answered for answered, _ in firsts).count(str(backends[0].port)) == 5
+        for answered, route in firsts:
+            assert route is not None and route.endswith(f":{answered}"), route
+            # Every later request of that browser reaches the same process.
+            assert {_get(url, route)[0] for _ in range(4)} == {answered}
+        # A browser whose process is down is served by the other one meanwhile.
+        gone = next(route for answered, route in firsts if answered == str(backends[1].port))
+        backends[1].stop()
+        assert _get(url, gone)[0] == str(backends[0].port)
+    finally:
+        nginx.terminate()
+        nginx.wait(10)
+        backends[0].stop()

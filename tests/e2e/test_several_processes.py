@@ -15,7 +15,7 @@ from allyship import serve, store
 from . import harness
 from .harness import go_to, open_home
 
-MAX_BROWSERS = 10  # random routes: both processes are reached long before this
+MAX_BROWSERS = 10  # new browsers take turns: the second one reaches the other process
 
 
 def log_an_action(page, what: str) -> None:  # noqa: ANN001
