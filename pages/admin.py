@@ -42,9 +42,11 @@ def run(action, success: str) -> bool:
     return True
 
 
+# A save's confirmation appears above the tabs on the next run: keyed and tracked by the
+# server ("rerun"), the tab set reopens on the tab the admin was using (as Log actions).
 (tab_members, tab_teams, tab_bulk, tab_codes, tab_chapter, tab_audit,
  tab_data_rights) = st.tabs(["Members", "Teams", "Add from CSV", "Sign-in codes", "Chapter",
-                             "Audit log", "Members' data"])
+                             "Audit log", "Members' data"], key="admin_tab", on_change="rerun")
 
 with tab_members:
     def _sign_in_state(member_id: int) -> str:

@@ -18,8 +18,10 @@ st.caption("Members and leads choose their own reminders and digests on their Ac
            "nothing is sent to anyone who has not turned it on.")
 ui.show_flash()
 
+# Kept across a save's confirmation, as on Admin and Log actions.
 tab_preview, tab_sending, tab_chapter = st.tabs(["Previews", "Sending & outbox",
-                                                 "Chapter settings"])
+                                                 "Chapter settings"],
+                                                key="messages_tab", on_change="rerun")
 
 with tab_chapter:
     current = nudges.chapter_settings(db, me.chapter_id)
