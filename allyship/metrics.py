@@ -378,7 +378,9 @@ def _scope_cte(scope: Scope) -> tuple[str, list[Any]]:
     return sql + ") ", params
 
 
-def _with_scope(scope: Scope, body: str, params: Sequence[Any] = ()) -> tuple[str, list[Any]]:
+def with_scope(scope: Scope, body: str, params: Sequence[Any] = ()) -> tuple[str, list[Any]]:
+    """``body`` (SQL reading the ``scope`` table) after the scope's CTE, and its parameters:
+    the members every figure counts (the report's own measures use it too)."""
     cte, cte_params = _scope_cte(scope)
     return cte + body, [*cte_params, *params]
 
@@ -425,7 +427,7 @@ def scope_label(db: sqlite_utils.Database, scope: Scope) -> str:
 
 def _sizes(db: sqlite_utils.Database, scope: Scope) -> list[tuple[int | None, int]]:
     """(team id, active members) for each team in the scope (``None``: no team)."""
-    return db.execute(*_with_scope(scope, "SELECT s.team_id, count(*) FROM scope s"
+    return db.execute(*with_scope(scope, "SELECT s.team_id, count(*) FROM scope s"
                                           " GROUP BY s.team_id")).fetchall()
 
 
@@ -480,7 +482,7 @@ class _View:
         return sorted(rows.items())
 
     def query(self, body: str, params: Sequence[Any] = ()) -> list[tuple]:
-        return self.db.execute(*_with_scope(self.scope, body, params)).fetchall()
+        return self.db.execute(*with_scope(self.scope, body, params)).fetchall()
 
 
 def _view(db: sqlite_utils.Database, actor: Member, scope: Scope, today: date) -> _View:
@@ -1139,7 +1141,7 @@ class ThisWeek:
 
 def _this_week(db: sqlite_utils.Database, scope: Scope, today: date) -> ThisWeek:
     monday = week_start(today).isoformat()
-    row = db.execute(*_with_scope(
+    row = db.execute(*with_scope(
         scope,
         "SELECT count(*) AS members,"
         " coalesce(sum(EXISTS (SELECT 1 FROM member_weeks x WHERE x.week_start = ?"

@@ -249,20 +249,11 @@ def assemble(db: sqlite_utils.Database, actor: Member | None, *, start: Any, end
 
 # --- the report's own measures -----------------------------------------------------------
 
-def _scope_cte(scope: Scope) -> tuple[str, list[Any]]:
-    """The ``scope`` CTE: the active members of the chapter (or of one team)."""
-    cte = ("WITH scope AS (SELECT m.id, m.team_id FROM members m"
-           " WHERE m.chapter_id = ? AND m.active = 1"
-           + (" AND m.team_id = ?" if scope.team_id is not None else "") + ") ")
-    return cte, [scope.chapter_id, *([scope.team_id] if scope.team_id is not None else [])]
-
-
 def _query(db: sqlite_utils.Database, scope: Scope, body: str,
            params: list[Any]) -> pd.DataFrame:
-    """``body`` run after a ``scope`` CTE of the active members the figures count
-    (the same rule as the metrics: active members of the chapter, or of one team)."""
-    cte, cte_params = _scope_cte(scope)
-    cur = db.execute(cte + body, [*cte_params, *params])
+    """``body`` run after the metrics' ``scope`` CTE (:func:`metrics.with_scope`): the
+    active members the figures count."""
+    cur = db.execute(*metrics.with_scope(scope, body, params))
     return pd.DataFrame(cur.fetchall(), columns=[c[0] for c in cur.description])
 
 
@@ -281,13 +272,11 @@ def _team_table(db: sqlite_utils.Database, actor: Member, scope: Scope, period: 
                       [ahead[0].isoformat(), ahead[1].isoformat()])
     # Activity from the member_weeks roll-up (allyship.rollup: one row per member and week
     # with an action, with its actions per responsibility): one pass, not over actions.
-    cte, params = _scope_cte(scope)
-    activity = db.execute(
-        cte + "SELECT s.team_id, count(DISTINCT s.id), sum(w.actions), "
+    activity = db.execute(*metrics.with_scope(
+        scope, "SELECT s.team_id, count(DISTINCT s.id), sum(w.actions), "
         + ", ".join(f"sum(w.r{n})" for n in range(1, 9)) +
         " FROM scope s JOIN member_weeks w ON w.member_id = s.id"
-        " AND w.week_start BETWEEN ? AND ? GROUP BY s.team_id", [*params, first, last]
-    ).fetchall()
+        " AND w.week_start BETWEEN ? AND ? GROUP BY s.team_id", [first, last])).fetchall()
     active = {row[0]: (row[1], row[2]) for row in activity}
     # pandas turns a column of team ids holding None (members without a team) into
     # floats with NaN: look those up as None.
