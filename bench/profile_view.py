@@ -26,6 +26,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--page", default="pages/team_progress.py")
     p.add_argument("--persona", default="lead")
     p.add_argument("--top", type=int, default=30)
+    p.add_argument("--filter", default=r"allyship|altair/utils|vega_charts",
+                   help="regex of the functions listed (empty: all)")
     args = p.parse_args(argv)
     os.environ["ALLYSHIP_DB"] = str(args.db)
 
@@ -92,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {label:<40} {cum(pattern) * 1000:8.1f} ms")
     out = io.StringIO()
     pstats.Stats(prof, stream=out).sort_stats("cumulative").print_stats(
-        r"allyship|altair/utils|vega_charts", args.top)
+        *( [args.filter] if args.filter else []), args.top)
     print(out.getvalue())
     return 0
 
