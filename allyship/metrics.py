@@ -541,17 +541,45 @@ class _Participation:
         return participants / counted if counted else None
 
 
+def _by_team(scope: Scope) -> bool:
+    """Whether the scope's weekly sums can be read from ``team_weeks`` (sums per team of
+    active members' weeks): every scope but a focus group's, which picks members."""
+    return scope.focus_group is None
+
+
+def _team_weeks(scope: Scope, columns: str, where: str, params: Sequence[Any]
+                ) -> tuple[str, list[Any]]:
+    """A query of ``columns`` over the scope's own ``team_weeks`` rows (``team_id`` 0,
+    no team, read as ``None``)."""
+    sql = f"SELECT {columns} FROM team_weeks t WHERE t.chapter_id = ?"
+    args: list[Any] = [scope.chapter_id]
+    if scope.team_id is not None:
+        sql += " AND t.team_id = ?"
+        args.append(scope.team_id)
+    return f"{sql} AND {where}", [*args, *params]
+
+
 def _weekly(v: _View, periods: Sequence[Period]) -> dict[tuple[int | None, str], tuple]:
     """(team, week) → members who logged, actions, minutes, actions with minutes, then
     actions per responsibility (8) and members who practised each (8): one pass over the
-    ``member_weeks`` roll-up (:mod:`allyship.rollup`) for every period asked for."""
+    ``team_weeks`` roll-up (a team or the whole chapter: a row per team and week) or,
+    for a focus group, over its members' ``member_weeks`` (:mod:`allyship.rollup`) —
+    for every period asked for."""
     r = range(1, len(RESPONSIBILITIES) + 1)
-    rows = v.query(
-        "SELECT s.team_id, w.week_start, count(*), sum(w.actions), sum(w.minutes),"
-        " sum(w.with_minutes), " + ", ".join(f"sum(w.r{n})" for n in r) + ", "
-        + ", ".join(f"sum(w.r{n} > 0)" for n in r) +
-        " FROM scope s JOIN member_weeks w ON w.member_id = s.id"
-        " AND w.week_start BETWEEN ? AND ? GROUP BY s.team_id, w.week_start", _span(periods))
+    if _by_team(v.scope):
+        rows = v.db.execute(*_team_weeks(
+            v.scope, "nullif(t.team_id, 0), t.week_start, t.members, t.actions, t.minutes,"
+            " t.with_minutes, "
+            + ", ".join(f"t.r{n}" for n in r) + ", " + ", ".join(f"t.p{n}" for n in r),
+            "t.week_start BETWEEN ? AND ? AND t.members > 0", _span(periods))).fetchall()
+    else:
+        rows = v.query(
+            "SELECT s.team_id, w.week_start, count(*), sum(w.actions), sum(w.minutes),"
+            " sum(w.with_minutes), " + ", ".join(f"sum(w.r{n})" for n in r) + ", "
+            + ", ".join(f"sum(w.r{n} > 0)" for n in r) +
+            " FROM scope s JOIN member_weeks w ON w.member_id = s.id"
+            " AND w.week_start BETWEEN ? AND ? GROUP BY s.team_id, w.week_start",
+            _span(periods))
     return {(row[0], row[1]): row[2:] for row in rows}
 
 
@@ -559,12 +587,20 @@ def _participation(v: _View, periods: Sequence[Period],
                    weekly: dict[tuple[int | None, str], tuple]) -> list[_Participation]:
     """Week × group for each period (see :func:`weekly_participation`)."""
     active = {key: cells[0] for key, cells in weekly.items()}
-    away = {(t, w): n for t, w, n in v.query(
-        "SELECT s.team_id, w.week_start, count(*)"
-        " FROM scope s JOIN away_weeks w ON w.member_id = s.id AND w.week_start BETWEEN ? AND ?"
-        " WHERE NOT EXISTS (SELECT 1 FROM member_weeks x WHERE x.member_id = s.id"
-        " AND x.week_start = w.week_start)"
-        " GROUP BY s.team_id, w.week_start", _span(periods))}
+    if _by_team(v.scope):
+        away_rows = v.db.execute(*_team_weeks(
+            v.scope, "nullif(t.team_id, 0), t.week_start, t.away_silent",
+            "t.week_start BETWEEN ? AND ? AND t.away_silent > 0",
+            _span(periods))).fetchall()
+    else:
+        away_rows = v.query(
+            "SELECT s.team_id, w.week_start, count(*)"
+            " FROM scope s JOIN away_weeks w ON w.member_id = s.id"
+            " AND w.week_start BETWEEN ? AND ?"
+            " WHERE NOT EXISTS (SELECT 1 FROM member_weeks x WHERE x.member_id = s.id"
+            " AND x.week_start = w.week_start)"
+            " GROUP BY s.team_id, w.week_start", _span(periods))
+    away = {(t, w): n for t, w, n in away_rows}
     grouped = v.grouped()
     out = []
     for period in periods:
@@ -1141,6 +1177,13 @@ class ThisWeek:
 
 def _this_week(db: sqlite_utils.Database, scope: Scope, today: date) -> ThisWeek:
     monday = week_start(today).isoformat()
+    if _by_team(scope):
+        members = db.execute(*with_scope(scope, "SELECT count(*) FROM scope")).fetchone()[0]
+        participants, away, actions = db.execute(*_team_weeks(
+            scope, "coalesce(sum(t.members), 0), coalesce(sum(t.away_silent), 0),"
+            " coalesce(sum(t.actions), 0)", "t.week_start = ?", [monday])).fetchone()
+        return ThisWeek(week_start(today), int(participants), int(members) - int(away),
+                        int(actions))
     row = db.execute(*with_scope(
         scope,
         "SELECT count(*) AS members,"

@@ -17,12 +17,22 @@ these two small tables answer the same questions in milliseconds:
     responsibilities and who practised them, weeks active) are sums over these rows:
     one short row per member-week instead of every action and its responsibilities
     (issue 13: a chapter of 16,000 members).
+``team_weeks`` (chapter, team, week)
+    the same sums per team — ``members`` active members with at least one action that
+    week, ``actions``, ``minutes``, ``with_minutes``, ``r1`` … ``r8``, ``p1`` … ``p8``
+    members who practised each responsibility, ``away_silent`` — over **active members
+    only**, each counted under their **current** team (``team_id`` 0: no team). A
+    chapter's or team's weekly figures without a focus-group filter are these few rows
+    (40 teams × 24 weeks instead of 16,000 members' 250,000 member-weeks). Kept by
+    triggers on ``member_weeks`` (so every write path that moves ``member_weeks`` moves
+    it), on ``away_weeks``, and on ``members``: a member who changes team, chapter or
+    active takes all their weeks from the old key to the new one.
 
 They are maintained by **triggers** in the same transaction as every write — forms, CSV
 imports, restores, the demo's bulk inserts and whatever comes later — so no write path
 can forget them, and a rolled-back write rolls them back too. A member deactivated (or
 reactivated) takes their weeks out of (or back into) the chapter's rows.
-:func:`recompute` rebuilds both from the base tables (used once by the migration, and
+:func:`recompute` rebuilds them from the base tables (used once by the migration, and
 by the tests, which compare it with the triggers' result after random writes).
 """
 
@@ -32,7 +42,7 @@ import sqlite_utils
 
 # Derived data: never exported (a restore rebuilds them through the triggers), and
 # without foreign keys (nothing refers to them; the check reports only real records).
-TABLES = ("chapter_weeks", "member_weeks")
+TABLES = ("chapter_weeks", "member_weeks", "team_weeks")
 RESPONSIBILITIES = range(1, 9)
 _R_COLS = ", ".join(f"r{n}" for n in RESPONSIBILITIES)
 
@@ -192,8 +202,97 @@ def _triggers() -> list[str]:
     ]
 
 
+# --- team_weeks: one member-week row's share of its (chapter, team, week) ----------------
+
+_TEAM_COLS = ("members, actions, minutes, with_minutes, " + _R_COLS + ", "
+              + ", ".join(f"p{n}" for n in RESPONSIBILITIES) + ", away_silent")
+
+
+def _team_values(w: str, sign: str) -> str:
+    """A ``member_weeks`` row's contribution (``w`` = NEW or OLD), in _TEAM_COLS' order.
+
+    ``away_silent`` counts away weeks without actions: each ``away_weeks`` row adds 1
+    (:func:`_team_away`) and a member-week with actions takes 1 back when that week is
+    marked away."""
+    parts = [f"{w}.actions > 0", f"{w}.actions", f"{w}.minutes", f"{w}.with_minutes",
+             *(f"{w}.r{n}" for n in RESPONSIBILITIES),
+             *(f"{w}.r{n} > 0" for n in RESPONSIBILITIES),
+             f"-({w}.actions > 0 AND EXISTS (SELECT 1 FROM away_weeks y"
+             f" WHERE y.member_id = {w}.member_id AND y.week_start = {w}.week_start))"]
+    return ", ".join(f"{sign}({p})" for p in parts)
+
+
+_TEAM_UPSERT = ("ON CONFLICT (chapter_id, team_id, week_start) DO UPDATE SET "
+                + ", ".join(f"{c} = {c} + excluded.{c}" for c in _TEAM_COLS.split(", ")))
+
+
+def _team_week(w: str, sign: str) -> str:
+    """Add (``+``) or take out (``-``) one member-week under its member's current key."""
+    return f"""
+    INSERT INTO team_weeks (chapter_id, team_id, week_start, {_TEAM_COLS})
+        SELECT m.chapter_id, coalesce(m.team_id, 0), {w}.week_start, {_team_values(w, sign)}
+        FROM members m WHERE m.id = {w}.member_id AND m.active = 1
+        {_TEAM_UPSERT};
+"""
+
+
+def _team_away(y: str, sign: str) -> str:
+    """An away week marked (``+``) or unmarked (``-``): silent if the member logged nothing."""
+    return f"""
+    INSERT INTO team_weeks (chapter_id, team_id, week_start, away_silent)
+        SELECT m.chapter_id, coalesce(m.team_id, 0), {y}.week_start, {sign}1 FROM members m
+        WHERE m.id = {y}.member_id AND m.active = 1
+          AND NOT EXISTS (SELECT 1 FROM member_weeks x WHERE x.member_id = {y}.member_id
+                          AND x.week_start = {y}.week_start AND x.actions > 0)
+        ON CONFLICT (chapter_id, team_id, week_start) DO UPDATE SET
+            away_silent = away_silent + excluded.away_silent;
+"""
+
+
+def _team_member(m: str, sign: str) -> str:
+    """All of one member's weeks under the key ``m`` (OLD or NEW) names, if active: each
+    member-week's share (a week marked away with actions takes 1 back) and 1 for each
+    away week."""
+    return f"""
+    INSERT INTO team_weeks (chapter_id, team_id, week_start, {_TEAM_COLS})
+        SELECT {m}.chapter_id, coalesce({m}.team_id, 0), w.week_start, {_team_values('w', sign)}
+        FROM member_weeks w WHERE {m}.active = 1 AND w.member_id = {m}.id
+        {_TEAM_UPSERT};
+    INSERT INTO team_weeks (chapter_id, team_id, week_start, away_silent)
+        SELECT {m}.chapter_id, coalesce({m}.team_id, 0), y.week_start, {sign}1 FROM away_weeks y
+        WHERE {m}.active = 1 AND y.member_id = {m}.id
+        ON CONFLICT (chapter_id, team_id, week_start) DO UPDATE SET
+            away_silent = away_silent + excluded.away_silent;
+"""
+
+
+def _team_triggers() -> list[str]:
+    return [
+        f"CREATE TRIGGER rollup_team_week_in AFTER INSERT ON member_weeks BEGIN"
+        f" {_team_week('NEW', '+')} END",
+        # (An upsert's DO UPDATE fires this, not the INSERT trigger.)
+        f"CREATE TRIGGER rollup_team_week_changed AFTER UPDATE ON member_weeks BEGIN"
+        f" {_team_week('OLD', '-')} {_team_week('NEW', '+')} END",
+        f"CREATE TRIGGER rollup_team_week_gone AFTER DELETE ON member_weeks BEGIN"
+        f" {_team_week('OLD', '-')} END",
+        f"CREATE TRIGGER rollup_team_away_in AFTER INSERT ON away_weeks BEGIN"
+        f" {_team_away('NEW', '+')} END",
+        f"CREATE TRIGGER rollup_team_away_out AFTER DELETE ON away_weeks BEGIN"
+        f" {_team_away('OLD', '-')} END",
+        # A member who changes team, chapter or active moves all their weeks.
+        f"CREATE TRIGGER rollup_team_member_moved AFTER UPDATE OF team_id, active, chapter_id"
+        f" ON members WHEN OLD.team_id IS NOT NEW.team_id OR OLD.active IS NOT NEW.active"
+        f" OR OLD.chapter_id IS NOT NEW.chapter_id"
+        f" BEGIN {_team_member('OLD', '-')} {_team_member('NEW', '+')} END",
+        # Foreign keys keep a member with actions or away weeks from being deleted; should
+        # one go anyway (foreign keys off), their weeks leave the figures with them.
+        f"CREATE TRIGGER rollup_team_member_gone BEFORE DELETE ON members BEGIN"
+        f" {_team_member('OLD', '-')} END",
+    ]
+
+
 def create(db: sqlite_utils.Database) -> None:
-    """The two tables, their triggers, and their contents for the data already there."""
+    """The tables, their triggers, and their contents for the data already there."""
     r_cols = ", ".join(f"r{n} INTEGER NOT NULL DEFAULT 0" for n in RESPONSIBILITIES)
     db.execute(f"""CREATE TABLE chapter_weeks (
         chapter_id INTEGER NOT NULL,
@@ -218,13 +317,27 @@ def create(db: sqlite_utils.Database) -> None:
     # database of a million actions, or 16,000 members' rows without a second lookup);
     # the organisation's figures read every member's weeks of a period.
     db.execute("CREATE INDEX member_weeks_week ON member_weeks (week_start)")
+    p_cols = ", ".join(f"p{n} INTEGER NOT NULL DEFAULT 0" for n in RESPONSIBILITIES)
+    db.execute(f"""CREATE TABLE team_weeks (
+        chapter_id INTEGER NOT NULL,
+        team_id INTEGER NOT NULL,  -- 0: members without a team
+        week_start TEXT NOT NULL,
+        members INTEGER NOT NULL DEFAULT 0,
+        actions INTEGER NOT NULL DEFAULT 0,
+        minutes INTEGER NOT NULL DEFAULT 0,
+        with_minutes INTEGER NOT NULL DEFAULT 0,
+        {r_cols},
+        {p_cols},
+        away_silent INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (chapter_id, team_id, week_start)
+    ) WITHOUT ROWID""")
     recompute(db)
-    for sql in _triggers():
+    for sql in [*_triggers(), *_team_triggers()]:
         db.execute(sql)
 
 
 def rebuild(db: sqlite_utils.Database) -> None:
-    """Drop both roll-ups and their triggers and create them again (a migration that
+    """Drop the roll-ups and their triggers and create them again (a migration that
     changes their shape)."""
     for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'"
                               " AND name LIKE 'rollup_%'").fetchall():
@@ -235,7 +348,7 @@ def rebuild(db: sqlite_utils.Database) -> None:
 
 
 def recompute(db: sqlite_utils.Database) -> None:
-    """Rebuild both roll-ups from the base tables (inside the caller's transaction)."""
+    """Rebuild the roll-ups from the base tables (inside the caller's transaction)."""
     db.execute("DELETE FROM member_weeks")
     db.execute("DELETE FROM chapter_weeks")
     sums = ", ".join(f"coalesce(sum(rn{n}), 0)" for n in RESPONSIBILITIES)
@@ -263,15 +376,40 @@ def recompute(db: sqlite_utils.Database) -> None:
                           AND a.week_start = y.week_start)
         GROUP BY m.chapter_id, y.week_start
         ON CONFLICT (chapter_id, week_start) DO UPDATE SET away_silent = excluded.away_silent""")
+    recompute_team_weeks(db)
+
+
+def recompute_team_weeks(db: sqlite_utils.Database) -> None:
+    """Rebuild ``team_weeks`` from ``member_weeks``, ``away_weeks`` and ``members`` (after
+    :func:`recompute`'s rebuild of ``member_weeks``, whose triggers it overwrites)."""
+    db.execute("DELETE FROM team_weeks")
+    practised = ", ".join(f"sum(w.r{n} > 0)" for n in RESPONSIBILITIES)
+    sums = ", ".join(f"sum(w.r{n})" for n in RESPONSIBILITIES)
+    db.execute(f"""INSERT INTO team_weeks (chapter_id, team_id, week_start, {_TEAM_COLS})
+        SELECT m.chapter_id, coalesce(m.team_id, 0), w.week_start, count(*), sum(w.actions),
+               sum(w.minutes), sum(w.with_minutes), {sums}, {practised}, 0
+        FROM member_weeks w JOIN members m ON m.id = w.member_id AND m.active = 1
+        GROUP BY m.chapter_id, coalesce(m.team_id, 0), w.week_start""")
+    db.execute("""INSERT INTO team_weeks (chapter_id, team_id, week_start, away_silent)
+        SELECT m.chapter_id, coalesce(m.team_id, 0), y.week_start, count(*) FROM away_weeks y
+        JOIN members m ON m.id = y.member_id AND m.active = 1
+        WHERE NOT EXISTS (SELECT 1 FROM member_weeks w WHERE w.member_id = y.member_id
+                          AND w.week_start = y.week_start)
+        GROUP BY m.chapter_id, coalesce(m.team_id, 0), y.week_start
+        ON CONFLICT (chapter_id, team_id, week_start) DO UPDATE SET
+            away_silent = excluded.away_silent""")
 
 
 def snapshot(db: sqlite_utils.Database) -> dict[str, list[tuple]]:
-    """Both tables' non-empty rows, in key order (for comparing two computations)."""
+    """The tables' non-empty rows, in key order (for comparing two computations)."""
     nonzero = " OR ".join(["participants", "actions", "minutes", "away_silent",
                            *(f"r{n}" for n in RESPONSIBILITIES)])
+    team_nonzero = " OR ".join(_TEAM_COLS.split(", "))
     return {
         "chapter_weeks": db.execute(f"SELECT * FROM chapter_weeks WHERE {nonzero}"
                                     " ORDER BY chapter_id, week_start").fetchall(),
         "member_weeks": db.execute("SELECT * FROM member_weeks ORDER BY week_start, member_id"
                                    ).fetchall(),
+        "team_weeks": db.execute(f"SELECT * FROM team_weeks WHERE {team_nonzero}"
+                                 " ORDER BY chapter_id, team_id, week_start").fetchall(),
     }

@@ -732,6 +732,15 @@ def _m13_member_week_figures(db: sqlite_utils.Database) -> None:
     rollup.rebuild(db)
 
 
+def _m14_team_week_figures(db: sqlite_utils.Database) -> None:
+    """Issue 13: ``team_weeks``, the member-week sums per (chapter, current team, week)
+    over active members, kept by triggers — a whole chapter's weekly figures from a few
+    hundred rows instead of every member-week (0.3 s in a chapter of 16,000 members)."""
+    from allyship import rollup
+
+    rollup.rebuild(db)
+
+
 # Ordered: MIGRATIONS[i] takes the schema from version i to i + 1.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m1_initial, _m2_sign_in, _m3_audit_by_actor, _m4_drop_plan_items_due,
@@ -744,6 +753,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m11_data_rights,
     _m12_figures,
     _m13_member_week_figures,
+    _m14_team_week_figures,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
