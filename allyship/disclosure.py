@@ -126,7 +126,7 @@ class Views:
 
 
 def views_for(db: sqlite_utils.Database, viewer: Member) -> Views:
-    """The views ``viewer`` may open in their chapter (three small queries, then sets).
+    """The views ``viewer`` may open in their chapter (two small queries, then sets).
 
     Remembered on the connection while the database is unchanged (see :func:`_stamp`):
     a page, a report or a view asks several times, and in a chapter of 16,000 members
@@ -152,21 +152,25 @@ def _stamp(db: sqlite_utils.Database) -> tuple[int, int]:
 
 def _views_for(db: sqlite_utils.Database, viewer: Member) -> Views:
     chapter_id = viewer.chapter_id
-    members: dict[int, int | None] = dict(db.execute(
-        "SELECT id, team_id FROM members WHERE chapter_id = ? AND active = 1", [chapter_id]))
     team_names: dict[int, str] = dict(db.execute(
         "SELECT id, name FROM teams WHERE chapter_id = ?", [chapter_id]))
+    members: dict[int, int | None] = {}
     focus_of: dict[int, str] = {}
-    focus_names: dict[str, str] = {}
-    for mid, text in db.execute(
-            "SELECT p.member_id, p.focus_group FROM plans p JOIN members m ON m.id = p.member_id"
-            " WHERE m.chapter_id = ? AND m.active = 1 ORDER BY p.focus_group", [chapter_id]):
+    spelled: dict[str, str] = {}  # focus key → its first spelling in text order
+    # Active members and their plan's focus group in one pass (a member has one plan).
+    for mid, team, text in db.execute(
+            "SELECT m.id, m.team_id, p.focus_group FROM members m"
+            " LEFT JOIN plans p ON p.member_id = m.id"
+            " WHERE m.chapter_id = ? AND m.active = 1", [chapter_id]):
+        members[mid] = team
         text = text or ""
         key = text.strip(" ").lower() if text.isascii() else focus_key(text)
         if key:
             focus_of[mid] = key
-            if key not in focus_names:
-                focus_names[key] = text.strip(" ")
+            if key not in spelled or text < spelled[key]:
+                spelled[key] = text
+    # Each group shown as its first spelling in text order (as sorting the plans did).
+    focus_names = {key: spelled[key].strip(" ") for key in sorted(spelled, key=spelled.get)}
 
     # 1. candidates by role
     if viewer.is_admin:

@@ -106,6 +106,7 @@ TABLES: dict[str, Treatment] = {
     "regions": Treatment("keep", why="the organisation's own record"),
     "member_weeks": Treatment("keep", why="weekly counts: figures for past periods"),
     "chapter_weeks": Treatment("keep", why="weekly counts: figures for past periods"),
+    "team_weeks": Treatment("keep", why="weekly counts per team: figures for past periods"),
     "members": Treatment("special", why="the row stays (figures join on it), anonymised"),
     "audit_log": Treatment("special", why="purged through the one controlled path"),
     "chapters": Treatment("keep", why="the chapter's own record"),

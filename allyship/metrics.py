@@ -790,19 +790,50 @@ def least_practised(db: sqlite_utils.Database, actor: Member | None, scope: Scop
     return _responsibilities(view, [period], _weekly(view, [period]))[0].least(n)
 
 
-# --- consistency -----------------------------------------------------------------------
+# --- consistency and steadiness: per-member counts ---------------------------------------
 
-def _consistency(v: _View, period: Period) -> pd.DataFrame:
+def _member_windows(v: _View, active: Sequence[tuple[str, str]],
+                    away: Sequence[tuple[str, str]]) -> dict[tuple[int, ...], int]:
+    """How many members have each combination of counts: weeks with actions in each
+    ``active`` window, then weeks marked away without actions in each ``away`` window
+    (windows are first and last Monday, inclusive) — one pass over the scope's
+    members' weeks for every window at once."""
+    windows = [*active, *away]
+    cols, params = [], []
+    for first, last in active:
+        cols.append("coalesce(sum(w.week_start BETWEEN ? AND ?), 0)")
+        params += [first, last]
+    for first, last in away:
+        cols.append("(SELECT count(*) FROM away_weeks y WHERE y.member_id = s.id"
+                    " AND y.week_start BETWEEN ? AND ? AND NOT EXISTS (SELECT 1"
+                    " FROM member_weeks x WHERE x.member_id = s.id"
+                    " AND x.week_start = y.week_start))")
+        params += [first, last]
+    names = [f"c{i}" for i in range(len(cols))]
+    # Grouped by team, then member: the order the members index gives (no sort).
+    rows = v.query(
+        f"SELECT {', '.join(names)}, count(*) FROM (SELECT "
+        + ", ".join(f"{c} AS {n}" for c, n in zip(cols, names)) +
+        " FROM scope s LEFT JOIN member_weeks w ON w.member_id = s.id"
+        " AND w.week_start BETWEEN ? AND ? GROUP BY s.team_id, s.id)"
+        f" GROUP BY {', '.join(names)}",
+        [*params, min(f for f, _ in windows), max(last for _, last in windows)])
+    return {tuple(int(c) for c in row[:-1]): int(row[-1]) for row in rows}
+
+
+def _consistency_frame(v: _View, period: Period, counts: dict[int, int]) -> pd.DataFrame:
     n = len(v.weeks(period).weeks)
-    counts = dict(v.query(
-        "SELECT weeks_active, count(*) AS members FROM ("
-        " SELECT (SELECT count(*) FROM member_weeks w"
-        "  WHERE w.member_id = s.id AND w.week_start BETWEEN ? AND ?) AS weeks_active"
-        " FROM scope s) GROUP BY weeks_active",
-        [period.start.isoformat(), period.end.isoformat()]))
     return pd.DataFrame({"weeks_active": list(range(n + 1)),
                          "members": [counts.get(k, 0) for k in range(n + 1)],
                          "weeks_in_period": [n] * (n + 1)})
+
+
+def _consistency(v: _View, period: Period) -> pd.DataFrame:
+    window = (period.start.isoformat(), period.end.isoformat())
+    counts: dict[int, int] = {}
+    for (weeks_active, *_), n in _member_windows(v, [window], []).items():
+        counts[weeks_active] = counts.get(weeks_active, 0) + n
+    return _consistency_frame(v, period, counts)
 
 
 def consistency(db: sqlite_utils.Database, actor: Member | None, scope: Scope,
@@ -830,28 +861,54 @@ class Steadiness:
         return self.steady / self.counted if self.counted else None
 
 
+def _steady_window(v: _View, period: Period) -> tuple[tuple[str, str], int] | None:
+    """The period's last 4 *complete* programme weeks (an unfinished week is not a
+    missed one) as first and last Monday, and how many they are (fewer than 4 when the
+    period itself is shorter); ``None`` without any."""
+    weeks = v.weeks(period).complete[-STEADY_OF_LAST[1]:]
+    return ((weeks[0].isoformat(), weeks[-1].isoformat()), len(weeks)) if weeks else None
+
+
+def _steady_count(counts: dict[tuple[int, ...], int], active: int, away: int,
+                  of: int) -> Steadiness:
+    """Steadiness from :func:`_member_windows` counts (positions of the window's active
+    weeks and away weeks in each key)."""
+    need = STEADY_OF_LAST[0]
+    steady = counted = 0
+    for key, n in counts.items():
+        if key[away] < of:
+            counted += n
+            if key[active] >= min(need, of - key[away]):
+                steady += n
+    return Steadiness(steady, counted)
+
+
 def _steadiness(v: _View, period: Period) -> Steadiness:
-    need, of = STEADY_OF_LAST
-    # The last 4 *complete* programme weeks: an unfinished week is not a missed one.
-    weeks = v.weeks(period).complete[-of:]
-    if not weeks:
+    steady = _steady_window(v, period)
+    if steady is None:
         return Steadiness(0, 0)
-    first, last = weeks[0].isoformat(), weeks[-1].isoformat()
-    of = len(weeks)  # fewer than 4 when the period itself is shorter
-    counted, steady = v.query(
-        f"SELECT coalesce(sum(away < {of}), 0) AS counted,"
-        f" coalesce(sum(away < {of} AND active >= min({need}, {of} - away)), 0)"
-        "  AS steady"
-        " FROM (SELECT"
-        "  (SELECT count(*) FROM member_weeks x WHERE x.member_id = s.id"
-        "   AND x.week_start BETWEEN ? AND ?) AS active,"
-        "  (SELECT count(*) FROM away_weeks w WHERE w.member_id = s.id"
-        "   AND w.week_start BETWEEN ? AND ? AND NOT EXISTS (SELECT 1"
-        "   FROM member_weeks x WHERE x.member_id = s.id AND x.week_start = w.week_start))"
-        "   AS away"
-        "  FROM scope s)",
-        [first, last, first, last])[0]
-    return Steadiness(int(steady), int(counted))
+    window, of = steady
+    return _steady_count(_member_windows(v, [window], [window]), 0, 1, of)
+
+
+def _per_member(v: _View, period: Period, periods: Sequence[Period]
+                ) -> tuple[pd.DataFrame, list[Steadiness]]:
+    """The period's consistency and each period's steadiness, in one pass."""
+    steady = [_steady_window(v, p) for p in periods]
+    windows = [w for w, _ in filter(None, steady)]
+    active = [(period.start.isoformat(), period.end.isoformat()), *windows]
+    counts = _member_windows(v, active, windows)
+    weeks_active: dict[int, int] = {}
+    for key, n in counts.items():
+        weeks_active[key[0]] = weeks_active.get(key[0], 0) + n
+    out, i = [], 0
+    for window in steady:
+        if window is None:
+            out.append(Steadiness(0, 0))
+            continue
+        i += 1  # key: the period's weeks, each window's active weeks, each one's away weeks
+        out.append(_steady_count(counts, i, len(active) + i - 1, window[1]))
+    return _consistency_frame(v, period, weeks_active), out
 
 
 def steadiness(db: sqlite_utils.Database, actor: Member | None, scope: Scope, period: Period,
@@ -1101,12 +1158,16 @@ class _PeriodFigures:
         }
 
 
-def _figures(v: _View, periods: Sequence[Period]) -> list[_PeriodFigures]:
-    """Each period's figures, each measure in one pass over all the periods."""
+def _figures(v: _View, periods: Sequence[Period],
+             steadiness: Sequence[Steadiness] | None = None) -> list[_PeriodFigures]:
+    """Each period's figures, each measure in one pass over all the periods
+    (``steadiness``: already counted, by :func:`_per_member`)."""
     weekly = _weekly(v, periods)
-    return [_PeriodFigures(*parts, _steadiness(v, p)) for p, *parts in zip(
-        periods, _participation(v, periods, weekly), _responsibilities(v, periods, weekly),
-        _minutes(v, periods, weekly), _follow_through(v, periods))]
+    if steadiness is None:
+        steadiness = [_steadiness(v, p) for p in periods]
+    return [_PeriodFigures(*parts, steady) for *parts, steady in zip(
+        _participation(v, periods, weekly), _responsibilities(v, periods, weekly),
+        _minutes(v, periods, weekly), _follow_through(v, periods), steadiness)]
 
 
 _HEADLINES: tuple[tuple[str, str, str, str, bool], ...] = (
@@ -1258,7 +1319,8 @@ def team_progress(db: sqlite_utils.Database, actor: Member | None, scope: Scope,
     today = today or date.today()
     view = _view(db, actor, scope, today)
     compared, periods = _compared(view, period)
-    figures = _figures(view, periods)
+    consistency_, steadiness_ = _per_member(view, period, periods)
+    figures = _figures(view, periods, steadiness_)
     now, before = figures[0], (figures[1] if len(figures) > 1 else None)
     quiet = None
     if actor.is_lead and actor.team_id is not None and scope.team_id in (None, actor.team_id) \
@@ -1275,7 +1337,7 @@ def team_progress(db: sqlite_utils.Database, actor: Member | None, scope: Scope,
         comparison=compared,
         participation=now.participation.frame(),
         responsibilities=now.responsibilities.frame(),
-        consistency=_consistency(view, period),
+        consistency=consistency_,
         steadiness=now.steadiness,
         minutes=now.minutes.frame(),
         follow_through=now.follow_through,

@@ -67,3 +67,164 @@ def test_a_failed_write_leaves_the_roll_ups_untouched(chapter):
                                today=TODAY)
             raise RuntimeError("the disk is full")
     assert rollup.snapshot(db) == before
+
+
+# --- team_weeks: the per-team sums follow members between teams ---------------------------
+
+def team_weeks_now(db) -> list[tuple]:
+    return rollup.snapshot(db)["team_weeks"]
+
+
+def team_weeks_fresh(db) -> list[tuple]:
+    """``team_weeks`` as a fresh GROUP BY over ``member_weeks`` would make it (rolled back)."""
+    db.execute("SAVEPOINT check_team_weeks")
+    try:
+        rollup.recompute_team_weeks(db)
+        return team_weeks_now(db)
+    finally:
+        db.execute("ROLLBACK TO check_team_weeks")
+        db.execute("RELEASE check_team_weeks")
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_team_weeks_match_the_base_tables_after_writes_moves_and_deactivation(chapter, seed):
+    """Every kind of write — logging, editing, deleting, away weeks, members moving
+    between teams (and out of any team), deactivated and back — checked after each."""
+    rng = random.Random(100 + seed)
+    db = chapter.db
+    members = [chapter.member, chapter.teammate, chapter.other, chapter.lead]
+    weeks = [TODAY - timedelta(weeks=w) for w in range(4)]
+    mine: dict[int, list[int]] = {m.id: [] for m in members}
+    moved = 0
+    for _ in range(80):
+        who = people.get_member(db, rng.choice(members).id)
+        op = rng.choice(["log", "log", "log", "edit", "delete", "away", "back", "active",
+                         "move", "move"])
+        if op == "active":
+            people.set_member_active(db, chapter.admin, who.id, not who.active)
+        elif op == "move":
+            target = rng.choice([chapter.team_a, chapter.team_b, None])
+            moved += target != who.team_id
+            people.move_member(db, chapter.admin, who.id, target)
+        elif not who.active:
+            continue
+        elif op == "log":
+            action = journal.log_action(db, who, ActionDraft(
+                rng.choice(weeks), "Listened", tuple(rng.sample(range(1, 9), rng.randint(1, 3))),
+                minutes=rng.choice([None, 15, 60])), today=TODAY)
+            mine[who.id].append(action.id)
+        elif op == "edit" and mine[who.id]:
+            journal.update_action(db, who, rng.choice(mine[who.id]), ActionDraft(
+                rng.choice(weeks), "Changed", tuple(rng.sample(range(1, 9), rng.randint(1, 2))),
+                minutes=rng.choice([None, 30])), today=TODAY)
+        elif op == "delete" and mine[who.id]:
+            journal.delete_action(db, who, mine[who.id].pop(rng.randrange(len(mine[who.id]))))
+        elif op in ("away", "back"):
+            journal.set_away(db, who, rng.choice(weeks), op == "away")
+        assert team_weeks_now(db) == team_weeks_fresh(db), op
+    assert moved and team_weeks_now(db)  # the test did move people, and something counts
+
+
+def test_a_member_moved_takes_all_their_weeks_to_the_new_team(chapter):
+    db = chapter.db
+    journal.log_action(db, chapter.member, ActionDraft(TODAY, "Listened", (1, 2), minutes=20),
+                       today=TODAY)
+    journal.log_action(db, chapter.member, ActionDraft(TODAY - timedelta(weeks=1), "Read",
+                                                       (3,)), today=TODAY)
+    journal.set_away(db, chapter.member, TODAY - timedelta(weeks=2))
+
+    def rows(team: int) -> dict[str, tuple]:
+        return {w: (n, a, m, away) for w, n, a, m, away in db.execute(
+            "SELECT week_start, members, actions, minutes, away_silent FROM team_weeks"
+            " WHERE team_id = ? AND (members OR away_silent)", [team])}
+
+    assert len(rows(chapter.team_a)) == 3 and rows(chapter.team_b) == {}
+    people.move_member(db, chapter.admin, chapter.member.id, chapter.team_b)
+    assert rows(chapter.team_a) == {}
+    assert sorted(rows(chapter.team_b).values()) == [(0, 0, 0, 1), (1, 1, 0, 0), (1, 1, 20, 0)]
+    people.move_member(db, chapter.admin, chapter.member.id, None)
+    assert rows(chapter.team_b) == {} and len(rows(0)) == 3  # team 0: members without a team
+    people.set_member_active(db, chapter.admin, chapter.member.id, False)
+    assert rows(0) == {}
+    assert team_weeks_now(db) == team_weeks_fresh(db)
+
+
+def test_sixteen_writers_at_once_leave_team_weeks_exact(chapter, db_path):
+    """Logging, away weeks and moves between teams from 16 connections at once: the
+    triggers run inside each writer's transaction, so the sums stay exact."""
+    import threading
+
+    start = threading.Barrier(16)
+    errors: list[BaseException] = []
+    members = [chapter.member, chapter.teammate, chapter.other, chapter.lead]
+
+    def write(i: int) -> None:
+        own = store.connect(db_path)
+        rng = random.Random(i)
+        try:
+            start.wait()
+            for n in range(6):
+                who = people.get_member(own, members[(i + n) % len(members)].id)
+                if i % 4 == 0:
+                    people.move_member(own, chapter.admin, who.id,
+                                       rng.choice([chapter.team_a, chapter.team_b, None]))
+                elif i % 4 == 1:
+                    journal.set_away(own, who, TODAY - timedelta(weeks=rng.randrange(4)),
+                                     rng.random() < 0.7)
+                else:
+                    journal.log_action(own, who, ActionDraft(
+                        TODAY - timedelta(weeks=rng.randrange(4)), f"At once {i}.{n}",
+                        (rng.randint(1, 8),), minutes=rng.choice([None, 10])), today=TODAY)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            own.conn.close()
+
+    threads = [threading.Thread(target=write, args=(i,)) for i in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    db = chapter.db
+    assert db.execute("SELECT count(*) FROM actions").fetchone()[0] == 8 * 6
+    assert sum(r[4] for r in team_weeks_now(db)) == 8 * 6  # every action, counted once
+    assert rollup.snapshot(db) == recomputed(db)
+
+
+def test_a_restore_and_an_import_leave_team_weeks_exact(chapter, tmp_path):
+    from allyship import transfer
+
+    db = chapter.db
+    journal.log_action(db, chapter.member, ActionDraft(TODAY, "Listened", (1, 2), minutes=20),
+                       today=TODAY)
+    journal.set_away(db, chapter.other, TODAY - timedelta(weeks=1))
+    people.move_member(db, chapter.admin, chapter.teammate.id, None)
+    report = transfer.import_csv(
+        db, chapter.admin,
+        f"email,date,what,responsibilities\n{chapter.teammate.email},{TODAY},Imported,3;4\n"
+        f"{chapter.other.email},{TODAY - timedelta(weeks=1)},Imported,5\n".encode(), today=TODAY)
+    assert report.written, report.errors
+    people.set_member_active(db, chapter.admin, chapter.lead.id, False)
+    assert team_weeks_now(db) == team_weeks_fresh(db)
+    transfer.export_dir(db, tmp_path / "out")
+    fresh = store.connect(tmp_path / "restored.db")
+    assert transfer.restore(fresh, transfer.read_export(tmp_path / "out")).ok
+    assert team_weeks_now(fresh) == team_weeks_now(db) == team_weeks_fresh(fresh)
+    assert len(team_weeks_now(fresh)) == 3  # two teams' weeks and the no-team week
+
+
+def test_an_erased_member_leaves_team_weeks_with_their_weeks(chapter):
+    from allyship import erasure
+
+    db = chapter.db
+    journal.log_action(db, chapter.other, ActionDraft(TODAY, "Listened", (1,)), today=TODAY)
+    journal.set_away(db, chapter.other, TODAY - timedelta(weeks=1))
+    team_b = "SELECT coalesce(sum(members), 0), coalesce(sum(away_silent), 0) FROM team_weeks" \
+             " WHERE team_id = ?"
+    assert db.execute(team_b, [chapter.team_b]).fetchone() == (1, 1)
+    erasure.request_erasure(db, chapter.other)
+    erasure.forget(db, chapter.admin, chapter.other.id, confirm_email=chapter.other.email,
+                   scrub=False)
+    assert db.execute(team_b, [chapter.team_b]).fetchone() == (0, 0)
+    assert rollup.snapshot(db) == recomputed(db)
