@@ -1,8 +1,10 @@
 """Progress measures for team leads, the chapter report and the benchmarks.
 
-Everything is aggregated **in SQL**, mostly over the ``member_weeks`` roll-up (one
-row per member-week with actions, minutes and actions per responsibility, kept by
-triggers: :mod:`allyship.rollup`). Each measure is one statement over the period *and*
+Everything is aggregated **in SQL**, over roll-ups kept by triggers
+(:mod:`allyship.rollup`): ``team_weeks`` (a row per team and week: a team's or the
+whole chapter's weekly sums) and ``member_weeks`` (a row per member-week with actions,
+minutes and actions per responsibility: a focus group's sums, and the per-member counts
+of consistency and steadiness). Each measure is one statement over the period *and*
 the previous one, grouped by team and week; plain Python shapes the few rows (weeks
 without actions filled with zeros, groups summed, small teams folded) and each frame is
 built once at the end. No function loads the actions table row by row.

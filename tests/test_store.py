@@ -92,3 +92,45 @@ def test_the_audit_log_cannot_be_rewritten(chapter):
 def test_the_database_path_comes_from_flag_then_env_then_default(monkeypatch, cli, env, expected):
     monkeypatch.setenv(store.ENV_VAR, env)
     assert str(store.resolve_db_path(cli)) == expected
+
+
+def test_migration_14_fills_team_weeks_from_a_database_at_schema_13(db_path):
+    """A database at schema 13 (member_weeks, no team_weeks) gets team_weeks with every
+    week already logged, its triggers, and the two covering indexes."""
+    from datetime import date, timedelta
+
+    from allyship import journal, people, rollup
+    from allyship.models import ActionDraft, MemberDraft
+
+    db = store.connect(db_path, migrate=False)
+    while store.schema_version(db) < 13:
+        with store.transaction(db):
+            store.MIGRATIONS[store.schema_version(db)](db)
+            db.execute(f"PRAGMA user_version = {store.schema_version(db) + 1}")
+    # As schema 13 had it: no team_weeks (today's roll-up module creates it with the rest).
+    for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'"
+                              " AND name LIKE 'rollup_team_%'").fetchall():
+        db.execute(f"DROP TRIGGER {name}")
+    db.execute("DROP TABLE team_weeks")
+    today = date(2026, 3, 27)
+    chapter = people.create_chapter(db, "Old", started_on=date(2026, 1, 5))
+    admin = people.bootstrap_admin(db, chapter, MemberDraft("Ada", "ada@example.org"))
+    team = people.create_team(db, admin, "Team A").id
+    mo = people.add_member(db, admin, MemberDraft("Mo", "mo@example.org", "member", team))
+    for weeks_ago in range(3):
+        journal.log_action(db, mo, ActionDraft(today - timedelta(weeks=weeks_ago), "Listened",
+                                               (1, 4), minutes=10), today=today)
+    journal.set_away(db, admin, today)
+    assert "team_weeks" not in db.table_names()
+
+    assert store.apply_migrations(db) == store.SCHEMA_VERSION
+    rows = db.execute("SELECT team_id, members, actions, minutes, r1, p4, away_silent"
+                      " FROM team_weeks ORDER BY team_id, week_start").fetchall()
+    assert [tuple(r) for r in rows] == [(0, 0, 0, 0, 0, 0, 1)] + [(team, 1, 1, 10, 1, 1, 0)] * 3
+    indexes = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert {"members_chapter_active", "plan_items_steps"} <= indexes
+    journal.log_action(db, admin, ActionDraft(today, "Read", (2,)), today=today)
+    snapshot = rollup.snapshot(db)
+    with store.transaction(db):
+        rollup.recompute(db)
+    assert rollup.snapshot(db) == snapshot  # the triggers keep it from here on
