@@ -197,6 +197,9 @@ def _triggers() -> list[str]:
         f" {_responsibility('OLD', '-')} END",
         f"CREATE TRIGGER rollup_away_in AFTER INSERT ON away_weeks BEGIN {_away('NEW', '+')} END",
         f"CREATE TRIGGER rollup_away_out AFTER DELETE ON away_weeks BEGIN {_away('OLD', '-')} END",
+        # (No write path moves an away week today; one that did would keep both exact.)
+        f"CREATE TRIGGER rollup_away_moved AFTER UPDATE ON away_weeks BEGIN"
+        f" {_away('OLD', '-')} {_away('NEW', '+')} END",
         f"CREATE TRIGGER rollup_member_changed AFTER UPDATE OF active, chapter_id ON members"
         f" WHEN OLD.active IS NOT NEW.active OR OLD.chapter_id IS NOT NEW.chapter_id"
         f" BEGIN {_member_out('OLD')} {_member_in('NEW')} END",
@@ -280,6 +283,8 @@ def _team_triggers() -> list[str]:
         f" {_team_away('NEW', '+')} END",
         f"CREATE TRIGGER rollup_team_away_out AFTER DELETE ON away_weeks BEGIN"
         f" {_team_away('OLD', '-')} END",
+        f"CREATE TRIGGER rollup_team_away_moved AFTER UPDATE ON away_weeks BEGIN"
+        f" {_team_away('OLD', '-')} {_team_away('NEW', '+')} END",
         # A member who changes team, chapter or active moves all their weeks.
         f"CREATE TRIGGER rollup_team_member_moved AFTER UPDATE OF team_id, active, chapter_id"
         f" ON members WHEN OLD.team_id IS NOT NEW.team_id OR OLD.active IS NOT NEW.active"

@@ -228,3 +228,17 @@ def test_an_erased_member_leaves_team_weeks_with_their_weeks(chapter):
                    scrub=False)
     assert db.execute(team_b, [chapter.team_b]).fetchone() == (0, 0)
     assert rollup.snapshot(db) == recomputed(db)
+
+
+def test_an_away_week_changed_in_place_moves_in_both_roll_ups(chapter):
+    """No form moves an away week, but a fix by hand (or a future path) keeps the sums."""
+    db = chapter.db
+    journal.log_action(db, chapter.member, ActionDraft(TODAY, "Listened", (1,)), today=TODAY)
+    journal.set_away(db, chapter.member, TODAY - timedelta(weeks=1))
+    journal.set_away(db, chapter.other, TODAY - timedelta(weeks=2))
+    with store.transaction(db):
+        db.execute("UPDATE away_weeks SET week_start = ? WHERE member_id = ?",
+                   [(TODAY - timedelta(days=TODAY.weekday())).isoformat(), chapter.member.id])
+        db.execute("UPDATE away_weeks SET member_id = ? WHERE member_id = ?",
+                   [chapter.teammate.id, chapter.other.id])
+    assert rollup.snapshot(db) == recomputed(db)
