@@ -97,6 +97,16 @@ _pool: list[tuple[Path, tuple[int, int], sqlite_utils.Database]] = []
 _pool_lock = threading.Lock()
 
 
+def close_pooled_connections() -> int:
+    """Close the connections waiting in the pool (the next runs open new ones); how
+    many. For tools that watch the connections the app opens (``bench/plans.py``)."""
+    with _pool_lock:
+        idle, _pool[:] = list(_pool), []
+    for _path, _ident, db in idle:
+        db.conn.close()
+    return len(idle)
+
+
 def _file_identity(path: Path) -> tuple[int, int]:
     """Which file is at ``path`` now: a database replaced on disk (a restore, a fresh
     demo) is another file, and a connection to the old one must not be reused."""

@@ -20,8 +20,7 @@ def db_file(demo_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     path = tmp_path / "app.db"
     shutil.copy(demo_template, path)
     monkeypatch.setenv("ALLYSHIP_DB", str(path))
-    with ui._pool_lock:
-        ui._pool.clear()
+    ui.close_pooled_connections()
     return path
 
 
