@@ -51,8 +51,8 @@ from allyship import access, charts, journal, metrics, people
 from allyship.handout import ACTION_KINDS, PRACTICE_QUESTIONS, PracticeQuestion, responsibility
 from allyship.metrics import Headline, Period, Scope
 from allyship.models import Member, ValidationError, parse_date
-from allyship.tables import escape_md
 from allyship.csv_files import csv_bytes
+from allyship.safe_text import inert
 
 MAX_HIGHLIGHTS = 25
 CHART_WIDTH = 700  # px of each chart in the HTML file; CSS scales it down to the page
@@ -672,7 +672,7 @@ def _md_table(frame: pd.DataFrame, columns: dict[str, str],
         # Our own numbers and dates go in as they are; any text (a team's name) is
         # people's, so it is escaped.
         cells = [fmt[c](rec[c]) if c in fmt else
-                 escape_md(rec[c]) if isinstance(rec[c], str) else str(rec[c])
+                 inert(rec[c]) if isinstance(rec[c], str) else str(rec[c])
                  for c in columns]
         if rec.get("is_total"):
             cells = [f"**{c}**" for c in cells]
@@ -683,8 +683,8 @@ def _md_table(frame: pd.DataFrame, columns: dict[str, str],
 def to_markdown(r: ChapterReport) -> str:
     """The report as Markdown (charts left out, with a note). Every piece of text that
     came from people is escaped, so it shows as typed."""
-    out = [f"# {escape_md(r.title)}", "",
-           f"**{escape_md(r.scope_label)}** · {r.comparison.now.label} · "
+    out = [f"# {inert(r.title)}", "",
+           f"**{inert(r.scope_label)}** · {r.comparison.now.label} · "
            f"{r.members} active members · prepared {r.today:%d %b %Y}", "",
            "## Headline figures", "", r.comparison.note, ""]
     if r.comparison.comparable:
@@ -708,13 +708,13 @@ def to_markdown(r: ChapterReport) -> str:
         out.append("Nobody shared an action with the whole chapter in this period.")
     for h in r.highlights:
         who = h.member + (f" ({h.team})" if h.team else "")
-        out.append(f"- {h.done_on:%d %b %Y} · {escape_md(who)} · {h.kind} · "
+        out.append(f"- {h.done_on:%d %b %Y} · {inert(who)} · {h.kind} · "
                    f"{'; '.join(h.responsibilities)}  \n"
-                   f"  {escape_md(h.description)}")
+                   f"  {inert(h.description)}")
     if r.more_highlights:
         out.append(f"- …and {r.more_highlights} more shared actions, in the app.")
     out += ["", "## Who are we leaving behind?", ""]
-    out += [f"- {escape_md(p)}" for p in leaving_behind(r)]
+    out += [f"- {inert(p)}" for p in leaving_behind(r)]
     out += ["", "## For the meeting: the practice questions", ""]
     out += [f"{q.number}. **{q.title}.** {q.text}"
             for q in r.practice_questions]
