@@ -69,7 +69,7 @@ def narrow_screen_nav(nav: dict[str, list], current) -> None:  # noqa: ANN001 â€
     each navigation; this menu lets a member move between pages without opening it. On
     wider screens it is hidden (``display: none``: not seen, not tabbed to, not read).
     The menu is keyed by the page being shown, so it comes up closed on the page chosen
-    instead of staying open over it.
+    instead of staying open over it; its links are sent only while it is open.
     """
     st.html(f"""<style>
 .st-key-narrow_nav {{ display: none; }}
@@ -78,9 +78,13 @@ def narrow_screen_nav(nav: dict[str, list], current) -> None:  # noqa: ANN001 â€
 {COLLAPSED_SIDEBAR_CSS}
 </style>""")
     with st.container(key="narrow_nav"):
-        with st.popover("Pages", icon=":material/menu:",
-                        key=f"narrow_nav_menu_{current.url_path or 'home'}"):
-            for section, pages in nav.items():
-                st.caption(section)
-                for p in pages:
-                    st.page_link(p)
+        # The links are drawn only while the menu is open (opening it reruns the page):
+        # hidden on every wide screen and closed on most phone views, they were a
+        # quarter of the elements every page run sent.
+        with st.popover("Pages", icon=":material/menu:", on_change="rerun",
+                        key=f"narrow_nav_menu_{current.url_path or 'home'}") as menu:
+            if menu.open:
+                for section, pages in nav.items():
+                    st.caption(section)
+                    for p in pages:
+                        st.page_link(p)

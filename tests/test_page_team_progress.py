@@ -189,3 +189,26 @@ def test_no_ranking_words_on_the_page(demo_db):
     text = all_text(open_page("lead")).lower()
     for word in ("leaderboard", "badge", "top member", "most active", "rank #", "points earned"):
         assert word not in text
+
+
+def test_a_charts_table_is_sent_only_when_its_expander_is_opened(demo_db):
+    """Each chart's "Show as table" expander is drawn closed and empty; opening it reruns
+    the page with that chart's table in it (the same numbers charts.table gives)."""
+    from allyship import charts
+
+    at = open_page("admin")
+    assert not at.exception
+    assert [e.label for e in at.expander].count("Show as table") == N_CHARTS
+    assert not at.dataframe  # an admin has no quiet list; every table is closed
+    at.session_state["chart_table_open_part"] = True  # what opening it in a browser sets
+    at.run()
+    assert not at.exception and len(at.dataframe) == 1
+    db, admin = persona(demo_db, "admin")
+    period_name = at.selectbox(key="tp_period").value
+    periods, _ = metrics.period_options(db, admin.chapter_id, date.today())
+    frames = metrics.team_progress(db, admin, metrics.Scope(admin.chapter_id),
+                                   periods[period_name], today=date.today())
+    expected = charts.table("participation", frames.participation)
+    shown = at.dataframe[0].value
+    assert list(shown.columns) == list(expected.columns)
+    assert shown.astype(str).values.tolist() == expected.astype(str).values.tolist()

@@ -94,3 +94,22 @@ def test_the_chapter_reports_html_download_arrives_with_its_charts(member_page: 
     html = saved.read_text(encoding="utf-8")
     assert "<svg" in html
     assert "Chapter report" in html or "chapter report" in html.lower()
+
+
+def test_a_lead_opens_a_charts_table_and_reads_the_same_numbers(member_page: Page):
+    """The table under a chart is drawn when its expander is opened (a rerun), and the
+    expander stays open across the next change of period."""
+    page = lead_page(member_page, "Team progress")
+    expect_charts_drawn(page, 1)
+    main = page.get_by_test_id("stMain")
+    expanders = main.get_by_test_id("stExpander").filter(has_text="Show as table")
+    expect(expanders).to_have_count(6)
+    expect(main.get_by_test_id("stDataFrame")).to_have_count(1)  # the quiet list only
+    expanders.first.get_by_text("Show as table").click()
+    table = expanders.first.get_by_test_id("stDataFrame")
+    expect(table).to_be_visible()
+    expect(table).to_contain_text("Members who logged")
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0)  # the rerun is over
+    choose(page, "Period", "Last 4 weeks")
+    expect(page.get_by_text(re.compile(r"Changes compare with the 4 weeks before"))).to_be_visible()
+    expect(expanders.first.get_by_test_id("stDataFrame")).to_be_visible()
