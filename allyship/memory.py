@@ -12,6 +12,18 @@ asks glibc (``malloc_trim(0)``) to return free heap pages to the operating syste
 run in a worker thread, so the event loop keeps serving. On a C library without
 ``malloc_trim`` (macOS, musl) only the collection runs.
 
+Before each trim it also lets go of the sessions whose time to reconnect is over
+(:func:`reap_expired_sessions`). Streamlit keeps a closed tab's session for
+``server.disconnectedSessionTTL`` so a phone that lost its signal gets its page back,
+but it drops an expired one only when a later session is stored: after a busy spell
+with nobody coming next, twenty leads' sessions (their state, their database
+handles, their last pages) stayed in memory indefinitely.
+
+At start it also puts Arrow's buffers (pandas' text columns, the charts' and tables'
+data) on the C library's allocator (:func:`arrow_on_system_allocator`): Arrow's own
+(mimalloc) kept what twenty leads' views had used, where ``malloc_trim`` cannot reach
+it.
+
 ``ALLYSHIP_TRIM_SECONDS`` sets the interval; ``0`` switches it off.
 """
 
@@ -28,6 +40,7 @@ from typing import Any
 
 DEFAULT_SECONDS = 30.0
 rounds = 0  # trims done by the hook since the process started (the tests read it)
+reaped = 0  # expired sessions it dropped
 
 
 def _malloc_trim() -> Callable[[int], int] | None:
@@ -64,6 +77,48 @@ def trim_now() -> bool:
     return True
 
 
+def reap_expired_sessions() -> int:
+    """Drop the disconnected sessions whose reconnect time is over, as Streamlit itself
+    does on its next write to the session store; the number dropped (0 outside a
+    server, or if this Streamlit keeps its sessions some other way).
+
+    This reaches into Streamlit's session manager (``streamlit==1.67``, pinned in
+    requirements.txt): there is no public call that expires stored sessions.
+    ``tests/test_memory.py`` runs it against a real server, so an upgrade that moves
+    these attributes fails a test instead of quietly keeping the sessions.
+    """
+    try:
+        from streamlit.runtime import Runtime
+
+        if not Runtime.exists():
+            return 0
+        manager = Runtime.instance()._session_mgr
+        lock, cache = manager._storage_lock, manager._session_storage._cache
+        expire = cache.expire
+    except (ImportError, AttributeError):
+        return 0
+    with lock:  # the manager's own lock around its store
+        return len(expire())
+
+
+def arrow_on_system_allocator() -> bool:
+    """Make the C library's allocator Arrow's default from now on (as
+    ``ARROW_DEFAULT_MEMORY_POOL=system`` would at start); whether it could."""
+    try:
+        import pyarrow as pa
+
+        pa.set_memory_pool(pa.system_memory_pool())
+    except (ImportError, AttributeError, NotImplementedError):
+        return False
+    return True
+
+
+def _log() -> Any:
+    from streamlit.logger import get_logger  # the server's log, at its level
+
+    return get_logger(__name__)
+
+
 def interval() -> float:
     """Seconds between trims from ``ALLYSHIP_TRIM_SECONDS`` (0 = off); bad values fall
     back to the default rather than stop the server."""
@@ -78,15 +133,21 @@ def interval() -> float:
 @contextlib.asynccontextmanager
 async def trimmer(app: Any) -> AsyncIterator[None]:
     """Lifespan hook: trim every :func:`interval` seconds while the server runs."""
+    arrow_on_system_allocator()
     every = interval()
     if not every:
         yield
         return
 
     async def loop() -> None:
-        global rounds
+        global rounds, reaped
         while True:
             await asyncio.sleep(every)
+            dropped = reap_expired_sessions()  # on the event loop, where sessions live
+            if dropped:
+                reaped += dropped
+                _log().info("Let go of %d closed session%s whose time to reconnect was over.",
+                            dropped, "" if dropped == 1 else "s")
             await asyncio.to_thread(trim_now)
             rounds += 1
 

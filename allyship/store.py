@@ -42,17 +42,20 @@ def resolve_db_path(cli_value: str | os.PathLike[str] | None = None) -> Path:
     return Path(env) if env else DEFAULT_DB_PATH
 
 
-def connect(path: str | os.PathLike[str], *, migrate: bool = True) -> sqlite_utils.Database:
+def connect(path: str | os.PathLike[str], *, migrate: bool = True,
+            check_same_thread: bool = True) -> sqlite_utils.Database:
     """Open (creating if needed) the database at ``path`` for this thread.
 
-    The returned handle belongs to the calling thread. Schema migrations are
-    applied unless ``migrate`` is false.
+    The returned handle belongs to the calling thread (``check_same_thread=False``: to
+    one thread at a time, the caller sees to it). Schema migrations are applied unless
+    ``migrate`` is false.
     """
     path = Path(path)
     if str(path) != ":memory:":
         path.parent.mkdir(parents=True, exist_ok=True)
     # isolation_level=None: no implicit transactions; we say BEGIN IMMEDIATE ourselves.
-    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                           check_same_thread=check_same_thread)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
     if str(path) != ":memory:":

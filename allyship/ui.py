@@ -76,18 +76,89 @@ def demo_on_first_run() -> bool:
 def get_db() -> sqlite_utils.Database:
     """This script run's database handle.
 
-    Streamlit runs each rerun of each session on its own thread, so a thread-local
-    handle is never shared between sessions (a sqlite3 connection belongs to one
-    thread).
+    Streamlit runs each rerun of each session on a thread of its own, so the handle is
+    thread-local: never shared between two runs at once. When the run's thread ends its
+    connection goes back to a small pool for a later run (:class:`_Lease`): opening one
+    (and checking the schema) cost ~1.5 ms of CPU on every page view.
     """
     path = db_path()
-    handle = getattr(_local, "db", None)
-    if handle is None or getattr(_local, "path", None) != path:
+    lease = getattr(_local, "lease", None)
+    if lease is None or lease.path != path:
         if not path.exists():
             _first_run(path)
-        handle = store.connect(path)
-        _local.db, _local.path = handle, path
-    return handle
+        _local.lease = lease = _Lease(path)
+    return lease.db
+
+
+# Connections a finished run left, for the next runs: (path, file identity, handle).
+# A few: more runs at once than this simply open their own, as before.
+POOL_SIZE = 4
+_pool: list[tuple[Path, tuple[int, int], sqlite_utils.Database]] = []
+_pool_lock = threading.Lock()
+
+
+def close_pooled_connections() -> int:
+    """Close the connections waiting in the pool (the next runs open new ones); how
+    many. For tools that watch the connections the app opens (``bench/plans.py``)."""
+    with _pool_lock:
+        idle, _pool[:] = list(_pool), []
+    for _path, _ident, db in idle:
+        db.conn.close()
+    return len(idle)
+
+
+def _file_identity(path: Path) -> tuple[int, int]:
+    """Which file is at ``path`` now: a database replaced on disk (a restore, a fresh
+    demo) is another file, and a connection to the old one must not be reused."""
+    try:
+        st_ = path.stat()
+    except OSError:
+        return (-1, -1)
+    return (st_.st_dev, st_.st_ino)
+
+
+class _Lease:
+    """One run's connection: taken from the pool (if one to the same file is there) or
+    opened, and given back when the run's thread ends (its thread-locals go)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path, self.identity = path, _file_identity(path)
+        with _pool_lock:
+            stale = [e for e in _pool if e[0] == path and e[1] != self.identity]
+            _pool[:] = [e for e in _pool if e not in stale]
+            found = next((i for i, (p, ident, _db) in enumerate(_pool)
+                          if p == path and ident == self.identity), None)
+            self.db = _pool.pop(found)[2] if found is not None else None
+        for _path, _ident, old in stale:  # to a file no longer there: closed
+            old.conn.close()
+        if self.db is None:
+            # check_same_thread=False: the next run is another thread; a lease is only
+            # ever used by one thread at a time.
+            self.db = store.connect(path, check_same_thread=False)
+
+    def __del__(self) -> None:
+        try:
+            self._give_back()
+        except Exception:  # noqa: BLE001 - at interpreter exit the pool may be gone
+            pass
+
+    def _give_back(self) -> None:
+        db = self.db
+        try:
+            if db.conn.in_transaction:  # a run stopped mid-write: roll it back
+                db.conn.execute("ROLLBACK")
+            reusable = _file_identity(self.path) == self.identity
+        except sqlite3.Error:
+            reusable = False
+        if not reusable:
+            db.conn.close()
+            return
+        with _pool_lock:
+            _pool.append((self.path, self.identity, db))
+            extra = _pool[:-POOL_SIZE] if len(_pool) > POOL_SIZE else []
+            del _pool[:len(extra)]
+        for _path, _ident, old in extra:  # the longest unused go
+            old.conn.close()
 
 
 def _first_run(path: Path) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import re
 import sqlite3
+import sys
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -47,6 +48,9 @@ def capture() -> Iterator[list[str]]:
     """Collect the statements run inside the block."""
     global _captured
     _captured = []
+    ui = sys.modules.get("allyship.ui")
+    if ui is not None:  # the app hands connections on between runs: start from new ones
+        ui.close_pooled_connections()
     try:
         yield _captured
     finally:

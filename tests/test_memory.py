@@ -88,3 +88,52 @@ def test_pages_do_not_force_a_full_collection_after_every_run():
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     assert config["runner"]["postScriptGC"] is False
     assert "memory.trimmer" in web.LIFESPAN_HOOKS
+
+
+def test_outside_a_server_there_are_no_sessions_to_let_go_of():
+    assert memory.reap_expired_sessions() == 0
+
+
+@pytest.mark.skipif(__import__("allyship.serve", fromlist=["x"]).find_nginx() is None
+                    and __import__("os").environ.get("ALLYSHIP_REQUIRE_BROWSER") != "1",
+                    reason="nginx is not installed (apt-get install nginx)")
+def test_a_real_server_lets_go_of_a_closed_tabs_session_once_its_reconnect_time_is_over(
+        demo_template, tmp_path):
+    """Streamlit keeps a closed tab's session for ``server.disconnectedSessionTTL`` (a
+    phone that lost its signal gets its page back) but drops it only when another
+    session is stored; the trimmer drops it once the time is over, and says so in the
+    server's log. Also checks that this Streamlit still keeps sessions where
+    :func:`memory.reap_expired_sessions` looks (it reaches into Streamlit)."""
+    import time
+
+    from allyship import serve, sessions
+    from bench import concurrency, wsclient
+
+    db_path = tmp_path / "sessions.db"
+    leads, _writer = concurrency.prepare_database(demo_template, db_path, 1)
+    (token,) = concurrency.session_cookies(db_path, leads[:1])
+    env = {"STREAMLIT_SERVER_DISCONNECTED_SESSION_TTL": "1", "ALLYSHIP_TRIM_SECONDS": "0.5"}
+    said = "Let go of 1 closed session whose time to reconnect was over."
+    with serve.Deployment(db_path, processes=1, host="127.0.0.1", port=serve.free_port(),
+                          say=lambda _line: None, extra_env=env) as d:
+        async def visit() -> None:
+            async with wsclient.Tab(d.url, {sessions.COOKIE_NAME: token}) as tab:
+                concurrency.check_page(await tab.run(), "My week", "the lead")
+
+        asyncio.run(visit())
+        log = d.backends[0].log
+        deadline = time.monotonic() + 60
+        while said not in log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert said in log.read_text(), log.read_text()[-3000:]
+
+
+def test_arrows_buffers_go_on_the_c_librarys_allocator_which_a_trim_reaches():
+    import pyarrow as pa
+
+    async def start_the_server_hooks() -> None:
+        async with memory.trimmer(None):
+            pass
+
+    asyncio.run(start_the_server_hooks())
+    assert pa.default_memory_pool().backend_name == "system"
