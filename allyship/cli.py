@@ -221,7 +221,7 @@ def report_cmd(db_path: Path | None, start: str, end: str, team: str | None,
         team_id = found.id
     try:
         assembled = report.assemble(db, actor, start=start, end=end, team_id=team_id,
-                                    today=date.today())
+                                    today=date.today(), send_charts=fmt == "html")
     except ValidationError as exc:
         fail("; ".join(exc.errors.values()))
     except PermissionDenied as exc:
@@ -231,6 +231,7 @@ def report_cmd(db_path: Path | None, start: str, end: str, team: str | None,
         fail(f"nothing to report for {weeks.period.dates}: it holds no complete week of the "
              f"programme, which began on {weeks.started:%d %b %Y}; choose later dates")
     data = report.render(assembled, fmt)
+    svg_render.stop()  # every chart is drawn: the renderer exits while the file is written
     _write_atomically(out, data)
     click.echo(f"report written to {out} ({len(data):,} bytes): {assembled.scope_label}, "
                f"{assembled.period.label}")

@@ -51,8 +51,8 @@ from allyship import access, charts, journal, metrics, people
 from allyship.handout import ACTION_KINDS, PRACTICE_QUESTIONS, PracticeQuestion, responsibility
 from allyship.metrics import Headline, Period, Scope
 from allyship.models import Member, ValidationError, parse_date
-from allyship.tables import escape_md
-from allyship.transfer import csv_bytes
+from allyship.csv_files import csv_bytes
+from allyship.safe_text import inert
 
 MAX_HIGHLIGHTS = 25
 CHART_WIDTH = 700  # px of each chart in the HTML file; CSS scales it down to the page
@@ -181,7 +181,7 @@ class ChapterReport:
 
     @property
     def actions(self) -> int:
-        return int(self.weeks["actions"].sum()) if not self.weeks.empty else 0
+        return _actions_in(self.weeks)
 
     @property
     def steps_due_ahead(self) -> int:
@@ -207,15 +207,28 @@ class ChapterReport:
 
 
 def assemble(db: sqlite_utils.Database, actor: Member | None, *, start: Any, end: Any,
-             team_id: int | None = None, today: date | None = None) -> ChapterReport:
+             team_id: int | None = None, today: date | None = None,
+             send_charts: bool = False) -> ChapterReport:
     """The report for the actor's chapter (or ``team_id``) over the weeks covering
-    ``start``–``end``. Raises ``PermissionDenied`` or ``ValidationError``."""
+    ``start``–``end``. Raises ``PermissionDenied`` or ``ValidationError``.
+
+    ``send_charts``: hand the HTML report's charts to the started renderer
+    (:func:`allyship.svg_render.send`) as soon as their figures are known, so that it
+    draws them while the rest is assembled (the command line; without a renderer,
+    nothing)."""
     actor = access.require_active(actor)
     today = today or date.today()
     access.require_team_view(actor, team_id, actor.chapter_id)
     period = report_period(start, end, today=today)
     scope = Scope(actor.chapter_id, team_id)
     frames = metrics.team_progress(db, actor, scope, period, today=today)
+    weeks = _week_table(frames)
+    if send_charts:
+        from allyship import svg_render
+
+        for chart, _ in _charts(frames.participation, frames.responsibilities,
+                                frames.follow_through, weeks, frames.comparison):
+            svg_render.send(_drawn_spec(chart))
     as_of = period.as_of(today)
     ahead = (as_of + timedelta(days=1), as_of + timedelta(weeks=period.n_weeks))
     teams = _team_table(db, actor, scope, period, frames, ahead)
@@ -237,7 +250,7 @@ def assemble(db: sqlite_utils.Database, actor: Member | None, *, start: Any, end
         responsibilities=frames.responsibilities,
         follow_through=frames.follow_through,
         teams=teams,
-        weeks=_week_table(frames),
+        weeks=weeks,
         responsibility_totals=_responsibility_totals(frames.responsibilities),
         least_practised=frames.least_practised,
         falling=_falling(db, actor, scope, period, frames, today),
@@ -313,6 +326,11 @@ def _team_table(db: sqlite_utils.Database, actor: Member, scope: Scope, period: 
     table["steps_done"] = table["group"].map(follow["done"]).fillna(0).astype(int)
     table["steps_overdue"] = table["group"].map(follow["overdue"]).fillna(0).astype(int)
     return table[[*TEAM_COLUMNS, "is_total"]]
+
+
+def _actions_in(weeks: pd.DataFrame) -> int:
+    """The actions of a :func:`_week_table`."""
+    return int(weeks["actions"].sum()) if not weeks.empty else 0
 
 
 def _week_table(frames: metrics.ProgressFrames) -> pd.DataFrame:
@@ -469,13 +487,17 @@ def _e(value: Any) -> str:
     return html.escape(str(value), quote=True)
 
 
+def _drawn_spec(chart: Any) -> dict[str, Any]:
+    """The spec of a chart (prepared, or an Altair chart) as the HTML file draws it."""
+    return _fixed_width(charts.spec(chart), CHART_WIDTH)
+
+
 def _svg(chart: Any, n: int) -> str:
     """A chart (prepared, or an Altair chart) as inline SVG, rendered offline by
     vl-convert."""
     from allyship import svg_render
 
-    spec = _fixed_width(charts.spec(chart), CHART_WIDTH)
-    svg = svg_render.to_svg(spec)
+    svg = svg_render.to_svg(_drawn_spec(chart))
     # Several SVGs share one document: give each its own ids (gradients, clip paths).
     ids = set(re.findall(r'\bid="([^"]+)"', svg))
     for ident in sorted(ids, key=len, reverse=True):
@@ -501,24 +523,37 @@ def chart_views(r: ChapterReport) -> list[tuple[Any, str, pd.DataFrame, str]]:
     :class:`~allyship.charts.PreparedChart`: the builder's spec without running Altair),
     kind (for :func:`allyship.charts.table`), the frame it draws, and its one-sentence
     summary."""
-    if r.actions == 0 or not r.comparison.now.enough_for_charts:
+    drawn = _charts(r.participation, r.responsibilities, r.follow_through, r.weeks,
+                    r.comparison)
+    if not drawn:
         return []
     practised = r.headline("coverage")
     total = r.follow_through[r.follow_through["is_total"]].iloc[0]
-    return [
-        (charts.prepare("participation", r.participation), "participation", r.participation,
-         "Each point is one week: the share of active members (not away that week) who "
-         f"logged at least one action; the line is the 4-week average. Over the period's "
-         f"complete weeks: {r.headline('participation').display}."),
-        (charts.prepare("coverage", r.responsibilities), "coverage", r.responsibilities,
-         f"Which of the eight responsibilities were practised, week by week: "
-         f"{practised.display} of 8 in the period. Grey squares are weeks nobody practised "
-         "that responsibility; darker blue means more actions."),
-        (charts.prepare("follow_through", r.follow_through), "follow_through",
-         r.follow_through,
-         f"Plan next steps: {total['done']} done in the period, {total['open']} still open "
-         f"and {total['overdue']} past their due date on the period's last day."),
+    captions = [
+        "Each point is one week: the share of active members (not away that week) who "
+        f"logged at least one action; the line is the 4-week average. Over the period's "
+        f"complete weeks: {r.headline('participation').display}.",
+        f"Which of the eight responsibilities were practised, week by week: "
+        f"{practised.display} of 8 in the period. Grey squares are weeks nobody practised "
+        "that responsibility; darker blue means more actions.",
+        f"Plan next steps: {total['done']} done in the period, {total['open']} still open "
+        f"and {total['overdue']} past their due date on the period's last day.",
     ]
+    return [(chart, chart.kind, frame, caption)
+            for (chart, frame), caption in zip(drawn, captions)]
+
+
+def _charts(participation: pd.DataFrame, responsibilities: pd.DataFrame,
+            follow_through: pd.DataFrame, weeks: pd.DataFrame,
+            comparison: metrics.Comparison) -> list[tuple[charts.PreparedChart, pd.DataFrame]]:
+    """The report's charts and the frames they draw, in order; none for a period without
+    actions or with too few complete weeks. What :func:`chart_views` shows and what
+    :func:`assemble` sends the renderer early: one rule for both."""
+    if _actions_in(weeks) == 0 or not comparison.now.enough_for_charts:
+        return []
+    return [(charts.prepare("participation", participation), participation),
+            (charts.prepare("coverage", responsibilities), responsibilities),
+            (charts.prepare("follow_through", follow_through), follow_through)]
 
 
 def no_charts_reason(r: ChapterReport) -> str:
@@ -637,7 +672,7 @@ def _md_table(frame: pd.DataFrame, columns: dict[str, str],
         # Our own numbers and dates go in as they are; any text (a team's name) is
         # people's, so it is escaped.
         cells = [fmt[c](rec[c]) if c in fmt else
-                 escape_md(rec[c]) if isinstance(rec[c], str) else str(rec[c])
+                 inert(rec[c]) if isinstance(rec[c], str) else str(rec[c])
                  for c in columns]
         if rec.get("is_total"):
             cells = [f"**{c}**" for c in cells]
@@ -648,8 +683,8 @@ def _md_table(frame: pd.DataFrame, columns: dict[str, str],
 def to_markdown(r: ChapterReport) -> str:
     """The report as Markdown (charts left out, with a note). Every piece of text that
     came from people is escaped, so it shows as typed."""
-    out = [f"# {escape_md(r.title)}", "",
-           f"**{escape_md(r.scope_label)}** · {r.comparison.now.label} · "
+    out = [f"# {inert(r.title)}", "",
+           f"**{inert(r.scope_label)}** · {r.comparison.now.label} · "
            f"{r.members} active members · prepared {r.today:%d %b %Y}", "",
            "## Headline figures", "", r.comparison.note, ""]
     if r.comparison.comparable:
@@ -673,13 +708,13 @@ def to_markdown(r: ChapterReport) -> str:
         out.append("Nobody shared an action with the whole chapter in this period.")
     for h in r.highlights:
         who = h.member + (f" ({h.team})" if h.team else "")
-        out.append(f"- {h.done_on:%d %b %Y} · {escape_md(who)} · {h.kind} · "
+        out.append(f"- {h.done_on:%d %b %Y} · {inert(who)} · {h.kind} · "
                    f"{'; '.join(h.responsibilities)}  \n"
-                   f"  {escape_md(h.description)}")
+                   f"  {inert(h.description)}")
     if r.more_highlights:
         out.append(f"- …and {r.more_highlights} more shared actions, in the app.")
     out += ["", "## Who are we leaving behind?", ""]
-    out += [f"- {escape_md(p)}" for p in leaving_behind(r)]
+    out += [f"- {inert(p)}" for p in leaving_behind(r)]
     out += ["", "## For the meeting: the practice questions", ""]
     out += [f"{q.number}. **{q.title}.** {q.text}"
             for q in r.practice_questions]

@@ -1,5 +1,6 @@
-"""Chart builders: valid Vega-Lite with the expected encodings, tooltips on every mark,
-readable titles, colour-blind-safe colours, stretching to their container."""
+"""Chart builders (allyship.chart_builders, Altair): valid Vega-Lite with the expected
+encodings, tooltips on every mark, readable titles, colour-blind-safe colours, stretching
+to their container."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 import vl_convert
 
-from allyship import charts, journal, metrics, people
+from allyship import chart_builders, charts, journal, metrics, people
 from allyship.handout import RESPONSIBILITIES
 from allyship.models import ActionDraft, MemberDraft
 
@@ -36,12 +37,13 @@ def frames(chapter) -> metrics.ProgressFrames:
 
 
 BUILDERS = {
-    "participation": (charts.participation_chart, "participation"),
-    "responsibility_actions": (charts.responsibility_actions_chart, "responsibilities"),
-    "coverage": (charts.coverage_heatmap, "responsibilities"),
-    "consistency": (charts.consistency_histogram, "consistency"),
-    "follow_through": (charts.follow_through_chart, "follow_through"),
-    "minutes": (charts.minutes_chart, "minutes"),
+    "participation": (chart_builders.participation_chart, "participation"),
+    "responsibility_actions": (chart_builders.responsibility_actions_chart,
+                               "responsibilities"),
+    "coverage": (chart_builders.coverage_heatmap, "responsibilities"),
+    "consistency": (chart_builders.consistency_histogram, "consistency"),
+    "follow_through": (chart_builders.follow_through_chart, "follow_through"),
+    "minutes": (chart_builders.minutes_chart, "minutes"),
 }
 
 

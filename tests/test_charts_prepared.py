@@ -8,6 +8,7 @@ import json
 import logging
 import math
 from datetime import date, timedelta
+from pathlib import Path
 
 import altair as alt
 import numpy as np
@@ -17,7 +18,7 @@ import pytest
 from altair.utils.schemapi import validate_jsonschema
 from streamlit import dataframe_util
 
-from allyship import charts, demo, metrics, people, store
+from allyship import chart_builders, charts, demo, metrics, people, store
 from allyship.handout import RESPONSIBILITIES
 from allyship.ui_charts import arrow_table
 from apptest_helpers import goto, open_app
@@ -26,6 +27,7 @@ FRAME_OF = {"participation": "participation", "responsibility_actions": "respons
             "coverage": "responsibilities", "consistency": "consistency",
             "follow_through": "follow_through", "minutes": "minutes"}
 MONDAY = date(2026, 2, 2)
+ROOT = Path(__file__).resolve().parent.parent
 
 
 # --- frames of many shapes ------------------------------------------------------------------
@@ -115,7 +117,7 @@ def vega_lite_schema() -> dict:
 @pytest.mark.parametrize("shape", SHAPES, ids=[shape_id(s) for s in SHAPES])
 def test_a_prepared_chart_is_exactly_the_builders_spec_and_valid_vega_lite(shape):
     kind, frame = shape
-    built = charts.BUILDERS[kind](frame).to_dict()  # Altair validates this one
+    built = chart_builders.BUILDERS[kind](frame).to_dict()  # Altair validates this one
     prepared = charts.prepare(kind, frame).to_dict()
     assert prepared == built
     validate_jsonschema(prepared, vega_lite_schema())  # and the prepared one, again
@@ -125,7 +127,8 @@ def test_a_prepared_chart_is_exactly_the_builders_spec_and_valid_vega_lite(shape
 def test_the_rows_a_page_sends_are_the_rows_streamlit_sent_for_the_builders_spec(shape):
     """Same Arrow columns, types and values as Streamlit made of the spec's inline rows."""
     kind, frame = shape
-    (inline,) = charts.BUILDERS[kind](frame).to_dict(validate=False)["datasets"].values()
+    built = chart_builders.BUILDERS[kind](frame).to_dict(validate=False)
+    (inline,) = built["datasets"].values()
     before = pa.ipc.open_stream(dataframe_util.convert_anything_to_arrow_bytes(inline)).read_all()
     now = pa.ipc.open_stream(dataframe_util.convert_anything_to_arrow_bytes(
         arrow_table(charts.prepare(kind, frame).columns))).read_all()
@@ -138,7 +141,7 @@ def test_dates_go_as_local_iso_strings_so_no_browser_shifts_the_day():
     assert [r["week"] for r in rows][:2] == ["2026-02-02T00:00:00", "2026-02-09T00:00:00"]
 
 
-@pytest.mark.parametrize("kind", list(charts.BUILDERS))
+@pytest.mark.parametrize("kind", list(chart_builders.BUILDERS))
 def test_real_frames_of_the_demo_prepare_to_the_builders_spec(demo_db, kind):
     db = store.connect(demo_db)
     today = date.today()
@@ -149,10 +152,49 @@ def test_real_frames_of_the_demo_prepare_to_the_builders_spec(demo_db, kind):
             frames = metrics.team_progress(db, who, metrics.Scope(who.chapter_id, team),
                                            periods[default], today=today)
             frame = getattr(frames, FRAME_OF[kind])
-            assert charts.prepare(kind, frame).to_dict() == charts.BUILDERS[kind](frame).to_dict()
+            built = chart_builders.BUILDERS[kind](frame).to_dict()
+            assert charts.prepare(kind, frame).to_dict() == built
 
 
 # --- templates: built once per shape, never per chapter ---------------------------------------
+
+def test_the_shipped_templates_are_what_the_altair_builders_make_now():
+    """allyship/chart_templates.json is generated; after changing a chart in
+    chart_builders.py, run `python -m allyship.chart_builders` to write it again."""
+    assert charts.TEMPLATES_FILE.read_text(encoding="utf-8") == \
+        chart_builders.templates_file_text(), "run: python -m allyship.chart_builders"
+    assert set(chart_builders.BUILDERS) == set(charts.KINDS)
+
+
+def test_only_participation_and_follow_through_depend_on_the_groups():
+    """Why the file holds one template for the other charts."""
+    for kind in charts.KINDS:
+        by_groups = {chart_builders.template_json(kind, n) for n in (0, 1, 3)}
+        assert (len(by_groups) == 3) == (kind in charts.GROUP_KINDS), kind
+
+
+def test_preparing_a_chart_does_not_import_altair():
+    """The report command and the pages never pay Altair's import (~0.3 s) for a chapter
+    of up to charts.SHIPPED_GROUPS groups; more groups build their template with it."""
+    import subprocess
+    import sys
+
+    script = ("import sys\n"
+              "from allyship import charts\n"
+              "charts.warm_templates()\n"
+              "import pandas as pd\n"
+              "frame = pd.DataFrame({'group': [f'T{i}' for i in range(8)], 'done': 1, "
+              "'open': 2, 'overdue': 0, 'plans': 3, 'revised_90_days': 1})\n"
+              "charts.prepare('follow_through', frame)\n"
+              "assert 'altair' not in sys.modules\n"
+              "charts.prepare('follow_through', pd.concat([frame, frame.assign(group='U')]))\n"
+              "assert 'altair' in sys.modules\n"
+              "print('ok')\n")
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.strip() == "ok"
+
 
 def test_templates_are_cached_by_the_number_of_groups_not_their_names():
     charts.prepare("participation", participation(["Whole chapter", "Team B"]))

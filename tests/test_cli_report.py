@@ -139,3 +139,20 @@ def test_a_period_with_no_complete_programme_week_is_refused_in_words(chapter_db
                  "--format", "md", "--out", str(out))
     assert result.exit_code == 1 and not out.exists()
     assert "no complete week of the programme, which began on 05 Jan 2026" in result.output
+
+
+def test_the_html_report_command_never_imports_altair(chapter_db, tmp_path):
+    """Altair (~0.3 s to import) defines the charts, but the command fills in templates
+    generated from it (allyship/chart_templates.json) instead (issue 13: the report command
+    as a whole process)."""
+    out = tmp_path / "q.html"
+    script = ("import sys\n"
+              "from allyship.cli import main\n"
+              "main(sys.argv[1:], standalone_mode=False)\n"
+              "print('altair' in sys.modules, 'allyship.chart_builders' in sys.modules)\n")
+    done = subprocess.run([sys.executable, "-c", script, "report", "--db", str(chapter_db),
+                           *PERIOD, "--format", "html", "--out", str(out)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "<svg" in out.read_text()
+    assert done.stdout.splitlines()[-1] == "False False"

@@ -1,6 +1,7 @@
 """The report's charts drawn by a renderer process started early (issue 13): the same
-SVG as drawing in this process, and when the renderer cannot help — a spec it refuses,
-a renderer gone — the caller still gets its charts, or vl-convert's own error."""
+SVG as drawing in this process, also for charts sent ahead of being asked for, and when
+the renderer cannot help — a spec it refuses, a renderer gone — the caller still gets its
+charts, or vl-convert's own error. No renderer outlives its command."""
 
 from __future__ import annotations
 
@@ -31,10 +32,10 @@ def no_renderer_left():
     """Each test starts without a renderer and leaves none running."""
     svg_render._renderer = None
     yield
-    proc, svg_render._renderer = svg_render._renderer, None
-    if proc is not None:
-        proc.kill()
-        proc.wait()
+    renderer, svg_render._renderer = svg_render._renderer, None
+    if renderer is not None:
+        renderer.proc.kill()
+        renderer.proc.wait()
     assert not any("allyship.svg_render" in " ".join(p) for p in _processes()), \
         "a renderer outlived the command that started it"
 
@@ -58,13 +59,48 @@ def test_the_renderer_draws_what_this_process_draws():
     svg_render.start()
     renderer = svg_render._renderer
     drawn = [svg_render.to_svg(BARS), svg_render.to_svg(LINE)]
-    assert renderer.poll() is None and svg_render._renderer is renderer  # it drew them
+    assert renderer.proc.poll() is None and svg_render._renderer is renderer  # it drew them
     svg_render._renderer = None  # from here on, this process draws
     assert drawn == [svg_render.to_svg(BARS), svg_render.to_svg(LINE)]
     assert all(svg.startswith("<svg") for svg in drawn)
     svg_render._renderer = renderer
     svg_render.stop()  # as the command does when it ends: the renderer exits
-    assert renderer.wait(timeout=30) == 0 and svg_render._renderer is None
+    assert renderer.proc.wait(timeout=30) == 0 and svg_render._renderer is None
+
+
+def test_charts_sent_ahead_are_drawn_meanwhile_and_taken_in_any_order():
+    """The report sends its charts as soon as their figures are known and takes them when
+    it writes them out; a spec not sent ahead is sent when asked for."""
+    svg_render.start()
+    renderer = svg_render._renderer
+    svg_render.send(BARS)
+    svg_render.send(LINE)
+    svg_render.send(BARS)  # the same chart twice: two drawings
+    drawn = [svg_render.to_svg(LINE), svg_render.to_svg(BARS), svg_render.to_svg(BARS)]
+    assert svg_render.to_svg({**BARS, "description": "not sent ahead"}).startswith("<svg")
+    assert not renderer.unanswered and not any(renderer.answers.values())
+    svg_render.stop()
+    assert renderer.proc.returncode == 0  # it was idle: its input closed, it exited
+    assert drawn == [svg_render.to_svg(LINE), svg_render.to_svg(BARS), svg_render.to_svg(BARS)]
+
+
+def test_sending_without_a_renderer_does_nothing_and_drawing_happens_here():
+    svg_render.send(BARS)
+    assert not svg_render.started()
+    assert svg_render.to_svg(BARS).startswith("<svg")
+
+
+def test_charts_sent_but_never_taken_do_not_keep_the_renderer_alive():
+    """A command that fails after sending its charts (say, an unwritable file) must not
+    wait for drawings nobody will take, nor leave the renderer drawing them."""
+    big = {**LINE, "data": {"values": [{"week": f"2026-{m:02d}-{d:02d}", "share": d / 31}
+                                       for m in range(1, 13) for d in range(1, 29)]}}
+    svg_render.start()
+    renderer = svg_render._renderer
+    for _ in range(40):  # more than a pipe holds, in both directions
+        svg_render.send(big)
+    svg_render.stop()
+    assert renderer.proc.returncode is not None and svg_render._renderer is None
 
 
 def test_a_spec_the_renderer_refuses_raises_vl_converts_own_error_here():
@@ -74,13 +110,33 @@ def test_a_spec_the_renderer_refuses_raises_vl_converts_own_error_here():
     assert svg_render.to_svg(BARS).startswith("<svg")  # and it still draws the next
 
 
+def test_a_spec_that_is_not_json_is_drawn_here():
+    import vl_convert
+
+    odd = {**BARS, "description": {"Next steps"}}  # a set: not JSON
+    svg_render.start()
+    svg_render.send(odd)
+    assert svg_render.to_svg(odd) == vl_convert.vegalite_to_svg(odd)
+    assert svg_render._renderer.outbox is None  # nothing was sent to the renderer
+
+
 def test_a_renderer_that_is_gone_only_loses_the_head_start():
     svg_render.start()
-    svg_render._renderer.kill()
-    svg_render._renderer.wait()
+    svg_render._renderer.proc.kill()
+    svg_render._renderer.proc.wait()
     drawn = svg_render.to_svg(BARS)
     assert svg_render._renderer is None
     assert drawn == svg_render.to_svg(BARS)
+
+
+def test_a_renderer_that_dies_with_charts_sent_ahead_only_loses_the_head_start():
+    svg_render.start()
+    svg_render.send(BARS)
+    svg_render.send(LINE)
+    svg_render._renderer.proc.kill()
+    assert [svg_render.to_svg(BARS), svg_render.to_svg(LINE)] == \
+        [svg_render.to_svg(BARS), svg_render.to_svg(LINE)]
+    assert svg_render._renderer is None
 
 
 def with_actions(chapter) -> None:
