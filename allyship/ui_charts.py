@@ -18,7 +18,7 @@ from allyship import charts
 def show_chart(chart: str | charts.PreparedChart, frame: pd.DataFrame, summary: str, *,
                key: str) -> None:
     """Draw the chart of ``frame`` — ``chart`` names it (a key of
-    :data:`allyship.charts.BUILDERS`) or is the :func:`allyship.charts.prepare` of it —
+    :data:`allyship.charts.KINDS`) or is the :func:`allyship.charts.prepare` of it —
     with its description as the accessible name, ``summary`` under it, and a
     "Show as table" expander holding :func:`allyship.charts.table` of the same ``frame``
     (drawn only while the expander is open).

@@ -1,11 +1,16 @@
 """Pay the server's one-off start-up costs before the first person arrives.
 
-A fresh ``streamlit run`` process imports pandas, Altair and the figure modules, and
-builds Altair's JSON-schema validator, on the first view that needs them: about a
-second of CPU (more on a busy machine) that the first lead after every restart waited
-for (``python -m bench``: "cold" is the first view after server start). This lifespan
-hook does that work in a background thread as the server starts. The import lock makes a
-page that arrives meanwhile wait for the same imports rather than repeat them.
+A fresh ``streamlit run`` process imports pandas and the figure modules and reads the
+charts' templates on the first view that needs them: CPU (more on a busy machine) that
+the first lead after every restart waited for (``python -m bench``: "cold" is the first
+view after server start). This lifespan hook does that work in a background thread as
+the server starts. The import lock makes a page that arrives meanwhile wait for the same
+imports rather than repeat them.
+
+Altair is not imported here: the charts' templates are shipped as data
+(``allyship/chart_templates.json``), so no page needs it, except the *Organisation*
+page's chart and a chart of more than 8 groups, which import it on their first view
+(~0.3 s once per process; kept out of every process's memory otherwise).
 
 ``ALLYSHIP_PRELOAD=0`` switches it off.
 """
@@ -22,9 +27,9 @@ _done = threading.Event()
 
 
 def preload_now() -> None:
-    """Import the heavy modules and build the charts' templates (Altair's spec building
-    and validation, ~0.5 s), so no first view of a chapter waits for them; then set what
-    start-up made aside from the garbage collector's full passes."""
+    """Import the heavy modules and read the charts' templates, so no first view of a
+    chapter waits for them; then set what start-up made aside from the garbage
+    collector's full passes."""
     try:
         import gc
 
@@ -35,7 +40,7 @@ def preload_now() -> None:
         charts.warm_templates()
         # Streamlit runs a full gc.collect() after every script run (runner.postScriptGC),
         # and a full pass walks every object: the ~150,000 that importing pandas, Altair
-        # and Streamlit leaves for good made it ~110 ms of CPU per page view (measured on
+        # (until the templates were shipped as data) and Streamlit left for good made it ~110 ms of CPU per page view (measured on
         # a real server, Team progress: 110 -> 35 ms a warm view). Frozen objects are
         # skipped by every later pass; garbage first, so none of it is frozen.
         gc.collect()
