@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import platform
 import re
@@ -89,6 +90,19 @@ TARGETS: list[tuple[str, str, str, float, str, str]] = [
 ]
 
 
+def speed_probe(loops: int = 5_000_000, tries: int = 3) -> float:
+    """CPU seconds for a fixed pure-Python loop (the fastest of ``tries``): how fast this
+    machine runs Python right now. A shared host's speed drifts (the same loop took
+    0.41–0.65 s within a minute), so compare figures from runs with similar probes."""
+    best = math.inf
+    for _ in range(tries):
+        start, total = time.process_time(), 0
+        for i in range(loops):
+            total += i
+        best = min(best, time.process_time() - start)
+    return round(best, 3)
+
+
 def machine() -> dict[str, Any]:
     cpu = ""
     try:
@@ -104,7 +118,8 @@ def machine() -> dict[str, Any]:
             "nproc": os.cpu_count(), "cpu": cpu or platform.processor(),
             "python": platform.python_version(), "sqlite": sqlite3.sqlite_version,
             "pandas": pandas.__version__, "streamlit": streamlit.__version__,
-            "platform": platform.platform(), "loadavg_start": os.getloadavg()}
+            "platform": platform.platform(), "loadavg_start": os.getloadavg(),
+            "speed_probe_s": speed_probe()}
 
 
 def _worker(mode: str, db: Path, scale: str, today: date, repeat: int, out: Path,
@@ -226,7 +241,9 @@ def main(argv: list[str] | None = None) -> int:
             "clients": args.clients}
     print(f"bench: {meta['date']} · {meta['nproc']} CPU ({meta['cpu']}) · Python "
           f"{meta['python']} · SQLite {meta['sqlite']} · load average "
-          f"{' '.join(f'{x:.2f}' for x in meta['loadavg_start'])}", flush=True)
+          f"{' '.join(f'{x:.2f}' for x in meta['loadavg_start'])} · speed probe "
+          f"{meta['speed_probe_s']:.3f} s (CPU for a 5M-step Python loop; lower is faster)",
+          flush=True)
 
     figures: list[Figure] = []
     plans: dict[str, Any] = {}
@@ -324,7 +341,8 @@ def main(argv: list[str] | None = None) -> int:
     targets = check_targets(figures, scales, max(procs))
     load_now = os.getloadavg()
     print(f"\nissue 13 targets (load average now {' '.join(f'{x:.2f}' for x in load_now)}; "
-          f"at start {' '.join(f'{x:.2f}' for x in meta['loadavg_start'])}):")
+          f"at start {' '.join(f'{x:.2f}' for x in meta['loadavg_start'])}; speed probe "
+          f"{meta['speed_probe_s']:.3f} s at start, {speed_probe():.3f} s now):")
     for t in targets:
         state = {True: "met", False: "NOT MET", None: "not measured in this run"}[t["met"]]
         value = "–" if t["value"] is None else f"{t['value']:g}"
