@@ -149,10 +149,7 @@ async def trimmer(app: Any) -> AsyncIterator[None]:
             await asyncio.to_thread(trim_now)
             rounds += 1
 
-    task = asyncio.create_task(loop(), name="allyship-memory-trim")
-    try:
+    from allyship import web
+
+    async with web.while_serving(loop(), "allyship-memory-trim"):
         yield
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task

@@ -269,10 +269,7 @@ async def scheduler(app: Any) -> AsyncIterator[None]:
                 _LOG.exception("retention run failed")
             await asyncio.sleep(SCHEDULE_SECONDS)
 
-    task = asyncio.create_task(loop())
-    try:
+    from allyship import web
+
+    async with web.while_serving(loop(), "allyship-retention"):
         yield
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task

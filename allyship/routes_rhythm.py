@@ -168,10 +168,7 @@ async def in_app_scheduler(app: Any) -> AsyncIterator[None]:
     if mail.scheduler_mode() != "in-app":
         yield
         return
-    task = asyncio.create_task(_loop())
-    try:
+    from allyship import web
+
+    async with web.while_serving(_loop(), "allyship-nudges"):
         yield
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task

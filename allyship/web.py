@@ -12,9 +12,10 @@ through :data:`LIFESPAN_HOOKS`.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import importlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Coroutine
 from typing import Any
 
 from starlette.requests import Request
@@ -52,6 +53,19 @@ def routes() -> list[BaseRoute]:
 def _hook(dotted: str) -> Any:
     module, _, attr = dotted.rpartition(".")
     return getattr(importlib.import_module(f"allyship.{module}"), attr)
+
+
+@contextlib.asynccontextmanager
+async def while_serving(work: Coroutine[Any, Any, None], name: str) -> AsyncIterator[None]:
+    """Run ``work`` (a loop of a lifespan hook's) as a background task for the body's
+    duration, then cancel it and wait until it has stopped."""
+    task = asyncio.create_task(work, name=name)
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
 
 @contextlib.asynccontextmanager
