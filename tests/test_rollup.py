@@ -25,6 +25,25 @@ def recomputed(db) -> dict:
         db.execute("RELEASE check_rollup")
 
 
+def member_write(db, who, op: str, rng: random.Random, weeks: list[date],
+                 mine: dict[int, list[int]]) -> None:
+    """One of a member's own writes, chosen by ``op``: log, edit or delete one of their
+    actions (``mine`` keeps their ids), or mark a week away or back."""
+    if op == "log":
+        action = journal.log_action(db, who, ActionDraft(
+            rng.choice(weeks), "Listened", tuple(rng.sample(range(1, 9), rng.randint(1, 3))),
+            minutes=rng.choice([None, 15, 60])), today=TODAY)
+        mine[who.id].append(action.id)
+    elif op == "edit" and mine[who.id]:
+        journal.update_action(db, who, rng.choice(mine[who.id]), ActionDraft(
+            rng.choice(weeks), "Changed", tuple(rng.sample(range(1, 9), rng.randint(1, 2))),
+            minutes=rng.choice([None, 30])), today=TODAY)
+    elif op == "delete" and mine[who.id]:
+        journal.delete_action(db, who, mine[who.id].pop(rng.randrange(len(mine[who.id]))))
+    elif op in ("away", "back"):
+        journal.set_away(db, who, rng.choice(weeks), op == "away")
+
+
 @pytest.mark.parametrize("seed", range(6))
 def test_the_roll_ups_match_the_base_tables_after_random_writes(chapter, seed):
     rng = random.Random(seed)
@@ -41,19 +60,7 @@ def test_the_roll_ups_match_the_base_tables_after_random_writes(chapter, seed):
             continue
         if not who.active:
             continue
-        if op == "log":
-            action = journal.log_action(db, who, ActionDraft(
-                rng.choice(weeks), "Listened", tuple(rng.sample(range(1, 9), rng.randint(1, 3))),
-                minutes=rng.choice([None, 15, 60])), today=TODAY)
-            mine[who.id].append(action.id)
-        elif op == "edit" and mine[who.id]:
-            journal.update_action(db, who, rng.choice(mine[who.id]), ActionDraft(
-                rng.choice(weeks), "Changed", tuple(rng.sample(range(1, 9), rng.randint(1, 2))),
-                minutes=rng.choice([None, 30])), today=TODAY)
-        elif op == "delete" and mine[who.id]:
-            journal.delete_action(db, who, mine[who.id].pop(rng.randrange(len(mine[who.id]))))
-        elif op in ("away", "back"):
-            journal.set_away(db, who, rng.choice(weeks), op == "away")
+        member_write(db, who, op, rng, weeks, mine)
         assert rollup.snapshot(db) == recomputed(db), op
     assert rollup.snapshot(db)["member_weeks"]  # something was logged
 
@@ -108,19 +115,8 @@ def test_team_weeks_match_the_base_tables_after_writes_moves_and_deactivation(ch
             people.move_member(db, chapter.admin, who.id, target)
         elif not who.active:
             continue
-        elif op == "log":
-            action = journal.log_action(db, who, ActionDraft(
-                rng.choice(weeks), "Listened", tuple(rng.sample(range(1, 9), rng.randint(1, 3))),
-                minutes=rng.choice([None, 15, 60])), today=TODAY)
-            mine[who.id].append(action.id)
-        elif op == "edit" and mine[who.id]:
-            journal.update_action(db, who, rng.choice(mine[who.id]), ActionDraft(
-                rng.choice(weeks), "Changed", tuple(rng.sample(range(1, 9), rng.randint(1, 2))),
-                minutes=rng.choice([None, 30])), today=TODAY)
-        elif op == "delete" and mine[who.id]:
-            journal.delete_action(db, who, mine[who.id].pop(rng.randrange(len(mine[who.id]))))
-        elif op in ("away", "back"):
-            journal.set_away(db, who, rng.choice(weeks), op == "away")
+        else:
+            member_write(db, who, op, rng, weeks, mine)
         assert team_weeks_now(db) == team_weeks_fresh(db), op
     assert moved and team_weeks_now(db)  # the test did move people, and something counts
 
