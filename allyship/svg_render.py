@@ -115,11 +115,15 @@ def start() -> None:
     import subprocess
     from pathlib import Path
 
+    # -S: the renderer skips `site` (its .pth files cost ~30 ms of a start that is the
+    # report command's critical path) and finds vl-convert on this process's own import
+    # path instead, which `site` has already worked out.
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
     try:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "allyship.svg_render"],
+            [sys.executable, "-S", "-m", "allyship.svg_render"],
             cwd=Path(__file__).resolve().parents[1],  # where this package is importable
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+            env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     except OSError:  # no head start: to_svg draws in this process
         return
     _renderer = _Renderer(proc)

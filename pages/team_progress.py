@@ -70,10 +70,14 @@ st.caption(f"**{escape_md(frames.scope_label)}**, {frames.weeks.label}: {frames.
            f"active members. {frames.note}")
 
 # --- headline numbers (deltas only between comparable periods) ------------------------
-for row in (frames.headlines[:3], frames.headlines[3:]):
-    for col, h in zip(st.columns(len(row)), row):
-        col.metric(h.label, h.display, h.delta_display, help=h.help, border=True,
-                   delta_color="inverse" if h.lower_is_better else "normal")
+# Rows of three in wrapping horizontal containers, not st.columns: the same look, and
+# two blocks for the browser instead of eight (every element a page sends costs the
+# server's event loop and the websocket a message; issue 13).
+for i, row in enumerate((frames.headlines[:3], frames.headlines[3:])):
+    with st.container(horizontal=True, key=f"tp_headlines_{i}"):
+        for h in row:
+            st.metric(h.label, h.display, h.delta_display, help=h.help, border=True,
+                      delta_color="inverse" if h.lower_is_better else "normal")
 if frames.this_week is not None:
     st.caption(frames.this_week.words)
 
@@ -163,9 +167,11 @@ st.subheader("Least-practised responsibilities")
 if frames.actions == 0:
     st.write("Nothing logged in this period yet.")
 else:
-    for r in frames.least_practised.itertuples(index=False):
-        st.markdown(f"- **{r.label}** — {r.actions} action{'s' if r.actions != 1 else ''} "
-                    f"in the period  \n  *{r.full_text}*")
+    # One list (one element, read as one list of n items), not n one-item lists.
+    st.markdown("\n".join(
+        f"- **{r.label}** — {r.actions} action{'s' if r.actions != 1 else ''} "
+        f"in the period  \n  *{r.full_text}*"
+        for r in frames.least_practised.itertuples(index=False)))
 
 st.subheader("Teams with falling participation")
 if not frames.comparison.comparable:
@@ -174,9 +180,10 @@ elif frames.falling_teams.empty:
     st.write(f"No team you can see fell by {metrics.FALLING_BY * 100:.0f} percentage points "
              "or more against the previous period.")
 else:
-    for t in frames.falling_teams.itertuples(index=False):
-        st.markdown(f"- **{escape_md(t.team)}**: {t.share_now:.0%} of members took part each week, "
-                    f"down from {t.share_before:.0%}.")
+    st.markdown("\n".join(
+        f"- **{escape_md(t.team)}**: {t.share_now:.0%} of members took part each week, "
+        f"down from {t.share_before:.0%}."
+        for t in frames.falling_teams.itertuples(index=False)))
 
 overdue = frames.headline("overdue")
 if overdue.value:
