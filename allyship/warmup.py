@@ -37,6 +37,15 @@ def preload_now() -> None:
 
         from allyship import charts, metrics, report  # noqa: F401 - imported for their cost
 
+        # What the first page views imported on their own (found by comparing sys.modules
+        # before and after a lead's first My week and Team progress: ~110 ms of CPU, and
+        # memory that then counted against "back near idle" in the bench).
+        import pyarrow.pandas_compat  # noqa: F401 - Streamlit's pandas → Arrow on tables
+        import streamlit.dataframe.lazy_df_adapters  # noqa: F401
+        import streamlit.material_icon_names  # noqa: F401 - icon names checked per element
+
+        from allyship import identity, tables, ui_a11y, ui_charts, ui_peers  # noqa: F401
+
         charts.warm_templates()
         # Streamlit runs a full gc.collect() after every script run (runner.postScriptGC),
         # and a full pass walks every object: the ~150,000 that importing pandas, Altair
