@@ -11,7 +11,15 @@ imports it under its own name only to find ``app``, so the page script runs only
 ``__main__`` and ``app`` is built only on import.
 """
 
-import streamlit as st
+import os
+
+# Arrow's buffers on the C library's allocator, where the server's memory trimmer can
+# return them (allyship.memory). Arrow reads this once, as pyarrow is imported (pandas
+# imports it), so it is set here, before anything else: set later, pyarrow's own
+# mimalloc kept a 1 GiB arena holding ~8 MB after a busy spell (issue 13).
+os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
+
+import streamlit as st  # noqa: E402 - after the allocator choice above
 
 
 def main() -> None:

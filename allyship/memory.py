@@ -101,8 +101,11 @@ def reap_expired_sessions() -> int:
 
 
 def arrow_on_system_allocator() -> bool:
-    """Make the C library's allocator Arrow's default from now on (as
-    ``ARROW_DEFAULT_MEMORY_POOL=system`` would at start); whether it could."""
+    """Make the C library's allocator Arrow's default from now on; whether it could.
+
+    ``streamlit_app.py`` already sets ``ARROW_DEFAULT_MEMORY_POOL=system`` before pyarrow
+    loads, which also keeps pyarrow's mimalloc from reserving its arena at all; this
+    covers a server whose pyarrow was imported first (AppTest, an embedding process)."""
     try:
         import pyarrow as pa
 
