@@ -30,7 +30,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from bench import concurrency, data
+from bench import concurrency, data, floor
 from bench.plans import plans_text, slowest
 from bench.results import Figure, text_table, write
 
@@ -348,6 +348,11 @@ def main(argv: list[str] | None = None) -> int:
         value = "–" if t["value"] is None else f"{t['value']:g}"
         load = "" if t["load"] is None else f"; load average {t['load']:.2f} when measured"
         print(f"  {t['words']} [{t['scale']}]: {value} (target {t['target']}) — {state}{load}")
+        if t["measure"] == concurrency.CPU_MEASURE and (
+                low := _find(figures, t["scale"], floor.MEASURE)) is not None:
+            # The fair baseline for this target: Streamlit's own cost of a page this size.
+            print(f"    beside it, Streamlit's floor on this machine: {low.median:g} ms a view "
+                  f"for a page of as many messages doing no work ({low.note.split(';')[0]})")
     paths = write(out, figures, meta, {"sizes": sizes, "cross_check": checks, "plans": plans,
                                        "targets": targets})
     (out / "plans.txt").write_text("\n\n".join(plan_lines) + "\n", encoding="utf-8")

@@ -259,11 +259,11 @@ async def _ws_write(tab: Any, form: Any, go: asyncio.Event, text: str) -> float:
 
 
 async def _ws_view(tab: Any, page: str, go: asyncio.Event, who: str,
-                   charts: bool) -> tuple[float, int]:
+                   charts: bool) -> tuple[float, int, int]:
     await go.wait()
     run = await tab.run(page)
     check_page(run, page, who, charts=charts)
-    return run.ms, run.charts
+    return run.ms, run.charts, run.messages
 
 
 async def _ws_round(url: str, tokens: list[str], writer_token: str | None,
@@ -304,8 +304,9 @@ async def _ws_round(url: str, tokens: list[str], writer_token: str | None,
                     out["write"] = await wtask
                 out[phase + "_cpu"] = cpu_ms(pids) - cpu0
                 out[phase + "_client_cpu"] = (time.process_time() - mine0) * 1000
-                out[phase] = [ms for ms, _ in done]
-                out[phase + "_charts"] = [c for _, c in done]
+                out[phase] = [ms for ms, _, _ in done]
+                out[phase + "_charts"] = [c for _, c, _ in done]
+                out[phase + "_messages"] = [m for _, _, m in done]
                 if phase == "cold":
                     back = asyncio.Event()
                     back.set()
@@ -546,6 +547,13 @@ def run(source_db: Path, scale: str, work_dir: Path, ns: list[int], configs: lis
         for suffix in ("", "-wal", "-shm"):
             Path(str(db_path) + suffix).unlink(missing_ok=True)
     cpu = _cpu_per_cold_view(scale, rounds, kind)
+    if cpu is not None and clients == "ws":
+        # Beside it, Streamlit's own floor for a page sending as many messages.
+        from bench import floor
+
+        n, r = _cold_round(rounds)
+        figs.append(floor.measure(scale, n, round(statistics.median(r["cold_messages"])),
+                                  say=say))
     return figs + ([cpu] if cpu else [])
 
 
@@ -563,16 +571,21 @@ def default_close_wait() -> float:
     return every + 5 if every else 10.0
 
 
-def _cpu_per_cold_view(scale: str, rounds: dict[tuple[str, int], dict[str, Any]],
-                       kind: str) -> Figure | None:
-    """The issue's "server CPU per cold view": one process, the largest round whose leads
-    are all of different chapters (no cache shared between them) and with no write in
-    it — that round's server CPU time ÷ its views."""
+def _cold_round(rounds: dict[tuple[str, int], dict[str, Any]]) -> tuple[int, dict[str, Any]]:
+    """The round the issue's "server CPU per cold view" is read from: one process, the
+    largest round whose leads are all of different chapters (no cache shared between
+    them) and with no write in it; ``(0, {})`` if there is none."""
     fit = [(n, r) for (label, n), r in rounds.items()
            if label == "1 process" and r["distinct"] and "write" not in r]
-    if not fit:
+    return max(fit, key=lambda x: x[0]) if fit else (0, {})
+
+
+def _cpu_per_cold_view(scale: str, rounds: dict[tuple[str, int], dict[str, Any]],
+                       kind: str) -> Figure | None:
+    """That round's server CPU time ÷ its views (see :func:`_cold_round`)."""
+    n, r = _cold_round(rounds)
+    if not n:
         return None
-    n, r = max(fit, key=lambda x: x[0])
     return Figure(scale, CPU_MEASURE, "ms", round(r["cold_cpu"] / n, 1), None, 1,
                   f"Streamlit process CPU time (utime+stime) during the cold round of 1 "
                   f"process, {n} leads of different chapters ({kind}) ÷ {n} views; "

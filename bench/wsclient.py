@@ -65,6 +65,7 @@ class Run:
     pages: dict[str, str] = field(default_factory=dict)  # page title → page script hash
     page_hash: str = ""  # the page the server ran (navigation.page_script_hash)
     alert_ms: dict[str, float] = field(default_factory=dict)  # alert text → ms it arrived
+    messages: int = 0  # ForwardMsgs the server sent for this request (all runs)
 
     def of_kind(self, kind: str) -> list[Any]:
         return [getattr(e, kind) for e in self.elements.values()
@@ -196,6 +197,7 @@ class Tab:
                 raise ProtocolError(f"no script_finished within {TIMEOUT:.0f} s") from None
             msg = ForwardMsg()
             msg.ParseFromString(raw)
+            run.messages += 1
             kind = msg.WhichOneof("type")
             if kind == "ref_hash":
                 cached = self._cache.get(msg.ref_hash)

@@ -51,6 +51,7 @@ def test_websocket_clients_see_the_page_a_lead_sees_and_refuse_a_sign_in_page(
     for phase in ("cold", "warm"):
         assert len(r[phase]) == 1 and 0 < r[phase][0] < 120_000
         assert r[phase + "_charts"][0] >= 3, "Team progress draws its charts"
+        assert r[phase + "_messages"][0] > 20, "every message of the view is counted"
         assert r[phase + "_cpu"] > 0, "the server's CPU time is read from /proc"
     assert 0 < r["write"] < 120_000 and r["write_landed"]
     with sqlite3.connect(db_path) as conn:
@@ -62,3 +63,14 @@ def test_websocket_clients_see_the_page_a_lead_sees_and_refuse_a_sign_in_page(
     # nginx saw the websockets (stranger, lead, writer) on the one process, each route
     # cookie on one process.
     assert spread == [3] and unsticky == []
+
+
+def test_the_floor_page_sends_as_many_messages_as_the_view_it_stands_beside():
+    from bench import floor
+
+    said: list[str] = []
+    fig = floor.measure("test", 2, 60, say=said.append)
+    # The page is resized to the view's message count.
+    assert fig.note.startswith("60 messages a run"), fig.note
+    assert fig.median is not None and fig.median > 0, "the server's CPU time is read"
+    assert said and "doing no work" in said[0]

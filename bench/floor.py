@@ -1,0 +1,110 @@
+"""Streamlit's own floor for one page view on this machine: the fair baseline for
+"server CPU per cold *Team progress* view".
+
+A page view costs the server its script's work **and** Streamlit's work per message it
+sends: each element crosses from the script's thread to the event loop, is serialised
+and goes out as its own websocket frame (a system call, and a wake-up of whoever reads
+it). This measures the second part alone: a page that sends **as many messages as a
+*Team progress* view did** in the same bench run, made of empty captions, doing nothing
+else, served by a real ``streamlit run`` with the app's own ``.streamlit/config.toml``,
+and viewed by the same number of websocket clients at once. Its server CPU per view is
+what no page of that size can go below here, however little work it does itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.results import Figure
+
+ROOT = Path(__file__).resolve().parent.parent
+MEASURE = "Streamlit floor: server CPU per view of a page of as many messages doing no work"
+
+# The page: n empty captions, n read from a file beside it on every run, so the bench can
+# match the message count of a real view once it has seen how many messages a run of
+# this page adds around its elements.
+PAGE = '''import pathlib
+
+import streamlit as st
+
+for _ in range(int(pathlib.Path(__file__).with_name("n.txt").read_text())):
+    st.caption("·")
+'''
+
+
+def _start(app_dir: Path, port: int, log: Path) -> subprocess.Popen:
+    cmd = [sys.executable, "-m", "streamlit", "run", str(app_dir / "floor.py"),
+           "--server.headless", "true", "--server.port", str(port),
+           "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+           "--server.fileWatcherType", "none"]
+    with open(log, "a") as out:
+        return subprocess.Popen(cmd, cwd=app_dir, stdout=out, stderr=subprocess.STDOUT,
+                                env={**os.environ, "PYTHONUNBUFFERED": "1"})
+
+
+def measure(scale: str, clients: int, messages: int, *, say=print) -> Figure:  # noqa: ANN001
+    """The floor for a page of ``messages`` messages a run, ``clients`` views at once:
+    server CPU time of the round ÷ views (the first round after each client landed on
+    the page, as the bench's cold round is)."""
+    from allyship import serve
+    from bench import wsclient
+    from bench.concurrency import cpu_ms, settle
+
+    with tempfile.TemporaryDirectory(prefix="allyship-floor-") as tmp:
+        app_dir = Path(tmp)
+        (app_dir / ".streamlit").mkdir()
+        shutil.copy(ROOT / ".streamlit" / "config.toml", app_dir / ".streamlit" / "config.toml")
+        (app_dir / "floor.py").write_text(PAGE, encoding="utf-8")
+        count = app_dir / "n.txt"
+        count.write_text(str(messages), encoding="utf-8")
+        port = serve.free_port()
+        proc = _start(app_dir, port, app_dir / "streamlit.log")
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 90
+            while not serve.healthy(url + serve.HEALTH_PATH):
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    log = (app_dir / "streamlit.log").read_text(errors="replace")[-2000:]
+                    raise RuntimeError(f"the floor page's server did not start:\n{log}")
+                time.sleep(0.2)  # polling a process that is starting
+            settle([proc.pid])
+
+            async def rounds() -> tuple[float, int]:
+                tabs = [wsclient.Tab(url, {}) for _ in range(clients)]
+                try:
+                    await asyncio.gather(*(t.open() for t in tabs))
+                    await asyncio.gather(*(t.run() for t in tabs))  # landing (untimed)
+                    again = await asyncio.gather(*(t.run() for t in tabs))
+                    around = again[0].messages - messages  # what a rerun adds around them
+                    count.write_text(str(max(1, messages - around)), encoding="utf-8")
+                    await asyncio.gather(*(t.run() for t in tabs))  # the new size, untimed
+                    cpu0 = cpu_ms([proc.pid])
+                    views = await asyncio.gather(*(t.run() for t in tabs))
+                    return cpu_ms([proc.pid]) - cpu0, views[0].messages
+                finally:
+                    await asyncio.gather(*(t.close() for t in tabs), return_exceptions=True)
+
+            cpu, sent = asyncio.run(rounds())
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+    load = round(os.getloadavg()[0], 2)
+    per_view = round(cpu / clients, 1)
+    say(f"[floor] a page of {sent} messages doing no work (Team progress sent {messages}), "
+        f"{clients} clients at once: server CPU {per_view:.0f} ms a view; load {load:.2f}")
+    return Figure(scale, MEASURE, "ms", per_view, None, 1,
+                  f"{sent} messages a run (a Team progress view: {messages}), empty "
+                  f"captions, 1 Streamlit process with the app's config, {clients} "
+                  f"websocket clients at once; server CPU (utime+stime) ÷ views; "
+                  f"load average {load:.2f}", load=load)
