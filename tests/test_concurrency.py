@@ -17,6 +17,7 @@ import pytest
 
 from allyship import journal, store
 from allyship.models import ActionDraft, ValidationError
+from at_once import at_once, failures
 from tests_paths import ROOT
 
 TODAY = date(2026, 6, 1)
@@ -33,28 +34,14 @@ def integrity(path) -> str:
 def test_eight_writers_times_two_hundred_actions_keep_every_row(chapter, db_path):
     writers = [chapter.admin, chapter.lead, chapter.member, chapter.teammate, chapter.other]
     writers += writers[:3]  # 8 writers; some members write from two threads at once
-    errors: list[BaseException] = []
-    start = threading.Barrier(len(writers))
 
-    def write(n: int, who) -> None:
-        db = store.connect(db_path)  # one connection per thread, as in the app
-        try:
-            start.wait()
-            for i in range(200):
-                journal.log_action(db, who, ActionDraft(
-                    date(2026, 3, 1 + i % 28), f"writer {n} action {i}", (1 + i % 8,)),
-                    today=TODAY)
-        except BaseException as exc:  # noqa: BLE001 - the test reports every failure
-            errors.append(exc)
-        finally:
-            db.conn.close()
+    def write(db, n: int) -> None:
+        for i in range(200):
+            journal.log_action(db, writers[n], ActionDraft(
+                date(2026, 3, 1 + i % 28), f"writer {n} action {i}", (1 + i % 8,)),
+                today=TODAY)
 
-    threads = [threading.Thread(target=write, args=(n, w)) for n, w in enumerate(writers)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    assert failures(at_once(len(writers), db_path, write)) == []
     db = chapter.db
     assert db.execute("SELECT count(*) FROM actions").fetchone()[0] == 1600
     assert db.execute("SELECT count(DISTINCT description) FROM actions").fetchone()[0] == 1600

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from at_once import at_once
 from click.testing import CliRunner
 
 from allyship import (access, erasure, journal, metrics, mydata, passwords, people, plans,
@@ -558,37 +559,11 @@ def test_a_reader_holding_the_file_is_reported_and_scrub_finishes_later(chapter,
     assert _hits(db_path, mine) == {}
 
 
-def _at_once(n: int, db_path: Path, call) -> list:
-    """Run ``call(db)`` in ``n`` threads released together, each on its own connection;
-    returns each result or the exception it raised."""
-    import threading
-
-    start = threading.Barrier(n)
-    results: list = [None] * n
-
-    def worker(i: int) -> None:
-        db = store.connect(db_path)
-        try:
-            start.wait()
-            results[i] = call(db)
-        except Exception as exc:  # the outcome under test
-            results[i] = exc
-        finally:
-            db.conn.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
-
-
 def test_the_same_confirmation_sent_16_times_at_once_forgets_once(chapter, db_path, planted):
     who, mine, _ = planted
     erasure.request_erasure(chapter.db, who)
     admin = chapter.admin
-    results = _at_once(16, db_path, lambda db: erasure.forget(db, admin, who.id,
+    results = at_once(16, db_path, lambda db, _i: erasure.forget(db, admin, who.id,
                                                               confirm_email=who.email))
     done = [r for r in results if isinstance(r, erasure.ErasureResult)]
     refused = [r for r in results if isinstance(r, ValidationError)]
@@ -602,7 +577,7 @@ def test_the_same_confirmation_sent_16_times_at_once_forgets_once(chapter, db_pa
 
 def test_asking_16_times_at_once_is_one_request(chapter, db_path):
     m = chapter.member
-    results = _at_once(16, db_path, lambda db: erasure.request_erasure(db, m))
+    results = at_once(16, db_path, lambda db, _i: erasure.request_erasure(db, m))
     assert not [r for r in results if isinstance(r, Exception)]
     assert chapter.db.execute("SELECT count(*) FROM audit_log WHERE action = 'request erasure'"
                               ).fetchone()[0] == 1
@@ -613,7 +588,7 @@ def test_retention_run_16_times_at_once_deletes_each_reflection_once(chapter, db
         _reflect(chapter.db, chapter.member, w)
     retention.set_chapter_months(chapter.db, chapter.admin, 3)
     due = retention.count_due(chapter.db, TODAY)
-    results = _at_once(16, db_path, lambda db: retention.run(db, today=TODAY).total)
+    results = at_once(16, db_path, lambda db, _i: retention.run(db, today=TODAY).total)
     assert sorted(results, reverse=True)[0] == due and sum(results) == due, results
     counted = sum(json.loads(r[0])["count"] for r in chapter.db.execute(
         "SELECT details FROM audit_log WHERE action = 'retention'"))

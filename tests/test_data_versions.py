@@ -11,6 +11,7 @@ import pytest
 from allyship import journal, metrics, people, plans, store
 from allyship.models import ActionDraft, MemberDraft, PlanDraft
 from apptest_helpers import goto, open_app, persona
+from at_once import at_once, failures
 
 
 def second_chapter(db):
@@ -132,29 +133,13 @@ def test_team_progress_stays_cached_across_another_chapters_writes_and_never_goe
 
 
 def test_sixteen_writes_at_once_each_bump_the_chapter_version_exactly_once(chapter, db_path):
-    import threading
-
-    start = threading.Barrier(16)
-    errors: list[BaseException] = []
     before = store.chapter_data_version(chapter.db, chapter.chapter.id)[1]
 
-    def log(i: int) -> None:
-        own = store.connect(db_path)
-        try:
-            start.wait()
-            journal.log_action(own, chapter.member, ActionDraft(
-                done_on=date.today(), description=f"At once {i}", responsibilities=(3,)))
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            own.conn.close()
+    def log(own, i: int) -> None:
+        journal.log_action(own, chapter.member, ActionDraft(
+            done_on=date.today(), description=f"At once {i}", responsibilities=(3,)))
 
-    threads = [threading.Thread(target=log, args=(i,)) for i in range(16)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    assert failures(at_once(16, db_path, log)) == []
     assert store.chapter_data_version(chapter.db, chapter.chapter.id)[1] == before + 16
 
 

@@ -5,36 +5,14 @@ same real SQLite file, as each Streamlit session does."""
 
 from __future__ import annotations
 
-import threading
 from datetime import date
+
+from at_once import at_once
 
 from allyship import circles, ideas, partners, people, store
 from allyship.models import MemberDraft, ValidationError
 
 N = 16
-
-
-def _race(path, fn) -> list[object]:
-    """Run ``fn(db, n)`` in N threads released together; return results or exceptions."""
-    barrier = threading.Barrier(N)
-    out: list[object] = [None] * N
-
-    def run(n: int) -> None:
-        db = store.connect(path)
-        try:
-            barrier.wait()
-            out[n] = fn(db, n)
-        except Exception as exc:  # noqa: BLE001 — collected for the assertions
-            out[n] = exc
-        finally:
-            db.conn.close()
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(N)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return out
 
 
 def _crowd(db, admin, n: int):
@@ -45,7 +23,7 @@ def _crowd(db, admin, n: int):
 def test_sixteen_simultaneous_invitations_make_at_most_three_partners(chapter, db_path):
     crowd = _crowd(chapter.db, chapter.admin, N)
     me = chapter.member
-    got = _race(db_path, lambda db, n: partners.invite(db, me, crowd[n].id))
+    got = at_once(N, db_path, lambda db, n: partners.invite(db, me, crowd[n].id))
     made = [g for g in got if isinstance(g, partners.Partnership)]
     refused = [g for g in got if isinstance(g, ValidationError)]
     assert len(made) == partners.MAX_PARTNERS and len(refused) == N - partners.MAX_PARTNERS
@@ -57,7 +35,7 @@ def test_sixteen_simultaneous_acceptances_leave_at_most_three_active(chapter, db
     crowd = _crowd(chapter.db, chapter.admin, N)
     me = chapter.member
     invites = [partners.invite(chapter.db, c, me.id) for c in crowd]  # 16 invitations to me
-    got = _race(db_path, lambda db, n: partners.respond(db, me, invites[n].id, True))
+    got = at_once(N, db_path, lambda db, n: partners.respond(db, me, invites[n].id, True))
     assert sum(isinstance(g, partners.Partnership) for g in got) == partners.MAX_PARTNERS
     assert chapter.db.execute("SELECT count(*) FROM partnerships WHERE invitee_id = ? AND"
                               " status = 'active'", [me.id]).fetchone()[0] == partners.MAX_PARTNERS
@@ -66,7 +44,7 @@ def test_sixteen_simultaneous_acceptances_leave_at_most_three_active(chapter, db
 def test_sixteen_simultaneous_invitations_keep_a_circle_at_ten(chapter, db_path):
     crowd = _crowd(chapter.db, chapter.admin, N + 1)
     circle = circles.start_circle(chapter.db, chapter.member, "Circle", "weekly", [crowd[0].id])
-    got = _race(db_path, lambda db, n: circles.invite(db, chapter.member, circle.id,
+    got = at_once(N, db_path, lambda db, n: circles.invite(db, chapter.member, circle.id,
                                                       [crowd[n + 1].id]))
     assert sum(g is None for g in got) == circles.MAX_MEMBERS - 2  # 8 more seats were free
     assert chapter.db.execute("SELECT count(*) FROM circle_members WHERE circle_id = ? AND"
@@ -77,7 +55,7 @@ def test_sixteen_simultaneous_invitations_keep_a_circle_at_ten(chapter, db_path)
 def test_the_same_check_in_sent_sixteen_times_is_one_note(chapter, db_path):
     link = partners.invite(chapter.db, chapter.member, chapter.other.id)
     partners.respond(chapter.db, chapter.other, link.id, True)
-    got = _race(db_path, lambda db, n: partners.check_in(
+    got = at_once(N, db_path, lambda db, n: partners.check_in(
         db, chapter.other, chapter.member.id, "Same note", idempotency_key="form-1"))
     assert len({g.id for g in got}) == 1
     assert chapter.db["partner_notes"].count == 1
@@ -86,6 +64,6 @@ def test_the_same_check_in_sent_sixteen_times_is_one_note(chapter, db_path):
 def test_sixteen_first_visits_write_the_starting_ideas_once(db, db_path):
     ch = people.create_chapter(db, "New", started_on=date(2026, 1, 5))
     admin = people.bootstrap_admin(db, ch, MemberDraft("Ada", "ada@example.org"))
-    got = _race(db_path, lambda d, n: len(ideas.list_ideas(d, admin)))
+    got = at_once(N, db_path, lambda d, n: len(ideas.list_ideas(d, admin)))
     assert got == [len(ideas.STARTER_IDEAS)] * N
     assert db["ideas"].count == len(ideas.STARTER_IDEAS)

@@ -7,6 +7,7 @@ import random
 from datetime import date, timedelta
 
 import pytest
+from at_once import at_once, failures
 
 from allyship import journal, people, rollup, store
 from allyship.models import ActionDraft
@@ -148,40 +149,24 @@ def test_a_member_moved_takes_all_their_weeks_to_the_new_team(chapter):
 def test_sixteen_writers_at_once_leave_team_weeks_exact(chapter, db_path):
     """Logging, away weeks and moves between teams from 16 connections at once: the
     triggers run inside each writer's transaction, so the sums stay exact."""
-    import threading
-
-    start = threading.Barrier(16)
-    errors: list[BaseException] = []
     members = [chapter.member, chapter.teammate, chapter.other, chapter.lead]
 
-    def write(i: int) -> None:
-        own = store.connect(db_path)
+    def write(own, i: int) -> None:
         rng = random.Random(i)
-        try:
-            start.wait()
-            for n in range(6):
-                who = people.get_member(own, members[(i + n) % len(members)].id)
-                if i % 4 == 0:
-                    people.move_member(own, chapter.admin, who.id,
-                                       rng.choice([chapter.team_a, chapter.team_b, None]))
-                elif i % 4 == 1:
-                    journal.set_away(own, who, TODAY - timedelta(weeks=rng.randrange(4)),
-                                     rng.random() < 0.7)
-                else:
-                    journal.log_action(own, who, ActionDraft(
-                        TODAY - timedelta(weeks=rng.randrange(4)), f"At once {i}.{n}",
-                        (rng.randint(1, 8),), minutes=rng.choice([None, 10])), today=TODAY)
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            own.conn.close()
+        for n in range(6):
+            who = people.get_member(own, members[(i + n) % len(members)].id)
+            if i % 4 == 0:
+                people.move_member(own, chapter.admin, who.id,
+                                   rng.choice([chapter.team_a, chapter.team_b, None]))
+            elif i % 4 == 1:
+                journal.set_away(own, who, TODAY - timedelta(weeks=rng.randrange(4)),
+                                 rng.random() < 0.7)
+            else:
+                journal.log_action(own, who, ActionDraft(
+                    TODAY - timedelta(weeks=rng.randrange(4)), f"At once {i}.{n}",
+                    (rng.randint(1, 8),), minutes=rng.choice([None, 10])), today=TODAY)
 
-    threads = [threading.Thread(target=write, args=(i,)) for i in range(16)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    assert failures(at_once(16, db_path, write)) == []
     db = chapter.db
     assert db.execute("SELECT count(*) FROM actions").fetchone()[0] == 8 * 6
     assert sum(r[4] for r in team_weeks_now(db)) == 8 * 6  # every action, counted once

@@ -16,6 +16,7 @@ from allyship import passwords, people, sessions, store
 from allyship.access import PermissionDenied
 from allyship.models import MemberDraft
 from apptest_helpers import APP
+from at_once import at_once, failures
 
 PASSWORD = "correct horse battery"
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=timezone.utc)
@@ -53,33 +54,23 @@ def test_sixteen_threads_guessing_at_once_get_five_guesses_checked_and_the_lock_
         db_path, chapter, checked):
     with_password(chapter.db, chapter.member)
     checked.clear()
-    barrier = threading.Barrier(THREADS)
-    outcomes: list[str] = []
-    lock = threading.Lock()
 
-    def attacker(n: int) -> None:
-        db = store.connect(db_path)  # each thread its own connection, as each request has
-        try:
-            barrier.wait()
-            for i in range(8):
-                try:
-                    passwords.sign_in_with_password(db, "mo@example.org", f"guess {n}-{i}",
-                                                    now=NOW)
-                    result = "signed in"
-                except passwords.Locked:
-                    result = "locked"
-                except passwords.SignInFailed:
-                    result = "wrong"
-                with lock:
-                    outcomes.append(result)
-        finally:
-            db.conn.close()
+    def attacker(db, n: int) -> list[str]:
+        outcomes = []
+        for i in range(8):
+            try:
+                passwords.sign_in_with_password(db, "mo@example.org", f"guess {n}-{i}",
+                                                now=NOW)
+                outcomes.append("signed in")
+            except passwords.Locked:
+                outcomes.append("locked")
+            except passwords.SignInFailed:
+                outcomes.append("wrong")
+        return outcomes
 
-    threads = [threading.Thread(target=attacker, args=(n,)) for n in range(THREADS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    per_thread = at_once(THREADS, db_path, attacker)
+    assert failures(per_thread) == []
+    outcomes = [o for thread in per_thread for o in thread]
 
     assert len(outcomes) == THREADS * 8
     assert len(checked) <= passwords.MAX_FAILURES, f"{len(checked)} guesses were checked"
