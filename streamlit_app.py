@@ -92,9 +92,11 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    from allyship import ui
+    from allyship import page_runs, ui
 
-    with ui.report_write_failures("sign-in"):  # outside the page too (sign-in writes)
+    # One run at a time in this process (a bounded wait): twenty interleaved runs cost
+    # nearly twice the CPU each (allyship/page_runs.py).
+    with page_runs.hold(), ui.report_write_failures("sign-in"):  # sign-in writes too
         main()
 else:
     from allyship import web
