@@ -22,17 +22,20 @@ and ``ALLYSHIP_PAGE_RUN_WAIT`` the longest wait in seconds (default 1).
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import threading
 from collections.abc import Iterator
 
 
 def _setting(name: str, default: float) -> float:
+    """A number from the environment; ``default`` unless it is a finite number ≥ 0 (an
+    infinite wait would make every run's wait fail with OverflowError)."""
     try:
         value = float(os.environ.get(name, default))
     except ValueError:
         return default
-    return value if value >= 0 else default
+    return value if math.isfinite(value) and value >= 0 else default
 
 
 class Turns:

@@ -91,6 +91,7 @@ def test_the_settings_come_from_the_environment_and_bad_values_fall_back():
     assert settings() == "1 1.0"
     assert settings(ALLYSHIP_PAGE_RUNS="3", ALLYSHIP_PAGE_RUN_WAIT="0.5") == "3 0.5"
     assert settings(ALLYSHIP_PAGE_RUNS="many", ALLYSHIP_PAGE_RUN_WAIT="-2") == "1 1.0"
+    assert settings(ALLYSHIP_PAGE_RUNS="nan", ALLYSHIP_PAGE_RUN_WAIT="inf") == "1 1.0"
 
 
 def test_every_run_of_the_app_holds_a_turn_while_the_page_draws(demo_db, monkeypatch):
