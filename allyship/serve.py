@@ -85,6 +85,29 @@ def healthy(url: str, timeout: float = 2.0) -> bool:
         return False
 
 
+def streamlit_command(script: Path, port: int) -> list[str]:
+    """``streamlit run script`` as every server process here runs: headless, on
+    127.0.0.1:``port``, no usage statistics, no file watcher."""
+    return [sys.executable, "-m", "streamlit", "run", str(script),
+            "--server.headless", "true", "--server.port", str(port),
+            "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+            "--server.fileWatcherType", "none"]
+
+
+def wait_until_healthy(proc: subprocess.Popen, url: str, log: Path, deadline: float) -> None:
+    """Wait until the Streamlit process at ``url`` answers its health check; raise
+    :class:`ServeError` (with the end of its ``log``) if it exits or the ``deadline``
+    (``time.monotonic()``) passes first."""
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise ServeError(f"a Streamlit process exited with {proc.returncode}; "
+                             f"see {log}:\n{_tail(log)}")
+        if healthy(url + HEALTH_PATH):
+            return
+        time.sleep(0.2)  # polling a process that is starting
+    raise ServeError(f"a Streamlit process was not healthy in time; see {log}")
+
+
 @dataclass
 class Backend:
     port: int
@@ -169,23 +192,14 @@ class Deployment:
     def _start_backend(self, b: Backend) -> None:
         env = {**os.environ, **self.extra_env, "ALLYSHIP_DB": str(self.db_path),
                "PYTHONUNBUFFERED": "1"}
-        cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"),
-               "--server.headless", "true", "--server.port", str(b.port),
-               "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-               "--server.fileWatcherType", "none"]
         with open(b.log, "a") as out:
-            b.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out,
+            b.proc = subprocess.Popen(streamlit_command(ROOT / "streamlit_app.py", b.port),
+                                      cwd=ROOT, env=env, stdout=out,
                                       stderr=subprocess.STDOUT)
 
     def _wait_healthy(self, b: Backend, deadline: float) -> None:
-        while time.monotonic() < deadline:
-            if b.proc is not None and b.proc.poll() is not None:
-                raise ServeError(f"a Streamlit process exited with {b.proc.returncode}; "
-                                 f"see {b.log}:\n{_tail(b.log)}")
-            if healthy(b.url + HEALTH_PATH):
-                return
-            time.sleep(0.2)  # polling a process that is starting
-        raise ServeError(f"a Streamlit process was not healthy in time; see {b.log}")
+        assert b.proc is not None
+        wait_until_healthy(b.proc, b.url, b.log, deadline)
 
     def _start_nginx(self, deadline: float) -> None:
         assert self.run_dir is not None and self.nginx is not None

@@ -17,7 +17,6 @@ import asyncio
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -39,16 +38,6 @@ for _ in range(int(pathlib.Path(__file__).with_name("n.txt").read_text())):
 '''
 
 
-def _start(app_dir: Path, port: int, log: Path) -> subprocess.Popen:
-    cmd = [sys.executable, "-m", "streamlit", "run", str(app_dir / "floor.py"),
-           "--server.headless", "true", "--server.port", str(port),
-           "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-           "--server.fileWatcherType", "none"]
-    with open(log, "a") as out:
-        return subprocess.Popen(cmd, cwd=app_dir, stdout=out, stderr=subprocess.STDOUT,
-                                env={**os.environ, "PYTHONUNBUFFERED": "1"})
-
-
 def measure(scale: str, clients: int, messages: int, *, say=print) -> Figure:  # noqa: ANN001
     """The floor for a page of ``messages`` messages a run, ``clients`` views at once:
     server CPU time of the round ÷ views (the first round after each client landed on
@@ -64,16 +53,14 @@ def measure(scale: str, clients: int, messages: int, *, say=print) -> Figure:  #
         (app_dir / "floor.py").write_text(PAGE, encoding="utf-8")
         count = app_dir / "n.txt"
         count.write_text(str(messages), encoding="utf-8")
-        port = serve.free_port()
-        proc = _start(app_dir, port, app_dir / "streamlit.log")
+        port, log = serve.free_port(), app_dir / "streamlit.log"
+        with open(log, "a") as out:  # the same server as the app's, serving floor.py
+            proc = subprocess.Popen(serve.streamlit_command(app_dir / "floor.py", port),
+                                    cwd=app_dir, stdout=out, stderr=subprocess.STDOUT,
+                                    env={**os.environ, "PYTHONUNBUFFERED": "1"})
         url = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.monotonic() + 90
-            while not serve.healthy(url + serve.HEALTH_PATH):
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    log = (app_dir / "streamlit.log").read_text(errors="replace")[-2000:]
-                    raise RuntimeError(f"the floor page's server did not start:\n{log}")
-                time.sleep(0.2)  # polling a process that is starting
+            serve.wait_until_healthy(proc, url, log, time.monotonic() + 90)
             settle([proc.pid])
 
             async def rounds() -> tuple[float, int]:
