@@ -17,6 +17,7 @@ import asyncio
 import contextlib
 import html
 import logging
+import math
 import os
 import sys
 from collections.abc import AsyncIterator
@@ -134,10 +135,13 @@ ROUTES = [
 # --- the in-app scheduler ---------------------------------------------------------------
 
 def _interval() -> float:
+    """Seconds between runs, at least 1; the default for what is not a number (``nan``
+    slept for no time at all: the scheduler ran in a tight loop)."""
     try:
-        return max(float(os.environ.get(SCHEDULER_INTERVAL_ENV, DEFAULT_INTERVAL)), 1.0)
+        value = float(os.environ.get(SCHEDULER_INTERVAL_ENV, DEFAULT_INTERVAL))
     except ValueError:
         return DEFAULT_INTERVAL
+    return DEFAULT_INTERVAL if math.isnan(value) else max(value, 1.0)
 
 
 def _run_once() -> None:

@@ -292,3 +292,11 @@ def test_smtp_settings_from_secrets_toml(tmp_path, monkeypatch) -> None:
     secrets.write_text("[other]\n")
     with pytest.raises(mail.MailNotConfigured, match=r"\[smtp\]"):
         mail.smtp_settings()
+
+
+def test_the_in_app_schedulers_interval_falls_back_when_it_is_not_a_number(monkeypatch):
+    from allyship import routes_rhythm
+
+    for raw, expected in (("600", 600.0), ("0.2", 1.0), ("often", 300.0), ("nan", 300.0)):
+        monkeypatch.setenv(routes_rhythm.SCHEDULER_INTERVAL_ENV, raw)
+        assert routes_rhythm._interval() == expected, raw
