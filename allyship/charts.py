@@ -45,6 +45,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from allyship.columns import Columns, plain
 from allyship.handout import RESPONSIBILITIES
 
 # Okabe & Ito (2008), "Color Universal Design" (kept for single-colour marks).
@@ -181,17 +182,23 @@ def _dataset_name(values: list[dict[str, Any]]) -> str:
     return "data-" + hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
-def prepare(kind: str, frame: pd.DataFrame) -> PreparedChart:
-    """The chart ``kind`` (one of :data:`KINDS`) of ``frame``, ready to draw: the same
-    spec as its builder's (:data:`allyship.chart_builders.BUILDERS`), made from a cached
-    template in plain Python."""
+def prepare(kind: str, frame: pd.DataFrame | Columns) -> PreparedChart:
+    """The chart ``kind`` (one of :data:`KINDS`) of ``frame`` (a pandas frame, or the
+    same table as :class:`~allyship.columns.Columns`), ready to draw: the same spec as
+    its builder's (:data:`allyship.chart_builders.BUILDERS`), made from a cached template
+    in plain Python."""
     if kind not in KINDS:
         raise ValueError(f"no chart called {kind!r}")
-    columns = _columns(frame)
+    if isinstance(frame, Columns) and not frame.from_frame:
+        columns = {name: plain(values) for name, values in frame.items()}
+        n_rows = frame.n_rows
+    else:
+        table = frame.frame if isinstance(frame, Columns) else frame
+        columns, n_rows = _columns(table), len(table)
     names: list[str] = []
     top = 1
     if kind in ("participation", "responsibility_actions", "coverage", "minutes"):
-        _add_week_state(columns, len(frame))
+        _add_week_state(columns, n_rows)
     if kind == "participation":
         for col in ("share", "rolling_mean"):
             columns[col] = [None if v is None else float(v) for v in columns[col]]

@@ -70,14 +70,16 @@ Rules every function keeps
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 import pandas as pd
 import sqlite_utils
 
 from allyship import access, disclosure, people
+from allyship.columns import Columns
 from allyship.handout import RESPONSIBILITIES
 from allyship.models import Member, Team, ValidationError, parse_date, week_start
 
@@ -532,6 +534,11 @@ class _Participation:
         data["week"] = _week_column(cols[1])
         return pd.DataFrame(data)
 
+    def columns(self) -> Columns:
+        """The rows as plain columns (weeks as dates); :meth:`frame` on demand."""
+        cols = list(zip(*self.rows)) or [()] * len(_PARTICIPATION)
+        return Columns(dict(zip(_PARTICIPATION, cols)), self.frame)
+
     def pooled(self, group: str | None = None, total: bool = False) -> float | None:
         """Participants over members counted over the complete weeks (of one group, or of
         the rows flagged as the scope's own)."""
@@ -694,11 +701,20 @@ class _Responsibilities:
     def frame(self) -> pd.DataFrame:
         if not self.weeks:
             return _responsibility_frame_empty()
+        data = self._data()
+        data["week"] = _week_column(data["week"])
+        return pd.DataFrame(data)
+
+    def columns(self) -> Columns:
+        """The week × responsibility grid as plain columns; :meth:`frame` on demand."""
+        return Columns(self._data(), self.frame)
+
+    def _data(self) -> dict[str, list[Any]]:
         n = len(RESPONSIBILITIES)
         cells = [self.counts.get((w.isoformat(), r.number), (0, 0))
                  for w in self.weeks for r in RESPONSIBILITIES]
-        return pd.DataFrame({
-            "week": _week_column([w for w in self.weeks for _ in range(n)]),
+        return {
+            "week": [w for w in self.weeks for _ in range(n)],
             "responsibility": [r.number for r in RESPONSIBILITIES] * len(self.weeks),
             "title": [r.title for r in RESPONSIBILITIES] * len(self.weeks),
             "label": [r.label for r in RESPONSIBILITIES] * len(self.weeks),
@@ -707,7 +723,7 @@ class _Responsibilities:
             "members": [c[1] for c in cells],
             "in_progress": [not week_is_complete(w, self.today) for w in self.weeks
                             for _ in range(n)],
-        })
+        }
 
     def totals(self) -> dict[int, tuple[int, int]]:
         """responsibility → (actions in the period, most members in one week)."""
@@ -721,12 +737,12 @@ class _Responsibilities:
     def practised(self) -> int:
         return sum(1 for actions, _ in self.totals().values() if actions > 0)
 
-    def least(self, n: int) -> pd.DataFrame:
+    def least(self, n: int) -> Columns:
         if not self.weeks:
-            return _least_practised(self.frame(), n)
+            return Columns.of_frame(_least_practised(self.frame(), n))
         totals = self.totals()
         picked = sorted(RESPONSIBILITIES, key=lambda r: (totals[r.number][0], r.number))[:n]
-        return pd.DataFrame({
+        return Columns({
             "responsibility": [r.number for r in picked],
             "title": [r.title for r in picked],
             "label": [r.label for r in picked],
@@ -789,7 +805,7 @@ def least_practised(db: sqlite_utils.Database, actor: Member | None, scope: Scop
     """The ``n`` responsibilities with the fewest actions in the period (ties by number)."""
     actor = _check(db, actor, scope)
     view = _view(db, actor, scope, today or date.today())
-    return _responsibilities(view, [period], _weekly(view, [period]))[0].least(n)
+    return _responsibilities(view, [period], _weekly(view, [period]))[0].least(n).frame
 
 
 # --- consistency and steadiness: per-member counts ---------------------------------------
@@ -823,19 +839,19 @@ def _member_windows(v: _View, active: Sequence[tuple[str, str]],
     return {tuple(int(c) for c in row[:-1]): int(row[-1]) for row in rows}
 
 
-def _consistency_frame(v: _View, period: Period, counts: dict[int, int]) -> pd.DataFrame:
+def _consistency_columns(v: _View, period: Period, counts: dict[int, int]) -> Columns:
     n = len(v.weeks(period).weeks)
-    return pd.DataFrame({"weeks_active": list(range(n + 1)),
-                         "members": [counts.get(k, 0) for k in range(n + 1)],
-                         "weeks_in_period": [n] * (n + 1)})
+    return Columns({"weeks_active": list(range(n + 1)),
+                    "members": [counts.get(k, 0) for k in range(n + 1)],
+                    "weeks_in_period": [n] * (n + 1)})
 
 
-def _consistency(v: _View, period: Period) -> pd.DataFrame:
+def _consistency(v: _View, period: Period) -> Columns:
     window = (period.start.isoformat(), period.end.isoformat())
     counts: dict[int, int] = {}
     for (weeks_active, *_), n in _member_windows(v, [window], []).items():
         counts[weeks_active] = counts.get(weeks_active, 0) + n
-    return _consistency_frame(v, period, counts)
+    return _consistency_columns(v, period, counts)
 
 
 def consistency(db: sqlite_utils.Database, actor: Member | None, scope: Scope,
@@ -843,7 +859,7 @@ def consistency(db: sqlite_utils.Database, actor: Member | None, scope: Scope,
     """How many members were active in 0, 1, … n weeks of the period — a distribution,
     with no names: consistency over volume."""
     actor = _check(db, actor, scope)
-    return _consistency(_view(db, actor, scope, today or date.today()), period)
+    return _consistency(_view(db, actor, scope, today or date.today()), period).frame
 
 
 @dataclass(frozen=True)
@@ -894,7 +910,7 @@ def _steadiness(v: _View, period: Period) -> Steadiness:
 
 
 def _per_member(v: _View, period: Period, periods: Sequence[Period]
-                ) -> tuple[pd.DataFrame, list[Steadiness]]:
+                ) -> tuple[Columns, list[Steadiness]]:
     """The period's consistency and each period's steadiness, in one pass."""
     steady = [_steady_window(v, p) for p in periods]
     windows = [w for w, _ in filter(None, steady)]
@@ -910,7 +926,7 @@ def _per_member(v: _View, period: Period, periods: Sequence[Period]
             continue
         i += 1  # key: the period's weeks, each window's active weeks, each one's away weeks
         out.append(_steady_count(counts, i, len(active) + i - 1, window[1]))
-    return _consistency_frame(v, period, weeks_active), out
+    return _consistency_columns(v, period, weeks_active), out
 
 
 def steadiness(db: sqlite_utils.Database, actor: Member | None, scope: Scope, period: Period,
@@ -939,12 +955,21 @@ class _Minutes:
             out.insert(0, "week", pd.to_datetime(out.pop("week_start")))
             out["in_progress"] = pd.Series([], dtype=bool)
             return out
+        data = self._data()
+        data["week"] = _week_column(self.weeks)
+        return pd.DataFrame(data)
+
+    def columns(self) -> Columns:
+        """Week by week, as plain columns; :meth:`frame` on demand."""
+        return Columns(self._data(), self.frame)
+
+    def _data(self) -> dict[str, Any]:
         cells = [self.counts.get(w.isoformat(), (0, 0, 0, 0)) for w in self.weeks]
-        data: dict[str, Any] = {"week": _week_column(self.weeks)}
+        data: dict[str, Any] = {"week": list(self.weeks)}
         for i, name in enumerate(_MINUTES):
             data[name] = [c[i] for c in cells]
         data["in_progress"] = [not week_is_complete(w, self.today) for w in self.weeks]
-        return pd.DataFrame(data)
+        return data
 
     def total(self, i: int) -> int:
         keys = {w.isoformat() for w in self.weeks}
@@ -976,7 +1001,7 @@ def minutes_per_week(db: sqlite_utils.Database, actor: Member | None, scope: Sco
 _FOLLOW = ["members", "plans", "revised_90_days", "done", "open", "overdue"]
 
 
-def _follow_through(v: _View, periods: Sequence[Period]) -> list[pd.DataFrame]:
+def _follow_through(v: _View, periods: Sequence[Period]) -> list[Columns]:
     revised_since = (v.today - timedelta(days=REVISED_DAYS)).isoformat()
     # A snapshot on the period's last day (or today): steps done in the period, and
     # steps not done by then — overdue if their due date had passed. One column triple
@@ -1010,7 +1035,7 @@ def _follow_through(v: _View, periods: Sequence[Period]) -> list[pd.DataFrame]:
         for k, name in enumerate(_FOLLOW):
             data[name] = [r[k + 1] for r in rows]
         data["is_total"] = [r[0] == v.label for r in rows]
-        out.append(pd.DataFrame(data))
+        out.append(Columns(data))
     return out
 
 
@@ -1020,12 +1045,12 @@ def follow_through(db: sqlite_utils.Database, actor: Member | None, scope: Scope
     in the last 90 days, and next steps ``done`` in the period, still ``open``, and
     ``overdue`` — as they stood on the period's last day (or today, if sooner)."""
     actor = _check(db, actor, scope)
-    return _follow_through(_view(db, actor, scope, today or date.today()), [period])[0]
+    return _follow_through(_view(db, actor, scope, today or date.today()), [period])[0].frame
 
 
 # --- who are we leaving behind? -----------------------------------------------------------
 
-def _falling(now: _Participation, before: _Participation | None, scope: Scope) -> pd.DataFrame:
+def _falling(now: _Participation, before: _Participation | None, scope: Scope) -> Columns:
     """Teams whose pooled participation share fell by :data:`FALLING_BY` or more."""
     cols = ["team", "share_now", "share_before", "change"]
     # A team scope's own series is the team; in a chapter scope the teams are the groups.
@@ -1041,7 +1066,8 @@ def _falling(now: _Participation, before: _Participation | None, scope: Scope) -
         if share_before - share_now >= FALLING_BY - 1e-9:
             rows.append({"team": group, "share_now": share_now, "share_before": share_before,
                          "change": share_now - share_before})
-    return pd.DataFrame(rows, columns=cols)
+    return Columns({c: [r[c] for r in rows] for c in cols},
+                   partial(pd.DataFrame, rows, columns=cols))
 
 
 def falling_teams(db: sqlite_utils.Database, actor: Member | None, scope: Scope,
@@ -1051,10 +1077,11 @@ def falling_teams(db: sqlite_utils.Database, actor: Member | None, scope: Scope,
     actor = _check(db, actor, scope)
     view = _view(db, actor, scope, today or date.today())
     if not Comparison(view.weeks(period), view.weeks(period.previous())).comparable:
-        return _falling(_participation(view, [period], _weekly(view, [period]))[0], None, scope)
+        return _falling(_participation(view, [period], _weekly(view, [period]))[0], None,
+                        scope).frame
     periods = [period, period.previous()]
     now, before = _participation(view, periods, _weekly(view, periods))
-    return _falling(now, before, scope)
+    return _falling(now, before, scope).frame
 
 
 def quiet_members(db: sqlite_utils.Database, actor: Member | None, team_id: int | None, *,
@@ -1143,13 +1170,12 @@ class _PeriodFigures:
     participation: _Participation
     responsibilities: _Responsibilities
     minutes: _Minutes
-    follow_through: pd.DataFrame
+    follow_through: Columns
     steadiness: Steadiness
 
     def summary(self) -> dict[str, float | None]:
         follow = self.follow_through
-        overdue = sum(n for n, total in zip(follow["overdue"].tolist(),
-                                            follow["is_total"].tolist()) if total)
+        overdue = sum(n for n, total in zip(follow["overdue"], follow["is_total"]) if total)
         return {
             "participation": self.participation.pooled(total=True),
             "steady": self.steadiness.share,
@@ -1269,10 +1295,23 @@ def this_week_so_far(db: sqlite_utils.Database, actor: Member | None, scope: Sco
     return _this_week(db, scope, today or date.today())
 
 
+def _frame_of(name: str) -> property:
+    """A :class:`ProgressFrames` table as a pandas frame (made on first use)."""
+    def get(self: ProgressFrames) -> pd.DataFrame:
+        return self.columns[name].frame
+    get.__doc__ = f"The ``{name}`` table as a pandas frame (see :attr:`ProgressFrames.columns`)."
+    return property(get)
+
+
 @dataclass(frozen=True)
 class ProgressFrames:
     """Everything the Team progress page (and the chapter report) shows for a scope and
-    period. Frames are described on the functions that make them."""
+    period. Frames are described on the functions that make them.
+
+    The tables are kept as plain columns (``columns``: name → :class:`Columns`), which a
+    page draws and lists as they are; each is also readable as a pandas frame under its
+    name (``frames.participation``…), made on first use.
+    """
 
     scope: Scope
     period: Period
@@ -1281,16 +1320,30 @@ class ProgressFrames:
     members: int  # active members in the scope
     headlines: tuple[Headline, ...]
     comparison: Comparison  # the period's weeks, and whether changes are shown
-    participation: pd.DataFrame  # weekly_participation
-    responsibilities: pd.DataFrame  # responsibility_weeks
-    consistency: pd.DataFrame  # consistency
+    # participation (weekly_participation), responsibilities (responsibility_weeks),
+    # consistency, minutes (minutes_per_week), follow_through, least_practised,
+    # falling_teams: see the functions named.
+    columns: dict[str, Columns]
     steadiness: Steadiness
-    minutes: pd.DataFrame  # minutes_per_week
-    follow_through: pd.DataFrame  # follow_through
-    least_practised: pd.DataFrame  # least_practised
-    falling_teams: pd.DataFrame  # falling_teams
     quiet_members: pd.DataFrame | None = field(default=None)  # the lead's own team only
     this_week: ThisWeek | None = field(default=None)  # when the period leaves it out
+
+    TABLES: ClassVar[tuple[str, ...]] = (
+        "participation", "responsibilities", "consistency", "minutes", "follow_through",
+        "least_practised", "falling_teams")
+    participation = _frame_of("participation")
+    responsibilities = _frame_of("responsibilities")
+    consistency = _frame_of("consistency")
+    minutes = _frame_of("minutes")
+    follow_through = _frame_of("follow_through")
+    least_practised = _frame_of("least_practised")
+    falling_teams = _frame_of("falling_teams")
+
+    @classmethod
+    def of_frames(cls, **fields: Any) -> ProgressFrames:
+        """One made from frames (``participation=…`` and the other tables by name)."""
+        tables = {name: Columns.of_frame(fields.pop(name)) for name in cls.TABLES}
+        return cls(columns=tables, **fields)
 
     @property
     def weeks(self) -> PeriodWeeks:
@@ -1304,7 +1357,11 @@ class ProgressFrames:
     @property
     def actions(self) -> int:
         """Actions logged in the period (0 means: nothing to chart yet)."""
-        return int(self.minutes["actions"].sum())
+        return int(sum(self.columns["minutes"]["actions"]))
+
+    def follow_through_total(self) -> dict[str, Any]:
+        """The follow-through row of the scope as a whole (column → value)."""
+        return next(r for r in self.columns["follow_through"].rows() if r["is_total"])
 
     def headline(self, key: str) -> Headline:
         return next(h for h in self.headlines if h.key == key)
@@ -1337,15 +1394,17 @@ def team_progress(db: sqlite_utils.Database, actor: Member | None, scope: Scope,
         members=view.members,
         headlines=_headlines(now, before),
         comparison=compared,
-        participation=now.participation.frame(),
-        responsibilities=now.responsibilities.frame(),
-        consistency=consistency_,
+        columns={
+            "participation": now.participation.columns(),
+            "responsibilities": now.responsibilities.columns(),
+            "consistency": consistency_,
+            "minutes": now.minutes.columns(),
+            "follow_through": now.follow_through,
+            "least_practised": now.responsibilities.least(3),
+            "falling_teams": _falling(now.participation, before.participation
+                                      if before is not None else None, scope),
+        },
         steadiness=now.steadiness,
-        minutes=now.minutes.frame(),
-        follow_through=now.follow_through,
-        least_practised=now.responsibilities.least(3),
-        falling_teams=_falling(now.participation,
-                               before.participation if before is not None else None, scope),
         quiet_members=quiet,
         this_week=this_week,
     )

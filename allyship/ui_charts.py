@@ -13,11 +13,13 @@ import pandas as pd
 import streamlit as st
 
 from allyship import charts
+from allyship.columns import Columns
 
 
-def show_chart(chart: str | charts.PreparedChart, frame: pd.DataFrame, summary: str, *,
-               key: str) -> None:
-    """Draw the chart of ``frame`` — ``chart`` names it (a key of
+def show_chart(chart: str | charts.PreparedChart, frame: pd.DataFrame | Columns, summary: str,
+               *, key: str) -> None:
+    """Draw the chart of ``frame`` (a pandas frame, or the same table as plain
+    :class:`~allyship.columns.Columns`) — ``chart`` names it (a key of
     :data:`allyship.charts.KINDS`) or is the :func:`allyship.charts.prepare` of it —
     with its description as the accessible name, ``summary`` under it, and a
     "Show as table" expander holding :func:`allyship.charts.table` of the same ``frame``
@@ -44,7 +46,8 @@ def show_chart(chart: str | charts.PreparedChart, frame: pd.DataFrame, summary: 
                      on_change="rerun") as table:
         if table.open:
             # charts.table's columns, sent as Arrow without a pandas frame in between.
-            st.dataframe(arrow_table(charts.table_columns(chart.kind, frame)),
+            table_of = frame.frame if isinstance(frame, Columns) else frame
+            st.dataframe(arrow_table(charts.table_columns(chart.kind, table_of)),
                          hide_index=True, key=f"chart_table_{key}")
 
 

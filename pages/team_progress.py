@@ -123,36 +123,36 @@ elif frames.actions == 0:
             "action this week.", icon=":material/insights:")
 else:
     part = frames.headline("participation")
-    show_chart("participation", frames.participation,
+    show_chart("participation", frames.columns["participation"],
                f"Each point is one week: the share of active members (not away that week) "
                f"who logged at least one action; the line is the 4-week average. Over the "
                f"period's complete weeks, participation was {part.display}.", key="part")
     practised = frames.headline("coverage")
-    show_chart("coverage", frames.responsibilities,
+    show_chart("coverage", frames.columns["responsibilities"],
                f"Which of the eight responsibilities were practised, week by week: "
                f"{practised.display} of 8 at least once in this period. Grey squares are "
                "weeks nobody practised that responsibility; darker blue means more actions.",
                key="coverage")
-    show_chart("responsibility_actions", frames.responsibilities,
+    show_chart("responsibility_actions", frames.columns["responsibilities"],
                f"{frames.headline('actions').display} actions were logged in the period, "
                "stacked by the responsibility they practised. Consistency matters more than "
                "volume: a steady height beats a spike.", key="stacked")
     left, right = st.columns(2)
     with left:
         steady = frames.steadiness
-        show_chart("consistency", frames.consistency,
+        show_chart("consistency", frames.columns["consistency"],
                    f"How many members showed up in how many weeks of the period (no names). "
                    f"{steady.steady} of {steady.counted} members were active in at least 3 "
                    "of the last 4 complete weeks (weeks marked away left out).",
                    key="consistency")
     with right:
-        show_chart("minutes", frames.minutes,
+        show_chart("minutes", frames.columns["minutes"],
                    f"Time members recorded on their actions each week (optional, so this "
                    f"undercounts): {frames.headline('minutes').display} in the period.",
                    key="minutes")
 
-total = frames.follow_through[frames.follow_through["is_total"]].iloc[0]
-show_chart("follow_through", frames.follow_through,
+total = frames.follow_through_total()
+show_chart("follow_through", frames.columns["follow_through"],
            f"Next steps from members' action plans: {total['done']} done in the period, "
            f"{total['open']} still open and {total['overdue']} overdue on "
            f"{period.as_of(today):%d %b %Y}. {total['plans']} of {total['members']} members "
@@ -170,21 +170,21 @@ if frames.actions == 0:
 else:
     # One list (one element, read as one list of n items), not n one-item lists.
     st.markdown("\n".join(
-        f"- **{r.label}** — {r.actions} action{'s' if r.actions != 1 else ''} "
-        f"in the period  \n  *{r.full_text}*"
-        for r in frames.least_practised.itertuples(index=False)))
+        f"- **{r['label']}** — {r['actions']} action{'s' if r['actions'] != 1 else ''} "
+        f"in the period  \n  *{r['full_text']}*"
+        for r in frames.columns["least_practised"].rows()))
 
 st.subheader("Teams with falling participation")
 if not frames.comparison.comparable:
     st.write(f"Not compared: {frames.comparison.reason}.")
-elif frames.falling_teams.empty:
+elif not frames.columns["falling_teams"].n_rows:
     st.write(f"No team you can see fell by {metrics.FALLING_BY * 100:.0f} percentage points "
              "or more against the previous period.")
 else:
     st.markdown("\n".join(
-        f"- **{escape_md(t.team)}**: {t.share_now:.0%} of members took part each week, "
-        f"down from {t.share_before:.0%}."
-        for t in frames.falling_teams.itertuples(index=False)))
+        f"- **{escape_md(t['team'])}**: {t['share_now']:.0%} of members took part each "
+        f"week, down from {t['share_before']:.0%}."
+        for t in frames.columns["falling_teams"].rows()))
 
 overdue = frames.headline("overdue")
 if overdue.value:

@@ -9,6 +9,7 @@ import logging
 import math
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import altair as alt
 import numpy as np
@@ -154,6 +155,67 @@ def test_real_frames_of_the_demo_prepare_to_the_builders_spec(demo_db, kind):
             frame = getattr(frames, FRAME_OF[kind])
             built = chart_builders.BUILDERS[kind](frame).to_dict()
             assert charts.prepare(kind, frame).to_dict() == built
+
+
+def demo_views(db) -> list[tuple[Any, metrics.ProgressFrames]]:
+    """Team progress of the demo as a lead and an admin: every scope they may choose, each
+    named period, a custom week, and a period wholly before the programme began; each
+    with the member who looked."""
+    today = date.today()
+    out = []
+    for persona in ("lead", "admin"):
+        who = people.find_member_by_email(db, demo.PERSONAS[persona])
+        periods, _default = metrics.period_options(db, who.chapter_id, today)
+        start = metrics.programme_start(db, who.chapter_id)
+        chosen = [*periods.values(), metrics.Period.this_week(today),
+                  metrics.Period.last_weeks(3, start - timedelta(weeks=5))]
+        for team in metrics.scope_choices(db, who, who.chapter_id):
+            for period in chosen:
+                out.append((who, metrics.team_progress(
+                    db, who, metrics.Scope(who.chapter_id, team), period, today=today)))
+    return out
+
+
+def test_charts_from_plain_columns_are_the_charts_of_their_frames(demo_db):
+    """The page draws the tables as plain columns, never making their pandas frames: the
+    spec, the rows and the Arrow sent are exactly those of the frame."""
+    views = [frames for _who, frames in demo_views(store.connect(demo_db))]
+    assert any(v.columns["participation"].n_rows == 0 for v in views)  # the empty period too
+    for frames in views:
+        for kind, name in FRAME_OF.items():
+            columns = frames.columns[name]
+            plain_chart = charts.prepare(kind, columns)
+            frame_chart = charts.prepare(kind, columns.frame)
+            assert plain_chart.to_dict() == frame_chart.to_dict(), (kind, frames.period)
+            assert arrow_table(plain_chart.columns).equals(arrow_table(frame_chart.columns))
+
+
+def test_the_tables_are_the_public_functions_frames(demo_db):
+    """Each table of a view, as a frame, is what its own function returns."""
+    db = store.connect(demo_db)
+    today = date.today()
+    for who, frames in demo_views(db)[::5]:
+        for name, fn in (("participation", metrics.weekly_participation),
+                         ("responsibilities", metrics.responsibility_weeks),
+                         ("consistency", metrics.consistency),
+                         ("minutes", metrics.minutes_per_week),
+                         ("follow_through", metrics.follow_through),
+                         ("least_practised", metrics.least_practised)):
+            pd.testing.assert_frame_equal(
+                frames.columns[name].frame,
+                fn(db, who, frames.scope, frames.period, today=frames.today))
+
+
+def test_a_views_tables_pickle_without_their_frames(demo_db):
+    """Cached views are pickled: the frames made from the columns are not pickled with
+    them, and are made again (the same) after."""
+    import pickle
+
+    _who, frames = demo_views(store.connect(demo_db))[0]
+    before = frames.participation
+    again = pickle.loads(pickle.dumps(frames))
+    assert again.columns["participation"]._frame is None
+    pd.testing.assert_frame_equal(again.participation, before)
 
 
 # --- templates: built once per shape, never per chapter ---------------------------------------
