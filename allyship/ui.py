@@ -184,7 +184,8 @@ def data_version(db: sqlite_utils.Database) -> int:
 
 
 def cached(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """Call ``fn(db, *args, **kwargs)`` through ``st.cache_data``, never stale.
+    """Call ``fn(db, *args, **kwargs)`` through a cache shared by every session of the
+    server process, never stale.
 
     The key is the data version of the acting member's chapter (the first
     :class:`Member` among the arguments; access rules keep a member's reads inside
@@ -192,6 +193,10 @@ def cached(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     another chapter keeps this view cached. Without a member among the arguments, or
     for a member with an organisation role (whose views read across chapters), the key
     is the total version, which every write changes.
+
+    The result is shared, not copied: callers only read it (every view is a frozen
+    dataclass of plain values, tables and pandas frames, and pandas' copy-on-write makes
+    every frame operation return a new frame).
     """
     db = get_db()
     actor = next((a for a in (*args, *kwargs.values()) if isinstance(a, Member)), None)
@@ -200,16 +205,19 @@ def cached(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
                     ("chapter", actor.chapter_id,
                      store.chapter_data_version(db, actor.chapter_id)))
     named = tuple(sorted(kwargs.items()))
-    # Cheaper for st.cache_data to key on: the arguments pickled (their values, as
+    # Cheaper for Streamlit's cache to key on: the arguments pickled (their values, as
     # Streamlit's own hashing would read them, in a few µs instead of ~0.3 ms of
-    # per-object hashing), passed by keyword (by position, st.cache_data looks up each
-    # parameter's name with inspect.signature on every call).
+    # per-object hashing), passed by keyword (by position, Streamlit's cache looks up
+    # each parameter's name with inspect.signature on every call).
     return _cached_call(path=str(db_path()), version=version, module=fn.__module__,
                         name=fn.__qualname__, key=pickle.dumps((args, named)),
                         _args=args, _kwargs=named)
 
 
-@st.cache_data(show_spinner=False, max_entries=512)
+# st.cache_resource, not st.cache_data: the same keys and compute-once locking, without
+# pickling each result as it is stored and unpickling it on every hit (a tenth of a cold
+# Team progress view's server CPU, and most of a cached one's; issue 13).
+@st.cache_resource(show_spinner=False, max_entries=512)
 def _cached_call(path: str, version: Any, module: str, name: str, key: bytes, _args: tuple,
                  _kwargs: tuple) -> Any:
     """``_args``/``_kwargs`` are not hashed (the leading ``_``): ``key`` stands for them."""
@@ -219,6 +227,11 @@ def _cached_call(path: str, version: Any, module: str, name: str, key: bytes, _a
     for part in name.split("."):
         fn = getattr(fn, part)
     return fn(get_db(), *_args, **dict(_kwargs))
+
+
+def clear_cached_views() -> None:
+    """Forget every view :func:`cached` holds (benchmarks and tests measure cold views)."""
+    _cached_call.clear()
 
 
 # --- who is acting ---------------------------------------------------------------

@@ -23,7 +23,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from allyship import org_metrics, org_report, rollup, store
+from allyship import org_metrics, org_report, rollup, store, ui
 from allyship.models import Member
 from bench.data import SCALES, cached_db
 
@@ -93,9 +93,7 @@ def main() -> None:
         os.environ["ALLYSHIP_DB"] = str(path)
         page = []
         for _ in range(max(3, args.repeat // 3)):
-            import streamlit as st
-
-            st.cache_data.clear()
+            ui.clear_cached_views()
             at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "pages"
                                        / "organisation.py"), default_timeout=120)
             at.session_state["member_id"] = admin.id

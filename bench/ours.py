@@ -70,10 +70,11 @@ def metric_set(path: Path, scale: str, today: date, repeat: int) -> tuple[list[F
 
 
 def pages(path: Path, scale: str, repeat: int) -> tuple[list[Figure], dict[str, list[str]]]:
-    """A full *Team progress* run (lead persona, Streamlit cache cleared first, so every
+    """A full *Team progress* run (lead persona, cached views cleared first, so every
     frame is computed) and a *My week* run (member persona), through AppTest."""
-    import streamlit as st
     from streamlit.testing.v1 import AppTest
+
+    from allyship import ui
 
     os.environ["ALLYSHIP_DB"] = str(path)
     figs: list[Figure] = []
@@ -101,7 +102,7 @@ def pages(path: Path, scale: str, repeat: int) -> tuple[list[Figure], dict[str, 
     cpu: list[float] = []
     for _ in range(repeat):
         at = open_as("lead")
-        st.cache_data.clear()
+        ui.clear_cached_views()
         cpu_started = time.process_time()
         started = time.perf_counter()
         at.switch_page("pages/team_progress.py").run()
@@ -135,7 +136,7 @@ def pages(path: Path, scale: str, repeat: int) -> tuple[list[Figure], dict[str, 
     # The statements each page runs, for EXPLAIN QUERY PLAN (untimed).
     with qplans.capture() as sql:
         t = open_as("lead")
-        st.cache_data.clear()
+        ui.clear_cached_views()
         sql.clear()
         t.switch_page("pages/team_progress.py").run()
     statements["Team progress page"] = list(sql)
@@ -151,7 +152,7 @@ def pages(path: Path, scale: str, repeat: int) -> tuple[list[Figure], dict[str, 
             name = f"page {page.stem} ({persona})"
             with qplans.capture() as sql:
                 at = open_as(persona)
-                st.cache_data.clear()
+                ui.clear_cached_views()
                 sql.clear()
                 try:
                     at.switch_page(f"pages/{page.name}").run()

@@ -31,9 +31,9 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     os.environ["ALLYSHIP_DB"] = str(args.db)
 
-    import streamlit as st
     from streamlit.testing.v1 import AppTest
 
+    from allyship import ui
     from bench import plans as qplans
 
     def open_page() -> AppTest:
@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     warm = open_page()  # imports and first-use set-up, untimed
     warm.switch_page(args.page).run()
     at = open_page()
-    st.cache_data.clear()
+    ui.clear_cached_views()
     qplans.install()
     prof = cProfile.Profile()
     import sys

@@ -62,7 +62,7 @@ def test_cached_views_are_keyed_by_every_argument_and_computed_once_each(demo_db
     from apptest_helpers import persona
 
     _, lead = persona(demo_db, "lead")
-    st.cache_data.clear()
+    ui.clear_cached_views()
     CALLS.clear()
     calls = [((lead, 1), {"today": "a"}), ((lead, 1), {"today": "b"}), ((lead, 2), {"today": "a"}),
              ((lead,), {"today": "a", "extra": None}),
