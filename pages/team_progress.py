@@ -28,6 +28,8 @@ if not team_options:
             "chapter admin adds members on the *Admin* page.", icon=":material/group_add:")
     st.stop()
 periods, default_period = ui.cached(metrics.period_options, me.chapter_id, today)
+# Columns, not a wrapping row: on a phone they stack at full width, so a long team name
+# still fits its box (a row wrapped two narrow boxes side by side at 320-390 px).
 col_team, col_group, col_period = st.columns(3)
 team_id = col_team.selectbox(
     "Team", team_options, key="tp_team",
@@ -164,24 +166,24 @@ st.header("Who are we leaving behind?")
 st.caption("The handout's question for every progress view: what is under-practised, "
            "where participation is slipping, and who might welcome a check-in.")
 
-st.subheader("Least-practised responsibilities")
+# Each part's heading and its words in one element (a heading, then one list of n items).
+LEAST = "### Least-practised responsibilities\n\n"
 if frames.actions == 0:
-    st.write("Nothing logged in this period yet.")
+    st.markdown(LEAST + "Nothing logged in this period yet.")
 else:
-    # One list (one element, read as one list of n items), not n one-item lists.
-    st.markdown("\n".join(
+    st.markdown(LEAST + "\n".join(
         f"- **{r['label']}** — {r['actions']} action{'s' if r['actions'] != 1 else ''} "
         f"in the period  \n  *{r['full_text']}*"
         for r in frames.columns["least_practised"].rows()))
 
-st.subheader("Teams with falling participation")
+FALLING = "### Teams with falling participation\n\n"
 if not frames.comparison.comparable:
-    st.write(f"Not compared: {frames.comparison.reason}.")
+    st.markdown(FALLING + f"Not compared: {frames.comparison.reason}.")
 elif not frames.columns["falling_teams"].n_rows:
-    st.write(f"No team you can see fell by {metrics.FALLING_BY * 100:.0f} percentage points "
-             "or more against the previous period.")
+    st.markdown(FALLING + f"No team you can see fell by {metrics.FALLING_BY * 100:.0f} "
+                          "percentage points or more against the previous period.")
 else:
-    st.markdown("\n".join(
+    st.markdown(FALLING + "\n".join(
         f"- **{escape_md(t['team'])}**: {t['share_now']:.0%} of members took part each "
         f"week, down from {t['share_before']:.0%}."
         for t in frames.columns["falling_teams"].rows()))
