@@ -7,6 +7,7 @@ in :mod:`allyship.charts` and the numbers in :mod:`allyship.metrics`.
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import pandas as pd
@@ -34,7 +35,11 @@ def show_chart(chart: str | charts.PreparedChart, frame: pd.DataFrame | Columns,
     """
     if isinstance(chart, str):
         chart = charts.prepare(chart, frame)
-    spec = dict(chart.spec)  # a fresh copy per chart: ours to change
+        spec = dict(chart.spec)  # prepared here: only its top level is ours to change
+    else:
+        # Given prepared, it may belong to a cached view that every session shares, and
+        # Streamlit patches some nested parts of a spec in place (null legend titles).
+        spec = copy.deepcopy(chart.spec)
     about = spec.pop("description")
     st.vega_lite_chart(arrow_table(chart.columns), spec, width="stretch", alt=about,
                        key=f"chart_{key}")

@@ -7,6 +7,7 @@ import ast
 import tomllib
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,8 +57,6 @@ def echo(db, *args, **kwargs):
 
 
 def test_cached_views_are_keyed_by_every_argument_and_computed_once_each(demo_db):
-    import streamlit as st
-
     from allyship import ui
     from apptest_helpers import persona
 
@@ -70,6 +69,69 @@ def test_cached_views_are_keyed_by_every_argument_and_computed_once_each(demo_db
     for args, kwargs in calls * 3:
         assert ui.cached(echo, *args, **kwargs) == (args, kwargs)
     assert CALLS == calls  # each distinct call computed once, none mistaken for another
+
+
+def test_sixteen_sessions_asking_at_once_share_one_computation(demo_db):
+    """Cached views are shared by the server's sessions: sixteen asking for the same view
+    at once get one computation and the very same object."""
+    import threading
+
+    from allyship import ui
+    from apptest_helpers import persona
+
+    _, lead = persona(demo_db, "lead")
+    ui.clear_cached_views()
+    CALLS.clear()
+    start, results = threading.Barrier(16), [None] * 16
+
+    def ask(i: int) -> None:
+        start.wait()
+        results[i] = ui.cached(slow_echo, lead, "same view", today="a")
+
+    threads = [threading.Thread(target=ask, args=(i,)) for i in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(CALLS) == 1
+    assert all(r is results[0] for r in results)
+
+
+def slow_echo(db, *args, **kwargs):
+    """:func:`echo`, slow enough that every caller arrives while it computes."""
+    import time
+
+    time.sleep(0.2)
+    return echo(db, *args, **kwargs)
+
+
+def test_a_page_never_changes_the_cached_view_it_shows(demo_db):
+    """A cached view is shared, so pages only read it: after Team progress has drawn it —
+    every chart's table opened too — the view is exactly as it was computed."""
+    import pickle
+    from datetime import date
+
+    from allyship import metrics, ui
+    from apptest_helpers import open_as, persona
+
+    ui.clear_cached_views()
+    at = open_as(demo_db, "lead", "pages/team_progress.py")
+    db, lead = persona(demo_db, "lead")
+    periods, _ = metrics.period_options(db, lead.chapter_id, date.today())
+    period = periods[at.selectbox(key="tp_period").value]
+    scope = metrics.Scope(lead.chapter_id, at.selectbox(key="tp_team").value)
+    shown = ui.cached(metrics.team_progress, lead, scope, period, today=date.today())
+    assert ui.cached(metrics.team_progress, lead, scope, period, today=date.today()) is shown
+    before = pickle.dumps(shown)
+    frames_before = {name: shown.columns[name].frame.copy() for name in shown.TABLES}
+    for key in ("part", "coverage", "stacked", "consistency", "minutes", "follow"):
+        at.session_state[f"chart_table_open_{key}"] = True
+    at.run()
+    assert not at.exception and len(at.dataframe) >= 6  # the six tables (and the quiet list)
+    assert ui.cached(metrics.team_progress, lead, scope, period, today=date.today()) is shown
+    assert pickle.dumps(shown) == before
+    for name, frame in frames_before.items():
+        pd.testing.assert_frame_equal(shown.columns[name].frame, frame)
 
 
 # --- start-up: templates built and start-up's objects set aside from full GC passes -----------
@@ -91,3 +153,36 @@ def test_warm_up_builds_the_templates_and_freezes_start_ups_objects():
                           text=True, timeout=180)
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stdout.strip() == "ok"
+
+
+def test_the_chapter_report_page_and_its_downloads_never_change_the_cached_report(
+        demo_db, monkeypatch):
+    """The chapter report is a cached view too: drawing its page (again, from the cache)
+    and rendering each download leave every report exactly as it was assembled."""
+    import functools
+    import pickle
+
+    from allyship import report, ui
+    from apptest_helpers import open_as
+
+    assembled = []  # (report, its pickle when it was made)
+    real = report.assemble
+
+    @functools.wraps(real)
+    def recorded(*args, **kwargs):
+        made = real(*args, **kwargs)
+        assembled.append((made, pickle.dumps(made)))
+        return made
+
+    monkeypatch.setattr(report, "assemble", recorded)
+    ui.clear_cached_views()
+    at = open_as(demo_db, "lead", "pages/chapter_report.py")
+    at.run()  # the same report again, from the cache
+    assert not at.exception and at.get("vega_lite_chart") and len(assembled) == 1
+    for fmt in report.FORMATS:
+        report.render(assembled[0][0], fmt)
+    at.session_state["cr_period"] = "Custom dates"
+    at.run()
+    assert not at.exception and len(assembled) == 2
+    for made, when_made in assembled:
+        assert pickle.dumps(made) == when_made
