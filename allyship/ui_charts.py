@@ -8,6 +8,7 @@ in :mod:`allyship.charts` and the numbers in :mod:`allyship.metrics`.
 from __future__ import annotations
 
 import copy
+from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
@@ -61,7 +62,7 @@ def arrow_table(columns: dict[str, list[Any]]) -> Any:
     or its table, :func:`allyship.charts.table_columns`) as an Arrow table with the
     column types Streamlit gave the same values when they came through pandas: text
     ``large_string``, whole numbers ``int64`` (``double`` with a gap), other numbers
-    ``double``, a column with no values ``null``."""
+    ``double``, days (``date``) ``date32``, a column with no values ``null``."""
     import pyarrow as pa
 
     arrays = {}
@@ -75,6 +76,8 @@ def arrow_table(columns: dict[str, list[Any]]) -> Any:
             kind = pa.int64() if len(present) == len(values) else pa.float64()
         elif all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in present):
             kind = pa.float64()
+        elif all(isinstance(v, date) and not isinstance(v, datetime) for v in present):
+            kind = pa.date32()
         else:
             kind = pa.large_string()
         # from_pandas=False is what pa.array does with a list anyway, said outright:

@@ -121,6 +121,28 @@ def test_the_lead_sees_the_quiet_members_of_their_own_team_by_name(demo_db):
     assert shown["Email"].tolist() == [f"mailto:{e}" for e in expected["email"]]
 
 
+def test_the_quiet_list_is_sent_as_streamlit_sent_the_pandas_table(demo_db):
+    """Built from plain lists, the quiet list reaches the browser with the same columns,
+    types and values as the pandas table it replaced (last logged: a day, or empty)."""
+    import pyarrow as pa
+
+    from allyship.ui_charts import arrow_table, mailto
+
+    db, lead = persona(demo_db, "lead")
+    quiet = metrics.quiet_members(db, lead, lead.team_id, today=date.today())
+    before = quiet.assign(email=quiet["email"].map(mailto)).rename(
+        columns={"name": "Name", "email": "Email", "last_week": "Last logged (week of)"})
+    sent = arrow_table({"Name": quiet["name"].tolist(),
+                        "Email": [mailto(e) for e in quiet["email"].tolist()],
+                        "Last logged (week of)": quiet["last_week"].tolist()})
+    assert sent.equals(pa.Table.from_pandas(before, preserve_index=False)
+                       .replace_schema_metadata(None))
+    with_gap = arrow_table({"Last logged (week of)": [date(2026, 3, 2), None]})
+    assert with_gap.schema.field(0).type == pa.date32()
+    shown = open_page("lead").dataframe[0].value
+    assert shown["Last logged (week of)"].tolist() == quiet["last_week"].tolist()
+
+
 def test_an_admin_sees_no_names_of_quiet_members(demo_db):
     at = open_page("admin")
     assert not at.exception
