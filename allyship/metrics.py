@@ -1092,6 +1092,19 @@ def quiet_members(db: sqlite_utils.Database, actor: Member | None, team_id: int 
     Sorted by name, never by activity. Members who marked any of those weeks away are
     not listed (they told us), nor is the lead themselves.
     """
+    return _quiet_members(db, actor, team_id, today=today).frame
+
+
+_QUIET = ["name", "email", "last_week"]
+
+
+def _quiet_frame(rows: list[tuple]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=_QUIET)
+
+
+def _quiet_members(db: sqlite_utils.Database, actor: Member | None, team_id: int | None, *,
+                   today: date | None = None) -> Columns:
+    """:func:`quiet_members` as plain columns (``last_week`` a day or ``None``)."""
     actor = access.require_quiet_list(actor, team_id)
     today = today or date.today()
     since = (week_start(today) - timedelta(weeks=QUIET_WEEKS)).isoformat()
@@ -1105,10 +1118,10 @@ def quiet_members(db: sqlite_utils.Database, actor: Member | None, team_id: int 
         "  AND w.week_start >= ?)"
         " ORDER BY m.name COLLATE NOCASE, m.id",
         [team_id, actor.id, since, since])
-    frame = pd.DataFrame(cur.fetchall(), columns=["name", "email", "last_week"])
-    frame["last_week"] = frame["last_week"].map(
-        lambda v: date.fromisoformat(v) if isinstance(v, str) else None)
-    return frame
+    rows = [(name, email, date.fromisoformat(w) if isinstance(w, str) else None)
+            for name, email, w in cur.fetchall()]
+    return Columns(dict(zip(_QUIET, zip(*rows))) if rows else {c: [] for c in _QUIET},
+                   partial(_quiet_frame, rows))
 
 
 # --- headline numbers and the whole frame set ---------------------------------------------
@@ -1325,7 +1338,7 @@ class ProgressFrames:
     # falling_teams: see the functions named.
     columns: dict[str, Columns]
     steadiness: Steadiness
-    quiet_members: pd.DataFrame | None = field(default=None)  # the lead's own team only
+    quiet: Columns | None = field(default=None)  # quiet_members: the lead's own team only
     this_week: ThisWeek | None = field(default=None)  # when the period leaves it out
 
     TABLES: ClassVar[tuple[str, ...]] = (
@@ -1366,6 +1379,11 @@ class ProgressFrames:
     def headline(self, key: str) -> Headline:
         return next(h for h in self.headlines if h.key == key)
 
+    @property
+    def quiet_members(self) -> pd.DataFrame | None:
+        """The quiet list as a pandas frame (``None`` unless the lead's own team)."""
+        return None if self.quiet is None else self.quiet.frame
+
 
 def team_progress(db: sqlite_utils.Database, actor: Member | None, scope: Scope,
                   period: Period, *, today: date | None = None) -> ProgressFrames:
@@ -1384,7 +1402,7 @@ def team_progress(db: sqlite_utils.Database, actor: Member | None, scope: Scope,
     quiet = None
     if actor.is_lead and actor.team_id is not None and scope.team_id in (None, actor.team_id) \
             and scope.focus_group is None:
-        quiet = quiet_members(db, actor, actor.team_id, today=today)
+        quiet = _quiet_members(db, actor, actor.team_id, today=today)
     this_week = None
     if compared.now.in_progress is None and period.end < today \
             and week_start(today) >= compared.now.started:
@@ -1405,7 +1423,7 @@ def team_progress(db: sqlite_utils.Database, actor: Member | None, scope: Scope,
                                       if before is not None else None, scope),
         },
         steadiness=now.steadiness,
-        quiet_members=quiet,
+        quiet=quiet,
         this_week=this_week,
     )
 

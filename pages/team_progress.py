@@ -85,22 +85,21 @@ if frames.this_week is not None:
     st.caption(frames.this_week.words)
 
 # --- the lead's own team first: who has gone quiet ---------------------------------------
-if frames.quiet_members is not None:
+if frames.quiet is not None:
     st.header("Gone quiet on your team")
-    if frames.quiet_members.empty:
+    if not frames.quiet.n_rows:
         st.success(f"Everyone on your team has logged an action, or marked a week away, in "
                    f"the last {metrics.QUIET_WEEKS + 1} weeks.", icon=":material/check_circle:")
     else:
         st.caption(f"Members of your team with no action logged this week or the "
                    f"{metrics.QUIET_WEEKS} weeks before (and no week marked away). Sorted by "
                    "name, not by activity: this is for a kind check-in, not a ranking.")
-        quiet = frames.quiet_members
-        # Sent as Arrow from plain lists: reshaping a frame of a few rows in pandas cost
-        # more than the rest of this part of the page.
+        quiet = frames.quiet
+        # Sent as Arrow from the plain columns: reshaping a frame of a few rows in pandas
+        # cost more than the rest of this part of the page.
         st.dataframe(
-            arrow_table({"Name": quiet["name"].tolist(),
-                         "Email": [mailto(e) for e in quiet["email"].tolist()],
-                         "Last logged (week of)": quiet["last_week"].tolist()}),
+            arrow_table({"Name": quiet["name"], "Email": [mailto(e) for e in quiet["email"]],
+                         "Last logged (week of)": quiet["last_week"]}),
             hide_index=True,
             column_config={
                 "Email": st.column_config.LinkColumn(display_text=r"mailto:(.*)",
@@ -196,6 +195,6 @@ if overdue.value:
     st.write(f"{overdue.display} next steps are overdue — a good moment to ask what is "
              "in the way, or to revise the plan together.")
 
-if frames.quiet_members is None:
+if frames.quiet is None:
     st.caption("Each team's own lead sees which of their members have gone quiet, for a "
                "gentle check-in. Admins and other teams do not.")
