@@ -473,3 +473,40 @@ def test_metrics_use_the_action_indexes(data):
         " ON a.member_id = s.id AND a.week_start BETWEEN ? AND ?", [*params, "a", "b"]))
     assert "actions_member_week" in plan and "SCAN a" not in plan
     assert store.schema_version(data.db) >= 1
+
+
+# --- the 4-week rolling mean: pandas' own arithmetic, in plain Python ------------------------
+
+def _bits(values: list[float]) -> list[object]:
+    import struct
+
+    return ["nan" if v != v else struct.pack("<d", v) for v in values]
+
+
+def _pandas_rolling(values: list[float]) -> list[float]:
+    return pd.Series(values, dtype=float).rolling(metrics.ROLLING_WEEKS, min_periods=1) \
+        .mean().tolist()
+
+
+def test_the_rolling_mean_is_pandas_bit_for_bit_on_five_thousand_series():
+    """Shares, thirds that never add up exactly, gaps (NaN), runs of one value, negatives
+    and extremes: every value equals pandas' to the last bit."""
+    import random
+
+    rnd = random.Random(2026)
+    kinds = [rnd.random, lambda: rnd.choice([0.0, 1 / 3, 2 / 3, 0.5, 1.0, 0.1, 0.2, 0.3]),
+             lambda: rnd.randint(0, 9) / rnd.randint(1, 9), lambda: float("nan"),
+             lambda: rnd.uniform(-1, 1), lambda: rnd.choice([1e-300, 1e300, 0.1])]
+    for _ in range(5_000):
+        weights = [rnd.random() for _ in kinds]
+        values = [rnd.choices(kinds, weights)[0]() for _ in range(rnd.randint(0, 60))]
+        assert _bits(metrics._rolling(values)) == _bits(_pandas_rolling(values)), values
+
+
+def test_the_rolling_mean_of_weeks_with_gaps():
+    """A week without a share (everyone away, or the unfinished week) is left out of the
+    average; four such weeks in a row have no average."""
+    nan = float("nan")
+    assert _bits(metrics._rolling([nan, 0.5, nan, nan, nan, nan, 1.0])) == \
+        _bits([nan, 0.5, 0.5, 0.5, 0.5, nan, 1.0])
+    assert metrics._rolling([]) == []
