@@ -27,19 +27,20 @@ class Columns(Mapping[str, list[Any]]):
     cacheable; the frame itself is never pickled.
     """
 
-    __slots__ = ("_data", "_make", "_frame")
+    __slots__ = ("_data", "_frame", "_given", "_make")
 
     def __init__(self, data: Mapping[str, Sequence[Any]],
                  frame: Callable[[], pd.DataFrame] | None = None) -> None:
         self._data = {name: list(values) for name, values in data.items()}
         self._make = frame
         self._frame: pd.DataFrame | None = None
+        self._given = False  # read from an existing frame (of_frame)
 
     @classmethod
     def of_frame(cls, frame: pd.DataFrame) -> Columns:
         """The columns of an existing frame (which :attr:`frame` then returns)."""
         out = cls({name: frame[name].tolist() for name in frame.columns})
-        out._frame = frame
+        out._frame, out._given = frame, True
         return out
 
     @property
@@ -53,7 +54,7 @@ class Columns(Mapping[str, list[Any]]):
     @property
     def from_frame(self) -> bool:
         """Whether these columns were read from a frame (:meth:`of_frame`)."""
-        return self._frame is not None and self._make is None
+        return self._given
 
     def __len__(self) -> int:
         return len(self._data)
@@ -73,12 +74,15 @@ class Columns(Mapping[str, list[Any]]):
         names = list(self._data)
         return [dict(zip(names, row)) for row in zip(*self._data.values())]
 
-    def __getstate__(self) -> tuple[dict[str, list[Any]], Any]:
-        return self._data, self._make
+    def __getstate__(self) -> tuple[dict[str, list[Any]], Any, pd.DataFrame | None]:
+        # A frame made from the columns is left behind (made again on use); a frame the
+        # columns were read from is all there is of its types, so it travels along.
+        return self._data, self._make, self._frame if self._given else None
 
-    def __setstate__(self, state: tuple[dict[str, list[Any]], Any]) -> None:
-        self._data, self._make = state
-        self._frame = None
+    def __setstate__(self, state: tuple[dict[str, list[Any]], Any, pd.DataFrame | None]
+                     ) -> None:
+        self._data, self._make, self._frame = state
+        self._given = self._frame is not None
 
     def __repr__(self) -> str:
         return f"Columns({list(self._data)}, {self.n_rows} rows)"
@@ -90,7 +94,7 @@ def plain(values: Sequence[Any]) -> list[Any]:
     ``None``; other values as they are."""
     out: list[Any] = []
     for v in values:
-        if isinstance(v, float) and (v != v or math.isinf(v)):
+        if isinstance(v, float) and (math.isnan(v) or math.isinf(v)):
             out.append(None)
         elif isinstance(v, datetime):
             out.append(v.isoformat())

@@ -69,10 +69,11 @@ Rules every function keeps
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
-from functools import partial
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import partial
 from typing import Any, ClassVar
 
 import pandas as pd
@@ -525,7 +526,7 @@ def _rolling(values: list[float]) -> list[float]:
 
     def add(v: float) -> None:
         nonlocal nobs, neg, same, total, added, last
-        if v != v:  # NaN: not counted
+        if math.isnan(v):  # a week without a share: not counted
             return
         nobs += 1
         y = v - added
@@ -538,7 +539,7 @@ def _rolling(values: list[float]) -> list[float]:
 
     def remove(v: float) -> None:
         nonlocal nobs, neg, total, removed
-        if v != v:
+        if math.isnan(v):
             return
         nobs -= 1
         y = -v - removed
@@ -557,10 +558,8 @@ def _rolling(values: list[float]) -> list[float]:
         mean = total / nobs
         if same >= nobs:
             mean = last
-        elif neg == 0 and mean < 0:
-            mean = 0.0
-        elif neg == nobs and mean > 0:
-            mean = 0.0
+        elif (neg == 0 and mean < 0) or (neg == nobs and mean > 0):
+            mean = 0.0  # rounding left a sign no value has
         out.append(mean)
     return out
 

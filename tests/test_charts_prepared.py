@@ -17,12 +17,12 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 from altair.utils.schemapi import validate_jsonschema
+from apptest_helpers import goto, open_app
 from streamlit import dataframe_util
 
 from allyship import chart_builders, charts, demo, metrics, people, store
 from allyship.handout import RESPONSIBILITIES
 from allyship.ui_charts import arrow_table
-from apptest_helpers import goto, open_app
 
 FRAME_OF = {"participation": "participation", "responsibility_actions": "responsibilities",
             "coverage": "responsibilities", "consistency": "consistency",
@@ -193,7 +193,6 @@ def test_charts_from_plain_columns_are_the_charts_of_their_frames(demo_db):
 def test_the_tables_are_the_public_functions_frames(demo_db):
     """Each table of a view, as a frame, is what its own function returns."""
     db = store.connect(demo_db)
-    today = date.today()
     for who, frames in demo_views(db)[::5]:
         for name, fn in (("participation", metrics.weekly_participation),
                          ("responsibilities", metrics.responsibility_weeks),

@@ -30,8 +30,14 @@ import pytest
 from allyship import journal, metrics, people, plans, store
 from allyship.access import PermissionDenied
 from allyship.metrics import OTHER_LABEL, WHOLE_CHAPTER, Period, Scope
-from allyship.models import ActionDraft, Member, MemberDraft, PlanDraft, PlanItemDraft, \
-    ValidationError
+from allyship.models import (
+    ActionDraft,
+    Member,
+    MemberDraft,
+    PlanDraft,
+    PlanItemDraft,
+    ValidationError,
+)
 
 TODAY = date(2026, 3, 2)  # a Monday: the four weeks of February are complete
 FEB = {d: date(2026, 2, d) for d in (2, 9, 16, 23)}
@@ -478,9 +484,10 @@ def test_metrics_use_the_action_indexes(data):
 # --- the 4-week rolling mean: pandas' own arithmetic, in plain Python ------------------------
 
 def _bits(values: list[float]) -> list[object]:
+    import math
     import struct
 
-    return ["nan" if v != v else struct.pack("<d", v) for v in values]
+    return ["nan" if math.isnan(v) else struct.pack("<d", v) for v in values]
 
 
 def _pandas_rolling(values: list[float]) -> list[float]:

@@ -57,8 +57,9 @@ def echo(db, *args, **kwargs):
 
 
 def test_cached_views_are_keyed_by_every_argument_and_computed_once_each(demo_db):
-    from allyship import ui
     from apptest_helpers import persona
+
+    from allyship import ui
 
     _, lead = persona(demo_db, "lead")
     ui.clear_cached_views()
@@ -76,8 +77,9 @@ def test_sixteen_sessions_asking_at_once_share_one_computation(demo_db):
     at once get one computation and the very same object."""
     import threading
 
-    from allyship import ui
     from apptest_helpers import persona
+
+    from allyship import ui
 
     _, lead = persona(demo_db, "lead")
     ui.clear_cached_views()
@@ -111,8 +113,9 @@ def test_a_page_never_changes_the_cached_view_it_shows(demo_db):
     import pickle
     from datetime import date
 
-    from allyship import metrics, ui
     from apptest_helpers import open_as, persona
+
+    from allyship import metrics, ui
 
     ui.clear_cached_views()
     at = open_as(demo_db, "lead", "pages/team_progress.py")
@@ -162,8 +165,9 @@ def test_the_chapter_report_page_and_its_downloads_never_change_the_cached_repor
     import functools
     import pickle
 
-    from allyship import report, ui
     from apptest_helpers import open_as
+
+    from allyship import report, ui
 
     assembled = []  # (report, its pickle when it was made)
     real = report.assemble
