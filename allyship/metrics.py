@@ -1403,12 +1403,6 @@ class ProgressFrames:
     least_practised = _frame_of("least_practised")
     falling_teams = _frame_of("falling_teams")
 
-    @classmethod
-    def of_frames(cls, **fields: Any) -> ProgressFrames:
-        """One made from frames (``participation=…`` and the other tables by name)."""
-        tables = {name: Columns.of_frame(fields.pop(name)) for name in cls.TABLES}
-        return cls(columns=tables, **fields)
-
     @property
     def weeks(self) -> PeriodWeeks:
         return self.comparison.now
