@@ -37,6 +37,13 @@ class Columns(Mapping[str, list[Any]]):
         self._given = False  # read from an existing frame (of_frame)
 
     @classmethod
+    def of_rows(cls, names: Sequence[str], rows: Sequence[Sequence[Any]],
+                frame: Callable[[], pd.DataFrame] | None = None) -> Columns:
+        """The columns ``names`` of ``rows`` (each row's values in that order; none
+        gives empty columns)."""
+        return cls(dict(zip(names, zip(*rows))) if rows else {n: [] for n in names}, frame)
+
+    @classmethod
     def of_frame(cls, frame: pd.DataFrame) -> Columns:
         """The columns of an existing frame (which :attr:`frame` then returns)."""
         out = cls({name: frame[name].tolist() for name in frame.columns})

@@ -587,8 +587,7 @@ class _Participation:
 
     def columns(self) -> Columns:
         """The rows as plain columns (weeks as dates); :meth:`frame` on demand."""
-        cols = list(zip(*self.rows)) or [()] * len(_PARTICIPATION)
-        return Columns(dict(zip(_PARTICIPATION, cols)), self.frame)
+        return Columns.of_rows(_PARTICIPATION, self.rows, self.frame)
 
     def pooled(self, group: str | None = None, total: bool = False) -> float | None:
         """Participants over members counted over the complete weeks (of one group, or of
@@ -1149,10 +1148,6 @@ def quiet_members(db: sqlite_utils.Database, actor: Member | None, team_id: int 
 _QUIET = ["name", "email", "last_week"]
 
 
-def _quiet_frame(rows: list[tuple]) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=_QUIET)
-
-
 def _quiet_members(db: sqlite_utils.Database, actor: Member | None, team_id: int | None, *,
                    today: date | None = None) -> Columns:
     """:func:`quiet_members` as plain columns (``last_week`` a day or ``None``)."""
@@ -1171,8 +1166,7 @@ def _quiet_members(db: sqlite_utils.Database, actor: Member | None, team_id: int
         [team_id, actor.id, since, since])
     rows = [(name, email, date.fromisoformat(w) if isinstance(w, str) else None)
             for name, email, w in cur.fetchall()]
-    return Columns(dict(zip(_QUIET, zip(*rows))) if rows else {c: [] for c in _QUIET},
-                   partial(_quiet_frame, rows))
+    return Columns.of_rows(_QUIET, rows, partial(pd.DataFrame, rows, columns=_QUIET))
 
 
 # --- headline numbers and the whole frame set ---------------------------------------------

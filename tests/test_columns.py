@@ -65,6 +65,13 @@ def test_columns_of_an_existing_frame_keep_that_frame_even_pickled():
     pd.testing.assert_frame_equal(again.frame, frame)
 
 
+def test_columns_of_rows_and_of_no_rows():
+    t = Columns.of_rows(["group", "share"], [("Hawks", 0.5), ("Owls", 0.25)])
+    assert t["share"] == [0.5, 0.25] and t.rows()[1] == {"group": "Owls", "share": 0.25}
+    empty = Columns.of_rows(["group", "share"], [])
+    assert list(empty) == ["group", "share"] and empty.n_rows == 0
+
+
 def test_an_empty_table_has_no_rows():
     assert Columns({"team": [], "change": []}).n_rows == 0
     assert Columns({}).n_rows == 0 and Columns({}).rows() == []
