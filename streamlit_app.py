@@ -5,7 +5,7 @@ their role. Run with ``streamlit run streamlit_app.py`` (``-- --db PATH`` for
 another database).
 
 The same file defines ``app``, an ``st.App`` that ``streamlit run`` discovers and serves
-with the small HTTP routes of :mod:`allyship.web` beside the app (Streamlit 1.67).
+with the small HTTP routes of :mod:`allyship.web.registry` beside the app (Streamlit 1.67).
 Streamlit runs this file as the page script under the name ``__main__``; the server
 imports it under its own name only to find ``app``, so the page script runs only as
 ``__main__`` and ``app`` is built only on import.
@@ -14,7 +14,7 @@ imports it under its own name only to find ``app``, so the page script runs only
 import os
 
 # Arrow's buffers on the C library's allocator, where the server's memory trimmer can
-# return them (allyship.memory). Arrow reads this once, as pyarrow is imported (pandas
+# return them (allyship.web.memory). Arrow reads this once, as pyarrow is imported (pandas
 # imports it), so it is set here, before anything else: set later, pyarrow's own
 # mimalloc kept a 1 GiB arena holding ~8 MB after a busy spell (issue 13).
 os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
@@ -24,9 +24,10 @@ import streamlit as st  # noqa: E402 - after the allocator choice above
 
 def main() -> None:
     """The page script: page config, sign-in, navigation by role, the chosen page."""
-    from allyship import access, identity, ui, ui_a11y
+    from allyship.core import access
+    from allyship.ui import identity, common, a11y
 
-    ui.leave_legacy_pages_mode()
+    common.leave_legacy_pages_mode()
     st.set_page_config(page_title="Allyship Accountability", page_icon=":material/diversity_3:",
                        layout="wide")
     # The role's pages are listed here, at the top of the sidebar (filled in at the end).
@@ -64,9 +65,9 @@ def main() -> None:
         "Account": ["account"],
     }
 
-    db = ui.get_db()
+    db = common.get_db()
     member = identity.sign_in(db)  # stops the run with a sign-in screen when nobody is signed in
-    ui.demo_banner(db)
+    common.demo_banner(db)
     identity.sidebar(member)  # who is signed in, and "Sign out"
 
     nav = {
@@ -81,24 +82,25 @@ def main() -> None:
     # menu too — so the role's pages are drawn here. Checked by tests/e2e/test_navigation.py.
     nav = {s: p for s, p in nav.items() if p}
     page = st.navigation(nav, position="hidden")
-    ui_a11y.narrow_screen_nav(nav, page)  # phones: the pages at the top, sidebar left closed
+    a11y.narrow_screen_nav(nav, page)  # phones: the pages at the top, sidebar left closed
     with nav_area:
         for section, section_pages in nav.items():
             st.caption(section)
             for p in section_pages:
                 st.page_link(p)
-    with ui.report_write_failures(page.title):  # disk full / read-only: one sentence
+    with common.report_write_failures(page.title):  # disk full / read-only: one sentence
         page.run()
 
 
 if __name__ == "__main__":
-    from allyship import page_runs, ui
+    from allyship.ui import common
+    from allyship.web import page_runs
 
     # One run at a time in this process (a bounded wait): twenty interleaved runs cost
-    # nearly twice the CPU each (allyship/page_runs.py).
-    with page_runs.hold(), ui.report_write_failures("sign-in"):  # sign-in writes too
+    # nearly twice the CPU each (allyship/web/page_runs.py).
+    with page_runs.hold(), common.report_write_failures("sign-in"):  # sign-in writes too
         main()
 else:
-    from allyship import web
+    from allyship.web import registry
 
-    app = st.App("streamlit_app.py", routes=web.routes(), lifespan=web.lifespan)
+    app = st.App("streamlit_app.py", routes=registry.routes(), lifespan=registry.lifespan)

@@ -31,7 +31,7 @@ if __name__ == "__main__":
         # The chart renderer's JavaScript runtime takes ~0.4 s of CPU to start; it starts
         # in a process of its own, on the other core, while this one imports pandas and
         # runs the report's SQL (issue 13: the report command as a whole).
-        from allyship import svg_render
+        from allyship.charts import svg_render
 
         svg_render.start()
     from allyship.cli import main

@@ -12,9 +12,11 @@ from pathlib import Path
 
 import click
 
-from allyship import demo, people, store
-from allyship.access import PermissionDenied
-from allyship.models import MemberDraft, ValidationError
+from allyship import demo
+from allyship.db import store
+from allyship.people import roster
+from allyship.core.access import PermissionDenied
+from allyship.core.models import MemberDraft, ValidationError
 
 DB_OPTION = click.option(
     "--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -108,9 +110,9 @@ def init_cmd(db_path: Path | None, chapter: str, admin_name: str, admin_email: s
     except Exception as exc:
         fail(f"cannot create {path}: {exc}")
     try:
-        ch = people.create_chapter(db, chapter, goal_label=goal_label,
+        ch = roster.create_chapter(db, chapter, goal_label=goal_label,
                                     started_on=started_on)
-        admin = people.bootstrap_admin(db, ch, draft)
+        admin = roster.bootstrap_admin(db, ch, draft)
     except (ValidationError, PermissionDenied) as exc:
         db.conn.close()
         for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
@@ -144,7 +146,7 @@ def init_next_steps(path: Path, admin_email: str) -> str:
 def _report_actor(db, chapter_name: str | None):
     """The chapter to report on, and who it is produced as: the chapter's first active
     admin (the command line acts for the chapter; nobody signs in)."""
-    chapters = people.list_chapters(db)
+    chapters = roster.list_chapters(db)
     if chapter_name:
         found = [c for c in chapters if c.name.casefold() == chapter_name.strip().casefold()]
         if not found:
@@ -158,7 +160,7 @@ def _report_actor(db, chapter_name: str | None):
     else:
         fail("this database holds several chapters; choose one with --chapter NAME ("
              + ", ".join(repr(c.name) for c in chapters) + ")")
-    admins = [m for m in people.list_members(db, chapter.id, include_inactive=False)
+    admins = [m for m in roster.list_members(db, chapter.id, include_inactive=False)
               if m.is_admin]
     if not admins:
         fail(f"chapter {chapter.name!r} has no active admin to produce the report as")
@@ -194,12 +196,12 @@ def report_cmd(db_path: Path | None, start: str, end: str, team: str | None,
     """
     from datetime import date
 
-    from allyship import svg_render
+    from allyship.charts import svg_render
 
     if fmt == "html" and not (org_level or region_name is not None):
         svg_render.start()  # already started by `python -m allyship` (see __main__)
         click.get_current_context().call_on_close(svg_render.stop)
-    from allyship import report
+    from allyship.reports import chapter_report
 
     if out.is_dir():
         fail(f"cannot write {out}: it is a directory; give a file name")
@@ -214,13 +216,13 @@ def report_cmd(db_path: Path | None, start: str, end: str, team: str | None,
     chapter, actor = _report_actor(db, chapter_name)
     team_id = None
     if team is not None:
-        found = people.find_team_by_name(db, chapter.id, team)
+        found = roster.find_team_by_name(db, chapter.id, team)
         if found is None:
-            names = ", ".join(repr(t.name) for t in people.list_teams(db, chapter.id))
+            names = ", ".join(repr(t.name) for t in roster.list_teams(db, chapter.id))
             fail(f"no team called {team!r} in {chapter.name!r}; teams: {names or 'none'}")
         team_id = found.id
     try:
-        assembled = report.assemble(db, actor, start=start, end=end, team_id=team_id,
+        assembled = chapter_report.assemble(db, actor, start=start, end=end, team_id=team_id,
                                     today=date.today(), send_charts=fmt == "html")
     except ValidationError as exc:
         fail("; ".join(exc.errors.values()))
@@ -230,7 +232,7 @@ def report_cmd(db_path: Path | None, start: str, end: str, team: str | None,
         weeks = assembled.comparison.now
         fail(f"nothing to report for {weeks.period.dates}: it holds no complete week of the "
              f"programme, which began on {weeks.started:%d %b %Y}; choose later dates")
-    data = report.render(assembled, fmt)
+    data = chapter_report.render(assembled, fmt)
     svg_render.stop()  # every chart is drawn: the renderer exits while the file is written
     _write_atomically(out, data)
     click.echo(f"report written to {out} ({len(data):,} bytes): {assembled.scope_label}, "
@@ -254,8 +256,9 @@ def _organisation_report(db, start: str, end: str, region_name: str | None, fmt:
     aggregates only, by the same disclosure rules as the page)."""
     from datetime import date
 
-    from allyship import org_report, organisation
-    from allyship.models import Member
+    from allyship.people import organisation
+    from allyship.reports import org_report
+    from allyship.core.models import Member
 
     region_id = None
     if region_name is not None:
@@ -297,7 +300,7 @@ def _org_call(fn, *args, **kwargs):
 
 
 def _find_chapter(db, name: str):
-    found = [c for c in people.list_chapters(db)
+    found = [c for c in roster.list_chapters(db)
              if c.name.casefold() == name.strip().casefold()]
     if not found:
         fail(f"no chapter called {name!r}")
@@ -305,7 +308,7 @@ def _find_chapter(db, name: str):
 
 
 def _find_region_id(db, name: str | None) -> int | None:
-    from allyship import organisation
+    from allyship.people import organisation
 
     if name is None:
         return None
@@ -320,7 +323,7 @@ def _find_region_id(db, name: str | None) -> int | None:
 @click.argument("name")
 def org_name_cmd(db_path: Path | None, name: str) -> None:
     """Set the organisation's name."""
-    from allyship import organisation
+    from allyship.people import organisation
 
     db = open_db(db_path)
     click.echo(f"organisation: {_org_call(organisation.set_organisation_name, db, None, name)}")
@@ -331,7 +334,7 @@ def org_name_cmd(db_path: Path | None, name: str) -> None:
 @click.argument("name")
 def org_region_cmd(db_path: Path | None, name: str) -> None:
     """Add a region (a named group of chapters)."""
-    from allyship import organisation
+    from allyship.people import organisation
 
     db = open_db(db_path)
     region = _org_call(organisation.create_region, db, None, name)
@@ -350,7 +353,7 @@ def org_create_chapter_cmd(db_path: Path | None, chapter: str, admin_name: str,
                            admin_email: str, region_name: str | None,
                            started_on: str | None) -> None:
     """Create a chapter with its first admin, and print that admin's one-time set-up code."""
-    from allyship import organisation
+    from allyship.people import organisation
 
     db = open_db(db_path)
     made = _org_call(organisation.create_chapter_with_admin, db, None, name=chapter,
@@ -368,7 +371,7 @@ def org_create_chapter_cmd(db_path: Path | None, chapter: str, admin_name: str,
               help="The region to move it to (leave out: no region).")
 def org_move_chapter_cmd(db_path: Path | None, chapter: str, region_name: str | None) -> None:
     """Move a chapter to another region."""
-    from allyship import organisation
+    from allyship.people import organisation
 
     db = open_db(db_path)
     ch = _find_chapter(db, chapter)
@@ -382,7 +385,7 @@ def org_move_chapter_cmd(db_path: Path | None, chapter: str, region_name: str | 
 @click.option("--restore", is_flag=True, help="Bring an archived chapter back.")
 def org_archive_chapter_cmd(db_path: Path | None, chapter: str, restore: bool) -> None:
     """Archive a chapter that has closed (its records are kept), or restore it."""
-    from allyship import organisation
+    from allyship.people import organisation
 
     db = open_db(db_path)
     ch = _find_chapter(db, chapter)
@@ -397,7 +400,7 @@ def org_archive_chapter_cmd(db_path: Path | None, chapter: str, restore: bool) -
 @click.option("--region", "region_name", default=None, help="A region lead's region.")
 def org_grant_cmd(db_path: Path | None, email: str, role: str, region_name: str | None) -> None:
     """Give a member an organisation role."""
-    from allyship import organisation
+    from allyship.people import organisation
 
     db = open_db(db_path)
     member = _org_call(organisation.grant_org_role, db, None, email, role,
@@ -413,11 +416,11 @@ def org_grant_cmd(db_path: Path | None, email: str, role: str, region_name: str 
               help="Directory to create (or an empty one) for one CSV per table.")
 def export_cmd(db_path: Path | None, out: Path) -> None:
     """Write a full export: one CSV per table plus manifest.json (no password hashes)."""
-    from allyship import transfer
+    from allyship.transfer import csv_import, export, restore
 
     db = open_db(db_path)
     try:
-        counts = transfer.export_dir(db, out)
+        counts = export.export_dir(db, out)
     except (FileExistsError, OSError) as exc:
         fail(str(exc))
     click.echo(f"exported to {out}: " + ", ".join(f"{n} {t}" for t, n in counts.items()))
@@ -435,26 +438,26 @@ def import_cmd(db_path: Path | None, path: Path, kind: str | None, dry_run: bool
                chapter_id: int | None) -> None:
     """Import one CSV (actions, members or plans), or restore an export directory
     (or .zip) into a new or empty database. All or nothing."""
-    from allyship import transfer
+    from allyship.transfer import csv_import, export, restore
 
     restoring = path.is_dir() or path.suffix.lower() == ".zip"
     db = open_db(db_path, must_exist=not restoring)
     try:
         if restoring:
-            report = transfer.restore(db, transfer.read_export(path), dry_run=dry_run,
+            chapter_report = restore.restore(db, restore.read_export(path), dry_run=dry_run,
                                       source=str(path))
         else:
-            report = transfer.import_csv(db, None, path, kind=kind, dry_run=dry_run,
+            chapter_report = csv_import.import_csv(db, None, path, kind=kind, dry_run=dry_run,
                                          chapter_id=chapter_id)
     except (LookupError, OSError, ValueError) as exc:
         fail(str(exc).strip("'\""))
-    for note in report.notes:
+    for note in chapter_report.notes:
         click.echo(f"note: {note}")
-    for e in report.errors:
+    for e in chapter_report.errors:
         click.echo(f"row {e.row}, {e.column or '-'}: {e.reason}", err=True)
-    if not report.ok:
-        fail(report.summary())
-    click.echo(("dry run: " if dry_run else "") + report.summary())
+    if not chapter_report.ok:
+        fail(chapter_report.summary())
+    click.echo(("dry run: " if dry_run else "") + chapter_report.summary())
 
 
 @main.command("backup")
@@ -464,7 +467,7 @@ def import_cmd(db_path: Path | None, path: Path, kind: str | None, dry_run: bool
 @click.option("--force", is_flag=True, help="Overwrite an existing backup file.")
 def backup_cmd(db_path: Path | None, out: Path, force: bool) -> None:
     """Copy the database with SQLite's online backup (safe while the app runs), then check it."""
-    from allyship import backup
+    from allyship.db import backup
 
     path = store.resolve_db_path(db_path)
     try:
@@ -483,7 +486,7 @@ def backup_cmd(db_path: Path | None, out: Path, force: bool) -> None:
 @DB_OPTION
 def check_cmd(db_path: Path | None) -> None:
     """Run integrity and foreign-key checks and report the schema version (exit 1 on problems)."""
-    from allyship import backup
+    from allyship.db import backup
 
     result = backup.check(store.resolve_db_path(db_path))
     for line in result.lines():
@@ -506,7 +509,7 @@ def setup_code_cmd(db_path: Path | None, email: str, hours: int) -> None:
     after that, admins issue codes on the Admin page. The code is printed once and
     stored only as a hash; issuing a new code cancels the member's earlier one.
     """
-    from allyship import passwords
+    from allyship.people import passwords
 
     db = open_db(db_path)
     if store.is_demo(db):
@@ -545,7 +548,7 @@ def forget_cmd(db_path: Path | None, email: str | None, member_id: int | None,
     what they held: after restoring one, run `forget --again-from LIVE.db --yes`
     (README, "Your data").
     """
-    from allyship import erasure
+    from allyship.rights import erasure
 
     db = open_db(db_path)
     if list_only:
@@ -573,7 +576,7 @@ def forget_cmd(db_path: Path | None, email: str | None, member_id: int | None,
             return
         if member_id is not None:
             try:
-                target = people.get_member(db, member_id)
+                target = roster.get_member(db, member_id)
             except LookupError:
                 fail(f"no member has id {member_id}")
             result = erasure.forget(db, None, member_id, confirm_email=target.email)
@@ -592,12 +595,12 @@ def forget_cmd(db_path: Path | None, email: str | None, member_id: int | None,
 def my_data_cmd(db_path: Path | None, email: str, out: Path) -> None:
     """Write a member's own data (the zip of Account → Download my data) for a member who
     cannot sign in, e.g. someone who left and asks for it. Audited."""
-    from allyship import mydata
+    from allyship.rights import mydata
 
     if out.exists():
         fail(f"{out} exists; choose a new file name")
     db = open_db(db_path)
-    member = people.find_member_by_email(db, email)
+    member = roster.find_member_by_email(db, email)
     if member is None:
         fail(f"no member has the email {email.strip()!r}")
     tmp = out.with_name(f".{out.name}.tmp")
@@ -625,7 +628,7 @@ def retention_run_cmd(db_path: Path | None, dry_run: bool, today: str | None) ->
     """Delete reflections past their limit (safe to run from cron, e.g. daily)."""
     from datetime import date
 
-    from allyship import retention
+    from allyship.rights import retention
 
     try:
         day = date.fromisoformat(today) if today else date.today()
@@ -657,7 +660,7 @@ def nudges_run_cmd(db_path: Path | None, now_text: str | None, dry_run: bool) ->
     and from several processes at once: each message goes out once."""
     from datetime import datetime, timezone
 
-    from allyship import mail, outbox
+    from allyship.rhythm import mail, outbox
 
     now = None
     if now_text:
@@ -670,12 +673,12 @@ def nudges_run_cmd(db_path: Path | None, now_text: str | None, dry_run: bool) ->
             now = now.replace(tzinfo=timezone.utc)
     open_db(db_path).conn.close()  # a missing or unreadable database: one clear line
     try:
-        report = outbox.run(store.resolve_db_path(db_path), now=now, dry_run=dry_run,
+        chapter_report = outbox.run(store.resolve_db_path(db_path), now=now, dry_run=dry_run,
                             on_line=click.echo)
     except mail.MailNotConfigured as exc:
         fail(f"{exc} (use --dry-run to see who would get what without sending)")
-    click.echo(report.summary())
-    if report.failed:
+    click.echo(chapter_report.summary())
+    if chapter_report.failed:
         sys.exit(3)  # cron mails the output of a failing job to its owner
 
 # --- several processes behind nginx (issue 13) ----------------------------------------------
@@ -692,7 +695,7 @@ def serve_cmd(db_path: Path | None, processes: int, port: int, host: str) -> Non
     """Run the app as N Streamlit processes behind nginx (sticky sessions, websockets),
     all sharing one SQLite file; health-checked, restarted if one dies, and stopped
     together on Ctrl-C or SIGTERM. Needs nginx (Debian: apt-get install nginx)."""
-    from allyship import serve
+    from allyship.web import serve
 
     deployment = serve.Deployment(store.resolve_db_path(db_path), processes=processes,
                                   host=host, port=port,

@@ -3,7 +3,7 @@
 Same seed and same ``today`` → the same chapter, row for row. Rows are written with
 bulk SQL in one transaction (not through the per-action domain functions) because
 the benchmarks build up to a million actions; every value still satisfies the
-validation rules of :mod:`allyship.models` and the schema's CHECK constraints.
+validation rules of :mod:`allyship.core.models` and the schema's CHECK constraints.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from datetime import date, timedelta
 
 import sqlite_utils
 
-from allyship import store
-from allyship.handout import ACTION_KINDS, PRACTICE_QUESTIONS
-from allyship.models import week_start
+from allyship.db import store
+from allyship.core.handout import ACTION_KINDS, PRACTICE_QUESTIONS
+from allyship.core.models import week_start
 
 DEMO_LABEL = "Demo chapter — invented people and data, for trying the app"
 DEFAULT_SEED = 2026
@@ -269,7 +269,7 @@ def _peers(conn, today: date, now: str, rng: random.Random) -> None:
                   "That sounds like a real conversation. What will you do with what they said?",
                   now])
     # Ideas: the starting set, and one the chapter added itself.
-    from allyship.ideas import STARTER_IDEAS
+    from allyship.practice.ideas import STARTER_IDEAS
 
     for idea in STARTER_IDEAS:
         conn.execute("INSERT INTO ideas (chapter_id, title, kind, link, responsibilities,"

@@ -14,8 +14,9 @@ from datetime import date, timedelta
 
 import sqlite_utils
 
-from allyship import demo, store
-from allyship.models import week_start
+from allyship import demo
+from allyship.db import store
+from allyship.core.models import week_start
 
 ORGANISATION = "Audubon Society (DEMO)"
 # name, region, started weeks ago, teams × members per team

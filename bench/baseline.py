@@ -143,12 +143,15 @@ def cross_check(ours: dict[str, Any], naive: dict[str, Any]) -> dict[str, Any]:
 
 def run(path: Path, scale: str, today: date, repeat: int, check: bool) -> dict[str, Any]:
     """The baseline's timings at one scale (and, with ``check``, the cross-check)."""
-    from allyship import demo, metrics, people, store
+    from allyship import demo
+    from allyship.db import store
+    from allyship.metrics import chapter_figures
+    from allyship.people import roster
 
     db = store.connect(path)
-    lead = people.find_member_by_email(db, demo.PERSONAS["lead"])
-    admin = people.find_member_by_email(db, demo.PERSONAS["admin"])
-    period = metrics.Period.last_weeks(12, today)
+    lead = roster.find_member_by_email(db, demo.PERSONAS["lead"])
+    admin = roster.find_member_by_email(db, demo.PERSONAS["admin"])
+    period = chapter_figures.Period.last_weeks(12, today)
     prev = period.previous()
     cases = {"team": (lead, lead.chapter_id, lead.team_id),
              "chapter": (admin, admin.chapter_id, None)}
@@ -165,7 +168,7 @@ def run(path: Path, scale: str, today: date, repeat: int, check: bool) -> dict[s
         figs.append(figure(scale, f"strawman baseline metric set, {name}", straw,
                            "pandas: load every chapter's actions, then filter"))
         if check:
-            frames = metrics.team_progress(db, actor, metrics.Scope(chapter_id, team_id), period,
+            frames = chapter_figures.team_progress(db, actor, chapter_figures.Scope(chapter_id, team_id), period,
                                            today=today)
             result = cross_check(ours_as_baseline_keys(frames), naive["now"])
             # The previous period's headline figures too.

@@ -25,7 +25,7 @@ checked in the database. Server CPU time (``/proc/PID/stat`` utime + stime of th
 Streamlit processes) is read before and after each round: CPU per view is that ÷ N. RSS
 is read per process when idle (after start-up settles), sampled during the rounds, and
 read again after the clients have closed (after one round of the server's memory
-trimmer, ``allyship.memory``).
+trimmer, ``allyship.web.memory``).
 
 A page that shows the sign-in screen, an exception, or no chart stops the run with an
 error: a bench that silently measured an error page would be wrong.
@@ -75,7 +75,8 @@ def prepare_database(source: Path, target: Path, readers: int) -> tuple[list[str
     """A copy of ``source`` as a real (non-demo) database where ``readers`` team leads,
     each of a different chapter where there are enough chapters, and one member have
     passwords. Passwords are set the way a member sets theirs (a set-up code)."""
-    from allyship import passwords, store
+    from allyship.db import store
+    from allyship.people import passwords
 
     for suffix in ("", "-wal", "-shm"):
         Path(str(target) + suffix).unlink(missing_ok=True)
@@ -105,16 +106,17 @@ def prepare_database(source: Path, target: Path, readers: int) -> tuple[list[str
 
 def session_cookies(db_path: Path, emails: list[str]) -> list[str]:
     """A sign-in cookie (``allyship_session``) per member, made as the app makes one: a
-    session opened at sign-in (:func:`allyship.sessions.start`) and its one-time nonce
-    exchanged for the cookie's token (:func:`allyship.sessions.collect`, the route
+    session opened at sign-in (:func:`allyship.people.sessions.start`) and its one-time nonce
+    exchanged for the cookie's token (:func:`allyship.people.sessions.collect`, the route
     ``/app/session/start`` does that for a browser)."""
-    from allyship import people, sessions, store
+    from allyship.db import store
+    from allyship.people import roster, sessions
 
     db = store.connect(db_path)
     try:
         tokens = []
         for email in emails:
-            member = people.find_member_by_email(db, email)
+            member = roster.find_member_by_email(db, email)
             if member is None:
                 raise RuntimeError(f"no member {email} in the bench data")
             collected = sessions.collect(db, sessions.start(db, member).nonce)
@@ -269,7 +271,7 @@ async def _ws_view(tab: Any, page: str, go: asyncio.Event, who: str,
 async def _ws_round(url: str, tokens: list[str], writer_token: str | None,
                     pids: list[int], db_path: Path, close_wait: float,
                     expire_wait: float = 0.0) -> dict[str, Any]:
-    from allyship import sessions
+    from allyship.people import sessions
     from bench import wsclient
 
     tabs = [wsclient.Tab(url, {sessions.COOKIE_NAME: t}) for t in tokens]
@@ -337,7 +339,7 @@ def expire_wait_after(close_wait: float) -> float:
     moment gets its session back) and the memory trimmer has run once since."""
     from streamlit import config
 
-    from allyship import memory
+    from allyship.web import memory
 
     ttl = float(config.get_option("server.disconnectedSessionTTL"))
     return max(ttl + (memory.interval() or 0) + 5 - close_wait, 0.0)
@@ -456,7 +458,7 @@ def run(source_db: Path, scale: str, work_dir: Path, ns: list[int], configs: lis
     server's memory trimmer and 5 s, so "after close" sees what the server gives back).
     ``expire``: for the largest N (websocket clients), also wait until Streamlit has
     dropped the closed sessions and read RSS again (about two minutes more)."""
-    from allyship import serve
+    from allyship.web import serve
 
     if close_wait is None:
         close_wait = default_close_wait()
@@ -561,10 +563,10 @@ CPU_MEASURE = "server CPU per cold Team progress view, real server"
 
 
 def default_close_wait() -> float:
-    """One interval of the server's memory trimmer (``allyship.memory``) and 5 s; 10 s if
+    """One interval of the server's memory trimmer (``allyship.web.memory``) and 5 s; 10 s if
     the server has none."""
     try:
-        from allyship import memory
+        from allyship.web import memory
     except ImportError:
         return 10.0
     every = memory.interval()

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from allyship import demo, store
+from allyship import demo
+from allyship.db import store
 
 SEED = demo.DEFAULT_SEED
 

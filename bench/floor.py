@@ -43,7 +43,7 @@ def measure(scale: str, clients: int, messages: int, *, say=print) -> Figure:  #
     """The floor for a page of ``messages`` messages a run, ``clients`` views at once:
     server CPU time ÷ views, over rounds of every client at once until the time read
     spans at least :data:`MIN_CPU_MS`."""
-    from allyship import serve
+    from allyship.web import serve
     from bench import wsclient
     from bench.concurrency import cpu_ms, settle
 

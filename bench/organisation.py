@@ -3,7 +3,7 @@
 On the benchmark's own synthetic data (``bench.data``: 1M actions = 470 chapters of 40
 members, 53 weeks), grouped into 4 regions with an organisation admin, it measures
 
-* the **organisation metric set** (:func:`allyship.org_metrics.org_progress`, every
+* the **organisation metric set** (:func:`allyship.metrics.org_figures.org_progress`, every
   chapter, region and total for 12 complete weeks and the previous 12 for the
   comparison) — cold (a fresh connection each time) and its CPU time;
 * the **organisation page** through ``AppTest`` (server time to render it, cache cleared);
@@ -23,8 +23,11 @@ import time
 from datetime import date
 from pathlib import Path
 
-from allyship import org_metrics, org_report, rollup, store, ui
-from allyship.models import Member
+from allyship.db import rollup, store
+from allyship.metrics import org_figures
+from allyship.reports import org_report
+from allyship.ui import common
+from allyship.core.models import Member
 from bench.data import SCALES, cached_db
 
 TARGETS_MS = {"metric set": 200, "page": 1000, "report": 3000}
@@ -47,9 +50,9 @@ def _prepare(path: Path) -> Member:
             member_id = db.execute("SELECT min(id) FROM members").fetchone()[0]
             db.execute("INSERT OR REPLACE INTO org_roles (member_id, role, region_id, granted_at)"
                        " VALUES (?, 'org_admin', NULL, 'bench')", [member_id])
-        from allyship import people
+        from allyship.people import roster
 
-        return people.get_member(db, member_id)
+        return roster.get_member(db, member_id)
     finally:
         db.conn.close()
 
@@ -73,14 +76,14 @@ def main() -> None:
         path = work / "org.db"
         shutil.copyfile(cached, path)
         admin = _prepare(path)
-        period = org_metrics.complete_weeks(12, today)
+        period = org_figures.complete_weeks(12, today)
         print(f"organisation view, {args.scale} ({'built in %.0f s' % built if built else 'cached'}),"
               f" load average {os.getloadavg()[0]:.1f} at start")
         wall, cpu = [], []
         for _ in range(args.repeat):
             db = store.connect(path)
             t, c = time.perf_counter(), time.process_time()
-            progress = org_metrics.org_progress(db, admin, period, today=today)
+            progress = org_figures.org_progress(db, admin, period, today=today)
             wall.append((time.perf_counter() - t) * 1000)
             cpu.append((time.process_time() - c) * 1000)
             db.conn.close()
@@ -93,7 +96,7 @@ def main() -> None:
         os.environ["ALLYSHIP_DB"] = str(path)
         page = []
         for _ in range(max(3, args.repeat // 3)):
-            ui.clear_cached_views()
+            common.clear_cached_views()
             at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "pages"
                                        / "organisation.py"), default_timeout=120)
             at.session_state["member_id"] = admin.id

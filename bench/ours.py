@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import csv
-import importlib
-import importlib.util
 import io
 import os
 import resource
@@ -14,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import plans as qplans
-from bench.results import Figure, figure, missing, timed
+from bench.results import Figure, figure, timed
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "streamlit_app.py")
@@ -22,26 +20,28 @@ PERIOD_WEEKS = 12  # the Team progress page's default period
 
 
 def _personas(db) -> dict[str, Any]:
-    from allyship import demo, people
+    from allyship import demo
+    from allyship.people import roster
 
-    return {role: people.find_member_by_email(db, email) for role, email in demo.PERSONAS.items()}
+    return {role: roster.find_member_by_email(db, email) for role, email in demo.PERSONAS.items()}
 
 
 def metric_set(path: Path, scale: str, today: date, repeat: int) -> tuple[list[Figure], dict]:
     """metrics.team_progress for one team (as its lead) and one chapter (as its admin):
     first call in the process, cold (a fresh connection each time) and warm."""
-    from allyship import metrics, store
+    from allyship.db import store
+    from allyship.metrics import chapter_figures
 
     figs: list[Figure] = []
     db = store.connect(path)
     who = _personas(db)
     lead, admin = who["lead"], who["admin"]
-    period = metrics.Period.last_weeks(PERIOD_WEEKS, today)
+    period = chapter_figures.Period.last_weeks(PERIOD_WEEKS, today)
     cases = {
-        "team": (lead, metrics.Scope(lead.chapter_id, lead.team_id)),
-        "chapter": (admin, metrics.Scope(admin.chapter_id)),
+        "team": (lead, chapter_figures.Scope(lead.chapter_id, lead.team_id)),
+        "chapter": (admin, chapter_figures.Scope(admin.chapter_id)),
     }
-    first, _ = timed(lambda: metrics.team_progress(db, lead, cases["team"][1], period,
+    first, _ = timed(lambda: chapter_figures.team_progress(db, lead, cases["team"][1], period,
                                                    today=today), 1)
     figs.append(figure(scale, "metric set, team: first call in process", first,
                        "includes pandas' first-use set-up"))
@@ -51,7 +51,7 @@ def metric_set(path: Path, scale: str, today: date, repeat: int) -> tuple[list[F
         def cold(make_frames: bool = True) -> Any:
             fresh = store.connect(path)
             try:
-                view = metrics.team_progress(fresh, actor, scope, period, today=today)
+                view = chapter_figures.team_progress(fresh, actor, scope, period, today=today)
                 if make_frames:
                     # The baselines return pandas frames: so does this measure (a page
                     # uses the plain columns and makes none; measured below).
@@ -72,8 +72,8 @@ def metric_set(path: Path, scale: str, today: date, repeat: int) -> tuple[list[F
         figs.append(figure(scale, f"metric set, {name}: cold, plain columns (as a page uses it)",
                            samples, "the same without making the pandas frames"))
         warm_db = store.connect(path)
-        metrics.team_progress(warm_db, actor, scope, period, today=today)
-        samples, _ = timed(lambda: metrics.team_progress(warm_db, actor, scope, period,
+        chapter_figures.team_progress(warm_db, actor, scope, period, today=today)
+        samples, _ = timed(lambda: chapter_figures.team_progress(warm_db, actor, scope, period,
                                                          today=today), repeat)
         figs.append(figure(scale, f"metric set, {name}: warm", samples, "same connection"))
         warm_db.conn.close()
@@ -85,7 +85,7 @@ def pages(path: Path, scale: str, repeat: int) -> tuple[list[Figure], dict[str, 
     frame is computed) and a *My week* run (member persona), through AppTest."""
     from streamlit.testing.v1 import AppTest
 
-    from allyship import ui
+    from allyship.ui import common
 
     os.environ["ALLYSHIP_DB"] = str(path)
     figs: list[Figure] = []
@@ -113,7 +113,7 @@ def pages(path: Path, scale: str, repeat: int) -> tuple[list[Figure], dict[str, 
     cpu: list[float] = []
     for _ in range(repeat):
         at = open_as("lead")
-        ui.clear_cached_views()
+        common.clear_cached_views()
         cpu_started = time.process_time()
         started = time.perf_counter()
         at.switch_page("pages/team_progress.py").run()
@@ -147,7 +147,7 @@ def pages(path: Path, scale: str, repeat: int) -> tuple[list[Figure], dict[str, 
     # The statements each page runs, for EXPLAIN QUERY PLAN (untimed).
     with qplans.capture() as sql:
         t = open_as("lead")
-        ui.clear_cached_views()
+        common.clear_cached_views()
         sql.clear()
         t.switch_page("pages/team_progress.py").run()
     statements["Team progress page"] = list(sql)
@@ -163,7 +163,7 @@ def pages(path: Path, scale: str, repeat: int) -> tuple[list[Figure], dict[str, 
             name = f"page {page.stem} ({persona})"
             with qplans.capture() as sql:
                 at = open_as(persona)
-                ui.clear_cached_views()
+                common.clear_cached_views()
                 sql.clear()
                 try:
                     at.switch_page(f"pages/{page.name}").run()
@@ -176,8 +176,9 @@ def pages(path: Path, scale: str, repeat: int) -> tuple[list[Figure], dict[str, 
 
 def writes(path: Path, scale: str, today: date, repeat: int) -> tuple[list[Figure], dict[str, list[str]]]:
     """Logging one action, and 1,000 actions in one bulk import."""
-    from allyship import journal, store
-    from allyship.models import ActionDraft
+    from allyship.db import store
+    from allyship.practice import journal
+    from allyship.core.models import ActionDraft
 
     figs: list[Figure] = []
     db = store.connect(path)
@@ -203,35 +204,26 @@ def writes(path: Path, scale: str, today: date, repeat: int) -> tuple[list[Figur
         [member.chapter_id])]
     batch = iter(range(10**9))
 
-    if importlib.util.find_spec("allyship.transfer") is not None:
-        transfer = importlib.import_module("allyship.transfer")
+    from allyship.transfer import csv_import
 
-        def bulk() -> None:
-            b = next(batch)
-            buf = io.StringIO()
-            w = csv.writer(buf)
-            w.writerow(["email", "date", "what", "responsibilities", "kind", "minutes",
-                        "visibility"])
-            for i in range(1000):
-                w.writerow([chapter_members[i % len(chapter_members)],
-                            (today - timedelta(days=i % 60)).isoformat(),
-                            f"Bench import {b}-{i}: read about the watershed's history",
-                            "4;1" if i % 3 else "2", "learning", 30, "private"])
-            report = transfer.import_csv(db, None, buf.getvalue().encode("utf-8"),
-                                         kind="actions", chapter_id=member.chapter_id,
-                                         today=today, source="bench.csv")
-            if not report.ok or report.created != 1000:
-                raise RuntimeError(f"bulk import failed: {report.summary()} {report.errors[:3]}")
+    def bulk() -> None:
+        b = next(batch)
+        buf = io.StringIO()
+        w = csv.writer(buf)
+        w.writerow(["email", "date", "what", "responsibilities", "kind", "minutes",
+                    "visibility"])
+        for i in range(1000):
+            w.writerow([chapter_members[i % len(chapter_members)],
+                        (today - timedelta(days=i % 60)).isoformat(),
+                        f"Bench import {b}-{i}: read about the watershed's history",
+                        "4;1" if i % 3 else "2", "learning", 30, "private"])
+        report = csv_import.import_csv(db, None, buf.getvalue().encode("utf-8"),
+                                       kind="actions", chapter_id=member.chapter_id,
+                                       today=today, source="bench.csv")
+        if not report.ok or report.created != 1000:
+            raise RuntimeError(f"bulk import failed: {report.summary()} {report.errors[:3]}")
 
-        label, note = "bulk import of 1,000 actions (transfer.import_csv)", "CSV bytes → DB, all or nothing"
-    else:
-        def bulk() -> None:
-            b = next(batch)
-            journal.log_actions(db, member, [ActionDraft(
-                done_on=today - timedelta(days=i % 60), description=f"Bench {b}-{i}",
-                responsibilities=(4,)) for i in range(1000)], today=today)
-
-        label, note = "bulk 1,000 actions (journal.log_actions)", "FALLBACK: transfer module missing"
+    label, note = "bulk import of 1,000 actions (csv_import.import_csv)", "CSV bytes → DB, all or nothing"
     samples, _ = timed(bulk, max(2, repeat // 2))
     figs.append(figure(scale, label, samples, note))
     db.conn.close()
@@ -240,20 +232,15 @@ def writes(path: Path, scale: str, today: date, repeat: int) -> tuple[list[Figur
 
 def chapter_report(path: Path, scale: str, today: date,
                    repeat: int) -> tuple[list[Figure], dict[str, list[str]]]:
-    """The chapter report as HTML with SVG charts, if :mod:`allyship.report` exists."""
+    """The chapter report as HTML with SVG charts (:mod:`allyship.reports.chapter_report`)."""
     measure = "chapter report (HTML with SVG charts)"
-    if importlib.util.find_spec("allyship.report") is None:
-        return [missing(scale, measure, "ms", "n/a (report module missing)")], {}
-    from allyship import metrics, store
+    from allyship.db import store
+    from allyship.metrics import chapter_figures
+    from allyship.reports.chapter_report import assemble, to_html
 
-    report = importlib.import_module("allyship.report")
-    assemble = getattr(report, "assemble", None)
-    to_html = getattr(report, "to_html", None)
-    if assemble is None or to_html is None:
-        return [missing(scale, measure, "ms", "n/a (report module has no assemble/to_html)")], {}
     db = store.connect(path)
     admin = _personas(db)["admin"]
-    period = metrics.Period.last_weeks(PERIOD_WEEKS, today)
+    period = chapter_figures.Period.last_weeks(PERIOD_WEEKS, today)
 
     def once() -> None:
         html = to_html(assemble(db, admin, start=period.start, end=today, today=today))
@@ -277,12 +264,14 @@ def report_cli(path: Path, scale: str, today: date, repeat: int) -> list[Figure]
     import sys
     import tempfile
 
-    from allyship import metrics, people, store
+    from allyship.db import store
+    from allyship.metrics import chapter_figures
+    from allyship.people import roster
 
     db = store.connect(path)
-    chapter = people.get_chapter(db, _personas(db)["admin"].chapter_id)
+    chapter = roster.get_chapter(db, _personas(db)["admin"].chapter_id)
     db.conn.close()
-    period = metrics.Period.last_weeks(PERIOD_WEEKS, today)
+    period = chapter_figures.Period.last_weeks(PERIOD_WEEKS, today)
     with tempfile.TemporaryDirectory() as tmp:
         cmd = [sys.executable, "-m", "allyship", "report", "--db", str(path), "--from",
                period.start.isoformat(), "--to", today.isoformat(), "--chapter", chapter.name,
@@ -306,19 +295,20 @@ def peak_memory(scale: str) -> Figure:
 
 def query_plans(path: Path, today: date) -> dict[str, list[str]]:
     """The statements the metric set runs (team and chapter), for EXPLAIN."""
-    from allyship import metrics, store
+    from allyship.db import store
+    from allyship.metrics import chapter_figures
 
     db = store.connect(path)
     who = _personas(db)
-    period = metrics.Period.last_weeks(PERIOD_WEEKS, today)
+    period = chapter_figures.Period.last_weeks(PERIOD_WEEKS, today)
     out: dict[str, list[str]] = {}
     for name, actor, scope in (
-            ("metric set, team", who["lead"], metrics.Scope(who["lead"].chapter_id,
+            ("metric set, team", who["lead"], chapter_figures.Scope(who["lead"].chapter_id,
                                                             who["lead"].team_id)),
-            ("metric set, chapter", who["admin"], metrics.Scope(who["admin"].chapter_id))):
+            ("metric set, chapter", who["admin"], chapter_figures.Scope(who["admin"].chapter_id))):
         with qplans.capture() as sql:
             traced = store.connect(path)
-            metrics.team_progress(traced, actor, scope, period, today=today)
+            chapter_figures.team_progress(traced, actor, scope, period, today=today)
             traced.conn.close()
         out[name] = list(sql)
     db.conn.close()
@@ -331,7 +321,7 @@ def run(path: Path, scale: str, today: date, repeat: int) -> dict[str, Any]:
     Reads are explained (and timed once more) right after they are captured, before the
     write measures add rows to the demo chapter.
     """
-    from allyship import store
+    from allyship.db import store
 
     qplans.install()
     plans: dict[str, Any] = {}

@@ -18,7 +18,7 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-from allyship import store
+from allyship.db import store
 
 BIG_TABLES = ("actions", "action_responsibilities", "members", "plans", "plan_items",
               "plan_revisions", "reflections", "away_weeks", "audit_log", "teams")
@@ -48,7 +48,7 @@ def capture() -> Iterator[list[str]]:
     """Collect the statements run inside the block."""
     global _captured
     _captured = []
-    ui = sys.modules.get("allyship.ui")
+    ui = sys.modules.get("allyship.ui.common")
     if ui is not None:  # the app hands connections on between runs: start from new ones
         ui.close_pooled_connections()
     try:

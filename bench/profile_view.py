@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from streamlit.testing.v1 import AppTest
 
-    from allyship import ui
+    from allyship.ui import common
     from bench import plans as qplans
 
     def open_page() -> AppTest:
@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     warm = open_page()  # imports and first-use set-up, untimed
     warm.switch_page(args.page).run()
     at = open_page()
-    ui.clear_cached_views()
+    common.clear_cached_views()
     qplans.install()
     prof = cProfile.Profile()
     import sys
@@ -81,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
         return best
 
     centres = {
-        "metrics.team_progress": "allyship/metrics.py:team_progress",
+        "metrics.team_progress": "allyship/metrics/chapter_figures.py:team_progress",
         "sqlite3 execute (all)": "execute' of 'sqlite3",
         "Altair to_dict (incl. validation)": "altair/utils/schemapi.py:to_dict",
         "jsonschema validate": "altair/utils/schemapi.py:validate",

@@ -2,18 +2,19 @@
 
 import streamlit as st
 
-from allyship import identity, passwords, people, ui, ui_data_rights, ui_rhythm
-from allyship.access import PermissionDenied
-from allyship.handout import ROLES
-from allyship.models import ValidationError
-from allyship.tables import escape_md
+from allyship.people import passwords, roster
+from allyship.ui import identity, common, data_rights_sections, rhythm_sections
+from allyship.core.access import PermissionDenied
+from allyship.core.handout import ROLES
+from allyship.core.models import ValidationError
+from allyship.practice.tables import escape_md
 
-me = ui.require_screen("account")
-db = ui.get_db()
+me = common.require_screen("account")
+db = common.get_db()
 
 st.title("Account")
-ui.show_flash()
-team = people.get_team(db, me.team_id).name if me.team_id else "no team"
+common.show_flash()
+team = roster.get_team(db, me.team_id).name if me.team_id else "no team"
 st.markdown(f"**{escape_md(me.name)}** · {escape_md(me.email)} · {ROLES.get(me.role, me.role)} · "
             f"{escape_md(team)}")
 
@@ -39,19 +40,19 @@ elif passwords.has_password(db, me):
                 passwords.change_password(db, me, current, new,
                                           keep_session=identity.session_id())
             except ValidationError as exc:
-                ui.show_validation(exc, "Your password was not changed:")
+                common.show_validation(exc, "Your password was not changed:")
             except PermissionDenied as exc:
-                ui.show_denied(exc)
+                common.show_denied(exc)
             else:
-                ui.flash("Password changed. You stay signed in here; every other browser "
+                common.flash("Password changed. You stay signed in here; every other browser "
                          "signed in as you has been signed out.")
                 st.rerun()
 else:
     st.caption("You sign in with your organisation's account; there is no password here.")
 
-ui_rhythm.reminder_settings_section(db, me)  # issue 14: reminders, digest, calendar feed
+rhythm_sections.reminder_settings_section(db, me)  # issue 14: reminders, digest, calendar feed
 
 if mode != "demo" and st.button("Sign out", key="account_sign_out"):
     identity.sign_out()
 
-ui_data_rights.account_section(db, me)  # download my data, keep reflections, forget me
+data_rights_sections.account_section(db, me)  # download my data, keep reflections, forget me

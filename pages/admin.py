@@ -5,25 +5,27 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from allyship import audit, organisation, passwords, people, ui, ui_data_rights
-from allyship.access import PermissionDenied
-from allyship.handout import ROLES
-from allyship.models import MemberDraft, ValidationError
-from allyship.safe_text import inert
+from allyship.db import audit
+from allyship.people import organisation, passwords, roster
+from allyship.ui import common, data_rights_sections
+from allyship.core.access import PermissionDenied
+from allyship.core.handout import ROLES
+from allyship.core.models import MemberDraft, ValidationError
+from allyship.core.safe_text import inert
 
-me = ui.require_screen("admin")
-db = ui.get_db()
+me = common.require_screen("admin")
+db = common.get_db()
 
-chapter = people.get_chapter(db, me.chapter_id)
+chapter = roster.get_chapter(db, me.chapter_id)
 st.title("Admin")
 st.caption(f"Manage {inert(chapter.name)}: teams, members and roles. You see who is in the chapter, "
            "never anyone's private plan, actions or reflections.")
-ui.show_flash()
+common.show_flash()
 
-teams_all = people.list_teams(db, me.chapter_id, include_archived=True)
+teams_all = roster.list_teams(db, me.chapter_id, include_archived=True)
 teams_open = [t for t in teams_all if not t.archived]
 team_names = {t.id: t.name + (" (archived)" if t.archived else "") for t in teams_all}
-members = people.list_members(db, me.chapter_id)
+members = roster.list_members(db, me.chapter_id)
 status = passwords.account_status(db, me)
 
 
@@ -32,12 +34,12 @@ def run(action, success: str) -> bool:
     try:
         action()
     except ValidationError as exc:
-        ui.show_validation(exc)
+        common.show_validation(exc)
         return False
     except PermissionDenied as exc:
-        ui.show_denied(exc)
+        common.show_denied(exc)
         return False
-    ui.flash(success)
+    common.flash(success)
     st.rerun()
     return True
 
@@ -89,7 +91,7 @@ with tab_members:
                                       "what they recorded is kept.")
             save = st.form_submit_button("Save member", type="primary")
         if save:
-            run(lambda: people.update_membership(db, me, picked, team_id=team_id or None, role=role,
+            run(lambda: roster.update_membership(db, me, picked, team_id=team_id or None, role=role,
                                                  active=active),
                 f"Saved {inert(target.name)}.")
 
@@ -102,7 +104,7 @@ with tab_members:
                 help="They sign in with this address from now on; the old one stops working.")
             correct = st.form_submit_button("Save name and email")
         if correct:
-            run(lambda: people.correct_member(db, me, picked, name=new_name, email=new_email),
+            run(lambda: roster.correct_member(db, me, picked, name=new_name, email=new_email),
                 f"Saved {inert(new_name.strip())} <{inert(new_email.strip().lower())}>.")
 
     st.header("Add a member")
@@ -116,7 +118,7 @@ with tab_members:
         new_role = c4.selectbox("Role", list(ROLES), format_func=ROLES.get, key="add_member_role")
         add = st.form_submit_button("Add member", type="primary")
     if add:
-        run(lambda: people.add_member(db, me, MemberDraft(name, email, new_role, new_team or None)),
+        run(lambda: roster.add_member(db, me, MemberDraft(name, email, new_role, new_team or None)),
             f"Added {inert(name.strip())}. Give them a set-up code if your chapter uses passwords.")
 
 with tab_teams:
@@ -129,7 +131,7 @@ with tab_teams:
         team_name = st.text_input("New team name", key="create_team_name")
         create = st.form_submit_button("Create team", type="primary")
     if create:
-        run(lambda: people.create_team(db, me, team_name), f"Created team {inert(team_name.strip())}.")
+        run(lambda: roster.create_team(db, me, team_name), f"Created team {inert(team_name.strip())}.")
 
     if teams_all:
         st.header("Rename or archive a team")
@@ -140,17 +142,17 @@ with tab_teams:
             renamed = st.text_input("Name", value=chosen.name, key=f"team_name_{team_pick}")
             rename = st.form_submit_button("Rename")
         if rename:
-            run(lambda: people.rename_team(db, me, team_pick, renamed), "Team renamed.")
+            run(lambda: roster.rename_team(db, me, team_pick, renamed), "Team renamed.")
         label = "Bring the team back" if chosen.archived else "Archive the team"
         if st.button(label, key=f"archive_{team_pick}",
                      help="An archived team keeps its history and is no longer offered. "
                           "Move its members first."):
-            run(lambda: people.set_team_archived(db, me, team_pick, not chosen.archived),
+            run(lambda: roster.set_team_archived(db, me, team_pick, not chosen.archived),
                 f"{inert(chosen.name)}: {'restored' if chosen.archived else 'archived'}.")
 
 with tab_bulk:
     st.markdown("Add many members at once from a CSV file with a header line "
-                f"`{','.join(people.MEMBERS_CSV_COLUMNS)}`. `role` is member, lead or admin "
+                f"`{','.join(roster.MEMBERS_CSV_COLUMNS)}`. `role` is member, lead or admin "
                 "(empty means member); `team` is the name of an existing team (or empty). "
                 "Either every row is added, or none is and each problem is listed by row.")
     st.code("name,email,role,team\nSam Example,sam@example.org,member,Outreach", language="csv")
@@ -161,16 +163,16 @@ with tab_bulk:
         # Windows-1252) the way Import & export does.
         data = upload.getvalue() if upload else pasted
         try:
-            added = people.bulk_add_members(db, me, data)
+            added = roster.bulk_add_members(db, me, data)
         except ValidationError as exc:
             # Name the line of each problem, so it can be found in the file.
             st.error("Nobody was added:\n\n" + "\n".join(
                 f"- {inert(key)}: {inert(msg)}" for key, msg in exc.errors.items()),
                 icon=":material/error:")
         except PermissionDenied as exc:
-            ui.show_denied(exc)
+            common.show_denied(exc)
         else:
-            ui.flash(f"Added {len(added)} members.")
+            common.flash(f"Added {len(added)} members.")
             st.rerun()
 
 with tab_codes:
@@ -188,9 +190,9 @@ with tab_codes:
         try:
             issued = passwords.issue_setup_code(db, me, who, hours=int(hours))
         except ValidationError as exc:
-            ui.show_validation(exc)
+            common.show_validation(exc)
         except PermissionDenied as exc:
-            ui.show_denied(exc)
+            common.show_denied(exc)
         else:
             st.success(f"Set-up code for {inert(issued.member.name)}, valid until "
                        f"{issued.expires_at:%d %b %Y %H:%M} UTC. It will not be shown again; "
@@ -226,7 +228,7 @@ with tab_chapter:
                                   "help support your … ?'")
         save_ch = st.form_submit_button("Save settings", type="primary")
     if save_ch:
-        run(lambda: people.update_chapter(db, me, ch_name, goal), "Chapter settings saved.")
+        run(lambda: roster.update_chapter(db, me, ch_name, goal), "Chapter settings saved.")
     # The organisation level (issue 16): the chapter's consent to be named there.
     named = organisation.named_in_org_reports(db, me.chapter_id)
     if st.toggle("Name our chapter in organisation reports", value=named, key="org_named",
@@ -256,4 +258,4 @@ with tab_audit:
     st.caption(f"{len(entries)} entries shown (at most 500, newest first).")
 
 with tab_data_rights:
-    ui_data_rights.admin_tab(db, me)  # requests to be forgotten, retention of reflections
+    data_rights_sections.admin_tab(db, me)  # requests to be forgotten, retention of reflections

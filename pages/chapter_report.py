@@ -5,12 +5,16 @@ from functools import partial
 
 import streamlit as st
 
-from allyship import access, metrics, people, report, ui
-from allyship.models import ValidationError
-from allyship.tables import escape_md
-from allyship.ui_charts import show_chart
+from allyship.core import access
+from allyship.metrics import chapter_figures
+from allyship.people import roster
+from allyship.reports import chapter_report
+from allyship.ui import common
+from allyship.core.models import ValidationError
+from allyship.practice.tables import escape_md
+from allyship.ui.chart_display import show_chart
 
-me = ui.require_screen("chapter_report")
+me = common.require_screen("chapter_report")
 today = date.today()
 
 st.title("Chapter report")
@@ -20,43 +24,43 @@ st.caption("A report for a chosen period, to show at the meeting and send round:
            "private entries never appear.")
 
 # --- what to report on ----------------------------------------------------------------
-teams = ui.cached(metrics.team_choices, me, me.chapter_id)
+teams = common.cached(chapter_figures.team_choices, me, me.chapter_id)
 team_names = {t.id: t.name for t in teams}
-team_options = ui.cached(metrics.scope_choices, me, me.chapter_id)
+team_options = common.cached(chapter_figures.scope_choices, me, me.chapter_id)
 if not team_options:
     st.info(f"There is nothing to report yet: every figure covers at least "
-            f"{metrics.MIN_GROUP} members besides you, so that nobody is singled out. A "
+            f"{chapter_figures.MIN_GROUP} members besides you, so that nobody is singled out. A "
             "chapter admin adds members on the *Admin* page.", icon=":material/group_add:")
     st.stop()
-started_on = people.get_chapter(ui.get_db(), me.chapter_id).started_on
-default = report.default_preset(started_on, today)
+started_on = roster.get_chapter(common.get_db(), me.chapter_id).started_on
+default = chapter_report.default_preset(started_on, today)
 col_period, col_team = st.columns(2)
-preset = col_period.selectbox("Period", report.PERIOD_PRESETS,
-                              index=report.PERIOD_PRESETS.index(default), key="cr_period",
+preset = col_period.selectbox("Period", chapter_report.PERIOD_PRESETS,
+                              index=chapter_report.PERIOD_PRESETS.index(default), key="cr_period",
                               help="Calendar month or quarter before this one, the weeks since "
                                    "the programme began, or your own dates. Figures cover the "
                                    "whole weeks (Monday–Sunday) containing them.")
 team_id = col_team.selectbox(
     "Team", team_options, key="cr_team",
-    format_func=lambda t: metrics.WHOLE_CHAPTER if t is None else team_names[t],
+    format_func=lambda t: chapter_figures.WHOLE_CHAPTER if t is None else team_names[t],
     help="Team leads report on the whole chapter or their own team; admins on any team. A "
-         f"team with fewer than {metrics.MIN_GROUP} members besides you is not offered.")
+         f"team with fewer than {chapter_figures.MIN_GROUP} members besides you is not offered.")
 if preset == "Custom dates":
     col_from, col_to = st.columns(2)
     start = col_from.date_input("From", value=max(today - timedelta(weeks=12), started_on),
                                 max_value=today, key="cr_from")
     end = col_to.date_input("To", value=today, key="cr_to")
 else:
-    start, end = report.preset_dates(preset, today, started_on)
+    start, end = chapter_report.preset_dates(preset, today, started_on)
 
 try:
     with st.spinner("Building the report…"):
-        rep = ui.cached(report.assemble, me, start=start, end=end, team_id=team_id, today=today)
+        rep = common.cached(chapter_report.assemble, me, start=start, end=end, team_id=team_id, today=today)
 except ValidationError as exc:
-    ui.show_validation(exc, "Choose other dates:")
+    common.show_validation(exc, "Choose other dates:")
     st.stop()
 except access.PermissionDenied as exc:
-    ui.show_denied(exc)
+    common.show_denied(exc)
     st.stop()
 
 st.caption(f"**{escape_md(rep.scope_label)}**, {rep.comparison.now.label}: {rep.members} "
@@ -82,8 +86,8 @@ DOWNLOADS = {
 }
 for col, (fmt, (label, icon)) in zip(st.columns(len(DOWNLOADS)), DOWNLOADS.items()):
     # Built only when clicked (the HTML draws its charts offline, which takes a moment).
-    col.download_button(label, data=partial(report.render, rep, fmt),
-                        file_name=report.file_name(rep, fmt), mime=report.FORMATS[fmt][1],
+    col.download_button(label, data=partial(chapter_report.render, rep, fmt),
+                        file_name=chapter_report.file_name(rep, fmt), mime=chapter_report.FORMATS[fmt][1],
                         icon=icon, on_click="ignore", key=f"cr_download_{fmt}")
 
 # --- headline figures -----------------------------------------------------------------------
@@ -95,24 +99,24 @@ for row in (rep.headlines[:3], rep.headlines[3:]):
 
 # --- charts ---------------------------------------------------------------------------------
 st.header("Participation and coverage")
-views = report.chart_views(rep)
+views = chapter_report.chart_views(rep)
 if not views:
-    st.info(report.no_charts_reason(rep), icon=":material/insights:")
+    st.info(chapter_report.no_charts_reason(rep), icon=":material/insights:")
 for n, (chart, _kind, frame, caption) in enumerate(views):
     show_chart(chart, frame, caption, key=f"cr_{n}")
 
 # --- tables ---------------------------------------------------------------------------------
 st.header("Teams")
-st.dataframe(rep.teams.drop(columns="is_total").rename(columns=report.TEAM_COLUMNS),
+st.dataframe(rep.teams.drop(columns="is_total").rename(columns=chapter_report.TEAM_COLUMNS),
              hide_index=True)
 st.caption(f"Next steps done in the period, overdue on its last day, and due in the coming "
-           f"weeks ({report.ahead_words(rep)}) — counts only, no names: plans are personal.")
+           f"weeks ({chapter_report.ahead_words(rep)}) — counts only, no names: plans are personal.")
 
 st.header("Week by week")
-st.dataframe(rep.weeks.rename(columns=report.WEEK_COLUMNS), hide_index=True,
+st.dataframe(rep.weeks.rename(columns=chapter_report.WEEK_COLUMNS), hide_index=True,
              column_config={
-                 report.WEEK_COLUMNS["share"]: st.column_config.NumberColumn(format="percent"),
-                 report.WEEK_COLUMNS["week"]: st.column_config.DateColumn(format="D MMM YYYY"),
+                 chapter_report.WEEK_COLUMNS["share"]: st.column_config.NumberColumn(format="percent"),
+                 chapter_report.WEEK_COLUMNS["week"]: st.column_config.DateColumn(format="D MMM YYYY"),
              })
 
 # --- highlights -----------------------------------------------------------------------------
@@ -130,11 +134,11 @@ if rep.more_highlights:
 
 # --- who are we leaving behind? ----------------------------------------------------------------
 st.header("Who are we leaving behind?")
-st.markdown("\n".join(f"- {escape_md(point)}" for point in report.leaving_behind(rep)))
+st.markdown("\n".join(f"- {escape_md(point)}" for point in chapter_report.leaving_behind(rep)))
 
 st.header("For the meeting: the practice questions")
 st.markdown("\n".join(f"{q.number}. **{q.title}.** {q.text}" for q in rep.practice_questions))
 
 st.divider()
-for note in report.notes(rep):
+for note in chapter_report.notes(rep):
     st.caption(note)

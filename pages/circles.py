@@ -4,30 +4,33 @@ from datetime import date
 
 import streamlit as st
 
-from allyship import access, circles, tables, ui
-from allyship.models import ValidationError
+from allyship.core import access
+from allyship.peers import circles
+from allyship.practice import tables
+from allyship.ui import common
+from allyship.core.models import ValidationError
 
-me = ui.require_screen("circles")
+me = common.require_screen("circles")
 md = tables.escape_md  # people's words shown through Markdown stay as typed
-db = ui.get_db()
+db = common.get_db()
 today = date.today()
 
 st.title("Learning circle")
 st.caption(f"A circle is {circles.MIN_MEMBERS} to {circles.MAX_MEMBERS} members who meet "
            "regularly, share what they did and talk through the practice questions. You are "
            "in one circle at a time and can leave whenever you like.")
-ui.show_flash()
+common.show_flash()
 
 
 def act(fn, *args, done: str, intro: str = "Nothing changed:") -> None:
     try:
         fn(db, me, *args)
     except ValidationError as exc:
-        ui.show_validation(exc, intro)
+        common.show_validation(exc, intro)
     except (access.PermissionDenied, LookupError) as exc:
         st.error(str(exc), icon=":material/block:")
     else:
-        ui.flash(done)
+        common.flash(done)
         st.rerun()
 
 

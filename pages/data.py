@@ -5,18 +5,19 @@ from pathlib import Path
 
 import streamlit as st
 
-from allyship import transfer, ui
-from allyship.safe_text import inert
+from allyship.transfer import csv_import, export
+from allyship.ui import common
+from allyship.core.safe_text import inert
 
-me = ui.require_screen("data")
-db = ui.get_db()
+me = common.require_screen("data")
+db = common.get_db()
 SAMPLES = Path(__file__).resolve().parent.parent / "data" / "sample"
 
 st.title("Import & export")
 st.caption("Bring your chapter's spreadsheets in, and take its data out. An import writes "
            "everything or nothing: if any row has a problem, you get the list and nothing "
            "changes.")
-ui.show_flash()
+common.show_flash()
 
 st.header("Export")
 st.markdown("A zip with one CSV file per table: the chapter, its teams and members, and what "
@@ -26,7 +27,7 @@ st.markdown("A zip with one CSV file per table: the chapter, its teams and membe
 # Nothing is built while the page opens: the zip is streamed to a temporary file on the
 # server only when the button is pressed (a deferred download), on its own connection.
 st.download_button("Download chapter export (.zip)",
-                   data=transfer.chapter_export_download(ui.db_path(), me.id),
+                   data=export.chapter_export_download(common.db_path(), me.id),
                    file_name="allyship-chapter-export.zip", mime="application/zip",
                    icon=":material/download:", on_click="ignore",
                    help="Prepared when you press the button; a large chapter takes a few "
@@ -37,16 +38,16 @@ st.markdown("Fill in a template in your spreadsheet and save it as **CSV UTF-8**
             "written YYYY-MM-DD; responsibilities as numbers or short titles separated by `;` "
             "(for example `2;4`). Importing the same file again adds nothing twice.")
 cols = st.columns(3)
-for col, kind in zip(cols, transfer.KINDS):
+for col, kind in zip(cols, csv_import.KINDS):
     sample = SAMPLES / f"{kind}.csv"
     col.download_button(f"{kind.capitalize()} template", key=f"template_{kind}",
                         data=sample.read_bytes() if sample.exists() else
-                        transfer.template_csv(kind),
+                        csv_import.template_csv(kind),
                         file_name=f"{kind}-template.csv", mime="text/csv", on_click="ignore")
 
 with st.form("import"):
     upload = st.file_uploader("CSV file", type=["csv", "txt"])
-    kind = st.selectbox("The file holds", [None, *transfer.KINDS],
+    kind = st.selectbox("The file holds", [None, *csv_import.KINDS],
                         format_func=lambda k: "Tell from its columns" if k is None else k)
     dry_run = st.checkbox("Check only — do not import yet", value=True)
     go = st.form_submit_button("Check and import", type="primary")
@@ -60,7 +61,7 @@ if go:
         def show_progress(done: int, total: int) -> None:
             bar.progress(done / total if total else 1.0, text=f"Row {done:,} of {total:,}")
 
-        report = transfer.import_csv(db, me, upload.getvalue(), kind=kind, dry_run=dry_run,
+        report = csv_import.import_csv(db, me, upload.getvalue(), kind=kind, dry_run=dry_run,
                                      progress=show_progress, source=upload.name)
         bar.empty()
         for note in report.notes:

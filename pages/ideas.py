@@ -4,19 +4,21 @@ from datetime import date
 
 import streamlit as st
 
-from allyship import access, ideas, tables, ui
-from allyship.handout import RESPONSIBILITIES, responsibility
-from allyship.models import ValidationError
+from allyship.core import access
+from allyship.practice import ideas, tables
+from allyship.ui import common
+from allyship.core.handout import RESPONSIBILITIES, responsibility
+from allyship.core.models import ValidationError
 
-me = ui.require_screen("ideas")
-db = ui.get_db()
+me = common.require_screen("ideas")
+db = common.get_db()
 today = date.today()
 curator = me.role in ("lead", "admin")
 
 st.title("Activity ideas")
 st.caption("Ideas your chapter collected for practising each responsibility. Pick one and add "
            "it to your plan as a next step. Links lead to outside guides.")
-ui.show_flash()
+common.show_flash()
 
 picked = st.selectbox("Responsibility", [None, *[r.number for r in RESPONSIBILITIES]],
                       format_func=lambda n: "All responsibilities" if n is None
@@ -37,11 +39,11 @@ for idea in found:
             try:
                 ideas.add_to_plan(db, me, idea.id, today=today)
             except ValidationError as exc:
-                ui.show_validation(exc, "Not added:")
+                common.show_validation(exc, "Not added:")
             except (access.PermissionDenied, LookupError) as exc:
                 st.error(str(exc))
             else:
-                ui.flash("Added to your plan as a next step. Give it a due date on My plan.")
+                common.flash("Added to your plan as a next step. Give it a due date on My plan.")
                 st.rerun()
 
 if not curator:
@@ -72,16 +74,16 @@ def idea_form(key: str, initial: ideas.Idea | None = None) -> ideas.IdeaDraft | 
 
 
 with st.expander("Add an idea"):
-    token = ui.form_token("idea_add")
+    token = common.form_token("idea_add")
     draft = idea_form(f"idea_new_{token}")
     if draft is not None:
         try:
             ideas.add_idea(db, me, draft)
         except ValidationError as exc:
-            ui.show_validation(exc)
+            common.show_validation(exc)
         else:
-            ui.new_form_token("idea_add")
-            ui.flash("Idea added.")
+            common.new_form_token("idea_add")
+            common.flash("Idea added.")
             st.rerun()
 
 every = ideas.list_ideas(db, me, include_retired=True)
@@ -94,13 +96,13 @@ with st.expander("Correct or retire an idea"):
             try:
                 ideas.update_idea(db, me, chosen.id, draft)
             except ValidationError as exc:
-                ui.show_validation(exc)
+                common.show_validation(exc)
             else:
-                ui.flash("Idea saved.")
+                common.flash("Idea saved.")
                 st.rerun()
         label = "Bring it back" if chosen.retired else "Retire it"
         if st.button(label, key=f"idea_retire_{chosen.id}"):
             ideas.set_retired(db, me, chosen.id, not chosen.retired)
-            ui.flash("Idea brought back." if chosen.retired else
+            common.flash("Idea brought back." if chosen.retired else
                      "Idea retired: members no longer see it.")
             st.rerun()

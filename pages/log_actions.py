@@ -4,20 +4,21 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from allyship import journal, plans, tables, ui
-from allyship.dates import (format_day, format_day_relative, format_day_short,
+from allyship.practice import journal, plans, tables
+from allyship.ui import common
+from allyship.core.dates import (format_day, format_day_relative, format_day_short,
                             format_week, recent_days)
-from allyship.handout import ACTION_KINDS, RESPONSIBILITIES, VISIBILITIES
-from allyship.models import ActionDraft, ValidationError, week_start
+from allyship.core.handout import ACTION_KINDS, RESPONSIBILITIES, VISIBILITIES
+from allyship.core.models import ActionDraft, ValidationError, week_start
 
-me = ui.require_screen("log_actions")
-db = ui.get_db()
+me = common.require_screen("log_actions")
+db = common.get_db()
 today = date.today()
 
 st.title("Log actions", anchor=False)  # no "link to heading" stop for keyboards
 st.caption("Log what you actually did, and which of the eight responsibilities it practised. "
            "Everything is private unless you choose to share it.")
-ui.show_flash()
+common.show_flash()
 
 plan = plans.get_plan(db, me)
 plan_items = {i.id: i.text for i in plan.items} if plan else {}
@@ -85,17 +86,17 @@ log_tab, week_tab, mine_tab = st.tabs(["Log an action", "Catch up on a week", "M
                                       key="log_actions_tab", on_change="rerun")
 
 with log_tab:
-    token = ui.form_token("log_action")  # a new token after each save gives an empty form
+    token = common.form_token("log_action")  # a new token after each save gives an empty form
     draft = action_form(f"log_action_{token}")
     if draft is not None:
         try:
             journal.log_action(db, me, ActionDraft(**{**draft.__dict__,
                                "idempotency_key": token}), today=today)
         except ValidationError as exc:
-            ui.show_validation(exc)
+            common.show_validation(exc)
         else:
-            ui.new_form_token("log_action")
-            ui.flash("Action logged.")
+            common.new_form_token("log_action")
+            common.flash("Action logged.")
             st.rerun()
 
 with week_tab:
@@ -109,14 +110,14 @@ with week_tab:
                  help="Holidays, illness, caring: an away week does not count against your "
                       "consistency.") != away:
         journal.set_away(db, me, monday, not away)
-        ui.flash(f"Marked the week of {format_day_short(monday)} as "
+        common.flash(f"Marked the week of {format_day_short(monday)} as "
                  f"{'away' if not away else 'not away'}.")
         st.rerun()
     one_at_a_time = st.toggle(
         "One action at a time (easier on a phone)", key="catch_up_one_at_a_time",
         help="A short form per action instead of the table; saves the same way.")
     if one_at_a_time:
-        token = ui.form_token("catch_up_one")
+        token = common.form_token("catch_up_one")
         draft = action_form(f"catch_up_one_{monday}_{token}", days=sorted(week_days.values(),
                                                                            reverse=True))
         if draft is not None:
@@ -124,16 +125,16 @@ with week_tab:
                 journal.log_action(db, me, ActionDraft(**{**draft.__dict__,
                                    "idempotency_key": token}), today=today)
             except ValidationError as exc:
-                ui.show_validation(exc)
+                common.show_validation(exc)
             else:
-                ui.new_form_token("catch_up_one")
-                ui.flash(f"Action logged for the week of {format_day_short(monday)}. "
+                common.new_form_token("catch_up_one")
+                common.flash(f"Action logged for the week of {format_day_short(monday)}. "
                          "Add another, or pick another week.")
                 st.rerun()
     else:
         st.markdown("Fill in one row per action and pick its day. Blank rows are ignored; "
                     "if any row has a problem, nothing is saved.")
-        catch_up_token = ui.form_token("catch_up")
+        catch_up_token = common.form_token("catch_up")
         with st.form(f"catch_up_{catch_up_token}"):
             edited = st.data_editor(
                 tables.catch_up_frame(monday), num_rows="dynamic", hide_index=True,
@@ -162,10 +163,10 @@ with week_tab:
                 drafts = tables.drafts_from_catch_up(edited, catch_up_token, week_days)
                 done = journal.log_actions(db, me, drafts, today=today)
             except ValidationError as exc:
-                ui.show_validation(exc)
+                common.show_validation(exc)
             else:
-                ui.new_form_token("catch_up")
-                ui.flash(f"Logged {len(done)} action{'s' if len(done) != 1 else ''} "
+                common.new_form_token("catch_up")
+                common.flash(f"Logged {len(done)} action{'s' if len(done) != 1 else ''} "
                          f"for the week of {format_day_short(monday)}.")
                 st.rerun()
 
@@ -186,12 +187,12 @@ with mine_tab:
             try:
                 journal.update_action(db, me, action.id, draft, today=today)
             except ValidationError as exc:
-                ui.show_validation(exc)
+                common.show_validation(exc)
             else:
-                ui.flash("Action updated.")
+                common.flash("Action updated.")
                 st.rerun()
         confirm = st.checkbox("Yes, delete this action", key=f"confirm_del_{action.id}")
         if st.button("Delete action", disabled=not confirm, key=f"del_{action.id}"):
             journal.delete_action(db, me, action.id)
-            ui.flash("Action deleted.")
+            common.flash("Action deleted.")
             st.rerun()

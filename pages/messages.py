@@ -5,18 +5,20 @@ exactly as it is sent."""
 import pandas as pd
 import streamlit as st
 
-from allyship import mail, nudges, outbox, people, ui, ui_rhythm
-from allyship.access import PermissionDenied
-from allyship.models import ValidationError
-from allyship.tables import escape_md
+from allyship.people import roster
+from allyship.rhythm import mail, nudges, outbox
+from allyship.ui import common, rhythm_sections
+from allyship.core.access import PermissionDenied
+from allyship.core.models import ValidationError
+from allyship.practice.tables import escape_md
 
-me = ui.require_screen("messages")
-db = ui.get_db()
+me = common.require_screen("messages")
+db = common.get_db()
 
 st.title("Email & reminders")
 st.caption("Members and leads choose their own reminders and digests on their Account page; "
            "nothing is sent to anyone who has not turned it on.")
-ui.show_flash()
+common.show_flash()
 
 # Kept across a save's confirmation, as on Admin and Log actions.
 tab_preview, tab_sending, tab_chapter = st.tabs(["Previews", "Sending & outbox",
@@ -38,18 +40,18 @@ with tab_chapter:
         try:
             nudges.save_chapter_settings(db, me, time_zone=tz, public_url=url)
         except ValidationError as exc:
-            ui.show_validation(exc)
+            common.show_validation(exc)
         except PermissionDenied as exc:
-            ui.show_denied(exc)
+            common.show_denied(exc)
         else:
-            ui.flash("Chapter settings saved.")
+            common.flash("Chapter settings saved.")
             st.rerun()
     if not current.public_url:
         st.warning("No public address yet: links in emails point to http://localhost:8501, "
                    "which works only on this computer.")
 
 with tab_sending:
-    smtp, sentence = ui_rhythm.smtp_state()
+    smtp, sentence = rhythm_sections.smtp_state()
     (st.success if smtp else st.warning)(sentence)
     mode = mail.scheduler_mode()
     st.markdown("Scheduler: " + ("in-app — this server sends what is due every few minutes."
@@ -86,7 +88,7 @@ with tab_sending:
             hide_index=True)
 
 with tab_preview:
-    members = [m for m in people.list_members(db, me.chapter_id) if m.active]
+    members = [m for m in roster.list_members(db, me.chapter_id) if m.active]
     if not members:
         st.info("No active members yet.")
     else:
@@ -110,7 +112,7 @@ with tab_preview:
         except (ValidationError, PermissionDenied) as exc:
             st.error(escape_md(exc))
         else:
-            email = mail.build_email(db, message, smtp if (smtp := ui_rhythm.smtp_state()[0])
+            email = mail.build_email(db, message, smtp if (smtp := rhythm_sections.smtp_state()[0])
                                      else None)
             st.markdown(f"**Subject:** {escape_md(str(email['Subject']))}  \n"
                         f"**To:** {escape_md(str(email['To']))}")

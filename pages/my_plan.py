@@ -4,13 +4,16 @@ from datetime import date
 
 import streamlit as st
 
-from allyship import handout, people, plans, tables, ui
-from allyship.models import PlanDraft, ValidationError
+from allyship.core import handout
+from allyship.people import roster
+from allyship.practice import plans, tables
+from allyship.ui import common
+from allyship.core.models import PlanDraft, ValidationError
 
-me = ui.require_screen("my_plan")
-db = ui.get_db()
+me = common.require_screen("my_plan")
+db = common.get_db()
 today = date.today()
-goal = tables.escape_md(people.get_chapter(db, me.chapter_id).goal_label)  # shown in labels
+goal = tables.escape_md(roster.get_chapter(db, me.chapter_id).goal_label)  # shown in labels
 
 
 def prompt(key: str) -> str:
@@ -20,7 +23,7 @@ def prompt(key: str) -> str:
 
 st.title("My plan")
 st.caption(f"The {handout.PLAN_TITLE}. Revise it as you learn: every earlier version is kept.")
-ui.show_flash()
+common.show_flash()
 
 plan = plans.get_plan(db, me)
 if plan is None:
@@ -66,15 +69,15 @@ if saved:
     try:
         new = plans.save_plan(db, me, draft, today=today)
     except ValidationError as exc:
-        ui.show_validation(exc)
+        common.show_validation(exc)
     else:
-        ui.flash(f"Plan saved as version {new.version}.")
+        common.flash(f"Plan saved as version {new.version}.")
         st.rerun()
 
 # Issue 15: next steps as "When …, I will …".
-from allyship import ui_peers  # noqa: E402 — beside its one use: a small, additive edit
+from allyship.ui import peer_sections  # noqa: E402 — beside its one use: a small, additive edit
 
-ui_peers.if_then_editor(db, me, plan)
+peer_sections.if_then_editor(db, me, plan)
 
 revisions = plans.list_revisions(db, me)
 if revisions:
@@ -93,6 +96,6 @@ if revisions:
             st.text(f"• {handout.PLAN_ITEM_KINDS[item['kind']]}: {item['text']}{due}{done}")
 
 st.divider()
-# One implementation of "all my data": the zip on Account (allyship.mydata).
+# One implementation of "all my data": the zip on Account (allyship.rights.mydata).
 st.page_link("pages/account.py", label="Download all my data (on Account)",
              icon=":material/download:")

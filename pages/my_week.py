@@ -4,22 +4,24 @@ from datetime import date
 
 import streamlit as st
 
-from allyship import journal, metrics, plans, tables, ui
-from allyship.handout import RESPONSIBILITIES
-from allyship.dates import format_day, format_day_relative, recent_days
-from allyship.models import ActionDraft, ValidationError, week_start
+from allyship.metrics import chapter_figures
+from allyship.practice import journal, plans, tables
+from allyship.ui import common
+from allyship.core.handout import RESPONSIBILITIES
+from allyship.core.dates import format_day, format_day_relative, recent_days
+from allyship.core.models import ActionDraft, ValidationError, week_start
 
-me = ui.require_screen("my_week")
-db = ui.get_db()
+me = common.require_screen("my_week")
+db = common.get_db()
 today = date.today()
 monday = week_start(today)
 
 st.title("My week")
 st.caption(f"Week of {monday:%A %d %B %Y}. Allyship is a consistent practice: "
            "what did you do this week, and what is next?")
-ui.show_flash()
+common.show_flash()
 
-mine = metrics.my_weeks(db, me, today=today)
+mine = chapter_figures.my_weeks(db, me, today=today)
 this_week = journal.list_my_actions(db, me, since=monday)
 away = monday in journal.away_weeks(db, me)
 col1, col2, col3 = st.columns(3)
@@ -58,15 +60,15 @@ else:
         left.markdown(f"{'⚠️ ' if row.Overdue else ''}{tables.escape_md(row[1])}{due}{flag}")
         if right.button("Mark done", key=f"done_{row.id}"):
             plans.set_next_step_done(db, me, int(row.id), today, today=today)
-            ui.flash("Next step marked done.")
+            common.flash("Next step marked done.")
             st.rerun()
 # Issue 15: each partner's shared actions this week, with a check-in box (none: nothing).
-from allyship import ui_peers  # noqa: E402 — beside its one use: a small, additive edit
+from allyship.ui import peer_sections  # noqa: E402 — beside its one use: a small, additive edit
 
-ui_peers.partner_check_ins(db, me, today)
+peer_sections.partner_check_ins(db, me, today)
 
 st.header("Quick log")
-token = ui.form_token("quick_log")  # a new token after each save gives an empty form
+token = common.form_token("quick_log")  # a new token after each save gives an empty form
 with st.form(f"quick_log_{token}"):
     what = st.text_area("What did you do?", max_chars=2000,
                         placeholder="e.g. Listened at the community group's meeting "
@@ -85,8 +87,8 @@ if submitted:
     try:
         journal.log_action(db, me, draft, today=today)
     except ValidationError as exc:
-        ui.show_validation(exc)
+        common.show_validation(exc)
     else:
-        ui.new_form_token("quick_log")
-        ui.flash("Logged — kept private. Change who sees it on *Log actions*.")
+        common.new_form_token("quick_log")
+        common.flash("Logged — kept private. Change who sees it on *Log actions*.")
         st.rerun()

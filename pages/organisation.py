@@ -6,12 +6,16 @@ from functools import partial
 
 import streamlit as st
 
-from allyship import access, org_metrics, org_report, organisation, ui
-from allyship.models import ValidationError
-from allyship.tables import escape_md
+from allyship.core import access
+from allyship.metrics import org_figures
+from allyship.people import organisation
+from allyship.reports import org_report
+from allyship.ui import common
+from allyship.core.models import ValidationError
+from allyship.practice.tables import escape_md
 
-me = ui.require_screen("organisation")
-db = ui.get_db()
+me = common.require_screen("organisation")
+db = common.get_db()
 today = date.today()
 is_org_admin = me.org_role == "org_admin"
 
@@ -25,22 +29,22 @@ tabs = st.tabs(["Progress", "Report", "Chapters"] if is_org_admin else ["Progres
 
 # --- filters (shared by the progress and report tabs) ------------------------------
 with tabs[0]:
-    regions = ui.cached(organisation.region_choices, me)
+    regions = common.cached(organisation.region_choices, me)
     col_region, col_period = st.columns(2)
     region = col_region.selectbox(
         "Region", regions, key="org_region",
         format_func=lambda r: "All regions" if r is None else r.name,
         help="Organisation admins see every region; a region lead sees their own.")
     period_name = col_period.selectbox(
-        "Period", list(org_metrics.PERIOD_CHOICES), index=1, key="org_period",
+        "Period", list(org_figures.PERIOD_CHOICES), index=1, key="org_period",
         help="Complete weeks only (Monday to Sunday); the week in progress is never mixed in.")
-    period = org_metrics.complete_weeks(org_metrics.PERIOD_CHOICES[period_name], today)
+    period = org_figures.complete_weeks(org_figures.PERIOD_CHOICES[period_name], today)
     region_id = None if region is None else region.id
     try:
-        progress = ui.cached(org_metrics.org_progress, me, period, region_id=region_id,
+        progress = common.cached(org_figures.org_progress, me, period, region_id=region_id,
                              today=today)
     except access.PermissionDenied as exc:
-        ui.show_denied(exc)
+        common.show_denied(exc)
         st.stop()
 
     st.caption(f"**{escape_md(progress.scope_label)}**, {period.label}: "
@@ -52,7 +56,7 @@ with tabs[0]:
                 icon=":material/domain_add:")
         st.stop()
 
-    heads = org_metrics.headlines(progress)
+    heads = org_figures.headlines(progress)
     if heads:
         for row in (heads[:4], heads[4:]):
             for col, h in zip(st.columns(4), row):
@@ -83,7 +87,7 @@ with tabs[0]:
         st.header(escape_md(region_name))
         # A static table: no sorting by a figure, so no league table can be made of it.
         # st.table renders cells as Markdown: chapter names are made inert first.
-        frame = org_metrics.table(progress.lines_of(region_name)).drop(columns=["Region"])
+        frame = org_figures.table(progress.lines_of(region_name)).drop(columns=["Region"])
         frame["Chapter"] = frame["Chapter"].map(escape_md)
         st.table(frame.set_index("Chapter"))
 
@@ -124,12 +128,12 @@ with tabs[1]:
     if asked:
         try:
             with st.spinner("Preparing the report…"):
-                rep = ui.cached(org_report.assemble, me, start=start, end=end,
+                rep = common.cached(org_report.assemble, me, start=start, end=end,
                                 region_id=region_id, today=today)
         except ValidationError as exc:
-            ui.show_validation(exc, "Choose other dates:")
+            common.show_validation(exc, "Choose other dates:")
         except access.PermissionDenied as exc:
-            ui.show_denied(exc)
+            common.show_denied(exc)
     if rep is not None:
         st.caption(f"Covers {rep.period.label} — complete weeks only.")
         for col, fmt, label in zip(st.columns(3), ["html", "md", "csv"],
@@ -142,7 +146,7 @@ with tabs[1]:
 # --- chapters (organisation admins) ------------------------------------------------------
 if is_org_admin:
     with tabs[2]:
-        ui.show_flash()
+        common.show_flash()
         all_regions = organisation.list_regions(db)
         region_opts: list[int | None] = [None, *[r.id for r in all_regions]]
         region_name = {r.id: r.name for r in all_regions}
@@ -174,9 +178,9 @@ if is_org_admin:
                         db, me, name=new_name, admin_name=admin_name, admin_email=admin_email,
                         region_id=new_region, started_on=started)
                 except ValidationError as exc:
-                    ui.show_validation(exc)
+                    common.show_validation(exc)
                 except access.PermissionDenied as exc:
-                    ui.show_denied(exc)
+                    common.show_denied(exc)
                 else:
                     st.success(f"Created {escape_md(made.chapter.name)}. Give "
                                f"{escape_md(made.admin.name)} this one-time set-up code "
@@ -195,7 +199,7 @@ if is_org_admin:
                 except (ValidationError, access.PermissionDenied) as exc:
                     st.error(str(exc))
                 else:
-                    ui.flash(f"Moved {escape_md(moving.name)} to {escape_md(label(to))}.")
+                    common.flash(f"Moved {escape_md(moving.name)} to {escape_md(label(to))}.")
                     st.rerun()
         with col_b.form("org_archive"):
             st.markdown("**Archive a chapter** that has closed (its records are kept; it "
@@ -209,7 +213,7 @@ if is_org_admin:
                 except (ValidationError, access.PermissionDenied) as exc:
                     st.error(str(exc))
                 else:
-                    ui.flash(f"{escape_md(target.name)} "
+                    common.flash(f"{escape_md(target.name)} "
                              f"{'restored' if target.archived else 'archived'}.")
                     st.rerun()
         with st.form("org_region_new"):
@@ -219,9 +223,9 @@ if is_org_admin:
                 try:
                     organisation.create_region(db, me, new_region_name)
                 except ValidationError as exc:
-                    ui.show_validation(exc)
+                    common.show_validation(exc)
                 except access.PermissionDenied as exc:
-                    ui.show_denied(exc)
+                    common.show_denied(exc)
                 else:
-                    ui.flash(f"Added region {escape_md(new_region_name.strip())}.")
+                    common.flash(f"Added region {escape_md(new_region_name.strip())}.")
                     st.rerun()

@@ -4,19 +4,22 @@ from datetime import date
 
 import streamlit as st
 
-from allyship import access, handout, if_then, journal, partners, tables, ui, ui_peers
-from allyship.models import ValidationError
+from allyship.core import access, handout
+from allyship.peers import partners
+from allyship.practice import if_then, journal, tables
+from allyship.ui import common, peer_sections
+from allyship.core.models import ValidationError
 
-me = ui.require_screen("partners")
+me = common.require_screen("partners")
 md = tables.escape_md  # people's words shown through Markdown stay as typed
-db = ui.get_db()
+db = common.get_db()
 today = date.today()
 
 st.title("Partners")
 st.caption(f"Up to {partners.MAX_PARTNERS} accountability partners: people you trust to see "
            "what you share with them, read-only, and to check in with you. Nothing here is "
            "counted or ranked; check-in notes are read by that partner alone.")
-ui.show_flash()
+common.show_flash()
 
 
 def act(fn, *args, done: str) -> None:
@@ -24,11 +27,11 @@ def act(fn, *args, done: str) -> None:
     try:
         fn(db, me, *args)
     except ValidationError as exc:
-        ui.show_validation(exc, "Nothing changed:")
+        common.show_validation(exc, "Nothing changed:")
     except (access.PermissionDenied, LookupError) as exc:
         st.error(str(exc), icon=":material/block:")
     else:
-        ui.flash(done)
+        common.flash(done)
         st.rerun()
 
 
@@ -68,10 +71,10 @@ for p in active:
             st.error(str(exc))
             continue
         st.markdown("**Shared with you this week**")
-        ui_peers.actions_list(view.this_week, "Nothing shared with you yet this week.")
+        peer_sections.actions_list(view.this_week, "Nothing shared with you yet this week.")
         if view.recent:
             st.markdown("**The weeks before**")
-            ui_peers.actions_list(view.recent, "")
+            peer_sections.actions_list(view.recent, "")
         if view.consistency is not None:
             c = view.consistency
             st.markdown(f"**Their consistency:** active {c.weeks_active} of the last "
@@ -91,8 +94,8 @@ for p in active:
             st.markdown(f"**A reflection they shared** ({q.title}, week of "
                         f"{r.week_start:%d %b}):  \n{tables.escape_md(r.answer)}")
         st.markdown("**Check-ins between you**")
-        ui_peers.notes_list(db, me, other)
-        ui_peers.check_in_form(db, me, other, view, today)
+        peer_sections.notes_list(db, me, other)
+        peer_sections.check_in_form(db, me, other, view, today)
         with st.popover("End this partnership"):
             st.caption(f"{md(other.name)} will no longer see what you shared with partners, "
                        "and you will no longer see theirs. They will be told, kindly.")
@@ -120,7 +123,7 @@ else:
         sent = st.form_submit_button("Send invitation", type="primary")
     if sent:
         if who is None:
-            ui.show_validation(ValidationError({"partner": "Choose a member of your chapter"}),
+            common.show_validation(ValidationError({"partner": "Choose a member of your chapter"}),
                                "Nothing sent:")
         else:
             act(partners.invite, who.id, done=f"Invitation sent to {md(who.name)}.")

@@ -4,19 +4,20 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from allyship import journal, ui
-from allyship.dates import format_week
-from allyship.handout import PRACTICE_INTRO, PRACTICE_QUESTIONS, VISIBILITIES
-from allyship.models import ReflectionDraft, ValidationError, week_start
+from allyship.practice import journal
+from allyship.ui import common
+from allyship.core.dates import format_week
+from allyship.core.handout import PRACTICE_INTRO, PRACTICE_QUESTIONS, VISIBILITIES
+from allyship.core.models import ReflectionDraft, ValidationError, week_start
 
-me = ui.require_screen("reflect")
-db = ui.get_db()
+me = common.require_screen("reflect")
+db = common.get_db()
 today = date.today()
 
 st.title("Reflect")
 st.caption(f"{PRACTICE_INTRO} Answer any of the questions; your reflections are private "
            "unless you choose otherwise, and never shown in group charts or reports.")
-ui.show_flash()
+common.show_flash()
 
 weeks = [week_start(today) - timedelta(weeks=n) for n in range(0, 12)]
 monday = st.selectbox("Week", weeks, format_func=format_week)
@@ -40,9 +41,9 @@ if saved:
     try:
         journal.save_reflection(db, me, ReflectionDraft(monday, answers, visibility), today=today)
     except ValidationError as exc:
-        ui.show_validation(exc)
+        common.show_validation(exc)
     else:
-        ui.flash("Reflections saved.")
+        common.flash("Reflections saved.")
         st.rerun()
 
 earlier = [w for w in journal.reflection_weeks(db, me) if w != monday]

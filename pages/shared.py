@@ -4,10 +4,11 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from allyship import journal, tables, ui
+from allyship.practice import journal, tables
+from allyship.ui import common
 
-me = ui.require_screen("shared")
-db = ui.get_db()
+me = common.require_screen("shared")
+db = common.get_db()
 
 st.title("Shared with me")
 st.caption("Actions others chose to share with you as a partner, your learning circle, your "

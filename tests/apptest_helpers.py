@@ -6,7 +6,9 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from allyship import demo, org_demo, people, store
+from allyship import demo, org_demo
+from allyship.db import store
+from allyship.people import roster
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "streamlit_app.py")
@@ -55,7 +57,7 @@ def persona(path: Path, role: str):
     """A connection to the demo database at ``path`` and its ``role`` persona."""
     db = store.connect(path)
     email = demo.PERSONAS.get(role) or org_demo.persona_emails()[role]
-    return db, people.find_member_by_email(db, email)
+    return db, roster.find_member_by_email(db, email)
 
 
 def open_as(path: Path, role: str, page: str | None = None) -> AppTest:

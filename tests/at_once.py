@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from allyship import store
+from allyship.db import store
 
 
 def at_once(n: int, db_path: Path, call: Callable[[Any, int], Any]) -> list[Any]:

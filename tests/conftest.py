@@ -11,8 +11,10 @@ import shutil
 import pytest
 import sqlite_utils
 
-from allyship import demo, people, store
-from allyship.models import Chapter, Member, MemberDraft
+from allyship import demo
+from allyship.db import store
+from allyship.people import roster
+from allyship.core.models import Chapter, Member, MemberDraft
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -46,16 +48,16 @@ class Chapterful:
 
 @pytest.fixture
 def chapter(db: sqlite_utils.Database) -> Chapterful:
-    ch = people.create_chapter(db, "Test Chapter", started_on=date(2026, 1, 5))
-    admin = people.bootstrap_admin(db, ch, MemberDraft("Ada Admin", "ada@example.org"))
-    team_a = people.create_team(db, admin, "Team A").id
-    team_b = people.create_team(db, admin, "Team B").id
-    lead = people.add_member(db, admin, MemberDraft("Lee Lead", "lee@example.org", "lead", team_a))
-    member = people.add_member(db, admin, MemberDraft("Mo Member", "mo@example.org", "member",
+    ch = roster.create_chapter(db, "Test Chapter", started_on=date(2026, 1, 5))
+    admin = roster.bootstrap_admin(db, ch, MemberDraft("Ada Admin", "ada@example.org"))
+    team_a = roster.create_team(db, admin, "Team A").id
+    team_b = roster.create_team(db, admin, "Team B").id
+    lead = roster.add_member(db, admin, MemberDraft("Lee Lead", "lee@example.org", "lead", team_a))
+    member = roster.add_member(db, admin, MemberDraft("Mo Member", "mo@example.org", "member",
                                                       team_a))
-    teammate = people.add_member(db, admin, MemberDraft("Tam Mate", "tam@example.org", "member",
+    teammate = roster.add_member(db, admin, MemberDraft("Tam Mate", "tam@example.org", "member",
                                                         team_a))
-    other = people.add_member(db, admin, MemberDraft("Oz Other", "oz@example.org", "member",
+    other = roster.add_member(db, admin, MemberDraft("Oz Other", "oz@example.org", "member",
                                                      team_b))
     return Chapterful(db, ch, admin, lead, member, teammate, other, team_a, team_b)
 

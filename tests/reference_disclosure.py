@@ -1,4 +1,4 @@
-"""REFERENCE COPY, for tests only: allyship/disclosure.py as it was before issue 13's
+"""REFERENCE COPY, for tests only: allyship/metrics/disclosure.py as it was before issue 13's
 rewrite (commit 0272ccf), kept verbatim so the tests can prove the faster module keeps
 exactly the same views. Not used by the app; do not edit.
 
@@ -28,7 +28,7 @@ they may open, in three steps:
 The chapter view's by-team breakdown rows (:meth:`Views.chapter_rows`) are kept
 views themselves plus one "Other (small groups)" row that is the chapter minus them,
 so they obey the same rule. Focus-group views have no breakdown. A scope that is not
-kept is neither offered by the pages nor accepted by :mod:`allyship.metrics` (it is
+kept is neither offered by the pages nor accepted by :mod:`allyship.metrics.chapter_figures` (it is
 refused in words, see :meth:`Views.refusal`).
 
 The check covers the member *sets* behind the figures. It does not reason about
@@ -45,7 +45,7 @@ from typing import Any
 
 import sqlite_utils
 
-from allyship.models import Member
+from allyship.core.models import Member
 
 MIN_OTHERS = 3  # a figure aggregates at least this many people other than the viewer
 OTHER_LABEL = "Other (small groups)"

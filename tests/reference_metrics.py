@@ -1,4 +1,4 @@
-"""REFERENCE COPY, for tests only: allyship/metrics.py as it was before issue 13's rewrite
+"""REFERENCE COPY, for tests only: allyship/metrics/chapter_figures.py as it was before issue 13's rewrite
 (commit 0272ccf), kept verbatim so tests/test_metrics_equivalence.py can prove the faster
 module gives identical frames. Not used by the app; do not edit (except imports).
 
@@ -30,7 +30,7 @@ weeks and nothing else, and otherwise says why in words. The current week is
 :func:`team_progress` returns a :class:`ProgressFrames` with every frame the Team
 progress page shows, plus :class:`Headline` numbers (with the previous period's
 value only when comparable). The chapter report and the benchmarks reuse exactly
-this call. Which scopes a viewer may see at all is :mod:`allyship.disclosure`'s. The single measures are public too,
+this call. Which scopes a viewer may see at all is :mod:`allyship.metrics.disclosure`'s. The single measures are public too,
 each with the signature ``fn(db, actor, scope, period, ...)``:
 
 ==========================  ===========================================================
@@ -59,7 +59,7 @@ Rules every function keeps
   Weeks that have not started yet (after ``today``) are left out.
 * A week a member marked away, and in which they logged nothing, leaves them out of
   that week's denominator.
-* Privacy in aggregates (:mod:`allyship.disclosure`): every figure covers at least
+* Privacy in aggregates (:mod:`allyship.metrics.disclosure`): every figure covers at least
   :data:`MIN_GROUP` people besides the viewer, and no two can be subtracted to reveal
   fewer; scopes that fail are neither offered nor accepted in a :class:`Scope`
   (refused in words). Breakdown rows are teams that pass, plus :data:`OTHER_LABEL`.
@@ -77,11 +77,12 @@ from typing import Any
 import pandas as pd
 import sqlite_utils
 
-from allyship import access, people
+from allyship.core import access
+from allyship.people import roster
 
 import reference_disclosure as disclosure  # the old disclosure module, also verbatim
-from allyship.handout import RESPONSIBILITIES
-from allyship.models import Member, Team, ValidationError, parse_date, week_start
+from allyship.core.handout import RESPONSIBILITIES
+from allyship.core.models import Member, Team, ValidationError, parse_date, week_start
 
 MIN_GROUP = disclosure.MIN_OTHERS  # people besides the viewer that every figure aggregates
 OTHER_LABEL = disclosure.OTHER_LABEL
@@ -197,7 +198,7 @@ def week_is_complete(monday: date, today: date) -> bool:
 
 def programme_start(db: sqlite_utils.Database, chapter_id: int) -> date:
     """The Monday of the week the chapter's programme began: no earlier week counts."""
-    return week_start(people.get_chapter(db, chapter_id).started_on)
+    return week_start(roster.get_chapter(db, chapter_id).started_on)
 
 
 @dataclass(frozen=True)
@@ -357,7 +358,7 @@ def _check(db: sqlite_utils.Database, actor: Member | None, scope: Scope) -> Mem
     actor = access.require_team_view(actor, scope.team_id, scope.chapter_id)
     if scope.team_id is not None:
         try:
-            team = people.get_team(db, scope.team_id)
+            team = roster.get_team(db, scope.team_id)
         except LookupError:
             raise access.PermissionDenied("That team does not exist.") from None
         access.require_same_chapter(actor, team.chapter_id)
@@ -397,10 +398,10 @@ def _query(db: sqlite_utils.Database, scope: Scope, body: str,
 
 def team_choices(db: sqlite_utils.Database, actor: Member | None, chapter_id: int) -> list[Team]:
     """Teams the actor may look at: a lead their own, an admin every team — each only
-    if its figures pass the disclosure rule (:mod:`allyship.disclosure`)."""
+    if its figures pass the disclosure rule (:mod:`allyship.metrics.disclosure`)."""
     actor = access.require_team_view(actor, None, chapter_id)
     allowed = set(disclosure.views_for(db, actor).teams())
-    return [t for t in people.list_teams(db, chapter_id) if t.id in allowed]
+    return [t for t in roster.list_teams(db, chapter_id) if t.id in allowed]
 
 
 def focus_group_choices(db: sqlite_utils.Database, actor: Member | None, chapter_id: int,
@@ -427,7 +428,7 @@ def scope_choices(db: sqlite_utils.Database, actor: Member | None,
 
 def scope_label(db: sqlite_utils.Database, scope: Scope) -> str:
     """Plain words for a scope: "Whole chapter", a team's name, "… · group"."""
-    name = WHOLE_CHAPTER if scope.team_id is None else people.get_team(db, scope.team_id).name
+    name = WHOLE_CHAPTER if scope.team_id is None else roster.get_team(db, scope.team_id).name
     return f"{name} · {scope.focus_group}" if scope.focus_group else name
 
 
@@ -445,7 +446,7 @@ def breakdown_groups(db: sqlite_utils.Database, actor: Member, scope: Scope) -> 
     Only the whole chapter (without a focus-group filter) has a breakdown: an admin
     sees every team whose own figures may be shown, and the rest as
     :data:`OTHER_LABEL` when that holds enough people; a lead only their own team
-    (see :meth:`allyship.disclosure.Views.chapter_rows`).
+    (see :meth:`allyship.metrics.disclosure.Views.chapter_rows`).
     """
     if scope.team_id is not None or scope.focus_group is not None:
         return {}

@@ -13,9 +13,13 @@ from datetime import date
 
 import pytest
 
-from allyship import access, audit, circles, journal, partners, passwords, people, plans, store
-from allyship.access import PermissionDenied
-from allyship.models import (
+from allyship.core import access
+from allyship.db import audit, store
+from allyship.peers import circles, partners
+from allyship.people import passwords, roster
+from allyship.practice import journal, plans
+from allyship.core.access import PermissionDenied
+from allyship.core.models import (
     ActionDraft,
     Member,
     MemberDraft,
@@ -31,7 +35,7 @@ TODAY = date.today()
 @dataclass
 class World:
     db: object
-    people: dict[str, Member]  # by short name
+    roster: dict[str, Member]  # by short name
     plan_item: dict[str, int]  # each person's next step
     actions: dict[tuple[str, str], int]  # (person, visibility) -> action id
     team_a: int
@@ -66,11 +70,11 @@ CIRCLE = {"lead", "teammate", "admin"}
 def world(chapter) -> World:
     db = chapter.db
     w = World(db, {}, {}, {}, chapter.team_a, chapter.team_b, 0)
-    w.team_c = people.create_team(db, chapter.admin, "Team C").id
-    dee = people.add_member(db, chapter.admin, MemberDraft("Dee Gone", "dee@example.org",
+    w.team_c = roster.create_team(db, chapter.admin, "Team C").id
+    dee = roster.add_member(db, chapter.admin, MemberDraft("Dee Gone", "dee@example.org",
                                                            "member", chapter.team_a))
-    other_ch = people.create_chapter(db, "Other Chapter", started_on=date(2026, 1, 5))
-    bea = people.bootstrap_admin(db, other_ch, MemberDraft("Bea Beyond", "bea@example.org"))
+    other_ch = roster.create_chapter(db, "Other Chapter", started_on=date(2026, 1, 5))
+    bea = roster.bootstrap_admin(db, other_ch, MemberDraft("Bea Beyond", "bea@example.org"))
     w.people = {"admin": chapter.admin, "lead": chapter.lead, "member": chapter.member,
                 "teammate": chapter.teammate, "other": chapter.other, "dee": dee,
                 "foreign_admin": bea}
@@ -87,7 +91,7 @@ def world(chapter) -> World:
             circles.respond(db, w.people[n], circle.id, True)
     for name in ("admin", "lead", "member", "teammate", "other", "dee", "foreign_admin"):
         _fill(db, w.people[name], w, name)
-    w.people["dee"] = people.set_member_active(db, chapter.admin, dee.id, False)
+    w.people["dee"] = roster.set_member_active(db, chapter.admin, dee.id, False)
     return w
 
 
@@ -209,19 +213,19 @@ def test_member_records_matrix(world, op, actor_name, target):
 # --- the admin's operations on the chapter ------------------------------------------
 
 def adm_change_role(w, actor):
-    people.change_role(w.db, actor, w.people["teammate"].id, "lead")
+    roster.change_role(w.db, actor, w.people["teammate"].id, "lead")
 
 
 def adm_move_member(w, actor):
-    people.move_member(w.db, actor, w.people["teammate"].id, w.team_b)
+    roster.move_member(w.db, actor, w.people["teammate"].id, w.team_b)
 
 
 def adm_deactivate(w, actor):
-    people.set_member_active(w.db, actor, w.people["teammate"].id, False)
+    roster.set_member_active(w.db, actor, w.people["teammate"].id, False)
 
 
 def adm_reactivate(w, actor):
-    people.set_member_active(w.db, actor, w.people["dee"].id, True)
+    roster.set_member_active(w.db, actor, w.people["dee"].id, True)
 
 
 def adm_issue_setup_code(w, actor):
@@ -229,15 +233,15 @@ def adm_issue_setup_code(w, actor):
 
 
 def adm_rename_team(w, actor):
-    people.rename_team(w.db, actor, w.team_a, "Team Alpha")
+    roster.rename_team(w.db, actor, w.team_a, "Team Alpha")
 
 
 def adm_archive_team(w, actor):
-    people.set_team_archived(w.db, actor, w.team_c, True)
+    roster.set_team_archived(w.db, actor, w.team_c, True)
 
 
 def adm_update_membership(w, actor):
-    people.update_membership(w.db, actor, w.people["other"].id, team_id=w.team_a,
+    roster.update_membership(w.db, actor, w.people["other"].id, team_id=w.team_a,
                              role="member", active=True)
 
 
@@ -247,19 +251,19 @@ CHAPTER_A_ADMIN_OPS = [adm_change_role, adm_move_member, adm_deactivate, adm_rea
 
 
 def own_chapter_create_team(w, actor):
-    people.create_team(w.db, actor, "Brand New Team")
+    roster.create_team(w.db, actor, "Brand New Team")
 
 
 def own_chapter_add_member(w, actor):
-    people.add_member(w.db, actor, MemberDraft("New Person", "new@example.org"))
+    roster.add_member(w.db, actor, MemberDraft("New Person", "new@example.org"))
 
 
 def own_chapter_bulk_add(w, actor):
-    people.bulk_add_members(w.db, actor, "name,email\nBulk One,bulk1@example.org\n")
+    roster.bulk_add_members(w.db, actor, "name,email\nBulk One,bulk1@example.org\n")
 
 
 def own_chapter_settings(w, actor):
-    people.update_chapter(w.db, actor, "Renamed Chapter", "Conservation goal")
+    roster.update_chapter(w.db, actor, "Renamed Chapter", "Conservation goal")
 
 
 def own_chapter_audit_log(w, actor):
@@ -309,8 +313,8 @@ def test_admin_only_operations_matrix(world, op, actor_name):
 
 def test_a_foreign_admins_changes_land_in_their_own_chapter_only(world):
     bea = world.people["foreign_admin"]
-    team = people.create_team(world.db, bea, "Beyond Team")
-    added = people.add_member(world.db, bea, MemberDraft("Newcomer", "newcomer@example.org"))
+    team = roster.create_team(world.db, bea, "Beyond Team")
+    added = roster.add_member(world.db, bea, MemberDraft("Newcomer", "newcomer@example.org"))
     assert team.chapter_id == added.chapter_id == bea.chapter_id != world.people["admin"].chapter_id
     entries = audit.list_entries(world.db, world.people["admin"])
     assert "Newcomer" not in entries.to_csv() and "Beyond Team" not in entries.to_csv()

@@ -10,10 +10,11 @@ import pytest
 from click.testing import CliRunner
 from streamlit.testing.v1 import AppTest
 
-from allyship import passwords, people, store
-from allyship.access import PermissionDenied
+from allyship.db import store
+from allyship.people import passwords, roster
+from allyship.core.access import PermissionDenied
 from allyship.cli import main as cli_main
-from allyship.models import MemberDraft, ValidationError
+from allyship.core.models import MemberDraft, ValidationError
 from apptest_helpers import APP
 
 PASSWORD = "correct horse battery"
@@ -92,7 +93,7 @@ def test_the_lockout_is_per_email(chapter):
 
 def test_a_deactivated_member_cannot_sign_in(chapter):
     with_password(chapter.db, chapter.member)
-    people.set_member_active(chapter.db, chapter.admin, chapter.member.id, False)
+    roster.set_member_active(chapter.db, chapter.admin, chapter.member.id, False)
     with pytest.raises(passwords.SignInFailed, match="deactivated"):
         passwords.sign_in_with_password(chapter.db, "mo@example.org", PASSWORD)
 
@@ -169,7 +170,7 @@ def test_a_weak_password_leaves_the_code_unspent(chapter):
 
 
 def test_no_code_for_a_deactivated_member(chapter):
-    people.set_member_active(chapter.db, chapter.admin, chapter.member.id, False)
+    roster.set_member_active(chapter.db, chapter.admin, chapter.member.id, False)
     with pytest.raises(ValidationError):
         passwords.issue_setup_code(chapter.db, chapter.admin, chapter.member.id)
 
@@ -236,10 +237,10 @@ def real_app(tmp_path, monkeypatch):
     monkeypatch.setenv("ALLYSHIP_DB", str(path))
     monkeypatch.delenv("ALLYSHIP_PASSWORD_SIGN_IN", raising=False)
     db = store.connect(path)
-    ch = people.create_chapter(db, "Riverbend")
-    admin = people.bootstrap_admin(db, ch, MemberDraft("Jordan Admin", "jordan@example.org"))
-    team = people.create_team(db, admin, "Outreach")
-    people.add_member(db, admin, MemberDraft("Robin Member", "robin@example.org", "member",
+    ch = roster.create_chapter(db, "Riverbend")
+    admin = roster.bootstrap_admin(db, ch, MemberDraft("Jordan Admin", "jordan@example.org"))
+    team = roster.create_team(db, admin, "Outreach")
+    roster.add_member(db, admin, MemberDraft("Robin Member", "robin@example.org", "member",
                                              team.id))
     yield db
     db.conn.close()
@@ -282,9 +283,9 @@ def test_oidc_unverified_email_is_not_taken_as_the_member(real_app):
 
 
 def test_oidc_deactivated_member_is_turned_away(real_app):
-    admin = people.find_member_by_email(real_app, "jordan@example.org")
-    robin = people.find_member_by_email(real_app, "robin@example.org")
-    people.set_member_active(real_app, admin, robin.id, False)
+    admin = roster.find_member_by_email(real_app, "jordan@example.org")
+    robin = roster.find_member_by_email(real_app, "robin@example.org")
+    roster.set_member_active(real_app, admin, robin.id, False)
     at = app(secrets=AUTH_SECRETS, user={"is_logged_in": True,
                                          "email": "robin@example.org"}).run()
     assert "deactivated" in at.info[0].value and not at.metric
@@ -311,7 +312,7 @@ def password_attempt(at: AppTest, email: str, password: str) -> AppTest:
 
 
 def test_password_mode_wrong_password_then_lockout_then_no_data(real_app):
-    robin = people.find_member_by_email(real_app, "robin@example.org")
+    robin = roster.find_member_by_email(real_app, "robin@example.org")
     with_password(real_app, robin)
     at = app().run()
     assert at.title[0].value == "Sign in"
@@ -325,7 +326,7 @@ def test_password_mode_wrong_password_then_lockout_then_no_data(real_app):
 
 
 def test_password_mode_success_opens_the_members_pages(real_app):
-    robin = people.find_member_by_email(real_app, "robin@example.org")
+    robin = roster.find_member_by_email(real_app, "robin@example.org")
     with_password(real_app, robin)
     at = password_attempt(app().run(), "robin@example.org", PASSWORD)
     assert not at.exception and not at.error
@@ -352,7 +353,7 @@ def test_password_mode_switched_on_by_configuration_shows_the_form(real_app, mon
 
 
 def test_signing_out_returns_to_the_sign_in_page(real_app):
-    robin = people.find_member_by_email(real_app, "robin@example.org")
+    robin = roster.find_member_by_email(real_app, "robin@example.org")
     with_password(real_app, robin)
     at = password_attempt(app().run(), "robin@example.org", PASSWORD)
     at.switch_page("pages/account.py").run()
@@ -363,7 +364,7 @@ def test_signing_out_returns_to_the_sign_in_page(real_app):
 
 
 def test_changing_password_on_the_account_page(real_app):
-    robin = people.find_member_by_email(real_app, "robin@example.org")
+    robin = roster.find_member_by_email(real_app, "robin@example.org")
     with_password(real_app, robin)
     at = password_attempt(app().run(), "robin@example.org", PASSWORD)
     at.switch_page("pages/account.py").run()

@@ -10,8 +10,9 @@ from datetime import date
 
 import pytest
 
-from allyship import backup, journal, store
-from allyship.models import ActionDraft
+from allyship.db import backup, store
+from allyship.practice import journal
+from allyship.core.models import ActionDraft
 from tests_paths import ROOT
 
 TODAY = date(2026, 6, 1)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from allyship import serve
+from allyship.web import serve
 from bench import concurrency, wsclient
 
 pytestmark = pytest.mark.skipif(serve.find_nginx() is None and

@@ -1,4 +1,4 @@
-"""Chart builders (allyship.chart_builders, Altair): valid Vega-Lite with the expected
+"""Chart builders (allyship.charts.builders, Altair): valid Vega-Lite with the expected
 encodings, tooltips on every mark, readable titles, colour-blind-safe colours, stretching
 to their container."""
 
@@ -11,20 +11,23 @@ from pathlib import Path
 import pytest
 import vl_convert
 
-from allyship import chart_builders, charts, journal, metrics, people
-from allyship.handout import RESPONSIBILITIES
-from allyship.models import ActionDraft, MemberDraft
+from allyship.charts import builders, progress_charts
+from allyship.metrics import chapter_figures
+from allyship.people import roster
+from allyship.practice import journal
+from allyship.core.handout import RESPONSIBILITIES
+from allyship.core.models import ActionDraft, MemberDraft
 
 TODAY = date(2026, 2, 25)  # a Wednesday: the week of 23 Feb is still in progress
-PERIOD = metrics.Period(date(2026, 2, 2), date(2026, 3, 1))  # includes that week
+PERIOD = chapter_figures.Period(date(2026, 2, 2), date(2026, 3, 1))  # includes that week
 ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
-def frames(chapter) -> metrics.ProgressFrames:
+def frames(chapter) -> chapter_figures.ProgressFrames:
     db = chapter.db
     for n in (2, 3):  # Team B grows to three, so both teams get their own lines
-        people.add_member(db, chapter.admin, MemberDraft(f"B {n}", f"b{n}@example.org",
+        roster.add_member(db, chapter.admin, MemberDraft(f"B {n}", f"b{n}@example.org",
                                                          "member", chapter.team_b))
     for who, day, resp, minutes in [(chapter.member, date(2026, 2, 3), (1, 2), 30),
                                     (chapter.lead, date(2026, 2, 10), (4,), None),
@@ -32,18 +35,18 @@ def frames(chapter) -> metrics.ProgressFrames:
         journal.log_action(db, who, ActionDraft(done_on=day, description="x",
                                                 responsibilities=resp, minutes=minutes),
                            today=TODAY)
-    return metrics.team_progress(db, chapter.admin, metrics.Scope(chapter.chapter.id), PERIOD,
+    return chapter_figures.team_progress(db, chapter.admin, chapter_figures.Scope(chapter.chapter.id), PERIOD,
                                  today=TODAY)
 
 
 BUILDERS = {
-    "participation": (chart_builders.participation_chart, "participation"),
-    "responsibility_actions": (chart_builders.responsibility_actions_chart,
+    "participation": (builders.participation_chart, "participation"),
+    "responsibility_actions": (builders.responsibility_actions_chart,
                                "responsibilities"),
-    "coverage": (chart_builders.coverage_heatmap, "responsibilities"),
-    "consistency": (chart_builders.consistency_histogram, "consistency"),
-    "follow_through": (chart_builders.follow_through_chart, "follow_through"),
-    "minutes": (chart_builders.minutes_chart, "minutes"),
+    "coverage": (builders.coverage_heatmap, "responsibilities"),
+    "consistency": (builders.consistency_histogram, "consistency"),
+    "follow_through": (builders.follow_through_chart, "follow_through"),
+    "minutes": (builders.minutes_chart, "minutes"),
 }
 
 
@@ -64,7 +67,7 @@ def spec_of(frames, name: str) -> dict:
 def test_the_unvalidated_spec_pages_draw_is_the_validated_one(frames, name):
     build, attr = BUILDERS[name]
     chart = build(getattr(frames, attr))
-    assert charts.spec(chart) == chart.to_dict()  # validated once, here
+    assert progress_charts.spec(chart) == chart.to_dict()  # validated once, here
 
 
 @pytest.mark.parametrize("name", list(BUILDERS))
@@ -72,8 +75,8 @@ def test_every_chart_has_an_accessible_description_and_a_table_of_its_numbers(fr
     build, attr = BUILDERS[name]
     chart = build(getattr(frames, attr))
     about = spec_of(frames, name)["description"]
-    assert about == charts.description(chart) and len(about) > 30
-    table = charts.table(name, getattr(frames, attr))
+    assert about == progress_charts.description(chart) and len(about) > 30
+    table = progress_charts.table(name, getattr(frames, attr))
     assert not table.empty and all(isinstance(c, str) and c.strip() for c in table.columns)
 
 
@@ -113,7 +116,7 @@ def test_participation_plots_the_share_and_its_rolling_mean_per_group(frames):
     assert enc(line, "x") == enc(dots, "x") and enc(line, "x")["type"] == "temporal"
     assert enc(line, "color")["field"] == "group"
     assert enc(line, "y")["axis"]["format"] == "%"
-    assert set(enc(line, "color")["scale"]["range"]) <= set(charts.GROUP_COLOURS)
+    assert set(enc(line, "color")["scale"]["range"]) <= set(progress_charts.GROUP_COLOURS)
 
 
 def test_lines_differ_by_dash_and_marker_and_carry_an_end_label(frames):
@@ -136,7 +139,7 @@ def test_stacked_actions_are_coloured_by_responsibility_in_handout_order(frames)
     colour = enc(spec, "color")
     assert colour["field"] == "label"
     assert colour["scale"]["domain"] == [r.label for r in RESPONSIBILITIES]
-    assert colour["scale"]["range"] == list(charts.RESPONSIBILITY_COLOURS)
+    assert colour["scale"]["range"] == list(progress_charts.RESPONSIBILITY_COLOURS)
 
 
 def test_coverage_heatmap_has_eight_rows_of_short_titles_and_full_text_in_the_tooltip(frames):
@@ -147,9 +150,9 @@ def test_coverage_heatmap_has_eight_rows_of_short_titles_and_full_text_in_the_to
     colour = enc(spec, "color")
     # Zero is an explicit "none" grey, lighter than the lightest blue of "some".
     assert colour["condition"]["test"] == "datum.actions > 0"
-    assert colour["condition"]["field"] == "actions" and colour["value"] == charts.NONE_COLOUR
-    assert lightness(charts.NONE_COLOUR) > lightness(charts.SOME_RANGE[0]) > \
-        lightness(charts.SOME_RANGE[1])
+    assert colour["condition"]["field"] == "actions" and colour["value"] == progress_charts.NONE_COLOUR
+    assert lightness(progress_charts.NONE_COLOUR) > lightness(progress_charts.SOME_RANGE[0]) > \
+        lightness(progress_charts.SOME_RANGE[1])
     assert "full_text" in [t["field"] for t in enc(spec, "tooltip")]
     data = spec["datasets"][spec["data"]["name"]]
     assert len(data) == 8 * PERIOD.n_weeks
@@ -169,7 +172,7 @@ def test_follow_through_stacks_done_open_overdue_per_group(frames):
     fold = next(t for t in spec["transform"] if "fold" in t)
     assert fold["fold"] == ["Done", "Open", "Overdue"]
     assert enc(spec, "y")["field"] == "group" and enc(spec, "x")["field"] == "steps"
-    assert enc(spec, "color")["scale"]["range"] == list(charts.STATUS_COLOURS.values())
+    assert enc(spec, "color")["scale"]["range"] == list(progress_charts.STATUS_COLOURS.values())
 
 
 def test_minutes_line_shows_minutes_per_week(frames):
@@ -189,9 +192,9 @@ def test_pages_never_build_charts_themselves():
 
 # --- colour-vision deficiencies -----------------------------------------------------------
 
-PALETTES = {"responsibilities": charts.RESPONSIBILITY_COLOURS,
-            "groups": charts.GROUP_COLOURS,
-            "next-step status": tuple(charts.STATUS_COLOURS.values())}
+PALETTES = {"responsibilities": progress_charts.RESPONSIBILITY_COLOURS,
+            "groups": progress_charts.GROUP_COLOURS,
+            "next-step status": tuple(progress_charts.STATUS_COLOURS.values())}
 
 
 @pytest.mark.parametrize("deficiency", ["deuteranomaly", "protanomaly", "tritanomaly", None])
@@ -211,7 +214,7 @@ def test_palettes_stay_apart_under_simulated_colour_vision_deficiencies(palette,
         rgb = np.clip(cspace_convert(rgb, cvd, "sRGB1"), 0, 1)
     ucs = cspace_convert(rgb, "sRGB1", "CAM02-UCS")
     closest = min(float(np.linalg.norm(a - b)) for a, b in itertools.combinations(ucs, 2))
-    assert closest >= charts.MIN_CVD_DISTANCE, (palette, deficiency, closest)
+    assert closest >= progress_charts.MIN_CVD_DISTANCE, (palette, deficiency, closest)
 
 
 def test_the_check_can_fail_okabe_ito_eight_colours_fall_under_the_floor():
@@ -222,9 +225,9 @@ def test_the_check_can_fail_okabe_ito_eight_colours_fall_under_the_floor():
     import numpy as np
     from colorspacious import cspace_convert
 
-    rgb = np.array([[int(c[i:i + 2], 16) / 255 for i in (1, 3, 5)] for c in charts.OKABE_ITO])
+    rgb = np.array([[int(c[i:i + 2], 16) / 255 for i in (1, 3, 5)] for c in progress_charts.OKABE_ITO])
     sim = np.clip(cspace_convert(rgb, {"name": "sRGB1+CVD", "cvd_type": "tritanomaly",
                                        "severity": 100}, "sRGB1"), 0, 1)
     ucs = cspace_convert(sim, "sRGB1", "CAM02-UCS")
     assert min(float(np.linalg.norm(a - b))
-               for a, b in itertools.combinations(ucs, 2)) < charts.MIN_CVD_DISTANCE
+               for a, b in itertools.combinations(ucs, 2)) < progress_charts.MIN_CVD_DISTANCE

@@ -20,9 +20,13 @@ from altair.utils.schemapi import validate_jsonschema
 from apptest_helpers import goto, open_app
 from streamlit import dataframe_util
 
-from allyship import chart_builders, charts, demo, metrics, people, store
-from allyship.handout import RESPONSIBILITIES
-from allyship.ui_charts import arrow_table
+from allyship import demo
+from allyship.charts import builders, progress_charts
+from allyship.db import store
+from allyship.metrics import chapter_figures
+from allyship.people import roster
+from allyship.core.handout import RESPONSIBILITIES
+from allyship.ui.chart_display import arrow_table
 
 FRAME_OF = {"participation": "participation", "responsibility_actions": "responsibilities",
             "coverage": "responsibilities", "consistency": "consistency",
@@ -118,8 +122,8 @@ def vega_lite_schema() -> dict:
 @pytest.mark.parametrize("shape", SHAPES, ids=[shape_id(s) for s in SHAPES])
 def test_a_prepared_chart_is_exactly_the_builders_spec_and_valid_vega_lite(shape):
     kind, frame = shape
-    built = chart_builders.BUILDERS[kind](frame).to_dict()  # Altair validates this one
-    prepared = charts.prepare(kind, frame).to_dict()
+    built = builders.BUILDERS[kind](frame).to_dict()  # Altair validates this one
+    prepared = progress_charts.prepare(kind, frame).to_dict()
     assert prepared == built
     validate_jsonschema(prepared, vega_lite_schema())  # and the prepared one, again
 
@@ -128,51 +132,51 @@ def test_a_prepared_chart_is_exactly_the_builders_spec_and_valid_vega_lite(shape
 def test_the_rows_a_page_sends_are_the_rows_streamlit_sent_for_the_builders_spec(shape):
     """Same Arrow columns, types and values as Streamlit made of the spec's inline rows."""
     kind, frame = shape
-    built = chart_builders.BUILDERS[kind](frame).to_dict(validate=False)
+    built = builders.BUILDERS[kind](frame).to_dict(validate=False)
     (inline,) = built["datasets"].values()
     before = pa.ipc.open_stream(dataframe_util.convert_anything_to_arrow_bytes(inline)).read_all()
     now = pa.ipc.open_stream(dataframe_util.convert_anything_to_arrow_bytes(
-        arrow_table(charts.prepare(kind, frame).columns))).read_all()
+        arrow_table(progress_charts.prepare(kind, frame).columns))).read_all()
     assert [(f.name, f.type) for f in now.schema] == [(f.name, f.type) for f in before.schema]
     assert now.to_pylist() == before.to_pylist()
 
 
 def test_dates_go_as_local_iso_strings_so_no_browser_shifts_the_day():
-    rows = charts.prepare("minutes", minutes()).records()
+    rows = progress_charts.prepare("minutes", minutes()).records()
     assert [r["week"] for r in rows][:2] == ["2026-02-02T00:00:00", "2026-02-09T00:00:00"]
 
 
-@pytest.mark.parametrize("kind", list(chart_builders.BUILDERS))
+@pytest.mark.parametrize("kind", list(builders.BUILDERS))
 def test_real_frames_of_the_demo_prepare_to_the_builders_spec(demo_db, kind):
     db = store.connect(demo_db)
     today = date.today()
     for persona in ("lead", "admin"):
-        who = people.find_member_by_email(db, demo.PERSONAS[persona])
-        periods, default = metrics.period_options(db, who.chapter_id, today)
-        for team in metrics.scope_choices(db, who, who.chapter_id)[:2]:
-            frames = metrics.team_progress(db, who, metrics.Scope(who.chapter_id, team),
+        who = roster.find_member_by_email(db, demo.PERSONAS[persona])
+        periods, default = chapter_figures.period_options(db, who.chapter_id, today)
+        for team in chapter_figures.scope_choices(db, who, who.chapter_id)[:2]:
+            frames = chapter_figures.team_progress(db, who, chapter_figures.Scope(who.chapter_id, team),
                                            periods[default], today=today)
             frame = getattr(frames, FRAME_OF[kind])
-            built = chart_builders.BUILDERS[kind](frame).to_dict()
-            assert charts.prepare(kind, frame).to_dict() == built
+            built = builders.BUILDERS[kind](frame).to_dict()
+            assert progress_charts.prepare(kind, frame).to_dict() == built
 
 
-def demo_views(db) -> list[tuple[Any, metrics.ProgressFrames]]:
+def demo_views(db) -> list[tuple[Any, chapter_figures.ProgressFrames]]:
     """Team progress of the demo as a lead and an admin: every scope they may choose, each
     named period, a custom week, and a period wholly before the programme began; each
     with the member who looked."""
     today = date.today()
     out = []
     for persona in ("lead", "admin"):
-        who = people.find_member_by_email(db, demo.PERSONAS[persona])
-        periods, _default = metrics.period_options(db, who.chapter_id, today)
-        start = metrics.programme_start(db, who.chapter_id)
-        chosen = [*periods.values(), metrics.Period.this_week(today),
-                  metrics.Period.last_weeks(3, start - timedelta(weeks=5))]
-        for team in metrics.scope_choices(db, who, who.chapter_id):
+        who = roster.find_member_by_email(db, demo.PERSONAS[persona])
+        periods, _default = chapter_figures.period_options(db, who.chapter_id, today)
+        start = chapter_figures.programme_start(db, who.chapter_id)
+        chosen = [*periods.values(), chapter_figures.Period.this_week(today),
+                  chapter_figures.Period.last_weeks(3, start - timedelta(weeks=5))]
+        for team in chapter_figures.scope_choices(db, who, who.chapter_id):
             for period in chosen:
-                out.append((who, metrics.team_progress(
-                    db, who, metrics.Scope(who.chapter_id, team), period, today=today)))
+                out.append((who, chapter_figures.team_progress(
+                    db, who, chapter_figures.Scope(who.chapter_id, team), period, today=today)))
     return out
 
 
@@ -184,8 +188,8 @@ def test_charts_from_plain_columns_are_the_charts_of_their_frames(demo_db):
     for frames in views:
         for kind, name in FRAME_OF.items():
             columns = frames.columns[name]
-            plain_chart = charts.prepare(kind, columns)
-            frame_chart = charts.prepare(kind, columns.frame)
+            plain_chart = progress_charts.prepare(kind, columns)
+            frame_chart = progress_charts.prepare(kind, columns.frame)
             assert plain_chart.to_dict() == frame_chart.to_dict(), (kind, frames.period)
             assert arrow_table(plain_chart.columns).equals(arrow_table(frame_chart.columns))
 
@@ -194,12 +198,12 @@ def test_the_tables_are_the_public_functions_frames(demo_db):
     """Each table of a view, as a frame, is what its own function returns."""
     db = store.connect(demo_db)
     for who, frames in demo_views(db)[::5]:
-        for name, fn in (("participation", metrics.weekly_participation),
-                         ("responsibilities", metrics.responsibility_weeks),
-                         ("consistency", metrics.consistency),
-                         ("minutes", metrics.minutes_per_week),
-                         ("follow_through", metrics.follow_through),
-                         ("least_practised", metrics.least_practised)):
+        for name, fn in (("participation", chapter_figures.weekly_participation),
+                         ("responsibilities", chapter_figures.responsibility_weeks),
+                         ("consistency", chapter_figures.consistency),
+                         ("minutes", chapter_figures.minutes_per_week),
+                         ("follow_through", chapter_figures.follow_through),
+                         ("least_practised", chapter_figures.least_practised)):
             pd.testing.assert_frame_equal(
                 frames.columns[name].frame,
                 fn(db, who, frames.scope, frames.period, today=frames.today))
@@ -221,17 +225,17 @@ def test_a_views_tables_pickle_without_their_frames(demo_db):
 
 def test_the_shipped_templates_are_what_the_altair_builders_make_now():
     """allyship/chart_templates.json is generated; after changing a chart in
-    chart_builders.py, run `python -m allyship.chart_builders` to write it again."""
-    assert charts.TEMPLATES_FILE.read_text(encoding="utf-8") == \
-        chart_builders.templates_file_text(), "run: python -m allyship.chart_builders"
-    assert set(chart_builders.BUILDERS) == set(charts.KINDS)
+    chart_builders.py, run `python -m allyship.charts.builders` to write it again."""
+    assert progress_charts.TEMPLATES_FILE.read_text(encoding="utf-8") == \
+        builders.templates_file_text(), "run: python -m allyship.charts.builders"
+    assert set(builders.BUILDERS) == set(progress_charts.KINDS)
 
 
 def test_only_participation_and_follow_through_depend_on_the_groups():
     """Why the file holds one template for the other charts."""
-    for kind in charts.KINDS:
-        by_groups = {chart_builders.template_json(kind, n) for n in (0, 1, 3)}
-        assert (len(by_groups) == 3) == (kind in charts.GROUP_KINDS), kind
+    for kind in progress_charts.KINDS:
+        by_groups = {builders.template_json(kind, n) for n in (0, 1, 3)}
+        assert (len(by_groups) == 3) == (kind in progress_charts.GROUP_KINDS), kind
 
 
 def test_preparing_a_chart_does_not_import_altair():
@@ -241,7 +245,7 @@ def test_preparing_a_chart_does_not_import_altair():
     import sys
 
     script = ("import sys\n"
-              "from allyship import charts\n"
+              "from allyship.charts import progress_charts as charts\n"
               "charts.warm_templates()\n"
               "import pandas as pd\n"
               "frame = pd.DataFrame({'group': [f'T{i}' for i in range(8)], 'done': 1, "
@@ -258,35 +262,35 @@ def test_preparing_a_chart_does_not_import_altair():
 
 
 def test_templates_are_cached_by_the_number_of_groups_not_their_names():
-    charts.prepare("participation", participation(["Whole chapter", "Team B"]))
-    before = charts._template.cache_info()
+    progress_charts.prepare("participation", participation(["Whole chapter", "Team B"]))
+    before = progress_charts._template.cache_info()
     for names in (["Whole chapter", "Robins"], ["Whole chapter", "Wrens"], ["x", "y"]):
-        chart = charts.prepare("participation", participation(names))
+        chart = progress_charts.prepare("participation", participation(names))
         assert names[1] in chart.description
         assert chart.spec["layer"][0]["encoding"]["color"]["scale"]["domain"] == names
-    after = charts._template.cache_info()
+    after = progress_charts._template.cache_info()
     assert after.misses == before.misses and after.hits == before.hits + 3
 
 
 def test_the_heat_maps_darkest_blue_is_filled_in_per_chart():
     for busiest in (1, 7, 40):
-        spec = charts.prepare("coverage", responsibilities(4, busiest=busiest)).spec
+        spec = progress_charts.prepare("coverage", responsibilities(4, busiest=busiest)).spec
         top = max(2, int(responsibilities(4, busiest=busiest)["actions"].max()))
         assert spec["encoding"]["color"]["condition"]["scale"]["domain"] == [1, top]
 
 
 def test_changing_a_prepared_spec_does_not_change_the_next_one():
-    first = charts.prepare("follow_through", follow_through(["Whole chapter", "Robins"]))
+    first = progress_charts.prepare("follow_through", follow_through(["Whole chapter", "Robins"]))
     first.spec["description"] = "changed"
     first.spec["encoding"]["y"]["sort"].append("intruder")
-    again = charts.prepare("follow_through", follow_through(["Whole chapter", "Robins"]))
+    again = progress_charts.prepare("follow_through", follow_through(["Whole chapter", "Robins"]))
     assert again.spec["description"].startswith("Stacked bar chart")
     assert again.spec["encoding"]["y"]["sort"] == ["Whole chapter", "Robins"]
 
 
 def test_an_unknown_chart_is_refused():
     with pytest.raises(ValueError, match="no chart called"):
-        charts.prepare("pie", consistency())
+        progress_charts.prepare("pie", consistency())
 
 
 # --- the tables ("Show as table"): as the pandas formulation made them -----------------------
@@ -299,7 +303,7 @@ def reference_table(kind: str, frame: pd.DataFrame) -> pd.DataFrame:
             when = when.where(~f["in_progress"].astype(bool), when + " (in progress)")
         return when
 
-    pct = charts._pct
+    pct = progress_charts._pct
     if kind == "participation":
         out = pd.DataFrame({"Group": frame["group"], "Week of": week(frame),
                             "Members who logged": frame["participants"],
@@ -329,11 +333,11 @@ def reference_table(kind: str, frame: pd.DataFrame) -> pd.DataFrame:
 @pytest.mark.parametrize("shape", SHAPES, ids=[shape_id(s) for s in SHAPES])
 def test_each_table_is_what_the_pandas_formulation_gave(shape):
     kind, frame = shape
-    pd.testing.assert_frame_equal(charts.table(kind, frame), reference_table(kind, frame),
+    pd.testing.assert_frame_equal(progress_charts.table(kind, frame), reference_table(kind, frame),
                                   check_dtype=False, check_column_type=False,
                                   check_index_type=False)
     # …with the same kinds of columns: text stays text, counts stay whole numbers.
-    for (name, got), want in zip(charts.table(kind, frame).dtypes.items(),
+    for (name, got), want in zip(progress_charts.table(kind, frame).dtypes.items(),
                                  reference_table(kind, frame).dtypes):
         assert got.kind == want.kind or {got.kind, want.kind} <= {"O", "T"}, name
 
@@ -345,7 +349,7 @@ def test_a_pages_table_sends_what_streamlit_made_of_the_pandas_table(shape):
     kind, frame = shape
     before = pa.ipc.open_stream(dataframe_util.convert_anything_to_arrow_bytes(
         reference_table(kind, frame))).read_all()
-    now = arrow_table(charts.table_columns(kind, frame))
+    now = arrow_table(progress_charts.table_columns(kind, frame))
     assert [(f.name, f.type) for f in now.schema] == [(f.name, f.type) for f in before.schema]
     assert now.to_pylist() == before.to_pylist()
 
@@ -354,9 +358,9 @@ def test_the_coverage_table_sums_a_responsibility_logged_twice_in_a_week_and_fil
     frame = responsibilities(2)
     frame = pd.concat([frame, frame.iloc[[0]]], ignore_index=True)  # the same cell twice
     frame = frame[frame["responsibility"] != 5]  # a responsibility absent all period
-    pd.testing.assert_frame_equal(charts.table("coverage", frame),
+    pd.testing.assert_frame_equal(progress_charts.table("coverage", frame),
                                   reference_table("coverage", frame), check_dtype=False)
-    row = charts.table("coverage", frame).set_index("Responsibility")
+    row = progress_charts.table("coverage", frame).set_index("Responsibility")
     assert row.loc[RESPONSIBILITIES[4].label].tolist() == [0, 0]
 
 
@@ -404,12 +408,12 @@ def test_arrow_columns_keep_gaps_and_types():
 
 
 def test_warmed_templates_serve_any_chapter_of_up_to_eight_groups_without_building():
-    charts.warm_templates()
-    before = charts._template.cache_info().misses
+    progress_charts.warm_templates()
+    before = progress_charts._template.cache_info().misses
     for n in range(1, 9):
-        charts.prepare("participation", participation(TRICKY[:n]))
-        charts.prepare("follow_through", follow_through(TRICKY[:n]))
+        progress_charts.prepare("participation", participation(TRICKY[:n]))
+        progress_charts.prepare("follow_through", follow_through(TRICKY[:n]))
     for kind, frame in SHAPES:
         if kind not in ("participation", "follow_through"):
-            charts.prepare(kind, frame)
-    assert charts._template.cache_info().misses == before
+            progress_charts.prepare(kind, frame)
+    assert progress_charts._template.cache_info().misses == before

@@ -5,7 +5,8 @@ import sys
 
 import pytest
 
-from allyship import people, store
+from allyship.db import store
+from allyship.people import roster
 from tests_paths import ROOT
 
 
@@ -41,7 +42,7 @@ def test_init_creates_an_empty_real_chapter_with_its_admin(tmp_path):
     assert result.returncode == 0, result.stderr
     db = store.connect(path)
     assert not store.is_demo(db)
-    admin = people.find_member_by_email(db, "jordan@example.org")
+    admin = roster.find_member_by_email(db, "jordan@example.org")
     assert admin.role == "admin" and db["actions"].count == 0
 
 
@@ -62,7 +63,7 @@ def test_init_can_start_the_programme_in_the_past_and_refuses_a_bad_date(tmp_pat
     result = cli("init", "--db", str(good), "--chapter", "C", "--admin-name", "A",
                  "--admin-email", "a@b.org", "--started-on", "2025-09-01")
     assert result.returncode == 0, result.stderr
-    assert str(people.list_chapters(store.connect(good))[0].started_on) == "2025-09-01"
+    assert str(roster.list_chapters(store.connect(good))[0].started_on) == "2025-09-01"
     bad = tmp_path / "bad.db"
     result = cli("init", "--db", str(bad), "--chapter", "C", "--admin-name", "A",
                  "--admin-email", "a@b.org", "--started-on", "1 Sept")

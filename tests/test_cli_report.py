@@ -12,8 +12,10 @@ from datetime import date
 import pytest
 from click.testing import CliRunner
 
-from allyship import cli, journal, people
-from allyship.models import ActionDraft, MemberDraft
+from allyship import cli
+from allyship.people import roster
+from allyship.practice import journal
+from allyship.core.models import ActionDraft, MemberDraft
 from tests_paths import ROOT
 
 PERIOD = ["--from", "2026-02-01", "--to", "2026-02-28"]
@@ -67,7 +69,7 @@ def test_a_team_whose_figures_would_single_someone_out_is_refused_in_words(chapt
 
 def test_report_for_one_team_by_name_any_case(chapter, chapter_db, tmp_path):
     for n in (2, 3):  # Team B grows, so Team A's figures no longer single Oz out
-        people.add_member(chapter.db, chapter.admin, MemberDraft(
+        roster.add_member(chapter.db, chapter.admin, MemberDraft(
             f"B {n}", f"b{n}@example.org", "member", chapter.team_b))
     out = tmp_path / "team.md"
     result = run("--db", str(chapter_db), *PERIOD, "--team", "team a", "--format", "md",
@@ -112,8 +114,8 @@ def test_report_refuses_a_path_it_cannot_write(chapter_db, tmp_path, where):
 
 
 def test_a_database_with_several_chapters_needs_chapter(chapter_db, chapter, tmp_path):
-    second = people.create_chapter(chapter.db, "Second Chapter")
-    people.bootstrap_admin(chapter.db, second, MemberDraft("Sec Admin", "sec@example.org"))
+    second = roster.create_chapter(chapter.db, "Second Chapter")
+    roster.bootstrap_admin(chapter.db, second, MemberDraft("Sec Admin", "sec@example.org"))
     out = tmp_path / "r.md"
     result = run("--db", str(chapter_db), *PERIOD, "--format", "md", "--out", str(out))
     assert result.exit_code != 0 and "--chapter" in result.stderr
@@ -149,7 +151,7 @@ def test_the_html_report_command_never_imports_altair(chapter_db, tmp_path):
     script = ("import sys\n"
               "from allyship.cli import main\n"
               "main(sys.argv[1:], standalone_mode=False)\n"
-              "print('altair' in sys.modules, 'allyship.chart_builders' in sys.modules)\n")
+              "print('altair' in sys.modules, 'allyship.charts.builders' in sys.modules)\n")
     done = subprocess.run([sys.executable, "-c", script, "report", "--db", str(chapter_db),
                            *PERIOD, "--format", "html", "--out", str(out)],
                           cwd=ROOT, capture_output=True, text=True, timeout=120)

@@ -1,4 +1,4 @@
-"""Small tables as plain columns (allyship/columns.py): read as they are, the pandas frame
+"""Small tables as plain columns (allyship/core/columns.py): read as they are, the pandas frame
 made only when asked for, once, and never pickled with them."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 import pandas as pd
 
-from allyship.columns import Columns, plain
+from allyship.core.columns import Columns, plain
 
 MADE: list[str] = []
 

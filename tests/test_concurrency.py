@@ -15,8 +15,9 @@ from datetime import date
 
 import pytest
 
-from allyship import journal, store
-from allyship.models import ActionDraft, ValidationError
+from allyship.db import store
+from allyship.practice import journal
+from allyship.core.models import ActionDraft, ValidationError
 from at_once import at_once, failures
 from tests_paths import ROOT
 
@@ -119,7 +120,7 @@ def test_a_second_writer_waits_for_the_lock_instead_of_failing(chapter, db_path)
 
 WRITER = textwrap.dedent("""
     import sys
-    from allyship import store
+    from allyship.db import store
     db = store.connect(sys.argv[1])
     run, member = sys.argv[2], int(sys.argv[3])
     batch = 0

@@ -19,11 +19,16 @@ import pytest
 from at_once import at_once
 from click.testing import CliRunner
 
-from allyship import (access, erasure, journal, metrics, mydata, passwords, people, plans,
-                      retention, sessions, store, transfer)
+from allyship.core import access
+from allyship.db import store
+from allyship.metrics import chapter_figures
+from allyship.people import passwords, roster, sessions
+from allyship.practice import journal, plans
+from allyship.rights import erasure, mydata, retention
+from allyship.transfer import csv_import
 from allyship.cli import main as cli
-from allyship.handout import PRACTICE_QUESTIONS
-from allyship.models import (ActionDraft, MemberDraft, PlanDraft, PlanItemDraft,
+from allyship.core.handout import PRACTICE_QUESTIONS
+from allyship.core.models import (ActionDraft, MemberDraft, PlanDraft, PlanItemDraft,
                              ReflectionDraft, ValidationError)
 
 TODAY = date(2026, 6, 10)  # a Wednesday; the test chapter started 2026-01-05
@@ -90,7 +95,7 @@ def planted(chapter, db_path):
     password, a set-up code, an imported action and a failed sign-in; and a teammate
     with canaries of their own."""
     db = chapter.db
-    who = people.add_member(db, chapter.admin, MemberDraft(
+    who = roster.add_member(db, chapter.admin, MemberDraft(
         "Kanarie Vogelzq", "kanarie-mailzq@example.org", "member", chapter.team_a))
     mine = ["Kanarie Vogelzq", "kanarie-mailzq@example.org"] + _plant(db, who, "MINE")
     theirs = _plant(db, chapter.teammate, "THEIRS")
@@ -101,7 +106,7 @@ def planted(chapter, db_path):
         passwords.sign_in_with_password(db, who.email, "wrong password entirely")
     hash_ = db.execute("SELECT password_hash FROM members WHERE id = ?", [who.id]).fetchone()[0]
     mine.append(hash_)
-    report = transfer.import_csv(
+    report = csv_import.import_csv(
         db, chapter.admin,
         f"email,date,what,responsibilities\n{who.email},{TODAY - timedelta(days=8)},"
         "MINE-imported-zq,1;2\n".encode(), today=TODAY)
@@ -151,7 +156,7 @@ def test_erasure_leaves_none_of_the_members_words_in_the_file_or_its_wal(chapter
     db.conn.close()
     fresh = store.connect(db_path)
     assert _history(fresh, chapter.chapter.id) == history
-    gone = people.get_member(fresh, who.id)
+    gone = roster.get_member(fresh, who.id)
     assert (gone.name, gone.active) == (f"Former member {who.id}", False)
     assert fresh.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     fresh.conn.close()
@@ -170,7 +175,7 @@ def test_a_forgotten_member_cannot_sign_in(chapter, planted):
                       [who.id]).fetchone()[0] == 0
     with pytest.raises(passwords.SignInFailed):
         passwords.sign_in_with_password(db, who.email, "a long enough password 1")
-    assert people.find_member_by_email(db, who.email) is None  # no provider sign-in either
+    assert roster.find_member_by_email(db, who.email) is None  # no provider sign-in either
     assert db.execute("SELECT count(*) FROM setup_codes WHERE member_id = ?",
                       [who.id]).fetchone()[0] == 0
     with pytest.raises(passwords.SignInFailed):  # the code issued before is void
@@ -224,17 +229,17 @@ def test_past_figures_are_unchanged_by_an_erasure(demo_db):
     """The chapter's figures for a past period, before and after forgetting a member who
     had left (deactivation alone already takes a member out of the active counts)."""
     db = store.connect(demo_db)
-    admin = next(m for m in people.list_members(db, 1) if m.is_admin and m.active)
-    who = max((m for m in people.list_members(db, 1) if m.role == "member"),
+    admin = next(m for m in roster.list_members(db, 1) if m.is_admin and m.active)
+    who = max((m for m in roster.list_members(db, 1) if m.role == "member"),
               key=lambda m: db.execute("SELECT count(*) FROM actions WHERE member_id = ?",
                                        [m.id]).fetchone()[0])
-    people.set_member_active(db, admin, who.id, False)
+    roster.set_member_active(db, admin, who.id, False)
     last = db.execute("SELECT max(week_start) FROM actions").fetchone()[0]
     today = date.fromisoformat(last) + timedelta(days=2)
-    period = metrics.Period.last_weeks(12, today - timedelta(weeks=1))
+    period = chapter_figures.Period.last_weeks(12, today - timedelta(weeks=1))
 
     def figures():
-        frames = metrics.team_progress(db, admin, metrics.Scope(1), period, today=today)
+        frames = chapter_figures.team_progress(db, admin, chapter_figures.Scope(1), period, today=today)
         return {k: v for k, v in vars(frames).items()}
 
     before, history = figures(), _history(db, 1)
@@ -276,7 +281,7 @@ def test_a_forgotten_member_cannot_be_reactivated(chapter, planted):
     who, _, _ = planted
     erasure.forget_by_email(db, who.email, scrub=False)
     with pytest.raises(ValidationError, match="forgotten"):
-        people.set_member_active(db, chapter.admin, who.id, True)
+        roster.set_member_active(db, chapter.admin, who.id, True)
     with pytest.raises(sqlite3.IntegrityError, match="forgotten"):  # nor behind the app's back
         db.execute("UPDATE members SET active = 1 WHERE id = ?", [who.id])
 
@@ -393,7 +398,7 @@ def test_a_formula_in_my_words_opens_as_text(chapter):
 
 def test_only_the_member_downloads_their_data_and_it_is_audited(chapter):
     db = chapter.db
-    gone = people.set_member_active(db, chapter.admin, chapter.member.id, False)
+    gone = roster.set_member_active(db, chapter.admin, chapter.member.id, False)
     with pytest.raises(access.PermissionDenied):
         mydata.write_zip(db, gone, io.BytesIO())
     # No function takes someone else's id: the actor *is* whose data it is.
@@ -501,16 +506,16 @@ def test_the_in_app_scheduler_runs_retention_when_the_server_starts(chapter, db_
                                                                     monkeypatch):
     import asyncio
 
-    from allyship import web
+    from allyship.web import registry
 
-    assert "retention.scheduler" in web.LIFESPAN_HOOKS
+    assert retention.scheduler in registry.LIFESPAN_HOOKS
     for w in (1, 200):
         _reflect(chapter.db, chapter.member, w)
     retention.set_chapter_months(chapter.db, chapter.admin, 12)
     monkeypatch.setenv("ALLYSHIP_DB", str(db_path))
 
     async def serve_briefly() -> None:
-        async with web.lifespan(None):
+        async with registry.lifespan(None):
             for _ in range(100):
                 if chapter.db["reflections"].count == 1:
                     break
@@ -522,7 +527,7 @@ def test_the_in_app_scheduler_runs_retention_when_the_server_starts(chapter, db_
 
 def test_an_erasure_is_reapplied_to_a_backup_restored_from_before_it(chapter, db_path,
                                                                     planted, tmp_path):
-    from allyship import backup
+    from allyship.db import backup
 
     who, mine, _ = planted
     old = tmp_path / "before-erasure.db"
@@ -550,7 +555,7 @@ def test_a_reader_holding_the_file_is_reported_and_scrub_finishes_later(chapter,
     reader.execute("SELECT count(*) FROM actions").fetchone()  # holds an old snapshot
     result = erasure.forget_by_email(chapter.db, who.email)
     assert not result.scrubbed and "--scrub" in result.summary()
-    assert people.get_member(chapter.db, who.id).name == f"Former member {who.id}"
+    assert roster.get_member(chapter.db, who.id).name == f"Former member {who.id}"
     reader.rollback()
     reader.close()
     chapter.db.conn.close()
@@ -598,7 +603,7 @@ def test_retention_run_16_times_at_once_deletes_each_reflection_once(chapter, db
 def test_the_operator_writes_the_data_of_a_member_who_cannot_sign_in(chapter, db_path,
                                                                     planted, tmp_path):
     who, mine, theirs = planted
-    people.set_member_active(chapter.db, chapter.admin, who.id, False)
+    roster.set_member_active(chapter.db, chapter.admin, who.id, False)
     out = tmp_path / "their-data.zip"
     runner = CliRunner()
     done = runner.invoke(cli, ["my-data", "--email", who.email, "--out", str(out), "--db",
@@ -617,10 +622,10 @@ def test_the_operator_writes_the_data_of_a_member_who_cannot_sign_in(chapter, db
 
 def test_forgetting_an_admin_keeps_what_they_recorded_about_others(chapter):
     db = chapter.db
-    second = people.add_member(db, chapter.admin, MemberDraft("Second Admin", "two@example.org",
+    second = roster.add_member(db, chapter.admin, MemberDraft("Second Admin", "two@example.org",
                                                               "admin"))
-    newcomer = people.add_member(db, second, MemberDraft("New Comer", "newcomer@example.org"))
-    people.change_role(db, second, chapter.member.id, "lead")
+    newcomer = roster.add_member(db, second, MemberDraft("New Comer", "newcomer@example.org"))
+    roster.change_role(db, second, chapter.member.id, "lead")
     erasure.forget(db, None, second.id, confirm_email=second.email)
     created = json.loads(db.execute(
         "SELECT details FROM audit_log WHERE action = 'create' AND table_name = 'members'"
@@ -635,7 +640,7 @@ def test_forgetting_an_admin_keeps_what_they_recorded_about_others(chapter):
 
 
 def test_reminders_and_calendar_feed_go_with_the_erasure(chapter, planted):
-    from allyship import feeds, nudges
+    from allyship.rhythm import feeds, nudges
 
     db = chapter.db
     who, _, _ = planted

@@ -8,15 +8,18 @@ from datetime import date, timedelta
 
 import pytest
 
-from allyship import journal, metrics, people, plans, store
-from allyship.models import ActionDraft, MemberDraft, PlanDraft
+from allyship.db import store
+from allyship.metrics import chapter_figures
+from allyship.people import roster
+from allyship.practice import journal, plans
+from allyship.core.models import ActionDraft, MemberDraft, PlanDraft
 from apptest_helpers import goto, open_app, persona
 from at_once import at_once, failures
 
 
 def second_chapter(db):
-    ch = people.create_chapter(db, "Second Chapter", started_on=date(2026, 1, 5))
-    admin = people.bootstrap_admin(db, ch, MemberDraft("Bea Admin", "bea@example.org"))
+    ch = roster.create_chapter(db, "Second Chapter", started_on=date(2026, 1, 5))
+    admin = roster.bootstrap_admin(db, ch, MemberDraft("Bea Admin", "bea@example.org"))
     return ch, admin
 
 
@@ -60,12 +63,12 @@ WRITES = {
                                     responsibilities=(2,))),
     "mark a week away": lambda c: journal.set_away(c.db, c.member, date.today()),
     "save a plan": lambda c: plans.save_plan(c.db, c.member, PlanDraft(focus_group="Neighbours")),
-    "add a member": lambda c: people.add_member(
+    "add a member": lambda c: roster.add_member(
         c.db, c.admin, MemberDraft("New Person", "new@example.org")),
-    "create a team": lambda c: people.create_team(c.db, c.admin, "Team C"),
-    "move a member": lambda c: people.move_member(c.db, c.admin, c.member.id, c.team_b),
-    "change a role": lambda c: people.change_role(c.db, c.admin, c.member.id, "lead"),
-    "deactivate a member": lambda c: people.set_member_active(c.db, c.admin, c.member.id, False),
+    "create a team": lambda c: roster.create_team(c.db, c.admin, "Team C"),
+    "move a member": lambda c: roster.move_member(c.db, c.admin, c.member.id, c.team_b),
+    "change a role": lambda c: roster.change_role(c.db, c.admin, c.member.id, "lead"),
+    "deactivate a member": lambda c: roster.set_member_active(c.db, c.admin, c.member.id, False),
 }
 
 
@@ -95,14 +98,14 @@ def test_team_progress_stays_cached_across_another_chapters_writes_and_never_goe
     """The page computes once; an action logged in another chapter is served from the
     cache; an action logged in this chapter shows at once."""
     computed = []
-    real = metrics.team_progress
+    real = chapter_figures.team_progress
 
     @functools.wraps(real)
     def counting(*args, **kwargs):
         computed.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(metrics, "team_progress", counting)
+    monkeypatch.setattr(chapter_figures, "team_progress", counting)
     db, lead = persona(demo_db, "lead")
     # Creating a chapter is organisation-wide (it invalidates everything): done first.
     _, stranger_admin = second_chapter(db)
@@ -115,7 +118,7 @@ def test_team_progress_stays_cached_across_another_chapters_writes_and_never_goe
     shown, runs = actions_logged(), len(computed)
     assert runs >= 1
 
-    stranger = people.add_member(db, stranger_admin, MemberDraft("Sam Else", "sam@example.org"))
+    stranger = roster.add_member(db, stranger_admin, MemberDraft("Sam Else", "sam@example.org"))
     for _ in range(3):
         journal.log_action(db, stranger, ActionDraft(done_on=date.today(), description="Elsewhere",
                                                      responsibilities=(1,)))
@@ -147,8 +150,8 @@ def test_a_database_without_the_chapter_versions_table_falls_back_to_global_keys
     """A database created while migration slot 7 was reserved but empty counts the slot
     as applied; writes there must still work, and invalidate every chapter."""
     db = store.connect(db_path)
-    ch = people.create_chapter(db, "Old", started_on=date(2026, 1, 5))
-    admin = people.bootstrap_admin(db, ch, MemberDraft("Al Admin", "al@example.org"))
+    ch = roster.create_chapter(db, "Old", started_on=date(2026, 1, 5))
+    admin = roster.bootstrap_admin(db, ch, MemberDraft("Al Admin", "al@example.org"))
     db.conn.close()
     raw = store.connect(db_path, migrate=False)
     raw.execute("DROP TABLE chapter_versions")

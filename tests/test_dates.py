@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from allyship import dates
+from allyship.core import dates
 
 
 def test_a_day_reads_weekday_day_month_year_without_a_leading_zero():

@@ -3,7 +3,7 @@
 For a viewer (an admin, or a team's lead) we open every view the metrics offer them for
 one period — the whole chapter, each team offered, each focus group offered in each —
 and every breakdown row inside those views. The member set behind each figure is worked
-out here from the database, independently of :mod:`allyship.disclosure`. Then:
+out here from the database, independently of :mod:`allyship.metrics.disclosure`. Then:
 
 * every figure aggregates at least 3 people other than the viewer (view-minus-self);
 * for every pair of figures where one's people contain the other's, the difference is
@@ -21,9 +21,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from allyship import disclosure, metrics, people, store
-from allyship.access import PermissionDenied
-from allyship.metrics import Period, Scope
+from allyship.db import store
+from allyship.metrics import disclosure, chapter_figures
+from allyship.people import roster
+from allyship.core.access import PermissionDenied
+from allyship.metrics.chapter_figures import Period, Scope
 
 TODAY = date(2026, 3, 4)
 PERIOD = Period(date(2026, 2, 2), date(2026, 3, 1))
@@ -75,7 +77,7 @@ def build(path, spec):
     else:
         viewer_id = add(teams[0] if spec["viewer"] == "admin_in_team" else None, "admin")
     conn.commit()
-    return db, chapter_id, people.get_member(db, viewer_id)
+    return db, chapter_id, roster.get_member(db, viewer_id)
 
 
 def members_of(db, chapter_id, team_id, focus):
@@ -96,22 +98,22 @@ def members_of(db, chapter_id, team_id, focus):
 def visible_figures(db, chapter_id, viewer):
     """Every figure the viewer can open: (what, member set), plus each view's rows."""
     figures, views = [], []
-    teams = [None, *[t.id for t in metrics.team_choices(db, viewer, chapter_id)]]
+    teams = [None, *[t.id for t in chapter_figures.team_choices(db, viewer, chapter_id)]]
     for team_id in teams:
         try:
-            scopes = [None, *metrics.focus_group_choices(db, viewer, chapter_id, team_id)]
+            scopes = [None, *chapter_figures.focus_group_choices(db, viewer, chapter_id, team_id)]
         except PermissionDenied:
             continue
         for focus in scopes:
             scope = Scope(chapter_id, team_id, focus)
             try:
-                part = metrics.weekly_participation(db, viewer, scope, PERIOD, today=TODAY)
+                part = chapter_figures.weekly_participation(db, viewer, scope, PERIOD, today=TODAY)
             except PermissionDenied:
                 continue
             whole = members_of(db, chapter_id, team_id, focus)
             figures.append((f"view {team_id}/{focus}", whole))
-            rows = metrics.breakdown_groups(db, viewer, scope)
-            shown = set(part["group"]) - {metrics.scope_label(db, scope)}
+            rows = chapter_figures.breakdown_groups(db, viewer, scope)
+            shown = set(part["group"]) - {chapter_figures.scope_label(db, scope)}
             assert set(rows.values()) == shown  # the rows shown are the rows decided
             row_sets = []
             for label in set(rows.values()):
@@ -149,10 +151,10 @@ def test_no_figure_can_be_subtracted_to_single_anyone_out(tmp_path_factory, spec
                 assert n == 0 or n >= 3, n
         # What is not offered is refused in words.
         for tid, in db.execute("SELECT id FROM teams WHERE chapter_id = ?", [chapter_id]):
-            offered = tid in {t.id for t in metrics.team_choices(db, viewer, chapter_id)}
+            offered = tid in {t.id for t in chapter_figures.team_choices(db, viewer, chapter_id)}
             if not offered and (viewer.is_admin or tid == viewer.team_id):
                 with pytest.raises(PermissionDenied, match="not shown"):
-                    metrics.team_progress(db, viewer, Scope(chapter_id, tid), PERIOD,
+                    chapter_figures.team_progress(db, viewer, Scope(chapter_id, tid), PERIOD,
                                           today=TODAY)
     finally:
         db.conn.close()
@@ -162,30 +164,30 @@ def test_no_figure_can_be_subtracted_to_single_anyone_out(tmp_path_factory, spec
 
 def test_an_admin_cannot_pick_a_one_member_team(chapter):
     db, ch = chapter.db, chapter  # Team B is Oz alone
-    assert ch.team_b not in {t.id for t in metrics.team_choices(db, ch.admin, ch.chapter.id)}
+    assert ch.team_b not in {t.id for t in chapter_figures.team_choices(db, ch.admin, ch.chapter.id)}
     with pytest.raises(PermissionDenied, match="fewer than 3 people besides you"):
-        metrics.team_progress(db, ch.admin, Scope(ch.chapter.id, ch.team_b), PERIOD,
+        chapter_figures.team_progress(db, ch.admin, Scope(ch.chapter.id, ch.team_b), PERIOD,
                               today=TODAY)
 
 
 def test_the_lead_of_a_small_team_cannot_subtract_themselves(chapter):
     db, ch = chapter.db, chapter  # Team A: the lead and two others
     with pytest.raises(PermissionDenied, match="fewer than 3 people besides you"):
-        metrics.team_progress(db, ch.lead, Scope(ch.chapter.id, ch.team_a), PERIOD,
+        chapter_figures.team_progress(db, ch.lead, Scope(ch.chapter.id, ch.team_a), PERIOD,
                               today=TODAY)
 
 
 def test_a_focus_group_is_not_offered_when_the_rest_of_the_team_is_one_person(chapter):
     """Team of 5 (lead + 4); 4 of them in one focus group: team minus group = 1 person."""
     db, ch = chapter.db, chapter
-    from allyship import plans
-    from allyship.models import MemberDraft, PlanDraft
+    from allyship.practice import plans
+    from allyship.core.models import MemberDraft, PlanDraft
 
-    extra = [people.add_member(db, ch.admin, MemberDraft(f"X {n}", f"x{n}@example.org",
+    extra = [roster.add_member(db, ch.admin, MemberDraft(f"X {n}", f"x{n}@example.org",
                                                          "member", ch.team_a))
              for n in range(2)]
     for n in range(2):  # and Team B grows, so the chapter minus Team A is not small
-        people.add_member(db, ch.admin, MemberDraft(f"B {n}", f"b{n}@example.org", "member",
+        roster.add_member(db, ch.admin, MemberDraft(f"B {n}", f"b{n}@example.org", "member",
                                                     ch.team_b))
     for who in (ch.lead, ch.member, ch.teammate, extra[0]):
         plans.save_plan(db, who, PlanDraft("Black birders"), today=TODAY)
@@ -193,9 +195,9 @@ def test_a_focus_group_is_not_offered_when_the_rest_of_the_team_is_one_person(ch
     assert views.allows(ch.team_a, None)  # four besides the lead
     assert views.focus_groups(ch.team_a) == []  # the rest would be one person
     with pytest.raises(PermissionDenied, match="would reveal"):
-        metrics.team_progress(db, ch.lead, Scope(ch.chapter.id, ch.team_a, "Black birders"),
+        chapter_figures.team_progress(db, ch.lead, Scope(ch.chapter.id, ch.team_a, "Black birders"),
                               PERIOD, today=TODAY)
     # One more in the rest of the team, and the group may be offered.
-    people.add_member(db, ch.admin, MemberDraft("X 9", "x9@example.org", "member", ch.team_a))
-    people.add_member(db, ch.admin, MemberDraft("X 8", "x8@example.org", "member", ch.team_a))
+    roster.add_member(db, ch.admin, MemberDraft("X 9", "x9@example.org", "member", ch.team_a))
+    roster.add_member(db, ch.admin, MemberDraft("X 8", "x8@example.org", "member", ch.team_a))
     assert disclosure.views_for(db, ch.lead).focus_groups(ch.team_a) == ["Black birders"]

@@ -13,7 +13,7 @@ import reference_disclosure as old
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from allyship import disclosure
+from allyship.metrics import disclosure
 
 MANY = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -77,10 +77,10 @@ def test_the_same_leak_is_found_first(sets, viewer):
 def test_a_class_of_two_that_the_views_isolate_is_a_leak():
     # Team 1 = {1, 2, 3, 4, 5}; team 2 = {1, 2, 3}: the difference describes 4 and 5.
     cands = (((None, None), frozenset({1, 2, 3, 4, 5})), ((1, None), frozenset({1, 2, 3})))
-    people = disclosure._People(99, cands)
-    assert disclosure._leak(dict(cands), people) == frozenset({4, 5})
-    assert disclosure._reveals(dict(cands), people, frozenset({4, 5}))
-    assert not disclosure._reveals(dict(cands[:1]), people, frozenset({4, 5}))
+    roster = disclosure._People(99, cands)
+    assert disclosure._leak(dict(cands), roster) == frozenset({4, 5})
+    assert disclosure._reveals(dict(cands), roster, frozenset({4, 5}))
+    assert not disclosure._reveals(dict(cands[:1]), roster, frozenset({4, 5}))
     assert disclosure._prune.__wrapped__(99, cands) == ((None, None),)
 
 
@@ -98,8 +98,8 @@ def test_a_large_chapter_is_checked_without_a_per_person_matrix():
     for f in range(8):
         spec_views[(None, str(f))] = frozenset(m for m in members if focus[m] == f)
     cands = tuple(sorted(spec_views.items(), key=lambda kv: repr(kv[0])))
-    people = disclosure._People(1, cands)
-    assert len(people.classes) == 40 * 8
+    roster = disclosure._People(1, cands)
+    assert len(roster.classes) == 40 * 8
     kept = disclosure._prune.__wrapped__(1, cands)
     # Every view holds dozens of people; but "chapter minus every team" and the like
     # reveal nobody, so only what sums and differences would give away is withdrawn.
@@ -109,22 +109,23 @@ def test_a_large_chapter_is_checked_without_a_per_person_matrix():
 def test_remembered_views_follow_every_change(chapter, db_path):
     """views_for remembers its answer on the connection only while the database is
     unchanged: a write on the same connection, or a commit on another, is seen at once."""
-    from allyship import people, store
-    from allyship.models import MemberDraft
+    from allyship.db import store
+    from allyship.people import roster
+    from allyship.core.models import MemberDraft
 
     db, admin = chapter.db, chapter.admin
     first = disclosure.views_for(db, admin)
     assert disclosure.views_for(db, admin) is first  # nothing changed: remembered
     assert not first.allows(chapter.team_b, None)  # Team B has one member
     for n in range(3):  # on this connection
-        people.add_member(db, admin, MemberDraft(f"B{n}", f"b{n}@example.org", "member",
+        roster.add_member(db, admin, MemberDraft(f"B{n}", f"b{n}@example.org", "member",
                                                  chapter.team_b))
     assert disclosure.views_for(db, admin).allows(chapter.team_b, None)
     other = store.connect(db_path)  # another connection (another process, say)
     try:
-        people.set_member_active(other, admin, chapter.other.id, False)
-        people.set_member_active(other, admin,
-                                 people.find_member_by_email(other, "b0@example.org").id, False)
+        roster.set_member_active(other, admin, chapter.other.id, False)
+        roster.set_member_active(other, admin,
+                                 roster.find_member_by_email(other, "b0@example.org").id, False)
     finally:
         other.conn.close()
     assert not disclosure.views_for(db, admin).allows(chapter.team_b, None)

@@ -7,8 +7,11 @@ from datetime import date, datetime
 import icalendar
 import pytest
 
-from allyship import access, feeds, nudges, people, plans
-from allyship.models import PlanDraft, PlanItemDraft
+from allyship.core import access
+from allyship.people import roster
+from allyship.practice import plans
+from allyship.rhythm import feeds, nudges
+from allyship.core.models import PlanDraft, PlanItemDraft
 
 
 @pytest.fixture
@@ -41,10 +44,10 @@ def test_the_token_is_stored_only_as_a_hash_and_regenerating_replaces_it(chapter
 
 def test_a_deactivated_members_feed_stops(chapter) -> None:
     token = feeds.new_feed_token(chapter.db, chapter.member)
-    people.set_member_active(chapter.db, chapter.admin, chapter.member.id, False)
+    roster.set_member_active(chapter.db, chapter.admin, chapter.member.id, False)
     assert feeds.member_for_token(chapter.db, token) is None
     with pytest.raises(access.PermissionDenied):
-        feeds.new_feed_token(chapter.db, people.get_member(chapter.db, chapter.member.id))
+        feeds.new_feed_token(chapter.db, roster.get_member(chapter.db, chapter.member.id))
 
 
 def test_the_calendar_is_valid_and_holds_only_the_members_own_steps(with_steps) -> None:
@@ -74,7 +77,7 @@ def test_the_calendar_is_valid_and_holds_only_the_members_own_steps(with_steps) 
 
 
 def test_a_next_step_written_as_if_then_reads_that_way_in_the_calendar(with_steps) -> None:
-    from allyship import if_then
+    from allyship.practice import if_then
 
     db, m = with_steps.db, with_steps.member
     step = next(i for i in plans.get_plan(db, m).items if i.text == "Check the trail's ramps")

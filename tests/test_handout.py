@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from allyship import handout
+from allyship.core import handout
 
 HANDOUT = (Path(__file__).resolve().parents[2] / "shared" / "seed" / "allyship-handout.txt")
 

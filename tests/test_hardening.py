@@ -19,9 +19,11 @@ from pathlib import Path
 
 import pytest
 
-from allyship import (backup, export, passwords, people, safe_text, storage_errors, store,
-                      transfer)
-from allyship.models import MemberDraft, ValidationError
+from allyship.core import safe_text
+from allyship.db import backup, storage_errors, store
+from allyship.people import passwords, roster
+from allyship.transfer import csv_files, csv_import, export
+from allyship.core.models import MemberDraft, ValidationError
 from apptest_helpers import ROOT, by_label, open_as, persona
 
 # --- item 3: one neutraliser for text people typed ------------------------------------
@@ -54,7 +56,7 @@ def test_inert_text_shows_as_typed_and_leaves_no_link_syntax(typed):
 
 
 def test_the_old_escape_name_is_the_same_function():
-    from allyship import tables
+    from allyship.practice import tables
 
     assert tables.escape_md("www.x.org a@b.org") == safe_text.inert("www.x.org a@b.org")
 
@@ -76,7 +78,7 @@ def test_admin_confirmations_show_a_hostile_name_as_text(demo_db):
 # --- items 5 and 6: one CSV reader, one validation -----------------------------------
 
 def _bulk_add(chapter, data):
-    return people.bulk_add_members(chapter.db, chapter.admin, data)
+    return roster.bulk_add_members(chapter.db, chapter.admin, data)
 
 
 def test_add_from_csv_reads_excel_mac_cr_only_line_endings(chapter):
@@ -88,10 +90,10 @@ def test_add_from_csv_reads_excel_mac_cr_only_line_endings(chapter):
 
 @pytest.mark.parametrize("entry", ["admin_text", "admin_bytes", "import"])
 def test_a_cell_longer_than_the_csv_limit_is_a_clear_error_not_a_crash(chapter, entry):
-    data = "name,email\n" + "x" * (transfer.MAX_CELL_CHARS + 1) + ",big@example.org\n"
+    data = "name,email\n" + "x" * (csv_files.MAX_CELL_CHARS + 1) + ",big@example.org\n"
     before = chapter.db["members"].count
     if entry == "import":
-        report = transfer.import_csv(chapter.db, chapter.admin, data.encode(), kind="members")
+        report = csv_import.import_csv(chapter.db, chapter.admin, data.encode(), kind="members")
         assert not report.ok and "131,072 characters" in report.errors[0].reason
     else:
         with pytest.raises(ValidationError) as exc:
@@ -110,9 +112,9 @@ def test_a_nul_byte_in_a_members_file_is_a_clear_error(chapter):
                                   "\x1b[31mRed\x1b[0m"])
 def test_the_members_import_refuses_team_names_the_forms_refuse(chapter, team):
     with pytest.raises(ValidationError):
-        people.create_team(chapter.db, chapter.admin, team)
+        roster.create_team(chapter.db, chapter.admin, team)
     data = f"name,email,role,team\nNew One,new.one@example.org,member,{team}\n".encode()
-    report = transfer.import_csv(chapter.db, chapter.admin, data, kind="members")
+    report = csv_import.import_csv(chapter.db, chapter.admin, data, kind="members")
     assert not report.ok and report.errors[0].column == "team"
     assert "control characters" in report.errors[0].reason
     assert chapter.db.execute("SELECT count(*) FROM teams WHERE name LIKE 'B%' OR name LIKE "
@@ -122,8 +124,8 @@ def test_the_members_import_refuses_team_names_the_forms_refuse(chapter, team):
 def test_the_members_import_stores_team_names_normalised_as_the_forms_do(chapter):
     decomposed = "Cafe\u0301 crew"  # "é" typed as e + combining accent
     data = f"name,email,team\nNew One,new.one@example.org,{decomposed}\n".encode()
-    assert transfer.import_csv(chapter.db, chapter.admin, data, kind="members").ok
-    form = people.create_team(chapter.db, chapter.admin, "Other " + decomposed)
+    assert csv_import.import_csv(chapter.db, chapter.admin, data, kind="members").ok
+    form = roster.create_team(chapter.db, chapter.admin, "Other " + decomposed)
     stored = {r[0] for r in chapter.db.execute("SELECT name FROM teams")}
     assert "Caf\u00e9 crew" in stored and form.name == "Other Caf\u00e9 crew"
 
@@ -146,7 +148,7 @@ def test_streamlits_own_table_download_is_off_because_it_does_not_neutralise_for
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     assert config["client"]["disableDataExport"] is True
     # Our own downloads neutralise instead.
-    assert transfer.csv_bytes(["c"], [['=HYPERLINK("https://evil.example")']]).splitlines()[1] \
+    assert csv_files.csv_bytes(["c"], [['=HYPERLINK("https://evil.example")']]).splitlines()[1] \
         == b"\"'=HYPERLINK(\"\"https://evil.example\"\")\""
 
 
@@ -229,7 +231,7 @@ def test_a_backup_or_export_that_fills_the_disk_leaves_nothing_half_written(
             backup.backup(demo_template, disk / "backup.db")
         db = store.connect(demo_template)
         with pytest.raises(OSError):
-            transfer.export_dir(db, disk / "export")
+            export.export_dir(db, disk / "export")
         with pytest.raises(OSError):
             export.export_zip_file(db, disk / "export.zip")
         assert sorted(p.name for p in disk.iterdir()) == ["filler"]
@@ -243,10 +245,10 @@ def test_an_admin_corrects_a_members_email_audited_and_the_old_one_stops_signing
     passwords.redeem_setup_code(db, "mo@example.org", issued.code, "a long enough passphrase")
     assert passwords.sign_in_with_password(db, "mo@example.org",
                                            "a long enough passphrase").id == chapter.member.id
-    fixed = people.correct_member(db, chapter.admin, chapter.member.id,
+    fixed = roster.correct_member(db, chapter.admin, chapter.member.id,
                                   name=" Mo Membre ", email="Mo.New@Example.org")
     assert (fixed.name, fixed.email) == ("Mo Membre", "mo.new@example.org")
-    assert people.find_member_by_email(db, "mo@example.org") is None  # single sign-on too
+    assert roster.find_member_by_email(db, "mo@example.org") is None  # single sign-on too
     with pytest.raises(passwords.SignInFailed):
         passwords.sign_in_with_password(db, "mo@example.org", "a long enough passphrase")
     assert passwords.sign_in_with_password(db, "mo.new@example.org",
@@ -259,14 +261,14 @@ def test_an_admin_corrects_a_members_email_audited_and_the_old_one_stops_signing
 
 def test_correcting_an_email_refuses_someone_elses_and_non_admins(chapter):
     with pytest.raises(ValidationError):
-        people.correct_member(chapter.db, chapter.admin, chapter.member.id,
+        roster.correct_member(chapter.db, chapter.admin, chapter.member.id,
                               name="Mo", email="lee@example.org")
     with pytest.raises(ValidationError):
-        people.correct_member(chapter.db, chapter.admin, chapter.member.id,
+        roster.correct_member(chapter.db, chapter.admin, chapter.member.id,
                               name="Mo\x00", email="mo@example.org")
-    from allyship.access import PermissionDenied
+    from allyship.core.access import PermissionDenied
     with pytest.raises(PermissionDenied):
-        people.correct_member(chapter.db, chapter.lead, chapter.member.id,
+        roster.correct_member(chapter.db, chapter.lead, chapter.member.id,
                               name="Mo", email="mo@example.org")
 
 
@@ -278,7 +280,7 @@ def test_the_admin_page_corrects_a_name_and_email(demo_db):
     at.text_input(key=f"member_email_{robin.id}").input("robin.o@demo.example.org")
     at.button(key=f"FormSubmitter:member_details_{robin.id}-Save name and email").click().run()
     assert not at.exception and not at.error
-    assert people.get_member(db, robin.id).email == "robin.o@demo.example.org"
+    assert roster.get_member(db, robin.id).email == "robin.o@demo.example.org"
 
 
 # --- issue 13 item 3: Import & export builds nothing until asked --------------------
@@ -294,26 +296,26 @@ def test_import_and_export_page_builds_no_export_until_the_button_is_pressed(
     assert built == []
     # What the button runs when pressed: the whole chapter export, as a zip.
     _, admin = persona(demo_db, "admin")
-    data = transfer.chapter_export_download(demo_db, admin.id)()
+    data = export.chapter_export_download(demo_db, admin.id)()
     assert built == [1]
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         assert {"manifest.json", "members.csv", "teams.csv"} <= set(z.namelist())
 
 
 def test_the_export_download_rechecks_that_the_member_is_still_an_admin(chapter, tmp_path):
-    from allyship.access import PermissionDenied
+    from allyship.core.access import PermissionDenied
 
     path = tmp_path / "c.db"
     chapter.db.conn.execute(f"VACUUM INTO '{path}'")
     with pytest.raises(PermissionDenied):
-        transfer.chapter_export_download(path, chapter.lead.id)()
+        export.chapter_export_download(path, chapter.lead.id)()
 
 
 def test_the_streamed_export_is_the_same_as_the_one_built_in_memory(chapter, tmp_path):
     db = chapter.db
-    people.add_member(db, chapter.admin, MemberDraft("=HYPERLINK(1)", "f@example.org"))
-    in_memory = transfer.export_files(db, chapter_id=chapter.chapter.id)
-    with zipfile.ZipFile(io.BytesIO(transfer.chapter_export_zip(db, chapter.admin))) as z:
+    roster.add_member(db, chapter.admin, MemberDraft("=HYPERLINK(1)", "f@example.org"))
+    in_memory = export.export_files(db, chapter_id=chapter.chapter.id)
+    with zipfile.ZipFile(io.BytesIO(export.chapter_export_zip(db, chapter.admin))) as z:
         streamed = {n: z.read(n) for n in z.namelist()}
     strip = lambda b: re.sub(rb'"exported_at": "[^"]+"', b"", b)  # noqa: E731
     assert {n: strip(b) for n, b in streamed.items()} == {n: strip(b) for n, b in in_memory.items()}

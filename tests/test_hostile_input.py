@@ -9,8 +9,13 @@ from datetime import date
 
 import pytest
 
-from allyship import demo, journal, mydata, people, plans, store, transfer
-from allyship.models import (
+from allyship import demo
+from allyship.db import store
+from allyship.people import roster
+from allyship.practice import journal, plans
+from allyship.rights import mydata
+from allyship.transfer import csv_files, csv_import
+from allyship.core.models import (
     TEXT_MAX,
     ActionDraft,
     MemberDraft,
@@ -83,10 +88,10 @@ def test_plans_reflections_and_member_names_take_the_same_care(chapter, name, te
     short = text[:100]
     if name in {"empty", "whitespace", "nul byte"}:
         with pytest.raises(ValidationError) as exc:
-            people.add_member(db, chapter.admin, MemberDraft(short, "new@example.org"))
+            roster.add_member(db, chapter.admin, MemberDraft(short, "new@example.org"))
         assert "name" in exc.value.errors
     else:
-        m = people.add_member(db, chapter.admin, MemberDraft(short, "new@example.org"))
+        m = roster.add_member(db, chapter.admin, MemberDraft(short, "new@example.org"))
         assert m.name == clean_text(short, "x")
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
@@ -111,21 +116,21 @@ def test_hostile_text_imported_from_csv_is_stored_inert_and_exported_safe(chapte
     w.writerow(["email", "date", "what", "responsibilities"])
     for _, text in good:
         w.writerow(["mo@example.org", "2026-03-02", text, "2"])
-    report = transfer.import_csv(chapter.db, chapter.admin, buf.getvalue().encode(), today=TODAY)
+    report = csv_import.import_csv(chapter.db, chapter.admin, buf.getvalue().encode(), today=TODAY)
     assert report.ok, report.errors
     stored = {r[0] for r in chapter.db.execute("SELECT description FROM actions")}
     assert stored == {clean_text(t, "x") for _, t in good}
     with zipfile.ZipFile(mydata.zip_file(chapter.db, chapter.member)) as z:
         rows = list(csv.DictReader(io.StringIO(z.read("actions.csv").decode("utf-8-sig"))))
-    assert all(not r["description"].startswith(transfer.FORMULA_TRIGGERS) for r in rows)
-    assert {transfer.unsafe_cell(r["description"]) for r in rows} == stored
+    assert all(not r["description"].startswith(csv_files.FORMULA_TRIGGERS) for r in rows)
+    assert {csv_files.unsafe_cell(r["description"]) for r in rows} == stored
 
 
 def test_a_csv_with_nul_bytes_and_over_long_cells_is_refused_row_by_row(chapter):
     data = ("email,date,what,responsibilities\n"
             "mo@example.org,2026-03-02,a\x00b,2\n"
             f"mo@example.org,2026-03-02,{'y' * (TEXT_MAX + 5)},2\n").encode()
-    report = transfer.import_csv(chapter.db, chapter.admin, data, today=TODAY)
+    report = csv_import.import_csv(chapter.db, chapter.admin, data, today=TODAY)
     assert [(e.row, e.column) for e in report.errors] == [(2, "what"), (3, "what")]
     assert "control characters" in report.errors[0].reason
     assert chapter.db.execute("SELECT count(*) FROM actions").fetchone()[0] == 0
@@ -133,7 +138,7 @@ def test_a_csv_with_nul_bytes_and_over_long_cells_is_refused_row_by_row(chapter)
 
 def test_a_gigantic_cell_is_a_clear_error_not_a_crash(chapter):
     data = b"email,date,what,responsibilities\nmo@example.org,2026-03-02," + b"z" * 200_000 + b",2\n"
-    report = transfer.import_csv(chapter.db, chapter.admin, data, today=TODAY)
+    report = csv_import.import_csv(chapter.db, chapter.admin, data, today=TODAY)
     assert not report.ok and report.errors[0].reason
 
 
@@ -152,7 +157,7 @@ def assert_inert(at) -> None:
 
 def robin(path):
     db = store.connect(path)
-    return db, people.find_member_by_email(db, demo.PERSONAS["member"])
+    return db, roster.find_member_by_email(db, demo.PERSONAS["member"])
 
 
 def test_hostile_text_in_the_log_an_action_form(demo_db):

@@ -4,9 +4,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from allyship import journal, store
-from allyship.access import PermissionDenied
-from allyship.models import ActionDraft, ReflectionDraft, ValidationError
+from allyship.db import store
+from allyship.practice import journal
+from allyship.core.access import PermissionDenied
+from allyship.core.models import ActionDraft, ReflectionDraft, ValidationError
 
 TODAY = date(2026, 11, 26)  # a Thursday; its week starts Monday 23 November
 MONDAY = date(2026, 11, 23)
@@ -81,8 +82,8 @@ def test_who_reads_an_action_follows_its_visibility(chapter, visibility, readers
 
 
 def test_linking_an_action_to_someone_elses_plan_item_is_refused(chapter):
-    from allyship import plans
-    from allyship.models import PlanDraft, PlanItemDraft
+    from allyship.practice import plans
+    from allyship.core.models import PlanDraft, PlanItemDraft
 
     theirs = plans.save_plan(chapter.db, chapter.teammate,
                              PlanDraft("G", items=(PlanItemDraft("next_step", "x"),)), today=TODAY)
@@ -138,8 +139,8 @@ def test_shared_with_me_shows_others_team_and_chapter_entries_never_private_or_m
 
 
 def test_several_members_are_looked_up_in_one_go_and_unknown_ids_are_left_out(chapter):
-    from allyship import people
-    found = people.get_members(chapter.db, [chapter.member.id, chapter.other.id,
+    from allyship.people import roster
+    found = roster.get_members(chapter.db, [chapter.member.id, chapter.other.id,
                                             chapter.member.id, 10**9])
-    assert found == {chapter.member.id: people.get_member(chapter.db, chapter.member.id),
-                     chapter.other.id: people.get_member(chapter.db, chapter.other.id)}
+    assert found == {chapter.member.id: roster.get_member(chapter.db, chapter.member.id),
+                     chapter.other.id: roster.get_member(chapter.db, chapter.other.id)}

@@ -9,7 +9,7 @@ import textwrap
 
 import pytest
 
-from allyship import memory, web
+from allyship.web import memory, registry
 
 ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
 
@@ -17,7 +17,7 @@ ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
 # pages (the heap cannot shrink past the live block) until it is asked to trim.
 SPELL = textwrap.dedent("""
     import threading
-    from allyship import memory
+    from allyship.web import memory
 
     def busy():
         global keep
@@ -57,7 +57,7 @@ def test_the_server_trims_on_a_timer_while_it_runs(monkeypatch):
         return memory.rounds - start
 
     assert asyncio.run(serve_until_two_rounds()) >= 2
-    assert "memory.trimmer" in web.LIFESPAN_HOOKS
+    assert memory.trimmer in registry.LIFESPAN_HOOKS
 
 
 @pytest.mark.parametrize("raw, expected", [("0", 0.0), ("", memory.DEFAULT_SECONDS),
@@ -87,14 +87,14 @@ def test_pages_do_not_force_a_full_collection_after_every_run():
 
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     assert config["runner"]["postScriptGC"] is False
-    assert "memory.trimmer" in web.LIFESPAN_HOOKS
+    assert memory.trimmer in registry.LIFESPAN_HOOKS
 
 
 def test_outside_a_server_there_are_no_sessions_to_let_go_of():
     assert memory.reap_expired_sessions() == 0
 
 
-@pytest.mark.skipif(__import__("allyship.serve", fromlist=["x"]).find_nginx() is None
+@pytest.mark.skipif(__import__("allyship.web.serve", fromlist=["x"]).find_nginx() is None
                     and __import__("os").environ.get("ALLYSHIP_REQUIRE_BROWSER") != "1",
                     reason="nginx is not installed (apt-get install nginx)")
 def test_a_real_server_lets_go_of_a_closed_tabs_session_once_its_reconnect_time_is_over(
@@ -106,7 +106,8 @@ def test_a_real_server_lets_go_of_a_closed_tabs_session_once_its_reconnect_time_
     :func:`memory.reap_expired_sessions` looks (it reaches into Streamlit)."""
     import time
 
-    from allyship import serve, sessions
+    from allyship.people import sessions
+    from allyship.web import serve
     from bench import concurrency, wsclient
 
     db_path = tmp_path / "sessions.db"

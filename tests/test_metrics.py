@@ -27,10 +27,13 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 
-from allyship import journal, metrics, people, plans, store
-from allyship.access import PermissionDenied
-from allyship.metrics import OTHER_LABEL, WHOLE_CHAPTER, Period, Scope
-from allyship.models import (
+from allyship.db import store
+from allyship.metrics import chapter_figures
+from allyship.people import roster
+from allyship.practice import journal, plans
+from allyship.core.access import PermissionDenied
+from allyship.metrics.chapter_figures import OTHER_LABEL, WHOLE_CHAPTER, Period, Scope
+from allyship.core.models import (
     ActionDraft,
     Member,
     MemberDraft,
@@ -69,10 +72,10 @@ def step(text: str, due: date | None, done: date | None = None) -> PlanItemDraft
 @pytest.fixture
 def data(chapter) -> Data:
     db, ch = chapter.db, chapter
-    team_c = people.create_team(db, ch.admin, "Team C").id
-    cy = people.add_member(db, ch.admin, MemberDraft("Cy See", "cy@example.org", "member", team_c))
-    di = people.add_member(db, ch.admin, MemberDraft("Di Dee", "di@example.org", "member", team_c))
-    gone = people.add_member(db, ch.admin, MemberDraft("Gone Away", "gone@example.org", "member",
+    team_c = roster.create_team(db, ch.admin, "Team C").id
+    cy = roster.add_member(db, ch.admin, MemberDraft("Cy See", "cy@example.org", "member", team_c))
+    di = roster.add_member(db, ch.admin, MemberDraft("Di Dee", "di@example.org", "member", team_c))
+    gone = roster.add_member(db, ch.admin, MemberDraft("Gone Away", "gone@example.org", "member",
                                                        ch.team_a))
     for monday in (date(2026, 1, 5), date(2026, 1, 12), date(2026, 1, 19), date(2026, 1, 26)):
         for who in (ch.lead, ch.member, ch.teammate):
@@ -88,7 +91,7 @@ def data(chapter) -> Data:
     log(db, ch.lead, date(2026, 2, 23), (3,), 10)
     log(db, di, date(2026, 2, 18), (1,), 20)
     log(db, gone, date(2026, 2, 12), (8,), 100)
-    people.set_member_active(db, ch.admin, gone.id, False)
+    roster.set_member_active(db, ch.admin, gone.id, False)
     # Plans: three of team A work with "Black birders" (a group big enough to filter on),
     # Di alone with "Disabled nature lovers" (too small to be offered).
     plans.save_plan(db, ch.member, PlanDraft("Black birders", items=(
@@ -182,7 +185,7 @@ CASES = pytest.mark.parametrize("case", list(EXPECTED))
 @CASES
 def test_weekly_participation_leaves_away_weeks_out_of_the_denominator(data, case):
     e = EXPECTED[case]
-    frame = metrics.weekly_participation(data.db, data.ch.admin, data.scope, e["period"],
+    frame = chapter_figures.weekly_participation(data.db, data.ch.admin, data.scope, e["period"],
                                          today=TODAY)
     total = frame[frame["group"] == WHOLE_CHAPTER]
     assert total["is_total"].all()
@@ -198,7 +201,7 @@ def test_weekly_participation_leaves_away_weeks_out_of_the_denominator(data, cas
 @CASES
 def test_headlines_compare_with_the_previous_period_of_equal_length(data, case):
     e = EXPECTED[case]
-    frames = metrics.team_progress(data.db, data.ch.admin, data.scope, e["period"], today=TODAY)
+    frames = chapter_figures.team_progress(data.db, data.ch.admin, data.scope, e["period"], today=TODAY)
     part = frames.headline("participation")
     assert part.value == pytest.approx(e["pooled"])
     assert part.previous == pytest.approx(e["pooled_before"])
@@ -214,14 +217,14 @@ def test_headlines_compare_with_the_previous_period_of_equal_length(data, case):
 @CASES
 def test_minutes_per_week_counts_only_active_members(data, case):
     e = EXPECTED[case]
-    frame = metrics.minutes_per_week(data.db, data.ch.lead, data.scope, e["period"], today=TODAY)
+    frame = chapter_figures.minutes_per_week(data.db, data.ch.lead, data.scope, e["period"], today=TODAY)
     assert frame["minutes"].tolist() == e["minutes"]  # Gone's 100 minutes never appear
 
 
 @CASES
 def test_consistency_is_a_distribution_of_weeks_active_without_names(data, case):
     e = EXPECTED[case]
-    frame = metrics.consistency(data.db, data.ch.lead, data.scope, e["period"], today=TODAY)
+    frame = chapter_figures.consistency(data.db, data.ch.lead, data.scope, e["period"], today=TODAY)
     assert dict(zip(frame["weeks_active"], frame["members"])) == e["consistency"]
     assert frame["members"].sum() == 7
     assert set(frame.columns) == {"weeks_active", "members", "weeks_in_period"}
@@ -230,14 +233,14 @@ def test_consistency_is_a_distribution_of_weeks_active_without_names(data, case)
 @CASES
 def test_steadiness_is_three_of_the_last_four_weeks_with_away_weeks_forgiven(data, case):
     e = EXPECTED[case]
-    s = metrics.steadiness(data.db, data.ch.admin, data.scope, e["period"], today=TODAY)
+    s = chapter_figures.steadiness(data.db, data.ch.admin, data.scope, e["period"], today=TODAY)
     assert (s.steady, s.counted) == e["steady"]
 
 
 @CASES
 def test_follow_through_counts_done_open_and_overdue_on_the_periods_last_day(data, case):
     e = EXPECTED[case]
-    frame = metrics.follow_through(data.db, data.ch.admin, data.scope, e["period"], today=TODAY)
+    frame = chapter_figures.follow_through(data.db, data.ch.admin, data.scope, e["period"], today=TODAY)
     rows = frame.set_index("group")
     for group in (WHOLE_CHAPTER, "Team A"):
         assert rows.loc[group, ["done", "open", "overdue"]].to_dict() == e["steps"]
@@ -248,26 +251,26 @@ def test_follow_through_counts_done_open_and_overdue_on_the_periods_last_day(dat
 def test_zero_weeks_are_rows_of_zeros_not_gaps(data):
     # A third member for Team C (never logs), so its figures may be shown at all; and
     # two for Team B, else "chapter minus Team A minus Team C" would be Oz alone.
-    people.add_member(data.db, data.ch.admin, MemberDraft("Ed Three", "ed@example.org",
+    roster.add_member(data.db, data.ch.admin, MemberDraft("Ed Three", "ed@example.org",
                                                           "member", data.team_c))
     for n in (2, 3):
-        people.add_member(data.db, data.ch.admin, MemberDraft(
+        roster.add_member(data.db, data.ch.admin, MemberDraft(
             f"B {n}", f"b{n}@example.org", "member", data.ch.team_b))
     scope = Scope(data.ch.chapter.id, team_id=data.team_c)  # only Di, in the week of Feb 16
-    part = metrics.weekly_participation(data.db, data.ch.admin, scope, P4, today=TODAY)
+    part = chapter_figures.weekly_participation(data.db, data.ch.admin, scope, P4, today=TODAY)
     assert part["participants"].tolist() == [0, 0, 1, 0]
     assert part["share"].tolist() == [0, 0, pytest.approx(1 / 3), 0]
     assert set(part["group"]) == {"Team C"}
-    minutes = metrics.minutes_per_week(data.db, data.ch.admin, scope, P4, today=TODAY)
+    minutes = chapter_figures.minutes_per_week(data.db, data.ch.admin, scope, P4, today=TODAY)
     assert minutes["minutes"].tolist() == [0, 0, 20, 0]
-    resp = metrics.responsibility_weeks(data.db, data.ch.admin, scope, P4, today=TODAY)
+    resp = chapter_figures.responsibility_weeks(data.db, data.ch.admin, scope, P4, today=TODAY)
     assert len(resp) == 4 * 8
     assert resp["actions"].sum() == 1
 
 
 def test_weeks_that_have_not_started_are_left_out(data):
     period = Period(date(2026, 2, 16), date(2026, 3, 15))  # two weeks after TODAY's week
-    part = metrics.weekly_participation(data.db, data.ch.admin, data.scope, period, today=TODAY)
+    part = chapter_figures.weekly_participation(data.db, data.ch.admin, data.scope, period, today=TODAY)
     assert sorted(set(part["week"].dt.date)) == [FEB[16], FEB[23], TODAY]
     # The unfinished current week is marked, and has no 4-week average.
     current = part[part["week"].dt.date == TODAY]
@@ -278,22 +281,22 @@ def test_weeks_that_have_not_started_are_left_out(data):
 def test_weeks_before_the_programme_started_are_no_weeks_not_zero_weeks(data):
     # The chapter's programme started on 5 Jan 2026 (conftest).
     period = Period(date(2025, 12, 22), date(2026, 1, 11))
-    part = metrics.weekly_participation(data.db, data.ch.admin, data.scope, period, today=TODAY)
+    part = chapter_figures.weekly_participation(data.db, data.ch.admin, data.scope, period, today=TODAY)
     assert sorted(set(part["week"].dt.date)) == [date(2026, 1, 5)]
     before = Period(date(2025, 11, 3), date(2025, 11, 30))  # wholly before the start
-    frames = metrics.team_progress(data.db, data.ch.admin, data.scope, before, today=TODAY)
+    frames = chapter_figures.team_progress(data.db, data.ch.admin, data.scope, before, today=TODAY)
     assert frames.participation.empty and frames.minutes.empty
     # The first weeks of the programme have nothing before them to compare with.
     first = Period(date(2026, 1, 5), date(2026, 1, 18))
-    frames = metrics.team_progress(data.db, data.ch.admin, data.scope, first, today=TODAY)
+    frames = chapter_figures.team_progress(data.db, data.ch.admin, data.scope, first, today=TODAY)
     assert all(h.previous is None and h.change is None for h in frames.headlines)
     assert frames.note.startswith("No comparison")
-    frames = metrics.team_progress(data.db, data.ch.admin, data.scope, P4, today=TODAY)
+    frames = chapter_figures.team_progress(data.db, data.ch.admin, data.scope, P4, today=TODAY)
     assert frames.note.startswith("Changes compare with the 4 weeks before")
 
 
 def test_responsibility_weeks_is_eight_rows_per_week_with_the_handouts_words(data):
-    resp = metrics.responsibility_weeks(data.db, data.ch.lead, data.scope, P4, today=TODAY)
+    resp = chapter_figures.responsibility_weeks(data.db, data.ch.lead, data.scope, P4, today=TODAY)
     assert len(resp) == 8 * 4
     feb2 = resp[resp["week"].dt.date == FEB[2]].set_index("responsibility")
     assert feb2.loc[1, ["actions", "members"]].tolist() == [2, 2]  # Mo and Tam
@@ -304,13 +307,13 @@ def test_responsibility_weeks_is_eight_rows_per_week_with_the_handouts_words(dat
 
 
 def test_least_practised_lists_the_responsibilities_nobody_practised(data):
-    least = metrics.least_practised(data.db, data.ch.lead, data.scope, P4, today=TODAY)
+    least = chapter_figures.least_practised(data.db, data.ch.lead, data.scope, P4, today=TODAY)
     assert least["responsibility"].tolist() == [5, 6, 7]
     assert least["actions"].tolist() == [0, 0, 0]
 
 
 def test_falling_teams_names_team_a_whose_share_dropped(data):
-    falling = metrics.falling_teams(data.db, data.ch.admin, data.scope, P4, today=TODAY)
+    falling = chapter_figures.falling_teams(data.db, data.ch.admin, data.scope, P4, today=TODAY)
     assert falling["team"].tolist() == ["Team A"]
     row = falling.iloc[0]
     assert row["share_now"] == pytest.approx(7 / 11)  # 2+2+1+2 of 3+3+2+3
@@ -320,7 +323,7 @@ def test_falling_teams_names_team_a_whose_share_dropped(data):
 # --- privacy in aggregates ----------------------------------------------------------------
 
 def test_admin_breakdown_folds_small_teams_into_other(data):
-    part = metrics.weekly_participation(data.db, data.ch.admin, data.scope, P4, today=TODAY)
+    part = chapter_figures.weekly_participation(data.db, data.ch.admin, data.scope, P4, today=TODAY)
     assert set(part["group"]) == {WHOLE_CHAPTER, "Team A", OTHER_LABEL}
     other = part[part["group"] == OTHER_LABEL]  # Ada, Oz, Cy, Di
     assert (other["active_members"] == 4).all()
@@ -329,52 +332,52 @@ def test_admin_breakdown_folds_small_teams_into_other(data):
 
 def test_a_team_is_not_shown_when_the_rest_of_the_chapter_would_single_someone_out(data):
     for m in (data.cy, data.di):
-        people.set_member_active(data.db, data.ch.admin, m.id, False)
+        roster.set_member_active(data.db, data.ch.admin, m.id, False)
     # Ada (the viewer) + Oz are the rest: chapter minus Team A would be Oz alone, so
     # Team A's own figures are withdrawn too (complementary suppression).
-    part = metrics.weekly_participation(data.db, data.ch.admin, data.scope, P4, today=TODAY)
+    part = chapter_figures.weekly_participation(data.db, data.ch.admin, data.scope, P4, today=TODAY)
     assert set(part["group"]) == {WHOLE_CHAPTER}
-    assert metrics.team_choices(data.db, data.ch.admin, data.ch.chapter.id) == []
+    assert chapter_figures.team_choices(data.db, data.ch.admin, data.ch.chapter.id) == []
     with pytest.raises(PermissionDenied, match="would reveal"):
-        metrics.team_progress(data.db, data.ch.admin,
+        chapter_figures.team_progress(data.db, data.ch.admin,
                               Scope(data.ch.chapter.id, data.ch.team_a), P4, today=TODAY)
 
 
 def test_a_lead_sees_their_own_team_and_the_chapter_but_no_other_team(data):
     # Team A is Lee (the lead), Mo and Tam: two people besides Lee, too few to show.
-    frames = metrics.team_progress(data.db, data.ch.lead, data.scope, P4, today=TODAY)
+    frames = chapter_figures.team_progress(data.db, data.ch.lead, data.scope, P4, today=TODAY)
     assert set(frames.participation["group"]) == {WHOLE_CHAPTER}
-    assert metrics.team_choices(data.db, data.ch.lead, data.ch.chapter.id) == []
+    assert chapter_figures.team_choices(data.db, data.ch.lead, data.ch.chapter.id) == []
     with pytest.raises(PermissionDenied, match="fewer than 3 people besides you"):
-        metrics.team_progress(data.db, data.ch.lead, Scope(data.ch.chapter.id, data.ch.team_a),
+        chapter_figures.team_progress(data.db, data.ch.lead, Scope(data.ch.chapter.id, data.ch.team_a),
                               P4, today=TODAY)
     # A fourth member makes Team A a team its lead may look at.
-    people.add_member(data.db, data.ch.admin, MemberDraft("Fay Four", "fay@example.org",
+    roster.add_member(data.db, data.ch.admin, MemberDraft("Fay Four", "fay@example.org",
                                                           "member", data.ch.team_a))
-    frames = metrics.team_progress(data.db, data.ch.lead, data.scope, P4, today=TODAY)
+    frames = chapter_figures.team_progress(data.db, data.ch.lead, data.scope, P4, today=TODAY)
     assert set(frames.participation["group"]) == {WHOLE_CHAPTER, "Team A"}
     assert set(frames.follow_through["group"]) == {WHOLE_CHAPTER, "Team A"}
     with pytest.raises(PermissionDenied):
-        metrics.weekly_participation(data.db, data.ch.lead, Scope(data.ch.chapter.id,
+        chapter_figures.weekly_participation(data.db, data.ch.lead, Scope(data.ch.chapter.id,
                                                                   data.ch.team_b), P4)
-    assert [t.name for t in metrics.team_choices(data.db, data.ch.lead,
+    assert [t.name for t in chapter_figures.team_choices(data.db, data.ch.lead,
                                                   data.ch.chapter.id)] == ["Team A"]
-    assert metrics.scope_choices(data.db, data.ch.lead, data.ch.chapter.id) == \
+    assert chapter_figures.scope_choices(data.db, data.ch.lead, data.ch.chapter.id) == \
         [data.ch.team_a, None]  # a lead opens on their own team
     # Teams B (1 member) and C (2) are too small for anyone.
-    assert [t.name for t in metrics.team_choices(data.db, data.ch.admin, data.ch.chapter.id)] \
+    assert [t.name for t in chapter_figures.team_choices(data.db, data.ch.admin, data.ch.chapter.id)] \
         == ["Team A"]
 
 
 def test_only_focus_groups_with_three_members_are_offered_or_accepted(data):
     chapter_id = data.ch.chapter.id
-    assert metrics.focus_group_choices(data.db, data.ch.admin, chapter_id) == ["Black birders"]
+    assert chapter_figures.focus_group_choices(data.db, data.ch.admin, chapter_id) == ["Black birders"]
     with pytest.raises(PermissionDenied, match="singled out"):
-        metrics.team_progress(data.db, data.ch.admin,
+        chapter_figures.team_progress(data.db, data.ch.admin,
                               Scope(chapter_id, focus_group="Disabled nature lovers"), P4,
                               today=TODAY)
     scope = Scope(chapter_id, focus_group="Black birders")  # Lee, Mo, Tam (case and spaces)
-    part = metrics.weekly_participation(data.db, data.ch.admin, scope, P4, today=TODAY)
+    part = chapter_figures.weekly_participation(data.db, data.ch.admin, scope, P4, today=TODAY)
     total = part[part["is_total"]]
     assert total["group"].iloc[0] == "Whole chapter · Black birders"
     assert total["counted"].tolist() == [3, 3, 2, 3]
@@ -383,10 +386,10 @@ def test_only_focus_groups_with_three_members_are_offered_or_accepted(data):
 
 # --- who may call what ----------------------------------------------------------------------
 
-PUBLIC = [metrics.weekly_participation, metrics.responsibility_weeks, metrics.consistency,
-          metrics.steadiness, metrics.minutes_per_week, metrics.follow_through,
-          metrics.least_practised, metrics.falling_teams, metrics.headlines,
-          metrics.team_progress]
+PUBLIC = [chapter_figures.weekly_participation, chapter_figures.responsibility_weeks, chapter_figures.consistency,
+          chapter_figures.steadiness, chapter_figures.minutes_per_week, chapter_figures.follow_through,
+          chapter_figures.least_practised, chapter_figures.falling_teams, chapter_figures.headlines,
+          chapter_figures.team_progress]
 
 
 @pytest.mark.parametrize("fn", PUBLIC, ids=lambda f: f.__name__)
@@ -396,13 +399,13 @@ def test_a_member_gets_permission_denied_from_every_metric(data, fn):
 
 
 def test_a_lead_of_another_chapter_sees_nothing_here(data):
-    other_chapter = people.create_chapter(data.db, "Elsewhere")
-    stranger = people.bootstrap_admin(data.db, other_chapter,
+    other_chapter = roster.create_chapter(data.db, "Elsewhere")
+    stranger = roster.bootstrap_admin(data.db, other_chapter,
                                       MemberDraft("Sol Stranger", "sol@example.org"))
     with pytest.raises(PermissionDenied):
-        metrics.team_progress(data.db, stranger, data.scope, P4, today=TODAY)
+        chapter_figures.team_progress(data.db, stranger, data.scope, P4, today=TODAY)
     with pytest.raises(PermissionDenied):
-        metrics.team_progress(data.db, stranger, Scope(other_chapter.id, data.ch.team_a), P4,
+        chapter_figures.team_progress(data.db, stranger, Scope(other_chapter.id, data.ch.team_a), P4,
                               today=TODAY)
 
 
@@ -410,7 +413,7 @@ def test_a_lead_of_another_chapter_sees_nothing_here(data):
 
 def test_quiet_members_are_the_leads_own_team_sorted_by_name_not_activity(data):
     db, ch = data.db, data.ch
-    add = lambda name, email: people.add_member(  # noqa: E731
+    add = lambda name, email: roster.add_member(  # noqa: E731
         db, ch.admin, MemberDraft(name, email, "member", ch.team_a))
     zed, bea, abe, al = (add("Zed Zero", "zed@example.org"), add("Bea Before", "bea@example.org"),
                          add("Abe Early", "abe@example.org"), add("Al Away", "al@example.org"))
@@ -418,12 +421,12 @@ def test_quiet_members_are_the_leads_own_team_sorted_by_name_not_activity(data):
     log(db, abe, date(2026, 1, 27), (1,))
     journal.set_away(db, al, FEB[23])  # said they would be away: not listed
     log(db, ch.other, date(2026, 1, 14), (1,))  # another team: never listed here
-    quiet = metrics.quiet_members(db, ch.lead, ch.team_a, today=TODAY)
+    quiet = chapter_figures.quiet_members(db, ch.lead, ch.team_a, today=TODAY)
     # Mo logged on Feb 24, Tam on Feb 4 (within the current week and the 3 before);
     # Gone is deactivated; Lee is the lead.
     assert quiet["name"].tolist() == ["Abe Early", "Bea Before", "Zed Zero"]
     assert quiet["last_week"].tolist() == [date(2026, 1, 26), date(2026, 1, 12), None]
-    frames = metrics.team_progress(db, ch.lead, data.scope, P4, today=TODAY)
+    frames = chapter_figures.team_progress(db, ch.lead, data.scope, P4, today=TODAY)
     pd.testing.assert_frame_equal(frames.quiet_members, quiet)
 
 
@@ -432,8 +435,8 @@ def test_quiet_list_is_for_the_teams_own_lead_only(data):
     for actor, team in [(ch.admin, ch.team_a), (ch.member, ch.team_a), (ch.lead, ch.team_b),
                         (ch.lead, None)]:
         with pytest.raises(PermissionDenied):
-            metrics.quiet_members(db, actor, team, today=TODAY)
-    frames = metrics.team_progress(db, ch.admin, data.scope, P4, today=TODAY)
+            chapter_figures.quiet_members(db, actor, team, today=TODAY)
+    frames = chapter_figures.team_progress(db, ch.admin, data.scope, P4, today=TODAY)
     assert frames.quiet_members is None
 
 
@@ -442,30 +445,30 @@ def test_a_member_quiet_for_three_full_weeks_is_listed_the_week_after(data):
     # Tam last logged in the week of Feb 2 and marked the week of Feb 16 away. On Mar 11
     # the window (weeks of Feb 16 to Mar 9) holds that away week, so Tam is not listed;
     # on Mar 18 (weeks of Feb 23 to Mar 16) Tam is.
-    assert "Tam Mate" not in metrics.quiet_members(db, ch.lead, ch.team_a,
+    assert "Tam Mate" not in chapter_figures.quiet_members(db, ch.lead, ch.team_a,
                                                     today=date(2026, 3, 11))["name"].tolist()
-    assert "Tam Mate" in metrics.quiet_members(db, ch.lead, ch.team_a,
+    assert "Tam Mate" in chapter_figures.quiet_members(db, ch.lead, ch.team_a,
                                                 today=date(2026, 3, 18))["name"].tolist()
 
 
 def test_headline_text_shows_shares_in_points_and_minutes_in_hours():
-    h = metrics.Headline("participation", "Weekly participation", 0.5, 0.4, "share", "")
+    h = chapter_figures.Headline("participation", "Weekly participation", 0.5, 0.4, "share", "")
     assert (h.display, h.delta_display) == ("50%", "+10 pts")
-    m = metrics.Headline("minutes", "Time invested", 600, 30, "minutes", "")
+    m = chapter_figures.Headline("minutes", "Time invested", 600, 30, "minutes", "")
     assert (m.display, m.delta_display) == ("10.0 h", "+9.5 h")
-    none = metrics.Headline("steady", "Steady", 0.5, None, "share", "")
+    none = chapter_figures.Headline("steady", "Steady", 0.5, None, "share", "")
     assert none.delta_display is None
 
 
 def test_an_empty_chapter_gives_zero_frames_not_errors(db):
-    ch = people.create_chapter(db, "Empty", started_on=date(2026, 1, 5))
-    admin = people.bootstrap_admin(db, ch, MemberDraft("Ada Admin", "ada@example.org"))
+    ch = roster.create_chapter(db, "Empty", started_on=date(2026, 1, 5))
+    admin = roster.bootstrap_admin(db, ch, MemberDraft("Ada Admin", "ada@example.org"))
     # The admin alone: no figures at all (they would describe nobody but the viewer).
     with pytest.raises(PermissionDenied, match="fewer than 3 people besides you"):
-        metrics.team_progress(db, admin, Scope(ch.id), P4, today=TODAY)
+        chapter_figures.team_progress(db, admin, Scope(ch.id), P4, today=TODAY)
     for n in range(3):
-        people.add_member(db, admin, MemberDraft(f"New {n}", f"new{n}@example.org"))
-    frames = metrics.team_progress(db, admin, Scope(ch.id), P4, today=TODAY)
+        roster.add_member(db, admin, MemberDraft(f"New {n}", f"new{n}@example.org"))
+    frames = chapter_figures.team_progress(db, admin, Scope(ch.id), P4, today=TODAY)
     assert frames.actions == 0 and frames.members == 4
     assert frames.participation[frames.participation["is_total"]]["participants"].sum() == 0
     assert frames.headline("participation").value == 0
@@ -473,7 +476,7 @@ def test_an_empty_chapter_gives_zero_frames_not_errors(db):
 
 
 def test_metrics_use_the_action_indexes(data):
-    cte, params = metrics._scope_cte(data.scope)
+    cte, params = chapter_figures._scope_cte(data.scope)
     plan = " ".join(r[-1] for r in data.db.execute(
         "EXPLAIN QUERY PLAN " + cte + "SELECT count(*) FROM scope s JOIN actions a"
         " ON a.member_id = s.id AND a.week_start BETWEEN ? AND ?", [*params, "a", "b"]))
@@ -491,7 +494,7 @@ def _bits(values: list[float]) -> list[object]:
 
 
 def _pandas_rolling(values: list[float]) -> list[float]:
-    return pd.Series(values, dtype=float).rolling(metrics.ROLLING_WEEKS, min_periods=1) \
+    return pd.Series(values, dtype=float).rolling(chapter_figures.ROLLING_WEEKS, min_periods=1) \
         .mean().tolist()
 
 
@@ -507,13 +510,13 @@ def test_the_rolling_mean_is_pandas_bit_for_bit_on_five_thousand_series():
     for _ in range(5_000):
         weights = [rnd.random() for _ in kinds]
         values = [rnd.choices(kinds, weights)[0]() for _ in range(rnd.randint(0, 60))]
-        assert _bits(metrics._rolling(values)) == _bits(_pandas_rolling(values)), values
+        assert _bits(chapter_figures._rolling(values)) == _bits(_pandas_rolling(values)), values
 
 
 def test_the_rolling_mean_of_weeks_with_gaps():
     """A week without a share (everyone away, or the unfinished week) is left out of the
     average; four such weeks in a row have no average."""
     nan = float("nan")
-    assert _bits(metrics._rolling([nan, 0.5, nan, nan, nan, nan, 1.0])) == \
+    assert _bits(chapter_figures._rolling([nan, 0.5, nan, nan, nan, nan, 1.0])) == \
         _bits([nan, 0.5, 0.5, 0.5, 0.5, nan, 1.0])
-    assert metrics._rolling([]) == []
+    assert chapter_figures._rolling([]) == []

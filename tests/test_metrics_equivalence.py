@@ -1,6 +1,6 @@
 """The faster metrics give exactly the frames the earlier implementation gave (issue 13).
 
-``reference_metrics`` is :mod:`allyship.metrics` as it was before the rewrite (kept
+``reference_metrics`` is :mod:`allyship.metrics.chapter_figures` as it was before the rewrite (kept
 verbatim in tests/, with the earlier disclosure module). On a generated database —
 two chapters, teams of different sizes (one small enough to be folded into "Other"),
 members without a team, a deactivated member, weeks away, focus groups, a programme that
@@ -21,9 +21,12 @@ import pandas as pd
 import pytest
 import reference_metrics as old
 
-from allyship import demo, metrics, people, store
-from allyship.access import PermissionDenied
-from allyship.models import week_start
+from allyship import demo
+from allyship.db import store
+from allyship.metrics import chapter_figures
+from allyship.people import roster
+from allyship.core.access import PermissionDenied
+from allyship.core.models import week_start
 
 BUILT = date(2026, 6, 10)  # the data ends on this day (a Wednesday)
 TODAYS = (BUILT, date(2026, 6, 8), date(2026, 6, 7))  # Wednesday, Monday, Sunday
@@ -92,19 +95,19 @@ def viewers(db) -> list:
             " AND active = 1 ORDER BY role, id", [chapter_id])]
         leads = ids[1:]
         out += [ids[0], *leads[:1]]
-    return [people.get_member(db, i) for i in dict.fromkeys(out)]
+    return [roster.get_member(db, i) for i in dict.fromkeys(out)]
 
 
-def periods(db, chapter_id: int, today: date) -> list[metrics.Period]:
-    options, _ = metrics.period_options(db, chapter_id, today)
-    started = metrics.programme_start(db, chapter_id)
+def periods(db, chapter_id: int, today: date) -> list[chapter_figures.Period]:
+    options, _ = chapter_figures.period_options(db, chapter_id, today)
+    started = chapter_figures.programme_start(db, chapter_id)
     monday = week_start(today)
     extra = [
-        metrics.Period.this_week(today),
-        metrics.Period(monday - timedelta(weeks=2), monday + timedelta(weeks=3, days=6)),
-        metrics.Period(started - timedelta(weeks=6), started - timedelta(days=1)),
-        metrics.Period(started - timedelta(weeks=3), started + timedelta(weeks=2, days=6)),
-        metrics.Period(monday - timedelta(weeks=3), monday - timedelta(days=1)),
+        chapter_figures.Period.this_week(today),
+        chapter_figures.Period(monday - timedelta(weeks=2), monday + timedelta(weeks=3, days=6)),
+        chapter_figures.Period(started - timedelta(weeks=6), started - timedelta(days=1)),
+        chapter_figures.Period(started - timedelta(weeks=3), started + timedelta(weeks=2, days=6)),
+        chapter_figures.Period(monday - timedelta(weeks=3), monday - timedelta(days=1)),
     ]
     return [*dict.fromkeys([*options.values(), *extra])]
 
@@ -143,13 +146,13 @@ OLD_CRASHES: list = []
 def both(fn: str, *args, **kwargs):
     """Call ``fn`` in both modules; equal results, or the same refusal."""
     def convert(module, value):
-        if isinstance(value, metrics.Period):
+        if isinstance(value, chapter_figures.Period):
             return module.Period(value.start, value.end)
-        if isinstance(value, metrics.Scope):
+        if isinstance(value, chapter_figures.Scope):
             return module.Scope(value.chapter_id, value.team_id, value.focus_group)
         return value
     outcomes = []
-    for module in (metrics, old):
+    for module in (chapter_figures, old):
         try:
             outcomes.append(("ok", getattr(module, fn)(
                 *(convert(module, a) for a in args),
@@ -169,20 +172,20 @@ def both(fn: str, *args, **kwargs):
     return new
 
 
-def scopes(db, actor) -> list[metrics.Scope]:
+def scopes(db, actor) -> list[chapter_figures.Scope]:
     out = []
-    for team_id in [*metrics.scope_choices(db, actor, actor.chapter_id), -1]:
+    for team_id in [*chapter_figures.scope_choices(db, actor, actor.chapter_id), -1]:
         team_id = None if team_id == -1 else team_id
-        out.append(metrics.Scope(actor.chapter_id, team_id))
-        for group in metrics.focus_group_choices(db, actor, actor.chapter_id, team_id):
-            out.append(metrics.Scope(actor.chapter_id, team_id, group))
+        out.append(chapter_figures.Scope(actor.chapter_id, team_id))
+        for group in chapter_figures.focus_group_choices(db, actor, actor.chapter_id, team_id):
+            out.append(chapter_figures.Scope(actor.chapter_id, team_id, group))
     return [*dict.fromkeys(out)]
 
 
 def test_the_generated_chapter_exercises_the_edge_cases(db):
     admin = next(v for v in viewers(db) if v.is_admin)
-    groups = metrics.breakdown_groups(db, admin, metrics.Scope(admin.chapter_id))
-    assert metrics.OTHER_LABEL in groups.values() and None in groups  # folded, no-team
+    groups = chapter_figures.breakdown_groups(db, admin, chapter_figures.Scope(admin.chapter_id))
+    assert chapter_figures.OTHER_LABEL in groups.values() and None in groups  # folded, no-team
     assert db.execute("SELECT count(*) FROM members WHERE active = 0").fetchone()[0] == 1
     assert db.execute("SELECT count(*) FROM away_weeks").fetchone()[0] > 0
     assert any(s.focus_group for s in scopes(db, admin))
@@ -219,15 +222,15 @@ def test_each_public_measure_is_unchanged(db):
 
 def test_refusals_are_unchanged(db):
     teams = [r[0] for r in db.execute("SELECT id FROM teams ORDER BY id")]
-    period = metrics.Period.last_weeks(4, BUILT)
+    period = chapter_figures.Period.last_weeks(4, BUILT)
     for actor in viewers(db):
         for team_id in [None, *teams, 10_000]:
             for group in (None, "Young families", "nobody's group"):
-                both("team_progress", db, actor, metrics.Scope(actor.chapter_id, team_id, group),
+                both("team_progress", db, actor, chapter_figures.Scope(actor.chapter_id, team_id, group),
                      period, today=BUILT)
-    member = people.get_member(db, db.execute("SELECT id FROM members WHERE role = 'member'"
+    member = roster.get_member(db, db.execute("SELECT id FROM members WHERE role = 'member'"
                                               " AND active = 1 LIMIT 1").fetchone()[0])
-    both("team_progress", db, member, metrics.Scope(member.chapter_id), period, today=BUILT)
+    both("team_progress", db, member, chapter_figures.Scope(member.chapter_id), period, today=BUILT)
 
 
 def test_pooled_participation_is_the_scopes_own_series_pooled(db):
@@ -237,8 +240,8 @@ def test_pooled_participation_is_the_scopes_own_series_pooled(db):
     for actor in viewers(db)[:4]:
         for scope in scopes(db, actor):
             asked = periods(db, actor.chapter_id, today)[:4]
-            pooled = metrics.pooled_participation(db, actor, scope, asked, today=today)
+            pooled = chapter_figures.pooled_participation(db, actor, scope, asked, today=today)
             for period, share in zip(asked, pooled, strict=True):
-                frame = metrics.weekly_participation(db, actor, scope, period, today=today)
-                expected = metrics._pooled_share(frame[frame["is_total"].astype(bool)])
+                frame = chapter_figures.weekly_participation(db, actor, scope, period, today=today)
+                expected = chapter_figures._pooled_share(frame[frame["is_total"].astype(bool)])
                 assert share == expected, (scope, period, share, expected)

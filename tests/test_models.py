@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from allyship.models import (
+from allyship.core.models import (
     ActionDraft,
     MemberDraft,
     PlanDraft,

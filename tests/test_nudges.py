@@ -7,8 +7,11 @@ from email.message import EmailMessage
 
 import pytest
 
-from allyship import access, journal, mail, nudges, people, plans
-from allyship.models import ActionDraft, MemberDraft, PlanDraft, PlanItemDraft, ValidationError
+from allyship.core import access
+from allyship.people import roster
+from allyship.practice import journal, plans
+from allyship.rhythm import mail, nudges
+from allyship.core.models import ActionDraft, MemberDraft, PlanDraft, PlanItemDraft, ValidationError
 
 UTC = timezone.utc
 
@@ -79,7 +82,7 @@ def test_reminder_rules(chapter, name, tz, setting, setup, now, week) -> None:
     elif setup == "logged local monday":
         _log(db, m, date(2026, 11, 23))
     elif setup == "deactivated":
-        people.set_member_active(db, chapter.admin, m.id, False)
+        roster.set_member_active(db, chapter.admin, m.id, False)
     due = {(k, w) for e, k, w in _due(db, now) if e == m.email}
     assert due == ({("reminder", week)} if week else set())
 
@@ -181,13 +184,13 @@ def test_the_practice_question_rotates_through_all_five() -> None:
 def test_lead_digest_has_the_quiet_list_and_an_admin_digest_does_not(chapter) -> None:
     db = chapter.db
     # Make team A big enough for figures: three more members, one of whom logs.
-    more = [people.add_member(db, chapter.admin, MemberDraft(f"Extra {i}", f"x{i}@example.org",
+    more = [roster.add_member(db, chapter.admin, MemberDraft(f"Extra {i}", f"x{i}@example.org",
                                                              "member", chapter.team_a))
             for i in range(3)]
     # And Team B grows too: else "chapter minus Team A" would be two people (the
-    # disclosure rule, allyship/disclosure.py, then withholds Team A's figures).
+    # disclosure rule, allyship/metrics/disclosure.py, then withholds Team A's figures).
     for i in range(2):
-        people.add_member(db, chapter.admin, MemberDraft(f"B {i}", f"b{i}@example.org",
+        roster.add_member(db, chapter.admin, MemberDraft(f"B {i}", f"b{i}@example.org",
                                                          "member", chapter.team_b))
     _log(db, more[0], date(2026, 11, 18))
     _log(db, chapter.member, date(2026, 11, 17))
@@ -207,7 +210,7 @@ def test_lead_digest_has_the_quiet_list_and_an_admin_digest_does_not(chapter) ->
 def test_digest_withholds_a_team_whose_figures_could_be_subtracted(chapter) -> None:
     db = chapter.db
     for i in range(3):  # Team A: the lead and five others — but the rest is Ada and Oz
-        people.add_member(db, chapter.admin, MemberDraft(f"Extra {i}", f"x{i}@example.org",
+        roster.add_member(db, chapter.admin, MemberDraft(f"Extra {i}", f"x{i}@example.org",
                                                          "member", chapter.team_a))
     text = mail.text_part(_email(db, chapter.lead, "digest", date(2026, 11, 23)))
     assert "would reveal what fewer than 3 people did" in text
@@ -222,7 +225,7 @@ def test_digest_of_a_small_team_shows_no_figures(chapter) -> None:
 
 def test_hostile_names_and_steps_are_escaped_and_cannot_add_headers(chapter) -> None:
     db = chapter.db
-    evil = people.add_member(db, chapter.admin, MemberDraft(
+    evil = roster.add_member(db, chapter.admin, MemberDraft(
         '<script>alert(1)</script> "Bo" & Co', "evil@example.org", "member", chapter.team_b))
     plans.save_plan(db, evil, PlanDraft("x", items=(
         PlanItemDraft("next_step", '<img src=x onerror=alert(1)> & "quotes"',
@@ -295,7 +298,7 @@ def test_smtp_settings_from_secrets_toml(tmp_path, monkeypatch) -> None:
 
 
 def test_the_in_app_schedulers_interval_falls_back_when_it_is_not_a_number(monkeypatch):
-    from allyship import routes_rhythm
+    from allyship.web import routes_rhythm
 
     for raw, expected in (("600", 600.0), ("0.2", 1.0), ("often", 300.0), ("nan", 300.0)):
         monkeypatch.setenv(routes_rhythm.SCHEDULER_INTERVAL_ENV, raw)

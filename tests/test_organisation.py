@@ -15,12 +15,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from allyship import (access, journal, metrics, org_demo, org_metrics, org_report,
-                      organisation, passwords, people, plans, store)
-from allyship.models import ActionDraft, Member, MemberDraft, PlanDraft, ReflectionDraft, \
+from allyship import org_demo
+from allyship.core import access
+from allyship.db import store
+from allyship.metrics import chapter_figures, org_figures
+from allyship.people import organisation, passwords, roster
+from allyship.practice import journal, plans
+from allyship.reports import org_report
+from allyship.core.models import ActionDraft, Member, MemberDraft, PlanDraft, ReflectionDraft, \
     ValidationError
-from allyship.organisation import OrgChapter
-from allyship.tables import escape_md
+from allyship.people.organisation import OrgChapter
+from allyship.practice.tables import escape_md
 
 from apptest_helpers import all_text, open_as
 from apptest_helpers import persona as persona_of
@@ -28,11 +33,11 @@ from streamlit.testing.v1 import AppTest
 from tests_paths import ROOT
 
 TODAY = date.today()
-PERIOD = org_metrics.complete_weeks(12, TODAY)
+PERIOD = org_figures.complete_weeks(12, TODAY)
 
 
 def persona(db, key: str) -> Member:
-    return people.find_member_by_email(db, org_demo.ORG_PERSONAS[key][0])
+    return roster.find_member_by_email(db, org_demo.ORG_PERSONAS[key][0])
 
 
 @pytest.fixture
@@ -48,29 +53,29 @@ def test_roles_at_organisation_level(org):
     dana, sol = persona(org, "organisation"), persona(org, "region")
     south = organisation.find_region(org, "South")
     north = organisation.find_region(org, "North")
-    chapter_admin = people.find_member_by_email(org, "jordan.admin@demo.example.org")
-    lead = people.find_member_by_email(org, "avery.lead@demo.example.org")
-    member = people.find_member_by_email(org, "robin.member@demo.example.org")
+    chapter_admin = roster.find_member_by_email(org, "jordan.admin@demo.example.org")
+    lead = roster.find_member_by_email(org, "avery.lead@demo.example.org")
+    member = roster.find_member_by_email(org, "robin.member@demo.example.org")
     # organisation admin: every region and the whole organisation
     for region_id in (None, north.id, south.id):
-        assert org_metrics.org_progress(org, dana, PERIOD, region_id=region_id, today=TODAY)
+        assert org_figures.org_progress(org, dana, PERIOD, region_id=region_id, today=TODAY)
     # region lead: their own region only
-    assert org_metrics.org_progress(org, sol, PERIOD, region_id=south.id, today=TODAY)
+    assert org_figures.org_progress(org, sol, PERIOD, region_id=south.id, today=TODAY)
     for region_id in (None, north.id):
         with pytest.raises(access.PermissionDenied):
-            org_metrics.org_progress(org, sol, PERIOD, region_id=region_id, today=TODAY)
+            org_figures.org_progress(org, sol, PERIOD, region_id=region_id, today=TODAY)
     # chapter roles see nothing above their chapter
     for who in (chapter_admin, lead, member):
         assert not access.can_open(who, "organisation")
         for region_id in (None, north.id, south.id):
             with pytest.raises(access.PermissionDenied):
-                org_metrics.org_progress(org, who, PERIOD, region_id=region_id, today=TODAY)
+                org_figures.org_progress(org, who, PERIOD, region_id=region_id, today=TODAY)
             with pytest.raises(access.PermissionDenied):
                 org_report.assemble(org, who, start=PERIOD.start, end=PERIOD.end,
                                     region_id=region_id, today=TODAY)
     assert access.can_open(dana, "organisation") and access.can_open(sol, "organisation")
     # only an organisation admin changes the organisation
-    chapter = people.list_chapters(org)[0]
+    chapter = roster.list_chapters(org)[0]
     for who in (sol, chapter_admin, lead, member):
         with pytest.raises(access.PermissionDenied):
             organisation.create_region(org, who, "East")
@@ -87,20 +92,20 @@ def test_roles_at_organisation_level(org):
 
 def test_an_organisation_role_ends_when_the_member_is_deactivated(org):
     dana = persona(org, "organisation")
-    admin = people.find_member_by_email(org, "dana.org@demo.example.org")
+    admin = roster.find_member_by_email(org, "dana.org@demo.example.org")
     org.execute("UPDATE members SET active = 0 WHERE id = ?", [admin.id])
     with pytest.raises(access.PermissionDenied):
-        org_metrics.org_progress(org, people.get_member(org, dana.id), PERIOD, today=TODAY)
+        org_figures.org_progress(org, roster.get_member(org, dana.id), PERIOD, today=TODAY)
 
 
 # --- suppression as a property ----------------------------------------------------------
 
-def _chapters(sizes: list[tuple[int, int]]) -> tuple[list[OrgChapter], dict[int, org_metrics.Figures]]:
+def _chapters(sizes: list[tuple[int, int]]) -> tuple[list[OrgChapter], dict[int, org_figures.Figures]]:
     chapters, figures = [], {}
     for i, (region, members) in enumerate(sizes, start=1):
         chapters.append(OrgChapter(i, f"C{i}", region, f"R{region}", date(2026, 1, 5),
                                    False, True))
-        figures[i] = org_metrics.Figures(members=members, counted=members * 4,
+        figures[i] = org_figures.Figures(members=members, counted=members * 4,
                                          participant_weeks=members)
     return chapters, figures
 
@@ -121,7 +126,7 @@ def test_no_shown_figure_or_difference_of_figures_describes_one_or_two_people(si
     by_region: dict[str, set[int]] = {}
     for c in chapters:
         by_region.setdefault(c.region, set()).add(c.id)
-    lines = org_metrics.disclose(chapters, figures, viewer, with_organisation_total=True,
+    lines = org_figures.disclose(chapters, figures, viewer, with_organisation_total=True,
                                  organisation_name="Org")
     shown: list[set[int]] = []
     for line in lines:
@@ -138,7 +143,7 @@ def test_no_shown_figure_or_difference_of_figures_describes_one_or_two_people(si
                                             if x.kind == "chapter" and x.region == line.region}
         shown.append(ids)
         # every figure shown describes at least 3 people other than the viewer (or nobody)
-        assert people_in(ids) == 0 or people_in(ids) >= org_metrics.MIN_PEOPLE, line
+        assert people_in(ids) == 0 or people_in(ids) >= org_figures.MIN_PEOPLE, line
     # no shown figure minus other shown figures inside it isolates 1 or 2 people
     for whole in shown:
         inner = [s for s in shown if s < whole]
@@ -147,13 +152,13 @@ def test_no_shown_figure_or_difference_of_figures_describes_one_or_two_people(si
                 if any(a & b for a, b in itertools.combinations(parts, 2)):
                     continue
                 rest = whole - set().union(*parts)
-                assert people_in(rest) == 0 or people_in(rest) >= org_metrics.MIN_PEOPLE, \
+                assert people_in(rest) == 0 or people_in(rest) >= org_figures.MIN_PEOPLE, \
                     (whole, parts)
 
 
 def test_the_demo_folds_its_small_chapter_and_withholds_the_totals_that_would_reveal_it(org):
     dana = persona(org, "organisation")
-    progress = org_metrics.org_progress(org, dana, PERIOD, today=TODAY)
+    progress = org_figures.org_progress(org, dana, PERIOD, today=TODAY)
     by_label = {line.label: line for line in progress.lines}
     assert "Canyon Audubon (DEMO)" not in by_label  # 2 members: folded
     other = [line for line in progress.lines if line.kind == "other"]
@@ -174,8 +179,8 @@ def test_with_two_small_chapters_together_the_totals_are_shown(org):
     made = organisation.create_chapter_with_admin(
         org, dana, name="Mesa Audubon", admin_name="Mo Admin", admin_email="mo@example.org",
         region_id=south.id, started_on=TODAY - timedelta(weeks=30))
-    people.add_member(org, made.admin, MemberDraft("Pat Two", "pat2@example.org"))
-    progress = org_metrics.org_progress(org, dana, PERIOD, today=TODAY)
+    roster.add_member(org, made.admin, MemberDraft("Pat Two", "pat2@example.org"))
+    progress = org_figures.org_progress(org, dana, PERIOD, today=TODAY)
     other = next(line for line in progress.lines if line.kind == "other")
     assert other.shown and other.chapters == 2 and other.figures.members == 4
     assert progress.scope_total.shown
@@ -188,10 +193,10 @@ def test_with_two_small_chapters_together_the_totals_are_shown(org):
 
 def test_a_chapters_figures_match_the_chapter_view(org):
     dana = persona(org, "organisation")
-    admin = people.find_member_by_email(org, "jordan.admin@demo.example.org")
-    progress = org_metrics.org_progress(org, dana, PERIOD, today=TODAY)
+    admin = roster.find_member_by_email(org, "jordan.admin@demo.example.org")
+    progress = org_figures.org_progress(org, dana, PERIOD, today=TODAY)
     line = next(x for x in progress.lines if x.label == "Riverbend Audubon (DEMO)")
-    frames = metrics.team_progress(org, admin, metrics.Scope(admin.chapter_id), PERIOD,
+    frames = chapter_figures.team_progress(org, admin, chapter_figures.Scope(admin.chapter_id), PERIOD,
                                    today=TODAY)
     f = line.figures
     assert f.members == frames.members
@@ -210,20 +215,20 @@ def test_a_chapters_figures_match_the_chapter_view(org):
 
 
 def test_the_week_in_progress_is_never_counted():
-    period = org_metrics.complete_weeks(4, date(2026, 11, 27))  # a Friday
+    period = org_figures.complete_weeks(4, date(2026, 11, 27))  # a Friday
     assert period.end == date(2026, 11, 22) and period.start == date(2026, 10, 26)
-    assert org_metrics.complete_weeks(1, date(2026, 11, 23)).end == date(2026, 11, 22)
+    assert org_figures.complete_weeks(1, date(2026, 11, 23)).end == date(2026, 11, 22)
 
 
 def test_comparison_only_when_every_chapter_ran_through_both_periods(org):
     dana = persona(org, "organisation")
     north = organisation.find_region(org, "North")
     # North's chapters began 20 weeks ago: 4 + 4 weeks fit, 12 + 12 do not.
-    short = org_metrics.complete_weeks(4, TODAY)
-    progress = org_metrics.org_progress(org, dana, short, region_id=north.id, today=TODAY)
+    short = org_figures.complete_weeks(4, TODAY)
+    progress = org_figures.org_progress(org, dana, short, region_id=north.id, today=TODAY)
     assert progress.comparison.previous is not None
-    heads = {h.label: h for h in org_metrics.headlines(progress)}
-    before = org_metrics.Period(short.start - timedelta(weeks=4), short.start - timedelta(days=1))
+    heads = {h.label: h for h in org_figures.headlines(progress)}
+    before = org_figures.Period(short.start - timedelta(weeks=4), short.start - timedelta(days=1))
     previous_actions = org.execute(
         "SELECT count(*) FROM actions a JOIN members m ON m.id = a.member_id"
         " JOIN chapters c ON c.id = m.chapter_id WHERE c.region_id = ? AND m.active = 1"
@@ -231,10 +236,10 @@ def test_comparison_only_when_every_chapter_ran_through_both_periods(org):
         [north.id, before.start.isoformat(), before.end.isoformat()]).fetchone()[0]
     assert progress.comparison.previous.actions == previous_actions
     assert heads["Weekly participation"].delta is not None
-    long = org_metrics.org_progress(org, dana, PERIOD, region_id=north.id, today=TODAY)
+    long = org_figures.org_progress(org, dana, PERIOD, region_id=north.id, today=TODAY)
     assert long.comparison.previous is None
     assert "began the programme" in long.comparison.note
-    assert all(h.delta is None for h in org_metrics.headlines(long))
+    assert all(h.delta is None for h in org_figures.headlines(long))
 
 
 # --- onboarding -----------------------------------------------------------------------
@@ -252,7 +257,7 @@ def test_an_organisation_admin_creates_a_chapter_whose_admin_signs_in_with_the_c
     with pytest.raises(ValidationError):
         organisation.create_chapter_with_admin(org, dana, name="Echo", admin_name="E",
                                                admin_email="not an email")
-    assert not [c for c in people.list_chapters(org) if c.name == "Echo"]
+    assert not [c for c in roster.list_chapters(org) if c.name == "Echo"]
     with pytest.raises(ValidationError):  # a duplicate name
         organisation.create_chapter_with_admin(org, dana, name="delta audubon",
                                                admin_name="F", admin_email="f@example.org")
@@ -274,7 +279,7 @@ CANARY = "ZEBRA-CANARY-7731"
 
 
 def _plant_canaries(db) -> None:
-    robin = people.find_member_by_email(db, "robin.member@demo.example.org")
+    robin = roster.find_member_by_email(db, "robin.member@demo.example.org")
     journal.log_action(db, robin, ActionDraft(TODAY - timedelta(days=7), f"private {CANARY}",
                                               (1,), visibility="private"))
     journal.log_action(db, robin, ActionDraft(TODAY - timedelta(days=7), f"team {CANARY}",
@@ -407,10 +412,10 @@ def test_the_organisation_page_shows_another_chapters_new_action_at_once(demo_db
 
     before = prairie_actions()
     db = store.connect(demo_db)
-    someone = next(m for m in people.list_members(db, people.list_chapters(db)[2].id)
+    someone = next(m for m in roster.list_members(db, roster.list_chapters(db)[2].id)
                    if m.active and m.org_role is None)
-    assert people.get_chapter(db, someone.chapter_id).name == "Prairie Audubon (DEMO)"
-    last_week = org_metrics.complete_weeks(1, TODAY).start
+    assert roster.get_chapter(db, someone.chapter_id).name == "Prairie Audubon (DEMO)"
+    last_week = org_figures.complete_weeks(1, TODAY).start
     journal.log_action(db, someone, ActionDraft(last_week, "Listened at the meeting", (2,)))
     at.run()
     assert prairie_actions() == before + 1  # a write in another chapter, not cached over

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from allyship import mail, nudges, outbox, store
+from allyship.db import store
+from allyship.rhythm import mail, nudges, outbox
 from tests.smtp_server import smtp_server
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,8 +65,8 @@ def test_a_run_delivers_each_due_message_once_with_both_parts_and_unsubscribe_he
         demo_db: Path, now: datetime) -> None:
     db = store.connect(demo_db)
     admin = db.execute("SELECT id FROM members WHERE role = 'admin' LIMIT 1").fetchone()[0]
-    from allyship import people
-    nudges.save_chapter_settings(db, people.get_member(db, admin), time_zone="UTC",
+    from allyship.people import roster
+    nudges.save_chapter_settings(db, roster.get_member(db, admin), time_zone="UTC",
                                  public_url="https://ally.example.org")
     db.conn.close()
     expected = _expected(demo_db, now)
@@ -100,8 +101,8 @@ def test_a_member_who_logs_before_a_retry_gets_nothing(chapter, db_path: Path) -
         inbox.refuse = True
         first = outbox.run(db_path, now=friday, smtp=mail.parse_smtp_url(inbox.url))
         assert first.failed == 1
-        from allyship import journal
-        from allyship.models import ActionDraft
+        from allyship.practice import journal
+        from allyship.core.models import ActionDraft
         journal.log_action(db, chapter.member, ActionDraft("2026-11-20", "Read a history", (4,)))
         inbox.refuse = False
         later = outbox.run(db_path, now=friday + timedelta(hours=1),
@@ -242,7 +243,7 @@ def test_admin_status_shows_the_last_run_and_failures(chapter, db_path: Path) ->
     status = outbox.status(chapter.db, chapter.admin)
     assert status.last_run["failed"] == 1 and status.counts == {"pending": 1}
     assert status.failures[0]["name"] == "Mo Member" and "451" in status.failures[0]["last_error"]
-    from allyship import access
+    from allyship.core import access
     with pytest.raises(access.PermissionDenied):
         outbox.status(chapter.db, chapter.lead)
 
@@ -265,11 +266,12 @@ def test_sixteen_runs_at_once_send_each_message_once(demo_db: Path, now) -> None
 
 
 def test_hostile_names_arrive_escaped_through_a_real_server(chapter, db_path: Path) -> None:
-    from allyship import people, plans
-    from allyship.models import MemberDraft, PlanDraft, PlanItemDraft
+    from allyship.people import roster
+    from allyship.practice import plans
+    from allyship.core.models import MemberDraft, PlanDraft, PlanItemDraft
 
     db = chapter.db
-    evil = people.add_member(db, chapter.admin, MemberDraft(
+    evil = roster.add_member(db, chapter.admin, MemberDraft(
         '<b onmouseover=alert(1)>Zed</b> & "Co"', "zed@example.org", "lead", chapter.team_b))
     plans.save_plan(db, evil, PlanDraft("x", items=(PlanItemDraft(
         "next_step", "<script>steal()</script>", due_on="2026-11-25"),)))

@@ -16,8 +16,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from allyship import journal, passwords, people, plans, safe_text, store
-from allyship.models import ActionDraft, PlanDraft, ReflectionDraft, week_start
+from allyship.core import safe_text
+from allyship.db import store
+from allyship.people import passwords, roster
+from allyship.practice import journal, plans
+from allyship.core.models import ActionDraft, PlanDraft, ReflectionDraft, week_start
 from apptest_helpers import APP, ROOT, all_text, open_as, persona
 
 MARKER_REFLECTION = "MARKER-PRIVATE-REFLECTION-7f3a"
@@ -80,7 +83,7 @@ def test_adding_a_member_on_the_admin_page_lands_in_the_database(demo_db):
     at.button(key="FormSubmitter:add_member-Add member").click().run()
     assert not at.exception and not at.error
     db, admin = persona(demo_db, "admin")
-    added = people.find_member_by_email(db, "casey.new@example.org")
+    added = roster.find_member_by_email(db, "casey.new@example.org")
     assert added.role == "lead" and added.chapter_id == admin.chapter_id
     assert "Added Casey New" in at.success[0].value
 
@@ -117,7 +120,7 @@ def test_changing_a_members_role_and_deactivating_them_on_the_admin_page(demo_db
     at.checkbox(key=f"member_active_{robin.id}").uncheck()
     at.button(key=f"FormSubmitter:member_{robin.id}-Save member").click().run()
     assert not at.exception and not at.error
-    after = people.get_member(db, robin.id)
+    after = roster.get_member(db, robin.id)
     assert after.role == "lead" and not after.active
 
 
@@ -129,7 +132,7 @@ def test_the_last_admin_cannot_demote_themselves_on_the_page(demo_db):
     at.selectbox(key=f"member_role_{admin.id}").set_value("member")
     at.button(key=f"FormSubmitter:member_{admin.id}-Save member").click().run()
     assert "last active admin" in at.error[0].value
-    assert people.get_member(db, admin.id).role == "admin"
+    assert roster.get_member(db, admin.id).role == "admin"
 
 
 def test_bulk_add_on_the_admin_page_lists_row_errors_and_adds_nobody(demo_db):
@@ -139,11 +142,11 @@ def test_bulk_add_on_the_admin_page_lists_row_errors_and_adds_nobody(demo_db):
         "name,email,team\nGood One,good.one@example.org,\nBad Team,bad.team@example.org,Nowhere\n")
     at.button(key="bulk_add").click().run()
     assert "Nobody was added" in at.error[0].value and "line 3" in at.error[0].value
-    assert people.find_member_by_email(store.connect(demo_db), "good.one@example.org") is None
+    assert roster.find_member_by_email(store.connect(demo_db), "good.one@example.org") is None
     at.text_area(key="members_csv_text").input("name,email\nGood One,good.one@example.org\n")
     at.button(key="bulk_add").click().run()
     assert not at.error
-    assert people.find_member_by_email(store.connect(demo_db), "good.one@example.org")
+    assert roster.find_member_by_email(store.connect(demo_db), "good.one@example.org")
 
 
 def test_issuing_a_set_up_code_shows_it_once_and_it_works(demo_db):
@@ -168,14 +171,14 @@ def test_creating_a_team_and_chapter_settings_on_the_admin_page(demo_db):
     at.button(key="FormSubmitter:chapter_settings-Save settings").click().run()
     assert not at.exception and not at.error
     db, admin = persona(demo_db, "admin")
-    assert people.find_team_by_name(db, admin.chapter_id, "Night Owls")
-    assert people.get_chapter(db, admin.chapter_id).goal_label == "Audubon mission"
+    assert roster.find_team_by_name(db, admin.chapter_id, "Night Owls")
+    assert roster.get_chapter(db, admin.chapter_id).goal_label == "Audubon mission"
 
 
 def test_the_audit_log_on_the_admin_page_filters_by_table(demo_db):
     db, admin = persona(demo_db, "admin")
     _, robin = persona(demo_db, "member")
-    people.change_role(db, admin, robin.id, "lead")
+    roster.change_role(db, admin, robin.id, "lead")
     at = open_as(demo_db, "admin")
     at.switch_page("pages/admin.py").run()
     at.selectbox(key="audit_table").set_value("members").run()
@@ -233,8 +236,8 @@ def test_a_stale_session_never_opens_a_real_database_without_sign_in(tmp_path, m
     monkeypatch.setenv("ALLYSHIP_DB", str(path))
     monkeypatch.setenv("ALLYSHIP_PASSWORD_SIGN_IN", "1")
     db = store.connect(path)
-    ch = people.create_chapter(db, "Riverbend")
-    admin = people.bootstrap_admin(db, ch, people.MemberDraft("Jordan", "jordan@example.org"))
+    ch = roster.create_chapter(db, "Riverbend")
+    admin = roster.bootstrap_admin(db, ch, roster.MemberDraft("Jordan", "jordan@example.org"))
     at = AppTest.from_file(APP, default_timeout=60)
     at.session_state["member_id"] = admin.id  # e.g. left over from the demo
     at.session_state["auth_mode"] = "demo"

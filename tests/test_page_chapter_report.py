@@ -14,8 +14,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from allyship import journal, people, report
-from allyship.models import ActionDraft
+from allyship.people import roster
+from allyship.practice import journal
+from allyship.reports import chapter_report
+from allyship.core.models import ActionDraft
 from apptest_helpers import ROOT, all_text, open_as, persona
 
 PAGE = "pages/chapter_report.py"
@@ -45,8 +47,8 @@ def test_the_report_renders_with_three_downloads_for_leads_and_admins(demo_db, r
 
 def test_a_lead_reports_on_the_chapter_or_their_own_team_an_admin_on_any(demo_db):
     db, lead = persona(demo_db, "lead")
-    own = people.get_team(db, lead.team_id).name
-    all_teams = [t.name for t in people.list_teams(db, lead.chapter_id)]
+    own = roster.get_team(db, lead.team_id).name
+    all_teams = [t.name for t in roster.list_teams(db, lead.chapter_id)]
     assert open_report(demo_db, "lead").selectbox(key="cr_team").options == \
         [own, "Whole chapter"]  # a lead's own team first
     assert open_report(demo_db, "admin").selectbox(key="cr_team").options == \
@@ -56,7 +58,7 @@ def test_a_lead_reports_on_the_chapter_or_their_own_team_an_admin_on_any(demo_db
 def test_choosing_a_team_reports_on_that_team(demo_db):
     at = open_report(demo_db, "admin")
     db, _ = persona(demo_db, "admin")
-    team = people.list_teams(db, _.chapter_id)[-1]
+    team = roster.list_teams(db, _.chapter_id)[-1]
     at.selectbox(key="cr_team").set_value(team.id).run()
     assert not at.exception and not at.error
     assert team.name in at.caption[1].value
@@ -87,7 +89,7 @@ def test_reversed_custom_dates_are_refused_in_words(demo_db):
 
 def test_private_and_team_only_actions_never_show_but_chapter_shared_ones_do(demo_db):
     db, robin = persona(demo_db, "member")
-    _, day = report.last_quarter(date.today())  # the newest: highlights are newest first
+    _, day = chapter_report.last_quarter(date.today())  # the newest: highlights are newest first
     for text, visibility in [("MarkPagePrivate", "private"), ("MarkPageTeamOnly", "team"),
                              ("MarkPageShared", "chapter")]:
         journal.log_action(db, robin, ActionDraft(day, text, (2,), visibility=visibility))

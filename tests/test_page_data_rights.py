@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from allyship import erasure, journal, people, retention, store
-from allyship.models import ReflectionDraft
+from allyship.db import store
+from allyship.people import roster
+from allyship.practice import journal
+from allyship.rights import erasure, retention
+from allyship.core.models import ReflectionDraft
 from apptest_helpers import all_text, by_label, open_as, persona
 
 
@@ -54,7 +57,7 @@ def test_an_admin_confirms_with_the_email_and_the_member_is_forgotten(demo_db):
     assert not at.exception, [e.value for e in at.exception]
     assert erasure.is_forgotten(db, member.id)
     assert f"Former member {member.id}" in at.success[0].value
-    assert people.get_member(db, member.id).name == f"Former member {member.id}"
+    assert roster.get_member(db, member.id).name == f"Former member {member.id}"
 
 
 def test_my_reflections_choice_deletes_older_ones_after_confirmation(demo_db):
@@ -96,9 +99,9 @@ def test_my_plan_points_to_the_one_download(demo_db):
 
 def test_an_admin_forgets_a_member_who_left_without_a_request_in_the_app(demo_db):
     db, admin = persona(demo_db, "admin")
-    gone = next(m for m in people.list_members(db, admin.chapter_id)
+    gone = next(m for m in roster.list_members(db, admin.chapter_id)
                 if m.role == "member" and m.active)
-    people.set_member_active(db, admin, gone.id, False)
+    roster.set_member_active(db, admin, gone.id, False)
     at = open_as(demo_db, "admin", "pages/admin.py")
     tab = _tab(at, "Members' data")
     by_label(tab.selectbox, "Member").set_value(gone.id).run()

@@ -7,8 +7,12 @@ from datetime import date
 
 import pytest
 
-from allyship import demo, feeds, mail, nudges, people, plans, store
-from allyship.models import PlanDraft, PlanItemDraft
+from allyship import demo
+from allyship.db import store
+from allyship.people import roster
+from allyship.practice import plans
+from allyship.rhythm import feeds, mail, nudges
+from allyship.core.models import PlanDraft, PlanItemDraft
 from apptest_helpers import all_text, by_label, open_as, persona
 from tests.smtp_server import smtp_server
 

@@ -59,16 +59,16 @@ def echo(db, *args, **kwargs):
 def test_cached_views_are_keyed_by_every_argument_and_computed_once_each(demo_db):
     from apptest_helpers import persona
 
-    from allyship import ui
+    from allyship.ui import common
 
     _, lead = persona(demo_db, "lead")
-    ui.clear_cached_views()
+    common.clear_cached_views()
     CALLS.clear()
     calls = [((lead, 1), {"today": "a"}), ((lead, 1), {"today": "b"}), ((lead, 2), {"today": "a"}),
              ((lead,), {"today": "a", "extra": None}),
              ((1, lead), {"today": "a"})]
     for args, kwargs in calls * 3:
-        assert ui.cached(echo, *args, **kwargs) == (args, kwargs)
+        assert common.cached(echo, *args, **kwargs) == (args, kwargs)
     assert CALLS == calls  # each distinct call computed once, none mistaken for another
 
 
@@ -79,16 +79,16 @@ def test_sixteen_sessions_asking_at_once_share_one_computation(demo_db):
 
     from apptest_helpers import persona
 
-    from allyship import ui
+    from allyship.ui import common
 
     _, lead = persona(demo_db, "lead")
-    ui.clear_cached_views()
+    common.clear_cached_views()
     CALLS.clear()
     start, results = threading.Barrier(16), [None] * 16
 
     def ask(i: int) -> None:
         start.wait()
-        results[i] = ui.cached(slow_echo, lead, "same view", today="a")
+        results[i] = common.cached(slow_echo, lead, "same view", today="a")
 
     threads = [threading.Thread(target=ask, args=(i,)) for i in range(16)]
     for t in threads:
@@ -115,23 +115,24 @@ def test_a_page_never_changes_the_cached_view_it_shows(demo_db):
 
     from apptest_helpers import open_as, persona
 
-    from allyship import metrics, ui
+    from allyship.metrics import chapter_figures
+    from allyship.ui import common
 
-    ui.clear_cached_views()
+    common.clear_cached_views()
     at = open_as(demo_db, "lead", "pages/team_progress.py")
     db, lead = persona(demo_db, "lead")
-    periods, _ = metrics.period_options(db, lead.chapter_id, date.today())
+    periods, _ = chapter_figures.period_options(db, lead.chapter_id, date.today())
     period = periods[at.selectbox(key="tp_period").value]
-    scope = metrics.Scope(lead.chapter_id, at.selectbox(key="tp_team").value)
-    shown = ui.cached(metrics.team_progress, lead, scope, period, today=date.today())
-    assert ui.cached(metrics.team_progress, lead, scope, period, today=date.today()) is shown
+    scope = chapter_figures.Scope(lead.chapter_id, at.selectbox(key="tp_team").value)
+    shown = common.cached(chapter_figures.team_progress, lead, scope, period, today=date.today())
+    assert common.cached(chapter_figures.team_progress, lead, scope, period, today=date.today()) is shown
     before = pickle.dumps(shown)
     frames_before = {name: shown.columns[name].frame.copy() for name in shown.TABLES}
     for key in ("part", "coverage", "stacked", "consistency", "minutes", "follow"):
         at.session_state[f"chart_table_open_{key}"] = True
     at.run()
     assert not at.exception and len(at.dataframe) >= 6  # the six tables (and the quiet list)
-    assert ui.cached(metrics.team_progress, lead, scope, period, today=date.today()) is shown
+    assert common.cached(chapter_figures.team_progress, lead, scope, period, today=date.today()) is shown
     assert pickle.dumps(shown) == before
     for name, frame in frames_before.items():
         pd.testing.assert_frame_equal(shown.columns[name].frame, frame)
@@ -146,7 +147,8 @@ def test_warm_up_builds_the_templates_and_freezes_start_ups_objects():
     import sys
 
     script = ("import gc\n"
-              "from allyship import charts, warmup\n"
+              "from allyship.charts import progress_charts as charts\n"
+              "from allyship.web import warmup\n"
               "assert gc.get_freeze_count() == 0\n"
               "warmup.preload_now()\n"
               "assert gc.get_freeze_count() > 50_000, gc.get_freeze_count()\n"
@@ -167,10 +169,11 @@ def test_the_chapter_report_page_and_its_downloads_never_change_the_cached_repor
 
     from apptest_helpers import open_as
 
-    from allyship import report, ui
+    from allyship.reports import chapter_report
+    from allyship.ui import common
 
     assembled = []  # (report, its pickle when it was made)
-    real = report.assemble
+    real = chapter_report.assemble
 
     @functools.wraps(real)
     def recorded(*args, **kwargs):
@@ -178,13 +181,13 @@ def test_the_chapter_report_page_and_its_downloads_never_change_the_cached_repor
         assembled.append((made, pickle.dumps(made)))
         return made
 
-    monkeypatch.setattr(report, "assemble", recorded)
-    ui.clear_cached_views()
+    monkeypatch.setattr(chapter_report, "assemble", recorded)
+    common.clear_cached_views()
     at = open_as(demo_db, "lead", "pages/chapter_report.py")
     at.run()  # the same report again, from the cache
     assert not at.exception and at.get("vega_lite_chart") and len(assembled) == 1
-    for fmt in report.FORMATS:
-        report.render(assembled[0][0], fmt)
+    for fmt in chapter_report.FORMATS:
+        chapter_report.render(assembled[0][0], fmt)
     at.session_state["cr_period"] = "Custom dates"
     at.run()
     assert not at.exception and len(assembled) == 2

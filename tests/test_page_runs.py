@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from allyship.page_runs import Turns
+from allyship.web.page_runs import Turns
 from tests_paths import ROOT
 
 
@@ -79,7 +79,7 @@ def test_no_limit_means_no_turns():
 
 
 def test_the_settings_come_from_the_environment_and_bad_values_fall_back():
-    probe = "from allyship import page_runs; print(page_runs.AT_ONCE, page_runs.MAX_WAIT)"
+    probe = "from allyship.web import page_runs; print(page_runs.AT_ONCE, page_runs.MAX_WAIT)"
 
     def settings(**env: str) -> str:
         done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, text=True,
@@ -95,7 +95,7 @@ def test_the_settings_come_from_the_environment_and_bad_values_fall_back():
 
 
 def test_every_run_of_the_app_holds_a_turn_while_the_page_draws(demo_db, monkeypatch):
-    from allyship import page_runs
+    from allyship.web import page_runs
     from apptest_helpers import open_app
 
     class Recording(Turns):
@@ -117,7 +117,7 @@ def test_every_run_of_the_app_holds_a_turn_while_the_page_draws(demo_db, monkeyp
     recording = Recording()
     monkeypatch.setattr(page_runs, "_turns", recording)
     seen_inside: list[bool] = []
-    import allyship.ui_a11y as a11y
+    import allyship.ui.a11y as a11y
 
     real_nav = a11y.narrow_screen_nav
 

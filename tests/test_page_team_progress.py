@@ -13,8 +13,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from allyship import journal, metrics, people, store
-from allyship.models import ActionDraft
+from allyship.db import store
+from allyship.metrics import chapter_figures
+from allyship.people import roster
+from allyship.practice import journal
+from allyship.core.models import ActionDraft
 from apptest_helpers import APP, all_text, goto, open_app, persona
 
 N_CHARTS = 6
@@ -29,14 +32,14 @@ def charts_shown(at: AppTest) -> list:
 
 
 @pytest.mark.parametrize("role", ["lead", "admin"])
-@pytest.mark.parametrize("period", [*metrics.PERIOD_CHOICES])
+@pytest.mark.parametrize("period", [*chapter_figures.PERIOD_CHOICES])
 def test_page_renders_headlines_and_every_chart_for_each_period(demo_db, role, period):
     at = open_page(role)
     at.selectbox(key="tp_period").set_value(period).run()
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error
     assert len(charts_shown(at)) == N_CHARTS
-    assert [m.label for m in at.metric] == [label for _, label, *_ in metrics._HEADLINES]
+    assert [m.label for m in at.metric] == [label for _, label, *_ in chapter_figures._HEADLINES]
     assert at.header[-1].value == "Who are we leaving behind?"
 
 
@@ -53,15 +56,15 @@ def test_custom_dates_render_the_charts_and_backwards_dates_explain_themselves(d
 
 def test_a_lead_opens_on_their_own_team_and_may_choose_the_whole_chapter(demo_db):
     db, lead = persona(demo_db, "lead")
-    own = people.get_team(db, lead.team_id).name
+    own = roster.get_team(db, lead.team_id).name
     at = open_page("lead")
     team = at.selectbox(key="tp_team")
-    assert team.options == [own, metrics.WHOLE_CHAPTER]
+    assert team.options == [own, chapter_figures.WHOLE_CHAPTER]
     assert team.value == lead.team_id  # their own team first
     assert not at.exception and len(charts_shown(at)) == N_CHARTS
     assert f"**{own}**" in at.caption[1].value
     team.select_index(1).run()
-    assert not at.exception and f"**{metrics.WHOLE_CHAPTER}**" in at.caption[1].value
+    assert not at.exception and f"**{chapter_figures.WHOLE_CHAPTER}**" in at.caption[1].value
 
 
 def test_the_lead_sees_headlines_and_the_quiet_list_before_any_chart(demo_db):
@@ -88,18 +91,18 @@ def test_the_lead_sees_headlines_and_the_quiet_list_before_any_chart(demo_db):
 def test_an_admin_chooses_any_team(demo_db):
     db, admin = persona(demo_db, "admin")
     at = open_page("admin")
-    names = [t.name for t in people.list_teams(db, admin.chapter_id)]
+    names = [t.name for t in roster.list_teams(db, admin.chapter_id)]
     # Every demo team has 9 members: each one passes the disclosure rule.
-    assert at.selectbox(key="tp_team").options == [metrics.WHOLE_CHAPTER, *sorted(names)]
+    assert at.selectbox(key="tp_team").options == [chapter_figures.WHOLE_CHAPTER, *sorted(names)]
 
 
 def test_focus_group_filter_offers_only_groups_of_three_or_more(demo_db):
     db, admin = persona(demo_db, "admin")
-    offered = metrics.focus_group_choices(db, admin, admin.chapter_id)
+    offered = chapter_figures.focus_group_choices(db, admin, admin.chapter_id)
     sizes = dict(db.execute("SELECT p.focus_group, count(*) FROM plans p JOIN members m"
                             " ON m.id = p.member_id WHERE m.chapter_id = ? AND m.active = 1"
                             " GROUP BY p.focus_group", [admin.chapter_id]).fetchall())
-    assert offered and all(sizes[g] >= metrics.MIN_GROUP for g in offered)
+    assert offered and all(sizes[g] >= chapter_figures.MIN_GROUP for g in offered)
     at = open_page("admin")
     select = at.selectbox(key="tp_focus_None")
     assert select.options == ["All groups", *offered]
@@ -109,8 +112,8 @@ def test_focus_group_filter_offers_only_groups_of_three_or_more(demo_db):
 
 def test_the_lead_sees_the_quiet_members_of_their_own_team_by_name(demo_db):
     db, lead = persona(demo_db, "lead")
-    expected = metrics.quiet_members(db, lead, lead.team_id, today=date.today())
-    team = {m.name for m in people.list_members(db, lead.chapter_id, team_id=lead.team_id)}
+    expected = chapter_figures.quiet_members(db, lead, lead.team_id, today=date.today())
+    team = {m.name for m in roster.list_members(db, lead.chapter_id, team_id=lead.team_id)}
     assert not expected.empty  # the demo (fixed seed) has members who went quiet
     at = open_page("lead")
     shown = at.dataframe[0].value
@@ -126,10 +129,10 @@ def test_the_quiet_list_is_sent_as_streamlit_sent_the_pandas_table(demo_db):
     types and values as the pandas table it replaced (last logged: a day, or empty)."""
     import pyarrow as pa
 
-    from allyship.ui_charts import arrow_table, mailto
+    from allyship.ui.chart_display import arrow_table, mailto
 
     db, lead = persona(demo_db, "lead")
-    quiet = metrics.quiet_members(db, lead, lead.team_id, today=date.today())
+    quiet = chapter_figures.quiet_members(db, lead, lead.team_id, today=date.today())
     before = quiet.assign(email=quiet["email"].map(mailto)).rename(
         columns={"name": "Name", "email": "Email", "last_week": "Last logged (week of)"})
     sent = arrow_table({"Name": quiet["name"].tolist(),
@@ -147,7 +150,7 @@ def test_an_admin_sees_no_names_of_quiet_members(demo_db):
     at = open_page("admin")
     assert not at.exception
     assert "Gone quiet on your team" not in [h.value for h in at.header]
-    names = {m.name for m in people.list_members(persona(demo_db, "admin")[0],
+    names = {m.name for m in roster.list_members(persona(demo_db, "admin")[0],
                                                  persona(demo_db, "admin")[1].chapter_id)}
     assert not any(name in all_text(at) for name in names)
     assert any("Each team's own lead" in c.value for c in at.caption)
@@ -177,15 +180,15 @@ def this_week_words(at: AppTest) -> str:
 def test_a_new_action_shows_at_once_in_this_week_so_far_not_a_stale_cached_number(demo_db):
     at = open_page("lead")
     db, lead = persona(demo_db, "lead")
-    scope = metrics.Scope(lead.chapter_id, lead.team_id)
-    before = metrics.this_week_so_far(db, lead, scope)
+    scope = chapter_figures.Scope(lead.chapter_id, lead.team_id)
+    before = chapter_figures.this_week_so_far(db, lead, scope)
     assert this_week_words(at) == before.words
     logged = int(next(m for m in at.metric if m.label == "Actions logged").value
                  .replace(",", ""))
     journal.log_action(db, lead, ActionDraft(done_on=date.today(), description="Listened",
                                              responsibilities=(2,)))
     at.run()
-    after = metrics.this_week_so_far(db, lead, scope)
+    after = chapter_figures.this_week_so_far(db, lead, scope)
     assert after.actions == before.actions + 1 and this_week_words(at) == after.words
     # The unfinished week is not mixed into the period's figures.
     assert int(next(m for m in at.metric if m.label == "Actions logged").value
@@ -216,7 +219,7 @@ def test_no_ranking_words_on_the_page(demo_db):
 def test_a_charts_table_is_sent_only_when_its_expander_is_opened(demo_db):
     """Each chart's "Show as table" expander is drawn closed and empty; opening it reruns
     the page with that chart's table in it (the same numbers charts.table gives)."""
-    from allyship import charts
+    from allyship.charts import progress_charts
 
     at = open_page("admin")
     assert not at.exception
@@ -227,10 +230,10 @@ def test_a_charts_table_is_sent_only_when_its_expander_is_opened(demo_db):
     assert not at.exception and len(at.dataframe) == 1
     db, admin = persona(demo_db, "admin")
     period_name = at.selectbox(key="tp_period").value
-    periods, _ = metrics.period_options(db, admin.chapter_id, date.today())
-    frames = metrics.team_progress(db, admin, metrics.Scope(admin.chapter_id),
+    periods, _ = chapter_figures.period_options(db, admin.chapter_id, date.today())
+    frames = chapter_figures.team_progress(db, admin, chapter_figures.Scope(admin.chapter_id),
                                    periods[period_name], today=date.today())
-    expected = charts.table("participation", frames.participation)
+    expected = progress_charts.table("participation", frames.participation)
     shown = at.dataframe[0].value
     assert list(shown.columns) == list(expected.columns)
     assert shown.astype(str).values.tolist() == expected.astype(str).values.tolist()

@@ -5,8 +5,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from allyship import demo, people, store
-from allyship.models import week_start
+from allyship import demo
+from allyship.db import store
+from allyship.people import roster
+from allyship.core.models import week_start
 from apptest_helpers import all_text, by_label, goto, open_app
 
 MEMBER_PAGES = ["my_week", "my_plan", "log_actions", "reflect", "about"]
@@ -21,7 +23,7 @@ def app_db(tmp_path, monkeypatch):
 
 def robin(path):
     db = store.connect(path)
-    return db, people.find_member_by_email(db, demo.PERSONAS["member"])
+    return db, roster.find_member_by_email(db, demo.PERSONAS["member"])
 
 
 def test_first_run_with_no_database_creates_the_labelled_demo(app_db):
@@ -46,7 +48,7 @@ def test_every_member_page_renders_for_every_role(app_db, persona, page):
     at = goto(open_app(persona), page)
     assert at.title[0].value
     db = store.connect(app_db)
-    acting = people.get_member(db, at.session_state["member_id"])
+    acting = roster.get_member(db, at.session_state["member_id"])
     assert acting.email == demo.PERSONAS[persona]
 
 
@@ -101,7 +103,7 @@ def test_log_an_action_form_round_trips(app_db):
 def test_a_catch_up_table_becomes_actions_for_a_past_week_logged_once(app_db):
     """AppTest cannot type into a data editor (the browser tests do); this drives the
     same parsing and domain call the page makes with the frame the editor returns."""
-    from allyship import journal, tables
+    from allyship.practice import journal, tables
 
     at = goto(open_app(), "log_actions")
     assert any(t.label == "Catch up on a week" for t in at.tabs)
@@ -165,7 +167,7 @@ def test_reflect_saves_private_answers(app_db):
 
 
 def test_about_shows_all_eight_responsibilities_in_full(app_db):
-    from allyship.handout import RESPONSIBILITIES
+    from allyship.core.handout import RESPONSIBILITIES
 
     text = all_text(goto(open_app(), "about"))
     for r in RESPONSIBILITIES:
@@ -173,12 +175,12 @@ def test_about_shows_all_eight_responsibilities_in_full(app_db):
 
 
 def test_shared_with_me_lists_a_teammates_shared_action_and_no_private_one(app_db):
-    from allyship import journal
-    from allyship.models import ActionDraft
+    from allyship.practice import journal
+    from allyship.core.models import ActionDraft
 
     open_app()  # first run creates the demo
     db, me = robin(app_db)
-    mate = next(m for m in people.list_members(db, me.chapter_id, team_id=me.team_id)
+    mate = next(m for m in roster.list_members(db, me.chapter_id, team_id=me.team_id)
                 if m.id != me.id and m.role == "member")
     journal.log_action(db, mate, ActionDraft(date.today(), "SHARED-MARKER-1", (3,),
                                              visibility="team"))

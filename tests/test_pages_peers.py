@@ -10,15 +10,18 @@ from datetime import date
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from allyship import demo, journal, people, store
-from allyship.models import ActionDraft, ReflectionDraft
+from allyship import demo
+from allyship.db import store
+from allyship.people import roster
+from allyship.practice import journal
+from allyship.core.models import ActionDraft, ReflectionDraft
 from apptest_helpers import all_text, by_label, open_as
 
 
 def member(path, role_or_email: str):
     db = store.connect(path)
     email = demo.PERSONAS.get(role_or_email, role_or_email)
-    return db, people.find_member_by_email(db, email)
+    return db, roster.find_member_by_email(db, email)
 
 
 def counts(db) -> dict[str, int]:
@@ -233,7 +236,7 @@ def test_hostile_names_and_words_show_as_typed_never_as_links(demo_db, page):
     link, an image and HTML; her partner-shared action holds them too."""
     db, avery = member(demo_db, "lead")
     db.execute("UPDATE members SET name = ? WHERE id = ?", [HOSTILE, avery.id])
-    avery = people.get_member(db, avery.id)
+    avery = roster.get_member(db, avery.id)
     journal.log_action(db, avery, ActionDraft(date.today(), HOSTILE, (2,), visibility="partners"))
     at = open_as(demo_db, "admin", f"pages/{page}.py")
     # Choices in a select box are plain text, never Markdown: left out of the check.

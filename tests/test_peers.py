@@ -8,22 +8,15 @@ from datetime import date, timedelta
 
 import pytest
 
-from allyship import (
-    access,
-    audit,
-    circles,
-    ideas,
-    if_then,
-    journal,
-    partners,
-    people,
-    plans,
-    report,
-    store,
-    transfer,
-)
-from allyship.access import PermissionDenied
-from allyship.models import (
+from allyship.core import access
+from allyship.db import audit, store
+from allyship.peers import circles, partners
+from allyship.people import roster
+from allyship.practice import ideas, if_then, journal, plans
+from allyship.reports import chapter_report
+from allyship.transfer import export
+from allyship.core.access import PermissionDenied
+from allyship.core.models import (
     ActionDraft,
     MemberDraft,
     PlanDraft,
@@ -64,8 +57,8 @@ def test_moving_a_member_neither_reexposes_nor_hides_their_old_team_actions(chap
     assert "team-only before the move" in readable(chapter, chapter.teammate)
     assert "team-only before the move" not in readable(chapter, chapter.other)
 
-    people.move_member(db, chapter.admin, chapter.member.id, chapter.team_b)
-    moved = people.get_member(db, chapter.member.id)
+    roster.move_member(db, chapter.admin, chapter.member.id, chapter.team_b)
+    moved = roster.get_member(db, chapter.member.id)
     assert "team-only before the move" in readable(chapter, chapter.teammate)  # old team keeps it
     assert "team-only before the move" not in readable(chapter, chapter.other)  # new team: no
     # Written after the move: the new team's.
@@ -78,8 +71,8 @@ def test_an_admin_who_moves_into_a_team_does_not_read_what_it_shared_before(chap
     db = chapter.db
     log(chapter, chapter.teammate, "written before the admin arrived", "team")
     assert "written before the admin arrived" not in readable(chapter, chapter.admin)
-    people.move_member(db, chapter.admin, chapter.admin.id, chapter.team_a)
-    admin = people.get_member(db, chapter.admin.id)
+    roster.move_member(db, chapter.admin, chapter.admin.id, chapter.team_a)
+    admin = roster.get_member(db, chapter.admin.id)
     assert "written before the admin arrived" not in readable(chapter, admin)
     # What the team shares after the admin joined, the admin reads like any member.
     db.execute("UPDATE members SET team_since = '2000-01-01T00:00:00+00:00' WHERE id = ?",
@@ -221,7 +214,7 @@ def test_bad_invitations_are_refused_in_words_and_write_nothing(chapter, case, e
     elif case == "twice":
         partners.invite(db, mo, chapter.other.id)
     elif case == "inactive":
-        people.set_member_active(db, chapter.admin, chapter.other.id, False)
+        roster.set_member_active(db, chapter.admin, chapter.other.id, False)
     elif case == "too_many":
         for who in (chapter.teammate, chapter.lead, chapter.admin):
             partners.invite(db, mo, who.id)
@@ -238,8 +231,8 @@ def test_only_the_invitee_answers_and_only_the_two_end(chapter):
         partners.respond(db, chapter.member, p.id, True)
     with pytest.raises(PermissionDenied):
         partners.end(db, chapter.teammate, p.id)
-    other_chapter = people.create_chapter(db, "Elsewhere", started_on=date(2026, 1, 5))
-    bea = people.bootstrap_admin(db, other_chapter, MemberDraft("Bea", "bea@example.org"))
+    other_chapter = roster.create_chapter(db, "Elsewhere", started_on=date(2026, 1, 5))
+    bea = roster.bootstrap_admin(db, other_chapter, MemberDraft("Bea", "bea@example.org"))
     with pytest.raises(PermissionDenied):
         partners.invite(db, bea, chapter.member.id)
 
@@ -275,7 +268,7 @@ def test_a_check_in_needs_an_active_partner_and_a_readable_action(chapter):
 @pytest.fixture
 def crowd(chapter):
     """Three more members on team B, so a circle can reach five."""
-    extra = [people.add_member(chapter.db, chapter.admin, MemberDraft(
+    extra = [roster.add_member(chapter.db, chapter.admin, MemberDraft(
         f"Extra {n}", f"extra{n}@example.org", "member", chapter.team_b)) for n in range(3)]
     return chapter, extra
 
@@ -291,7 +284,7 @@ def test_a_circle_forms_shares_and_stops_showing_what_a_leaver_shared(crowd):
     page = circles.circle_page(db, mo, circle.id, today=TODAY)
     assert [o.id for o, _ in page.shared] == [ch.other.id]
     assert [m.id for m in page.members] == sorted([mo.id, ch.other.id],
-                                                  key=lambda i: people.get_member(db, i).name)
+                                                  key=lambda i: roster.get_member(db, i).name)
     for outsider in (ch.teammate, ch.lead, ch.admin, extra[0]):
         assert "CIRCLE-CANARY from Oz" not in readable(ch, outsider)
         with pytest.raises(PermissionDenied):
@@ -445,13 +438,13 @@ def test_partner_and_circle_canaries_never_reach_team_lead_report_or_admin_expor
     outputs = [repr(journal.list_shared_actions(db, chapter.lead)),
                repr(journal.list_shared_actions(db, chapter.admin)),
                repr(journal.list_shared_actions(db, chapter.lead, team_id=chapter.team_a))]
-    for fmt in report.FORMATS:
+    for fmt in chapter_report.FORMATS:
         for viewer in (chapter.lead, chapter.admin):
-            rep = report.assemble(db, viewer, start=TODAY - timedelta(days=28), end=TODAY,
+            rep = chapter_report.assemble(db, viewer, start=TODAY - timedelta(days=28), end=TODAY,
                                   today=TODAY)
-            rendered = report.render(rep, fmt)
+            rendered = chapter_report.render(rep, fmt)
             outputs.append(rendered.decode() if isinstance(rendered, bytes) else rendered)
-    outputs.append(transfer.chapter_export_zip(db, chapter.admin).decode("latin-1"))
+    outputs.append(export.chapter_export_zip(db, chapter.admin).decode("latin-1"))
     outputs.append(audit.list_entries(db, chapter.admin).to_csv())
     # The raw audit log: it records that things changed, never the notes' words.
     outputs.append(json.dumps([tuple(r) for r in db.execute("SELECT * FROM audit_log")]))
@@ -480,14 +473,14 @@ def test_nothing_about_partners_is_ever_counted_on_the_pages():
     from pathlib import Path
 
     root = Path(__file__).resolve().parent.parent
-    for name in ("pages/partners.py", "pages/circles.py", "allyship/ui_peers.py"):
+    for name in ("pages/partners.py", "pages/circles.py", "allyship/ui/peer_sections.py"):
         source = (root / name).read_text().lower()
         for word in ("kudos", "streak", "st.metric", "len(notes", "count(notes"):
             assert word not in source, (name, word)
 
 
 def test_access_decides_with_the_stored_audience():
-    from allyship.models import Member
+    from allyship.core.models import Member
 
     a = Member(1, 1, 10, "A", "a@x.org")
     b = Member(2, 1, 10, "B", "b@x.org")

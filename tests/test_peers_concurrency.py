@@ -9,14 +9,17 @@ from datetime import date
 
 from at_once import at_once
 
-from allyship import circles, ideas, partners, people, store
-from allyship.models import MemberDraft, ValidationError
+from allyship.db import store
+from allyship.peers import circles, partners
+from allyship.people import roster
+from allyship.practice import ideas
+from allyship.core.models import MemberDraft, ValidationError
 
 N = 16
 
 
 def _crowd(db, admin, n: int):
-    return [people.add_member(db, admin, MemberDraft(f"Person {i}", f"p{i}@example.org"))
+    return [roster.add_member(db, admin, MemberDraft(f"Person {i}", f"p{i}@example.org"))
             for i in range(n)]
 
 
@@ -62,8 +65,8 @@ def test_the_same_check_in_sent_sixteen_times_is_one_note(chapter, db_path):
 
 
 def test_sixteen_first_visits_write_the_starting_ideas_once(db, db_path):
-    ch = people.create_chapter(db, "New", started_on=date(2026, 1, 5))
-    admin = people.bootstrap_admin(db, ch, MemberDraft("Ada", "ada@example.org"))
+    ch = roster.create_chapter(db, "New", started_on=date(2026, 1, 5))
+    admin = roster.bootstrap_admin(db, ch, MemberDraft("Ada", "ada@example.org"))
     got = at_once(N, db_path, lambda d, n: len(ideas.list_ideas(d, admin)))
     assert got == [len(ideas.STARTER_IDEAS)] * N
     assert db["ideas"].count == len(ideas.STARTER_IDEAS)

@@ -8,8 +8,10 @@ from datetime import date
 
 import pytest
 
-from allyship import audit, journal, people, plans, store
-from allyship.models import ActionDraft, PlanDraft, ValidationError
+from allyship.db import audit, store
+from allyship.people import roster
+from allyship.practice import journal, plans
+from allyship.core.models import ActionDraft, PlanDraft, ValidationError
 
 TODAY = date.today()
 
@@ -22,8 +24,8 @@ def last_audit(db, table: str) -> dict:
 
 
 def test_renaming_a_team_records_the_previous_name(chapter):
-    people.rename_team(chapter.db, chapter.admin, chapter.team_a, "Shorebirds")
-    assert people.get_team(chapter.db, chapter.team_a).name == "Shorebirds"
+    roster.rename_team(chapter.db, chapter.admin, chapter.team_a, "Shorebirds")
+    assert roster.get_team(chapter.db, chapter.team_a).name == "Shorebirds"
     entry = last_audit(chapter.db, "teams")
     assert entry["actor_id"] == chapter.admin.id
     assert entry["details"]["previous"] == {"name": "Team A"}
@@ -31,32 +33,32 @@ def test_renaming_a_team_records_the_previous_name(chapter):
 
 def test_two_teams_cannot_share_a_name(chapter):
     with pytest.raises(ValidationError) as exc:
-        people.rename_team(chapter.db, chapter.admin, chapter.team_a, "team b")
+        roster.rename_team(chapter.db, chapter.admin, chapter.team_a, "team b")
     assert "already a team" in exc.value.errors["name"]
 
 
 def test_a_team_with_active_members_cannot_be_archived_until_they_move(chapter):
     db, admin = chapter.db, chapter.admin
     with pytest.raises(ValidationError):
-        people.set_team_archived(db, admin, chapter.team_b, True)
-    people.move_member(db, admin, chapter.other.id, chapter.team_a)
-    team = people.set_team_archived(db, admin, chapter.team_b, True)
+        roster.set_team_archived(db, admin, chapter.team_b, True)
+    roster.move_member(db, admin, chapter.other.id, chapter.team_a)
+    team = roster.set_team_archived(db, admin, chapter.team_b, True)
     assert team.archived
-    assert chapter.team_b not in [t.id for t in people.list_teams(db, chapter.chapter.id)]
+    assert chapter.team_b not in [t.id for t in roster.list_teams(db, chapter.chapter.id)]
     with pytest.raises(ValidationError):  # nobody is moved into an archived team
-        people.move_member(db, admin, chapter.other.id, chapter.team_b)
-    assert not people.set_team_archived(db, admin, chapter.team_b, False).archived
+        roster.move_member(db, admin, chapter.other.id, chapter.team_b)
+    assert not roster.set_team_archived(db, admin, chapter.team_b, False).archived
 
 
 def test_moving_a_member_records_the_previous_team(chapter):
-    people.move_member(chapter.db, chapter.admin, chapter.member.id, chapter.team_b)
-    assert people.get_member(chapter.db, chapter.member.id).team_id == chapter.team_b
+    roster.move_member(chapter.db, chapter.admin, chapter.member.id, chapter.team_b)
+    assert roster.get_member(chapter.db, chapter.member.id).team_id == chapter.team_b
     assert last_audit(chapter.db, "members")["details"] == {
         "team_id": chapter.team_b, "previous": {"team_id": chapter.team_a}}
 
 
 def test_changing_a_role_records_who_and_the_previous_role(chapter):
-    people.change_role(chapter.db, chapter.admin, chapter.member.id, "lead")
+    roster.change_role(chapter.db, chapter.admin, chapter.member.id, "lead")
     entry = last_audit(chapter.db, "members")
     assert entry["actor_id"] == chapter.admin.id and entry["action"] == "update"
     assert entry["details"] == {"role": "lead", "previous": {"role": "member"}}
@@ -64,7 +66,7 @@ def test_changing_a_role_records_who_and_the_previous_role(chapter):
 
 def test_an_unknown_role_is_refused(chapter):
     with pytest.raises(ValidationError):
-        people.change_role(chapter.db, chapter.admin, chapter.member.id, "owner")
+        roster.change_role(chapter.db, chapter.admin, chapter.member.id, "owner")
 
 
 @pytest.mark.parametrize("how", ["demote", "deactivate"])
@@ -73,49 +75,49 @@ def test_the_last_active_admin_cannot_demote_or_deactivate_themselves(chapter, h
     before = store.data_version(db)
     with pytest.raises(ValidationError) as exc:
         if how == "demote":
-            people.change_role(db, admin, admin.id, "member")
+            roster.change_role(db, admin, admin.id, "member")
         else:
-            people.set_member_active(db, admin, admin.id, False)
+            roster.set_member_active(db, admin, admin.id, False)
     assert "last active admin" in exc.value.errors["role"]
-    assert people.get_member(db, admin.id) == admin and store.data_version(db) == before
+    assert roster.get_member(db, admin.id) == admin and store.data_version(db) == before
 
 
 def test_with_a_second_admin_the_first_may_step_down(chapter):
     db, admin = chapter.db, chapter.admin
-    people.change_role(db, admin, chapter.lead.id, "admin")
-    assert people.change_role(db, admin, admin.id, "member").role == "member"
+    roster.change_role(db, admin, chapter.lead.id, "admin")
+    assert roster.change_role(db, admin, admin.id, "member").role == "member"
 
 
 def test_deactivation_keeps_history_and_leaves_the_active_count(chapter):
     db, admin, mo = chapter.db, chapter.admin, chapter.member
     journal.log_action(db, mo, ActionDraft(TODAY, "Listened", (2,)), today=TODAY)
     plans.save_plan(db, mo, PlanDraft("Black birders"), today=TODAY)
-    people.set_member_active(db, admin, mo.id, False)
-    active = people.list_members(db, chapter.chapter.id, include_inactive=False)
+    roster.set_member_active(db, admin, mo.id, False)
+    active = roster.list_members(db, chapter.chapter.id, include_inactive=False)
     assert mo.id not in [m.id for m in active]
     for table in ("actions", "plans"):
         assert db.execute(f"SELECT COUNT(*) FROM {table} WHERE member_id = ?",
                           [mo.id]).fetchone()[0] == 1
     assert last_audit(db, "members")["details"]["previous"] == {"active": True}
-    assert people.set_member_active(db, admin, mo.id, True).active
+    assert roster.set_member_active(db, admin, mo.id, True).active
 
 
 def test_update_membership_is_all_or_nothing(chapter):
     db, admin = chapter.db, chapter.admin
     before = store.data_version(db)
     with pytest.raises(ValidationError):  # the move is fine, the admin demotion is not
-        people.update_membership(db, admin, admin.id, team_id=chapter.team_a, role="member",
+        roster.update_membership(db, admin, admin.id, team_id=chapter.team_a, role="member",
                                  active=True)
-    assert people.get_member(db, admin.id).team_id is None and store.data_version(db) == before
+    assert roster.get_member(db, admin.id).team_id is None and store.data_version(db) == before
 
 
 def test_chapter_settings_change_with_their_previous_values_audited(chapter):
-    ch = people.update_chapter(chapter.db, chapter.admin, "Riverbend Audubon", "Audubon mission")
+    ch = roster.update_chapter(chapter.db, chapter.admin, "Riverbend Audubon", "Audubon mission")
     assert (ch.name, ch.goal_label) == ("Riverbend Audubon", "Audubon mission")
     assert last_audit(chapter.db, "chapters")["details"]["previous"] == {
         "name": "Test Chapter", "goal_label": "Audubon goal"}
     with pytest.raises(ValidationError) as exc:
-        people.update_chapter(chapter.db, chapter.admin, "  ", "")
+        roster.update_chapter(chapter.db, chapter.admin, "  ", "")
     assert set(exc.value.errors) == {"name", "goal_label"}
 
 
@@ -129,7 +131,7 @@ GOOD_CSV = ("name,email,role,team\n"
 
 
 def test_bulk_add_adds_every_row_with_its_team_and_role(chapter):
-    added = people.bulk_add_members(chapter.db, chapter.admin, "\ufeff" + GOOD_CSV)
+    added = roster.bulk_add_members(chapter.db, chapter.admin, "\ufeff" + GOOD_CSV)
     assert [(m.name, m.email, m.role, m.team_id) for m in added] == [
         ("Sam Example", "sam@example.org", "member", chapter.team_a),
         ("Kai Example", "kai@example.org", "lead", chapter.team_b),
@@ -152,7 +154,7 @@ def test_bulk_add_adds_every_row_with_its_team_and_role(chapter):
 def test_bulk_add_reports_each_bad_row_and_adds_nobody(chapter, csv_text, expected_keys):
     before = (chapter.db["members"].count, store.data_version(chapter.db))
     with pytest.raises(ValidationError) as exc:
-        people.bulk_add_members(chapter.db, chapter.admin, csv_text)
+        roster.bulk_add_members(chapter.db, chapter.admin, csv_text)
     assert set(exc.value.errors) == expected_keys
     assert (chapter.db["members"].count, store.data_version(chapter.db)) == before
 
@@ -160,9 +162,9 @@ def test_bulk_add_reports_each_bad_row_and_adds_nobody(chapter, csv_text, expect
 def test_one_bad_row_among_good_ones_adds_none_of_them(chapter):
     text = GOOD_CSV + "Bad Row,bad-email,member,Team A\n"
     with pytest.raises(ValidationError) as exc:
-        people.bulk_add_members(chapter.db, chapter.admin, text)
+        roster.bulk_add_members(chapter.db, chapter.admin, text)
     assert list(exc.value.errors) == ["line 6: email"]
-    assert people.find_member_by_email(chapter.db, "sam@example.org") is None
+    assert roster.find_member_by_email(chapter.db, "sam@example.org") is None
 
 
 # --- the audit log as admins see it -------------------------------------------------
@@ -191,7 +193,7 @@ def test_the_admins_audit_view_never_shows_private_words(chapter):
 
 def test_the_audit_view_filters_by_table_actor_and_date(chapter):
     db, admin = chapter.db, chapter.admin
-    people.change_role(db, admin, chapter.member.id, "lead")
+    roster.change_role(db, admin, chapter.member.id, "lead")
     journal.log_action(db, chapter.member, ActionDraft(TODAY, "x", (1,)), today=TODAY)
     only_members = audit.list_entries(db, admin, table="members")
     assert set(only_members["Table"]) == {"members"}

@@ -11,9 +11,14 @@ import pytest
 from click.testing import CliRunner
 from streamlit.testing.v1 import AppTest
 
-from allyship import cli, journal, metrics, passwords, people, report, sessions, store
-from allyship.metrics import Comparison, Period, PeriodWeeks
-from allyship.models import ActionDraft, MemberDraft, week_start
+from allyship import cli
+from allyship.db import store
+from allyship.metrics import chapter_figures
+from allyship.people import passwords, roster, sessions
+from allyship.practice import journal
+from allyship.reports import chapter_report
+from allyship.metrics.chapter_figures import Comparison, Period, PeriodWeeks
+from allyship.core.models import ActionDraft, MemberDraft, week_start
 from apptest_helpers import APP, goto, open_app, persona
 
 MON = date(2026, 7, 13)  # a programme's first Monday in the table below
@@ -99,16 +104,16 @@ def test_last_weeks_ends_with_the_last_complete_week_never_today():
 def test_a_young_chapter_opens_since_the_programme_began_never_before_it(chapter):
     db, ch = chapter.db, chapter
     today = ch.chapter.started_on + timedelta(weeks=3, days=2)
-    options, default = metrics.period_options(db, ch.chapter.id, today)
-    assert default == metrics.SINCE_START
+    options, default = chapter_figures.period_options(db, ch.chapter.id, today)
+    assert default == chapter_figures.SINCE_START
     since = options[default]
     assert since.start == week_start(ch.chapter.started_on) and since.end < today
     # Old enough for twelve weeks: those are the default.
     later = ch.chapter.started_on + timedelta(weeks=20)
-    assert metrics.period_options(db, ch.chapter.id, later)[1] == metrics.DEFAULT_CHOICE
+    assert chapter_figures.period_options(db, ch.chapter.id, later)[1] == chapter_figures.DEFAULT_CHOICE
     # A chapter on its first day: the current week, marked as such.
-    first, _ = metrics.period_options(db, ch.chapter.id, ch.chapter.started_on)
-    weeks_now = metrics.period_weeks(db, ch.chapter.id, first[metrics.SINCE_START],
+    first, _ = chapter_figures.period_options(db, ch.chapter.id, ch.chapter.started_on)
+    weeks_now = chapter_figures.period_weeks(db, ch.chapter.id, first[chapter_figures.SINCE_START],
                                      ch.chapter.started_on)
     assert weeks_now.complete == () and weeks_now.in_progress is not None
     assert not weeks_now.enough_for_charts
@@ -116,9 +121,9 @@ def test_a_young_chapter_opens_since_the_programme_began_never_before_it(chapter
 
 def test_the_report_opens_on_since_the_programme_began_for_a_young_chapter():
     today = date(2026, 11, 27)
-    assert report.default_preset(date(2026, 11, 6), today) == metrics.SINCE_START
-    assert report.default_preset(date(2026, 1, 5), today) == "Last quarter"
-    start, end = report.preset_dates(metrics.SINCE_START, today, date(2026, 11, 6))
+    assert chapter_report.default_preset(date(2026, 11, 6), today) == chapter_figures.SINCE_START
+    assert chapter_report.default_preset(date(2026, 1, 5), today) == "Last quarter"
+    start, end = chapter_report.preset_dates(chapter_figures.SINCE_START, today, date(2026, 11, 6))
     assert (start, end) == (date(2026, 11, 6), date(2026, 11, 22))
 
 
@@ -152,10 +157,10 @@ def young_chapter(tmp_path, monkeypatch):
         "--admin-email", "ada@example.org", "--started-on", started.isoformat()])
     assert result.exit_code == 0, result.output
     db = store.connect(path)
-    admin = people.find_member_by_email(db, "ada@example.org")
+    admin = roster.find_member_by_email(db, "ada@example.org")
     with_password(db, admin)
-    team = people.create_team(db, admin, "Marsh")
-    members = [people.add_member(db, admin, MemberDraft(f"Member {n}", f"m{n}@example.org",
+    team = roster.create_team(db, admin, "Marsh")
+    members = [roster.add_member(db, admin, MemberDraft(f"Member {n}", f"m{n}@example.org",
                                                         "member", team.id)) for n in range(4)]
     for n, m in enumerate(members):
         for day in (started + timedelta(days=1 + n), date.today()):
@@ -174,7 +179,7 @@ def test_a_chapter_started_three_weeks_ago_shows_no_delta_and_says_why(young_cha
     at.run()
     at.switch_page("pages/team_progress.py").run()
     assert not at.exception, [e.value for e in at.exception]
-    assert at.selectbox(key="tp_period").value == metrics.SINCE_START
+    assert at.selectbox(key="tp_period").value == chapter_figures.SINCE_START
     assert at.metric and deltas(at) == []
     assert "No comparison: the programme had not begun in the previous" in page_text(at)
     # Never a period before the programme: the caption names its first week.
@@ -190,10 +195,10 @@ def test_a_chapter_on_its_first_day_gets_a_helpful_empty_state_not_a_one_dot_cha
         "init", "--db", str(path), "--chapter", "New", "--admin-name", "Ada Admin",
         "--admin-email", "ada@example.org"]).exit_code == 0
     db = store.connect(path)
-    admin = people.find_member_by_email(db, "ada@example.org")
+    admin = roster.find_member_by_email(db, "ada@example.org")
     with_password(db, admin)
     for n in range(3):
-        people.add_member(db, admin, MemberDraft(f"M {n}", f"n{n}@example.org"))
+        roster.add_member(db, admin, MemberDraft(f"M {n}", f"n{n}@example.org"))
     db.conn.close()
     monkeypatch.setenv("ALLYSHIP_DB", str(path))
     at = AppTest.from_file(APP, default_timeout=60)
@@ -245,13 +250,13 @@ def test_two_equal_complete_periods_show_deltas_equal_to_an_independent_count(de
 def test_report_formats_say_no_comparison_and_never_better_or_worse(demo_db, fmt):
     db, admin = persona(demo_db, "admin")
     today = date.today()
-    started = people.get_chapter(db, admin.chapter_id).started_on
+    started = roster.get_chapter(db, admin.chapter_id).started_on
     # The demo's case: 13 weeks whose previous 13 reach back before the programme.
     end = week_start(today) - timedelta(days=1)
-    rep = report.assemble(db, admin, start=end - timedelta(weeks=13, days=-1), end=end,
+    rep = chapter_report.assemble(db, admin, start=end - timedelta(weeks=13, days=-1), end=end,
                           today=today)
     assert rep.previous.start < started
-    text = report.render(rep, fmt).decode("utf-8-sig")
+    text = chapter_report.render(rep, fmt).decode("utf-8-sig")
     assert "No comparison" in text
     # (The handout's own words say "better person"; no change is ever called so.)
     assert not re.search(r"\((better|worse)\)", text)
@@ -265,10 +270,10 @@ def test_my_week_counts_complete_programme_weeks_and_shows_this_week_apart(chapt
     for day in (started + timedelta(days=1), started + timedelta(weeks=2, days=1), today):
         journal.log_action(db, ch.member, ActionDraft(day, "did it", (1,)), today=today)
     journal.set_away(db, ch.member, started + timedelta(weeks=1))
-    mine = metrics.my_weeks(db, ch.member, today=today)
+    mine = chapter_figures.my_weeks(db, ch.member, today=today)
     # Three complete weeks (none before the programme): active in 2, away in 1.
     assert (mine.active, mine.counted, mine.display) == (2, 2, "2 of 2")
     assert mine.this_week_actions == 1
     assert mine.run == 3  # this week, week 3, (away week 2 does not break it), week 1
-    first_day = metrics.my_weeks(db, ch.teammate, today=started)
+    first_day = chapter_figures.my_weeks(db, ch.teammate, today=started)
     assert first_day.display == "No complete week yet"

@@ -17,9 +17,12 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from allyship import journal, people, store, transfer
-from allyship.handout import ACTION_KINDS, VISIBILITIES
-from allyship.models import (
+from allyship.db import store
+from allyship.people import roster
+from allyship.practice import journal
+from allyship.transfer import csv_files, csv_import
+from allyship.core.handout import ACTION_KINDS, VISIBILITIES
+from allyship.core.models import (
     MINUTES_MAX,
     TEXT_MAX,
     ActionDraft,
@@ -127,9 +130,9 @@ def test_a_future_date_is_refused(draft, day):
 @FAST
 @given(awkward)
 def test_safe_cell_is_undone_exactly_and_never_starts_a_formula(text):
-    cell = transfer.safe_cell(text)
-    assert transfer.unsafe_cell(cell) == text
-    assert not cell.startswith(transfer.FORMULA_TRIGGERS)
+    cell = csv_files.safe_cell(text)
+    assert csv_files.unsafe_cell(cell) == text
+    assert not cell.startswith(csv_files.FORMULA_TRIGGERS)
 
 
 # What can be stored: validation refuses lone surrogates (undecodable bytes).
@@ -140,17 +143,17 @@ storable = awkward.filter(lambda t: not any("\ud800" <= ch <= "\udfff" for ch in
 @given(st.lists(storable, min_size=1, max_size=5))
 def test_any_storable_text_survives_a_trip_through_csv(cells):
     columns = ["id"] + [f"c{i}" for i in range(len(cells))]
-    data = transfer.csv_bytes(columns, [["1", *cells]])
-    report = transfer.ImportReport(kind="test")
-    header, rows = transfer.read_csv(data, report)
+    data = csv_files.csv_bytes(columns, [["1", *cells]])
+    report = csv_files.ImportReport(kind="test")
+    header, rows = csv_files.read_csv(data, report)
     assert report.ok and header == columns
     assert [rows[0][1][c] for c in columns[1:]] == cells
 
 
 def fresh_chapter(tmp: str):
     db = store.connect(Path(tmp) / "p.db")
-    ch = people.create_chapter(db, "Property Chapter", started_on=EARLIEST)
-    admin = people.bootstrap_admin(db, ch, MemberDraft("Ada", "ada@example.org"))
+    ch = roster.create_chapter(db, "Property Chapter", started_on=EARLIEST)
+    admin = roster.bootstrap_admin(db, ch, MemberDraft("Ada", "ada@example.org"))
     return db, admin
 
 
@@ -178,13 +181,13 @@ def test_actions_imported_from_csv_with_any_valid_text_read_back_the_same(texts)
     with tempfile.TemporaryDirectory() as tmp:
         db, me = fresh_chapter(tmp)
         try:
-            data = transfer.csv_bytes(
+            data = csv_files.csv_bytes(
                 ["email", "date", "what", "responsibilities"],
                 [[me.email, "2026-03-02", t, "2;4"] for t in texts])
-            report = transfer.import_csv(db, me, data, today=TODAY)
+            report = csv_import.import_csv(db, me, data, today=TODAY)
             assert report.ok, report.errors
             stored = [a.description for a in journal.list_my_actions(db, me)]
             assert sorted(stored) == sorted(clean_text(t, "x") for t in texts)
-            assert transfer.import_csv(db, me, data, today=TODAY).created == 0
+            assert csv_import.import_csv(db, me, data, today=TODAY).created == 0
         finally:
             db.conn.close()

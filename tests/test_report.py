@@ -12,10 +12,12 @@ from datetime import date
 
 import pytest
 
-from allyship import journal, people, plans, report
-from allyship.access import PermissionDenied
-from allyship.models import ActionDraft, MemberDraft, PlanDraft, PlanItemDraft, ReflectionDraft
-from allyship.models import ValidationError
+from allyship.people import roster
+from allyship.practice import journal, plans
+from allyship.reports import chapter_report
+from allyship.core.access import PermissionDenied
+from allyship.core.models import ActionDraft, MemberDraft, PlanDraft, PlanItemDraft, ReflectionDraft
+from allyship.core.models import ValidationError
 
 TODAY = date(2026, 3, 18)
 FEB = (date(2026, 2, 1), date(2026, 2, 28))  # whole weeks: Mon 26 Jan – Sun 1 Mar
@@ -45,7 +47,7 @@ def data(chapter) -> Data:
     without a team. February: member 2 actions, teammate 1 (team-only), other 1."""
     db, ch = chapter.db, chapter
     for n in (2, 3):
-        people.add_member(db, ch.admin, MemberDraft(f"Quiet {n}", f"q{n}@example.org", "member",
+        roster.add_member(db, ch.admin, MemberDraft(f"Quiet {n}", f"q{n}@example.org", "member",
                                                     ch.team_b))
     # January (the previous period): all of Team A showed up once.
     log(db, ch.lead, date(2026, 1, 13), (1,))
@@ -71,7 +73,7 @@ def data(chapter) -> Data:
 
 
 def build(data: Data, actor=None, team_id=None, period=FEB):
-    return report.assemble(data.db, actor or data.ch.admin, start=period[0], end=period[1],
+    return chapter_report.assemble(data.db, actor or data.ch.admin, start=period[0], end=period[1],
                            team_id=team_id, today=TODAY)
 
 
@@ -150,7 +152,7 @@ def test_who_are_we_leaving_behind_names_groups_that_fell_and_counts_the_silent(
     # 1 of 9 now.
     assert fell == {("team", "Team A"), ("focus group", "Black birders")}
     assert rep.silent_members == 5  # all but the teammate and Oz
-    points = " ".join(report.leaving_behind(rep))
+    points = " ".join(chapter_report.leaving_behind(rep))
     assert "Black birders" in points and "5 of 7 active members logged nothing" in points
     assert list(rep.least_practised["responsibility"]) == [1, 2, 3]  # none practised
 
@@ -174,7 +176,7 @@ def test_highlights_are_only_actions_shared_with_the_chapter(data):
 def test_the_practice_questions_are_the_meetings_prompts(data):
     rep = build(data)
     assert [q.number for q in rep.practice_questions] == [1, 2, 3, 4, 5]
-    assert "Who are we leaving behind?" in report.to_markdown(rep)
+    assert "Who are we leaving behind?" in chapter_report.to_markdown(rep)
 
 
 # --- access --------------------------------------------------------------------------
@@ -195,7 +197,7 @@ def test_a_lead_reports_on_the_chapter_or_their_own_team_but_not_another(data):
     with pytest.raises(PermissionDenied):
         build(data, lead, data.ch.team_b)
     # With a fourth member, Team A is theirs to report on, and is broken out.
-    people.add_member(data.db, data.ch.admin, MemberDraft("Fay Four", "fay@example.org",
+    roster.add_member(data.db, data.ch.admin, MemberDraft("Fay Four", "fay@example.org",
                                                           "member", data.ch.team_a))
     assert list(build(data, lead).teams["group"]) == ["Whole chapter", "Team A"]
     assert build(data, lead, data.ch.team_a).scope_label == "Team A"
@@ -218,9 +220,9 @@ def test_an_admin_reports_on_any_team_of_their_chapter(data):
      (date(2026, 7, 1), date(2026, 9, 30))),
 ])
 def test_last_month_and_last_quarter_are_the_calendar_ones_before_today(today, month, quarter):
-    assert report.last_month(today) == month
-    assert report.last_quarter(today) == quarter
-    assert report.preset_dates("Last quarter", today) == quarter
+    assert chapter_report.last_month(today) == month
+    assert chapter_report.last_quarter(today) == quarter
+    assert chapter_report.preset_dates("Last quarter", today) == quarter
 
 
 @pytest.mark.parametrize("start, end, field", [
@@ -242,7 +244,7 @@ def test_a_malformed_reversed_or_future_period_is_refused_in_words(data, start, 
 def test_private_and_team_only_words_never_appear_in_any_format(data, fmt, who):
     actor = data.ch.lead if who == "lead" else data.ch.admin
     rep = build(data, actor, data.ch.team_a if who == "admin_team" else None)
-    text = report.render(rep, fmt).decode("utf-8-sig")
+    text = chapter_report.render(rep, fmt).decode("utf-8-sig")
     for marker in PRIVATE_MARKERS:
         assert marker not in text
     if fmt != "csv":  # the CSV holds figures only
@@ -250,19 +252,19 @@ def test_private_and_team_only_words_never_appear_in_any_format(data, fmt, who):
 
 
 def test_html_escapes_what_members_typed(data):
-    page = report.to_html(build(data))
+    page = chapter_report.to_html(build(data))
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
     assert "<script" not in page.lower()
 
 
 def test_markdown_escapes_what_members_typed(data):
-    md = report.to_markdown(build(data))
+    md = chapter_report.to_markdown(build(data))
     assert "<script>" not in md and "[link](" not in md
     assert r"\<script\>" in md and r"\[link\]\(http" in md
 
 
 def test_html_is_self_contained_with_inline_svg_charts(data):
-    page = report.to_html(build(data))
+    page = chapter_report.to_html(build(data))
     assert page.startswith("<!DOCTYPE html>")
     assert page.count("<svg") == 3  # participation, coverage, follow-through
     lower = page.lower()
@@ -279,13 +281,13 @@ def test_html_is_self_contained_with_inline_svg_charts(data):
 
 
 def test_html_has_a_print_stylesheet_that_keeps_charts_and_tables_whole(data):
-    page = report.to_html(build(data))
+    page = chapter_report.to_html(build(data))
     assert "@media print" in page and "@page" in page
     assert "break-inside: avoid" in page
 
 
 def test_each_svg_keeps_its_own_ids_so_charts_do_not_borrow_each_others_gradients(data):
-    page = report.to_html(build(data))
+    page = chapter_report.to_html(build(data))
     ids = re.findall(r'\bid="([^"]+)"', page)
     assert len(ids) == len(set(ids))
     for ref in re.findall(r"url\(#([^)]+)\)", page):
@@ -293,16 +295,16 @@ def test_each_svg_keeps_its_own_ids_so_charts_do_not_borrow_each_others_gradient
 
 
 def test_a_period_without_actions_renders_a_note_instead_of_charts(chapter):
-    rep = report.assemble(chapter.db, chapter.admin, start=FEB[0], end=FEB[1], today=TODAY)
-    page = report.to_html(rep)
+    rep = chapter_report.assemble(chapter.db, chapter.admin, start=FEB[0], end=FEB[1], today=TODAY)
+    page = chapter_report.to_html(rep)
     assert "<svg" not in page and "nothing to chart" in page
-    assert "Nobody shared an action" in report.to_markdown(rep)
+    assert "Nobody shared an action" in chapter_report.to_markdown(rep)
 
 
 # --- CSV ----------------------------------------------------------------------------------
 
 def read_csv(rep) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(report.to_csv(rep).decode("utf-8-sig"))))
+    return list(csv.DictReader(io.StringIO(chapter_report.to_csv(rep).decode("utf-8-sig"))))
 
 
 def test_csv_holds_headline_team_week_and_responsibility_sections(data):
@@ -324,8 +326,8 @@ def test_csv_holds_headline_team_week_and_responsibility_sections(data):
 @pytest.mark.parametrize("name", ["=1+2", "+SUM(A1)", "-2+3", "@SUM(A1)",
                                   '=HYPERLINK("http://evil.example","x")'])
 def test_csv_neutralises_cells_a_spreadsheet_would_run_as_formulas(data, name):
-    people.rename_team(data.db, data.ch.admin, data.ch.team_b, name)
-    raw = report.to_csv(build(data)).decode("utf-8-sig")
+    roster.rename_team(data.db, data.ch.admin, data.ch.team_b, name)
+    raw = chapter_report.to_csv(build(data)).decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(raw)))
     names = [r["name"] for r in rows if r["section"] == "team"]
     assert "'" + name in names
@@ -333,7 +335,7 @@ def test_csv_neutralises_cells_a_spreadsheet_would_run_as_formulas(data, name):
 
 
 def test_file_names_say_the_scope_and_dates(data):
-    assert report.file_name(build(data), "html") == \
+    assert chapter_report.file_name(build(data), "html") == \
         "chapter-report-2026-02-01-to-2026-02-28.html"
-    assert report.file_name(build(data, team_id=data.ch.team_a), "csv") == \
+    assert chapter_report.file_name(build(data, team_id=data.ch.team_a), "csv") == \
         "chapter-report-team-a-2026-02-01-to-2026-02-28.csv"

@@ -9,8 +9,10 @@ from datetime import date, timedelta
 import pytest
 from at_once import at_once, failures
 
-from allyship import journal, people, rollup, store
-from allyship.models import ActionDraft
+from allyship.db import rollup, store
+from allyship.people import roster
+from allyship.practice import journal
+from allyship.core.models import ActionDraft
 
 TODAY = date(2026, 3, 27)
 
@@ -54,10 +56,10 @@ def test_the_roll_ups_match_the_base_tables_after_random_writes(chapter, seed):
     mine: dict[int, list[int]] = {m.id: [] for m in members}
     for _ in range(60):
         who = rng.choice(members)
-        who = people.get_member(db, who.id)
+        who = roster.get_member(db, who.id)
         op = rng.choice(["log", "log", "log", "edit", "delete", "away", "back", "active"])
         if op == "active":
-            people.set_member_active(db, chapter.admin, who.id, not who.active)
+            roster.set_member_active(db, chapter.admin, who.id, not who.active)
             continue
         if not who.active:
             continue
@@ -105,15 +107,15 @@ def test_team_weeks_match_the_base_tables_after_writes_moves_and_deactivation(ch
     mine: dict[int, list[int]] = {m.id: [] for m in members}
     moved = 0
     for _ in range(80):
-        who = people.get_member(db, rng.choice(members).id)
+        who = roster.get_member(db, rng.choice(members).id)
         op = rng.choice(["log", "log", "log", "edit", "delete", "away", "back", "active",
                          "move", "move"])
         if op == "active":
-            people.set_member_active(db, chapter.admin, who.id, not who.active)
+            roster.set_member_active(db, chapter.admin, who.id, not who.active)
         elif op == "move":
             target = rng.choice([chapter.team_a, chapter.team_b, None])
             moved += target != who.team_id
-            people.move_member(db, chapter.admin, who.id, target)
+            roster.move_member(db, chapter.admin, who.id, target)
         elif not who.active:
             continue
         else:
@@ -136,12 +138,12 @@ def test_a_member_moved_takes_all_their_weeks_to_the_new_team(chapter):
             " WHERE team_id = ? AND (members OR away_silent)", [team])}
 
     assert len(rows(chapter.team_a)) == 3 and rows(chapter.team_b) == {}
-    people.move_member(db, chapter.admin, chapter.member.id, chapter.team_b)
+    roster.move_member(db, chapter.admin, chapter.member.id, chapter.team_b)
     assert rows(chapter.team_a) == {}
     assert sorted(rows(chapter.team_b).values()) == [(0, 0, 0, 1), (1, 1, 0, 0), (1, 1, 20, 0)]
-    people.move_member(db, chapter.admin, chapter.member.id, None)
+    roster.move_member(db, chapter.admin, chapter.member.id, None)
     assert rows(chapter.team_b) == {} and len(rows(0)) == 3  # team 0: members without a team
-    people.set_member_active(db, chapter.admin, chapter.member.id, False)
+    roster.set_member_active(db, chapter.admin, chapter.member.id, False)
     assert rows(0) == {}
     assert team_weeks_now(db) == team_weeks_fresh(db)
 
@@ -154,9 +156,9 @@ def test_sixteen_writers_at_once_leave_team_weeks_exact(chapter, db_path):
     def write(own, i: int) -> None:
         rng = random.Random(i)
         for n in range(6):
-            who = people.get_member(own, members[(i + n) % len(members)].id)
+            who = roster.get_member(own, members[(i + n) % len(members)].id)
             if i % 4 == 0:
-                people.move_member(own, chapter.admin, who.id,
+                roster.move_member(own, chapter.admin, who.id,
                                    rng.choice([chapter.team_a, chapter.team_b, None]))
             elif i % 4 == 1:
                 journal.set_away(own, who, TODAY - timedelta(weeks=rng.randrange(4)),
@@ -174,29 +176,29 @@ def test_sixteen_writers_at_once_leave_team_weeks_exact(chapter, db_path):
 
 
 def test_a_restore_and_an_import_leave_team_weeks_exact(chapter, tmp_path):
-    from allyship import transfer
+    from allyship.transfer import csv_import, export, restore
 
     db = chapter.db
     journal.log_action(db, chapter.member, ActionDraft(TODAY, "Listened", (1, 2), minutes=20),
                        today=TODAY)
     journal.set_away(db, chapter.other, TODAY - timedelta(weeks=1))
-    people.move_member(db, chapter.admin, chapter.teammate.id, None)
-    report = transfer.import_csv(
+    roster.move_member(db, chapter.admin, chapter.teammate.id, None)
+    report = csv_import.import_csv(
         db, chapter.admin,
         f"email,date,what,responsibilities\n{chapter.teammate.email},{TODAY},Imported,3;4\n"
         f"{chapter.other.email},{TODAY - timedelta(weeks=1)},Imported,5\n".encode(), today=TODAY)
     assert report.written, report.errors
-    people.set_member_active(db, chapter.admin, chapter.lead.id, False)
+    roster.set_member_active(db, chapter.admin, chapter.lead.id, False)
     assert team_weeks_now(db) == team_weeks_fresh(db)
-    transfer.export_dir(db, tmp_path / "out")
+    export.export_dir(db, tmp_path / "out")
     fresh = store.connect(tmp_path / "restored.db")
-    assert transfer.restore(fresh, transfer.read_export(tmp_path / "out")).ok
+    assert restore.restore(fresh, restore.read_export(tmp_path / "out")).ok
     assert team_weeks_now(fresh) == team_weeks_now(db) == team_weeks_fresh(fresh)
     assert len(team_weeks_now(fresh)) == 3  # two teams' weeks and the no-team week
 
 
 def test_an_erased_member_leaves_team_weeks_with_their_weeks(chapter):
-    from allyship import erasure
+    from allyship.rights import erasure
 
     db = chapter.db
     journal.log_action(db, chapter.other, ActionDraft(TODAY, "Listened", (1,)), today=TODAY)

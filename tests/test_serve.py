@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from allyship import serve
+from allyship.web import serve
 from tests_paths import ROOT
 
 pytestmark = pytest.mark.skipif(serve.find_nginx() is None and

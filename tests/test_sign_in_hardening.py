@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from allyship import passwords, people, sessions, store
-from allyship.access import PermissionDenied
-from allyship.models import MemberDraft
+from allyship.db import store
+from allyship.people import passwords, roster, sessions
+from allyship.core.access import PermissionDenied
+from allyship.core.models import MemberDraft
 from apptest_helpers import APP
 from at_once import at_once, failures
 
@@ -125,9 +126,9 @@ def test_several_app_sessions_guessing_at_once_get_five_guesses_checked(tmp_path
     path = tmp_path / "real.db"
     monkeypatch.setenv("ALLYSHIP_DB", str(path))
     db = store.connect(path)
-    ch = people.create_chapter(db, "Riverbend")
-    admin = people.bootstrap_admin(db, ch, MemberDraft("Jordan Admin", "jordan@example.org"))
-    robin = people.add_member(db, admin, MemberDraft("Robin Member", "robin@example.org"))
+    ch = roster.create_chapter(db, "Riverbend")
+    admin = roster.bootstrap_admin(db, ch, MemberDraft("Jordan Admin", "jordan@example.org"))
+    robin = roster.add_member(db, admin, MemberDraft("Robin Member", "robin@example.org"))
     with_password(db, robin)
 
     # Separate processes, as separate server processes behind nginx would be: AppTest
@@ -290,10 +291,10 @@ def test_sign_out_deactivation_and_a_set_up_code_end_sessions(chapter):
     assert sessions.member_for_session(db, sid, chapter.member.id) is None
 
     token = _live_token(db, chapter.member)
-    people.set_member_active(db, chapter.admin, chapter.member.id, False)
+    roster.set_member_active(db, chapter.admin, chapter.member.id, False)
     assert db.execute("SELECT COUNT(*) FROM sessions WHERE member_id = ? AND revoked_at IS NULL",
                       [chapter.member.id]).fetchone()[0] == 0
-    people.set_member_active(db, chapter.admin, chapter.member.id, True)
+    roster.set_member_active(db, chapter.admin, chapter.member.id, True)
     assert sessions.member_for_token(db, token) is None  # reactivating does not revive it
 
     token = _live_token(db, chapter.member)
@@ -329,9 +330,9 @@ def real_app(tmp_path, monkeypatch):
     path = tmp_path / "real.db"
     monkeypatch.setenv("ALLYSHIP_DB", str(path))
     db = store.connect(path)
-    ch = people.create_chapter(db, "Riverbend")
-    admin = people.bootstrap_admin(db, ch, MemberDraft("Jordan Admin", "jordan@example.org"))
-    robin = people.add_member(db, admin, MemberDraft("Robin Member", "robin@example.org"))
+    ch = roster.create_chapter(db, "Riverbend")
+    admin = roster.bootstrap_admin(db, ch, MemberDraft("Jordan Admin", "jordan@example.org"))
+    robin = roster.add_member(db, admin, MemberDraft("Robin Member", "robin@example.org"))
     with_password(db, robin)
     yield db
     db.conn.close()
@@ -451,7 +452,7 @@ def test_the_server_sends_no_usage_statistics_and_viewers_get_no_deploy_button()
 
 def test_the_migration_keeps_running_locks_and_sign_in_bookkeeping_never_leaves_in_exports(
         tmp_path):
-    from allyship import transfer
+    from allyship.transfer import export
 
     path = tmp_path / "old.db"
     db = store.connect(path, migrate=False)
@@ -466,7 +467,7 @@ def test_the_migration_keeps_running_locks_and_sign_in_bookkeeping_never_leaves_
     store.apply_migrations(db)
     assert passwords.locked_until(db, "mo@example.org") == soon
     assert db["login_attempts"].count == 1 and "login_failures" not in db.table_names()
-    exported = transfer.exported_tables(db)
+    exported = export.exported_tables(db)
     assert "sessions" not in exported and "login_attempts" not in exported
     db.conn.close()
 

@@ -4,7 +4,7 @@ import sqlite3
 
 import pytest
 
-from allyship import store
+from allyship.db import store
 
 
 def test_a_new_database_is_migrated_to_the_current_schema(db):
@@ -99,8 +99,10 @@ def test_migration_14_fills_team_weeks_from_a_database_at_schema_13(db_path):
     week already logged, its triggers, and the two covering indexes."""
     from datetime import date, timedelta
 
-    from allyship import journal, people, rollup
-    from allyship.models import ActionDraft, MemberDraft
+    from allyship.db import rollup
+    from allyship.people import roster
+    from allyship.practice import journal
+    from allyship.core.models import ActionDraft, MemberDraft
 
     db = store.connect(db_path, migrate=False)
     while store.schema_version(db) < 13:
@@ -113,10 +115,10 @@ def test_migration_14_fills_team_weeks_from_a_database_at_schema_13(db_path):
         db.execute(f"DROP TRIGGER {name}")
     db.execute("DROP TABLE team_weeks")
     today = date(2026, 3, 27)
-    chapter = people.create_chapter(db, "Old", started_on=date(2026, 1, 5))
-    admin = people.bootstrap_admin(db, chapter, MemberDraft("Ada", "ada@example.org"))
-    team = people.create_team(db, admin, "Team A").id
-    mo = people.add_member(db, admin, MemberDraft("Mo", "mo@example.org", "member", team))
+    chapter = roster.create_chapter(db, "Old", started_on=date(2026, 1, 5))
+    admin = roster.bootstrap_admin(db, chapter, MemberDraft("Ada", "ada@example.org"))
+    team = roster.create_team(db, admin, "Team A").id
+    mo = roster.add_member(db, admin, MemberDraft("Mo", "mo@example.org", "member", team))
     for weeks_ago in range(3):
         journal.log_action(db, mo, ActionDraft(today - timedelta(weeks=weeks_ago), "Listened",
                                                (1, 4), minutes=10), today=today)

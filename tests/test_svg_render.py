@@ -12,8 +12,10 @@ from datetime import date
 import pytest
 from click.testing import CliRunner
 
-from allyship import cli, journal, svg_render
-from allyship.models import ActionDraft
+from allyship import cli
+from allyship.charts import svg_render
+from allyship.practice import journal
+from allyship.core.models import ActionDraft
 from tests_paths import ROOT
 
 BARS = {"data": {"values": [{"team": "Marsh", "steps": 3}, {"team": "Meadow", "steps": 5}]},
@@ -36,7 +38,7 @@ def no_renderer_left():
     if renderer is not None:
         renderer.proc.kill()
         renderer.proc.wait()
-    assert not any("allyship.svg_render" in " ".join(p) for p in _processes()), \
+    assert not any("allyship.charts.svg_render" in " ".join(p) for p in _processes()), \
         "a renderer outlived the command that started it"
 
 
@@ -169,7 +171,9 @@ def test_a_failing_report_command_leaves_no_renderer_behind(chapter, db_path, tm
 IN_PROCESS = """
 import sys
 from datetime import date
-from allyship import cli, report, store
+from allyship import cli
+from allyship.db import store
+from allyship.reports import chapter_report as report
 db = store.connect(sys.argv[1])
 _, actor = cli._report_actor(db, None)
 assembled = report.assemble(db, actor, start="2026-01-05", end="2026-03-01",

@@ -5,8 +5,9 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from allyship import safe_text, tables
-from allyship.models import Plan, PlanItem, ValidationError
+from allyship.core import safe_text
+from allyship.practice import tables
+from allyship.core.models import Plan, PlanItem, ValidationError
 
 
 def plan_with(*items):

@@ -12,8 +12,13 @@ from datetime import date, timedelta
 
 import pytest
 
-from allyship import access, journal, mydata, people, plans, store, transfer
-from allyship.models import ActionDraft, PlanDraft, PlanItemDraft, ReflectionDraft
+from allyship.core import access
+from allyship.db import store
+from allyship.people import roster
+from allyship.practice import journal, plans
+from allyship.rights import mydata
+from allyship.transfer import csv_files, csv_import, export, restore
+from allyship.core.models import ActionDraft, PlanDraft, PlanItemDraft, ReflectionDraft
 from tests_paths import ROOT
 
 TODAY = date(2026, 6, 1)
@@ -47,14 +52,14 @@ def count(db, table: str) -> int:
 @pytest.mark.parametrize("text", ["=1+1", "+33 1 23", "-2", "@SUM(A1)", "\tx", "\rx",
                                   '=HYPERLINK("http://evil.example","click")', "'=1+1"])
 def test_safe_cell_makes_formula_cells_start_with_an_apostrophe(text):
-    cell = transfer.safe_cell(text)
+    cell = csv_files.safe_cell(text)
     assert cell.startswith("'") and cell[1:] == text
-    assert transfer.unsafe_cell(cell) == text
+    assert csv_files.unsafe_cell(cell) == text
 
 
 @pytest.mark.parametrize("value", ["plain words", "", "'quoted'", "a=b", 42, None, 3.5])
 def test_safe_cell_leaves_ordinary_values_alone(value):
-    assert transfer.safe_cell(value) == value
+    assert csv_files.safe_cell(value) == value
 
 
 # --- export -----------------------------------------------------------------------------
@@ -83,9 +88,9 @@ def rich_chapter(c):
 
 def table_contents(db, skip_audit_after: int | None = None) -> dict[str, list[tuple]]:
     out = {}
-    for t in transfer.exported_tables(db):
-        cols = transfer.exported_columns(db, t)
-        rows = transfer._table_rows(db, t, cols)
+    for t in export.exported_tables(db):
+        cols = export.exported_columns(db, t)
+        rows = export._table_rows(db, t, cols)
         if t == "audit_log" and skip_audit_after is not None:
             rows = [r for r in rows if r[0] <= skip_audit_after]
         out[t] = rows
@@ -94,7 +99,7 @@ def table_contents(db, skip_audit_after: int | None = None) -> dict[str, list[tu
 
 def test_export_writes_one_csv_per_table_and_a_manifest_without_secrets(chapter, tmp_path):
     rich_chapter(chapter)
-    counts = transfer.export_dir(chapter.db, tmp_path / "out")
+    counts = export.export_dir(chapter.db, tmp_path / "out")
     files = {p.name for p in (tmp_path / "out").iterdir()}
     assert {"chapters.csv", "teams.csv", "members.csv", "plans.csv", "plan_revisions.csv",
             "plan_items.csv", "actions.csv", "action_responsibilities.csv", "away_weeks.csv",
@@ -110,20 +115,20 @@ def test_export_writes_one_csv_per_table_and_a_manifest_without_secrets(chapter,
 
 def test_export_neutralises_spreadsheet_formulas_in_cells(chapter, tmp_path):
     rich_chapter(chapter)
-    transfer.export_dir(chapter.db, tmp_path / "out")
+    export.export_dir(chapter.db, tmp_path / "out")
     descriptions = [r["description"] for r in rows_of((tmp_path / "out" / "actions.csv")
                                                       .read_bytes())]
     assert "'-starts with a minus" in descriptions
-    assert not any(d.startswith(transfer.FORMULA_TRIGGERS) for d in descriptions)
+    assert not any(d.startswith(csv_files.FORMULA_TRIGGERS) for d in descriptions)
 
 
 def test_export_then_restore_into_a_new_database_gives_the_same_chapter(chapter, tmp_path):
     rich_chapter(chapter)
     before = table_contents(chapter.db)
     last_audit = max(r[0] for r in before["audit_log"])
-    transfer.export_dir(chapter.db, tmp_path / "out")
+    export.export_dir(chapter.db, tmp_path / "out")
     fresh = store.connect(tmp_path / "restored.db")
-    report = transfer.restore(fresh, transfer.read_export(tmp_path / "out"))
+    report = restore.restore(fresh, restore.read_export(tmp_path / "out"))
     assert report.ok, report.errors
     assert table_contents(fresh, skip_audit_after=last_audit) == before
     # The restore itself is recorded, by the command-line operator.
@@ -131,7 +136,7 @@ def test_export_then_restore_into_a_new_database_gives_the_same_chapter(chapter,
     assert tuple(last) == ("restore", None)
     assert fresh.execute("PRAGMA foreign_key_check").fetchall() == []
     # Domain reads work on the restored data: the hard text survived byte for byte.
-    robin = people.get_member(fresh, chapter.member.id)
+    robin = roster.get_member(fresh, chapter.member.id)
     assert journal.list_my_actions(fresh, robin)[-1].description.startswith("Line one")
 
 
@@ -141,25 +146,25 @@ def test_the_demo_chapter_round_trips_through_export_and_restore(tmp_path):
     demo.create_demo_database(tmp_path / "demo.db", today=TODAY)
     src = store.connect(tmp_path / "demo.db")
     before = table_contents(src)
-    transfer.export_dir(src, tmp_path / "out")
+    export.export_dir(src, tmp_path / "out")
     fresh = store.connect(tmp_path / "new.db")
-    assert transfer.restore(fresh, transfer.read_export(tmp_path / "out")).ok
+    assert restore.restore(fresh, restore.read_export(tmp_path / "out")).ok
     assert table_contents(fresh, skip_audit_after=0)["actions"] == before["actions"]
     assert table_contents(fresh, skip_audit_after=0) == {**before, "audit_log": []}
     assert store.is_demo(fresh)
 
 
 def test_restore_refuses_a_database_that_already_holds_data(chapter, tmp_path):
-    transfer.export_dir(chapter.db, tmp_path / "out")
+    export.export_dir(chapter.db, tmp_path / "out")
     before = count(chapter.db, "members")
-    report = transfer.restore(chapter.db, transfer.read_export(tmp_path / "out"))
+    report = restore.restore(chapter.db, restore.read_export(tmp_path / "out"))
     assert not report.ok and "not empty" in report.errors[0].reason
     assert count(chapter.db, "members") == before
 
 
 def test_restore_with_a_broken_reference_writes_nothing_and_names_the_row(chapter, tmp_path):
     rich_chapter(chapter)
-    transfer.export_dir(chapter.db, tmp_path / "out")
+    export.export_dir(chapter.db, tmp_path / "out")
     path = tmp_path / "out" / "actions.csv"
     rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"), newline="")))
     rows[2][1] = "999"  # member_id of the second action: nobody
@@ -167,7 +172,7 @@ def test_restore_with_a_broken_reference_writes_nothing_and_names_the_row(chapte
     csv.writer(buf).writerows(rows)
     path.write_text(buf.getvalue(), encoding="utf-8")
     fresh = store.connect(tmp_path / "new.db")
-    report = transfer.restore(fresh, transfer.read_export(tmp_path / "out"))
+    report = restore.restore(fresh, restore.read_export(tmp_path / "out"))
     assert not report.ok
     assert any(e.row == 3 and "actions.csv" in e.column and "FOREIGN KEY" in e.reason
                for e in report.errors)
@@ -175,17 +180,17 @@ def test_restore_with_a_broken_reference_writes_nothing_and_names_the_row(chapte
 
 
 def test_restore_refuses_the_admins_chapter_export(chapter, tmp_path):
-    data = transfer.chapter_export_zip(chapter.db, chapter.admin)
+    data = export.chapter_export_zip(chapter.db, chapter.admin)
     (tmp_path / "x.zip").write_bytes(data)
     fresh = store.connect(tmp_path / "new.db")
-    report = transfer.restore(fresh, transfer.read_export(tmp_path / "x.zip"))
+    report = restore.restore(fresh, restore.read_export(tmp_path / "x.zip"))
     assert not report.ok and "full export" in report.errors[0].reason
     assert count(fresh, "chapters") == 0
 
 
 def test_the_chapter_export_leaves_out_private_entries_and_their_audit_words(chapter):
     hard = rich_chapter(chapter)
-    with zipfile.ZipFile(io.BytesIO(transfer.chapter_export_zip(chapter.db, chapter.admin))) as z:
+    with zipfile.ZipFile(io.BytesIO(export.chapter_export_zip(chapter.db, chapter.admin))) as z:
         names = set(z.namelist())
         text = b"".join(z.read(n) for n in names).decode("utf-8-sig", errors="replace")
         actions = rows_of(z.read("actions.csv"))
@@ -198,7 +203,7 @@ def test_the_chapter_export_leaves_out_private_entries_and_their_audit_words(cha
 
 def test_only_an_admin_downloads_the_chapter_export(chapter):
     with pytest.raises(access.PermissionDenied):
-        transfer.chapter_export_zip(chapter.db, chapter.lead)
+        export.chapter_export_zip(chapter.db, chapter.lead)
 
 
 def test_a_member_downloads_all_of_their_own_data_and_nobody_elses(chapter):
@@ -213,9 +218,9 @@ def test_a_member_downloads_all_of_their_own_data_and_nobody_elses(chapter):
         everything = b"".join(z.read(n) for n in names).decode("utf-8-sig")
     assert {"profile.csv", "plan.csv", "plan_items.csv", "plan_revisions.csv", "actions.csv",
             "reflections.csv", "weeks_away.csv", "README.txt"} <= names
-    assert [transfer.unsafe_cell(a["description"]) for a in actions][0] == hard
+    assert [csv_files.unsafe_cell(a["description"]) for a in actions][0] == hard
     assert actions[0]["responsibilities"] == "1;2"
-    assert len(revisions) == 1 and reflections[0]["answer"] == transfer.safe_cell(hard)
+    assert len(revisions) == 1 and reflections[0]["answer"] == csv_files.safe_cell(hard)
     assert "Teammate private words" not in everything and "ada@example.org" not in everything
 
 
@@ -223,7 +228,7 @@ def test_a_member_downloads_all_of_their_own_data_and_nobody_elses(chapter):
 
 def test_one_bad_row_among_500_writes_nothing_and_names_the_row(chapter):
     before = count(chapter.db, "actions")
-    report = transfer.import_csv(chapter.db, chapter.admin, actions_csv(500, bad_row=250),
+    report = csv_import.import_csv(chapter.db, chapter.admin, actions_csv(500, bad_row=250),
                                  today=TODAY)
     assert not report.ok
     assert [(e.row, e.column) for e in report.errors] == [(252, "date")]
@@ -234,8 +239,8 @@ def test_one_bad_row_among_500_writes_nothing_and_names_the_row(chapter):
 
 def test_the_same_file_imported_twice_is_stored_once(chapter):
     data = actions_csv(500)
-    first = transfer.import_csv(chapter.db, chapter.admin, data, today=TODAY)
-    second = transfer.import_csv(chapter.db, chapter.admin, data, today=TODAY)
+    first = csv_import.import_csv(chapter.db, chapter.admin, data, today=TODAY)
+    second = csv_import.import_csv(chapter.db, chapter.admin, data, today=TODAY)
     assert (first.created, first.skipped) == (500, 0)
     assert (second.created, second.skipped) == (0, 500)
     assert count(chapter.db, "actions") == 500
@@ -245,14 +250,14 @@ def test_the_same_file_imported_twice_is_stored_once(chapter):
 def test_identical_rows_in_one_file_are_two_actions_and_still_import_once(chapter):
     data = ("email,date,what,responsibilities\n" + "mo@example.org,2026-03-02,Walk,2\n" * 2
             ).encode()
-    assert transfer.import_csv(chapter.db, None, data, today=TODAY).created == 2
-    assert transfer.import_csv(chapter.db, None, data, today=TODAY).created == 0
+    assert csv_import.import_csv(chapter.db, None, data, today=TODAY).created == 2
+    assert csv_import.import_csv(chapter.db, None, data, today=TODAY).created == 0
     assert count(chapter.db, "actions") == 2
 
 
 def test_a_dry_run_reports_what_would_happen_and_writes_nothing(chapter):
     audit_before, version = count(chapter.db, "audit_log"), store.data_version(chapter.db)
-    report = transfer.import_csv(chapter.db, chapter.admin, actions_csv(20), dry_run=True,
+    report = csv_import.import_csv(chapter.db, chapter.admin, actions_csv(20), dry_run=True,
                                  today=TODAY)
     assert report.ok and report.created == 20 and report.dry_run and not report.written
     assert "would be added" in report.summary()
@@ -263,14 +268,14 @@ def test_a_dry_run_reports_what_would_happen_and_writes_nothing(chapter):
 
 def test_the_progress_callback_reaches_the_end(chapter):
     seen: list[tuple[int, int]] = []
-    transfer.import_csv(chapter.db, chapter.admin, actions_csv(300), today=TODAY,
+    csv_import.import_csv(chapter.db, chapter.admin, actions_csv(300), today=TODAY,
                         progress=lambda d, t: seen.append((d, t)))
     assert seen[-1] == (300, 300) and 3 <= len(seen) <= 110
     assert [d for d, _ in seen] == sorted(d for d, _ in seen)
 
 
 def test_imported_actions_are_recorded_as_imported_by_the_admin(chapter):
-    transfer.import_csv(chapter.db, chapter.admin, actions_csv(2), today=TODAY)
+    csv_import.import_csv(chapter.db, chapter.admin, actions_csv(2), today=TODAY)
     rows = chapter.db.execute("SELECT actor_id, action, table_name FROM audit_log"
                               " WHERE table_name = 'actions' ORDER BY id").fetchall()
     assert [tuple(r) for r in rows] == [(chapter.admin.id, "create", "actions")] * 2 + \
@@ -281,13 +286,13 @@ def test_imported_actions_are_recorded_as_imported_by_the_admin(chapter):
     ("2;4", (2, 4)), ("2,4", (2, 4)), ("Listen more, speak less; Do our own research", (2, 4)),
     ("4. Do our own research", (4,)), (" receive CRITICISM ", (5,)), ("8;8", (8,))])
 def test_responsibilities_are_read_as_numbers_or_short_titles(cell, numbers):
-    assert transfer.parse_responsibilities(cell) == numbers
+    assert csv_import.parse_responsibilities(cell) == numbers
 
 
 @pytest.mark.parametrize("cell", ["9", "Be an ally", "2;;x"])
 def test_unknown_responsibilities_are_refused_with_a_reason(cell):
     with pytest.raises(ValueError, match="use numbers 1–8"):
-        transfer.parse_responsibilities(cell)
+        csv_import.parse_responsibilities(cell)
 
 
 def test_each_bad_cell_is_reported_by_row_and_column(chapter):
@@ -297,7 +302,7 @@ def test_each_bad_cell_is_reported_by_row_and_column(chapter):
             "mo@example.org,1999-01-01,Far past,2,learning,30,private\n"
             "mo@example.org,2026-03-02,   ,2,learning,30,private\n"
             "mo@example.org,2026-03-02,Walk,12,partying,-5,everyone\n").encode()
-    report = transfer.import_csv(chapter.db, chapter.admin, data, today=TODAY)
+    report = csv_import.import_csv(chapter.db, chapter.admin, data, today=TODAY)
     got = {(e.row, e.column) for e in report.errors}
     assert got == {(2, "email"), (3, "date"), (4, "date"), (5, "what"), (6, "responsibilities"),
                    (6, "kind"), (6, "minutes"), (6, "visibility")}
@@ -306,29 +311,29 @@ def test_each_bad_cell_is_reported_by_row_and_column(chapter):
 
 def test_a_latin1_file_is_read_as_windows_1252_with_a_note(chapter):
     data = "name,email,role,team\nJosé Müller,jose@example.org,member,Équipe\n".encode("latin-1")
-    report = transfer.import_csv(chapter.db, chapter.admin, data)
+    report = csv_import.import_csv(chapter.db, chapter.admin, data)
     assert report.ok and report.created == 1
     assert any("Windows-1252" in n for n in report.notes)
-    assert people.find_member_by_email(chapter.db, "jose@example.org").name == "José Müller"
-    assert people.find_team_by_name(chapter.db, chapter.chapter.id, "Équipe") is not None
+    assert roster.find_member_by_email(chapter.db, "jose@example.org").name == "José Müller"
+    assert roster.find_team_by_name(chapter.db, chapter.chapter.id, "Équipe") is not None
 
 
 def test_a_utf8_file_with_a_byte_order_mark_imports_without_a_note(chapter):
     data = "name,email\nZoë 🌱,zoe@example.org\n".encode("utf-8-sig")
-    report = transfer.import_csv(chapter.db, chapter.admin, data)
+    report = csv_import.import_csv(chapter.db, chapter.admin, data)
     assert report.ok and report.notes == [] and report.kind == "members"
-    assert people.find_member_by_email(chapter.db, "zoe@example.org").name == "Zoë 🌱"
+    assert roster.find_member_by_email(chapter.db, "zoe@example.org").name == "Zoë 🌱"
 
 
 def test_a_utf16_file_from_excel_imports(chapter):
     data = "name\temail\nAnaïs\tanais@example.org\n".encode("utf-16")
-    report = transfer.import_csv(chapter.db, chapter.admin, data)
+    report = csv_import.import_csv(chapter.db, chapter.admin, data)
     assert report.ok and report.created == 1
 
 
 def test_bytes_that_are_no_known_text_encoding_fail_with_a_clear_message(chapter):
     data = b"name,email\n\x81\x8d\x8f,x@example.org\n"
-    report = transfer.import_csv(chapter.db, chapter.admin, data)
+    report = csv_import.import_csv(chapter.db, chapter.admin, data)
     assert not report.ok and "CSV UTF-8" in report.errors[0].reason
     assert count(chapter.db, "members") == 5
 
@@ -339,7 +344,7 @@ def test_bytes_that_are_no_known_text_encoding_fail_with_a_clear_message(chapter
     (b"name,email\nA,a@example.org,extra,cells\n", "cells but the header"),
 ])
 def test_malformed_files_get_a_reason_and_write_nothing(chapter, data, words):
-    report = transfer.import_csv(chapter.db, chapter.admin, data, today=TODAY)
+    report = csv_import.import_csv(chapter.db, chapter.admin, data, today=TODAY)
     assert not report.ok and words in " ".join(e.reason for e in report.errors)
     assert count(chapter.db, "members") == 5
 
@@ -349,18 +354,18 @@ def test_members_are_matched_by_email_and_new_teams_created(chapter):
             "Mo Member,MO@example.org,member,Team A\n"
             "New Person,new@example.org,Team lead,Team C\n"
             "Other New,other.new@example.org,,team c\n").encode()
-    report = transfer.import_csv(chapter.db, chapter.admin, data)
+    report = csv_import.import_csv(chapter.db, chapter.admin, data)
     assert report.ok and (report.created, report.skipped) == (2, 1)
-    new = people.find_member_by_email(chapter.db, "new@example.org")
-    other = people.find_member_by_email(chapter.db, "other.new@example.org")
+    new = roster.find_member_by_email(chapter.db, "new@example.org")
+    other = roster.find_member_by_email(chapter.db, "other.new@example.org")
     assert new.role == "lead" and other.role == "member" and new.team_id == other.team_id
-    assert people.get_team(chapter.db, new.team_id).name == "Team C"
-    assert transfer.import_csv(chapter.db, chapter.admin, data).created == 0
+    assert roster.get_team(chapter.db, new.team_id).name == "Team C"
+    assert csv_import.import_csv(chapter.db, chapter.admin, data).created == 0
 
 
 def test_a_member_twice_in_one_file_is_reported_on_the_second_row(chapter):
     data = b"name,email\nA,a@example.org\nB,A@example.org\n"
-    report = transfer.import_csv(chapter.db, chapter.admin, data)
+    report = csv_import.import_csv(chapter.db, chapter.admin, data)
     assert [(e.row, e.column) for e in report.errors] == [(3, "email")]
 
 
@@ -368,33 +373,33 @@ def test_plans_import_once_and_never_overwrite_a_members_own_plan(chapter):
     data = ("email,focus_group,motivation,learning_activity,next_step,due,done\n"
             "mo@example.org,Black birders,Because,Reading circle,Translate flyer,2026-07-01,\n"
             "mo@example.org,,,,Visit the centre,,2026-05-01\n").encode()
-    first = transfer.import_csv(chapter.db, chapter.admin, data, today=TODAY)
+    first = csv_import.import_csv(chapter.db, chapter.admin, data, today=TODAY)
     assert first.ok and first.created == 1
     plan = plans.get_plan(chapter.db, chapter.member)
     assert plan.focus_group == "Black birders" and len(plan.next_steps) == 2
     assert plan.next_steps[1].done_on == date(2026, 5, 1)
-    assert transfer.import_csv(chapter.db, chapter.admin, data, today=TODAY).skipped == 1
+    assert csv_import.import_csv(chapter.db, chapter.admin, data, today=TODAY).skipped == 1
     changed = data.replace(b"Because", b"Other words")
-    report = transfer.import_csv(chapter.db, chapter.admin, changed, today=TODAY)
+    report = csv_import.import_csv(chapter.db, chapter.admin, changed, today=TODAY)
     assert not report.ok and "already has a plan" in report.errors[0].reason
     assert plans.get_plan(chapter.db, chapter.member).motivation == "Because"
 
 
 def test_a_plan_row_with_a_date_but_no_next_step_is_refused(chapter):
     data = b"email,focus_group,next_step,due\nmo@example.org,X,,2026-07-01\n"
-    report = transfer.import_csv(chapter.db, chapter.admin, data, today=TODAY)
+    report = csv_import.import_csv(chapter.db, chapter.admin, data, today=TODAY)
     assert [(e.row, e.column) for e in report.errors] == [(2, "next_step")]
 
 
 def test_only_an_admin_imports_in_the_app(chapter):
     with pytest.raises(access.PermissionDenied):
-        transfer.import_csv(chapter.db, chapter.lead, actions_csv(1), today=TODAY)
+        csv_import.import_csv(chapter.db, chapter.lead, actions_csv(1), today=TODAY)
 
 
 def test_the_sample_templates_import_cleanly_into_a_new_chapter(db):
-    people.create_chapter(db, "Sample Chapter", started_on=date(2026, 1, 5))
-    for kind in transfer.KINDS:
-        report = transfer.import_csv(db, None, SAMPLES / f"{kind}.csv", today=TODAY)
+    roster.create_chapter(db, "Sample Chapter", started_on=date(2026, 1, 5))
+    for kind in csv_import.KINDS:
+        report = csv_import.import_csv(db, None, SAMPLES / f"{kind}.csv", today=TODAY)
         assert report.ok and report.kind == kind and report.created > 0, report.errors
     assert count(db, "members") == 5 and count(db, "actions") == 4 and count(db, "plans") == 2
 
@@ -444,7 +449,7 @@ def open_as(path, role: str, page: str | None = None):
     from allyship import demo
 
     db = store.connect(path)
-    who = people.find_member_by_email(db, demo.PERSONAS[role])
+    who = roster.find_member_by_email(db, demo.PERSONAS[role])
     db.conn.close()
     at = AppTest.from_file(str(ROOT / (page or "streamlit_app.py")), default_timeout=60)
     at.session_state["member_id"] = who.id
@@ -496,5 +501,5 @@ def test_my_plan_offers_all_my_data_as_a_zip(app_db):
     at = open_as(app_db, "member")
     at.switch_page("pages/my_plan.py").run()
     assert not at.exception
-    at.switch_page("pages/account.py").run()  # one implementation: allyship.mydata
+    at.switch_page("pages/account.py").run()  # one implementation: allyship.rights.mydata
     assert "Download my data (.zip)" in [b.label for b in at.get("download_button")]

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from allyship import store, ui
+from allyship.db import store
+from allyship.ui import common
 
 
 @pytest.fixture
@@ -20,14 +21,14 @@ def db_file(demo_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     path = tmp_path / "app.db"
     shutil.copy(demo_template, path)
     monkeypatch.setenv("ALLYSHIP_DB", str(path))
-    ui.close_pooled_connections()
+    common.close_pooled_connections()
     return path
 
 
 def in_a_run(work) -> object:  # noqa: ANN001
     """Run ``work(db)`` on a thread of its own, as Streamlit runs a page; its result."""
     out: list = []
-    t = threading.Thread(target=lambda: out.append(work(ui.get_db())))
+    t = threading.Thread(target=lambda: out.append(work(common.get_db())))
     t.start()
     t.join()
     return out[0]
@@ -45,7 +46,7 @@ def test_runs_at_the_same_time_never_share_a_connection(db_file):
     gate = threading.Barrier(6)
 
     def run() -> None:
-        db = ui.get_db()
+        db = common.get_db()
         gate.wait()  # all six hold their handle at once
         seen.append(db.conn)
         db.execute("SELECT count(*) FROM actions").fetchone()
@@ -56,7 +57,7 @@ def test_runs_at_the_same_time_never_share_a_connection(db_file):
     for t in threads:
         t.join()
     assert len({id(c) for c in seen}) == 6  # all alive (held in seen): ids are distinct
-    assert len(ui._pool) <= ui.POOL_SIZE  # the rest were closed
+    assert len(common._pool) <= common.POOL_SIZE  # the rest were closed
 
 
 def test_a_connection_to_a_file_since_replaced_on_disk_is_not_handed_on(db_file, tmp_path):
@@ -65,7 +66,7 @@ def test_a_connection_to_a_file_since_replaced_on_disk_is_not_handed_on(db_file,
     shutil.copy(db_file, other)
     os.replace(other, db_file)  # another file at the same path (a swapped-in database)
     assert in_a_run(lambda db: db.conn) is not pooled
-    assert all(db.conn is not pooled for _path, _ident, db in ui._pool)
+    assert all(db.conn is not pooled for _path, _ident, db in common._pool)
 
 
 def test_a_run_that_stopped_mid_write_leaves_nothing_open_for_the_next(db_file):

@@ -7,13 +7,13 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from allyship import web
+from allyship.web import registry, warmup
 from tests_paths import ROOT
 
 SCRIPT = """
 import asyncio, sys
-from allyship import warmup
-heavy = ("pandas", "allyship.metrics", "allyship.charts", "allyship.report")
+from allyship.web import warmup
+heavy = ("pandas", "allyship.metrics.chapter_figures", "allyship.charts.progress_charts", "allyship.reports.chapter_report")
 assert not any(m in sys.modules for m in heavy), [m for m in heavy if m in sys.modules]
 async def main():
     async with warmup.preload(None):
@@ -34,4 +34,4 @@ def test_the_lifespan_hook_preloads_the_heavy_modules_in_the_background():
 
 
 def test_the_hook_is_registered_with_the_server():
-    assert "warmup.preload" in web.LIFESPAN_HOOKS
+    assert warmup.preload in registry.LIFESPAN_HOOKS

@@ -126,7 +126,7 @@ def fresh_app(chromium_browser: Browser) -> Iterator[RunningApp]:
 @pytest.fixture
 def db_reader(app: RunningApp) -> Callable[[], "object"]:
     """Open the app's database file (what the server wrote) for assertions."""
-    from allyship import store
+    from allyship.db import store
 
     handles = []
 

@@ -1,7 +1,7 @@
 """Regenerate the README's pictures of each email: ``python -m tests.e2e.email_pictures``.
 
 Builds the demo chapter in a temporary database, composes each kind of message exactly
-as the outbox sends it (:func:`allyship.mail.build_email`), and renders its HTML part
+as the outbox sends it (:func:`allyship.rhythm.mail.build_email`), and renders its HTML part
 in Chromium to ``docs/email-<kind>.png``.
 """
 
@@ -14,7 +14,10 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from allyship import demo, mail, nudges, people, store
+from allyship import demo
+from allyship.db import store
+from allyship.people import roster
+from allyship.rhythm import mail, nudges
 
 from . import harness
 
@@ -26,15 +29,15 @@ def main(out_dir: Path = DOCS) -> int:
         path = Path(tmp) / "demo.db"
         demo.create_demo_database(path)
         db = store.connect(path)
-        admin = people.find_member_by_email(db, demo.PERSONAS["admin"])
+        admin = roster.find_member_by_email(db, demo.PERSONAS["admin"])
         nudges.save_chapter_settings(db, admin, time_zone="America/Chicago",
                                      public_url="https://allyship.example.org")
         week = nudges.week_start(date.today())
         shots = {
             "email-reminder.png": nudges.compose(
-                db, people.find_member_by_email(db, demo.PERSONAS["member"]), "reminder", week),
+                db, roster.find_member_by_email(db, demo.PERSONAS["member"]), "reminder", week),
             "email-digest.png": nudges.compose(
-                db, people.find_member_by_email(db, demo.PERSONAS["lead"]), "digest", week),
+                db, roster.find_member_by_email(db, demo.PERSONAS["lead"]), "digest", week),
         }
         with sync_playwright() as p:
             browser = harness.launch_chromium(p)

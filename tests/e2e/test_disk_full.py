@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from allyship import demo, storage_errors, store
+from allyship import demo
+from allyship.db import storage_errors, store
 
 from . import harness
 from .harness import open_home

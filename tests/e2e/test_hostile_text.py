@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from allyship import demo, store
+from allyship import demo
+from allyship.db import store
 
 from . import harness
 from .harness import go_to, open_home, view_demo_as

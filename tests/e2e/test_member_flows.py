@@ -9,9 +9,10 @@ from datetime import date, timedelta
 
 from playwright.sync_api import Page, expect
 
-from allyship import demo, people
-from allyship.dates import format_day
-from allyship.models import week_start
+from allyship import demo
+from allyship.people import roster
+from allyship.core.dates import format_day
+from allyship.core.models import week_start
 
 from .harness import go_to
 
@@ -21,7 +22,7 @@ def marker(what: str) -> str:
 
 
 def robin_id(db) -> int:  # noqa: ANN001
-    return people.find_member_by_email(db, demo.PERSONAS["member"]).id
+    return roster.find_member_by_email(db, demo.PERSONAS["member"]).id
 
 
 def action_rows(db, description: str) -> list[dict]:  # noqa: ANN001

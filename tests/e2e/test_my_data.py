@@ -9,7 +9,8 @@ import zipfile
 
 from playwright.sync_api import Page
 
-from allyship import demo, people
+from allyship import demo
+from allyship.people import roster
 
 from .harness import go_to
 
@@ -23,7 +24,7 @@ def test_a_member_downloads_their_data_from_account(member_page: Page, db_reader
     assert download.suggested_filename.startswith("my-allyship-data-")
     data = open(download.path(), "rb").read()
     db = db_reader()
-    me = people.find_member_by_email(db, demo.PERSONAS["member"])
+    me = roster.find_member_by_email(db, demo.PERSONAS["member"])
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         assert "README.txt" in zf.namelist()
         actions = json.loads(zf.read("actions.json"))["rows"]

@@ -9,7 +9,7 @@ from urllib.parse import urlparse
 
 from playwright.sync_api import Page, expect
 
-from allyship import access
+from allyship.core import access
 
 from .harness import (ROOT, choose, go_to, nav_links_seen, open_home, sidebar,
                       view_demo_as)

@@ -15,18 +15,18 @@ HOSTILE = ("[w](https://evil.example/x) ![i](https://evil.example/i.png) "
 
 def _add_hostile_chapter(open_db) -> None:
     """A region and a chapter (big enough to be shown) whose names are hostile text."""
-    from allyship import organisation, people
-    from allyship.models import MemberDraft
+    from allyship.people import organisation, roster
+    from allyship.core.models import MemberDraft
 
     db = open_db()
-    dana = people.find_member_by_email(db, "dana.org@demo.example.org")
+    dana = roster.find_member_by_email(db, "dana.org@demo.example.org")
     region = organisation.create_region(db, dana, f"R {HOSTILE}")
     made = organisation.create_chapter_with_admin(
         db, dana, name=f"C {HOSTILE}", admin_name="Hostile Admin",
         admin_email="hostile.admin@example.org", region_id=region.id,
         started_on=date.today() - timedelta(weeks=20))
     for i in range(3):
-        people.add_member(db, made.admin, MemberDraft(f"Person {i}", f"p{i}@hostile.example"))
+        roster.add_member(db, made.admin, MemberDraft(f"Person {i}", f"p{i}@hostile.example"))
 
 
 def outside_links(page: Page) -> list[str]:

@@ -9,7 +9,8 @@ import uuid
 
 from playwright.sync_api import Page, expect
 
-from allyship import demo, people
+from allyship import demo
+from allyship.people import roster
 
 from .harness import go_to, open_home, view_demo_as
 
@@ -77,7 +78,7 @@ def test_invite_accept_share_check_in_read_end(app, new_page, member_page: Page,
 
     # The audience was fixed when Robin saved it: his partners then, Avery among them.
     db = db_reader()
-    avery_id = people.find_member_by_email(db, demo.PERSONAS["lead"]).id
+    avery_id = roster.find_member_by_email(db, demo.PERSONAS["lead"]).id
     row = next(db.query("SELECT audience_partners FROM actions WHERE description = ?", [shared]))
     assert f",{avery_id}," in row["audience_partners"]
     assert db.execute("SELECT count(*) FROM partner_notes WHERE text = ?", [note]).fetchone()[0] == 1

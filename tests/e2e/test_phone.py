@@ -14,9 +14,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from allyship import demo, journal, people
-from allyship.dates import format_day_short
-from allyship.models import week_start
+from allyship import demo
+from allyship.people import roster
+from allyship.practice import journal
+from allyship.core.dates import format_day_short
+from allyship.core.models import week_start
 
 from . import accessibility as axe
 from . import harness
@@ -129,7 +131,7 @@ def test_a_member_does_the_weekly_job_on_a_phone(app, chromium_browser, db_reade
         context.close()
 
     db = db_reader()
-    robin = people.find_member_by_email(db, demo.PERSONAS["member"])
+    robin = roster.find_member_by_email(db, demo.PERSONAS["member"])
     logged = {r[0]: r[1] for r in db.execute(
         "SELECT description, week_start FROM actions WHERE description IN (?, ?)",
         [what, caught_up])}

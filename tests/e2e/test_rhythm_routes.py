@@ -17,7 +17,10 @@ import icalendar
 import pytest
 from playwright.sync_api import Browser, expect
 
-from allyship import demo, feeds, mail, nudges, people, store
+from allyship import demo
+from allyship.db import store
+from allyship.people import roster
+from allyship.rhythm import feeds, mail, nudges
 from tests.smtp_server import Inbox, smtp_server
 
 from . import harness
@@ -51,7 +54,7 @@ def _get(url: str) -> tuple[int, dict[str, str], bytes]:
 def test_the_calendar_feed_is_served_privately_and_refused_once_revoked(rhythm_app) -> None:
     running, _, _ = rhythm_app
     db = store.connect(running.db_path)
-    robin = people.find_member_by_email(db, demo.PERSONAS["member"])
+    robin = roster.find_member_by_email(db, demo.PERSONAS["member"])
     token = feeds.new_feed_token(db, robin)
     status, headers, body = _get(f"{running.url}/feeds/{token}.ics")
     assert status == 200
@@ -82,7 +85,7 @@ def test_the_unsubscribe_link_clicked_in_chromium_turns_the_reminder_off(
         rhythm_app, chromium_browser: Browser) -> None:
     running, _, _ = rhythm_app
     db = store.connect(running.db_path)
-    lead = people.find_member_by_email(db, demo.PERSONAS["lead"])
+    lead = roster.find_member_by_email(db, demo.PERSONAS["lead"])
     assert nudges.get_setting(db, lead, "reminder").enabled  # the demo opted them in
     link = f"{running.url}/unsubscribe/{mail.unsubscribe_token(db, lead.id, 'reminder')}"
     context = chromium_browser.new_context()
@@ -107,7 +110,7 @@ def test_a_mail_clients_one_click_post_turns_the_digest_off(rhythm_app) -> None:
     """RFC 8058: the client POSTs ``List-Unsubscribe=One-Click`` to the header's URL."""
     running, _, _ = rhythm_app
     db = store.connect(running.db_path)
-    admin = people.find_member_by_email(db, demo.PERSONAS["admin"])
+    admin = roster.find_member_by_email(db, demo.PERSONAS["admin"])
     assert nudges.get_setting(db, admin, "digest").enabled
     token = mail.unsubscribe_token(db, admin.id, "digest")
     req = urllib.request.Request(f"{running.url}/unsubscribe/{token}", method="POST",

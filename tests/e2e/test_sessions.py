@@ -11,8 +11,9 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Page, expect
 
-from allyship import passwords, people, sessions, store
-from allyship.models import MemberDraft
+from allyship.db import store
+from allyship.people import passwords, roster, sessions
+from allyship.core.models import MemberDraft
 
 from .harness import RunningApp, running_app, sidebar
 
@@ -25,9 +26,9 @@ def chapter_server(tmp_path_factory) -> Iterator[RunningApp]:
     """A real chapter (not the demo) with a member who has a password, on its own server."""
     path = tmp_path_factory.mktemp("sessions") / "chapter.db"
     db = store.connect(path)
-    ch = people.create_chapter(db, "Riverbend")
-    admin = people.bootstrap_admin(db, ch, MemberDraft("Jordan Admin", "jordan@example.org"))
-    robin = people.add_member(db, admin, MemberDraft("Robin Member", EMAIL))
+    ch = roster.create_chapter(db, "Riverbend")
+    admin = roster.bootstrap_admin(db, ch, MemberDraft("Jordan Admin", "jordan@example.org"))
+    robin = roster.add_member(db, admin, MemberDraft("Robin Member", EMAIL))
     issued = passwords.issue_setup_code_for_operator(db, robin.email)
     passwords.redeem_setup_code(db, robin.email, issued.code, PASSWORD)
     db.conn.close()
@@ -47,7 +48,7 @@ def _get(app: RunningApp, path: str, cookie: str | None = None) -> http.client.H
 
 def _open(app: RunningApp):  # noqa: ANN202
     db = store.connect(app.db_path)
-    return db, people.find_member_by_email(db, EMAIL)
+    return db, roster.find_member_by_email(db, EMAIL)
 
 
 def test_the_start_route_sets_an_httponly_lax_cookie_once_and_end_drops_an_ended_ones(

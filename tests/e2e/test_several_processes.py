@@ -10,7 +10,8 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, expect
 
-from allyship import serve, store
+from allyship.db import store
+from allyship.web import serve
 
 from . import harness
 from .harness import go_to, open_home

@@ -1,0 +1,380 @@
+"""The charts of the progress views, defined with Altair: one function per chart.
+
+This module is the one definition of each chart. Each builder takes a frame made by
+:mod:`allyship.metrics.chapter_figures` and returns an ``alt.Chart`` (or layer) whose Vega-Lite spec
+stretches to its container (``width="container"``); what every chart must do for the
+people reading it (a description and title, tooltips, colour never the only cue,
+palettes safe for colour-vision deficiencies) is listed in :mod:`allyship.charts.progress_charts`.
+
+Pages and the report do not run these builders, nor import Altair (~0.3 s to import,
+~25 ms of schema validation per chart): they fill in a *template* — a builder's spec
+made without data, per kind of chart and number of groups — with the chart's names and
+rows (:func:`allyship.charts.progress_charts.prepare`). The templates are built here, by Altair, and
+shipped as ``allyship/chart_templates.json``; ``python -m allyship.charts.builders``
+writes that file again after a change to a chart, and a test rebuilds it with Altair and
+fails if the file differs, so it cannot drift from these definitions. Templates for more
+groups than the file holds are built here on demand (:func:`template_json`).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+from allyship.charts.progress_charts import (
+    _NAME,
+    _STATUS_COLUMNS,
+    _TOP,
+    GROUP_COLOURS,
+    GROUP_DASHES,
+    GROUP_KINDS,
+    GROUP_SHAPES,
+    HEIGHT,
+    KINDS,
+    NONE_COLOUR,
+    OKABE_ITO,
+    RESPONSIBILITY_COLOURS,
+    SHIPPED_GROUPS,
+    SOME_RANGE,
+    STATUS_COLOURS,
+    TEMPLATES_FILE,
+)
+from allyship.core.handout import RESPONSIBILITIES
+
+_WEEK_FORMAT = "%d %b"
+# Fit the width to the container but keep the plot's own height: Streamlit's default
+# ("fit") squeezes the plot to make room for legends and rotated labels.
+_AUTOSIZE = alt.AutoSizeParams(type="fit-x", contains="padding")
+_WEEK_TOOLTIP = alt.Tooltip("week:T", title="Week of", format="%a %d %b %Y")
+_WEEK_STATE = alt.Tooltip("week_state:N", title="Week")
+
+
+def _with_week_state(frame: pd.DataFrame) -> pd.DataFrame:
+    state = frame["in_progress"] if "in_progress" in frame else pd.Series(False, frame.index)
+    return frame.assign(in_progress=state.astype(bool),
+                        week_state=state.map(lambda p: "in progress" if p else "complete"))
+
+
+def _base(data: Any, title: str, subtitle: str | None, about: str,
+          height: int = HEIGHT) -> alt.Chart:
+    heading = alt.TitleParams(title, subtitle=subtitle or [], anchor="start")
+    return alt.Chart(data).properties(title=heading, width="container", height=height,
+                                      autosize=_AUTOSIZE, description=about)
+
+
+def _layer(*layers: alt.Chart, title: str, subtitle: str, about: str) -> alt.LayerChart:
+    """Layers sharing one title and size (set on the layer, where Vega-Lite reads it)."""
+    return alt.layer(*layers).properties(
+        title=alt.TitleParams(title, subtitle=subtitle, anchor="start"),
+        width="container", height=HEIGHT, autosize=_AUTOSIZE, description=about)
+
+
+def _cycle(values: tuple[Any, ...], n: int) -> list[Any]:
+    return [values[i % len(values)] for i in range(max(n, 1))]
+
+
+def _groups(frame: pd.DataFrame) -> list[str]:
+    """The frame's groups in order of first appearance (their legend and line order)."""
+    return list(dict.fromkeys(frame["group"]))
+
+
+# --- the charts: each defined once, drawn with data (the builders) or without (templates)
+#
+# Each ``_chart_*`` function takes the chart's data (a frame, or a stand-in for the
+# template) and its shape; everything else about the chart is fixed here.
+
+def _chart_participation(data: Any, groups: Sequence[str], top: int = 0) -> alt.LayerChart:
+    groups = list(groups)
+    n = len(groups)
+    colour = alt.Color("group:N", title="Group", sort=groups,
+                       scale=alt.Scale(domain=groups, range=_cycle(GROUP_COLOURS, n)),
+                       legend=alt.Legend(orient="bottom"))
+    dash = alt.StrokeDash("group:N", sort=groups, legend=None,
+                          scale=alt.Scale(domain=groups,
+                                          range=[list(d) for d in _cycle(GROUP_DASHES, n)]))
+    shape = alt.Shape("group:N", sort=groups, legend=None,
+                      scale=alt.Scale(domain=groups, range=_cycle(GROUP_SHAPES, n)))
+    tooltip = [alt.Tooltip("group:N", title="Group"), _WEEK_TOOLTIP, _WEEK_STATE,
+               alt.Tooltip("participants:Q", title="Members who logged"),
+               alt.Tooltip("counted:Q", title="Active members not away"),
+               alt.Tooltip("share:Q", title="Share that week", format=".0%"),
+               alt.Tooltip("rolling_mean:Q", title="4-week average", format=".0%")]
+    x = alt.X("week:T", title="Week", axis=alt.Axis(format=_WEEK_FORMAT, tickCount="week"))
+    y = alt.Y("rolling_mean:Q", title="Share of members", axis=alt.Axis(format="%"),
+              scale=alt.Scale(domain=[0, 1]))
+    base = alt.Chart(data)
+    complete = base.transform_filter("!datum.in_progress")
+    line = complete.mark_line(strokeWidth=3, interpolate="monotone").encode(
+        x=x, y=y, color=colour, strokeDash=dash, tooltip=tooltip)
+    dots = complete.mark_point(size=60, filled=True, opacity=0.75).encode(
+        x=x, y="share:Q", color=colour, shape=shape, tooltip=tooltip)
+    # The unfinished week: a hollow point, left out of the line.
+    # aria=False: the layer is empty whenever the period holds no unfinished week, and an
+    # empty mark group with a graphics role and no name fails axe (svg-img-alt); the week
+    # in progress is in the chart's table and tooltip anyway.
+    unfinished = base.transform_filter("datum.in_progress").mark_point(
+        size=70, filled=False, strokeWidth=2, aria=False).encode(
+        x=x, y="share:Q", color=colour, shape=shape, tooltip=tooltip)
+    ends = complete.transform_filter("isValid(datum.rolling_mean)").transform_window(
+        rank="rank()", sort=[alt.SortField("week", order="descending")], groupby=["group"]
+    ).transform_filter("datum.rank == 1").mark_text(
+        align="left", dx=6, fontWeight="bold").encode(
+        x=x, y=y, text="group:N", color=colour, tooltip=tooltip)
+    names = ", ".join(groups) if groups else "no group"
+    return _layer(line, dots, unfinished, ends, title="Weekly participation",
+                  subtitle="Share of active members (not away) who logged at least one "
+                           "action; line = 4-week average; hollow = week in progress",
+                  about=f"Line chart: weekly share of members who logged an action, with "
+                        f"its 4-week average, for {names}.")
+
+
+def _chart_responsibility_actions(data: Any, groups: Sequence[str] = (),
+                                  top: int = 0) -> alt.Chart:
+    labels = [r.label for r in RESPONSIBILITIES]
+    return _base(data, "Actions per week by responsibility",
+                 "An action that practised two responsibilities counts under each; "
+                 "faded = week in progress",
+                 "Stacked bar chart: actions logged each week, split by the eight "
+                 "responsibilities in the handout's order.").mark_bar(
+        stroke="white", strokeWidth=0.5).encode(
+        # One band per week (a temporal axis would draw one-day-wide bars).
+        x=alt.X("yearmonthdate(week):O", title="Week",
+                axis=alt.Axis(format=_WEEK_FORMAT, labelAngle=-45)),
+        y=alt.Y("actions:Q", title="Actions", stack="zero"),
+        color=alt.Color("label:N", title="Responsibility", sort=labels,
+                        scale=alt.Scale(domain=labels, range=list(RESPONSIBILITY_COLOURS)),
+                        legend=alt.Legend(orient="bottom", columns=2, labelLimit=260)),
+        opacity=alt.condition("datum.in_progress", alt.value(0.4), alt.value(1.0)),
+        order=alt.Order("responsibility:Q"),
+        tooltip=[_WEEK_TOOLTIP, _WEEK_STATE, alt.Tooltip("label:N", title="Responsibility"),
+                 alt.Tooltip("full_text:N", title="From the handout"),
+                 alt.Tooltip("actions:Q", title="Actions"),
+                 alt.Tooltip("members:Q", title="Members")],
+    )
+
+
+def _chart_coverage(data: Any, groups: Sequence[str] = (), top: int = 1) -> alt.Chart:
+    labels = [r.label for r in RESPONSIBILITIES]
+    some = alt.Color("actions:Q", title="Actions (grey = none)",
+                     scale=alt.Scale(domain=[1, max(top, 2)], range=list(SOME_RANGE)),
+                     legend=alt.Legend(orient="bottom", tickMinStep=1))
+    return _base(data, "Responsibility coverage",
+                 "Each square is one responsibility in one week: grey = nobody practised "
+                 "it, darker blue = more actions",
+                 "Heat map: for each of the eight responsibilities and each week, how many "
+                 "actions practised it; grey squares are none.",
+                 height=30 * len(labels) + 40).mark_rect(stroke="white", strokeWidth=1).encode(
+        x=alt.X("yearmonthdate(week):O", title="Week",
+                axis=alt.Axis(format=_WEEK_FORMAT, labelAngle=-45)),
+        y=alt.Y("label:N", title=None, sort=labels, axis=alt.Axis(labelLimit=260)),
+        color=alt.condition("datum.actions > 0", some, alt.value(NONE_COLOUR)),
+        opacity=alt.condition("datum.in_progress", alt.value(0.5), alt.value(1.0)),
+        tooltip=[alt.Tooltip("label:N", title="Responsibility"),
+                 alt.Tooltip("full_text:N", title="From the handout"), _WEEK_TOOLTIP,
+                 _WEEK_STATE, alt.Tooltip("actions:Q", title="Actions"),
+                 alt.Tooltip("members:Q", title="Members who practised it")],
+    )
+
+
+def _chart_consistency(data: Any, groups: Sequence[str] = (), top: int = 0) -> alt.Chart:
+    return _base(data, "Consistency: weeks active in the period",
+                 "How many members showed up in how many weeks — no names",
+                 "Bar chart: number of members by how many weeks of the period they "
+                 "logged at least one action.").mark_bar(
+        color=OKABE_ITO[0]).encode(
+        x=alt.X("weeks_active:O", title="Weeks with at least one action",
+                axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("members:Q", title="Members", axis=alt.Axis(tickMinStep=1)),
+        tooltip=[alt.Tooltip("weeks_active:O", title="Weeks active"),
+                 alt.Tooltip("weeks_in_period:Q", title="Weeks in period"),
+                 alt.Tooltip("members:Q", title="Members")],
+    )
+
+
+def _chart_follow_through(data: Any, groups: Sequence[str], top: int = 0) -> alt.Chart:
+    statuses = list(STATUS_COLOURS)
+    groups = list(groups)
+    return _base(data, "Plan follow-through: next steps",
+                 "Done in the period, still open, and past their due date",
+                 "Stacked bar chart: plan next steps done, open and overdue, per group.",
+                 height=max(90, 46 * len(groups) + 50)).transform_fold(
+        statuses, as_=["status", "steps"]).mark_bar(stroke="white", strokeWidth=1).encode(
+        y=alt.Y("group:N", title=None, sort=groups, axis=alt.Axis(labelLimit=220)),
+        x=alt.X("steps:Q", title="Next steps", stack="zero"),
+        color=alt.Color("status:N", title="Status", sort=statuses,
+                        scale=alt.Scale(domain=statuses, range=list(STATUS_COLOURS.values())),
+                        legend=alt.Legend(orient="bottom")),
+        order=alt.Order("status_order:Q"),
+        tooltip=[alt.Tooltip("group:N", title="Group"), alt.Tooltip("status:N", title="Status"),
+                 alt.Tooltip("steps:Q", title="Next steps"),
+                 alt.Tooltip("plans:Q", title="Plans"),
+                 alt.Tooltip("revised_90_days:Q", title="Plans revised in 90 days")],
+    ).transform_calculate(
+        status_order=f"indexof({statuses!r}, datum.status)")
+
+
+def _chart_minutes(data: Any, groups: Sequence[str] = (), top: int = 0) -> alt.LayerChart:
+    base = alt.Chart(data)
+    x = alt.X("week:T", title="Week", axis=alt.Axis(format=_WEEK_FORMAT, tickCount="week"))
+    tooltip = [_WEEK_TOOLTIP, _WEEK_STATE,
+               alt.Tooltip("minutes:Q", title="Minutes", format=","),
+               alt.Tooltip("hours:Q", title="Hours", format=",.1f"),
+               alt.Tooltip("actions:Q", title="Actions"),
+               alt.Tooltip("actions_with_minutes:Q", title="Actions with minutes")]
+    complete = base.transform_filter("!datum.in_progress")
+    line = complete.mark_line(color=OKABE_ITO[0], strokeWidth=3).encode(
+        x=x, y=alt.Y("minutes:Q", title="Minutes", scale=alt.Scale(domainMin=0)),
+        tooltip=tooltip)
+    dots = complete.mark_point(color=OKABE_ITO[0], size=50, filled=True).encode(
+        x=x, y="minutes:Q", tooltip=tooltip)
+    unfinished = base.transform_filter("datum.in_progress").mark_point(
+        color=OKABE_ITO[0], size=60, filled=False, strokeWidth=2, aria=False).encode(
+        x=x, y="minutes:Q", tooltip=tooltip)
+    return _layer(line, dots, unfinished, title="Time invested per week",
+                  subtitle="Minutes recorded on actions (recording minutes is optional)",
+                  about="Line chart: minutes members recorded on their actions, per week.")
+
+
+# --- the builders: the plain Altair charts (what the templates are tested against) --------
+
+def participation_chart(participation: pd.DataFrame) -> alt.LayerChart:
+    """Weekly participation share per group (points) and its 4-week rolling mean (line),
+    each group with its own colour, dash and point shape, and its name at the line's end.
+
+    Fed by :func:`allyship.metrics.chapter_figures.weekly_participation`.
+    """
+    frame = _with_week_state(participation)
+    frame["share"] = frame["share"].astype(float)
+    frame["rolling_mean"] = frame["rolling_mean"].astype(float)
+    return _chart_participation(frame, _groups(frame))
+
+
+def responsibility_actions_chart(responsibilities: pd.DataFrame) -> alt.Chart:
+    """Actions per week, stacked by the responsibility they practised (handout order,
+    bottom up; the unfinished week faded).
+
+    Fed by :func:`allyship.metrics.chapter_figures.responsibility_weeks`.
+    """
+    return _chart_responsibility_actions(_with_week_state(responsibilities))
+
+
+def coverage_heatmap(responsibilities: pd.DataFrame) -> alt.Chart:
+    """Responsibility coverage: 8 rows (short titles) × weeks. A square nobody practised
+    is an explicit light grey ("none"); squares with actions run from light to dark
+    blue by the number of actions. The tooltip carries the handout's full text.
+
+    Fed by :func:`allyship.metrics.chapter_figures.responsibility_weeks`.
+    """
+    frame = _with_week_state(responsibilities)
+    return _chart_coverage(frame, top=_top(frame))
+
+
+def _top(frame: pd.DataFrame) -> int:
+    """The most actions in one square (the heat map's darkest blue), at least 1."""
+    return max(int(frame["actions"].max()) if not frame.empty else 1, 1)
+
+
+def consistency_histogram(consistency: pd.DataFrame) -> alt.Chart:
+    """How many members were active in 0, 1, … n weeks of the period (no names).
+
+    Fed by :func:`allyship.metrics.chapter_figures.consistency`.
+    """
+    return _chart_consistency(consistency)
+
+
+def follow_through_chart(follow_through: pd.DataFrame) -> alt.Chart:
+    """Plan next steps done in the period, still open and overdue, per group.
+
+    Fed by :func:`allyship.metrics.chapter_figures.follow_through`.
+    """
+    frame = follow_through.rename(columns=_STATUS_COLUMNS)
+    return _chart_follow_through(frame, _groups(frame))
+
+
+def minutes_chart(minutes: pd.DataFrame) -> alt.LayerChart:
+    """Minutes invested per week (line with a point per week; the unfinished week is a
+    hollow point off the line).
+
+    Fed by :func:`allyship.metrics.chapter_figures.minutes_per_week`.
+    """
+    frame = _with_week_state(minutes)
+    frame = frame.assign(hours=frame["minutes"] / 60)
+    return _chart_minutes(frame)
+
+
+BUILDERS: dict[str, Callable[[pd.DataFrame], alt.TopLevelMixin]] = {
+    "participation": participation_chart,
+    "responsibility_actions": responsibility_actions_chart,
+    "coverage": coverage_heatmap,
+    "consistency": consistency_histogram,
+    "follow_through": follow_through_chart,
+    "minutes": minutes_chart,
+}
+
+
+# --- the templates (``charts.prepare``'s starting point), and the file they are shipped in
+
+_CHARTS: dict[str, Callable[..., alt.TopLevelMixin]] = {
+    "participation": _chart_participation,
+    "responsibility_actions": _chart_responsibility_actions,
+    "coverage": _chart_coverage,
+    "consistency": _chart_consistency,
+    "follow_through": _chart_follow_through,
+    "minutes": _chart_minutes,
+}
+
+
+def template_json(kind: str, n_groups: int) -> str:
+    """The chart's spec without data, as JSON text, with stand-in group names
+    (``charts._NAME``) and top count (``charts._TOP``): what
+    :func:`allyship.charts.progress_charts.template` fills in."""
+    names = [_NAME.format(i) for i in range(n_groups)]
+    # Named (not absent) data, so that Altair lifts it out of a layer's charts to the
+    # top, as it does real rows; the rows replace it (:meth:`PreparedChart.to_dict`) or
+    # the page passes them beside the spec, which Vega-Lite's layers inherit.
+    spec = _CHARTS[kind](alt.NamedData(name="rows"), names, _TOP).to_dict(validate=False)
+    spec.pop("data")
+    return json.dumps(spec)
+
+
+def shipped_templates() -> dict[str, Any]:
+    """What ``allyship/chart_templates.json`` holds: every chart's template, for 0 to
+    :data:`~allyship.charts.progress_charts.SHIPPED_GROUPS` groups where the chart has groups, else
+    one (the others do not depend on the groups)."""
+    return {
+        "about": "Generated by `python -m allyship.charts.builders` from the Altair "
+                 "builders in allyship/charts/builders.py; do not edit. "
+                 "tests/test_charts_prepared.py checks that it matches them.",
+        "templates": {
+            kind: {str(n): json.loads(template_json(kind, n))
+                   for n in (range(SHIPPED_GROUPS + 1) if kind in GROUP_KINDS else (0,))}
+            for kind in KINDS},
+    }
+
+
+def templates_file_text() -> str:
+    """:func:`shipped_templates` as the file's text (one template per line, so a change
+    to a chart reads as a short diff)."""
+    shipped = shipped_templates()
+    lines = ["{", f'"about": {json.dumps(shipped["about"])},', '"templates": {']
+    kinds = list(shipped["templates"].items())
+    for k, (kind, by_groups) in enumerate(kinds):
+        lines.append(f"{json.dumps(kind)}: {{")
+        items = list(by_groups.items())
+        for i, (n, spec) in enumerate(items):
+            comma = "," if i < len(items) - 1 else ""
+            lines.append(f"{json.dumps(n)}: {json.dumps(spec)}{comma}")
+        lines.append("}" + ("," if k < len(kinds) - 1 else ""))
+    lines += ["}", "}"]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    # python -m allyship.charts.builders: write the templates file after changing a chart.
+    TEMPLATES_FILE.write_text(templates_file_text(), encoding="utf-8")
+    print(f"wrote {TEMPLATES_FILE}", file=sys.stderr)

@@ -1,0 +1,387 @@
+"""Records of the domain as dataclasses, and the validation of what people type.
+
+Validation lives here so that forms, CSV imports and the command line all apply
+the same rules. A :class:`ValidationError` carries one plain-words message per
+field, so a form can show each next to what the user typed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from typing import Any
+
+from allyship.core.handout import (
+    ACTION_KINDS,
+    PLAN_ITEM_KINDS,
+    PRACTICE_QUESTIONS,
+    REFLECTION_VISIBILITIES,
+    RESPONSIBILITY_NUMBERS,
+    ROLES,
+    VISIBILITIES,
+)
+
+TEXT_MAX = 2000
+NAME_MAX = 120
+MINUTES_MAX = 1440
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# Control characters other than tab and newline corrupt exports and terminals.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Lone surrogates are not text: they arrive from undecodable bytes (a mis-encoded file,
+# a terminal argument) and cannot be stored or exported as UTF-8.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class ValidationError(ValueError):
+    """What was wrong with an entry, as ``{field: message}`` in plain words."""
+
+    def __init__(self, errors: dict[str, str]):
+        self.errors = dict(errors)
+        super().__init__("; ".join(f"{k}: {v}" for k, v in self.errors.items()))
+
+
+class _Collector:
+    """Gathers every field's problem before raising, so the user sees them all at once."""
+
+    def __init__(self) -> None:
+        self.errors: dict[str, str] = {}
+
+    def add(self, field_name: str, message: str) -> None:
+        self.errors.setdefault(field_name, message)
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise ValidationError(self.errors)
+
+
+def week_start(day: date) -> date:
+    """The Monday of ``day``'s ISO week."""
+    return day - timedelta(days=day.weekday())
+
+
+def clean_text(
+    value: Any,
+    label: str,
+    *,
+    max_len: int = TEXT_MAX,
+    required: bool = True,
+) -> str:
+    """Normalise free text and check it; raises ``ValueError`` with a plain message.
+
+    Text is NFC-normalised, line endings unified, surrounding whitespace removed.
+    Control characters (NUL and friends) are refused rather than silently dropped.
+    """
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        value = str(value)
+    text = unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n")).strip()
+    if _CONTROL.search(text):
+        raise ValueError(f"{label} contains control characters (such as NUL); please remove them")
+    if _SURROGATE.search(text):
+        raise ValueError(f"{label} contains bytes that are not valid text (check the file's "
+                         "or terminal's encoding)")
+    if required and not text:
+        raise ValueError(f"{label} is required")
+    if len(text) > max_len:
+        raise ValueError(f"{label} is {len(text):,} characters long; the limit is {max_len:,}")
+    return text
+
+
+def _text(c: _Collector, name: str, value: Any, label: str, **kw: Any) -> str:
+    try:
+        return clean_text(value, label, **kw)
+    except ValueError as exc:
+        c.add(name, str(exc))
+        return ""
+
+
+def _choice(c: _Collector, name: str, value: Any, allowed: Iterable[str], label: str) -> str:
+    allowed = list(allowed)
+    if value not in allowed:
+        c.add(name, f"{label} must be one of: {', '.join(allowed)} (got {value!r})")
+    return value
+
+
+def parse_date(value: Any, label: str = "Date") -> date:
+    """A ``date`` from a date or an ISO ``YYYY-MM-DD`` string; ``ValueError`` otherwise."""
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ValueError(f"{label} must be a date written YYYY-MM-DD (got {value!r})") from None
+
+
+def _day(c: _Collector, name: str, value: Any, label: str, *, required: bool = True,
+         earliest: date | None = None, latest: date | None = None) -> date | None:
+    if value in (None, ""):
+        if required:
+            c.add(name, f"{label} is required")
+        return None
+    try:
+        day = parse_date(value, label)
+    except ValueError as exc:
+        c.add(name, str(exc))
+        return None
+    if latest is not None and day > latest:
+        c.add(name, f"{label} {day.isoformat()} is in the future; log what you have already done")
+    elif earliest is not None and day < earliest:
+        c.add(name, f"{label} {day.isoformat()} is before {earliest.isoformat()}, "
+                    "when this chapter's programme started")
+    return day
+
+
+# --- people ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Chapter:
+    id: int
+    name: str
+    goal_label: str
+    started_on: date
+
+
+@dataclass(frozen=True)
+class Team:
+    id: int
+    chapter_id: int
+    name: str
+    archived: bool = False
+
+
+@dataclass(frozen=True)
+class Member:
+    """A person in a chapter; also the *actor* every domain function is given."""
+
+    id: int
+    chapter_id: int
+    team_id: int | None
+    name: str
+    email: str
+    role: str = "member"
+    active: bool = True
+    # Organisation roles (issue 16), held beside the chapter role: "org_admin" (every
+    # chapter's aggregates) or "region_lead" (their region's); None for everyone else.
+    org_role: str | None = None
+    org_region_id: int | None = None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    @property
+    def is_lead(self) -> bool:
+        return self.role == "lead"
+
+
+@dataclass(frozen=True)
+class MemberDraft:
+    name: str
+    email: str
+    role: str = "member"
+    team_id: int | None = None
+
+    def validated(self) -> MemberDraft:
+        c = _Collector()
+        name = _text(c, "name", self.name, "Name", max_len=NAME_MAX)
+        email = _text(c, "email", self.email, "Email", max_len=254).lower()
+        if email and not EMAIL_RE.match(email):
+            c.add("email", f"Email {email!r} does not look like an email address")
+        _choice(c, "role", self.role, ROLES, "Role")
+        c.raise_if_any()
+        return replace(self, name=name, email=email)
+
+
+# --- actions -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ActionDraft:
+    """An action as typed into a form or read from a CSV row, before it is stored."""
+
+    done_on: Any
+    description: str
+    responsibilities: tuple[int, ...] = ()
+    kind: str = "other"
+    minutes: Any = None
+    visibility: str = "private"
+    plan_item_id: int | None = None
+    idempotency_key: str | None = None
+
+    def validated(self, *, today: date, earliest: date | None = None) -> ActionDraft:
+        """A clean copy, or :class:`ValidationError` naming every bad field."""
+        c = _Collector()
+        done_on = _day(c, "done_on", self.done_on, "Date", earliest=earliest, latest=today)
+        description = _text(c, "description", self.description, "What you did")
+        responsibilities: tuple[int, ...] = ()
+        try:
+            responsibilities = tuple(sorted({int(r) for r in self.responsibilities or ()}))
+        except (TypeError, ValueError):
+            c.add("responsibilities", "Responsibilities must be numbers from 1 to 8")
+        if not responsibilities and "responsibilities" not in c.errors:
+            c.add("responsibilities", "Choose at least one responsibility this action practised")
+        elif any(r not in RESPONSIBILITY_NUMBERS for r in responsibilities):
+            c.add("responsibilities", "Responsibilities are numbered 1 to 8")
+        _choice(c, "kind", self.kind, ACTION_KINDS, "Kind")
+        _choice(c, "visibility", self.visibility, VISIBILITIES, "Visibility")
+        minutes = self.minutes
+        if minutes in ("", None):
+            minutes = None
+        else:
+            try:
+                if isinstance(minutes, float) and not minutes.is_integer():
+                    raise ValueError
+                minutes = int(str(minutes).strip()) if isinstance(minutes, str) else int(minutes)
+                if not 0 <= minutes <= MINUTES_MAX:
+                    c.add("minutes", f"Minutes must be between 0 and {MINUTES_MAX} (one day)")
+            except (TypeError, ValueError):
+                c.add("minutes", f"Minutes must be a whole number (got {self.minutes!r})")
+        c.raise_if_any()
+        return replace(self, done_on=done_on, description=description,
+                       responsibilities=responsibilities, minutes=minutes)
+
+
+@dataclass(frozen=True)
+class Action:
+    id: int
+    member_id: int
+    done_on: date
+    week_start: date
+    description: str
+    responsibilities: tuple[int, ...]
+    kind: str
+    minutes: int | None
+    visibility: str
+    plan_item_id: int | None = None
+
+
+# --- plans -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PlanItemDraft:
+    kind: str
+    text: str
+    due_on: Any = None
+    done_on: Any = None
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class PlanItem:
+    id: int
+    kind: str
+    text: str
+    due_on: date | None
+    done_on: date | None
+    position: int
+    # Issue 15: a next step as an if–then plan, "When <if_when>, I will <if_then>" (both
+    # optional, beside the text); set with allyship.practice.if_then.
+    if_when: str = ""
+    if_then: str = ""
+
+    def is_overdue(self, today: date) -> bool:
+        return self.kind == "next_step" and self.done_on is None and \
+            self.due_on is not None and self.due_on < today
+
+
+@dataclass(frozen=True)
+class PlanDraft:
+    """The handout's Action Plan as typed, with its learning activities and next steps."""
+
+    focus_group: str
+    motivation: str = ""
+    supports_goal: str = ""
+    feedback: str = ""
+    items: tuple[PlanItemDraft, ...] = ()
+
+    def validated(self, *, today: date) -> PlanDraft:
+        c = _Collector()
+        focus = _text(c, "focus_group", self.focus_group, "Group to be in allyship with",
+                      max_len=NAME_MAX)
+        motivation = _text(c, "motivation", self.motivation, "Personal motivation",
+                           required=False)
+        supports = _text(c, "supports_goal", self.supports_goal,
+                         "How it supports the goal", required=False)
+        feedback = _text(c, "feedback", self.feedback, "What you were told", required=False)
+        items: list[PlanItemDraft] = []
+        for i, item in enumerate(self.items, start=1):
+            key = f"items.{i}"
+            _choice(c, key, item.kind, PLAN_ITEM_KINDS, f"Item {i} kind")
+            label = PLAN_ITEM_KINDS.get(item.kind, "Item")
+            text = _text(c, key, item.text, f"{label} {i}")
+            due = _day(c, key, item.due_on, f"{label} {i} due date", required=False)
+            done = _day(c, key, item.done_on, f"{label} {i} done date", required=False,
+                        latest=today)
+            items.append(replace(item, text=text, due_on=due, done_on=done))
+        if len(items) > 50:
+            c.add("items", "A plan can hold at most 50 learning activities and next steps")
+        c.raise_if_any()
+        return replace(self, focus_group=focus, motivation=motivation,
+                       supports_goal=supports, feedback=feedback, items=tuple(items))
+
+
+@dataclass(frozen=True)
+class Plan:
+    id: int
+    member_id: int
+    focus_group: str
+    motivation: str
+    supports_goal: str
+    feedback: str
+    status: str
+    version: int
+    updated_at: str
+    items: tuple[PlanItem, ...] = field(default_factory=tuple)
+
+    @property
+    def learning_activities(self) -> tuple[PlanItem, ...]:
+        return tuple(i for i in self.items if i.kind == "learning_activity")
+
+    @property
+    def next_steps(self) -> tuple[PlanItem, ...]:
+        return tuple(i for i in self.items if i.kind == "next_step")
+
+
+# --- reflections -------------------------------------------------------------------
+
+QUESTION_NUMBERS = tuple(q.number for q in PRACTICE_QUESTIONS)
+
+
+@dataclass(frozen=True)
+class ReflectionDraft:
+    """Answers to some of the five practice questions for one week."""
+
+    week_start: Any
+    answers: dict[int, str]
+    visibility: str = "private"
+
+    def validated(self, *, today: date) -> ReflectionDraft:
+        c = _Collector()
+        day = _day(c, "week_start", self.week_start, "Week", latest=today)
+        _choice(c, "visibility", self.visibility, REFLECTION_VISIBILITIES, "Visibility")
+        answers: dict[int, str] = {}
+        for number, answer in self.answers.items():
+            if number not in QUESTION_NUMBERS:
+                c.add(f"q{number}", "Practice questions are numbered 1 to 5")
+                continue
+            text = _text(c, f"q{number}", answer, f"Answer to question {number}",
+                         required=False)
+            answers[number] = text
+        if not any(answers.values()) and not c.errors:
+            c.add("answers", "Write an answer to at least one question")
+        c.raise_if_any()
+        return replace(self, week_start=week_start(day), answers=answers)
+
+
+@dataclass(frozen=True)
+class Reflection:
+    id: int
+    member_id: int
+    week_start: date
+    question: int
+    answer: str
+    visibility: str
+    updated_at: str

@@ -1,0 +1,398 @@
+"""Disclosure control: which group figures a viewer may see, decided in one place.
+
+The rule (README, "Privacy"): **every figure a viewer can see aggregates at least
+three people other than the viewer** — and no two figures they can see may be
+subtracted to give the figures of one or two people.
+
+A *view* is a set of active members whose figures are shown together: the whole
+chapter, one team, one focus group (the plan's "group to be in allyship with") in
+the chapter or in a team. :func:`views_for` works out, for one viewer, which views
+they may open, in three steps:
+
+1. **Candidates by role**: a lead the chapter and their own team, an admin the
+   chapter and every team; in each, every focus group.
+2. **Enough people**: a view is kept only if it holds at least :data:`MIN_OTHERS`
+   members other than the viewer.
+3. **No differencing** (complementary suppression): no sum or difference of the kept
+   views may describe one or two people besides the viewer (what the viewer logged
+   themselves they know, so they are left out of the count). This is decided exactly,
+   with linear algebra over the views' member sets (:func:`_leak`): "team minus
+   focus group", "chapter minus every team", "chapter·group minus team·group" and any
+   longer combination are all caught. While a leak exists, the smallest view (never
+   the chapter) holding one of the people it would reveal is withdrawn.
+
+The chapter view's by-team breakdown rows (:meth:`Views.chapter_rows`) are kept
+views themselves plus one "Other (small groups)" row that is the chapter minus them,
+so they obey the same rule. Focus-group views have no breakdown. A scope that is not
+kept is neither offered by the pages nor accepted by :mod:`allyship.metrics.chapter_figures` (it is
+refused in words, see :meth:`Views.refusal`).
+
+The check covers the member *sets* behind the figures. It does not reason about
+the values (e.g. that a share of 0% means nobody logged); every figure it allows
+still aggregates at least three people besides the viewer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from fractions import Fraction
+from functools import lru_cache
+
+import sqlite_utils
+
+from allyship.core.models import Member
+
+MIN_OTHERS = 3  # a figure aggregates at least this many people other than the viewer
+OTHER_LABEL = "Other (small groups)"
+
+# A view's key: (team id or None for the chapter, focus-group key or None).
+ViewKey = tuple[int | None, str | None]
+
+
+def focus_key(text: str) -> str:
+    """How focus groups are matched: trimmed of spaces, ASCII letters case-folded — the
+    same as SQL's ``trim(x) = ? COLLATE NOCASE`` the metrics use."""
+    return "".join(c.lower() if c.isascii() else c for c in text.strip(" "))
+
+
+@dataclass(frozen=True)
+class Views:
+    """The views one viewer may open in one chapter, with their members."""
+
+    viewer_id: int
+    chapter_id: int
+    members: dict[int, int | None]  # active member id → team id
+    team_names: dict[int, str]
+    focus_names: dict[str, str]  # focus key → how it is written (first by name)
+    kept: dict[ViewKey, frozenset[int]]
+    candidates: dict[ViewKey, frozenset[int]] = field(repr=False)
+
+    def allows(self, team_id: int | None, focus_group: str | None) -> bool:
+        return self.key(team_id, focus_group) in self.kept
+
+    @staticmethod
+    def key(team_id: int | None, focus_group: str | None) -> ViewKey:
+        return team_id, (None if focus_group is None else focus_key(focus_group))
+
+    def others(self, ids: Iterable[int]) -> int:
+        return len(set(ids) - {self.viewer_id})
+
+    def refusal(self, team_id: int | None, focus_group: str | None) -> str | None:
+        """Why a scope is refused, in words; ``None`` if it may be shown."""
+        key = self.key(team_id, focus_group)
+        if key in self.kept:
+            return None
+        what = ("this focus group" if focus_group is not None else
+                "this team" if team_id is not None else "the chapter")
+        ids = self.candidates.get(key)
+        if ids is None or self.others(ids) < MIN_OTHERS:
+            return (f"Figures for {what} would describe fewer than {MIN_OTHERS} people "
+                    "besides you, so they are not shown — nobody should be singled out.")
+        return (f"Figures for {what} are not shown: together with figures you can already "
+                f"see, they would reveal what fewer than {MIN_OTHERS} people did.")
+
+    def teams(self) -> list[int]:
+        """Team views kept, by name."""
+        out = [k[0] for k in self.kept if k[0] is not None and k[1] is None]
+        return sorted(out, key=lambda t: (self.team_names.get(t, "").casefold(), t))
+
+    def focus_groups(self, team_id: int | None) -> list[str]:
+        """Focus groups offered as a filter in a scope, as written, by name."""
+        keys = [k[1] for k in self.kept if k[0] == team_id and k[1] is not None]
+        return sorted((self.focus_names[k] for k in keys), key=str.casefold)
+
+    def chapter_rows(self, is_admin: bool) -> dict[int | None, str]:
+        """team id → row label for the chapter view's by-team breakdown.
+
+        Teams whose own view is kept get their own row (an admin every such team, a
+        lead only their own); the rest of the chapter is one "Other" row when it holds
+        at least :data:`MIN_OTHERS` others (an admin only: for a lead "the rest" is the
+        chapter minus their team, which they can already work out). Nothing else.
+        """
+        if (None, None) not in self.kept:
+            return {}
+        viewer_team = self.members.get(self.viewer_id)
+        named = [t for t in self.teams() if is_admin or t == viewer_team]
+        rows: dict[int | None, str] = {t: self.team_names[t] for t in named}
+        if is_admin:
+            rest = {m for m, t in self.members.items() if t not in rows}
+            if self.others(rest) >= MIN_OTHERS and rest != set(self.members):
+                rows.update({t: OTHER_LABEL for t in {self.members[m] for m in rest}})
+        if len(rows) == 1 and len(set(rows.values())) == 1 and \
+                {m for m, t in self.members.items() if t in rows} == set(self.members):
+            return {}  # one row that is the whole chapter again: no breakdown
+        return rows
+
+
+def views_for(db: sqlite_utils.Database, viewer: Member) -> Views:
+    """The views ``viewer`` may open in their chapter (two small queries, then sets).
+
+    Remembered on the connection while the database is unchanged (see :func:`_stamp`):
+    a page, a report or a view asks several times, and in a chapter of 16,000 members
+    each answer costs tens of milliseconds.
+    """
+    key = (viewer.id, viewer.chapter_id, viewer.team_id, viewer.is_admin)
+    stamp = _stamp(db)
+    memo = db.__dict__.get("_disclosure_views")
+    if memo is None or memo[0] != stamp:
+        memo = (stamp, {})
+        db.__dict__["_disclosure_views"] = memo
+    views = memo[1].get(key)
+    if views is None:
+        views = memo[1][key] = _views_for(db, viewer)
+    return views
+
+
+def _stamp(db: sqlite_utils.Database) -> tuple[int, int]:
+    """Changes on this connection, and commits by any other since it opened: while both
+    stand still, every table reads the same (so a remembered answer is still right)."""
+    return db.conn.total_changes, db.execute("PRAGMA data_version").fetchone()[0]
+
+
+def _views_for(db: sqlite_utils.Database, viewer: Member) -> Views:
+    chapter_id = viewer.chapter_id
+    team_names: dict[int, str] = dict(db.execute(
+        "SELECT id, name FROM teams WHERE chapter_id = ?", [chapter_id]))
+    members: dict[int, int | None] = {}
+    focus_of: dict[int, str] = {}
+    spelled: dict[str, str] = {}  # focus key → its first spelling in text order
+    # Active members and their plan's focus group in one pass (a member has one plan).
+    for mid, team, text in db.execute(
+            "SELECT m.id, m.team_id, p.focus_group FROM members m"
+            " LEFT JOIN plans p ON p.member_id = m.id"
+            " WHERE m.chapter_id = ? AND m.active = 1", [chapter_id]):
+        members[mid] = team
+        text = text or ""
+        key = text.strip(" ").lower() if text.isascii() else focus_key(text)
+        if key:
+            focus_of[mid] = key
+            if key not in spelled or text < spelled[key]:
+                spelled[key] = text
+    # Each group shown as its first spelling in text order (as sorting the plans did).
+    focus_names = {key: spelled[key].strip(" ") for key in sorted(spelled, key=spelled.get)}
+
+    # 1. candidates by role
+    if viewer.is_admin:
+        team_ids: list[int | None] = [None, *sorted(team_names)]
+    else:
+        team_ids = [None] + ([viewer.team_id] if viewer.team_id in team_names else [])
+    by_team: dict[int | None, list[int]] = {}
+    for m, t in members.items():
+        by_team.setdefault(t, []).append(m)
+    candidates: dict[ViewKey, frozenset[int]] = {}
+    for tid in team_ids:
+        in_scope = list(members) if tid is None else by_team.get(tid, [])
+        candidates[(tid, None)] = frozenset(in_scope)
+        by_focus: dict[str, list[int]] = {}
+        for m in in_scope:
+            if m in focus_of:
+                by_focus.setdefault(focus_of[m], []).append(m)
+        for fkey, ids in by_focus.items():
+            candidates[(tid, fkey)] = frozenset(ids)
+
+    frozen = tuple(sorted(candidates.items(), key=lambda kv: repr(kv[0])))
+    kept = {k: candidates[k] for k in _prune(viewer.id, frozen)}
+    return Views(viewer.id, chapter_id, members, team_names, focus_names, kept, candidates)
+
+
+@lru_cache(maxsize=256)
+def _prune(viewer_id: int, candidates: tuple[tuple[ViewKey, frozenset[int]], ...]
+           ) -> tuple[ViewKey, ...]:
+    """Steps 2 and 3 for one viewer over the candidate views: the keys kept. Pure, so
+    cached on its inputs (the same chapter asked again costs no linear algebra)."""
+    # 2. enough people
+    kept = {k: ids for k, ids in candidates if len(ids - {viewer_id}) >= MIN_OTHERS}
+    # 3. no differencing: withdraw views until no sum or difference of them describes
+    #    one or two people besides the viewer.
+    people_ = _People(viewer_id, candidates)
+    while True:
+        leak = _leak(kept, people_)
+        if leak is None:
+            break
+        # Withdraw views (never the chapter) until this leak is gone: focus-group views
+        # before teams (a team matters more to a lead than a filter does), smaller
+        # before larger; then put back any withdrawn view the fix does not need.
+        order = sorted((k for k in kept if k != (None, None)),
+                       key=lambda k: (k[1] is None, len(kept[k]), repr(k)))
+        if not order:
+            kept.clear()  # the chapter alone, and still revealing: show nothing
+            break
+
+        def without(gone: list[ViewKey]) -> dict[ViewKey, frozenset[int]]:
+            return {j: v for j, v in kept.items() if j not in gone}
+
+        removed: list[ViewKey] = []
+        for k in order:
+            removed.append(k)
+            if not _reveals(without(removed), people_, leak):
+                break
+        for k in removed[:-1]:
+            trial = [j for j in removed if j != k]
+            if not _reveals(without(trial), people_, leak):
+                removed = trial
+        for k in removed:
+            del kept[k]
+    return tuple(kept)
+
+
+# --- the linear algebra, on classes of people ------------------------------------------
+#
+# The views are the rows of a 0/1 matrix over the people besides the viewer; a sum or
+# difference of figures describes exactly the people where a vector in the matrix's row
+# space is non-zero. People who belong to exactly the same views ("a class": same team,
+# same focus group) have equal columns, so every row-space vector is constant on a
+# class: it describes the whole class or none of it. The question is therefore asked of
+# the much smaller matrix with one column per class (a few hundred in a chapter of
+# 16,000 members, instead of 16,000 columns and a 16,000 × 16,000 null space): one or
+# two people are revealed only by a class of one or two people that the views isolate,
+# or by two classes of one person each that the views tell apart from everyone else
+# but not from each other.
+#
+# The row space is worked out exactly (fractions, no rounding) as the reduced row
+# echelon form: every row-space vector is a combination of the echelon rows, one per
+# pivot class, each 1 in its pivot and 0 in every other pivot. So a vector describes
+# only class ``c`` iff ``c``'s row has nothing besides its pivot; only ``c`` and ``d``
+# iff ``c``'s row has just ``d`` besides its pivot, or ``c``'s and ``d``'s rows are
+# parallel outside their pivots. The answers — including *which* leak is found first
+# (the smallest member ids) — are those of the earlier per-person computation;
+# tests/test_disclosure_equivalence.py checks that against it.
+
+@dataclass(frozen=True)
+class _Class:
+    """People besides the viewer who belong to the same views."""
+
+    rows: tuple[int, ...]  # positions of the views holding them
+    size: int
+    head: tuple[int, ...]  # their two smallest member ids, ascending
+
+
+class _People:
+    """The people besides the viewer, grouped into classes over the candidate views."""
+
+    def __init__(self, viewer_id: int,
+                 candidates: tuple[tuple[ViewKey, frozenset[int]], ...]) -> None:
+        self.position = {key: i for i, (key, _) in enumerate(candidates)}
+        views_of: dict[int, list[int]] = {}
+        for row, (_, ids) in enumerate(candidates):
+            for m in ids:
+                if m != viewer_id:
+                    views_of.setdefault(m, []).append(row)
+        groups: dict[tuple[int, ...], list[int]] = {}
+        for m, rows in views_of.items():
+            groups.setdefault(tuple(rows), []).append(m)
+        self.classes = [_Class(rows, len(ids), tuple(sorted(ids)[:2]))
+                        for rows, ids in groups.items()]
+
+    def __bool__(self) -> bool:
+        return bool(self.classes)
+
+    def reduce(self, kept: dict[ViewKey, frozenset[int]]) -> _Echelon:
+        """The kept views over classes of people (classes that the kept views no longer
+        tell apart merged), in reduced row echelon form."""
+        rows = {self.position[k]: i for i, k in enumerate(kept)}
+        merged: dict[tuple[int, ...], list[_Class]] = {}
+        for c in self.classes:
+            merged.setdefault(tuple(rows[r] for r in c.rows if r in rows), []).append(c)
+        classes = [_Class(pattern, sum(c.size for c in parts),
+                          tuple(sorted(m for c in parts for m in c.head)[:2]))
+                   for pattern, parts in merged.items()]
+        matrix: list[dict[int, Fraction]] = [{} for _ in kept]
+        for col, c in enumerate(classes):
+            for r in c.rows:
+                matrix[r][col] = Fraction(1)
+        return _Echelon(classes, matrix)
+
+
+class _Echelon:
+    """The reduced row echelon form of a matrix over classes, exactly."""
+
+    def __init__(self, classes: list[_Class], matrix: list[dict[int, Fraction]]) -> None:
+        self.classes = classes
+        self.pivots: dict[int, dict[int, Fraction]] = {}  # pivot column → its row
+        for row in sorted(matrix, key=len):  # sparse rows first: little fill-in
+            row = dict(row)
+            for col in [c for c in row if c in self.pivots]:
+                factor = row.pop(col)  # other pivot rows are 0 here: one pass suffices
+                for c, v in self.pivots[col].items():
+                    if c != col:
+                        new = row.get(c, 0) - factor * v
+                        if new:
+                            row[c] = new
+                        else:
+                            row.pop(c, None)
+            if not row:
+                continue  # a combination of the rows before it
+            pivot = min(row)
+            scale = row[pivot]
+            row = {c: v / scale for c, v in row.items()}
+            for other in self.pivots.values():  # keep every row 0 in the new pivot
+                factor = other.pop(pivot, None)
+                if factor:
+                    for c, v in row.items():
+                        if c != pivot:
+                            new = other.get(c, 0) - factor * v
+                            if new:
+                                other[c] = new
+                            else:
+                                other.pop(c, None)
+            self.pivots[pivot] = row
+
+    def rest(self, col: int) -> dict[int, Fraction]:
+        """A pivot's row without the pivot (empty: the class alone is in the row space)."""
+        return {c: v for c, v in self.pivots[col].items() if c != col}
+
+    def alone(self, col: int) -> bool:
+        """Some sum or difference of the views describes exactly this class."""
+        return col in self.pivots and not self.rest(col)
+
+    def pairs(self, cols: Iterable[int]) -> list[tuple[int, int]]:
+        """Pairs of ``cols`` (neither alone) that some sum or difference of the views
+        describes exactly."""
+        cols = set(cols)
+        out = []
+        by_direction: dict[frozenset[tuple[int, Fraction]], list[int]] = {}
+        for col in sorted(cols & set(self.pivots)):
+            rest = self.rest(col)
+            if not rest:
+                continue
+            if len(rest) == 1 and next(iter(rest)) in cols:
+                out.append((col, next(iter(rest))))  # row: the pivot and one more class
+            first = rest[min(rest)]
+            by_direction.setdefault(frozenset((c, v / first) for c, v in rest.items()),
+                                    []).append(col)
+        for same in by_direction.values():  # parallel rows: their difference
+            out += [(a, b) for i, a in enumerate(same) for b in same[i + 1:]]
+        return out
+
+
+def _reveals(kept: dict[ViewKey, frozenset[int]], people_: _People,
+             who: frozenset[int]) -> bool:
+    """Does some sum or difference of the views describe exactly (some of) ``who``
+    (one or two people)?"""
+    if not kept:
+        return False
+    echelon = people_.reduce(kept)
+    # Only classes wholly inside ``who`` can be described without anyone else.
+    inside = [i for i, c in enumerate(echelon.classes)
+              if c.size <= len(who) and set(c.head) <= who]
+    return any(echelon.alone(i) for i in inside) or bool(echelon.pairs(inside))
+
+
+def _leak(kept: dict[ViewKey, frozenset[int]], people_: _People) -> frozenset[int] | None:
+    """One or two people (besides the viewer) whose figures some sum or difference of the
+    kept views gives away, or ``None``: the person with the smallest id, else the pair
+    with the smallest ids."""
+    if not kept or not people_:
+        return None
+    echelon = people_.reduce(kept)
+    classes = echelon.classes
+    isolated = [i for i in range(len(classes)) if echelon.alone(i)]
+    alone = [classes[i].head[0] for i in isolated if classes[i].size == 1]
+    if alone:
+        return frozenset({min(alone)})
+    pairs = [classes[i].head for i in isolated if classes[i].size == 2]
+    singles = [i for i, c in enumerate(classes) if c.size == 1]
+    pairs += [tuple(sorted((classes[a].head[0], classes[b].head[0])))
+              for a, b in echelon.pairs(singles)]
+    return frozenset(min(pairs)) if pairs else None

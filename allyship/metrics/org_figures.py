@@ -1,0 +1,517 @@
+"""Organisation figures: every chapter's practice over time, with no one exposed.
+
+What an organisation admin (every region) or a region lead (their region) sees, per
+chapter, per region and for the organisation, over a period of **complete** weeks:
+weekly participation, steady members, responsibilities practised, plan follow-through,
+actions and time invested — the chapter view's measures (:mod:`allyship.metrics.chapter_figures`),
+aggregated over chapters from the weekly roll-ups of :mod:`allyship.db.rollup` (kept exact
+by triggers), so the whole organisation costs a few small reads, not a pass over its
+actions.
+
+Disclosure rules, decided here and nowhere else:
+
+* **no figure describes fewer than 3 people other than the viewer**: a chapter with
+  fewer active members than that is folded into "Other (small chapters)" of its region,
+  and that group is shown only if it reaches 3 people itself;
+* **complementary suppression**: a region's total is not shown when its folded
+  chapters are hidden (under 3 people together), since the total minus the visible
+  chapters would give them away; the organisation's total likewise when the hidden
+  remainders of the regions whose totals are withheld add up to 1 or 2 people;
+* **no league table**: chapters are listed by region and name, never by a figure, and
+  nothing is numbered by rank.
+
+Comparisons follow the chapter rule: only between periods with the same number of
+complete programme weeks for every chapter counted, else "No comparison" and why.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from typing import Any
+
+import pandas as pd
+import sqlite_utils
+
+from allyship.core import access
+from allyship.people import organisation
+from allyship.metrics.chapter_figures import Period
+from allyship.core.models import Member, week_start
+from allyship.people.organisation import OrgChapter, Region
+
+MIN_PEOPLE = 3
+OTHER_CHAPTERS = "Other (small chapters)"
+STEADY_NEED, STEADY_OF = 3, 4
+PERIOD_CHOICES: dict[str, int] = {
+    "Last 4 complete weeks": 4,
+    "Last 12 complete weeks": 12,
+    "Last 26 complete weeks": 26,
+    "Last 52 complete weeks": 52,
+}
+
+
+def complete_weeks(n: int, today: date) -> Period:
+    """The ``n`` whole weeks ending with the last complete week before ``today``'s
+    (the week in progress is never mixed in)."""
+    return Period.last_weeks(n, today)
+
+
+# --- summable figures ---------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Figures:
+    """Figures for one chapter or a group of chapters; adding two adds the counts (and
+    unites the responsibilities practised)."""
+
+    members: int = 0  # active members
+    counted: int = 0  # member-weeks counted: active, and not away without an action
+    participant_weeks: int = 0  # member-weeks with at least one action
+    steady: int = 0  # members active in ≥ 3 of the period's last 4 weeks
+    steady_counted: int = 0
+    practised_mask: int = 0  # bit r-1 set: responsibility r had an action
+    actions: int = 0
+    minutes: int = 0
+    steps_done: int = 0  # next steps done in the period
+    steps_overdue: int = 0  # next steps overdue on the period's last day
+
+    def __add__(self, other: Figures) -> Figures:
+        return Figures(self.members + other.members, self.counted + other.counted,
+                       self.participant_weeks + other.participant_weeks,
+                       self.steady + other.steady, self.steady_counted + other.steady_counted,
+                       self.practised_mask | other.practised_mask,
+                       self.actions + other.actions, self.minutes + other.minutes,
+                       self.steps_done + other.steps_done,
+                       self.steps_overdue + other.steps_overdue)
+
+    @property
+    def participation(self) -> float | None:
+        return self.participant_weeks / self.counted if self.counted else None
+
+    @property
+    def steady_share(self) -> float | None:
+        return self.steady / self.steady_counted if self.steady_counted else None
+
+    @property
+    def practised(self) -> int:
+        return bin(self.practised_mask).count("1")
+
+
+def total(parts: Iterable[Figures]) -> Figures:
+    """The figures of several chapters together."""
+    parts = list(parts)
+    return Figures(*(sum(getattr(p, name) for p in parts) for name in _SUMMED[:5]),
+                   _union(p.practised_mask for p in parts),
+                   *(sum(getattr(p, name) for p in parts) for name in _SUMMED[5:]))
+
+
+_SUMMED = ("members", "counted", "participant_weeks", "steady", "steady_counted",
+           "actions", "minutes", "steps_done", "steps_overdue")
+
+
+def _union(masks: Iterable[int]) -> int:
+    out = 0
+    for m in masks:
+        out |= m
+    return out
+
+
+# --- the lines a viewer sees ----------------------------------------------------------
+
+@dataclass(frozen=True)
+class Line:
+    """One row of the organisation view: a chapter, a region's small chapters together,
+    a region's total, or the organisation's. ``figures`` is ``None`` when withheld, and
+    ``note`` then says why in words."""
+
+    label: str
+    kind: str  # "chapter" | "other" | "region" | "organisation"
+    region: str
+    figures: Figures | None
+    note: str = ""
+    chapter_id: int | None = None
+    chapters: int = 1  # how many chapters the line counts
+
+    @property
+    def shown(self) -> bool:
+        return self.figures is not None
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The scope total's previous period of equal length, or why there is none."""
+
+    previous: Figures | None
+    note: str
+
+
+@dataclass(frozen=True)
+class OrgProgress:
+    period: Period
+    today: date
+    region: Region | None  # None: every region
+    organisation: str
+    lines: tuple[Line, ...]
+    weekly: pd.DataFrame  # group, kind, week, participants, counted, share (shown groups only)
+    comparison: Comparison
+    archived: int  # archived chapters, left out
+
+    @property
+    def scope_label(self) -> str:
+        return self.region.name if self.region else self.organisation
+
+    @property
+    def scope_total(self) -> Line:
+        kind = "region" if self.region else "organisation"
+        return next(line for line in self.lines if line.kind == kind)
+
+    def regions(self) -> list[str]:
+        return list(dict.fromkeys(line.region for line in self.lines
+                                  if line.kind != "organisation"))
+
+    def lines_of(self, region: str) -> list[Line]:
+        return [line for line in self.lines
+                if line.region == region and line.kind != "organisation"]
+
+    @property
+    def chapters(self) -> int:
+        return sum(1 for line in self.lines if line.kind == "chapter")
+
+    @property
+    def folded(self) -> int:
+        return sum(line.chapters for line in self.lines if line.kind == "other")
+
+
+# --- SQL: per chapter, in a few passes -----------------------------------------------
+
+def _chapter_filter(chapters: Sequence[OrgChapter]) -> tuple[str, list[Any]]:
+    ids = [c.id for c in chapters]
+    return f"m.chapter_id IN ({','.join('?' * len(ids))})", ids
+
+
+def _per_chapter(db: sqlite_utils.Database, chapters: Sequence[OrgChapter], period: Period
+                 ) -> tuple[dict[int, Figures], dict[tuple[int, str], tuple[int, int]]]:
+    """Figures per chapter, and (chapter, week) → (participants, counted)."""
+    if not chapters:
+        return {}, {}
+    where, ids = _chapter_filter(chapters)
+    first, last = period.start.isoformat(), period.end.isoformat()
+    started = {c.id: week_start(c.started_on) for c in chapters}
+    all_weeks = period.weeks
+    weeks = {c.id: [w for w in all_weeks if w >= started[c.id]] for c in chapters}
+    started_iso = {cid: w.isoformat() for cid, w in started.items()}
+
+    members = dict(db.execute(
+        f"SELECT m.chapter_id, count(*) FROM members m WHERE {where} AND m.active = 1"
+        " GROUP BY m.chapter_id", ids).fetchall())
+
+    # The weekly roll-up (allyship.db.rollup, kept by triggers): one row per chapter-week.
+    active: dict[tuple[int, str], int] = {}
+    away: dict[tuple[int, str], int] = {}
+    actions: dict[int, int] = defaultdict(int)
+    minutes: dict[int, int] = defaultdict(int)
+    mask: dict[int, int] = defaultdict(int)
+    practised = " | ".join(f"((w.r{n} > 0) << {n - 1})" for n in range(1, 9))
+    for chapter_id, week, participants, n, mins, away_silent, bits in db.execute(
+            "SELECT w.chapter_id, w.week_start, w.participants, w.actions, w.minutes,"
+            f" w.away_silent, {practised} FROM chapter_weeks w"
+            f" WHERE {where.replace('m.', 'w.')} AND w.week_start BETWEEN ? AND ?",
+            [*ids, first, last]):
+        if week < started_iso[chapter_id]:
+            continue  # no weeks before the chapter's programme began
+        active[(chapter_id, week)] = participants
+        away[(chapter_id, week)] = away_silent
+        actions[chapter_id] += n
+        minutes[chapter_id] += mins
+        mask[chapter_id] |= bits
+
+    # Steadiness over the last 4 programme weeks of the period, per chapter: each active
+    # member's weeks with an action (member_weeks roll-up) and weeks away without one,
+    # counted in SQL. Chapters whose programme began inside those weeks have fewer of
+    # them, so chapters are grouped by how many they have (nearly always one group).
+    last4 = {cid: ws[-STEADY_OF:] for cid, ws in weeks.items()}
+    steady: dict[int, int] = defaultdict(int)
+    steady_counted: dict[int, int] = defaultdict(int)
+    by_first: dict[date, list[int]] = defaultdict(list)
+    for cid, ws in last4.items():
+        if ws:
+            by_first[ws[0]].append(cid)
+    for s_first, cids in by_first.items():
+        of = len(last4[cids[0]])
+        marks = ",".join("?" * len(cids))
+        for chapter_id, counted, n_steady in db.execute(
+                "WITH mw AS (SELECT member_id, count(*) AS n FROM member_weeks"
+                "  WHERE week_start BETWEEN ? AND ? GROUP BY member_id),"
+                " aw AS (SELECT y.member_id, count(*) AS n FROM away_weeks y"
+                "  WHERE y.week_start BETWEEN ? AND ? AND NOT EXISTS (SELECT 1 FROM member_weeks w"
+                "  WHERE w.member_id = y.member_id AND w.week_start = y.week_start)"
+                "  GROUP BY y.member_id)"
+                " SELECT m.chapter_id, coalesce(sum(coalesce(aw.n, 0) < ?), 0),"
+                " coalesce(sum(coalesce(aw.n, 0) < ? AND coalesce(mw.n, 0)"
+                "  >= min(?, ? - coalesce(aw.n, 0))), 0)"
+                " FROM members m LEFT JOIN mw ON mw.member_id = m.id"
+                " LEFT JOIN aw ON aw.member_id = m.id"
+                f" WHERE m.active = 1 AND m.chapter_id IN ({marks}) GROUP BY m.chapter_id",
+                [s_first.isoformat(), last, s_first.isoformat(), last, of, of, STEADY_NEED, of,
+                 *cids]):
+            steady[chapter_id] = n_steady
+            steady_counted[chapter_id] = counted
+
+    # Plan follow-through, a snapshot on the period's last day.
+    steps: dict[int, tuple[int, int]] = {}
+    for chapter_id, done, overdue in db.execute(
+            "SELECT m.chapter_id, coalesce(sum(i.done_on BETWEEN ? AND ?), 0),"
+            " coalesce(sum((i.done_on IS NULL OR i.done_on > ?) AND i.due_on < ?), 0)"
+            " FROM members m JOIN plans p ON p.member_id = m.id"
+            " JOIN plan_items i ON i.plan_id = p.id AND i.kind = 'next_step'"
+            f" WHERE m.active = 1 AND {where} GROUP BY m.chapter_id",
+            [first, last, last, last, *ids]):
+        steps[chapter_id] = (done, overdue)
+
+    figures: dict[int, Figures] = {}
+    weekly: dict[tuple[int, str], tuple[int, int]] = {}
+    iso = {w: w.isoformat() for w in all_weeks}
+    for c in chapters:
+        n = members.get(c.id, 0)
+        counted = participants = 0
+        for w in weeks[c.id]:
+            key = (c.id, iso[w])
+            week_counted = n - away.get(key, 0)
+            week_active = active.get(key, 0)
+            weekly[key] = (week_active, week_counted)
+            counted += week_counted
+            participants += week_active
+        done, overdue = steps.get(c.id, (0, 0))
+        figures[c.id] = Figures(n, counted, participants, steady[c.id], steady_counted[c.id],
+                                mask[c.id], actions[c.id], minutes[c.id], done, overdue)
+    return figures, weekly
+
+
+# --- disclosure: folding and complementary suppression --------------------------------
+
+def _people(chapter: OrgChapter, figures: Figures, viewer: Member) -> int:
+    """People a chapter's figures describe, other than the viewer."""
+    return max(0, figures.members - (1 if viewer.chapter_id == chapter.id else 0))
+
+
+def _region_lines(region: str, chapters: Sequence[OrgChapter], figures: dict[int, Figures],
+                  viewer: Member) -> tuple[list[Line], int]:
+    """A region's lines (chapters by name, small chapters together, the region's total)
+    and how many people in it are hidden (folded into a group too small to show)."""
+    lines: list[Line] = []
+    small: list[OrgChapter] = []
+    for c in chapters:
+        if _people(c, figures[c.id], viewer) >= MIN_PEOPLE:
+            lines.append(Line(c.name, "chapter", region, figures[c.id], chapter_id=c.id))
+        else:
+            small.append(c)
+    hidden = 0
+    if small:
+        people_ = sum(_people(c, figures[c.id], viewer) for c in small)
+        together = total(figures[c.id] for c in small)
+        word = "chapter" if len(small) == 1 else "chapters"
+        if people_ >= MIN_PEOPLE:
+            lines.append(Line(OTHER_CHAPTERS, "other", region, together,
+                              f"{len(small)} {word} with fewer than {MIN_PEOPLE} active "
+                              "members each, counted together", chapters=len(small)))
+        else:
+            hidden = people_
+            lines.append(Line(OTHER_CHAPTERS, "other", region, None,
+                              f"{len(small)} small {word}: too few people to show, even "
+                              "together", chapters=len(small)))
+    region_total = total(figures[c.id] for c in chapters)
+    if hidden:
+        lines.append(Line(f"{region} (all chapters)", "region", region, None,
+                          "Total not shown: with the chapters above it would reveal the "
+                          "small chapters' figures", chapters=len(chapters)))
+    else:
+        lines.append(Line(f"{region} (all chapters)", "region", region, region_total,
+                          chapters=len(chapters)))
+    return lines, hidden
+
+
+def disclose(chapters: Sequence[OrgChapter], figures: dict[int, Figures], viewer: Member,
+             *, with_organisation_total: bool, organisation_name: str) -> list[Line]:
+    """Every line the viewer may see, with withheld figures as ``None`` (see the module
+    docstring for the rules)."""
+    by_region: dict[str, list[OrgChapter]] = defaultdict(list)
+    for c in chapters:
+        by_region[c.region].append(c)
+    lines: list[Line] = []
+    withheld_hidden = 0
+    for region, members_ in by_region.items():
+        region_lines, hidden = _region_lines(region, members_, figures, viewer)
+        lines.extend(region_lines)
+        withheld_hidden += hidden
+    if with_organisation_total:
+        org = total(figures[c.id] for c in chapters)
+        if 0 < withheld_hidden < MIN_PEOPLE:
+            lines.append(Line(f"{organisation_name} (all chapters)", "organisation", "", None,
+                              "Total not shown: with the figures above it would reveal a "
+                              "small chapter's", chapters=len(chapters)))
+        else:
+            lines.append(Line(f"{organisation_name} (all chapters)", "organisation", "", org,
+                              chapters=len(chapters)))
+    return lines
+
+
+def _weekly_frame(lines: Sequence[Line], chapters: Sequence[OrgChapter],
+                  weekly: dict[tuple[int, str], tuple[int, int]]) -> pd.DataFrame:
+    """Weekly participation of every shown chapter, region total and organisation total."""
+    in_region: dict[str, list[int]] = defaultdict(list)
+    for c in chapters:
+        in_region[c.region].append(c.id)
+    by_chapter: dict[int, dict[str, tuple[int, int]]] = defaultdict(dict)
+    for (cid, week), value in weekly.items():
+        by_chapter[cid][week] = value
+    cols: dict[str, list[Any]] = {k: [] for k in ("group", "kind", "region", "week",
+                                                  "participants", "counted")}
+    for line in lines:
+        if not line.shown or line.kind == "other":
+            continue
+        if line.kind == "chapter":
+            ids = [line.chapter_id]
+        elif line.kind == "region":
+            ids = in_region[line.region]
+        else:
+            ids = [c.id for c in chapters]
+        sums: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        for cid in ids:
+            for week, (p, n) in by_chapter[cid].items():
+                acc = sums[week]
+                acc[0] += p
+                acc[1] += n
+        for week in sorted(sums):
+            p, n = sums[week]
+            for key, value in (("group", line.label), ("kind", line.kind),
+                               ("region", line.region), ("week", week),
+                               ("participants", p), ("counted", n)):
+                cols[key].append(value)
+    frame = pd.DataFrame(cols)
+    frame["week"] = pd.to_datetime(frame["week"])
+    counted = frame["counted"].where(frame["counted"] > 0)
+    frame["share"] = (frame["participants"] / counted).astype(float)
+    return frame
+
+
+def _comparison(db: sqlite_utils.Database, chapters: Sequence[OrgChapter], period: Period,
+                scope_total: Line) -> Comparison:
+    """The previous period of equal length, when it is alike for every chapter."""
+    before = Period(period.start - timedelta(weeks=period.n_weeks),
+                    period.start - timedelta(days=1))
+    when = f"the {before.n_weeks} weeks before ({before.start:%d %b} – {before.end:%d %b %Y})"
+    if not scope_total.shown:
+        return Comparison(None, "No comparison: the total is not shown.")
+    late = [c for c in chapters if week_start(c.started_on) > before.start]
+    if late:
+        word = "chapter" if len(late) == 1 else "chapters"
+        return Comparison(None, f"No comparison: {len(late)} {word} began the programme "
+                                f"during or after {when}, so the periods are not alike.")
+    # Who may be shown depends on membership, not on the period: a total shown now is
+    # shown for the previous period too, and is the sum of its chapters.
+    figures, _ = _per_chapter(db, chapters, before)
+    return Comparison(total(figures.values()), f"Changes compare with {when}.")
+
+
+def org_progress(db: sqlite_utils.Database, actor: Member | None, period: Period, *,
+                 region_id: int | None = None, today: date | None = None) -> OrgProgress:
+    """Every figure of the organisation view for the period (complete weeks: see
+    :func:`complete_weeks`), for every region or one."""
+    viewer = access.require_org_view(actor, region_id)
+    today = today or date.today()
+    chapters = organisation._chapters(db, region_id, include_archived=False)
+    archived = db.execute("SELECT count(*) FROM chapters WHERE archived = 1"
+                          + (" AND region_id = ?" if region_id is not None else ""),
+                          [region_id] if region_id is not None else []).fetchone()[0]
+    region = next((r for r in organisation.list_regions(db) if r.id == region_id), None)
+    org_name = organisation.organisation_name(db)
+    figures, weekly = _per_chapter(db, chapters, period)
+    with_org = region_id is None
+    lines = disclose(chapters, figures, viewer, with_organisation_total=with_org,
+                     organisation_name=org_name)
+    progress = OrgProgress(period, today, region, org_name, tuple(lines),
+                           _weekly_frame(lines, chapters, weekly), Comparison(None, ""),
+                           archived)
+    comparison = _comparison(db, chapters, period, progress.scope_total)
+    return replace(progress, comparison=comparison)
+
+
+# --- headline numbers -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class OrgHeadline:
+    label: str
+    value: str
+    delta: str | None
+    help: str
+
+
+def _fmt_share(v: float | None) -> str:
+    return "–" if v is None else f"{v:.0%}"
+
+
+def headlines(progress: OrgProgress) -> list[OrgHeadline]:
+    """The scope total's headline numbers, with a change only when the previous period
+    is alike (see :class:`Comparison`)."""
+    f = progress.scope_total.figures
+    if f is None:
+        return []
+    p = progress.comparison.previous
+
+    def pts(now: float | None, before: float | None) -> str | None:
+        if p is None or now is None or before is None:
+            return None
+        return f"{(now - before) * 100:+.0f} pts"
+
+    def count(now: int, before: int | None) -> str | None:
+        return None if p is None or before is None else f"{now - before:+,}"
+
+    return [
+        OrgHeadline("Chapters counted", f"{progress.scope_total.chapters:,}", None,
+                    "Active (not archived) chapters in the figures."),
+        OrgHeadline("Active members", f"{f.members:,}", count(f.members, p and p.members),
+                    "Members marked active in their chapter."),
+        OrgHeadline("Weekly participation", _fmt_share(f.participation),
+                    pts(f.participation, p and p.participation),
+                    "Of active members not away, the share who logged at least one action, "
+                    "over the period's complete weeks together."),
+        OrgHeadline("Steady members", _fmt_share(f.steady_share),
+                    pts(f.steady_share, p and p.steady_share),
+                    "Members active in at least 3 of the period's last 4 weeks."),
+        OrgHeadline("Responsibilities practised", f"{f.practised} of 8",
+                    count(f.practised, p and p.practised),
+                    "Responsibilities with at least one action anywhere in the scope."),
+        OrgHeadline("Next steps done", f"{f.steps_done:,}",
+                    count(f.steps_done, p and p.steps_done),
+                    "Plan next steps marked done in the period."),
+        OrgHeadline("Time invested", f"{f.minutes / 60:,.0f} h",
+                    None if p is None else f"{(f.minutes - p.minutes) / 60:+,.0f} h",
+                    "Minutes recorded on actions (recording minutes is optional)."),
+    ]
+
+
+def table(lines: Sequence[Line]) -> pd.DataFrame:
+    """The lines as a table for the page, the report and CSV (withheld figures blank)."""
+    rows = []
+    for line in lines:
+        f = line.figures
+        rows.append({
+            "Region": line.region or "—",
+            "Chapter": line.label,
+            "Active members": f.members if f else None,
+            "Weekly participation": _fmt_share(f.participation) if f else "not shown",
+            "Steady members": _fmt_share(f.steady_share) if f else "not shown",
+            "Responsibilities practised (of 8)": f.practised if f else None,
+            "Next steps done": f.steps_done if f else None,
+            "Next steps overdue": f.steps_overdue if f else None,
+            "Actions": f.actions if f else None,
+            "Time invested (h)": round(f.minutes / 60, 1) if f else None,
+            "Note": line.note,
+        })
+    # object dtype: a withheld figure stays blank instead of turning counts into floats
+    return pd.DataFrame(rows, dtype=object)
+
+
+__all__ = ["Figures", "Line", "OrgProgress", "complete_weeks", "disclose", "headlines",
+           "org_progress", "table", "PERIOD_CHOICES", "OTHER_CHAPTERS", "MIN_PEOPLE"]

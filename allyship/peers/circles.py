@@ -1,0 +1,364 @@
+"""Learning circles (issue 15): a few members (2–10) who meet regularly and hold each other
+to their actions. Any member starts one and invites others; invitations are accepted or
+declined; anyone leaves at any time. A member is in one circle at a time, so "my circle"
+always names one audience.
+
+The circle page shows what members shared with the circle, a meeting agenda built from
+the handout's five practice questions and — only when the circle is large enough that no
+one's practice can be singled out — the responsibilities it practised least lately (an
+aggregate of every member's actions, private ones included, with no numbers). The agenda
+can be downloaded as Markdown or printable HTML.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import sqlite_utils
+
+from allyship.core import access
+from allyship.db import store
+from allyship.people import roster
+from allyship.practice import journal
+from allyship.core.handout import PRACTICE_QUESTIONS, RESPONSIBILITIES, responsibility
+from allyship.core.models import Action, Member, ValidationError, clean_text, week_start
+from allyship.practice.tables import escape_md
+
+MIN_MEMBERS, MAX_MEMBERS = 2, 10
+# Least-practised responsibilities describe the whole circle: shown only when it holds at
+# least this many people besides the viewer (the app-wide disclosure rule: no figure
+# describes fewer than 3 people other than the viewer).
+MIN_OTHERS_FOR_AGGREGATE = 3
+CADENCES: dict[str, str] = {
+    "weekly": "Every week",
+    "fortnightly": "Every two weeks",
+    "monthly": "Once a month",
+}
+RECENT_WEEKS = 4
+
+
+@dataclass(frozen=True)
+class Circle:
+    id: int
+    chapter_id: int
+    name: str
+    cadence: str
+
+    @property
+    def cadence_label(self) -> str:
+        return CADENCES.get(self.cadence, self.cadence)
+
+
+@dataclass(frozen=True)
+class CirclePage:
+    """Everything the circle page and its agenda show to one member."""
+
+    circle: Circle
+    members: tuple[Member, ...]  # active, by name
+    invited: tuple[Member, ...]  # invitations not yet answered
+    shared: tuple[tuple[Member, Action], ...]  # shared with the circle, recent, newest first
+    least_practised: tuple[int, ...] | None  # None: too few members to say
+    since: date
+    today: date
+
+
+def _circle(row: dict[str, Any]) -> Circle:
+    return Circle(row["id"], row["chapter_id"], row["name"], row["cadence"])
+
+
+def get_circle(db: sqlite_utils.Database, circle_id: int) -> Circle:
+    row = next(db.query("SELECT * FROM circles WHERE id = ?", [circle_id]), None)
+    if row is None:
+        raise LookupError("That circle no longer exists.")
+    return _circle(row)
+
+
+def _active_circle_id(db: sqlite_utils.Database, member_id: int) -> int | None:
+    row = db.execute("SELECT circle_id FROM circle_members WHERE member_id = ? AND"
+                     " status = 'active'", [member_id]).fetchone()
+    return row[0] if row else None
+
+
+def _seats_taken(db: sqlite_utils.Database, circle_id: int) -> int:
+    return db.execute("SELECT count(*) FROM circle_members WHERE circle_id = ? AND"
+                      " status IN ('active', 'invited')", [circle_id]).fetchone()[0]
+
+
+def my_circle(db: sqlite_utils.Database, actor: Member) -> Circle | None:
+    """The circle the actor is an active member of, if any."""
+    actor = access.require_active(actor)
+    circle_id = _active_circle_id(db, actor.id)
+    return None if circle_id is None else get_circle(db, circle_id)
+
+
+def invitations(db: sqlite_utils.Database, actor: Member) -> list[tuple[Circle, Member | None]]:
+    """Circles the actor is invited to, with who invited them."""
+    actor = access.require_active(actor)
+    out = []
+    for r in db.query("SELECT c.*, cm.invited_by FROM circle_members cm JOIN circles c"
+                      " ON c.id = cm.circle_id WHERE cm.member_id = ? AND cm.status = 'invited'"
+                      " ORDER BY cm.invited_at", [actor.id]):
+        inviter = roster.get_member(db, r["invited_by"]) if r["invited_by"] else None
+        out.append((_circle(r), inviter))
+    return out
+
+
+def invitable(db: sqlite_utils.Database, actor: Member) -> list[Member]:
+    """Active members of the actor's chapter who could be invited to the actor's circle
+    (or a new one): not the actor, not already in or invited to it."""
+    actor = access.require_active(actor)
+    circle_id = _active_circle_id(db, actor.id)
+    taken = {actor.id} | ({r[0] for r in db.execute(
+        "SELECT member_id FROM circle_members WHERE circle_id = ? AND status IN"
+        " ('active', 'invited')", [circle_id])} if circle_id else set())
+    return [m for m in roster.list_members(db, actor.chapter_id, include_inactive=False)
+            if m.id not in taken]
+
+
+def _check_invitees(db: sqlite_utils.Database, actor: Member,
+                    member_ids: list[int]) -> list[Member]:
+    found = []
+    for member_id in dict.fromkeys(int(i) for i in member_ids):
+        try:
+            m = roster.get_member(db, member_id)
+        except LookupError:
+            raise ValidationError({"members": "Choose members of your chapter"}) from None
+        access.require_same_chapter(actor, m.chapter_id)
+        if m.id == actor.id:
+            continue
+        if not m.active:
+            raise ValidationError({"members": f"{m.name} is no longer active"})
+        found.append(m)
+    return found
+
+
+def _invite(db: sqlite_utils.Database, actor: Member, circle_id: int,
+            invitees: list[Member]) -> None:
+    now = store.now_iso()
+    for m in invitees:
+        db.execute("INSERT INTO circle_members (circle_id, member_id, status, invited_by,"
+                   " invited_at) VALUES (?, ?, 'invited', ?, ?) ON CONFLICT (circle_id, member_id)"
+                   " DO UPDATE SET status = 'invited', invited_by = excluded.invited_by,"
+                   " invited_at = excluded.invited_at, left_at = NULL"
+                   " WHERE circle_members.status IN ('declined', 'left')",
+                   [circle_id, m.id, actor.id, now])
+    if _seats_taken(db, circle_id) > MAX_MEMBERS:
+        raise ValidationError({"members": f"A circle holds at most {MAX_MEMBERS} members, "
+                                          "invitations included"})
+
+
+def start_circle(db: sqlite_utils.Database, actor: Member, name: str, cadence: str,
+                 invite_ids: list[int]) -> Circle:
+    """Start a circle with the actor as its first member, inviting others to join."""
+    actor = access.require_active(actor)
+    errors: dict[str, str] = {}
+    try:
+        name = clean_text(name, "Circle name", max_len=80)
+    except ValueError as exc:
+        errors["name"] = str(exc)
+    if cadence not in CADENCES:
+        errors["cadence"] = f"How often you meet must be one of: {', '.join(CADENCES.values())}"
+    if not invite_ids:
+        errors["members"] = (f"Invite at least {MIN_MEMBERS - 1} other member: a circle "
+                             f"has {MIN_MEMBERS} to {MAX_MEMBERS} people")
+    elif len(set(invite_ids)) > MAX_MEMBERS - 1:
+        errors["members"] = f"A circle holds at most {MAX_MEMBERS} members, you included"
+    if errors:
+        raise ValidationError(errors)
+    with store.transaction(db):
+        if _active_circle_id(db, actor.id) is not None:
+            raise ValidationError({"circle": "You are already in a circle; leave it before "
+                                             "starting another"})
+        invitees = _check_invitees(db, actor, invite_ids)
+        if not invitees:
+            raise ValidationError({"members": "Invite at least one other member"})
+        now = store.now_iso()
+        circle_id = db.execute("INSERT INTO circles (chapter_id, name, cadence, created_by,"
+                               " created_at) VALUES (?, ?, ?, ?, ?)",
+                               [actor.chapter_id, name, cadence, actor.id, now]).lastrowid
+        db.execute("INSERT INTO circle_members (circle_id, member_id, status, invited_by,"
+                   " invited_at, joined_at) VALUES (?, ?, 'active', ?, ?, ?)",
+                   [circle_id, actor.id, actor.id, now, now])
+        _invite(db, actor, circle_id, invitees)
+        # The circle's name is the members' words: the audit keeps the event and ids.
+        store.audit(db, actor.id, "create", "circles", circle_id,
+                    {"cadence": cadence, "invited": [m.id for m in invitees]})
+        store.bump_data_version(db)
+    return get_circle(db, circle_id)
+
+
+def invite(db: sqlite_utils.Database, actor: Member, circle_id: int,
+           member_ids: list[int]) -> None:
+    """An active member invites more members to their circle."""
+    actor = access.require_active(actor)
+    if not member_ids:
+        raise ValidationError({"members": "Choose at least one member to invite"})
+    with store.transaction(db):
+        access.require_circle_member(actor, circle_id, journal.reader_ties(db, actor))
+        invitees = _check_invitees(db, actor, member_ids)
+        _invite(db, actor, circle_id, invitees)
+        store.audit(db, actor.id, "update", "circle_members", circle_id,
+                    {"invited": [m.id for m in invitees]})
+        store.bump_data_version(db)
+
+
+def respond(db: sqlite_utils.Database, actor: Member, circle_id: int, accept: bool) -> None:
+    """Accept or decline an invitation to a circle."""
+    actor = access.require_active(actor)
+    with store.transaction(db):
+        row = db.execute("SELECT status FROM circle_members WHERE circle_id = ? AND"
+                         " member_id = ?", [circle_id, actor.id]).fetchone()
+        if row is None or row[0] != "invited":
+            raise ValidationError({"circle": "There is no open invitation to this circle"})
+        if accept and _active_circle_id(db, actor.id) is not None:
+            raise ValidationError({"circle": "You are already in a circle; leave it before "
+                                             "joining another"})
+        now = store.now_iso()
+        db.execute("UPDATE circle_members SET status = ?, joined_at = ? WHERE circle_id = ?"
+                   " AND member_id = ?", ["active" if accept else "declined",
+                                          now if accept else None, circle_id, actor.id])
+        store.audit(db, actor.id, "update", "circle_members", circle_id,
+                    {"status": "active" if accept else "declined"})
+        store.bump_data_version(db)
+
+
+def leave(db: sqlite_utils.Database, actor: Member, circle_id: int) -> None:
+    """Leave a circle. What the actor shared with it stops being shown at once."""
+    actor = access.require_active(actor)
+    with store.transaction(db):
+        row = db.execute("SELECT status FROM circle_members WHERE circle_id = ? AND"
+                         " member_id = ?", [circle_id, actor.id]).fetchone()
+        if row is None or row[0] != "active":
+            raise ValidationError({"circle": "You are not a member of this circle"})
+        db.execute("UPDATE circle_members SET status = 'left', left_at = ? WHERE"
+                   " circle_id = ? AND member_id = ?", [store.now_iso(), circle_id, actor.id])
+        store.audit(db, actor.id, "update", "circle_members", circle_id, {"status": "left"})
+        store.bump_data_version(db)
+
+
+def _least_practised(db: sqlite_utils.Database, member_ids: list[int],
+                     since: date) -> tuple[int, ...]:
+    """The responsibilities the members practised least since ``since`` (fewest actions
+    first, at most three), counting every action anonymously."""
+    marks = ",".join("?" * len(member_ids))
+    counts = {r.number: 0 for r in RESPONSIBILITIES}
+    for number, n in db.execute(
+            f"SELECT ar.responsibility, count(*) FROM action_responsibilities ar JOIN actions a"
+            f" ON a.id = ar.action_id WHERE a.member_id IN ({marks}) AND a.done_on >= ?"
+            f" GROUP BY ar.responsibility", [*member_ids, since.isoformat()]):
+        counts[number] = n
+    return tuple(sorted(counts, key=lambda k: (counts[k], k))[:3])
+
+
+def circle_page(db: sqlite_utils.Database, actor: Member, circle_id: int, *,
+                today: date | None = None) -> CirclePage:
+    """The circle as one of its active members sees it."""
+    actor = access.require_active(actor)
+    ties = journal.reader_ties(db, actor)
+    access.require_circle_member(actor, circle_id, ties)
+    today = today or date.today()
+    since = week_start(today) - timedelta(weeks=RECENT_WEEKS - 1)
+    circle = get_circle(db, circle_id)
+    active_ids = sorted(ties.circles[circle_id])
+    members = tuple(sorted((roster.get_member(db, i) for i in active_ids),
+                           key=lambda m: (m.name.casefold(), m.id)))
+    invited = tuple(roster.get_member(db, r[0]) for r in db.execute(
+        "SELECT member_id FROM circle_members WHERE circle_id = ? AND status = 'invited'"
+        " ORDER BY invited_at", [circle_id]))
+    shared = tuple(journal.list_shared_actions(db, actor, since=since, limit=200,
+                                               circle_id=circle_id))
+    others = [i for i in active_ids if i != actor.id]
+    least = _least_practised(db, active_ids, since) \
+        if len(others) >= MIN_OTHERS_FOR_AGGREGATE else None
+    return CirclePage(circle, members, invited, shared, least, since, today)
+
+
+# --- the meeting agenda -------------------------------------------------------------------
+
+def agenda_markdown(page: CirclePage, *, shown_under: int = 0) -> str:
+    """The circle's meeting agenda as Markdown (members' words escaped).
+
+    ``shown_under``: the heading level the agenda is shown beneath on a page (its own
+    headings start one level lower, so a page keeps one h1 and headings in order); 0 for
+    the downloaded file, which starts at h1."""
+    text = _agenda_markdown(page)
+    if shown_under:
+        text = re.sub(r"(?m)^(#+) ", lambda m: "#" * (len(m.group(1)) + shown_under) + " ", text)
+    return text
+
+
+def _agenda_markdown(page: CirclePage) -> str:
+    c = page.circle
+    lines = [f"# {escape_md(c.name)}: meeting agenda", "",
+             f"Meeting of {page.today:%A %d %B %Y} · meets {c.cadence_label.lower()} · "
+             f"{len(page.members)} members", "",
+             "## 1. Check-in round",
+             "Each person says in a sentence or two what they did since the last meeting.", ""]
+    if page.shared:
+        lines.append(f"Shared with the circle since {page.since:%d %B}:")
+        lines += [f"- {a.done_on:%d %b} · {escape_md(owner.name)}: {escape_md(a.description)}"
+                  for owner, a in page.shared]
+    else:
+        lines.append("Nothing has been shared with the circle lately.")
+    lines += ["", "## 2. The practice questions",
+              "Take one or two questions; nobody has to answer every one.", ""]
+    lines += [f"{q.number}. **{q.title}** — {q.text}" for q in PRACTICE_QUESTIONS]
+    lines += ["", "## 3. What we practised least"]
+    if page.least_practised is None:
+        lines.append(f"Shown once the circle has at least {MIN_OTHERS_FOR_AGGREGATE + 1} "
+                     "members, so that no one's practice is singled out.")
+    else:
+        lines.append(f"Across the circle since {page.since:%d %B}, these responsibilities "
+                     "were practised least. Which could we take up together?")
+        lines += [f"- {responsibility(n).label} — {responsibility(n).full_text}"
+                  for n in page.least_practised]
+    lines += ["", "## 4. Next steps",
+              "Each person names one next step as an if–then plan: "
+              "“When …, I will …”, and writes it in their plan.", ""]
+    return "\n".join(lines)
+
+
+def agenda_html(page: CirclePage) -> str:
+    """The agenda as a self-contained, printable HTML page (every text escaped)."""
+    c = page.circle
+    e = html.escape
+    parts = [
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
+        f"<title>{e(c.name)}: meeting agenda</title>",
+        "<style>body{font-family:system-ui,sans-serif;max-width:46em;margin:2em auto;"
+        "line-height:1.5;color:#1a1a1a}h1{font-size:1.6em}h2{font-size:1.2em;margin-top:1.5em}"
+        "@media print{body{margin:0}}</style></head><body>",
+        f"<h1>{e(c.name)}: meeting agenda</h1>",
+        f"<p>Meeting of {page.today:%A %d %B %Y} · meets {e(c.cadence_label.lower())} · "
+        f"{len(page.members)} members</p>",
+        "<h2>1. Check-in round</h2>",
+        "<p>Each person says in a sentence or two what they did since the last meeting.</p>",
+    ]
+    if page.shared:
+        parts.append(f"<p>Shared with the circle since {page.since:%d %B}:</p><ul>")
+        parts += [f"<li>{a.done_on:%d %b} · {e(owner.name)}: {e(a.description)}</li>"
+                  for owner, a in page.shared]
+        parts.append("</ul>")
+    else:
+        parts.append("<p>Nothing has been shared with the circle lately.</p>")
+    parts += ["<h2>2. The practice questions</h2>",
+              "<p>Take one or two questions; nobody has to answer every one.</p><ol>"]
+    parts += [f"<li><strong>{e(q.title)}</strong> — {e(q.text)}</li>" for q in PRACTICE_QUESTIONS]
+    parts += ["</ol>", "<h2>3. What we practised least</h2>"]
+    if page.least_practised is None:
+        parts.append(f"<p>Shown once the circle has at least {MIN_OTHERS_FOR_AGGREGATE + 1} "
+                     "members, so that no one's practice is singled out.</p>")
+    else:
+        parts.append(f"<p>Across the circle since {page.since:%d %B}, these responsibilities "
+                     "were practised least. Which could we take up together?</p><ul>")
+        parts += [f"<li>{e(responsibility(n).label)} — {e(responsibility(n).full_text)}</li>"
+                  for n in page.least_practised]
+        parts.append("</ul>")
+    parts += ["<h2>4. Next steps</h2>",
+              "<p>Each person names one next step as an if–then plan: “When …, I will …”, "
+              "and writes it in their plan.</p>", "</body></html>"]
+    return "\n".join(parts)

@@ -1,0 +1,495 @@
+"""Chapters, teams and members: reading them, and the admin's changes to them."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import sqlite_utils
+
+from allyship.core import access
+from allyship.db import store
+from allyship.core.models import (
+    NAME_MAX,
+    Chapter,
+    Member,
+    MemberDraft,
+    Team,
+    ValidationError,
+    clean_text,
+    parse_date,
+)
+
+
+def _chapter(row: dict[str, Any]) -> Chapter:
+    return Chapter(row["id"], row["name"], row["goal_label"], date.fromisoformat(row["started_on"]))
+
+
+def _member(row: dict[str, Any]) -> Member:
+    return Member(row["id"], row["chapter_id"], row["team_id"], row["name"], row["email"],
+                  row["role"], bool(row["active"]), row.get("org_role"),
+                  row.get("org_region_id"))
+
+
+_MEMBER_COLS = ("id, chapter_id, team_id, name, email, role, active,"
+                " (SELECT o.role FROM org_roles o WHERE o.member_id = members.id) AS org_role,"
+                " (SELECT o.region_id FROM org_roles o WHERE o.member_id = members.id)"
+                " AS org_region_id")
+
+
+def get_chapter(db: sqlite_utils.Database, chapter_id: int) -> Chapter:
+    row = next(db.query("SELECT * FROM chapters WHERE id = ?", [chapter_id]), None)
+    if row is None:
+        raise LookupError(f"no chapter with id {chapter_id}")
+    return _chapter(row)
+
+
+def list_chapters(db: sqlite_utils.Database) -> list[Chapter]:
+    return [_chapter(r) for r in db.query("SELECT * FROM chapters ORDER BY id")]
+
+
+def get_member(db: sqlite_utils.Database, member_id: int) -> Member:
+    row = next(db.query(f"SELECT {_MEMBER_COLS} FROM members WHERE id = ?", [member_id]), None)
+    if row is None:
+        raise LookupError(f"no member with id {member_id}")
+    return _member(row)
+
+
+def get_members(db: sqlite_utils.Database, member_ids: Any) -> dict[int, Member]:
+    """The members with these ids (those that exist), in one query per 500 ids."""
+    ids = sorted({int(i) for i in member_ids})
+    found: dict[int, Member] = {}
+    for at in range(0, len(ids), 500):  # well under SQLite's limit on bound parameters
+        part = ids[at:at + 500]
+        for row in db.query(f"SELECT {_MEMBER_COLS} FROM members WHERE id IN"
+                            f" ({', '.join('?' * len(part))})", part):
+            found[row["id"]] = _member(row)
+    return found
+
+
+def find_member_by_email(db: sqlite_utils.Database, email: str) -> Member | None:
+    """The member with this email (case-insensitive), or ``None``."""
+    row = next(db.query(f"SELECT {_MEMBER_COLS} FROM members WHERE email = ? COLLATE NOCASE",
+                        [email.strip()]), None)
+    return _member(row) if row else None
+
+
+def list_members(db: sqlite_utils.Database, chapter_id: int, *, team_id: int | None = None,
+                 include_inactive: bool = True) -> list[Member]:
+    """Members of a chapter (or one team), by name. Structural data, not activity."""
+    sql = f"SELECT {_MEMBER_COLS} FROM members WHERE chapter_id = ?"
+    params: list[Any] = [chapter_id]
+    if team_id is not None:
+        sql += " AND team_id = ?"
+        params.append(team_id)
+    if not include_inactive:
+        sql += " AND active = 1"
+    return [_member(r) for r in db.query(sql + " ORDER BY name COLLATE NOCASE, id", params)]
+
+
+def get_team(db: sqlite_utils.Database, team_id: int) -> Team:
+    row = next(db.query("SELECT * FROM teams WHERE id = ?", [team_id]), None)
+    if row is None:
+        raise LookupError(f"no team with id {team_id}")
+    return Team(row["id"], row["chapter_id"], row["name"], bool(row["archived"]))
+
+
+def list_teams(db: sqlite_utils.Database, chapter_id: int, *,
+               include_archived: bool = False) -> list[Team]:
+    sql = "SELECT * FROM teams WHERE chapter_id = ?"
+    if not include_archived:
+        sql += " AND archived = 0"
+    return [Team(r["id"], r["chapter_id"], r["name"], bool(r["archived"]))
+            for r in db.query(sql + " ORDER BY name COLLATE NOCASE", [chapter_id])]
+
+
+def find_team_by_name(db: sqlite_utils.Database, chapter_id: int, name: str) -> Team | None:
+    row = next(db.query("SELECT * FROM teams WHERE chapter_id = ? AND name = ? COLLATE NOCASE",
+                        [chapter_id, name.strip()]), None)
+    return Team(row["id"], row["chapter_id"], row["name"], bool(row["archived"])) if row else None
+
+
+# --- creation used by `init`, the demo and the admin page ---------------------------
+
+def create_chapter(db: sqlite_utils.Database, name: str, *, goal_label: str = "Audubon goal",
+                   started_on: date | str | None = None) -> Chapter:
+    """A new chapter. Used at set-up (``python -m allyship init``), before any admin exists."""
+    errors: dict[str, str] = {}
+    try:
+        name = clean_text(name, "Chapter name", max_len=NAME_MAX)
+    except ValueError as exc:
+        errors["name"] = str(exc)
+    try:
+        goal_label = clean_text(goal_label, "Goal label", max_len=NAME_MAX)
+    except ValueError as exc:
+        errors["goal_label"] = str(exc)
+    try:
+        start = parse_date(started_on or date.today(), "Start date")
+    except ValueError as exc:
+        errors["started_on"] = str(exc)
+    if errors:
+        raise ValidationError(errors)
+    with store.transaction(db):
+        cur = db.execute(
+            "INSERT INTO chapters (name, goal_label, started_on, created_at) VALUES (?, ?, ?, ?)",
+            [name, goal_label, start.isoformat(), store.now_iso()])
+        chapter_id = cur.lastrowid
+        store.audit(db, None, "create", "chapters", chapter_id, {"name": name})
+        store.bump_data_version(db)
+    return get_chapter(db, chapter_id)
+
+
+def clean_team_name(name: Any) -> str:
+    """A team name as stored: the one rule for every way a team gets a name (the admin's
+    forms, *Add from CSV*, the members import). ``ValueError`` in plain words."""
+    return clean_text(name, "Team name", max_len=NAME_MAX)
+
+
+def _insert_team(db: sqlite_utils.Database, chapter_id: int, name: str,
+                 actor_id: int | None) -> int:
+    try:
+        name = clean_team_name(name)
+    except ValueError as exc:
+        raise ValidationError({"name": str(exc)}) from None
+    if find_team_by_name(db, chapter_id, name):
+        raise ValidationError({"name": f"There is already a team called {name!r}"})
+    cur = db.execute("INSERT INTO teams (chapter_id, name, created_at) VALUES (?, ?, ?)",
+                     [chapter_id, name, store.now_iso()])
+    store.audit(db, actor_id, "create", "teams", cur.lastrowid, {"name": name})
+    return cur.lastrowid
+
+
+def _insert_member(db: sqlite_utils.Database, chapter_id: int, draft: MemberDraft,
+                   actor_id: int | None) -> int:
+    draft = draft.validated()
+    if find_member_by_email(db, draft.email):
+        raise ValidationError({"email": f"{draft.email} is already a member"})
+    if draft.team_id is not None:
+        team = get_team(db, draft.team_id)
+        if team.chapter_id != chapter_id:
+            raise ValidationError({"team_id": "That team is in another chapter"})
+    cur = db.execute(
+        "INSERT INTO members (chapter_id, team_id, name, email, role, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        [chapter_id, draft.team_id, draft.name, draft.email, draft.role, store.now_iso()])
+    store.audit(db, actor_id, "create", "members", cur.lastrowid,
+                {"name": draft.name, "email": draft.email, "role": draft.role,
+                 "team_id": draft.team_id})
+    return cur.lastrowid
+
+
+def bootstrap_admin(db: sqlite_utils.Database, chapter: Chapter, draft: MemberDraft) -> Member:
+    """The chapter's first admin, created at set-up when nobody can sign in yet."""
+    with store.transaction(db):
+        if next(db.query("SELECT 1 FROM members WHERE chapter_id = ? AND role = 'admin'",
+                         [chapter.id]), None):
+            raise access.PermissionDenied("This chapter already has an admin; "
+                                          "ask them to add you.")
+        member_id = _insert_member(db, chapter.id, MemberDraft(
+            draft.name, draft.email, "admin", draft.team_id), None)
+        store.bump_data_version(db, chapter.id)
+    return get_member(db, member_id)
+
+
+def create_team(db: sqlite_utils.Database, actor: Member, name: str) -> Team:
+    """A new team in the admin's chapter."""
+    access.require_admin(actor)
+    with store.transaction(db):
+        team_id = _insert_team(db, actor.chapter_id, name, actor.id)
+        store.bump_data_version(db, actor.chapter_id)
+    return get_team(db, team_id)
+
+
+def add_member(db: sqlite_utils.Database, actor: Member, draft: MemberDraft) -> Member:
+    """A new member of the admin's chapter."""
+    access.require_admin(actor)
+    with store.transaction(db):
+        member_id = _insert_member(db, actor.chapter_id, draft, actor.id)
+        store.bump_data_version(db, actor.chapter_id)
+    return get_member(db, member_id)
+
+
+# --- the admin's management of the chapter -------------------------------------------
+# Every function here takes the acting admin, checks access.require_admin and that the
+# record is in the admin's own chapter, and records the previous value in the audit log.
+
+def _managed_member(db: sqlite_utils.Database, actor: Member, member_id: int) -> Member:
+    """A member of the actor's chapter, for an admin to change."""
+    access.require_admin(actor)
+    try:
+        target = get_member(db, member_id)
+    except LookupError:
+        raise ValidationError({"member": "That member no longer exists"}) from None
+    access.require_same_chapter(actor, target.chapter_id)
+    return target
+
+
+def _managed_team(db: sqlite_utils.Database, actor: Member, team_id: int) -> Team:
+    access.require_admin(actor)
+    try:
+        team = get_team(db, team_id)
+    except LookupError:
+        raise ValidationError({"team_id": "That team no longer exists"}) from None
+    access.require_same_chapter(actor, team.chapter_id)
+    return team
+
+
+def _other_active_admins(db: sqlite_utils.Database, chapter_id: int, member_id: int) -> int:
+    return db.execute("SELECT COUNT(*) FROM members WHERE chapter_id = ? AND role = 'admin'"
+                      " AND active = 1 AND id != ?", [chapter_id, member_id]).fetchone()[0]
+
+
+def _keep_an_admin(db: sqlite_utils.Database, target: Member) -> None:
+    """Refuse a change that would leave the chapter with no active admin."""
+    if target.role == "admin" and target.active and \
+            _other_active_admins(db, target.chapter_id, target.id) == 0:
+        raise ValidationError({"role": f"{target.name} is the chapter's last active admin; "
+                                       "make someone else an admin first"})
+
+
+def update_chapter(db: sqlite_utils.Database, actor: Member, name: str,
+                   goal_label: str) -> Chapter:
+    """Rename the admin's chapter and/or the label of the organisation goal."""
+    access.require_admin(actor)
+    errors: dict[str, str] = {}
+    try:
+        name = clean_text(name, "Chapter name", max_len=NAME_MAX)
+    except ValueError as exc:
+        errors["name"] = str(exc)
+    try:
+        goal_label = clean_text(goal_label, "Goal label", max_len=NAME_MAX)
+    except ValueError as exc:
+        errors["goal_label"] = str(exc)
+    if errors:
+        raise ValidationError(errors)
+    with store.transaction(db):
+        before = get_chapter(db, actor.chapter_id)
+        if (before.name, before.goal_label) != (name, goal_label):
+            db.execute("UPDATE chapters SET name = ?, goal_label = ? WHERE id = ?",
+                       [name, goal_label, before.id])
+            store.audit(db, actor.id, "update", "chapters", before.id,
+                        {"name": name, "goal_label": goal_label,
+                         "previous": {"name": before.name, "goal_label": before.goal_label}})
+            store.bump_data_version(db, actor.chapter_id)
+    return get_chapter(db, actor.chapter_id)
+
+
+def rename_team(db: sqlite_utils.Database, actor: Member, team_id: int, name: str) -> Team:
+    """Give a team of the admin's chapter a new (unique) name."""
+    with store.transaction(db):
+        team = _managed_team(db, actor, team_id)
+        try:
+            name = clean_team_name(name)
+        except ValueError as exc:
+            raise ValidationError({"name": str(exc)}) from None
+        clash = find_team_by_name(db, team.chapter_id, name)
+        if clash is not None and clash.id != team.id:
+            raise ValidationError({"name": f"There is already a team called {name!r}"})
+        if name != team.name:
+            db.execute("UPDATE teams SET name = ? WHERE id = ?", [name, team.id])
+            store.audit(db, actor.id, "update", "teams", team.id,
+                        {"name": name, "previous": {"name": team.name}})
+            store.bump_data_version(db, actor.chapter_id)
+    return get_team(db, team_id)
+
+
+def set_team_archived(db: sqlite_utils.Database, actor: Member, team_id: int,
+                      archived: bool = True) -> Team:
+    """Archive a team (kept with its history, no longer offered) or bring it back.
+
+    A team with active members cannot be archived: move them first, so nobody is
+    left in a team that no longer shows.
+    """
+    with store.transaction(db):
+        team = _managed_team(db, actor, team_id)
+        if archived and not team.archived:
+            active = db.execute("SELECT COUNT(*) FROM members WHERE team_id = ? AND active = 1",
+                                [team.id]).fetchone()[0]
+            if active:
+                raise ValidationError({"team_id": f"{team.name} still has {active} active "
+                                                  f"member{'s' if active != 1 else ''}; move "
+                                                  "them to another team first"})
+        if archived != team.archived:
+            db.execute("UPDATE teams SET archived = ? WHERE id = ?", [int(archived), team.id])
+            store.audit(db, actor.id, "update", "teams", team.id,
+                        {"archived": archived, "previous": {"archived": team.archived}})
+            store.bump_data_version(db, actor.chapter_id)
+    return get_team(db, team_id)
+
+
+def move_member(db: sqlite_utils.Database, actor: Member, member_id: int,
+                team_id: int | None) -> Member:
+    """Put a member into another team of the chapter (``None``: no team)."""
+    with store.transaction(db):
+        target = _managed_member(db, actor, member_id)
+        if team_id is not None:
+            team = _managed_team(db, actor, team_id)
+            if team.archived:
+                raise ValidationError({"team_id": f"{team.name} is archived; "
+                                                  "bring it back first"})
+        if team_id != target.team_id:
+            db.execute("UPDATE members SET team_id = ? WHERE id = ?", [team_id, target.id])
+            store.audit(db, actor.id, "update", "members", target.id,
+                        {"team_id": team_id, "previous": {"team_id": target.team_id}})
+            store.bump_data_version(db, actor.chapter_id)
+    return get_member(db, member_id)
+
+
+def change_role(db: sqlite_utils.Database, actor: Member, member_id: int, role: str) -> Member:
+    """Make a member of the chapter a member, team lead or admin.
+
+    The chapter always keeps at least one active admin.
+    """
+    if role not in ("member", "lead", "admin"):
+        raise ValidationError({"role": f"Role must be one of: member, lead, admin (got {role!r})"})
+    with store.transaction(db):
+        target = _managed_member(db, actor, member_id)
+        if role != target.role:
+            if role != "admin":
+                _keep_an_admin(db, target)
+            db.execute("UPDATE members SET role = ? WHERE id = ?", [role, target.id])
+            store.audit(db, actor.id, "update", "members", target.id,
+                        {"role": role, "previous": {"role": target.role}})
+            store.bump_data_version(db, actor.chapter_id)
+    return get_member(db, member_id)
+
+
+def set_member_active(db: sqlite_utils.Database, actor: Member, member_id: int,
+                      active: bool) -> Member:
+    """Deactivate a member (they can no longer sign in and leave the active-member
+    counts; everything they recorded is kept) or reactivate them."""
+    with store.transaction(db):
+        target = _managed_member(db, actor, member_id)
+        if not active:
+            _keep_an_admin(db, target)
+        elif db.execute("SELECT forgotten_at FROM members WHERE id = ?",
+                        [target.id]).fetchone()[0]:
+            raise ValidationError({"active": f"{target.name} has been forgotten (anonymised) "
+                                             "and cannot come back; add them as a new member"})
+        if active != target.active:
+            db.execute("UPDATE members SET active = ? WHERE id = ?", [int(active), target.id])
+            store.audit(db, actor.id, "update", "members", target.id,
+                        {"active": active, "previous": {"active": target.active}})
+            store.bump_data_version(db, actor.chapter_id)
+    return get_member(db, member_id)
+
+
+# --- bulk add from CSV (admin page) --------------------------------------------------
+
+MEMBERS_CSV_COLUMNS = ("name", "email", "role", "team")
+MEMBERS_CSV_MAX_ROWS = 2000
+
+
+def parse_members_csv(db: sqlite_utils.Database, chapter_id: int,
+                      data: str | bytes) -> list[MemberDraft]:
+    """Members to add, from a CSV (text pasted, or a file's bytes) with a header
+    ``name,email[,role][,team]``.
+
+    Read by :func:`allyship.transfer.csv_files.read_csv`, the reader *Import & export* uses, so
+    any line endings, encodings and oversized cells get the same plain answer.
+    ``role`` defaults to member; ``team`` is a team name of this chapter (or empty).
+    Every problem is reported at once as ``line N: field``, N being the spreadsheet's
+    row (the header is row 1).
+    """
+    from allyship.transfer.csv_files import ImportReport, read_csv
+
+    report = ImportReport(kind="members")
+    header, rows = read_csv(data, report)
+    if report.errors:
+        raise ValidationError({(f"line {e.row}" if e.row else "file"): e.reason
+                               for e in report.errors})
+    missing = [c for c in ("name", "email") if c not in header]
+    if missing:
+        raise ValidationError({"header": "The first line must name the columns, e.g. "
+                                         f"{','.join(MEMBERS_CSV_COLUMNS)} (missing: "
+                                         f"{', '.join(missing)})"})
+    unknown = [h for h in header if h not in MEMBERS_CSV_COLUMNS]
+    if unknown:
+        raise ValidationError({"header": f"Unknown column(s): {', '.join(unknown)}; "
+                                         f"use {', '.join(MEMBERS_CSV_COLUMNS)}"})
+    teams = {t.name.lower(): t for t in list_teams(db, chapter_id, include_archived=True)}
+    drafts: list[MemberDraft] = []
+    errors: dict[str, str] = {}
+    seen: dict[str, int] = {}
+    if len(rows) > MEMBERS_CSV_MAX_ROWS:
+        raise ValidationError({"rows": f"At most {MEMBERS_CSV_MAX_ROWS:,} members at a time"})
+    for n, row in rows:
+        team_id = None
+        team_name = row.get("team", "")
+        if team_name.strip():
+            try:
+                team_name = clean_team_name(team_name)
+            except ValueError as exc:
+                errors[f"line {n}: team"] = str(exc)
+                team_name = ""
+        if team_name:
+            team = teams.get(team_name.lower())
+            if team is None:
+                errors[f"line {n}: team"] = f"There is no team called {team_name!r}"
+            elif team.archived:
+                errors[f"line {n}: team"] = f"{team.name} is archived"
+            else:
+                team_id = team.id
+        try:
+            draft = MemberDraft(row.get("name", ""), row.get("email", ""),
+                                row.get("role", "").strip() or "member", team_id).validated()
+        except ValidationError as exc:
+            errors.update({f"line {n}: {k}": v for k, v in exc.errors.items()})
+            continue
+        if draft.email in seen:
+            errors[f"line {n}: email"] = f"{draft.email} is also on line {seen[draft.email]}"
+        elif find_member_by_email(db, draft.email):
+            errors[f"line {n}: email"] = f"{draft.email} is already a member"
+        seen.setdefault(draft.email, n)
+        drafts.append(draft)
+    if errors:
+        raise ValidationError(errors)
+    if not drafts:
+        raise ValidationError({"rows": "The file has no members in it"})
+    return drafts
+
+
+def bulk_add_members(db: sqlite_utils.Database, actor: Member,
+                     data: str | bytes) -> list[Member]:
+    """Add every member in a CSV (see :func:`parse_members_csv`): all or nothing."""
+    access.require_admin(actor)
+    drafts = parse_members_csv(db, actor.chapter_id, data)
+    with store.transaction(db):
+        ids = [_insert_member(db, actor.chapter_id, d, actor.id) for d in drafts]
+        store.bump_data_version(db, actor.chapter_id)
+    return [get_member(db, i) for i in ids]
+
+
+def update_membership(db: sqlite_utils.Database, actor: Member, member_id: int, *,
+                      team_id: int | None, role: str, active: bool) -> Member:
+    """Set a member's team, role and active state together: all or nothing, each
+    change audited with its previous value."""
+    with store.transaction(db):
+        move_member(db, actor, member_id, team_id)
+        change_role(db, actor, member_id, role)
+        set_member_active(db, actor, member_id, active)
+    return get_member(db, member_id)
+
+
+def correct_member(db: sqlite_utils.Database, actor: Member, member_id: int, *,
+                   name: str, email: str) -> Member:
+    """An admin corrects a member's name and/or email (a typo, a new address).
+
+    Validated as when the member was added; the email must not belong to anyone else.
+    Audited with the previous values. Sign-in looks members up by their current email
+    (password and single sign-on alike), so the old email stops working at once.
+    """
+    with store.transaction(db):
+        target = _managed_member(db, actor, member_id)
+        draft = MemberDraft(name, email, target.role, target.team_id).validated()
+        other = find_member_by_email(db, draft.email)
+        if other is not None and other.id != target.id:
+            raise ValidationError({"email": f"{draft.email} belongs to another member"})
+        if (draft.name, draft.email) != (target.name, target.email):
+            db.execute("UPDATE members SET name = ?, email = ? WHERE id = ?",
+                       [draft.name, draft.email, target.id])
+            store.audit(db, actor.id, "update", "members", target.id,
+                        {"name": draft.name, "email": draft.email,
+                         "previous": {"name": target.name, "email": target.email}})
+            store.bump_data_version(db)
+    return get_member(db, member_id)

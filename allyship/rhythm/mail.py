@@ -1,0 +1,348 @@
+"""Email: SMTP settings, rendering a :class:`nudges.Message` to text + HTML, signed
+unsubscribe links, and sending.
+
+SMTP settings come from ``ALLYSHIP_SMTP_URL`` if set (for servers), else from the
+``[smtp]`` section of ``.streamlit/secrets.toml``::
+
+    ALLYSHIP_SMTP_URL=smtp+starttls://user:password@smtp.example.org:587?from=Allyship%20<a@example.org>
+    # schemes: smtp (plain, e.g. a local relay), smtp+starttls, smtps (TLS from the start)
+
+Every message has a plain-text and an HTML part; every piece of user text (names,
+next steps) is escaped in the HTML part; headers are built by :mod:`email`'s policy,
+which refuses line breaks in them (no header injection through a name).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import html
+import os
+import smtplib
+import ssl
+import tomllib
+from dataclasses import dataclass
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid, parseaddr
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import sqlite_utils
+
+from allyship.rhythm.nudges import Block, ChapterSettings, Message, app_link, chapter_settings
+
+SMTP_URL_ENV = "ALLYSHIP_SMTP_URL"
+SECRETS_ENV = "ALLYSHIP_SECRETS"  # another secrets.toml (tests, servers)
+ROOT = Path(__file__).resolve().parents[2]
+SMTP_TIMEOUT = 30
+
+
+class MailNotConfigured(RuntimeError):
+    """No SMTP settings: say where to put them."""
+
+
+# --- settings ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str
+    port: int
+    security: str  # "starttls", "ssl" or "none"
+    username: str
+    password: str
+    sender: str  # the From address, optionally "Name <addr>"
+
+    def describe(self) -> str:
+        """For the admin page: never the password."""
+        who = f"{self.username}@" if self.username else ""
+        return f"{self.security} {who}{self.host}:{self.port}, from {self.sender}"
+
+
+def secrets_paths() -> list[Path]:
+    env = os.environ.get(SECRETS_ENV, "").strip()
+    if env:
+        return [Path(env)]
+    return [Path.cwd() / ".streamlit" / "secrets.toml", ROOT / ".streamlit" / "secrets.toml",
+            Path.home() / ".streamlit" / "secrets.toml"]
+
+
+def read_secrets() -> dict[str, Any]:
+    """The first secrets.toml found (Streamlit's own places), as a dict."""
+    for path in secrets_paths():
+        if path.is_file():
+            try:
+                return tomllib.loads(path.read_text(encoding="utf-8"))
+            except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+                raise MailNotConfigured(f"{path} is not valid TOML: {exc}") from None
+    return {}
+
+
+def parse_smtp_url(url: str) -> SmtpSettings:
+    """``smtp+starttls://user:pass@host:587?from=...`` → settings; ``ValueError`` if not."""
+    parts = urlsplit(url.strip())
+    schemes = {"smtp": ("none", 25), "smtp+starttls": ("starttls", 587), "smtps": ("ssl", 465)}
+    if parts.scheme not in schemes or not parts.hostname:
+        raise ValueError(f"{SMTP_URL_ENV} must look like smtp+starttls://user:password@host:587"
+                         "?from=you@example.org (schemes: smtp, smtp+starttls, smtps)")
+    security, port = schemes[parts.scheme]
+    query = parse_qs(parts.query)
+    username = unquote(parts.username or "")
+    sender = query.get("from", [username])[0]
+    if not sender or "@" not in sender:
+        raise ValueError(f"{SMTP_URL_ENV} needs ?from=address (the sender)")
+    return SmtpSettings(parts.hostname, parts.port or port, security, username,
+                        unquote(parts.password or ""), sender)
+
+
+def smtp_settings() -> SmtpSettings:
+    """The SMTP settings in force; :class:`MailNotConfigured` with a plain reason if none."""
+    url = os.environ.get(SMTP_URL_ENV, "").strip()
+    if url:
+        try:
+            return parse_smtp_url(url)
+        except ValueError as exc:
+            raise MailNotConfigured(str(exc)) from None
+    smtp = read_secrets().get("smtp")
+    if not isinstance(smtp, dict) or not smtp.get("host"):
+        raise MailNotConfigured("Email is not set up: add an [smtp] section to "
+                                ".streamlit/secrets.toml (see secrets.toml.example) or set "
+                                f"{SMTP_URL_ENV}.")
+    security = str(smtp.get("security", "starttls")).lower()
+    if security not in ("starttls", "ssl", "none"):
+        raise MailNotConfigured('[smtp] security must be "starttls", "ssl" or "none"')
+    port = int(smtp.get("port", {"starttls": 587, "ssl": 465, "none": 25}[security]))
+    sender = str(smtp.get("from", smtp.get("username", "")))
+    if "@" not in sender:
+        raise MailNotConfigured("[smtp] needs from = \"you@example.org\" (the sender)")
+    return SmtpSettings(str(smtp["host"]), port, security, str(smtp.get("username", "")),
+                        str(smtp.get("password", "")), sender)
+
+
+def scheduler_mode() -> str:
+    """``"in-app"`` when ``[nudges] scheduler = "in-app"`` (or
+    ``ALLYSHIP_NUDGES_SCHEDULER=in-app``); otherwise ``"cron"``."""
+    env = os.environ.get("ALLYSHIP_NUDGES_SCHEDULER", "").strip().lower()
+    if env:
+        return env
+    try:
+        section = read_secrets().get("nudges", {})
+    except MailNotConfigured:
+        return "cron"
+    return str(section.get("scheduler", "cron")).lower() if isinstance(section, dict) else "cron"
+
+
+# --- signed unsubscribe links ---------------------------------------------------------------
+
+def _secret(db: sqlite_utils.Database) -> bytes:
+    row = db.execute("SELECT value FROM meta WHERE key = 'link_secret'").fetchone()
+    if row is None:  # a database restored without its meta: links simply start afresh
+        raise RuntimeError("this database has no link secret; run any command to migrate it")
+    return row[0].encode()
+
+
+def _b64(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def unsubscribe_token(db: sqlite_utils.Database, member_id: int, kind: str) -> str:
+    """``<member>.<kind>.<signature>``: HMAC-SHA256 with the database's link secret, so a
+    link cannot be forged for another member or kind."""
+    body = f"{member_id}.{kind}"
+    sig = hmac.new(_secret(db), body.encode(), hashlib.sha256).digest()[:18]
+    return f"{body}.{_b64(sig)}"
+
+
+def read_unsubscribe_token(db: sqlite_utils.Database, token: str) -> tuple[int, str] | None:
+    """(member id, kind) for a genuine token, else ``None``."""
+    parts = token.split(".")
+    if len(parts) != 3 or not parts[0].isdigit():
+        return None
+    expected = unsubscribe_token(db, int(parts[0]), parts[1])
+    if not hmac.compare_digest(expected.encode(), token.encode()):
+        return None
+    return int(parts[0]), parts[1]
+
+
+def unsubscribe_url(db: sqlite_utils.Database, settings: ChapterSettings, member_id: int,
+                    kind: str) -> str:
+    return app_link(settings, f"unsubscribe/{unsubscribe_token(db, member_id, kind)}")
+
+
+# --- rendering --------------------------------------------------------------------------
+
+KIND_OFF = {"reminder": "Stop these weekly reminders", "digest": "Stop this weekly digest"}
+
+
+def render_text(message: Message, unsubscribe: str) -> str:
+    """The plain-text part."""
+    lines = [message.greeting, ""]
+    for b in message.blocks:
+        if b.kind == "p":
+            lines += [b.text, ""]
+        elif b.kind == "link":
+            lines += [f"{b.text}: {b.url}", ""]
+        elif b.kind == "list":
+            lines += [f"{b.text}:", *[f"  - {item}" for item in b.items], ""]
+        elif b.kind == "quote":
+            lines += [f"{b.text}:", *[f"  \u201c{item}\u201d" for item in b.items], ""]
+        elif b.kind == "small":
+            lines += [b.text, ""]
+    lines += ["--", f"{KIND_OFF[message.kind]}: {unsubscribe}",
+              "You get this because you turned it on in the Allyship app (Account)."]
+    return "\n".join(lines) + "\n"
+
+
+_e = html.escape  # every piece of text in the HTML part goes through this
+
+
+def render_html(message: Message, unsubscribe: str) -> str:
+    """The HTML part: one column, inline styles (mail clients drop style sheets)."""
+    out = [f'<p style="margin:0 0 16px">{_e(message.greeting)}</p>']
+    for b in message.blocks:
+        if b.kind == "p":
+            out.append(f'<p style="margin:0 0 16px">{_e(b.text)}</p>')
+        elif b.kind == "link":
+            out.append(f'<p style="margin:0 0 20px"><a href="{_e(b.url, quote=True)}" '
+                       'style="display:inline-block;background:#1b5e20;color:#ffffff;'
+                       'padding:10px 18px;border-radius:6px;text-decoration:none;'
+                       f'font-weight:600">{_e(b.text)}</a></p>')
+        elif b.kind == "list":
+            items = "".join(f'<li style="margin:0 0 4px">{_e(i)}</li>' for i in b.items)
+            out.append(f'<p style="margin:0 0 6px;font-weight:600">{_e(b.text)}</p>'
+                       f'<ul style="margin:0 0 16px;padding-left:20px">{items}</ul>')
+        elif b.kind == "quote":
+            body = "".join(f"<p style=\"margin:0\">{_e(i)}</p>" for i in b.items)
+            out.append(f'<div style="margin:0 0 16px;padding:10px 14px;border-left:4px solid '
+                       f'#1b5e20;background:#f1f8e9"><p style="margin:0 0 4px;font-weight:600">'
+                       f'{_e(b.text)}</p>{body}</div>')
+        elif b.kind == "small":
+            out.append(f'<p style="margin:0 0 16px;color:#555;font-size:14px">{_e(b.text)}</p>')
+    out.append(f'<hr style="border:none;border-top:1px solid #ddd;margin:24px 0 12px">'
+               f'<p style="color:#555;font-size:13px;margin:0">'
+               f'<a href="{_e(unsubscribe, quote=True)}" style="color:#555">'
+               f'{_e(KIND_OFF[message.kind])}</a> · You get this because you turned it on in '
+               'the Allyship app (Account).</p>')
+    return ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+            f"<title>{_e(message.subject)}</title></head>"
+            '<body style="margin:0;padding:24px;background:#fafafa">'
+            '<div style="max-width:560px;margin:0 auto;background:#ffffff;padding:24px;'
+            'border:1px solid #e0e0e0;border-radius:8px;font-family:Arial,Helvetica,'
+            'sans-serif;font-size:16px;line-height:1.5;color:#1a1a1a">'
+            + "".join(out) + "</div></body></html>")
+
+
+def _address(display_name: str, email: str) -> Address:
+    # A display name is one line: collapse any whitespace (a name with a newline must
+    # not become a second header); the email policy quotes the rest.
+    return Address(display_name=" ".join(display_name.split()), addr_spec=email)
+
+
+def _sender(settings: SmtpSettings) -> Address:
+    name, addr = parseaddr(settings.sender)
+    return _address(name or "Allyship Accountability", addr)
+
+
+def build_email(db: sqlite_utils.Database, message: Message, sender: SmtpSettings | None = None,
+                *, message_id: str | None = None, now: datetime | None = None) -> EmailMessage:
+    """The email exactly as it is sent (previews show this too)."""
+    settings = chapter_settings(db, message.member.chapter_id)
+    unsub = unsubscribe_url(db, settings, message.member.id, message.kind)
+    msg = EmailMessage()
+    msg["From"] = _sender(sender) if sender else _address("Allyship Accountability",
+                                                          "allyship@localhost")
+    msg["To"] = _address(message.member.name, message.member.email)
+    msg["Subject"] = message.subject
+    msg["Date"] = format_datetime(now or datetime.now(timezone.utc))
+    msg["Message-ID"] = message_id or make_msgid(domain="allyship.local")
+    # RFC 2369 and RFC 8058: mail clients offer their own one-click "unsubscribe".
+    msg["List-Unsubscribe"] = f"<{unsub}>"
+    msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    msg["Auto-Submitted"] = "auto-generated"
+    msg.set_content(render_text(message, unsub))
+    msg.add_alternative(render_html(message, unsub), subtype="html")
+    return msg
+
+
+def html_part(msg: EmailMessage) -> str:
+    part = msg.get_body(preferencelist=("html",))
+    return part.get_content() if part is not None else ""
+
+
+def text_part(msg: EmailMessage) -> str:
+    part = msg.get_body(preferencelist=("plain",))
+    return part.get_content() if part is not None else ""
+
+
+# --- sending -------------------------------------------------------------------------
+
+class Sender:
+    """One SMTP connection for a run, opened on first use."""
+
+    def __init__(self, settings: SmtpSettings) -> None:
+        self.settings = settings
+        self._smtp: smtplib.SMTP | None = None
+
+    def _connect(self) -> smtplib.SMTP:
+        s = self.settings
+        if s.security == "ssl":
+            smtp: smtplib.SMTP = smtplib.SMTP_SSL(s.host, s.port, timeout=SMTP_TIMEOUT,
+                                                  context=ssl.create_default_context())
+        else:
+            smtp = smtplib.SMTP(s.host, s.port, timeout=SMTP_TIMEOUT)
+            if s.security == "starttls":
+                smtp.starttls(context=ssl.create_default_context())
+        if s.username:
+            smtp.login(s.username, s.password)
+        return smtp
+
+    def send(self, msg: EmailMessage) -> None:
+        """Hand one message to the server; raises ``smtplib.SMTPException``/``OSError``."""
+        if self._smtp is None:
+            self._smtp = self._connect()
+        try:
+            self._smtp.send_message(msg)
+        except (smtplib.SMTPServerDisconnected, OSError):
+            self.close()
+            raise
+
+    def close(self) -> None:
+        if self._smtp is not None:
+            try:
+                self._smtp.quit()
+            except (smtplib.SMTPException, OSError):
+                pass
+            self._smtp = None
+
+
+def send_test_email(db: sqlite_utils.Database, actor, settings: SmtpSettings | None = None) -> str:  # noqa: ANN001
+    """"Send me a test email": an admin checks the SMTP settings. Returns the address."""
+    from allyship.core import access
+    from allyship.db import store
+    from allyship.core.models import Member
+
+    actor = access.require_admin(actor)
+    assert isinstance(actor, Member)
+    settings = settings or smtp_settings()
+    msg = EmailMessage()
+    msg["From"] = _sender(settings)
+    msg["To"] = _address(actor.name, actor.email)
+    msg["Subject"] = "Allyship app: test email"
+    msg["Date"] = format_datetime(datetime.now(timezone.utc))
+    msg["Message-ID"] = make_msgid(domain="allyship.local")
+    msg["Auto-Submitted"] = "auto-generated"
+    body = ("This is a test from the Allyship app's Email & reminders page. If you can read "
+            "it, reminders and digests can be sent.")
+    msg.set_content(body + "\n")
+    msg.add_alternative(f"<p>{_e(body)}</p>", subtype="html")
+    sender = Sender(settings)
+    try:
+        sender.send(msg)
+    finally:
+        sender.close()
+    with store.transaction(db):
+        store.audit(db, actor.id, "mail.test", "members", actor.id, {"to": actor.email})
+    return actor.email

@@ -1,0 +1,483 @@
+"""The weekly rhythm's rules: who gets which message when, and what it says.
+
+Two kinds of message, both opt-in (``nudge_settings``, off until the member turns them on):
+
+* ``reminder`` — to a member, on their chosen weekday and hour (in the chapter's time
+  zone), only if at that time they are active, not marked away that week, and have
+  logged nothing for that week. A link to *Log actions*, their own next steps due in
+  the coming seven days, and one of the five practice questions (rotating by week).
+  Nothing about anyone else.
+* ``digest`` — to a lead or admin: their team's (an admin without a team: the
+  chapter's) last **complete** week — who took part, the responsibilities nobody
+  practised, how many next steps are overdue — and, for a team's own lead only, who
+  has gone quiet, by name, as a gentle check-in list. No private text, no ranking, no
+  comparison with another period.
+
+A message belongs to a *week* (the Monday of the chapter-local week in which it falls
+due); the outbox keeps one row per (member, kind, week), so it is sent at most once.
+Content is built as :class:`Message` blocks and rendered to text and HTML by
+:mod:`allyship.rhythm.mail`; building it never sends or writes anything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+import sqlite_utils
+
+from allyship.core import access
+from allyship.db import store
+from allyship.metrics import disclosure, chapter_figures
+from allyship.people import roster
+from allyship.core.handout import PRACTICE_QUESTIONS, RESPONSIBILITIES
+from allyship.core.models import Member, ValidationError, week_start
+
+KINDS: dict[str, str] = {
+    "reminder": "Weekly reminder to log my actions",
+    "digest": "Weekly digest for leads and admins",
+}
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+DEFAULT_WEEKDAY, DEFAULT_HOUR = 4, 17  # Friday, 5 pm: late enough to have done something
+DIGEST_DEFAULT_WEEKDAY, DIGEST_DEFAULT_HOUR = 0, 8  # Monday morning: last week is complete
+DEFAULT_TIME_ZONE = "UTC"
+STEPS_AHEAD_DAYS = 7
+
+
+# --- settings ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class NudgeSetting:
+    """One member's choice for one kind of message."""
+
+    member_id: int
+    kind: str
+    enabled: bool
+    weekday: int  # 0 = Monday
+    hour: int  # 0–23, chapter-local
+
+    @property
+    def when(self) -> str:
+        return f"{WEEKDAYS[self.weekday]}s at {self.hour:02d}:00"
+
+
+@dataclass(frozen=True)
+class ChapterSettings:
+    chapter_id: int
+    time_zone: str
+    public_url: str
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
+
+
+def may_receive(member: Member, kind: str) -> bool:
+    """Digests are for leads and admins; reminders for everyone."""
+    return kind == "reminder" or member.role in ("lead", "admin")
+
+
+def _default(member_id: int, kind: str) -> NudgeSetting:
+    if kind == "digest":
+        return NudgeSetting(member_id, kind, False, DIGEST_DEFAULT_WEEKDAY, DIGEST_DEFAULT_HOUR)
+    return NudgeSetting(member_id, kind, False, DEFAULT_WEEKDAY, DEFAULT_HOUR)
+
+
+def get_setting(db: sqlite_utils.Database, actor: Member, kind: str,
+                member_id: int | None = None) -> NudgeSetting:
+    """A member's setting for ``kind`` (their own; admins may read any of the chapter's
+    for previews). Off, Friday 17:00 (digest: Monday 08:00) until they choose."""
+    member_id = actor.id if member_id is None else member_id
+    _check_kind(kind)
+    if member_id != actor.id:
+        access.require_admin(actor)
+        access.require_same_chapter(actor, roster.get_member(db, member_id).chapter_id)
+    else:
+        access.require_active(actor)
+    return _setting(db, member_id, kind)
+
+
+def _setting(db: sqlite_utils.Database, member_id: int, kind: str) -> NudgeSetting:
+    row = db.execute("SELECT enabled, weekday, hour FROM nudge_settings"
+                     " WHERE member_id = ? AND kind = ?", [member_id, kind]).fetchone()
+    if row is None:
+        return _default(member_id, kind)
+    return NudgeSetting(member_id, kind, bool(row[0]), int(row[1]), int(row[2]))
+
+
+def _check_kind(kind: str) -> None:
+    if kind not in KINDS:
+        raise ValidationError({"kind": f"There is no message kind {kind!r}"})
+
+
+def save_setting(db: sqlite_utils.Database, actor: Member, kind: str, *, enabled: bool,
+                 weekday: int, hour: int) -> NudgeSetting:
+    """Turn a message kind on or off for oneself, with its day and hour."""
+    actor = access.require_active(actor)
+    _check_kind(kind)
+    errors: dict[str, str] = {}
+    if enabled and not may_receive(actor, kind):
+        raise access.PermissionDenied("The weekly digest is for team leads and chapter admins.")
+    if not isinstance(weekday, int) or not 0 <= weekday <= 6:
+        errors["weekday"] = "Choose a day of the week"
+    if not isinstance(hour, int) or not 0 <= hour <= 23:
+        errors["hour"] = "Choose an hour from 0 to 23"
+    if errors:
+        raise ValidationError(errors)
+    with store.transaction(db):
+        _write_setting(db, actor.id, kind, enabled=enabled, weekday=weekday, hour=hour)
+        store.audit(db, actor.id, "nudge.setting", "nudge_settings", actor.id,
+                    {"kind": kind, "enabled": enabled, "weekday": weekday, "hour": hour})
+        store.bump_data_version(db)
+    return _setting(db, actor.id, kind)
+
+
+def _write_setting(db: sqlite_utils.Database, member_id: int, kind: str, *, enabled: bool,
+                   weekday: int, hour: int) -> None:
+    db.execute("INSERT INTO nudge_settings (member_id, kind, enabled, weekday, hour, updated_at)"
+               " VALUES (?,?,?,?,?,?) ON CONFLICT (member_id, kind) DO UPDATE SET"
+               " enabled = excluded.enabled, weekday = excluded.weekday, hour = excluded.hour,"
+               " updated_at = excluded.updated_at",
+               [member_id, kind, int(enabled), weekday, hour, store.now_iso()])
+
+
+def turn_off(db: sqlite_utils.Database, member_id: int, kind: str, *, via: str) -> bool:
+    """Stop a kind of message for a member (an unsubscribe link: the signed link is the
+    member's authority, so no signed-in actor). True if it was on."""
+    _check_kind(kind)
+    with store.transaction(db):
+        was = _setting(db, member_id, kind)
+        _write_setting(db, member_id, kind, enabled=False, weekday=was.weekday, hour=was.hour)
+        store.audit(db, member_id, "nudge.unsubscribe", "nudge_settings", member_id,
+                    {"kind": kind, "via": via, "was_on": was.enabled})
+        store.bump_data_version(db)
+    return was.enabled
+
+
+def turn_on_again(db: sqlite_utils.Database, member_id: int, kind: str, *, via: str) -> None:
+    """Undo :func:`turn_off` from the same signed link ("that was a mistake")."""
+    _check_kind(kind)
+    member = roster.get_member(db, member_id)
+    if not member.active or not may_receive(member, kind):
+        raise access.PermissionDenied("This message cannot be turned on for this account.")
+    with store.transaction(db):
+        was = _setting(db, member_id, kind)
+        _write_setting(db, member_id, kind, enabled=True, weekday=was.weekday, hour=was.hour)
+        store.audit(db, member_id, "nudge.resubscribe", "nudge_settings", member_id,
+                    {"kind": kind, "via": via})
+        store.bump_data_version(db)
+
+
+def chapter_settings(db: sqlite_utils.Database, chapter_id: int) -> ChapterSettings:
+    row = db.execute("SELECT time_zone, public_url FROM chapter_settings WHERE chapter_id = ?",
+                     [chapter_id]).fetchone()
+    if row is None:
+        return ChapterSettings(chapter_id, DEFAULT_TIME_ZONE, "")
+    return ChapterSettings(chapter_id, row[0], row[1])
+
+
+def time_zone_choices() -> list[str]:
+    return sorted(z for z in available_timezones() if "/" in z or z == "UTC")
+
+
+def save_chapter_settings(db: sqlite_utils.Database, actor: Member, *, time_zone: str,
+                          public_url: str) -> ChapterSettings:
+    """The chapter's time zone (for everyone's chosen hour) and the public address of the
+    app (for links in emails and the calendar feed). Admins only."""
+    actor = access.require_admin(actor)
+    errors: dict[str, str] = {}
+    time_zone = (time_zone or "").strip()
+    try:
+        ZoneInfo(time_zone)
+        if not time_zone:
+            raise ValueError
+    except (ZoneInfoNotFoundError, ValueError):
+        errors["time_zone"] = f"{time_zone!r} is not a time zone name such as Europe/London"
+    url = (public_url or "").strip().rstrip("/")
+    if url and not (url.startswith("https://") or url.startswith("http://")) or " " in url:
+        errors["public_url"] = ("The public address starts with https:// (or http://), e.g. "
+                                "https://allyship.example.org")
+    if errors:
+        raise ValidationError(errors)
+    with store.transaction(db):
+        db.execute("INSERT INTO chapter_settings (chapter_id, time_zone, public_url, updated_at)"
+                   " VALUES (?,?,?,?) ON CONFLICT (chapter_id) DO UPDATE SET"
+                   " time_zone = excluded.time_zone, public_url = excluded.public_url,"
+                   " updated_at = excluded.updated_at",
+                   [actor.chapter_id, time_zone, url, store.now_iso()])
+        store.audit(db, actor.id, "chapter.rhythm_settings", "chapter_settings",
+                    actor.chapter_id, {"time_zone": time_zone, "public_url": url})
+        store.bump_data_version(db)
+    return chapter_settings(db, actor.chapter_id)
+
+
+# --- when ---------------------------------------------------------------------------
+
+def local_week(now: datetime, tz: ZoneInfo) -> date:
+    """The Monday of the chapter-local week that contains ``now``."""
+    return week_start(now.astimezone(tz).date())
+
+
+def due_at(week: date, setting: NudgeSetting, tz: ZoneInfo) -> datetime:
+    """The moment (UTC) a message of ``week`` falls due: the chosen weekday and hour,
+    chapter-local. An hour that does not exist that day (clocks go forward) is read
+    with the offset before the change, i.e. an hour later on the new clock."""
+    day = week + timedelta(days=setting.weekday)
+    return datetime.combine(day, time(setting.hour), tzinfo=tz).astimezone(timezone.utc)
+
+
+# --- who is due ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Due:
+    """A message that is due now: who, which kind, which week."""
+
+    member: Member
+    kind: str
+    week: date
+    due_at: datetime
+
+
+def _member_from_row(row: dict[str, Any]) -> Member:
+    return Member(id=row["id"], chapter_id=row["chapter_id"], team_id=row["team_id"],
+                  name=row["name"], email=row["email"], role=row["role"],
+                  active=bool(row["active"]))
+
+
+def skip_reason(db: sqlite_utils.Database, member: Member, kind: str, week: date) -> str | None:
+    """Why ``member`` should *not* get ``kind`` for ``week`` now, or ``None``.
+
+    Checked when a message is queued and again just before it is sent (a member who
+    logs in between, or marks the week away, gets nothing)."""
+    setting = _setting(db, member.id, kind)
+    if not member.active:
+        return "deactivated"
+    if not setting.enabled:
+        return "turned off"
+    if not may_receive(member, kind):
+        return "not a lead or admin"
+    if kind == "reminder":
+        w = week.isoformat()
+        if db.execute("SELECT 1 FROM away_weeks WHERE member_id = ? AND week_start = ?",
+                      [member.id, w]).fetchone():
+            return "away this week"
+        if db.execute("SELECT 1 FROM actions WHERE member_id = ? AND week_start = ? LIMIT 1",
+                      [member.id, w]).fetchone():
+            return "already logged this week"
+    return None
+
+
+def due_messages(db: sqlite_utils.Database, now: datetime) -> list[Due]:
+    """Every message due at ``now`` (aware datetime) whose rules hold, whatever the
+    outbox already holds (the outbox's uniqueness makes queueing twice harmless)."""
+    rows = db.execute(
+        "SELECT m.id, m.chapter_id, m.team_id, m.name, m.email, m.role, m.active,"
+        " s.kind, s.weekday, s.hour, coalesce(c.time_zone, ?) AS tz"
+        " FROM nudge_settings s JOIN members m ON m.id = s.member_id"
+        " LEFT JOIN chapter_settings c ON c.chapter_id = m.chapter_id"
+        " WHERE s.enabled = 1 AND m.active = 1 ORDER BY m.id, s.kind",
+        [DEFAULT_TIME_ZONE]).fetchall()
+    found: list[Due] = []
+    for r in rows:
+        row = dict(zip(["id", "chapter_id", "team_id", "name", "email", "role", "active",
+                        "kind", "weekday", "hour", "tz"], r))
+        member = _member_from_row(row)
+        tz = _zone(row["tz"])
+        setting = NudgeSetting(member.id, row["kind"], True, row["weekday"], row["hour"])
+        week = local_week(now, tz)
+        when = due_at(week, setting, tz)
+        if now < when:
+            continue
+        if skip_reason(db, member, row["kind"], week) is None:
+            found.append(Due(member, row["kind"], week, when))
+    return found
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(DEFAULT_TIME_ZONE)
+
+
+# --- what it says ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Block:
+    """A piece of a message: ``p`` (paragraph), ``list`` (title + items), ``link``
+    (label + url), ``quote`` (title + text), ``small`` (fine print). All text is plain:
+    the renderer escapes it."""
+
+    kind: str
+    text: str = ""
+    items: tuple[str, ...] = ()
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Message:
+    """What one email says, before it is rendered (:mod:`allyship.rhythm.mail`)."""
+
+    member: Member
+    kind: str
+    week: date
+    subject: str
+    greeting: str
+    blocks: tuple[Block, ...] = field(default_factory=tuple)
+
+
+def practice_question_for(week: date):  # noqa: ANN201 — a handout PracticeQuestion
+    """The week's practice question: the five in turn, by ISO week number."""
+    return PRACTICE_QUESTIONS[(week.isocalendar()[1] - 1) % len(PRACTICE_QUESTIONS)]
+
+
+def app_link(settings: ChapterSettings, page: str = "") -> str:
+    """A link into the app (``page`` is a page's URL path such as ``log_actions``)."""
+    base = settings.public_url or "http://localhost:8501"
+    return f"{base}/{page}" if page else base
+
+
+PRIVATE_STEP = "(one of their next steps: its words are private to them)"
+
+
+def compose(db: sqlite_utils.Database, member: Member, kind: str, week: date, *,
+            today: date | None = None, hide_private: bool = False) -> Message:
+    """The message ``member`` gets for ``week`` (no access check: the caller is the
+    sender, or an admin's preview that has been checked). ``hide_private`` replaces the
+    words of the member's own next steps (an admin previewing someone else's reminder
+    sees its shape, never their plan)."""
+    _check_kind(kind)
+    settings = chapter_settings(db, member.chapter_id)
+    if kind == "reminder":
+        return _reminder(db, member, week, settings, today or week, hide_private)
+    return _digest(db, member, week, settings)
+
+
+def _first_name(member: Member) -> str:
+    return member.name.split()[0] if member.name.split() else member.name
+
+
+def _reminder(db: sqlite_utils.Database, member: Member, week: date,
+              settings: ChapterSettings, today: date, hide_private: bool) -> Message:
+    horizon = max(today, week) + timedelta(days=STEPS_AHEAD_DAYS)
+    steps = db.execute(
+        "SELECT i.text, i.due_on FROM plan_items i JOIN plans p ON p.id = i.plan_id"
+        " WHERE p.member_id = ? AND i.kind = 'next_step' AND i.done_on IS NULL"
+        " AND i.due_on IS NOT NULL AND i.due_on <= ? ORDER BY i.due_on, i.position, i.id",
+        [member.id, horizon.isoformat()]).fetchall()
+    q = practice_question_for(week)
+    blocks = [
+        Block("p", text=f"A gentle nudge for the week of {week:%d %B}: nothing is logged for "
+                        "it yet. A few minutes now keeps your practice in view — anything "
+                        "counts, however small."),
+        Block("link", text="Log this week's actions", url=app_link(settings, "log_actions")),
+    ]
+    if steps:
+        blocks.append(Block("list", text="Your next steps due soon (and any overdue)",
+                            items=tuple(f"{PRIVATE_STEP if hide_private else text} — due "
+                                        f"{date.fromisoformat(due):%a %d %b}"
+                                        for text, due in steps)))
+    blocks.append(Block("quote", text=f"This week's practice question — {q.title}",
+                        items=(q.text,)))
+    blocks.append(Block("small", text="If this week was not one for logging, mark it away on "
+                                      "My week and no reminder comes."))
+    return Message(member, "reminder", week, "Your allyship week: a gentle reminder",
+                   f"Hello {_first_name(member)},", tuple(blocks))
+
+
+def _digest(db: sqlite_utils.Database, member: Member, week: date,
+            settings: ChapterSettings) -> Message:
+    last = week - timedelta(weeks=1)
+    period = chapter_figures.Period(last, last + timedelta(days=6))
+    # The digest speaks only of the last complete week: no comparison with another period.
+    today = week
+    team_id = member.team_id if member.role == "lead" else None
+    scope = chapter_figures.Scope(member.chapter_id, team_id=team_id)
+    where = roster.get_team(db, team_id).name if team_id else "the whole chapter"
+    blocks: list[Block] = [Block("p", text=f"Last week, {period.start:%d %b} – "
+                                           f"{period.end:%d %b %Y}, in {where}:")]
+    others = db.execute("SELECT count(*) FROM members WHERE chapter_id = ? AND active = 1"
+                        " AND id != ?" + (" AND team_id = ?" if team_id else ""),
+                        [member.chapter_id, member.id, *([team_id] if team_id else [])]
+                        ).fetchone()[0]
+    # The one disclosure rule (allyship/metrics/disclosure.py) also refuses a scope whose figures
+    # could be subtracted from another view's to single someone out.
+    refusal = (disclosure.views_for(db, member).refusal(team_id, None)
+               if others >= chapter_figures.MIN_GROUP else None)
+    if others < chapter_figures.MIN_GROUP:
+        blocks.append(Block("p", text=f"Fewer than {chapter_figures.MIN_GROUP} other members, so no "
+                                      "group figures are shown — nobody should be singled out."))
+    elif refusal is not None:
+        blocks.append(Block("p", text=refusal))
+    else:
+        part = chapter_figures.weekly_participation(db, member, scope, period, today=today)
+        own = part[part["is_total"]] if not part.empty else part
+        if own.empty:
+            blocks.append(Block("p", text="The programme had not started that week."))
+        else:
+            row = own.iloc[0]
+            counted, took = int(row["counted"]), int(row["participants"])
+            away = int(row["away"])
+            blocks.append(Block("list", text="Taking part", items=(
+                f"{took} of {counted} members logged at least one action"
+                + (f" ({took / counted:.0%})" if counted else ""),
+                f"{away} marked the week away" if away else "Nobody marked the week away",
+            )))
+            resp = chapter_figures.responsibility_weeks(db, member, scope, period, today=today)
+            practised = set(resp.loc[resp["actions"] > 0, "responsibility"])
+            unpractised = [r.label for r in RESPONSIBILITIES if r.number not in practised]
+            blocks.append(Block("list", text="Responsibilities nobody practised",
+                                items=tuple(unpractised) or ("Every responsibility was "
+                                                             "practised by someone.",)))
+            follow = chapter_figures.follow_through(db, member, scope, period, today=today)
+            overdue = int(follow.loc[follow["is_total"], "overdue"].sum()) if not follow.empty \
+                else 0
+            blocks.append(Block("p", text=f"Next steps overdue: {overdue}."))
+    if member.role == "lead" and member.team_id is not None:
+        quiet = chapter_figures.quiet_members(db, member, member.team_id, today=week - timedelta(days=1))
+        names = tuple(quiet["name"])
+        blocks.append(Block("list", text="A gentle check-in list: quiet for three weeks or more",
+                            items=names or ("Nobody — everyone has logged recently or said "
+                                            "they were away.",)))
+    blocks.append(Block("link", text="Open Team progress", url=app_link(settings,
+                                                                        "team_progress")))
+    fine_print = "Figures are for the group; nobody is ranked."
+    if member.role == "lead" and member.team_id is not None:
+        fine_print += " Names on the check-in list are for a friendly word, not a chase."
+    blocks.append(Block("small", text=fine_print))
+    subject = (f"Your team's week in allyship: {where}" if team_id
+               else "Your chapter's week in allyship")
+    return Message(member, "digest", week, subject,
+                   f"Hello {_first_name(member)},", tuple(blocks))
+
+
+def preview(db: sqlite_utils.Database, actor: Member, member_id: int, kind: str, *,
+            now: datetime | None = None) -> Message:
+    """An admin's preview of what ``member_id`` would get this week (nothing is sent):
+    exactly as sent, except that another member's own next steps show as
+    :data:`PRIVATE_STEP` — an admin never reads anyone's plan."""
+    actor = access.require_admin(actor)
+    member = roster.get_member(db, member_id)
+    access.require_same_chapter(actor, member.chapter_id)
+    _check_kind(kind)
+    if not may_receive(member, kind):
+        raise ValidationError({"kind": "The weekly digest is for team leads and chapter "
+                                       "admins; this member is neither."})
+    now = now or datetime.now(timezone.utc)
+    tz = chapter_settings(db, member.chapter_id).tz
+    return compose(db, member, kind, local_week(now, tz), today=now.astimezone(tz).date(),
+                   hide_private=member.id != actor.id)
+
+
+def preview_skip_reason(db: sqlite_utils.Database, actor: Member, member_id: int, kind: str, *,
+                        now: datetime | None = None) -> str | None:
+    """For the admin's preview: why ``member_id`` would get nothing of ``kind`` this week
+    (turned off, away, already logged…), or ``None``."""
+    actor = access.require_admin(actor)
+    member = roster.get_member(db, member_id)
+    access.require_same_chapter(actor, member.chapter_id)
+    now = now or datetime.now(timezone.utc)
+    return skip_reason(db, member, kind, local_week(now, chapter_settings(db,
+                                                                           member.chapter_id).tz))

@@ -1,0 +1,313 @@
+"""The outbox: every message that leaves the app, sent exactly once.
+
+Each due message is a row unique by (member, kind, week). A run (``python -m allyship
+nudges run``, or the in-app scheduler) does, in order:
+
+1. **Recover** — rows left ``sending`` by a run that died (SIGKILL, power cut) go back
+   to ``pending``. A row is only recovered when no other run is alive: every run holds
+   a shared ``flock`` on ``<db>.nudges.lock`` for its whole life, and recovery needs the
+   exclusive lock (the kernel drops a dead process's locks, so "exclusive lock granted"
+   means "every ``sending`` row belongs to a dead run").
+2. **Queue** — ``INSERT OR IGNORE`` a row for each message due now
+   (:func:`nudges.due_messages`); the UNIQUE constraint makes queueing twice harmless.
+3. **Claim, send, mark** — one row at a time: in ``BEGIN IMMEDIATE`` the row goes
+   ``pending → sending`` (only if still pending: two runs can never claim the same row)
+   and the rules are checked again (logged meanwhile? away? turned off? → ``skipped``);
+   then the message is handed to SMTP; then ``sent``. A failure is recorded on the row
+   (``attempts``, ``last_error``) and retried by a later run after a back-off (5 min,
+   doubling, at most 6 h); after :data:`MAX_ATTEMPTS` the row is ``failed``. A message
+   of a week that has ended is ``skipped`` (a reminder for last week is no reminder).
+
+What cannot be made exactly-once by any sender: a run killed in the instant between
+the server's "250 accepted" and our ``sent`` commit resends that one message on the
+next run. Its ``Message-ID`` is fixed per row, so mail systems collapse the copy.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import smtplib
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from email.utils import parseaddr
+from pathlib import Path
+
+import sqlite_utils
+
+from allyship.core import access
+from allyship.db import store
+from allyship.people import roster
+from allyship.rhythm import mail, nudges
+from allyship.core.models import Member
+
+MAX_ATTEMPTS = 8
+FIRST_BACKOFF = timedelta(minutes=5)
+MAX_BACKOFF = timedelta(hours=6)
+
+
+def backoff(attempts: int) -> timedelta:
+    """How long to wait after the ``attempts``-th failure."""
+    return min(FIRST_BACKOFF * (2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).replace(microsecond=0).isoformat()
+
+
+@dataclass
+class RunReport:
+    """What a run did (or, dry, would do), line by line for the command line."""
+
+    dry_run: bool = False
+    queued: int = 0
+    sent: int = 0
+    failed: int = 0
+    skipped: int = 0
+    recovered: int = 0
+    lines: list[str] = field(default_factory=list)
+    note: str = ""
+
+    def summary(self) -> str:
+        if self.dry_run:
+            return f"dry run: {len(self.lines)} message(s) would be sent; nothing was written"
+        text = (f"queued {self.queued}, sent {self.sent}, failed {self.failed}, "
+                f"skipped {self.skipped}")
+        if self.recovered:
+            text += f", recovered {self.recovered} from an interrupted run"
+        return text + (f" — {self.note}" if self.note else "")
+
+
+# --- the run lock ------------------------------------------------------------------------
+
+@contextmanager
+def _run_lock(db_path: Path, recover: Callable[[], int]) -> Iterator[int]:
+    """Held shared for the run's life. If no other run is alive (the exclusive lock is
+    free), ``recover()`` runs first, under the exclusive lock; yields what it returned."""
+    lock_path = Path(f"{db_path}.nudges.lock")
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        recovered = 0
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            pass  # another run is alive: its "sending" rows are its own, leave them
+        else:
+            recovered = recover()
+        # Downgrade (or wait for a recovering run to finish): from here on, runs coexist.
+        fcntl.flock(fd, fcntl.LOCK_SH)
+        yield recovered
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def _recover(db: sqlite_utils.Database) -> int:
+    with store.transaction(db):
+        n = db.execute("UPDATE outbox SET status = 'pending', claimed_by = NULL,"
+                       " last_error = 'interrupted while sending; retried' "
+                       " WHERE status = 'sending'").rowcount
+    return n
+
+
+# --- queue, claim, mark ---------------------------------------------------------------------
+
+def queue_due(db: sqlite_utils.Database, now: datetime) -> int:
+    """Add a row for every message due at ``now``; returns how many were new."""
+    due = nudges.due_messages(db, now)
+    added = 0
+    with store.transaction(db):
+        for d in due:
+            added += db.execute(
+                "INSERT OR IGNORE INTO outbox (member_id, kind, week_start, status,"
+                " next_attempt_at, created_at) VALUES (?,?,?,'pending',?,?)",
+                [d.member.id, d.kind, d.week.isoformat(), _iso(now), _iso(now)]).rowcount
+    return added
+
+
+def _claim(db: sqlite_utils.Database, run_id: str, now: datetime) -> tuple[int, Member, str,
+                                                                          object] | None:
+    """Claim the next pending row (``pending → sending``) or skip it if the rules no
+    longer hold. Returns (row id, member, kind, week) or None when nothing is left."""
+    while True:
+        with store.transaction(db):
+            row = db.execute("SELECT id, member_id, kind, week_start FROM outbox"
+                             " WHERE status = 'pending' AND next_attempt_at <= ?"
+                             " ORDER BY id LIMIT 1", [_iso(now)]).fetchone()
+            if row is None:
+                return None
+            row_id, member_id, kind, week_s = row
+            member = roster.get_member(db, member_id)
+            week = datetime.fromisoformat(week_s).date()
+            tz = nudges.chapter_settings(db, member.chapter_id).tz
+            reason = ("its week is over" if nudges.local_week(now, tz) > week
+                      else nudges.skip_reason(db, member, kind, week))
+            if reason:
+                db.execute("UPDATE outbox SET status = 'skipped', last_error = ?,"
+                           " claimed_by = NULL WHERE id = ? AND status = 'pending'",
+                           [f"not sent: {reason}", row_id])
+                continue
+            claimed = db.execute("UPDATE outbox SET status = 'sending', claimed_by = ?,"
+                                 " claimed_at = ? WHERE id = ? AND status = 'pending'",
+                                 [run_id, _iso(now), row_id]).rowcount
+            if claimed:
+                return row_id, member, kind, week
+
+
+def _mark_sent(db: sqlite_utils.Database, row_id: int, run_id: str, now: datetime) -> None:
+    with store.transaction(db):
+        db.execute("UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1,"
+                   " last_error = NULL WHERE id = ? AND claimed_by = ?",
+                   [_iso(now), row_id, run_id])
+
+
+def _mark_failed(db: sqlite_utils.Database, row_id: int, run_id: str, now: datetime,
+                 error: str) -> str:
+    with store.transaction(db):
+        attempts = db.execute("SELECT attempts FROM outbox WHERE id = ?",
+                              [row_id]).fetchone()[0] + 1
+        status = "failed" if attempts >= MAX_ATTEMPTS else "pending"
+        db.execute("UPDATE outbox SET status = ?, attempts = ?, last_error = ?,"
+                   " next_attempt_at = ?, claimed_by = NULL WHERE id = ? AND claimed_by = ?",
+                   [status, attempts, error[:500], _iso(now + backoff(attempts)), row_id,
+                    run_id])
+    return status
+
+
+def message_id(row_id: int, settings: mail.SmtpSettings | None) -> str:
+    """Fixed per outbox row, so a copy resent after a crash is recognisably the same."""
+    domain = parseaddr(settings.sender)[1].rpartition("@")[2] if settings else ""
+    return f"<allyship-outbox-{row_id}@{domain or 'allyship.local'}>"
+
+
+# --- a run ------------------------------------------------------------------------------
+
+def run(db_path: str | os.PathLike[str], *, now: datetime | None = None, dry_run: bool = False,
+        smtp: mail.SmtpSettings | None = None,
+        on_line: Callable[[str], None] | None = None) -> RunReport:
+    """Send everything due at ``now`` (default: the current time). ``dry_run`` lists who
+    would get what and writes nothing. Raises :class:`mail.MailNotConfigured` (before
+    touching the outbox) when there are no SMTP settings and something is to be sent."""
+    now = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    db_path = Path(db_path)
+    db = store.connect(db_path)
+    report = RunReport(dry_run=dry_run)
+
+    def say(line: str) -> None:
+        report.lines.append(line)
+        if on_line:
+            on_line(line)
+
+    try:
+        if dry_run:
+            for d in nudges.due_messages(db, now):
+                state = db.execute("SELECT status FROM outbox WHERE member_id = ? AND kind = ?"
+                                   " AND week_start = ?",
+                                   [d.member.id, d.kind, d.week.isoformat()]).fetchone()
+                if state and state[0] in ("sent", "skipped", "failed"):
+                    continue
+                msg = nudges.compose(db, d.member, d.kind, d.week, today=now.date())
+                say(f"{d.kind:8} to {d.member.name} <{d.member.email}> (week of {d.week}):"
+                    f" {msg.subject}")
+            return report
+        smtp = smtp or mail.smtp_settings()
+        with _run_lock(db_path, lambda: _recover(db)) as recovered:
+            report.recovered = recovered
+            run_row = _start_run(db, now)
+            try:
+                report.queued = queue_due(db, now)
+                _send_pending(db, smtp, now, report, say)
+            finally:
+                _finish_run(db, run_row, report)
+        return report
+    finally:
+        db.conn.close()
+
+
+def _send_pending(db: sqlite_utils.Database, smtp: mail.SmtpSettings, now: datetime,
+                  report: RunReport, say: Callable[[str], None]) -> None:
+    run_id = uuid.uuid4().hex
+    sender = mail.Sender(smtp)
+    skipped_before = _count(db, "skipped")
+    try:
+        while (claimed := _claim(db, run_id, now)) is not None:
+            row_id, member, kind, week = claimed
+            message = nudges.compose(db, member, kind, week, today=now.date())
+            email = mail.build_email(db, message, smtp, message_id=message_id(row_id, smtp),
+                                     now=now)
+            try:
+                sender.send(email)
+            except (smtplib.SMTPException, OSError) as exc:
+                status = _mark_failed(db, row_id, run_id, now, f"{type(exc).__name__}: {exc}")
+                report.failed += 1
+                say(f"FAILED  {kind} to {member.email}: {exc} "
+                    f"({'gave up' if status == 'failed' else 'will retry'})")
+                if _unreachable(exc):
+                    report.note = "the mail server could not be reached; the rest waits"
+                    break
+                continue
+            _mark_sent(db, row_id, run_id, now)
+            report.sent += 1
+            say(f"sent    {kind} to {member.email}")
+    finally:
+        sender.close()
+        report.skipped = _count(db, "skipped") - skipped_before
+
+
+def _unreachable(exc: BaseException) -> bool:
+    """A failure of the connection, not of one message: stop and leave the rest queued.
+    (``smtplib.SMTPException`` is itself an ``OSError``; a refused message is not this.)"""
+    if isinstance(exc, (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError,
+                        smtplib.SMTPAuthenticationError)):
+        return True
+    return isinstance(exc, OSError) and not isinstance(exc, smtplib.SMTPException)
+
+
+def _count(db: sqlite_utils.Database, status: str) -> int:
+    return db.execute("SELECT count(*) FROM outbox WHERE status = ?", [status]).fetchone()[0]
+
+
+def _start_run(db: sqlite_utils.Database, now: datetime) -> int:
+    with store.transaction(db):
+        return db.execute("INSERT INTO nudge_runs (started_at) VALUES (?)",
+                          [_iso(now)]).lastrowid
+
+
+def _finish_run(db: sqlite_utils.Database, run_row: int, report: RunReport) -> None:
+    with store.transaction(db):
+        db.execute("UPDATE nudge_runs SET finished_at = ?, queued = ?, sent = ?, failed = ?,"
+                   " skipped = ?, note = ? WHERE id = ?",
+                   [store.now_iso(), report.queued, report.sent, report.failed, report.skipped,
+                    report.note, run_row])
+
+
+# --- for the admin page ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class OutboxStatus:
+    last_run: dict | None
+    counts: dict[str, int]
+    failures: list[dict]
+
+
+def status(db: sqlite_utils.Database, actor: Member) -> OutboxStatus:
+    """The last run, counts by state, and this chapter's messages that failed or wait for
+    a retry (who, what, when, the server's words) — for admins."""
+    actor = access.require_admin(actor)
+    run_row = db.execute("SELECT started_at, finished_at, queued, sent, failed, skipped, note"
+                         " FROM nudge_runs ORDER BY id DESC LIMIT 1").fetchone()
+    last = dict(zip(["started_at", "finished_at", "queued", "sent", "failed", "skipped",
+                     "note"], run_row)) if run_row else None
+    counts = dict(db.execute(
+        "SELECT o.status, count(*) FROM outbox o JOIN members m ON m.id = o.member_id"
+        " WHERE m.chapter_id = ? GROUP BY o.status", [actor.chapter_id]).fetchall())
+    cur = db.execute(
+        "SELECT m.name, o.kind, o.week_start, o.status, o.attempts, o.next_attempt_at,"
+        " o.last_error FROM outbox o JOIN members m ON m.id = o.member_id"
+        " WHERE m.chapter_id = ? AND o.last_error IS NOT NULL"
+        " AND o.status IN ('pending', 'failed') ORDER BY o.id DESC LIMIT 50",
+        [actor.chapter_id])
+    cols = [c[0] for c in cur.description]
+    return OutboxStatus(last, counts, [dict(zip(cols, r)) for r in cur.fetchall()])

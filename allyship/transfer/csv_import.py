@@ -1,0 +1,466 @@
+"""Import of one CSV — actions, members or plans — into a chapter: all or nothing.
+
+The simple templates of ``data/sample/`` (the export's column names are accepted too).
+The file is read by :func:`allyship.transfer.csv_files.read_csv`, the one reader. Every row is
+validated with the same rules as the forms (:mod:`allyship.core.models`, and
+:func:`allyship.people.roster.clean_team_name` for a team the file names); if any row is bad
+nothing is written and :class:`~allyship.transfer.csv_files.ImportReport` lists row, column and
+reason. Re-importing a file does not duplicate: actions carry an idempotency key made
+from the row's content, members are matched by email, a plan is written once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable, Mapping
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from allyship.core import access
+from allyship.db import store
+from allyship.people import roster
+from allyship.transfer.csv_files import ImportReport, Progress, csv_bytes, read_csv
+from allyship.core.handout import ACTION_KINDS, RESPONSIBILITIES, ROLES, VISIBILITIES
+from allyship.core.models import (
+    ActionDraft,
+    Member,
+    MemberDraft,
+    PlanDraft,
+    PlanItemDraft,
+    ValidationError,
+    week_start,
+)
+
+
+class _Abort(Exception):
+    """Roll the import's transaction back (a dry run, or a bad row)."""
+
+
+# --- import of one CSV ----------------------------------------------------------------
+
+ACTION_COLUMNS = ["email", "date", "what", "responsibilities", "kind", "minutes", "visibility"]
+MEMBER_COLUMNS = ["name", "email", "role", "team"]
+PLAN_COLUMNS = ["email", "focus_group", "motivation", "supports_goal", "feedback",
+                "learning_activity", "next_step", "due", "done"]
+# In the order a new chapter imports them: people first.
+TEMPLATES = {"members": MEMBER_COLUMNS, "actions": ACTION_COLUMNS, "plans": PLAN_COLUMNS}
+KINDS = tuple(TEMPLATES)
+
+# Column names of the full export accepted as the template's.
+_ALIASES = {"done_on": "date", "description": "what", "due_on": "due", "done_date": "done"}
+
+
+def detect_kind(header: list[str]) -> str | None:
+    """Which template a header belongs to, or ``None``."""
+    cols = {_ALIASES.get(h, h) for h in header}
+    if "focus_group" in cols:
+        return "plans"
+    if "what" in cols or "responsibilities" in cols:
+        return "actions"
+    if "name" in cols and "email" in cols:
+        return "members"
+    return None
+
+
+def _resolve_chapter(db: sqlite_utils.Database, actor: Member | None,
+                     chapter_id: int | None) -> int:
+    if actor is not None:
+        access.require_admin(actor)
+        if chapter_id is not None and chapter_id != actor.chapter_id:
+            raise access.PermissionDenied("You can import into your own chapter only.")
+        return actor.chapter_id
+    if chapter_id is not None:
+        roster.get_chapter(db, chapter_id)  # LookupError if absent
+        return chapter_id
+    ids = [r[0] for r in db.execute("SELECT id FROM chapters ORDER BY id")]
+    if len(ids) != 1:
+        raise LookupError("This database holds no chapter; create one with `init` first."
+                          if not ids else
+                          f"This database holds {len(ids)} chapters; say which with --chapter ID.")
+    return ids[0]
+
+
+def import_csv(db: sqlite_utils.Database, actor: Member | None, data: bytes | str | Path, *,
+               kind: str | None = None, dry_run: bool = False, progress: Progress | None = None,
+               today: date | None = None, chapter_id: int | None = None,
+               source: str | None = None) -> ImportReport:
+    """Import one CSV of actions, members or plans into a chapter: all or nothing.
+
+    ``actor`` is the admin importing in the app; ``None`` is the trusted command-line
+    operator (recorded so in the audit log). ``data`` is the file's bytes or a path.
+    The kind is taken from the header unless given. With ``dry_run`` everything is
+    checked and counted and nothing is written.
+    """
+    if isinstance(data, (str, Path)):
+        source = source or Path(data).name
+        data = Path(data).read_bytes()
+    report = ImportReport(kind=kind or "?", source=source or "the file", dry_run=dry_run)
+    chapter = _resolve_chapter(db, actor, chapter_id)
+    header, rows = read_csv(data, report)
+    if report.errors:
+        return report
+    detected = detect_kind(header)
+    if kind is None:
+        if detected is None:
+            report.error(1, "(header)", "Cannot tell what this file holds. Use one of the "
+                         "templates: " + "; ".join(f"{k}: {','.join(c)}"
+                                                   for k, c in TEMPLATES.items()))
+            return report
+        kind = detected
+    if kind not in TEMPLATES:
+        raise ValueError(f"kind must be one of {', '.join(KINDS)}")
+    report.kind = kind
+    report.rows = len(rows)
+    rows = [(n, {_ALIASES.get(k, k): v for k, v in r.items()}) for n, r in rows]
+    cols = {_ALIASES.get(h, h) for h in header}
+    needed = {"actions": [("email", "member_id"), ("date",), ("what",), ("responsibilities",)],
+              "members": [("name",), ("email",)],
+              "plans": [("email", "member_id"), ("focus_group",)]}[kind]
+    for options in needed:
+        if not cols & set(options):
+            report.error(1, options[0], f"The {kind} file needs a column named {options[0]!r}. "
+                                        f"Template: {','.join(TEMPLATES[kind])}")
+    if report.errors:
+        return report
+    today = today or date.today()
+    tick = _ticker(progress, len(rows))
+    handler = {"actions": _import_actions, "members": _import_members, "plans": _import_plans}
+    try:
+        with store.transaction(db):
+            handler[kind](db, actor, chapter, rows, report, today, tick)
+            if report.errors or dry_run:
+                raise _Abort
+            store.audit(db, actor.id if actor else None, "import", kind, None,
+                        {"source": report.source, "rows": report.rows, "created": report.created,
+                         "skipped": report.skipped, "by": "app" if actor else "cli"})
+            store.bump_data_version(db)
+    except _Abort:
+        pass
+    if progress:
+        progress(len(rows), len(rows))
+    return report
+
+
+def _ticker(progress: Progress | None, total: int) -> Callable[[int], None]:
+    step = max(1, total // 100)
+
+    def tick(done: int) -> None:
+        if progress and (done % step == 0):
+            progress(done, total)
+    return tick
+
+
+class _Members:
+    """Members of the chapter by email and id, looked up once."""
+
+    def __init__(self, db: sqlite_utils.Database, chapter: int) -> None:
+        self.by_email = {m.email.lower(): m for m in roster.list_members(db, chapter)}
+        self.by_id = {m.id: m for m in self.by_email.values()}
+
+    def find(self, row: dict[str, str], report: ImportReport, n: int) -> Member | None:
+        email = row.get("email", "").strip()
+        if email:
+            m = self.by_email.get(email.lower())
+            if m is None:
+                report.error(n, "email", f"No member of this chapter has the email {email!r}; "
+                                         "import the members first")
+            return m
+        raw = row.get("member_id", "").strip()
+        if raw.isdigit() and int(raw) in self.by_id:
+            return self.by_id[int(raw)]
+        report.error(n, "email", "Say whose row this is: the member's email is required")
+        return None
+
+
+_RESP_BY_NAME = {}
+for _r in RESPONSIBILITIES:
+    _RESP_BY_NAME[_r.title.lower()] = _r.number
+    _RESP_BY_NAME[_r.label.lower()] = _r.number
+    _RESP_BY_NAME[str(_r.number)] = _r.number
+
+
+def parse_responsibilities(cell: str) -> tuple[int, ...]:
+    """``"2;4"`` or ``"Listen more, speak less; Do our own research"`` → ``(2, 4)``.
+
+    Separate with ``;`` (the short titles contain commas). ``ValueError`` names the
+    part that was not understood."""
+    parts = [p.strip() for p in cell.split(";") if p.strip()]
+    if len(parts) == 1 and re.fullmatch(r"\d+(\s*,\s*\d+)+", parts[0]):
+        parts = [p.strip() for p in parts[0].split(",")]  # "2,4" typed by hand
+    numbers = []
+    for p in parts:
+        key = p.lower().rstrip(".")
+        if key not in _RESP_BY_NAME:
+            raise ValueError(f"Unknown responsibility {p!r}: use numbers 1–8 or the short "
+                             "titles, separated by ';'")
+        numbers.append(_RESP_BY_NAME[key])
+    return tuple(sorted(set(numbers)))
+
+
+def _vocab(value: str, vocabulary: Mapping[str, str], default: str) -> str:
+    """A key of ``vocabulary`` from its key or its label, any case; as typed if unknown
+    (so validation names it)."""
+    v = value.strip()
+    if not v:
+        return default
+    for key, label in vocabulary.items():
+        if v.lower() in (key, label.lower(), label.split(" — ")[0].lower()):
+            return key
+    return v
+
+
+_ACTION_FIELD_COLUMN = {"done_on": "date", "description": "what"}
+
+
+def action_idempotency_key(email: str, draft: ActionDraft, occurrence: int) -> str:
+    """A key from a row's content, so the same row imported twice is stored once.
+    ``occurrence`` tells apart identical rows within one file (done twice that day)."""
+    content = json.dumps([email.lower(), draft.done_on.isoformat(), draft.description,
+                          list(draft.responsibilities), draft.kind, draft.minutes,
+                          draft.visibility, occurrence], ensure_ascii=False)
+    return "import:" + hashlib.sha256(content.encode("utf-8")).hexdigest()[:32]
+
+
+def _import_actions(db: sqlite_utils.Database, actor: Member | None, chapter: int,
+                    rows: list[tuple[int, dict[str, str]]], report: ImportReport, today: date,
+                    tick: Callable[[int], None]) -> None:
+    members = _Members(db, chapter)
+    earliest = roster.get_chapter(db, chapter).started_on
+    seen: dict[str, int] = {}
+    planned: list[tuple[Member, ActionDraft]] = []
+    for i, (n, row) in enumerate(rows, start=1):
+        tick(i)
+        member = members.find(row, report, n)
+        try:
+            resp = parse_responsibilities(row.get("responsibilities", ""))
+        except ValueError as exc:
+            report.error(n, "responsibilities", str(exc))
+            resp = (1,)  # keep validating the other columns
+        draft = ActionDraft(
+            done_on=row.get("date", "").strip(), description=row.get("what", ""),
+            responsibilities=resp, kind=_vocab(row.get("kind", ""), ACTION_KINDS, "other"),
+            minutes=row.get("minutes", "").strip(),
+            visibility=_vocab(row.get("visibility", ""), VISIBILITIES, "private"))
+        try:
+            draft = draft.validated(today=today, earliest=earliest)
+        except ValidationError as exc:
+            for f, msg in exc.errors.items():
+                report.error(n, _ACTION_FIELD_COLUMN.get(f, f), msg)
+            continue
+        if member is None:
+            continue
+        key = row.get("idempotency_key", "").strip()
+        if not key:
+            content = action_idempotency_key(member.email, draft, 0)
+            seen[content] = seen.get(content, 0) + 1
+            key = action_idempotency_key(member.email, draft, seen[content] - 1)
+        elif key in seen:
+            report.error(n, "idempotency_key", "This key appears twice in the file")
+            continue
+        seen[key] = 1
+        existing = db.execute("SELECT member_id FROM actions WHERE idempotency_key = ?",
+                              [key]).fetchone()
+        if existing:
+            if existing[0] != member.id:
+                report.error(n, "idempotency_key", "An action with this key belongs to "
+                                                   "another member")
+            else:
+                report.skipped += 1
+            continue
+        planned.append((member, ActionDraft(**{**draft.__dict__, "idempotency_key": key})))
+    if report.errors:
+        return
+    now = store.now_iso()
+    by = actor.id if actor else None
+    for member, d in planned:
+        cur = db.execute(
+            "INSERT INTO actions (member_id, done_on, week_start, description, minutes, kind,"
+            " visibility, idempotency_key, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [member.id, d.done_on.isoformat(), week_start(d.done_on).isoformat(), d.description,
+             d.minutes, d.kind, d.visibility, d.idempotency_key, now, now])
+        db.conn.executemany(
+            "INSERT INTO action_responsibilities (action_id, responsibility) VALUES (?, ?)",
+            [(cur.lastrowid, r) for r in d.responsibilities])
+        store.audit(db, by, "create", "actions", cur.lastrowid,
+                    {"via": "import", "member_id": member.id, "done_on": d.done_on.isoformat(),
+                     "responsibilities": list(d.responsibilities), "visibility": d.visibility})
+        report.created += 1
+
+
+def _import_members(db: sqlite_utils.Database, actor: Member | None, chapter: int,
+                    rows: list[tuple[int, dict[str, str]]], report: ImportReport, today: date,
+                    tick: Callable[[int], None]) -> None:
+    teams = {t.name.lower(): t.id for t in roster.list_teams(db, chapter, include_archived=True)}
+    team_ids = set(teams.values())
+    new_teams: dict[str, str] = {}  # lower name → name as typed
+    seen: dict[str, int] = {}
+    planned: list[tuple[MemberDraft, str | None]] = []
+    for i, (n, row) in enumerate(rows, start=1):
+        tick(i)
+        team_name, team_id = row.get("team", "").strip(), None
+        raw_id = row.get("team_id", "").strip()
+        if team_name:
+            try:
+                # The rule the admin's forms apply: no control characters, NFC, length.
+                team_name = roster.clean_team_name(team_name)
+            except ValueError as exc:
+                report.error(n, "team", str(exc))
+                continue
+            team_id = teams.get(team_name.lower())
+            if team_id is None:
+                new_teams.setdefault(team_name.lower(), team_name)
+        elif raw_id:
+            if not raw_id.isdigit() or int(raw_id) not in team_ids:
+                report.error(n, "team_id", f"No team with id {raw_id!r} in this chapter")
+            else:
+                team_id = int(raw_id)
+        role = _vocab(row.get("role", ""), ROLES, "member")
+        try:
+            draft = MemberDraft(row.get("name", ""), row.get("email", ""), role,
+                                team_id).validated()
+        except ValidationError as exc:
+            for f, msg in exc.errors.items():
+                report.error(n, f, msg)
+            continue
+        if draft.email in seen:
+            report.error(n, "email", f"{draft.email} is also on row {seen[draft.email]}")
+            continue
+        seen[draft.email] = n
+        existing = roster.find_member_by_email(db, draft.email)
+        if existing is not None:
+            if existing.chapter_id != chapter:
+                report.error(n, "email", f"{draft.email} is a member of another chapter")
+            else:
+                report.skipped += 1  # members are matched by email; not changed by import
+            continue
+        planned.append((draft, team_name.lower() if team_name and team_id is None else None))
+    if report.errors:
+        return
+    by = actor.id if actor else None
+    now = store.now_iso()
+    for lower, name in new_teams.items():
+        if not any(t == lower for _, t in planned):
+            continue
+        cur = db.execute("INSERT INTO teams (chapter_id, name, created_at) VALUES (?, ?, ?)",
+                         [chapter, name, now])
+        teams[lower] = cur.lastrowid
+        store.audit(db, by, "create", "teams", cur.lastrowid, {"name": name, "via": "import"})
+        report.notes.append(f"New team {name!r} {'would be' if report.dry_run else 'was'} "
+                            "created.")
+    for draft, new_team in planned:
+        team_id = teams[new_team] if new_team else draft.team_id
+        cur = db.execute(
+            "INSERT INTO members (chapter_id, team_id, name, email, role, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [chapter, team_id, draft.name, draft.email, draft.role, now])
+        store.audit(db, by, "create", "members", cur.lastrowid,
+                    {"name": draft.name, "email": draft.email, "role": draft.role,
+                     "team_id": team_id, "via": "import"})
+        report.created += 1
+
+
+_PLAN_TEXT = ("focus_group", "motivation", "supports_goal", "feedback")
+
+
+def _import_plans(db: sqlite_utils.Database, actor: Member | None, chapter: int,
+                  rows: list[tuple[int, dict[str, str]]], report: ImportReport, today: date,
+                  tick: Callable[[int], None]) -> None:
+    """Rows grouped by member: the plan's fields on any of the member's rows (the same
+    value if repeated), one learning activity and/or one next step per row."""
+    members = _Members(db, chapter)
+    groups: dict[int, dict[str, Any]] = {}
+    for i, (n, row) in enumerate(rows, start=1):
+        tick(i)
+        member = members.find(row, report, n)
+        if member is None:
+            continue
+        g = groups.setdefault(member.id, {"member": member, "first": n, "fields": {},
+                                          "items": [], "where": []})
+        for f in _PLAN_TEXT:
+            value = row.get(f, "").strip()
+            if value:
+                if g["fields"].get(f, value) != value:
+                    report.error(n, f, f"Different from this member's row {g['first']}; "
+                                       "give the plan's text once")
+                g["fields"].setdefault(f, value)
+        if row.get("learning_activity", "").strip():
+            g["items"].append(PlanItemDraft("learning_activity", row["learning_activity"]))
+            g["where"].append((n, "learning_activity"))
+        if row.get("next_step", "").strip():
+            g["items"].append(PlanItemDraft("next_step", row["next_step"],
+                                            row.get("due", "").strip() or None,
+                                            row.get("done", "").strip() or None))
+            g["where"].append((n, "next_step"))
+        elif row.get("due", "").strip() or row.get("done", "").strip():
+            report.error(n, "next_step", "A due or done date needs a next step on the same row")
+    planned = []
+    for g in groups.values():
+        draft = PlanDraft(**{f: g["fields"].get(f, "") for f in _PLAN_TEXT},
+                          items=tuple(g["items"]))
+        try:
+            draft = draft.validated(today=today)
+        except ValidationError as exc:
+            for f, msg in exc.errors.items():
+                if f.startswith("items."):
+                    n, col = g["where"][int(f.split(".")[1]) - 1]
+                    report.error(n, col, msg)
+                else:
+                    report.error(g["first"], f, msg)
+            continue
+        current = db.execute("SELECT id, version FROM plans WHERE member_id = ?",
+                             [g["member"].id]).fetchone()
+        if current is not None:
+            if _plan_equals(db, current[0], draft):
+                report.skipped += 1
+            else:
+                report.error(g["first"], "email", f"{g['member'].email} already has a plan "
+                             f"(version {current[1]}); members revise their own plan on "
+                             "My plan, so import does not overwrite it")
+            continue
+        planned.append((g["member"], draft))
+    if report.errors:
+        return
+    by = actor.id if actor else None
+    now = store.now_iso()
+    for member, d in planned:
+        cur = db.execute(
+            "INSERT INTO plans (member_id, focus_group, motivation, supports_goal, feedback,"
+            " version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?)",
+            [member.id, d.focus_group, d.motivation, d.supports_goal, d.feedback, now, now])
+        positions: dict[str, int] = {}
+        for item in d.items:
+            pos = positions.get(item.kind, 0)
+            positions[item.kind] = pos + 1
+            db.execute("INSERT INTO plan_items (plan_id, kind, text, due_on, done_on, position,"
+                       " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       [cur.lastrowid, item.kind, item.text,
+                        item.due_on and item.due_on.isoformat(),
+                        item.done_on and item.done_on.isoformat(), pos, now])
+        store.audit(db, by, "create", "plans", cur.lastrowid,
+                    {"member_id": member.id, "via": "import", "items": len(d.items)})
+        report.created += 1
+
+
+def _plan_equals(db: sqlite_utils.Database, plan_id: int, draft: PlanDraft) -> bool:
+    row = db.execute("SELECT focus_group, motivation, supports_goal, feedback FROM plans"
+                     " WHERE id = ?", [plan_id]).fetchone()
+    if tuple(row) != tuple(getattr(draft, f) for f in _PLAN_TEXT):
+        return False
+    items = [tuple(r) for r in db.execute(
+        "SELECT kind, text, due_on, done_on FROM plan_items WHERE plan_id = ?"
+        " ORDER BY kind, position, id", [plan_id])]
+    wanted = sorted(((i.kind, i.text, i.due_on and i.due_on.isoformat(),
+                      i.done_on and i.done_on.isoformat()) for i in draft.items),
+                    key=lambda t: t[0])
+    return items == wanted
+
+
+def template_csv(kind: str) -> bytes:
+    """An empty template with just the header, for the spreadsheet."""
+    return csv_bytes(TEMPLATES[kind], [])

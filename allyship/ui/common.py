@@ -1,0 +1,337 @@
+"""The only Streamlit-aware helper module: database handle, acting member, messages.
+
+Pages import from here and from the rest of :mod:`allyship`; they never open a
+connection, decide a permission or write SQL themselves.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import pickle
+import sqlite3
+import sys
+import threading
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+import streamlit as st
+
+from allyship import demo
+from allyship.core import access
+from allyship.db import storage_errors, store
+from allyship.people import roster
+from allyship.core.models import Member, ValidationError
+from allyship.core.safe_text import inert
+
+_local = threading.local()
+_left_legacy_mode = False
+
+
+def leave_legacy_pages_mode() -> None:
+    """Make sure this server runs the app through ``streamlit_app.py``'s navigation.
+
+    Because the user's layout has a ``pages/`` folder, Streamlit starts every new server
+    in its legacy multipage mode and only leaves it once ``st.navigation`` has run. Until
+    then the very first run of a fresh server skips the entry script (a link to a page
+    opened first showed no sidebar and no sign-in) and loses the first widget change.
+    Leaving the mode and rerunning at once gives the first visitor the same app as
+    everyone after. ``PagesManager.uses_pages_directory`` is the flag Streamlit itself
+    clears in ``st.navigation``.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    global _left_legacy_mode
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        # Rerun once per process only: the server's first run carries no clicks to lose.
+        # (AppTest resets the flag before every run; rerunning each time would drop the
+        # button press being tested.)
+        if not _left_legacy_mode:
+            _left_legacy_mode = True
+            st.rerun()
+_first_run_lock = threading.Lock()
+
+
+def _cli_db_arg(argv: list[str]) -> str | None:
+    """``--db PATH`` given after ``streamlit run streamlit_app.py --``."""
+    for i, arg in enumerate(argv):
+        if arg == "--db" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--db="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def db_path() -> Path:
+    return store.resolve_db_path(_cli_db_arg(sys.argv[1:]))
+
+
+def demo_on_first_run() -> bool:
+    """First run creates the demo unless ``ALLYSHIP_FIRST_RUN_DEMO=0``."""
+    import os
+
+    return os.environ.get("ALLYSHIP_FIRST_RUN_DEMO", "1").strip() not in ("0", "false", "no")
+
+
+def get_db() -> sqlite_utils.Database:
+    """This script run's database handle.
+
+    Streamlit runs each rerun of each session on a thread of its own, so the handle is
+    thread-local: never shared between two runs at once. When the run's thread ends its
+    connection goes back to a small pool for a later run (:class:`_Lease`): opening one
+    (and checking the schema) cost ~1.5 ms of CPU on every page view.
+    """
+    path = db_path()
+    lease = getattr(_local, "lease", None)
+    if lease is None or lease.path != path:
+        if not path.exists():
+            _first_run(path)
+        _local.lease = lease = _Lease(path)
+    return lease.db
+
+
+# Connections a finished run left, for the next runs: (path, file identity, handle).
+# A few: more runs at once than this simply open their own, as before.
+POOL_SIZE = 4
+_pool: list[tuple[Path, tuple[int, int], sqlite_utils.Database]] = []
+_pool_lock = threading.Lock()
+
+
+def close_pooled_connections() -> int:
+    """Close the connections waiting in the pool (the next runs open new ones); how
+    many. For tools that watch the connections the app opens (``bench/plans.py``)."""
+    with _pool_lock:
+        idle, _pool[:] = list(_pool), []
+    for _path, _ident, db in idle:
+        db.conn.close()
+    return len(idle)
+
+
+def _file_identity(path: Path) -> tuple[int, int]:
+    """Which file is at ``path`` now: a database replaced on disk (a restore, a fresh
+    demo) is another file, and a connection to the old one must not be reused."""
+    try:
+        st_ = path.stat()
+    except OSError:
+        return (-1, -1)
+    return (st_.st_dev, st_.st_ino)
+
+
+class _Lease:
+    """One run's connection: taken from the pool (if one to the same file is there) or
+    opened, and given back when the run's thread ends (its thread-locals go)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path, self.identity = path, _file_identity(path)
+        with _pool_lock:
+            stale = [e for e in _pool if e[0] == path and e[1] != self.identity]
+            _pool[:] = [e for e in _pool if e not in stale]
+            found = next((i for i, (p, ident, _db) in enumerate(_pool)
+                          if p == path and ident == self.identity), None)
+            self.db = _pool.pop(found)[2] if found is not None else None
+        for _path, _ident, old in stale:  # to a file no longer there: closed
+            old.conn.close()
+        if self.db is None:
+            # check_same_thread=False: the next run is another thread; a lease is only
+            # ever used by one thread at a time.
+            self.db = store.connect(path, check_same_thread=False)
+
+    def __del__(self) -> None:
+        try:
+            self._give_back()
+        except Exception:  # noqa: BLE001 - at interpreter exit the pool may be gone
+            pass
+
+    def _give_back(self) -> None:
+        db = self.db
+        try:
+            if db.conn.in_transaction:  # a run stopped mid-write: roll it back
+                db.conn.execute("ROLLBACK")
+            reusable = _file_identity(self.path) == self.identity
+        except sqlite3.Error:
+            reusable = False
+        if not reusable:
+            db.conn.close()
+            return
+        with _pool_lock:
+            _pool.append((self.path, self.identity, db))
+            extra = _pool[:-POOL_SIZE] if len(_pool) > POOL_SIZE else []
+            del _pool[:len(extra)]
+        for _path, _ident, old in extra:  # the longest unused go
+            old.conn.close()
+
+
+def _first_run(path: Path) -> None:
+    with _first_run_lock:
+        if path.exists():
+            return
+        if not demo_on_first_run():
+            st.error(f"No database at `{path}`. Create your chapter with "
+                     "`python -m allyship init --db PATH --chapter NAME --admin-name NAME "
+                     "--admin-email EMAIL`, or unset ALLYSHIP_FIRST_RUN_DEMO to start with "
+                     "the demo chapter.")
+            st.stop()
+        with st.spinner("First run: creating the demo chapter…"):
+            tmp = path.with_name(path.name + ".creating")
+            for p in (tmp, Path(str(tmp) + "-wal"), Path(str(tmp) + "-shm")):
+                p.unlink(missing_ok=True)
+            demo.create_demo_database(tmp)
+            tmp.replace(path)  # appears whole, or not at all
+
+
+def data_version(db: sqlite_utils.Database) -> int:
+    return store.data_version(db)
+
+
+def cached(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Call ``fn(db, *args, **kwargs)`` through a cache shared by every session of the
+    server process, never stale.
+
+    The key is the data version of the acting member's chapter (the first
+    :class:`Member` among the arguments; access rules keep a member's reads inside
+    their own chapter) together with the organisation-wide version, so a write in
+    another chapter keeps this view cached. Without a member among the arguments, or
+    for a member with an organisation role (whose views read across chapters), the key
+    is the total version, which every write changes.
+
+    The result is shared, not copied: callers only read it (every view is a frozen
+    dataclass of plain values, tables and pandas frames, and pandas' copy-on-write makes
+    every frame operation return a new frame).
+    """
+    db = get_db()
+    actor = next((a for a in (*args, *kwargs.values()) if isinstance(a, Member)), None)
+    across_chapters = actor is None or actor.org_role is not None
+    version: Any = (store.data_version(db) if across_chapters else
+                    ("chapter", actor.chapter_id,
+                     store.chapter_data_version(db, actor.chapter_id)))
+    named = tuple(sorted(kwargs.items()))
+    # Cheaper for Streamlit's cache to key on: the arguments pickled (their values, as
+    # Streamlit's own hashing would read them, in a few µs instead of ~0.3 ms of
+    # per-object hashing), passed by keyword (by position, Streamlit's cache looks up
+    # each parameter's name with inspect.signature on every call).
+    return _cached_call(path=str(db_path()), version=version, module=fn.__module__,
+                        name=fn.__qualname__, key=pickle.dumps((args, named)),
+                        _args=args, _kwargs=named)
+
+
+# st.cache_resource, not st.cache_data: the same keys and compute-once locking, without
+# pickling each result as it is stored and unpickling it on every hit (a tenth of a cold
+# Team progress view's server CPU, and most of a cached one's; issue 13).
+@st.cache_resource(show_spinner=False, max_entries=512)
+def _cached_call(path: str, version: Any, module: str, name: str, key: bytes, _args: tuple,
+                 _kwargs: tuple) -> Any:
+    """``_args``/``_kwargs`` are not hashed (the leading ``_``): ``key`` stands for them."""
+    import importlib
+
+    fn: Any = importlib.import_module(module)
+    for part in name.split("."):
+        fn = getattr(fn, part)
+    return fn(get_db(), *_args, **dict(_kwargs))
+
+
+def clear_cached_views() -> None:
+    """Forget every view :func:`cached` holds (benchmarks and tests measure cold views)."""
+    _cached_call.clear()
+
+
+# --- who is acting ---------------------------------------------------------------
+
+def current_member(db: sqlite_utils.Database | None = None) -> Member | None:
+    """The signed-in member for this session, or ``None``."""
+    db = db or get_db()
+    member_id = st.session_state.get("member_id")
+    if member_id is None:
+        return None
+    if st.session_state.get("auth_mode") == "password":
+        # Each page re-checks the password session: it may have ended in another tab
+        # (sign-out), by expiry or by deactivation since the entry script ran.
+        from allyship.people import sessions
+
+        if sessions.member_for_session(db, st.session_state.get("session_id"),
+                                       member_id) is None:
+            for key in ("member_id", "auth_mode", "session_id"):
+                st.session_state.pop(key, None)
+            return None
+    try:
+        member = roster.get_member(db, member_id)
+    except LookupError:
+        st.session_state.pop("member_id", None)
+        return None
+    return member if member.active else None
+
+
+def require_screen(screen: str) -> Member:
+    """The acting member, if their role may use ``screen``; otherwise a refusal and stop."""
+    leave_legacy_pages_mode()
+    member = current_member()
+    try:
+        return access.require_screen(member, screen)
+    except access.PermissionDenied as exc:
+        st.error(str(exc))
+        st.stop()
+        raise  # unreachable: st.stop() ends the run
+
+
+def demo_banner(db: sqlite_utils.Database) -> None:
+    if store.is_demo(db):
+        st.sidebar.warning(f"**DEMO** — {demo.DEMO_LABEL}", icon=":material/science:")
+
+
+# --- messages and forms -------------------------------------------------------------
+
+def show_validation(exc: ValidationError, intro: str = "Nothing was saved:") -> None:
+    """Every field's problem, in words, above the form (which keeps what was typed)."""
+    # Messages quote what was typed; escaped so it shows as typed, never as Markdown.
+    lines = "\n".join(f"- {inert(msg)}" for msg in exc.errors.values())
+    st.error(f"{intro}\n\n{lines}", icon=":material/error:")
+
+
+@contextlib.contextmanager
+def report_write_failures(where: str = "page") -> Iterator[None]:
+    """Around a page run: a full disk or a read-only database shows one sentence at the
+    top of the page ("… Nothing was saved.") instead of a traceback, and the detail goes
+    to the log. What was typed stays in the form: the page above the failed save has
+    already been drawn with it, and Streamlit keeps widget values for the next run."""
+    slot = st.container()  # drawn before the page, so the sentence shows at its top
+    try:
+        yield
+    except (sqlite3.DatabaseError, OSError) as exc:
+        message = storage_errors.explain(exc)
+        if message is None:
+            raise
+        storage_errors.log_failure(exc, where)
+        slot.error(message, icon=":material/error:")
+
+
+def show_denied(exc: access.PermissionDenied) -> None:
+    st.error(str(exc), icon=":material/block:")
+
+
+def form_token(name: str) -> str:
+    """An idempotency key for one filling-in of a form: a double-click sends the same
+    key twice and the store writes one row."""
+    key = f"_token_{name}"
+    if key not in st.session_state:
+        st.session_state[key] = uuid.uuid4().hex
+    return st.session_state[key]
+
+
+def new_form_token(name: str) -> None:
+    st.session_state.pop(f"_token_{name}", None)
+
+
+def flash(message: str) -> None:
+    """A success message that survives the rerun after a save."""
+    st.session_state["_flash"] = message
+
+
+def show_flash() -> None:
+    message = st.session_state.pop("_flash", None)
+    if message:
+        st.success(message, icon=":material/check_circle:")
+        from allyship.ui import a11y  # focus and screen reader land on the confirmation
+
+        a11y.focus_confirmation(message)

@@ -1,0 +1,158 @@
+"""Give memory back to the machine after a busy spell.
+
+A Streamlit server is one long-lived Python process. After twenty leads have opened their
+views and gone, CPython has freed their objects, but glibc's allocator keeps most of the
+freed pages mapped for reuse, so the process's resident memory (RSS) stays at its peak
+for hours (issue 13: "404 MB, not released"). On a small shared host that memory is what
+the next process, or nginx, or SQLite's page cache, needed.
+
+:func:`trimmer` is a lifespan hook (``web.LIFESPAN_HOOKS``): every
+:data:`DEFAULT_SECONDS` it runs the garbage collector for reference cycles and then
+asks glibc (``malloc_trim(0)``) to return free heap pages to the operating system. Both
+run in a worker thread, so the event loop keeps serving. On a C library without
+``malloc_trim`` (macOS, musl) only the collection runs.
+
+Before each trim it also lets go of the sessions whose time to reconnect is over
+(:func:`reap_expired_sessions`). Streamlit keeps a closed tab's session for
+``server.disconnectedSessionTTL`` so a phone that lost its signal gets its page back,
+but it drops an expired one only when a later session is stored: after a busy spell
+with nobody coming next, twenty leads' sessions (their state, their database
+handles, their last pages) stayed in memory indefinitely.
+
+At start it also puts Arrow's buffers (pandas' text columns, the charts' and tables'
+data) on the C library's allocator (:func:`arrow_on_system_allocator`): Arrow's own
+(mimalloc) kept what twenty leads' views had used, where ``malloc_trim`` cannot reach
+it.
+
+``ALLYSHIP_TRIM_SECONDS`` sets the interval; ``0`` switches it off.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ctypes
+import ctypes.util
+import gc
+import os
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+DEFAULT_SECONDS = 30.0
+rounds = 0  # trims done by the hook since the process started (the tests read it)
+
+
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's ``malloc_trim``, or ``None`` where the C library has none."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        trim = libc.malloc_trim
+    except (OSError, AttributeError):
+        return None
+    trim.argtypes, trim.restype = [ctypes.c_size_t], ctypes.c_int
+    return trim
+
+
+_TRIM = _malloc_trim()
+
+
+def rss_bytes() -> int:
+    """This process's resident memory now (Linux ``/proc``; 0 where unavailable)."""
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def trim_now() -> bool:
+    """Collect reference cycles, then return free heap pages to the OS.
+
+    Returns whether the allocator could be asked (``False`` without ``malloc_trim``)."""
+    gc.collect()
+    if _TRIM is None:
+        return False
+    _TRIM(0)
+    return True
+
+
+def reap_expired_sessions() -> int:
+    """Drop the disconnected sessions whose reconnect time is over, as Streamlit itself
+    does on its next write to the session store; the number dropped (0 outside a
+    server, or if this Streamlit keeps its sessions some other way).
+
+    This reaches into Streamlit's session manager (``streamlit==1.67``, pinned in
+    requirements.txt): there is no public call that expires stored sessions.
+    ``tests/test_memory.py`` runs it against a real server, so an upgrade that moves
+    these attributes fails a test instead of quietly keeping the sessions.
+    """
+    try:
+        from streamlit.runtime import Runtime
+
+        if not Runtime.exists():
+            return 0
+        manager = Runtime.instance()._session_mgr
+        lock, cache = manager._storage_lock, manager._session_storage._cache
+        expire = cache.expire
+    except (ImportError, AttributeError):
+        return 0
+    with lock:  # the manager's own lock around its store
+        return len(expire())
+
+
+def arrow_on_system_allocator() -> bool:
+    """Make the C library's allocator Arrow's default from now on; whether it could.
+
+    ``streamlit_app.py`` already sets ``ARROW_DEFAULT_MEMORY_POOL=system`` before pyarrow
+    loads, which also keeps pyarrow's mimalloc from reserving its arena at all; this
+    covers a server whose pyarrow was imported first (AppTest, an embedding process)."""
+    try:
+        import pyarrow as pa
+
+        pa.set_memory_pool(pa.system_memory_pool())
+    except (ImportError, AttributeError, NotImplementedError):
+        return False
+    return True
+
+
+def _log() -> Any:
+    from streamlit.logger import get_logger  # the server's log, at its level
+
+    return get_logger(__name__)
+
+
+def interval() -> float:
+    """Seconds between trims from ``ALLYSHIP_TRIM_SECONDS`` (0 = off); bad values fall
+    back to the default rather than stop the server."""
+    raw = os.environ.get("ALLYSHIP_TRIM_SECONDS", "").strip()
+    try:
+        value = float(raw) if raw else DEFAULT_SECONDS
+    except ValueError:
+        return DEFAULT_SECONDS
+    return max(value, 0.0) if value == value else DEFAULT_SECONDS  # NaN → default
+
+
+@contextlib.asynccontextmanager
+async def trimmer(app: Any) -> AsyncIterator[None]:
+    """Lifespan hook: trim every :func:`interval` seconds while the server runs."""
+    arrow_on_system_allocator()
+    every = interval()
+    if not every:
+        yield
+        return
+
+    async def loop() -> None:
+        global rounds
+        while True:
+            await asyncio.sleep(every)
+            dropped = reap_expired_sessions()  # on the event loop, where sessions live
+            if dropped:
+                _log().info("Let go of %d closed session%s whose time to reconnect was over.",
+                            dropped, "" if dropped == 1 else "s")
+            await asyncio.to_thread(trim_now)
+            rounds += 1
+
+    from allyship.web import background
+
+    async with background.while_serving(loop(), "allyship-memory-trim"):
+        yield

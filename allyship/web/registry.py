@@ -1,0 +1,58 @@
+"""What the web server serves beside the Streamlit app: routes and background work.
+
+``streamlit_app.py`` defines ``app = st.App("streamlit_app.py", routes=registry.routes(),
+lifespan=registry.lifespan)``; ``streamlit run streamlit_app.py`` discovers it and serves
+these routes from the same server. Routes are thin: they call the same feature functions,
+with an actor, as pages do. Both lists are plain imports, so the import graph (and the
+layer contract in the tests) sees every one of them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse
+from starlette.routing import BaseRoute, Route
+
+from allyship.rights import retention
+from allyship.web import memory, routes_rhythm, session_routes, warmup
+
+LifespanHook = Callable[[Any], AbstractAsyncContextManager[None]]
+
+
+async def _alive(request: Request) -> PlainTextResponse:
+    """Our own liveness check (Streamlit's is ``/_stcore/health``)."""
+    return PlainTextResponse("ok", headers={"Cache-Control": "no-store"})
+
+
+ROUTES: tuple[BaseRoute, ...] = (
+    Route("/app/alive", _alive),
+    *session_routes.ROUTES,
+    *routes_rhythm.ROUTES,
+)
+
+# Entered in this order for the server's lifetime, left in reverse.
+LIFESPAN_HOOKS: tuple[LifespanHook, ...] = (
+    warmup.preload,
+    routes_rhythm.in_app_scheduler,
+    retention.scheduler,
+    memory.trimmer,
+)
+
+
+def routes() -> list[BaseRoute]:
+    """Every route this app serves beside Streamlit's own."""
+    return list(ROUTES)
+
+
+@contextlib.asynccontextmanager
+async def lifespan(app: Any) -> AsyncIterator[None]:
+    """Start each feature's background work with the server and stop it after."""
+    async with contextlib.AsyncExitStack() as stack:
+        for hook in LIFESPAN_HOOKS:
+            await stack.enter_async_context(hook(app))
+        yield
