@@ -88,7 +88,7 @@ def require_quiet_list(actor: Member | None, team_id: int | None) -> Member:
 
 @dataclass(frozen=True)
 class Audience:
-    """Who an entry was shared with, stored on it when it was written (issue 12 item 4):
+    """Who an entry was shared with, stored on it when it was written :
     moving a member, or a partnership or circle changing later, never re-exposes it to
     people it was not written for."""
 
@@ -187,9 +187,9 @@ SCREEN_ROLES: dict[str, frozenset[str]] = {
     "reflect": ALL_ROLES,
     "about": ALL_ROLES,
     "shared": ALL_ROLES,
-    "partners": ALL_ROLES,  # issue 15: partners and check-ins
-    "circles": ALL_ROLES,  # issue 15: learning circles
-    "ideas": ALL_ROLES,  # issue 15: activity ideas (leads and admins curate)
+    "partners": ALL_ROLES,  # partners and check-ins
+    "circles": ALL_ROLES,  # learning circles
+    "ideas": ALL_ROLES,  # activity ideas (leads and admins curate)
     "team_progress": frozenset({"lead", "admin"}),
     "chapter_report": frozenset({"lead", "admin"}),
     "admin": frozenset({"admin"}),
@@ -213,7 +213,7 @@ def can_open(actor: Member | None, screen: str) -> bool:
     return actor.role in SCREEN_ROLES.get(screen, ())
 
 
-# --- the organisation level (issue 16) ------------------------------------------------
+# --- the organisation level ------------------------------------------------------------
 # Organisation admins and region leads see aggregates only — never a member's name,
 # record, quiet list or shared text. Chapter roles see nothing of other chapters.
 

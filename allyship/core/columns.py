@@ -3,7 +3,7 @@
 A progress view's tables are a few dozen rows. The page sends them as they are (a
 chart's rows go to the browser as Arrow, :mod:`allyship.ui.chart_display`), so building a
 pandas frame for each and reading it back into lists cost more than the figures
-themselves (issue 13: a fifth of a cold *Team progress* view). The chapter report, the
+themselves. The chapter report, the
 "Show as table" views and the tests still read frames: :attr:`Columns.frame` makes the
 frame on first use, exactly as before, and keeps it.
 """

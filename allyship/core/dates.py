@@ -1,7 +1,7 @@
 """Dates as people read them: one format everywhere ("Mon 23 Nov 2026").
 
 Pages, tables and messages format dates through these functions only, so the whole app
-reads the same way (issue 17). Pure functions, no Streamlit.
+reads the same way. Pure functions, no Streamlit.
 """
 
 from __future__ import annotations

@@ -164,7 +164,7 @@ class Member:
     email: str
     role: str = "member"
     active: bool = True
-    # Organisation roles (issue 16), held beside the chapter role: "org_admin" (every
+    # Organisation roles, held beside the chapter role: "org_admin" (every
     # chapter's aggregates) or "region_lead" (their region's); None for everyone else.
     org_role: str | None = None
     org_region_id: int | None = None
@@ -277,7 +277,7 @@ class PlanItem:
     due_on: date | None
     done_on: date | None
     position: int
-    # Issue 15: a next step as an if–then plan, "When <if_when>, I will <if_then>" (both
+    # A next step as an if–then plan, "When <if_when>, I will <if_then>" (both
     # optional, beside the text); set with allyship.practice.if_then.
     if_when: str = ""
     if_then: str = ""

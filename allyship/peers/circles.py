@@ -1,4 +1,4 @@
-"""Learning circles (issue 15): a few members (2–10) who meet regularly and hold each other
+"""Learning circles: a few members (2–10) who meet regularly and hold each other
 to their actions. Any member starts one and invites others; invitations are accepted or
 declined; anyone leaves at any time. A member is in one circle at a time, so "my circle"
 always names one audience.

@@ -1,4 +1,4 @@
-"""Accountability partners (issue 15): a member invites another active member of their
+"""Accountability partners: a member invites another active member of their
 chapter; the other accepts or declines; either ends it at any time. A partner sees what
 the member shared with partners, read-only — and, if the member chooses, their plan and
 their own consistency, and any single reflection they share. Partners check in with a

@@ -37,7 +37,7 @@ from allyship.db import store
 from allyship.people import roster, sessions
 from allyship.core.models import EMAIL_RE, Member, ValidationError
 
-# scrypt cost: 2**14 × 8 × 128 bytes = 16 MiB of memory per hash, ~50 ms.
+# scrypt cost: 2**14 × 8 × 128 bytes = 16 MiB of memory per hash.
 SCRYPT_N = 2**14
 SCRYPT_R = 8
 SCRYPT_P = 1

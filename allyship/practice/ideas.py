@@ -1,4 +1,4 @@
-"""Activity ideas per responsibility (issue 15): a chapter-curated list of things to read,
+"""Activity ideas per responsibility: a chapter-curated list of things to read,
 listen to, watch, notice, connect with, act on or reflect about, each tagged with the
 responsibilities it practises. Every chapter starts with a small set written for this app
 (links to outside guides, never their copied text); leads and admins add, edit and retire

@@ -1,4 +1,4 @@
-"""If–then next steps (issue 15): a next step can carry "When …, I will …" beside its text
+"""If–then next steps: a next step can carry "When …, I will …" beside its text
 (both parts optional). Implementation intentions of this form help people follow
 through on what they meant to do (Gollwitzer & Sheeran, 2006)."""
 

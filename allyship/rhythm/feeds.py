@@ -108,7 +108,7 @@ def calendar(db: sqlite_utils.Database, member: Member, *, today: date | None = 
         ev = icalendar.Event()
         ev.add("uid", f"next-step-{item_id}-{member.id}@allyship")
         ev.add("dtstamp", stamp)
-        # Issue 15: a step written as an if–then plan reads that way in the calendar too.
+        # A step written as an if–then plan reads that way in the calendar too.
         ev.add("summary", f"Next step: {if_then_phrase(text, if_when, if_then)}")
         day = date.fromisoformat(due)
         ev.add("dtstart", day)
