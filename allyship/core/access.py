@@ -54,13 +54,18 @@ def require_same_chapter(actor: Member, chapter_id: int) -> None:
         raise PermissionDenied("That belongs to another chapter.")
 
 
+def _require_role(actor: Member | None, roles: tuple[str, ...], refusal: str) -> Member:
+    """The actor, if active and holding one of ``roles``; else ``refusal`` as the reason."""
+    actor = require_active(actor)
+    if actor.role not in roles:
+        raise PermissionDenied(refusal)
+    return actor
+
+
 def require_progress_viewer(actor: Member | None) -> Member:
     """Team leads and admins see group progress; members see only their own."""
-    actor = require_active(actor)
-    if actor.role not in ("lead", "admin"):
-        raise PermissionDenied("Team progress is for team leads and chapter admins; "
-                               "your own progress is on My week.")
-    return actor
+    return _require_role(actor, ("lead", "admin"), "Team progress is for team leads and "
+                         "chapter admins; your own progress is on My week.")
 
 
 def require_team_view(actor: Member | None, team_id: int | None, chapter_id: int) -> Member:
@@ -169,11 +174,8 @@ def require_circle_member(actor: Member | None, circle_id: int, ties: Ties) -> M
 
 def require_idea_curator(actor: Member | None) -> Member:
     """Leads and admins curate the chapter's activity ideas."""
-    actor = require_active(actor)
-    if actor.role not in ("lead", "admin"):
-        raise PermissionDenied("Team leads and chapter admins add, edit and retire ideas; "
-                               "anyone can add an idea to their own plan.")
-    return actor
+    return _require_role(actor, ("lead", "admin"), "Team leads and chapter admins add, edit "
+                         "and retire ideas; anyone can add an idea to their own plan.")
 
 
 # --- screens ---------------------------------------------------------------------

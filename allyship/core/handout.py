@@ -9,6 +9,7 @@ checkboxes, and always travel with the full text.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 SOURCE = "theantioppressionnetwork.wordpress.com"
 
@@ -118,12 +119,17 @@ RESPONSIBILITIES: tuple[Responsibility, ...] = (
 RESPONSIBILITY_NUMBERS: tuple[int, ...] = tuple(r.number for r in RESPONSIBILITIES)
 
 
+def _numbered(items: tuple[Any, ...], number: int, what: str) -> Any:
+    """The item of ``items`` numbered ``number``; ``KeyError`` naming ``what`` otherwise."""
+    for item in items:
+        if item.number == number:
+            return item
+    raise KeyError(f"there is no {what} number {number!r}; they run 1 to {len(items)}")
+
+
 def responsibility(number: int) -> Responsibility:
     """The responsibility with this number (1–8); ``KeyError`` otherwise."""
-    for r in RESPONSIBILITIES:
-        if r.number == number:
-            return r
-    raise KeyError(f"there is no responsibility number {number!r}; they run 1 to 8")
+    return _numbered(RESPONSIBILITIES, number, "responsibility")
 
 
 PRACTICE_INTRO = "We have opportunities to practice allyship every day:"
@@ -161,10 +167,7 @@ PRACTICE_QUESTIONS: tuple[PracticeQuestion, ...] = (
 
 def practice_question(number: int) -> PracticeQuestion:
     """The practice question with this number (1–5); ``KeyError`` otherwise."""
-    for q in PRACTICE_QUESTIONS:
-        if q.number == number:
-            return q
-    raise KeyError(f"there is no practice question number {number!r}; they run 1 to 5")
+    return _numbered(PRACTICE_QUESTIONS, number, "practice question")
 
 
 ROLES_INTRO = "We act out of a genuine interest in challenging larger oppressive power structures"

@@ -291,74 +291,125 @@ def agenda_markdown(page: CirclePage, *, shown_under: int = 0) -> str:
     return text
 
 
-def _agenda_markdown(page: CirclePage) -> str:
+@dataclass(frozen=True)
+class _Words:
+    """Words shown as they are in Markdown and escaped in HTML (labels, the handout)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class _Typed:
+    """Someone's words: escaped in both formats."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class _Strong:
+    """The handout's words, in bold."""
+
+    text: str
+
+
+_Span = str | _Words | _Typed | _Strong  # a plain str is the app's own text, never escaped
+_Line = tuple[_Span, ...]
+
+
+@dataclass(frozen=True)
+class _Section:
+    """A numbered part of the agenda: heading, intro, a paragraph, a list."""
+
+    heading: str
+    intro: str = ""
+    paragraph: _Line = ()
+    items: tuple[_Line, ...] = ()
+    numbered: bool = False
+
+
+def _agenda(page: CirclePage) -> tuple[_Line, _Line, list[_Section]]:
+    """The agenda's title, the line under it and its four parts, in either format."""
     c = page.circle
-    lines = [f"# {escape_md(c.name)}: meeting agenda", "",
-             f"Meeting of {page.today:%A %d %B %Y} · meets {c.cadence_label.lower()} · "
-             f"{len(page.members)} members", "",
-             "## 1. Check-in round",
-             "Each person says in a sentence or two what they did since the last meeting.", ""]
+    title: _Line = (_Typed(c.name), ": meeting agenda")
+    meta: _Line = (f"Meeting of {page.today:%A %d %B %Y} · meets ",
+                   _Words(c.cadence_label.lower()), f" · {len(page.members)} members")
     if page.shared:
-        lines.append(f"Shared with the circle since {page.since:%d %B}:")
-        lines += [f"- {a.done_on:%d %b} · {escape_md(owner.name)}: {escape_md(a.description)}"
-                  for owner, a in page.shared]
+        shared = _Section(
+            "1. Check-in round",
+            "Each person says in a sentence or two what they did since the last meeting.",
+            (f"Shared with the circle since {page.since:%d %B}:",),
+            tuple((f"{a.done_on:%d %b} · ", _Typed(owner.name), ": ", _Typed(a.description))
+                  for owner, a in page.shared))
     else:
-        lines.append("Nothing has been shared with the circle lately.")
-    lines += ["", "## 2. The practice questions",
-              "Take one or two questions; nobody has to answer every one.", ""]
-    lines += [f"{q.number}. **{q.title}** — {q.text}" for q in PRACTICE_QUESTIONS]
-    lines += ["", "## 3. What we practised least"]
+        shared = _Section(
+            "1. Check-in round",
+            "Each person says in a sentence or two what they did since the last meeting.",
+            ("Nothing has been shared with the circle lately.",))
+    questions = _Section(
+        "2. The practice questions",
+        "Take one or two questions; nobody has to answer every one.",
+        items=tuple((_Strong(q.title), " — ", _Words(q.text)) for q in PRACTICE_QUESTIONS),
+        numbered=True)
     if page.least_practised is None:
-        lines.append(f"Shown once the circle has at least {MIN_OTHERS_FOR_AGGREGATE + 1} "
-                     "members, so that no one's practice is singled out.")
+        least = _Section("3. What we practised least", paragraph=(
+            f"Shown once the circle has at least {MIN_OTHERS_FOR_AGGREGATE + 1} "
+            "members, so that no one's practice is singled out.",))
     else:
-        lines.append(f"Across the circle since {page.since:%d %B}, these responsibilities "
-                     "were practised least. Which could we take up together?")
-        lines += [f"- {responsibility(n).label} — {responsibility(n).full_text}"
-                  for n in page.least_practised]
-    lines += ["", "## 4. Next steps",
-              "Each person names one next step as an if–then plan: "
-              "“When …, I will …”, and writes it in their plan.", ""]
+        least = _Section("3. What we practised least", paragraph=(
+            f"Across the circle since {page.since:%d %B}, these responsibilities "
+            "were practised least. Which could we take up together?",), items=tuple(
+            (_Words(responsibility(n).label), " — ", _Words(responsibility(n).full_text))
+            for n in page.least_practised))
+    steps = _Section("4. Next steps", "Each person names one next step as an if–then plan: "
+                     "“When …, I will …”, and writes it in their plan.")
+    return title, meta, [shared, questions, least, steps]
+
+
+def _markdown_line(line: _Line) -> str:
+    return "".join(s if isinstance(s, str) else escape_md(s.text) if isinstance(s, _Typed)
+                   else f"**{s.text}**" if isinstance(s, _Strong) else s.text for s in line)
+
+
+def _html_line(line: _Line) -> str:
+    return "".join(s if isinstance(s, str) else f"<strong>{html.escape(s.text)}</strong>"
+                   if isinstance(s, _Strong) else html.escape(s.text) for s in line)
+
+
+def _agenda_markdown(page: CirclePage) -> str:
+    title, meta, sections = _agenda(page)
+    lines = [f"# {_markdown_line(title)}", "", _markdown_line(meta), ""]
+    for i, section in enumerate(sections):
+        lines += [""] if i else []
+        lines.append(f"## {section.heading}")
+        lines += [section.intro, ""] if section.intro else []
+        lines += [_markdown_line(section.paragraph)] if section.paragraph else []
+        lines += [f"{n}. {_markdown_line(item)}" if section.numbered
+                  else f"- {_markdown_line(item)}" for n, item in enumerate(section.items, 1)]
     return "\n".join(lines)
+
+
+_AGENDA_HEAD = (
+    "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
+    "<title>{title}</title>",
+    "<style>body{{font-family:system-ui,sans-serif;max-width:46em;margin:2em auto;"
+    "line-height:1.5;color:#1a1a1a}}h1{{font-size:1.6em}}h2{{font-size:1.2em;margin-top:1.5em}}"
+    "@media print{{body{{margin:0}}}}</style></head><body>",
+)
 
 
 def agenda_html(page: CirclePage) -> str:
     """The agenda as a self-contained, printable HTML page (every text escaped)."""
-    c = page.circle
-    e = html.escape
-    parts = [
-        "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
-        f"<title>{e(c.name)}: meeting agenda</title>",
-        "<style>body{font-family:system-ui,sans-serif;max-width:46em;margin:2em auto;"
-        "line-height:1.5;color:#1a1a1a}h1{font-size:1.6em}h2{font-size:1.2em;margin-top:1.5em}"
-        "@media print{body{margin:0}}</style></head><body>",
-        f"<h1>{e(c.name)}: meeting agenda</h1>",
-        f"<p>Meeting of {page.today:%A %d %B %Y} · meets {e(c.cadence_label.lower())} · "
-        f"{len(page.members)} members</p>",
-        "<h2>1. Check-in round</h2>",
-        "<p>Each person says in a sentence or two what they did since the last meeting.</p>",
-    ]
-    if page.shared:
-        parts.append(f"<p>Shared with the circle since {page.since:%d %B}:</p><ul>")
-        parts += [f"<li>{a.done_on:%d %b} · {e(owner.name)}: {e(a.description)}</li>"
-                  for owner, a in page.shared]
-        parts.append("</ul>")
-    else:
-        parts.append("<p>Nothing has been shared with the circle lately.</p>")
-    parts += ["<h2>2. The practice questions</h2>",
-              "<p>Take one or two questions; nobody has to answer every one.</p><ol>"]
-    parts += [f"<li><strong>{e(q.title)}</strong> — {e(q.text)}</li>" for q in PRACTICE_QUESTIONS]
-    parts += ["</ol>", "<h2>3. What we practised least</h2>"]
-    if page.least_practised is None:
-        parts.append(f"<p>Shown once the circle has at least {MIN_OTHERS_FOR_AGGREGATE + 1} "
-                     "members, so that no one's practice is singled out.</p>")
-    else:
-        parts.append(f"<p>Across the circle since {page.since:%d %B}, these responsibilities "
-                     "were practised least. Which could we take up together?</p><ul>")
-        parts += [f"<li>{e(responsibility(n).label)} — {e(responsibility(n).full_text)}</li>"
-                  for n in page.least_practised]
-        parts.append("</ul>")
-    parts += ["<h2>4. Next steps</h2>",
-              "<p>Each person names one next step as an if–then plan: “When …, I will …”, "
-              "and writes it in their plan.</p>", "</body></html>"]
+    title, meta, sections = _agenda(page)
+    parts = [line.format(title=_html_line(title)) for line in _AGENDA_HEAD]
+    parts += [f"<h1>{_html_line(title)}</h1>", f"<p>{_html_line(meta)}</p>"]
+    for section in sections:
+        parts.append(f"<h2>{section.heading}</h2>")
+        parts += [f"<p>{section.intro}</p>"] if section.intro else []
+        parts += [f"<p>{_html_line(section.paragraph)}</p>"] if section.paragraph else []
+        if section.items:
+            tag = "ol" if section.numbered else "ul"
+            parts[-1] += f"<{tag}>"
+            parts += [f"<li>{_html_line(item)}</li>" for item in section.items]
+            parts.append(f"</{tag}>")
+    parts.append("</body></html>")
     return "\n".join(parts)

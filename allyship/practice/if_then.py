@@ -8,6 +8,7 @@ import sqlite_utils
 
 from allyship.core import access
 from allyship.db import store
+from allyship.practice import plans
 from allyship.core.models import Member, PlanItem, ValidationError, clean_text
 
 PART_MAX = 300
@@ -45,11 +46,8 @@ def set_if_then(db: sqlite_utils.Database, actor: Member, item_id: int, when: st
     if errors:
         raise ValidationError(errors)
     with store.transaction(db):
-        row = next(db.query("SELECT i.kind, i.if_when, i.if_then, p.member_id FROM plan_items i"
-                            " JOIN plans p ON p.id = i.plan_id WHERE i.id = ?", [item_id]), None)
-        if row is None:
-            raise LookupError("That next step no longer exists.")
-        access.require_self(actor, row["member_id"], "action plan")
+        row = plans.own_plan_item(db, actor, item_id, "i.kind, i.if_when, i.if_then",
+                                  missing="That next step no longer exists.")
         if row["kind"] != "next_step":
             raise ValidationError({"item": "If–then plans are for next steps"})
         if (row["if_when"], row["if_then"]) == (parts["if_when"], parts["if_then"]):

@@ -12,6 +12,7 @@ import sqlite_utils
 
 from allyship.core import access
 from allyship.db import store
+from allyship.db.filters import and_where
 from allyship.people import roster
 from allyship.core.models import (
     Action,
@@ -196,14 +197,10 @@ def list_my_actions(db: sqlite_utils.Database, actor: Member, *, since: date | N
                     until: date | None = None, limit: int | None = None) -> list[Action]:
     """The actor's own actions, newest first, optionally within ``since``–``until``."""
     access.require_active(actor)
-    sql = "SELECT * FROM actions WHERE member_id = ?"
     params: list[Any] = [actor.id]
-    if since:
-        sql += " AND done_on >= ?"
-        params.append(since.isoformat())
-    if until:
-        sql += " AND done_on <= ?"
-        params.append(until.isoformat())
+    sql = and_where("SELECT * FROM actions WHERE member_id = ?", params, (
+        ("done_on >= ?", since and since.isoformat()),
+        ("done_on <= ?", until and until.isoformat())))
     sql += " ORDER BY done_on DESC, id DESC"
     if limit:
         sql += f" LIMIT {int(limit)}"
@@ -221,27 +218,16 @@ def list_shared_actions(db: sqlite_utils.Database, actor: Member, *, team_id: in
     Never returns a private action of someone else.
     """
     access.require_active(actor)
-    sql = ("SELECT a.* FROM actions a JOIN members m ON m.id = a.member_id"
-           " WHERE m.chapter_id = ? AND a.visibility != 'private'")
     params: list[Any] = [actor.chapter_id]
-    if team_id is not None:  # by authors now on that team (each still read by its audience)
-        sql += " AND m.team_id = ?"
-        params.append(team_id)
-    if author_id is not None:
-        sql += " AND a.member_id = ?"
-        params.append(author_id)
-    if visibility is not None:
-        sql += " AND a.visibility = ?"
-        params.append(visibility)
-    if circle_id is not None:
-        sql += " AND a.visibility = 'circle' AND a.audience_circle_id = ?"
-        params.append(circle_id)
-    if since:
-        sql += " AND a.done_on >= ?"
-        params.append(since.isoformat())
-    if until:
-        sql += " AND a.done_on <= ?"
-        params.append(until.isoformat())
+    sql = and_where("SELECT a.* FROM actions a JOIN members m ON m.id = a.member_id"
+                    " WHERE m.chapter_id = ? AND a.visibility != 'private'", params, (
+                        # by authors now on that team (each still read by its audience)
+                        ("m.team_id = ?", team_id),
+                        ("a.member_id = ?", author_id),
+                        ("a.visibility = ?", visibility),
+                        ("a.visibility = 'circle' AND a.audience_circle_id = ?", circle_id),
+                        ("a.done_on >= ?", since and since.isoformat()),
+                        ("a.done_on <= ?", until and until.isoformat())))
     sql += f" ORDER BY a.done_on DESC, a.id DESC LIMIT {int(limit)}"
     return _readable(db, actor, sql, params)
 

@@ -133,6 +133,19 @@ def list_revisions(db: sqlite_utils.Database, actor: Member,
             for r in rows]
 
 
+def own_plan_item(db: sqlite_utils.Database, actor: Member, item_id: int, columns: str, *,
+                  missing: str) -> dict[str, Any]:
+    """The plan item's ``columns`` (as ``i.<name>``) and its owner's ``member_id``, read
+    inside the caller's transaction; ``LookupError(missing)`` if it is gone,
+    ``PermissionDenied`` unless it is the actor's own."""
+    row = next(db.query(f"SELECT {columns}, p.member_id FROM plan_items i JOIN plans p"
+                        " ON p.id = i.plan_id WHERE i.id = ?", [item_id]), None)
+    if row is None:
+        raise LookupError(missing)
+    access.require_self(actor, row["member_id"], "action plan")
+    return row
+
+
 def set_next_step_done(db: sqlite_utils.Database, actor: Member, item_id: int,
                        done_on: date | str | None, *, today: date | None = None) -> None:
     """Mark one of the actor's own plan items done on ``done_on`` (``None`` reopens it)."""
@@ -142,11 +155,8 @@ def set_next_step_done(db: sqlite_utils.Database, actor: Member, item_id: int,
     if day and day > today:
         raise ValidationError({"done_on": "A next step cannot be done in the future"})
     with store.transaction(db):
-        row = next(db.query("SELECT i.done_on, p.member_id FROM plan_items i JOIN plans p"
-                            " ON p.id = i.plan_id WHERE i.id = ?", [item_id]), None)
-        if row is None:
-            raise LookupError("That plan item no longer exists")
-        access.require_self(actor, row["member_id"], "action plan")
+        row = own_plan_item(db, actor, item_id, "i.done_on",
+                            missing="That plan item no longer exists")
         db.execute("UPDATE plan_items SET done_on = ? WHERE id = ?",
                    [day and day.isoformat(), item_id])
         store.audit(db, actor.id, "update", "plan_items", item_id,
