@@ -206,14 +206,21 @@ def invite(db: sqlite_utils.Database, actor: Member, circle_id: int,
         store.bump_data_version(db)
 
 
+def _require_status(db: sqlite_utils.Database, circle_id: int, member_id: int, status: str,
+                    refusal: str) -> None:
+    """``ValidationError(refusal)`` unless the member's place in the circle is ``status``."""
+    row = db.execute("SELECT status FROM circle_members WHERE circle_id = ? AND"
+                     " member_id = ?", [circle_id, member_id]).fetchone()
+    if row is None or row[0] != status:
+        raise ValidationError({"circle": refusal})
+
+
 def respond(db: sqlite_utils.Database, actor: Member, circle_id: int, accept: bool) -> None:
     """Accept or decline an invitation to a circle."""
     actor = access.require_active(actor)
     with store.transaction(db):
-        row = db.execute("SELECT status FROM circle_members WHERE circle_id = ? AND"
-                         " member_id = ?", [circle_id, actor.id]).fetchone()
-        if row is None or row[0] != "invited":
-            raise ValidationError({"circle": "There is no open invitation to this circle"})
+        _require_status(db, circle_id, actor.id, "invited",
+                        "There is no open invitation to this circle")
         if accept and _active_circle_id(db, actor.id) is not None:
             raise ValidationError({"circle": "You are already in a circle; leave it before "
                                              "joining another"})
@@ -230,10 +237,7 @@ def leave(db: sqlite_utils.Database, actor: Member, circle_id: int) -> None:
     """Leave a circle. What the actor shared with it stops being shown at once."""
     actor = access.require_active(actor)
     with store.transaction(db):
-        row = db.execute("SELECT status FROM circle_members WHERE circle_id = ? AND"
-                         " member_id = ?", [circle_id, actor.id]).fetchone()
-        if row is None or row[0] != "active":
-            raise ValidationError({"circle": "You are not a member of this circle"})
+        _require_status(db, circle_id, actor.id, "active", "You are not a member of this circle")
         db.execute("UPDATE circle_members SET status = 'left', left_at = ? WHERE"
                    " circle_id = ? AND member_id = ?", [store.now_iso(), circle_id, actor.id])
         store.audit(db, actor.id, "update", "circle_members", circle_id, {"status": "left"})
