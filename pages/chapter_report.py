@@ -8,7 +8,7 @@ import streamlit as st
 from allyship.core import access
 from allyship.metrics import chapter_figures
 from allyship.people import roster
-from allyship.reports import chapter_report
+from allyship.reports import chapter_report, presets, renderer
 from allyship.ui import common
 from allyship.core.models import ValidationError
 from allyship.practice.tables import escape_md
@@ -33,10 +33,10 @@ if not team_options:
             "chapter admin adds members on the *Admin* page.", icon=":material/group_add:")
     st.stop()
 started_on = roster.get_chapter(common.get_db(), me.chapter_id).started_on
-default = chapter_report.default_preset(started_on, today)
+default = presets.default_preset(started_on, today)
 col_period, col_team = st.columns(2)
-preset = col_period.selectbox("Period", chapter_report.PERIOD_PRESETS,
-                              index=chapter_report.PERIOD_PRESETS.index(default), key="cr_period",
+preset = col_period.selectbox("Period", presets.PERIOD_PRESETS,
+                              index=presets.PERIOD_PRESETS.index(default), key="cr_period",
                               help="Calendar month or quarter before this one, the weeks since "
                                    "the programme began, or your own dates. Figures cover the "
                                    "whole weeks (Monday–Sunday) containing them.")
@@ -51,7 +51,7 @@ if preset == "Custom dates":
                                 max_value=today, key="cr_from")
     end = col_to.date_input("To", value=today, key="cr_to")
 else:
-    start, end = chapter_report.preset_dates(preset, today, started_on)
+    start, end = presets.preset_dates(preset, today, started_on)
 
 try:
     with st.spinner("Building the report…"):
@@ -87,7 +87,7 @@ DOWNLOADS = {
 for col, (fmt, (label, icon)) in zip(st.columns(len(DOWNLOADS)), DOWNLOADS.items()):
     # Built only when clicked (the HTML draws its charts offline, which takes a moment).
     col.download_button(label, data=partial(chapter_report.render, rep, fmt),
-                        file_name=chapter_report.file_name(rep, fmt), mime=chapter_report.FORMATS[fmt][1],
+                        file_name=chapter_report.file_name(rep, fmt), mime=renderer.FORMATS[fmt][1],
                         icon=icon, on_click="ignore", key=f"cr_download_{fmt}")
 
 # --- headline figures -----------------------------------------------------------------------
