@@ -55,7 +55,8 @@ else:
 
 try:
     with st.spinner("Building the report…"):
-        rep = common.cached(chapter_report.assemble, me, start=start, end=end, team_id=team_id, today=today)
+        rep = common.cached(chapter_report.assemble, me, start=start, end=end, team_id=team_id,
+                            today=today)
 except ValidationError as exc:
     common.show_validation(exc, "Choose other dates:")
     st.stop()
@@ -110,13 +111,15 @@ st.header("Teams")
 st.dataframe(rep.teams.drop(columns="is_total").rename(columns=chapter_report.TEAM_COLUMNS),
              hide_index=True)
 st.caption(f"Next steps done in the period, overdue on its last day, and due in the coming "
-           f"weeks ({chapter_report.ahead_words(rep)}) — counts only, no names: plans are personal.")
+           f"weeks ({chapter_report.ahead_words(rep)}) — counts only, no names: plans are "
+           "personal.")
 
 st.header("Week by week")
-st.dataframe(rep.weeks.rename(columns=chapter_report.WEEK_COLUMNS), hide_index=True,
+week_columns = chapter_report.WEEK_COLUMNS
+st.dataframe(rep.weeks.rename(columns=week_columns), hide_index=True,
              column_config={
-                 chapter_report.WEEK_COLUMNS["share"]: st.column_config.NumberColumn(format="percent"),
-                 chapter_report.WEEK_COLUMNS["week"]: st.column_config.DateColumn(format="D MMM YYYY"),
+                 week_columns["share"]: st.column_config.NumberColumn(format="percent"),
+                 week_columns["week"]: st.column_config.DateColumn(format="D MMM YYYY"),
              })
 
 # --- highlights -----------------------------------------------------------------------------

@@ -254,8 +254,8 @@ def table(kind: str, frame: pd.DataFrame) -> pd.DataFrame:
 
 def table_columns(kind: str, frame: pd.DataFrame) -> dict[str, list[Any]]:
     """:func:`table` as columns of plain values (column name → values), which a page can
-    send as they are. Built in plain Python: the frames are a few dozen rows, where
-    pandas' reshaping cost milliseconds."""
+    send as they are. Built in plain Python: the frames are a few dozen rows, too few
+    for pandas' reshaping to pay off."""
     def col(name: str) -> list[Any]:
         return frame[name].tolist()
 

@@ -191,8 +191,8 @@ def assemble(db: sqlite_utils.Database, actor: Member | None, *, start: Any, end
 
 def _query(db: sqlite_utils.Database, scope: Scope, body: str,
            params: list[Any]) -> pd.DataFrame:
-    """``body`` run after the metrics' ``scope`` CTE (:func:`metrics.with_scope`): the
-    active members the figures count."""
+    """``body`` run after the figures' ``scope`` CTE (:func:`chapter_figures.with_scope`):
+    the active members the figures count."""
     cur = db.execute(*chapter_figures.with_scope(scope, body, params))
     return pd.DataFrame(cur.fetchall(), columns=[c[0] for c in cur.description])
 
@@ -283,7 +283,8 @@ def _falling(db: sqlite_utils.Database, actor: Member, scope: Scope, period: Per
     # Focus groups (only those big enough to be offered as a filter) fell too?
     for group in chapter_figures.focus_group_choices(db, actor, scope.chapter_id, scope.team_id):
         fg = Scope(scope.chapter_id, scope.team_id, group)
-        now, before = chapter_figures.pooled_participation(db, actor, fg, [period, period.previous()],
+        now, before = chapter_figures.pooled_participation(db, actor, fg,
+                                                           [period, period.previous()],
                                                    today=today)
         if now is not None and before is not None and \
                 before - now >= chapter_figures.FALLING_BY - 1e-9:
@@ -365,13 +366,11 @@ def leaving_behind(r: ChapterReport) -> list[str]:
     return points
 
 
-# --- HTML ------------------------------------------------------------------------------
+# --- charts ------------------------------------------------------------------------------
 
 def chart_views(r: ChapterReport) -> list[tuple[Any, str, pd.DataFrame, str]]:
-    """The report's charts (from :mod:`allyship.charts.progress_charts`): chart (a
-    :class:`~allyship.charts.progress_charts.PreparedChart`: the builder's spec without running Altair),
-    kind (for :func:`allyship.charts.progress_charts.table`), the frame it draws, and its one-sentence
-    summary."""
+    """The report's charts: each as a prepared chart, its kind, the frame it draws and
+    its one-sentence summary."""
     drawn = _charts(r.participation, r.responsibilities, r.follow_through, r.weeks,
                     r.comparison)
     if not drawn:
@@ -394,7 +393,8 @@ def chart_views(r: ChapterReport) -> list[tuple[Any, str, pd.DataFrame, str]]:
 
 def _charts(participation: pd.DataFrame, responsibilities: pd.DataFrame,
             follow_through: pd.DataFrame, weeks: pd.DataFrame,
-            comparison: chapter_figures.Comparison) -> list[tuple[progress_charts.PreparedChart, pd.DataFrame]]:
+            comparison: chapter_figures.Comparison
+            ) -> list[tuple[progress_charts.PreparedChart, pd.DataFrame]]:
     """The report's charts and the frames they draw, in order; none for a period without
     actions or with too few complete weeks. What :func:`chart_views` shows and what
     :func:`assemble` sends the renderer early: one rule for both."""
@@ -409,14 +409,16 @@ def no_charts_reason(r: ChapterReport) -> str:
     """Why the report has no charts, in words (when :func:`chart_views` is empty)."""
     if r.actions == 0:
         return "No actions were logged in this period, so there is nothing to chart."
-    return (f"Charts need at least {chapter_figures.MIN_CHART_WEEKS} complete weeks of the programme; "
-            f"this period has {len(r.comparison.now.complete)}.")
+    return (f"Charts need at least {chapter_figures.MIN_CHART_WEEKS} complete weeks of the "
+            f"programme; this period has {len(r.comparison.now.complete)}.")
 
 
 def chart_list(r: ChapterReport) -> list[tuple[Any, str]]:
     """The report's charts with their captions (see :func:`chart_views`)."""
     return [(chart, caption) for chart, _, _, caption in chart_views(r)]
 
+
+# --- HTML ------------------------------------------------------------------------------
 
 def to_html(r: ChapterReport) -> str:
     """The report as one self-contained HTML file, charts as inline SVG."""
@@ -540,7 +542,7 @@ CSV_COLUMNS = ["section", "name", "week", "value", "previous", "change",
 def to_csv(r: ChapterReport) -> bytes:
     """One CSV: headline figures, the per-team table, the per-week figures and actions per
     responsibility, told apart by the ``section`` column. Cells a spreadsheet would run
-    as a formula are neutralised (:func:`allyship.transfer.safe_cell`)."""
+    as a formula are neutralised (:func:`allyship.transfer.csv_files.safe_cell`)."""
     rows: list[dict[str, Any]] = [{"section": "comparison", "name": r.comparison.note}]
     for h in r.headlines:
         rows.append({"section": "headline", "name": h.label, "value": _num(h.value),

@@ -248,12 +248,13 @@ def to_html(r: OrgReport) -> str:
 
 def to_markdown(r: OrgReport) -> str:
     p = r.progress
-    out = [f"# {md_cell(r.title)}", "", f"{md_cell(p.period.label)} · prepared {p.today:%d %b %Y}", "",
+    out = [f"# {md_cell(r.title)}", "",
+           f"{md_cell(p.period.label)} · prepared {p.today:%d %b %Y}", "",
            "## Headline figures", ""]
     heads = org_figures.headlines(p)
     if heads:
-        out += [f"- **{md_cell(h.label)}**: {md_cell(h.value)}" + (f" ({md_cell(h.delta)})" if h.delta else "")
-                for h in heads]
+        out += [f"- **{md_cell(h.label)}**: {md_cell(h.value)}"
+                + (f" ({md_cell(h.delta)})" if h.delta else "") for h in heads]
     else:
         out.append(md_cell(p.scope_total.note))
     out += ["", md_cell(p.comparison.note), ""]
