@@ -83,15 +83,12 @@ def _groups(frame: pd.DataFrame) -> list[str]:
     return list(dict.fromkeys(frame["group"]))
 
 
-# --- the charts: each defined once, drawn with data (the builders) or without (templates)
-#
-# Each ``_chart_*`` function takes the chart's data (a frame, or a stand-in for the
-# template) and its shape; everything else about the chart is fixed here.
-
-def _chart_participation(data: Any, groups: Sequence[str], top: int = 0) -> alt.LayerChart:
-    groups = list(groups)
+def _group_cues(groups: list[str], title: str | None
+                ) -> tuple[alt.Color, alt.StrokeDash, alt.Shape]:
+    """A group's colour (with the legend), dash and point shape: colour is never the
+    only cue."""
     n = len(groups)
-    colour = alt.Color("group:N", title="Group", sort=groups,
+    colour = alt.Color("group:N", title=title, sort=groups,
                        scale=alt.Scale(domain=groups, range=_cycle(GROUP_COLOURS, n)),
                        legend=alt.Legend(orient="bottom"))
     dash = alt.StrokeDash("group:N", sort=groups, legend=None,
@@ -99,6 +96,24 @@ def _chart_participation(data: Any, groups: Sequence[str], top: int = 0) -> alt.
                                           range=[list(d) for d in _cycle(GROUP_DASHES, n)]))
     shape = alt.Shape("group:N", sort=groups, legend=None,
                       scale=alt.Scale(domain=groups, range=_cycle(GROUP_SHAPES, n)))
+    return colour, dash, shape
+
+
+def _last_of_each_group(chart: alt.Chart) -> alt.Chart:
+    """Each group's latest week (where its name goes, at the line's end)."""
+    return chart.transform_window(
+        rank="rank()", sort=[alt.SortField("week", order="descending")], groupby=["group"]
+    ).transform_filter("datum.rank == 1")
+
+
+# --- the charts: each defined once, drawn with data (the builders) or without (templates)
+#
+# Each ``_chart_*`` function takes the chart's data (a frame, or a stand-in for the
+# template) and its shape; everything else about the chart is fixed here.
+
+def _chart_participation(data: Any, groups: Sequence[str], top: int = 0) -> alt.LayerChart:
+    groups = list(groups)
+    colour, dash, shape = _group_cues(groups, "Group")
     tooltip = [alt.Tooltip("group:N", title="Group"), _WEEK_TOOLTIP, _WEEK_STATE,
                alt.Tooltip("participants:Q", title="Members who logged"),
                alt.Tooltip("counted:Q", title="Active members not away"),
@@ -120,10 +135,8 @@ def _chart_participation(data: Any, groups: Sequence[str], top: int = 0) -> alt.
     unfinished = base.transform_filter("datum.in_progress").mark_point(
         size=70, filled=False, strokeWidth=2, aria=False).encode(
         x=x, y="share:Q", color=colour, shape=shape, tooltip=tooltip)
-    ends = complete.transform_filter("isValid(datum.rolling_mean)").transform_window(
-        rank="rank()", sort=[alt.SortField("week", order="descending")], groupby=["group"]
-    ).transform_filter("datum.rank == 1").mark_text(
-        align="left", dx=6, fontWeight="bold").encode(
+    ends = _last_of_each_group(complete.transform_filter("isValid(datum.rolling_mean)")
+                               ).mark_text(align="left", dx=6, fontWeight="bold").encode(
         x=x, y=y, text="group:N", color=colour, tooltip=tooltip)
     names = ", ".join(groups) if groups else "no group"
     return _layer(line, dots, unfinished, ends, title="Weekly participation",
@@ -242,15 +255,7 @@ def _chart_minutes(data: Any, groups: Sequence[str] = (), top: int = 0) -> alt.L
 
 def _chart_org_participation(data: Any, groups: Sequence[str], top: int = 0) -> alt.LayerChart:
     groups = list(groups)
-    n = len(groups)
-    colour = alt.Color("group:N", title=None, sort=groups,
-                       scale=alt.Scale(domain=groups, range=_cycle(GROUP_COLOURS, n)),
-                       legend=alt.Legend(orient="bottom"))
-    dash = alt.StrokeDash("group:N", sort=groups, legend=None,
-                          scale=alt.Scale(domain=groups,
-                                          range=[list(d) for d in _cycle(GROUP_DASHES, n)]))
-    shape = alt.Shape("group:N", sort=groups, legend=None,
-                      scale=alt.Scale(domain=groups, range=_cycle(GROUP_SHAPES, n)))
+    colour, dash, shape = _group_cues(groups, None)
     x = alt.X("week:T", title="Week starting", axis=alt.Axis(format=_WEEK_FORMAT))
     y = alt.Y("share:Q", title="Members who logged", axis=alt.Axis(format="%"),
               scale=alt.Scale(domain=[0, 1]))
@@ -262,9 +267,7 @@ def _chart_org_participation(data: Any, groups: Sequence[str], top: int = 0) -> 
     shown = alt.Chart(data).transform_filter("isValid(datum.share)")
     line = shown.mark_line(point=True).encode(x=x, y=y, color=colour, strokeDash=dash,
                                               shape=shape, tooltip=tooltip)
-    ends = shown.transform_window(
-        rank="rank()", sort=[alt.SortField("week", order="descending")], groupby=["group"]
-    ).transform_filter("datum.rank == 1").mark_text(align="left", dx=6, fontSize=11).encode(
+    ends = _last_of_each_group(shown).mark_text(align="left", dx=6, fontSize=11).encode(
         x=x, y=y, text="group:N", color=colour, tooltip=tooltip)
     names = ", ".join(groups) if groups else "no group"
     return _layer(line, ends, title="Weekly participation by region",

@@ -33,6 +33,8 @@ MAX_HIGHLIGHTS = 12
 
 @dataclass(frozen=True)
 class OrgHighlight:
+    """An action its author shared with their chapter, shown with the chapter's name."""
+
     chapter: str
     done_on: date
     description: str
@@ -41,6 +43,8 @@ class OrgHighlight:
 
 @dataclass(frozen=True)
 class OrgReport:
+    """Everything one organisation report shows; every format reads only this."""
+
     progress: OrgProgress
     requested: tuple[date, date]
     highlights: tuple[OrgHighlight, ...]
@@ -105,6 +109,7 @@ def assemble(db: sqlite_utils.Database, actor: Member | None, *, start: Any, end
 # --- wording shared by the formats ----------------------------------------------------
 
 def notes(r: OrgReport) -> list[str]:
+    """What the figures cover and leave out, in plain words (the report's footer)."""
     p = r.progress
     out = [f"Period: {p.period.label}, complete weeks only (the week in progress is never "
            "included). Weeks before a chapter's programme began are left out of its figures.",
@@ -247,6 +252,7 @@ def to_html(r: OrgReport) -> str:
 # --- Markdown --------------------------------------------------------------------------------
 
 def to_markdown(r: OrgReport) -> str:
+    """The report as Markdown (the chart left out); typed text is escaped."""
     p = r.progress
     out = [f"# {md_cell(r.title)}", "",
            f"{md_cell(p.period.label)} · prepared {p.today:%d %b %Y}", "",
