@@ -8,7 +8,7 @@ import streamlit as st
 from allyship.core import access
 from allyship.metrics import chapter_figures
 from allyship.people import roster
-from allyship.reports import chapter_report
+from allyship.reports import chapter_report, presets, renderer
 from allyship.ui import common
 from allyship.core.models import ValidationError
 from allyship.practice.tables import escape_md
@@ -33,10 +33,10 @@ if not team_options:
             "chapter admin adds members on the *Admin* page.", icon=":material/group_add:")
     st.stop()
 started_on = roster.get_chapter(common.get_db(), me.chapter_id).started_on
-default = chapter_report.default_preset(started_on, today)
+default = presets.default_preset(started_on, today)
 col_period, col_team = st.columns(2)
-preset = col_period.selectbox("Period", chapter_report.PERIOD_PRESETS,
-                              index=chapter_report.PERIOD_PRESETS.index(default), key="cr_period",
+preset = col_period.selectbox("Period", presets.PERIOD_PRESETS,
+                              index=presets.PERIOD_PRESETS.index(default), key="cr_period",
                               help="Calendar month or quarter before this one, the weeks since "
                                    "the programme began, or your own dates. Figures cover the "
                                    "whole weeks (Monday–Sunday) containing them.")
@@ -51,11 +51,12 @@ if preset == "Custom dates":
                                 max_value=today, key="cr_from")
     end = col_to.date_input("To", value=today, key="cr_to")
 else:
-    start, end = chapter_report.preset_dates(preset, today, started_on)
+    start, end = presets.preset_dates(preset, today, started_on)
 
 try:
     with st.spinner("Building the report…"):
-        rep = common.cached(chapter_report.assemble, me, start=start, end=end, team_id=team_id, today=today)
+        rep = common.cached(chapter_report.assemble, me, start=start, end=end, team_id=team_id,
+                            today=today)
 except ValidationError as exc:
     common.show_validation(exc, "Choose other dates:")
     st.stop()
@@ -87,7 +88,7 @@ DOWNLOADS = {
 for col, (fmt, (label, icon)) in zip(st.columns(len(DOWNLOADS)), DOWNLOADS.items()):
     # Built only when clicked (the HTML draws its charts offline, which takes a moment).
     col.download_button(label, data=partial(chapter_report.render, rep, fmt),
-                        file_name=chapter_report.file_name(rep, fmt), mime=chapter_report.FORMATS[fmt][1],
+                        file_name=chapter_report.file_name(rep, fmt), mime=renderer.FORMATS[fmt][1],
                         icon=icon, on_click="ignore", key=f"cr_download_{fmt}")
 
 # --- headline figures -----------------------------------------------------------------------
@@ -110,13 +111,15 @@ st.header("Teams")
 st.dataframe(rep.teams.drop(columns="is_total").rename(columns=chapter_report.TEAM_COLUMNS),
              hide_index=True)
 st.caption(f"Next steps done in the period, overdue on its last day, and due in the coming "
-           f"weeks ({chapter_report.ahead_words(rep)}) — counts only, no names: plans are personal.")
+           f"weeks ({chapter_report.ahead_words(rep)}) — counts only, no names: plans are "
+           "personal.")
 
 st.header("Week by week")
-st.dataframe(rep.weeks.rename(columns=chapter_report.WEEK_COLUMNS), hide_index=True,
+week_columns = chapter_report.WEEK_COLUMNS
+st.dataframe(rep.weeks.rename(columns=week_columns), hide_index=True,
              column_config={
-                 chapter_report.WEEK_COLUMNS["share"]: st.column_config.NumberColumn(format="percent"),
-                 chapter_report.WEEK_COLUMNS["week"]: st.column_config.DateColumn(format="D MMM YYYY"),
+                 week_columns["share"]: st.column_config.NumberColumn(format="percent"),
+                 week_columns["week"]: st.column_config.DateColumn(format="D MMM YYYY"),
              })
 
 # --- highlights -----------------------------------------------------------------------------

@@ -9,10 +9,11 @@ import streamlit as st
 from allyship.core import access
 from allyship.metrics import org_figures
 from allyship.people import organisation
-from allyship.reports import org_report
+from allyship.reports import org_report, renderer
 from allyship.ui import common
 from allyship.core.models import ValidationError
 from allyship.practice.tables import escape_md
+from allyship.ui.chart_display import show_chart
 
 me = common.require_screen("organisation")
 db = common.get_db()
@@ -66,19 +67,10 @@ with tabs[0]:
         st.info(progress.scope_total.note + ". The regions and chapters below still show "
                 "their own figures.", icon=":material/visibility_off:")
 
-    shown_weekly = progress.weekly[progress.weekly["kind"].isin(["region", "organisation"])]
-    if shown_weekly["share"].notna().any():
-        st.vega_lite_chart(org_report.participation_spec(progress.weekly), width="stretch")
-        st.caption("Each point is one complete week: the share of active members (not away) "
-                   "who logged at least one action, for each region's chapters together.")
-        if st.toggle("Show the chart as a table", key="org_chart_table"):
-            st.dataframe(shown_weekly.assign(share=shown_weekly["share"].map(
-                lambda v: "–" if v is None or v != v else f"{v:.0%}"))
-                [["group", "week", "participants", "counted", "share"]]
-                .rename(columns={"group": "Group", "week": "Week starting",
-                                 "participants": "Members who logged",
-                                 "counted": "Active, not away", "share": "Participation"}),
-                hide_index=True, width="stretch")
+    drawn = org_report.chart_frame(progress)
+    if org_report.has_shares(drawn):
+        show_chart(org_report.participation_chart(drawn), drawn, org_report.CHART_CAPTION,
+                   key="org_weekly")
     elif period.n_weeks < 2:
         st.info("Fewer than two complete weeks in this period: choose a longer one to see "
                 "a trend.", icon=":material/insights:")
@@ -96,14 +88,13 @@ with tabs[0]:
         st.header("One chapter over time")
         pick = st.selectbox("Chapter", chapters_shown, format_func=lambda line: line.label,
                             key="org_chapter")
-        one = progress.weekly[progress.weekly["group"].isin(
-            [pick.label, f"{pick.region} (all chapters)"])]
-        if one["share"].notna().any():
-            st.vega_lite_chart(org_report.participation_spec(one.assign(kind="region")),
-                               width="stretch")
-            st.caption(f"Weekly participation of {escape_md(pick.label)}"
-                       + (" beside its region's chapters together."
-                          if len(one["group"].unique()) > 1 else "."))
+        one = org_report.chapter_frame(progress, pick)
+        if org_report.has_shares(one):
+            beside = " beside its region's chapters together." if one["group"].nunique() > 1 \
+                else "."
+            show_chart(org_report.participation_chart(one), one,
+                       f"Weekly participation of {escape_md(pick.label)}{beside}",
+                       key="org_chapter_weekly")
     if progress.archived:
         st.caption(f"{progress.archived} archived chapter(s) are left out.")
 
@@ -140,7 +131,7 @@ with tabs[1]:
                                    ["HTML (prints)", "Markdown", "CSV"]):
             col.download_button(label, data=partial(org_report.render, rep, fmt),
                                 file_name=org_report.file_name(rep, fmt),
-                                mime=org_report.FORMATS[fmt][1], key=f"org_dl_{fmt}",
+                                mime=renderer.FORMATS[fmt][1], key=f"org_dl_{fmt}",
                                 icon=":material/download:", on_click="ignore")
 
 # --- chapters (organisation admins) ------------------------------------------------------

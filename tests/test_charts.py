@@ -12,6 +12,7 @@ import pytest
 import vl_convert
 
 from allyship.charts import builders, progress_charts
+from allyship.charts import palette as chart_palette
 from allyship.metrics import chapter_figures
 from allyship.people import roster
 from allyship.practice import journal
@@ -116,7 +117,7 @@ def test_participation_plots_the_share_and_its_rolling_mean_per_group(frames):
     assert enc(line, "x") == enc(dots, "x") and enc(line, "x")["type"] == "temporal"
     assert enc(line, "color")["field"] == "group"
     assert enc(line, "y")["axis"]["format"] == "%"
-    assert set(enc(line, "color")["scale"]["range"]) <= set(progress_charts.GROUP_COLOURS)
+    assert set(enc(line, "color")["scale"]["range"]) <= set(chart_palette.GROUP_COLOURS)
 
 
 def test_lines_differ_by_dash_and_marker_and_carry_an_end_label(frames):
@@ -139,7 +140,7 @@ def test_stacked_actions_are_coloured_by_responsibility_in_handout_order(frames)
     colour = enc(spec, "color")
     assert colour["field"] == "label"
     assert colour["scale"]["domain"] == [r.label for r in RESPONSIBILITIES]
-    assert colour["scale"]["range"] == list(progress_charts.RESPONSIBILITY_COLOURS)
+    assert colour["scale"]["range"] == list(chart_palette.RESPONSIBILITY_COLOURS)
 
 
 def test_coverage_heatmap_has_eight_rows_of_short_titles_and_full_text_in_the_tooltip(frames):
@@ -150,9 +151,9 @@ def test_coverage_heatmap_has_eight_rows_of_short_titles_and_full_text_in_the_to
     colour = enc(spec, "color")
     # Zero is an explicit "none" grey, lighter than the lightest blue of "some".
     assert colour["condition"]["test"] == "datum.actions > 0"
-    assert colour["condition"]["field"] == "actions" and colour["value"] == progress_charts.NONE_COLOUR
-    assert lightness(progress_charts.NONE_COLOUR) > lightness(progress_charts.SOME_RANGE[0]) > \
-        lightness(progress_charts.SOME_RANGE[1])
+    assert colour["condition"]["field"] == "actions" and colour["value"] == chart_palette.NONE_COLOUR
+    assert lightness(chart_palette.NONE_COLOUR) > lightness(chart_palette.SOME_RANGE[0]) > \
+        lightness(chart_palette.SOME_RANGE[1])
     assert "full_text" in [t["field"] for t in enc(spec, "tooltip")]
     data = spec["datasets"][spec["data"]["name"]]
     assert len(data) == 8 * PERIOD.n_weeks
@@ -172,7 +173,7 @@ def test_follow_through_stacks_done_open_overdue_per_group(frames):
     fold = next(t for t in spec["transform"] if "fold" in t)
     assert fold["fold"] == ["Done", "Open", "Overdue"]
     assert enc(spec, "y")["field"] == "group" and enc(spec, "x")["field"] == "steps"
-    assert enc(spec, "color")["scale"]["range"] == list(progress_charts.STATUS_COLOURS.values())
+    assert enc(spec, "color")["scale"]["range"] == list(chart_palette.STATUS_COLOURS.values())
 
 
 def test_minutes_line_shows_minutes_per_week(frames):
@@ -192,9 +193,9 @@ def test_pages_never_build_charts_themselves():
 
 # --- colour-vision deficiencies -----------------------------------------------------------
 
-PALETTES = {"responsibilities": progress_charts.RESPONSIBILITY_COLOURS,
-            "groups": progress_charts.GROUP_COLOURS,
-            "next-step status": tuple(progress_charts.STATUS_COLOURS.values())}
+PALETTES = {"responsibilities": chart_palette.RESPONSIBILITY_COLOURS,
+            "groups": chart_palette.GROUP_COLOURS,
+            "next-step status": tuple(chart_palette.STATUS_COLOURS.values())}
 
 
 @pytest.mark.parametrize("deficiency", ["deuteranomaly", "protanomaly", "tritanomaly", None])
@@ -214,7 +215,7 @@ def test_palettes_stay_apart_under_simulated_colour_vision_deficiencies(palette,
         rgb = np.clip(cspace_convert(rgb, cvd, "sRGB1"), 0, 1)
     ucs = cspace_convert(rgb, "sRGB1", "CAM02-UCS")
     closest = min(float(np.linalg.norm(a - b)) for a, b in itertools.combinations(ucs, 2))
-    assert closest >= progress_charts.MIN_CVD_DISTANCE, (palette, deficiency, closest)
+    assert closest >= chart_palette.MIN_CVD_DISTANCE, (palette, deficiency, closest)
 
 
 def test_the_check_can_fail_okabe_ito_eight_colours_fall_under_the_floor():
@@ -225,9 +226,9 @@ def test_the_check_can_fail_okabe_ito_eight_colours_fall_under_the_floor():
     import numpy as np
     from colorspacious import cspace_convert
 
-    rgb = np.array([[int(c[i:i + 2], 16) / 255 for i in (1, 3, 5)] for c in progress_charts.OKABE_ITO])
+    rgb = np.array([[int(c[i:i + 2], 16) / 255 for i in (1, 3, 5)] for c in chart_palette.OKABE_ITO])
     sim = np.clip(cspace_convert(rgb, {"name": "sRGB1+CVD", "cvd_type": "tritanomaly",
                                        "severity": 100}, "sRGB1"), 0, 1)
     ucs = cspace_convert(sim, "sRGB1", "CAM02-UCS")
     assert min(float(np.linalg.norm(a - b))
-               for a, b in itertools.combinations(ucs, 2)) < progress_charts.MIN_CVD_DISTANCE
+               for a, b in itertools.combinations(ucs, 2)) < chart_palette.MIN_CVD_DISTANCE

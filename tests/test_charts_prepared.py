@@ -21,7 +21,7 @@ from apptest_helpers import goto, open_app
 from streamlit import dataframe_util
 
 from allyship import demo
-from allyship.charts import builders, progress_charts
+from allyship.charts import builders, kinds, progress_charts
 from allyship.db import store
 from allyship.metrics import chapter_figures
 from allyship.people import roster
@@ -226,16 +226,16 @@ def test_a_views_tables_pickle_without_their_frames(demo_db):
 def test_the_shipped_templates_are_what_the_altair_builders_make_now():
     """allyship/chart_templates.json is generated; after changing a chart in
     chart_builders.py, run `python -m allyship.charts.builders` to write it again."""
-    assert progress_charts.TEMPLATES_FILE.read_text(encoding="utf-8") == \
+    assert kinds.TEMPLATES_FILE.read_text(encoding="utf-8") == \
         builders.templates_file_text(), "run: python -m allyship.charts.builders"
-    assert set(builders.BUILDERS) == set(progress_charts.KINDS)
+    assert set(builders.BUILDERS) == set(kinds.KINDS)
 
 
 def test_only_participation_and_follow_through_depend_on_the_groups():
     """Why the file holds one template for the other charts."""
-    for kind in progress_charts.KINDS:
+    for kind in kinds.KINDS:
         by_groups = {builders.template_json(kind, n) for n in (0, 1, 3)}
-        assert (len(by_groups) == 3) == (kind in progress_charts.GROUP_KINDS), kind
+        assert (len(by_groups) == 3) == (kind in kinds.GROUP_KINDS), kind
 
 
 def test_preparing_a_chart_does_not_import_altair():

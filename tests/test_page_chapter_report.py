@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 from allyship.people import roster
 from allyship.practice import journal
-from allyship.reports import chapter_report
+from allyship.reports import presets
 from allyship.core.models import ActionDraft
 from apptest_helpers import ROOT, all_text, open_as, persona
 
@@ -89,7 +89,7 @@ def test_reversed_custom_dates_are_refused_in_words(demo_db):
 
 def test_private_and_team_only_actions_never_show_but_chapter_shared_ones_do(demo_db):
     db, robin = persona(demo_db, "member")
-    _, day = chapter_report.last_quarter(date.today())  # the newest: highlights are newest first
+    _, day = presets.last_quarter(date.today())  # the newest: highlights are newest first
     for text, visibility in [("MarkPagePrivate", "private"), ("MarkPageTeamOnly", "team"),
                              ("MarkPageShared", "chapter")]:
         journal.log_action(db, robin, ActionDraft(day, text, (2,), visibility=visibility))

@@ -169,7 +169,7 @@ def test_the_chapter_report_page_and_its_downloads_never_change_the_cached_repor
 
     from apptest_helpers import open_as
 
-    from allyship.reports import chapter_report
+    from allyship.reports import chapter_report, renderer
     from allyship.ui import common
 
     assembled = []  # (report, its pickle when it was made)
@@ -186,7 +186,7 @@ def test_the_chapter_report_page_and_its_downloads_never_change_the_cached_repor
     at = open_as(demo_db, "lead", "pages/chapter_report.py")
     at.run()  # the same report again, from the cache
     assert not at.exception and at.get("vega_lite_chart") and len(assembled) == 1
-    for fmt in chapter_report.FORMATS:
+    for fmt in renderer.FORMATS:
         chapter_report.render(assembled[0][0], fmt)
     at.session_state["cr_period"] = "Custom dates"
     at.run()

@@ -13,7 +13,7 @@ from allyship.db import audit, store
 from allyship.peers import circles, partners
 from allyship.people import roster
 from allyship.practice import ideas, if_then, journal, plans
-from allyship.reports import chapter_report
+from allyship.reports import chapter_report, renderer
 from allyship.transfer import export
 from allyship.core.access import PermissionDenied
 from allyship.core.models import (
@@ -438,7 +438,7 @@ def test_partner_and_circle_canaries_never_reach_team_lead_report_or_admin_expor
     outputs = [repr(journal.list_shared_actions(db, chapter.lead)),
                repr(journal.list_shared_actions(db, chapter.admin)),
                repr(journal.list_shared_actions(db, chapter.lead, team_id=chapter.team_a))]
-    for fmt in chapter_report.FORMATS:
+    for fmt in renderer.FORMATS:
         for viewer in (chapter.lead, chapter.admin):
             rep = chapter_report.assemble(db, viewer, start=TODAY - timedelta(days=28), end=TODAY,
                                   today=TODAY)

@@ -16,7 +16,7 @@ from allyship.db import store
 from allyship.metrics import chapter_figures
 from allyship.people import passwords, roster, sessions
 from allyship.practice import journal
-from allyship.reports import chapter_report
+from allyship.reports import chapter_report, presets
 from allyship.metrics.chapter_figures import Comparison, Period, PeriodWeeks
 from allyship.core.models import ActionDraft, MemberDraft, week_start
 from apptest_helpers import APP, goto, open_app, persona
@@ -121,9 +121,9 @@ def test_a_young_chapter_opens_since_the_programme_began_never_before_it(chapter
 
 def test_the_report_opens_on_since_the_programme_began_for_a_young_chapter():
     today = date(2026, 11, 27)
-    assert chapter_report.default_preset(date(2026, 11, 6), today) == chapter_figures.SINCE_START
-    assert chapter_report.default_preset(date(2026, 1, 5), today) == "Last quarter"
-    start, end = chapter_report.preset_dates(chapter_figures.SINCE_START, today, date(2026, 11, 6))
+    assert presets.default_preset(date(2026, 11, 6), today) == chapter_figures.SINCE_START
+    assert presets.default_preset(date(2026, 1, 5), today) == "Last quarter"
+    start, end = presets.preset_dates(chapter_figures.SINCE_START, today, date(2026, 11, 6))
     assert (start, end) == (date(2026, 11, 6), date(2026, 11, 22))
 
 

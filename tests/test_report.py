@@ -14,7 +14,7 @@ import pytest
 
 from allyship.people import roster
 from allyship.practice import journal, plans
-from allyship.reports import chapter_report
+from allyship.reports import chapter_report, presets
 from allyship.core.access import PermissionDenied
 from allyship.core.models import ActionDraft, MemberDraft, PlanDraft, PlanItemDraft, ReflectionDraft
 from allyship.core.models import ValidationError
@@ -220,9 +220,9 @@ def test_an_admin_reports_on_any_team_of_their_chapter(data):
      (date(2026, 7, 1), date(2026, 9, 30))),
 ])
 def test_last_month_and_last_quarter_are_the_calendar_ones_before_today(today, month, quarter):
-    assert chapter_report.last_month(today) == month
-    assert chapter_report.last_quarter(today) == quarter
-    assert chapter_report.preset_dates("Last quarter", today) == quarter
+    assert presets.last_month(today) == month
+    assert presets.last_quarter(today) == quarter
+    assert presets.preset_dates("Last quarter", today) == quarter
 
 
 @pytest.mark.parametrize("start, end, field", [

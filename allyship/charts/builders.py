@@ -1,19 +1,16 @@
-"""The charts of the progress views, defined with Altair: one function per chart.
+"""The charts, defined with Altair: one function per chart.
 
 This module is the one definition of each chart. Each builder takes a frame made by
-:mod:`allyship.metrics.chapter_figures` and returns an ``alt.Chart`` (or layer) whose Vega-Lite spec
-stretches to its container (``width="container"``); what every chart must do for the
-people reading it (a description and title, tooltips, colour never the only cue,
-palettes safe for colour-vision deficiencies) is listed in :mod:`allyship.charts.progress_charts`.
+:mod:`allyship.metrics` and returns an ``alt.Chart`` (or layer) whose Vega-Lite spec
+stretches to its container. Every chart has a description and a title, a tooltip on
+every mark, colours from :mod:`allyship.charts.palette`, and never colour as the only cue;
+the unfinished current week is drawn hollow or faded.
 
-Pages and the report do not run these builders, nor import Altair (~0.3 s to import,
-~25 ms of schema validation per chart): they fill in a *template* — a builder's spec
-made without data, per kind of chart and number of groups — with the chart's names and
-rows (:func:`allyship.charts.progress_charts.prepare`). The templates are built here, by Altair, and
-shipped as ``allyship/chart_templates.json``; ``python -m allyship.charts.builders``
-writes that file again after a change to a chart, and a test rebuilds it with Altair and
-fails if the file differs, so it cannot drift from these definitions. Templates for more
-groups than the file holds are built here on demand (:func:`template_json`).
+Pages and the reports do not run these builders (Altair is slow to import and validates
+as it builds): they fill in a *template*, a builder's spec made without data
+(:func:`allyship.charts.progress_charts.prepare`). ``python -m allyship.charts.builders``
+writes the templates to ``chart_templates.json`` after a change to a chart; a test
+rebuilds them and fails if the file differs.
 """
 
 from __future__ import annotations
@@ -26,23 +23,26 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from allyship.charts.progress_charts import (
-    _NAME,
-    _STATUS_COLUMNS,
-    _TOP,
+from allyship.charts.kinds import (
+    GROUP_KINDS,
+    KINDS,
+    NAME_STAND_IN,
+    ORG_KINDS,
+    SHIPPED_GROUPS,
+    STATUS_COLUMNS,
+    TEMPLATES_FILE,
+    TOP_STAND_IN,
+)
+from allyship.charts.palette import (
     GROUP_COLOURS,
     GROUP_DASHES,
-    GROUP_KINDS,
     GROUP_SHAPES,
     HEIGHT,
-    KINDS,
     NONE_COLOUR,
     OKABE_ITO,
     RESPONSIBILITY_COLOURS,
-    SHIPPED_GROUPS,
     SOME_RANGE,
     STATUS_COLOURS,
-    TEMPLATES_FILE,
 )
 from allyship.core.handout import RESPONSIBILITIES
 
@@ -83,15 +83,12 @@ def _groups(frame: pd.DataFrame) -> list[str]:
     return list(dict.fromkeys(frame["group"]))
 
 
-# --- the charts: each defined once, drawn with data (the builders) or without (templates)
-#
-# Each ``_chart_*`` function takes the chart's data (a frame, or a stand-in for the
-# template) and its shape; everything else about the chart is fixed here.
-
-def _chart_participation(data: Any, groups: Sequence[str], top: int = 0) -> alt.LayerChart:
-    groups = list(groups)
+def _group_cues(groups: list[str], title: str | None
+                ) -> tuple[alt.Color, alt.StrokeDash, alt.Shape]:
+    """A group's colour (with the legend), dash and point shape: colour is never the
+    only cue."""
     n = len(groups)
-    colour = alt.Color("group:N", title="Group", sort=groups,
+    colour = alt.Color("group:N", title=title, sort=groups,
                        scale=alt.Scale(domain=groups, range=_cycle(GROUP_COLOURS, n)),
                        legend=alt.Legend(orient="bottom"))
     dash = alt.StrokeDash("group:N", sort=groups, legend=None,
@@ -99,6 +96,24 @@ def _chart_participation(data: Any, groups: Sequence[str], top: int = 0) -> alt.
                                           range=[list(d) for d in _cycle(GROUP_DASHES, n)]))
     shape = alt.Shape("group:N", sort=groups, legend=None,
                       scale=alt.Scale(domain=groups, range=_cycle(GROUP_SHAPES, n)))
+    return colour, dash, shape
+
+
+def _last_of_each_group(chart: alt.Chart) -> alt.Chart:
+    """Each group's latest week (where its name goes, at the line's end)."""
+    return chart.transform_window(
+        rank="rank()", sort=[alt.SortField("week", order="descending")], groupby=["group"]
+    ).transform_filter("datum.rank == 1")
+
+
+# --- the charts: each defined once, drawn with data (the builders) or without (templates)
+#
+# Each ``_chart_*`` function takes the chart's data (a frame, or a stand-in for the
+# template) and its shape; everything else about the chart is fixed here.
+
+def _chart_participation(data: Any, groups: Sequence[str], top: int = 0) -> alt.LayerChart:
+    groups = list(groups)
+    colour, dash, shape = _group_cues(groups, "Group")
     tooltip = [alt.Tooltip("group:N", title="Group"), _WEEK_TOOLTIP, _WEEK_STATE,
                alt.Tooltip("participants:Q", title="Members who logged"),
                alt.Tooltip("counted:Q", title="Active members not away"),
@@ -120,10 +135,8 @@ def _chart_participation(data: Any, groups: Sequence[str], top: int = 0) -> alt.
     unfinished = base.transform_filter("datum.in_progress").mark_point(
         size=70, filled=False, strokeWidth=2, aria=False).encode(
         x=x, y="share:Q", color=colour, shape=shape, tooltip=tooltip)
-    ends = complete.transform_filter("isValid(datum.rolling_mean)").transform_window(
-        rank="rank()", sort=[alt.SortField("week", order="descending")], groupby=["group"]
-    ).transform_filter("datum.rank == 1").mark_text(
-        align="left", dx=6, fontWeight="bold").encode(
+    ends = _last_of_each_group(complete.transform_filter("isValid(datum.rolling_mean)")
+                               ).mark_text(align="left", dx=6, fontWeight="bold").encode(
         x=x, y=y, text="group:N", color=colour, tooltip=tooltip)
     names = ", ".join(groups) if groups else "no group"
     return _layer(line, dots, unfinished, ends, title="Weekly participation",
@@ -240,6 +253,28 @@ def _chart_minutes(data: Any, groups: Sequence[str] = (), top: int = 0) -> alt.L
                   about="Line chart: minutes members recorded on their actions, per week.")
 
 
+def _chart_org_participation(data: Any, groups: Sequence[str], top: int = 0) -> alt.LayerChart:
+    groups = list(groups)
+    colour, dash, shape = _group_cues(groups, None)
+    x = alt.X("week:T", title="Week starting", axis=alt.Axis(format=_WEEK_FORMAT))
+    y = alt.Y("share:Q", title="Members who logged", axis=alt.Axis(format="%"),
+              scale=alt.Scale(domain=[0, 1]))
+    tooltip = [alt.Tooltip("group:N", title="Group"),
+               alt.Tooltip("week:T", title="Week starting", format="%d %b %Y"),
+               alt.Tooltip("share:Q", title="Participation", format=".0%"),
+               alt.Tooltip("participants:Q", title="Members who logged"),
+               alt.Tooltip("counted:Q", title="Active, not away")]
+    shown = alt.Chart(data).transform_filter("isValid(datum.share)")
+    line = shown.mark_line(point=True).encode(x=x, y=y, color=colour, strokeDash=dash,
+                                              shape=shape, tooltip=tooltip)
+    ends = _last_of_each_group(shown).mark_text(align="left", dx=6, fontSize=11).encode(
+        x=x, y=y, text="group:N", color=colour, tooltip=tooltip)
+    names = ", ".join(groups) if groups else "no group"
+    return _layer(line, ends, title="Weekly participation by region",
+                  subtitle="Share of active members (not away) who logged",
+                  about=f"Line chart: weekly participation of {names}.")
+
+
 # --- the builders: the plain Altair charts (what the templates are tested against) --------
 
 def participation_chart(participation: pd.DataFrame) -> alt.LayerChart:
@@ -292,7 +327,7 @@ def follow_through_chart(follow_through: pd.DataFrame) -> alt.Chart:
 
     Fed by :func:`allyship.metrics.chapter_figures.follow_through`.
     """
-    frame = follow_through.rename(columns=_STATUS_COLUMNS)
+    frame = follow_through.rename(columns=STATUS_COLUMNS)
     return _chart_follow_through(frame, _groups(frame))
 
 
@@ -307,6 +342,16 @@ def minutes_chart(minutes: pd.DataFrame) -> alt.LayerChart:
     return _chart_minutes(frame)
 
 
+def org_participation_chart(weekly: pd.DataFrame) -> alt.LayerChart:
+    """Weekly participation of each group (a region's chapters together, the organisation,
+    or one chapter): a line per group with its own colour, dash and point shape, and its
+    name at the line's end. Weeks without a share are left out.
+
+    Fed by rows of :attr:`allyship.metrics.org_figures.OrgProgress.weekly`.
+    """
+    return _chart_org_participation(weekly, _groups(weekly))
+
+
 BUILDERS: dict[str, Callable[[pd.DataFrame], alt.TopLevelMixin]] = {
     "participation": participation_chart,
     "responsibility_actions": responsibility_actions_chart,
@@ -314,6 +359,9 @@ BUILDERS: dict[str, Callable[[pd.DataFrame], alt.TopLevelMixin]] = {
     "consistency": consistency_histogram,
     "follow_through": follow_through_chart,
     "minutes": minutes_chart,
+}
+ORG_BUILDERS: dict[str, Callable[[pd.DataFrame], alt.TopLevelMixin]] = {
+    "org_participation": org_participation_chart,
 }
 
 
@@ -326,25 +374,27 @@ _CHARTS: dict[str, Callable[..., alt.TopLevelMixin]] = {
     "consistency": _chart_consistency,
     "follow_through": _chart_follow_through,
     "minutes": _chart_minutes,
+    "org_participation": _chart_org_participation,
 }
 
 
 def template_json(kind: str, n_groups: int) -> str:
     """The chart's spec without data, as JSON text, with stand-in group names
-    (``charts._NAME``) and top count (``charts._TOP``): what
+    (:data:`~allyship.charts.kinds.NAME_STAND_IN`) and top count
+    (:data:`~allyship.charts.kinds.TOP_STAND_IN`): what
     :func:`allyship.charts.progress_charts.template` fills in."""
-    names = [_NAME.format(i) for i in range(n_groups)]
+    names = [NAME_STAND_IN.format(i) for i in range(n_groups)]
     # Named (not absent) data, so that Altair lifts it out of a layer's charts to the
     # top, as it does real rows; the rows replace it (:meth:`PreparedChart.to_dict`) or
     # the page passes them beside the spec, which Vega-Lite's layers inherit.
-    spec = _CHARTS[kind](alt.NamedData(name="rows"), names, _TOP).to_dict(validate=False)
+    spec = _CHARTS[kind](alt.NamedData(name="rows"), names, TOP_STAND_IN).to_dict(validate=False)
     spec.pop("data")
     return json.dumps(spec)
 
 
 def shipped_templates() -> dict[str, Any]:
     """What ``allyship/chart_templates.json`` holds: every chart's template, for 0 to
-    :data:`~allyship.charts.progress_charts.SHIPPED_GROUPS` groups where the chart has groups, else
+    :data:`~allyship.charts.kinds.SHIPPED_GROUPS` groups where the chart has groups, else
     one (the others do not depend on the groups)."""
     return {
         "about": "Generated by `python -m allyship.charts.builders` from the Altair "
@@ -353,7 +403,7 @@ def shipped_templates() -> dict[str, Any]:
         "templates": {
             kind: {str(n): json.loads(template_json(kind, n))
                    for n in (range(SHIPPED_GROUPS + 1) if kind in GROUP_KINDS else (0,))}
-            for kind in KINDS},
+            for kind in KINDS + ORG_KINDS},
     }
 
 

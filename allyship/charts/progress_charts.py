@@ -1,32 +1,13 @@
-"""The progress views' charts, ready to draw, and the same numbers as tables.
+"""The charts, ready to draw without Altair, and the same numbers as tables.
 
-Each chart is defined once, with Altair, in :mod:`allyship.charts.builders` (a builder
-per chart: frame in, ``alt.Chart`` out). Pages and the report do not run the builders,
-and this module does not import Altair: importing it costs ~0.3 s, and Altair validates
-against the JSON schema while it builds (``from_dict``, ``infer_encoding_types``) even
-with ``to_dict(validate=False)``, ~25 ms a chart. :func:`prepare` instead returns a
-:class:`PreparedChart`: the builder's spec made without data (a *template*, per kind of
-chart and number of groups, with the names filled in per chart) and the chart's rows
-written as Altair's sanitizer would write them. The templates come from
-``allyship/chart_templates.json``, which the builders generate (a test rebuilds it and
-compares); a chart with more groups than the file holds has its template built by
-Altair on first use. :meth:`PreparedChart.to_dict` is exactly the builder's spec
-(tested for every chart and several shapes, and validated against the schema there).
-Pages show one with :func:`allyship.ui.chart_display.show_chart` (template plus the rows as
-Arrow) and offer the same numbers as a table (:func:`table`).
-
-Charts people can read (issue 11, issue 17 item 3):
-
-* every chart has a Vega-Lite ``description`` (its accessible name) and a title;
-* every mark has a tooltip;
-* colour is never the only cue: team lines differ by dash and point shape too and
-  carry an end label; the heat map's "none" is an explicit light grey, distinct from
-  the sequential blues of "some"; stacked bars keep the handout's order;
-* palettes are chosen for the three common colour-vision deficiencies: the minimum
-  pairwise distance (CAM02-UCS, simulated deuteranopia, protanopia and tritanopia at
-  full severity, ``colorspacious``) is at least :data:`MIN_CVD_DISTANCE` — tested;
-* the unfinished current week, when a period includes it, is drawn hollow / faded
-  and labelled "in progress" in the tooltip.
+Each chart is defined once, with Altair, in :mod:`allyship.charts.builders`. Pages and the
+reports do not run the builders: :func:`prepare` fills in the builder's spec made without
+data (a *template* from ``chart_templates.json``, per kind of chart and number of groups)
+with the chart's names and rows, written as Altair's sanitizer would write them. A chart
+with more groups than the file holds has its template built by Altair on first use.
+:meth:`PreparedChart.to_dict` is exactly the builder's spec (tested for every chart).
+Pages show one with :func:`allyship.ui.chart_display.show_chart`, which offers the same
+numbers as a table (:func:`table_columns`). The colours are :mod:`allyship.charts.palette`.
 """
 
 from __future__ import annotations
@@ -39,36 +20,24 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from allyship.charts.kinds import (
+    GROUP_KINDS,
+    KINDS,
+    ORG_KINDS,
+    SHIPPED_GROUPS,
+    STATUS_COLUMNS,
+    TEMPLATES_FILE,
+    TOP_STAND_IN,
+)
 from allyship.core.columns import Columns, plain
 from allyship.core.handout import RESPONSIBILITIES
 
-# Okabe & Ito (2008), "Color Universal Design" (kept for single-colour marks).
-OKABE_ITO: tuple[str, ...] = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9",
-                              "#D55E00", "#F0E442", "#000000")
-# Eight colours picked from the Okabe–Ito and Tol palettes so that every pair stays
-# apart under normal vision and each simulated deficiency (min ΔE ≈ 18.9 in
-# CAM02-UCS), ordered so neighbours in a stack differ most (adjacent ΔE ≥ 39).
-RESPONSIBILITY_COLOURS: tuple[str, ...] = ("#0072B2", "#F0E442", "#994455", "#56B4E9",
-                                           "#000000", "#999933", "#332288", "#EE99AA")
-# Lines on white: the same colours, the pale yellow last.
-GROUP_COLOURS: tuple[str, ...] = ("#0072B2", "#994455", "#000000", "#999933", "#332288",
-                                  "#56B4E9", "#EE99AA", "#F0E442")
-GROUP_DASHES: tuple[tuple[int, ...], ...] = ((1, 0), (8, 4), (2, 3), (10, 3, 2, 3), (4, 4),
-                                             (12, 2), (1, 5), (6, 2, 2, 2))
-GROUP_SHAPES: tuple[str, ...] = ("circle", "square", "triangle-up", "diamond", "cross",
-                                 "triangle-down", "triangle-right", "triangle-left")
-STATUS_COLOURS = {"Done": "#004488", "Open": "#88CCEE", "Overdue": "#D55E00"}
-NONE_COLOUR = "#EEEEEE"  # a heat-map square where nobody practised: explicitly "none"
-SOME_RANGE = ("#A6CEE3", "#08306B")  # 1 action … the most actions in a square
-MIN_CVD_DISTANCE = 15.0  # the palettes' tested floor (CAM02-UCS ΔE under simulation)
-HEIGHT = 280
-
+ALL_KINDS: tuple[str, ...] = KINDS + ORG_KINDS
 
 def spec(chart: Any) -> dict[str, Any]:
     """The chart's Vega-Lite spec (a :class:`PreparedChart`, or an Altair chart of
@@ -86,20 +55,9 @@ def description(chart: Any) -> str:
 
 # --- prepared charts: templates + rows, without Altair ----------------------------------
 
-# Stand-ins the templates are built with, filled in per chart. A group's name: private-use
-# characters nobody types, numbered; the heat map's top count: a number no week reaches.
-_NAME = "\ue000{}\ue001"
-_TOP = 987_654_321
-# …a name as it appears in the template's JSON text (json.dumps escapes non-ASCII).
+# A group's stand-in name (kinds.NAME_STAND_IN) as it reads in the template's JSON text
+# (json.dumps escapes non-ASCII).
 _NAME_IN_JSON = re.compile(r"\\ue000([0-9]+)\\ue001")
-_STATUS_COLUMNS = {"done": "Done", "open": "Open", "overdue": "Overdue"}  # frame → chart
-
-
-KINDS: tuple[str, ...] = ("participation", "responsibility_actions", "coverage",
-                          "consistency", "follow_through", "minutes")
-GROUP_KINDS: tuple[str, ...] = ("participation", "follow_through")  # a line / bar per group
-SHIPPED_GROUPS = 8  # templates in the file: 0 to this many groups (the app warms them all)
-TEMPLATES_FILE = Path(__file__).with_name("chart_templates.json")
 
 
 @lru_cache(maxsize=1)
@@ -126,12 +84,12 @@ def template(kind: str, names: Sequence[str] = (), top: int = 1) -> dict[str, An
     """The chart's Vega-Lite spec without data, for these group names (participation,
     follow-through) and the heat map's top count: a fresh copy of a cached template, the
     caller's to change."""
-    if kind not in KINDS:
+    if kind not in ALL_KINDS:
         raise ValueError(f"no chart called {kind!r}")
     text = _template(kind, len(names))
     # The top count first, while the text holds no names (a team may be called
     # "987654321"); then every name in one pass (a name may look like a stand-in).
-    text = text.replace(str(_TOP), str(max(top, 2)))
+    text = text.replace(str(TOP_STAND_IN), str(max(top, 2)))
     if names:
         escaped = [json.dumps(str(n))[1:-1] for n in names]  # as the name reads in JSON
         text = _NAME_IN_JSON.sub(lambda m: escaped[int(m.group(1))], text)
@@ -141,7 +99,7 @@ def template(kind: str, names: Sequence[str] = (), top: int = 1) -> dict[str, An
 def warm_templates(max_groups: int = SHIPPED_GROUPS) -> None:
     """Read the templates for up to ``max_groups`` groups now (server start-up), so no
     first view waits for them."""
-    for kind in KINDS:
+    for kind in ALL_KINDS:
         for n in range(max_groups + 1) if kind in GROUP_KINDS else (0,):
             _template(kind, n)
 
@@ -183,11 +141,11 @@ def _dataset_name(values: list[dict[str, Any]]) -> str:
 
 
 def prepare(kind: str, frame: pd.DataFrame | Columns) -> PreparedChart:
-    """The chart ``kind`` (one of :data:`KINDS`) of ``frame`` (a pandas frame, or the
+    """The chart ``kind`` (one of :data:`ALL_KINDS`) of ``frame`` (a pandas frame, or the
     same table as :class:`~allyship.core.columns.Columns`), ready to draw: the same spec as
     its builder's (:data:`allyship.charts.builders.BUILDERS`), made from a cached template
     in plain Python."""
-    if kind not in KINDS:
+    if kind not in ALL_KINDS:
         raise ValueError(f"no chart called {kind!r}")
     if isinstance(frame, Columns) and not frame.from_frame:
         columns = {name: plain(values) for name, values in frame.items()}
@@ -207,7 +165,9 @@ def prepare(kind: str, frame: pd.DataFrame | Columns) -> PreparedChart:
         actions = [v for v in columns["actions"] if v is not None]
         top = max(int(max(actions)) if actions else 1, 1)
     elif kind == "follow_through":
-        columns = {_STATUS_COLUMNS.get(k, k): v for k, v in columns.items()}
+        columns = {STATUS_COLUMNS.get(k, k): v for k, v in columns.items()}
+        names = list(dict.fromkeys(columns["group"]))
+    elif kind == "org_participation":
         names = list(dict.fromkeys(columns["group"]))
     elif kind == "minutes":
         columns["hours"] = [m / 60 for m in columns["minutes"]]
@@ -287,16 +247,15 @@ def _week(frame: pd.DataFrame) -> list[str | None]:
 def table(kind: str, frame: pd.DataFrame) -> pd.DataFrame:
     """The numbers a chart draws, as a plain table with readable column names.
 
-    ``kind`` names the chart: ``participation``, ``responsibility_actions``,
-    ``coverage``, ``consistency``, ``follow_through`` or ``minutes``.
+    ``kind`` names the chart: one of :data:`ALL_KINDS`.
     """
     return pd.DataFrame(table_columns(kind, frame))
 
 
 def table_columns(kind: str, frame: pd.DataFrame) -> dict[str, list[Any]]:
     """:func:`table` as columns of plain values (column name → values), which a page can
-    send as they are. Built in plain Python: the frames are a few dozen rows, where
-    pandas' reshaping cost milliseconds."""
+    send as they are. Built in plain Python: the frames are a few dozen rows, too few
+    for pandas' reshaping to pay off."""
     def col(name: str) -> list[Any]:
         return frame[name].tolist()
 
@@ -323,6 +282,10 @@ def table_columns(kind: str, frame: pd.DataFrame) -> dict[str, list[Any]]:
     elif kind == "follow_through":
         out = {"Group": col("group"), "Done": col("done"), "Open": col("open"),
                "Overdue": col("overdue"), "Plans": col("plans")}
+    elif kind == "org_participation":
+        out = {"Group": col("group"), "Week starting": _week(frame),
+               "Members who logged": col("participants"), "Active, not away": col("counted"),
+               "Participation": [_pct(v) for v in col("share")]}
     elif kind == "minutes":
         out = {"Week of": _week(frame), "Minutes": col("minutes"), "Actions": col("actions"),
                "Actions with minutes": col("actions_with_minutes")}

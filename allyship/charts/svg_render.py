@@ -1,7 +1,7 @@
 """Vega-Lite specs to SVG with vl-convert, for the reports' offline HTML.
 
 vl-convert draws with Vega in an embedded JavaScript runtime. Starting that runtime is
-the costly part (~0.4 s of CPU, once per process), and vl-convert holds Python's GIL
+the costly part (once per process), and vl-convert holds Python's GIL
 while it works, so a thread cannot hide it. A short-lived command that knows it will
 draw charts (``python -m allyship report``, HTML) calls :func:`start` first thing: a
 renderer process (``python -m allyship.charts.svg_render``) starts the runtime on the other
@@ -115,9 +115,9 @@ def start() -> None:
     import subprocess
     from pathlib import Path
 
-    # -S: the renderer skips `site` (its .pth files cost ~30 ms of a start that is the
-    # report command's critical path) and finds vl-convert on this process's own import
-    # path instead, which `site` has already worked out.
+    # -S: the renderer skips `site` (its .pth files slow a start that is the report
+    # command's critical path) and finds vl-convert on this process's own import path
+    # instead, which `site` has already worked out.
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
     try:
         proc = subprocess.Popen(
@@ -192,7 +192,7 @@ def _serve() -> None:
         out.write(json.dumps(answer).encode() + b"\n")
         out.flush()
     # Every answer is written: skip the interpreter's and the JavaScript runtime's
-    # teardown (~50 ms the command would wait for at stop()).
+    # teardown, which the command would wait for at stop().
     os._exit(0)
 
 

@@ -1,45 +1,17 @@
-"""The chapter report: one period's figures, assembled once, rendered three ways.
+"""The chapter report: one period's figures for a chapter (or one team), assembled once
+into a :class:`ChapterReport` and written as HTML, Markdown or CSV by
+:mod:`allyship.reports.renderer`. The Chapter report page and ``python -m allyship report``
+both use it.
 
-:func:`assemble` gathers, for a chapter (or one team) and a period, everything a
-meeting needs into a plain :class:`ChapterReport` — the single source for every
-renderer: :func:`to_html` (one self-contained file, charts as inline SVG, prints on
-A4 or Letter), :func:`to_markdown` and :func:`to_csv`. The Chapter report page and
-``python -m allyship report`` both call these.
-
-What the report draws on, and what it never does
-------------------------------------------------
-* Figures come from :func:`allyship.metrics.chapter_figures.team_progress` (headline numbers with
-  the previous period, participation, responsibility coverage, follow-through,
-  least-practised responsibilities, falling teams) — the same numbers the Team
-  progress page shows. Charts come from :mod:`allyship.charts.progress_charts`. The per-team table
-  and the next steps falling due after the period are the report's own measures
-  (below), folded by the same small-group rule as the metrics.
-* **Highlights** are actions their authors shared with the **chapter**, and only
-  those: never a private action, and never a team-only one — a report is a
-  document that travels (it is printed, mailed round), so it carries only what its
-  author chose to show the whole chapter. Actions of deactivated members are left
-  out, as they are from every figure.
-* **Next steps falling due** are counts per team, never names or texts: a next
-  step has no "shared" flag of its own, so nothing in the plan says its author
-  agreed to have it read out.
-* **Who are we leaving behind?** lists the least-practised responsibilities, teams
-  and focus groups (with at least :data:`metrics.MIN_GROUP` members) whose
-  participation fell by :data:`metrics.FALLING_BY` or more, how many members
-  logged nothing in the period (a count, no names), and overdue next steps.
-* Nothing ranks individuals, and reflections are never read at all.
-
-The period is given as dates and covers the whole ISO weeks (Monday–Sunday) that
-contain them, like every progress view; the report names those weeks.
-
-Access: a team lead may produce the chapter-wide report (aggregates, with their
-own team's breakdown) or their own team's; an admin any team of their chapter
-(:func:`access.require_team_view`).
+Figures are the Team progress page's (:func:`allyship.metrics.chapter_figures.team_progress`),
+plus the per-team table and next steps falling due, folded by the same small-group rule.
+Highlights are only actions their authors shared with the whole chapter (a report travels);
+next steps falling due are counts, never names or texts; nothing ranks individuals, and
+reflections are never read. Access: :func:`allyship.core.access.require_team_view`.
 """
 
 from __future__ import annotations
 
-import html
-import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -49,20 +21,18 @@ import sqlite_utils
 
 from allyship.charts import progress_charts
 from allyship.core import access
+from allyship.core.handout import ACTION_KINDS, PRACTICE_QUESTIONS, PracticeQuestion, responsibility
+from allyship.core.models import Member, parse_date
+from allyship.core.safe_text import inert
 from allyship.metrics import chapter_figures
+from allyship.metrics.chapter_figures import Headline, Period, Scope
 from allyship.people import roster
 from allyship.practice import journal
-from allyship.core.handout import ACTION_KINDS, PRACTICE_QUESTIONS, PracticeQuestion, responsibility
-from allyship.metrics.chapter_figures import Headline, Period, Scope
-from allyship.core.models import Member, ValidationError, parse_date
+from allyship.reports import renderer
+from allyship.reports.presets import report_period
 from allyship.transfer.csv_files import csv_bytes
-from allyship.core.safe_text import inert
 
 MAX_HIGHLIGHTS = 25
-CHART_WIDTH = 700  # px of each chart in the HTML file; CSS scales it down to the page
-
-PERIOD_PRESETS: tuple[str, ...] = ("Last month", "Last quarter", chapter_figures.SINCE_START,
-                                   "Custom dates")
 
 TEAM_COLUMNS: dict[str, str] = {
     "group": "Team",
@@ -82,53 +52,6 @@ WEEK_COLUMNS: dict[str, str] = {
     "actions": "Actions",
     "minutes": "Minutes",
 }
-
-
-# --- the period -----------------------------------------------------------------------
-
-def last_month(today: date) -> tuple[date, date]:
-    """The calendar month before the one containing ``today``: (first day, last day)."""
-    last = today.replace(day=1) - timedelta(days=1)
-    return last.replace(day=1), last
-
-
-def last_quarter(today: date) -> tuple[date, date]:
-    """The calendar quarter before the one containing ``today``: (first day, last day)."""
-    first_this = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
-    last = first_this - timedelta(days=1)
-    return date(last.year, last.month - 2, 1), last
-
-
-def preset_dates(preset: str, today: date, started_on: date | None = None) -> tuple[date, date]:
-    """Dates of a named preset from :data:`PERIOD_PRESETS` (not "Custom dates");
-    "since the programme began" needs the programme's first day."""
-    if preset == "Last month":
-        return last_month(today)
-    if preset == "Last quarter":
-        return last_quarter(today)
-    if preset == chapter_figures.SINCE_START and started_on is not None:
-        last_sunday = today - timedelta(days=today.weekday() + 1)
-        return started_on, max(last_sunday, min(started_on, today))
-    raise ValueError(f"no preset called {preset!r}")
-
-
-def default_preset(started_on: date, today: date) -> str:
-    """The preset a report opens on: last quarter, unless the programme began after that
-    quarter started (a young chapter) — then "since the programme began"."""
-    return "Last quarter" if last_quarter(today)[0] >= started_on else chapter_figures.SINCE_START
-
-
-def report_period(start: Any, end: Any, *, today: date) -> Period:
-    """The whole weeks covering ``start``–``end`` (dates or ``YYYY-MM-DD``).
-
-    Raises :class:`ValidationError` in plain words for a malformed or reversed period,
-    or one that has not started by ``today``.
-    """
-    period = Period.between(start, end)
-    if period.start > today:
-        raise ValidationError({"start": f"The period starts on {period.start:%d %b %Y}, "
-                                        "after today; there is nothing to report yet"})
-    return period
 
 
 # --- the assembled report ---------------------------------------------------------------
@@ -232,7 +155,7 @@ def assemble(db: sqlite_utils.Database, actor: Member | None, *, start: Any, end
 
         for chart, _ in _charts(frames.participation, frames.responsibilities,
                                 frames.follow_through, weeks, frames.comparison):
-            svg_render.send(_drawn_spec(chart))
+            svg_render.send(renderer.drawn_spec(chart))
     as_of = period.as_of(today)
     ahead = (as_of + timedelta(days=1), as_of + timedelta(weeks=period.n_weeks))
     teams = _team_table(db, actor, scope, period, frames, ahead)
@@ -268,8 +191,8 @@ def assemble(db: sqlite_utils.Database, actor: Member | None, *, start: Any, end
 
 def _query(db: sqlite_utils.Database, scope: Scope, body: str,
            params: list[Any]) -> pd.DataFrame:
-    """``body`` run after the metrics' ``scope`` CTE (:func:`metrics.with_scope`): the
-    active members the figures count."""
+    """``body`` run after the figures' ``scope`` CTE (:func:`chapter_figures.with_scope`):
+    the active members the figures count."""
     cur = db.execute(*chapter_figures.with_scope(scope, body, params))
     return pd.DataFrame(cur.fetchall(), columns=[c[0] for c in cur.description])
 
@@ -360,7 +283,8 @@ def _falling(db: sqlite_utils.Database, actor: Member, scope: Scope, period: Per
     # Focus groups (only those big enough to be offered as a filter) fell too?
     for group in chapter_figures.focus_group_choices(db, actor, scope.chapter_id, scope.team_id):
         fg = Scope(scope.chapter_id, scope.team_id, group)
-        now, before = chapter_figures.pooled_participation(db, actor, fg, [period, period.previous()],
+        now, before = chapter_figures.pooled_participation(db, actor, fg,
+                                                           [period, period.previous()],
                                                    today=today)
         if now is not None and before is not None and \
                 before - now >= chapter_figures.FALLING_BY - 1e-9:
@@ -442,91 +366,11 @@ def leaving_behind(r: ChapterReport) -> list[str]:
     return points
 
 
-# --- HTML ------------------------------------------------------------------------------
-
-_CSS = """
-:root { color-scheme: light; }
-* { box-sizing: border-box; }
-body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial,
-       sans-serif; color: #1b1b1b; margin: 0 auto; max-width: 60rem; padding: 1.5rem;
-       line-height: 1.45; font-size: 11pt; }
-h1 { font-size: 1.7rem; margin: 0 0 .2rem; }
-h2 { font-size: 1.25rem; margin: 1.6rem 0 .5rem; border-bottom: 2px solid #0072B2;
-     padding-bottom: .15rem; }
-.sub { color: #444; margin: 0 0 .8rem; }
-.notes { color: #444; font-size: .9em; }
-.cards { display: grid; grid-template-columns: repeat(3, 1fr); gap: .6rem; }
-.card { border: 1px solid #ccc; border-radius: 6px; padding: .5rem .7rem; }
-.card .label { font-size: .85em; color: #444; }
-.card .value { font-size: 1.5em; font-weight: 600; }
-.card .change { font-size: .85em; }
-.card .help { font-size: .78em; color: #555; margin-top: .2rem; }
-figure { margin: 1rem 0; }
-figure svg { max-width: 100%; height: auto; display: block; }
-figcaption { font-size: .88em; color: #444; }
-table { border-collapse: collapse; width: 100%; font-size: .92em; margin: .4rem 0; }
-th, td { border: 1px solid #bbb; padding: .25rem .45rem; text-align: left;
-         vertical-align: top; }
-td.n, th.n { text-align: right; }
-tr.total td { font-weight: 600; background: #f1f5f9; }
-.highlight { border-left: 4px solid #009E73; padding: .2rem .7rem; margin: .5rem 0; }
-.highlight .meta { font-size: .85em; color: #444; }
-.highlight .text { white-space: pre-wrap; }
-ol.questions li { margin: .35rem 0; }
-footer { margin-top: 2rem; font-size: .82em; color: #555; }
-@page { margin: 16mm 14mm; }
-@media print {
-  body { max-width: none; padding: 0; font-size: 10pt; }
-  h2 { break-after: avoid; page-break-after: avoid; }
-  figure, table, .card, .cards, .highlight, li { break-inside: avoid;
-                                                 page-break-inside: avoid; }
-  thead { display: table-header-group; }
-  tr { break-inside: avoid; page-break-inside: avoid; }
-  .screen-only { display: none; }
-}
-"""
-
-
-def _e(value: Any) -> str:
-    return html.escape(str(value), quote=True)
-
-
-def _drawn_spec(chart: Any) -> dict[str, Any]:
-    """The spec of a chart (prepared, or an Altair chart) as the HTML file draws it."""
-    return _fixed_width(progress_charts.spec(chart), CHART_WIDTH)
-
-
-def _svg(chart: Any, n: int) -> str:
-    """A chart (prepared, or an Altair chart) as inline SVG, rendered offline by
-    vl-convert."""
-    from allyship.charts import svg_render
-
-    svg = svg_render.to_svg(_drawn_spec(chart))
-    # Several SVGs share one document: give each its own ids (gradients, clip paths).
-    ids = set(re.findall(r'\bid="([^"]+)"', svg))
-    for ident in sorted(ids, key=len, reverse=True):
-        new = f"c{n}-{ident}"
-        svg = svg.replace(f'id="{ident}"', f'id="{new}"').replace(f"url(#{ident})",
-                                                                  f"url(#{new})")
-        svg = svg.replace(f'href="#{ident}"', f'href="#{new}"')
-    return svg
-
-
-def _fixed_width(spec: Any, width: int) -> Any:
-    """``width="container"`` only means something in a browser page; give a number."""
-    if isinstance(spec, dict):
-        return {k: (width if k == "width" and v == "container" else _fixed_width(v, width))
-                for k, v in spec.items()}
-    if isinstance(spec, list):
-        return [_fixed_width(v, width) for v in spec]
-    return spec
-
+# --- charts ------------------------------------------------------------------------------
 
 def chart_views(r: ChapterReport) -> list[tuple[Any, str, pd.DataFrame, str]]:
-    """The report's charts (from :mod:`allyship.charts.progress_charts`): chart (a
-    :class:`~allyship.charts.progress_charts.PreparedChart`: the builder's spec without running Altair),
-    kind (for :func:`allyship.charts.progress_charts.table`), the frame it draws, and its one-sentence
-    summary."""
+    """The report's charts: each as a prepared chart, its kind, the frame it draws and
+    its one-sentence summary."""
     drawn = _charts(r.participation, r.responsibilities, r.follow_through, r.weeks,
                     r.comparison)
     if not drawn:
@@ -549,7 +393,8 @@ def chart_views(r: ChapterReport) -> list[tuple[Any, str, pd.DataFrame, str]]:
 
 def _charts(participation: pd.DataFrame, responsibilities: pd.DataFrame,
             follow_through: pd.DataFrame, weeks: pd.DataFrame,
-            comparison: chapter_figures.Comparison) -> list[tuple[progress_charts.PreparedChart, pd.DataFrame]]:
+            comparison: chapter_figures.Comparison
+            ) -> list[tuple[progress_charts.PreparedChart, pd.DataFrame]]:
     """The report's charts and the frames they draw, in order; none for a period without
     actions or with too few complete weeks. What :func:`chart_views` shows and what
     :func:`assemble` sends the renderer early: one rule for both."""
@@ -564,8 +409,8 @@ def no_charts_reason(r: ChapterReport) -> str:
     """Why the report has no charts, in words (when :func:`chart_views` is empty)."""
     if r.actions == 0:
         return "No actions were logged in this period, so there is nothing to chart."
-    return (f"Charts need at least {chapter_figures.MIN_CHART_WEEKS} complete weeks of the programme; "
-            f"this period has {len(r.comparison.now.complete)}.")
+    return (f"Charts need at least {chapter_figures.MIN_CHART_WEEKS} complete weeks of the "
+            f"programme; this period has {len(r.comparison.now.complete)}.")
 
 
 def chart_list(r: ChapterReport) -> list[tuple[Any, str]]:
@@ -573,96 +418,58 @@ def chart_list(r: ChapterReport) -> list[tuple[Any, str]]:
     return [(chart, caption) for chart, _, _, caption in chart_views(r)]
 
 
-def _html_table(frame: pd.DataFrame, columns: dict[str, str], numeric: set[str],
-                fmt: dict[str, Any] | None = None) -> str:
-    fmt = fmt or {}
-    head = "".join(f'<th class="{"n" if c in numeric else ""}" scope="col">{_e(t)}</th>'
-                   for c, t in columns.items())
-    body = []
-    for rec in frame.to_dict("records"):
-        cls = ' class="total"' if rec.get("is_total") else ""
-        values = {c: fmt[c](rec[c]) if c in fmt else rec[c] for c in columns}
-        cells = "".join(f'<td class="{"n" if c in numeric else ""}">{_e(values[c])}</td>'
-                        for c in columns)
-        body.append(f"<tr{cls}>{cells}</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
-
-
-def _share(v: Any) -> str:
-    return "–" if v is None or pd.isna(v) else f"{v:.0%}"
-
+# --- HTML ------------------------------------------------------------------------------
 
 def to_html(r: ChapterReport) -> str:
-    """The report as one self-contained HTML file: no scripts, no fonts or images
-    fetched from anywhere, charts as inline SVG; prints cleanly on A4 or Letter."""
-    parts = [
-        "<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{_e(r.title)} — {_e(r.subtitle)}</title>", f"<style>{_CSS}</style>",
-        "</head>", "<body>", "<header>",
-        f"<h1>{_e(r.title)}</h1>",
-        f'<p class="sub"><strong>{_e(r.scope_label)}</strong> · {_e(r.comparison.now.label)} · '
-        f"{r.members} active members · prepared {r.today:%d %b %Y}</p>",
-        "</header>", "<main>",  # landmarks: a screen reader can jump to the report
-        "<section><h2>Headline figures</h2>", '<div class="cards">',
-    ]
+    """The report as one self-contained HTML file, charts as inline SVG."""
+    e = renderer.escape
+    parts = ["<section><h2>Headline figures</h2>", '<div class="cards">']
     for h in r.headlines:
-        parts.append(
-            f'<div class="card"><div class="label">{_e(h.label)}</div>'
-            f'<div class="value">{_e(h.display)}</div>'
-            + (f'<div class="change">vs previous period ({_e(h.previous_display)}): '
-               f"{_e(change_words(h))}</div>" if r.comparison.comparable else
-               '<div class="change">No comparison</div>')
-            + f'<div class="help">{_e(h.help)}</div></div>')
-    parts.append(f'</div><p class="notes">{_e(r.comparison.note)}</p></section>')
+        change = (f"vs previous period ({h.previous_display}): {change_words(h)}"
+                  if r.comparison.comparable else "No comparison")
+        parts.append(renderer.card(h.label, h.display, h.help, change))
+    parts.append(f'</div><p class="notes">{e(r.comparison.note)}</p></section>')
 
     parts.append("<section><h2>Participation and coverage</h2>")
     listed = chart_list(r)
     if not listed:
-        parts.append(f"<p>{_e(no_charts_reason(r))}</p>")
+        parts.append(f"<p>{e(no_charts_reason(r))}</p>")
     for n, (chart, caption) in enumerate(listed, start=1):
-        parts.append(f'<figure role="group" aria-label="{_e(progress_charts.description(chart))}">'
-                     f"{_svg(chart, n)}<figcaption>{_e(caption)}</figcaption></figure>")
+        parts.append(renderer.figure(chart, n, caption))
     parts.append("</section>")
 
     parts.append("<section><h2>Teams</h2>")
-    parts.append(_html_table(r.teams, TEAM_COLUMNS, set(TEAM_COLUMNS) - {"group"}))
+    parts.append(renderer.table(r.teams.to_dict("records"), TEAM_COLUMNS,
+                                set(TEAM_COLUMNS) - {"group"}))
     parts.append(f'<p class="notes">Next steps: done in the period, overdue on its last day, '
-                 f"and due in the coming weeks ({_e(ahead_words(r))}) — counts only, no "
+                 f"and due in the coming weeks ({e(ahead_words(r))}) — counts only, no "
                  "names: plans are personal.</p></section>")
 
     parts.append("<section><h2>Week by week</h2>")
-    parts.append(_html_table(r.weeks, WEEK_COLUMNS, set(WEEK_COLUMNS) - {"week"},
-                             {"share": _share, "week": lambda d: f"{d:%d %b %Y}"}))
+    parts.append(renderer.table(r.weeks.to_dict("records"), WEEK_COLUMNS,
+                                set(WEEK_COLUMNS) - {"week"}, _WEEK_FORMATS))
     parts.append("</section>")
 
     parts.append("<section><h2>Highlights shared with the chapter</h2>")
     if not r.highlights:
         parts.append("<p>Nobody shared an action with the whole chapter in this period.</p>")
     for h in r.highlights:
-        parts.append(
-            f'<div class="highlight"><div class="meta">{h.done_on:%d %b %Y} · '
-            f"{_e(h.member)}{' (' + _e(h.team) + ')' if h.team else ''} · {_e(h.kind)} · "
-            f"{_e('; '.join(h.responsibilities))}</div>"
-            f'<div class="text">{_e(h.description)}</div></div>')
+        parts.append(renderer.highlight(
+            f"{h.done_on:%d %b %Y} · {e(h.member)}{' (' + e(h.team) + ')' if h.team else ''}"
+            f" · {e(h.kind)} · {e('; '.join(h.responsibilities))}", h.description))
     if r.more_highlights:
         parts.append(f"<p>…and {r.more_highlights} more shared actions, in the app.</p>")
     parts.append("</section>")
+    parts.append(renderer.points_section("Who are we leaving behind?", leaving_behind(r)))
+    parts.append(renderer.questions_section(r.practice_questions))
+    return renderer.document(
+        title=f"{r.title} — {r.subtitle}", heading=r.title,
+        sub=f"<strong>{e(r.scope_label)}</strong> · {e(r.comparison.now.label)} · "
+            f"{r.members} active members · prepared {r.today:%d %b %Y}",
+        sections=parts, notes=notes(r))
 
-    parts.append("<section><h2>Who are we leaving behind?</h2><ul>")
-    parts += [f"<li>{_e(p)}</li>" for p in leaving_behind(r)]
-    parts.append("</ul></section>")
 
-    parts.append("<section><h2>For the meeting: the practice questions</h2>"
-                 '<ol class="questions">')
-    parts += [f"<li><strong>{_e(q.title)}.</strong> {_e(q.text)}</li>"
-              for q in r.practice_questions]
-    parts.append("</ol></section>")
-
-    parts.append("</main>")
-    parts.append("<footer>" + "".join(f"<p>{_e(n)}</p>" for n in notes(r)) + "</footer>")
-    parts += ["</body>", "</html>"]
-    return "\n".join(parts)
+_WEEK_FORMATS: dict[str, Any] = {"share": renderer.percent, "week": lambda d: f"{d:%d %b %Y}"}
 
 
 # --- Markdown ----------------------------------------------------------------------------
@@ -705,8 +512,7 @@ def to_markdown(r: ChapterReport) -> str:
             f"Next steps: done in the period, overdue on its last day, and due in the coming "
             f"weeks ({ahead_words(r)}) — counts only, no names.", ""]
     out += ["## Week by week", "",
-            *_md_table(r.weeks, WEEK_COLUMNS, {"share": _share,
-                                               "week": lambda d: f"{d:%d %b %Y}"}), ""]
+            *_md_table(r.weeks, WEEK_COLUMNS, _WEEK_FORMATS), ""]
     out += ["## Highlights shared with the chapter", ""]
     if not r.highlights:
         out.append("Nobody shared an action with the whole chapter in this period.")
@@ -736,7 +542,7 @@ CSV_COLUMNS = ["section", "name", "week", "value", "previous", "change",
 def to_csv(r: ChapterReport) -> bytes:
     """One CSV: headline figures, the per-team table, the per-week figures and actions per
     responsibility, told apart by the ``section`` column. Cells a spreadsheet would run
-    as a formula are neutralised (:func:`allyship.transfer.safe_cell`)."""
+    as a formula are neutralised (:func:`allyship.transfer.csv_files.safe_cell`)."""
     rows: list[dict[str, Any]] = [{"section": "comparison", "name": r.comparison.note}]
     for h in r.headlines:
         rows.append({"section": "headline", "name": h.label, "value": _num(h.value),
@@ -762,29 +568,14 @@ def _num(v: Any) -> Any:
     return round(float(v), 4) if isinstance(v, float) else v
 
 
-# --- formats --------------------------------------------------------------------------------
-
-FORMATS: dict[str, tuple[str, str]] = {  # name → (file extension, MIME type)
-    "html": ("html", "text/html"),
-    "md": ("md", "text/markdown"),
-    "csv": ("csv", "text/csv"),
-}
-
+# --- the file -------------------------------------------------------------------------------
 
 def render(r: ChapterReport, fmt: str) -> bytes:
     """The report in ``fmt`` (``html``, ``md`` or ``csv``) as bytes to save."""
-    if fmt == "html":
-        return to_html(r).encode("utf-8")
-    if fmt == "md":
-        return to_markdown(r).encode("utf-8")
-    if fmt == "csv":
-        return to_csv(r)
-    raise ValueError(f"unknown report format {fmt!r}; choose html, md or csv")
+    return renderer.render(r, fmt, html=to_html, md=to_markdown, csv=to_csv)
 
 
 def file_name(r: ChapterReport, fmt: str) -> str:
     """A file name like ``chapter-report-2026-07-01-to-2026-09-30.html``."""
-    scope = "" if r.team_id is None else "-" + (
-        re.sub(r"[^a-z0-9]+", "-", r.scope_label.lower()).strip("-") or "team")
-    return (f"chapter-report{scope}-{r.requested[0].isoformat()}-to-"
-            f"{r.requested[1].isoformat()}.{FORMATS[fmt][0]}")
+    return renderer.file_name("chapter-report", None if r.team_id is None else r.scope_label,
+                              r.requested, fmt, unnamed="team")

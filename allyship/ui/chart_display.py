@@ -1,8 +1,7 @@
 """Showing a chart on a page: the chart, its one-sentence summary, and the same numbers
 as a table for anyone who cannot (or would rather not) read the chart.
 
-Streamlit-aware, so it lives beside :mod:`allyship.ui.common`; the charts themselves are defined
-in :mod:`allyship.charts.progress_charts` and the numbers in :mod:`allyship.metrics.chapter_figures`.
+The charts are defined in :mod:`allyship.charts`, their numbers in :mod:`allyship.metrics`.
 """
 
 from __future__ import annotations
@@ -18,21 +17,19 @@ from allyship.charts import progress_charts
 from allyship.core.columns import Columns
 
 
-def show_chart(chart: str | progress_charts.PreparedChart, frame: pd.DataFrame | Columns, summary: str,
-               *, key: str) -> None:
+def show_chart(chart: str | progress_charts.PreparedChart, frame: pd.DataFrame | Columns,
+               summary: str, *, key: str) -> None:
     """Draw the chart of ``frame`` (a pandas frame, or the same table as plain
-    :class:`~allyship.core.columns.Columns`) — ``chart`` names it (a key of
-    :data:`allyship.charts.progress_charts.KINDS`) or is the :func:`allyship.charts.progress_charts.prepare` of it —
-    with its description as the accessible name, ``summary`` under it, and a
-    "Show as table" expander holding :func:`allyship.charts.progress_charts.table` of the same ``frame``
-    (drawn only while the expander is open).
+    :class:`~allyship.core.columns.Columns`) — ``chart`` names it (one of
+    :data:`allyship.charts.progress_charts.ALL_KINDS`) or is it, prepared — with its
+    description as the accessible name, ``summary`` under it, and a "Show as table"
+    expander holding :func:`allyship.charts.progress_charts.table_columns` of the same
+    ``frame`` (drawn only while the expander is open).
 
     The spec goes without its rows, which go beside it as Arrow (Streamlit's own wire
-    format for chart data: Streamlit moves inline rows out of a spec into Arrow anyway,
-    through pandas); Vega-Lite's layers inherit them as top-level data. The description
-    travels as ``alt``, which the browser puts back as the spec's ``description`` (and
-    uses to label the chart's data view) — passing both made Streamlit log a warning
-    with a stack trace for every chart drawn.
+    format for chart data); Vega-Lite's layers inherit them as top-level data. The
+    description travels as ``alt``, which the browser puts back as the spec's
+    ``description`` (passing both made Streamlit log a warning for every chart drawn).
     """
     if isinstance(chart, str):
         chart = progress_charts.prepare(chart, frame)
@@ -46,8 +43,7 @@ def show_chart(chart: str | progress_charts.PreparedChart, frame: pd.DataFrame |
                        key=f"chart_{key}")
     st.caption(summary)
     # The table is built and sent only while its expander is open (opening it reruns
-    # the page, from the cache): a closed expander's table was a sixth of the
-    # server's work on a Team progress view, for a table most people never open.
+    # the page, from the cache): most people never open it.
     with st.expander("Show as table", icon=":material/table:", key=f"chart_table_open_{key}",
                      on_change="rerun") as table:
         if table.open:
@@ -58,8 +54,8 @@ def show_chart(chart: str | progress_charts.PreparedChart, frame: pd.DataFrame |
 
 
 def arrow_table(columns: dict[str, list[Any]]) -> Any:
-    """Columns of plain values (a chart's rows, :attr:`allyship.charts.progress_charts.PreparedChart.columns`,
-    or its table, :func:`allyship.charts.progress_charts.table_columns`) as an Arrow table with the
+    """Columns of plain values (a prepared chart's ``columns``, or its table,
+    :func:`allyship.charts.progress_charts.table_columns`) as an Arrow table with the
     column types Streamlit gave the same values when they came through pandas: text
     ``large_string``, whole numbers ``int64`` (``double`` with a gap), other numbers
     ``double``, days (``date``) ``date32``, a column with no values ``null``."""
@@ -81,7 +77,7 @@ def arrow_table(columns: dict[str, list[Any]]) -> Any:
         else:
             kind = pa.large_string()
         # from_pandas=False is what pa.array does with a list anyway, said outright:
-        # without it, text columns took a ~30× slower path (0.2 ms for 100 strings).
+        # without it, text columns took a much slower path.
         arrays[name] = pa.array(values, type=kind, from_pandas=False)
     return pa.table(arrays)
 
