@@ -7,7 +7,7 @@ from allyship.ui import identity, common, data_rights_sections, rhythm_sections
 from allyship.core.access import PermissionDenied
 from allyship.core.handout import ROLES
 from allyship.core.models import ValidationError
-from allyship.practice.tables import escape_md
+from allyship.core.safe_text import inert
 
 me = common.require_screen("account")
 db = common.get_db()
@@ -15,8 +15,8 @@ db = common.get_db()
 st.title("Account")
 common.show_flash()
 team = roster.get_team(db, me.team_id).name if me.team_id else "no team"
-st.markdown(f"**{escape_md(me.name)}** · {escape_md(me.email)} · {ROLES.get(me.role, me.role)} · "
-            f"{escape_md(team)}")
+st.markdown(f"**{inert(me.name)}** · {inert(me.email)} · {ROLES.get(me.role, me.role)} · "
+            f"{inert(team)}")
 
 mode = identity.auth_mode()
 if mode == "demo":

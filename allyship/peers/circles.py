@@ -26,7 +26,7 @@ from allyship.people import roster
 from allyship.practice import journal
 from allyship.core.handout import PRACTICE_QUESTIONS, RESPONSIBILITIES, responsibility
 from allyship.core.models import Action, Member, ValidationError, clean_text, week_start
-from allyship.practice.tables import escape_md
+from allyship.core.safe_text import inert
 
 MIN_MEMBERS, MAX_MEMBERS = 2, 10
 # Least-practised responsibilities describe the whole circle: shown only when it holds at
@@ -293,14 +293,14 @@ def agenda_markdown(page: CirclePage, *, shown_under: int = 0) -> str:
 
 def _agenda_markdown(page: CirclePage) -> str:
     c = page.circle
-    lines = [f"# {escape_md(c.name)}: meeting agenda", "",
+    lines = [f"# {inert(c.name)}: meeting agenda", "",
              f"Meeting of {page.today:%A %d %B %Y} · meets {c.cadence_label.lower()} · "
              f"{len(page.members)} members", "",
              "## 1. Check-in round",
              "Each person says in a sentence or two what they did since the last meeting.", ""]
     if page.shared:
         lines.append(f"Shared with the circle since {page.since:%d %B}:")
-        lines += [f"- {a.done_on:%d %b} · {escape_md(owner.name)}: {escape_md(a.description)}"
+        lines += [f"- {a.done_on:%d %b} · {inert(owner.name)}: {inert(a.description)}"
                   for owner, a in page.shared]
     else:
         lines.append("Nothing has been shared with the circle lately.")

@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import pickle
 import sqlite3
-import sys
 import threading
 import uuid
 from collections.abc import Callable, Iterator
@@ -55,18 +54,9 @@ def leave_legacy_pages_mode() -> None:
 _first_run_lock = threading.Lock()
 
 
-def _cli_db_arg(argv: list[str]) -> str | None:
-    """``--db PATH`` given after ``streamlit run streamlit_app.py --``."""
-    for i, arg in enumerate(argv):
-        if arg == "--db" and i + 1 < len(argv):
-            return argv[i + 1]
-        if arg.startswith("--db="):
-            return arg.split("=", 1)[1]
-    return None
-
-
 def db_path() -> Path:
-    return store.resolve_db_path(_cli_db_arg(sys.argv[1:]))
+    """This server's database (:func:`allyship.db.store.server_db_path`)."""
+    return store.server_db_path()
 
 
 def demo_on_first_run() -> bool:

@@ -12,13 +12,14 @@ import streamlit as st
 
 from allyship.core import access
 from allyship.peers import partners
-from allyship.practice import if_then, tables
+from allyship.practice import if_then
 from allyship.ui import common
 from allyship.core.models import Member, Plan, ValidationError, week_start
+from allyship.core.safe_text import inert
 
 
 def _text(text: str) -> str:
-    return tables.escape_md(text)
+    return inert(text)
 
 
 def notes_list(db: sqlite_utils.Database, me: Member, partner: Member) -> None:
