@@ -24,33 +24,10 @@ from allyship.db import storage_errors, store
 from allyship.people import roster
 from allyship.core.models import Member, ValidationError
 from allyship.core.safe_text import inert
+from allyship.ui import navigation
 
 _local = threading.local()
-_left_legacy_mode = False
 
-
-def leave_legacy_pages_mode() -> None:
-    """Make sure this server runs the app through ``streamlit_app.py``'s navigation.
-
-    Because the user's layout has a ``pages/`` folder, Streamlit starts every new server
-    in its legacy multipage mode and only leaves it once ``st.navigation`` has run. Until
-    then the very first run of a fresh server skips the entry script (a link to a page
-    opened first showed no sidebar and no sign-in) and loses the first widget change.
-    Leaving the mode and rerunning at once gives the first visitor the same app as
-    everyone after. ``PagesManager.uses_pages_directory`` is the flag Streamlit itself
-    clears in ``st.navigation``.
-    """
-    from streamlit.runtime.pages_manager import PagesManager
-
-    global _left_legacy_mode
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        # Rerun once per process only: the server's first run carries no clicks to lose.
-        # (AppTest resets the flag before every run; rerunning each time would drop the
-        # button press being tested.)
-        if not _left_legacy_mode:
-            _left_legacy_mode = True
-            st.rerun()
 _first_run_lock = threading.Lock()
 
 
@@ -255,7 +232,7 @@ def current_member(db: sqlite_utils.Database | None = None) -> Member | None:
 
 def require_screen(screen: str) -> Member:
     """The acting member, if their role may use ``screen``; otherwise a refusal and stop."""
-    leave_legacy_pages_mode()
+    navigation.leave_legacy_pages_mode()
     member = current_member()
     try:
         return access.require_screen(member, screen)
