@@ -50,7 +50,7 @@ elif passwords.has_password(db, me):
 else:
     st.caption("You sign in with your organisation's account; there is no password here.")
 
-rhythm_sections.reminder_settings_section(db, me)  # issue 14: reminders, digest, calendar feed
+rhythm_sections.reminder_settings_section(db, me)  # reminders, digest, calendar feed
 
 if mode != "demo" and st.button("Sign out", key="account_sign_out"):
     identity.sign_out()

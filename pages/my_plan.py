@@ -75,7 +75,7 @@ if saved:
         common.flash(f"Plan saved as version {new.version}.")
         st.rerun()
 
-# Issue 15: next steps as "When …, I will …".
+# Next steps as "When …, I will …".
 from allyship.ui import peer_sections  # noqa: E402 — beside its one use: a small, additive edit
 
 peer_sections.if_then_editor(db, me, plan)

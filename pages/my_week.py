@@ -63,7 +63,7 @@ else:
             plans.set_next_step_done(db, me, int(row.id), today, today=today)
             common.flash("Next step marked done.")
             st.rerun()
-# Issue 15: each partner's shared actions this week, with a check-in box (none: nothing).
+# Each partner's shared actions this week, with a check-in box (none: nothing).
 from allyship.ui import peer_sections  # noqa: E402 — beside its one use: a small, additive edit
 
 peer_sections.partner_check_ins(db, me, today)

@@ -77,7 +77,7 @@ st.caption(f"**{inert(frames.scope_label)}**, {frames.weeks.label}: {frames.memb
 # Rows of three in wrapping horizontal containers, not st.columns: the same look on a
 # wide screen (on a phone they pair up, then stack below ~340 px), and two blocks for
 # the browser instead of eight (every element a page sends costs the server's event
-# loop and the websocket a message; issue 13).
+# loop and the websocket a message).
 for i, row in enumerate((frames.headlines[:3], frames.headlines[3:])):
     with st.container(horizontal=True, key=f"tp_headlines_{i}"):
         for h in row:

@@ -45,7 +45,7 @@ def next_steps_frame(plan: Plan | None, today: date) -> pd.DataFrame:
     columns = ["id", "Next step", "Due", "Overdue"]
     if plan is None:
         return pd.DataFrame(columns=columns)
-    # "When …, I will …" where the member wrote the step as an if–then plan (issue 15).
+    # "When …, I will …" where the member wrote the step as an if–then plan.
     from allyship.practice import if_then  # here, not at the top: keeps the issue-15 edit local
 
     rows = [{"id": i.id, "Next step": if_then.describe(i), "Due": i.due_on,

@@ -49,7 +49,7 @@ def get_db() -> sqlite_utils.Database:
     Streamlit runs each rerun of each session on a thread of its own, so the handle is
     thread-local: never shared between two runs at once. When the run's thread ends its
     connection goes back to a small pool for a later run (:class:`_Lease`): opening one
-    (and checking the schema) cost ~1.5 ms of CPU on every page view.
+    (and checking the schema) on every page view cost CPU.
     """
     path = db_path()
     lease = getattr(_local, "lease", None)
@@ -176,8 +176,8 @@ def cached(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
                      store.chapter_data_version(db, actor.chapter_id)))
     named = tuple(sorted(kwargs.items()))
     # Cheaper for Streamlit's cache to key on: the arguments pickled (their values, as
-    # Streamlit's own hashing would read them, in a few µs instead of ~0.3 ms of
-    # per-object hashing), passed by keyword (by position, Streamlit's cache looks up
+    # Streamlit's own hashing would read them, far faster than its per-object
+    # hashing), passed by keyword (by position, Streamlit's cache looks up
     # each parameter's name with inspect.signature on every call).
     return _cached_call(path=str(db_path()), version=version, module=fn.__module__,
                         name=fn.__qualname__, key=pickle.dumps((args, named)),
@@ -185,8 +185,8 @@ def cached(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
 
 
 # st.cache_resource, not st.cache_data: the same keys and compute-once locking, without
-# pickling each result as it is stored and unpickling it on every hit (a tenth of a cold
-# Team progress view's server CPU, and most of a cached one's; issue 13).
+# pickling each result as it is stored and unpickling it on every hit (a noticeable share of a
+# cold view's server CPU, and most of a cached one's).
 @st.cache_resource(show_spinner=False, max_entries=512)
 def _cached_call(path: str, version: Any, module: str, name: str, key: bytes, _args: tuple,
                  _kwargs: tuple) -> Any:

@@ -1,4 +1,4 @@
-"""Streamlit sections for members' data rights (issue 18): "Your data" on Account and
+"""Streamlit sections for members' data rights: "Your data" on Account and
 the "Your data" tab on Admin. Widgets and layout only; the rules live in
 :mod:`allyship.rights.mydata`, :mod:`allyship.rights.erasure` and :mod:`allyship.rights.retention`."""
 

@@ -1,4 +1,4 @@
-"""Streamlit pieces for partners and if–then next steps (issue 15), shared by several pages:
+"""Streamlit pieces for partners and if–then next steps, shared by several pages:
 *My week* shows each partner's week with a check-in box, and *My plan* lets a member write
 a next step as "When …, I will …". Domain rules stay in :mod:`allyship.peers.partners` and
 :mod:`allyship.practice.if_then`; this module only lays out widgets."""
