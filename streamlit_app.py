@@ -16,7 +16,7 @@ import os
 # Arrow's buffers on the C library's allocator, where the server's memory trimmer can
 # return them (allyship.web.memory). Arrow reads this once, as pyarrow is imported (pandas
 # imports it), so it is set here, before anything else: set later, pyarrow's own
-# mimalloc kept a 1 GiB arena holding ~8 MB after a busy spell (issue 13).
+# mimalloc kept a large arena holding little after a busy spell.
 os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
 
 import streamlit as st  # noqa: E402 - after the allocator choice above
@@ -25,9 +25,9 @@ import streamlit as st  # noqa: E402 - after the allocator choice above
 def main() -> None:
     """The page script: page config, sign-in, navigation by role, the chosen page."""
     from allyship.core import access
-    from allyship.ui import identity, common, a11y
+    from allyship.ui import a11y, common, identity, navigation
 
-    common.leave_legacy_pages_mode()
+    navigation.leave_legacy_pages_mode()
     st.set_page_config(page_title="Allyship Accountability", page_icon=":material/diversity_3:",
                        layout="wide")
     # The role's pages are listed here, at the top of the sidebar (filled in at the end).
@@ -74,20 +74,12 @@ def main() -> None:
         section: [PAGES[key] for key in keys if key in PAGES and access.can_open(member, key)]
         for section, keys in SECTIONS.items()
     }
-    # Why page links instead of st.navigation's own menu: because a pages/ folder exists,
-    # Streamlit (until st.navigation has run once in the server process, and on every
-    # sign-in screen, which stops before it) first sends the raw folder listing — every
-    # file, admin included — and browsers showed it. `[client] showSidebarNavigation = false`
-    # (.streamlit/config.toml) hides that listing, and in Streamlit 1.67 st.navigation's
-    # menu too — so the role's pages are drawn here. Checked by tests/e2e/test_navigation.py.
+    # The role's pages drawn as links: st.navigation's own menu is hidden with the pages/
+    # folder's listing (allyship.ui.navigation). Checked by tests/e2e/test_navigation.py.
     nav = {s: p for s, p in nav.items() if p}
     page = st.navigation(nav, position="hidden")
     a11y.narrow_screen_nav(nav, page)  # phones: the pages at the top, sidebar left closed
-    with nav_area:
-        for section, section_pages in nav.items():
-            st.caption(section)
-            for p in section_pages:
-                st.page_link(p)
+    navigation.sidebar_links(nav_area, nav)
     with common.report_write_failures(page.title):  # disk full / read-only: one sentence
         page.run()
 
@@ -96,8 +88,8 @@ if __name__ == "__main__":
     from allyship.ui import common
     from allyship.web import page_runs
 
-    # One run at a time in this process (a bounded wait): twenty interleaved runs cost
-    # nearly twice the CPU each (allyship/web/page_runs.py).
+    # One run at a time in this process (a bounded wait): interleaved runs cost more CPU
+    # each (allyship/web/page_runs.py).
     with page_runs.hold(), common.report_write_failures("sign-in"):  # sign-in writes too
         main()
 else:

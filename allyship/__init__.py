@@ -1,6 +1,7 @@
-"""Allyship Accountability Dashboard: the domain package.
+"""Allyship Accountability Dashboard.
 
-Nothing in here imports Streamlit except :mod:`allyship.ui.common`.
+Only :mod:`allyship.ui` and :mod:`allyship.web` import Streamlit (besides
+``streamlit_app.py`` and ``pages/``); the layers are held by ``.importlinter``.
 """
 
 __version__ = "0.1.0"

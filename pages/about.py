@@ -4,12 +4,12 @@ import streamlit as st
 
 from allyship.core import handout
 from allyship.people import roster
-from allyship.practice import tables
 from allyship.ui import common
+from allyship.core.safe_text import inert
 
 me = common.require_screen("about")
 # The chapter's own label for its goal, as on *My plan* (people's words: escaped).
-goal = tables.escape_md(roster.get_chapter(common.get_db(), me.chapter_id).goal_label)
+goal = inert(roster.get_chapter(common.get_db(), me.chapter_id).goal_label)
 
 st.title("About the practice")
 st.caption(f"From the allyship handout this programme is built on (taken from {handout.SOURCE}).")

@@ -7,7 +7,7 @@ from allyship.ui import identity, common, data_rights_sections, rhythm_sections
 from allyship.core.access import PermissionDenied
 from allyship.core.handout import ROLES
 from allyship.core.models import ValidationError
-from allyship.practice.tables import escape_md
+from allyship.core.safe_text import inert
 
 me = common.require_screen("account")
 db = common.get_db()
@@ -15,8 +15,8 @@ db = common.get_db()
 st.title("Account")
 common.show_flash()
 team = roster.get_team(db, me.team_id).name if me.team_id else "no team"
-st.markdown(f"**{escape_md(me.name)}** · {escape_md(me.email)} · {ROLES.get(me.role, me.role)} · "
-            f"{escape_md(team)}")
+st.markdown(f"**{inert(me.name)}** · {inert(me.email)} · {ROLES.get(me.role, me.role)} · "
+            f"{inert(team)}")
 
 mode = identity.auth_mode()
 if mode == "demo":
@@ -50,7 +50,7 @@ elif passwords.has_password(db, me):
 else:
     st.caption("You sign in with your organisation's account; there is no password here.")
 
-rhythm_sections.reminder_settings_section(db, me)  # issue 14: reminders, digest, calendar feed
+rhythm_sections.reminder_settings_section(db, me)  # reminders, digest, calendar feed
 
 if mode != "demo" and st.button("Sign out", key="account_sign_out"):
     identity.sign_out()

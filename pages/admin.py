@@ -199,7 +199,7 @@ with tab_codes:
                        "any earlier code for them no longer works.")
             st.code(issued.code, language=None)
 
-    # Lockouts (issue 12): five wrong passwords in 15 minutes lock an email for 15
+    # Lockouts: five wrong passwords in 15 minutes lock an email for 15
     # minutes. A set-up code works regardless; lifting the lock here is audited.
     st.header("Locked out")
     locked = passwords.lockouts(db, me)
@@ -229,7 +229,7 @@ with tab_chapter:
         save_ch = st.form_submit_button("Save settings", type="primary")
     if save_ch:
         run(lambda: roster.update_chapter(db, me, ch_name, goal), "Chapter settings saved.")
-    # The organisation level (issue 16): the chapter's consent to be named there.
+    # The organisation level: the chapter's consent to be named there.
     named = organisation.named_in_org_reports(db, me.chapter_id)
     if st.toggle("Name our chapter in organisation reports", value=named, key="org_named",
                  help="On: the organisation's report may name this chapter beside actions "

@@ -11,7 +11,7 @@ from allyship.people import roster
 from allyship.reports import chapter_report, presets, renderer
 from allyship.ui import common
 from allyship.core.models import ValidationError
-from allyship.practice.tables import escape_md
+from allyship.core.safe_text import inert
 from allyship.ui.chart_display import show_chart
 
 me = common.require_screen("chapter_report")
@@ -64,7 +64,7 @@ except access.PermissionDenied as exc:
     common.show_denied(exc)
     st.stop()
 
-st.caption(f"**{escape_md(rep.scope_label)}**, {rep.comparison.now.label}: {rep.members} "
+st.caption(f"**{inert(rep.scope_label)}**, {rep.comparison.now.label}: {rep.members} "
            f"active members. {rep.comparison.note}")
 
 if rep.members == 0:
@@ -129,7 +129,7 @@ if not rep.highlights:
 for h in rep.highlights:
     with st.container(border=True):
         who = h.member + (f" ({h.team})" if h.team else "")
-        st.caption(f"{h.done_on:%d %b %Y} · {escape_md(who)} · {h.kind} · "
+        st.caption(f"{h.done_on:%d %b %Y} · {inert(who)} · {h.kind} · "
                    f"{'; '.join(h.responsibilities)}")
         st.text(h.description)  # as typed: never rendered as Markdown or HTML
 if rep.more_highlights:
@@ -137,7 +137,7 @@ if rep.more_highlights:
 
 # --- who are we leaving behind? ----------------------------------------------------------------
 st.header("Who are we leaving behind?")
-st.markdown("\n".join(f"- {escape_md(point)}" for point in chapter_report.leaving_behind(rep)))
+st.markdown("\n".join(f"- {inert(point)}" for point in chapter_report.leaving_behind(rep)))
 
 st.header("For the meeting: the practice questions")
 st.markdown("\n".join(f"{q.number}. **{q.title}.** {q.text}" for q in rep.practice_questions))

@@ -9,9 +9,9 @@ from allyship.peers import circles
 from allyship.practice import tables
 from allyship.ui import common
 from allyship.core.models import ValidationError
+from allyship.core.safe_text import inert
 
 me = common.require_screen("circles")
-md = tables.escape_md  # people's words shown through Markdown stay as typed
 db = common.get_db()
 today = date.today()
 
@@ -36,12 +36,12 @@ def act(fn, *args, done: str, intro: str = "Nothing changed:") -> None:
 
 for circle, inviter in circles.invitations(db, me):
     with st.container(border=True):
-        by = f" by {tables.escape_md(inviter.name)}" if inviter else ""
-        st.markdown(f"You are invited{by} to join **{tables.escape_md(circle.name)}** "
+        by = f" by {inert(inviter.name)}" if inviter else ""
+        st.markdown(f"You are invited{by} to join **{inert(circle.name)}** "
                     f"(meets {circle.cadence_label.lower()}).")
         yes, no = st.columns(2)
         if yes.button("Join", key=f"join_{circle.id}", type="primary"):
-            act(circles.respond, circle.id, True, done=f"You joined {md(circle.name)}.")
+            act(circles.respond, circle.id, True, done=f"You joined {inert(circle.name)}.")
         if no.button("Decline", key=f"decline_circle_{circle.id}"):
             act(circles.respond, circle.id, False, done="Invitation declined.")
 
@@ -66,10 +66,10 @@ if mine is None:
     st.stop()
 
 page = circles.circle_page(db, me, mine.id, today=today)
-st.header(md(mine.name), anchor=False)
+st.header(inert(mine.name), anchor=False)
 st.caption(f"Meets {mine.cadence_label.lower()} · members: "
-           + ", ".join(md(m.name) for m in page.members)
-           + (f" · invited: {', '.join(md(m.name) for m in page.invited)}" if page.invited else ""))
+           + ", ".join(inert(m.name) for m in page.members)
+           + (f" · invited: {', '.join(inert(m.name) for m in page.invited)}" if page.invited else ""))
 if len(page.members) < circles.MIN_MEMBERS:
     st.info("Nobody has joined yet. The circle comes alive once someone accepts.")
 
@@ -103,5 +103,5 @@ with st.expander("Invite more members"):
             intro="Nothing sent:")
 
 if st.button("Leave this circle"):
-    act(circles.leave, mine.id, done=f"You left {md(mine.name)}. What you shared with it is no "
+    act(circles.leave, mine.id, done=f"You left {inert(mine.name)}. What you shared with it is no "
                                      "longer shown there.")

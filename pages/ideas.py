@@ -9,6 +9,7 @@ from allyship.practice import ideas, tables
 from allyship.ui import common
 from allyship.core.handout import RESPONSIBILITIES, responsibility
 from allyship.core.models import ValidationError
+from allyship.core.safe_text import inert
 
 me = common.require_screen("ideas")
 db = common.get_db()
@@ -29,7 +30,7 @@ if not found:
             + (" Add one below." if curator else " Ask a team lead to add some."))
 for idea in found:
     with st.container(border=True):
-        st.markdown(f"**{tables.escape_md(idea.title)}**")
+        st.markdown(f"**{inert(idea.title)}**")
         st.caption(f"{idea.kind_label} · "
                    + ", ".join(responsibility(n).title for n in idea.responsibilities))
         cols = st.columns([1, 1, 3])

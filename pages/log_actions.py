@@ -79,8 +79,7 @@ def action_form(key: str, initial=None, days: list[date] | None = None) -> Actio
 # The member stays on the tab they were using after a save. A key alone is not enough:
 # the open tab is then the browser's own state, and a save's confirmation above the tabs
 # moves them down one place, so the browser draws the tab set anew; if it draws before
-# all three tabs have arrived, it falls back to the first one (issue 17, seen in 1 of 6
-# CI runs). Tracked as a widget ("rerun"), the server knows the open tab and sends it
+# all three tabs have arrived, it falls back to the first one. Tracked as a widget ("rerun"), the server knows the open tab and sends it
 # with every run, so a redrawn tab set opens on it.
 log_tab, week_tab, mine_tab = st.tabs(["Log an action", "Catch up on a week", "My recent actions"],
                                       key="log_actions_tab", on_change="rerun")

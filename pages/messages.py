@@ -10,7 +10,7 @@ from allyship.rhythm import mail, nudges, outbox
 from allyship.ui import common, rhythm_sections
 from allyship.core.access import PermissionDenied
 from allyship.core.models import ValidationError
-from allyship.practice.tables import escape_md
+from allyship.core.safe_text import inert
 
 me = common.require_screen("messages")
 db = common.get_db()
@@ -64,9 +64,9 @@ with tab_sending:
                 sent_to = mail.send_test_email(db, me, smtp)
             except Exception as exc:  # any SMTP or network failure: say it plainly
                 st.error(f"The test email was not sent: {type(exc).__name__}: "
-                         f"{escape_md(exc)}")
+                         f"{inert(exc)}")
             else:
-                st.success(f"Sent to {escape_md(sent_to)}. Check the inbox (and the spam "
+                st.success(f"Sent to {inert(sent_to)}. Check the inbox (and the spam "
                            "folder).")
     status = outbox.status(db, me)
     st.header("Outbox")
@@ -77,7 +77,7 @@ with tab_sending:
         st.markdown(f"Last run started {r['started_at']}"
                     + ("" if r["finished_at"] else " (still running, or interrupted)")
                     + f": queued {r['queued']}, sent {r['sent']}, failed {r['failed']}, "
-                      f"skipped {r['skipped']}." + (f" {escape_md(r['note'])}" if r['note'] else ""))
+                      f"skipped {r['skipped']}." + (f" {inert(r['note'])}" if r['note'] else ""))
     if status.counts:
         st.caption(" · ".join(f"{k}: {v}" for k, v in sorted(status.counts.items())))
     if status.failures:
@@ -101,7 +101,7 @@ with tab_preview:
         kind = st.radio("Message", kinds, format_func=nudges.KINDS.get, horizontal=True,
                         key="preview_kind")
         setting = nudges.get_setting(db, me, kind, member.id)
-        st.caption(f"{escape_md(member.name)} has this "
+        st.caption(f"{inert(member.name)} has this "
                    + (f"on, {setting.when}." if setting.enabled else "off; this is what they "
                       "would get if they turned it on."))
         why_not = nudges.preview_skip_reason(db, me, member.id, kind)
@@ -110,12 +110,12 @@ with tab_preview:
         try:
             message = nudges.preview(db, me, member.id, kind)
         except (ValidationError, PermissionDenied) as exc:
-            st.error(escape_md(exc))
+            st.error(inert(exc))
         else:
             email = mail.build_email(db, message, smtp if (smtp := rhythm_sections.smtp_state()[0])
                                      else None)
-            st.markdown(f"**Subject:** {escape_md(str(email['Subject']))}  \n"
-                        f"**To:** {escape_md(str(email['To']))}")
+            st.markdown(f"**Subject:** {inert(str(email['Subject']))}  \n"
+                        f"**To:** {inert(str(email['To']))}")
             html_tab, text_tab = st.tabs(["As most people see it", "Plain text"])
             with html_tab:
                 # Our own template, every piece of user text escaped by mail.render_html;

@@ -9,16 +9,17 @@ from allyship.people import roster
 from allyship.practice import plans, tables
 from allyship.ui import common
 from allyship.core.models import PlanDraft, ValidationError
+from allyship.core.safe_text import inert
 
 me = common.require_screen("my_plan")
 db = common.get_db()
 today = date.today()
-goal = tables.escape_md(roster.get_chapter(db, me.chapter_id).goal_label)  # shown in labels
+goal = inert(roster.get_chapter(db, me.chapter_id).goal_label)  # shown in labels
 
 
 def prompt(key: str) -> str:
     """A plan prompt with the chapter's goal label (people's words: escaped)."""
-    return handout.plan_prompt(key, tables.escape_md(goal))
+    return handout.plan_prompt(key, inert(goal))
 
 
 st.title("My plan")
@@ -74,7 +75,7 @@ if saved:
         common.flash(f"Plan saved as version {new.version}.")
         st.rerun()
 
-# Issue 15: next steps as "When …, I will …".
+# Next steps as "When …, I will …".
 from allyship.ui import peer_sections  # noqa: E402 — beside its one use: a small, additive edit
 
 peer_sections.if_then_editor(db, me, plan)

@@ -10,6 +10,7 @@ from allyship.ui import common
 from allyship.core.handout import RESPONSIBILITIES
 from allyship.core.dates import format_day, format_day_relative, recent_days
 from allyship.core.models import ActionDraft, ValidationError, week_start
+from allyship.core.safe_text import inert
 
 me = common.require_screen("my_week")
 db = common.get_db()
@@ -57,12 +58,12 @@ else:
         due = f" — due {format_day(row.Due)}" if row.Due else ""
         flag = " · **overdue**" if row.Overdue else ""
         left, right = st.columns([5, 1])
-        left.markdown(f"{'⚠️ ' if row.Overdue else ''}{tables.escape_md(row[1])}{due}{flag}")
+        left.markdown(f"{'⚠️ ' if row.Overdue else ''}{inert(row[1])}{due}{flag}")
         if right.button("Mark done", key=f"done_{row.id}"):
             plans.set_next_step_done(db, me, int(row.id), today, today=today)
             common.flash("Next step marked done.")
             st.rerun()
-# Issue 15: each partner's shared actions this week, with a check-in box (none: nothing).
+# Each partner's shared actions this week, with a check-in box (none: nothing).
 from allyship.ui import peer_sections  # noqa: E402 — beside its one use: a small, additive edit
 
 peer_sections.partner_check_ins(db, me, today)

@@ -12,7 +12,7 @@ from allyship.people import organisation
 from allyship.reports import org_report, renderer
 from allyship.ui import common
 from allyship.core.models import ValidationError
-from allyship.practice.tables import escape_md
+from allyship.core.safe_text import inert
 from allyship.ui.chart_display import show_chart
 
 me = common.require_screen("organisation")
@@ -20,7 +20,7 @@ db = common.get_db()
 today = date.today()
 is_org_admin = me.org_role == "org_admin"
 
-st.title(f"Organisation — {escape_md(organisation.organisation_name(db))}")
+st.title(f"Organisation — {inert(organisation.organisation_name(db))}")
 st.caption("Whether the practice is alive across chapters, week by week. Figures are "
            "aggregates only: no member is named, chapters are listed by region and name "
            "(never ranked), and a chapter too small to show on its own is counted with "
@@ -48,9 +48,9 @@ with tabs[0]:
         common.show_denied(exc)
         st.stop()
 
-    st.caption(f"**{escape_md(progress.scope_label)}**, {period.label}: "
+    st.caption(f"**{inert(progress.scope_label)}**, {period.label}: "
                f"{progress.chapters} chapters shown on their own, {progress.folded} small "
-               f"chapter(s) counted together. {escape_md(progress.comparison.note)}")
+               f"chapter(s) counted together. {inert(progress.comparison.note)}")
     if not progress.lines:
         st.info("There are no chapters here yet. An organisation admin creates chapters on "
                 "the *Chapters* tab (or with `python -m allyship org create-chapter`).",
@@ -76,11 +76,11 @@ with tabs[0]:
                 "a trend.", icon=":material/insights:")
 
     for region_name in progress.regions():
-        st.header(escape_md(region_name))
+        st.header(inert(region_name))
         # A static table: no sorting by a figure, so no league table can be made of it.
         # st.table renders cells as Markdown: chapter names are made inert first.
         frame = org_figures.table(progress.lines_of(region_name)).drop(columns=["Region"])
-        frame["Chapter"] = frame["Chapter"].map(escape_md)
+        frame["Chapter"] = frame["Chapter"].map(inert)
         st.table(frame.set_index("Chapter"))
 
     chapters_shown = [line for line in progress.lines if line.kind == "chapter"]
@@ -93,7 +93,7 @@ with tabs[0]:
             beside = " beside its region's chapters together." if one["group"].nunique() > 1 \
                 else "."
             show_chart(org_report.participation_chart(one), one,
-                       f"Weekly participation of {escape_md(pick.label)}{beside}",
+                       f"Weekly participation of {inert(pick.label)}{beside}",
                        key="org_chapter_weekly")
     if progress.archived:
         st.caption(f"{progress.archived} archived chapter(s) are left out.")
@@ -173,8 +173,8 @@ if is_org_admin:
                 except access.PermissionDenied as exc:
                     common.show_denied(exc)
                 else:
-                    st.success(f"Created {escape_md(made.chapter.name)}. Give "
-                               f"{escape_md(made.admin.name)} this one-time set-up code "
+                    st.success(f"Created {inert(made.chapter.name)}. Give "
+                               f"{inert(made.admin.name)} this one-time set-up code "
                                f"(shown once, valid until {made.expires_at:%d %b %Y %H:%M} UTC):")
                     st.code(made.code, language=None)
 
@@ -190,7 +190,7 @@ if is_org_admin:
                 except (ValidationError, access.PermissionDenied) as exc:
                     st.error(str(exc))
                 else:
-                    common.flash(f"Moved {escape_md(moving.name)} to {escape_md(label(to))}.")
+                    common.flash(f"Moved {inert(moving.name)} to {inert(label(to))}.")
                     st.rerun()
         with col_b.form("org_archive"):
             st.markdown("**Archive a chapter** that has closed (its records are kept; it "
@@ -204,7 +204,7 @@ if is_org_admin:
                 except (ValidationError, access.PermissionDenied) as exc:
                     st.error(str(exc))
                 else:
-                    common.flash(f"{escape_md(target.name)} "
+                    common.flash(f"{inert(target.name)} "
                              f"{'restored' if target.archived else 'archived'}.")
                     st.rerun()
         with st.form("org_region_new"):
@@ -218,5 +218,5 @@ if is_org_admin:
                 except access.PermissionDenied as exc:
                     common.show_denied(exc)
                 else:
-                    common.flash(f"Added region {escape_md(new_region_name.strip())}.")
+                    common.flash(f"Added region {inert(new_region_name.strip())}.")
                     st.rerun()

@@ -6,12 +6,12 @@ import streamlit as st
 
 from allyship.core import access, handout
 from allyship.peers import partners
-from allyship.practice import if_then, journal, tables
+from allyship.practice import if_then, journal
 from allyship.ui import common, peer_sections
 from allyship.core.models import ValidationError
+from allyship.core.safe_text import inert
 
 me = common.require_screen("partners")
-md = tables.escape_md  # people's words shown through Markdown stay as typed
 db = common.get_db()
 today = date.today()
 
@@ -38,11 +38,11 @@ def act(fn, *args, done: str) -> None:
 links = partners.list_partnerships(db, me, today=today)
 for p in links:
     if p.status == "ended":
-        st.info(f"{md(p.other.name)} has ended your partnership. Thank you for the weeks you "
+        st.info(f"{inert(p.other.name)} has ended your partnership. Thank you for the weeks you "
                 "walked alongside each other — you can invite someone else whenever you like.",
                 icon=":material/favorite:")
     elif p.status == "declined":
-        st.info(f"{md(p.other.name)} is not able to be your partner just now. That is all right "
+        st.info(f"{inert(p.other.name)} is not able to be your partner just now. That is all right "
                 "— you can invite someone else whenever you like.", icon=":material/favorite:")
 
 invited_me = [p for p in links if p.status == "invited" and not p.invited_by_me]
@@ -50,10 +50,10 @@ if invited_me:
     st.header("Invitations to you")
     for p in invited_me:
         with st.container(border=True):
-            st.markdown(f"**{tables.escape_md(p.other.name)}** invited you to be partners.")
+            st.markdown(f"**{inert(p.other.name)}** invited you to be partners.")
             yes, no = st.columns(2)
             if yes.button("Accept", key=f"accept_{p.id}", type="primary"):
-                act(partners.respond, p.id, True, done=f"You and {md(p.other.name)} are partners.")
+                act(partners.respond, p.id, True, done=f"You and {inert(p.other.name)} are partners.")
             if no.button("Decline", key=f"decline_{p.id}"):
                 act(partners.respond, p.id, False, done="Invitation declined.")
 
@@ -64,7 +64,7 @@ if not active:
             "choose to share with partners.")
 for p in active:
     other = p.other
-    with st.expander(md(other.name), expanded=True):
+    with st.expander(inert(other.name), expanded=True):
         try:
             view = partners.partner_view(db, me, other.id, today=today)
         except access.PermissionDenied as exc:  # ended in another session meanwhile
@@ -81,26 +81,26 @@ for p in active:
                         f"{c.weeks_counted} weeks (their own measure, shared by choice).")
         if view.shares_plan:
             if view.plan is None:
-                st.caption(f"{md(other.name)} has not written a plan yet.")
+                st.caption(f"{inert(other.name)} has not written a plan yet.")
             else:
                 st.markdown("**Their plan** (read-only)")
-                st.markdown(f"*Group to be in allyship with:* {tables.escape_md(view.plan.focus_group)}")
+                st.markdown(f"*Group to be in allyship with:* {inert(view.plan.focus_group)}")
                 for step in view.plan.next_steps:
                     mark = "done" if step.done_on else (f"due {step.due_on:%d %b}"
                                                         if step.due_on else "open")
-                    st.markdown(f"- {tables.escape_md(if_then.describe(step))} ({mark})")
+                    st.markdown(f"- {inert(if_then.describe(step))} ({mark})")
         for r in view.reflections:
             q = handout.practice_question(r.question)
             st.markdown(f"**A reflection they shared** ({q.title}, week of "
-                        f"{r.week_start:%d %b}):  \n{tables.escape_md(r.answer)}")
+                        f"{r.week_start:%d %b}):  \n{inert(r.answer)}")
         st.markdown("**Check-ins between you**")
         peer_sections.notes_list(db, me, other)
         peer_sections.check_in_form(db, me, other, view, today)
         with st.popover("End this partnership"):
-            st.caption(f"{md(other.name)} will no longer see what you shared with partners, "
+            st.caption(f"{inert(other.name)} will no longer see what you shared with partners, "
                        "and you will no longer see theirs. They will be told, kindly.")
             if st.button("Yes, end it", key=f"end_{p.id}"):
-                act(partners.end, p.id, done=f"Your partnership with {md(other.name)} has "
+                act(partners.end, p.id, done=f"Your partnership with {inert(other.name)} has "
                                              "ended. They will be told kindly.")
 
 pending = [p for p in links if p.status == "invited" and p.invited_by_me]
@@ -108,7 +108,7 @@ if pending:
     st.caption("Waiting for an answer:")
     for p in pending:
         left, right = st.columns([4, 1])
-        left.markdown(f"- {tables.escape_md(p.other.name)}")
+        left.markdown(f"- {inert(p.other.name)}")
         if right.button("Withdraw", key=f"withdraw_{p.id}"):
             act(partners.end, p.id, done="Invitation withdrawn.")
 
@@ -126,7 +126,7 @@ else:
             common.show_validation(ValidationError({"partner": "Choose a member of your chapter"}),
                                "Nothing sent:")
         else:
-            act(partners.invite, who.id, done=f"Invitation sent to {md(who.name)}.")
+            act(partners.invite, who.id, done=f"Invitation sent to {inert(who.name)}.")
 
 st.header("What your partners see")
 st.caption("Actions you log with “My partners” as who can see them. Besides those, you choose:")

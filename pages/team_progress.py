@@ -8,7 +8,7 @@ from allyship.core import access
 from allyship.metrics import chapter_figures
 from allyship.ui import common
 from allyship.core.models import ValidationError
-from allyship.practice.tables import escape_md
+from allyship.core.safe_text import inert
 from allyship.ui.chart_display import arrow_table, mailto, show_chart
 
 me = common.require_screen("team_progress")
@@ -70,14 +70,14 @@ except access.PermissionDenied as exc:
     common.show_denied(exc)
     st.stop()
 
-st.caption(f"**{escape_md(frames.scope_label)}**, {frames.weeks.label}: {frames.members} "
+st.caption(f"**{inert(frames.scope_label)}**, {frames.weeks.label}: {frames.members} "
            f"active members. {frames.note}")
 
 # --- headline numbers (deltas only between comparable periods) ------------------------
 # Rows of three in wrapping horizontal containers, not st.columns: the same look on a
 # wide screen (on a phone they pair up, then stack below ~340 px), and two blocks for
 # the browser instead of eight (every element a page sends costs the server's event
-# loop and the websocket a message; issue 13).
+# loop and the websocket a message).
 for i, row in enumerate((frames.headlines[:3], frames.headlines[3:])):
     with st.container(horizontal=True, key=f"tp_headlines_{i}"):
         for h in row:
@@ -188,7 +188,7 @@ elif not frames.columns["falling_teams"].n_rows:
                           "percentage points or more against the previous period.")
 else:
     st.markdown(FALLING + "\n".join(
-        f"- **{escape_md(t['team'])}**: {t['share_now']:.0%} of members took part each "
+        f"- **{inert(t['team'])}**: {t['share_now']:.0%} of members took part each "
         f"week, down from {t['share_before']:.0%}."
         for t in frames.columns["falling_teams"].rows()))
 

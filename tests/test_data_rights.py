@@ -506,9 +506,9 @@ def test_the_in_app_scheduler_runs_retention_when_the_server_starts(chapter, db_
                                                                     monkeypatch):
     import asyncio
 
-    from allyship.web import registry
+    from allyship.web import background, registry
 
-    assert retention.scheduler in registry.LIFESPAN_HOOKS
+    assert background.retention_scheduler in registry.LIFESPAN_HOOKS
     for w in (1, 200):
         _reflect(chapter.db, chapter.member, w)
     retention.set_chapter_months(chapter.db, chapter.admin, 12)

@@ -25,7 +25,7 @@ from allyship.reports import org_report
 from allyship.core.models import ActionDraft, Member, MemberDraft, PlanDraft, ReflectionDraft, \
     ValidationError
 from allyship.people.organisation import OrgChapter
-from allyship.practice.tables import escape_md
+from allyship.core.safe_text import inert
 
 from apptest_helpers import all_text, open_as
 from apptest_helpers import persona as persona_of
@@ -308,13 +308,13 @@ def test_canaries_and_names_never_reach_organisation_views_or_reports(org, demo_
 def test_the_organisation_page_for_each_organisation_role(demo_db):
     at = open_as(demo_db, "organisation", "pages/organisation.py")
     rows = [name for table in at.table for name in table.value.index]
-    assert rows == [escape_md(n) for n in (
+    assert rows == [inert(n) for n in (
         "Lakeside Audubon (DEMO)", "Riverbend Audubon (DEMO)", "North (all chapters)",
         "Prairie Audubon (DEMO)", "Other (small chapters)", "South (all chapters)")]
     assert any("Total not shown" in i.value for i in at.info)
     at = open_as(demo_db, "region", "pages/organisation.py")
     rows = [name for table in at.table for name in table.value.index]
-    assert rows == [escape_md(n) for n in (
+    assert rows == [inert(n) for n in (
         "Prairie Audubon (DEMO)", "Other (small chapters)", "South (all chapters)")]
     assert "Riverbend" not in all_text(at)
 
@@ -402,7 +402,7 @@ def test_onboarding_from_the_command_line(demo_db):
 
 def test_the_organisation_page_shows_another_chapters_new_action_at_once(demo_db):
     at = open_as(demo_db, "organisation", "pages/organisation.py")
-    prairie = escape_md("Prairie Audubon (DEMO)")
+    prairie = inert("Prairie Audubon (DEMO)")
 
     def prairie_actions() -> int:
         for table in at.table:

@@ -22,7 +22,8 @@ import contextlib
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterator
+import sys
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,19 @@ def resolve_db_path(cli_value: str | os.PathLike[str] | None = None) -> Path:
         return Path(cli_value)
     env = os.environ.get(ENV_VAR, "").strip()
     return Path(env) if env else DEFAULT_DB_PATH
+
+
+def server_db_path(argv: Sequence[str] | None = None) -> Path:
+    """The database of this server process: ``--db PATH`` given after
+    ``streamlit run streamlit_app.py --`` (``argv``, default ``sys.argv[1:]``), else as
+    :func:`resolve_db_path`. Pages, routes and background loops all ask here."""
+    argv = sys.argv[1:] if argv is None else argv
+    for i, arg in enumerate(argv):
+        if arg == "--db" and i + 1 < len(argv):
+            return resolve_db_path(argv[i + 1])
+        if arg.startswith("--db="):
+            return resolve_db_path(arg.split("=", 1)[1])
+    return resolve_db_path()
 
 
 def connect(path: str | os.PathLike[str], *, migrate: bool = True,

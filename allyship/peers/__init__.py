@@ -1,1 +1,1 @@
-"""peers."""
+"""Practising with others: accountability partners and learning circles."""

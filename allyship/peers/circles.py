@@ -26,7 +26,7 @@ from allyship.people import roster
 from allyship.practice import journal
 from allyship.core.handout import PRACTICE_QUESTIONS, RESPONSIBILITIES, responsibility
 from allyship.core.models import Action, Member, ValidationError, clean_text, week_start
-from allyship.practice.tables import escape_md
+from allyship.core.safe_text import inert
 
 MIN_MEMBERS, MAX_MEMBERS = 2, 10
 # Least-practised responsibilities describe the whole circle: shown only when it holds at
@@ -370,7 +370,7 @@ def _agenda(page: CirclePage) -> tuple[_Line, _Line, list[_Section]]:
 
 
 def _markdown_line(line: _Line) -> str:
-    return "".join(s if isinstance(s, str) else escape_md(s.text) if isinstance(s, _Typed)
+    return "".join(s if isinstance(s, str) else inert(s.text) if isinstance(s, _Typed)
                    else f"**{s.text}**" if isinstance(s, _Strong) else s.text for s in line)
 
 

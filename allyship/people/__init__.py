@@ -1,1 +1,2 @@
-"""people."""
+"""Chapters, teams and members; the organisation above chapters; passwords and sign-in
+sessions."""

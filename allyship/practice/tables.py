@@ -14,9 +14,8 @@ from typing import Any
 import pandas as pd
 
 from allyship.core.dates import days_of_week, format_day
-from allyship.core.handout import ACTION_KINDS, RESPONSIBILITIES, VISIBILITIES, responsibility
+from allyship.core.handout import ACTION_KINDS, RESPONSIBILITIES, responsibility
 from allyship.core.models import Action, ActionDraft, Plan, PlanItemDraft, ValidationError
-from allyship.core.safe_text import inert
 
 RESPONSIBILITY_LABELS: list[str] = [r.label for r in RESPONSIBILITIES]
 _LABEL_TO_NUMBER = {r.label: r.number for r in RESPONSIBILITIES}
@@ -46,7 +45,7 @@ def next_steps_frame(plan: Plan | None, today: date) -> pd.DataFrame:
     columns = ["id", "Next step", "Due", "Overdue"]
     if plan is None:
         return pd.DataFrame(columns=columns)
-    # "When …, I will …" where the member wrote the step as an if–then plan (issue 15).
+    # "When …, I will …" where the member wrote the step as an if–then plan.
     from allyship.practice import if_then  # here, not at the top: keeps the issue-15 edit local
 
     rows = [{"id": i.id, "Next step": if_then.describe(i), "Due": i.due_on,
@@ -220,12 +219,6 @@ def drafts_from_catch_up(frame: pd.DataFrame, token: str,
     if errors:
         raise ValidationError(errors)
     return drafts
-
-
-def escape_md(text: str) -> str:
-    """Member text made inert for Markdown: kept as a thin alias of
-    :func:`allyship.core.safe_text.inert`, the one neutraliser (links, autolinks, images, HTML)."""
-    return inert(text)
 
 
 SHARED_WITH = {"chapter": "the chapter", "team": "the team", "circle": "the circle",

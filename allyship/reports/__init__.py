@@ -1,1 +1,1 @@
-"""reports."""
+"""The chapter and organisation reports, as files to download or print."""

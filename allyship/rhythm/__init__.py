@@ -1,1 +1,1 @@
-"""rhythm."""
+"""The weekly rhythm: nudges, email, the outbox that sends them, calendar feeds."""

@@ -1,1 +1,1 @@
-"""rights."""
+"""Members' data rights: their own data, erasure, and retention limits."""

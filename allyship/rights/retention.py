@@ -8,19 +8,17 @@ Two settings, both off (NULL) by default:
 Where both are set the shorter wins. A reflection is past the limit when its whole week
 (Monday–Sunday) ended before the day N calendar months ago. Deletion runs by
 ``python -m allyship retention run`` (cron-friendly: quiet, exit 0, idempotent), by the
-in-app scheduler (:func:`scheduler`, a ``web.LIFESPAN_HOOKS`` entry) and at once for a
+in-app scheduler (:func:`allyship.web.background.retention_scheduler`) and at once for a
 member who sets their own choice. Each run is audited as counts, never words.
 """
 
 from __future__ import annotations
 
-import asyncio
 import calendar
-import contextlib
 import logging
-from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
+from pathlib import Path
 from typing import Any
 
 import sqlite_utils
@@ -236,41 +234,16 @@ def run(db: sqlite_utils.Database, *, today: date | None = None,
     return result
 
 
-# --- in-app scheduler ------------------------------------------------------------------------
-
-SCHEDULE_SECONDS = 6 * 3600
-
-
-@contextlib.asynccontextmanager
-async def scheduler(app: Any) -> AsyncIterator[None]:
-    """``web.LIFESPAN_HOOKS`` entry: run retention at start and every few hours while the
-    server runs (a day's runs after the first delete nothing). Several processes may run
-    it at once: each chapter's deletion is one ``BEGIN IMMEDIATE`` transaction, so they
-    take turns and the second finds nothing left."""
-
-    def once() -> None:
-        from allyship.ui import common  # the server's database path (``-- --db PATH`` included)
-
-        path = common.db_path()
-        if not path.exists():  # the first visit creates it; nothing to keep short yet
-            return
-        db = store.connect(path)
-        try:
-            outcome = run(db)
-            if outcome.total:
-                _LOG.info(outcome.summary())
-        finally:
-            db.conn.close()
-
-    async def loop() -> None:
-        while True:
-            try:
-                await asyncio.to_thread(once)
-            except Exception:  # never take the server down; say so in the log
-                _LOG.exception("retention run failed")
-            await asyncio.sleep(SCHEDULE_SECONDS)
-
-    from allyship.web import background
-
-    async with background.while_serving(loop(), "allyship-retention"):
-        yield
+def run_at(path: Path) -> RetentionRun | None:
+    """One scheduled run on the database at ``path``, logged when it deleted anything;
+    ``None`` when there is no database yet (the first visit creates it)."""
+    if not path.exists():
+        return None
+    db = store.connect(path)
+    try:
+        outcome = run(db)
+        if outcome.total:
+            _LOG.info(outcome.summary())
+        return outcome
+    finally:
+        db.conn.close()

@@ -1,4 +1,4 @@
-"""Streamlit-aware helpers for accessibility and small screens (issue 17).
+"""Streamlit-aware helpers for accessibility and small screens.
 
 Kept apart from :mod:`allyship.ui.common` so the pieces that reach past Streamlit's widgets (a
 focus move after a save, a page menu for phones) are in one place and easy to drop when

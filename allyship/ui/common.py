@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import pickle
 import sqlite3
-import sys
 import threading
 import uuid
 from collections.abc import Callable, Iterator
@@ -25,48 +24,16 @@ from allyship.db import storage_errors, store
 from allyship.people import roster
 from allyship.core.models import Member, ValidationError
 from allyship.core.safe_text import inert
+from allyship.ui import navigation
 
 _local = threading.local()
-_left_legacy_mode = False
 
-
-def leave_legacy_pages_mode() -> None:
-    """Make sure this server runs the app through ``streamlit_app.py``'s navigation.
-
-    Because the user's layout has a ``pages/`` folder, Streamlit starts every new server
-    in its legacy multipage mode and only leaves it once ``st.navigation`` has run. Until
-    then the very first run of a fresh server skips the entry script (a link to a page
-    opened first showed no sidebar and no sign-in) and loses the first widget change.
-    Leaving the mode and rerunning at once gives the first visitor the same app as
-    everyone after. ``PagesManager.uses_pages_directory`` is the flag Streamlit itself
-    clears in ``st.navigation``.
-    """
-    from streamlit.runtime.pages_manager import PagesManager
-
-    global _left_legacy_mode
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        # Rerun once per process only: the server's first run carries no clicks to lose.
-        # (AppTest resets the flag before every run; rerunning each time would drop the
-        # button press being tested.)
-        if not _left_legacy_mode:
-            _left_legacy_mode = True
-            st.rerun()
 _first_run_lock = threading.Lock()
 
 
-def _cli_db_arg(argv: list[str]) -> str | None:
-    """``--db PATH`` given after ``streamlit run streamlit_app.py --``."""
-    for i, arg in enumerate(argv):
-        if arg == "--db" and i + 1 < len(argv):
-            return argv[i + 1]
-        if arg.startswith("--db="):
-            return arg.split("=", 1)[1]
-    return None
-
-
 def db_path() -> Path:
-    return store.resolve_db_path(_cli_db_arg(sys.argv[1:]))
+    """This server's database (:func:`allyship.db.store.server_db_path`)."""
+    return store.server_db_path()
 
 
 def demo_on_first_run() -> bool:
@@ -82,7 +49,7 @@ def get_db() -> sqlite_utils.Database:
     Streamlit runs each rerun of each session on a thread of its own, so the handle is
     thread-local: never shared between two runs at once. When the run's thread ends its
     connection goes back to a small pool for a later run (:class:`_Lease`): opening one
-    (and checking the schema) cost ~1.5 ms of CPU on every page view.
+    (and checking the schema) on every page view cost CPU.
     """
     path = db_path()
     lease = getattr(_local, "lease", None)
@@ -209,8 +176,8 @@ def cached(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
                      store.chapter_data_version(db, actor.chapter_id)))
     named = tuple(sorted(kwargs.items()))
     # Cheaper for Streamlit's cache to key on: the arguments pickled (their values, as
-    # Streamlit's own hashing would read them, in a few µs instead of ~0.3 ms of
-    # per-object hashing), passed by keyword (by position, Streamlit's cache looks up
+    # Streamlit's own hashing would read them, far faster than its per-object
+    # hashing), passed by keyword (by position, Streamlit's cache looks up
     # each parameter's name with inspect.signature on every call).
     return _cached_call(path=str(db_path()), version=version, module=fn.__module__,
                         name=fn.__qualname__, key=pickle.dumps((args, named)),
@@ -218,8 +185,8 @@ def cached(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
 
 
 # st.cache_resource, not st.cache_data: the same keys and compute-once locking, without
-# pickling each result as it is stored and unpickling it on every hit (a tenth of a cold
-# Team progress view's server CPU, and most of a cached one's; issue 13).
+# pickling each result as it is stored and unpickling it on every hit (a noticeable share of a
+# cold view's server CPU, and most of a cached one's).
 @st.cache_resource(show_spinner=False, max_entries=512)
 def _cached_call(path: str, version: Any, module: str, name: str, key: bytes, _args: tuple,
                  _kwargs: tuple) -> Any:
@@ -265,7 +232,7 @@ def current_member(db: sqlite_utils.Database | None = None) -> Member | None:
 
 def require_screen(screen: str) -> Member:
     """The acting member, if their role may use ``screen``; otherwise a refusal and stop."""
-    leave_legacy_pages_mode()
+    navigation.leave_legacy_pages_mode()
     member = current_member()
     try:
         return access.require_screen(member, screen)

@@ -1,4 +1,4 @@
-"""Streamlit sections for members' data rights (issue 18): "Your data" on Account and
+"""Streamlit sections for members' data rights: "Your data" on Account and
 the "Your data" tab on Admin. Widgets and layout only; the rules live in
 :mod:`allyship.rights.mydata`, :mod:`allyship.rights.erasure` and :mod:`allyship.rights.retention`."""
 
@@ -14,7 +14,7 @@ from allyship.rights import erasure, mydata, retention
 from allyship.ui import common
 from allyship.core.access import PermissionDenied
 from allyship.core.models import Member, ValidationError
-from allyship.core.safe_text import inert as escape_md
+from allyship.core.safe_text import inert
 
 _KEEP_LABEL = "Until I delete them"
 
@@ -122,7 +122,7 @@ def admin_tab(db: sqlite_utils.Database, me: Member) -> None:
         st.caption("No member is waiting to be forgotten.")
     for target, asked in pending:
         with st.container(border=True):
-            st.markdown(f"**{escape_md(target.name)}** · {escape_md(target.email)} · asked on "
+            st.markdown(f"**{inert(target.name)}** · {inert(target.email)} · asked on "
                         f"{asked[:10]}")
             if target.id == me.id:
                 st.caption("Your own request: another admin, or the server's operator, "

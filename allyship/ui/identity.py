@@ -28,10 +28,10 @@ import streamlit as st
 from allyship import demo
 from allyship.db import store
 from allyship.people import passwords, roster, sessions
-from allyship.web import session_routes
+from allyship.ui import session_links
 from allyship.core.handout import ROLES
 from allyship.core.models import Member, ValidationError
-from allyship.practice.tables import escape_md
+from allyship.core.safe_text import inert
 
 _SESSION_KEYS = ("member_id", "auth_mode", "session_id", "session_handover")
 _SIGNING_OUT = "session_signing_out"
@@ -148,7 +148,7 @@ def sign_in(db: sqlite_utils.Database) -> Member:
 
     if st.session_state.pop(_SIGNING_OUT, False):
         # Signed out on the last run (the session already ended): remove the cookie too.
-        _go_to(session_routes.end_url())
+        _go_to(session_links.end_url())
     else:
         member = _password_session(db)
         if member is not None:
@@ -204,7 +204,7 @@ def _password_session(db: sqlite_utils.Database) -> Member | None:
         if member is not None:
             nonce = st.session_state.pop("session_handover", None)
             if nonce:
-                _go_to(session_routes.start_url(nonce))
+                _go_to(session_links.start_url(nonce))
             return member
     try:
         token = st.context.cookies.get(sessions.COOKIE_NAME)
@@ -225,7 +225,7 @@ def _not_a_member(email: str, *, deactivated: bool) -> None:
         st.info("This account has been deactivated. If you would like to take part again, "
                 "ask your chapter admin to reactivate you.", icon=":material/person_off:")
     else:
-        st.info(f"You are signed in as **{escape_md(email or 'an account without an email')}**, which is "
+        st.info(f"You are signed in as **{inert(email or 'an account without an email')}**, which is "
                 "not on this chapter's member list yet. Please ask your chapter admin to "
                 "add you with this email address.", icon=":material/waving_hand:")
     if st.button("Sign out", key="oidc_sign_out"):
@@ -328,6 +328,6 @@ def sidebar(member: Member) -> None:
     """Who is signed in, and a way out (not on the demo, where the picker is)."""
     if auth_mode() == "demo":
         return
-    st.sidebar.caption(f"Signed in as **{escape_md(member.name)}** · {ROLES.get(member.role, member.role)}")
+    st.sidebar.caption(f"Signed in as **{inert(member.name)}** · {ROLES.get(member.role, member.role)}")
     if st.sidebar.button("Sign out", key="sign_out", icon=":material/logout:"):
         sign_out()

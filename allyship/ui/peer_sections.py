@@ -1,4 +1,4 @@
-"""Streamlit pieces for partners and if–then next steps (issue 15), shared by several pages:
+"""Streamlit pieces for partners and if–then next steps, shared by several pages:
 *My week* shows each partner's week with a check-in box, and *My plan* lets a member write
 a next step as "When …, I will …". Domain rules stay in :mod:`allyship.peers.partners` and
 :mod:`allyship.practice.if_then`; this module only lays out widgets."""
@@ -12,13 +12,14 @@ import streamlit as st
 
 from allyship.core import access
 from allyship.peers import partners
-from allyship.practice import if_then, tables
+from allyship.practice import if_then
 from allyship.ui import common
 from allyship.core.models import Member, Plan, ValidationError, week_start
+from allyship.core.safe_text import inert
 
 
 def _text(text: str) -> str:
-    return tables.escape_md(text)
+    return inert(text)
 
 
 def notes_list(db: sqlite_utils.Database, me: Member, partner: Member) -> None:

@@ -1,28 +1,12 @@
 """Give memory back to the machine after a busy spell.
 
-A Streamlit server is one long-lived Python process. After twenty leads have opened their
-views and gone, CPython has freed their objects, but glibc's allocator keeps most of the
-freed pages mapped for reuse, so the process's resident memory (RSS) stays at its peak
-for hours (issue 13: "404 MB, not released"). On a small shared host that memory is what
-the next process, or nginx, or SQLite's page cache, needed.
-
-:func:`trimmer` is a lifespan hook (``web.LIFESPAN_HOOKS``): every
-:data:`DEFAULT_SECONDS` it runs the garbage collector for reference cycles and then
-asks glibc (``malloc_trim(0)``) to return free heap pages to the operating system. Both
-run in a worker thread, so the event loop keeps serving. On a C library without
-``malloc_trim`` (macOS, musl) only the collection runs.
-
-Before each trim it also lets go of the sessions whose time to reconnect is over
-(:func:`reap_expired_sessions`). Streamlit keeps a closed tab's session for
-``server.disconnectedSessionTTL`` so a phone that lost its signal gets its page back,
-but it drops an expired one only when a later session is stored: after a busy spell
-with nobody coming next, twenty leads' sessions (their state, their database
-handles, their last pages) stayed in memory indefinitely.
-
-At start it also puts Arrow's buffers (pandas' text columns, the charts' and tables'
-data) on the C library's allocator (:func:`arrow_on_system_allocator`): Arrow's own
-(mimalloc) kept what twenty leads' views had used, where ``malloc_trim`` cannot reach
-it.
+After many views, CPython has freed their objects but the C library keeps the pages, so
+the server's resident memory stays at its peak. :func:`trimmer` (a lifespan hook) runs
+every :data:`DEFAULT_SECONDS`, in a worker thread: it drops sessions whose time to
+reconnect is over (:func:`reap_expired_sessions`; Streamlit drops them only when a later
+session arrives), collects reference cycles and asks glibc (``malloc_trim(0)``) to return
+free heap pages; without ``malloc_trim`` (macOS, musl) only the collection runs.
+:func:`arrow_on_system_allocator` puts Arrow's buffers where the trim reaches them.
 
 ``ALLYSHIP_TRIM_SECONDS`` sets the interval; ``0`` switches it off.
 """

@@ -1,19 +1,11 @@
 """One page run at a time in a server process, with a bounded wait.
 
-Streamlit runs each session's page script in a thread of its own, all in one Python
-process. When twenty leads open *Team progress* at once, twenty threads take turns
-holding Python's GIL: every SQLite step and every message handed to the event loop lets
-it go, and each hand-over is a context switch (on a 2-core VM, a cross-core wake-up).
-Measured on a real server (issue 13, 20 leads, one process): **62–65 ms of server CPU a
-cold view when the runs interleave, 36 ms when they take turns** — system time 24 → 7 ms
-a view. Taking turns also serves people sooner: the first in line is done after one
-view's work instead of everyone finishing together at the end.
-
-So the entry script holds this process's slot for the whole run (:func:`hold`). A run
-that cannot have it within :data:`MAX_WAIT` seconds goes ahead anyway, so a slow run (a
-large chapter's report, an import) holds the others up by at most that long. Several
-server processes behind nginx (``python -m allyship serve``) each have their own slot:
-one run at a time per core.
+Streamlit runs each session's page script in a thread of its own; interleaved runs hand
+the GIL back and forth at every SQLite step and message, costing markedly more CPU a view
+than runs that take turns, and serving everyone later. So the entry script holds this
+process's slot for the whole run (:func:`hold`); a run that cannot have it within
+:data:`MAX_WAIT` seconds goes ahead anyway. Several processes behind nginx
+(``python -m allyship serve``) each have their own slot: one run at a time per core.
 
 ``ALLYSHIP_PAGE_RUNS`` sets how many runs may go at once (default 1; 0 for no limit)
 and ``ALLYSHIP_PAGE_RUN_WAIT`` the longest wait in seconds (default 1).

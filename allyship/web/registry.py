@@ -18,8 +18,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.routing import BaseRoute, Route
 
-from allyship.rights import retention
-from allyship.web import memory, routes_rhythm, session_routes, warmup
+from allyship.web import background, memory, routes_rhythm, session_routes, warmup
 
 LifespanHook = Callable[[Any], AbstractAsyncContextManager[None]]
 
@@ -39,7 +38,7 @@ ROUTES: tuple[BaseRoute, ...] = (
 LIFESPAN_HOOKS: tuple[LifespanHook, ...] = (
     warmup.preload,
     routes_rhythm.in_app_scheduler,
-    retention.scheduler,
+    background.retention_scheduler,
     memory.trimmer,
 )
 

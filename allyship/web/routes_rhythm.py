@@ -19,9 +19,7 @@ import html
 import logging
 import math
 import os
-import sys
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 from starlette.requests import Request
@@ -37,21 +35,9 @@ SCHEDULER_INTERVAL_ENV = "ALLYSHIP_NUDGES_INTERVAL"  # seconds between in-app ru
 DEFAULT_INTERVAL = 300
 
 
-def _db_path() -> Path:
-    """The database the page script uses (``--db`` after ``--``, else ``$ALLYSHIP_DB``)."""
-    argv = sys.argv[1:]
-    arg = None
-    for i, a in enumerate(argv):
-        if a == "--db" and i + 1 < len(argv):
-            arg = argv[i + 1]
-        elif a.startswith("--db="):
-            arg = a.split("=", 1)[1]
-    return store.resolve_db_path(arg)
-
-
 @contextlib.contextmanager
 def _db():
-    path = _db_path()
+    path = store.server_db_path()
     if not path.exists():
         raise FileNotFoundError(path)
     db = store.connect(path)
@@ -147,7 +133,7 @@ def _interval() -> float:
 
 
 def _run_once() -> None:
-    path = _db_path()
+    path = store.server_db_path()
     if not path.exists():
         return  # the first visitor creates the database
     report = outbox.run(path)

@@ -1,5 +1,5 @@
 """The routes that set and clear the sign-in cookie (served by ``st.App``, see
-:mod:`allyship.web.registry`).
+:mod:`allyship.web.registry`; their paths and links in :mod:`allyship.ui.session_links`).
 
 * ``GET /app/session/start?t=NONCE`` — the page sends the browser here once, right
   after a password sign-in: the one-time nonce is exchanged for the session token,
@@ -18,7 +18,6 @@ from the request — and are never cached.
 from __future__ import annotations
 
 import asyncio
-import re
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
@@ -26,36 +25,11 @@ from starlette.routing import Route
 
 from allyship.db import store
 from allyship.people import sessions
-
-START_PATH = "/app/session/start"
-END_PATH = "/app/session/end"
-
-
-def app_root() -> str:
-    """The app's root path as this server serves it (``server.baseUrlPath`` included)."""
-    from streamlit import config
-
-    base = (config.get_option("server.baseUrlPath") or "").strip("/")
-    return f"/{base}/" if base else "/"
+from allyship.ui import session_links
 
 
 def _root(request: Request) -> str:
-    return app_root()
-
-
-_NONCE_SHAPE = re.compile(r"[A-Za-z0-9_-]{16,64}")
-
-
-def start_url(nonce: str) -> str:
-    """Where the page sends the browser to collect its cookie (our own nonce only)."""
-    if not _NONCE_SHAPE.fullmatch(nonce):
-        raise ValueError("not a hand-over nonce")
-    return f"{app_root()}{START_PATH.lstrip('/')}?t={nonce}"
-
-
-def end_url() -> str:
-    """Where the page sends the browser to remove its cookie at sign-out."""
-    return f"{app_root()}{END_PATH.lstrip('/')}"
+    return session_links.app_root()
 
 
 def _secure(request: Request) -> bool:
@@ -72,9 +46,7 @@ def _back(request: Request) -> RedirectResponse:
 
 
 def _with_db(fn, *args):  # noqa: ANN001, ANN202 — a thread-side call with its own connection
-    from allyship.ui import common  # the page's own rule for which database (``-- --db``, env)
-
-    path = common.db_path()
+    path = store.server_db_path()
     if not path.exists():  # never create a database from a stray request
         return None
     db = store.connect(path, migrate=False)
@@ -113,6 +85,6 @@ async def end(request: Request) -> RedirectResponse:
 
 
 ROUTES = [
-    Route(START_PATH, start, methods=["GET"]),
-    Route(END_PATH, end, methods=["GET"]),
+    Route(session_links.START_PATH, start, methods=["GET"]),
+    Route(session_links.END_PATH, end, methods=["GET"]),
 ]

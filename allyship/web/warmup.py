@@ -1,16 +1,14 @@
 """Pay the server's one-off start-up costs before the first person arrives.
 
 A fresh ``streamlit run`` process imports pandas and the figure modules and reads the
-charts' templates on the first view that needs them: CPU (more on a busy machine) that
-the first lead after every restart waited for (``python -m bench``: "cold" is the first
-view after server start). This lifespan hook does that work in a background thread as
-the server starts. The import lock makes a page that arrives meanwhile wait for the same
-imports rather than repeat them.
+charts' templates on the first view that needs them: CPU that the first lead after every
+restart waited for. This lifespan hook does that work in a background thread as the
+server starts; a page that arrives meanwhile waits on the import lock for the same
+imports rather than repeating them.
 
 Altair is not imported here: the charts' templates are shipped as data
-(``allyship/chart_templates.json``), so no page needs it, except the *Organisation*
-page's chart and a chart of more than 8 groups, which import it on their first view
-(~0.3 s once per process; kept out of every process's memory otherwise).
+(``allyship/charts/chart_templates.json``), so only the *Organisation* page's chart and a
+chart of more than 8 groups import it, on their first view.
 
 ``ALLYSHIP_PRELOAD=0`` switches it off.
 """
@@ -36,25 +34,23 @@ def preload_now() -> None:
         import pandas as pd  # noqa: F401 - imported for its cost
 
         from allyship.charts import progress_charts
-        from allyship.metrics import chapter_figures
-        from allyship.reports import chapter_report  # noqa: F401 - imported for their cost
+        from allyship.metrics import chapter_figures  # noqa: F401 - imported for its cost
+        from allyship.reports import chapter_report  # noqa: F401 - imported for its cost
 
         # What the first page views imported on their own (found by comparing sys.modules
-        # before and after a lead's first My week and Team progress: ~110 ms of CPU, and
-        # memory that then counted against "back near idle" in the bench).
+        # before and after a lead's first My week and Team progress).
         import pyarrow.pandas_compat  # noqa: F401 - Streamlit's pandas → Arrow on tables
         import streamlit.dataframe.lazy_df_adapters  # noqa: F401
         import streamlit.material_icon_names  # noqa: F401 - icon names checked per element
 
-        from allyship.practice import tables
-        from allyship.ui import identity, a11y, chart_display, peer_sections  # noqa: F401
+        from allyship.practice import tables  # noqa: F401
+        from allyship.ui import a11y, chart_display, identity, peer_sections  # noqa: F401
 
         progress_charts.warm_templates()
         # Streamlit runs a full gc.collect() after every script run (runner.postScriptGC),
-        # and a full pass walks every object: the ~150,000 that importing pandas, Altair
-        # (until the templates were shipped as data) and Streamlit left for good made it ~110 ms of CPU per page view (measured on
-        # a real server, Team progress: 110 -> 35 ms a warm view). Frozen objects are
-        # skipped by every later pass; garbage first, so none of it is frozen.
+        # and a full pass walks every object, including the many that importing pandas and
+        # Streamlit leave for good. Frozen objects are skipped by every later pass; garbage
+        # first, so none of it is frozen.
         gc.collect()
         gc.freeze()
     finally:

@@ -61,7 +61,7 @@ def test_sidebar_never_lists_pages_outside_the_role_even_on_a_new_servers_first_
 # Because the layout has a pages/ folder, Streamlit 1.67 starts a new server in its
 # legacy multipage mode until st.navigation has run once: the server's first run skipped
 # streamlit_app.py for a page link and lost the first widget change.
-# ui.leave_legacy_pages_mode() fixes that; these two tests pin it. (They wait as long as
+# allyship.ui.navigation fixes that; these two tests pin it. (They wait as long as
 # any other step: the bug showed as a change that never took, not as a slow one, and a
 # new server's first run includes its imports, which take seconds on a busy machine.)
 

@@ -1,0 +1,58 @@
+"""The app's pages beside a ``pages/`` folder: Streamlit's legacy reading of it kept out
+of the way, and the sidebar's links to the role's pages.
+
+Streamlit 1.67 reads a ``pages/`` folder beside the entry script as a legacy multipage
+app: a new server process runs the file a link names *instead of* ``streamlit_app.py``
+(no sign-in, no sidebar) until ``st.navigation`` has run once, and lists every file in
+the sidebar. It offers no supported switch (no config option, no ``st.App`` or
+``st.navigation`` parameter), so:
+
+* :func:`leave_legacy_pages_mode` clears the private class flag
+  ``PagesManager.uses_pages_directory`` (the flag ``st.navigation`` itself clears) and
+  reruns once per process; ``tests/test_navigation_mode.py`` pins the flag's behaviour;
+* ``[client] showSidebarNavigation = false`` hides the folder listing, which in 1.67
+  also hides ``st.navigation``'s menu, so :func:`sidebar_links` draws the role's pages.
+
+All of it can go when Streamlit lets an app opt out of the ``pages/`` folder reading
+(or stops reading it once the entry script calls ``st.navigation``): then
+``st.navigation(nav)`` draws the sidebar itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import streamlit as st
+
+_rerun_done = False
+
+
+def leave_legacy_pages_mode() -> None:
+    """Make sure this server runs the app through ``streamlit_app.py``'s navigation.
+
+    Until then the very first run of a fresh server skips the entry script and loses the
+    first widget change; leaving the mode and rerunning at once gives the first visitor
+    the same app as everyone after.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    global _rerun_done
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        # Rerun once per process only: the server's first run carries no clicks to lose.
+        # (AppTest resets the flag before every run; rerunning each time would drop the
+        # button press being tested.)
+        if not _rerun_done:
+            _rerun_done = True
+            st.rerun()
+
+
+def sidebar_links(area: Any, nav: Mapping[str, Sequence[Any]]) -> None:
+    """The role's pages as links under their section names, in ``area`` (a sidebar
+    container drawn before the page)."""
+    with area:
+        for section, section_pages in nav.items():
+            st.caption(section)
+            for p in section_pages:
+                st.page_link(p)
