@@ -287,7 +287,7 @@ def partner_view(db: sqlite_utils.Database, actor: Member, partner_id: int, *,
                                                                                          False)
     # Read by the partner's own rules: the plan loader and consistency take the member id
     # once access (an active partnership, the member's own choice) has been decided here.
-    plan = plans._load(db, partner_id) if share_plan else None
+    plan = plans.stored_plan(db, partner_id) if share_plan else None
     consistency = journal.consistency_of(db, partner_id, today=today) \
         if share_consistency else None
     return PartnerView(

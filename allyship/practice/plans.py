@@ -21,7 +21,7 @@ def _d(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
-def _load(db: sqlite_utils.Database, member_id: int) -> Plan | None:
+def stored_plan(db: sqlite_utils.Database, member_id: int) -> Plan | None:
     row = next(db.query("SELECT * FROM plans WHERE member_id = ?", [member_id]), None)
     if row is None:
         return None
@@ -39,7 +39,7 @@ def get_plan(db: sqlite_utils.Database, actor: Member, member_id: int | None = N
     """The member's plan (their own only), or ``None`` if they have not written one."""
     member_id = actor.id if member_id is None else member_id
     access.require_self(actor, member_id, "action plan")
-    return _load(db, member_id)
+    return stored_plan(db, member_id)
 
 
 def _snapshot(plan: Plan) -> dict[str, Any]:
@@ -69,7 +69,7 @@ def save_plan(db: sqlite_utils.Database, actor: Member, draft: PlanDraft, *,
     draft = draft.validated(today=today)
     now = store.now_iso()
     with store.transaction(db):
-        plan = _load(db, actor.id)
+        plan = stored_plan(db, actor.id)
         if plan is not None and _same(plan, draft):
             return plan
         if plan is None:
@@ -116,7 +116,7 @@ def save_plan(db: sqlite_utils.Database, actor: Member, draft: PlanDraft, *,
         for gone in existing_ids - kept:
             db.execute("DELETE FROM plan_items WHERE id = ?", [gone])
         store.bump_data_version(db, actor.chapter_id)
-    return _load(db, actor.id)  # type: ignore[return-value]
+    return stored_plan(db, actor.id)  # type: ignore[return-value]
 
 
 def list_revisions(db: sqlite_utils.Database, actor: Member,

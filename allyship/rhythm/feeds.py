@@ -117,7 +117,7 @@ def calendar(db: sqlite_utils.Database, member: Member, *, today: date | None = 
                               f"{nudges.app_link(settings, 'my_plan')}")
         ev.add("transp", "TRANSPARENT")
         cal.add_component(ev)
-    setting = nudges._setting(db, member.id, "reminder")
+    setting = nudges.stored_setting(db, member.id, "reminder")
     week = nudges.week_start(today)
     start = datetime.combine(week + timedelta(days=setting.weekday), time(setting.hour),
                              tzinfo=settings.tz)

@@ -96,10 +96,10 @@ def get_setting(db: sqlite_utils.Database, actor: Member, kind: str,
         access.require_same_chapter(actor, roster.get_member(db, member_id).chapter_id)
     else:
         access.require_active(actor)
-    return _setting(db, member_id, kind)
+    return stored_setting(db, member_id, kind)
 
 
-def _setting(db: sqlite_utils.Database, member_id: int, kind: str) -> NudgeSetting:
+def stored_setting(db: sqlite_utils.Database, member_id: int, kind: str) -> NudgeSetting:
     row = db.execute("SELECT enabled, weekday, hour FROM nudge_settings"
                      " WHERE member_id = ? AND kind = ?", [member_id, kind]).fetchone()
     if row is None:
@@ -131,7 +131,7 @@ def save_setting(db: sqlite_utils.Database, actor: Member, kind: str, *, enabled
         store.audit(db, actor.id, "nudge.setting", "nudge_settings", actor.id,
                     {"kind": kind, "enabled": enabled, "weekday": weekday, "hour": hour})
         store.bump_data_version(db)
-    return _setting(db, actor.id, kind)
+    return stored_setting(db, actor.id, kind)
 
 
 def _write_setting(db: sqlite_utils.Database, member_id: int, kind: str, *, enabled: bool,
@@ -148,7 +148,7 @@ def turn_off(db: sqlite_utils.Database, member_id: int, kind: str, *, via: str) 
     member's authority, so no signed-in actor). True if it was on."""
     _check_kind(kind)
     with store.transaction(db):
-        was = _setting(db, member_id, kind)
+        was = stored_setting(db, member_id, kind)
         _write_setting(db, member_id, kind, enabled=False, weekday=was.weekday, hour=was.hour)
         store.audit(db, member_id, "nudge.unsubscribe", "nudge_settings", member_id,
                     {"kind": kind, "via": via, "was_on": was.enabled})
@@ -163,7 +163,7 @@ def turn_on_again(db: sqlite_utils.Database, member_id: int, kind: str, *, via: 
     if not member.active or not may_receive(member, kind):
         raise access.PermissionDenied("This message cannot be turned on for this account.")
     with store.transaction(db):
-        was = _setting(db, member_id, kind)
+        was = stored_setting(db, member_id, kind)
         _write_setting(db, member_id, kind, enabled=True, weekday=was.weekday, hour=was.hour)
         store.audit(db, member_id, "nudge.resubscribe", "nudge_settings", member_id,
                     {"kind": kind, "via": via})
@@ -251,7 +251,7 @@ def skip_reason(db: sqlite_utils.Database, member: Member, kind: str, week: date
 
     Checked when a message is queued and again just before it is sent (a member who
     logs in between, or marks the week away, gets nothing)."""
-    setting = _setting(db, member.id, kind)
+    setting = stored_setting(db, member.id, kind)
     if not member.active:
         return "deactivated"
     if not setting.enabled:
