@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from allyship import org_demo
 from allyship.core import access
 from allyship.db import store
-from allyship.metrics import chapter_figures, org_figures
+from allyship.metrics import org_figures, overview, scopes
 from allyship.people import organisation, passwords, roster
 from allyship.practice import journal, plans
 from allyship.reports import org_report
@@ -196,7 +196,7 @@ def test_a_chapters_figures_match_the_chapter_view(org):
     admin = roster.find_member_by_email(org, "jordan.admin@demo.example.org")
     progress = org_figures.org_progress(org, dana, PERIOD, today=TODAY)
     line = next(x for x in progress.lines if x.label == "Riverbend Audubon (DEMO)")
-    frames = chapter_figures.team_progress(org, admin, chapter_figures.Scope(admin.chapter_id), PERIOD,
+    frames = overview.team_progress(org, admin, scopes.Scope(admin.chapter_id), PERIOD,
                                    today=TODAY)
     f = line.figures
     assert f.members == frames.members

@@ -49,11 +49,13 @@ import sqlite_utils
 
 from allyship.charts import progress_charts
 from allyship.core import access
-from allyship.metrics import chapter_figures
+from allyship.metrics import chapter_figures, disclosure, overview, periods, scopes
 from allyship.people import roster
 from allyship.practice import journal
 from allyship.core.handout import ACTION_KINDS, PRACTICE_QUESTIONS, PracticeQuestion, responsibility
-from allyship.metrics.chapter_figures import Headline, Period, Scope
+from allyship.metrics.overview import Headline
+from allyship.metrics.periods import Period
+from allyship.metrics.scopes import Scope
 from allyship.core.models import Member, ValidationError, parse_date
 from allyship.transfer.csv_files import csv_bytes
 from allyship.core.safe_text import inert
@@ -61,7 +63,7 @@ from allyship.core.safe_text import inert
 MAX_HIGHLIGHTS = 25
 CHART_WIDTH = 700  # px of each chart in the HTML file; CSS scales it down to the page
 
-PERIOD_PRESETS: tuple[str, ...] = ("Last month", "Last quarter", chapter_figures.SINCE_START,
+PERIOD_PRESETS: tuple[str, ...] = ("Last month", "Last quarter", periods.SINCE_START,
                                    "Custom dates")
 
 TEAM_COLUMNS: dict[str, str] = {
@@ -106,7 +108,7 @@ def preset_dates(preset: str, today: date, started_on: date | None = None) -> tu
         return last_month(today)
     if preset == "Last quarter":
         return last_quarter(today)
-    if preset == chapter_figures.SINCE_START and started_on is not None:
+    if preset == periods.SINCE_START and started_on is not None:
         last_sunday = today - timedelta(days=today.weekday() + 1)
         return started_on, max(last_sunday, min(started_on, today))
     raise ValueError(f"no preset called {preset!r}")
@@ -115,7 +117,7 @@ def preset_dates(preset: str, today: date, started_on: date | None = None) -> tu
 def default_preset(started_on: date, today: date) -> str:
     """The preset a report opens on: last quarter, unless the programme began after that
     quarter started (a young chapter) — then "since the programme began"."""
-    return "Last quarter" if last_quarter(today)[0] >= started_on else chapter_figures.SINCE_START
+    return "Last quarter" if last_quarter(today)[0] >= started_on else periods.SINCE_START
 
 
 def report_period(start: Any, end: Any, *, today: date) -> Period:
@@ -165,7 +167,7 @@ class ChapterReport:
     requested: tuple[date, date]  # the dates asked for
     period: Period  # the whole weeks reported
     previous: Period  # the period of equal length before it
-    comparison: chapter_figures.Comparison  # whether changes are shown, and why not
+    comparison: periods.Comparison  # whether changes are shown, and why not
     ahead: tuple[date, date]  # the coming weeks for "next steps falling due"
     today: date
     members: int  # active members in scope
@@ -225,7 +227,7 @@ def assemble(db: sqlite_utils.Database, actor: Member | None, *, start: Any, end
     access.require_team_view(actor, team_id, actor.chapter_id)
     period = report_period(start, end, today=today)
     scope = Scope(actor.chapter_id, team_id)
-    frames = chapter_figures.team_progress(db, actor, scope, period, today=today)
+    frames = overview.team_progress(db, actor, scope, period, today=today)
     weeks = _week_table(frames)
     if send_charts:
         from allyship.charts import svg_render
@@ -270,12 +272,12 @@ def _query(db: sqlite_utils.Database, scope: Scope, body: str,
            params: list[Any]) -> pd.DataFrame:
     """``body`` run after the metrics' ``scope`` CTE (:func:`metrics.with_scope`): the
     active members the figures count."""
-    cur = db.execute(*chapter_figures.with_scope(scope, body, params))
+    cur = db.execute(*scopes.with_scope(scope, body, params))
     return pd.DataFrame(cur.fetchall(), columns=[c[0] for c in cur.description])
 
 
 def _team_table(db: sqlite_utils.Database, actor: Member, scope: Scope, period: Period,
-                frames: chapter_figures.ProgressFrames, ahead: tuple[date, date]) -> pd.DataFrame:
+                frames: overview.ProgressFrames, ahead: tuple[date, date]) -> pd.DataFrame:
     """Members, members who logged, actions, responsibilities practised, next steps done,
     overdue and due in the coming weeks — for the scope, then each team shown."""
     first, last = period.start.isoformat(), period.end.isoformat()
@@ -289,7 +291,7 @@ def _team_table(db: sqlite_utils.Database, actor: Member, scope: Scope, period: 
                       [ahead[0].isoformat(), ahead[1].isoformat()])
     # Activity from the member_weeks roll-up (allyship.db.rollup: one row per member and week
     # with an action, with its actions per responsibility): one pass, not over actions.
-    activity = db.execute(*chapter_figures.with_scope(
+    activity = db.execute(*scopes.with_scope(
         scope, "SELECT s.team_id, count(DISTINCT s.id), sum(w.actions), "
         + ", ".join(f"sum(w.r{n})" for n in range(1, 9)) +
         " FROM scope s JOIN member_weeks w ON w.member_id = s.id"
@@ -312,7 +314,7 @@ def _team_table(db: sqlite_utils.Database, actor: Member, scope: Scope, period: 
         rows.append({"group": label, **values, "is_total": is_total})
 
     row(frames.scope_label, per_team, practised, True)
-    groups = chapter_figures.breakdown_groups(db, actor, scope)
+    groups = scopes.breakdown_groups(db, actor, scope)
     if groups:
         def group_of(t: Any) -> str | None:
             return groups.get(None if pd.isna(t) else int(t))
@@ -321,7 +323,7 @@ def _team_table(db: sqlite_utils.Database, actor: Member, scope: Scope, period: 
         practised = practised.assign(group=practised["team_id"].map(group_of))
         # Named teams by name, then the folded small ones.
         labels = sorted({g for g in groups.values()},
-                        key=lambda g: (g == chapter_figures.OTHER_LABEL, g.casefold()))
+                        key=lambda g: (g == disclosure.OTHER_LABEL, g.casefold()))
         for label in labels:
             row(label, per_team[per_team["group"] == label],
                 practised[practised["group"] == label], False)
@@ -337,7 +339,7 @@ def _actions_in(weeks: pd.DataFrame) -> int:
     return int(weeks["actions"].sum()) if not weeks.empty else 0
 
 
-def _week_table(frames: chapter_figures.ProgressFrames) -> pd.DataFrame:
+def _week_table(frames: overview.ProgressFrames) -> pd.DataFrame:
     part = frames.participation[frames.participation["is_total"]]
     part = part[["week", "counted", "participants", "share"]]
     out = part.merge(frames.minutes[["week", "actions", "minutes"]], on="week", how="left")
@@ -352,13 +354,13 @@ def _responsibility_totals(resp: pd.DataFrame) -> pd.DataFrame:
 
 
 def _falling(db: sqlite_utils.Database, actor: Member, scope: Scope, period: Period,
-             frames: chapter_figures.ProgressFrames, today: date) -> tuple[FallingGroup, ...]:
+             frames: overview.ProgressFrames, today: date) -> tuple[FallingGroup, ...]:
     out = [FallingGroup("team", str(t.team), float(t.share_now), float(t.share_before))
            for t in frames.falling_teams.itertuples(index=False)]
     if not frames.comparison.comparable:
         return tuple(out)  # no comparison at all between unequal or unfinished periods
     # Focus groups (only those big enough to be offered as a filter) fell too?
-    for group in chapter_figures.focus_group_choices(db, actor, scope.chapter_id, scope.team_id):
+    for group in scopes.focus_group_choices(db, actor, scope.chapter_id, scope.team_id):
         fg = Scope(scope.chapter_id, scope.team_id, group)
         now, before = chapter_figures.pooled_participation(db, actor, fg, [period, period.previous()],
                                                    today=today)
@@ -414,7 +416,7 @@ def notes(r: ChapterReport) -> list[str]:
         f"Dates asked for: {req}; figures cover the whole weeks (Monday to Sunday) "
         f"{r.comparison.now.label}. {r.comparison.note}",
         "Figures count active members only, everyone anonymously, private entries "
-        f"included only as counts. Teams with fewer than {chapter_figures.MIN_GROUP} members are "
+        f"included only as counts. Teams with fewer than {disclosure.MIN_OTHERS} members are "
         "grouped together (or left out) so that nobody is singled out. Nobody is ranked.",
         "Highlights are only actions their authors chose to share with the whole chapter.",
     ]
@@ -549,7 +551,7 @@ def chart_views(r: ChapterReport) -> list[tuple[Any, str, pd.DataFrame, str]]:
 
 def _charts(participation: pd.DataFrame, responsibilities: pd.DataFrame,
             follow_through: pd.DataFrame, weeks: pd.DataFrame,
-            comparison: chapter_figures.Comparison) -> list[tuple[progress_charts.PreparedChart, pd.DataFrame]]:
+            comparison: periods.Comparison) -> list[tuple[progress_charts.PreparedChart, pd.DataFrame]]:
     """The report's charts and the frames they draw, in order; none for a period without
     actions or with too few complete weeks. What :func:`chart_views` shows and what
     :func:`assemble` sends the renderer early: one rule for both."""
@@ -564,7 +566,7 @@ def no_charts_reason(r: ChapterReport) -> str:
     """Why the report has no charts, in words (when :func:`chart_views` is empty)."""
     if r.actions == 0:
         return "No actions were logged in this period, so there is nothing to chart."
-    return (f"Charts need at least {chapter_figures.MIN_CHART_WEEKS} complete weeks of the programme; "
+    return (f"Charts need at least {periods.MIN_CHART_WEEKS} complete weeks of the programme; "
             f"this period has {len(r.comparison.now.complete)}.")
 
 

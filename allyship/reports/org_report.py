@@ -22,7 +22,7 @@ import sqlite_utils
 
 from allyship.metrics import org_figures
 from allyship.core.handout import PRACTICE_QUESTIONS, responsibility
-from allyship.metrics.chapter_figures import Period
+from allyship.metrics.periods import Period
 from allyship.core.models import Member, ValidationError, parse_date, week_start
 from allyship.metrics.org_figures import OrgProgress
 from allyship.reports.chapter_report import FORMATS  # the chapter report's formats: one list of three
