@@ -34,7 +34,7 @@ still aggregates at least three people besides the viewer.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import lru_cache
@@ -196,13 +196,38 @@ def _views_for(db: sqlite_utils.Database, viewer: Member) -> Views:
     return Views(viewer.id, chapter_id, members, team_names, focus_names, kept, candidates)
 
 
+def enough(ids: frozenset[int], viewer_id: int) -> bool:
+    """Step 2: a view holds at least :data:`MIN_OTHERS` people besides the viewer."""
+    return len(ids - {viewer_id}) >= MIN_OTHERS
+
+
+def _chapter_order(key: ViewKey, ids: frozenset[int]) -> tuple | None:
+    """Which chapter views go first when one must: focus-group views before teams (a
+    team matters more to a lead than a filter does), smaller before larger; never the
+    chapter itself."""
+    if key == (None, None):
+        return None
+    return key[1] is None, len(ids), repr(key)
+
+
+WithdrawOrder = Callable[[Hashable, frozenset[int]], "tuple | None"]
+
+
+def kept_views(viewer_id: int, candidates: tuple[tuple[Hashable, frozenset[int]], ...],
+               withdraw: WithdrawOrder) -> tuple[Hashable, ...]:
+    """Steps 2 and 3 over any candidate views (key → member ids, in a fixed order): the
+    keys kept. ``withdraw`` orders the views that may be withdrawn to stop a leak
+    (``None``: never withdrawn); the organisation's figures use it with their own views."""
+    return _prune(viewer_id, candidates, withdraw)
+
+
 @lru_cache(maxsize=256)
-def _prune(viewer_id: int, candidates: tuple[tuple[ViewKey, frozenset[int]], ...]
-           ) -> tuple[ViewKey, ...]:
+def _prune(viewer_id: int, candidates: tuple[tuple[Hashable, frozenset[int]], ...],
+           withdraw: WithdrawOrder = _chapter_order) -> tuple[Hashable, ...]:
     """Steps 2 and 3 for one viewer over the candidate views: the keys kept. Pure, so
     cached on its inputs (the same chapter asked again costs no linear algebra)."""
     # 2. enough people
-    kept = {k: ids for k, ids in candidates if len(ids - {viewer_id}) >= MIN_OTHERS}
+    kept = {k: ids for k, ids in candidates if enough(ids, viewer_id)}
     # 3. no differencing: withdraw views until no sum or difference of them describes
     #    one or two people besides the viewer.
     people_ = _People(viewer_id, candidates)
@@ -210,11 +235,11 @@ def _prune(viewer_id: int, candidates: tuple[tuple[ViewKey, frozenset[int]], ...
         leak = _leak(kept, people_)
         if leak is None:
             break
-        # Withdraw views (never the chapter) until this leak is gone: focus-group views
-        # before teams (a team matters more to a lead than a filter does), smaller
-        # before larger; then put back any withdrawn view the fix does not need.
-        order = sorted((k for k in kept if k != (None, None)),
-                       key=lambda k: (k[1] is None, len(kept[k]), repr(k)))
+        # Withdraw views in ``withdraw``'s order until this leak is gone; then put back
+        # any withdrawn view the fix does not need.
+        ranked = [(withdraw(k, ids), k) for k, ids in kept.items()]
+        order = [k for rank, k in sorted((r for r in ranked if r[0] is not None),
+                                         key=lambda r: r[0])]
         if not order:
             kept.clear()  # the chapter alone, and still revealing: show nothing
             break

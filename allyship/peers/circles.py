@@ -26,13 +26,10 @@ from allyship.people import roster
 from allyship.practice import journal
 from allyship.core.handout import PRACTICE_QUESTIONS, RESPONSIBILITIES, responsibility
 from allyship.core.models import Action, Member, ValidationError, clean_text, week_start
+from allyship.metrics.disclosure import MIN_OTHERS  # least-practised: the whole circle's figure
 from allyship.practice.tables import escape_md
 
 MIN_MEMBERS, MAX_MEMBERS = 2, 10
-# Least-practised responsibilities describe the whole circle: shown only when it holds at
-# least this many people besides the viewer (the app-wide disclosure rule: no figure
-# describes fewer than 3 people other than the viewer).
-MIN_OTHERS_FOR_AGGREGATE = 3
 CADENCES: dict[str, str] = {
     "weekly": "Every week",
     "fortnightly": "Every two weeks",
@@ -273,7 +270,7 @@ def circle_page(db: sqlite_utils.Database, actor: Member, circle_id: int, *,
                                                circle_id=circle_id))
     others = [i for i in active_ids if i != actor.id]
     least = _least_practised(db, active_ids, since) \
-        if len(others) >= MIN_OTHERS_FOR_AGGREGATE else None
+        if len(others) >= MIN_OTHERS else None
     return CirclePage(circle, members, invited, shared, least, since, today)
 
 
@@ -309,7 +306,7 @@ def _agenda_markdown(page: CirclePage) -> str:
     lines += [f"{q.number}. **{q.title}** — {q.text}" for q in PRACTICE_QUESTIONS]
     lines += ["", "## 3. What we practised least"]
     if page.least_practised is None:
-        lines.append(f"Shown once the circle has at least {MIN_OTHERS_FOR_AGGREGATE + 1} "
+        lines.append(f"Shown once the circle has at least {MIN_OTHERS + 1} "
                      "members, so that no one's practice is singled out.")
     else:
         lines.append(f"Across the circle since {page.since:%d %B}, these responsibilities "
@@ -350,7 +347,7 @@ def agenda_html(page: CirclePage) -> str:
     parts += [f"<li><strong>{e(q.title)}</strong> — {e(q.text)}</li>" for q in PRACTICE_QUESTIONS]
     parts += ["</ol>", "<h2>3. What we practised least</h2>"]
     if page.least_practised is None:
-        parts.append(f"<p>Shown once the circle has at least {MIN_OTHERS_FOR_AGGREGATE + 1} "
+        parts.append(f"<p>Shown once the circle has at least {MIN_OTHERS + 1} "
                      "members, so that no one's practice is singled out.</p>")
     else:
         parts.append(f"<p>Across the circle since {page.since:%d %B}, these responsibilities "

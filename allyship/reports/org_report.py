@@ -20,7 +20,7 @@ import altair as alt
 import pandas as pd
 import sqlite_utils
 
-from allyship.metrics import org_figures
+from allyship.metrics import disclosure, org_figures
 from allyship.core.handout import PRACTICE_QUESTIONS, responsibility
 from allyship.metrics.periods import Period
 from allyship.core.models import Member, ValidationError, parse_date, week_start
@@ -122,7 +122,7 @@ def notes(r: OrgReport) -> list[str]:
     out = [f"Period: {p.period.label}, complete weeks only (the week in progress is never "
            "included). Weeks before a chapter's programme began are left out of its figures.",
            p.comparison.note,
-           f"Chapters with fewer than {org_figures.MIN_PEOPLE} active members are counted "
+           f"Chapters with fewer than {disclosure.MIN_OTHERS} active members are counted "
            f"together as \"{org_figures.OTHER_CHAPTERS}\"; a group or total that would reveal "
            "fewer than 3 people is not shown. Chapters are listed by region and name, not "
            "ranked."]
@@ -288,8 +288,8 @@ def to_html(r: OrgReport) -> str:
         if line.shown:
             f = line.figures
             parts.append(f"<p>{f.members:,} active members in {line.chapters} chapters; weekly "
-                         f"participation {org_figures._fmt_share(f.participation)}; steady "
-                         f"members {org_figures._fmt_share(f.steady_share)}; "
+                         f"participation {org_figures.fmt_share(f.participation)}; steady "
+                         f"members {org_figures.fmt_share(f.steady_share)}; "
                          f"{f.practised} of 8 responsibilities practised; {f.actions:,} actions; "
                          f"{f.minutes / 60:,.0f} hours.</p>")
         else:
