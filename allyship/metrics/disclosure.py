@@ -1,35 +1,12 @@
 """Disclosure control: which group figures a viewer may see, decided in one place.
 
-The rule (README, "Privacy"): **every figure a viewer can see aggregates at least
-three people other than the viewer** — and no two figures they can see may be
-subtracted to give the figures of one or two people.
-
-A *view* is a set of active members whose figures are shown together: the whole
-chapter, one team, one focus group (the plan's "group to be in allyship with") in
-the chapter or in a team. :func:`views_for` works out, for one viewer, which views
-they may open, in three steps:
-
-1. **Candidates by role**: a lead the chapter and their own team, an admin the
-   chapter and every team; in each, every focus group.
-2. **Enough people**: a view is kept only if it holds at least :data:`MIN_OTHERS`
-   members other than the viewer.
-3. **No differencing** (complementary suppression): no sum or difference of the kept
-   views may describe one or two people besides the viewer (what the viewer logged
-   themselves they know, so they are left out of the count). This is decided exactly,
-   with linear algebra over the views' member sets (:func:`_leak`): "team minus
-   focus group", "chapter minus every team", "chapter·group minus team·group" and any
-   longer combination are all caught. While a leak exists, the smallest view (never
-   the chapter) holding one of the people it would reveal is withdrawn.
-
-The chapter view's by-team breakdown rows (:meth:`Views.chapter_rows`) are kept
-views themselves plus one "Other (small groups)" row that is the chapter minus them,
-so they obey the same rule. Focus-group views have no breakdown. A scope that is not
-kept is neither offered by the pages nor accepted by :mod:`allyship.metrics.chapter_figures` (it is
-refused in words, see :meth:`Views.refusal`).
-
-The check covers the member *sets* behind the figures. It does not reason about
-the values (e.g. that a share of 0% means nobody logged); every figure it allows
-still aggregates at least three people besides the viewer.
+The rule: every figure a viewer can see aggregates at least :data:`MIN_OTHERS` people
+other than the viewer, and no sum or difference of figures they can see describes one or
+two people. :func:`views_for` applies it to a chapter's views (the chapter, its teams,
+their focus groups) for one viewer; :func:`kept_views` applies the same check to any
+views, which the organisation's figures use for chapters, regions and totals. The check
+is exact linear algebra over the views' member sets (:func:`_leak`); while a leak
+exists, a view is withdrawn in the caller's order. It covers member *sets*, not values.
 """
 
 from __future__ import annotations
@@ -129,8 +106,8 @@ def views_for(db: sqlite_utils.Database, viewer: Member) -> Views:
     """The views ``viewer`` may open in their chapter (two small queries, then sets).
 
     Remembered on the connection while the database is unchanged (see :func:`_stamp`):
-    a page, a report or a view asks several times, and in a chapter of 16,000 members
-    each answer costs tens of milliseconds.
+    a page, a report or a view asks several times, and a large chapter's answer is not
+    free.
     """
     key = (viewer.id, viewer.chapter_id, viewer.team_id, viewer.is_admin)
     stamp = _stamp(db)
@@ -280,8 +257,7 @@ def _prune(viewer_id: int, candidates: tuple[tuple[Hashable, frozenset[int]], ..
 # only class ``c`` iff ``c``'s row has nothing besides its pivot; only ``c`` and ``d``
 # iff ``c``'s row has just ``d`` besides its pivot, or ``c``'s and ``d``'s rows are
 # parallel outside their pivots. The answers — including *which* leak is found first
-# (the smallest member ids) — are those of the earlier per-person computation;
-# tests/test_disclosure_equivalence.py checks that against it.
+# (the smallest member ids) — are those of a computation over single people.
 
 @dataclass(frozen=True)
 class _Class:

@@ -9,16 +9,13 @@ NAN = float("nan")
 
 
 def rolling_mean(values: list[float]) -> list[float]:
-    """The 4-week rolling mean (at least one value; NaN where the window has none),
-    exactly as pandas' ``Series.rolling(4, min_periods=1).mean()`` computes it, in plain
-    Python: a series is a few dozen weeks, where building the Series cost more than the
-    rest of the participation figures (``tests/test_metrics.py`` checks it against pandas
-    bit for bit).
+    """The 4-week rolling mean (NaN where the window has no value), bit for bit what
+    pandas' ``Series.rolling(4, min_periods=1).mean()`` gives, without building a Series
+    for a series of a few dozen weeks.
 
-    The same algorithm as pandas' windowed mean: one running sum, compensated (Kahan)
-    separately for the values that enter and those that leave the window; a window whose
-    values are all the same gives that value; a mean of no negative values is never
-    below zero.
+    pandas' algorithm: one running sum, Kahan-compensated separately for values entering
+    and leaving the window; a window of equal values gives that value; a mean of no
+    negative values is never below zero.
     """
     out: list[float] = []
     nobs = neg = same = 0
