@@ -36,6 +36,8 @@ FALLING_BY = 0.05  # a team's participation "fell" if it dropped 5 points or mor
 REVISED_DAYS = 90
 
 
+# --- the weekly roll-ups a measure reads ---------------------------------------------------
+
 def _span(periods: Sequence[Period]) -> list[str]:
     return [min(p.start for p in periods).isoformat(), max(p.end for p in periods).isoformat()]
 
@@ -82,6 +84,8 @@ def _weekly(v: View, periods: Sequence[Period]) -> dict[tuple[int | None, str], 
             _span(periods))
     return {(row[0], row[1]): row[2:] for row in rows}
 
+
+# --- participation -------------------------------------------------------------------------
 
 def _participation(v: View, periods: Sequence[Period],
                    weekly: dict[tuple[int | None, str], tuple]) -> list[Participation]:
@@ -175,6 +179,8 @@ def _pooled_share(frame: pd.DataFrame) -> float | None:
         frame = frame[~frame["in_progress"].astype(bool)]
     counted = frame["counted"].sum()
     return float(frame["participants"].sum() / counted) if counted else None
+
+# --- responsibilities ----------------------------------------------------------------------
 
 def _responsibilities(v: View, periods: Sequence[Period],
                       weekly: dict[tuple[int | None, str], tuple]) -> list[Responsibilities]:
@@ -322,6 +328,8 @@ def steadiness(db: sqlite_utils.Database, actor: Member | None, scope: Scope, pe
     actor = check(db, actor, scope)
     return _steadiness(view_of(db, actor, scope, today or date.today()), period)
 
+# --- minutes -------------------------------------------------------------------------------
+
 def _minutes(v: View, periods: Sequence[Period],
              weekly: dict[tuple[int | None, str], tuple]) -> list[Minutes]:
     sums: dict[str, list[int]] = {}
@@ -464,6 +472,8 @@ def quiet_columns(db: sqlite_utils.Database, actor: Member | None, team_id: int 
             for name, email, w in cur.fetchall()]
     return Columns.of_rows(_QUIET, rows, partial(pd.DataFrame, rows, columns=_QUIET))
 
+# --- each period's figures, for the headline numbers ---------------------------------------
+
 @dataclass(frozen=True)
 class PeriodFigures:
     """One period's figures, plain; the headline numbers are drawn from them."""
@@ -497,6 +507,8 @@ def period_figures(v: View, periods: Sequence[Period],
     return [PeriodFigures(*parts, steady) for *parts, steady in zip(
         _participation(v, periods, weekly), _responsibilities(v, periods, weekly),
         _minutes(v, periods, weekly), _follow_through(v, periods), steadiness)]
+
+# --- the unfinished current week -----------------------------------------------------------
 
 @dataclass(frozen=True)
 class ThisWeek:
