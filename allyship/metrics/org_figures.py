@@ -317,9 +317,13 @@ def disclose(chapters: Sequence[OrgChapter], figures: dict[int, Figures], viewer
         return frozenset().union(*(ids[c.id] for c in cs))
 
     small = {c.id for c in chapters if not disclosure.enough(ids[c.id], VIEWER)}
-    candidates: list[tuple[Any, frozenset[int]]] = [(("chapter", c.id), ids[c.id])
-                                                    for c in chapters]
+    # A region's chapters shown on their own enter as one view: each holds three or
+    # more people besides the viewer and lies only in its region's and the organisation's
+    # totals, so a sum or difference that singles someone out takes them all alike —
+    # the same answer as one view per chapter, without a matrix as wide as the chapters.
+    candidates: list[tuple[Any, frozenset[int]]] = []
     for region, cs in by_region.items():
+        candidates.append((("chapters", region), union(c for c in cs if c.id not in small)))
         candidates.append((("other", region), union(c for c in cs if c.id in small)))
         candidates.append((("region", region), union(cs)))
     if with_organisation_total:
