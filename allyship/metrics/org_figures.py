@@ -447,7 +447,7 @@ def org_progress(db: sqlite_utils.Database, actor: Member | None, period: Period
     """Every figure of the organisation view for the period, for every region or one."""
     viewer = access.require_org_view(actor, region_id)
     today = today or date.today()
-    chapters = organisation._chapters(db, region_id, include_archived=False)
+    chapters = organisation.list_chapters(db, viewer, region_id=region_id)
     archived = db.execute("SELECT count(*) FROM chapters WHERE archived = 1"
                           + (" AND region_id = ?" if region_id is not None else ""),
                           [region_id] if region_id is not None else []).fetchone()[0]
