@@ -145,13 +145,13 @@ def run(path: Path, scale: str, today: date, repeat: int, check: bool) -> dict[s
     """The baseline's timings at one scale (and, with ``check``, the cross-check)."""
     from allyship import demo
     from allyship.db import store
-    from allyship.metrics import chapter_figures
+    from allyship.metrics import overview, periods, scopes
     from allyship.people import roster
 
     db = store.connect(path)
     lead = roster.find_member_by_email(db, demo.PERSONAS["lead"])
     admin = roster.find_member_by_email(db, demo.PERSONAS["admin"])
-    period = chapter_figures.Period.last_weeks(12, today)
+    period = periods.Period.last_weeks(12, today)
     prev = period.previous()
     cases = {"team": (lead, lead.chapter_id, lead.team_id),
              "chapter": (admin, admin.chapter_id, None)}
@@ -168,7 +168,7 @@ def run(path: Path, scale: str, today: date, repeat: int, check: bool) -> dict[s
         figs.append(figure(scale, f"strawman baseline metric set, {name}", straw,
                            "pandas: load every chapter's actions, then filter"))
         if check:
-            frames = chapter_figures.team_progress(db, actor, chapter_figures.Scope(chapter_id, team_id), period,
+            frames = overview.team_progress(db, actor, scopes.Scope(chapter_id, team_id), period,
                                            today=today)
             result = cross_check(ours_as_baseline_keys(frames), naive["now"])
             # The previous period's headline figures too.

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from allyship.db import rollup, store
 from allyship.metrics import org_figures
+from allyship.metrics.periods import Period
 from allyship.reports import org_report
 from allyship.ui import common
 from allyship.core.models import Member
@@ -76,7 +77,7 @@ def main() -> None:
         path = work / "org.db"
         shutil.copyfile(cached, path)
         admin = _prepare(path)
-        period = org_figures.complete_weeks(12, today)
+        period = Period.last_weeks(12, today)
         print(f"organisation view, {args.scale} ({'built in %.0f s' % built if built else 'cached'}),"
               f" load average {os.getloadavg()[0]:.1f} at start")
         wall, cpu = [], []

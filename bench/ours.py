@@ -30,18 +30,18 @@ def metric_set(path: Path, scale: str, today: date, repeat: int) -> tuple[list[F
     """metrics.team_progress for one team (as its lead) and one chapter (as its admin):
     first call in the process, cold (a fresh connection each time) and warm."""
     from allyship.db import store
-    from allyship.metrics import chapter_figures
+    from allyship.metrics import overview, periods, scopes
 
     figs: list[Figure] = []
     db = store.connect(path)
     who = _personas(db)
     lead, admin = who["lead"], who["admin"]
-    period = chapter_figures.Period.last_weeks(PERIOD_WEEKS, today)
+    period = periods.Period.last_weeks(PERIOD_WEEKS, today)
     cases = {
-        "team": (lead, chapter_figures.Scope(lead.chapter_id, lead.team_id)),
-        "chapter": (admin, chapter_figures.Scope(admin.chapter_id)),
+        "team": (lead, scopes.Scope(lead.chapter_id, lead.team_id)),
+        "chapter": (admin, scopes.Scope(admin.chapter_id)),
     }
-    first, _ = timed(lambda: chapter_figures.team_progress(db, lead, cases["team"][1], period,
+    first, _ = timed(lambda: overview.team_progress(db, lead, cases["team"][1], period,
                                                    today=today), 1)
     figs.append(figure(scale, "metric set, team: first call in process", first,
                        "includes pandas' first-use set-up"))
@@ -51,7 +51,7 @@ def metric_set(path: Path, scale: str, today: date, repeat: int) -> tuple[list[F
         def cold(make_frames: bool = True) -> Any:
             fresh = store.connect(path)
             try:
-                view = chapter_figures.team_progress(fresh, actor, scope, period, today=today)
+                view = overview.team_progress(fresh, actor, scope, period, today=today)
                 if make_frames:
                     # The baselines return pandas frames: so does this measure (a page
                     # uses the plain columns and makes none; measured below).
@@ -72,8 +72,8 @@ def metric_set(path: Path, scale: str, today: date, repeat: int) -> tuple[list[F
         figs.append(figure(scale, f"metric set, {name}: cold, plain columns (as a page uses it)",
                            samples, "the same without making the pandas frames"))
         warm_db = store.connect(path)
-        chapter_figures.team_progress(warm_db, actor, scope, period, today=today)
-        samples, _ = timed(lambda: chapter_figures.team_progress(warm_db, actor, scope, period,
+        overview.team_progress(warm_db, actor, scope, period, today=today)
+        samples, _ = timed(lambda: overview.team_progress(warm_db, actor, scope, period,
                                                          today=today), repeat)
         figs.append(figure(scale, f"metric set, {name}: warm", samples, "same connection"))
         warm_db.conn.close()
@@ -235,12 +235,12 @@ def chapter_report(path: Path, scale: str, today: date,
     """The chapter report as HTML with SVG charts (:mod:`allyship.reports.chapter_report`)."""
     measure = "chapter report (HTML with SVG charts)"
     from allyship.db import store
-    from allyship.metrics import chapter_figures
+    from allyship.metrics import periods
     from allyship.reports.chapter_report import assemble, to_html
 
     db = store.connect(path)
     admin = _personas(db)["admin"]
-    period = chapter_figures.Period.last_weeks(PERIOD_WEEKS, today)
+    period = periods.Period.last_weeks(PERIOD_WEEKS, today)
 
     def once() -> None:
         html = to_html(assemble(db, admin, start=period.start, end=today, today=today))
@@ -265,13 +265,13 @@ def report_cli(path: Path, scale: str, today: date, repeat: int) -> list[Figure]
     import tempfile
 
     from allyship.db import store
-    from allyship.metrics import chapter_figures
+    from allyship.metrics import periods
     from allyship.people import roster
 
     db = store.connect(path)
     chapter = roster.get_chapter(db, _personas(db)["admin"].chapter_id)
     db.conn.close()
-    period = chapter_figures.Period.last_weeks(PERIOD_WEEKS, today)
+    period = periods.Period.last_weeks(PERIOD_WEEKS, today)
     with tempfile.TemporaryDirectory() as tmp:
         cmd = [sys.executable, "-m", "allyship", "report", "--db", str(path), "--from",
                period.start.isoformat(), "--to", today.isoformat(), "--chapter", chapter.name,
@@ -296,19 +296,19 @@ def peak_memory(scale: str) -> Figure:
 def query_plans(path: Path, today: date) -> dict[str, list[str]]:
     """The statements the metric set runs (team and chapter), for EXPLAIN."""
     from allyship.db import store
-    from allyship.metrics import chapter_figures
+    from allyship.metrics import overview, periods, scopes
 
     db = store.connect(path)
     who = _personas(db)
-    period = chapter_figures.Period.last_weeks(PERIOD_WEEKS, today)
+    period = periods.Period.last_weeks(PERIOD_WEEKS, today)
     out: dict[str, list[str]] = {}
     for name, actor, scope in (
-            ("metric set, team", who["lead"], chapter_figures.Scope(who["lead"].chapter_id,
+            ("metric set, team", who["lead"], scopes.Scope(who["lead"].chapter_id,
                                                             who["lead"].team_id)),
-            ("metric set, chapter", who["admin"], chapter_figures.Scope(who["admin"].chapter_id))):
+            ("metric set, chapter", who["admin"], scopes.Scope(who["admin"].chapter_id))):
         with qplans.capture() as sql:
             traced = store.connect(path)
-            chapter_figures.team_progress(traced, actor, scope, period, today=today)
+            overview.team_progress(traced, actor, scope, period, today=today)
             traced.conn.close()
         out[name] = list(sql)
     db.conn.close()

@@ -81,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
         return best
 
     centres = {
-        "metrics.team_progress": "allyship/metrics/chapter_figures.py:team_progress",
+        "metrics.team_progress": "allyship/metrics/overview.py:team_progress",
         "sqlite3 execute (all)": "execute' of 'sqlite3",
         "Altair to_dict (incl. validation)": "altair/utils/schemapi.py:to_dict",
         "jsonschema validate": "altair/utils/schemapi.py:validate",

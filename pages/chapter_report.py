@@ -6,7 +6,7 @@ from functools import partial
 import streamlit as st
 
 from allyship.core import access
-from allyship.metrics import chapter_figures
+from allyship.metrics import disclosure, scopes
 from allyship.people import roster
 from allyship.reports import chapter_report, presets, renderer
 from allyship.ui import common
@@ -24,12 +24,12 @@ st.caption("A report for a chosen period, to show at the meeting and send round:
            "private entries never appear.")
 
 # --- what to report on ----------------------------------------------------------------
-teams = common.cached(chapter_figures.team_choices, me, me.chapter_id)
+teams = common.cached(scopes.team_choices, me, me.chapter_id)
 team_names = {t.id: t.name for t in teams}
-team_options = common.cached(chapter_figures.scope_choices, me, me.chapter_id)
+team_options = common.cached(scopes.scope_choices, me, me.chapter_id)
 if not team_options:
     st.info(f"There is nothing to report yet: every figure covers at least "
-            f"{chapter_figures.MIN_GROUP} members besides you, so that nobody is singled out. A "
+            f"{disclosure.MIN_OTHERS} members besides you, so that nobody is singled out. A "
             "chapter admin adds members on the *Admin* page.", icon=":material/group_add:")
     st.stop()
 started_on = roster.get_chapter(common.get_db(), me.chapter_id).started_on
@@ -42,9 +42,9 @@ preset = col_period.selectbox("Period", presets.PERIOD_PRESETS,
                                    "whole weeks (Monday–Sunday) containing them.")
 team_id = col_team.selectbox(
     "Team", team_options, key="cr_team",
-    format_func=lambda t: chapter_figures.WHOLE_CHAPTER if t is None else team_names[t],
+    format_func=lambda t: scopes.WHOLE_CHAPTER if t is None else team_names[t],
     help="Team leads report on the whole chapter or their own team; admins on any team. A "
-         f"team with fewer than {chapter_figures.MIN_GROUP} members besides you is not offered.")
+         f"team with fewer than {disclosure.MIN_OTHERS} members besides you is not offered.")
 if preset == "Custom dates":
     col_from, col_to = st.columns(2)
     start = col_from.date_input("From", value=max(today - timedelta(weeks=12), started_on),

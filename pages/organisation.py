@@ -7,7 +7,7 @@ from functools import partial
 import streamlit as st
 
 from allyship.core import access
-from allyship.metrics import org_figures
+from allyship.metrics import org_figures, periods
 from allyship.people import organisation
 from allyship.reports import org_report, renderer
 from allyship.ui import common
@@ -37,9 +37,10 @@ with tabs[0]:
         format_func=lambda r: "All regions" if r is None else r.name,
         help="Organisation admins see every region; a region lead sees their own.")
     period_name = col_period.selectbox(
-        "Period", list(org_figures.PERIOD_CHOICES), index=1, key="org_period",
+        "Period", list(periods.PERIOD_CHOICES),
+        index=list(periods.PERIOD_CHOICES).index(periods.DEFAULT_CHOICE), key="org_period",
         help="Complete weeks only (Monday to Sunday); the week in progress is never mixed in.")
-    period = org_figures.complete_weeks(org_figures.PERIOD_CHOICES[period_name], today)
+    period = periods.Period.last_weeks(periods.PERIOD_CHOICES[period_name], today)
     region_id = None if region is None else region.id
     try:
         progress = common.cached(org_figures.org_progress, me, period, region_id=region_id,

@@ -5,7 +5,8 @@ from datetime import date
 import streamlit as st
 
 from allyship.core import access
-from allyship.metrics import chapter_figures
+from allyship.metrics import chapter_figures, disclosure, overview, scopes
+from allyship.metrics.periods import MIN_CHART_WEEKS, Period, QUIET_WEEKS, period_options
 from allyship.ui import common
 from allyship.core.models import ValidationError
 from allyship.core.safe_text import inert
@@ -17,33 +18,33 @@ today = date.today()
 st.title("Team progress")
 st.caption("How steadily your team and the chapter practise the eight responsibilities, "
            "week by week. Group figures only — nobody is ranked, private entries count "
-           f"anonymously, and every figure covers at least {chapter_figures.MIN_GROUP} people "
+           f"anonymously, and every figure covers at least {disclosure.MIN_OTHERS} people "
            "besides you.")
 
 # --- filters ------------------------------------------------------------------------
-teams = common.cached(chapter_figures.team_choices, me, me.chapter_id)
+teams = common.cached(scopes.team_choices, me, me.chapter_id)
 team_names = {t.id: t.name for t in teams}
-team_options = common.cached(chapter_figures.scope_choices, me, me.chapter_id)  # a lead's team first
+team_options = common.cached(scopes.scope_choices, me, me.chapter_id)  # a lead's team first
 if not team_options:
     st.info(f"There are no figures to show yet: every figure here covers at least "
-            f"{chapter_figures.MIN_GROUP} members besides you, so that nobody is singled out. A "
+            f"{disclosure.MIN_OTHERS} members besides you, so that nobody is singled out. A "
             "chapter admin adds members on the *Admin* page.", icon=":material/group_add:")
     st.stop()
-periods, default_period = common.cached(chapter_figures.period_options, me.chapter_id, today)
+periods, default_period = common.cached(period_options, me.chapter_id, today)
 # Columns, not a wrapping row: on a phone they stack at full width, so a long team name
 # still fits its box (a row wrapped two narrow boxes side by side at 320-390 px).
 col_team, col_group, col_period = st.columns(3)
 team_id = col_team.selectbox(
     "Team", team_options, key="tp_team",
-    format_func=lambda t: chapter_figures.WHOLE_CHAPTER if t is None else team_names[t],
+    format_func=lambda t: scopes.WHOLE_CHAPTER if t is None else team_names[t],
     help="Team leads see their own team and the whole chapter; admins any team. A team "
-         f"with fewer than {chapter_figures.MIN_GROUP} members besides you is not offered.")
-groups = common.cached(chapter_figures.focus_group_choices, me, me.chapter_id, team_id)
+         f"with fewer than {disclosure.MIN_OTHERS} members besides you is not offered.")
+groups = common.cached(scopes.focus_group_choices, me, me.chapter_id, team_id)
 focus_group = col_group.selectbox(
     "Group to be in allyship with", [None, *groups], key=f"tp_focus_{team_id}",
     format_func=lambda g: "All groups" if g is None else g,
     help=f"From members' action plans. A group is offered only when it, and everyone "
-         f"else here, each have at least {chapter_figures.MIN_GROUP} members besides you.")
+         f"else here, each have at least {disclosure.MIN_OTHERS} members besides you.")
 names = [*periods, "Custom dates"]
 period_name = col_period.selectbox("Period", names, index=names.index(default_period),
                                    key="tp_period",
@@ -56,16 +57,16 @@ if period_name == "Custom dates":
     end = col_to.date_input("To", value=min(suggested.end, today), max_value=today,
                             key="tp_to")
     try:
-        period = chapter_figures.Period.between(start, end)
+        period = Period.between(start, end)
     except ValidationError as exc:
         common.show_validation(exc, "Choose other dates:")
         st.stop()
 else:
     period = periods[period_name]
 
-scope = chapter_figures.Scope(me.chapter_id, team_id, focus_group)
+scope = scopes.Scope(me.chapter_id, team_id, focus_group)
 try:
-    frames = common.cached(chapter_figures.team_progress, me, scope, period, today=today)
+    frames = common.cached(overview.team_progress, me, scope, period, today=today)
 except access.PermissionDenied as exc:
     common.show_denied(exc)
     st.stop()
@@ -91,10 +92,10 @@ if frames.quiet is not None:
     st.header("Gone quiet on your team")
     if not frames.quiet.n_rows:
         st.success(f"Everyone on your team has logged an action, or marked a week away, in "
-                   f"the last {chapter_figures.QUIET_WEEKS + 1} weeks.", icon=":material/check_circle:")
+                   f"the last {QUIET_WEEKS + 1} weeks.", icon=":material/check_circle:")
     else:
         st.caption(f"Members of your team with no action logged this week or the "
-                   f"{chapter_figures.QUIET_WEEKS} weeks before (and no week marked away). Sorted by "
+                   f"{QUIET_WEEKS} weeks before (and no week marked away). Sorted by "
                    "name, not by activity: this is for a kind check-in, not a ranking.")
         quiet = frames.quiet
         # Sent as Arrow from the plain columns: reshaping a frame of a few rows in pandas
@@ -117,7 +118,7 @@ if frames.members == 0:
     st.stop()
 if not frames.weeks.enough_for_charts:
     done = len(frames.weeks.complete)
-    st.info(f"Charts appear once there are {chapter_figures.MIN_CHART_WEEKS} complete weeks to "
+    st.info(f"Charts appear once there are {MIN_CHART_WEEKS} complete weeks to "
             f"compare — this period has {done} complete week{'s' if done != 1 else ''} of the "
             f"programme (it began {frames.weeks.started:%d %b %Y}). Until then, the figures "
             "above and *this week so far* tell the story; choose a longer period, or "

@@ -60,7 +60,6 @@ KNOWN_IMPORTED: set[tuple[str, str]] = {
     ("allyship/transfer/restore.py", "allyship.transfer.export._columns"),
 }
 KNOWN_REACHED: set[tuple[str, str]] = {
-    ("allyship/metrics/org_figures.py", "organisation._chapters"),
     ("allyship/org_demo.py", "demo._member_history"),
 }
 

@@ -13,19 +13,19 @@ import vl_convert
 
 from allyship.charts import builders, progress_charts
 from allyship.charts import palette as chart_palette
-from allyship.metrics import chapter_figures
+from allyship.metrics import overview, periods, scopes
 from allyship.people import roster
 from allyship.practice import journal
 from allyship.core.handout import RESPONSIBILITIES
 from allyship.core.models import ActionDraft, MemberDraft
 
 TODAY = date(2026, 2, 25)  # a Wednesday: the week of 23 Feb is still in progress
-PERIOD = chapter_figures.Period(date(2026, 2, 2), date(2026, 3, 1))  # includes that week
+PERIOD = periods.Period(date(2026, 2, 2), date(2026, 3, 1))  # includes that week
 ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
-def frames(chapter) -> chapter_figures.ProgressFrames:
+def frames(chapter) -> overview.ProgressFrames:
     db = chapter.db
     for n in (2, 3):  # Team B grows to three, so both teams get their own lines
         roster.add_member(db, chapter.admin, MemberDraft(f"B {n}", f"b{n}@example.org",
@@ -36,7 +36,7 @@ def frames(chapter) -> chapter_figures.ProgressFrames:
         journal.log_action(db, who, ActionDraft(done_on=day, description="x",
                                                 responsibilities=resp, minutes=minutes),
                            today=TODAY)
-    return chapter_figures.team_progress(db, chapter.admin, chapter_figures.Scope(chapter.chapter.id), PERIOD,
+    return overview.team_progress(db, chapter.admin, scopes.Scope(chapter.chapter.id), PERIOD,
                                  today=TODAY)
 
 

@@ -23,7 +23,8 @@ from streamlit import dataframe_util
 from allyship import demo
 from allyship.charts import builders, kinds, progress_charts
 from allyship.db import store
-from allyship.metrics import chapter_figures
+from allyship.metrics import chapter_figures, overview, scopes
+from allyship.metrics.periods import Period, period_options, programme_start
 from allyship.people import roster
 from allyship.core.handout import RESPONSIBILITIES
 from allyship.ui.chart_display import arrow_table
@@ -152,16 +153,16 @@ def test_real_frames_of_the_demo_prepare_to_the_builders_spec(demo_db, kind):
     today = date.today()
     for persona in ("lead", "admin"):
         who = roster.find_member_by_email(db, demo.PERSONAS[persona])
-        periods, default = chapter_figures.period_options(db, who.chapter_id, today)
-        for team in chapter_figures.scope_choices(db, who, who.chapter_id)[:2]:
-            frames = chapter_figures.team_progress(db, who, chapter_figures.Scope(who.chapter_id, team),
+        periods, default = period_options(db, who.chapter_id, today)
+        for team in scopes.scope_choices(db, who, who.chapter_id)[:2]:
+            frames = overview.team_progress(db, who, scopes.Scope(who.chapter_id, team),
                                            periods[default], today=today)
             frame = getattr(frames, FRAME_OF[kind])
             built = builders.BUILDERS[kind](frame).to_dict()
             assert progress_charts.prepare(kind, frame).to_dict() == built
 
 
-def demo_views(db) -> list[tuple[Any, chapter_figures.ProgressFrames]]:
+def demo_views(db) -> list[tuple[Any, overview.ProgressFrames]]:
     """Team progress of the demo as a lead and an admin: every scope they may choose, each
     named period, a custom week, and a period wholly before the programme began; each
     with the member who looked."""
@@ -169,14 +170,14 @@ def demo_views(db) -> list[tuple[Any, chapter_figures.ProgressFrames]]:
     out = []
     for persona in ("lead", "admin"):
         who = roster.find_member_by_email(db, demo.PERSONAS[persona])
-        periods, _default = chapter_figures.period_options(db, who.chapter_id, today)
-        start = chapter_figures.programme_start(db, who.chapter_id)
-        chosen = [*periods.values(), chapter_figures.Period.this_week(today),
-                  chapter_figures.Period.last_weeks(3, start - timedelta(weeks=5))]
-        for team in chapter_figures.scope_choices(db, who, who.chapter_id):
+        periods, _default = period_options(db, who.chapter_id, today)
+        start = programme_start(db, who.chapter_id)
+        chosen = [*periods.values(), Period.this_week(today),
+                  Period.last_weeks(3, start - timedelta(weeks=5))]
+        for team in scopes.scope_choices(db, who, who.chapter_id):
             for period in chosen:
-                out.append((who, chapter_figures.team_progress(
-                    db, who, chapter_figures.Scope(who.chapter_id, team), period, today=today)))
+                out.append((who, overview.team_progress(
+                    db, who, scopes.Scope(who.chapter_id, team), period, today=today)))
     return out
 
 

@@ -21,7 +21,7 @@ from click.testing import CliRunner
 
 from allyship.core import access
 from allyship.db import store
-from allyship.metrics import chapter_figures
+from allyship.metrics import overview, periods, scopes
 from allyship.people import passwords, roster, sessions
 from allyship.practice import journal, plans
 from allyship.rights import erasure, mydata, retention
@@ -236,10 +236,10 @@ def test_past_figures_are_unchanged_by_an_erasure(demo_db):
     roster.set_member_active(db, admin, who.id, False)
     last = db.execute("SELECT max(week_start) FROM actions").fetchone()[0]
     today = date.fromisoformat(last) + timedelta(days=2)
-    period = chapter_figures.Period.last_weeks(12, today - timedelta(weeks=1))
+    period = periods.Period.last_weeks(12, today - timedelta(weeks=1))
 
     def figures():
-        frames = chapter_figures.team_progress(db, admin, chapter_figures.Scope(1), period, today=today)
+        frames = overview.team_progress(db, admin, scopes.Scope(1), period, today=today)
         return {k: v for k, v in vars(frames).items()}
 
     before, history = figures(), _history(db, 1)

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 
 from allyship.db import store
-from allyship.metrics import chapter_figures
+from allyship.metrics import overview
 from allyship.people import roster
 from allyship.practice import journal, plans
 from allyship.core.models import ActionDraft, MemberDraft, PlanDraft
@@ -98,14 +98,14 @@ def test_team_progress_stays_cached_across_another_chapters_writes_and_never_goe
     """The page computes once; an action logged in another chapter is served from the
     cache; an action logged in this chapter shows at once."""
     computed = []
-    real = chapter_figures.team_progress
+    real = overview.team_progress
 
     @functools.wraps(real)
     def counting(*args, **kwargs):
         computed.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(chapter_figures, "team_progress", counting)
+    monkeypatch.setattr(overview, "team_progress", counting)
     db, lead = persona(demo_db, "lead")
     # Creating a chapter is organisation-wide (it invalidates everything): done first.
     _, stranger_admin = second_chapter(db)

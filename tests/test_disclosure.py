@@ -22,10 +22,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from allyship.db import store
-from allyship.metrics import disclosure, chapter_figures
+from allyship.metrics import chapter_figures, disclosure, overview
 from allyship.people import roster
 from allyship.core.access import PermissionDenied
-from allyship.metrics.chapter_figures import Period, Scope
+from allyship.metrics.periods import Period
+from allyship.metrics.scopes import Scope, breakdown_groups, focus_group_choices, scope_label, team_choices
 
 TODAY = date(2026, 3, 4)
 PERIOD = Period(date(2026, 2, 2), date(2026, 3, 1))
@@ -98,10 +99,10 @@ def members_of(db, chapter_id, team_id, focus):
 def visible_figures(db, chapter_id, viewer):
     """Every figure the viewer can open: (what, member set), plus each view's rows."""
     figures, views = [], []
-    teams = [None, *[t.id for t in chapter_figures.team_choices(db, viewer, chapter_id)]]
+    teams = [None, *[t.id for t in team_choices(db, viewer, chapter_id)]]
     for team_id in teams:
         try:
-            scopes = [None, *chapter_figures.focus_group_choices(db, viewer, chapter_id, team_id)]
+            scopes = [None, *focus_group_choices(db, viewer, chapter_id, team_id)]
         except PermissionDenied:
             continue
         for focus in scopes:
@@ -112,8 +113,8 @@ def visible_figures(db, chapter_id, viewer):
                 continue
             whole = members_of(db, chapter_id, team_id, focus)
             figures.append((f"view {team_id}/{focus}", whole))
-            rows = chapter_figures.breakdown_groups(db, viewer, scope)
-            shown = set(part["group"]) - {chapter_figures.scope_label(db, scope)}
+            rows = breakdown_groups(db, viewer, scope)
+            shown = set(part["group"]) - {scope_label(db, scope)}
             assert set(rows.values()) == shown  # the rows shown are the rows decided
             row_sets = []
             for label in set(rows.values()):
@@ -151,10 +152,10 @@ def test_no_figure_can_be_subtracted_to_single_anyone_out(tmp_path_factory, spec
                 assert n == 0 or n >= 3, n
         # What is not offered is refused in words.
         for tid, in db.execute("SELECT id FROM teams WHERE chapter_id = ?", [chapter_id]):
-            offered = tid in {t.id for t in chapter_figures.team_choices(db, viewer, chapter_id)}
+            offered = tid in {t.id for t in team_choices(db, viewer, chapter_id)}
             if not offered and (viewer.is_admin or tid == viewer.team_id):
                 with pytest.raises(PermissionDenied, match="not shown"):
-                    chapter_figures.team_progress(db, viewer, Scope(chapter_id, tid), PERIOD,
+                    overview.team_progress(db, viewer, Scope(chapter_id, tid), PERIOD,
                                           today=TODAY)
     finally:
         db.conn.close()
@@ -164,16 +165,16 @@ def test_no_figure_can_be_subtracted_to_single_anyone_out(tmp_path_factory, spec
 
 def test_an_admin_cannot_pick_a_one_member_team(chapter):
     db, ch = chapter.db, chapter  # Team B is Oz alone
-    assert ch.team_b not in {t.id for t in chapter_figures.team_choices(db, ch.admin, ch.chapter.id)}
+    assert ch.team_b not in {t.id for t in team_choices(db, ch.admin, ch.chapter.id)}
     with pytest.raises(PermissionDenied, match="fewer than 3 people besides you"):
-        chapter_figures.team_progress(db, ch.admin, Scope(ch.chapter.id, ch.team_b), PERIOD,
+        overview.team_progress(db, ch.admin, Scope(ch.chapter.id, ch.team_b), PERIOD,
                               today=TODAY)
 
 
 def test_the_lead_of_a_small_team_cannot_subtract_themselves(chapter):
     db, ch = chapter.db, chapter  # Team A: the lead and two others
     with pytest.raises(PermissionDenied, match="fewer than 3 people besides you"):
-        chapter_figures.team_progress(db, ch.lead, Scope(ch.chapter.id, ch.team_a), PERIOD,
+        overview.team_progress(db, ch.lead, Scope(ch.chapter.id, ch.team_a), PERIOD,
                               today=TODAY)
 
 
@@ -195,7 +196,7 @@ def test_a_focus_group_is_not_offered_when_the_rest_of_the_team_is_one_person(ch
     assert views.allows(ch.team_a, None)  # four besides the lead
     assert views.focus_groups(ch.team_a) == []  # the rest would be one person
     with pytest.raises(PermissionDenied, match="would reveal"):
-        chapter_figures.team_progress(db, ch.lead, Scope(ch.chapter.id, ch.team_a, "Black birders"),
+        overview.team_progress(db, ch.lead, Scope(ch.chapter.id, ch.team_a, "Black birders"),
                               PERIOD, today=TODAY)
     # One more in the rest of the team, and the group may be offered.
     roster.add_member(db, ch.admin, MemberDraft("X 9", "x9@example.org", "member", ch.team_a))

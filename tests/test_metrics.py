@@ -28,11 +28,13 @@ import pandas as pd
 import pytest
 
 from allyship.db import store
-from allyship.metrics import chapter_figures
+from allyship.metrics import chapter_figures, overview, rolling, scopes
 from allyship.people import roster
 from allyship.practice import journal, plans
 from allyship.core.access import PermissionDenied
-from allyship.metrics.chapter_figures import OTHER_LABEL, WHOLE_CHAPTER, Period, Scope
+from allyship.metrics.disclosure import OTHER_LABEL
+from allyship.metrics.periods import Period
+from allyship.metrics.scopes import Scope, WHOLE_CHAPTER
 from allyship.core.models import (
     ActionDraft,
     Member,
@@ -201,7 +203,7 @@ def test_weekly_participation_leaves_away_weeks_out_of_the_denominator(data, cas
 @CASES
 def test_headlines_compare_with_the_previous_period_of_equal_length(data, case):
     e = EXPECTED[case]
-    frames = chapter_figures.team_progress(data.db, data.ch.admin, data.scope, e["period"], today=TODAY)
+    frames = overview.team_progress(data.db, data.ch.admin, data.scope, e["period"], today=TODAY)
     part = frames.headline("participation")
     assert part.value == pytest.approx(e["pooled"])
     assert part.previous == pytest.approx(e["pooled_before"])
@@ -284,14 +286,14 @@ def test_weeks_before_the_programme_started_are_no_weeks_not_zero_weeks(data):
     part = chapter_figures.weekly_participation(data.db, data.ch.admin, data.scope, period, today=TODAY)
     assert sorted(set(part["week"].dt.date)) == [date(2026, 1, 5)]
     before = Period(date(2025, 11, 3), date(2025, 11, 30))  # wholly before the start
-    frames = chapter_figures.team_progress(data.db, data.ch.admin, data.scope, before, today=TODAY)
+    frames = overview.team_progress(data.db, data.ch.admin, data.scope, before, today=TODAY)
     assert frames.participation.empty and frames.minutes.empty
     # The first weeks of the programme have nothing before them to compare with.
     first = Period(date(2026, 1, 5), date(2026, 1, 18))
-    frames = chapter_figures.team_progress(data.db, data.ch.admin, data.scope, first, today=TODAY)
+    frames = overview.team_progress(data.db, data.ch.admin, data.scope, first, today=TODAY)
     assert all(h.previous is None and h.change is None for h in frames.headlines)
     assert frames.note.startswith("No comparison")
-    frames = chapter_figures.team_progress(data.db, data.ch.admin, data.scope, P4, today=TODAY)
+    frames = overview.team_progress(data.db, data.ch.admin, data.scope, P4, today=TODAY)
     assert frames.note.startswith("Changes compare with the 4 weeks before")
 
 
@@ -337,43 +339,43 @@ def test_a_team_is_not_shown_when_the_rest_of_the_chapter_would_single_someone_o
     # Team A's own figures are withdrawn too (complementary suppression).
     part = chapter_figures.weekly_participation(data.db, data.ch.admin, data.scope, P4, today=TODAY)
     assert set(part["group"]) == {WHOLE_CHAPTER}
-    assert chapter_figures.team_choices(data.db, data.ch.admin, data.ch.chapter.id) == []
+    assert scopes.team_choices(data.db, data.ch.admin, data.ch.chapter.id) == []
     with pytest.raises(PermissionDenied, match="would reveal"):
-        chapter_figures.team_progress(data.db, data.ch.admin,
+        overview.team_progress(data.db, data.ch.admin,
                               Scope(data.ch.chapter.id, data.ch.team_a), P4, today=TODAY)
 
 
 def test_a_lead_sees_their_own_team_and_the_chapter_but_no_other_team(data):
     # Team A is Lee (the lead), Mo and Tam: two people besides Lee, too few to show.
-    frames = chapter_figures.team_progress(data.db, data.ch.lead, data.scope, P4, today=TODAY)
+    frames = overview.team_progress(data.db, data.ch.lead, data.scope, P4, today=TODAY)
     assert set(frames.participation["group"]) == {WHOLE_CHAPTER}
-    assert chapter_figures.team_choices(data.db, data.ch.lead, data.ch.chapter.id) == []
+    assert scopes.team_choices(data.db, data.ch.lead, data.ch.chapter.id) == []
     with pytest.raises(PermissionDenied, match="fewer than 3 people besides you"):
-        chapter_figures.team_progress(data.db, data.ch.lead, Scope(data.ch.chapter.id, data.ch.team_a),
+        overview.team_progress(data.db, data.ch.lead, Scope(data.ch.chapter.id, data.ch.team_a),
                               P4, today=TODAY)
     # A fourth member makes Team A a team its lead may look at.
     roster.add_member(data.db, data.ch.admin, MemberDraft("Fay Four", "fay@example.org",
                                                           "member", data.ch.team_a))
-    frames = chapter_figures.team_progress(data.db, data.ch.lead, data.scope, P4, today=TODAY)
+    frames = overview.team_progress(data.db, data.ch.lead, data.scope, P4, today=TODAY)
     assert set(frames.participation["group"]) == {WHOLE_CHAPTER, "Team A"}
     assert set(frames.follow_through["group"]) == {WHOLE_CHAPTER, "Team A"}
     with pytest.raises(PermissionDenied):
         chapter_figures.weekly_participation(data.db, data.ch.lead, Scope(data.ch.chapter.id,
                                                                   data.ch.team_b), P4)
-    assert [t.name for t in chapter_figures.team_choices(data.db, data.ch.lead,
+    assert [t.name for t in scopes.team_choices(data.db, data.ch.lead,
                                                   data.ch.chapter.id)] == ["Team A"]
-    assert chapter_figures.scope_choices(data.db, data.ch.lead, data.ch.chapter.id) == \
+    assert scopes.scope_choices(data.db, data.ch.lead, data.ch.chapter.id) == \
         [data.ch.team_a, None]  # a lead opens on their own team
     # Teams B (1 member) and C (2) are too small for anyone.
-    assert [t.name for t in chapter_figures.team_choices(data.db, data.ch.admin, data.ch.chapter.id)] \
+    assert [t.name for t in scopes.team_choices(data.db, data.ch.admin, data.ch.chapter.id)] \
         == ["Team A"]
 
 
 def test_only_focus_groups_with_three_members_are_offered_or_accepted(data):
     chapter_id = data.ch.chapter.id
-    assert chapter_figures.focus_group_choices(data.db, data.ch.admin, chapter_id) == ["Black birders"]
+    assert scopes.focus_group_choices(data.db, data.ch.admin, chapter_id) == ["Black birders"]
     with pytest.raises(PermissionDenied, match="singled out"):
-        chapter_figures.team_progress(data.db, data.ch.admin,
+        overview.team_progress(data.db, data.ch.admin,
                               Scope(chapter_id, focus_group="Disabled nature lovers"), P4,
                               today=TODAY)
     scope = Scope(chapter_id, focus_group="Black birders")  # Lee, Mo, Tam (case and spaces)
@@ -388,8 +390,8 @@ def test_only_focus_groups_with_three_members_are_offered_or_accepted(data):
 
 PUBLIC = [chapter_figures.weekly_participation, chapter_figures.responsibility_weeks, chapter_figures.consistency,
           chapter_figures.steadiness, chapter_figures.minutes_per_week, chapter_figures.follow_through,
-          chapter_figures.least_practised, chapter_figures.falling_teams, chapter_figures.headlines,
-          chapter_figures.team_progress]
+          chapter_figures.least_practised, chapter_figures.falling_teams, overview.headlines,
+          overview.team_progress]
 
 
 @pytest.mark.parametrize("fn", PUBLIC, ids=lambda f: f.__name__)
@@ -403,9 +405,9 @@ def test_a_lead_of_another_chapter_sees_nothing_here(data):
     stranger = roster.bootstrap_admin(data.db, other_chapter,
                                       MemberDraft("Sol Stranger", "sol@example.org"))
     with pytest.raises(PermissionDenied):
-        chapter_figures.team_progress(data.db, stranger, data.scope, P4, today=TODAY)
+        overview.team_progress(data.db, stranger, data.scope, P4, today=TODAY)
     with pytest.raises(PermissionDenied):
-        chapter_figures.team_progress(data.db, stranger, Scope(other_chapter.id, data.ch.team_a), P4,
+        overview.team_progress(data.db, stranger, Scope(other_chapter.id, data.ch.team_a), P4,
                               today=TODAY)
 
 
@@ -426,7 +428,7 @@ def test_quiet_members_are_the_leads_own_team_sorted_by_name_not_activity(data):
     # Gone is deactivated; Lee is the lead.
     assert quiet["name"].tolist() == ["Abe Early", "Bea Before", "Zed Zero"]
     assert quiet["last_week"].tolist() == [date(2026, 1, 26), date(2026, 1, 12), None]
-    frames = chapter_figures.team_progress(db, ch.lead, data.scope, P4, today=TODAY)
+    frames = overview.team_progress(db, ch.lead, data.scope, P4, today=TODAY)
     pd.testing.assert_frame_equal(frames.quiet_members, quiet)
 
 
@@ -436,7 +438,7 @@ def test_quiet_list_is_for_the_teams_own_lead_only(data):
                         (ch.lead, None)]:
         with pytest.raises(PermissionDenied):
             chapter_figures.quiet_members(db, actor, team, today=TODAY)
-    frames = chapter_figures.team_progress(db, ch.admin, data.scope, P4, today=TODAY)
+    frames = overview.team_progress(db, ch.admin, data.scope, P4, today=TODAY)
     assert frames.quiet_members is None
 
 
@@ -452,11 +454,11 @@ def test_a_member_quiet_for_three_full_weeks_is_listed_the_week_after(data):
 
 
 def test_headline_text_shows_shares_in_points_and_minutes_in_hours():
-    h = chapter_figures.Headline("participation", "Weekly participation", 0.5, 0.4, "share", "")
+    h = overview.Headline("participation", "Weekly participation", 0.5, 0.4, "share", "")
     assert (h.display, h.delta_display) == ("50%", "+10 pts")
-    m = chapter_figures.Headline("minutes", "Time invested", 600, 30, "minutes", "")
+    m = overview.Headline("minutes", "Time invested", 600, 30, "minutes", "")
     assert (m.display, m.delta_display) == ("10.0 h", "+9.5 h")
-    none = chapter_figures.Headline("steady", "Steady", 0.5, None, "share", "")
+    none = overview.Headline("steady", "Steady", 0.5, None, "share", "")
     assert none.delta_display is None
 
 
@@ -465,10 +467,10 @@ def test_an_empty_chapter_gives_zero_frames_not_errors(db):
     admin = roster.bootstrap_admin(db, ch, MemberDraft("Ada Admin", "ada@example.org"))
     # The admin alone: no figures at all (they would describe nobody but the viewer).
     with pytest.raises(PermissionDenied, match="fewer than 3 people besides you"):
-        chapter_figures.team_progress(db, admin, Scope(ch.id), P4, today=TODAY)
+        overview.team_progress(db, admin, Scope(ch.id), P4, today=TODAY)
     for n in range(3):
         roster.add_member(db, admin, MemberDraft(f"New {n}", f"new{n}@example.org"))
-    frames = chapter_figures.team_progress(db, admin, Scope(ch.id), P4, today=TODAY)
+    frames = overview.team_progress(db, admin, Scope(ch.id), P4, today=TODAY)
     assert frames.actions == 0 and frames.members == 4
     assert frames.participation[frames.participation["is_total"]]["participants"].sum() == 0
     assert frames.headline("participation").value == 0
@@ -476,7 +478,7 @@ def test_an_empty_chapter_gives_zero_frames_not_errors(db):
 
 
 def test_metrics_use_the_action_indexes(data):
-    cte, params = chapter_figures._scope_cte(data.scope)
+    cte, params = scopes._scope_cte(data.scope)
     plan = " ".join(r[-1] for r in data.db.execute(
         "EXPLAIN QUERY PLAN " + cte + "SELECT count(*) FROM scope s JOIN actions a"
         " ON a.member_id = s.id AND a.week_start BETWEEN ? AND ?", [*params, "a", "b"]))
@@ -494,7 +496,7 @@ def _bits(values: list[float]) -> list[object]:
 
 
 def _pandas_rolling(values: list[float]) -> list[float]:
-    return pd.Series(values, dtype=float).rolling(chapter_figures.ROLLING_WEEKS, min_periods=1) \
+    return pd.Series(values, dtype=float).rolling(rolling.ROLLING_WEEKS, min_periods=1) \
         .mean().tolist()
 
 
@@ -510,13 +512,13 @@ def test_the_rolling_mean_is_pandas_bit_for_bit_on_five_thousand_series():
     for _ in range(5_000):
         weights = [rnd.random() for _ in kinds]
         values = [rnd.choices(kinds, weights)[0]() for _ in range(rnd.randint(0, 60))]
-        assert _bits(chapter_figures._rolling(values)) == _bits(_pandas_rolling(values)), values
+        assert _bits(rolling.rolling_mean(values)) == _bits(_pandas_rolling(values)), values
 
 
 def test_the_rolling_mean_of_weeks_with_gaps():
     """A week without a share (everyone away, or the unfinished week) is left out of the
     average; four such weeks in a row have no average."""
     nan = float("nan")
-    assert _bits(chapter_figures._rolling([nan, 0.5, nan, nan, nan, nan, 1.0])) == \
+    assert _bits(rolling.rolling_mean([nan, 0.5, nan, nan, nan, nan, 1.0])) == \
         _bits([nan, 0.5, 0.5, 0.5, 0.5, nan, 1.0])
-    assert chapter_figures._rolling([]) == []
+    assert rolling.rolling_mean([]) == []

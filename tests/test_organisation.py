@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 from allyship import org_demo
 from allyship.core import access
 from allyship.db import store
-from allyship.metrics import chapter_figures, org_figures
+from allyship.metrics import disclosure, org_figures, overview, scopes
+from allyship.metrics.periods import Period
 from allyship.people import organisation, passwords, roster
 from allyship.practice import journal, plans
 from allyship.reports import org_report
@@ -33,7 +34,7 @@ from streamlit.testing.v1 import AppTest
 from tests_paths import ROOT
 
 TODAY = date.today()
-PERIOD = org_figures.complete_weeks(12, TODAY)
+PERIOD = Period.last_weeks(12, TODAY)
 
 
 def persona(db, key: str) -> Member:
@@ -143,7 +144,7 @@ def test_no_shown_figure_or_difference_of_figures_describes_one_or_two_people(si
                                             if x.kind == "chapter" and x.region == line.region}
         shown.append(ids)
         # every figure shown describes at least 3 people other than the viewer (or nobody)
-        assert people_in(ids) == 0 or people_in(ids) >= org_figures.MIN_PEOPLE, line
+        assert people_in(ids) == 0 or people_in(ids) >= disclosure.MIN_OTHERS, line
     # no shown figure minus other shown figures inside it isolates 1 or 2 people
     for whole in shown:
         inner = [s for s in shown if s < whole]
@@ -152,7 +153,7 @@ def test_no_shown_figure_or_difference_of_figures_describes_one_or_two_people(si
                 if any(a & b for a, b in itertools.combinations(parts, 2)):
                     continue
                 rest = whole - set().union(*parts)
-                assert people_in(rest) == 0 or people_in(rest) >= org_figures.MIN_PEOPLE, \
+                assert people_in(rest) == 0 or people_in(rest) >= disclosure.MIN_OTHERS, \
                     (whole, parts)
 
 
@@ -196,7 +197,7 @@ def test_a_chapters_figures_match_the_chapter_view(org):
     admin = roster.find_member_by_email(org, "jordan.admin@demo.example.org")
     progress = org_figures.org_progress(org, dana, PERIOD, today=TODAY)
     line = next(x for x in progress.lines if x.label == "Riverbend Audubon (DEMO)")
-    frames = chapter_figures.team_progress(org, admin, chapter_figures.Scope(admin.chapter_id), PERIOD,
+    frames = overview.team_progress(org, admin, scopes.Scope(admin.chapter_id), PERIOD,
                                    today=TODAY)
     f = line.figures
     assert f.members == frames.members
@@ -215,20 +216,20 @@ def test_a_chapters_figures_match_the_chapter_view(org):
 
 
 def test_the_week_in_progress_is_never_counted():
-    period = org_figures.complete_weeks(4, date(2026, 11, 27))  # a Friday
+    period = Period.last_weeks(4, date(2026, 11, 27))  # a Friday
     assert period.end == date(2026, 11, 22) and period.start == date(2026, 10, 26)
-    assert org_figures.complete_weeks(1, date(2026, 11, 23)).end == date(2026, 11, 22)
+    assert Period.last_weeks(1, date(2026, 11, 23)).end == date(2026, 11, 22)
 
 
 def test_comparison_only_when_every_chapter_ran_through_both_periods(org):
     dana = persona(org, "organisation")
     north = organisation.find_region(org, "North")
     # North's chapters began 20 weeks ago: 4 + 4 weeks fit, 12 + 12 do not.
-    short = org_figures.complete_weeks(4, TODAY)
+    short = Period.last_weeks(4, TODAY)
     progress = org_figures.org_progress(org, dana, short, region_id=north.id, today=TODAY)
     assert progress.comparison.previous is not None
     heads = {h.label: h for h in org_figures.headlines(progress)}
-    before = org_figures.Period(short.start - timedelta(weeks=4), short.start - timedelta(days=1))
+    before = Period(short.start - timedelta(weeks=4), short.start - timedelta(days=1))
     previous_actions = org.execute(
         "SELECT count(*) FROM actions a JOIN members m ON m.id = a.member_id"
         " JOIN chapters c ON c.id = m.chapter_id WHERE c.region_id = ? AND m.active = 1"
@@ -415,7 +416,7 @@ def test_the_organisation_page_shows_another_chapters_new_action_at_once(demo_db
     someone = next(m for m in roster.list_members(db, roster.list_chapters(db)[2].id)
                    if m.active and m.org_role is None)
     assert roster.get_chapter(db, someone.chapter_id).name == "Prairie Audubon (DEMO)"
-    last_week = org_figures.complete_weeks(1, TODAY).start
+    last_week = Period.last_weeks(1, TODAY).start
     journal.log_action(db, someone, ActionDraft(last_week, "Listened at the meeting", (2,)))
     at.run()
     assert prairie_actions() == before + 1  # a write in another chapter, not cached over

@@ -115,24 +115,24 @@ def test_a_page_never_changes_the_cached_view_it_shows(demo_db):
 
     from apptest_helpers import open_as, persona
 
-    from allyship.metrics import chapter_figures
+    from allyship.metrics import overview, periods, scopes
     from allyship.ui import common
 
     common.clear_cached_views()
     at = open_as(demo_db, "lead", "pages/team_progress.py")
     db, lead = persona(demo_db, "lead")
-    periods, _ = chapter_figures.period_options(db, lead.chapter_id, date.today())
+    periods, _ = periods.period_options(db, lead.chapter_id, date.today())
     period = periods[at.selectbox(key="tp_period").value]
-    scope = chapter_figures.Scope(lead.chapter_id, at.selectbox(key="tp_team").value)
-    shown = common.cached(chapter_figures.team_progress, lead, scope, period, today=date.today())
-    assert common.cached(chapter_figures.team_progress, lead, scope, period, today=date.today()) is shown
+    scope = scopes.Scope(lead.chapter_id, at.selectbox(key="tp_team").value)
+    shown = common.cached(overview.team_progress, lead, scope, period, today=date.today())
+    assert common.cached(overview.team_progress, lead, scope, period, today=date.today()) is shown
     before = pickle.dumps(shown)
     frames_before = {name: shown.columns[name].frame.copy() for name in shown.TABLES}
     for key in ("part", "coverage", "stacked", "consistency", "minutes", "follow"):
         at.session_state[f"chart_table_open_{key}"] = True
     at.run()
     assert not at.exception and len(at.dataframe) >= 6  # the six tables (and the quiet list)
-    assert common.cached(chapter_figures.team_progress, lead, scope, period, today=date.today()) is shown
+    assert common.cached(overview.team_progress, lead, scope, period, today=date.today()) is shown
     assert pickle.dumps(shown) == before
     for name, frame in frames_before.items():
         pd.testing.assert_frame_equal(shown.columns[name].frame, frame)

@@ -14,7 +14,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from allyship.db import store
-from allyship.metrics import chapter_figures
+from allyship.metrics import chapter_figures, disclosure, overview, scopes
+from allyship.metrics.periods import PERIOD_CHOICES, period_options
 from allyship.people import roster
 from allyship.practice import journal
 from allyship.core.models import ActionDraft
@@ -32,14 +33,14 @@ def charts_shown(at: AppTest) -> list:
 
 
 @pytest.mark.parametrize("role", ["lead", "admin"])
-@pytest.mark.parametrize("period", [*chapter_figures.PERIOD_CHOICES])
+@pytest.mark.parametrize("period", [*PERIOD_CHOICES])
 def test_page_renders_headlines_and_every_chart_for_each_period(demo_db, role, period):
     at = open_page(role)
     at.selectbox(key="tp_period").set_value(period).run()
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error
     assert len(charts_shown(at)) == N_CHARTS
-    assert [m.label for m in at.metric] == [label for _, label, *_ in chapter_figures._HEADLINES]
+    assert [m.label for m in at.metric] == [label for _, label, *_ in overview.HEADLINES]
     assert at.header[-1].value == "Who are we leaving behind?"
 
 
@@ -59,12 +60,12 @@ def test_a_lead_opens_on_their_own_team_and_may_choose_the_whole_chapter(demo_db
     own = roster.get_team(db, lead.team_id).name
     at = open_page("lead")
     team = at.selectbox(key="tp_team")
-    assert team.options == [own, chapter_figures.WHOLE_CHAPTER]
+    assert team.options == [own, scopes.WHOLE_CHAPTER]
     assert team.value == lead.team_id  # their own team first
     assert not at.exception and len(charts_shown(at)) == N_CHARTS
     assert f"**{own}**" in at.caption[1].value
     team.select_index(1).run()
-    assert not at.exception and f"**{chapter_figures.WHOLE_CHAPTER}**" in at.caption[1].value
+    assert not at.exception and f"**{scopes.WHOLE_CHAPTER}**" in at.caption[1].value
 
 
 def test_the_lead_sees_headlines_and_the_quiet_list_before_any_chart(demo_db):
@@ -93,16 +94,16 @@ def test_an_admin_chooses_any_team(demo_db):
     at = open_page("admin")
     names = [t.name for t in roster.list_teams(db, admin.chapter_id)]
     # Every demo team has 9 members: each one passes the disclosure rule.
-    assert at.selectbox(key="tp_team").options == [chapter_figures.WHOLE_CHAPTER, *sorted(names)]
+    assert at.selectbox(key="tp_team").options == [scopes.WHOLE_CHAPTER, *sorted(names)]
 
 
 def test_focus_group_filter_offers_only_groups_of_three_or_more(demo_db):
     db, admin = persona(demo_db, "admin")
-    offered = chapter_figures.focus_group_choices(db, admin, admin.chapter_id)
+    offered = scopes.focus_group_choices(db, admin, admin.chapter_id)
     sizes = dict(db.execute("SELECT p.focus_group, count(*) FROM plans p JOIN members m"
                             " ON m.id = p.member_id WHERE m.chapter_id = ? AND m.active = 1"
                             " GROUP BY p.focus_group", [admin.chapter_id]).fetchall())
-    assert offered and all(sizes[g] >= chapter_figures.MIN_GROUP for g in offered)
+    assert offered and all(sizes[g] >= disclosure.MIN_OTHERS for g in offered)
     at = open_page("admin")
     select = at.selectbox(key="tp_focus_None")
     assert select.options == ["All groups", *offered]
@@ -180,7 +181,7 @@ def this_week_words(at: AppTest) -> str:
 def test_a_new_action_shows_at_once_in_this_week_so_far_not_a_stale_cached_number(demo_db):
     at = open_page("lead")
     db, lead = persona(demo_db, "lead")
-    scope = chapter_figures.Scope(lead.chapter_id, lead.team_id)
+    scope = scopes.Scope(lead.chapter_id, lead.team_id)
     before = chapter_figures.this_week_so_far(db, lead, scope)
     assert this_week_words(at) == before.words
     logged = int(next(m for m in at.metric if m.label == "Actions logged").value
@@ -230,8 +231,8 @@ def test_a_charts_table_is_sent_only_when_its_expander_is_opened(demo_db):
     assert not at.exception and len(at.dataframe) == 1
     db, admin = persona(demo_db, "admin")
     period_name = at.selectbox(key="tp_period").value
-    periods, _ = chapter_figures.period_options(db, admin.chapter_id, date.today())
-    frames = chapter_figures.team_progress(db, admin, chapter_figures.Scope(admin.chapter_id),
+    periods, _ = period_options(db, admin.chapter_id, date.today())
+    frames = overview.team_progress(db, admin, scopes.Scope(admin.chapter_id),
                                    periods[period_name], today=date.today())
     expected = progress_charts.table("participation", frames.participation)
     shown = at.dataframe[0].value

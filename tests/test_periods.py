@@ -13,11 +13,11 @@ from streamlit.testing.v1 import AppTest
 
 from allyship import cli
 from allyship.db import store
-from allyship.metrics import chapter_figures
+from allyship.metrics import chapter_figures, periods
 from allyship.people import passwords, roster, sessions
 from allyship.practice import journal
 from allyship.reports import chapter_report, presets
-from allyship.metrics.chapter_figures import Comparison, Period, PeriodWeeks
+from allyship.metrics.periods import Comparison, Period, PeriodWeeks
 from allyship.core.models import ActionDraft, MemberDraft, week_start
 from apptest_helpers import APP, goto, open_app, persona
 
@@ -104,16 +104,16 @@ def test_last_weeks_ends_with_the_last_complete_week_never_today():
 def test_a_young_chapter_opens_since_the_programme_began_never_before_it(chapter):
     db, ch = chapter.db, chapter
     today = ch.chapter.started_on + timedelta(weeks=3, days=2)
-    options, default = chapter_figures.period_options(db, ch.chapter.id, today)
-    assert default == chapter_figures.SINCE_START
+    options, default = periods.period_options(db, ch.chapter.id, today)
+    assert default == periods.SINCE_START
     since = options[default]
     assert since.start == week_start(ch.chapter.started_on) and since.end < today
     # Old enough for twelve weeks: those are the default.
     later = ch.chapter.started_on + timedelta(weeks=20)
-    assert chapter_figures.period_options(db, ch.chapter.id, later)[1] == chapter_figures.DEFAULT_CHOICE
+    assert periods.period_options(db, ch.chapter.id, later)[1] == periods.DEFAULT_CHOICE
     # A chapter on its first day: the current week, marked as such.
-    first, _ = chapter_figures.period_options(db, ch.chapter.id, ch.chapter.started_on)
-    weeks_now = chapter_figures.period_weeks(db, ch.chapter.id, first[chapter_figures.SINCE_START],
+    first, _ = periods.period_options(db, ch.chapter.id, ch.chapter.started_on)
+    weeks_now = periods.period_weeks(db, ch.chapter.id, first[periods.SINCE_START],
                                      ch.chapter.started_on)
     assert weeks_now.complete == () and weeks_now.in_progress is not None
     assert not weeks_now.enough_for_charts
@@ -121,9 +121,9 @@ def test_a_young_chapter_opens_since_the_programme_began_never_before_it(chapter
 
 def test_the_report_opens_on_since_the_programme_began_for_a_young_chapter():
     today = date(2026, 11, 27)
-    assert presets.default_preset(date(2026, 11, 6), today) == chapter_figures.SINCE_START
+    assert presets.default_preset(date(2026, 11, 6), today) == periods.SINCE_START
     assert presets.default_preset(date(2026, 1, 5), today) == "Last quarter"
-    start, end = presets.preset_dates(chapter_figures.SINCE_START, today, date(2026, 11, 6))
+    start, end = presets.preset_dates(periods.SINCE_START, today, date(2026, 11, 6))
     assert (start, end) == (date(2026, 11, 6), date(2026, 11, 22))
 
 
@@ -179,7 +179,7 @@ def test_a_chapter_started_three_weeks_ago_shows_no_delta_and_says_why(young_cha
     at.run()
     at.switch_page("pages/team_progress.py").run()
     assert not at.exception, [e.value for e in at.exception]
-    assert at.selectbox(key="tp_period").value == chapter_figures.SINCE_START
+    assert at.selectbox(key="tp_period").value == periods.SINCE_START
     assert at.metric and deltas(at) == []
     assert "No comparison: the programme had not begun in the previous" in page_text(at)
     # Never a period before the programme: the caption names its first week.

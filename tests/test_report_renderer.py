@@ -18,7 +18,7 @@ from allyship import org_demo
 from allyship.charts import builders, palette, progress_charts, svg_render
 from allyship.core.models import ValidationError
 from allyship.db import store
-from allyship.metrics import org_figures
+from allyship.metrics.periods import Period
 from allyship.people import roster
 from allyship.reports import chapter_report, org_report, presets, renderer
 from tests_paths import ROOT
@@ -108,7 +108,7 @@ def test_the_organisation_report_draws_its_chart_through_svg_render(org, monkeyp
 
     monkeypatch.setattr(svg_render, "to_svg", counted)
     admin = roster.find_member_by_email(org, org_demo.ORG_PERSONAS["organisation"][0])
-    period = org_figures.complete_weeks(12, TODAY)
+    period = Period.last_weeks(12, TODAY)
     rep = org_report.assemble(org, admin, start=period.start, end=period.end, today=TODAY)
     page = org_report.to_html(rep)
     assert len(drawn) == 1 and page.count("<svg") == 1

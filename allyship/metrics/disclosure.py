@@ -1,40 +1,17 @@
 """Disclosure control: which group figures a viewer may see, decided in one place.
 
-The rule (README, "Privacy"): **every figure a viewer can see aggregates at least
-three people other than the viewer** — and no two figures they can see may be
-subtracted to give the figures of one or two people.
-
-A *view* is a set of active members whose figures are shown together: the whole
-chapter, one team, one focus group (the plan's "group to be in allyship with") in
-the chapter or in a team. :func:`views_for` works out, for one viewer, which views
-they may open, in three steps:
-
-1. **Candidates by role**: a lead the chapter and their own team, an admin the
-   chapter and every team; in each, every focus group.
-2. **Enough people**: a view is kept only if it holds at least :data:`MIN_OTHERS`
-   members other than the viewer.
-3. **No differencing** (complementary suppression): no sum or difference of the kept
-   views may describe one or two people besides the viewer (what the viewer logged
-   themselves they know, so they are left out of the count). This is decided exactly,
-   with linear algebra over the views' member sets (:func:`_leak`): "team minus
-   focus group", "chapter minus every team", "chapter·group minus team·group" and any
-   longer combination are all caught. While a leak exists, the smallest view (never
-   the chapter) holding one of the people it would reveal is withdrawn.
-
-The chapter view's by-team breakdown rows (:meth:`Views.chapter_rows`) are kept
-views themselves plus one "Other (small groups)" row that is the chapter minus them,
-so they obey the same rule. Focus-group views have no breakdown. A scope that is not
-kept is neither offered by the pages nor accepted by :mod:`allyship.metrics.chapter_figures` (it is
-refused in words, see :meth:`Views.refusal`).
-
-The check covers the member *sets* behind the figures. It does not reason about
-the values (e.g. that a share of 0% means nobody logged); every figure it allows
-still aggregates at least three people besides the viewer.
+The rule: every figure a viewer can see aggregates at least :data:`MIN_OTHERS` people
+other than the viewer, and no sum or difference of figures they can see describes one or
+two people. :func:`views_for` applies it to a chapter's views (the chapter, its teams,
+their focus groups) for one viewer; :func:`kept_views` applies the same check to any
+views, which the organisation's figures use for chapters, regions and totals. The check
+is exact linear algebra over the views' member sets (:func:`_leak`); while a leak
+exists, a view is withdrawn in the caller's order. It covers member *sets*, not values.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import lru_cache
@@ -129,8 +106,8 @@ def views_for(db: sqlite_utils.Database, viewer: Member) -> Views:
     """The views ``viewer`` may open in their chapter (two small queries, then sets).
 
     Remembered on the connection while the database is unchanged (see :func:`_stamp`):
-    a page, a report or a view asks several times, and in a chapter of 16,000 members
-    each answer costs tens of milliseconds.
+    a page, a report or a view asks several times, and a large chapter's answer is not
+    free.
     """
     key = (viewer.id, viewer.chapter_id, viewer.team_id, viewer.is_admin)
     stamp = _stamp(db)
@@ -196,13 +173,38 @@ def _views_for(db: sqlite_utils.Database, viewer: Member) -> Views:
     return Views(viewer.id, chapter_id, members, team_names, focus_names, kept, candidates)
 
 
+def enough(ids: frozenset[int], viewer_id: int) -> bool:
+    """Step 2: a view holds at least :data:`MIN_OTHERS` people besides the viewer."""
+    return len(ids - {viewer_id}) >= MIN_OTHERS
+
+
+def _chapter_order(key: ViewKey, ids: frozenset[int]) -> tuple | None:
+    """Which chapter views go first when one must: focus-group views before teams (a
+    team matters more to a lead than a filter does), smaller before larger; never the
+    chapter itself."""
+    if key == (None, None):
+        return None
+    return key[1] is None, len(ids), repr(key)
+
+
+WithdrawOrder = Callable[[Hashable, frozenset[int]], "tuple | None"]
+
+
+def kept_views(viewer_id: int, candidates: tuple[tuple[Hashable, frozenset[int]], ...],
+               withdraw: WithdrawOrder) -> tuple[Hashable, ...]:
+    """Steps 2 and 3 over any candidate views (key → member ids, in a fixed order): the
+    keys kept. ``withdraw`` orders the views that may be withdrawn to stop a leak
+    (``None``: never withdrawn); the organisation's figures use it with their own views."""
+    return _prune(viewer_id, candidates, withdraw)
+
+
 @lru_cache(maxsize=256)
-def _prune(viewer_id: int, candidates: tuple[tuple[ViewKey, frozenset[int]], ...]
-           ) -> tuple[ViewKey, ...]:
+def _prune(viewer_id: int, candidates: tuple[tuple[Hashable, frozenset[int]], ...],
+           withdraw: WithdrawOrder = _chapter_order) -> tuple[Hashable, ...]:
     """Steps 2 and 3 for one viewer over the candidate views: the keys kept. Pure, so
     cached on its inputs (the same chapter asked again costs no linear algebra)."""
     # 2. enough people
-    kept = {k: ids for k, ids in candidates if len(ids - {viewer_id}) >= MIN_OTHERS}
+    kept = {k: ids for k, ids in candidates if enough(ids, viewer_id)}
     # 3. no differencing: withdraw views until no sum or difference of them describes
     #    one or two people besides the viewer.
     people_ = _People(viewer_id, candidates)
@@ -210,11 +212,11 @@ def _prune(viewer_id: int, candidates: tuple[tuple[ViewKey, frozenset[int]], ...
         leak = _leak(kept, people_)
         if leak is None:
             break
-        # Withdraw views (never the chapter) until this leak is gone: focus-group views
-        # before teams (a team matters more to a lead than a filter does), smaller
-        # before larger; then put back any withdrawn view the fix does not need.
-        order = sorted((k for k in kept if k != (None, None)),
-                       key=lambda k: (k[1] is None, len(kept[k]), repr(k)))
+        # Withdraw views in ``withdraw``'s order until this leak is gone; then put back
+        # any withdrawn view the fix does not need.
+        ranked = [(withdraw(k, ids), k) for k, ids in kept.items()]
+        order = [k for rank, k in sorted((r for r in ranked if r[0] is not None),
+                                         key=lambda r: r[0])]
         if not order:
             kept.clear()  # the chapter alone, and still revealing: show nothing
             break
@@ -255,8 +257,7 @@ def _prune(viewer_id: int, candidates: tuple[tuple[ViewKey, frozenset[int]], ...
 # only class ``c`` iff ``c``'s row has nothing besides its pivot; only ``c`` and ``d``
 # iff ``c``'s row has just ``d`` besides its pivot, or ``c``'s and ``d``'s rows are
 # parallel outside their pivots. The answers — including *which* leak is found first
-# (the smallest member ids) — are those of the earlier per-person computation;
-# tests/test_disclosure_equivalence.py checks that against it.
+# (the smallest member ids) — are those of a computation over single people.
 
 @dataclass(frozen=True)
 class _Class:

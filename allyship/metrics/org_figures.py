@@ -1,27 +1,13 @@
 """Organisation figures: every chapter's practice over time, with no one exposed.
 
-What an organisation admin (every region) or a region lead (their region) sees, per
-chapter, per region and for the organisation, over a period of **complete** weeks:
-weekly participation, steady members, responsibilities practised, plan follow-through,
-actions and time invested — the chapter view's measures (:mod:`allyship.metrics.chapter_figures`),
-aggregated over chapters from the weekly roll-ups of :mod:`allyship.db.rollup` (kept exact
-by triggers), so the whole organisation costs a few small reads, not a pass over its
-actions.
-
-Disclosure rules, decided here and nowhere else:
-
-* **no figure describes fewer than 3 people other than the viewer**: a chapter with
-  fewer active members than that is folded into "Other (small chapters)" of its region,
-  and that group is shown only if it reaches 3 people itself;
-* **complementary suppression**: a region's total is not shown when its folded
-  chapters are hidden (under 3 people together), since the total minus the visible
-  chapters would give them away; the organisation's total likewise when the hidden
-  remainders of the regions whose totals are withheld add up to 1 or 2 people;
-* **no league table**: chapters are listed by region and name, never by a figure, and
-  nothing is numbered by rank.
-
-Comparisons follow the chapter rule: only between periods with the same number of
-complete programme weeks for every chapter counted, else "No comparison" and why.
+What an organisation admin (every region) or a region lead (their region) sees per
+chapter, per region and for the organisation: the chapter view's measures, summed over
+chapters from the weekly roll-ups (:mod:`allyship.db.rollup`), by the chapter's period
+rule (:mod:`allyship.metrics.periods`). What may be shown is decided by
+:mod:`allyship.metrics.disclosure`'s check: chapters with fewer than three people besides
+the viewer are folded into "Other (small chapters)" of their region, and a total that
+could be subtracted to reveal them is withheld. Chapters are listed by region and name,
+never by a figure.
 """
 
 from __future__ import annotations
@@ -29,33 +15,21 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import pandas as pd
 import sqlite_utils
 
 from allyship.core import access
-from allyship.people import organisation
-from allyship.metrics.chapter_figures import Period
 from allyship.core.models import Member, week_start
+from allyship.metrics import disclosure
+from allyship.metrics.disclosure import MIN_OTHERS
+from allyship.metrics.periods import STEADY_OF_LAST, Comparison, Period, PeriodWeeks, weeks_words
+from allyship.people import organisation
 from allyship.people.organisation import OrgChapter, Region
 
-MIN_PEOPLE = 3
 OTHER_CHAPTERS = "Other (small chapters)"
-STEADY_NEED, STEADY_OF = 3, 4
-PERIOD_CHOICES: dict[str, int] = {
-    "Last 4 complete weeks": 4,
-    "Last 12 complete weeks": 12,
-    "Last 26 complete weeks": 26,
-    "Last 52 complete weeks": 52,
-}
-
-
-def complete_weeks(n: int, today: date) -> Period:
-    """The ``n`` whole weeks ending with the last complete week before ``today``'s
-    (the week in progress is never mixed in)."""
-    return Period.last_weeks(n, today)
 
 
 # --- summable figures ---------------------------------------------------------------
@@ -138,13 +112,13 @@ class Line:
         return self.figures is not None
 
 
+
 @dataclass(frozen=True)
-class Comparison:
+class OrgComparison:
     """The scope total's previous period of equal length, or why there is none."""
 
     previous: Figures | None
     note: str
-
 
 @dataclass(frozen=True)
 class OrgProgress:
@@ -154,7 +128,7 @@ class OrgProgress:
     organisation: str
     lines: tuple[Line, ...]
     weekly: pd.DataFrame  # group, kind, week, participants, counted, share (shown groups only)
-    comparison: Comparison
+    comparison: OrgComparison
     archived: int  # archived chapters, left out
 
     @property
@@ -183,6 +157,7 @@ class OrgProgress:
         return sum(line.chapters for line in self.lines if line.kind == "other")
 
 
+
 # --- SQL: per chapter, in a few passes -----------------------------------------------
 
 def _chapter_filter(chapters: Sequence[OrgChapter]) -> tuple[str, list[Any]]:
@@ -190,23 +165,28 @@ def _chapter_filter(chapters: Sequence[OrgChapter]) -> tuple[str, list[Any]]:
     return f"m.chapter_id IN ({','.join('?' * len(ids))})", ids
 
 
-def _per_chapter(db: sqlite_utils.Database, chapters: Sequence[OrgChapter], period: Period
+def _weeks(chapter: OrgChapter, period: Period, today: date) -> PeriodWeeks:
+    """The period's weeks as they stand in one chapter (the chapter's period rule)."""
+    return PeriodWeeks(period, week_start(chapter.started_on), today)
+
+
+def _per_chapter(db: sqlite_utils.Database, chapters: Sequence[OrgChapter], period: Period,
+                 today: date
                  ) -> tuple[dict[int, Figures], dict[tuple[int, str], tuple[int, int]]]:
     """Figures per chapter, and (chapter, week) → (participants, counted)."""
     if not chapters:
         return {}, {}
     where, ids = _chapter_filter(chapters)
     first, last = period.start.isoformat(), period.end.isoformat()
-    started = {c.id: week_start(c.started_on) for c in chapters}
-    all_weeks = period.weeks
-    weeks = {c.id: [w for w in all_weeks if w >= started[c.id]] for c in chapters}
-    started_iso = {cid: w.isoformat() for cid, w in started.items()}
+    as_of = period.as_of(today).isoformat()
+    in_chapter = {c.id: _weeks(c, period, today) for c in chapters}
+    weeks = {cid: {w.isoformat() for w in pw.weeks} for cid, pw in in_chapter.items()}
 
     members = dict(db.execute(
         f"SELECT m.chapter_id, count(*) FROM members m WHERE {where} AND m.active = 1"
         " GROUP BY m.chapter_id", ids).fetchall())
 
-    # The weekly roll-up (allyship.db.rollup, kept by triggers): one row per chapter-week.
+    # The weekly roll-up: one row per chapter-week, of the chapter's programme weeks.
     active: dict[tuple[int, str], int] = {}
     away: dict[tuple[int, str], int] = {}
     actions: dict[int, int] = defaultdict(int)
@@ -218,27 +198,28 @@ def _per_chapter(db: sqlite_utils.Database, chapters: Sequence[OrgChapter], peri
             f" w.away_silent, {practised} FROM chapter_weeks w"
             f" WHERE {where.replace('m.', 'w.')} AND w.week_start BETWEEN ? AND ?",
             [*ids, first, last]):
-        if week < started_iso[chapter_id]:
-            continue  # no weeks before the chapter's programme began
+        if week not in weeks[chapter_id]:
+            continue
         active[(chapter_id, week)] = participants
         away[(chapter_id, week)] = away_silent
         actions[chapter_id] += n
         minutes[chapter_id] += mins
         mask[chapter_id] |= bits
 
-    # Steadiness over the last 4 programme weeks of the period, per chapter: each active
-    # member's weeks with an action (member_weeks roll-up) and weeks away without one,
-    # counted in SQL. Chapters whose programme began inside those weeks have fewer of
-    # them, so chapters are grouped by how many they have (nearly always one group).
-    last4 = {cid: ws[-STEADY_OF:] for cid, ws in weeks.items()}
+    # Steadiness over the period's last 4 complete programme weeks, per chapter: each
+    # active member's weeks with an action and weeks away without one, counted in SQL.
+    # Chapters are grouped by those weeks (nearly always one group).
+    need, of_last = STEADY_OF_LAST
+    last4 = {cid: pw.complete[-of_last:] for cid, pw in in_chapter.items()}
     steady: dict[int, int] = defaultdict(int)
     steady_counted: dict[int, int] = defaultdict(int)
-    by_first: dict[date, list[int]] = defaultdict(list)
+    by_window: dict[tuple[date, date], list[int]] = defaultdict(list)
     for cid, ws in last4.items():
         if ws:
-            by_first[ws[0]].append(cid)
-    for s_first, cids in by_first.items():
+            by_window[(ws[0], ws[-1])].append(cid)
+    for (s_first, s_last), cids in by_window.items():
         of = len(last4[cids[0]])
+        window = [s_first.isoformat(), s_last.isoformat()]
         marks = ",".join("?" * len(cids))
         for chapter_id, counted, n_steady in db.execute(
                 "WITH mw AS (SELECT member_id, count(*) AS n FROM member_weeks"
@@ -253,12 +234,11 @@ def _per_chapter(db: sqlite_utils.Database, chapters: Sequence[OrgChapter], peri
                 " FROM members m LEFT JOIN mw ON mw.member_id = m.id"
                 " LEFT JOIN aw ON aw.member_id = m.id"
                 f" WHERE m.active = 1 AND m.chapter_id IN ({marks}) GROUP BY m.chapter_id",
-                [s_first.isoformat(), last, s_first.isoformat(), last, of, of, STEADY_NEED, of,
-                 *cids]):
+                [*window, *window, of, of, need, of, *cids]):
             steady[chapter_id] = n_steady
             steady_counted[chapter_id] = counted
 
-    # Plan follow-through, a snapshot on the period's last day.
+    # Plan follow-through, a snapshot on the period's last day (or today, if sooner).
     steps: dict[int, tuple[int, int]] = {}
     for chapter_id, done, overdue in db.execute(
             "SELECT m.chapter_id, coalesce(sum(i.done_on BETWEEN ? AND ?), 0),"
@@ -266,94 +246,135 @@ def _per_chapter(db: sqlite_utils.Database, chapters: Sequence[OrgChapter], peri
             " FROM members m JOIN plans p ON p.member_id = m.id"
             " JOIN plan_items i ON i.plan_id = p.id AND i.kind = 'next_step'"
             f" WHERE m.active = 1 AND {where} GROUP BY m.chapter_id",
-            [first, last, last, last, *ids]):
+            [first, as_of, as_of, as_of, *ids]):
         steps[chapter_id] = (done, overdue)
 
     figures: dict[int, Figures] = {}
     weekly: dict[tuple[int, str], tuple[int, int]] = {}
-    iso = {w: w.isoformat() for w in all_weeks}
     for c in chapters:
         n = members.get(c.id, 0)
+        complete = {w.isoformat() for w in in_chapter[c.id].complete}
         counted = participants = 0
-        for w in weeks[c.id]:
-            key = (c.id, iso[w])
+        for week in sorted(weeks[c.id]):
+            key = (c.id, week)
             week_counted = n - away.get(key, 0)
             week_active = active.get(key, 0)
             weekly[key] = (week_active, week_counted)
-            counted += week_counted
-            participants += week_active
+            if week in complete:  # participation pools complete weeks only
+                counted += week_counted
+                participants += week_active
         done, overdue = steps.get(c.id, (0, 0))
         figures[c.id] = Figures(n, counted, participants, steady[c.id], steady_counted[c.id],
                                 mask[c.id], actions[c.id], minutes[c.id], done, overdue)
     return figures, weekly
 
 
-# --- disclosure: folding and complementary suppression --------------------------------
+# --- disclosure: folding, and totals that would reveal the folded -----------------------
 
 def _people(chapter: OrgChapter, figures: Figures, viewer: Member) -> int:
     """People a chapter's figures describe, other than the viewer."""
     return max(0, figures.members - (1 if viewer.chapter_id == chapter.id else 0))
 
 
-def _region_lines(region: str, chapters: Sequence[OrgChapter], figures: dict[int, Figures],
-                  viewer: Member) -> tuple[list[Line], int]:
-    """A region's lines (chapters by name, small chapters together, the region's total)
-    and how many people in it are hidden (folded into a group too small to show)."""
-    lines: list[Line] = []
-    small: list[OrgChapter] = []
+VIEWER = 0  # the viewer's stand-in in the member sets below
+
+
+def _stand_ins(chapters: Sequence[OrgChapter], figures: dict[int, Figures],
+               viewer: Member) -> dict[int, frozenset[int]]:
+    """chapter id → stand-ins for the people its figures describe, for
+    :func:`disclosure.kept_views`: the viewer as :data:`VIEWER`, and three for any more
+    besides them (sets of three or more people can single nobody out)."""
+    out, next_id = {}, VIEWER + 1
     for c in chapters:
-        if _people(c, figures[c.id], viewer) >= MIN_PEOPLE:
-            lines.append(Line(c.name, "chapter", region, figures[c.id], chapter_id=c.id))
-        else:
-            small.append(c)
-    hidden = 0
-    if small:
-        people_ = sum(_people(c, figures[c.id], viewer) for c in small)
-        together = total(figures[c.id] for c in small)
-        word = "chapter" if len(small) == 1 else "chapters"
-        if people_ >= MIN_PEOPLE:
-            lines.append(Line(OTHER_CHAPTERS, "other", region, together,
-                              f"{len(small)} {word} with fewer than {MIN_PEOPLE} active "
-                              "members each, counted together", chapters=len(small)))
-        else:
-            hidden = people_
-            lines.append(Line(OTHER_CHAPTERS, "other", region, None,
-                              f"{len(small)} small {word}: too few people to show, even "
-                              "together", chapters=len(small)))
-    region_total = total(figures[c.id] for c in chapters)
-    if hidden:
-        lines.append(Line(f"{region} (all chapters)", "region", region, None,
-                          "Total not shown: with the chapters above it would reveal the "
-                          "small chapters' figures", chapters=len(chapters)))
-    else:
-        lines.append(Line(f"{region} (all chapters)", "region", region, region_total,
-                          chapters=len(chapters)))
-    return lines, hidden
+        n = min(_people(c, figures[c.id], viewer), MIN_OTHERS)
+        ids = set(range(next_id, next_id + n))
+        next_id += n
+        if viewer.chapter_id == c.id and figures[c.id].members:
+            ids.add(VIEWER)
+        out[c.id] = frozenset(ids)
+    return out
+
+
+def _withdraw(key: Any, ids: frozenset[int]) -> tuple | None:
+    """Which views go when one must: a region's total before the organisation's, smaller
+    first; never a chapter or its region's small chapters together."""
+    if key[0] == "region":
+        return 0, len(ids), repr(key)
+    if key[0] == "organisation":
+        return 1, len(ids), repr(key)
+    return None
 
 
 def disclose(chapters: Sequence[OrgChapter], figures: dict[int, Figures], viewer: Member,
              *, with_organisation_total: bool, organisation_name: str) -> list[Line]:
-    """Every line the viewer may see, with withheld figures as ``None`` (see the module
-    docstring for the rules)."""
+    """Every line the viewer may see, with withheld figures as ``None`` and a note why."""
     by_region: dict[str, list[OrgChapter]] = defaultdict(list)
     for c in chapters:
         by_region[c.region].append(c)
-    lines: list[Line] = []
-    withheld_hidden = 0
-    for region, members_ in by_region.items():
-        region_lines, hidden = _region_lines(region, members_, figures, viewer)
-        lines.extend(region_lines)
-        withheld_hidden += hidden
+    ids = _stand_ins(chapters, figures, viewer)
+
+    def union(cs: Iterable[OrgChapter]) -> frozenset[int]:
+        return frozenset().union(*(ids[c.id] for c in cs))
+
+    small = {c.id for c in chapters if not disclosure.enough(ids[c.id], VIEWER)}
+    # A region's chapters shown on their own enter as one view: each holds three or
+    # more people besides the viewer and lies only in its region's and the organisation's
+    # totals, so a sum or difference that singles someone out takes them all alike —
+    # the same answer as one view per chapter, without a matrix as wide as the chapters.
+    candidates: list[tuple[Any, frozenset[int]]] = []
+    for region, cs in by_region.items():
+        candidates.append((("chapters", region), union(c for c in cs if c.id not in small)))
+        candidates.append((("other", region), union(c for c in cs if c.id in small)))
+        candidates.append((("region", region), union(cs)))
     if with_organisation_total:
-        org = total(figures[c.id] for c in chapters)
-        if 0 < withheld_hidden < MIN_PEOPLE:
-            lines.append(Line(f"{organisation_name} (all chapters)", "organisation", "", None,
-                              "Total not shown: with the figures above it would reveal a "
-                              "small chapter's", chapters=len(chapters)))
+        candidates.append((("organisation",), union(chapters)))
+    kept = set(disclosure.kept_views(VIEWER, tuple(candidates), _withdraw))
+
+    lines: list[Line] = []
+    hidden_anywhere = False
+    for region, cs in by_region.items():
+        for c in cs:
+            if c.id not in small:
+                lines.append(Line(c.name, "chapter", region, figures[c.id], chapter_id=c.id))
+        folded = [c for c in cs if c.id in small]
+        hidden = False
+        if folded:
+            word = "chapter" if len(folded) == 1 else "chapters"
+            if ("other", region) in kept:
+                lines.append(Line(OTHER_CHAPTERS, "other", region,
+                                  total(figures[c.id] for c in folded),
+                                  f"{len(folded)} {word} with fewer than {MIN_OTHERS} active "
+                                  "members each, counted together", chapters=len(folded)))
+            else:
+                hidden = any(_people(c, figures[c.id], viewer) for c in folded)
+                lines.append(Line(OTHER_CHAPTERS, "other", region, None,
+                                  f"{len(folded)} small {word}: too few people to show, even "
+                                  "together", chapters=len(folded)))
+        hidden_anywhere = hidden_anywhere or hidden
+        label = f"{region} (all chapters)"
+        if ("region", region) in kept:
+            lines.append(Line(label, "region", region, total(figures[c.id] for c in cs),
+                              chapters=len(cs)))
         else:
-            lines.append(Line(f"{organisation_name} (all chapters)", "organisation", "", org,
+            lines.append(Line(label, "region", region, None, _withheld(
+                hidden, "with the chapters above it would reveal the small chapters' figures"),
+                chapters=len(cs)))
+    if with_organisation_total:
+        label = f"{organisation_name} (all chapters)"
+        if ("organisation",) in kept:
+            lines.append(Line(label, "organisation", "", total(figures[c.id] for c in chapters),
                               chapters=len(chapters)))
+        else:
+            lines.append(Line(label, "organisation", "", None, _withheld(
+                hidden_anywhere, "with the figures above it would reveal a small chapter's"),
+                chapters=len(chapters)))
     return lines
+
+
+def _withheld(reveals: bool, why: str) -> str:
+    """Why a total is not shown: it would reveal hidden people, or it is too small itself."""
+    return (f"Total not shown: {why}" if reveals else
+            f"Total not shown: fewer than {MIN_OTHERS} people besides you")
 
 
 def _weekly_frame(lines: Sequence[Line], chapters: Sequence[OrgChapter],
@@ -395,45 +416,51 @@ def _weekly_frame(lines: Sequence[Line], chapters: Sequence[OrgChapter],
     return frame
 
 
+
 def _comparison(db: sqlite_utils.Database, chapters: Sequence[OrgChapter], period: Period,
-                scope_total: Line) -> Comparison:
-    """The previous period of equal length, when it is alike for every chapter."""
-    before = Period(period.start - timedelta(weeks=period.n_weeks),
-                    period.start - timedelta(days=1))
-    when = f"the {before.n_weeks} weeks before ({before.start:%d %b} – {before.end:%d %b %Y})"
+                scope_total: Line, today: date) -> OrgComparison:
+    """The previous period of equal length, when every chapter may compare the two by
+    the chapter's rule (:class:`allyship.metrics.periods.Comparison`)."""
     if not scope_total.shown:
-        return Comparison(None, "No comparison: the total is not shown.")
-    late = [c for c in chapters if week_start(c.started_on) > before.start]
+        return OrgComparison(None, "No comparison: the total is not shown.")
+    before = period.previous()
+    compared = [Comparison(_weeks(c, period, today), _weeks(c, before, today))
+                for c in chapters]
+    unfinished = next((x for x in compared if x.now.in_progress or x.now.not_yet), None)
+    if unfinished is not None:
+        return OrgComparison(None, unfinished.note)
+    late = [x for x in compared if not x.comparable]
     if late:
         word = "chapter" if len(late) == 1 else "chapters"
-        return Comparison(None, f"No comparison: {len(late)} {word} began the programme "
-                                f"during or after {when}, so the periods are not alike.")
+        return OrgComparison(None, f"No comparison: {len(late)} {word} began the programme "
+                                   f"during or after the {weeks_words(before.n_weeks)} before "
+                                   f"({before.dates}), so the periods are not alike.")
     # Who may be shown depends on membership, not on the period: a total shown now is
     # shown for the previous period too, and is the sum of its chapters.
-    figures, _ = _per_chapter(db, chapters, before)
-    return Comparison(total(figures.values()), f"Changes compare with {when}.")
+    figures, _ = _per_chapter(db, chapters, before, today)
+    note = compared[0].note if compared else ""
+    return OrgComparison(total(figures.values()), note)
 
 
 def org_progress(db: sqlite_utils.Database, actor: Member | None, period: Period, *,
                  region_id: int | None = None, today: date | None = None) -> OrgProgress:
-    """Every figure of the organisation view for the period (complete weeks: see
-    :func:`complete_weeks`), for every region or one."""
+    """Every figure of the organisation view for the period, for every region or one."""
     viewer = access.require_org_view(actor, region_id)
     today = today or date.today()
-    chapters = organisation._chapters(db, region_id, include_archived=False)
+    chapters = organisation.list_chapters(db, viewer, region_id=region_id)
     archived = db.execute("SELECT count(*) FROM chapters WHERE archived = 1"
                           + (" AND region_id = ?" if region_id is not None else ""),
                           [region_id] if region_id is not None else []).fetchone()[0]
     region = next((r for r in organisation.list_regions(db) if r.id == region_id), None)
     org_name = organisation.organisation_name(db)
-    figures, weekly = _per_chapter(db, chapters, period)
+    figures, weekly = _per_chapter(db, chapters, period, today)
     with_org = region_id is None
     lines = disclose(chapters, figures, viewer, with_organisation_total=with_org,
                      organisation_name=org_name)
     progress = OrgProgress(period, today, region, org_name, tuple(lines),
-                           _weekly_frame(lines, chapters, weekly), Comparison(None, ""),
+                           _weekly_frame(lines, chapters, weekly), OrgComparison(None, ""),
                            archived)
-    comparison = _comparison(db, chapters, period, progress.scope_total)
+    comparison = _comparison(db, chapters, period, progress.scope_total, today)
     return replace(progress, comparison=comparison)
 
 
@@ -447,7 +474,7 @@ class OrgHeadline:
     help: str
 
 
-def _fmt_share(v: float | None) -> str:
+def fmt_share(v: float | None) -> str:
     return "–" if v is None else f"{v:.0%}"
 
 
@@ -472,11 +499,11 @@ def headlines(progress: OrgProgress) -> list[OrgHeadline]:
                     "Active (not archived) chapters in the figures."),
         OrgHeadline("Active members", f"{f.members:,}", count(f.members, p and p.members),
                     "Members marked active in their chapter."),
-        OrgHeadline("Weekly participation", _fmt_share(f.participation),
+        OrgHeadline("Weekly participation", fmt_share(f.participation),
                     pts(f.participation, p and p.participation),
                     "Of active members not away, the share who logged at least one action, "
                     "over the period's complete weeks together."),
-        OrgHeadline("Steady members", _fmt_share(f.steady_share),
+        OrgHeadline("Steady members", fmt_share(f.steady_share),
                     pts(f.steady_share, p and p.steady_share),
                     "Members active in at least 3 of the period's last 4 weeks."),
         OrgHeadline("Responsibilities practised", f"{f.practised} of 8",
@@ -500,8 +527,8 @@ def table(lines: Sequence[Line]) -> pd.DataFrame:
             "Region": line.region or "—",
             "Chapter": line.label,
             "Active members": f.members if f else None,
-            "Weekly participation": _fmt_share(f.participation) if f else "not shown",
-            "Steady members": _fmt_share(f.steady_share) if f else "not shown",
+            "Weekly participation": fmt_share(f.participation) if f else "not shown",
+            "Steady members": fmt_share(f.steady_share) if f else "not shown",
             "Responsibilities practised (of 8)": f.practised if f else None,
             "Next steps done": f.steps_done if f else None,
             "Next steps overdue": f.steps_overdue if f else None,
@@ -513,5 +540,5 @@ def table(lines: Sequence[Line]) -> pd.DataFrame:
     return pd.DataFrame(rows, dtype=object)
 
 
-__all__ = ["Figures", "Line", "OrgProgress", "complete_weeks", "disclose", "headlines",
-           "org_progress", "table", "PERIOD_CHOICES", "OTHER_CHAPTERS", "MIN_PEOPLE"]
+__all__ = ["Figures", "Line", "OrgComparison", "OrgProgress", "disclose", "fmt_share",
+           "headlines", "org_progress", "table", "OTHER_CHAPTERS"]

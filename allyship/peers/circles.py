@@ -27,12 +27,9 @@ from allyship.practice import journal
 from allyship.core.handout import PRACTICE_QUESTIONS, RESPONSIBILITIES, responsibility
 from allyship.core.models import Action, Member, ValidationError, clean_text, week_start
 from allyship.core.safe_text import inert
+from allyship.metrics.disclosure import MIN_OTHERS  # least-practised: the whole circle's figure
 
 MIN_MEMBERS, MAX_MEMBERS = 2, 10
-# Least-practised responsibilities describe the whole circle: shown only when it holds at
-# least this many people besides the viewer (the app-wide disclosure rule: no figure
-# describes fewer than 3 people other than the viewer).
-MIN_OTHERS_FOR_AGGREGATE = 3
 CADENCES: dict[str, str] = {
     "weekly": "Every week",
     "fortnightly": "Every two weeks",
@@ -277,7 +274,7 @@ def circle_page(db: sqlite_utils.Database, actor: Member, circle_id: int, *,
                                                circle_id=circle_id))
     others = [i for i in active_ids if i != actor.id]
     least = _least_practised(db, active_ids, since) \
-        if len(others) >= MIN_OTHERS_FOR_AGGREGATE else None
+        if len(others) >= MIN_OTHERS else None
     return CirclePage(circle, members, invited, shared, least, since, today)
 
 
@@ -356,7 +353,7 @@ def _agenda(page: CirclePage) -> tuple[_Line, _Line, list[_Section]]:
         numbered=True)
     if page.least_practised is None:
         least = _Section("3. What we practised least", paragraph=(
-            f"Shown once the circle has at least {MIN_OTHERS_FOR_AGGREGATE + 1} "
+            f"Shown once the circle has at least {MIN_OTHERS + 1} "
             "members, so that no one's practice is singled out.",))
     else:
         least = _Section("3. What we practised least", paragraph=(

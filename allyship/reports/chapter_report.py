@@ -24,8 +24,10 @@ from allyship.core import access
 from allyship.core.handout import ACTION_KINDS, PRACTICE_QUESTIONS, PracticeQuestion, responsibility
 from allyship.core.models import Member, parse_date
 from allyship.core.safe_text import inert
-from allyship.metrics import chapter_figures
-from allyship.metrics.chapter_figures import Headline, Period, Scope
+from allyship.metrics import chapter_figures, disclosure, overview, periods, scopes
+from allyship.metrics.overview import Headline
+from allyship.metrics.periods import Period
+from allyship.metrics.scopes import Scope
 from allyship.people import roster
 from allyship.practice import journal
 from allyship.reports import renderer
@@ -88,7 +90,7 @@ class ChapterReport:
     requested: tuple[date, date]  # the dates asked for
     period: Period  # the whole weeks reported
     previous: Period  # the period of equal length before it
-    comparison: chapter_figures.Comparison  # whether changes are shown, and why not
+    comparison: periods.Comparison  # whether changes are shown, and why not
     ahead: tuple[date, date]  # the coming weeks for "next steps falling due"
     today: date
     members: int  # active members in scope
@@ -148,7 +150,7 @@ def assemble(db: sqlite_utils.Database, actor: Member | None, *, start: Any, end
     access.require_team_view(actor, team_id, actor.chapter_id)
     period = report_period(start, end, today=today)
     scope = Scope(actor.chapter_id, team_id)
-    frames = chapter_figures.team_progress(db, actor, scope, period, today=today)
+    frames = overview.team_progress(db, actor, scope, period, today=today)
     weeks = _week_table(frames)
     if send_charts:
         from allyship.charts import svg_render
@@ -191,14 +193,14 @@ def assemble(db: sqlite_utils.Database, actor: Member | None, *, start: Any, end
 
 def _query(db: sqlite_utils.Database, scope: Scope, body: str,
            params: list[Any]) -> pd.DataFrame:
-    """``body`` run after the figures' ``scope`` CTE (:func:`chapter_figures.with_scope`):
-    the active members the figures count."""
-    cur = db.execute(*chapter_figures.with_scope(scope, body, params))
+    """``body`` run after the figures' ``scope`` CTE (:func:`scopes.with_scope`): the
+    active members the figures count."""
+    cur = db.execute(*scopes.with_scope(scope, body, params))
     return pd.DataFrame(cur.fetchall(), columns=[c[0] for c in cur.description])
 
 
 def _team_table(db: sqlite_utils.Database, actor: Member, scope: Scope, period: Period,
-                frames: chapter_figures.ProgressFrames, ahead: tuple[date, date]) -> pd.DataFrame:
+                frames: overview.ProgressFrames, ahead: tuple[date, date]) -> pd.DataFrame:
     """Members, members who logged, actions, responsibilities practised, next steps done,
     overdue and due in the coming weeks — for the scope, then each team shown."""
     first, last = period.start.isoformat(), period.end.isoformat()
@@ -212,7 +214,7 @@ def _team_table(db: sqlite_utils.Database, actor: Member, scope: Scope, period: 
                       [ahead[0].isoformat(), ahead[1].isoformat()])
     # Activity from the member_weeks roll-up (allyship.db.rollup: one row per member and week
     # with an action, with its actions per responsibility): one pass, not over actions.
-    activity = db.execute(*chapter_figures.with_scope(
+    activity = db.execute(*scopes.with_scope(
         scope, "SELECT s.team_id, count(DISTINCT s.id), sum(w.actions), "
         + ", ".join(f"sum(w.r{n})" for n in range(1, 9)) +
         " FROM scope s JOIN member_weeks w ON w.member_id = s.id"
@@ -235,7 +237,7 @@ def _team_table(db: sqlite_utils.Database, actor: Member, scope: Scope, period: 
         rows.append({"group": label, **values, "is_total": is_total})
 
     row(frames.scope_label, per_team, practised, True)
-    groups = chapter_figures.breakdown_groups(db, actor, scope)
+    groups = scopes.breakdown_groups(db, actor, scope)
     if groups:
         def group_of(t: Any) -> str | None:
             return groups.get(None if pd.isna(t) else int(t))
@@ -244,7 +246,7 @@ def _team_table(db: sqlite_utils.Database, actor: Member, scope: Scope, period: 
         practised = practised.assign(group=practised["team_id"].map(group_of))
         # Named teams by name, then the folded small ones.
         labels = sorted({g for g in groups.values()},
-                        key=lambda g: (g == chapter_figures.OTHER_LABEL, g.casefold()))
+                        key=lambda g: (g == disclosure.OTHER_LABEL, g.casefold()))
         for label in labels:
             row(label, per_team[per_team["group"] == label],
                 practised[practised["group"] == label], False)
@@ -260,7 +262,7 @@ def _actions_in(weeks: pd.DataFrame) -> int:
     return int(weeks["actions"].sum()) if not weeks.empty else 0
 
 
-def _week_table(frames: chapter_figures.ProgressFrames) -> pd.DataFrame:
+def _week_table(frames: overview.ProgressFrames) -> pd.DataFrame:
     part = frames.participation[frames.participation["is_total"]]
     part = part[["week", "counted", "participants", "share"]]
     out = part.merge(frames.minutes[["week", "actions", "minutes"]], on="week", how="left")
@@ -275,13 +277,13 @@ def _responsibility_totals(resp: pd.DataFrame) -> pd.DataFrame:
 
 
 def _falling(db: sqlite_utils.Database, actor: Member, scope: Scope, period: Period,
-             frames: chapter_figures.ProgressFrames, today: date) -> tuple[FallingGroup, ...]:
+             frames: overview.ProgressFrames, today: date) -> tuple[FallingGroup, ...]:
     out = [FallingGroup("team", str(t.team), float(t.share_now), float(t.share_before))
            for t in frames.falling_teams.itertuples(index=False)]
     if not frames.comparison.comparable:
         return tuple(out)  # no comparison at all between unequal or unfinished periods
     # Focus groups (only those big enough to be offered as a filter) fell too?
-    for group in chapter_figures.focus_group_choices(db, actor, scope.chapter_id, scope.team_id):
+    for group in scopes.focus_group_choices(db, actor, scope.chapter_id, scope.team_id):
         fg = Scope(scope.chapter_id, scope.team_id, group)
         now, before = chapter_figures.pooled_participation(db, actor, fg,
                                                            [period, period.previous()],
@@ -338,7 +340,7 @@ def notes(r: ChapterReport) -> list[str]:
         f"Dates asked for: {req}; figures cover the whole weeks (Monday to Sunday) "
         f"{r.comparison.now.label}. {r.comparison.note}",
         "Figures count active members only, everyone anonymously, private entries "
-        f"included only as counts. Teams with fewer than {chapter_figures.MIN_GROUP} members are "
+        f"included only as counts. Teams with fewer than {disclosure.MIN_OTHERS} members are "
         "grouped together (or left out) so that nobody is singled out. Nobody is ranked.",
         "Highlights are only actions their authors chose to share with the whole chapter.",
     ]
@@ -393,7 +395,7 @@ def chart_views(r: ChapterReport) -> list[tuple[Any, str, pd.DataFrame, str]]:
 
 def _charts(participation: pd.DataFrame, responsibilities: pd.DataFrame,
             follow_through: pd.DataFrame, weeks: pd.DataFrame,
-            comparison: chapter_figures.Comparison
+            comparison: periods.Comparison
             ) -> list[tuple[progress_charts.PreparedChart, pd.DataFrame]]:
     """The report's charts and the frames they draw, in order; none for a period without
     actions or with too few complete weeks. What :func:`chart_views` shows and what
@@ -409,7 +411,7 @@ def no_charts_reason(r: ChapterReport) -> str:
     """Why the report has no charts, in words (when :func:`chart_views` is empty)."""
     if r.actions == 0:
         return "No actions were logged in this period, so there is nothing to chart."
-    return (f"Charts need at least {chapter_figures.MIN_CHART_WEEKS} complete weeks of the "
+    return (f"Charts need at least {periods.MIN_CHART_WEEKS} complete weeks of the "
             f"programme; this period has {len(r.comparison.now.complete)}.")
 
 

@@ -20,9 +20,9 @@ import sqlite_utils
 from allyship.charts import progress_charts
 from allyship.core.handout import PRACTICE_QUESTIONS, responsibility
 from allyship.core.models import Member, parse_date
-from allyship.metrics import org_figures
-from allyship.metrics.chapter_figures import Period
+from allyship.metrics import disclosure, org_figures
 from allyship.metrics.org_figures import Line, OrgProgress
+from allyship.metrics.periods import Period
 from allyship.reports import renderer
 from allyship.reports.presets import report_period
 from allyship.reports.renderer import md_cell
@@ -114,7 +114,7 @@ def notes(r: OrgReport) -> list[str]:
     out = [f"Period: {p.period.label}, complete weeks only (the week in progress is never "
            "included). Weeks before a chapter's programme began are left out of its figures.",
            p.comparison.note,
-           f"Chapters with fewer than {org_figures.MIN_PEOPLE} active members are counted "
+           f"Chapters with fewer than {disclosure.MIN_OTHERS} active members are counted "
            f"together as \"{org_figures.OTHER_CHAPTERS}\"; a group or total that would reveal "
            "fewer than 3 people is not shown. Chapters are listed by region and name, not "
            "ranked."]

@@ -7,10 +7,10 @@ from datetime import date, timedelta
 from typing import Any
 
 from allyship.core.models import ValidationError, week_start
-from allyship.metrics import chapter_figures
-from allyship.metrics.chapter_figures import Period
+from allyship.metrics import periods
+from allyship.metrics.periods import Period
 
-PERIOD_PRESETS: tuple[str, ...] = ("Last month", "Last quarter", chapter_figures.SINCE_START,
+PERIOD_PRESETS: tuple[str, ...] = ("Last month", "Last quarter", periods.SINCE_START,
                                    "Custom dates")
 
 
@@ -34,7 +34,7 @@ def preset_dates(preset: str, today: date, started_on: date | None = None) -> tu
         return last_month(today)
     if preset == "Last quarter":
         return last_quarter(today)
-    if preset == chapter_figures.SINCE_START and started_on is not None:
+    if preset == periods.SINCE_START and started_on is not None:
         last_sunday = today - timedelta(days=today.weekday() + 1)
         return started_on, max(last_sunday, min(started_on, today))
     raise ValueError(f"no preset called {preset!r}")
@@ -43,7 +43,7 @@ def preset_dates(preset: str, today: date, started_on: date | None = None) -> tu
 def default_preset(started_on: date, today: date) -> str:
     """The preset a report opens on: last quarter, unless the programme began after that
     quarter started (a young chapter) — then "since the programme began"."""
-    return "Last quarter" if last_quarter(today)[0] >= started_on else chapter_figures.SINCE_START
+    return "Last quarter" if last_quarter(today)[0] >= started_on else periods.SINCE_START
 
 
 def report_period(start: Any, end: Any, *, today: date, complete_weeks: bool = False) -> Period:

@@ -30,7 +30,7 @@ import sqlite_utils
 
 from allyship.core import access
 from allyship.db import store
-from allyship.metrics import disclosure, chapter_figures
+from allyship.metrics import chapter_figures, disclosure, periods, scopes
 from allyship.people import roster
 from allyship.core.handout import PRACTICE_QUESTIONS, RESPONSIBILITIES
 from allyship.core.models import Member, ValidationError, week_start
@@ -390,11 +390,11 @@ def _reminder(db: sqlite_utils.Database, member: Member, week: date,
 def _digest(db: sqlite_utils.Database, member: Member, week: date,
             settings: ChapterSettings) -> Message:
     last = week - timedelta(weeks=1)
-    period = chapter_figures.Period(last, last + timedelta(days=6))
+    period = periods.Period(last, last + timedelta(days=6))
     # The digest speaks only of the last complete week: no comparison with another period.
     today = week
     team_id = member.team_id if member.role == "lead" else None
-    scope = chapter_figures.Scope(member.chapter_id, team_id=team_id)
+    scope = scopes.Scope(member.chapter_id, team_id=team_id)
     where = roster.get_team(db, team_id).name if team_id else "the whole chapter"
     blocks: list[Block] = [Block("p", text=f"Last week, {period.start:%d %b} – "
                                            f"{period.end:%d %b %Y}, in {where}:")]
@@ -405,9 +405,9 @@ def _digest(db: sqlite_utils.Database, member: Member, week: date,
     # The one disclosure rule (allyship/metrics/disclosure.py) also refuses a scope whose figures
     # could be subtracted from another view's to single someone out.
     refusal = (disclosure.views_for(db, member).refusal(team_id, None)
-               if others >= chapter_figures.MIN_GROUP else None)
-    if others < chapter_figures.MIN_GROUP:
-        blocks.append(Block("p", text=f"Fewer than {chapter_figures.MIN_GROUP} other members, so no "
+               if others >= disclosure.MIN_OTHERS else None)
+    if others < disclosure.MIN_OTHERS:
+        blocks.append(Block("p", text=f"Fewer than {disclosure.MIN_OTHERS} other members, so no "
                                       "group figures are shown — nobody should be singled out."))
     elif refusal is not None:
         blocks.append(Block("p", text=refusal))
