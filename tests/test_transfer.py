@@ -90,7 +90,7 @@ def table_contents(db, skip_audit_after: int | None = None) -> dict[str, list[tu
     out = {}
     for t in export.exported_tables(db):
         cols = export.exported_columns(db, t)
-        rows = export._table_rows(db, t, cols)
+        rows = export.table_rows(db, t, cols)
         if t == "audit_log" and skip_audit_after is not None:
             rows = [r for r in rows if r[0] <= skip_audit_after]
         out[t] = rows

@@ -28,6 +28,22 @@ import pandas as pd
 Progress = Callable[[int, int], None]
 """``progress(done, total)``: called while an import runs (at most ~100 times)."""
 
+
+
+class Rollback(Exception):
+    """Raised inside a transaction to roll an import or restore back (a dry run, a bad row)."""
+
+
+def ticker(progress: Progress | None, total: int) -> Callable[[int], None]:
+    """``tick(done)`` that calls ``progress`` about a hundred times over ``total`` rows."""
+    step = max(1, total // 100)
+
+    def tick(done: int) -> None:
+        if progress and (done % step == 0):
+            progress(done, total)
+    return tick
+
+
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 50_000
 MAX_REPORTED_ERRORS = 200

@@ -24,7 +24,14 @@ import sqlite_utils
 from allyship.core import access
 from allyship.db import store
 from allyship.people import roster
-from allyship.transfer.csv_files import ImportReport, Progress, csv_bytes, read_csv
+from allyship.transfer.csv_files import (
+    ImportReport,
+    Progress,
+    Rollback,
+    csv_bytes,
+    read_csv,
+    ticker,
+)
 from allyship.core.handout import ACTION_KINDS, RESPONSIBILITIES, ROLES, VISIBILITIES
 from allyship.core.models import (
     ActionDraft,
@@ -35,10 +42,6 @@ from allyship.core.models import (
     ValidationError,
     week_start,
 )
-
-
-class _Abort(Exception):
-    """Roll the import's transaction back (a dry run, or a bad row)."""
 
 
 # --- import of one CSV ----------------------------------------------------------------
@@ -128,31 +131,22 @@ def import_csv(db: sqlite_utils.Database, actor: Member | None, data: bytes | st
     if report.errors:
         return report
     today = today or date.today()
-    tick = _ticker(progress, len(rows))
+    tick = ticker(progress, len(rows))
     handler = {"actions": _import_actions, "members": _import_members, "plans": _import_plans}
     try:
         with store.transaction(db):
             handler[kind](db, actor, chapter, rows, report, today, tick)
             if report.errors or dry_run:
-                raise _Abort
+                raise Rollback
             store.audit(db, actor.id if actor else None, "import", kind, None,
                         {"source": report.source, "rows": report.rows, "created": report.created,
                          "skipped": report.skipped, "by": "app" if actor else "cli"})
             store.bump_data_version(db)
-    except _Abort:
+    except Rollback:
         pass
     if progress:
         progress(len(rows), len(rows))
     return report
-
-
-def _ticker(progress: Progress | None, total: int) -> Callable[[int], None]:
-    step = max(1, total // 100)
-
-    def tick(done: int) -> None:
-        if progress and (done % step == 0):
-            progress(done, total)
-    return tick
 
 
 class _Members:

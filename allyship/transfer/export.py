@@ -34,7 +34,7 @@ import sqlite_utils
 
 from allyship.core import access
 from allyship.db import rollup, store
-from allyship.transfer.csv_files import csv_bytes, write_csv
+from allyship.transfer.csv_files import write_csv
 from allyship.core.models import Member
 
 EXPORT_FORMAT = "allyship-export"
@@ -45,14 +45,15 @@ _SECRET_COLUMN = re.compile(r"password|hash|token|secret", re.I)
 _PRIVATE_TABLE = re.compile(r"^(meta|sqlite_.*)$|login|session|setup_code|token|secret", re.I)
 
 
-def _columns(db: sqlite_utils.Database, table: str) -> list[dict[str, Any]]:
+def table_columns(db: sqlite_utils.Database, table: str) -> list[dict[str, Any]]:
+    """Each column of ``table``: name, upper-case type, notnull and its place in the key."""
     return [{"name": r[1], "type": (r[2] or "").upper(), "notnull": bool(r[3]), "pk": r[5]}
             for r in db.execute(f'PRAGMA table_info("{table}")')]
 
 
 def exported_columns(db: sqlite_utils.Database, table: str) -> list[str]:
     """The columns of ``table`` an export carries (never a secret)."""
-    return [c["name"] for c in _columns(db, table) if not _SECRET_COLUMN.search(c["name"])]
+    return [c["name"] for c in table_columns(db, table) if not _SECRET_COLUMN.search(c["name"])]
 
 
 def exported_tables(db: sqlite_utils.Database) -> list[str]:
@@ -79,7 +80,7 @@ _TABLE_ORDER = {n: i for i, n in enumerate((
 
 
 def _order_by(db: sqlite_utils.Database, table: str) -> str:
-    pk = sorted((c for c in _columns(db, table) if c["pk"]), key=lambda c: c["pk"])
+    pk = sorted((c for c in table_columns(db, table) if c["pk"]), key=lambda c: c["pk"])
     return ", ".join(f'"{c["name"]}"' for c in pk) if pk else "rowid"
 
 
@@ -114,8 +115,9 @@ def _iter_rows(db: sqlite_utils.Database, table: str, columns: list[str],
         yield tuple(r)
 
 
-def _table_rows(db: sqlite_utils.Database, table: str, columns: list[str],
-                where: str = "1", params: Mapping[str, Any] | None = None) -> list[tuple]:
+def table_rows(db: sqlite_utils.Database, table: str, columns: list[str],
+               where: str = "1", params: Mapping[str, Any] | None = None) -> list[tuple]:
+    """The rows of ``table`` as a list, in key order."""
     return list(_iter_rows(db, table, columns, where, params))
 
 
