@@ -12,7 +12,7 @@ from typing import Any
 
 import sqlite_utils
 
-from allyship.db import store
+from allyship.db import migrations, store
 from allyship.transfer.csv_files import ImportReport, Progress, Rollback, read_csv, ticker
 from allyship.transfer.export import EXPORT_FORMAT, exported_tables, table_columns
 
@@ -49,7 +49,7 @@ def restore(db: sqlite_utils.Database, files: Mapping[str, bytes], *, dry_run: b
                      "restore a chapter; this one is a "
                      f"{manifest.get('scope', 'unknown')!s} export")
         return report
-    if int(manifest.get("schema_version", 0)) > store.SCHEMA_VERSION:
+    if int(manifest.get("schema_version", 0)) > migrations.SCHEMA_VERSION:
         report.error(0, "manifest.json", "The export comes from a newer version of the app; "
                                          "upgrade first")
         return report
