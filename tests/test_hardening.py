@@ -78,7 +78,7 @@ def test_admin_confirmations_show_a_hostile_name_as_text(demo_db):
 # --- items 5 and 6: one CSV reader, one validation -----------------------------------
 
 def _bulk_add(chapter, data):
-    return roster.bulk_add_members(chapter.db, chapter.admin, data)
+    return csv_import.bulk_add_members(chapter.db, chapter.admin, data)
 
 
 def test_add_from_csv_reads_excel_mac_cr_only_line_endings(chapter):

@@ -134,6 +134,7 @@ class ImportReport:
     dry_run: bool = False
     errors: list[RowError] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    created_ids: list[int] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -148,6 +149,20 @@ class ImportReport:
             self.errors.append(RowError(row, column, reason))
         elif len(self.errors) == MAX_REPORTED_ERRORS:
             self.errors.append(RowError(row, "", "…and more problems; fix these first"))
+
+    def problems_by_line(self) -> dict[str, str]:
+        """The problems as a form shows them: ``line N: column`` (``header`` for line 1,
+        the column alone for the whole file), reasons under one key joined."""
+        out: dict[str, str] = {}
+        for e in self.errors:
+            if e.row == 0:
+                key = e.column.strip("()") or "file"
+            elif e.row == 1:
+                key = "header"
+            else:
+                key = f"line {e.row}" + (f": {e.column}" if e.column[:1] not in ("(", "") else "")
+            out[key] = f"{out[key]} {e.reason}" if key in out else e.reason
+        return out
 
     def errors_frame(self) -> pd.DataFrame:
         """The problems as a table: Row, Column, Problem."""

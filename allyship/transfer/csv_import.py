@@ -1,12 +1,10 @@
-"""Import of one CSV — actions, members or plans — into a chapter: all or nothing.
+"""Import of one CSV (actions, members or plans) into a chapter: all or nothing.
 
-The simple templates of ``data/sample/`` (the export's column names are accepted too).
-The file is read by :func:`allyship.transfer.csv_files.read_csv`, the one reader. Every row is
-validated with the same rules as the forms (:mod:`allyship.core.models`, and
-:func:`allyship.people.roster.clean_team_name` for a team the file names); if any row is bad
-nothing is written and :class:`~allyship.transfer.csv_files.ImportReport` lists row, column and
-reason. Re-importing a file does not duplicate: actions carry an idempotency key made
-from the row's content, members are matched by email, a plan is written once.
+Read by :func:`allyship.transfer.csv_files.read_csv`, validated with the forms' rules;
+if any row is bad nothing is written and the
+:class:`~allyship.transfer.csv_files.ImportReport` lists row, column and reason.
+Re-importing does not duplicate. The admin page's *Add from CSV*
+(:func:`bulk_add_members`) is the members import in its add-only mode.
 """
 
 from __future__ import annotations
@@ -45,6 +43,8 @@ from allyship.core.models import (
 
 
 # --- import of one CSV ----------------------------------------------------------------
+
+MAX_MEMBER_ROWS = 2000
 
 ACTION_COLUMNS = ["email", "date", "what", "responsibilities", "kind", "minutes", "visibility"]
 MEMBER_COLUMNS = ["name", "email", "role", "team"]
@@ -91,13 +91,15 @@ def _resolve_chapter(db: sqlite_utils.Database, actor: Member | None,
 def import_csv(db: sqlite_utils.Database, actor: Member | None, data: bytes | str | Path, *,
                kind: str | None = None, dry_run: bool = False, progress: Progress | None = None,
                today: date | None = None, chapter_id: int | None = None,
-               source: str | None = None) -> ImportReport:
+               source: str | None = None, add_only: bool = False) -> ImportReport:
     """Import one CSV of actions, members or plans into a chapter: all or nothing.
 
     ``actor`` is the admin importing in the app; ``None`` is the trusted command-line
     operator (recorded so in the audit log). ``data`` is the file's bytes or a path.
     The kind is taken from the header unless given. With ``dry_run`` everything is
-    checked and counted and nothing is written.
+    checked and counted and nothing is written. ``add_only`` (members only) takes the
+    template's columns only, adds only new members into teams that exist, and refuses
+    a file without members.
     """
     if isinstance(data, (str, Path)):
         source = source or Path(data).name
@@ -128,6 +130,8 @@ def import_csv(db: sqlite_utils.Database, actor: Member | None, data: bytes | st
         if not cols & set(options):
             report.error(1, options[0], f"The {kind} file needs a column named {options[0]!r}. "
                                         f"Template: {','.join(TEMPLATES[kind])}")
+    if kind == "members":
+        _check_members_file(header, rows, report, add_only)
     if report.errors:
         return report
     today = today or date.today()
@@ -135,13 +139,16 @@ def import_csv(db: sqlite_utils.Database, actor: Member | None, data: bytes | st
     handler = {"actions": _import_actions, "members": _import_members, "plans": _import_plans}
     try:
         with store.transaction(db):
-            handler[kind](db, actor, chapter, rows, report, today, tick)
+            if kind == "members":
+                _import_members(db, actor, chapter, rows, report, tick, add_only)
+            else:
+                handler[kind](db, actor, chapter, rows, report, today, tick)
             if report.errors or dry_run:
                 raise Rollback
             store.audit(db, actor.id if actor else None, "import", kind, None,
                         {"source": report.source, "rows": report.rows, "created": report.created,
                          "skipped": report.skipped, "by": "app" if actor else "cli"})
-            store.bump_data_version(db)
+            store.bump_data_version(db, chapter)
     except Rollback:
         pass
     if progress:
@@ -287,10 +294,27 @@ def _import_actions(db: sqlite_utils.Database, actor: Member | None, chapter: in
         report.created += 1
 
 
+def _check_members_file(header: list[str], rows: list[tuple[int, dict[str, str]]],
+                        report: ImportReport, add_only: bool) -> None:
+    """The limits every members file meets; add-only also takes the template's columns only."""
+    unknown = [h for h in header if h not in MEMBER_COLUMNS]
+    if add_only and unknown:
+        report.error(1, "(header)", f"Unknown column(s): {', '.join(unknown)}; "
+                                    f"use {', '.join(MEMBER_COLUMNS)}")
+    if len(rows) > MAX_MEMBER_ROWS:
+        report.error(0, "rows", f"At most {MAX_MEMBER_ROWS:,} members at a time")
+    elif add_only and not rows:
+        report.error(0, "rows", "The file has no members in it")
+
+
 def _import_members(db: sqlite_utils.Database, actor: Member | None, chapter: int,
-                    rows: list[tuple[int, dict[str, str]]], report: ImportReport, today: date,
-                    tick: Callable[[int], None]) -> None:
-    teams = {t.name.lower(): t.id for t in roster.list_teams(db, chapter, include_archived=True)}
+                    rows: list[tuple[int, dict[str, str]]], report: ImportReport,
+                    tick: Callable[[int], None], add_only: bool) -> None:
+    """Members matched by email. Import: an existing member of the chapter is skipped
+    and a team the file names is created. Add-only: both are problems instead."""
+    known = roster.list_teams(db, chapter, include_archived=True)
+    teams = {t.name.lower(): t.id for t in known}
+    archived = {t.name.lower(): t.name for t in known if t.archived}
     team_ids = set(teams.values())
     new_teams: dict[str, str] = {}  # lower name → name as typed
     seen: dict[str, int] = {}
@@ -307,7 +331,11 @@ def _import_members(db: sqlite_utils.Database, actor: Member | None, chapter: in
                 report.error(n, "team", str(exc))
                 continue
             team_id = teams.get(team_name.lower())
-            if team_id is None:
+            if add_only and team_id is None:
+                report.error(n, "team", f"There is no team called {team_name!r}")
+            elif add_only and team_name.lower() in archived:
+                report.error(n, "team", f"{archived[team_name.lower()]} is archived")
+            elif team_id is None:
                 new_teams.setdefault(team_name.lower(), team_name)
         elif raw_id:
             if not raw_id.isdigit() or int(raw_id) not in team_ids:
@@ -330,6 +358,8 @@ def _import_members(db: sqlite_utils.Database, actor: Member | None, chapter: in
         if existing is not None:
             if existing.chapter_id != chapter:
                 report.error(n, "email", f"{draft.email} is a member of another chapter")
+            elif add_only:
+                report.error(n, "email", f"{draft.email} is already a member")
             else:
                 report.skipped += 1  # members are matched by email; not changed by import
             continue
@@ -357,6 +387,24 @@ def _import_members(db: sqlite_utils.Database, actor: Member | None, chapter: in
                     {"name": draft.name, "email": draft.email, "role": draft.role,
                      "team_id": team_id, "via": "import"})
         report.created += 1
+        report.created_ids.append(cur.lastrowid)
+
+
+def bulk_add_members(db: sqlite_utils.Database, actor: Member,
+                     data: str | bytes) -> list[Member]:
+    """The admin page's *Add from CSV*: every member in the file added, or none.
+
+    ``ValidationError`` lists each problem keyed ``line N: column`` (the header is
+    line 1), as the page shows them.
+    """
+    access.require_admin(actor)
+    if isinstance(data, str):  # text pasted into the form (a str given to import_csv is a path)
+        data = data.encode("utf-8", "surrogatepass")
+    report = import_csv(db, actor, data, kind="members", add_only=True, source="Add from CSV")
+    if not report.ok:
+        raise ValidationError(report.problems_by_line())
+    found = roster.get_members(db, report.created_ids)
+    return [found[i] for i in report.created_ids]
 
 
 _PLAN_TEXT = ("focus_group", "motivation", "supports_goal", "feedback")
