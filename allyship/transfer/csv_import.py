@@ -84,7 +84,8 @@ def _resolve_chapter(db: sqlite_utils.Database, actor: Member | None,
     if len(ids) != 1:
         raise LookupError("This database holds no chapter; create one with `init` first."
                           if not ids else
-                          f"This database holds {len(ids)} chapters; say which with --chapter ID.")
+                          f"This database holds {len(ids)} chapters; say which with --chapter "
+                          "NAME or ID.")
     return ids[0]
 
 
