@@ -1,16 +1,10 @@
 """CSV files in and out: every reader and writer of CSV in the app goes through here.
 
-* **Writing**: every cell goes through :func:`safe_cell`, so text such as
-  ``=HYPERLINK(...)`` opens in a spreadsheet as text, not as a formula; reading undoes
-  exactly that escape (:func:`unsafe_cell`). :func:`write_csv` streams rows to a
-  binary file; :func:`csv_bytes` is the small-file convenience.
-* **Reading**: :func:`read_csv` is the one reader for every upload — *Import & export*,
-  *Admin → Add from CSV* and the command line — so a file one of them accepts the
-  others accept too: UTF-8 (byte-order mark fine), else Windows-1252 with a note,
-  UTF-16 with a BOM; comma, semicolon or tab; ``\r\n``, ``\n`` or ``\r``-only line
-  endings (Excel's "CSV (Macintosh)"); a cell longer than the ``csv`` module's field
-  limit, a stray quote or a NUL byte is a row-numbered problem in the report, never a
-  crash. Problems go into an :class:`ImportReport` (row, column, reason).
+Writing: every cell goes through :func:`safe_cell`, so a spreadsheet opens ``=...`` as
+text, not a formula; reading undoes exactly that (:func:`unsafe_cell`). Reading:
+:func:`read_csv` is the one reader for every upload (UTF-8, Windows-1252 or UTF-16;
+comma, semicolon or tab; any line endings), and every problem, however malformed the
+file, is a row-numbered entry in an :class:`ImportReport`, never a crash.
 """
 
 from __future__ import annotations

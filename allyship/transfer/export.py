@@ -1,20 +1,10 @@
-"""Data leaving the database: the full export, the admin's chapter export, a member's
-own data.
+"""Data leaving the database: the full export and the admin's chapter export.
 
-One CSV per table (header = column names, rows in key order) plus a ``manifest.json``.
-The *full* export (command line; the operator holds the file anyway) is a complete,
-restorable copy (:mod:`allyship.transfer.restore`). The *chapter* export an admin downloads in
-the app follows the access rules: structure (chapter, teams, members) and what members
-shared with the chapter; never anyone's private plan, actions or reflections. A member
-downloads everything of their own with :mod:`allyship.rights.mydata`. Secrets never leave: no
-password or code hashes, no sign-in bookkeeping tables.
-
-Exports are **streamed**: rows go from the SQLite cursor through
-:func:`allyship.transfer.csv_files.write_csv` straight into the zip entry or file, so a large
-chapter's export never sits in memory as a list of rows, nor as CSV bytes beside a
-zip of them. Files and folders appear whole or not at all: they are written under a
-temporary name beside the destination and renamed; a failure (disk full, read-only)
-removes the partial file or folder.
+One CSV per table plus ``manifest.json``. The *full* export (command line) is a complete,
+restorable copy (:mod:`allyship.transfer.restore`); the *chapter* export follows the
+access rules (structure and what members shared, never anyone's private entries).
+Secrets never leave. Rows stream from the cursor into the file or zip entry, and a
+file or folder appears whole or not at all (written beside the target, then renamed).
 """
 
 from __future__ import annotations
