@@ -186,7 +186,8 @@ def is_demo(db: sqlite_utils.Database) -> bool:
 
 
 def apply_migrations(db: sqlite_utils.Database) -> int:
-    """Bring the schema up to :data:`migrations.SCHEMA_VERSION`; safe to call every time."""
+    """Bring the schema up to :data:`allyship.db.migrations.SCHEMA_VERSION`; safe to call
+    every time."""
     current = schema_version(db)
     if current > migrations.SCHEMA_VERSION:
         raise RuntimeError(
