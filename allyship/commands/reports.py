@@ -101,8 +101,8 @@ def report_cmd(db_path: Path | None, start: str, end: str, team: str | None,
                f"{assembled.period.label}")
 
 
-def _organisation_report(db: sqlite_utils.Database, start: str, end: str, region_name: str | None, fmt: str,
-                         out: Path) -> None:
+def _organisation_report(db: sqlite_utils.Database, start: str, end: str,
+                         region_name: str | None, fmt: str, out: Path) -> None:
     """The organisation report, produced as the operator (an organisation admin's view:
     aggregates only, by the same disclosure rules as the page)."""
     from datetime import date

@@ -137,13 +137,13 @@ def import_csv(db: sqlite_utils.Database, actor: Member | None, data: bytes | st
         return report
     today = today or date.today()
     tick = ticker(progress, len(rows))
-    handler = {"actions": _import_actions, "members": _import_members, "plans": _import_plans}
     try:
         with store.transaction(db):
             if kind == "members":
                 _import_members(db, actor, chapter, rows, report, tick, add_only)
             else:
-                handler[kind](db, actor, chapter, rows, report, today, tick)
+                handler = _import_actions if kind == "actions" else _import_plans
+                handler(db, actor, chapter, rows, report, today, tick)
             if report.errors or dry_run:
                 raise Rollback
             store.audit(db, actor.id if actor else None, "import", kind, None,
