@@ -22,15 +22,15 @@ def _will_draw_charts(args: list[str]) -> bool:
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["report"]:
-        # numpy's OpenBLAS starts a worker thread per extra core as it is imported, and
-        # each burns ~50 ms of CPU getting ready — on the core where the renderer below
-        # warms up. A report does no linear algebra. Only for this command: `serve`
-        # passes its environment on to the app's processes.
+        # numpy's OpenBLAS starts a worker thread per extra core as it is imported, each
+        # spending CPU on the core where the renderer below warms up, and a report does
+        # no linear algebra. Only for this command: `serve` passes its environment on to
+        # the app's processes.
         os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     if _will_draw_charts(sys.argv[1:]):
-        # The chart renderer's JavaScript runtime takes ~0.4 s of CPU to start; it starts
-        # in a process of its own, on the other core, while this one imports pandas and
-        # runs the report's SQL (issue 13: the report command as a whole).
+        # The chart renderer's JavaScript runtime is slow to start: it starts in a
+        # process of its own, on the other core, while this one imports pandas and runs
+        # the report's SQL.
         from allyship.charts import svg_render
 
         svg_render.start()

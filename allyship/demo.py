@@ -1,9 +1,9 @@
-"""A deterministic synthetic chapter: the first-run demo, and data for benchmarks.
+"""The deterministic synthetic demo: a chapter (also data for benchmarks) and the
+organisation above it, with more chapters in two regions.
 
-Same seed and same ``today`` → the same chapter, row for row. Rows are written with
-bulk SQL in one transaction (not through the per-action domain functions) because
-the benchmarks build up to a million actions; every value still satisfies the
-validation rules of :mod:`allyship.core.models` and the schema's CHECK constraints.
+Same seed and same ``today`` → the same rows. Rows are written with bulk SQL in one
+transaction (the benchmarks build up to a million actions); every value still
+satisfies :mod:`allyship.core.models` and the schema's CHECK constraints.
 """
 
 from __future__ import annotations
@@ -128,7 +128,7 @@ def build(db: sqlite_utils.Database, *, seed: int = DEFAULT_SEED, today: date | 
         _weekly_rhythm_opt_ins(conn, now)
         conn.execute("UPDATE meta SET value = ? WHERE key = 'demo'",
                      ["1" if label_as_demo else "0"])
-        _peers(conn, today, now, random.Random(seed + 15))  # issue 15, first chapter
+        _peers(conn, today, now, random.Random(seed + 15))  # partners and circles, first chapter
         store.bump_data_version(db)
     return counts
 
@@ -202,7 +202,7 @@ def _member_history(conn, rng: random.Random, member_id: int, first_week: date, 
 
 
 def _peers(conn, today: date, now: str, rng: random.Random) -> None:
-    """Issue 15 on first run: two partnerships and an invitation, a check-in, one learning
+    """On first run: two partnerships and an invitation, a check-in, one learning
     circle with things shared with it, the starting ideas plus one of the chapter's own, and
     an if–then next step. A separate random stream keeps the rest of the demo unchanged."""
     chapter_id = conn.execute("SELECT min(id) FROM chapters").fetchone()[0]
@@ -303,18 +303,14 @@ def create_demo_database(path, *, seed: int = DEFAULT_SEED, today: date | None =
     db = store.connect(path)
     try:
         counts = build(db, seed=seed, today=today)
-        from allyship import org_demo  # the organisation level: more chapters, 2 regions
-
-        more = org_demo.build(db, seed=seed, today=today)
+        more = build_organisation(db, seed=seed, today=today)
         return {k: v + more.get(k, 0) for k, v in counts.items()}
     finally:
         db.conn.close()
 
 
-
-
 def _weekly_rhythm_opt_ins(conn, now: str) -> None:
-    """Issue 14: some of the first chapter's members have turned on the weekly reminder,
+    """Some of the first chapter's members have turned on the weekly reminder,
     and its lead and admin personas the digest — due from the start of each week, so the
     admin's previews and ``nudges run --dry-run`` show something on the first run."""
     rows = conn.execute("SELECT id, email, role FROM members WHERE chapter_id ="
@@ -327,3 +323,86 @@ def _weekly_rhythm_opt_ins(conn, now: str) -> None:
             settings.append((member_id, "digest", 1, 0, 0, now))
     conn.executemany("INSERT OR IGNORE INTO nudge_settings (member_id, kind, enabled, weekday,"
                      " hour, updated_at) VALUES (?,?,?,?,?,?)", settings)
+
+
+# --- the organisation: more chapters in two regions -------------------------------
+
+ORGANISATION_NAME = "Audubon Society (DEMO)"
+# name, region, started weeks ago, teams × members per team
+ORG_CHAPTERS: tuple[tuple[str, str, int, tuple[int, int]], ...] = (
+    ("Lakeside Audubon (DEMO)", "North", 20, (2, 6)),
+    ("Prairie Audubon (DEMO)", "South", 14, (2, 7)),
+    ("Canyon Audubon (DEMO)", "South", 8, (1, 2)),
+)
+HOME_REGION = "North"  # the demo chapter's region
+ORG_PERSONAS: dict[str, tuple[str, str, str, str]] = {
+    # persona key → (email, name, chapter, organisation role)
+    "organisation": ("dana.org@demo.example.org", "Dana Mbeki", "Lakeside Audubon (DEMO)",
+                     "org_admin"),
+    "region": ("sol.region@demo.example.org", "Sol Ferreira", "Prairie Audubon (DEMO)",
+               "region_lead"),
+}
+ORG_PERSONA_LABELS: dict[str, str] = {"organisation": "Organisation admin",
+                                  "region": "Region lead"}
+
+
+def org_persona_emails() -> dict[str, str]:
+    """The organisation personas the demo picker offers, by key."""
+    return {key: email for key, (email, *_rest) in ORG_PERSONAS.items()}
+
+
+def build_organisation(db: sqlite_utils.Database, *, seed: int = DEFAULT_SEED,
+                       today: date | None = None) -> dict[str, int]:
+    """Add the organisation above the demo chapter: two regions and three more chapters
+    (one too small to be shown on its own), an organisation admin and a region lead."""
+    rng = random.Random(seed + 16)
+    today = today or date.today()
+    this_week = week_start(today)
+    now = store.now_iso()
+    conn = db.conn
+    counts = {"chapters": 0, "members": 0, "actions": 0}
+    with store.transaction(db):
+        conn.execute("INSERT INTO organisation (id, name, created_at) VALUES (1, ?, ?)",
+                     [ORGANISATION_NAME, now])
+        regions = {}
+        for name in ("North", "South"):
+            regions[name] = conn.execute("INSERT INTO regions (name, created_at) VALUES (?, ?)",
+                                         [name, now]).lastrowid
+        conn.execute("UPDATE chapters SET region_id = ?", [regions[HOME_REGION]])
+        chapter_ids: dict[str, int] = {}
+        for name, region, weeks, (n_teams, per_team) in ORG_CHAPTERS:
+            first_week = this_week - timedelta(weeks=weeks - 1)
+            chapter_id = conn.execute(
+                "INSERT INTO chapters (name, goal_label, started_on, created_at, region_id)"
+                " VALUES (?, 'Audubon goal', ?, ?, ?)",
+                [name, first_week.isoformat(), now, regions[region]]).lastrowid
+            chapter_ids[name] = chapter_id
+            counts["chapters"] += 1
+            for t in range(n_teams):
+                team_id = conn.execute(
+                    "INSERT INTO teams (chapter_id, name, created_at) VALUES (?, ?, ?)",
+                    [chapter_id, TEAMS[t], now]).lastrowid
+                for m in range(per_team):
+                    person = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+                    email = f"{name.split()[0].lower()}{t}{m}@demo.example.org"
+                    role = "admin" if t == 0 and m == 0 else "lead" if m == 0 else "member"
+                    member_id = conn.execute(
+                        "INSERT INTO members (chapter_id, team_id, name, email, role, created_at)"
+                        " VALUES (?, ?, ?, ?, ?, ?)",
+                        [chapter_id, team_id, person, email, role, now]).lastrowid
+                    counts["members"] += 1
+                    a, _ = _member_history(conn, rng, member_id, first_week, this_week,
+                                                today, weeks, now, persona=False)
+                    counts["actions"] += a
+        for email, person, chapter, role in ORG_PERSONAS.values():
+            chapter_id = chapter_ids[chapter]
+            member_id = conn.execute(
+                "INSERT INTO members (chapter_id, team_id, name, email, role, created_at)"
+                " VALUES (?, NULL, ?, ?, 'member', ?)",
+                [chapter_id, person, email, now]).lastrowid
+            region_id = regions["South"] if role == "region_lead" else None
+            conn.execute("INSERT INTO org_roles (member_id, role, region_id, granted_at)"
+                         " VALUES (?, ?, ?, ?)", [member_id, role, region_id, now])
+            counts["members"] += 1
+        store.bump_data_version(db)
+    return counts

@@ -8,6 +8,7 @@ import streamlit as st
 from allyship.db import audit
 from allyship.people import organisation, passwords, roster
 from allyship.ui import common, data_rights_sections
+from allyship.transfer import csv_import
 from allyship.core.access import PermissionDenied
 from allyship.core.handout import ROLES
 from allyship.core.models import MemberDraft, ValidationError
@@ -152,7 +153,7 @@ with tab_teams:
 
 with tab_bulk:
     st.markdown("Add many members at once from a CSV file with a header line "
-                f"`{','.join(roster.MEMBERS_CSV_COLUMNS)}`. `role` is member, lead or admin "
+                f"`{','.join(csv_import.MEMBER_COLUMNS)}`. `role` is member, lead or admin "
                 "(empty means member); `team` is the name of an existing team (or empty). "
                 "Either every row is added, or none is and each problem is listed by row.")
     st.code("name,email,role,team\nSam Example,sam@example.org,member,Outreach", language="csv")
@@ -163,7 +164,7 @@ with tab_bulk:
         # Windows-1252) the way Import & export does.
         data = upload.getvalue() if upload else pasted
         try:
-            added = roster.bulk_add_members(db, me, data)
+            added = csv_import.bulk_add_members(db, me, data)
         except ValidationError as exc:
             # Name the line of each problem, so it can be found in the file.
             st.error("Nobody was added:\n\n" + "\n".join(

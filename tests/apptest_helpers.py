@@ -6,7 +6,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from allyship import demo, org_demo
+from allyship import demo
 from allyship.db import store
 from allyship.people import roster
 
@@ -56,7 +56,7 @@ def all_text(at: AppTest) -> str:
 def persona(path: Path, role: str):
     """A connection to the demo database at ``path`` and its ``role`` persona."""
     db = store.connect(path)
-    email = demo.PERSONAS.get(role) or org_demo.persona_emails()[role]
+    email = demo.PERSONAS.get(role) or demo.org_persona_emails()[role]
     return db, roster.find_member_by_email(db, email)
 
 

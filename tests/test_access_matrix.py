@@ -18,6 +18,7 @@ from allyship.db import audit, store
 from allyship.peers import circles, partners
 from allyship.people import passwords, roster
 from allyship.practice import journal, plans
+from allyship.transfer import csv_import
 from allyship.core.access import PermissionDenied
 from allyship.core.models import (
     ActionDraft,
@@ -259,7 +260,7 @@ def own_chapter_add_member(w, actor):
 
 
 def own_chapter_bulk_add(w, actor):
-    roster.bulk_add_members(w.db, actor, "name,email\nBulk One,bulk1@example.org\n")
+    csv_import.bulk_add_members(w.db, actor, "name,email\nBulk One,bulk1@example.org\n")
 
 
 def own_chapter_settings(w, actor):

@@ -51,19 +51,6 @@ def test_a_wrong_import_breaks_a_contract(tmp_path, module, line, broken):
 SOURCES = sorted([*ROOT.glob("allyship/**/*.py"), *ROOT.glob("pages/*.py"),
                   ROOT / "streamlit_app.py"])
 
-# (file, name) pairs reached into before this test existed; each must go, and the test
-# fails once one has gone so that the list only shrinks.
-KNOWN_IMPORTED: set[tuple[str, str]] = {
-    # TEMPORARY: fixed on another branch
-    ("allyship/transfer/restore.py", "allyship.transfer.csv_import._Abort"),
-    ("allyship/transfer/restore.py", "allyship.transfer.csv_import._ticker"),
-    ("allyship/transfer/restore.py", "allyship.transfer.export._columns"),
-}
-KNOWN_REACHED: set[tuple[str, str]] = {
-    ("allyship/org_demo.py", "demo._member_history"),
-}
-
-
 def _private(name: str) -> bool:
     return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
 
@@ -104,14 +91,12 @@ def _all_crossings() -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
 
 def test_no_private_name_is_imported_from_another_module():
     imported, _ = _all_crossings()
-    assert imported - KNOWN_IMPORTED == set()
-    assert KNOWN_IMPORTED - imported == set(), "gone: remove from KNOWN_IMPORTED"
+    assert imported == set()
 
 
 def test_no_private_name_of_another_module_is_used_through_it():
     _, reached = _all_crossings()
-    assert reached - KNOWN_REACHED == set()
-    assert KNOWN_REACHED - reached == set(), "gone: remove from KNOWN_REACHED"
+    assert reached == set()
 
 
 def test_the_private_name_check_sees_both_kinds_of_crossing(tmp_path):

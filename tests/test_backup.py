@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest
 
-from allyship.db import backup, store
+from allyship.db import backup, migrations, store
 from allyship.practice import journal
 from allyship.core.models import ActionDraft
 from tests_paths import ROOT
@@ -30,7 +30,7 @@ def test_a_backup_is_one_file_with_the_same_rows_that_passes_the_check(chapter, 
     out = tmp_path / "backups" / "copy.db"
     result = backup.backup(db_path, out)
     assert result.ok and result.integrity == ["ok"]
-    assert result.schema_version == store.SCHEMA_VERSION
+    assert result.schema_version == migrations.SCHEMA_VERSION
     assert not (tmp_path / "backups" / "copy.db-wal").exists()
     assert not (tmp_path / "backups" / "copy.db.partial").exists()
     copy = sqlite3.connect(out)
@@ -100,7 +100,7 @@ def test_a_backup_taken_while_a_writer_runs_is_consistent(chapter, db_path, tmp_
 def test_the_check_passes_a_sound_database(chapter, db_path):
     result = backup.check(db_path)
     assert result.ok and result.integrity == ["ok"] and result.foreign_key_problems == []
-    assert f"schema version: {store.SCHEMA_VERSION}" in "\n".join(result.lines())
+    assert f"schema version: {migrations.SCHEMA_VERSION}" in "\n".join(result.lines())
 
 
 def test_the_check_finds_a_broken_reference(chapter, db_path):

@@ -8,7 +8,6 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
-import os
 import re
 import shutil
 import sqlite3
@@ -24,7 +23,7 @@ from allyship.db import backup, storage_errors, store
 from allyship.people import passwords, roster
 from allyship.transfer import csv_files, csv_import, export
 from allyship.core.models import MemberDraft, ValidationError
-from apptest_helpers import ROOT, by_label, open_as, persona
+from apptest_helpers import ROOT, open_as, persona
 
 # --- item 3: one neutraliser for text people typed ------------------------------------
 
@@ -79,7 +78,7 @@ def test_admin_confirmations_show_a_hostile_name_as_text(demo_db):
 # --- items 5 and 6: one CSV reader, one validation -----------------------------------
 
 def _bulk_add(chapter, data):
-    return roster.bulk_add_members(chapter.db, chapter.admin, data)
+    return csv_import.bulk_add_members(chapter.db, chapter.admin, data)
 
 
 def test_add_from_csv_reads_excel_mac_cr_only_line_endings(chapter):

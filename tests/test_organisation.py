@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from allyship import org_demo
+from allyship import demo
 from allyship.core import access
 from allyship.db import store
 from allyship.metrics import disclosure, org_figures, overview, scopes
@@ -38,7 +38,7 @@ PERIOD = Period.last_weeks(12, TODAY)
 
 
 def persona(db, key: str) -> Member:
-    return roster.find_member_by_email(db, org_demo.ORG_PERSONAS[key][0])
+    return roster.find_member_by_email(db, demo.ORG_PERSONAS[key][0])
 
 
 @pytest.fixture

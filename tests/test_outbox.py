@@ -4,7 +4,6 @@ through the real command, across concurrent runs, a SIGKILL and a refusing serve
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys

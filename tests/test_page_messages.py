@@ -5,11 +5,9 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
 
 from allyship import demo
 from allyship.db import store
-from allyship.people import roster
 from allyship.practice import plans
 from allyship.rhythm import feeds, mail, nudges
 from allyship.core.models import PlanDraft, PlanItemDraft

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from allyship import demo
 from allyship.core import handout
 from allyship.db import store
-from allyship.people import roster
 from apptest_helpers import all_text, by_label, goto, open_app
 
 

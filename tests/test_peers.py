@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 
 from allyship.core import access
-from allyship.db import audit, store
+from allyship.db import audit, migrations, store
 from allyship.peers import circles, partners
 from allyship.people import roster
 from allyship.practice import ideas, if_then, journal, plans
@@ -86,7 +86,7 @@ def test_existing_team_actions_get_the_authors_team_at_migration(tmp_path):
     db = store.connect(path, migrate=False)
     while store.schema_version(db) < 8:  # the schema just before this migration
         with store.transaction(db):
-            store.MIGRATIONS[store.schema_version(db)](db)
+            migrations.MIGRATIONS[store.schema_version(db)](db)
             db.execute(f"PRAGMA user_version = {store.schema_version(db) + 1}")
     # Plain SQL, as an old version of the app wrote it: today's domain functions expect
     # today's schema (later migrations add tables they read).

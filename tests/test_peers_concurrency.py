@@ -9,7 +9,6 @@ from datetime import date
 
 from at_once import at_once
 
-from allyship.db import store
 from allyship.peers import circles, partners
 from allyship.people import roster
 from allyship.practice import ideas

@@ -11,6 +11,7 @@ import pytest
 from allyship.db import audit, store
 from allyship.people import roster
 from allyship.practice import journal, plans
+from allyship.transfer import csv_import
 from allyship.core.models import ActionDraft, PlanDraft, ValidationError
 
 TODAY = date.today()
@@ -131,7 +132,7 @@ GOOD_CSV = ("name,email,role,team\n"
 
 
 def test_bulk_add_adds_every_row_with_its_team_and_role(chapter):
-    added = roster.bulk_add_members(chapter.db, chapter.admin, "\ufeff" + GOOD_CSV)
+    added = csv_import.bulk_add_members(chapter.db, chapter.admin, "\ufeff" + GOOD_CSV)
     assert [(m.name, m.email, m.role, m.team_id) for m in added] == [
         ("Sam Example", "sam@example.org", "member", chapter.team_a),
         ("Kai Example", "kai@example.org", "lead", chapter.team_b),
@@ -154,7 +155,7 @@ def test_bulk_add_adds_every_row_with_its_team_and_role(chapter):
 def test_bulk_add_reports_each_bad_row_and_adds_nobody(chapter, csv_text, expected_keys):
     before = (chapter.db["members"].count, store.data_version(chapter.db))
     with pytest.raises(ValidationError) as exc:
-        roster.bulk_add_members(chapter.db, chapter.admin, csv_text)
+        csv_import.bulk_add_members(chapter.db, chapter.admin, csv_text)
     assert set(exc.value.errors) == expected_keys
     assert (chapter.db["members"].count, store.data_version(chapter.db)) == before
 
@@ -162,7 +163,7 @@ def test_bulk_add_reports_each_bad_row_and_adds_nobody(chapter, csv_text, expect
 def test_one_bad_row_among_good_ones_adds_none_of_them(chapter):
     text = GOOD_CSV + "Bad Row,bad-email,member,Team A\n"
     with pytest.raises(ValidationError) as exc:
-        roster.bulk_add_members(chapter.db, chapter.admin, text)
+        csv_import.bulk_add_members(chapter.db, chapter.admin, text)
     assert list(exc.value.errors) == ["line 6: email"]
     assert roster.find_member_by_email(chapter.db, "sam@example.org") is None
 

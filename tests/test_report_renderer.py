@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 from altair.utils.schemapi import validate_jsonschema
 
-from allyship import org_demo
+from allyship import demo
 from allyship.charts import builders, palette, progress_charts, svg_render
 from allyship.core.models import ValidationError
 from allyship.db import store
@@ -107,7 +107,7 @@ def test_the_organisation_report_draws_its_chart_through_svg_render(org, monkeyp
         return real(spec)
 
     monkeypatch.setattr(svg_render, "to_svg", counted)
-    admin = roster.find_member_by_email(org, org_demo.ORG_PERSONAS["organisation"][0])
+    admin = roster.find_member_by_email(org, demo.ORG_PERSONAS["organisation"][0])
     period = Period.last_weeks(12, TODAY)
     rep = org_report.assemble(org, admin, start=period.start, end=period.end, today=TODAY)
     page = org_report.to_html(rep)

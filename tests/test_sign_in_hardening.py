@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from allyship.db import store
+from allyship.db import migrations, store
 from allyship.people import passwords, roster, sessions
 from allyship.core.access import PermissionDenied
 from allyship.core.models import MemberDraft
@@ -456,7 +456,7 @@ def test_the_migration_keeps_running_locks_and_sign_in_bookkeeping_never_leaves_
 
     path = tmp_path / "old.db"
     db = store.connect(path, migrate=False)
-    for number, migration in enumerate(store.MIGRATIONS[:4], start=1):
+    for number, migration in enumerate(migrations.MIGRATIONS[:4], start=1):
         with store.transaction(db):
             migration(db)
             db.execute(f"PRAGMA user_version = {number}")

@@ -4,11 +4,11 @@ import sqlite3
 
 import pytest
 
-from allyship.db import store
+from allyship.db import migrations, store
 
 
 def test_a_new_database_is_migrated_to_the_current_schema(db):
-    assert store.schema_version(db) == store.SCHEMA_VERSION
+    assert store.schema_version(db) == migrations.SCHEMA_VERSION
     for table in ("chapters", "teams", "members", "plans", "plan_revisions", "plan_items",
                   "actions", "action_responsibilities", "reflections", "away_weeks", "audit_log"):
         assert table in db.table_names()
@@ -19,13 +19,13 @@ def test_migrating_again_is_a_no_op(db_path):
     tables = first.table_names()
     first.conn.close()
     again = store.connect(db_path)
-    assert store.apply_migrations(again) == store.SCHEMA_VERSION
+    assert store.apply_migrations(again) == migrations.SCHEMA_VERSION
     assert again.table_names() == tables
 
 
 def test_a_database_from_a_newer_app_is_refused(db_path):
     db = store.connect(db_path)
-    db.execute(f"PRAGMA user_version = {store.SCHEMA_VERSION + 1}")
+    db.execute(f"PRAGMA user_version = {migrations.SCHEMA_VERSION + 1}")
     db.conn.close()
     with pytest.raises(RuntimeError, match="newer"):
         store.connect(db_path)
@@ -107,7 +107,7 @@ def test_migration_14_fills_team_weeks_from_a_database_at_schema_13(db_path):
     db = store.connect(db_path, migrate=False)
     while store.schema_version(db) < 13:
         with store.transaction(db):
-            store.MIGRATIONS[store.schema_version(db)](db)
+            migrations.MIGRATIONS[store.schema_version(db)](db)
             db.execute(f"PRAGMA user_version = {store.schema_version(db) + 1}")
     # As schema 13 had it: no team_weeks (today's roll-up module creates it with the rest).
     for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'"
@@ -125,7 +125,7 @@ def test_migration_14_fills_team_weeks_from_a_database_at_schema_13(db_path):
     journal.set_away(db, admin, today)
     assert "team_weeks" not in db.table_names()
 
-    assert store.apply_migrations(db) == store.SCHEMA_VERSION
+    assert store.apply_migrations(db) == migrations.SCHEMA_VERSION
     rows = db.execute("SELECT team_id, members, actions, minutes, r1, p4, away_silent"
                       " FROM team_weeks ORDER BY team_id, week_start").fetchall()
     assert [tuple(r) for r in rows] == [(0, 0, 0, 0, 0, 0, 1)] + [(team, 1, 1, 10, 1, 1, 0)] * 3

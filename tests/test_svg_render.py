@@ -171,11 +171,11 @@ def test_a_failing_report_command_leaves_no_renderer_behind(chapter, db_path, tm
 IN_PROCESS = """
 import sys
 from datetime import date
-from allyship import cli
+from allyship.commands import reports
 from allyship.db import store
 from allyship.reports import chapter_report as report
 db = store.connect(sys.argv[1])
-_, actor = cli._report_actor(db, None)
+_, actor = reports.report_actor(db, None)
 assembled = report.assemble(db, actor, start="2026-01-05", end="2026-03-01",
                             today=date.today())
 assert report.chart_list(assembled), "the period must have charts to compare"

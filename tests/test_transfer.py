@@ -13,7 +13,7 @@ from datetime import date, timedelta
 import pytest
 
 from allyship.core import access
-from allyship.db import store
+from allyship.db import migrations, store
 from allyship.people import roster
 from allyship.practice import journal, plans
 from allyship.rights import mydata
@@ -90,7 +90,7 @@ def table_contents(db, skip_audit_after: int | None = None) -> dict[str, list[tu
     out = {}
     for t in export.exported_tables(db):
         cols = export.exported_columns(db, t)
-        rows = export._table_rows(db, t, cols)
+        rows = export.table_rows(db, t, cols)
         if t == "audit_log" and skip_audit_after is not None:
             rows = [r for r in rows if r[0] <= skip_audit_after]
         out[t] = rows
@@ -105,7 +105,7 @@ def test_export_writes_one_csv_per_table_and_a_manifest_without_secrets(chapter,
             "plan_items.csv", "actions.csv", "action_responsibilities.csv", "away_weeks.csv",
             "reflections.csv", "audit_log.csv", "manifest.json"} <= files
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
-    assert manifest["scope"] == "full" and manifest["schema_version"] == store.SCHEMA_VERSION
+    assert manifest["scope"] == "full" and manifest["schema_version"] == migrations.SCHEMA_VERSION
     assert counts["members"] == 5 and counts["actions"] == 2
     everything = b"".join(p.read_bytes() for p in (tmp_path / "out").iterdir())
     assert b"SECRET-HASH-VALUE" not in everything

@@ -17,7 +17,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from allyship.db import store
+from allyship.db import migrations, store
 
 
 @dataclass
@@ -38,7 +38,7 @@ class CheckResult:
     def lines(self) -> list[str]:
         """The report in plain words, one finding per line."""
         out = [f"database: {self.path}",
-               f"schema version: {self.schema_version} (this app: {store.SCHEMA_VERSION})",
+               f"schema version: {self.schema_version} (this app: {migrations.SCHEMA_VERSION})",
                "integrity_check: " + ("ok" if self.integrity == ["ok"] else
                                       f"{len(self.integrity)} problem(s)"),
                "foreign_key_check: " + ("ok" if not self.foreign_key_problems else
@@ -82,13 +82,13 @@ def check(path: str | os.PathLike[str]) -> CheckResult:
     if result.integrity != ["ok"]:
         result.problems += [f"integrity: {line}" for line in result.integrity[:20]]
     result.problems += [f"foreign key: {p}" for p in result.foreign_key_problems[:20]]
-    if result.schema_version > store.SCHEMA_VERSION:
+    if result.schema_version > migrations.SCHEMA_VERSION:
         result.problems.append("the schema is newer than this app understands; upgrade the app")
     elif result.schema_version == 0 or "chapters" not in tables:
         result.problems.append("this file is not an Allyship database (no schema)")
-    elif result.schema_version < store.SCHEMA_VERSION:
+    elif result.schema_version < migrations.SCHEMA_VERSION:
         result.notes.append(f"the schema will be migrated from version {result.schema_version} "
-                            f"to {store.SCHEMA_VERSION} the next time the app opens it")
+                            f"to {migrations.SCHEMA_VERSION} the next time the app opens it")
     return result
 
 

@@ -1,40 +1,13 @@
-"""Weekly roll-ups kept exact by the database itself, for figures across many chapters.
+"""Weekly roll-ups kept exact by triggers, so figures over many members or chapters read
+a few short rows instead of every action.
 
-The organisation view aggregates every chapter's weeks at once (470 chapters, a million
-actions in the benchmark), and a chapter of 16,000 members sums all of its own. Reading
-the period's actions for that costs ~0.6 s of CPU; these small tables answer the same
-questions in milliseconds:
-
-``chapter_weeks`` (chapter, week)
-    ``participants`` active members with at least one action that week, ``actions``,
-    ``minutes``, ``away_silent`` active members who marked the week away and logged
-    nothing, and ``r1`` … ``r8`` actions per responsibility — counting **active members
-    only**, as every figure does.
-``member_weeks`` (week, member)
-    how many actions the member logged that week (rows with at least one), their
-    ``minutes``, how many recorded minutes (``with_minutes``) and ``r1`` … ``r8``
-    actions per responsibility — for every member, active or not (the figures join
-    the members they count). A scope's weekly figures (participants, actions, minutes,
-    responsibilities and who practised them, weeks active) are sums over these rows:
-    one short row per member-week instead of every action and its responsibilities
-    (issue 13: a chapter of 16,000 members).
-``team_weeks`` (chapter, team, week)
-    the same sums per team — ``members`` active members with at least one action that
-    week, ``actions``, ``minutes``, ``with_minutes``, ``r1`` … ``r8``, ``p1`` … ``p8``
-    members who practised each responsibility, ``away_silent`` — over **active members
-    only**, each counted under their **current** team (``team_id`` 0: no team). A
-    chapter's or team's weekly figures without a focus-group filter are these few rows
-    (40 teams × 24 weeks instead of 16,000 members' 250,000 member-weeks). Kept by
-    triggers on ``member_weeks`` (so every write path that moves ``member_weeks`` moves
-    it), on ``away_weeks``, and on ``members``: a member who changes team, chapter or
-    active takes all their weeks from the old key to the new one.
-
-They are maintained by **triggers** in the same transaction as every write — forms, CSV
-imports, restores, the demo's bulk inserts and whatever comes later — so no write path
-can forget them, and a rolled-back write rolls them back too. A member deactivated (or
-reactivated) takes their weeks out of (or back into) the chapter's rows.
-:func:`recompute` rebuilds them from the base tables (used once by the migration, and
-by the tests, which compare it with the triggers' result after random writes).
+``chapter_weeks`` (chapter, week), ``member_weeks`` (week, member) and ``team_weeks``
+(chapter, current team, week) hold participants, actions, minutes and actions per
+responsibility; the chapter and team rows count **active members only**, as every
+figure does. Triggers keep them in the same transaction as every write (forms, imports,
+restores, the demo), so no write path can forget them and a rollback undoes them too;
+a member who changes team, chapter or active state takes their weeks along.
+:func:`recompute` rebuilds them from the base tables (the migration and the tests).
 """
 
 from __future__ import annotations

@@ -141,7 +141,7 @@ def create_chapter(db: sqlite_utils.Database, name: str, *, goal_label: str = "A
 
 def clean_team_name(name: Any) -> str:
     """A team name as stored: the one rule for every way a team gets a name (the admin's
-    forms, *Add from CSV*, the members import). ``ValueError`` in plain words."""
+    forms and the members import). ``ValueError`` in plain words."""
     return clean_text(name, "Team name", max_len=NAME_MAX)
 
 
@@ -372,92 +372,6 @@ def set_member_active(db: sqlite_utils.Database, actor: Member, member_id: int,
                         {"active": active, "previous": {"active": target.active}})
             store.bump_data_version(db, actor.chapter_id)
     return get_member(db, member_id)
-
-
-# --- bulk add from CSV (admin page) --------------------------------------------------
-
-MEMBERS_CSV_COLUMNS = ("name", "email", "role", "team")
-MEMBERS_CSV_MAX_ROWS = 2000
-
-
-def parse_members_csv(db: sqlite_utils.Database, chapter_id: int,
-                      data: str | bytes) -> list[MemberDraft]:
-    """Members to add, from a CSV (text pasted, or a file's bytes) with a header
-    ``name,email[,role][,team]``.
-
-    Read by :func:`allyship.transfer.csv_files.read_csv`, the reader *Import & export* uses, so
-    any line endings, encodings and oversized cells get the same plain answer.
-    ``role`` defaults to member; ``team`` is a team name of this chapter (or empty).
-    Every problem is reported at once as ``line N: field``, N being the spreadsheet's
-    row (the header is row 1).
-    """
-    from allyship.transfer.csv_files import ImportReport, read_csv
-
-    report = ImportReport(kind="members")
-    header, rows = read_csv(data, report)
-    if report.errors:
-        raise ValidationError({(f"line {e.row}" if e.row else "file"): e.reason
-                               for e in report.errors})
-    missing = [c for c in ("name", "email") if c not in header]
-    if missing:
-        raise ValidationError({"header": "The first line must name the columns, e.g. "
-                                         f"{','.join(MEMBERS_CSV_COLUMNS)} (missing: "
-                                         f"{', '.join(missing)})"})
-    unknown = [h for h in header if h not in MEMBERS_CSV_COLUMNS]
-    if unknown:
-        raise ValidationError({"header": f"Unknown column(s): {', '.join(unknown)}; "
-                                         f"use {', '.join(MEMBERS_CSV_COLUMNS)}"})
-    teams = {t.name.lower(): t for t in list_teams(db, chapter_id, include_archived=True)}
-    drafts: list[MemberDraft] = []
-    errors: dict[str, str] = {}
-    seen: dict[str, int] = {}
-    if len(rows) > MEMBERS_CSV_MAX_ROWS:
-        raise ValidationError({"rows": f"At most {MEMBERS_CSV_MAX_ROWS:,} members at a time"})
-    for n, row in rows:
-        team_id = None
-        team_name = row.get("team", "")
-        if team_name.strip():
-            try:
-                team_name = clean_team_name(team_name)
-            except ValueError as exc:
-                errors[f"line {n}: team"] = str(exc)
-                team_name = ""
-        if team_name:
-            team = teams.get(team_name.lower())
-            if team is None:
-                errors[f"line {n}: team"] = f"There is no team called {team_name!r}"
-            elif team.archived:
-                errors[f"line {n}: team"] = f"{team.name} is archived"
-            else:
-                team_id = team.id
-        try:
-            draft = MemberDraft(row.get("name", ""), row.get("email", ""),
-                                row.get("role", "").strip() or "member", team_id).validated()
-        except ValidationError as exc:
-            errors.update({f"line {n}: {k}": v for k, v in exc.errors.items()})
-            continue
-        if draft.email in seen:
-            errors[f"line {n}: email"] = f"{draft.email} is also on line {seen[draft.email]}"
-        elif find_member_by_email(db, draft.email):
-            errors[f"line {n}: email"] = f"{draft.email} is already a member"
-        seen.setdefault(draft.email, n)
-        drafts.append(draft)
-    if errors:
-        raise ValidationError(errors)
-    if not drafts:
-        raise ValidationError({"rows": "The file has no members in it"})
-    return drafts
-
-
-def bulk_add_members(db: sqlite_utils.Database, actor: Member,
-                     data: str | bytes) -> list[Member]:
-    """Add every member in a CSV (see :func:`parse_members_csv`): all or nothing."""
-    access.require_admin(actor)
-    drafts = parse_members_csv(db, actor.chapter_id, data)
-    with store.transaction(db):
-        ids = [_insert_member(db, actor.chapter_id, d, actor.id) for d in drafts]
-        store.bump_data_version(db, actor.chapter_id)
-    return [get_member(db, i) for i in ids]
 
 
 def update_membership(db: sqlite_utils.Database, actor: Member, member_id: int, *,

@@ -33,7 +33,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import sqlite_utils
 
-from allyship.rhythm.nudges import Block, ChapterSettings, Message, app_link, chapter_settings
+from allyship.rhythm.nudges import ChapterSettings, Message, app_link, chapter_settings
 
 SMTP_URL_ENV = "ALLYSHIP_SMTP_URL"
 SECRETS_ENV = "ALLYSHIP_SECRETS"  # another secrets.toml (tests, servers)

@@ -1,16 +1,10 @@
 """CSV files in and out: every reader and writer of CSV in the app goes through here.
 
-* **Writing**: every cell goes through :func:`safe_cell`, so text such as
-  ``=HYPERLINK(...)`` opens in a spreadsheet as text, not as a formula; reading undoes
-  exactly that escape (:func:`unsafe_cell`). :func:`write_csv` streams rows to a
-  binary file; :func:`csv_bytes` is the small-file convenience.
-* **Reading**: :func:`read_csv` is the one reader for every upload — *Import & export*,
-  *Admin → Add from CSV* and the command line — so a file one of them accepts the
-  others accept too: UTF-8 (byte-order mark fine), else Windows-1252 with a note,
-  UTF-16 with a BOM; comma, semicolon or tab; ``\r\n``, ``\n`` or ``\r``-only line
-  endings (Excel's "CSV (Macintosh)"); a cell longer than the ``csv`` module's field
-  limit, a stray quote or a NUL byte is a row-numbered problem in the report, never a
-  crash. Problems go into an :class:`ImportReport` (row, column, reason).
+Writing: every cell goes through :func:`safe_cell`, so a spreadsheet opens ``=...`` as
+text, not a formula; reading undoes exactly that (:func:`unsafe_cell`). Reading:
+:func:`read_csv` is the one reader for every upload (UTF-8, Windows-1252 or UTF-16;
+comma, semicolon or tab; any line endings), and every problem, however malformed the
+file, is a row-numbered entry in an :class:`ImportReport`, never a crash.
 """
 
 from __future__ import annotations
@@ -27,6 +21,22 @@ import pandas as pd
 
 Progress = Callable[[int, int], None]
 """``progress(done, total)``: called while an import runs (at most ~100 times)."""
+
+
+
+class Rollback(Exception):
+    """Raised inside a transaction to roll an import or restore back (a dry run, a bad row)."""
+
+
+def ticker(progress: Progress | None, total: int) -> Callable[[int], None]:
+    """``tick(done)`` that calls ``progress`` about a hundred times over ``total`` rows."""
+    step = max(1, total // 100)
+
+    def tick(done: int) -> None:
+        if progress and (done % step == 0):
+            progress(done, total)
+    return tick
+
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 50_000
@@ -118,6 +128,7 @@ class ImportReport:
     dry_run: bool = False
     errors: list[RowError] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    created_ids: list[int] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -132,6 +143,20 @@ class ImportReport:
             self.errors.append(RowError(row, column, reason))
         elif len(self.errors) == MAX_REPORTED_ERRORS:
             self.errors.append(RowError(row, "", "…and more problems; fix these first"))
+
+    def problems_by_line(self) -> dict[str, str]:
+        """The problems as a form shows them: ``line N: column`` (``header`` for line 1,
+        the column alone for the whole file), reasons under one key joined."""
+        out: dict[str, str] = {}
+        for e in self.errors:
+            if e.row == 0:
+                key = e.column.strip("()") or "file"
+            elif e.row == 1:
+                key = "header"
+            else:
+                key = f"line {e.row}" + (f": {e.column}" if e.column[:1] not in ("(", "") else "")
+            out[key] = f"{out[key]} {e.reason}" if key in out else e.reason
+        return out
 
     def errors_frame(self) -> pd.DataFrame:
         """The problems as a table: Row, Column, Problem."""

@@ -1,12 +1,10 @@
-"""Import of one CSV — actions, members or plans — into a chapter: all or nothing.
+"""Import of one CSV (actions, members or plans) into a chapter: all or nothing.
 
-The simple templates of ``data/sample/`` (the export's column names are accepted too).
-The file is read by :func:`allyship.transfer.csv_files.read_csv`, the one reader. Every row is
-validated with the same rules as the forms (:mod:`allyship.core.models`, and
-:func:`allyship.people.roster.clean_team_name` for a team the file names); if any row is bad
-nothing is written and :class:`~allyship.transfer.csv_files.ImportReport` lists row, column and
-reason. Re-importing a file does not duplicate: actions carry an idempotency key made
-from the row's content, members are matched by email, a plan is written once.
+Read by :func:`allyship.transfer.csv_files.read_csv`, validated with the forms' rules;
+if any row is bad nothing is written and the
+:class:`~allyship.transfer.csv_files.ImportReport` lists row, column and reason.
+Re-importing does not duplicate. The admin page's *Add from CSV*
+(:func:`bulk_add_members`) is the members import in its add-only mode.
 """
 
 from __future__ import annotations
@@ -24,7 +22,14 @@ import sqlite_utils
 from allyship.core import access
 from allyship.db import store
 from allyship.people import roster
-from allyship.transfer.csv_files import ImportReport, Progress, csv_bytes, read_csv
+from allyship.transfer.csv_files import (
+    ImportReport,
+    Progress,
+    Rollback,
+    csv_bytes,
+    read_csv,
+    ticker,
+)
 from allyship.core.handout import ACTION_KINDS, RESPONSIBILITIES, ROLES, VISIBILITIES
 from allyship.core.models import (
     ActionDraft,
@@ -37,11 +42,9 @@ from allyship.core.models import (
 )
 
 
-class _Abort(Exception):
-    """Roll the import's transaction back (a dry run, or a bad row)."""
-
-
 # --- import of one CSV ----------------------------------------------------------------
+
+MAX_MEMBER_ROWS = 2000
 
 ACTION_COLUMNS = ["email", "date", "what", "responsibilities", "kind", "minutes", "visibility"]
 MEMBER_COLUMNS = ["name", "email", "role", "team"]
@@ -81,20 +84,23 @@ def _resolve_chapter(db: sqlite_utils.Database, actor: Member | None,
     if len(ids) != 1:
         raise LookupError("This database holds no chapter; create one with `init` first."
                           if not ids else
-                          f"This database holds {len(ids)} chapters; say which with --chapter ID.")
+                          f"This database holds {len(ids)} chapters; say which with --chapter "
+                          "NAME or ID.")
     return ids[0]
 
 
 def import_csv(db: sqlite_utils.Database, actor: Member | None, data: bytes | str | Path, *,
                kind: str | None = None, dry_run: bool = False, progress: Progress | None = None,
                today: date | None = None, chapter_id: int | None = None,
-               source: str | None = None) -> ImportReport:
+               source: str | None = None, add_only: bool = False) -> ImportReport:
     """Import one CSV of actions, members or plans into a chapter: all or nothing.
 
     ``actor`` is the admin importing in the app; ``None`` is the trusted command-line
     operator (recorded so in the audit log). ``data`` is the file's bytes or a path.
     The kind is taken from the header unless given. With ``dry_run`` everything is
-    checked and counted and nothing is written.
+    checked and counted and nothing is written. ``add_only`` (members only) takes the
+    template's columns only, adds only new members into teams that exist, and refuses
+    a file without members.
     """
     if isinstance(data, (str, Path)):
         source = source or Path(data).name
@@ -125,34 +131,30 @@ def import_csv(db: sqlite_utils.Database, actor: Member | None, data: bytes | st
         if not cols & set(options):
             report.error(1, options[0], f"The {kind} file needs a column named {options[0]!r}. "
                                         f"Template: {','.join(TEMPLATES[kind])}")
+    if kind == "members":
+        _check_members_file(header, rows, report, add_only)
     if report.errors:
         return report
     today = today or date.today()
-    tick = _ticker(progress, len(rows))
-    handler = {"actions": _import_actions, "members": _import_members, "plans": _import_plans}
+    tick = ticker(progress, len(rows))
     try:
         with store.transaction(db):
-            handler[kind](db, actor, chapter, rows, report, today, tick)
+            if kind == "members":
+                _import_members(db, actor, chapter, rows, report, tick, add_only)
+            else:
+                handler = _import_actions if kind == "actions" else _import_plans
+                handler(db, actor, chapter, rows, report, today, tick)
             if report.errors or dry_run:
-                raise _Abort
+                raise Rollback
             store.audit(db, actor.id if actor else None, "import", kind, None,
                         {"source": report.source, "rows": report.rows, "created": report.created,
                          "skipped": report.skipped, "by": "app" if actor else "cli"})
-            store.bump_data_version(db)
-    except _Abort:
+            store.bump_data_version(db, chapter)
+    except Rollback:
         pass
     if progress:
         progress(len(rows), len(rows))
     return report
-
-
-def _ticker(progress: Progress | None, total: int) -> Callable[[int], None]:
-    step = max(1, total // 100)
-
-    def tick(done: int) -> None:
-        if progress and (done % step == 0):
-            progress(done, total)
-    return tick
 
 
 class _Members:
@@ -293,10 +295,27 @@ def _import_actions(db: sqlite_utils.Database, actor: Member | None, chapter: in
         report.created += 1
 
 
+def _check_members_file(header: list[str], rows: list[tuple[int, dict[str, str]]],
+                        report: ImportReport, add_only: bool) -> None:
+    """The limits every members file meets; add-only also takes the template's columns only."""
+    unknown = [h for h in header if h not in MEMBER_COLUMNS]
+    if add_only and unknown:
+        report.error(1, "(header)", f"Unknown column(s): {', '.join(unknown)}; "
+                                    f"use {', '.join(MEMBER_COLUMNS)}")
+    if len(rows) > MAX_MEMBER_ROWS:
+        report.error(0, "rows", f"At most {MAX_MEMBER_ROWS:,} members at a time")
+    elif add_only and not rows:
+        report.error(0, "rows", "The file has no members in it")
+
+
 def _import_members(db: sqlite_utils.Database, actor: Member | None, chapter: int,
-                    rows: list[tuple[int, dict[str, str]]], report: ImportReport, today: date,
-                    tick: Callable[[int], None]) -> None:
-    teams = {t.name.lower(): t.id for t in roster.list_teams(db, chapter, include_archived=True)}
+                    rows: list[tuple[int, dict[str, str]]], report: ImportReport,
+                    tick: Callable[[int], None], add_only: bool) -> None:
+    """Members matched by email. Import: an existing member of the chapter is skipped
+    and a team the file names is created. Add-only: both are problems instead."""
+    known = roster.list_teams(db, chapter, include_archived=True)
+    teams = {t.name.lower(): t.id for t in known}
+    archived = {t.name.lower(): t.name for t in known if t.archived}
     team_ids = set(teams.values())
     new_teams: dict[str, str] = {}  # lower name → name as typed
     seen: dict[str, int] = {}
@@ -313,7 +332,11 @@ def _import_members(db: sqlite_utils.Database, actor: Member | None, chapter: in
                 report.error(n, "team", str(exc))
                 continue
             team_id = teams.get(team_name.lower())
-            if team_id is None:
+            if add_only and team_id is None:
+                report.error(n, "team", f"There is no team called {team_name!r}")
+            elif add_only and team_name.lower() in archived:
+                report.error(n, "team", f"{archived[team_name.lower()]} is archived")
+            elif team_id is None:
                 new_teams.setdefault(team_name.lower(), team_name)
         elif raw_id:
             if not raw_id.isdigit() or int(raw_id) not in team_ids:
@@ -336,6 +359,8 @@ def _import_members(db: sqlite_utils.Database, actor: Member | None, chapter: in
         if existing is not None:
             if existing.chapter_id != chapter:
                 report.error(n, "email", f"{draft.email} is a member of another chapter")
+            elif add_only:
+                report.error(n, "email", f"{draft.email} is already a member")
             else:
                 report.skipped += 1  # members are matched by email; not changed by import
             continue
@@ -363,6 +388,24 @@ def _import_members(db: sqlite_utils.Database, actor: Member | None, chapter: in
                     {"name": draft.name, "email": draft.email, "role": draft.role,
                      "team_id": team_id, "via": "import"})
         report.created += 1
+        report.created_ids.append(cur.lastrowid)
+
+
+def bulk_add_members(db: sqlite_utils.Database, actor: Member,
+                     data: str | bytes) -> list[Member]:
+    """The admin page's *Add from CSV*: every member in the file added, or none.
+
+    ``ValidationError`` lists each problem keyed ``line N: column`` (the header is
+    line 1), as the page shows them.
+    """
+    access.require_admin(actor)
+    if isinstance(data, str):  # text pasted into the form (a str given to import_csv is a path)
+        data = data.encode("utf-8", "surrogatepass")
+    report = import_csv(db, actor, data, kind="members", add_only=True, source="Add from CSV")
+    if not report.ok:
+        raise ValidationError(report.problems_by_line())
+    found = roster.get_members(db, report.created_ids)
+    return [found[i] for i in report.created_ids]
 
 
 _PLAN_TEXT = ("focus_group", "motivation", "supports_goal", "feedback")

@@ -1,20 +1,10 @@
-"""Data leaving the database: the full export, the admin's chapter export, a member's
-own data.
+"""Data leaving the database: the full export and the admin's chapter export.
 
-One CSV per table (header = column names, rows in key order) plus a ``manifest.json``.
-The *full* export (command line; the operator holds the file anyway) is a complete,
-restorable copy (:mod:`allyship.transfer.restore`). The *chapter* export an admin downloads in
-the app follows the access rules: structure (chapter, teams, members) and what members
-shared with the chapter; never anyone's private plan, actions or reflections. A member
-downloads everything of their own with :mod:`allyship.rights.mydata`. Secrets never leave: no
-password or code hashes, no sign-in bookkeeping tables.
-
-Exports are **streamed**: rows go from the SQLite cursor through
-:func:`allyship.transfer.csv_files.write_csv` straight into the zip entry or file, so a large
-chapter's export never sits in memory as a list of rows, nor as CSV bytes beside a
-zip of them. Files and folders appear whole or not at all: they are written under a
-temporary name beside the destination and renamed; a failure (disk full, read-only)
-removes the partial file or folder.
+One CSV per table plus ``manifest.json``. The *full* export (command line) is a complete,
+restorable copy (:mod:`allyship.transfer.restore`); the *chapter* export follows the
+access rules (structure and what members shared, never anyone's private entries).
+Secrets never leave. Rows stream from the cursor into the file or zip entry, and a
+file or folder appears whole or not at all (written beside the target, then renamed).
 """
 
 from __future__ import annotations
@@ -34,7 +24,7 @@ import sqlite_utils
 
 from allyship.core import access
 from allyship.db import rollup, store
-from allyship.transfer.csv_files import csv_bytes, write_csv
+from allyship.transfer.csv_files import write_csv
 from allyship.core.models import Member
 
 EXPORT_FORMAT = "allyship-export"
@@ -45,14 +35,15 @@ _SECRET_COLUMN = re.compile(r"password|hash|token|secret", re.I)
 _PRIVATE_TABLE = re.compile(r"^(meta|sqlite_.*)$|login|session|setup_code|token|secret", re.I)
 
 
-def _columns(db: sqlite_utils.Database, table: str) -> list[dict[str, Any]]:
+def table_columns(db: sqlite_utils.Database, table: str) -> list[dict[str, Any]]:
+    """Each column of ``table``: name, upper-case type, notnull and its place in the key."""
     return [{"name": r[1], "type": (r[2] or "").upper(), "notnull": bool(r[3]), "pk": r[5]}
             for r in db.execute(f'PRAGMA table_info("{table}")')]
 
 
 def exported_columns(db: sqlite_utils.Database, table: str) -> list[str]:
     """The columns of ``table`` an export carries (never a secret)."""
-    return [c["name"] for c in _columns(db, table) if not _SECRET_COLUMN.search(c["name"])]
+    return [c["name"] for c in table_columns(db, table) if not _SECRET_COLUMN.search(c["name"])]
 
 
 def exported_tables(db: sqlite_utils.Database) -> list[str]:
@@ -79,7 +70,7 @@ _TABLE_ORDER = {n: i for i, n in enumerate((
 
 
 def _order_by(db: sqlite_utils.Database, table: str) -> str:
-    pk = sorted((c for c in _columns(db, table) if c["pk"]), key=lambda c: c["pk"])
+    pk = sorted((c for c in table_columns(db, table) if c["pk"]), key=lambda c: c["pk"])
     return ", ".join(f'"{c["name"]}"' for c in pk) if pk else "rowid"
 
 
@@ -114,8 +105,9 @@ def _iter_rows(db: sqlite_utils.Database, table: str, columns: list[str],
         yield tuple(r)
 
 
-def _table_rows(db: sqlite_utils.Database, table: str, columns: list[str],
-                where: str = "1", params: Mapping[str, Any] | None = None) -> list[tuple]:
+def table_rows(db: sqlite_utils.Database, table: str, columns: list[str],
+               where: str = "1", params: Mapping[str, Any] | None = None) -> list[tuple]:
+    """The rows of ``table`` as a list, in key order."""
     return list(_iter_rows(db, table, columns, where, params))
 
 

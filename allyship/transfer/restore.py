@@ -12,12 +12,9 @@ from typing import Any
 
 import sqlite_utils
 
-from allyship.db import store
-from allyship.transfer.csv_files import ImportReport, Progress, read_csv
-from allyship.transfer.csv_import import _Abort, _ticker
-from allyship.transfer.export import EXPORT_FORMAT, _columns, exported_tables
-
-# --- restore of a full export ------------------------------------------------------------
+from allyship.db import migrations, store
+from allyship.transfer.csv_files import ImportReport, Progress, Rollback, read_csv, ticker
+from allyship.transfer.export import EXPORT_FORMAT, exported_tables, table_columns
 
 def read_export(path: str | Path) -> dict[str, bytes]:
     """An export's files from its directory or its zip."""
@@ -52,7 +49,7 @@ def restore(db: sqlite_utils.Database, files: Mapping[str, bytes], *, dry_run: b
                      "restore a chapter; this one is a "
                      f"{manifest.get('scope', 'unknown')!s} export")
         return report
-    if int(manifest.get("schema_version", 0)) > store.SCHEMA_VERSION:
+    if int(manifest.get("schema_version", 0)) > migrations.SCHEMA_VERSION:
         report.error(0, "manifest.json", "The export comes from a newer version of the app; "
                                          "upgrade first")
         return report
@@ -76,7 +73,7 @@ def restore(db: sqlite_utils.Database, files: Mapping[str, bytes], *, dry_run: b
         for e in sub.errors:
             report.error(e.row, f"{t}.csv {e.column}", e.reason)
         report.notes.extend(f"{t}.csv: {n}" for n in sub.notes)
-        columns = {c["name"]: c for c in _columns(db, t)}
+        columns = {c["name"]: c for c in table_columns(db, t)}
         for h in header:
             if h not in columns:
                 report.error(1, f"{t}.csv {h}", f"Table {t} has no column {h!r}")
@@ -84,12 +81,12 @@ def restore(db: sqlite_utils.Database, files: Mapping[str, bytes], *, dry_run: b
     if report.errors:
         return report
     total = sum(len(r) for _, r in parsed.values())
-    tick = _ticker(progress, total)
+    tick = ticker(progress, total)
     done = 0
     try:
         with store.transaction(db):
             for t, (header, rows) in parsed.items():
-                columns = {c["name"]: c for c in _columns(db, t)}
+                columns = {c["name"]: c for c in table_columns(db, t)}
                 sql = (f'INSERT INTO "{t}" (' + ", ".join(f'"{h}"' for h in header) +
                        ") VALUES (" + ", ".join("?" * len(header)) + ")")
                 for n, row in rows:
@@ -106,14 +103,14 @@ def restore(db: sqlite_utils.Database, files: Mapping[str, bytes], *, dry_run: b
                 report.error(0, f"{r[0]}.csv", f"Row with rowid {r[1]} refers to a missing "
                                                f"{r[2]} row")
             if report.errors or dry_run:
-                raise _Abort
+                raise Rollback
             db.execute("UPDATE meta SET value = ? WHERE key = 'demo'",
                        ["1" if manifest.get("demo") else "0"])
             store.audit(db, None, "restore", "(all)", None,
                         {"source": source, "exported_at": manifest.get("exported_at"),
                          "rows": done, "by": "cli"})
             store.bump_data_version(db)
-    except _Abort:
+    except Rollback:
         if report.errors:
             report.created = 0
     if progress:

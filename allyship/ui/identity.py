@@ -39,10 +39,8 @@ _SIGNING_OUT = "session_signing_out"
 
 def demo_personas(db: sqlite_utils.Database) -> dict[str, Member]:
     """The demo's personas by role, where they exist in this database."""
-    from allyship import org_demo
-
     found = {}
-    for role, email in {**demo.PERSONAS, **org_demo.persona_emails()}.items():
+    for role, email in {**demo.PERSONAS, **demo.org_persona_emails()}.items():
         m = roster.find_member_by_email(db, email)
         if m is not None:
             found[role] = m
@@ -115,9 +113,7 @@ def _remember(member: Member, mode: str) -> Member:
 
 
 def _org_label(persona: str) -> str:
-    from allyship import org_demo
-
-    return org_demo.PERSONA_LABELS.get(persona, persona)
+    return demo.ORG_PERSONA_LABELS.get(persona, persona)
 
 
 def _demo_picker(db: sqlite_utils.Database) -> Member | None:

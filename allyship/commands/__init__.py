@@ -1,0 +1,1 @@
+"""The command line's commands, one module per concern; :mod:`allyship.cli` gathers them."""
