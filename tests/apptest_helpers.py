@@ -74,3 +74,10 @@ def open_as(path: Path, role: str, page: str | None = None) -> AppTest:
         at.switch_page(page).run()
         assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+def sign_in_page() -> AppTest:
+    """The app's sign-in page in a new session. Run twice: on the very first run in a
+    process Streamlit leaves its legacy pages mode and drops the first widget change
+    (docs/DESIGN-NOTES.md, 9)."""
+    return AppTest.from_file(APP, default_timeout=60).run().run()

@@ -1,5 +1,5 @@
 """REFERENCE COPY, for tests only: allyship/metrics/chapter_figures.py as it was before issue 13's rewrite
-(commit 0272ccf), kept verbatim so tests/test_metrics_equivalence.py can prove the faster
+(commit 0272ccf), kept verbatim so tests/test_figures_match_the_reference.py can prove the faster
 module gives identical frames. Not used by the app; do not edit (except imports).
 
 Progress measures for team leads, the chapter report and the benchmarks.

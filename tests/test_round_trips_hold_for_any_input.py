@@ -95,7 +95,7 @@ drafts = st.builds(
     kind=st.sampled_from(list(ACTION_KINDS)),
     minutes=st.one_of(st.none(), st.integers(0, MINUTES_MAX), st.integers(0, MINUTES_MAX).map(str)),
     # Partners and circle need partners or a circle first (refused in words otherwise:
-    # tests/test_peers.py); these levels need nothing else.
+    # tests/test_partners_and_circles.py); these levels need nothing else.
     visibility=st.sampled_from([v for v in VISIBILITIES if v not in ("partners", "circle")]),
 )
 

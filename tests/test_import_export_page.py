@@ -1,0 +1,50 @@
+"""The Import & export page builds nothing until its button is pressed."""
+
+from __future__ import annotations
+import io
+import re
+import zipfile
+import pytest
+from allyship.people import roster
+from allyship.transfer import export
+from allyship.core.models import MemberDraft
+from apptest_helpers import open_as, persona
+
+
+# --- Import & export builds nothing until asked -------------------------------------------
+
+def test_import_and_export_page_builds_no_export_until_the_button_is_pressed(
+        demo_db, monkeypatch):
+    built: list[int] = []
+    real = export.write_export_zip
+    monkeypatch.setattr(export, "write_export_zip",
+                        lambda *a, **k: built.append(1) or real(*a, **k))
+    at = open_as(demo_db, "admin", "pages/data.py")
+    assert at.title[0].value == "Import & export" and not at.exception
+    assert built == []
+    # What the button runs when pressed: the whole chapter export, as a zip.
+    _, admin = persona(demo_db, "admin")
+    data = export.chapter_export_download(demo_db, admin.id)()
+    assert built == [1]
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        assert {"manifest.json", "members.csv", "teams.csv"} <= set(z.namelist())
+
+
+def test_the_export_download_rechecks_that_the_member_is_still_an_admin(chapter, tmp_path):
+    from allyship.core.access import PermissionDenied
+
+    path = tmp_path / "c.db"
+    chapter.db.conn.execute(f"VACUUM INTO '{path}'")
+    with pytest.raises(PermissionDenied):
+        export.chapter_export_download(path, chapter.lead.id)()
+
+
+def test_the_streamed_export_is_the_same_as_the_one_built_in_memory(chapter, tmp_path):
+    db = chapter.db
+    roster.add_member(db, chapter.admin, MemberDraft("=HYPERLINK(1)", "f@example.org"))
+    in_memory = export.export_files(db, chapter_id=chapter.chapter.id)
+    with zipfile.ZipFile(io.BytesIO(export.chapter_export_zip(db, chapter.admin))) as z:
+        streamed = {n: z.read(n) for n in z.namelist()}
+    strip = lambda b: re.sub(rb'"exported_at": "[^"]+"', b"", b)  # noqa: E731
+    assert {n: strip(b) for n, b in streamed.items()} == {n: strip(b) for n, b in in_memory.items()}
+    assert b"'=HYPERLINK(1)" in streamed["members.csv"]

@@ -1,0 +1,97 @@
+"""A full disk or a read-only database costs one sentence and nothing anyone typed."""
+
+from __future__ import annotations
+import contextlib
+import logging
+import shutil
+import sqlite3
+import subprocess
+from pathlib import Path
+import pytest
+from allyship.db import backup, storage_errors, store
+from allyship.transfer import export
+
+
+# --- disk full, read-only -----------------------------------------------------------------
+
+@contextlib.contextmanager
+def small_disk(path: Path, size: str = "24m"):
+    """A real tmpfs of ``size`` mounted at ``path``; skips where mounting is forbidden."""
+    path.mkdir()
+    try:
+        done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs",
+                               str(path)], capture_output=True, text=True)
+    except FileNotFoundError:
+        pytest.skip("no mount command here")
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here ({done.stderr.strip() or 'not root'})")
+    try:
+        yield path
+    finally:
+        subprocess.run(["umount", "-l", str(path)], check=False)
+
+
+def fill(disk: Path) -> None:
+    """Write until the disk is full."""
+    with open(disk / "filler", "wb") as f:
+        try:
+            while True:
+                f.write(b"\0" * 65536)
+                f.flush()
+        except OSError:
+            pass
+    with contextlib.suppress(OSError):
+        (disk / "filler").open("ab").write(b"\0" * 65536)
+
+
+@contextlib.contextmanager
+def read_only_view(source: Path, where: Path):
+    """``source``'s folder mounted read-only at ``where`` (a real read-only file system:
+    the tests run as root, whom file permissions do not stop)."""
+    where.mkdir()
+    try:
+        done = subprocess.run(["mount", "--bind", str(source), str(where)],
+                              capture_output=True, text=True)
+    except FileNotFoundError:
+        pytest.skip("no mount command here")
+    if done.returncode != 0:
+        pytest.skip(f"cannot bind-mount here ({done.stderr.strip() or 'not root'})")
+    try:
+        ro = subprocess.run(["mount", "-o", "remount,bind,ro", str(where)],
+                            capture_output=True, text=True)
+        if ro.returncode != 0:
+            pytest.skip(f"cannot make a read-only mount here ({ro.stderr.strip()})")
+        yield where
+    finally:
+        subprocess.run(["umount", "-l", str(where)], check=False)
+
+
+def test_a_read_only_database_shows_one_sentence_not_a_traceback(
+        demo_template, tmp_path, monkeypatch, caplog):
+    (tmp_path / "rw").mkdir()
+    shutil.copy(demo_template, tmp_path / "rw" / "app.db")
+    with read_only_view(tmp_path / "rw", tmp_path / "ro") as ro:
+        monkeypatch.setenv("ALLYSHIP_DB", str(ro / "app.db"))
+        from streamlit.testing.v1 import AppTest
+        from apptest_helpers import APP
+
+        at = AppTest.from_file(APP, default_timeout=60)
+        with caplog.at_level(logging.ERROR, logger="allyship.storage"):
+            at.run()
+        assert not at.exception
+        assert [e.value for e in at.error] == [storage_errors.CANNOT_OPEN]
+        assert "unable to open database file" in caplog.text
+
+
+def test_a_backup_or_export_that_fills_the_disk_leaves_nothing_half_written(
+        demo_template, tmp_path):
+    with small_disk(tmp_path / "disk", "4m") as disk:
+        fill(disk)
+        with pytest.raises(sqlite3.OperationalError, match="full"):
+            backup.backup(demo_template, disk / "backup.db")
+        db = store.connect(demo_template)
+        with pytest.raises(OSError):
+            export.export_dir(db, disk / "export")
+        with pytest.raises(OSError):
+            export.export_zip_file(db, disk / "export.zip")
+        assert sorted(p.name for p in disk.iterdir()) == ["filler"]
