@@ -140,6 +140,7 @@ def test_a_code_is_only_good_for_its_own_member(chapter):
         passwords.redeem_setup_code(chapter.db, "tam@example.org", issued.code, PASSWORD)
 
 
+@pytest.mark.slow
 def test_a_password_lockout_does_not_block_the_admins_set_up_code_and_the_code_lifts_it(chapter):
     db = chapter.db
     with_password(db, chapter.member)
@@ -311,6 +312,7 @@ def password_attempt(at: AppTest, email: str, password: str) -> AppTest:
     return at.button(key="FormSubmitter:password_sign_in-Sign in").click().run()
 
 
+@pytest.mark.slow
 def test_password_mode_wrong_password_then_lockout_then_no_data(real_app):
     robin = roster.find_member_by_email(real_app, "robin@example.org")
     with_password(real_app, robin)

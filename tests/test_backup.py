@@ -138,6 +138,7 @@ def test_the_check_finds_a_corrupted_page(chapter, db_path, tmp_path):
     assert not backup.check(db_path).ok
 
 
+@pytest.mark.slow
 def test_the_command_line_backs_up_and_checks_with_exit_codes(chapter, db_path, tmp_path):
     out = tmp_path / "copy.db"
     res = cli("backup", "--db", str(db_path), "--out", str(out))

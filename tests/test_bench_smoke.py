@@ -6,6 +6,7 @@ full run with its targets is ``python -m bench``, documented in the README.
 
 from __future__ import annotations
 
+import pytest
 import csv
 import json
 import subprocess
@@ -14,6 +15,8 @@ import sys
 from bench import baseline
 from bench.results import percentile
 from tests_paths import ROOT
+
+pytestmark = pytest.mark.server
 
 MEASURES = [
     "naive baseline metric set, team",

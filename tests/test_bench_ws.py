@@ -20,9 +20,10 @@ import pytest
 from allyship.web import serve
 from bench import concurrency, wsclient
 
-pytestmark = pytest.mark.skipif(serve.find_nginx() is None and
-                                os.environ.get("ALLYSHIP_REQUIRE_BROWSER") != "1",
-                                reason="nginx is not installed (apt-get install nginx)")
+pytestmark = [pytest.mark.server,
+              pytest.mark.skipif(serve.find_nginx() is None and
+                                 os.environ.get("ALLYSHIP_REQUIRE_BROWSER") != "1",
+                                 reason="nginx is not installed (apt-get install nginx)")]
 
 
 def test_websocket_clients_see_the_page_a_lead_sees_and_refuse_a_sign_in_page(

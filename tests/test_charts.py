@@ -90,6 +90,7 @@ def enc(unit: dict, channel: str) -> dict:
     return unit["encoding"][channel]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", list(BUILDERS))
 def test_every_chart_is_vega_lite_that_compiles_and_stretches(frames, name):
     spec = spec_of(frames, name)

@@ -58,6 +58,7 @@ def test_init_refuses_bad_arguments_in_one_line(tmp_path, args, words):
     assert not path.exists()
 
 
+@pytest.mark.slow
 def test_init_can_start_the_programme_in_the_past_and_refuses_a_bad_date(tmp_path):
     good = tmp_path / "past.db"
     result = cli("init", "--db", str(good), "--chapter", "C", "--admin-name", "A",
@@ -70,6 +71,7 @@ def test_init_can_start_the_programme_in_the_past_and_refuses_a_bad_date(tmp_pat
     assert result.returncode != 0 and "YYYY-MM-DD" in result.stderr and not bad.exists()
 
 
+@pytest.mark.slow
 def test_demo_refuses_to_overwrite_a_real_chapter(tmp_path):
     path = tmp_path / "real.db"
     cli("init", "--db", str(path), "--chapter", "C", "--admin-name", "A",
@@ -79,12 +81,14 @@ def test_demo_refuses_to_overwrite_a_real_chapter(tmp_path):
     assert not store.is_demo(store.connect(path))
 
 
+@pytest.mark.slow
 def test_every_command_has_help():
     for command in ("demo", "init"):
         result = cli(command, "--help")
         assert result.returncode == 0 and "Usage" in result.stdout
 
 
+@pytest.mark.slow
 def test_unforeseen_failures_end_in_one_line_not_a_traceback(tmp_path):
     path = tmp_path / "demo.db"
     cli("demo", "--db", str(path))

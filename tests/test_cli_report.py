@@ -37,6 +37,7 @@ def run(*args: str):
     return CliRunner().invoke(cli.main, ["report", *args])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["html", "md", "csv"])
 def test_report_writes_each_format(chapter_db, tmp_path, fmt):
     out = tmp_path / f"feb.{fmt}"
@@ -125,6 +126,7 @@ def test_a_database_with_several_chapters_needs_chapter(chapter_db, chapter, tmp
     assert out.read_text().startswith("# Test Chapter")
 
 
+@pytest.mark.slow
 def test_python_dash_m_allyship_report_runs_end_to_end(chapter_db, tmp_path):
     out = tmp_path / "q.html"
     done = subprocess.run([sys.executable, "-m", "allyship", "report", "--db", str(chapter_db),
@@ -143,6 +145,7 @@ def test_a_period_with_no_complete_programme_week_is_refused_in_words(chapter_db
     assert "no complete week of the programme, which began on 05 Jan 2026" in result.output
 
 
+@pytest.mark.slow
 def test_the_html_report_command_never_imports_altair(chapter_db, tmp_path):
     """Altair (~0.3 s to import) defines the charts, but the command fills in templates
     generated from it (allyship/chart_templates.json) instead (issue 13: the report command

@@ -32,6 +32,7 @@ def integrity(path) -> str:
         db.conn.close()
 
 
+@pytest.mark.slow
 def test_eight_writers_times_two_hundred_actions_keep_every_row(chapter, db_path):
     writers = [chapter.admin, chapter.lead, chapter.member, chapter.teammate, chapter.other]
     writers += writers[:3]  # 8 writers; some members write from two threads at once
@@ -141,6 +142,7 @@ WRITER = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
 def test_a_writer_killed_mid_transaction_leaves_whole_batches_only(chapter, db_path, tmp_path):
     script = tmp_path / "writer.py"
     script.write_text(WRITER)

@@ -131,6 +131,7 @@ def others(ids, viewer):
     return len(set(ids) - {viewer.id})
 
 
+@pytest.mark.slow
 @settings(max_examples=50, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(spec=chapters)

@@ -9,6 +9,7 @@ member sets, both must keep the same views in the same order, and find the same 
 
 from __future__ import annotations
 
+import pytest
 import reference_disclosure as old
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -46,6 +47,7 @@ def candidates(spec) -> tuple[int, tuple]:
     return viewer, tuple(sorted(out.items(), key=lambda kv: repr(kv[0])))
 
 
+@pytest.mark.slow
 @MANY
 @given(chapters)
 def test_the_same_views_are_kept_in_random_chapters(spec):
@@ -56,6 +58,7 @@ def test_the_same_views_are_kept_in_random_chapters(spec):
 arbitrary = st.lists(st.frozensets(st.integers(1, 12), max_size=12), min_size=1, max_size=9)
 
 
+@pytest.mark.slow
 @MANY
 @given(arbitrary, st.integers(0, 13))
 def test_the_same_views_are_kept_for_arbitrary_member_sets(sets, viewer):
@@ -64,6 +67,7 @@ def test_the_same_views_are_kept_for_arbitrary_member_sets(sets, viewer):
     assert disclosure._prune.__wrapped__(viewer, cands) == old._prune.__wrapped__(viewer, cands)
 
 
+@pytest.mark.slow
 @MANY
 @given(arbitrary, st.integers(0, 13))
 def test_the_same_leak_is_found_first(sets, viewer):

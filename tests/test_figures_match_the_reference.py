@@ -205,6 +205,7 @@ def test_the_generated_chapter_exercises_the_edge_cases(db):
     assert any(s.focus_group for s in scopes(db, admin))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("today", TODAYS)
 def test_team_progress_is_unchanged_for_every_viewer_scope_and_period(db, today):
     for actor in viewers(db):
@@ -220,6 +221,7 @@ def test_team_progress_is_unchanged_for_every_viewer_scope_and_period(db, today)
                 both("team_progress", db, actor, scope, period, today=today)
 
 
+@pytest.mark.slow
 def test_each_public_measure_is_unchanged(db):
     today = BUILT
     for actor in viewers(db)[:4]:
@@ -234,6 +236,7 @@ def test_each_public_measure_is_unchanged(db):
         both("my_weeks", db, actor, today=today)
 
 
+@pytest.mark.slow
 def test_refusals_are_unchanged(db):
     teams = [r[0] for r in db.execute("SELECT id FROM teams ORDER BY id")]
     period = Period.last_weeks(4, BUILT)

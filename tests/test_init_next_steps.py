@@ -22,6 +22,7 @@ def printed_steps(output: str) -> tuple[list[str], list[str]]:
     return shlex.split(setup), shlex.split(serve)
 
 
+@pytest.mark.slow
 def test_init_ends_with_next_steps_that_work_as_printed(tmp_path):
     import subprocess
     import sys
@@ -47,6 +48,7 @@ def test_init_ends_with_next_steps_that_work_as_printed(tmp_path):
     db.conn.close()
 
 
+@pytest.mark.slow
 def test_an_admin_lifts_a_lockout_on_the_admin_page(demo_db):
     from apptest_helpers import open_as, persona
 
@@ -65,6 +67,7 @@ def test_an_admin_lifts_a_lockout_on_the_admin_page(demo_db):
     db.conn.close()
 
 
+@pytest.mark.slow
 def test_the_server_sends_no_usage_statistics_and_viewers_get_no_deploy_button():
     import subprocess
     import sys

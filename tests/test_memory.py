@@ -94,6 +94,7 @@ def test_outside_a_server_there_are_no_sessions_to_let_go_of():
     assert memory.reap_expired_sessions() == 0
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(__import__("allyship.web.serve", fromlist=["x"]).find_nginx() is None
                     and __import__("os").environ.get("ALLYSHIP_REQUIRE_BROWSER") != "1",
                     reason="nginx is not installed (apt-get install nginx)")
@@ -140,6 +141,7 @@ def test_arrows_buffers_go_on_the_c_librarys_allocator_which_a_trim_reaches():
     assert pa.default_memory_pool().backend_name == "system"
 
 
+@pytest.mark.slow
 def test_the_server_puts_arrow_on_the_c_librarys_allocator_before_pyarrow_is_imported():
     # Set later, pyarrow's bundled mimalloc still takes a 1 GiB arena on the first Arrow
     # conversion and keeps what it touched (~8 MB after twenty leads' views); Arrow reads

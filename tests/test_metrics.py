@@ -500,6 +500,7 @@ def _pandas_rolling(values: list[float]) -> list[float]:
         .mean().tolist()
 
 
+@pytest.mark.slow
 def test_the_rolling_mean_is_pandas_bit_for_bit_on_five_thousand_series():
     """Shares, thirds that never add up exactly, gaps (NaN), runs of one value, negatives
     and extremes: every value equals pandas' to the last bit."""

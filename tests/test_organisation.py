@@ -353,6 +353,7 @@ def cli(*args: str) -> subprocess.CompletedProcess:
                           text=True, cwd=ROOT, timeout=120)
 
 
+@pytest.mark.slow
 def test_the_organisation_report_from_the_command_line(demo_db, tmp_path: Path):
     start, end = PERIOD.start.isoformat(), PERIOD.end.isoformat()
     for fmt in ("html", "md", "csv"):
@@ -379,6 +380,7 @@ def test_the_organisation_report_from_the_command_line(demo_db, tmp_path: Path):
     assert result.returncode == 1 and "no complete week" in result.stderr
 
 
+@pytest.mark.slow
 def test_onboarding_from_the_command_line(demo_db):
     db_arg = ("--db", str(demo_db))
     assert cli("org", "region", "East", *db_arg).returncode == 0

@@ -60,6 +60,7 @@ def now() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
 
+@pytest.mark.server
 def test_a_run_delivers_each_due_message_once_with_both_parts_and_unsubscribe_headers(
         demo_db: Path, now: datetime) -> None:
     db = store.connect(demo_db)
@@ -92,6 +93,7 @@ def test_a_run_delivers_each_due_message_once_with_both_parts_and_unsubscribe_he
         assert len(inbox.messages) == sum(expected.values())
 
 
+@pytest.mark.server
 def test_a_member_who_logs_before_a_retry_gets_nothing(chapter, db_path: Path) -> None:
     db = chapter.db
     nudges.save_setting(db, chapter.member, "reminder", enabled=True, weekday=4, hour=17)
@@ -109,6 +111,7 @@ def test_a_member_who_logs_before_a_retry_gets_nothing(chapter, db_path: Path) -
         assert later.sent == 0 and later.skipped == 1 and inbox.messages == []
 
 
+@pytest.mark.server
 def test_a_message_from_a_week_that_has_ended_is_not_sent(chapter, db_path: Path) -> None:
     nudges.save_setting(chapter.db, chapter.member, "reminder", enabled=True, weekday=6, hour=22)
     sunday = datetime(2026, 11, 22, 22, 30, tzinfo=UTC)
@@ -138,6 +141,7 @@ def test_dry_run_lists_who_would_get_what_and_writes_nothing(demo_db: Path, now)
     db.conn.close()
 
 
+@pytest.mark.slow
 def test_without_smtp_settings_the_command_says_how_to_set_them_up(demo_db: Path, tmp_path) -> None:
     env = {k: v for k, v in os.environ.items() if k != mail.SMTP_URL_ENV}
     env[mail.SECRETS_ENV] = str(tmp_path / "none.toml")
@@ -157,6 +161,7 @@ def test_bad_now_is_one_clear_line(demo_db: Path) -> None:
     assert out.returncode == 1 and "--now must be" in out.stderr and "Traceback" not in out.stderr
 
 
+@pytest.mark.server
 def test_concurrent_runs_never_send_a_message_twice(demo_db: Path, now) -> None:
     _opt_everyone_in(demo_db)
     expected = _expected(demo_db, now)
@@ -171,6 +176,7 @@ def test_concurrent_runs_never_send_a_message_twice(demo_db: Path, now) -> None:
     assert _statuses(demo_db) == Counter({"sent": sum(expected.values())})
 
 
+@pytest.mark.server
 def test_killed_mid_run_then_rerun_sends_each_message_exactly_once(demo_db: Path, now) -> None:
     _opt_everyone_in(demo_db)
     expected = _expected(demo_db, now)
@@ -191,6 +197,7 @@ def test_killed_mid_run_then_rerun_sends_each_message_exactly_once(demo_db: Path
     assert _statuses(demo_db) == Counter({"sent": sum(expected.values())})
 
 
+@pytest.mark.server
 def test_smtp_refusing_then_recovering_retries_with_back_off(demo_db: Path, now) -> None:
     expected = _expected(demo_db, now)
     total = sum(expected.values())
@@ -233,6 +240,7 @@ def test_back_off_doubles_up_to_six_hours() -> None:
     assert outbox.backoff(20) == timedelta(hours=6)
 
 
+@pytest.mark.server
 def test_admin_status_shows_the_last_run_and_failures(chapter, db_path: Path) -> None:
     nudges.save_setting(chapter.db, chapter.member, "reminder", enabled=True, weekday=0, hour=0)
     with smtp_server() as inbox:
@@ -247,6 +255,7 @@ def test_admin_status_shows_the_last_run_and_failures(chapter, db_path: Path) ->
         outbox.status(chapter.db, chapter.lead)
 
 
+@pytest.mark.server
 def test_sixteen_runs_at_once_send_each_message_once(demo_db: Path, now) -> None:
     """The same run arriving 16 times at once (threads, each with its own connection and
     its own lock handle, as separate processes would have)."""
@@ -264,6 +273,7 @@ def test_sixteen_runs_at_once_send_each_message_once(demo_db: Path, now) -> None
     assert _statuses(demo_db) == Counter({"sent": sum(expected.values())})
 
 
+@pytest.mark.server
 def test_hostile_names_arrive_escaped_through_a_real_server(chapter, db_path: Path) -> None:
     from allyship.people import roster
     from allyship.practice import plans

@@ -3,6 +3,7 @@ AppTest on a real demo database; the test email through a real SMTP server."""
 
 from __future__ import annotations
 
+import pytest
 from datetime import date
 
 
@@ -70,6 +71,7 @@ def test_chapter_settings_round_trip_and_bad_address_keeps_what_was_typed(demo_d
     db.conn.close()
 
 
+@pytest.mark.server
 def test_send_me_a_test_email_reaches_a_real_smtp_server(demo_db, monkeypatch) -> None:
     with smtp_server() as inbox:
         monkeypatch.setenv(mail.SMTP_URL_ENV, inbox.url)

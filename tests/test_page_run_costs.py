@@ -140,6 +140,7 @@ def test_a_page_never_changes_the_cached_view_it_shows(demo_db):
 
 # --- start-up: templates built and start-up's objects set aside from full GC passes -----------
 
+@pytest.mark.slow
 def test_warm_up_builds_the_templates_and_freezes_start_ups_objects():
     """Streamlit collects garbage fully after every run; what start-up left for good is
     frozen so those passes skip it (a real server's warm view: ~110 → ~35 ms of CPU)."""
@@ -160,6 +161,7 @@ def test_warm_up_builds_the_templates_and_freezes_start_ups_objects():
     assert done.stdout.strip() == "ok"
 
 
+@pytest.mark.slow
 def test_the_chapter_report_page_and_its_downloads_never_change_the_cached_report(
         demo_db, monkeypatch):
     """The chapter report is a cached view too: drawing its page (again, from the cache)

@@ -144,6 +144,7 @@ def test_my_plan_saves_and_keeps_the_previous_version(app_db):
     assert any("Earlier versions" in e.label for e in at.expander)
 
 
+@pytest.mark.slow
 def test_my_plan_refuses_an_empty_focus_group_and_keeps_the_text(app_db):
     at = goto(open_app(), "my_plan")
     by_label(at.text_input, "Group to be in allyship with").input("   ")
@@ -174,6 +175,7 @@ def test_about_shows_all_eight_responsibilities_in_full(app_db):
         assert r.text[:40] in text
 
 
+@pytest.mark.slow
 def test_shared_with_me_lists_a_teammates_shared_action_and_no_private_one(app_db):
     from allyship.practice import journal
     from allyship.core.models import ActionDraft

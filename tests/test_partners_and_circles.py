@@ -420,6 +420,7 @@ def test_add_to_my_plan_makes_a_next_step_and_if_then_shows_it(chapter):
 
 # --- privacy canaries: never in team views, lead views, the report, admin exports -------
 
+@pytest.mark.slow
 def test_partner_and_circle_canaries_never_reach_team_lead_report_or_admin_exports(chapter):
     db, mo, oz = chapter.db, chapter.member, chapter.other
     partner_up(chapter, mo, oz)

@@ -246,6 +246,7 @@ def test_two_equal_complete_periods_show_deltas_equal_to_an_independent_count(de
 
 # --- the report: "No comparison", never better or worse ----------------------------------
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["html", "md", "csv"])
 def test_report_formats_say_no_comparison_and_never_better_or_worse(demo_db, fmt):
     db, admin = persona(demo_db, "admin")

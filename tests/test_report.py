@@ -239,6 +239,7 @@ def test_a_malformed_reversed_or_future_period_is_refused_in_words(data, start, 
 
 # --- what never appears ----------------------------------------------------------------
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["html", "md", "csv"])
 @pytest.mark.parametrize("who", ["admin", "lead", "admin_team"])
 def test_private_and_team_only_words_never_appear_in_any_format(data, fmt, who):
@@ -251,6 +252,7 @@ def test_private_and_team_only_words_never_appear_in_any_format(data, fmt, who):
         assert "MarkShared" in text
 
 
+@pytest.mark.slow
 def test_html_escapes_what_members_typed(data):
     page = chapter_report.to_html(build(data))
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
@@ -263,6 +265,7 @@ def test_markdown_escapes_what_members_typed(data):
     assert r"\<script\>" in md and r"\[link\]\(http" in md
 
 
+@pytest.mark.slow
 def test_html_is_self_contained_with_inline_svg_charts(data):
     page = chapter_report.to_html(build(data))
     assert page.startswith("<!DOCTYPE html>")
@@ -280,12 +283,14 @@ def test_html_is_self_contained_with_inline_svg_charts(data):
     assert "https://" not in without_ns
 
 
+@pytest.mark.slow
 def test_html_has_a_print_stylesheet_that_keeps_charts_and_tables_whole(data):
     page = chapter_report.to_html(build(data))
     assert "@media print" in page and "@page" in page
     assert "break-inside: avoid" in page
 
 
+@pytest.mark.slow
 def test_each_svg_keeps_its_own_ids_so_charts_do_not_borrow_each_others_gradients(data):
     page = chapter_report.to_html(build(data))
     ids = re.findall(r'\bid="([^"]+)"', page)

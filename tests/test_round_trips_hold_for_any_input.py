@@ -58,6 +58,7 @@ def accepted(text: str) -> str | None:
         return None
 
 
+@pytest.mark.slow
 @FAST
 @given(awkward)
 def test_clean_text_either_refuses_or_returns_normalised_trimmed_text(text):
@@ -100,6 +101,7 @@ drafts = st.builds(
 )
 
 
+@pytest.mark.slow
 @FAST
 @given(drafts)
 def test_a_valid_action_draft_validates_and_validating_again_changes_nothing(draft):
@@ -109,6 +111,7 @@ def test_a_valid_action_draft_validates_and_validating_again_changes_nothing(dra
     assert clean.minutes is None or isinstance(clean.minutes, int)
 
 
+@pytest.mark.slow
 @FAST
 @given(drafts, st.one_of(st.integers(max_value=-1), st.integers(min_value=MINUTES_MAX + 1),
                          st.just("ten"), st.just(1.5)))
@@ -119,6 +122,7 @@ def test_bad_minutes_are_named_and_nothing_else_is_blamed(draft, minutes):
     assert set(exc.value.errors) == {"minutes"}
 
 
+@pytest.mark.slow
 @FAST
 @given(drafts, st.dates(min_value=TODAY + timedelta(days=1)))
 def test_a_future_date_is_refused(draft, day):
@@ -127,6 +131,7 @@ def test_a_future_date_is_refused(draft, day):
     assert "future" in exc.value.errors["done_on"]
 
 
+@pytest.mark.slow
 @FAST
 @given(awkward)
 def test_safe_cell_is_undone_exactly_and_never_starts_a_formula(text):
@@ -139,6 +144,7 @@ def test_safe_cell_is_undone_exactly_and_never_starts_a_formula(text):
 storable = awkward.filter(lambda t: not any("\ud800" <= ch <= "\udfff" for ch in t))
 
 
+@pytest.mark.slow
 @FAST
 @given(st.lists(storable, min_size=1, max_size=5))
 def test_any_storable_text_survives_a_trip_through_csv(cells):
@@ -157,6 +163,7 @@ def fresh_chapter(tmp: str):
     return db, admin
 
 
+@pytest.mark.slow
 @SLOW
 @given(drafts)
 def test_an_action_logged_with_any_valid_text_reads_back_the_same(draft):
@@ -174,6 +181,7 @@ def test_an_action_logged_with_any_valid_text_reads_back_the_same(draft):
             db.conn.close()
 
 
+@pytest.mark.slow
 @SLOW
 @given(st.lists(valid_text, min_size=1, max_size=4))
 def test_actions_imported_from_csv_with_any_valid_text_read_back_the_same(texts):

@@ -15,9 +15,10 @@ import pytest
 from allyship.web import serve
 from tests_paths import ROOT
 
-pytestmark = pytest.mark.skipif(serve.find_nginx() is None and
-                                os.environ.get("ALLYSHIP_REQUIRE_BROWSER") != "1",
-                                reason="nginx is not installed (apt-get install nginx)")
+pytestmark = [pytest.mark.server,
+              pytest.mark.skipif(serve.find_nginx() is None and
+                                 os.environ.get("ALLYSHIP_REQUIRE_BROWSER") != "1",
+                                 reason="nginx is not installed (apt-get install nginx)")]
 
 
 def test_the_nginx_template_is_accepted_by_nginx(tmp_path: Path):

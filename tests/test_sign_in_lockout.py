@@ -52,6 +52,7 @@ def audit_rows(db, action: str) -> list[dict]:
 
 # --- the lockout under races --------------------------------------------------------------
 
+@pytest.mark.slow
 def test_sixteen_threads_guessing_at_once_get_five_guesses_checked_and_the_lock_holds(
         db_path, chapter, checked):
     with_password(chapter.db, chapter.member)
@@ -114,6 +115,7 @@ def _app_session_guessing(db_path: str, n: int, barrier, results) -> None:  # no
     results.put((errors, len(seen), "member_id" in at.session_state))
 
 
+@pytest.mark.slow
 def test_several_app_sessions_guessing_at_once_get_five_guesses_checked(tmp_path, monkeypatch):
     import multiprocessing
 
@@ -168,6 +170,7 @@ def test_a_failure_still_in_flight_never_shortens_a_lock(chapter):
         passwords._reserve_guess(db, "mo@example.org", NOW + timedelta(minutes=16))
 
 
+@pytest.mark.slow
 def test_guesses_are_counted_per_window(chapter):
     db = chapter.db
     with_password(db, chapter.member)
@@ -214,6 +217,7 @@ def test_emails_of_the_wrong_shape_or_length_write_nothing(chapter, bad):
     assert chapter.db["login_attempts"].count == 0
 
 
+@pytest.mark.slow
 def test_failures_for_strangers_emails_expire_and_are_logged_once_per_window(chapter):
     db = chapter.db
     for n in range(20):
@@ -231,6 +235,7 @@ def test_failures_for_strangers_emails_expire_and_are_logged_once_per_window(cha
 
 # --- an admin lifts a lockout -------------------------------------------------------------
 
+@pytest.mark.slow
 def test_an_admin_sees_and_lifts_a_lockout_and_it_is_audited(chapter):
     db = chapter.db
     with_password(db, chapter.member)

@@ -69,6 +69,7 @@ def test_sign_out_deactivation_and_a_set_up_code_end_sessions(chapter):
     assert sessions.member_for_token(db, token) is None
 
 
+@pytest.mark.slow
 def test_changing_my_password_ends_my_other_sessions_but_not_this_one(chapter):
     db = chapter.db
     with_password(db, chapter.member)
@@ -104,6 +105,7 @@ def real_app(tmp_path, monkeypatch):
     db.conn.close()
 
 
+@pytest.mark.slow
 def test_signing_in_hands_the_browser_over_to_collect_its_cookie(real_app):
     at = sign_in_page()
     at.text_input(key="signin_email").input("robin@example.org")
@@ -120,6 +122,7 @@ def test_signing_in_hands_the_browser_over_to_collect_its_cookie(real_app):
     assert not [e for e in at.get("html") if "/app/session/" in e.proto.body]  # once only
 
 
+@pytest.mark.slow
 def test_a_sign_out_in_one_tab_ends_the_session_in_another(real_app):
     first = sign_in_page()
     first.text_input(key="signin_email").input("robin@example.org")

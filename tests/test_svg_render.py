@@ -57,6 +57,7 @@ def _processes() -> list[list[str]]:
     return found
 
 
+@pytest.mark.slow
 def test_the_renderer_draws_what_this_process_draws():
     svg_render.start()
     renderer = svg_render._renderer
@@ -70,6 +71,7 @@ def test_the_renderer_draws_what_this_process_draws():
     assert renderer.proc.wait(timeout=30) == 0 and svg_render._renderer is None
 
 
+@pytest.mark.slow
 def test_charts_sent_ahead_are_drawn_meanwhile_and_taken_in_any_order():
     """The report sends its charts as soon as their figures are known and takes them when
     it writes them out; a spec not sent ahead is sent when asked for."""
@@ -105,6 +107,7 @@ def test_charts_sent_but_never_taken_do_not_keep_the_renderer_alive():
     assert renderer.proc.returncode is not None and svg_render._renderer is None
 
 
+@pytest.mark.slow
 def test_a_spec_the_renderer_refuses_raises_vl_converts_own_error_here():
     svg_render.start()
     with pytest.raises(ValueError, match="Vega-Lite to SVG conversion failed"):
@@ -150,6 +153,7 @@ def with_actions(chapter) -> None:
                            today=date(2026, 3, 18))
 
 
+@pytest.mark.slow
 def test_the_report_command_lets_its_renderer_go_when_it_ends(chapter, db_path, tmp_path):
     with_actions(chapter)
     done = CliRunner().invoke(cli.main, [
@@ -183,6 +187,7 @@ open(sys.argv[2], "wb").write(report.render(assembled, "html"))
 """
 
 
+@pytest.mark.slow
 def test_the_command_writes_the_same_html_report_as_the_app(chapter, db_path, tmp_path):
     """``python -m allyship report`` (renderer started before the imports) writes, byte
     for byte, the report the app's download button gives (drawn in its own process).

@@ -140,6 +140,7 @@ def test_export_then_restore_into_a_new_database_gives_the_same_chapter(chapter,
     assert journal.list_my_actions(fresh, robin)[-1].description.startswith("Line one")
 
 
+@pytest.mark.slow
 def test_the_demo_chapter_round_trips_through_export_and_restore(tmp_path):
     from allyship import demo
 
@@ -406,6 +407,7 @@ def test_the_sample_templates_import_cleanly_into_a_new_chapter(db):
 
 # --- the command line -----------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_cli_export_then_import_into_a_new_file_restores_the_chapter(chapter, tmp_path):
     rich_chapter(chapter)
     src = chapter.db.execute("PRAGMA database_list").fetchone()[2]
@@ -417,6 +419,7 @@ def test_cli_export_then_import_into_a_new_file_restores_the_chapter(chapter, tm
     assert count(fresh, "actions") == 2 and count(fresh, "members") == 5
 
 
+@pytest.mark.slow
 def test_cli_import_reports_bad_rows_and_exits_non_zero(chapter, tmp_path):
     src = chapter.db.execute("PRAGMA database_list").fetchone()[2]
     path = tmp_path / "actions.csv"
@@ -458,6 +461,7 @@ def open_as(path, role: str, page: str | None = None):
     return at
 
 
+@pytest.mark.slow
 def test_the_data_page_is_for_admins_only(app_db):
     for role in ("member", "lead"):
         assert "pages/data.py" not in str(open_as(app_db, role)._registered_pages)
@@ -472,6 +476,7 @@ def test_the_data_page_is_for_admins_only(app_db):
     assert "Download chapter export (.zip)" in labels and "Members template" in labels
 
 
+@pytest.mark.slow
 def test_the_data_page_imports_a_file_and_shows_bad_rows_in_a_table(app_db):
     at = open_as(app_db, "admin")
     at.switch_page("pages/data.py").run()
@@ -497,6 +502,7 @@ def test_the_data_page_imports_a_file_and_shows_bad_rows_in_a_table(app_db):
     assert count(db, "actions") == before + 1
 
 
+@pytest.mark.slow
 def test_my_plan_offers_all_my_data_as_a_zip(app_db):
     at = open_as(app_db, "member")
     at.switch_page("pages/my_plan.py").run()

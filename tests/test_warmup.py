@@ -4,6 +4,7 @@ shipped as data, and no page needs it to draw a chapter's charts)."""
 
 from __future__ import annotations
 
+import pytest
 import subprocess
 import sys
 
@@ -26,6 +27,7 @@ print("preloaded")
 """
 
 
+@pytest.mark.slow
 def test_the_lifespan_hook_preloads_the_heavy_modules_in_the_background():
     done = subprocess.run([sys.executable, "-c", SCRIPT], cwd=ROOT, capture_output=True,
                           text=True, timeout=180)

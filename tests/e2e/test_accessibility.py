@@ -10,6 +10,7 @@ pages, so the whole audit costs about as much as a person clicking through once.
 
 from __future__ import annotations
 
+import pytest
 import json
 import re
 import uuid
@@ -19,6 +20,8 @@ from playwright.sync_api import Page, expect
 
 from . import accessibility as axe
 from .harness import ROOT, go_to, sidebar, view_demo_as
+
+pytestmark = pytest.mark.browser
 
 # A page the role has and the roles below it do not: proof the persona switch went through.
 ROLES = {"Member": "My week", "Team lead": "Team progress", "Chapter admin": "Admin",

@@ -3,11 +3,14 @@ above the tab set, which used to make the browser open the first tab again)."""
 
 from __future__ import annotations
 
+import pytest
 import uuid
 
 from playwright.sync_api import expect
 
 from .harness import go_to, open_home, view_demo_as
+
+pytestmark = pytest.mark.browser
 
 
 def test_an_admin_stays_on_the_teams_tab_after_creating_a_team(app, new_page):

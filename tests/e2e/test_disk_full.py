@@ -20,6 +20,8 @@ from allyship.db import storage_errors, store
 from . import harness
 from .harness import open_home
 
+pytestmark = pytest.mark.browser
+
 
 @contextlib.contextmanager
 def small_disk(path: Path, size: str = "24m"):

@@ -23,6 +23,8 @@ from allyship.db import store
 from . import harness
 from .harness import go_to, open_home, view_demo_as
 
+pytestmark = pytest.mark.browser
+
 EVIL = "evil.example"
 # Each one became a live link or image somewhere before the neutraliser (see the
 # closing note of issue 12); kept short enough to pass the forms' own limits.

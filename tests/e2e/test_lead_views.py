@@ -11,6 +11,8 @@ from playwright.sync_api import Locator, Page, expect
 
 from .harness import ROOT, choose, go_to, view_demo_as
 
+pytestmark = pytest.mark.browser
+
 # What the browser draws a Vega-Lite chart into (Streamlit's renderer: canvas or SVG).
 CHART = '[data-testid="stVegaLiteChart"]'
 DRAWING = "canvas, svg.marks"

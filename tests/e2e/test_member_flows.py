@@ -4,6 +4,7 @@ unique marker), so the tests share one server and database without depending on 
 
 from __future__ import annotations
 
+import pytest
 import uuid
 from datetime import date, timedelta
 
@@ -15,6 +16,8 @@ from allyship.core.dates import format_day
 from allyship.core.models import week_start
 
 from .harness import go_to
+
+pytestmark = pytest.mark.browser
 
 
 def marker(what: str) -> str:

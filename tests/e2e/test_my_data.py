@@ -3,6 +3,7 @@ deferred download, on its own thread and connection) and holds their data."""
 
 from __future__ import annotations
 
+import pytest
 import io
 import json
 import zipfile
@@ -13,6 +14,8 @@ from allyship import demo
 from allyship.people import roster
 
 from .harness import go_to
+
+pytestmark = pytest.mark.browser
 
 
 def test_a_member_downloads_their_data_from_account(member_page: Page, db_reader):

@@ -3,6 +3,7 @@ from the very first paint on — and a page outside the role cannot be opened by
 
 from __future__ import annotations
 
+import pytest
 import re
 from urllib.parse import urlparse
 
@@ -13,6 +14,8 @@ from allyship.core import access
 
 from .harness import (ROOT, choose, go_to, nav_links_seen, open_home, sidebar,
                       view_demo_as)
+
+pytestmark = pytest.mark.browser
 
 # What Streamlit's own listing of the pages/ folder calls the files ("my week",
 # "log actions", "streamlit app" for the entry script): if any of these ever shows,

@@ -3,11 +3,14 @@ hostile chapter and region names shown as text, and the organisation report down
 
 from __future__ import annotations
 
+import pytest
 from datetime import date, timedelta
 
 from playwright.sync_api import Page, expect
 
 from .harness import go_to, view_demo_as
+
+pytestmark = pytest.mark.browser
 
 HOSTILE = ("[w](https://evil.example/x) ![i](https://evil.example/i.png) "
            "<img src=//evil.example/j> www.evil.example a@ev.il")

@@ -5,6 +5,7 @@ once, with a kind word instead."""
 
 from __future__ import annotations
 
+import pytest
 import uuid
 
 from playwright.sync_api import Page, expect
@@ -13,6 +14,8 @@ from allyship import demo
 from allyship.people import roster
 
 from .harness import go_to, open_home, view_demo_as
+
+pytestmark = pytest.mark.browser
 
 
 def alert(page: Page, text: str):  # noqa: ANN201

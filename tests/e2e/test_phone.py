@@ -24,6 +24,8 @@ from . import accessibility as axe
 from . import harness
 from .harness import TIMEOUT_MS
 
+pytestmark = pytest.mark.browser
+
 PHONE = {"width": 390, "height": 844}
 
 

@@ -25,6 +25,8 @@ from tests.smtp_server import Inbox, smtp_server
 
 from . import harness
 
+pytestmark = pytest.mark.browser
+
 
 @pytest.fixture(scope="module")
 def rhythm_app(demo_template: Path, tmp_path_factory) -> Iterator[tuple[harness.RunningApp, Inbox, Counter]]:

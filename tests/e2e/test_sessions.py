@@ -17,6 +17,8 @@ from allyship.core.models import MemberDraft
 
 from .harness import RunningApp, running_app, sidebar
 
+pytestmark = pytest.mark.browser
+
 EMAIL = "robin@example.org"
 PASSWORD = "a long walk by the river"
 

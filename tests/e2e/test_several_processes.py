@@ -4,6 +4,7 @@ writes made through both land in the one SQLite file."""
 
 from __future__ import annotations
 
+import pytest
 import re
 import uuid
 from pathlib import Path
@@ -15,6 +16,8 @@ from allyship.web import serve
 
 from . import harness
 from .harness import go_to, open_home
+
+pytestmark = pytest.mark.browser
 
 MAX_BROWSERS = 10  # new browsers take turns: the second one reaches the other process
 

@@ -16,6 +16,8 @@ from playwright.sync_api import Page, expect
 from . import accessibility as axe
 from .harness import ROOT, RunningApp, nav_links_seen, running_app, sidebar
 
+pytestmark = pytest.mark.browser
+
 EMAIL = "jordan@example.org"
 PASSWORD = "a long walk by the river"
 
