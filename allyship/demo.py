@@ -14,9 +14,9 @@ from datetime import date, timedelta
 
 import sqlite_utils
 
-from allyship.db import store
 from allyship.core.handout import ACTION_KINDS, PRACTICE_QUESTIONS
 from allyship.core.models import week_start
+from allyship.db import store
 
 DEMO_LABEL = "Demo chapter — invented people and data, for trying the app"
 DEFAULT_SEED = 2026

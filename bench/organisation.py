@@ -23,12 +23,12 @@ import time
 from datetime import date
 from pathlib import Path
 
+from allyship.core.models import Member
 from allyship.db import rollup, store
 from allyship.metrics import org_figures
 from allyship.metrics.periods import Period
 from allyship.reports import org_report
 from allyship.ui import common
-from allyship.core.models import Member
 from bench.data import SCALES, cached_db
 
 TARGETS_MS = {"metric set": 200, "page": 1000, "report": 3000}

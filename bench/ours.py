@@ -176,9 +176,9 @@ def pages(path: Path, scale: str, repeat: int) -> tuple[list[Figure], dict[str, 
 
 def writes(path: Path, scale: str, today: date, repeat: int) -> tuple[list[Figure], dict[str, list[str]]]:
     """Logging one action, and 1,000 actions in one bulk import."""
+    from allyship.core.models import ActionDraft
     from allyship.db import store
     from allyship.practice import journal
-    from allyship.core.models import ActionDraft
 
     figs: list[Figure] = []
     db = store.connect(path)

@@ -3,9 +3,9 @@
 import streamlit as st
 
 from allyship.core import handout
+from allyship.core.safe_text import inert
 from allyship.people import roster
 from allyship.ui import common
-from allyship.core.safe_text import inert
 
 me = common.require_screen("about")
 # The chapter's own label for its goal, as on *My plan* (people's words: escaped).

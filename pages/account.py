@@ -2,12 +2,12 @@
 
 import streamlit as st
 
-from allyship.people import passwords, roster
-from allyship.ui import identity, common, data_rights_sections, rhythm_sections
 from allyship.core.access import PermissionDenied
 from allyship.core.handout import ROLES
 from allyship.core.models import ValidationError
 from allyship.core.safe_text import inert
+from allyship.people import passwords, roster
+from allyship.ui import common, data_rights_sections, identity, rhythm_sections
 
 me = common.require_screen("account")
 db = common.get_db()

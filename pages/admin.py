@@ -5,14 +5,14 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from allyship.db import audit
-from allyship.people import organisation, passwords, roster
-from allyship.ui import common, data_rights_sections
-from allyship.transfer import csv_import
 from allyship.core.access import PermissionDenied
 from allyship.core.handout import ROLES
 from allyship.core.models import MemberDraft, ValidationError
 from allyship.core.safe_text import inert
+from allyship.db import audit
+from allyship.people import organisation, passwords, roster
+from allyship.transfer import csv_import
+from allyship.ui import common, data_rights_sections
 
 me = common.require_screen("admin")
 db = common.get_db()

@@ -6,12 +6,12 @@ from functools import partial
 import streamlit as st
 
 from allyship.core import access
+from allyship.core.models import ValidationError
+from allyship.core.safe_text import inert
 from allyship.metrics import disclosure, scopes
 from allyship.people import roster
 from allyship.reports import chapter_report, presets, renderer
 from allyship.ui import common
-from allyship.core.models import ValidationError
-from allyship.core.safe_text import inert
 from allyship.ui.chart_display import show_chart
 
 me = common.require_screen("chapter_report")

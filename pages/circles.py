@@ -5,11 +5,11 @@ from datetime import date
 import streamlit as st
 
 from allyship.core import access
+from allyship.core.models import ValidationError
+from allyship.core.safe_text import inert
 from allyship.peers import circles
 from allyship.practice import tables
 from allyship.ui import common
-from allyship.core.models import ValidationError
-from allyship.core.safe_text import inert
 
 me = common.require_screen("circles")
 db = common.get_db()

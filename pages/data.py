@@ -5,9 +5,9 @@ from pathlib import Path
 
 import streamlit as st
 
+from allyship.core.safe_text import inert
 from allyship.transfer import csv_import, export
 from allyship.ui import common
-from allyship.core.safe_text import inert
 
 me = common.require_screen("data")
 db = common.get_db()

@@ -5,11 +5,11 @@ from datetime import date
 import streamlit as st
 
 from allyship.core import access
-from allyship.practice import ideas, tables
-from allyship.ui import common
 from allyship.core.handout import RESPONSIBILITIES, responsibility
 from allyship.core.models import ValidationError
 from allyship.core.safe_text import inert
+from allyship.practice import ideas, tables
+from allyship.ui import common
 
 me = common.require_screen("ideas")
 db = common.get_db()

@@ -4,12 +4,17 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from allyship.practice import journal, plans, tables
-from allyship.ui import common
-from allyship.core.dates import (format_day, format_day_relative, format_day_short,
-                            format_week, recent_days)
+from allyship.core.dates import (
+    format_day,
+    format_day_relative,
+    format_day_short,
+    format_week,
+    recent_days,
+)
 from allyship.core.handout import ACTION_KINDS, RESPONSIBILITIES, VISIBILITIES
 from allyship.core.models import ActionDraft, ValidationError, week_start
+from allyship.practice import journal, plans, tables
+from allyship.ui import common
 
 me = common.require_screen("log_actions")
 db = common.get_db()

@@ -5,12 +5,12 @@ exactly as it is sent."""
 import pandas as pd
 import streamlit as st
 
-from allyship.people import roster
-from allyship.rhythm import mail, nudges, outbox
-from allyship.ui import common, rhythm_sections
 from allyship.core.access import PermissionDenied
 from allyship.core.models import ValidationError
 from allyship.core.safe_text import inert
+from allyship.people import roster
+from allyship.rhythm import mail, nudges, outbox
+from allyship.ui import common, rhythm_sections
 
 me = common.require_screen("messages")
 db = common.get_db()

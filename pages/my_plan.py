@@ -5,11 +5,11 @@ from datetime import date
 import streamlit as st
 
 from allyship.core import handout
+from allyship.core.models import PlanDraft, ValidationError
+from allyship.core.safe_text import inert
 from allyship.people import roster
 from allyship.practice import plans, tables
 from allyship.ui import common
-from allyship.core.models import PlanDraft, ValidationError
-from allyship.core.safe_text import inert
 
 me = common.require_screen("my_plan")
 db = common.get_db()

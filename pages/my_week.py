@@ -4,13 +4,13 @@ from datetime import date
 
 import streamlit as st
 
+from allyship.core.dates import format_day, format_day_relative, recent_days
+from allyship.core.handout import RESPONSIBILITIES
+from allyship.core.models import ActionDraft, ValidationError, week_start
+from allyship.core.safe_text import inert
 from allyship.metrics import chapter_figures
 from allyship.practice import journal, plans, tables
 from allyship.ui import common
-from allyship.core.handout import RESPONSIBILITIES
-from allyship.core.dates import format_day, format_day_relative, recent_days
-from allyship.core.models import ActionDraft, ValidationError, week_start
-from allyship.core.safe_text import inert
 
 me = common.require_screen("my_week")
 db = common.get_db()

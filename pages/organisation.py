@@ -7,12 +7,12 @@ from functools import partial
 import streamlit as st
 
 from allyship.core import access
+from allyship.core.models import ValidationError
+from allyship.core.safe_text import inert
 from allyship.metrics import org_figures, periods
 from allyship.people import organisation
 from allyship.reports import org_report, renderer
 from allyship.ui import common
-from allyship.core.models import ValidationError
-from allyship.core.safe_text import inert
 from allyship.ui.chart_display import show_chart
 
 me = common.require_screen("organisation")

@@ -5,11 +5,11 @@ from datetime import date
 import streamlit as st
 
 from allyship.core import access, handout
+from allyship.core.models import ValidationError
+from allyship.core.safe_text import inert
 from allyship.peers import partners
 from allyship.practice import if_then, journal
 from allyship.ui import common, peer_sections
-from allyship.core.models import ValidationError
-from allyship.core.safe_text import inert
 
 me = common.require_screen("partners")
 db = common.get_db()

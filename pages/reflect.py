@@ -4,11 +4,11 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from allyship.practice import journal
-from allyship.ui import common
 from allyship.core.dates import format_week
 from allyship.core.handout import PRACTICE_INTRO, PRACTICE_QUESTIONS, VISIBILITIES
 from allyship.core.models import ReflectionDraft, ValidationError, week_start
+from allyship.practice import journal
+from allyship.ui import common
 
 me = common.require_screen("reflect")
 db = common.get_db()

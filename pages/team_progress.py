@@ -5,11 +5,16 @@ from datetime import date
 import streamlit as st
 
 from allyship.core import access
-from allyship.metrics import chapter_figures, disclosure, overview, scopes
-from allyship.metrics.periods import MIN_CHART_WEEKS, Period, QUIET_WEEKS, period_options
-from allyship.ui import common
 from allyship.core.models import ValidationError
 from allyship.core.safe_text import inert
+from allyship.metrics import chapter_figures, disclosure, overview, scopes
+from allyship.metrics.periods import (
+    MIN_CHART_WEEKS,
+    QUIET_WEEKS,
+    Period,
+    period_options,
+)
+from allyship.ui import common
 from allyship.ui.chart_display import arrow_table, mailto, show_chart
 
 me = common.require_screen("team_progress")

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-
-import shutil
 
 import pytest
 import sqlite_utils
 
 from allyship import demo
+from allyship.core.models import Chapter, Member, MemberDraft
 from allyship.db import store
 from allyship.people import roster
-from allyship.core.models import Chapter, Member, MemberDraft
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -75,14 +75,13 @@ from datetime import date, timedelta
 from typing import Any
 
 import pandas as pd
+import reference_disclosure as disclosure  # the old disclosure module, also verbatim
 import sqlite_utils
 
 from allyship.core import access
-from allyship.people import roster
-
-import reference_disclosure as disclosure  # the old disclosure module, also verbatim
 from allyship.core.handout import RESPONSIBILITIES
 from allyship.core.models import Member, Team, ValidationError, parse_date, week_start
+from allyship.people import roster
 
 MIN_GROUP = disclosure.MIN_OTHERS  # people besides the viewer that every figure aggregates
 OTHER_LABEL = disclosure.OTHER_LABEL

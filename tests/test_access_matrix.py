@@ -14,11 +14,6 @@ from datetime import date
 import pytest
 
 from allyship.core import access
-from allyship.db import audit, store
-from allyship.peers import circles, partners
-from allyship.people import passwords, roster
-from allyship.practice import journal, plans
-from allyship.transfer import csv_import
 from allyship.core.access import PermissionDenied
 from allyship.core.models import (
     ActionDraft,
@@ -29,6 +24,11 @@ from allyship.core.models import (
     ValidationError,
     week_start,
 )
+from allyship.db import audit, store
+from allyship.peers import circles, partners
+from allyship.people import passwords, roster
+from allyship.practice import journal, plans
+from allyship.transfer import csv_import
 
 TODAY = date.today()
 

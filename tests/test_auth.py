@@ -7,15 +7,15 @@ import sqlite3
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from apptest_helpers import APP
 from click.testing import CliRunner
 from streamlit.testing.v1 import AppTest
 
+from allyship.cli import main as cli_main
+from allyship.core.access import PermissionDenied
+from allyship.core.models import MemberDraft, ValidationError
 from allyship.db import store
 from allyship.people import passwords, roster
-from allyship.core.access import PermissionDenied
-from allyship.cli import main as cli_main
-from allyship.core.models import MemberDraft, ValidationError
-from apptest_helpers import APP
 
 PASSWORD = "correct horse battery"
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=timezone.utc)

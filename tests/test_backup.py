@@ -9,11 +9,11 @@ import threading
 from datetime import date
 
 import pytest
+from tests_paths import ROOT
 
+from allyship.core.models import ActionDraft
 from allyship.db import backup, migrations, store
 from allyship.practice import journal
-from allyship.core.models import ActionDraft
-from tests_paths import ROOT
 
 TODAY = date(2026, 6, 1)
 

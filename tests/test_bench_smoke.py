@@ -6,15 +6,16 @@ full run with its targets is ``python -m bench``, documented in the README.
 
 from __future__ import annotations
 
-import pytest
 import csv
 import json
 import subprocess
 import sys
 
+import pytest
+from tests_paths import ROOT
+
 from bench import baseline
 from bench.results import percentile
-from tests_paths import ROOT
 
 pytestmark = pytest.mark.server
 

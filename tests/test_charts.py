@@ -13,11 +13,11 @@ import vl_convert
 
 from allyship.charts import builders, progress_charts
 from allyship.charts import palette as chart_palette
+from allyship.core.handout import RESPONSIBILITIES
+from allyship.core.models import ActionDraft, MemberDraft
 from allyship.metrics import overview, periods, scopes
 from allyship.people import roster
 from allyship.practice import journal
-from allyship.core.handout import RESPONSIBILITIES
-from allyship.core.models import ActionDraft, MemberDraft
 
 TODAY = date(2026, 2, 25)  # a Wednesday: the week of 23 Feb is still in progress
 PERIOD = periods.Period(date(2026, 2, 2), date(2026, 3, 1))  # includes that week

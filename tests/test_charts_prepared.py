@@ -22,11 +22,11 @@ from streamlit import dataframe_util
 
 from allyship import demo
 from allyship.charts import builders, kinds, progress_charts
+from allyship.core.handout import RESPONSIBILITIES
 from allyship.db import store
 from allyship.metrics import chapter_figures, overview, scopes
 from allyship.metrics.periods import Period, period_options, programme_start
 from allyship.people import roster
-from allyship.core.handout import RESPONSIBILITIES
 from allyship.ui.chart_display import arrow_table
 
 FRAME_OF = {"participation": "participation", "responsibility_actions": "responsibilities",

@@ -4,10 +4,10 @@ import subprocess
 import sys
 
 import pytest
+from tests_paths import ROOT
 
 from allyship.db import store
 from allyship.people import roster
-from tests_paths import ROOT
 
 
 def cli(*args, env=None):

@@ -11,12 +11,12 @@ from datetime import date
 
 import pytest
 from click.testing import CliRunner
+from tests_paths import ROOT
 
 from allyship import cli
+from allyship.core.models import ActionDraft, MemberDraft
 from allyship.people import roster
 from allyship.practice import journal
-from allyship.core.models import ActionDraft, MemberDraft
-from tests_paths import ROOT
 
 PERIOD = ["--from", "2026-02-01", "--to", "2026-02-28"]
 

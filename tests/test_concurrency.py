@@ -14,12 +14,12 @@ import time
 from datetime import date
 
 import pytest
-
-from allyship.db import store
-from allyship.practice import journal
-from allyship.core.models import ActionDraft, ValidationError
 from at_once import at_once, failures
 from tests_paths import ROOT
+
+from allyship.core.models import ActionDraft, ValidationError
+from allyship.db import store
+from allyship.practice import journal
 
 TODAY = date(2026, 6, 1)
 

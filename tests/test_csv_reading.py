@@ -2,14 +2,16 @@
 exports live spreadsheet formulas."""
 
 from __future__ import annotations
+
 import tomllib
+
 import pytest
-from allyship.core import safe_text
-from allyship.people import roster
-from allyship.transfer import csv_files, csv_import
-from allyship.core.models import ValidationError
 from apptest_helpers import ROOT, open_as
 
+from allyship.core import safe_text
+from allyship.core.models import ValidationError
+from allyship.people import roster
+from allyship.transfer import csv_files, csv_import
 
 # --- one CSV reader, one validation -------------------------------------------------------
 

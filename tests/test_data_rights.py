@@ -19,17 +19,23 @@ import pytest
 from at_once import at_once
 from click.testing import CliRunner
 
+from allyship.cli import main as cli
 from allyship.core import access
+from allyship.core.handout import PRACTICE_QUESTIONS
+from allyship.core.models import (
+    ActionDraft,
+    MemberDraft,
+    PlanDraft,
+    PlanItemDraft,
+    ReflectionDraft,
+    ValidationError,
+)
 from allyship.db import store
 from allyship.metrics import overview, periods, scopes
 from allyship.people import passwords, roster, sessions
 from allyship.practice import journal, plans
 from allyship.rights import erasure, mydata, retention
 from allyship.transfer import csv_import
-from allyship.cli import main as cli
-from allyship.core.handout import PRACTICE_QUESTIONS
-from allyship.core.models import (ActionDraft, MemberDraft, PlanDraft, PlanItemDraft,
-                             ReflectionDraft, ValidationError)
 
 TODAY = date(2026, 6, 10)  # a Wednesday; the test chapter started 2026-01-05
 

@@ -7,14 +7,14 @@ import functools
 from datetime import date, timedelta
 
 import pytest
+from apptest_helpers import goto, open_app, persona
+from at_once import at_once, failures
 
+from allyship.core.models import ActionDraft, MemberDraft, PlanDraft
 from allyship.db import store
 from allyship.metrics import overview
 from allyship.people import roster
 from allyship.practice import journal, plans
-from allyship.core.models import ActionDraft, MemberDraft, PlanDraft
-from apptest_helpers import goto, open_app, persona
-from at_once import at_once, failures
 
 
 def second_chapter(db):

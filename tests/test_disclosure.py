@@ -21,12 +21,18 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from allyship.core.access import PermissionDenied
 from allyship.db import store
 from allyship.metrics import chapter_figures, disclosure, overview
-from allyship.people import roster
-from allyship.core.access import PermissionDenied
 from allyship.metrics.periods import Period
-from allyship.metrics.scopes import Scope, breakdown_groups, focus_group_choices, scope_label, team_choices
+from allyship.metrics.scopes import (
+    Scope,
+    breakdown_groups,
+    focus_group_choices,
+    scope_label,
+    team_choices,
+)
+from allyship.people import roster
 
 TODAY = date(2026, 3, 4)
 PERIOD = Period(date(2026, 2, 2), date(2026, 3, 1))
@@ -182,8 +188,8 @@ def test_the_lead_of_a_small_team_cannot_subtract_themselves(chapter):
 def test_a_focus_group_is_not_offered_when_the_rest_of_the_team_is_one_person(chapter):
     """Team of 5 (lead + 4); 4 of them in one focus group: team minus group = 1 person."""
     db, ch = chapter.db, chapter
-    from allyship.practice import plans
     from allyship.core.models import MemberDraft, PlanDraft
+    from allyship.practice import plans
 
     extra = [roster.add_member(db, ch.admin, MemberDraft(f"X {n}", f"x{n}@example.org",
                                                          "member", ch.team_a))

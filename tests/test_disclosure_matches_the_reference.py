@@ -113,9 +113,9 @@ def test_a_large_chapter_is_checked_without_a_per_person_matrix():
 def test_remembered_views_follow_every_change(chapter, db_path):
     """views_for remembers its answer on the connection only while the database is
     unchanged: a write on the same connection, or a commit on another, is seen at once."""
+    from allyship.core.models import MemberDraft
     from allyship.db import store
     from allyship.people import roster
-    from allyship.core.models import MemberDraft
 
     db, admin = chapter.db, chapter.admin
     first = disclosure.views_for(db, admin)

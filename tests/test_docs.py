@@ -9,9 +9,9 @@ from collections.abc import Iterator
 
 import click
 import pytest
+from tests_paths import ROOT
 
 from allyship.cli import main as cli
-from tests_paths import ROOT
 
 DOCS = ROOT / "docs"
 REFERENCE = DOCS / "operator-guide.md"

@@ -8,10 +8,10 @@ import icalendar
 import pytest
 
 from allyship.core import access
+from allyship.core.models import PlanDraft, PlanItemDraft
 from allyship.people import roster
 from allyship.practice import plans
 from allyship.rhythm import feeds, nudges
-from allyship.core.models import PlanDraft, PlanItemDraft
 
 
 @pytest.fixture

@@ -23,13 +23,18 @@ import pytest
 import reference_metrics as old
 
 from allyship import demo
-from allyship.db import store
-from allyship.metrics import chapter_figures, disclosure
-from allyship.metrics.scopes import Scope, breakdown_groups, focus_group_choices, scope_choices
-from allyship.metrics.periods import Period, period_options, programme_start
-from allyship.people import roster
 from allyship.core.access import PermissionDenied
 from allyship.core.models import week_start
+from allyship.db import store
+from allyship.metrics import chapter_figures, disclosure
+from allyship.metrics.periods import Period, period_options, programme_start
+from allyship.metrics.scopes import (
+    Scope,
+    breakdown_groups,
+    focus_group_choices,
+    scope_choices,
+)
+from allyship.people import roster
 
 BUILT = date(2026, 6, 10)  # the data ends on this day (a Wednesday)
 TODAYS = (BUILT, date(2026, 6, 8), date(2026, 6, 7))  # Wednesday, Monday, Sunday

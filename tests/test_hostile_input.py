@@ -8,13 +8,9 @@ import zipfile
 from datetime import date
 
 import pytest
+from apptest_helpers import all_text, by_label, goto, open_app
 
 from allyship import demo
-from allyship.db import store
-from allyship.people import roster
-from allyship.practice import journal, plans
-from allyship.rights import mydata
-from allyship.transfer import csv_files, csv_import
 from allyship.core.models import (
     TEXT_MAX,
     ActionDraft,
@@ -24,7 +20,11 @@ from allyship.core.models import (
     ValidationError,
     clean_text,
 )
-from apptest_helpers import all_text, by_label, goto, open_app
+from allyship.db import store
+from allyship.people import roster
+from allyship.practice import journal, plans
+from allyship.rights import mydata
+from allyship.transfer import csv_files, csv_import
 
 TODAY = date(2026, 6, 1)
 

@@ -1,15 +1,17 @@
 """The Import & export page builds nothing until its button is pressed."""
 
 from __future__ import annotations
+
 import io
 import re
 import zipfile
+
 import pytest
-from allyship.people import roster
-from allyship.transfer import export
-from allyship.core.models import MemberDraft
 from apptest_helpers import open_as, persona
 
+from allyship.core.models import MemberDraft
+from allyship.people import roster
+from allyship.transfer import export
 
 # --- Import & export builds nothing until asked -------------------------------------------
 

@@ -2,10 +2,11 @@
 sends no usage statistics."""
 
 from __future__ import annotations
+
 import pytest
+
 from allyship.db import store
 from allyship.people import passwords
-
 
 PASSWORD = "correct horse battery"
 
@@ -28,9 +29,9 @@ def test_init_ends_with_next_steps_that_work_as_printed(tmp_path):
     import sys
 
     from click.testing import CliRunner
+    from tests_paths import ROOT
 
     from allyship.cli import main as cli_main
-    from tests_paths import ROOT
 
     path = tmp_path / "a folder with spaces" / "chapter.db"
     result = CliRunner().invoke(cli_main, ["init", "--db", str(path), "--chapter", "Riverbend",

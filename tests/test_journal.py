@@ -4,10 +4,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from allyship.db import store
-from allyship.practice import journal
 from allyship.core.access import PermissionDenied
 from allyship.core.models import ActionDraft, ReflectionDraft, ValidationError
+from allyship.db import store
+from allyship.practice import journal
 
 TODAY = date(2026, 11, 26)  # a Thursday; its week starts Monday 23 November
 MONDAY = date(2026, 11, 23)
@@ -82,8 +82,8 @@ def test_who_reads_an_action_follows_its_visibility(chapter, visibility, readers
 
 
 def test_linking_an_action_to_someone_elses_plan_item_is_refused(chapter):
-    from allyship.practice import plans
     from allyship.core.models import PlanDraft, PlanItemDraft
+    from allyship.practice import plans
 
     theirs = plans.save_plan(chapter.db, chapter.teammate,
                              PlanDraft("G", items=(PlanItemDraft("next_step", "x"),)), today=TODAY)

@@ -1,11 +1,12 @@
 """An admin corrects a member's name or email: checked, audited, and seen everywhere at once."""
 
 from __future__ import annotations
+
 import pytest
-from allyship.people import passwords, roster
-from allyship.core.models import ValidationError
 from apptest_helpers import open_as, persona
 
+from allyship.core.models import ValidationError
+from allyship.people import passwords, roster
 
 # --- an admin corrects a member's name or email -------------------------------------------
 

@@ -27,14 +27,7 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 
-from allyship.db import store
-from allyship.metrics import chapter_figures, overview, rolling, scopes
-from allyship.people import roster
-from allyship.practice import journal, plans
 from allyship.core.access import PermissionDenied
-from allyship.metrics.disclosure import OTHER_LABEL
-from allyship.metrics.periods import Period
-from allyship.metrics.scopes import Scope, WHOLE_CHAPTER
 from allyship.core.models import (
     ActionDraft,
     Member,
@@ -43,6 +36,13 @@ from allyship.core.models import (
     PlanItemDraft,
     ValidationError,
 )
+from allyship.db import store
+from allyship.metrics import chapter_figures, overview, rolling, scopes
+from allyship.metrics.disclosure import OTHER_LABEL
+from allyship.metrics.periods import Period
+from allyship.metrics.scopes import WHOLE_CHAPTER, Scope
+from allyship.people import roster
+from allyship.practice import journal, plans
 
 TODAY = date(2026, 3, 2)  # a Monday: the four weeks of February are complete
 FEB = {d: date(2026, 2, d) for d in (2, 9, 16, 23)}

@@ -8,10 +8,16 @@ from email.message import EmailMessage
 import pytest
 
 from allyship.core import access
+from allyship.core.models import (
+    ActionDraft,
+    MemberDraft,
+    PlanDraft,
+    PlanItemDraft,
+    ValidationError,
+)
 from allyship.people import roster
 from allyship.practice import journal, plans
 from allyship.rhythm import mail, nudges
-from allyship.core.models import ActionDraft, MemberDraft, PlanDraft, PlanItemDraft, ValidationError
 
 UTC = timezone.utc
 

@@ -12,26 +12,31 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from apptest_helpers import all_text, open_as
+from apptest_helpers import persona as persona_of
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from streamlit.testing.v1 import AppTest
+from tests_paths import ROOT
 
 from allyship import demo
 from allyship.core import access
+from allyship.core.models import (
+    ActionDraft,
+    Member,
+    MemberDraft,
+    PlanDraft,
+    ReflectionDraft,
+    ValidationError,
+)
+from allyship.core.safe_text import inert
 from allyship.db import store
 from allyship.metrics import disclosure, org_figures, overview, scopes
 from allyship.metrics.periods import Period
 from allyship.people import organisation, passwords, roster
+from allyship.people.organisation import OrgChapter
 from allyship.practice import journal, plans
 from allyship.reports import org_report
-from allyship.core.models import ActionDraft, Member, MemberDraft, PlanDraft, ReflectionDraft, \
-    ValidationError
-from allyship.people.organisation import OrgChapter
-from allyship.core.safe_text import inert
-
-from apptest_helpers import all_text, open_as
-from apptest_helpers import persona as persona_of
-from streamlit.testing.v1 import AppTest
-from tests_paths import ROOT
 
 TODAY = date.today()
 PERIOD = Period.last_weeks(12, TODAY)

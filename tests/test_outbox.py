@@ -102,8 +102,8 @@ def test_a_member_who_logs_before_a_retry_gets_nothing(chapter, db_path: Path) -
         inbox.refuse = True
         first = outbox.run(db_path, now=friday, smtp=mail.parse_smtp_url(inbox.url))
         assert first.failed == 1
-        from allyship.practice import journal
         from allyship.core.models import ActionDraft
+        from allyship.practice import journal
         journal.log_action(db, chapter.member, ActionDraft("2026-11-20", "Read a history", (4,)))
         inbox.refuse = False
         later = outbox.run(db_path, now=friday + timedelta(hours=1),
@@ -275,9 +275,9 @@ def test_sixteen_runs_at_once_send_each_message_once(demo_db: Path, now) -> None
 
 @pytest.mark.server
 def test_hostile_names_arrive_escaped_through_a_real_server(chapter, db_path: Path) -> None:
+    from allyship.core.models import MemberDraft, PlanDraft, PlanItemDraft
     from allyship.people import roster
     from allyship.practice import plans
-    from allyship.core.models import MemberDraft, PlanDraft, PlanItemDraft
 
     db = chapter.db
     evil = roster.add_member(db, chapter.admin, MemberDraft(

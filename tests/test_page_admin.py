@@ -14,14 +14,14 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from apptest_helpers import APP, ROOT, all_text, open_as, persona
 from streamlit.testing.v1 import AppTest
 
 from allyship.core import safe_text
+from allyship.core.models import ActionDraft, PlanDraft, ReflectionDraft, week_start
 from allyship.db import store
 from allyship.people import passwords, roster
 from allyship.practice import journal, plans
-from allyship.core.models import ActionDraft, PlanDraft, ReflectionDraft, week_start
-from apptest_helpers import APP, ROOT, all_text, open_as, persona
 
 MARKER_REFLECTION = "MARKER-PRIVATE-REFLECTION-7f3a"
 MARKER_ACTION = "MARKER-PRIVATE-ACTION-2b8e"

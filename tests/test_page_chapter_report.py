@@ -12,13 +12,13 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from apptest_helpers import ROOT, all_text, open_as, persona
 from streamlit.testing.v1 import AppTest
 
+from allyship.core.models import ActionDraft
 from allyship.people import roster
 from allyship.practice import journal
 from allyship.reports import presets
-from allyship.core.models import ActionDraft
-from apptest_helpers import ROOT, all_text, open_as, persona
 
 PAGE = "pages/chapter_report.py"
 DOWNLOADS = ["Download HTML (print, opens offline)", "Download Markdown",

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from apptest_helpers import all_text, by_label, open_as, persona
+
+from allyship.core.models import ReflectionDraft
 from allyship.db import store
 from allyship.people import roster
 from allyship.practice import journal
 from allyship.rights import erasure, retention
-from allyship.core.models import ReflectionDraft
-from apptest_helpers import all_text, by_label, open_as, persona
 
 
 def _tab(at, label: str):

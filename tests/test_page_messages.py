@@ -3,16 +3,16 @@ AppTest on a real demo database; the test email through a real SMTP server."""
 
 from __future__ import annotations
 
-import pytest
 from datetime import date
 
+import pytest
+from apptest_helpers import all_text, by_label, open_as, persona
 
 from allyship import demo
+from allyship.core.models import PlanDraft, PlanItemDraft
 from allyship.db import store
 from allyship.practice import plans
 from allyship.rhythm import feeds, mail, nudges
-from allyship.core.models import PlanDraft, PlanItemDraft
-from apptest_helpers import all_text, by_label, open_as, persona
 from tests.smtp_server import smtp_server
 
 MARKER_STEP = "MARKER-PRIVATE-NEXT-STEP-91c2"

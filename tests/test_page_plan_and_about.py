@@ -4,10 +4,10 @@ their question marks, and both pages use the chapter's own goal label."""
 from __future__ import annotations
 
 import pytest
+from apptest_helpers import all_text, by_label, goto, open_app
 
 from allyship.core import handout
 from allyship.db import store
-from apptest_helpers import all_text, by_label, goto, open_app
 
 
 @pytest.fixture

@@ -10,9 +10,9 @@ import threading
 import time
 
 import pytest
+from tests_paths import ROOT
 
 from allyship.web.page_runs import Turns
-from tests_paths import ROOT
 
 
 def test_sixteen_runs_at_once_take_turns_one_by_one():
@@ -95,8 +95,9 @@ def test_the_settings_come_from_the_environment_and_bad_values_fall_back():
 
 
 def test_every_run_of_the_app_holds_a_turn_while_the_page_draws(demo_db, monkeypatch):
-    from allyship.web import page_runs
     from apptest_helpers import open_app
+
+    from allyship.web import page_runs
 
     class Recording(Turns):
         def __init__(self) -> None:

@@ -11,15 +11,15 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from apptest_helpers import APP, all_text, goto, open_app, persona
 from streamlit.testing.v1 import AppTest
 
+from allyship.core.models import ActionDraft
 from allyship.db import store
 from allyship.metrics import chapter_figures, disclosure, overview, scopes
 from allyship.metrics.periods import PERIOD_CHOICES, period_options
 from allyship.people import roster
 from allyship.practice import journal
-from allyship.core.models import ActionDraft
-from apptest_helpers import APP, all_text, goto, open_app, persona
 
 N_CHARTS = 6
 

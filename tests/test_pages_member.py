@@ -4,12 +4,12 @@ database, and a bad entry shows an error, keeps the text and writes nothing."""
 from datetime import date, timedelta
 
 import pytest
+from apptest_helpers import all_text, by_label, goto, open_app
 
 from allyship import demo
+from allyship.core.models import week_start
 from allyship.db import store
 from allyship.people import roster
-from allyship.core.models import week_start
-from apptest_helpers import all_text, by_label, goto, open_app
 
 MEMBER_PAGES = ["my_week", "my_plan", "log_actions", "reflect", "about"]
 
@@ -177,8 +177,8 @@ def test_about_shows_all_eight_responsibilities_in_full(app_db):
 
 @pytest.mark.slow
 def test_shared_with_me_lists_a_teammates_shared_action_and_no_private_one(app_db):
-    from allyship.practice import journal
     from allyship.core.models import ActionDraft
+    from allyship.practice import journal
 
     open_app()  # first run creates the demo
     db, me = robin(app_db)

@@ -8,14 +8,14 @@ import re
 from datetime import date
 
 import pytest
+from apptest_helpers import all_text, by_label, open_as
 from streamlit.testing.v1 import AppTest
 
 from allyship import demo
+from allyship.core.models import ActionDraft, ReflectionDraft
 from allyship.db import store
 from allyship.people import roster
 from allyship.practice import journal
-from allyship.core.models import ActionDraft, ReflectionDraft
-from apptest_helpers import all_text, by_label, open_as
 
 
 def member(path, role_or_email: str):

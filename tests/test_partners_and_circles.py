@@ -9,12 +9,6 @@ from datetime import date, timedelta
 import pytest
 
 from allyship.core import access
-from allyship.db import audit, migrations, store
-from allyship.peers import circles, partners
-from allyship.people import roster
-from allyship.practice import ideas, if_then, journal, plans
-from allyship.reports import chapter_report, renderer
-from allyship.transfer import export
 from allyship.core.access import PermissionDenied
 from allyship.core.models import (
     ActionDraft,
@@ -24,6 +18,12 @@ from allyship.core.models import (
     ReflectionDraft,
     ValidationError,
 )
+from allyship.db import audit, migrations, store
+from allyship.peers import circles, partners
+from allyship.people import roster
+from allyship.practice import ideas, if_then, journal, plans
+from allyship.reports import chapter_report, renderer
+from allyship.transfer import export
 
 TODAY = date.today()
 

@@ -9,10 +9,10 @@ from datetime import date
 
 from at_once import at_once
 
+from allyship.core.models import MemberDraft, ValidationError
 from allyship.peers import circles, partners
 from allyship.people import roster
 from allyship.practice import ideas
-from allyship.core.models import MemberDraft, ValidationError
 
 N = 16
 

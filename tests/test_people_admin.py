@@ -8,11 +8,11 @@ from datetime import date
 
 import pytest
 
+from allyship.core.models import ActionDraft, PlanDraft, ValidationError
 from allyship.db import audit, store
 from allyship.people import roster
 from allyship.practice import journal, plans
 from allyship.transfer import csv_import
-from allyship.core.models import ActionDraft, PlanDraft, ValidationError
 
 TODAY = date.today()
 

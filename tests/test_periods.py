@@ -8,18 +8,18 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from apptest_helpers import APP, goto, open_app, persona
 from click.testing import CliRunner
 from streamlit.testing.v1 import AppTest
 
 from allyship import cli
+from allyship.core.models import ActionDraft, MemberDraft, week_start
 from allyship.db import store
 from allyship.metrics import chapter_figures, periods
+from allyship.metrics.periods import Comparison, Period, PeriodWeeks
 from allyship.people import passwords, roster, sessions
 from allyship.practice import journal
 from allyship.reports import chapter_report, presets
-from allyship.metrics.periods import Comparison, Period, PeriodWeeks
-from allyship.core.models import ActionDraft, MemberDraft, week_start
-from apptest_helpers import APP, goto, open_app, persona
 
 MON = date(2026, 7, 13)  # a programme's first Monday in the table below
 

@@ -4,10 +4,10 @@ from datetime import date
 
 import pytest
 
-from allyship.db import store
-from allyship.practice import plans
 from allyship.core.access import PermissionDenied
 from allyship.core.models import PlanDraft, PlanItemDraft, ValidationError
+from allyship.db import store
+from allyship.practice import plans
 
 TODAY = date(2026, 11, 26)
 

@@ -12,12 +12,18 @@ from datetime import date
 
 import pytest
 
+from allyship.core.access import PermissionDenied
+from allyship.core.models import (
+    ActionDraft,
+    MemberDraft,
+    PlanDraft,
+    PlanItemDraft,
+    ReflectionDraft,
+    ValidationError,
+)
 from allyship.people import roster
 from allyship.practice import journal, plans
 from allyship.reports import chapter_report, presets
-from allyship.core.access import PermissionDenied
-from allyship.core.models import ActionDraft, MemberDraft, PlanDraft, PlanItemDraft, ReflectionDraft
-from allyship.core.models import ValidationError
 
 TODAY = date(2026, 3, 18)
 FEB = (date(2026, 2, 1), date(2026, 2, 28))  # whole weeks: Mon 26 Jan – Sun 1 Mar

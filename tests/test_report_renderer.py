@@ -13,6 +13,7 @@ import altair as alt
 import pandas as pd
 import pytest
 from altair.utils.schemapi import validate_jsonschema
+from tests_paths import ROOT
 
 from allyship import demo
 from allyship.charts import builders, palette, progress_charts, svg_render
@@ -21,7 +22,6 @@ from allyship.db import store
 from allyship.metrics.periods import Period
 from allyship.people import roster
 from allyship.reports import chapter_report, org_report, presets, renderer
-from tests_paths import ROOT
 
 TODAY = date.today()
 MONDAY = date(2026, 2, 2)

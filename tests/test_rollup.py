@@ -9,10 +9,10 @@ from datetime import date, timedelta
 import pytest
 from at_once import at_once, failures
 
+from allyship.core.models import ActionDraft
 from allyship.db import rollup, store
 from allyship.people import roster
 from allyship.practice import journal
-from allyship.core.models import ActionDraft
 
 TODAY = date(2026, 3, 27)
 

@@ -17,10 +17,6 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from allyship.db import store
-from allyship.people import roster
-from allyship.practice import journal
-from allyship.transfer import csv_files, csv_import
 from allyship.core.handout import ACTION_KINDS, VISIBILITIES
 from allyship.core.models import (
     MINUTES_MAX,
@@ -30,6 +26,10 @@ from allyship.core.models import (
     ValidationError,
     clean_text,
 )
+from allyship.db import store
+from allyship.people import roster
+from allyship.practice import journal
+from allyship.transfer import csv_files, csv_import
 
 TODAY = date(2026, 6, 1)
 EARLIEST = date(2026, 1, 5)

@@ -2,11 +2,13 @@
 Markdown."""
 
 from __future__ import annotations
+
 import re
+
 import pytest
-from allyship.core import safe_text
 from apptest_helpers import open_as
 
+from allyship.core import safe_text
 
 # --- one function makes typed text inert --------------------------------------------------
 

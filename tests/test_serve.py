@@ -11,9 +11,9 @@ import time
 from pathlib import Path
 
 import pytest
+from tests_paths import ROOT
 
 from allyship.web import serve
-from tests_paths import ROOT
 
 pytestmark = [pytest.mark.server,
               pytest.mark.skipif(serve.find_nginx() is None and

@@ -3,18 +3,20 @@ arrives 16 times at once or from several app sessions, strangers cannot make the
 grow, and an admin sees and lifts a lockout."""
 
 from __future__ import annotations
+
 import json
 import threading
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+
 import pytest
-from allyship.db import migrations, store
-from allyship.people import passwords, roster, sessions
-from allyship.core.access import PermissionDenied
-from allyship.core.models import MemberDraft
 from apptest_helpers import sign_in_page
 from at_once import at_once, failures
 
+from allyship.core.access import PermissionDenied
+from allyship.core.models import MemberDraft
+from allyship.db import migrations, store
+from allyship.people import passwords, roster, sessions
 
 PASSWORD = "correct horse battery"
 

@@ -2,14 +2,16 @@
 password, and bounded."""
 
 from __future__ import annotations
+
 from datetime import datetime, timedelta, timezone
+
 import pytest
+from apptest_helpers import APP, sign_in_page
 from streamlit.testing.v1 import AppTest
+
+from allyship.core.models import MemberDraft
 from allyship.db import store
 from allyship.people import passwords, roster, sessions
-from allyship.core.models import MemberDraft
-from apptest_helpers import APP, sign_in_page
-
 
 PASSWORD = "correct horse battery"
 

@@ -1,16 +1,18 @@
 """A full disk or a read-only database costs one sentence and nothing anyone typed."""
 
 from __future__ import annotations
+
 import contextlib
 import logging
 import shutil
 import sqlite3
 import subprocess
 from pathlib import Path
+
 import pytest
+
 from allyship.db import backup, storage_errors, store
 from allyship.transfer import export
-
 
 # --- disk full, read-only -----------------------------------------------------------------
 
@@ -72,8 +74,8 @@ def test_a_read_only_database_shows_one_sentence_not_a_traceback(
     shutil.copy(demo_template, tmp_path / "rw" / "app.db")
     with read_only_view(tmp_path / "rw", tmp_path / "ro") as ro:
         monkeypatch.setenv("ALLYSHIP_DB", str(ro / "app.db"))
-        from streamlit.testing.v1 import AppTest
         from apptest_helpers import APP
+        from streamlit.testing.v1 import AppTest
 
         at = AppTest.from_file(APP, default_timeout=60)
         with caplog.at_level(logging.ERROR, logger="allyship.storage"):

@@ -99,10 +99,10 @@ def test_migration_14_fills_team_weeks_from_a_database_at_schema_13(db_path):
     week already logged, its triggers, and the two covering indexes."""
     from datetime import date, timedelta
 
+    from allyship.core.models import ActionDraft, MemberDraft
     from allyship.db import rollup
     from allyship.people import roster
     from allyship.practice import journal
-    from allyship.core.models import ActionDraft, MemberDraft
 
     db = store.connect(db_path, migrate=False)
     while store.schema_version(db) < 13:

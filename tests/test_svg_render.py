@@ -11,12 +11,12 @@ from datetime import date
 
 import pytest
 from click.testing import CliRunner
+from tests_paths import ROOT
 
 from allyship import cli
 from allyship.charts import svg_render
-from allyship.practice import journal
 from allyship.core.models import ActionDraft
-from tests_paths import ROOT
+from allyship.practice import journal
 
 BARS = {"data": {"values": [{"team": "Marsh", "steps": 3}, {"team": "Meadow", "steps": 5}]},
         "mark": "bar", "description": "Next steps per team",

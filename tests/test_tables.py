@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 
 from allyship.core import safe_text
-from allyship.practice import tables
 from allyship.core.models import Plan, PlanItem, ValidationError
 from allyship.core.safe_text import inert
+from allyship.practice import tables
 
 
 def plan_with(*items):

@@ -11,15 +11,15 @@ import zipfile
 from datetime import date, timedelta
 
 import pytest
+from tests_paths import ROOT
 
 from allyship.core import access
+from allyship.core.models import ActionDraft, PlanDraft, PlanItemDraft, ReflectionDraft
 from allyship.db import migrations, store
 from allyship.people import roster
 from allyship.practice import journal, plans
 from allyship.rights import mydata
 from allyship.transfer import csv_files, csv_import, export, restore
-from allyship.core.models import ActionDraft, PlanDraft, PlanItemDraft, ReflectionDraft
-from tests_paths import ROOT
 
 TODAY = date(2026, 6, 1)
 SAMPLES = ROOT / "data" / "sample"

@@ -4,12 +4,13 @@ shipped as data, and no page needs it to draw a chapter's charts)."""
 
 from __future__ import annotations
 
-import pytest
 import subprocess
 import sys
 
-from allyship.web import registry, warmup
+import pytest
 from tests_paths import ROOT
+
+from allyship.web import registry, warmup
 
 SCRIPT = """
 import asyncio, sys

@@ -75,7 +75,9 @@ def _template(kind: str, n_groups: int) -> str:
     shipped = _shipped()[kind].get(str(n_groups if kind in GROUP_KINDS else 0))
     if shipped is not None:
         return json.dumps(shipped)
-    from allyship.charts import builders  # imports Altair: a chapter of many teams, once
+    from allyship.charts import (
+        builders,  # imports Altair: a chapter of many teams, once
+    )
 
     return builders.template_json(kind, n_groups)
 

@@ -7,9 +7,16 @@ from pathlib import Path
 
 import click
 
-from allyship.commands.common import CHAPTER_HELP, DB_OPTION, fail, find_chapter, open_db
+from allyship.commands.common import (
+    CHAPTER_HELP,
+    DB_OPTION,
+    fail,
+    find_chapter,
+    open_db,
+)
 from allyship.db import backup, store
 from allyship.transfer import csv_import, export, restore
+
 
 @click.command("export")
 @DB_OPTION

@@ -9,10 +9,17 @@ from typing import Any
 import click
 import sqlite_utils
 
-from allyship.commands.common import CHAPTER_HELP, DB_OPTION, fail, find_chapter, open_db
+from allyship.commands.common import (
+    CHAPTER_HELP,
+    DB_OPTION,
+    fail,
+    find_chapter,
+    open_db,
+)
 from allyship.core.access import PermissionDenied
 from allyship.core.models import ValidationError
 from allyship.people import organisation
+
 
 @click.group("org")
 def org_group() -> None:

@@ -19,6 +19,7 @@ from allyship.core.access import PermissionDenied
 from allyship.core.models import Chapter, Member, ValidationError
 from allyship.people import roster
 
+
 def report_actor(db: sqlite_utils.Database, chapter: str | None) -> tuple[Chapter, Member]:
     """The chapter to report on, and who it is produced as: the chapter's first active
     admin (the command line acts for the chapter; nobody signs in)."""

@@ -14,6 +14,7 @@ from allyship.db import store
 from allyship.people import roster
 from allyship.rights import erasure, mydata, retention
 
+
 @click.command("forget")
 @DB_OPTION
 @click.option("--email", default=None, help="Email of the member to forget.")

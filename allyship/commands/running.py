@@ -12,6 +12,7 @@ import click
 from allyship.commands.common import DB_OPTION, fail, open_db
 from allyship.db import store
 
+
 @click.group("nudges")
 def nudges_group() -> None:
     """Weekly reminders and leads' digests (sent through the outbox, never twice)."""

@@ -14,6 +14,7 @@ from allyship.core.models import MemberDraft, ValidationError
 from allyship.db import store
 from allyship.people import passwords, roster
 
+
 @click.command("demo")
 @DB_OPTION
 @click.option("--seed", type=int, default=demo.DEFAULT_SEED, show_default=True,

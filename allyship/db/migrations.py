@@ -13,6 +13,7 @@ import sqlite_utils
 
 from allyship.db import rollup
 
+
 def _m1_initial(db: sqlite_utils.Database) -> None:
     for stmt in _SCHEMA_V1:
         db.execute(stmt)

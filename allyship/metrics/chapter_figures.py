@@ -27,8 +27,16 @@ from allyship.core.handout import RESPONSIBILITIES
 from allyship.core.models import Member, week_start
 from allyship.metrics.disclosure import OTHER_LABEL
 from allyship.metrics.frames import Minutes, Participation, Responsibilities, Steadiness
-from allyship.metrics.periods import (MY_WEEKS, QUIET_WEEKS, STEADY_OF_LAST, Comparison,
-                                      Period, PeriodWeeks, period_weeks, week_is_complete)
+from allyship.metrics.periods import (
+    MY_WEEKS,
+    QUIET_WEEKS,
+    STEADY_OF_LAST,
+    Comparison,
+    Period,
+    PeriodWeeks,
+    period_weeks,
+    week_is_complete,
+)
 from allyship.metrics.rolling import NAN, rolling_mean
 from allyship.metrics.scopes import Scope, View, check, view_of, with_scope
 

@@ -25,7 +25,13 @@ from allyship.core import access
 from allyship.core.models import Member, week_start
 from allyship.metrics import disclosure
 from allyship.metrics.disclosure import MIN_OTHERS
-from allyship.metrics.periods import STEADY_OF_LAST, Comparison, Period, PeriodWeeks, weeks_words
+from allyship.metrics.periods import (
+    STEADY_OF_LAST,
+    Comparison,
+    Period,
+    PeriodWeeks,
+    weeks_words,
+)
 from allyship.people import organisation
 from allyship.people.organisation import OrgChapter, Region
 

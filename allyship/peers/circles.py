@@ -21,13 +21,15 @@ from typing import Any
 import sqlite_utils
 
 from allyship.core import access
-from allyship.db import store
-from allyship.people import roster
-from allyship.practice import journal
 from allyship.core.handout import PRACTICE_QUESTIONS, RESPONSIBILITIES, responsibility
 from allyship.core.models import Action, Member, ValidationError, clean_text, week_start
 from allyship.core.safe_text import inert
-from allyship.metrics.disclosure import MIN_OTHERS  # least-practised: the whole circle's figure
+from allyship.db import store
+from allyship.metrics.disclosure import (
+    MIN_OTHERS,  # least-practised: the whole circle's figure
+)
+from allyship.people import roster
+from allyship.practice import journal
 
 MIN_MEMBERS, MAX_MEMBERS = 2, 10
 CADENCES: dict[str, str] = {

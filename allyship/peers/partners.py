@@ -17,9 +17,6 @@ from typing import Any
 import sqlite_utils
 
 from allyship.core import access
-from allyship.db import store
-from allyship.people import roster
-from allyship.practice import journal, plans
 from allyship.core.models import (
     Action,
     Member,
@@ -29,6 +26,9 @@ from allyship.core.models import (
     clean_text,
     week_start,
 )
+from allyship.db import store
+from allyship.people import roster
+from allyship.practice import journal, plans
 
 MAX_PARTNERS = 3  # active and pending together: a few people, not an audience
 NOTE_MAX = 1000

@@ -23,9 +23,16 @@ from typing import Any
 import sqlite_utils
 
 from allyship.core import access
+from allyship.core.models import (
+    NAME_MAX,
+    Chapter,
+    Member,
+    MemberDraft,
+    ValidationError,
+    clean_text,
+)
 from allyship.db import store
 from allyship.people import roster
-from allyship.core.models import NAME_MAX, Chapter, Member, MemberDraft, ValidationError, clean_text
 
 ORG_ROLE_LABELS: dict[str, str] = {"org_admin": "Organisation admin",
                                    "region_lead": "Region lead"}

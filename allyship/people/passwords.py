@@ -33,9 +33,9 @@ from datetime import datetime, timedelta, timezone
 import sqlite_utils
 
 from allyship.core import access
+from allyship.core.models import EMAIL_RE, Member, ValidationError
 from allyship.db import store
 from allyship.people import roster, sessions
-from allyship.core.models import EMAIL_RE, Member, ValidationError
 
 # scrypt cost: 2**14 × 8 × 128 bytes = 16 MiB of memory per hash.
 SCRYPT_N = 2**14

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 import sqlite_utils
 
 from allyship.core import access
-from allyship.db import store
 from allyship.core.models import (
     NAME_MAX,
     Chapter,
@@ -19,6 +19,7 @@ from allyship.core.models import (
     clean_text,
     parse_date,
 )
+from allyship.db import store
 
 
 def _chapter(row: dict[str, Any]) -> Chapter:
@@ -191,22 +192,25 @@ def bootstrap_admin(db: sqlite_utils.Database, chapter: Chapter, draft: MemberDr
     return get_member(db, member_id)
 
 
-def create_team(db: sqlite_utils.Database, actor: Member, name: str) -> Team:
-    """A new team in the admin's chapter."""
+def _admin_adds(db: sqlite_utils.Database, actor: Member, insert: Callable[[], int]) -> int:
+    """``insert()`` (a new row in the admin's chapter) in one write unit; its id."""
     access.require_admin(actor)
     with store.transaction(db):
-        team_id = _insert_team(db, actor.chapter_id, name, actor.id)
+        new_id = insert()
         store.bump_data_version(db, actor.chapter_id)
-    return get_team(db, team_id)
+    return new_id
+
+
+def create_team(db: sqlite_utils.Database, actor: Member, name: str) -> Team:
+    """A new team in the admin's chapter."""
+    return get_team(db, _admin_adds(
+        db, actor, lambda: _insert_team(db, actor.chapter_id, name, actor.id)))
 
 
 def add_member(db: sqlite_utils.Database, actor: Member, draft: MemberDraft) -> Member:
     """A new member of the admin's chapter."""
-    access.require_admin(actor)
-    with store.transaction(db):
-        member_id = _insert_member(db, actor.chapter_id, draft, actor.id)
-        store.bump_data_version(db, actor.chapter_id)
-    return get_member(db, member_id)
+    return get_member(db, _admin_adds(
+        db, actor, lambda: _insert_member(db, actor.chapter_id, draft, actor.id)))
 
 
 # --- the admin's management of the chapter -------------------------------------------

@@ -24,9 +24,9 @@ from datetime import datetime, timedelta, timezone
 
 import sqlite_utils
 
+from allyship.core.models import Member
 from allyship.db import store
 from allyship.people import roster
-from allyship.core.models import Member
 
 COOKIE_NAME = "allyship_session"
 SESSION_DAYS = 14  # a sign-in lasts this long on a browser, unless ended earlier

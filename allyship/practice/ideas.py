@@ -14,10 +14,17 @@ from urllib.parse import urlsplit
 import sqlite_utils
 
 from allyship.core import access
+from allyship.core.handout import RESPONSIBILITY_NUMBERS
+from allyship.core.models import (
+    Member,
+    Plan,
+    PlanDraft,
+    PlanItemDraft,
+    ValidationError,
+    clean_text,
+)
 from allyship.db import store
 from allyship.practice import plans
-from allyship.core.handout import RESPONSIBILITY_NUMBERS
-from allyship.core.models import Member, Plan, PlanDraft, PlanItemDraft, ValidationError, clean_text
 
 IDEA_KINDS: dict[str, str] = {
     "read": "Read",

@@ -7,9 +7,9 @@ from __future__ import annotations
 import sqlite_utils
 
 from allyship.core import access
+from allyship.core.models import Member, PlanItem, ValidationError, clean_text
 from allyship.db import store
 from allyship.practice import plans
-from allyship.core.models import Member, PlanItem, ValidationError, clean_text
 
 PART_MAX = 300
 

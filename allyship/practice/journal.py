@@ -11,9 +11,6 @@ from typing import Any
 import sqlite_utils
 
 from allyship.core import access
-from allyship.db import store
-from allyship.db.filters import and_where
-from allyship.people import roster
 from allyship.core.models import (
     Action,
     ActionDraft,
@@ -23,6 +20,9 @@ from allyship.core.models import (
     ValidationError,
     week_start,
 )
+from allyship.db import store
+from allyship.db.filters import and_where
+from allyship.people import roster
 
 
 def _earliest(db: sqlite_utils.Database, actor: Member) -> date:

@@ -11,8 +11,15 @@ from typing import Any
 import sqlite_utils
 
 from allyship.core import access
+from allyship.core.models import (
+    Member,
+    Plan,
+    PlanDraft,
+    PlanItem,
+    ValidationError,
+    parse_date,
+)
 from allyship.db import store
-from allyship.core.models import Member, Plan, PlanDraft, PlanItem, ValidationError, parse_date
 
 _PLAN_FIELDS = ("focus_group", "motivation", "supports_goal", "feedback")
 

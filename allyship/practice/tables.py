@@ -15,7 +15,13 @@ import pandas as pd
 
 from allyship.core.dates import days_of_week, format_day
 from allyship.core.handout import ACTION_KINDS, RESPONSIBILITIES, responsibility
-from allyship.core.models import Action, ActionDraft, Plan, PlanItemDraft, ValidationError
+from allyship.core.models import (
+    Action,
+    ActionDraft,
+    Plan,
+    PlanItemDraft,
+    ValidationError,
+)
 
 RESPONSIBILITY_LABELS: list[str] = [r.label for r in RESPONSIBILITIES]
 _LABEL_TO_NUMBER = {r.label: r.number for r in RESPONSIBILITIES}
@@ -46,7 +52,9 @@ def next_steps_frame(plan: Plan | None, today: date) -> pd.DataFrame:
     if plan is None:
         return pd.DataFrame(columns=columns)
     # "When …, I will …" where the member wrote the step as an if–then plan.
-    from allyship.practice import if_then  # here, not at the top: keeps the issue-15 edit local
+    from allyship.practice import (
+        if_then,  # here, not at the top: keeps the issue-15 edit local
+    )
 
     rows = [{"id": i.id, "Next step": if_then.describe(i), "Due": i.due_on,
              "Overdue": i.is_overdue(today)}

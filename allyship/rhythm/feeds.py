@@ -22,11 +22,11 @@ import icalendar
 import sqlite_utils
 
 from allyship.core import access
+from allyship.core.models import Member
 from allyship.db import store
 from allyship.people import roster
-from allyship.rhythm import nudges
 from allyship.practice.if_then import phrase as if_then_phrase
-from allyship.core.models import Member
+from allyship.rhythm import nudges
 
 TOKEN_BYTES = 32
 PRODID = "-//Allyship Accountability//Weekly rhythm//EN"

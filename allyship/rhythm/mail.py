@@ -23,10 +23,10 @@ import smtplib
 import ssl
 import tomllib
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -321,8 +321,8 @@ class Sender:
 def send_test_email(db: sqlite_utils.Database, actor, settings: SmtpSettings | None = None) -> str:  # noqa: ANN001
     """"Send me a test email": an admin checks the SMTP settings. Returns the address."""
     from allyship.core import access
-    from allyship.db import store
     from allyship.core.models import Member
+    from allyship.db import store
 
     actor = access.require_admin(actor)
     assert isinstance(actor, Member)

@@ -29,11 +29,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 import sqlite_utils
 
 from allyship.core import access
+from allyship.core.handout import PRACTICE_QUESTIONS, RESPONSIBILITIES
+from allyship.core.models import Member, ValidationError, week_start
 from allyship.db import store
 from allyship.metrics import chapter_figures, disclosure, periods, scopes
 from allyship.people import roster
-from allyship.core.handout import PRACTICE_QUESTIONS, RESPONSIBILITIES
-from allyship.core.models import Member, ValidationError, week_start
 
 KINDS: dict[str, str] = {
     "reminder": "Weekly reminder to log my actions",

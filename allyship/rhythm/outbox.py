@@ -39,10 +39,10 @@ from pathlib import Path
 import sqlite_utils
 
 from allyship.core import access
+from allyship.core.models import Member
 from allyship.db import store
 from allyship.people import roster
 from allyship.rhythm import mail, nudges
-from allyship.core.models import Member
 
 MAX_ATTEMPTS = 8
 FIRST_BACKOFF = timedelta(minutes=5)

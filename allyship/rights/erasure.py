@@ -31,9 +31,9 @@ from typing import Any
 import sqlite_utils
 
 from allyship.core import access
+from allyship.core.models import Member, ValidationError
 from allyship.db import audit, store
 from allyship.people import roster
-from allyship.core.models import Member, ValidationError
 
 PSEUDONYM = "Former member {n}"
 SCRUB_WAIT_MS = 3000

@@ -26,10 +26,10 @@ from typing import IO, Any
 import sqlite_utils
 
 from allyship.core import access
-from allyship.db import store
-from allyship.people import roster
 from allyship.core.handout import PRACTICE_QUESTIONS
 from allyship.core.models import Member
+from allyship.db import store
+from allyship.people import roster
 from allyship.transfer.csv_files import safe_cell
 
 

@@ -24,8 +24,8 @@ from typing import Any
 import sqlite_utils
 
 from allyship.core import access
-from allyship.db import store
 from allyship.core.models import Member, ValidationError, week_start
+from allyship.db import store
 
 MONTH_CHOICES: tuple[int, ...] = (3, 6, 12, 24, 36)
 MAX_MONTHS = 600

@@ -20,16 +20,6 @@ from typing import Any
 import sqlite_utils
 
 from allyship.core import access
-from allyship.db import store
-from allyship.people import roster
-from allyship.transfer.csv_files import (
-    ImportReport,
-    Progress,
-    Rollback,
-    csv_bytes,
-    read_csv,
-    ticker,
-)
 from allyship.core.handout import ACTION_KINDS, RESPONSIBILITIES, ROLES, VISIBILITIES
 from allyship.core.models import (
     ActionDraft,
@@ -40,7 +30,16 @@ from allyship.core.models import (
     ValidationError,
     week_start,
 )
-
+from allyship.db import store
+from allyship.people import roster
+from allyship.transfer.csv_files import (
+    ImportReport,
+    Progress,
+    Rollback,
+    csv_bytes,
+    read_csv,
+    ticker,
+)
 
 # --- import of one CSV ----------------------------------------------------------------
 

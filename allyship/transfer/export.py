@@ -23,9 +23,9 @@ from typing import IO, Any
 import sqlite_utils
 
 from allyship.core import access
+from allyship.core.models import Member
 from allyship.db import rollup, store
 from allyship.transfer.csv_files import write_csv
-from allyship.core.models import Member
 
 EXPORT_FORMAT = "allyship-export"
 EXPORT_FORMAT_VERSION = 1

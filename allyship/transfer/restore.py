@@ -13,8 +13,15 @@ from typing import Any
 import sqlite_utils
 
 from allyship.db import migrations, store
-from allyship.transfer.csv_files import ImportReport, Progress, Rollback, read_csv, ticker
+from allyship.transfer.csv_files import (
+    ImportReport,
+    Progress,
+    Rollback,
+    read_csv,
+    ticker,
+)
 from allyship.transfer.export import EXPORT_FORMAT, exported_tables, table_columns
+
 
 def read_export(path: str | Path) -> dict[str, bytes]:
     """An export's files from its directory or its zip."""

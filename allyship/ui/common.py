@@ -20,10 +20,10 @@ import streamlit as st
 
 from allyship import demo
 from allyship.core import access
-from allyship.db import storage_errors, store
-from allyship.people import roster
 from allyship.core.models import Member, ValidationError
 from allyship.core.safe_text import inert
+from allyship.db import storage_errors, store
+from allyship.people import roster
 from allyship.ui import navigation
 
 _local = threading.local()

@@ -10,11 +10,11 @@ from datetime import date
 import sqlite_utils
 import streamlit as st
 
-from allyship.rights import erasure, mydata, retention
-from allyship.ui import common
 from allyship.core.access import PermissionDenied
 from allyship.core.models import Member, ValidationError
 from allyship.core.safe_text import inert
+from allyship.rights import erasure, mydata, retention
+from allyship.ui import common
 
 _KEEP_LABEL = "Until I delete them"
 

@@ -26,12 +26,12 @@ import sqlite_utils
 import streamlit as st
 
 from allyship import demo
-from allyship.db import store
-from allyship.people import passwords, roster, sessions
-from allyship.ui import session_links
 from allyship.core.handout import ROLES
 from allyship.core.models import Member, ValidationError
 from allyship.core.safe_text import inert
+from allyship.db import store
+from allyship.people import passwords, roster, sessions
+from allyship.ui import session_links
 
 _SESSION_KEYS = ("member_id", "auth_mode", "session_id", "session_handover")
 _SIGNING_OUT = "session_signing_out"

@@ -11,11 +11,11 @@ import sqlite_utils
 import streamlit as st
 
 from allyship.core import access
+from allyship.core.models import Member, Plan, ValidationError, week_start
+from allyship.core.safe_text import inert
 from allyship.peers import partners
 from allyship.practice import if_then
 from allyship.ui import common
-from allyship.core.models import Member, Plan, ValidationError, week_start
-from allyship.core.safe_text import inert
 
 
 def _text(text: str) -> str:

@@ -8,9 +8,9 @@ import sqlite_utils
 import streamlit as st
 
 from allyship.core import access
+from allyship.core.models import Member, ValidationError
 from allyship.rhythm import feeds, mail, nudges
 from allyship.ui import common
-from allyship.core.models import Member, ValidationError
 
 
 def _hour_label(hour: int) -> str:

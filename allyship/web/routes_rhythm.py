@@ -22,6 +22,7 @@ import os
 from collections.abc import AsyncIterator
 from typing import Any
 
+import sqlite_utils
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Route
@@ -80,11 +81,17 @@ _INVALID = ("<p>This link is not valid. It may have been copied only in part. Yo
             "change your email settings on the <b>Account</b> page of the app.</p>")
 
 
+def _unsubscribing(db: sqlite_utils.Database, token: str) -> tuple[int, str] | None:
+    """The member and message kind a signed unsubscribe token names, if it is valid."""
+    found = mail.read_unsubscribe_token(db, token)
+    return found if found is not None and found[1] in nudges.KINDS else None
+
+
 def unsubscribe(request: Request) -> Response:
     token = request.path_params["token"]
     with _db() as db:
-        found = mail.read_unsubscribe_token(db, token)
-        if found is None or found[1] not in nudges.KINDS:
+        found = _unsubscribing(db, token)
+        if found is None:
             return _page("Link not valid", _INVALID, 404)
         member_id, kind = found
         nudges.turn_off(db, member_id, kind,
@@ -102,8 +109,8 @@ def unsubscribe(request: Request) -> Response:
 def undo_unsubscribe(request: Request) -> Response:
     token = request.path_params["token"]
     with _db() as db:
-        found = mail.read_unsubscribe_token(db, token)
-        if found is None or found[1] not in nudges.KINDS:
+        found = _unsubscribing(db, token)
+        if found is None:
             return _page("Link not valid", _INVALID, 404)
         try:
             nudges.turn_on_again(db, found[0], found[1], via="link")

@@ -33,17 +33,16 @@ def preload_now() -> None:
 
         import pandas as pd  # noqa: F401 - imported for its cost
 
-        from allyship.charts import progress_charts
-        from allyship.metrics import chapter_figures  # noqa: F401 - imported for its cost
-        from allyship.reports import chapter_report  # noqa: F401 - imported for its cost
-
         # What the first page views imported on their own (found by comparing sys.modules
         # before and after a lead's first My week and Team progress).
         import pyarrow.pandas_compat  # noqa: F401 - Streamlit's pandas → Arrow on tables
         import streamlit.dataframe.lazy_df_adapters  # noqa: F401
         import streamlit.material_icon_names  # noqa: F401 - icon names checked per element
 
+        from allyship.charts import progress_charts
+        from allyship.metrics import chapter_figures  # noqa: F401 - imported for its cost
         from allyship.practice import tables  # noqa: F401
+        from allyship.reports import chapter_report  # noqa: F401 - imported for its cost
         from allyship.ui import a11y, chart_display, identity, peer_sections  # noqa: F401
 
         progress_charts.warm_templates()

@@ -10,12 +10,12 @@ pages, so the whole audit costs about as much as a person clicking through once.
 
 from __future__ import annotations
 
-import pytest
 import json
 import re
 import uuid
 from collections import Counter
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from . import accessibility as axe

@@ -3,9 +3,9 @@ above the tab set, which used to make the browser open the first tab again)."""
 
 from __future__ import annotations
 
-import pytest
 import uuid
 
+import pytest
 from playwright.sync_api import expect
 
 from .harness import go_to, open_home, view_demo_as

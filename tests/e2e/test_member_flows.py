@@ -4,16 +4,16 @@ unique marker), so the tests share one server and database without depending on 
 
 from __future__ import annotations
 
-import pytest
 import uuid
 from datetime import date, timedelta
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from allyship import demo
-from allyship.people import roster
 from allyship.core.dates import format_day
 from allyship.core.models import week_start
+from allyship.people import roster
 
 from .harness import go_to
 

@@ -3,11 +3,11 @@ deferred download, on its own thread and connection) and holds their data."""
 
 from __future__ import annotations
 
-import pytest
 import io
 import json
 import zipfile
 
+import pytest
 from playwright.sync_api import Page
 
 from allyship import demo

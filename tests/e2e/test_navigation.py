@@ -3,17 +3,23 @@ from the very first paint on — and a page outside the role cannot be opened by
 
 from __future__ import annotations
 
-import pytest
 import re
 from urllib.parse import urlparse
 
-
+import pytest
 from playwright.sync_api import Page, expect
 
 from allyship.core import access
 
-from .harness import (ROOT, choose, go_to, nav_links_seen, open_home, sidebar,
-                      view_demo_as)
+from .harness import (
+    ROOT,
+    choose,
+    go_to,
+    nav_links_seen,
+    open_home,
+    sidebar,
+    view_demo_as,
+)
 
 pytestmark = pytest.mark.browser
 

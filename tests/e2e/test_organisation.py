@@ -3,9 +3,9 @@ hostile chapter and region names shown as text, and the organisation report down
 
 from __future__ import annotations
 
-import pytest
 from datetime import date, timedelta
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from .harness import go_to, view_demo_as
@@ -18,8 +18,8 @@ HOSTILE = ("[w](https://evil.example/x) ![i](https://evil.example/i.png) "
 
 def _add_hostile_chapter(open_db) -> None:
     """A region and a chapter (big enough to be shown) whose names are hostile text."""
-    from allyship.people import organisation, roster
     from allyship.core.models import MemberDraft
+    from allyship.people import organisation, roster
 
     db = open_db()
     dana = roster.find_member_by_email(db, "dana.org@demo.example.org")

@@ -5,9 +5,9 @@ once, with a kind word instead."""
 
 from __future__ import annotations
 
-import pytest
 import uuid
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from allyship import demo

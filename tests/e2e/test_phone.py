@@ -15,10 +15,10 @@ import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from allyship import demo
-from allyship.people import roster
-from allyship.practice import journal
 from allyship.core.dates import format_day_short
 from allyship.core.models import week_start
+from allyship.people import roster
+from allyship.practice import journal
 
 from . import accessibility as axe
 from . import harness

@@ -11,9 +11,9 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Page, expect
 
+from allyship.core.models import MemberDraft
 from allyship.db import store
 from allyship.people import passwords, roster, sessions
-from allyship.core.models import MemberDraft
 
 from .harness import RunningApp, running_app, sidebar
 

@@ -4,11 +4,11 @@ writes made through both land in the one SQLite file."""
 
 from __future__ import annotations
 
-import pytest
 import re
 import uuid
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import Browser, expect
 
 from allyship.db import store
