@@ -8,7 +8,7 @@ from allyship.core.dates import format_day, format_day_relative, recent_days
 from allyship.core.handout import RESPONSIBILITIES
 from allyship.core.models import ActionDraft, ValidationError, week_start
 from allyship.core.safe_text import inert
-from allyship.metrics import chapter_figures
+from allyship.metrics import my_weeks
 from allyship.practice import journal, plans, tables
 from allyship.ui import common
 
@@ -22,7 +22,7 @@ st.caption(f"Week of {monday:%A %d %B %Y}. Allyship is a consistent practice: "
            "what did you do this week, and what is next?")
 common.show_flash()
 
-mine = chapter_figures.my_weeks(db, me, today=today)
+mine = my_weeks.my_weeks(db, me, today=today)
 this_week = journal.list_my_actions(db, me, since=monday)
 away = monday in journal.away_weeks(db, me)
 col1, col2, col3 = st.columns(3)

@@ -153,7 +153,7 @@ OLD_CRASHES: list = []
 
 def new_module(fn: str):
     """The module of allyship.metrics that holds ``fn`` now."""
-    for name in ("chapter_figures", "overview", "periods", "scopes"):
+    for name in ("chapter_figures", "my_weeks", "overview", "periods", "scopes"):
         module = importlib.import_module(f"allyship.metrics.{name}")
         if hasattr(module, fn):
             return module

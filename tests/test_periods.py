@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 from allyship import cli
 from allyship.core.models import ActionDraft, MemberDraft, week_start
 from allyship.db import store
-from allyship.metrics import chapter_figures, periods
+from allyship.metrics import my_weeks, periods
 from allyship.metrics.periods import Comparison, Period, PeriodWeeks
 from allyship.people import passwords, roster, sessions
 from allyship.practice import journal
@@ -271,10 +271,10 @@ def test_my_week_counts_complete_programme_weeks_and_shows_this_week_apart(chapt
     for day in (started + timedelta(days=1), started + timedelta(weeks=2, days=1), today):
         journal.log_action(db, ch.member, ActionDraft(day, "did it", (1,)), today=today)
     journal.set_away(db, ch.member, started + timedelta(weeks=1))
-    mine = chapter_figures.my_weeks(db, ch.member, today=today)
+    mine = my_weeks.my_weeks(db, ch.member, today=today)
     # Three complete weeks (none before the programme): active in 2, away in 1.
     assert (mine.active, mine.counted, mine.display) == (2, 2, "2 of 2")
     assert mine.this_week_actions == 1
     assert mine.run == 3  # this week, week 3, (away week 2 does not break it), week 1
-    first_day = chapter_figures.my_weeks(db, ch.teammate, today=started)
+    first_day = my_weeks.my_weeks(db, ch.teammate, today=started)
     assert first_day.display == "No complete week yet"

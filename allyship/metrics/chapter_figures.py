@@ -28,13 +28,10 @@ from allyship.core.models import Member, week_start
 from allyship.metrics.disclosure import OTHER_LABEL
 from allyship.metrics.frames import Minutes, Participation, Responsibilities, Steadiness
 from allyship.metrics.periods import (
-    MY_WEEKS,
     QUIET_WEEKS,
     STEADY_OF_LAST,
     Comparison,
     Period,
-    PeriodWeeks,
-    period_weeks,
     week_is_complete,
 )
 from allyship.metrics.rolling import NAN, rolling_mean
@@ -564,51 +561,3 @@ def this_week_so_far(db: sqlite_utils.Database, actor: Member | None, scope: Sco
     """The current, unfinished week for the scope (never mixed into a period's figures)."""
     check(db, actor, scope)
     return this_week_counts(db, scope, today or date.today())
-
-# --- my own weeks (My week) ---------------------------------------------------------------
-
-@dataclass(frozen=True)
-class MyWeeks:
-    """A member's own consistency, by the same period rule as every group figure: the
-    last complete programme weeks, and the unfinished current week apart."""
-
-    weeks: PeriodWeeks  # the last MY_WEEKS complete weeks, clipped to the programme
-    active: int  # complete weeks with at least one action (weeks marked away left out)
-    counted: int  # complete weeks counted (not away, or away but active anyway)
-    run: int  # consecutive weeks with an action, back from this week (if active) or last
-    this_week_actions: int
-
-    @property
-    def label(self) -> str:
-        return f"Weeks active, last {self.weeks.period.n_weeks} complete"
-
-    @property
-    def display(self) -> str:
-        return f"{self.active} of {self.counted}" if self.counted else "No complete week yet"
-
-
-
-def my_weeks(db: sqlite_utils.Database, actor: Member | None, *,
-             today: date | None = None) -> MyWeeks:
-    """The actor's own weeks (nobody else's: no disclosure question arises)."""
-    actor = access.require_active(actor)
-    today = today or date.today()
-    period = Period.last_weeks(MY_WEEKS, today)
-    weeks = period_weeks(db, actor.chapter_id, period, today)
-    monday = week_start(today)
-    rows = db.execute("SELECT week_start, count(*) FROM actions WHERE member_id = ?"
-                      " AND week_start >= ? GROUP BY week_start",
-                      [actor.id, period.start.isoformat()]).fetchall()
-    per_week = {date.fromisoformat(w): int(n) for w, n in rows}
-    away = {date.fromisoformat(r[0]) for r in db.execute(
-        "SELECT week_start FROM away_weeks WHERE member_id = ? AND week_start >= ?",
-        [actor.id, period.start.isoformat()])}
-    counted = [w for w in weeks.complete if w not in away or w in per_week]
-    run = 1 if monday in per_week else 0
-    for w in reversed(weeks.complete):  # newest first; away weeks do not break a run
-        if w in per_week:
-            run += 1
-        elif w not in away:
-            break
-    return MyWeeks(weeks, sum(1 for w in counted if w in per_week), len(counted), run,
-                   per_week.get(monday, 0))
