@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlite_utils
 
@@ -213,29 +213,35 @@ def add_member(db: sqlite_utils.Database, actor: Member, draft: MemberDraft) -> 
         db, actor, lambda: _insert_member(db, actor.chapter_id, draft, actor.id)))
 
 
+_Record = TypeVar("_Record", Member, Team)
+
+
 # --- the admin's management of the chapter -------------------------------------------
 # Every function here takes the acting admin, checks access.require_admin and that the
 # record is in the admin's own chapter, and records the previous value in the audit log.
 
-def _managed_member(db: sqlite_utils.Database, actor: Member, member_id: int) -> Member:
-    """A member of the actor's chapter, for an admin to change."""
+def _managed(actor: Member, read: Callable[[], _Record], field: str, gone: str) -> _Record:
+    """What ``read()`` returns, for an admin of its chapter to change; ``gone`` if it is not
+    there any more."""
     access.require_admin(actor)
     try:
-        target = get_member(db, member_id)
+        record = read()
     except LookupError:
-        raise ValidationError({"member": "That member no longer exists"}) from None
-    access.require_same_chapter(actor, target.chapter_id)
-    return target
+        raise ValidationError({field: gone}) from None
+    access.require_same_chapter(actor, record.chapter_id)
+    return record
+
+
+def _managed_member(db: sqlite_utils.Database, actor: Member, member_id: int) -> Member:
+    """A member of the actor's chapter, for an admin to change."""
+    return _managed(actor, lambda: get_member(db, member_id), "member",
+                    "That member no longer exists")
 
 
 def _managed_team(db: sqlite_utils.Database, actor: Member, team_id: int) -> Team:
-    access.require_admin(actor)
-    try:
-        team = get_team(db, team_id)
-    except LookupError:
-        raise ValidationError({"team_id": "That team no longer exists"}) from None
-    access.require_same_chapter(actor, team.chapter_id)
-    return team
+    """A team of the actor's chapter, for an admin to change."""
+    return _managed(actor, lambda: get_team(db, team_id), "team_id",
+                    "That team no longer exists")
 
 
 def _other_active_admins(db: sqlite_utils.Database, chapter_id: int, member_id: int) -> int:
