@@ -52,6 +52,7 @@ def test_a_backup_refuses_to_overwrite_unless_asked_and_never_the_database_itsel
         backup.backup(tmp_path / "nothing.db", tmp_path / "x.db")
 
 
+@pytest.mark.slow
 def test_a_backup_taken_while_a_writer_runs_is_consistent(chapter, db_path, tmp_path):
     stop = threading.Event()
     written: list[int] = []

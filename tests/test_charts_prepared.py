@@ -224,6 +224,7 @@ def test_a_views_tables_pickle_without_their_frames(demo_db):
 
 # --- templates: built once per shape, never per chapter ---------------------------------------
 
+@pytest.mark.slow
 def test_the_shipped_templates_are_what_the_altair_builders_make_now():
     """allyship/chart_templates.json is generated; after changing a chart in
     chart_builders.py, run `python -m allyship.charts.builders` to write it again."""
@@ -239,6 +240,7 @@ def test_only_participation_and_follow_through_depend_on_the_groups():
         assert (len(by_groups) == 3) == (kind in kinds.GROUP_KINDS), kind
 
 
+@pytest.mark.slow
 def test_preparing_a_chart_does_not_import_altair():
     """The report command and the pages never pay Altair's import (~0.3 s) for a chapter
     of up to charts.SHIPPED_GROUPS groups; more groups build their template with it."""

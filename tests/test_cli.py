@@ -15,6 +15,7 @@ def cli(*args, env=None):
                           capture_output=True, text=True, timeout=120, env=env)
 
 
+@pytest.mark.slow
 def test_demo_creates_a_demo_database(tmp_path):
     path = tmp_path / "demo.db"
     result = cli("demo", "--db", str(path))
@@ -35,6 +36,7 @@ def test_demo_is_deterministic_for_a_seed(tmp_path):
     assert store.connect(a).execute(rows).fetchall() == store.connect(b).execute(rows).fetchall()
 
 
+@pytest.mark.slow
 def test_init_creates_an_empty_real_chapter_with_its_admin(tmp_path):
     path = tmp_path / "real.db"
     result = cli("init", "--db", str(path), "--chapter", "Riverbend Audubon",
@@ -46,6 +48,7 @@ def test_init_creates_an_empty_real_chapter_with_its_admin(tmp_path):
     assert admin.role == "admin" and db["actions"].count == 0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("args, words", [
     (["init", "--chapter", "X", "--admin-name", "A", "--admin-email", "nope"], "email"),
     (["init", "--chapter", "  ", "--admin-name", "A", "--admin-email", "a@b.org"], "Chapter name"),

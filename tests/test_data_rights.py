@@ -415,6 +415,7 @@ def test_only_the_member_downloads_their_data_and_it_is_audited(chapter):
     assert tuple(row) == (chapter.other.id, "download", "my_data", str(chapter.other.id))
 
 
+@pytest.mark.slow
 def test_my_data_is_streamed_in_one_snapshot_and_works_at_size(chapter, db_path):
     """Thousands of actions: the zip is written from the cursor to a temporary file."""
     db, m = chapter.db, chapter.member

@@ -160,6 +160,7 @@ def robin(path):
     return db, roster.find_member_by_email(db, demo.PERSONAS["member"])
 
 
+@pytest.mark.slow
 def test_hostile_text_in_the_log_an_action_form(demo_db):
     at = goto(open_app(), "log_actions")
     db, me = robin(demo_db)
@@ -204,6 +205,7 @@ def test_hostile_text_in_the_reflect_form(demo_db):
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
+@pytest.mark.slow
 def test_hostile_text_in_my_plan(demo_db):
     at = goto(open_app(), "my_plan")
     db, me = robin(demo_db)

@@ -116,6 +116,7 @@ def _chapters(sizes: list[tuple[int, int]]) -> tuple[list[OrgChapter], dict[int,
     return chapters, figures
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(sizes=st.lists(st.tuples(st.integers(1, 3), st.integers(0, 6)), min_size=1, max_size=7),
        viewer_chapter=st.integers(0, 7))

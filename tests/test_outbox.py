@@ -124,6 +124,7 @@ def test_a_message_from_a_week_that_has_ended_is_not_sent(chapter, db_path: Path
         assert monday.sent == 0 and monday.skipped == 1 and inbox.messages == []
 
 
+@pytest.mark.slow
 def test_dry_run_lists_who_would_get_what_and_writes_nothing(demo_db: Path, now) -> None:
     before = demo_db.read_bytes()
     env = {k: v for k, v in os.environ.items() if k != mail.SMTP_URL_ENV}
@@ -154,6 +155,7 @@ def test_without_smtp_settings_the_command_says_how_to_set_them_up(demo_db: Path
     assert _statuses(demo_db) == Counter()
 
 
+@pytest.mark.slow
 def test_bad_now_is_one_clear_line(demo_db: Path) -> None:
     out = subprocess.run([sys.executable, "-m", "allyship", "nudges", "run", "--db",
                           str(demo_db), "--now", "friday", "--dry-run"], cwd=ROOT,
