@@ -1,22 +1,11 @@
 """Text that came from a person, made inert before anything renders it as Markdown.
 
-Streamlit renders ``st.markdown``, ``st.write`` of strings, ``st.success/error/info/
-warning``, ``st.caption``, ``st.metric`` labels, widget labels, ``help=`` tooltips,
-tab and expander labels as Markdown (GitHub-flavoured, plus Streamlit's own
-``:color[…]`` and ``:material/…:`` directives). Anything a member, an admin or an
-uploaded file typed — names, team names, the chapter's goal label, next steps, file
-names, validation messages quoting what was typed — goes through :func:`inert` on its
-way into one of those calls (or is shown with ``st.text`` / ``st.code`` /
-``st.dataframe``, which do not render Markdown).
-
-Why backslash escapes alone are not enough: Streamlit's Markdown turns *bare* URLs,
-``www.`` names and email addresses into live links **after** escapes have been
-resolved (``mdast-util-gfm-autolink-literal`` runs regular expressions over the text),
-so ``https\\://x\\.org`` still became a link. :func:`inert` therefore also puts an
-invisible WORD JOINER (U+2060) where those expressions need two characters to touch:
-around a ``:`` that starts ``://`` or a ``:emoji:`` / ``:material/…:`` shortcode,
-before ``@`` (breaks email addresses) and between ``www`` and ``.``. The text looks
-exactly as typed.
+Streamlit renders most text it is given as Markdown (``st.markdown``, messages, captions,
+labels, tooltips). Anything a person typed goes through :func:`inert` on its way into one
+of those calls, or is shown with a call that renders no Markdown. Backslash escapes alone
+are not enough — bare URLs, ``www.`` names and email addresses become links after escapes
+are resolved — so :func:`inert` also puts an invisible WORD JOINER (U+2060) where those
+patterns need two characters to touch. The text looks exactly as typed.
 """
 
 from __future__ import annotations

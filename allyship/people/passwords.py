@@ -1,23 +1,12 @@
 """Password accounts, for chapters without an identity provider.
 
-* Passwords are hashed with scrypt (``hashlib.scrypt``, memory-hard, standard
-  library) and a random salt per password; the stored string carries its own
-  parameters (``scrypt$n$r$p$salt$hash``) so they can be raised later without
-  breaking old hashes. Comparison is constant-time (``hmac.compare_digest``).
-* At most five password guesses per email are checked in any 15 minutes, however
-  many arrive at once: each guess is counted before it is checked, in one
-  ``BEGIN IMMEDIATE`` unit with the lock check (``login_attempts``), and the fifth
-  wrong one locks the email for 15 minutes. The count lives in the database, so it
-  survives restarts and holds across browser sessions and server processes.
-  Unknown emails are counted too and take as long to refuse, so the form does not
-  reveal who is a member. Emails longer than 254 characters or not shaped like one
-  are refused before anything is written; rows expire. Failures reach the audit log
-  aggregated (once per window, and at the lock), never with the typed password.
-* An admin issues a one-time **set-up code** for a member (admin page or
-  ``python -m allyship setup-code``). It is shown once, stored only as a hash,
-  expires, and works once: the member uses it to choose their password (also the
-  way to reset a forgotten one). Codes are 80 random bits, so a fast hash
-  (SHA-256) is enough for them; scrypt is for low-entropy human passwords.
+Passwords are hashed with scrypt and a salt each, the parameters stored with the hash and
+compared in constant time. At most five guesses per email are checked in any 15 minutes
+however many arrive at once: each guess is counted before it is checked, in one
+``BEGIN IMMEDIATE`` unit, in the database (so the count holds across restarts, sessions and
+processes); unknown emails are counted and refused as slowly, so the form does not reveal
+who is a member. An admin issues one-time **set-up codes** (shown once, stored hashed,
+expiring) with which a member chooses or resets their password.
 """
 
 from __future__ import annotations

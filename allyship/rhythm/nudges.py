@@ -1,22 +1,12 @@
 """The weekly rhythm's rules: who gets which message when, and what it says.
 
-Two kinds of message, both opt-in (``nudge_settings``, off until the member turns them on):
-
-* ``reminder`` — to a member, on their chosen weekday and hour (in the chapter's time
-  zone), only if at that time they are active, not marked away that week, and have
-  logged nothing for that week. A link to *Log actions*, their own next steps due in
-  the coming seven days, and one of the five practice questions (rotating by week).
-  Nothing about anyone else.
-* ``digest`` — to a lead or admin: their team's (an admin without a team: the
-  chapter's) last **complete** week — who took part, the responsibilities nobody
-  practised, how many next steps are overdue — and, for a team's own lead only, who
-  has gone quiet, by name, as a gentle check-in list. No private text, no ranking, no
-  comparison with another period.
-
-A message belongs to a *week* (the Monday of the chapter-local week in which it falls
-due); the outbox keeps one row per (member, kind, week), so it is sent at most once.
-Content is built as :class:`Message` blocks and rendered to text and HTML by
-:mod:`allyship.rhythm.mail`; building it never sends or writes anything.
+Two kinds of message, both opt-in: a ``reminder`` to a member on their chosen weekday and
+hour, only if they are active, not away and have logged nothing that week (a link to log,
+their next steps due soon, one practice question — nothing about anyone else); and a
+``digest`` to a lead or admin about their team's last complete week (who took part, the
+responsibilities nobody practised, overdue steps; for a team's own lead, who has gone
+quiet). No private text, no ranking. A message belongs to a week, and the outbox sends each
+(member, kind, week) at most once. Building a message never sends or writes anything.
 """
 
 from __future__ import annotations

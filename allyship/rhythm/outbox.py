@@ -1,26 +1,13 @@
 """The outbox: every message that leaves the app, sent exactly once.
 
 Each due message is a row unique by (member, kind, week). A run (``python -m allyship
-nudges run``, or the in-app scheduler) does, in order:
-
-1. **Recover** — rows left ``sending`` by a run that died (SIGKILL, power cut) go back
-   to ``pending``. A row is only recovered when no other run is alive: every run holds
-   a shared ``flock`` on ``<db>.nudges.lock`` for its whole life, and recovery needs the
-   exclusive lock (the kernel drops a dead process's locks, so "exclusive lock granted"
-   means "every ``sending`` row belongs to a dead run").
-2. **Queue** — ``INSERT OR IGNORE`` a row for each message due now
-   (:func:`nudges.due_messages`); the UNIQUE constraint makes queueing twice harmless.
-3. **Claim, send, mark** — one row at a time: in ``BEGIN IMMEDIATE`` the row goes
-   ``pending → sending`` (only if still pending: two runs can never claim the same row)
-   and the rules are checked again (logged meanwhile? away? turned off? → ``skipped``);
-   then the message is handed to SMTP; then ``sent``. A failure is recorded on the row
-   (``attempts``, ``last_error``) and retried by a later run after a back-off (5 min,
-   doubling, at most 6 h); after :data:`MAX_ATTEMPTS` the row is ``failed``. A message
-   of a week that has ended is ``skipped`` (a reminder for last week is no reminder).
-
-What cannot be made exactly-once by any sender: a run killed in the instant between
-the server's "250 accepted" and our ``sent`` commit resends that one message on the
-next run. Its ``Message-ID`` is fixed per row, so mail systems collapse the copy.
+nudges run``, or the in-app scheduler) recovers rows a dead run left ``sending`` (only when
+it holds the exclusive lock, so no live run owns them), queues what is due (``INSERT OR
+IGNORE``), then claims, sends and marks one row at a time — claimed in ``BEGIN IMMEDIATE``
+so two runs never send the same row, the rules checked again at the moment of sending,
+failures retried with a back-off until :data:`MAX_ATTEMPTS`. A run killed between the SMTP
+server's acceptance and our commit resends that one message; its fixed ``Message-ID`` lets
+mail systems collapse the copy.
 """
 
 from __future__ import annotations

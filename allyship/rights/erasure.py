@@ -1,24 +1,13 @@
 """Forget me: a member's request, an admin's (or the operator's) confirmation, and the
 erasure itself — anonymising, so the chapter's history stays true.
 
-What erasure does (one transaction, then the file is scrubbed):
-
-* the member becomes "Former member N" (N is their member id, so the pseudonym is
-  stable and unique), with an address under ``.invalid`` that can receive no mail and
-  match no sign-in; they are deactivated and marked ``forgotten_at``;
-* every free-text field they wrote is removed: plan, plan items, earlier plan
-  versions, actions' descriptions, reflections (see :data:`TABLES`);
-* what feeds group figures stays: actions (date, week, minutes, kind, responsibilities),
-  weeks away, plan items' dates, their team — so past figures do not change;
-* sign-in data (password hash, set-up codes, failed sign-ins) is deleted;
-* the audit log keeps that every change happened, but the words it stored (a deleted
-  action's text, a plan's previous version, the member's name and email) are purged
-  through the one path the audit log's triggers allow (:func:`_purge_audit`); an entry
-  records the erasure itself: by whom, when, how much;
-* afterwards the database file is scrubbed (``secure_delete``, ``VACUUM``, and a
-  truncating WAL checkpoint), so the words are not left in free pages or the WAL.
-
-Deactivated is not forgotten: a deactivated member keeps everything and can come back.
+In one transaction the member becomes "Former member N" with an address that can receive
+no mail, every free-text field they wrote is removed (:data:`TABLES`), their sign-in data
+is deleted and the audit log's stored words about them are purged through the one path its
+triggers allow; what group figures count (dates, minutes, responsibilities, team) stays.
+Then the file is scrubbed (``secure_delete``, ``VACUUM``, a truncating WAL checkpoint) so
+the words are not left in free pages. Deactivated is not forgotten: a deactivated member
+keeps everything and can come back.
 """
 
 from __future__ import annotations
