@@ -28,7 +28,7 @@ def main() -> None:
     from allyship.ui import a11y, common, identity, navigation
 
     navigation.leave_legacy_pages_mode()
-    st.set_page_config(page_title="Allyship Accountability", page_icon=":material/diversity_3:",
+    st.set_page_config(page_title="Allyship Accountability", page_icon=str(common.FAVICON),
                        layout="wide")
     # The role's pages are listed here, at the top of the sidebar (filled in at the end).
     nav_area = st.sidebar.container()

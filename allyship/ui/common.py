@@ -26,6 +26,10 @@ from allyship.db import storage_errors, store
 from allyship.people import roster
 from allyship.ui import navigation
 
+# The browser tab's icon, a file of our own: a Material icon here made every browser fetch
+# it from a third-party host (fonts.gstatic.com), which the app must never do.
+FAVICON = Path(__file__).with_name("favicon.png")
+
 _local = threading.local()
 
 _first_run_lock = threading.Lock()
