@@ -7,6 +7,8 @@ their next steps due soon, one practice question — nothing about anyone else);
 responsibilities nobody practised, overdue steps; for a team's own lead, who has gone
 quiet). No private text, no ranking. A message belongs to a week, and the outbox sends each
 (member, kind, week) at most once. Building a message never sends or writes anything.
+A preview (:func:`preview_for`) shows someone else's message only as far as the viewer
+may see it.
 """
 
 from __future__ import annotations
