@@ -1,6 +1,6 @@
 """Email & reminders (admins): the chapter's time zone and public address, how mail is
 sent, a test email, the outbox's last run and failures, and previews of every message
-exactly as it is sent."""
+(another member's as the admin may see it: nudges.preview_for)."""
 
 import pandas as pd
 import streamlit as st
@@ -100,26 +100,9 @@ with tab_preview:
         kinds = [k for k in nudges.KINDS if nudges.may_receive(member, k)]
         kind = st.radio("Message", kinds, format_func=nudges.KINDS.get, horizontal=True,
                         key="preview_kind")
-        setting = nudges.get_setting(db, me, kind, member.id)
-        st.caption(f"{inert(member.name)} has this "
-                   + (f"on, {setting.when}." if setting.enabled else "off; this is what they "
-                      "would get if they turned it on."))
-        why_not = nudges.preview_skip_reason(db, me, member.id, kind)
-        if why_not and why_not != "turned off":
-            st.caption(f"This week nothing would go out to them: {why_not}.")
         try:
-            message = nudges.preview(db, me, member.id, kind)
+            preview = nudges.preview_for(db, me, member.id, kind)
         except (ValidationError, PermissionDenied) as exc:
             st.error(inert(exc))
         else:
-            email = mail.build_email(db, message, smtp if (smtp := rhythm_sections.smtp_state()[0])
-                                     else None)
-            st.markdown(f"**Subject:** {inert(str(email['Subject']))}  \n"
-                        f"**To:** {inert(str(email['To']))}")
-            html_tab, text_tab = st.tabs(["As most people see it", "Plain text"])
-            with html_tab:
-                # Our own template, every piece of user text escaped by mail.render_html;
-                # st.html sanitises it once more.
-                st.html(mail.html_part(email))
-            with text_tab:
-                st.code(mail.text_part(email), language=None, wrap_lines=True)
+            rhythm_sections.show_preview(db, preview, rhythm_sections.smtp_state()[0])

@@ -7,6 +7,8 @@ their next steps due soon, one practice question — nothing about anyone else);
 responsibilities nobody practised, overdue steps; for a team's own lead, who has gone
 quiet). No private text, no ranking. A message belongs to a week, and the outbox sends each
 (member, kind, week) at most once. Building a message never sends or writes anything.
+A preview (:func:`preview_for`) shows someone else's message only as far as the viewer
+may see it.
 """
 
 from __future__ import annotations
@@ -329,20 +331,28 @@ def app_link(settings: ChapterSettings, page: str = "") -> str:
     return f"{base}/{page}" if page else base
 
 
-PRIVATE_STEP = "(one of their next steps: its words are private to them)"
+STEPS_TITLE = "Your next steps due soon (and any overdue)"
+PRIVATE_STEP = ("[Preview] Their next steps due soon, if any, go here: a plan is private "
+                "to its member, so not even how many is shown.")
+FIGURES_WITHHELD = ("[Preview] {where}'s figures go here in {name}'s email. They are not "
+                    "shown to you: {reason}")
+QUIET_PLACEHOLDER = ("[Preview] Members of {where} quiet for three weeks or more are named "
+                     "here: only the team's own lead sees who, so no names are shown.")
 
 
 def compose(db: sqlite_utils.Database, member: Member, kind: str, week: date, *,
-            today: date | None = None, hide_private: bool = False) -> Message:
+            today: date | None = None, viewer: Member | None = None) -> Message:
     """The message ``member`` gets for ``week`` (no access check: the caller is the
-    sender, or an admin's preview that has been checked). ``hide_private`` replaces the
-    words of the member's own next steps (an admin previewing someone else's reminder
-    sees its shape, never their plan)."""
+    sender, or :func:`preview_for`, which has checked). With a ``viewer`` other than the
+    member, the message as that viewer may see it: the layout, with placeholders for
+    what is the member's alone (their next steps, a lead's check-in list) and the
+    figures as the viewer's own pages would show them (see :func:`preview_for`)."""
     _check_kind(kind)
     settings = chapter_settings(db, member.chapter_id)
+    other = viewer if viewer is not None and viewer.id != member.id else None
     if kind == "reminder":
-        return _reminder(db, member, week, settings, today or week, hide_private)
-    return _digest(db, member, week, settings)
+        return _reminder(db, member, week, settings, today or week, other is not None)
+    return _digest(db, member, week, settings, other)
 
 
 def _first_name(member: Member) -> str:
@@ -364,10 +374,11 @@ def _reminder(db: sqlite_utils.Database, member: Member, week: date,
                         "counts, however small."),
         Block("link", text="Log this week's actions", url=app_link(settings, "log_actions")),
     ]
-    if steps:
-        blocks.append(Block("list", text="Your next steps due soon (and any overdue)",
-                            items=tuple(f"{PRIVATE_STEP if hide_private else text} — due "
-                                        f"{date.fromisoformat(due):%a %d %b}"
+    if hide_private:  # neither the words, nor how many, nor their dates
+        blocks.append(Block("list", text=STEPS_TITLE, items=(PRIVATE_STEP,)))
+    elif steps:
+        blocks.append(Block("list", text=STEPS_TITLE,
+                            items=tuple(f"{text} — due {date.fromisoformat(due):%a %d %b}"
                                         for text, due in steps)))
     blocks.append(Block("quote", text=f"This week's practice question — {q.title}",
                         items=(q.text,)))
@@ -378,7 +389,7 @@ def _reminder(db: sqlite_utils.Database, member: Member, week: date,
 
 
 def _digest(db: sqlite_utils.Database, member: Member, week: date,
-            settings: ChapterSettings) -> Message:
+            settings: ChapterSettings, viewer: Member | None = None) -> Message:
     last = week - timedelta(weeks=1)
     period = periods.Period(last, last + timedelta(days=6))
     # The digest speaks only of the last complete week: no comparison with another period.
@@ -396,13 +407,20 @@ def _digest(db: sqlite_utils.Database, member: Member, week: date,
     # could be subtracted from another view's to single someone out.
     refusal = (disclosure.views_for(db, member).refusal(team_id, None)
                if others >= disclosure.MIN_OTHERS else None)
+    # Someone else's preview: the figures only if the viewer's own pages would show them.
+    withheld = (disclosure.views_for(db, viewer).refusal(team_id, None)
+                if viewer is not None else None)
     if others < disclosure.MIN_OTHERS:
         blocks.append(Block("p", text=f"Fewer than {disclosure.MIN_OTHERS} other members, so no "
                                       "group figures are shown — nobody should be singled out."))
     elif refusal is not None:
         blocks.append(Block("p", text=refusal))
+    elif withheld is not None:
+        blocks.append(Block("p", text=FIGURES_WITHHELD.format(
+            where=where[0].upper() + where[1:], name=_first_name(member), reason=withheld)))
     else:
-        part = chapter_figures.weekly_participation(db, member, scope, period, today=today)
+        reader = viewer or member  # every figure read with the reader's own access
+        part = chapter_figures.weekly_participation(db, reader, scope, period, today=today)
         own = part[part["is_total"]] if not part.empty else part
         if own.empty:
             blocks.append(Block("p", text="The programme had not started that week."))
@@ -415,22 +433,25 @@ def _digest(db: sqlite_utils.Database, member: Member, week: date,
                 + (f" ({took / counted:.0%})" if counted else ""),
                 f"{away} marked the week away" if away else "Nobody marked the week away",
             )))
-            resp = chapter_figures.responsibility_weeks(db, member, scope, period, today=today)
+            resp = chapter_figures.responsibility_weeks(db, reader, scope, period, today=today)
             practised = set(resp.loc[resp["actions"] > 0, "responsibility"])
             unpractised = [r.label for r in RESPONSIBILITIES if r.number not in practised]
             blocks.append(Block("list", text="Responsibilities nobody practised",
                                 items=tuple(unpractised) or ("Every responsibility was "
                                                              "practised by someone.",)))
-            follow = chapter_figures.follow_through(db, member, scope, period, today=today)
+            follow = chapter_figures.follow_through(db, reader, scope, period, today=today)
             overdue = int(follow.loc[follow["is_total"], "overdue"].sum()) if not follow.empty \
                 else 0
             blocks.append(Block("p", text=f"Next steps overdue: {overdue}."))
     if member.role == "lead" and member.team_id is not None:
-        quiet = chapter_figures.quiet_members(db, member, member.team_id, today=week - timedelta(days=1))
-        names = tuple(quiet["name"])
+        if viewer is not None:  # the list is the lead's alone, even whether it is empty
+            names: tuple[str, ...] = (QUIET_PLACEHOLDER.format(where=where),)
+        else:
+            names = tuple(chapter_figures.quiet_members(
+                db, member, member.team_id, today=week - timedelta(days=1))["name"]) or (
+                "Nobody — everyone has logged recently or said they were away.",)
         blocks.append(Block("list", text="A gentle check-in list: quiet for three weeks or more",
-                            items=names or ("Nobody — everyone has logged recently or said "
-                                            "they were away.",)))
+                            items=names))
     blocks.append(Block("link", text="Open Team progress", url=app_link(settings,
                                                                         "team_progress")))
     fine_print = "Figures are for the group; nobody is ranked."
@@ -443,31 +464,68 @@ def _digest(db: sqlite_utils.Database, member: Member, week: date,
                    f"Hello {_first_name(member)},", tuple(blocks))
 
 
-def preview(db: sqlite_utils.Database, actor: Member, member_id: int, kind: str, *,
-            now: datetime | None = None) -> Message:
-    """An admin's preview of what ``member_id`` would get this week (nothing is sent):
-    exactly as sent, except that another member's own next steps show as
-    :data:`PRIVATE_STEP` — an admin never reads anyone's plan."""
-    actor = access.require_admin(actor)
-    member = roster.get_member(db, member_id)
-    access.require_same_chapter(actor, member.chapter_id)
+@dataclass(frozen=True)
+class Preview:
+    """A message as one viewer may see it, and what the page says about it."""
+
+    message: Message
+    own: bool  # the viewer's own message: exactly as sent, live links included
+    notes: tuple[str, ...]  # plain sentences for the page, about what the preview shows
+
+
+def preview_for(db: sqlite_utils.Database, viewer: Member, recipient_id: int, kind: str, *,
+                now: datetime | None = None) -> Preview:
+    """What ``recipient_id`` would get of ``kind`` this week, as ``viewer`` may see it
+    (nothing is sent or written).
+
+    A member's preview of their own message is the message as sent. An admin's preview
+    of another member's (admins of the same chapter only) keeps the layout and shows
+    only what the admin could see on their own pages: a digest's figures as Team
+    progress would show them to the admin, or a placeholder where the admin's access or
+    the disclosure rule withholds them; placeholders for the member's next steps and a
+    lead's check-in list; and nothing of the member's week — whether they have logged or
+    marked it away, and so whether this week's reminder goes out, is theirs.
+    """
+    viewer = access.require_active(viewer)
+    own = viewer.id == recipient_id
+    if not own:
+        access.require_admin(viewer)
+    member = roster.get_member(db, recipient_id)
+    access.require_same_chapter(viewer, member.chapter_id)
     _check_kind(kind)
     if not may_receive(member, kind):
         raise ValidationError({"kind": "The weekly digest is for team leads and chapter "
                                        "admins; this member is neither."})
     now = now or datetime.now(timezone.utc)
     tz = chapter_settings(db, member.chapter_id).tz
-    return compose(db, member, kind, local_week(now, tz), today=now.astimezone(tz).date(),
-                   hide_private=member.id != actor.id)
+    week = local_week(now, tz)
+    message = compose(db, member, kind, week, today=now.astimezone(tz).date(), viewer=viewer)
+    setting = stored_setting(db, member.id, kind)
+    who = "You have" if own else f"{member.name} has"
+    notes = [f"{who} this " + (f"on, {setting.when}." if setting.enabled else
+                               "off; this is what would come if it were turned on.")]
+    if own:
+        why_not = skip_reason(db, member, kind, week)
+        if why_not and why_not != "turned off":
+            notes.append(f"This week nothing would go out to you: {why_not}.")
+    elif kind == "reminder":
+        notes.append(f"You see the reminder's layout. {_first_name(member)}'s next steps are "
+                     "private to them, and whether they have logged or marked this week away "
+                     "is theirs, so the preview does not say whether this week's reminder "
+                     "goes out.")
+    else:
+        notes.append("You see the digest's layout with the figures your own pages show you "
+                     "for the same team and week; where your access or the privacy rules "
+                     "would withhold them, and for the check-in list (the lead's alone), a "
+                     "placeholder marked [Preview] stands in.")
+    if not own:
+        notes.append("Their unsubscribe link is theirs alone and is not shown.")
+    return Preview(message, own, tuple(notes))
 
 
-def preview_skip_reason(db: sqlite_utils.Database, actor: Member, member_id: int, kind: str, *,
-                        now: datetime | None = None) -> str | None:
-    """For the admin's preview: why ``member_id`` would get nothing of ``kind`` this week
-    (turned off, away, already logged…), or ``None``."""
-    actor = access.require_admin(actor)
-    member = roster.get_member(db, member_id)
-    access.require_same_chapter(actor, member.chapter_id)
-    now = now or datetime.now(timezone.utc)
-    return skip_reason(db, member, kind, local_week(now, chapter_settings(db,
-                                                                           member.chapter_id).tz))
+def preview(db: sqlite_utils.Database, actor: Member, member_id: int, kind: str, *,
+            now: datetime | None = None) -> Message:
+    """An admin's preview of what ``member_id`` would get this week: the message of
+    :func:`preview_for`."""
+    access.require_admin(actor)
+    return preview_for(db, actor, member_id, kind, now=now).message

@@ -1,14 +1,17 @@
 """Streamlit pieces of the weekly rhythm: the member's "Email reminders & calendar"
 section on *Account* (a function of its own, so the page's other sections stay apart)
-and the shared widgets of the admin's *Email & reminders* page."""
+and the shared widgets of the admin's *Email & reminders* page, its previews included."""
 
 from __future__ import annotations
+
+from html import escape
 
 import sqlite_utils
 import streamlit as st
 
 from allyship.core import access
 from allyship.core.models import Member, ValidationError
+from allyship.core.safe_text import inert
 from allyship.rhythm import feeds, mail, nudges
 from allyship.ui import common
 
@@ -98,3 +101,32 @@ def smtp_state() -> tuple[mail.SmtpSettings | None, str]:
     except mail.MailNotConfigured as exc:
         return None, str(exc)
     return s, f"Sending through {s.describe()}."
+
+
+HIDDEN_LINK = "[Preview] their own unsubscribe link, not shown"
+
+
+def show_preview(db: sqlite_utils.Database, preview: nudges.Preview,
+                 smtp: mail.SmtpSettings | None) -> None:
+    """A preview (:func:`allyship.rhythm.nudges.preview_for`) as the email looks: its
+    notes, subject and recipient, the HTML and the plain text. Someone else's signed
+    unsubscribe link is replaced: it would let the viewer turn their messages off."""
+    for note in preview.notes:
+        st.caption(inert(note))
+    email = mail.build_email(db, preview.message, smtp)
+    html, text = mail.html_part(email), mail.text_part(email)
+    if not preview.own:
+        m = preview.message
+        link = mail.unsubscribe_url(db, nudges.chapter_settings(db, m.member.chapter_id),
+                                    m.member.id, m.kind)
+        text = text.replace(link, HIDDEN_LINK)
+        html = html.replace(escape(link, quote=True), "#").replace(link, "#")
+    st.markdown(f"**Subject:** {inert(str(email['Subject']))}  \n"
+                f"**To:** {inert(str(email['To']))}")
+    html_tab, text_tab = st.tabs(["As most people see it", "Plain text"])
+    with html_tab:
+        # Our own template, every piece of user text escaped by mail.render_html;
+        # st.html sanitises it once more.
+        st.html(html)
+    with text_tab:
+        st.code(text, language=None, wrap_lines=True)
