@@ -270,3 +270,32 @@ def test_two_runs_naming_one_database_by_two_paths_share_one_lock(
         assert b.recovered == 0
         assert b.sent + reports[0].sent == len(everyone)
         assert Counter(inbox.recipients()) == Counter(m.email for m in everyone)
+
+
+@pytest.mark.parametrize("address", ["x@exa\u2028mple.org", "x@example.org (note)",
+                                     '"x"@example.org', "a\u2028b@example.org",
+                                     "x@exa\u200bmple.org", "a\u00a0b@example.org"])
+def test_an_address_the_parser_would_change_or_hide_is_refused(address: str) -> None:
+    """Never a message to another mailbox than the one stored, or one with hidden marks."""
+    assert "cannot be used in an email" in (mail.address_problem(address) or "")
+
+
+@pytest.mark.parametrize("address", ["mo+tag@example.org", "o'brien@example.org",
+                                     "Mo@Example.org", "é@example.org", "ü.ß@example.org",
+                                     "a@exämple.org"])
+def test_ordinary_and_international_addresses_are_usable(address: str) -> None:
+    assert mail.address_problem(address) is None
+
+
+def test_a_stored_public_address_with_a_line_break_cannot_break_a_header(chapter) -> None:
+    db = chapter.db
+    with store.transaction(db):
+        db.execute("INSERT INTO chapter_settings (chapter_id, time_zone, public_url, updated_at)"
+                   " VALUES (?, 'UTC', ?, '')", [chapter.chapter.id,
+                                                 "https://ally.example.org\u2028/x\r\nBcc: e"])
+    message = nudges.compose(db, chapter.member, "reminder", MONDAY.date())
+    msg = mail.build_email(db, message)
+    assert msg["Bcc"] is None
+    raw = msg.as_bytes()
+    header = raw.split(b"\n\n", 1)[0].replace(b"\r\n", b"\n")
+    assert b"\nBcc:" not in header and "\u2028".encode() not in header

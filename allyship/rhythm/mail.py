@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.errors import MessageError
 from email.headerregistry import Address
+from email import policy as email_policy
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
 from pathlib import Path
@@ -264,20 +265,37 @@ def _address(display_name: str, email: str) -> Address:
     local part is written as is (sending it needs a server that offers SMTPUTF8)."""
     name = one_line(display_name)
     try:
-        return Address(display_name=name, addr_spec=email)
+        return _writable(Address(display_name=name, addr_spec=email), email)
     except (ValueError, IndexError, MessageError) as exc:
         problem = str(exc).rstrip(")").strip()
     local, _, domain = email.rpartition("@")
-    atoms = local.split(".")
-    if (not local.isascii() and all(a and all(c in _ATEXT or ord(c) > 127 for c in a)
-                                    for a in atoms)):
+    if not local.isascii() and all(a and all(c in _ATEXT or _letter_like(c) for c in a)
+                                   for a in local.split(".")):
         try:
             Address(addr_spec=f"x@{domain}")
-            return Address(display_name=name, username=local, domain=domain)
+            return _writable(Address(display_name=name, username=local, domain=domain), email)
         except (ValueError, IndexError, MessageError) as exc:
             problem = str(exc)
     raise UnusableAddress(f"the address {email!r} cannot be used in an email ({problem}); "
                           "correct it on the Members page")
+
+
+def _letter_like(c: str) -> bool:
+    """A non-ASCII character an address may hold: not a control, format or space."""
+    return ord(c) > 127 and unicodedata.category(c)[0] not in "CZ"
+
+
+def _writable(address: Address, email: str) -> Address:
+    """``address`` if it is ``email`` unchanged (the parser drops comments and some
+    separators: that would be another mailbox) and a header holding it can be written."""
+    if address.addr_spec != email:
+        raise ValueError(f"it would be read as {address.addr_spec!r}")
+    if any(not (c.isprintable() and c != " ") for c in email):
+        raise ValueError("it holds a space or an invisible character")
+    probe = EmailMessage(policy=email_policy.SMTPUTF8)
+    probe["To"] = address
+    probe.as_bytes()
+    return address
 
 
 def address_problem(email: str) -> str | None:
@@ -308,7 +326,7 @@ def build_email(db: sqlite_utils.Database, message: Message, sender: SmtpSetting
     msg["Date"] = format_datetime(now or datetime.now(timezone.utc))
     msg["Message-ID"] = message_id or make_msgid(domain="allyship.local")
     # RFC 2369 and RFC 8058: mail clients offer their own one-click "unsubscribe".
-    msg["List-Unsubscribe"] = f"<{unsub}>"
+    msg["List-Unsubscribe"] = f"<{''.join(one_line(unsub).split())}>"
     msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     msg["Auto-Submitted"] = "auto-generated"
     msg.set_content(render_text(message, unsub))
