@@ -26,9 +26,9 @@ import tomllib
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from email import policy as email_policy
 from email.errors import MessageError
 from email.headerregistry import Address
-from email import policy as email_policy
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
 from pathlib import Path

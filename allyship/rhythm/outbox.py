@@ -26,7 +26,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from email.utils import parseaddr
 from pathlib import Path
 
@@ -125,7 +125,7 @@ def wall_clock() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def _started(week: object, member: Member, db: sqlite_utils.Database, wall: datetime) -> bool:
+def _started(week: date, member: Member, db: sqlite_utils.Database, wall: datetime) -> bool:
     """Has ``week`` begun for the member's chapter by the machine's clock?"""
     return week <= nudges.local_week(wall, nudges.chapter_settings(db, member.chapter_id).tz)
 
