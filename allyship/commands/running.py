@@ -21,8 +21,10 @@ def nudges_group() -> None:
 @nudges_group.command("run")
 @DB_OPTION
 @click.option("--now", "now_text", default=None, metavar="ISO-DATETIME",
-              help="Act as if it were this moment (e.g. 2026-11-27T17:05+00:00; without an "
-                   "offset, UTC). Default: now.")
+              help="For previews (with --dry-run) and tests only: act as if it were this "
+                   "moment (e.g. 2026-11-27T17:05+00:00; without an offset, UTC). A real run "
+                   "never queues or sends a week that has not started by this machine's "
+                   "clock. Default: now.")
 @click.option("--dry-run", is_flag=True, help="Print who would get what; write and send nothing.")
 def nudges_run_cmd(db_path: Path | None, now_text: str | None, dry_run: bool) -> None:
     """Send every reminder and digest that is due. Safe to run from cron every 15 minutes
@@ -45,7 +47,7 @@ def nudges_run_cmd(db_path: Path | None, now_text: str | None, dry_run: bool) ->
     except mail.MailNotConfigured as exc:
         fail(f"{exc} (use --dry-run to see who would get what without sending)")
     click.echo(outcome.summary())
-    if outcome.failed:
+    if outcome.failed or outcome.expired:
         sys.exit(3)  # cron mails the output of a failing job to its owner
 
 

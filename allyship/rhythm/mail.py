@@ -8,8 +8,9 @@ SMTP settings come from ``ALLYSHIP_SMTP_URL`` if set (for servers), else from th
     # schemes: smtp (plain, e.g. a local relay), smtp+starttls, smtps (TLS from the start)
 
 Every message has a plain-text and an HTML part; every piece of user text (names,
-next steps) is escaped in the HTML part; headers are built by :mod:`email`'s policy,
-which refuses line breaks in them (no header injection through a name).
+next steps) is escaped in the HTML part. Header text is folded onto one line whatever is
+stored (no header injection, no message refused for a name), and an address the email
+library cannot write raises :class:`UnusableAddress` with a reason an admin can act on.
 """
 
 from __future__ import annotations
@@ -22,8 +23,11 @@ import os
 import smtplib
 import ssl
 import tomllib
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from email import policy as email_policy
+from email.errors import MessageError
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
@@ -43,6 +47,10 @@ SMTP_TIMEOUT = 30
 
 class MailNotConfigured(RuntimeError):
     """No SMTP settings: say where to put them."""
+
+
+class UnusableAddress(ValueError):
+    """A member's address that no email can be written to; the message says why."""
 
 
 # --- settings ------------------------------------------------------------------------
@@ -144,6 +152,12 @@ def _secret(db: sqlite_utils.Database) -> bytes:
     return row[0].encode()
 
 
+def database_tag(db: sqlite_utils.Database) -> str:
+    """A short tag unique to this database, derived one-way from its link secret (which it
+    never reveals): it keeps two databases' Message-IDs apart."""
+    return hmac.new(_secret(db), b"message-id", hashlib.sha256).hexdigest()[:16]
+
+
 def _b64(raw: bytes) -> str:
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
 
@@ -235,10 +249,62 @@ def render_html(message: Message, unsubscribe: str) -> str:
             + "".join(out) + "</div></body></html>")
 
 
+def one_line(text: str) -> str:
+    """Header text on one line: line and paragraph separators, tabs and other control
+    characters become single spaces, whatever was stored."""
+    text = "".join(" " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in text)
+    return " ".join(text.split())
+
+
+# atext (RFC 5322) plus any non-ASCII character (RFC 6532): a local part of these, dot-separated
+_ATEXT = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-/=?^_`{|}~")
+
+
 def _address(display_name: str, email: str) -> Address:
-    # A display name is one line: collapse any whitespace (a name with a newline must
-    # not become a second header); the email policy quotes the rest.
-    return Address(display_name=" ".join(display_name.split()), addr_spec=email)
+    """``UnusableAddress`` for an address the email library cannot write. A non-ASCII
+    local part is written as is (sending it needs a server that offers SMTPUTF8)."""
+    name = one_line(display_name)
+    try:
+        return _writable(Address(display_name=name, addr_spec=email), email)
+    except (ValueError, IndexError, MessageError) as exc:
+        problem = str(exc).rstrip(")").strip()
+    local, _, domain = email.rpartition("@")
+    if not local.isascii() and all(a and all(c in _ATEXT or _letter_like(c) for c in a)
+                                   for a in local.split(".")):
+        try:
+            Address(addr_spec=f"x@{domain}")
+            return _writable(Address(display_name=name, username=local, domain=domain), email)
+        except (ValueError, IndexError, MessageError) as exc:
+            problem = str(exc)
+    raise UnusableAddress(f"the address {email!r} cannot be used in an email ({problem}); "
+                          "correct it on the Members page")
+
+
+def _letter_like(c: str) -> bool:
+    """A non-ASCII character an address may hold: not a control, format or space."""
+    return ord(c) > 127 and unicodedata.category(c)[0] not in "CZ"
+
+
+def _writable(address: Address, email: str) -> Address:
+    """``address`` if it is ``email`` unchanged (the parser drops comments and some
+    separators: that would be another mailbox) and a header holding it can be written."""
+    if address.addr_spec != email:
+        raise ValueError(f"it would be read as {address.addr_spec!r}")
+    if any(not (c.isprintable() and c != " ") for c in email):
+        raise ValueError("it holds a space or an invisible character")
+    probe = EmailMessage(policy=email_policy.SMTPUTF8)
+    probe["To"] = address
+    probe.as_bytes()
+    return address
+
+
+def address_problem(email: str) -> str | None:
+    """Why no email can be written to ``email``, or ``None``."""
+    try:
+        _address("", email)
+    except UnusableAddress as exc:
+        return str(exc)
+    return None
 
 
 def _sender(settings: SmtpSettings) -> Address:
@@ -248,18 +314,19 @@ def _sender(settings: SmtpSettings) -> Address:
 
 def build_email(db: sqlite_utils.Database, message: Message, sender: SmtpSettings | None = None,
                 *, message_id: str | None = None, now: datetime | None = None) -> EmailMessage:
-    """The email exactly as it is sent (previews show this too)."""
+    """The email exactly as it is sent (previews show this too). Raises
+    :class:`UnusableAddress` when the member's address cannot be written."""
     settings = chapter_settings(db, message.member.chapter_id)
     unsub = unsubscribe_url(db, settings, message.member.id, message.kind)
     msg = EmailMessage()
     msg["From"] = _sender(sender) if sender else _address("Allyship Accountability",
                                                           "allyship@localhost")
     msg["To"] = _address(message.member.name, message.member.email)
-    msg["Subject"] = message.subject
+    msg["Subject"] = one_line(message.subject)
     msg["Date"] = format_datetime(now or datetime.now(timezone.utc))
     msg["Message-ID"] = message_id or make_msgid(domain="allyship.local")
     # RFC 2369 and RFC 8058: mail clients offer their own one-click "unsubscribe".
-    msg["List-Unsubscribe"] = f"<{unsub}>"
+    msg["List-Unsubscribe"] = f"<{''.join(one_line(unsub).split())}>"
     msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     msg["Auto-Submitted"] = "auto-generated"
     msg.set_content(render_text(message, unsub))
@@ -300,7 +367,9 @@ class Sender:
         return smtp
 
     def send(self, msg: EmailMessage) -> None:
-        """Hand one message to the server; raises ``smtplib.SMTPException``/``OSError``."""
+        """Hand one message to the server; raises ``smtplib.SMTPException``/``OSError``
+        (``smtplib.SMTPNotSupportedError`` for a non-ASCII address the server cannot
+        take: it does not offer SMTPUTF8)."""
         if self._smtp is None:
             self._smtp = self._connect()
         try:

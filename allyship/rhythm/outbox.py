@@ -2,12 +2,19 @@
 
 Each due message is a row unique by (member, kind, week). A run (``python -m allyship
 nudges run``, or the in-app scheduler) recovers rows a dead run left ``sending`` (only when
-it holds the exclusive lock, so no live run owns them), queues what is due (``INSERT OR
-IGNORE``), then claims, sends and marks one row at a time — claimed in ``BEGIN IMMEDIATE``
-so two runs never send the same row, the rules checked again at the moment of sending,
-failures retried with a back-off until :data:`MAX_ATTEMPTS`. A run killed between the SMTP
-server's acceptance and our commit resends that one message; its fixed ``Message-ID`` lets
-mail systems collapse the copy.
+it holds the exclusive lock, keyed by the database file's real path, so no live run owns
+them), queues what is due (``INSERT OR IGNORE``), then claims, sends and marks one row at a
+time — claimed in ``BEGIN IMMEDIATE`` so two runs never send the same row, the rules checked
+again at the moment of sending, failures retried with a back-off until :data:`MAX_ATTEMPTS`.
+A message that cannot be written (an unusable address) fails at once with its reason; the
+run goes on. A run killed between the SMTP server's acceptance and our commit resends that
+one message; its fixed ``Message-ID`` (unique to the row and the database) lets mail systems
+collapse the copy.
+
+Time: a run's clock (``now``) may be behind or ahead of the machine's. Nothing is queued or
+sent for a week that has not started by the machine's clock, and a message is given up as
+"its week is over" only when its week has ended by both clocks — counted as ``expired`` and
+shown to the admin, never dropped silently.
 """
 
 from __future__ import annotations
@@ -19,7 +26,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from email.utils import parseaddr
 from pathlib import Path
 
@@ -34,6 +41,7 @@ from allyship.rhythm import mail, nudges
 MAX_ATTEMPTS = 8
 FIRST_BACKOFF = timedelta(minutes=5)
 MAX_BACKOFF = timedelta(hours=6)
+EXPIRED = "not sent: its week is over"  # the reason an admin sees, and how it is found
 
 
 def backoff(attempts: int) -> timedelta:
@@ -55,14 +63,23 @@ class RunReport:
     failed: int = 0
     skipped: int = 0
     recovered: int = 0
+    expired: int = 0  # given up unsent: the week ended first
+    gave_up: int = 0  # of ``failed``: will not be retried
+    held: int = 0  # due by the run's clock, but their week has not started by the machine's
     lines: list[str] = field(default_factory=list)
     note: str = ""
 
     def summary(self) -> str:
         if self.dry_run:
             return f"dry run: {len(self.lines)} message(s) would be sent; nothing was written"
-        text = (f"queued {self.queued}, sent {self.sent}, failed {self.failed}, "
-                f"skipped {self.skipped}")
+        text = (f"queued {self.queued}, sent {self.sent}, failed {self.failed}"
+                + (f" ({self.gave_up} given up)" if self.gave_up else "")
+                + f", skipped {self.skipped}")
+        if self.expired:
+            text += f", of which {self.expired} expired (their week ended before sending)"
+        if self.held:
+            text += (f", {self.held} not queued: their week has not started by this "
+                     "machine's clock")
         if self.recovered:
             text += f", recovered {self.recovered} from an interrupted run"
         return text + (f" — {self.note}" if self.note else "")
@@ -74,7 +91,9 @@ class RunReport:
 def _run_lock(db_path: Path, recover: Callable[[], int]) -> Iterator[int]:
     """Held shared for the run's life. If no other run is alive (the exclusive lock is
     free), ``recover()`` runs first, under the exclusive lock; yields what it returned."""
-    lock_path = Path(f"{db_path}.nudges.lock")
+    # Keyed by the file, not the text naming it: a symlink or a relative path to the same
+    # database must find the same lock.
+    lock_path = Path(f"{db_path.resolve()}.nudges.lock")
     fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         recovered = 0
@@ -101,40 +120,66 @@ def _recover(db: sqlite_utils.Database) -> int:
 
 # --- queue, claim, mark ---------------------------------------------------------------------
 
-def queue_due(db: sqlite_utils.Database, now: datetime) -> int:
-    """Add a row for every message due at ``now``; returns how many were new."""
+def wall_clock() -> datetime:
+    """The machine's clock (UTC): no week later than its own is ever queued or sent."""
+    return datetime.now(timezone.utc)
+
+
+def _started(week: date, member: Member, db: sqlite_utils.Database, wall: datetime) -> bool:
+    """Has ``week`` begun for the member's chapter by the machine's clock?"""
+    return week <= nudges.local_week(wall, nudges.chapter_settings(db, member.chapter_id).tz)
+
+
+def queue_due(db: sqlite_utils.Database, now: datetime, *,
+              wall: datetime | None = None) -> tuple[int, int]:
+    """Add a row for every message due at ``now`` whose week has started by the machine's
+    clock (``wall``); returns (how many were new, how many were held back)."""
+    wall = wall or wall_clock()
     due = nudges.due_messages(db, now)
+    ready = [d for d in due if _started(d.week, d.member, db, wall)]
     added = 0
     with store.transaction(db):
-        for d in due:
+        for d in ready:
             added += db.execute(
                 "INSERT OR IGNORE INTO outbox (member_id, kind, week_start, status,"
                 " next_attempt_at, created_at) VALUES (?,?,?,'pending',?,?)",
                 [d.member.id, d.kind, d.week.isoformat(), _iso(now), _iso(now)]).rowcount
-    return added
+    return added, len(due) - len(ready)
 
 
-def _claim(db: sqlite_utils.Database, run_id: str, now: datetime) -> tuple[int, Member, str,
-                                                                          object] | None:
+def _claim(db: sqlite_utils.Database, run_id: str, now: datetime, wall: datetime,
+           report: RunReport) -> tuple[int, Member, str, object] | None:
     """Claim the next pending row (``pending → sending``) or skip it if the rules no
     longer hold. Returns (row id, member, kind, week) or None when nothing is left."""
+    not_yet: list[int] = []  # rows of a week that has not started by the machine's clock
     while True:
         with store.transaction(db):
-            row = db.execute("SELECT id, member_id, kind, week_start FROM outbox"
-                             " WHERE status = 'pending' AND next_attempt_at <= ?"
-                             " ORDER BY id LIMIT 1", [_iso(now)]).fetchone()
+            row = db.execute("SELECT id, member_id, kind, week_start, attempts, last_error"
+                             " FROM outbox WHERE status = 'pending' AND next_attempt_at <= ?"
+                             f" AND id NOT IN ({','.join('?' * len(not_yet))})"
+                             " ORDER BY id LIMIT 1", [_iso(now), *not_yet]).fetchone()
             if row is None:
                 return None
-            row_id, member_id, kind, week_s = row
+            row_id, member_id, kind, week_s, attempts, last_error = row
             member = roster.get_member(db, member_id)
             week = datetime.fromisoformat(week_s).date()
+            if not _started(week, member, db, wall):
+                not_yet.append(row_id)
+                continue
             tz = nudges.chapter_settings(db, member.chapter_id).tz
-            reason = ("its week is over" if nudges.local_week(now, tz) > week
-                      else nudges.skip_reason(db, member, kind, week))
+            # Over only if over by both clocks: a run whose clock is ahead expires nothing.
+            if nudges.local_week(min(now, wall), tz) > week:
+                tried = (f" after {attempts} attempt(s); last error: {last_error}"
+                         if attempts else " before it could be sent")
+                reason = f"{EXPIRED}{tried}"
+            else:
+                skip = nudges.skip_reason(db, member, kind, week)
+                reason = f"not sent: {skip}" if skip else None
             if reason:
-                db.execute("UPDATE outbox SET status = 'skipped', last_error = ?,"
-                           " claimed_by = NULL WHERE id = ? AND status = 'pending'",
-                           [f"not sent: {reason}", row_id])
+                marked = db.execute("UPDATE outbox SET status = 'skipped', last_error = ?,"
+                                    " claimed_by = NULL WHERE id = ? AND status = 'pending'",
+                                    [reason[:500], row_id]).rowcount
+                report.expired += bool(marked) and reason.startswith(EXPIRED)
                 continue
             claimed = db.execute("UPDATE outbox SET status = 'sending', claimed_by = ?,"
                                  " claimed_at = ? WHERE id = ? AND status = 'pending'",
@@ -151,11 +196,12 @@ def _mark_sent(db: sqlite_utils.Database, row_id: int, run_id: str, now: datetim
 
 
 def _mark_failed(db: sqlite_utils.Database, row_id: int, run_id: str, now: datetime,
-                 error: str) -> str:
+                 error: str, *, final: bool = False) -> str:
+    """``final``: the same message would fail the same way again, so no retry."""
     with store.transaction(db):
         attempts = db.execute("SELECT attempts FROM outbox WHERE id = ?",
                               [row_id]).fetchone()[0] + 1
-        status = "failed" if attempts >= MAX_ATTEMPTS else "pending"
+        status = "failed" if final or attempts >= MAX_ATTEMPTS else "pending"
         db.execute("UPDATE outbox SET status = ?, attempts = ?, last_error = ?,"
                    " next_attempt_at = ?, claimed_by = NULL WHERE id = ? AND claimed_by = ?",
                    [status, attempts, error[:500], _iso(now + backoff(attempts)), row_id,
@@ -163,10 +209,11 @@ def _mark_failed(db: sqlite_utils.Database, row_id: int, run_id: str, now: datet
     return status
 
 
-def message_id(row_id: int, settings: mail.SmtpSettings | None) -> str:
-    """Fixed per outbox row, so a copy resent after a crash is recognisably the same."""
+def message_id(row_id: int, settings: mail.SmtpSettings | None, database_tag: str) -> str:
+    """Fixed per outbox row, so a copy resent after a crash is recognisably the same; the
+    database's tag (:func:`mail.database_tag`) keeps two databases' rows apart."""
     domain = parseaddr(settings.sender)[1].rpartition("@")[2] if settings else ""
-    return f"<allyship-outbox-{row_id}@{domain or 'allyship.local'}>"
+    return f"<allyship-outbox-{row_id}.{database_tag}@{domain or 'allyship.local'}>"
 
 
 # --- a run ------------------------------------------------------------------------------
@@ -174,10 +221,13 @@ def message_id(row_id: int, settings: mail.SmtpSettings | None) -> str:
 def run(db_path: str | os.PathLike[str], *, now: datetime | None = None, dry_run: bool = False,
         smtp: mail.SmtpSettings | None = None,
         on_line: Callable[[str], None] | None = None) -> RunReport:
-    """Send everything due at ``now`` (default: the current time). ``dry_run`` lists who
-    would get what and writes nothing. Raises :class:`mail.MailNotConfigured` (before
-    touching the outbox) when there are no SMTP settings and something is to be sent."""
-    now = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    """Send everything due at ``now`` (default: the machine's clock; another moment is for
+    previews and tests — a week not yet begun by the machine's clock is never queued).
+    ``dry_run`` lists who would get what and writes nothing. Raises
+    :class:`mail.MailNotConfigured` (before touching the outbox) when there are no SMTP
+    settings and something is to be sent."""
+    wall = wall_clock()
+    now = (now or wall).astimezone(timezone.utc)
     db_path = Path(db_path)
     db = store.connect(db_path)
     report = RunReport(dry_run=dry_run)
@@ -204,8 +254,8 @@ def run(db_path: str | os.PathLike[str], *, now: datetime | None = None, dry_run
             report.recovered = recovered
             run_row = _start_run(db, now)
             try:
-                report.queued = queue_due(db, now)
-                _send_pending(db, smtp, now, report, say)
+                report.queued, report.held = queue_due(db, now, wall=wall)
+                _send_pending(db, smtp, now, wall, report, say)
             finally:
                 _finish_run(db, run_row, report)
         return report
@@ -214,26 +264,48 @@ def run(db_path: str | os.PathLike[str], *, now: datetime | None = None, dry_run
 
 
 def _send_pending(db: sqlite_utils.Database, smtp: mail.SmtpSettings, now: datetime,
-                  report: RunReport, say: Callable[[str], None]) -> None:
+                  wall: datetime, report: RunReport, say: Callable[[str], None]) -> None:
     run_id = uuid.uuid4().hex
     sender = mail.Sender(smtp)
+    tag = mail.database_tag(db)
     skipped_before = _count(db, "skipped")
+
+    def failed(row_id: int, kind: str, member: Member, error: str, *, final: bool) -> None:
+        status = _mark_failed(db, row_id, run_id, now, error, final=final)
+        report.failed += 1
+        report.gave_up += status == "failed"
+        say(f"FAILED  {kind} to {member.email}: {error} "
+            f"({'gave up' if status == 'failed' else 'will retry'})")
+
     try:
-        while (claimed := _claim(db, run_id, now)) is not None:
+        while (claimed := _claim(db, run_id, now, wall, report)) is not None:
             row_id, member, kind, week = claimed
-            message = nudges.compose(db, member, kind, week, today=now.date())
-            email = mail.build_email(db, message, smtp, message_id=message_id(row_id, smtp),
-                                     now=now)
+            problem = mail.address_problem(member.email)
+            if problem:  # the same next time: fail it now, plainly, and go on
+                failed(row_id, kind, member, f"not sent: {problem}", final=True)
+                continue
+            try:
+                message = nudges.compose(db, member, kind, week, today=now.date())
+                email = mail.build_email(db, message, smtp, now=now,
+                                         message_id=message_id(row_id, smtp, tag))
+            except Exception as exc:  # noqa: BLE001 — one message never stops the run
+                failed(row_id, kind, member, f"could not be composed: {type(exc).__name__}: "
+                       f"{exc}", final=False)
+                continue
             try:
                 sender.send(email)
-            except (smtplib.SMTPException, OSError) as exc:
-                status = _mark_failed(db, row_id, run_id, now, f"{type(exc).__name__}: {exc}")
-                report.failed += 1
-                say(f"FAILED  {kind} to {member.email}: {exc} "
-                    f"({'gave up' if status == 'failed' else 'will retry'})")
+            except smtplib.SMTPNotSupportedError:
+                failed(row_id, kind, member, "not sent: the mail server does not accept "
+                       "addresses with non-ASCII characters (it does not offer SMTPUTF8)",
+                       final=True)
+                continue
+            except Exception as exc:  # noqa: BLE001
+                failed(row_id, kind, member, f"{type(exc).__name__}: {exc}", final=False)
                 if _unreachable(exc):
                     report.note = "the mail server could not be reached; the rest waits"
                     break
+                if not isinstance(exc, (smtplib.SMTPException, OSError)):
+                    sender.close()  # the connection's state is unknown: start afresh
                 continue
             _mark_sent(db, row_id, run_id, now)
             report.sent += 1
@@ -263,11 +335,17 @@ def _start_run(db: sqlite_utils.Database, now: datetime) -> int:
 
 
 def _finish_run(db: sqlite_utils.Database, run_row: int, report: RunReport) -> None:
+    notes = [report.note] if report.note else []
+    if report.expired:
+        notes.append(f"{report.expired} not sent: their week ended first")
+    if report.held:
+        notes.append(f"{report.held} not queued: their week has not started by this "
+                     "machine's clock")
     with store.transaction(db):
         db.execute("UPDATE nudge_runs SET finished_at = ?, queued = ?, sent = ?, failed = ?,"
                    " skipped = ?, note = ? WHERE id = ?",
                    [store.now_iso(), report.queued, report.sent, report.failed, report.skipped,
-                    report.note, run_row])
+                    "; ".join(notes), run_row])
 
 
 # --- for the admin page ---------------------------------------------------------------------
@@ -280,8 +358,8 @@ class OutboxStatus:
 
 
 def status(db: sqlite_utils.Database, actor: Member) -> OutboxStatus:
-    """The last run, counts by state, and this chapter's messages that failed or wait for
-    a retry (who, what, when, the server's words) — for admins."""
+    """The last run, counts by state, and this chapter's messages that failed, wait for
+    a retry or expired unsent (who, what, when, the reason) — for admins."""
     actor = access.require_admin(actor)
     run_row = db.execute("SELECT started_at, finished_at, queued, sent, failed, skipped, note"
                          " FROM nudge_runs ORDER BY id DESC LIMIT 1").fetchone()
@@ -294,7 +372,8 @@ def status(db: sqlite_utils.Database, actor: Member) -> OutboxStatus:
         "SELECT m.name, o.kind, o.week_start, o.status, o.attempts, o.next_attempt_at,"
         " o.last_error FROM outbox o JOIN members m ON m.id = o.member_id"
         " WHERE m.chapter_id = ? AND o.last_error IS NOT NULL"
-        " AND o.status IN ('pending', 'failed') ORDER BY o.id DESC LIMIT 50",
-        [actor.chapter_id])
+        " AND (o.status IN ('pending', 'failed')"
+        "      OR (o.status = 'skipped' AND o.last_error LIKE ? || '%'))"
+        " ORDER BY o.id DESC LIMIT 50", [actor.chapter_id, EXPIRED])
     cols = [c[0] for c in cur.description]
     return OutboxStatus(last, counts, [dict(zip(cols, r)) for r in cur.fetchall()])
