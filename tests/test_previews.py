@@ -200,3 +200,13 @@ def test_who_may_preview_whose_message(chapter, db) -> None:
         nudges.preview_for(db, stranger, chapter.member.id, "reminder", now=NOW)
     assert nudges.preview_for(db, chapter.member, chapter.member.id, "reminder",
                               now=NOW).own
+
+
+def test_a_member_whose_address_no_email_can_carry_gets_a_plain_error_not_a_crash(
+        demo_db) -> None:
+    db, admin = persona(demo_db, "admin")
+    odd = roster.add_member(db, admin, MemberDraft("Dot Trailing", "first.last.@example.org"))
+    db.conn.close()
+    at = open_as(demo_db, "admin", "pages/messages.py")
+    _open_preview(at, odd.id, "reminder")
+    assert any("Nothing can be sent to Dot Trailing" in e.value for e in at.error)

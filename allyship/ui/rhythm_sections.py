@@ -113,7 +113,12 @@ def show_preview(db: sqlite_utils.Database, preview: nudges.Preview,
     unsubscribe link is replaced: it would let the viewer turn their messages off."""
     for note in preview.notes:
         st.caption(inert(note))
-    email = mail.build_email(db, preview.message, smtp)
+    try:
+        email = mail.build_email(db, preview.message, smtp)
+    except mail.UnusableAddress as exc:
+        st.error(f"Nothing can be sent to {inert(preview.message.member.name)}: "
+                 f"{inert(str(exc))}.")
+        return
     html, text = mail.html_part(email), mail.text_part(email)
     if not preview.own:
         m = preview.message
