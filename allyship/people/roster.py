@@ -112,18 +112,23 @@ def find_team_by_name(db: sqlite_utils.Database, chapter_id: int, name: str) -> 
 
 # --- creation used by `init`, the demo and the admin page ---------------------------
 
+def _chapter_words(name: str, goal_label: str, errors: dict[str, str]) -> tuple[str, str]:
+    """A chapter's name and goal label as stored; what is wrong with either goes into
+    ``errors`` under its field."""
+    cleaned = {"name": name, "goal_label": goal_label}
+    for key, label in (("name", "Chapter name"), ("goal_label", "Goal label")):
+        try:
+            cleaned[key] = clean_text(cleaned[key], label, max_len=NAME_MAX)
+        except ValueError as exc:
+            errors[key] = str(exc)
+    return cleaned["name"], cleaned["goal_label"]
+
+
 def create_chapter(db: sqlite_utils.Database, name: str, *, goal_label: str = "Audubon goal",
                    started_on: date | str | None = None) -> Chapter:
     """A new chapter. Used at set-up (``python -m allyship init``), before any admin exists."""
     errors: dict[str, str] = {}
-    try:
-        name = clean_text(name, "Chapter name", max_len=NAME_MAX)
-    except ValueError as exc:
-        errors["name"] = str(exc)
-    try:
-        goal_label = clean_text(goal_label, "Goal label", max_len=NAME_MAX)
-    except ValueError as exc:
-        errors["goal_label"] = str(exc)
+    name, goal_label = _chapter_words(name, goal_label, errors)
     try:
         start = parse_date(started_on or date.today(), "Start date")
     except ValueError as exc:
@@ -262,14 +267,7 @@ def update_chapter(db: sqlite_utils.Database, actor: Member, name: str,
     """Rename the admin's chapter and/or the label of the organisation goal."""
     access.require_admin(actor)
     errors: dict[str, str] = {}
-    try:
-        name = clean_text(name, "Chapter name", max_len=NAME_MAX)
-    except ValueError as exc:
-        errors["name"] = str(exc)
-    try:
-        goal_label = clean_text(goal_label, "Goal label", max_len=NAME_MAX)
-    except ValueError as exc:
-        errors["goal_label"] = str(exc)
+    name, goal_label = _chapter_words(name, goal_label, errors)
     if errors:
         raise ValidationError(errors)
     with store.transaction(db):

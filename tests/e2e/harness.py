@@ -195,3 +195,18 @@ def view_demo_as(page, role_title: str) -> None:  # noqa: ANN001
     # The picker shows "Name — Role" once the choice has gone through.
     picker = sidebar(page).get_by_role("combobox", name="Viewing the demo as")
     expect(picker).to_have_value(re.compile(rf"— {re.escape(role_title)}$"))
+
+
+def open_as_role(page, url: str, role: str, proof: str) -> list[str]:  # noqa: ANN001
+    """Open the demo as ``role`` ("Member", "Team lead", …), wait until the sidebar shows
+    ``proof`` (a page that role has and the roles below it do not), and return the titles
+    of every page in the sidebar, in order."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{url}/")
+    expect(page.get_by_role("heading", name="My week", level=1)).to_be_visible(timeout=60_000)
+    if role != "Member":
+        view_demo_as(page, role)
+    expect(sidebar(page).get_by_role("link", name=proof, exact=True)).to_be_visible()
+    return [link.inner_text().splitlines()[-1].strip()
+            for link in sidebar(page).get_by_role("link").all()]

@@ -19,7 +19,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from . import accessibility as axe
-from .harness import ROOT, go_to, sidebar, view_demo_as
+from .harness import ROOT, go_to, open_as_role
 
 pytestmark = pytest.mark.browser
 
@@ -47,14 +47,7 @@ def test_every_page_and_tab_for_every_role_has_no_serious_or_critical_axe_findin
     problems: list[str] = []
     for role, proof in ROLES.items():
         page = new_page()
-        page.goto(f"{app.url}/")
-        expect(page.get_by_role("heading", name="My week", level=1)).to_be_visible(
-            timeout=60_000)
-        if role != "Member":
-            view_demo_as(page, role)
-        expect(sidebar(page).get_by_role("link", name=proof, exact=True)).to_be_visible()
-        titles = [link.inner_text().splitlines()[-1].strip()
-                  for link in sidebar(page).get_by_role("link").all()]
+        titles = open_as_role(page, app.url, role, proof)
         assert len(titles) >= 7, titles
         for title in titles:
             go_to(page, title)

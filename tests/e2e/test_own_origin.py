@@ -7,10 +7,10 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Page, Request, expect
+from playwright.sync_api import Page, Request
 
 from . import accessibility as axe
-from .harness import go_to, sidebar, view_demo_as
+from .harness import go_to, open_as_role
 
 pytestmark = pytest.mark.browser
 
@@ -31,15 +31,7 @@ def test_no_page_of_any_role_requests_anything_from_another_origin(app, new_page
     for role, proof in ROLES.items():
         page: Page = new_page()
         page.on("request", note)
-        page.goto(f"{app.url}/")
-        expect(page.get_by_role("heading", name="My week", level=1)).to_be_visible(
-            timeout=60_000)
-        if role != "Member":
-            view_demo_as(page, role)
-        expect(sidebar(page).get_by_role("link", name=proof, exact=True)).to_be_visible()
-        titles = [link.inner_text().splitlines()[-1].strip()
-                  for link in sidebar(page).get_by_role("link").all()]
-        for title in titles:
+        for title in open_as_role(page, app.url, role, proof):
             where[0] = f"{role} / {title}"
             go_to(page, title)
             axe.settle(page)
