@@ -74,15 +74,14 @@ def feed_url(db: sqlite_utils.Database, member: Member, token: str) -> str:
 
 def member_for_token(db: sqlite_utils.Database, token: str) -> Member | None:
     """The active member whose feed this token opens, or ``None`` (unknown, revoked,
-    regenerated, or the member was deactivated)."""
+    regenerated, the member was deactivated, or their chapter was archived)."""
     if not token or len(token) > 200:
         return None
-    row = db.execute("SELECT member_id FROM feed_tokens WHERE token_hash = ?",
+    row = db.execute("SELECT t.member_id FROM feed_tokens t JOIN members m ON m.id = t.member_id"
+                     " JOIN chapters c ON c.id = m.chapter_id"
+                     " WHERE t.token_hash = ? AND m.active = 1 AND c.archived = 0",
                      [_hash(token)]).fetchone()
-    if row is None:
-        return None
-    member = roster.get_member(db, row[0])
-    return member if member.active else None
+    return None if row is None else roster.get_member(db, row[0])
 
 
 def calendar(db: sqlite_utils.Database, member: Member, *, today: date | None = None) -> bytes:

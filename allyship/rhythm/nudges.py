@@ -141,11 +141,24 @@ def turn_off(db: sqlite_utils.Database, member_id: int, kind: str, *, via: str) 
     _check_kind(kind)
     with store.transaction(db):
         was = stored_setting(db, member_id, kind)
-        _write_setting(db, member_id, kind, enabled=False, weekday=was.weekday, hour=was.hour)
-        store.audit(db, member_id, "nudge.unsubscribe", "nudge_settings", member_id,
-                    {"kind": kind, "via": via, "was_on": was.enabled})
-        store.bump_data_version(db)
+        if was.enabled:
+            _link_change(db, member_id, kind, enabled=False, was=was,
+                         details={"kind": kind, "via": via, "was_on": True})
     return was.enabled
+
+
+def _link_change(db: sqlite_utils.Database, member_id: int, kind: str, *, enabled: bool,
+                 was: NudgeSetting, details: dict[str, Any]) -> None:
+    # Anyone holding the link can repeat it: at most one audit row per member, kind and
+    # day, and only the member's own chapter's cached views are invalidated.
+    _write_setting(db, member_id, kind, enabled=enabled, weekday=was.weekday, hour=was.hour)
+    if db.execute("SELECT 1 FROM audit_log WHERE actor_id = ? AND table_name = 'nudge_settings'"
+                  " AND action IN ('nudge.unsubscribe', 'nudge.resubscribe')"
+                  " AND substr(at, 1, 10) = ? AND json_extract(details, '$.kind') = ?",
+                  [member_id, store.now_iso()[:10], kind]).fetchone() is None:
+        store.audit(db, member_id, "nudge.unsubscribe" if not enabled else "nudge.resubscribe",
+                    "nudge_settings", member_id, details)
+    store.bump_data_version(db, roster.get_member(db, member_id).chapter_id)
 
 
 def turn_on_again(db: sqlite_utils.Database, member_id: int, kind: str, *, via: str) -> None:
@@ -156,10 +169,9 @@ def turn_on_again(db: sqlite_utils.Database, member_id: int, kind: str, *, via: 
         raise access.PermissionDenied("This message cannot be turned on for this account.")
     with store.transaction(db):
         was = stored_setting(db, member_id, kind)
-        _write_setting(db, member_id, kind, enabled=True, weekday=was.weekday, hour=was.hour)
-        store.audit(db, member_id, "nudge.resubscribe", "nudge_settings", member_id,
-                    {"kind": kind, "via": via})
-        store.bump_data_version(db)
+        if not was.enabled:
+            _link_change(db, member_id, kind, enabled=True, was=was,
+                         details={"kind": kind, "via": via})
 
 
 def chapter_settings(db: sqlite_utils.Database, chapter_id: int) -> ChapterSettings:

@@ -4,11 +4,14 @@ in-app scheduler (:func:`in_app_scheduler`, a lifespan hook).
 
 * ``GET /feeds/<token>.ics`` — the member's calendar (``Cache-Control: private``);
   404 for an unknown, regenerated or revoked token.
-* ``GET /unsubscribe/<token>`` — the link in every email: turns that kind of message
-  off and says so, with a button to turn it back on.
-* ``POST /unsubscribe/<token>`` — the same, for mail clients' one-click button
-  (``List-Unsubscribe-Post``, RFC 8058).
+* ``GET``/``HEAD /unsubscribe/<token>`` — the link in every email: a page with a button;
+  changes nothing, so mail scanners and link previews that fetch it turn nothing off.
+* ``POST /unsubscribe/<token>`` — that button, and mail clients' one-click button
+  (``List-Unsubscribe-Post``, RFC 8058): turns that kind of message off.
 * ``POST /unsubscribe/<token>/undo`` — turn it back on.
+
+A forgotten member's links answer 404 and write nothing. Repeating a link writes at most
+one audit row per member, kind and day (:func:`allyship.rhythm.nudges.turn_off`).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import html
 import logging
 import math
 import os
+import urllib.parse
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -82,28 +86,45 @@ _INVALID = ("<p>This link is not valid. It may have been copied only in part. Yo
 
 
 def _unsubscribing(db: sqlite_utils.Database, token: str) -> tuple[int, str] | None:
-    """The member and message kind a signed unsubscribe token names, if it is valid."""
+    """The member and message kind a signed unsubscribe token names, if it is valid and
+    the member has not been forgotten."""
     found = mail.read_unsubscribe_token(db, token)
-    return found if found is not None and found[1] in nudges.KINDS else None
+    if found is None or found[1] not in nudges.KINDS:
+        return None
+    row = db.execute("SELECT forgotten_at FROM members WHERE id = ?", [found[0]]).fetchone()
+    return found if row is not None and row[0] is None else None
 
 
-def unsubscribe(request: Request) -> Response:
+def _button(action: str, label: str, extra: str = "") -> str:
+    return (f"<form method=\"post\" action=\"{html.escape(action, quote=True)}\">{extra}"
+            "<button type=\"submit\" style=\"font-size:16px;padding:8px 14px\">"
+            f"{html.escape(label)}</button></form>")
+
+
+async def unsubscribe(request: Request) -> Response:
     token = request.path_params["token"]
+    one_click = False
+    if request.method == "POST":
+        # Parsed by hand: a urlencoded body is all RFC 8058 and the page's button send.
+        form = urllib.parse.parse_qs((await request.body())[:4096].decode("latin-1"))
+        one_click = form.get("List-Unsubscribe") == ["One-Click"]
     with _db() as db:
         found = _unsubscribing(db, token)
         if found is None:
             return _page("Link not valid", _INVALID, 404)
         member_id, kind = found
-        nudges.turn_off(db, member_id, kind,
-                        via="one-click" if request.method == "POST" else "link")
-    what = html.escape(nudges.KINDS[kind].lower())
-    undo = html.escape(f"/unsubscribe/{token}/undo", quote=True)
+        what = html.escape(nudges.KINDS[kind].lower())
+        if request.method != "POST":  # GET, HEAD: a scanner or preview may fetch it
+            return _page("Turn off these emails?",
+                         f"<p>You will get no more emails for the <b>{what}</b>. Nothing "
+                         "else changes.</p>"
+                         + _button(f"/unsubscribe/{token}", "Turn them off"))
+        nudges.turn_off(db, member_id, kind, via="one-click" if one_click else "link")
     return _page("Turned off",
                  f"<p role=\"status\">Done: you will get no more emails for the "
                  f"<b>{what}</b>. Nothing else has changed.</p>"
-                 f"<form method=\"post\" action=\"{undo}\"><button type=\"submit\" "
-                 "style=\"font-size:16px;padding:8px 14px\">That was a mistake — turn it "
-                 "back on</button></form>")
+                 + _button(f"/unsubscribe/{token}/undo",
+                           "That was a mistake — turn it back on"))
 
 
 def undo_unsubscribe(request: Request) -> Response:
@@ -122,7 +143,7 @@ def undo_unsubscribe(request: Request) -> Response:
 
 ROUTES = [
     Route("/feeds/{token}.ics", feed, methods=["GET", "HEAD"]),
-    Route("/unsubscribe/{token}", unsubscribe, methods=["GET", "POST"]),
+    Route("/unsubscribe/{token}", unsubscribe, methods=["GET", "HEAD", "POST"]),
     Route("/unsubscribe/{token}/undo", undo_unsubscribe, methods=["POST"]),
 ]
 
