@@ -51,6 +51,12 @@ class Treatment:
 
 
 _MY_PLAN = "plan_id IN (SELECT id FROM plans WHERE member_id = :m)"
+# Addresses the member had before an admin corrected it: the audit of their membership
+# names them (read before that audit is purged, as the tables come first).
+_PAST_EMAILS = ("SELECT lower(j.value) FROM audit_log a, json_tree(CASE WHEN"
+                " json_valid(a.details) THEN a.details ELSE '{}' END) j"
+                " WHERE a.table_name = 'members' AND a.record_id = CAST(:m AS TEXT)"
+                " AND j.key = 'email' AND j.type = 'text'")
 
 TABLES: dict[str, Treatment] = {
     "reflections": Treatment("delete", "member_id = :m",
@@ -73,7 +79,8 @@ TABLES: dict[str, Treatment] = {
     "setup_codes": Treatment("delete", "member_id = :m", why="sign-in data"),
     "erasure_requests": Treatment("delete", "member_id = :m", why="done with"),
     # Tables of features built alongside (issues 12, 14, 15, 16); skipped where absent.
-    "login_attempts": Treatment("delete", "email = :email", why="sign-in data"),
+    "login_attempts": Treatment("delete", f"email = :email OR email IN ({_PAST_EMAILS})",
+                                why="sign-in data, under every address they had"),
     "sessions": Treatment("delete", "member_id = :m", why="sign-in data"),
     "feed_tokens": Treatment("delete", "member_id = :m", why="their calendar feed"),
     "nudge_settings": Treatment("delete", "member_id = :m", why="their reminders"),
