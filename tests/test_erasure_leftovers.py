@@ -4,11 +4,11 @@ answers or writes; an archived chapter's calendar feeds stop."""
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import pytest
 from starlette.applications import Starlette
-from starlette.testclient import TestClient
 
 from allyship.core.models import MemberDraft
 from allyship.db import store
@@ -17,6 +17,10 @@ from allyship.people import organisation, passwords, roster
 from allyship.rhythm import feeds, mail, nudges
 from allyship.rights import erasure
 from allyship.web import routes_rhythm
+
+with warnings.catch_warnings():  # its note about httpx is for starlette's maintainers
+    warnings.simplefilter("ignore", DeprecationWarning)
+    from starlette.testclient import TestClient
 
 
 def _raw(path: Path) -> bytes:

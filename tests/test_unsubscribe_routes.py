@@ -4,13 +4,18 @@ repeating it writes at most one audit row and invalidates only the member's chap
 
 from __future__ import annotations
 
+import warnings
+
 import pytest
 from starlette.applications import Starlette
-from starlette.testclient import TestClient
 
 from allyship.db import store
 from allyship.rhythm import mail, nudges
 from allyship.web import routes_rhythm
+
+with warnings.catch_warnings():  # its note about httpx is for starlette's maintainers
+    warnings.simplefilter("ignore", DeprecationWarning)
+    from starlette.testclient import TestClient
 
 
 @pytest.fixture
