@@ -19,7 +19,7 @@ from allyship.rights import erasure
 from allyship.web import routes_rhythm
 
 with warnings.catch_warnings():  # its note about httpx is for starlette's maintainers
-    warnings.simplefilter("ignore", DeprecationWarning)
+    warnings.simplefilter("ignore", UserWarning)
     from starlette.testclient import TestClient
 
 

@@ -14,7 +14,7 @@ from allyship.rhythm import mail, nudges
 from allyship.web import routes_rhythm
 
 with warnings.catch_warnings():  # its note about httpx is for starlette's maintainers
-    warnings.simplefilter("ignore", DeprecationWarning)
+    warnings.simplefilter("ignore", UserWarning)
     from starlette.testclient import TestClient
 
 
