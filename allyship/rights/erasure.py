@@ -78,7 +78,7 @@ TABLES: dict[str, Treatment] = {
     "away_weeks": Treatment("keep", why="dates only; keep participation denominators true"),
     "setup_codes": Treatment("delete", "member_id = :m", why="sign-in data"),
     "erasure_requests": Treatment("delete", "member_id = :m", why="done with"),
-    # Tables of features built alongside (issues 12, 14, 15, 16); skipped where absent.
+    # Tables of later features; skipped where absent (a database not yet migrated).
     "login_attempts": Treatment("delete", f"email = :email OR email IN ({_PAST_EMAILS})",
                                 why="sign-in data, under every address they had"),
     "sessions": Treatment("delete", "member_id = :m", why="sign-in data"),
