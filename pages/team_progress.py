@@ -88,7 +88,7 @@ for i, row in enumerate((frames.headlines[:3], frames.headlines[3:])):
     with st.container(horizontal=True, key=f"tp_headlines_{i}"):
         for h in row:
             st.metric(h.label, h.display, h.delta_display, help=h.help, border=True,
-                      delta_color="inverse" if h.lower_is_better else "normal")
+                      **h.delta_style)
 if frames.this_week is not None:
     st.caption(frames.this_week.words)
 

@@ -30,7 +30,7 @@ from allyship.core.handout import (
 from allyship.core.models import Member, parse_date
 from allyship.core.safe_text import inert
 from allyship.metrics import chapter_figures, disclosure, overview, periods, scopes
-from allyship.metrics.overview import Headline
+from allyship.metrics.overview import NO_CHANGE, Headline
 from allyship.metrics.periods import Period
 from allyship.metrics.scopes import Scope
 from allyship.people import roster
@@ -322,8 +322,8 @@ def change_words(h: Headline) -> str:
     the periods are not comparable: the headline then has no previous value)."""
     if h.change is None:
         return "No comparison"
-    if h.change == 0:
-        return "no change"
+    if h.unchanged:
+        return NO_CHANGE
     better = (h.change < 0) if h.lower_is_better else (h.change > 0)
     return f"{h.delta_display} ({'better' if better else 'worse'})"
 
