@@ -4,8 +4,10 @@ time per screen, and each screen says which period it shows."""
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
+from allyship.charts import builders
 from allyship.metrics import overview
 from allyship.metrics.overview import Headline
 from allyship.reports import chapter_report
@@ -37,3 +39,43 @@ def test_a_real_change_keeps_its_sign_arrow_and_colour():
     assert h.delta_display == "+10 pts"
     assert h.delta_style == {"delta_color": "normal", "delta_arrow": "auto"}
     assert Headline("steady", "Steady", 0.5, None, "share", "").unchanged is False
+
+
+# --- the charts, drawn as the report draws them (vl-convert) -------------------------------
+
+WEEKS = ["2026-02-02", "2026-02-09", "2026-02-16", "2026-02-23"]  # Mondays
+
+
+def _texts(chart) -> list[str]:  # noqa: ANN001 — an Altair chart
+    import re
+
+    import vl_convert
+
+    svg = vl_convert.vegalite_to_svg(chart.to_dict())
+    return re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+
+
+def _weekly(**columns) -> pd.DataFrame:
+    return pd.DataFrame({"week": pd.to_datetime(WEEKS), "in_progress": [False] * 4, **columns})
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["participation", "minutes", "org_participation"])
+def test_line_charts_label_each_week_by_its_monday(name):
+    frame = _weekly(group=["Chapter"] * 4, participants=[3, 4, 3, 5], counted=[6] * 4,
+                    share=[0.5, 0.66, 0.5, 0.83], rolling_mean=[0.5, 0.58, 0.55, 0.62],
+                    minutes=[30, 0, 45, 60], actions=[1, 0, 2, 2],
+                    actions_with_minutes=[1, 0, 1, 2])
+    build = {"participation": builders.participation_chart, "minutes": builders.minutes_chart,
+             "org_participation": builders.org_participation_chart}[name]
+    texts = _texts(build(frame))
+    assert [t for t in texts if t.endswith(" Feb")] == ["02 Feb", "09 Feb", "16 Feb", "23 Feb"]
+
+
+@pytest.mark.slow
+def test_the_follow_through_axis_counts_next_steps_in_whole_numbers():
+    frame = pd.DataFrame({"group": ["Chapter", "Marsh"], "done": [1, 0], "open": [1, 1],
+                          "overdue": [0, 1], "plans": [3, 2], "revised_90_days": [1, 1]})
+    ticks = [t for t in _texts(builders.follow_through_chart(frame))
+             if t.replace(".", "").isdigit()]
+    assert ticks and all("." not in t for t in ticks), ticks
