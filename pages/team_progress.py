@@ -76,8 +76,9 @@ except access.PermissionDenied as exc:
     common.show_denied(exc)
     st.stop()
 
-st.caption(f"**{inert(frames.scope_label)}**, {frames.weeks.label}: {frames.members} "
-           f"active members. {frames.note}")
+# The Chapter report may open on another period: each screen names the one it shows.
+st.caption(f"Period shown: **{period_name}**, {frames.weeks.label}. "
+           f"**{inert(frames.scope_label)}**: {frames.members} active members. {frames.note}")
 
 # --- headline numbers (deltas only between comparable periods) ------------------------
 # Rows of three in wrapping horizontal containers, not st.columns: the same look on a

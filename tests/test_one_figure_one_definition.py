@@ -79,3 +79,18 @@ def test_the_follow_through_axis_counts_next_steps_in_whole_numbers():
     ticks = [t for t in _texts(builders.follow_through_chart(frame))
              if t.replace(".", "").isdigit()]
     assert ticks and all("." not in t for t in ticks), ticks
+
+
+# --- the pages: each names the period it shows ---------------------------------------------
+
+@pytest.mark.slow
+@pytest.mark.parametrize("page,key", [("team_progress", "tp_period"),
+                                      ("chapter_report", "cr_period")])
+def test_each_screen_names_the_period_its_figures_cover(demo_db, page, key):
+    from apptest_helpers import all_text, goto, open_app
+
+    at = goto(open_app("lead"), page)
+    assert not at.exception, [e.value for e in at.exception]
+    shown = at.selectbox(key=key).value
+    assert f"Period shown: **{shown}**" in "\n".join(c.value for c in at.caption)
+    assert "Period shown:" in all_text(at)
