@@ -160,8 +160,9 @@ else:
                    key="consistency")
     with right:
         show_chart("minutes", frames.columns["minutes"],
-                   f"Time members recorded on their actions each week (optional, so this "
-                   f"undercounts): {frames.headline('minutes').display} in the period.",
+                   f"Time members recorded on their actions each week, in hours (optional, "
+                   f"so this undercounts): {frames.headline('minutes').display} in the "
+                   "period.",
                    key="minutes")
 
 total = frames.follow_through_total()

@@ -180,7 +180,8 @@ def test_follow_through_stacks_done_open_overdue_per_group(frames):
 
 def test_minutes_line_shows_minutes_per_week(frames):
     line, dots, unfinished = units(spec_of(frames, "minutes"))
-    assert enc(line, "y")["field"] == "minutes" and enc(line, "x")["field"] == "week"
+    # In hours, the unit of the headline beside it (the rows keep the minutes).
+    assert enc(line, "y")["field"] == "hours" and enc(line, "x")["field"] == "week"
     data_name = spec_of(frames, "minutes")["data"]["name"]
     rows = spec_of(frames, "minutes")["datasets"][data_name]
     assert [r["minutes"] for r in rows] == [30, 0, 0, 45]

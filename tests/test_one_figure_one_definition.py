@@ -94,3 +94,36 @@ def test_each_screen_names_the_period_its_figures_cover(demo_db, page, key):
     shown = at.selectbox(key=key).value
     assert f"Period shown: **{shown}**" in "\n".join(c.value for c in at.caption)
     assert "Period shown:" in all_text(at)
+
+
+# --- one unit of time per screen: hours --------------------------------------------------
+
+def test_time_is_in_hours_in_the_headline_whatever_its_size():
+    small = Headline("minutes", "Time invested", 45, 15, "minutes", "")
+    assert (small.display, small.delta_display) == ("0.8 h", "+0.5 h")
+    assert Headline("minutes", "Time invested", 600, 30, "minutes", "").display == "10.0 h"
+
+
+def test_the_time_chart_and_its_table_are_in_hours_like_the_headline():
+    from allyship.charts import progress_charts
+
+    frame = _weekly(minutes=[30, 0, 45, 90], actions=[1, 0, 2, 2],
+                    actions_with_minutes=[1, 0, 1, 2])
+    spec = builders.minutes_chart(frame).to_dict()
+    assert {u["encoding"]["y"]["field"] for u in spec["layer"]} == {"hours"}
+    assert spec["layer"][0]["encoding"]["y"]["title"] == "Hours"
+    table = progress_charts.table_columns("minutes", frame)
+    assert "Minutes" not in table and table["Hours"] == [0.5, 0.0, 0.8, 1.5]
+
+
+def test_the_reports_week_table_names_weeks_by_monday_and_time_in_hours():
+    weeks = pd.DataFrame({"week": [pd.Timestamp("2026-02-02").date()], "counted": [4],
+                          "participants": [2], "share": [0.5], "actions": [3],
+                          "minutes": [90]})
+    from allyship.reports import renderer
+
+    html = renderer.table(weeks.to_dict("records"), chapter_report.WEEK_COLUMNS,
+                          set(chapter_report.WEEK_COLUMNS) - {"week"},
+                          chapter_report.WEEK_FORMATS)
+    assert "Hours" in html and "Minutes" not in html
+    assert "Mon 02 Feb 2026" in html and ">1.5<" in html

@@ -237,23 +237,23 @@ def _chart_follow_through(data: Any, groups: Sequence[str], top: int = 0) -> alt
 def _chart_minutes(data: Any, groups: Sequence[str] = (), top: int = 0) -> alt.LayerChart:
     base = alt.Chart(data)
     x = _WEEK_X
+    # Hours, as the headline beside it: one unit of time per screen.
     tooltip = [_WEEK_TOOLTIP, _WEEK_STATE,
-               alt.Tooltip("minutes:Q", title="Minutes", format=","),
                alt.Tooltip("hours:Q", title="Hours", format=",.1f"),
                alt.Tooltip("actions:Q", title="Actions"),
                alt.Tooltip("actions_with_minutes:Q", title="Actions with minutes")]
     complete = base.transform_filter("!datum.in_progress")
     line = complete.mark_line(color=OKABE_ITO[0], strokeWidth=3).encode(
-        x=x, y=alt.Y("minutes:Q", title="Minutes", scale=alt.Scale(domainMin=0)),
+        x=x, y=alt.Y("hours:Q", title="Hours", scale=alt.Scale(domainMin=0)),
         tooltip=tooltip)
     dots = complete.mark_point(color=OKABE_ITO[0], size=50, filled=True).encode(
-        x=x, y="minutes:Q", tooltip=tooltip)
+        x=x, y="hours:Q", tooltip=tooltip)
     unfinished = base.transform_filter("datum.in_progress").mark_point(
         color=OKABE_ITO[0], size=60, filled=False, strokeWidth=2, aria=False).encode(
-        x=x, y="minutes:Q", tooltip=tooltip)
+        x=x, y="hours:Q", tooltip=tooltip)
     return _layer(line, dots, unfinished, title="Time invested per week",
-                  subtitle="Minutes recorded on actions (recording minutes is optional)",
-                  about="Line chart: minutes members recorded on their actions, per week.")
+                  subtitle="Hours recorded on actions (recording time is optional)",
+                  about="Line chart: hours members recorded on their actions, per week.")
 
 
 def _chart_org_participation(data: Any, groups: Sequence[str], top: int = 0) -> alt.LayerChart:
@@ -335,7 +335,7 @@ def follow_through_chart(follow_through: pd.DataFrame) -> alt.Chart:
 
 
 def minutes_chart(minutes: pd.DataFrame) -> alt.LayerChart:
-    """Minutes invested per week (line with a point per week; the unfinished week is a
+    """Hours invested per week (line with a point per week; the unfinished week is a
     hollow point off the line).
 
     Fed by :func:`allyship.metrics.chapter_figures.minutes_per_week`.

@@ -41,13 +41,14 @@ class Headline:
         return self.value - self.previous
 
     def format_value(self, v: float | None) -> str:
-        """A value of this measure as text (share as %, minutes as min or h)."""
+        """A value of this measure as text: a share as %, time in hours (the one unit
+        of time on the screens that show it, charts included)."""
         if v is None:
             return "–"
         if self.kind == "share":
             return f"{v:.0%}"
         if self.kind == "minutes":
-            return f"{v / 60:,.1f} h" if v >= 120 else f"{v:,.0f} min"
+            return f"{v / 60:,.1f} h"
         return f"{v:,.0f}"
 
     @property
@@ -63,7 +64,7 @@ class Headline:
         if self.kind == "share":
             return f"{change * 100:+.0f} pts"
         if self.kind == "minutes":
-            return f"{change / 60:+,.1f} h" if abs(change) >= 120 else f"{change:+,.0f} min"
+            return f"{change / 60:+,.1f} h"
         return f"{change:+,.0f}"
 
     @property
@@ -102,7 +103,7 @@ HEADLINES: tuple[tuple[str, str, str, str, bool], ...] = (
      "How many of the eight responsibilities had at least one action in the period.", False),
     ("actions", "Actions logged", "count", "Actions logged in the period.", False),
     ("minutes", "Time invested", "minutes",
-     "Minutes recorded on actions (recording minutes is optional).", False),
+     "Hours recorded on actions (recording time is optional).", False),
     ("overdue", "Next steps overdue", "count",
      "Plan next steps past their due date and not done, on the period's last day.", True),
 )
