@@ -20,8 +20,9 @@ def test_a_change_that_shows_as_zero_is_no_change_without_arrow_or_colour(kind, 
                                                                            previous):
     h = Headline("x", "X", value, previous, kind, "")
     assert h.unchanged
-    assert h.delta_display == overview.NO_CHANGE
-    assert h.delta_style == {"delta_color": "off", "delta_arrow": "off"}
+    assert h.delta_display.lstrip("+-")[0] == "0"
+    assert h.delta_style == {"delta_color": "off", "delta_arrow": "off",
+                             "delta_description": overview.NO_CHANGE}
     assert chapter_report.change_words(h) == "no change"
 
 
@@ -98,12 +99,6 @@ def test_each_screen_names_the_period_its_figures_cover(demo_db, page, key):
 
 # --- one unit of time per screen: hours --------------------------------------------------
 
-def test_time_is_in_hours_in_the_headline_whatever_its_size():
-    small = Headline("minutes", "Time invested", 45, 15, "minutes", "")
-    assert (small.display, small.delta_display) == ("0.8 h", "+0.5 h")
-    assert Headline("minutes", "Time invested", 600, 30, "minutes", "").display == "10.0 h"
-
-
 def test_the_time_chart_and_its_table_are_in_hours_like_the_headline():
     from allyship.charts import progress_charts
 
@@ -127,3 +122,20 @@ def test_the_reports_week_table_names_weeks_by_monday_and_time_in_hours():
                           chapter_report.WEEK_FORMATS)
     assert "Hours" in html and "Minutes" not in html
     assert "Mon 02 Feb 2026" in html and ">1.5<" in html
+
+
+@pytest.mark.slow
+def test_a_headline_that_did_not_change_is_grey_with_no_arrow_on_the_page(demo_db):
+    from apptest_helpers import goto, open_app
+    from streamlit.proto.Metric_pb2 import Metric
+
+    at = goto(open_app("admin"), "team_progress")
+    at.selectbox(key="tp_period").set_value("Last 4 weeks").run()  # compared: deltas
+    assert not at.exception, [e.value for e in at.exception]
+    shown = [m.proto for m in at.metric if m.proto.delta]
+    assert shown, "no headline with a change to check"
+    for m in shown:
+        zero = not any(c in "123456789" for c in m.delta)
+        assert (m.direction == Metric.MetricDirection.NONE) == zero, (m.label, m.delta)
+        assert (m.color == Metric.MetricColor.GRAY) == zero, (m.label, m.delta)
+        assert (m.delta_description == "no change") == zero, (m.label, m.delta)

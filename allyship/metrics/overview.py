@@ -41,14 +41,14 @@ class Headline:
         return self.value - self.previous
 
     def format_value(self, v: float | None) -> str:
-        """A value of this measure as text: a share as %, time in hours (the one unit
-        of time on the screens that show it, charts included)."""
+        """A value of this measure as text: a share as %, time in hours (as the charts
+        and tables give it) from two hours up, in minutes below."""
         if v is None:
             return "–"
         if self.kind == "share":
             return f"{v:.0%}"
         if self.kind == "minutes":
-            return f"{v / 60:,.1f} h"
+            return f"{v / 60:,.1f} h" if v >= 120 else f"{v:,.0f} min"
         return f"{v:,.0f}"
 
     @property
@@ -64,7 +64,7 @@ class Headline:
         if self.kind == "share":
             return f"{change * 100:+.0f} pts"
         if self.kind == "minutes":
-            return f"{change / 60:+,.1f} h"
+            return f"{change / 60:+,.1f} h" if abs(change) >= 120 else f"{change:+,.0f} min"
         return f"{change:+,.0f}"
 
     @property
@@ -76,19 +76,18 @@ class Headline:
 
     @property
     def delta_display(self) -> str | None:
-        """The change as text for ``st.metric(delta=…)``: "no change" when it shows as
-        zero; ``None`` when there is no comparison."""
+        """The change as text for ``st.metric(delta=…)``; ``None`` when there is no
+        comparison (a zero change is shown neutral: :attr:`delta_style`)."""
         change = self.change
-        if change is None:
-            return None
-        return NO_CHANGE if self.unchanged else self._signed(change)
+        return None if change is None else self._signed(change)
 
     @property
     def delta_style(self) -> dict[str, str]:
-        """``st.metric``'s colour and arrow for the change: neutral and none when there
-        is no change; red for a rise in what should fall (``lower_is_better``)."""
+        """``st.metric``'s colour, arrow and words for the change: neutral, no arrow and
+        "no change" when it shows as zero; red for a rise in what should fall
+        (``lower_is_better``)."""
         if self.unchanged:
-            return {"delta_color": "off", "delta_arrow": "off"}
+            return {"delta_color": "off", "delta_arrow": "off", "delta_description": NO_CHANGE}
         return {"delta_color": "inverse" if self.lower_is_better else "normal",
                 "delta_arrow": "auto"}
 
@@ -103,7 +102,7 @@ HEADLINES: tuple[tuple[str, str, str, str, bool], ...] = (
      "How many of the eight responsibilities had at least one action in the period.", False),
     ("actions", "Actions logged", "count", "Actions logged in the period.", False),
     ("minutes", "Time invested", "minutes",
-     "Hours recorded on actions (recording time is optional).", False),
+     "Minutes recorded on actions (recording minutes is optional).", False),
     ("overdue", "Next steps overdue", "count",
      "Plan next steps past their due date and not done, on the period's last day.", True),
 )
