@@ -64,8 +64,9 @@ except access.PermissionDenied as exc:
     common.show_denied(exc)
     st.stop()
 
-st.caption(f"**{inert(rep.scope_label)}**, {rep.comparison.now.label}: {rep.members} "
-           f"active members. {rep.comparison.note}")
+# Team progress may open on another period: each screen names the one it shows.
+st.caption(f"Period shown: **{preset}**, {rep.comparison.now.label}. "
+           f"**{inert(rep.scope_label)}**: {rep.members} active members. {rep.comparison.note}")
 
 if rep.members == 0:
     st.info("There are no active members here yet, so the report has no figures. A chapter "
@@ -96,7 +97,7 @@ st.header("Headline figures")
 for row in (rep.headlines[:3], rep.headlines[3:]):
     for col, h in zip(st.columns(len(row)), row):
         col.metric(h.label, h.display, h.delta_display, help=h.help, border=True,
-                   delta_color="inverse" if h.lower_is_better else "normal")
+                   **h.delta_style)
 
 # --- charts ---------------------------------------------------------------------------------
 st.header("Participation and coverage")

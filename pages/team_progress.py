@@ -76,8 +76,9 @@ except access.PermissionDenied as exc:
     common.show_denied(exc)
     st.stop()
 
-st.caption(f"**{inert(frames.scope_label)}**, {frames.weeks.label}: {frames.members} "
-           f"active members. {frames.note}")
+# The Chapter report may open on another period: each screen names the one it shows.
+st.caption(f"Period shown: **{period_name}**, {frames.weeks.label}. "
+           f"**{inert(frames.scope_label)}**: {frames.members} active members. {frames.note}")
 
 # --- headline numbers (deltas only between comparable periods) ------------------------
 # Rows of three in wrapping horizontal containers, not st.columns: the same look on a
@@ -88,7 +89,7 @@ for i, row in enumerate((frames.headlines[:3], frames.headlines[3:])):
     with st.container(horizontal=True, key=f"tp_headlines_{i}"):
         for h in row:
             st.metric(h.label, h.display, h.delta_display, help=h.help, border=True,
-                      delta_color="inverse" if h.lower_is_better else "normal")
+                      **h.delta_style)
 if frames.this_week is not None:
     st.caption(frames.this_week.words)
 
@@ -159,8 +160,9 @@ else:
                    key="consistency")
     with right:
         show_chart("minutes", frames.columns["minutes"],
-                   f"Time members recorded on their actions each week (optional, so this "
-                   f"undercounts): {frames.headline('minutes').display} in the period.",
+                   f"Time members recorded on their actions each week, in hours (optional, "
+                   f"so this undercounts): {frames.headline('minutes').display} in the "
+                   "period.",
                    key="minutes")
 
 total = frames.follow_through_total()

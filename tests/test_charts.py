@@ -115,7 +115,8 @@ def test_participation_plots_the_share_and_its_rolling_mean_per_group(frames):
     line, dots, unfinished, ends = units(spec_of(frames, "participation"))
     assert line["mark"]["type"] == "line" and dots["mark"]["type"] == "point"
     assert enc(line, "y")["field"] == "rolling_mean" and enc(dots, "y")["field"] == "share"
-    assert enc(line, "x") == enc(dots, "x") and enc(line, "x")["type"] == "temporal"
+    assert enc(line, "x") == enc(dots, "x") and enc(line, "x")["type"] == "ordinal"
+    assert enc(line, "x")["timeUnit"] == "yearmonthdate"  # one point per week, by its Monday
     assert enc(line, "color")["field"] == "group"
     assert enc(line, "y")["axis"]["format"] == "%"
     assert set(enc(line, "color")["scale"]["range"]) <= set(chart_palette.GROUP_COLOURS)
@@ -179,7 +180,8 @@ def test_follow_through_stacks_done_open_overdue_per_group(frames):
 
 def test_minutes_line_shows_minutes_per_week(frames):
     line, dots, unfinished = units(spec_of(frames, "minutes"))
-    assert enc(line, "y")["field"] == "minutes" and enc(line, "x")["field"] == "week"
+    # In hours, the unit of the headline beside it (the rows keep the minutes).
+    assert enc(line, "y")["field"] == "hours" and enc(line, "x")["field"] == "week"
     data_name = spec_of(frames, "minutes")["data"]["name"]
     rows = spec_of(frames, "minutes")["datasets"][data_name]
     assert [r["minutes"] for r in rows] == [30, 0, 0, 45]

@@ -327,7 +327,7 @@ def reference_table(kind: str, frame: pd.DataFrame) -> pd.DataFrame:
                             "Open": frame["open"], "Overdue": frame["overdue"],
                             "Plans": frame["plans"]})
     else:
-        out = pd.DataFrame({"Week of": week(frame), "Minutes": frame["minutes"],
+        out = pd.DataFrame({"Week of": week(frame), "Hours": (frame["minutes"] / 60).round(1),
                             "Actions": frame["actions"],
                             "Actions with minutes": frame["actions_with_minutes"]})
     return out.reset_index(drop=True)

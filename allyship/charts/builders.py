@@ -51,6 +51,12 @@ _WEEK_FORMAT = "%d %b"
 # ("fit") squeezes the plot to make room for legends and rotated labels.
 _AUTOSIZE = alt.AutoSizeParams(type="fit-x", contains="padding")
 _WEEK_TOOLTIP = alt.Tooltip("week:T", title="Week of", format="%a %d %b %Y")
+# Every chart names a week by its Monday: one band or point per week, labelled with the
+# week's own date (a time axis would put its ticks on Sundays, Vega's weeks).
+_WEEK_X = alt.X("yearmonthdate(week):O", title="Week (from Monday)",
+                axis=alt.Axis(format=_WEEK_FORMAT, labelAngle=-45))
+# Counts of things (actions, members, next steps) in whole numbers on the axis.
+_COUNT_AXIS = alt.Axis(tickMinStep=1, format="d")
 _WEEK_STATE = alt.Tooltip("week_state:N", title="Week")
 
 
@@ -119,7 +125,7 @@ def _chart_participation(data: Any, groups: Sequence[str], top: int = 0) -> alt.
                alt.Tooltip("counted:Q", title="Active members not away"),
                alt.Tooltip("share:Q", title="Share that week", format=".0%"),
                alt.Tooltip("rolling_mean:Q", title="4-week average", format=".0%")]
-    x = alt.X("week:T", title="Week", axis=alt.Axis(format=_WEEK_FORMAT, tickCount="week"))
+    x = _WEEK_X
     y = alt.Y("rolling_mean:Q", title="Share of members", axis=alt.Axis(format="%"),
               scale=alt.Scale(domain=[0, 1]))
     base = alt.Chart(data)
@@ -155,10 +161,8 @@ def _chart_responsibility_actions(data: Any, groups: Sequence[str] = (),
                  "Stacked bar chart: actions logged each week, split by the eight "
                  "responsibilities in the handout's order.").mark_bar(
         stroke="white", strokeWidth=0.5).encode(
-        # One band per week (a temporal axis would draw one-day-wide bars).
-        x=alt.X("yearmonthdate(week):O", title="Week",
-                axis=alt.Axis(format=_WEEK_FORMAT, labelAngle=-45)),
-        y=alt.Y("actions:Q", title="Actions", stack="zero"),
+        x=_WEEK_X,
+        y=alt.Y("actions:Q", title="Actions", stack="zero", axis=_COUNT_AXIS),
         color=alt.Color("label:N", title="Responsibility", sort=labels,
                         scale=alt.Scale(domain=labels, range=list(RESPONSIBILITY_COLOURS)),
                         legend=alt.Legend(orient="bottom", columns=2, labelLimit=260)),
@@ -182,8 +186,7 @@ def _chart_coverage(data: Any, groups: Sequence[str] = (), top: int = 1) -> alt.
                  "Heat map: for each of the eight responsibilities and each week, how many "
                  "actions practised it; grey squares are none.",
                  height=30 * len(labels) + 40).mark_rect(stroke="white", strokeWidth=1).encode(
-        x=alt.X("yearmonthdate(week):O", title="Week",
-                axis=alt.Axis(format=_WEEK_FORMAT, labelAngle=-45)),
+        x=_WEEK_X,
         y=alt.Y("label:N", title=None, sort=labels, axis=alt.Axis(labelLimit=260)),
         color=alt.condition("datum.actions > 0", some, alt.value(NONE_COLOUR)),
         opacity=alt.condition("datum.in_progress", alt.value(0.5), alt.value(1.0)),
@@ -202,7 +205,7 @@ def _chart_consistency(data: Any, groups: Sequence[str] = (), top: int = 0) -> a
         color=OKABE_ITO[0]).encode(
         x=alt.X("weeks_active:O", title="Weeks with at least one action",
                 axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("members:Q", title="Members", axis=alt.Axis(tickMinStep=1)),
+        y=alt.Y("members:Q", title="Members", axis=_COUNT_AXIS),
         tooltip=[alt.Tooltip("weeks_active:O", title="Weeks active"),
                  alt.Tooltip("weeks_in_period:Q", title="Weeks in period"),
                  alt.Tooltip("members:Q", title="Members")],
@@ -218,7 +221,7 @@ def _chart_follow_through(data: Any, groups: Sequence[str], top: int = 0) -> alt
                  height=max(90, 46 * len(groups) + 50)).transform_fold(
         statuses, as_=["status", "steps"]).mark_bar(stroke="white", strokeWidth=1).encode(
         y=alt.Y("group:N", title=None, sort=groups, axis=alt.Axis(labelLimit=220)),
-        x=alt.X("steps:Q", title="Next steps", stack="zero"),
+        x=alt.X("steps:Q", title="Next steps", stack="zero", axis=_COUNT_AXIS),
         color=alt.Color("status:N", title="Status", sort=statuses,
                         scale=alt.Scale(domain=statuses, range=list(STATUS_COLOURS.values())),
                         legend=alt.Legend(orient="bottom")),
@@ -233,34 +236,34 @@ def _chart_follow_through(data: Any, groups: Sequence[str], top: int = 0) -> alt
 
 def _chart_minutes(data: Any, groups: Sequence[str] = (), top: int = 0) -> alt.LayerChart:
     base = alt.Chart(data)
-    x = alt.X("week:T", title="Week", axis=alt.Axis(format=_WEEK_FORMAT, tickCount="week"))
+    x = _WEEK_X
+    # Hours, as the headline beside it: one unit of time per screen.
     tooltip = [_WEEK_TOOLTIP, _WEEK_STATE,
-               alt.Tooltip("minutes:Q", title="Minutes", format=","),
                alt.Tooltip("hours:Q", title="Hours", format=",.1f"),
                alt.Tooltip("actions:Q", title="Actions"),
                alt.Tooltip("actions_with_minutes:Q", title="Actions with minutes")]
     complete = base.transform_filter("!datum.in_progress")
     line = complete.mark_line(color=OKABE_ITO[0], strokeWidth=3).encode(
-        x=x, y=alt.Y("minutes:Q", title="Minutes", scale=alt.Scale(domainMin=0)),
+        x=x, y=alt.Y("hours:Q", title="Hours", scale=alt.Scale(domainMin=0)),
         tooltip=tooltip)
     dots = complete.mark_point(color=OKABE_ITO[0], size=50, filled=True).encode(
-        x=x, y="minutes:Q", tooltip=tooltip)
+        x=x, y="hours:Q", tooltip=tooltip)
     unfinished = base.transform_filter("datum.in_progress").mark_point(
         color=OKABE_ITO[0], size=60, filled=False, strokeWidth=2, aria=False).encode(
-        x=x, y="minutes:Q", tooltip=tooltip)
+        x=x, y="hours:Q", tooltip=tooltip)
     return _layer(line, dots, unfinished, title="Time invested per week",
-                  subtitle="Minutes recorded on actions (recording minutes is optional)",
-                  about="Line chart: minutes members recorded on their actions, per week.")
+                  subtitle="Hours recorded on actions (recording time is optional)",
+                  about="Line chart: hours members recorded on their actions, per week.")
 
 
 def _chart_org_participation(data: Any, groups: Sequence[str], top: int = 0) -> alt.LayerChart:
     groups = list(groups)
     colour, dash, shape = _group_cues(groups, None)
-    x = alt.X("week:T", title="Week starting", axis=alt.Axis(format=_WEEK_FORMAT))
+    x = _WEEK_X
     y = alt.Y("share:Q", title="Members who logged", axis=alt.Axis(format="%"),
               scale=alt.Scale(domain=[0, 1]))
     tooltip = [alt.Tooltip("group:N", title="Group"),
-               alt.Tooltip("week:T", title="Week starting", format="%d %b %Y"),
+               _WEEK_TOOLTIP,
                alt.Tooltip("share:Q", title="Participation", format=".0%"),
                alt.Tooltip("participants:Q", title="Members who logged"),
                alt.Tooltip("counted:Q", title="Active, not away")]
@@ -332,7 +335,7 @@ def follow_through_chart(follow_through: pd.DataFrame) -> alt.Chart:
 
 
 def minutes_chart(minutes: pd.DataFrame) -> alt.LayerChart:
-    """Minutes invested per week (line with a point per week; the unfinished week is a
+    """Hours invested per week (line with a point per week; the unfinished week is a
     hollow point off the line).
 
     Fed by :func:`allyship.metrics.chapter_figures.minutes_per_week`.

@@ -289,7 +289,8 @@ def table_columns(kind: str, frame: pd.DataFrame) -> dict[str, list[Any]]:
                "Members who logged": col("participants"), "Active, not away": col("counted"),
                "Participation": [_pct(v) for v in col("share")]}
     elif kind == "minutes":
-        out = {"Week of": _week(frame), "Minutes": col("minutes"), "Actions": col("actions"),
+        out = {"Week of": _week(frame), "Hours": [round(m / 60, 1) for m in col("minutes")],
+               "Actions": col("actions"),
                "Actions with minutes": col("actions_with_minutes")}
     else:
         raise ValueError(f"no chart called {kind!r}")

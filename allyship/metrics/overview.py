@@ -19,6 +19,9 @@ from allyship.metrics.periods import Comparison, Period, PeriodWeeks
 from allyship.metrics.scopes import Scope, View, check, view_of
 
 
+NO_CHANGE = "no change"
+
+
 @dataclass(frozen=True)
 class Headline:
     """One headline number with its value in the previous period of equal length."""
@@ -38,7 +41,8 @@ class Headline:
         return self.value - self.previous
 
     def format_value(self, v: float | None) -> str:
-        """A value of this measure as text (share as %, minutes as min or h)."""
+        """A value of this measure as text: a share as %, time in hours (as the charts
+        and tables give it) from two hours up, in minutes below."""
         if v is None:
             return "–"
         if self.kind == "share":
@@ -56,17 +60,36 @@ class Headline:
     def display(self) -> str:
         return self.format_value(self.value)
 
-    @property
-    def delta_display(self) -> str | None:
-        """The change as text for ``st.metric(delta=…)``; ``None`` when there is no comparison."""
-        change = self.change
-        if change is None:
-            return None
+    def _signed(self, change: float) -> str:
         if self.kind == "share":
             return f"{change * 100:+.0f} pts"
         if self.kind == "minutes":
             return f"{change / 60:+,.1f} h" if abs(change) >= 120 else f"{change:+,.0f} min"
         return f"{change:+,.0f}"
+
+    @property
+    def unchanged(self) -> bool:
+        """Whether the change, as shown, is zero (a change that rounds to "+0" is none:
+        it gets no arrow and no colour)."""
+        change = self.change
+        return change is not None and not any(c in "123456789" for c in self._signed(change))
+
+    @property
+    def delta_display(self) -> str | None:
+        """The change as text for ``st.metric(delta=…)``; ``None`` when there is no
+        comparison (a zero change is shown neutral: :attr:`delta_style`)."""
+        change = self.change
+        return None if change is None else self._signed(change)
+
+    @property
+    def delta_style(self) -> dict[str, str]:
+        """``st.metric``'s colour, arrow and words for the change: neutral, no arrow and
+        "no change" when it shows as zero; red for a rise in what should fall
+        (``lower_is_better``)."""
+        if self.unchanged:
+            return {"delta_color": "off", "delta_arrow": "off", "delta_description": NO_CHANGE}
+        return {"delta_color": "inverse" if self.lower_is_better else "normal",
+                "delta_arrow": "auto"}
 
 
 HEADLINES: tuple[tuple[str, str, str, str, bool], ...] = (

@@ -30,7 +30,7 @@ from allyship.core.handout import (
 from allyship.core.models import Member, parse_date
 from allyship.core.safe_text import inert
 from allyship.metrics import chapter_figures, disclosure, overview, periods, scopes
-from allyship.metrics.overview import Headline
+from allyship.metrics.overview import NO_CHANGE, Headline
 from allyship.metrics.periods import Period
 from allyship.metrics.scopes import Scope
 from allyship.people import roster
@@ -57,7 +57,7 @@ WEEK_COLUMNS: dict[str, str] = {
     "participants": "Members who logged",
     "share": "Participation",
     "actions": "Actions",
-    "minutes": "Minutes",
+    "minutes": "Hours",  # shown in hours, like the headline; the CSV keeps minutes
 }
 
 
@@ -322,8 +322,8 @@ def change_words(h: Headline) -> str:
     the periods are not comparable: the headline then has no previous value)."""
     if h.change is None:
         return "No comparison"
-    if h.change == 0:
-        return "no change"
+    if h.unchanged:
+        return NO_CHANGE
     better = (h.change < 0) if h.lower_is_better else (h.change > 0)
     return f"{h.delta_display} ({'better' if better else 'worse'})"
 
@@ -454,7 +454,7 @@ def to_html(r: ChapterReport) -> str:
 
     parts.append("<section><h2>Week by week</h2>")
     parts.append(renderer.table(r.weeks.to_dict("records"), WEEK_COLUMNS,
-                                set(WEEK_COLUMNS) - {"week"}, _WEEK_FORMATS))
+                                set(WEEK_COLUMNS) - {"week"}, WEEK_FORMATS))
     parts.append("</section>")
 
     parts.append("<section><h2>Highlights shared with the chapter</h2>")
@@ -476,7 +476,8 @@ def to_html(r: ChapterReport) -> str:
         sections=parts, notes=notes(r))
 
 
-_WEEK_FORMATS: dict[str, Any] = {"share": renderer.percent, "week": lambda d: f"{d:%d %b %Y}"}
+WEEK_FORMATS: dict[str, Any] = {"share": renderer.percent, "week": lambda d: f"{d:%a %d %b %Y}",
+                                  "minutes": lambda m: f"{m / 60:,.1f}"}
 
 
 # --- Markdown ----------------------------------------------------------------------------
@@ -519,7 +520,7 @@ def to_markdown(r: ChapterReport) -> str:
             f"Next steps: done in the period, overdue on its last day, and due in the coming "
             f"weeks ({ahead_words(r)}) — counts only, no names.", ""]
     out += ["## Week by week", "",
-            *_md_table(r.weeks, WEEK_COLUMNS, _WEEK_FORMATS), ""]
+            *_md_table(r.weeks, WEEK_COLUMNS, WEEK_FORMATS), ""]
     out += ["## Highlights shared with the chapter", ""]
     if not r.highlights:
         out.append("Nobody shared an action with the whole chapter in this period.")
