@@ -7,7 +7,7 @@ import sqlite3
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from apptest_helpers import APP
+from apptest_helpers import APP, sign_in_page
 from click.testing import CliRunner
 from streamlit.testing.v1 import AppTest
 
@@ -316,7 +316,7 @@ def password_attempt(at: AppTest, email: str, password: str) -> AppTest:
 def test_password_mode_wrong_password_then_lockout_then_no_data(real_app):
     robin = roster.find_member_by_email(real_app, "robin@example.org")
     with_password(real_app, robin)
-    at = app().run()
+    at = sign_in_page()
     assert at.title[0].value == "Sign in"
     password_attempt(at, "robin@example.org", "not the password")
     assert "do not match" in at.error[0].value and not at.metric
@@ -330,7 +330,7 @@ def test_password_mode_wrong_password_then_lockout_then_no_data(real_app):
 def test_password_mode_success_opens_the_members_pages(real_app):
     robin = roster.find_member_by_email(real_app, "robin@example.org")
     with_password(real_app, robin)
-    at = password_attempt(app().run(), "robin@example.org", PASSWORD)
+    at = password_attempt(sign_in_page(), "robin@example.org", PASSWORD)
     assert not at.exception and not at.error
     assert at.title[0].value == "My week"
     assert at.session_state["member_id"] == robin.id
@@ -338,7 +338,7 @@ def test_password_mode_success_opens_the_members_pages(real_app):
 
 def test_a_set_up_code_in_the_app_sets_the_password_and_signs_in(real_app):
     issued = passwords.issue_setup_code_for_operator(real_app, "jordan@example.org")
-    at = app().run()  # a pending code makes password sign-in usable
+    at = sign_in_page()  # a pending code makes password sign-in usable
     at.text_input(key="setup_email").input("jordan@example.org")
     at.text_input(key="setup_code_value").input(issued.code)
     at.text_input(key="setup_new_password").input(PASSWORD)
@@ -357,7 +357,7 @@ def test_password_mode_switched_on_by_configuration_shows_the_form(real_app, mon
 def test_signing_out_returns_to_the_sign_in_page(real_app):
     robin = roster.find_member_by_email(real_app, "robin@example.org")
     with_password(real_app, robin)
-    at = password_attempt(app().run(), "robin@example.org", PASSWORD)
+    at = password_attempt(sign_in_page(), "robin@example.org", PASSWORD)
     at.switch_page("pages/account.py").run()
     at.button(key="account_sign_out").click().run()
     assert "member_id" not in at.session_state
@@ -368,7 +368,7 @@ def test_signing_out_returns_to_the_sign_in_page(real_app):
 def test_changing_password_on_the_account_page(real_app):
     robin = roster.find_member_by_email(real_app, "robin@example.org")
     with_password(real_app, robin)
-    at = password_attempt(app().run(), "robin@example.org", PASSWORD)
+    at = password_attempt(sign_in_page(), "robin@example.org", PASSWORD)
     at.switch_page("pages/account.py").run()
     at.text_input(key="pw_current").input(PASSWORD)
     at.text_input(key="pw_new").input("an entirely new phrase")
