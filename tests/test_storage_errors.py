@@ -13,38 +13,9 @@ import pytest
 
 from allyship.db import backup, storage_errors, store
 from allyship.transfer import export
+from tests.small_disk import fill, small_disk
 
 # --- disk full, read-only -----------------------------------------------------------------
-
-@contextlib.contextmanager
-def small_disk(path: Path, size: str = "24m"):
-    """A real tmpfs of ``size`` mounted at ``path``; skips where mounting is forbidden."""
-    path.mkdir()
-    try:
-        done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs",
-                               str(path)], capture_output=True, text=True)
-    except FileNotFoundError:
-        pytest.skip("no mount command here")
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a small tmpfs here ({done.stderr.strip() or 'not root'})")
-    try:
-        yield path
-    finally:
-        subprocess.run(["umount", "-l", str(path)], check=False)
-
-
-def fill(disk: Path) -> None:
-    """Write until the disk is full."""
-    with open(disk / "filler", "wb") as f:
-        try:
-            while True:
-                f.write(b"\0" * 65536)
-                f.flush()
-        except OSError:
-            pass
-    with contextlib.suppress(OSError):
-        (disk / "filler").open("ab").write(b"\0" * 65536)
-
 
 @contextlib.contextmanager
 def read_only_view(source: Path, where: Path):

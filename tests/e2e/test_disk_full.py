@@ -7,44 +7,17 @@ typing; the test skips (with the reason) where the machine forbids mounts.
 
 from __future__ import annotations
 
-import contextlib
-import subprocess
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import expect
 
 from allyship import demo
 from allyship.db import storage_errors, store
+from tests.small_disk import fill, small_disk
 
 from . import harness
 from .harness import open_home
 
 pytestmark = pytest.mark.browser
-
-
-@contextlib.contextmanager
-def small_disk(path: Path, size: str = "24m"):
-    path.mkdir()
-    try:
-        done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs",
-                               str(path)], capture_output=True, text=True)
-    except FileNotFoundError:
-        pytest.skip("no mount command here")
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a small tmpfs here ({done.stderr.strip() or 'not root'})")
-    try:
-        yield path
-    finally:
-        subprocess.run(["umount", "-l", str(path)], check=False)
-
-
-def fill(disk: Path) -> None:
-    with open(disk / "filler", "wb") as f:
-        with contextlib.suppress(OSError):
-            while True:
-                f.write(b"\0" * 65536)
-                f.flush()
 
 
 def test_a_full_disk_costs_one_sentence_and_nothing_typed(chromium_browser, new_page, tmp_path):
