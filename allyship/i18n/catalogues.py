@@ -124,6 +124,6 @@ def translator_for(language: str | None) -> Translator:
     return _cached_translator(found or SOURCE_LANGUAGE)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _cached_translator(language: str) -> Translator:
     return make_translator(language)

@@ -41,7 +41,7 @@ def format_date(tr: Translator, day: date | datetime, length: str = "medium") ->
     return babel_dates.format_date(day, length, locale=tr.locale)
 
 
-def format_number(tr: Translator, value: int | float) -> str:
+def format_number(tr: Translator, value: float) -> str:
     """A whole number with the language's grouping: "1,234" / "1.234"."""
     return babel_numbers.format_decimal(value, format="#,##0", locale=tr.locale)
 
@@ -54,7 +54,7 @@ def format_decimal(tr: Translator, value: float, decimals: int = 1) -> str:
 
 def format_percent(tr: Translator, share: float) -> str:
     """A share (0–1) as a whole percentage: "42%" / "42 %"."""
-    return babel_numbers.format_percent(share, format="#,##0%", locale=tr.locale)
+    return babel_numbers.format_percent(share, locale=tr.locale)
 
 
 def format_hours(tr: Translator, hours: float) -> str:

@@ -191,7 +191,7 @@ def responsibility_number(value: int | str) -> int:
     name in any language ("Receive criticism", "recibir la critica"), or its label
     ("5. Recibir la crítica"). ``ValueError`` saying what is accepted otherwise."""
     text = str(value).strip()
-    head, dot, rest = text.partition(".")
+    head, _, rest = text.partition(".")
     if head.strip().isdigit():
         number = int(head)
         if number in english.RESPONSIBILITY_NUMBERS and (
