@@ -215,3 +215,11 @@ def test_nothing_process_wide_is_installed():
     fmt.format_day(ES, DAY)
     assert "_" not in vars(builtins)
     assert locale.setlocale(locale.LC_ALL) == before
+
+
+def test_a_constant_marked_with_n_is_translated_where_it_is_shown():
+    from allyship.i18n import N_
+
+    constant = N_("{count} week")  # as a module constant would be marked
+    assert constant == "{count} week"
+    assert ES.ngettext(constant, "{count} weeks", 1) == "{count} semana"

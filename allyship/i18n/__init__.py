@@ -9,6 +9,7 @@ is adding ``locale/<lang>/LC_MESSAGES/allyship.po`` (docs/translating.md).
 """
 
 from allyship.i18n.catalogues import (
+    N_,
     PSEUDO_LOCALE,
     SOURCE_LANGUAGE,
     Translator,
@@ -17,5 +18,5 @@ from allyship.i18n.catalogues import (
 )
 from allyship.i18n.negotiation import direction, negotiate
 
-__all__ = ["PSEUDO_LOCALE", "SOURCE_LANGUAGE", "Translator", "available_languages",
+__all__ = ["N_", "PSEUDO_LOCALE", "SOURCE_LANGUAGE", "Translator", "available_languages",
            "direction", "negotiate", "translator_for"]

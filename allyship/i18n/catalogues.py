@@ -63,13 +63,21 @@ class Translator:
         return negotiation.direction(self.language)
 
 
+def N_(message: str) -> str:
+    """Mark ``message`` for the catalogue where no translator is at hand (a module
+    constant); it is translated where shown, ``tr.gettext(CONSTANT)``."""
+    return message
+
+
 def catalogue_path(language: str, locale_dir: Path = LOCALE_DIR, suffix: str = ".po") -> Path:
     return locale_dir / language / "LC_MESSAGES" / f"{DOMAIN}{suffix}"
 
 
+@functools.cache
 def available_languages(locale_dir: Path = LOCALE_DIR, *, include_pseudo: bool = False
                         ) -> tuple[str, ...]:
-    """English and every language with a catalogue, in order (the pseudo-locale if asked)."""
+    """English and every language with a catalogue, in order (the pseudo-locale if asked);
+    read once per process, like the catalogues themselves."""
     found = sorted(p.parents[1].name for p in locale_dir.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
     languages = [SOURCE_LANGUAGE, *(f for f in found if f != SOURCE_LANGUAGE)]
     if include_pseudo:
