@@ -70,8 +70,12 @@ def spanish_with(change: Callable[[Catalog], object]) -> Catalog:
                              context="plan field supports_goal"), "string", "¿Cómo?"),
      "placeholders"),
     (lambda c: c.add("Gone from the code", "Ya no está"), "not in the template"),
+    (lambda c: setattr(c.get("EEE d MMM y", context="CLDR date pattern"), "string",
+                       "d 'de' MMM"), "date pattern fields"),
+    (lambda c: setattr(c.get("EEE d MMM y", context="CLDR date pattern"), "string",
+                       "EEE d MMMMMMMMMM y"), "not a CLDR date pattern"),
 ], ids=["missing", "fuzzy", "empty", "renamed-field", "too-few-plurals", "dropped-field",
-        "leftover"])
+        "leftover", "date-loses-fields", "date-unreadable"])
 def test_the_completeness_check_fails_on_a_broken_catalogue(change, problem):
     problems = catalogue_problems(read(TEMPLATE), spanish_with(change))
     assert problems and all(problem in p for p in problems), problems
@@ -144,6 +148,13 @@ def test_a_new_language_is_a_new_catalogue_and_nothing_else(tmp_path):
     assert french.locale.language == "fr"
     assert french.gettext("{count} week") == "{count} semaine"
     assert french.gettext("Not in the catalogue") == "Not in the catalogue"
+
+
+def test_a_right_to_left_language_is_a_catalogue_too(tmp_path):
+    small_catalogue(tmp_path, "ar", {"Log actions": "تسجيل الأنشطة"})
+    arabic = make_translator("ar", tmp_path)
+    assert (arabic.dir, arabic.gettext("Log actions")) == ("rtl", "تسجيل الأنشطة")
+    assert make_translator("es", tmp_path).dir == "ltr"
 
 
 def test_english_is_the_source_and_needs_no_catalogue(tmp_path):

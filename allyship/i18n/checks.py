@@ -3,17 +3,21 @@
 Complete against the template (every message, no leftovers), nothing fuzzy, every plural
 form filled, the language's own plural rule, and placeholders kept: a translation may
 leave a ``{count}`` out of a plural form ("una semana") but never adds a field or drops
-one from a plain message. The tests run it on every shipped catalogue.
+one from a plain message; date patterns must be CLDR patterns. The tests run it on every shipped catalogue.
 """
 
 from __future__ import annotations
 
 import re
+import string
+from datetime import date
 
+from babel.dates import format_date
 from babel.messages.catalog import Catalog, Message
 from babel.messages.plurals import get_plural
 
 FIELD = re.compile(r"\{(\w*)[^{}]*\}")
+DATE_PATTERN_CONTEXT = "CLDR date pattern"
 
 
 def message_key(message: Message) -> tuple[str | None, str]:
@@ -35,6 +39,27 @@ def _placeholder_problems(message: Message) -> list[str]:
         if not got <= wanted or (len(ids) == 1 and got != wanted):
             problems.append(f"placeholders {sorted(got)} instead of {sorted(wanted)}: {text!r}")
     return problems
+
+
+def _pattern_fields(pattern: str) -> set[str]:
+    """The field letters of a CLDR pattern, quoted literals left out."""
+    return set(re.sub(r"'[^']*'", "", pattern)) & set(string.ascii_letters)
+
+
+def _pattern_problems(message: Message, language: str) -> list[str]:
+    """A date pattern Babel cannot use would fail every page showing a date; one that
+    leaves out a field (the weekday, the year) loses what the English shows."""
+    if message.context != DATE_PATTERN_CONTEXT:
+        return []
+    pattern = translated_forms(message)[0]
+    try:
+        format_date(date(2026, 12, 7), pattern, locale=language)
+    except (ValueError, TypeError, KeyError) as error:
+        return [f"not a CLDR date pattern: {error}"]
+    got, wanted = sorted(_pattern_fields(pattern)), sorted(_pattern_fields(str(message.id)))
+    if got != wanted:
+        return [f"date pattern fields {got} instead of {wanted}"]
+    return []
 
 
 def catalogue_problems(template: Catalog, catalogue: Catalog) -> list[str]:
@@ -60,5 +85,6 @@ def catalogue_problems(template: Catalog, catalogue: Catalog) -> list[str]:
             problems.append(f"{len(forms)} plural forms, not {expected.num_plurals}: {k}")
         else:
             problems += [f"{k}: {p}" for p in _placeholder_problems(message)]
+            problems += [f"{k}: {p}" for p in _pattern_problems(message, str(catalogue.locale))]
     problems += [f"{message_key(m)}: {e}" for m, errors in catalogue.check() for e in errors]
     return problems
