@@ -67,3 +67,35 @@ def test_languages_are_offered_in_their_own_names():
     from allyship.ui.language import language_names
 
     assert language_names() == {"en": "English", "es": "español"}
+
+
+def picker() -> None:
+    import streamlit as st
+
+    from allyship.ui import language
+
+    language.use_language(st.session_state.get("member_language"), None)
+    chosen = language.language_picker(st.session_state.get("saved_setting"))
+    st.markdown(f"chosen: {chosen}")
+
+
+def test_the_language_picker_offers_automatic_and_each_language_in_its_own_words():
+    at = AppTest.from_function(picker, default_timeout=30)
+    at.session_state["member_language"] = "es"
+    at.session_state["saved_setting"] = "es"
+    at.run()
+    box = at.selectbox[0]
+    assert box.label == "Idioma"
+    assert box.options == ["Automático: el idioma de tu navegador o, si no, el del capítulo",
+                           "English", "español"]
+    assert box.value == "es" and at.markdown[0].value == "chosen: es"
+    box.select_index(0).run()
+    assert at.markdown[0].value == "chosen: None"
+
+
+def test_a_recipient_away_from_a_browser_gets_their_setting_then_the_chapters():
+    from allyship.i18n import translator_for_recipient
+
+    assert translator_for_recipient("es", "en").language == "es"
+    assert translator_for_recipient(None, "es").language == "es"
+    assert translator_for_recipient("de", None).language == "en"

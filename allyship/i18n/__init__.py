@@ -15,8 +15,9 @@ from allyship.i18n.catalogues import (
     Translator,
     available_languages,
     translator_for,
+    translator_for_recipient,
 )
 from allyship.i18n.negotiation import direction, negotiate
 
 __all__ = ["N_", "PSEUDO_LOCALE", "SOURCE_LANGUAGE", "Translator", "available_languages",
-           "direction", "negotiate", "translator_for"]
+           "direction", "negotiate", "translator_for", "translator_for_recipient"]

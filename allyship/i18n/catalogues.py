@@ -132,6 +132,14 @@ def translator_for(language: str | None) -> Translator:
     return _cached_translator(found or SOURCE_LANGUAGE)
 
 
+def translator_for_recipient(member: str | None, chapter: str | None) -> Translator:
+    """The translator for someone reading away from a browser (an email, a calendar feed,
+    a report made on the command line): their own setting, else their chapter's default,
+    else English."""
+    return translator_for(negotiation.negotiate(available_languages(), member=member,
+                                                chapter=chapter))
+
+
 @functools.cache
 def _cached_translator(language: str) -> Translator:
     return make_translator(language)

@@ -4,8 +4,9 @@
 chapter are known; it negotiates the language (member's setting → browser → chapter's
 default → English), keeps the choice in ``st.session_state`` — so it is per session —
 and returns the shared, immutable translator for it. Pages ask ``translator()``.
-``mark_document`` puts ``lang`` and ``dir`` on the page's ``<html>`` for screen readers
-and right-to-left languages.
+``language_picker`` is the member's setting on *Account*; ``mark_document`` puts
+``lang`` and ``dir`` on the page's ``<html>`` for screen readers and right-to-left
+languages.
 """
 
 from __future__ import annotations
@@ -59,6 +60,19 @@ def language_names() -> dict[str, str]:
     """Each language a member may choose, named in itself ("English", "español")."""
     return {code: Locale.parse(code).get_display_name(code) or code
             for code in available_languages() if code != PSEUDO_LOCALE}
+
+
+def language_picker(current: str | None, *, key: str = "language_setting") -> str | None:
+    """The member's language setting as a select box (for *Account*): "Automatic" (None:
+    the browser's language, else the chapter's) or a language named in itself."""
+    tr = translator()
+    names = language_names()
+    options: list[str | None] = [None, *names]
+    automatic = tr.gettext("Automatic: your browser's language, else the chapter's")
+    return st.selectbox(tr.gettext("Language"), options,
+                        index=options.index(current) if current in options else 0,
+                        format_func=lambda code: automatic if code is None else names[code],
+                        key=key)
 
 
 def mark_document(tr: Translator) -> None:
