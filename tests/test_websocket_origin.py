@@ -1,0 +1,65 @@
+"""Only the app's own pages open its websocket. A page served from another port of the
+same host (whose requests carry the same cookies: cookies are per host, not per port)
+or from another host is refused at ``/_stcore/stream`` — by ``streamlit run`` itself
+(allyship/web/origin_check.py) and by nginx under ``python -m allyship serve``; the
+app's own origin connects."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from websockets.exceptions import InvalidStatus
+from websockets.sync.client import connect
+
+from allyship.web import serve
+from allyship.web.origin_check import same_origin
+
+
+def test_an_origin_is_the_same_only_with_the_same_host_and_port() -> None:
+    assert same_origin("http://127.0.0.1:8501", "127.0.0.1:8501")
+    assert same_origin("https://Allyship.Example.org", "allyship.example.org")
+    assert same_origin("https://allyship.example.org", "allyship.example.org:443")
+    assert same_origin(None, "127.0.0.1:8501")  # not a browser: Streamlit's rules apply
+    assert not same_origin("http://127.0.0.1:9999", "127.0.0.1:8501")
+    assert not same_origin("http://localhost:8501", "127.0.0.1:8501")
+    assert not same_origin("http://evil.example:8501", "127.0.0.1:8501")
+    assert not same_origin("null", "127.0.0.1:8501")
+    assert not same_origin("http://127.0.0.1:8501", None)
+    assert same_origin("http://[::1]:8501", "[::1]:8501")
+    assert not same_origin("http://[::1]:9999", "[::1]:8501")
+    # Behind our proxy (which checks the port itself and sends Host without it).
+    assert same_origin("http://127.0.0.1:8080", "127.0.0.1", proxied=True)
+    assert not same_origin("http://evil.example:8080", "127.0.0.1", proxied=True)
+
+
+def _opens(url: str, origin: str | None) -> bool:
+    parts = urlsplit(url)
+    try:
+        with connect(f"ws://{parts.netloc}/_stcore/stream", subprotocols=["streamlit"],
+                     origin=origin, open_timeout=20):
+            return True
+    except InvalidStatus as refused:
+        assert refused.response.status_code == 403
+        return False
+
+
+@pytest.mark.server
+@pytest.mark.slow
+@pytest.mark.skipif(serve.find_nginx() is None and
+                    os.environ.get("ALLYSHIP_REQUIRE_BROWSER") != "1",
+                    reason="nginx is not installed (apt-get install nginx)")
+def test_a_page_from_another_origin_cannot_open_the_websocket(tmp_path: Path) -> None:
+    with serve.Deployment(tmp_path / "a.db", processes=1, host="127.0.0.1",
+                          port=serve.free_port(), run_dir=tmp_path / "run",
+                          say=lambda _l: None) as d:
+        for url in (d.backends[0].url, d.url):  # streamlit run itself; behind nginx
+            own = f"http://{urlsplit(url).netloc}"
+            assert _opens(url, own), url
+            assert _opens(url, own.replace("127.0.0.1", "LOCALHOST").lower()) is False
+            other_port = f"http://127.0.0.1:{serve.free_port()}"
+            assert not _opens(url, other_port), url
+            assert not _opens(url, "http://evil.example"), url
+            assert not _opens(url, "null"), url
