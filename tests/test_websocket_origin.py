@@ -2,11 +2,14 @@
 same host (whose requests carry the same cookies: cookies are per host, not per port)
 or from another host is refused at ``/_stcore/stream`` — by ``streamlit run`` itself
 (allyship/web/origin_check.py) and by nginx under ``python -m allyship serve``; the
-app's own origin connects."""
+app's own origin connects. Through both, too, the page load gives the browser its
+sign-in cookie and the hand-over works only for the browser that signed in."""
 
 from __future__ import annotations
 
+import http.client
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -14,6 +17,8 @@ import pytest
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
+from allyship.db import store
+from allyship.people import roster, sessions
 from allyship.web import serve
 from allyship.web.origin_check import same_origin
 
@@ -46,20 +51,67 @@ def _opens(url: str, origin: str | None) -> bool:
         return False
 
 
+needs_nginx = pytest.mark.skipif(serve.find_nginx() is None and
+                                 os.environ.get("ALLYSHIP_REQUIRE_BROWSER") != "1",
+                                 reason="nginx is not installed (apt-get install nginx)")
+
+
+@pytest.fixture(scope="module")
+def deployment(tmp_path_factory) -> Iterator[serve.Deployment]:
+    tmp = tmp_path_factory.mktemp("origin")
+    with serve.Deployment(tmp / "a.db", processes=1, host="127.0.0.1",
+                          port=serve.free_port(), run_dir=tmp / "run",
+                          say=lambda _l: None) as d:
+        yield d
+
+
 @pytest.mark.server
 @pytest.mark.slow
-@pytest.mark.skipif(serve.find_nginx() is None and
-                    os.environ.get("ALLYSHIP_REQUIRE_BROWSER") != "1",
-                    reason="nginx is not installed (apt-get install nginx)")
-def test_a_page_from_another_origin_cannot_open_the_websocket(tmp_path: Path) -> None:
-    with serve.Deployment(tmp_path / "a.db", processes=1, host="127.0.0.1",
-                          port=serve.free_port(), run_dir=tmp_path / "run",
-                          say=lambda _l: None) as d:
-        for url in (d.backends[0].url, d.url):  # streamlit run itself; behind nginx
-            own = f"http://{urlsplit(url).netloc}"
-            assert _opens(url, own), url
-            assert _opens(url, own.replace("127.0.0.1", "LOCALHOST").lower()) is False
-            other_port = f"http://127.0.0.1:{serve.free_port()}"
-            assert not _opens(url, other_port), url
-            assert not _opens(url, "http://evil.example"), url
-            assert not _opens(url, "null"), url
+@needs_nginx
+def test_a_page_from_another_origin_cannot_open_the_websocket(deployment) -> None:
+    d = deployment
+    for url in (d.backends[0].url, d.url):  # streamlit run itself; behind nginx
+        own = f"http://{urlsplit(url).netloc}"
+        assert _opens(url, own), url
+        assert _opens(url, own.replace("127.0.0.1", "LOCALHOST").lower()) is False
+        other_port = f"http://127.0.0.1:{serve.free_port()}"
+        assert not _opens(url, other_port), url
+        assert not _opens(url, "http://evil.example"), url
+        assert not _opens(url, "null"), url
+
+
+def _get(url: str, path: str, cookie: str | None = None) -> http.client.HTTPResponse:
+    parts = urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    conn.request("GET", path, headers={"Cookie": cookie} if cookie else {})
+    response = conn.getresponse()
+    response.read()
+    conn.close()
+    return response
+
+
+@pytest.mark.server
+@pytest.mark.slow
+@needs_nginx
+def test_the_hand_over_is_bound_to_the_browser_directly_and_behind_nginx(deployment) -> None:
+    d = deployment
+    db = store.connect(d.db_path, migrate=False)
+    try:
+        member = roster.list_members(db, roster.list_chapters(db)[0].id)[0]
+        for url in (d.backends[0].url, d.url):
+            page = _get(url, "/")
+            [browser] = [c.split(";")[0].split("=", 1)[1] for c in
+                         page.headers.get_all("Set-Cookie")
+                         if c.startswith(f"{sessions.BROWSER_COOKIE}=")]
+            started = sessions.start(db, member, browser=browser)
+            elsewhere = _get(url, f"/app/session/start?t={started.nonce}",
+                             f"{sessions.BROWSER_COOKIE}={sessions.new_browser_id()}")
+            assert elsewhere.status == 403, url
+            assert sessions.COOKIE_NAME not in str(elsewhere.headers.get_all("Set-Cookie"))
+            mine = _get(url, f"/app/session/start?t={started.nonce}",
+                        f"{sessions.BROWSER_COOKIE}={browser}")
+            assert mine.status == 303, url
+            assert any(c.startswith(f"{sessions.COOKIE_NAME}=")
+                       for c in mine.headers.get_all("Set-Cookie"))
+    finally:
+        db.conn.close()
