@@ -574,15 +574,14 @@ def _m14_team_week_figures(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX plan_items_steps ON plan_items (plan_id, kind, due_on, done_on)")
 
 
-_STAMP_REFLECTION_PARTNERS = """
-             UPDATE reflections SET audience_partners = CASE WHEN NEW.partners_see = 1 THEN
-                 (SELECT ',' || group_concat(pid, ',') || ',' FROM (
-                    SELECT invitee_id AS pid FROM partnerships
-                     WHERE inviter_id = NEW.member_id AND status = 'active'
-                    UNION SELECT inviter_id FROM partnerships
-                     WHERE invitee_id = NEW.member_id AND status = 'active')) END
-             WHERE id = NEW.id;
-"""
+# The author's active partners as ",id,id," ({who}: the author's id in the statement).
+_PARTNERS_OF = ("(SELECT ',' || group_concat(pid, ',') || ',' FROM ("
+                "SELECT invitee_id AS pid FROM partnerships WHERE inviter_id = {who}"
+                " AND status = 'active' UNION SELECT inviter_id FROM partnerships"
+                " WHERE invitee_id = {who} AND status = 'active'))")
+_STAMP_REFLECTION_PARTNERS = (
+    "UPDATE reflections SET audience_partners = CASE WHEN NEW.partners_see = 1 THEN "
+    + _PARTNERS_OF.format(who="NEW.member_id") + " END WHERE id = NEW.id;")
 
 
 def _bind_sign_in_to_browser_and_fix_reflection_audience(db: sqlite_utils.Database) -> None:
@@ -604,12 +603,8 @@ def _bind_sign_in_to_browser_and_fix_reflection_audience(db: sqlite_utils.Databa
         """CREATE TRIGGER reflections_audience_on_insert AFTER INSERT ON reflections
            WHEN NEW.partners_see = 1 AND NEW.audience_partners IS NULL
            BEGIN """ + _STAMP_REFLECTION_PARTNERS + " END",
-        "UPDATE reflections SET audience_partners = (SELECT ',' || group_concat(pid, ',')"
-        " || ',' FROM (SELECT invitee_id AS pid FROM partnerships"
-        " WHERE inviter_id = reflections.member_id AND status = 'active'"
-        " UNION SELECT inviter_id FROM partnerships"
-        " WHERE invitee_id = reflections.member_id AND status = 'active'))"
-        " WHERE partners_see = 1",
+        "UPDATE reflections SET audience_partners = "
+        + _PARTNERS_OF.format(who="reflections.member_id") + " WHERE partners_see = 1",
     ):
         db.execute(stmt)
 
