@@ -115,3 +115,33 @@ def test_the_hand_over_is_bound_to_the_browser_directly_and_behind_nginx(deploym
                        for c in mine.headers.get_all("Set-Cookie"))
     finally:
         db.conn.close()
+
+
+def test_a_proxys_forwarded_host_or_an_origin_the_operator_lists_is_accepted(
+        monkeypatch) -> None:
+    from starlette.datastructures import Headers
+    from streamlit import config
+
+    from allyship.web.origin_check import allowed
+
+    def headers(**h: str) -> Headers:
+        return Headers({k.replace("_", "-"): v for k, v in h.items()})
+
+    public = "https://allyship.example.org"
+    rewritten = headers(origin=public, host="127.0.0.1:8501", x_forwarded_for="10.0.0.1")
+    assert not allowed(rewritten)
+    assert allowed(headers(origin=public, host="127.0.0.1:8501", x_forwarded_for="10.0.0.1",
+                           x_forwarded_host="allyship.example.org"))
+    monkeypatch.setattr(config, "get_option", lambda name: [public + "/"]
+                        if name == "server.corsAllowedOrigins" else None)
+    assert allowed(rewritten)
+    assert not allowed(headers(origin="http://127.0.0.1:9999", host="127.0.0.1:8501"))
+
+
+def test_the_shipped_config_keeps_streamlits_own_origin_and_xsrf_checks_on() -> None:
+    import tomllib
+
+    from tests_paths import ROOT
+
+    server = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())["server"]
+    assert server["enableCORS"] is True and server["enableXsrfProtection"] is True

@@ -5,9 +5,11 @@ Streamlit accepts a websocket whose ``Origin`` names any port of an allowed host
 host — where the browser sends the same cookies, which are per host, not per port —
 could drive the app as the signed-in member. :class:`SameOriginWebsocket` refuses a
 websocket whose ``Origin`` is not the address the browser asked for (scheme aside:
-host and port, as the ``Host`` header names them). Behind our nginx, which checks the
-port itself (``deploy/nginx.conf``) and passes ``Host`` without it, the host name must
-match. A request without ``Origin`` (not a browser) is left to Streamlit's own rules.
+host and port, as ``Host`` — or a proxy's ``X-Forwarded-Host``, which no page can set —
+names them), nor one the operator lists in ``server.corsAllowedOrigins`` (for a proxy that
+rewrites ``Host``). Behind our nginx, which checks the port itself (``deploy/nginx.conf``)
+and passes ``Host`` without it, the host name must match. A request without ``Origin``
+(not a browser) is left to Streamlit's own rules.
 """
 
 from __future__ import annotations
@@ -46,6 +48,24 @@ def same_origin(origin: str | None, host: str | None, *, proxied: bool = False) 
     return (o_port or default) == (h_port or default)
 
 
+def _listed(origin: str) -> bool:
+    """``origin`` is one the operator allowed by name (``server.corsAllowedOrigins``)."""
+    from streamlit import config
+
+    wanted = origin.strip().rstrip("/").lower()
+    return any(wanted == str(o).strip().rstrip("/").lower()
+               for o in config.get_option("server.corsAllowedOrigins") or [])
+
+
+def allowed(headers: Headers) -> bool:
+    """Whether a websocket with these request headers may open."""
+    origin = headers.get("origin")
+    proxied = "x-forwarded-for" in headers
+    hosts = [headers.get("host"), headers.get("x-forwarded-host", "").split(",")[0] or None]
+    return (any(same_origin(origin, h, proxied=proxied) for h in hosts if h)
+            or origin is None or _listed(origin))
+
+
 class SameOriginWebsocket:
     """ASGI middleware: close a cross-origin websocket before it is accepted (HTTP 403)."""
 
@@ -54,9 +74,7 @@ class SameOriginWebsocket:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "websocket":
-            headers = Headers(scope=scope)
-            if not same_origin(headers.get("origin"), headers.get("host"),
-                               proxied="x-forwarded-for" in headers):
+            if not allowed(Headers(scope=scope)):
                 await send({"type": "websocket.close", "code": 1008})
                 return
         await self.app(scope, receive, send)
