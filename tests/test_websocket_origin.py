@@ -10,7 +10,6 @@ from __future__ import annotations
 import http.client
 import os
 from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
