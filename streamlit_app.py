@@ -95,4 +95,5 @@ if __name__ == "__main__":
 else:
     from allyship.web import registry
 
-    app = st.App("streamlit_app.py", routes=registry.routes(), lifespan=registry.lifespan)
+    app = st.App("streamlit_app.py", routes=registry.routes(), middleware=registry.middleware(),
+                 lifespan=registry.lifespan)

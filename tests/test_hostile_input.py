@@ -84,9 +84,10 @@ def test_plans_reflections_and_member_names_take_the_same_care(chapter, name, te
         with pytest.raises(ValidationError):
             journal.save_reflection(db, me, ReflectionDraft(date(2026, 3, 2), {1: text}),
                                     today=TODAY)
-    # A member's name is required, at most 120 characters.
+    # A member's name is required, at most 120 characters, one line of visible text
+    # (no line breaks, no invisible formatting such as a right-to-left override).
     short = text[:100]
-    if name in {"empty", "whitespace", "nul byte"}:
+    if name in {"empty", "whitespace", "nul byte", "right-to-left", "markdown heading"}:
         with pytest.raises(ValidationError) as exc:
             roster.add_member(db, chapter.admin, MemberDraft(short, "new@example.org"))
         assert "name" in exc.value.errors

@@ -243,7 +243,7 @@ def test_hostile_names_and_steps_are_escaped_and_cannot_add_headers(chapter) -> 
     assert email["To"].addresses[0].display_name == '<script>alert(1)</script> "Bo" & Co'
     # A name cannot smuggle a header: the display name is folded to one line.
     assert nudges.Message  # (names with line breaks are refused at entry; belt and braces:)
-    addr = mail._address("Eve\r\nBcc: victim@example.org", "eve@example.org")
+    addr = mail.mailbox("Eve\r\nBcc: victim@example.org", "eve@example.org")
     msg = EmailMessage()
     msg["To"] = addr
     assert "\nBcc:" not in msg.as_string()

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
+from allyship.core.addresses import entry_problem
 from allyship.core.handout import (
     ACTION_KINDS,
     PLAN_ITEM_KINDS,
@@ -27,7 +28,6 @@ from allyship.core.handout import (
 TEXT_MAX = 2000
 NAME_MAX = 120
 MINUTES_MAX = 1440
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # Control characters other than tab and newline corrupt exports and terminals.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Lone surrogates are not text: they arrive from undecodable bytes (a mis-encoded file,
@@ -91,9 +91,39 @@ def clean_text(
     return text
 
 
+# Joiners that some scripts (Persian, Indic) and emoji sequences need inside a name.
+_NAME_JOINERS = {"\u200c", "\u200d"}
+_INVISIBLE = {"Cc": "a control character such as a tab or a line break",
+              "Cf": "an invisible formatting character",
+              "Zl": "a line separator", "Zp": "a paragraph separator"}
+
+
+def clean_name(value: Any, label: str, *, max_len: int = NAME_MAX) -> str:
+    """A name as stored (a member's, a team's, a chapter's, a region's, a circle's): text
+    on one line, as :func:`clean_text`, and refusing line and paragraph separators, tabs,
+    newlines and other control or invisible formatting characters (Unicode Cc, Cf, Zl,
+    Zp: they end up in email subjects, file names and tables), except the joiners that
+    some scripts and emoji need. ``ValueError`` in plain words."""
+    text = clean_text(value, label, max_len=max_len)
+    for ch in text:
+        kind = _INVISIBLE.get(unicodedata.category(ch))
+        if kind and ch not in _NAME_JOINERS:
+            raise ValueError(f"{label} contains {kind} (U+{ord(ch):04X}); "
+                             "a name must be one line of visible text")
+    return text
+
+
 def _text(c: _Collector, name: str, value: Any, label: str, **kw: Any) -> str:
     try:
         return clean_text(value, label, **kw)
+    except ValueError as exc:
+        c.add(name, str(exc))
+        return ""
+
+
+def _name(c: _Collector, name: str, value: Any, label: str) -> str:
+    try:
+        return clean_name(value, label)
     except ValueError as exc:
         c.add(name, str(exc))
         return ""
@@ -187,10 +217,11 @@ class MemberDraft:
 
     def validated(self) -> MemberDraft:
         c = _Collector()
-        name = _text(c, "name", self.name, "Name", max_len=NAME_MAX)
+        name = _name(c, "name", self.name, "Name")
         email = _text(c, "email", self.email, "Email", max_len=254).lower()
-        if email and not EMAIL_RE.match(email):
-            c.add("email", f"Email {email!r} does not look like an email address")
+        problem = entry_problem(email) if email else None
+        if problem:  # the sender's own rule: nothing is stored that no email can reach
+            c.add("email", problem)
         _choice(c, "role", self.role, ROLES, "Role")
         c.raise_if_any()
         return replace(self, name=name, email=email)

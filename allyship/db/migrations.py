@@ -574,6 +574,41 @@ def _m14_team_week_figures(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX plan_items_steps ON plan_items (plan_id, kind, due_on, done_on)")
 
 
+# The author's active partners as ",id,id," ({who}: the author's id in the statement).
+_PARTNERS_OF = ("(SELECT ',' || group_concat(pid, ',') || ',' FROM ("
+                "SELECT invitee_id AS pid FROM partnerships WHERE inviter_id = {who}"
+                " AND status = 'active' UNION SELECT inviter_id FROM partnerships"
+                " WHERE invitee_id = {who} AND status = 'active'))")
+_STAMP_REFLECTION_PARTNERS = (
+    "UPDATE reflections SET audience_partners = CASE WHEN NEW.partners_see = 1 THEN "
+    + _PARTNERS_OF.format(who="NEW.member_id") + " END WHERE id = NEW.id;")
+
+
+def _bind_sign_in_to_browser_and_fix_reflection_audience(db: sqlite_utils.Database) -> None:
+    """Two audiences fixed where they are given.
+
+    * ``sessions.browser_hash``: the hash of the sign-in cookie of the browser that signed
+      in; the hand-over nonce is exchanged only by a browser holding that cookie.
+    * ``reflections.audience_partners`` (``,id,id,``): the partners a reflection was
+      shared with, stamped by triggers when it is shared (as ``actions`` are), cleared
+      when it stops being shared; a later partner does not read it. Reflections already
+      shared get the author's partners as they are now (the best record there is).
+    """
+    for stmt in (
+        "ALTER TABLE sessions ADD COLUMN browser_hash TEXT",
+        "ALTER TABLE reflections ADD COLUMN audience_partners TEXT",
+        """CREATE TRIGGER reflections_audience_on_share AFTER UPDATE OF partners_see
+           ON reflections WHEN NEW.partners_see IS NOT OLD.partners_see
+           BEGIN """ + _STAMP_REFLECTION_PARTNERS + " END",
+        """CREATE TRIGGER reflections_audience_on_insert AFTER INSERT ON reflections
+           WHEN NEW.partners_see = 1 AND NEW.audience_partners IS NULL
+           BEGIN """ + _STAMP_REFLECTION_PARTNERS + " END",
+        "UPDATE reflections SET audience_partners = "
+        + _PARTNERS_OF.format(who="reflections.member_id") + " WHERE partners_see = 1",
+    ):
+        db.execute(stmt)
+
+
 # Ordered: MIGRATIONS[i] takes the schema from version i to i + 1.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m1_initial, _m2_sign_in, _m3_audit_by_actor, _m4_drop_plan_items_due,
@@ -587,5 +622,6 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m12_figures,
     _m13_member_week_figures,
     _m14_team_week_figures,
+    _bind_sign_in_to_browser_and_fix_reflection_audience,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -22,7 +22,7 @@ import sqlite_utils
 
 from allyship.core import access
 from allyship.core.handout import PRACTICE_QUESTIONS, RESPONSIBILITIES, responsibility
-from allyship.core.models import Action, Member, ValidationError, clean_text, week_start
+from allyship.core.models import Action, Member, ValidationError, clean_name, week_start
 from allyship.core.safe_text import inert
 from allyship.db import store
 from allyship.metrics.disclosure import (
@@ -156,7 +156,7 @@ def start_circle(db: sqlite_utils.Database, actor: Member, name: str, cadence: s
     actor = access.require_active(actor)
     errors: dict[str, str] = {}
     try:
-        name = clean_text(name, "Circle name", max_len=80)
+        name = clean_name(name, "Circle name", max_len=80)
     except ValueError as exc:
         errors["name"] = str(exc)
     if cadence not in CADENCES:

@@ -236,8 +236,9 @@ def save_settings(db: sqlite_utils.Database, actor: Member, wanted: PartnerSetti
 
 def share_reflection(db: sqlite_utils.Database, actor: Member, reflection_id: int,
                      shared: bool) -> None:
-    """Share one of the actor's own reflections with their partners (or stop sharing it).
-    Changing its words later un-shares it."""
+    """Share one of the actor's own reflections with their partners (or stop sharing it):
+    the partners they have now (stamped on it by the schema), not later ones. Changing its
+    words later un-shares it."""
     actor = access.require_active(actor)
     with store.transaction(db):
         row = db.execute("SELECT member_id FROM reflections WHERE id = ?",
@@ -259,14 +260,18 @@ def _reflection(r: dict[str, Any]) -> Reflection:
 
 def shared_reflections(db: sqlite_utils.Database, actor: Member,
                        member_id: int | None = None) -> list[Reflection]:
-    """Reflections ``member_id`` shared with partners (the actor's own when omitted)."""
+    """Reflections ``member_id`` shared with partners (the actor's own when omitted).
+    A partner reads those shared while they were partners (the audience stamped on the
+    reflection when it was shared), never what was shared before them."""
     actor = access.require_active(actor)
     member_id = actor.id if member_id is None else member_id
+    audience, params = "", [member_id]
     if member_id != actor.id:
         access.require_partner(actor, member_id, journal.reader_ties(db, actor))
+        audience, params = " AND instr(audience_partners, ?) > 0", [member_id, f",{actor.id},"]
     return [_reflection(r) for r in db.query(
-        "SELECT * FROM reflections WHERE member_id = ? AND partners_see = 1"
-        " ORDER BY week_start DESC, question", [member_id])]
+        "SELECT * FROM reflections WHERE member_id = ? AND partners_see = 1" + audience
+        + " ORDER BY week_start DESC, question", params)]
 
 
 def partner_view(db: sqlite_utils.Database, actor: Member, partner_id: int, *,

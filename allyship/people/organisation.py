@@ -29,7 +29,7 @@ from allyship.core.models import (
     Member,
     MemberDraft,
     ValidationError,
-    clean_text,
+    clean_name,
 )
 from allyship.db import store
 from allyship.people import roster
@@ -118,7 +118,7 @@ def region_choices(db: sqlite_utils.Database, actor: Member | None) -> list[Regi
 
 def _name(value: str, label: str) -> str:
     try:
-        return clean_text(value, label, max_len=NAME_MAX)
+        return clean_name(value, label, max_len=NAME_MAX)
     except ValueError as exc:
         raise ValidationError({"name": str(exc)}) from None
 

@@ -22,7 +22,8 @@ from datetime import datetime, timedelta, timezone
 import sqlite_utils
 
 from allyship.core import access
-from allyship.core.models import EMAIL_RE, Member, ValidationError
+from allyship.core.addresses import EMAIL_RE
+from allyship.core.models import Member, ValidationError
 from allyship.db import store
 from allyship.people import roster, sessions
 

@@ -16,7 +16,7 @@ from allyship.core.models import (
     MemberDraft,
     Team,
     ValidationError,
-    clean_text,
+    clean_name,
     parse_date,
 )
 from allyship.db import store
@@ -118,7 +118,7 @@ def _chapter_words(name: str, goal_label: str, errors: dict[str, str]) -> tuple[
     cleaned = {"name": name, "goal_label": goal_label}
     for key, label in (("name", "Chapter name"), ("goal_label", "Goal label")):
         try:
-            cleaned[key] = clean_text(cleaned[key], label, max_len=NAME_MAX)
+            cleaned[key] = clean_name(cleaned[key], label, max_len=NAME_MAX)
         except ValueError as exc:
             errors[key] = str(exc)
     return cleaned["name"], cleaned["goal_label"]
@@ -148,7 +148,7 @@ def create_chapter(db: sqlite_utils.Database, name: str, *, goal_label: str = "A
 def clean_team_name(name: Any) -> str:
     """A team name as stored: the one rule for every way a team gets a name (the admin's
     forms and the members import). ``ValueError`` in plain words."""
-    return clean_text(name, "Team name", max_len=NAME_MAX)
+    return clean_name(name, "Team name", max_len=NAME_MAX)
 
 
 def _insert_team(db: sqlite_utils.Database, chapter_id: int, name: str,

@@ -23,11 +23,8 @@ import os
 import smtplib
 import ssl
 import tomllib
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from email import policy as email_policy
-from email.errors import MessageError
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
@@ -37,6 +34,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import sqlite_utils
 
+from allyship.core.addresses import (  # noqa: F401 — callers use mail.UnusableAddress, …
+    UnusableAddress, address_problem, mailbox, one_line)
 from allyship.rhythm.nudges import ChapterSettings, Message, app_link, chapter_settings
 
 SMTP_URL_ENV = "ALLYSHIP_SMTP_URL"
@@ -47,10 +46,6 @@ SMTP_TIMEOUT = 30
 
 class MailNotConfigured(RuntimeError):
     """No SMTP settings: say where to put them."""
-
-
-class UnusableAddress(ValueError):
-    """A member's address that no email can be written to; the message says why."""
 
 
 # --- settings ------------------------------------------------------------------------
@@ -249,67 +244,9 @@ def render_html(message: Message, unsubscribe: str) -> str:
             + "".join(out) + "</div></body></html>")
 
 
-def one_line(text: str) -> str:
-    """Header text on one line: line and paragraph separators, tabs and other control
-    characters become single spaces, whatever was stored."""
-    text = "".join(" " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in text)
-    return " ".join(text.split())
-
-
-# atext (RFC 5322) plus any non-ASCII character (RFC 6532): a local part of these, dot-separated
-_ATEXT = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-/=?^_`{|}~")
-
-
-def _address(display_name: str, email: str) -> Address:
-    """``UnusableAddress`` for an address the email library cannot write. A non-ASCII
-    local part is written as is (sending it needs a server that offers SMTPUTF8)."""
-    name = one_line(display_name)
-    try:
-        return _writable(Address(display_name=name, addr_spec=email), email)
-    except (ValueError, IndexError, MessageError) as exc:
-        problem = str(exc).rstrip(")").strip()
-    local, _, domain = email.rpartition("@")
-    if not local.isascii() and all(a and all(c in _ATEXT or _letter_like(c) for c in a)
-                                   for a in local.split(".")):
-        try:
-            Address(addr_spec=f"x@{domain}")
-            return _writable(Address(display_name=name, username=local, domain=domain), email)
-        except (ValueError, IndexError, MessageError) as exc:
-            problem = str(exc)
-    raise UnusableAddress(f"the address {email!r} cannot be used in an email ({problem}); "
-                          "correct it on the Members page")
-
-
-def _letter_like(c: str) -> bool:
-    """A non-ASCII character an address may hold: not a control, format or space."""
-    return ord(c) > 127 and unicodedata.category(c)[0] not in "CZ"
-
-
-def _writable(address: Address, email: str) -> Address:
-    """``address`` if it is ``email`` unchanged (the parser drops comments and some
-    separators: that would be another mailbox) and a header holding it can be written."""
-    if address.addr_spec != email:
-        raise ValueError(f"it would be read as {address.addr_spec!r}")
-    if any(not (c.isprintable() and c != " ") for c in email):
-        raise ValueError("it holds a space or an invisible character")
-    probe = EmailMessage(policy=email_policy.SMTPUTF8)
-    probe["To"] = address
-    probe.as_bytes()
-    return address
-
-
-def address_problem(email: str) -> str | None:
-    """Why no email can be written to ``email``, or ``None``."""
-    try:
-        _address("", email)
-    except UnusableAddress as exc:
-        return str(exc)
-    return None
-
-
 def _sender(settings: SmtpSettings) -> Address:
     name, addr = parseaddr(settings.sender)
-    return _address(name or "Allyship Accountability", addr)
+    return mailbox(name or "Allyship Accountability", addr)
 
 
 def build_email(db: sqlite_utils.Database, message: Message, sender: SmtpSettings | None = None,
@@ -319,9 +256,9 @@ def build_email(db: sqlite_utils.Database, message: Message, sender: SmtpSetting
     settings = chapter_settings(db, message.member.chapter_id)
     unsub = unsubscribe_url(db, settings, message.member.id, message.kind)
     msg = EmailMessage()
-    msg["From"] = _sender(sender) if sender else _address("Allyship Accountability",
+    msg["From"] = _sender(sender) if sender else mailbox("Allyship Accountability",
                                                           "allyship@localhost")
-    msg["To"] = _address(message.member.name, message.member.email)
+    msg["To"] = mailbox(message.member.name, message.member.email)
     msg["Subject"] = one_line(message.subject)
     msg["Date"] = format_datetime(now or datetime.now(timezone.utc))
     msg["Message-ID"] = message_id or make_msgid(domain="allyship.local")
@@ -398,7 +335,7 @@ def send_test_email(db: sqlite_utils.Database, actor, settings: SmtpSettings | N
     settings = settings or smtp_settings()
     msg = EmailMessage()
     msg["From"] = _sender(settings)
-    msg["To"] = _address(actor.name, actor.email)
+    msg["To"] = mailbox(actor.name, actor.email)
     msg["Subject"] = "Allyship app: test email"
     msg["Date"] = format_datetime(datetime.now(timezone.utc))
     msg["Message-ID"] = make_msgid(domain="allyship.local")

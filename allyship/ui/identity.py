@@ -181,10 +181,19 @@ def _go_to(url: str) -> None:
             unsafe_allow_javascript=True)
 
 
+def _cookie(name: str) -> str | None:
+    try:
+        return st.context.cookies.get(name)
+    except Exception:  # no browser behind this run (bare script, tests)
+        return None
+
+
 def _start_session(db: sqlite_utils.Database, member: Member, how: str) -> None:
-    """A password sign-in succeeded: open a server-side session; the next run sends
-    the browser to collect its cookie (so a reload or a new tab stays signed in)."""
-    started = sessions.start(db, member, how)
+    """A password sign-in succeeded: open a server-side session bound to this browser
+    (its ``allyship_browser`` cookie, set when the page loaded); the next run sends the
+    browser to collect its cookie (so a reload or a new tab stays signed in). Only this
+    browser can: the same link opened elsewhere signs nobody in."""
+    started = sessions.start(db, member, how, browser=_cookie(sessions.BROWSER_COOKIE))
     _remember(member, "password")
     st.session_state["session_id"] = started.session_id
     st.session_state["session_handover"] = started.nonce
@@ -202,11 +211,7 @@ def _password_session(db: sqlite_utils.Database) -> Member | None:
             if nonce:
                 _go_to(session_links.start_url(nonce))
             return member
-    try:
-        token = st.context.cookies.get(sessions.COOKIE_NAME)
-    except Exception:  # no browser behind this run (bare script, tests)
-        token = None
-    found = sessions.member_for_token(db, token)
+    found = sessions.member_for_token(db, _cookie(sessions.COOKIE_NAME))
     if found is None:
         return None
     session_id, member = found

@@ -1,7 +1,7 @@
 """What the web server serves beside the Streamlit app: routes and background work.
 
 ``streamlit_app.py`` defines ``app = st.App("streamlit_app.py", routes=registry.routes(),
-lifespan=registry.lifespan)``; ``streamlit run streamlit_app.py`` discovers it and serves
+middleware=registry.middleware(), lifespan=registry.lifespan)``; ``streamlit run streamlit_app.py`` discovers it and serves
 these routes from the same server. Routes are thin: they call the same feature functions,
 with an actor, as pages do. Both lists are plain imports, so the import graph (and the
 layer contract in the tests) sees every one of them.
@@ -14,11 +14,13 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
 from typing import Any
 
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.routing import BaseRoute, Route
 
-from allyship.web import background, memory, routes_rhythm, session_routes, warmup
+from allyship.web import (background, memory, origin_check, routes_rhythm, session_routes,
+                          warmup)
 
 LifespanHook = Callable[[Any], AbstractAsyncContextManager[None]]
 
@@ -34,6 +36,12 @@ ROUTES: tuple[BaseRoute, ...] = (
     *routes_rhythm.ROUTES,
 )
 
+# Outermost first: a foreign websocket is refused before anything else sees it.
+MIDDLEWARE: tuple[Middleware, ...] = (
+    Middleware(origin_check.SameOriginWebsocket),
+    Middleware(session_routes.BrowserCookie),
+)
+
 # Entered in this order for the server's lifetime, left in reverse.
 LIFESPAN_HOOKS: tuple[LifespanHook, ...] = (
     warmup.preload,
@@ -46,6 +54,11 @@ LIFESPAN_HOOKS: tuple[LifespanHook, ...] = (
 def routes() -> list[BaseRoute]:
     """Every route this app serves beside Streamlit's own."""
     return list(ROUTES)
+
+
+def middleware() -> list[Middleware]:
+    """What wraps every request and websocket, Streamlit's own included."""
+    return list(MIDDLEWARE)
 
 
 @contextlib.asynccontextmanager

@@ -5,7 +5,10 @@
   after a password sign-in: the one-time nonce is exchanged for the session token,
   which goes into an ``HttpOnly``, ``SameSite=Lax`` cookie (``Secure`` when the
   request came over HTTPS), and the browser is sent back to the app. A stale or used
-  nonce sets nothing.
+  nonce sets nothing. The nonce is exchanged only by the browser that signed in: it must
+  bring the same ``allyship_browser`` cookie the page saw at sign-in. A link carrying
+  someone else's nonce (a planted sign-in) sets nothing and answers a short page saying
+  so; whoever was signed in in this browser stays signed in as themselves.
 * ``GET /app/session/end`` — after sign-out: the page has already ended the session
   server-side; here the browser drops the cookie, then goes back to the app. A cookie
   whose session is still live is left alone, so a link on another site cannot sign
@@ -13,15 +16,22 @@
 
 Both answer with redirects to the app's own root only — never to an address taken
 from the request — and are never cached.
+
+:class:`BrowserCookie` (middleware) gives every browser that loads the app's page an
+``allyship_browser`` cookie (random, ``HttpOnly``, ``SameSite=Lax``, hours long): the
+page reads it at sign-in and the session is bound to it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import html
 
+from starlette.datastructures import Headers
 from starlette.requests import Request
-from starlette.responses import RedirectResponse
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from allyship.db import store
 from allyship.people import sessions
@@ -33,9 +43,12 @@ def _root(request: Request) -> str:
 
 
 def _secure(request: Request) -> bool:
+    return _is_https(request.url.scheme, request.headers)
+
+
+def _is_https(scheme: str, headers: Headers) -> bool:
     # Behind a TLS-terminating proxy the hop to us is plain HTTP; the proxy says so.
-    return (request.url.scheme == "https"
-            or request.headers.get("x-forwarded-proto", "").lower() == "https")
+    return scheme == "https" or headers.get("x-forwarded-proto", "").lower() == "https"
 
 
 def _back(request: Request) -> RedirectResponse:
@@ -56,16 +69,44 @@ def _with_db(fn, *args):  # noqa: ANN001, ANN202 — a thread-side call with its
         db.conn.close()
 
 
-async def start(request: Request) -> RedirectResponse:
-    """Exchange the one-time nonce for the session cookie."""
+ELSEWHERE_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>This sign-in link is not yours</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<body style="font-family: system-ui, sans-serif; max-width: 36rem; margin: 3rem auto;
+ padding: 0 1rem; color: #101214; line-height: 1.5">
+<h1>This sign-in link is not yours</h1>
+<p>This link finishes a sign-in that was started in another browser, so it has signed
+nobody in. If you were already signed in here, you still are &mdash; as yourself.</p>
+<p>If someone sent you this link, do not use it: sign in with your own email and
+password. If you have just signed in yourself, sign in again in this browser (it must
+keep cookies for this site).</p>
+<p><a href="{root}">Open the app</a></p>
+</body></html>
+"""
+
+
+async def start(request: Request) -> Response:
+    """Exchange the one-time nonce for the session cookie, in the browser that signed in."""
     nonce = request.query_params.get("t", "")
+    browser = request.cookies.get(sessions.BROWSER_COOKIE)
     # SQLite and hashing run off the event loop, on a connection of their own.
-    got = await asyncio.to_thread(_with_db, sessions.collect, nonce)
+    got = await asyncio.to_thread(_with_db, sessions.hand_over, nonce, browser)
+    if got is not None and got.elsewhere:
+        return _not_here(request)
     response = _back(request)
-    if got is not None:
-        token, max_age = got
-        response.set_cookie(sessions.COOKIE_NAME, token, max_age=max_age, path=_root(request),
-                            httponly=True, samesite="lax", secure=_secure(request))
+    if got is not None and got.token:
+        response.set_cookie(sessions.COOKIE_NAME, got.token, max_age=got.max_age,
+                            path=_root(request), httponly=True, samesite="lax",
+                            secure=_secure(request))
+    return response
+
+
+def _not_here(request: Request) -> HTMLResponse:
+    """A planted (or strayed) hand-over: nothing set, nothing changed, said in words."""
+    response = HTMLResponse(ELSEWHERE_PAGE.format(root=html.escape(_root(request))),
+                            status_code=403)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
     return response
 
 
@@ -82,6 +123,39 @@ async def end(request: Request) -> RedirectResponse:
         response.delete_cookie(sessions.COOKIE_NAME, path=_root(request), httponly=True,
                                samesite="lax", secure=_secure(request))
     return response
+
+
+class BrowserCookie:
+    """Gives a browser that loads one of the app's pages (an HTML answer) without a
+    well-formed ``allyship_browser`` cookie a new random one. Websocket and other
+    answers pass untouched; an existing cookie is never replaced, so a sign-in begun in
+    one tab finishes even if another tab of the same browser loads meanwhile."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("method") not in ("GET", "HEAD"):
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        if sessions.well_formed(request.cookies.get(sessions.BROWSER_COOKIE)):
+            await self.app(scope, receive, send)
+            return
+        cookie = (f"{sessions.BROWSER_COOKIE}={sessions.new_browser_id()};"
+                  f" Max-Age={sessions.BROWSER_SECONDS}; Path={session_links.app_root()};"
+                  " HttpOnly; SameSite=Lax"
+                  + ("; Secure" if _is_https(request.url.scheme, request.headers) else ""))
+
+        async def send_with_cookie(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = Headers(raw=message.get("headers", []))
+                if headers.get("content-type", "").startswith("text/html"):
+                    message = {**message, "headers": [*message.get("headers", []),
+                                                      (b"set-cookie", cookie.encode())]}
+            await send(message)
+
+        await self.app(scope, receive, send_with_cookie)
 
 
 ROUTES = [

@@ -21,6 +21,8 @@ pytestmark = pytest.mark.browser
 
 EMAIL = "robin@example.org"
 PASSWORD = "a long walk by the river"
+BROWSER = sessions.new_browser_id()  # the sign-in cookie of the browser that signed in
+SAME_BROWSER = f"{sessions.BROWSER_COOKIE}={BROWSER}"
 
 
 @pytest.fixture(scope="module")
@@ -57,8 +59,9 @@ def test_the_start_route_sets_an_httponly_lax_cookie_once_and_end_drops_an_ended
         chapter_server):
     db, robin = _open(chapter_server)
     try:
-        started = sessions.start(db, robin)
-        first = _get(chapter_server, f"/app/session/start?t={started.nonce}")
+        started = sessions.start(db, robin, browser=BROWSER)
+        first = _get(chapter_server, f"/app/session/start?t={started.nonce}",
+                     cookie=SAME_BROWSER)
         assert first.status == 303 and first.getheader("Location") == "/"
         cookie = first.getheader("Set-Cookie")
         assert cookie.startswith(f"{sessions.COOKIE_NAME}=")
@@ -169,8 +172,8 @@ def test_the_cookie_routes_use_the_database_named_by_dash_dash_db(tmp_path, chap
                      extra_args=["--", "--db", str(chapter_server.db_path)]) as other:
         db, robin = _open(chapter_server)
         try:
-            started = sessions.start(db, robin)
-            handed = _get(other, f"/app/session/start?t={started.nonce}")
+            started = sessions.start(db, robin, browser=BROWSER)
+            handed = _get(other, f"/app/session/start?t={started.nonce}", cookie=SAME_BROWSER)
             assert handed.getheader("Set-Cookie", "").startswith(f"{sessions.COOKIE_NAME}=")
         finally:
             db.conn.close()
