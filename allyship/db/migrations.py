@@ -12,6 +12,7 @@ from collections.abc import Callable
 import sqlite_utils
 
 from allyship.db import rollup
+from allyship.db.partner_voice_schema import add_community_partners
 
 
 def _m1_initial(db: sqlite_utils.Database) -> None:
@@ -587,5 +588,6 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m12_figures,
     _m13_member_week_figures,
     _m14_team_week_figures,
+    add_community_partners,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

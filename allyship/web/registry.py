@@ -19,6 +19,7 @@ from starlette.responses import PlainTextResponse
 from starlette.routing import BaseRoute, Route
 
 from allyship.web import background, memory, routes_rhythm, session_routes, warmup
+from allyship.web import routes_voice
 
 LifespanHook = Callable[[Any], AbstractAsyncContextManager[None]]
 
@@ -32,6 +33,7 @@ ROUTES: tuple[BaseRoute, ...] = (
     Route("/app/alive", _alive),
     *session_routes.ROUTES,
     *routes_rhythm.ROUTES,
+    *routes_voice.ROUTES,
 )
 
 # Entered in this order for the server's lifetime, left in reverse.
