@@ -63,8 +63,12 @@ button.quiet{background:#fff;color:#1d4f91}
 """
 
 
+BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+
+
 def _e(text: Any) -> str:
-    return html.escape(str(text), quote=True)
+    """Escaped, without direction overrides that could make text display as other text."""
+    return html.escape(str(text).translate(BIDI_CONTROLS), quote=True)
 
 
 def page(tr: Translator, title: str, body: str, status: int = 200, *,
@@ -85,7 +89,8 @@ def language_switch(tr: Translator) -> str:
     items = [f"<span aria-current=\"true\" lang=\"{code}\">{name}</span>"
              if code == tr.language else f"<a href=\"?lang={code}\" lang=\"{code}\">{name}</a>"
              for code, name in names.items()]
-    return f"<nav aria-label=\"{_e(tr.gettext('Language'))}\">{' · '.join(items)}</nav>"
+    label = _e(tr.gettext("Language"))
+    return f"<nav aria-label=\"{label}\">{' · '.join(items)}</nav>"
 
 
 def translator(request: Request, ask: asks.Ask | None, form: dict[str, str] | None = None
@@ -164,7 +169,8 @@ def consent_choice(tr: Translator, chosen: str) -> str:
         f"<label><input type=\"radio\" name=\"consent\" value=\"{key}\""
         f"{' checked' if key == chosen else ''}>{_e(tr.gettext(text))}</label>"
         for key, text in rules.CONSENTS.items())
-    return (f"<fieldset><legend>{_e(tr.gettext('How may we use your comment?'))}</legend>"
+    legend = _e(tr.gettext("How may we use your comment?"))
+    return (f"<fieldset><legend>{legend}</legend>"
             f"{radios}</fieldset>")
 
 
@@ -186,12 +192,12 @@ def form_page(tr: Translator, db: Any, ask: asks.Ask, token: str, answer: asks.A
     parts.append(f"<form method=\"post\" action=\"{_e(token)}\">"
                  f"<input type=\"hidden\" name=\"lang\" value=\"{_e(tr.language)}\">")
     parts += [scale(tr, q, shown.scale(q.key)) for q in rules.QUESTIONS]
-    parts.append(f"<label for=\"comment\" style=\"display:block\">"
-                 f"{_e(tr.gettext('Anything you would like to tell us (optional)'))}</label>"
+    comment_label = _e(tr.gettext("Anything you would like to tell us (optional)"))
+    parts.append(f"<label for=\"comment\" style=\"display:block\">{comment_label}</label>"
                  f"<textarea id=\"comment\" name=\"comment\" maxlength=\"{rules.COMMENT_MAX}\">"
                  f"{_e(shown.comment)}</textarea>")
     parts.append(consent_choice(tr, shown.consent))
-    parts.append(f"<button type=\"submit\">{_e(tr.gettext('Send'))}</button></form>")
+    parts.append("<button type=\"submit\">" + _e(tr.gettext("Send")) + "</button></form>")
     parts.append("<p class=\"note\">" + _e(tr.gettext(
         "You can change your answer until {day}.").format(day=closes)) + "</p>")
     parts.append(stop_button(tr, token))
@@ -204,8 +210,8 @@ def form_page(tr: Translator, db: Any, ask: asks.Ask, token: str, answer: asks.A
 def stop_button(tr: Translator, token: str) -> str:
     return (f"<form method=\"post\" action=\"{_e(token)}/stop\">"
             f"<input type=\"hidden\" name=\"lang\" value=\"{_e(tr.language)}\">"
-            f"<button type=\"submit\" class=\"quiet\">"
-            f"{_e(tr.gettext('Please don’t ask us again'))}</button></form>")
+            "<button type=\"submit\" class=\"quiet\">"
+            + _e(tr.gettext("Please don’t ask us again")) + "</button></form>")
 
 
 def closed_page(tr: Translator, db: Any, ask: asks.Ask, token: str,
@@ -232,7 +238,8 @@ def parse_answer(form: dict[str, str]) -> asks.Answer:
         return int(raw) if raw in ("1", "2", "3") else -1  # -1: refused by validate
 
     comment = unicodedata.normalize("NFC", form.get("comment", "").replace("\r\n", "\n"))
-    comment = "".join(c for c in comment if c == "\n" or unicodedata.category(c) != "Cc")
+    comment = "".join(c for c in comment.translate(BIDI_CONTROLS)
+                      if c == "\n" or unicodedata.category(c) != "Cc")
     return asks.Answer(value("kept_word"), value("space_taken"), value("left_behind"),
                        comment.strip(), form.get("consent", rules.DEFAULT_CONSENT))
 
