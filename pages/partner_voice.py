@@ -48,9 +48,11 @@ def act(fn, *args, done: str, **kwargs) -> tuple[bool, object]:
 def partner_form(key: str, before: partners.PartnerDraft | None = None) -> partners.PartnerDraft | None:
     b = before or partners.PartnerDraft("")
     with st.form(key, clear_on_submit=before is None):
-        name = st.text_input(_("Organisation or group"), b.name, max_chars=rules.NAME_MAX)
+        name = st.text_input(_("Organisation or group"), b.name, max_chars=rules.NAME_MAX,
+                             key=f"{key}_name")
         contact = st.text_input(_("Contact name"), b.contact_name, max_chars=rules.NAME_MAX)
-        email = st.text_input(_("Contact email"), b.contact_email, max_chars=254)
+        email = st.text_input(_("Contact email"), b.contact_email, max_chars=254,
+                              key=f"{key}_email")
         lang = st.selectbox(_("Their language"), rules.LANGUAGES,
                             index=rules.LANGUAGES.index(b.language),
                             format_func={"en": "English", "es": "Español"}.get)
