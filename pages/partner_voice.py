@@ -79,12 +79,12 @@ with kept:
             _("Language"): p.language, _("Plan groups"): ", ".join(p.plan_groups),
             _("Asked us not to ask again"): bool(p.do_not_ask_since)} for p in listed]),
             hide_index=True)
-    st.subheader(_("Add a community partner"))
+    st.header(_("Add a community partner"))
     draft = partner_form("voice_add")
     if draft is not None and act(partners.add_partner, draft, done=_("Partner added."))[0]:
         st.rerun()
     if listed:
-        st.subheader(_("Change or archive"))
+        st.header(_("Change or archive"))
         chosen = st.selectbox(_("Community partner"), listed, format_func=lambda p: p.name,
                               key="voice_edit_pick")
         draft = partner_form(f"voice_edit_{chosen.id}", chosen.draft)
@@ -143,7 +143,7 @@ with heard:
         st.info(_("No requests yet."))
     for state in states:
         label = rules.quarter_label(tr, state.quarter)
-        st.subheader(label)
+        st.header(label)
         if not state.shown:
             when = formatting.format_day(tr, state.fixed_on)
             st.caption(_("Totals for {quarter} are shown from {day} if at least {minimum} "
@@ -169,7 +169,7 @@ with heard:
         st.dataframe(pd.DataFrame(rows), hide_index=True)
     said = figures.quotes(db, me.chapter_id, today, for_leads=True)
     if said:
-        st.subheader(_("Comments"))
+        st.header(_("Comments"))
     for quote in said:
         who_said = quote.organisation if quote.consent == "named" else (
             _("{organisation} (for leads only)").format(organisation=quote.organisation)

@@ -11,9 +11,10 @@ from playwright.sync_api import Browser, expect
 from allyship import demo
 from allyship.db import store
 from allyship.people import roster
-from allyship.voice import asks, partners
+from allyship.voice import asks, demo_partners, partners
 
 from . import accessibility as axe
+from .harness import go_to, open_as_role
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
@@ -100,3 +101,28 @@ def test_please_dont_ask_us_again_is_one_click_on_a_phone(app, chromium_browser)
     [p] = [x for x in partners.list_partners(db, lead) if x.name == "Northside Phone Garden"]
     assert p.do_not_ask_since
     db.conn.close()
+
+
+def test_the_partner_voice_page_has_no_serious_axe_finding_in_any_tab(app, new_page) -> None:
+    db = store.connect(app.db_path)
+    try:
+        lead = roster.find_member_by_email(db, demo.PERSONAS["lead"])
+        if not any(p.name == demo_partners.DEMO_PARTNERS[0][0]
+                   for p in partners.list_partners(db, lead)):
+            demo_partners.add_demo_partners(db, demo.PERSONAS["lead"])
+    finally:
+        db.conn.close()
+    page = new_page()
+    open_as_role(page, app.url, "Team lead", "Team progress")
+    go_to(page, "Partner voice")
+    problems: list[str] = []
+    tabs = page.get_by_test_id("stMain").get_by_role("tab")
+    for name in [t.inner_text().strip() for t in tabs.all()]:
+        tab = page.get_by_test_id("stMain").get_by_role("tab", name=name, exact=True).first
+        tab.click()
+        expect(tab).to_have_attribute("aria-selected", "true")
+        axe.settle(page)
+        problems += [f"{name}: {f}" for f in axe.blocking(axe.scan(page))]
+        problems += [f"{name}: headings {p}" for p in axe.heading_problems(page)]
+    expect(page.get_by_text("Partners who answered").first).to_be_attached()
+    assert not problems, "\n".join(problems)
