@@ -162,3 +162,24 @@ def test_quarters_and_the_day_a_quarter_is_fixed() -> None:
     assert rules.quarter_end("2026Q1") == date(2026, 3, 31)
     # the last request of a quarter closes LINK_DAYS after its last day
     assert rules.quarter_fixed_on("2026Q3") == date(2026, 9, 30) + timedelta(days=31)
+
+
+def test_the_demo_gains_partners_with_answers_to_see_it_working(demo_db) -> None:
+    from allyship import demo
+    from allyship.db import store
+    from allyship.people import roster
+    from allyship.voice import demo_partners, figures, report_back
+
+    db = store.connect(demo_db)
+    added = demo_partners.add_demo_partners(db, demo.PERSONAS["lead"])
+    lead = roster.find_member_by_email(db, demo.PERSONAS["lead"])
+    today = date.today()
+    [shown] = figures.shown_totals(db, lead.chapter_id, today)
+    assert added == 7 and shown.responses >= rules.MIN_RESPONSES
+    assert report_back.get(db, lead.chapter_id, shown.quarter).sent_at
+    mine = partners.list_partners(db, lead)
+    assert sum(bool(p.do_not_ask_since) for p in mine) == 1
+    assert {p.language for p in mine} == {"en", "es"}
+    consents = {q.consent for q in figures.quotes(db, lead.chapter_id, today, for_leads=True)}
+    assert consents == {"named", "anonymous", "lead"}
+    db.conn.close()

@@ -206,3 +206,14 @@ def test_the_answer_window_is_thirty_days(chapter) -> None:
     new = ask(chapter, when=at("2026-10-01"))
     assert new.ask.is_open(at("2026-10-01") + timedelta(days=29))
     assert not new.ask.is_open(at("2026-10-01") + timedelta(days=30))
+
+
+def test_an_open_link_shows_what_we_did_once_it_is_sent(chapter, client) -> None:
+    new = ask(chapter)
+    client.post(f"/voice/{new.token}", data={"kept_word": "2"})
+    report_back.write(chapter.db, chapter.lead, new.ask.quarter, "Pedimos que ustedes guíen.")
+    assert "Pedimos que ustedes guíen." not in client.get(f"/voice/{new.token}").text
+    report_back.mark_sent(chapter.db, chapter.lead, new.ask.quarter, 1)
+    page = client.get(f"/voice/{new.token}").text
+    assert "Ustedes dijeron, nosotros hicimos" in page and "Pedimos que ustedes guíen." in page
+    assert "<textarea" in page  # still open: the answer can still change

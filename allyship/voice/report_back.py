@@ -4,6 +4,7 @@ Once sent, the text no longer changes (the chapter report quotes it)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import sqlite_utils
@@ -14,6 +15,7 @@ from allyship.db import store
 from allyship.voice import asks, partners, rules
 
 TABLE = "community_partner_report_backs"
+QUARTER = re.compile(r"\d{4}Q[1-4]")
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,8 @@ def write(db: sqlite_utils.Database, actor: Member | None, quarter: str,
           text: str) -> ReportBack:
     """Keep (or change, until sent) what the chapter did about a quarter's feedback."""
     actor = partners.require_keeper(actor)
+    if not QUARTER.fullmatch(quarter):
+        raise ValueError(f"not a quarter: {quarter!r}")
     text = clean_text(text, "What we did", max_len=rules.REPORT_BACK_MAX)
     before = get(db, actor.chapter_id, quarter)
     if before is not None and before.sent_at:

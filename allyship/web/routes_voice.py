@@ -201,6 +201,7 @@ def form_page(tr: Translator, db: Any, ask: asks.Ask, token: str, answer: asks.A
     parts.append("<p class=\"note\">" + _e(tr.gettext(
         "You can change your answer until {day}.").format(day=closes)) + "</p>")
     parts.append(stop_button(tr, token))
+    parts.append(said_and_done(tr, db, ask))
     title = tr.gettext("{chapter} would like to hear from {organisation}").format(
         chapter=chapter[0] if chapter else "", organisation=ask.partner_name)
     return page(tr, title, "".join(parts), 400 if errors else 200,
@@ -214,6 +215,15 @@ def stop_button(tr: Translator, token: str) -> str:
             + _e(tr.gettext("Please don’t ask us again")) + "</button></form>")
 
 
+def said_and_done(tr: Translator, db: Any, ask: asks.Ask) -> str:
+    """The chapter's report-back for the request's quarter, once sent (else nothing)."""
+    back = report_back.for_ask(db, ask)
+    if back is None:
+        return ""
+    return ("<h2>" + _e(tr.gettext("You said — we did")) + "</h2>"
+            f"<p class=\"said\">{_e(back.text)}</p>")
+
+
 def closed_page(tr: Translator, db: Any, ask: asks.Ask, token: str,
                 status: int = 200) -> HTMLResponse:
     if ask.do_not_ask_since:
@@ -221,10 +231,7 @@ def closed_page(tr: Translator, db: Any, ask: asks.Ask, token: str,
             "Done: we will not ask you again. Thank you for the time you gave us.")) + "</p>"]
     else:
         parts = ["<p>" + _e(tr.gettext("This request is closed. Thank you.")) + "</p>"]
-    back = report_back.for_ask(db, ask)
-    if back is not None:
-        parts.append("<h2>" + _e(tr.gettext("You said — we did")) + "</h2>"
-                     f"<p class=\"said\">{_e(back.text)}</p>")
+    parts.append(said_and_done(tr, db, ask))
     if not ask.do_not_ask_since:
         parts.append(stop_button(tr, token))
     return page(tr, ask.partner_name, "".join(parts), status, switch=language_switch(tr))
