@@ -53,13 +53,15 @@ def main() -> None:
                                  icon=":material/monitoring:"),
         "chapter_report": st.Page("pages/chapter_report.py", title="Chapter report",
                                   icon=":material/summarize:"),
+        "partner_voice": st.Page("pages/partner_voice.py", title="Partner voice",
+                                 icon=":material/record_voice_over:"),
         "organisation": st.Page("pages/organisation.py", title="Organisation",
                                 icon=":material/public:"),
     }
     SECTIONS = {
         "Me": ["my_week", "my_plan", "log_actions", "reflect"],
         "Practice": ["shared", "partners", "circles", "ideas", "about"],
-        "Team & chapter": ["team_progress", "chapter_report"],
+        "Team & chapter": ["team_progress", "chapter_report", "partner_voice"],
         "Chapter": ["admin", "data", "messages"],
         "Organisation": ["organisation"],
         "Account": ["account"],

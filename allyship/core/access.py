@@ -194,6 +194,7 @@ SCREEN_ROLES: dict[str, frozenset[str]] = {
     "ideas": ALL_ROLES,  # activity ideas (leads and admins curate)
     "team_progress": frozenset({"lead", "admin"}),
     "chapter_report": frozenset({"lead", "admin"}),
+    "partner_voice": frozenset({"lead", "admin"}),  # community partners' feedback
     "admin": frozenset({"admin"}),
     "account": ALL_ROLES,  # change password, sign out
     "data": frozenset({"admin"}),  # import & export

@@ -12,6 +12,7 @@ from collections.abc import Callable
 import sqlite_utils
 
 from allyship.db import rollup
+from allyship.db.partner_voice_schema import add_community_partners
 
 
 def _m1_initial(db: sqlite_utils.Database) -> None:
@@ -623,5 +624,6 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m13_member_week_figures,
     _m14_team_week_figures,
     _bind_sign_in_to_browser_and_fix_reflection_audience,
+    add_community_partners,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

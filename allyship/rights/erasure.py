@@ -111,6 +111,12 @@ TABLES: dict[str, Treatment] = {
     "chapters": Treatment("keep", why="the chapter's own record"),
     "teams": Treatment("keep", why="the chapter's own record"),
     "meta": Treatment("keep", why="no personal data"),
+    "community_partners": Treatment("keep", why="organisations the chapter works with"),
+    "community_partner_answers": Treatment("keep", why="partners' answers, never about a member"),
+    "community_partner_asks": Treatment("blank", "asked_by = :m", (("asked_by", "NULL"),),
+                                        why="who asked goes; the partner's link still works"),
+    "community_partner_report_backs": Treatment("blank", "written_by = :m", (
+        ("written_by", "NULL"),), why="who wrote it goes; the chapter's words stay as sent"),
 }
 
 # Audit details keys that carry no words, kept when an entry is purged: the shape of a

@@ -19,8 +19,8 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.routing import BaseRoute, Route
 
-from allyship.web import (background, memory, origin_check, routes_rhythm, session_routes,
-                          warmup)
+from allyship.web import (background, memory, origin_check, routes_rhythm, routes_voice,
+                          session_routes, warmup)
 
 LifespanHook = Callable[[Any], AbstractAsyncContextManager[None]]
 
@@ -34,6 +34,7 @@ ROUTES: tuple[BaseRoute, ...] = (
     Route("/app/alive", _alive),
     *session_routes.ROUTES,
     *routes_rhythm.ROUTES,
+    *routes_voice.ROUTES,
 )
 
 # Outermost first: a foreign websocket is refused before anything else sees it.
