@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 import sqlite_utils
 
 from allyship.core import access
-from allyship.core.models import EMAIL_RE, Member, ValidationError, clean_text
+from allyship.core.addresses import entry_problem
+from allyship.core.models import Member, ValidationError, clean_name, clean_text
 from allyship.db import store
 from allyship.voice import rules
 
@@ -38,11 +39,20 @@ class PartnerDraft:
                 errors[key] = str(exc)
                 return ""
 
-        name = text("name", self.name, "Organisation name", rules.NAME_MAX, True)
-        contact = text("contact_name", self.contact_name, "Contact name", rules.NAME_MAX)
+        def one_line(key: str, value: str, label: str, required: bool = False) -> str:
+            if not required and not str(value or "").strip():
+                return ""
+            try:
+                return clean_name(value, label, max_len=rules.NAME_MAX)
+            except ValueError as exc:
+                errors[key] = str(exc)
+                return ""
+
+        name = one_line("name", self.name, "Organisation name", True)
+        contact = one_line("contact_name", self.contact_name, "Contact name")
         email = text("contact_email", self.contact_email, "Contact email", 254).lower()
-        if email and not EMAIL_RE.match(email):
-            errors["contact_email"] = f"{email!r} does not look like an email address"
+        if email and (problem := entry_problem(email)):
+            errors["contact_email"] = problem
         if self.language not in rules.LANGUAGES:
             errors["language"] = f"Language must be one of: {', '.join(rules.LANGUAGES)}"
         groups = tuple(dict.fromkeys(
