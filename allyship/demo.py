@@ -17,6 +17,7 @@ import sqlite_utils
 from allyship.core.handout import ACTION_KINDS, PRACTICE_QUESTIONS
 from allyship.core.models import week_start
 from allyship.db import store
+from allyship.voice import demo_partners
 
 DEMO_LABEL = "Demo chapter — invented people and data, for trying the app"
 DEFAULT_SEED = 2026
@@ -303,6 +304,7 @@ def create_demo_database(path, *, seed: int = DEFAULT_SEED, today: date | None =
     db = store.connect(path)
     try:
         counts = build(db, seed=seed, today=today)
+        demo_partners.add_demo_partners(db, PERSONAS["lead"], today=today)
         more = build_organisation(db, seed=seed, today=today)
         return {k: v + more.get(k, 0) for k, v in counts.items()}
     finally:
