@@ -12,7 +12,6 @@ import pytest
 from apptest_helpers import ROOT, all_text, open_as, persona
 from streamlit.testing.v1 import AppTest
 
-from allyship import demo
 from allyship.voice import asks, demo_partners, partners, rules
 
 PAGE = "pages/partner_voice.py"
@@ -25,7 +24,6 @@ def voice_demo(demo_db: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -
     monkeypatch.setenv("ALLYSHIP_SECRETS", str(tmp_path / "no-secrets.toml"))
     monkeypatch.delenv("ALLYSHIP_SMTP_URL", raising=False)
     db, lead = persona(demo_db, "lead")
-    demo_partners.add_demo_partners(db, demo.PERSONAS["lead"])
     quarter = demo_partners.demo_quarter(date.today())
     when = asks.utcnow().replace(year=int(quarter[:4]), month=rules.quarter_start(quarter).month,
                                  day=25)
