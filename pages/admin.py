@@ -13,7 +13,7 @@ from allyship.core.safe_text import inert
 from allyship.db import audit
 from allyship.people import member_directory, organisation, passwords, roster
 from allyship.transfer import csv_import
-from allyship.ui import common, data_rights_sections, setup_code_sections
+from allyship.ui import common, data_rights_sections, setup_checklist_section, setup_code_sections
 
 me = common.require_screen("admin")
 db = common.get_db()
@@ -23,6 +23,7 @@ st.title("Admin")
 st.caption(f"Manage {inert(chapter.name)}: teams, members and roles. You see who is in the chapter, "
            "never anyone's private plan, actions or reflections.")
 common.show_flash()
+setup_checklist_section.show(db, me)
 
 teams_all = roster.list_teams(db, me.chapter_id, include_archived=True)
 teams_open = [t for t in teams_all if not t.archived]
