@@ -50,3 +50,30 @@ def test_the_streamed_export_is_the_same_as_the_one_built_in_memory(chapter, tmp
     strip = lambda b: re.sub(rb'"exported_at": "[^"]+"', b"", b)  # noqa: E731
     assert {n: strip(b) for n, b in streamed.items()} == {n: strip(b) for n, b in in_memory.items()}
     assert b"'=HYPERLINK(1)" in streamed["members.csv"]
+
+
+# --- Check only is ticked again after every import that wrote -----------------------------
+
+def check_only(at):
+    return next(c for c in at.checkbox if c.label.startswith("Check only"))
+
+
+def test_check_only_is_ticked_again_after_an_import_that_wrote(demo_db):
+    at = open_as(demo_db, "admin", "pages/data.py")
+    assert check_only(at).value is True
+    first = b"name,email\nFirst Import,first.import@example.org\n"
+    at.file_uploader[0].set_value(("first.csv", first, "text/csv"))
+    check_only(at).uncheck()
+    at.button[-1].click().run()
+    assert not at.exception and not at.error
+    assert any("added" in s.value for s in at.success)
+    db, _ = persona(demo_db, "admin")
+    assert roster.find_member_by_email(db, "first.import@example.org")
+    # The form starts again: ticked, no file chosen, so the next file is only checked.
+    assert check_only(at).value is True and not at.file_uploader[0].value
+    second = b"name,email\nSecond Import,second.import@example.org\n"
+    at.file_uploader[0].set_value(("second.csv", second, "text/csv"))
+    at.button[-1].click().run()
+    assert any(s.value.startswith("Check passed") for s in at.success)
+    assert roster.find_member_by_email(db, "second.import@example.org") is None
+    db.conn.close()

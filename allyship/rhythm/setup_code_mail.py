@@ -38,8 +38,8 @@ def code_email(issued: passwords.IssuedCode, *, chapter: str, admin: str, addres
     """The email carrying one member's code: plain text and a small accessible HTML part."""
     member = issued.member
     until = f"{format_day(issued.expires_at)} {issued.expires_at:%H:%M} UTC"
-    where = (f"Open {address}, choose *First time? Use a set-up code*" if address else
-             "Open the Allyship app, choose *First time? Use a set-up code*")
+    where = (f"Open {address}, choose “First time? Use a set-up code”" if address else
+             "Open the Allyship app, choose “First time? Use a set-up code”")
     lines = [f"Hello {member.name.split()[0] if member.name.split() else member.name},",
              f"{admin} has set up your account in {chapter}'s Allyship app.",
              f"{where}, enter your email ({member.email}) and this code to choose your "
