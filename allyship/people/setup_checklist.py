@@ -37,6 +37,13 @@ class Checklist:
         return all(s.done for s in self.steps)
 
 
+def chapter_settings_saved(db: sqlite_utils.Database, chapter_id: int) -> bool:
+    """Whether an admin has saved the chapter's time zone (until then it is UTC by
+    default, not by choice)."""
+    return db.execute("SELECT 1 FROM chapter_settings WHERE chapter_id = ?",
+                      [chapter_id]).fetchone() is not None
+
+
 def _n(count: int, one: str, many: str) -> str:
     return f"{count:,} {one if count == 1 else many}"
 
