@@ -210,7 +210,8 @@ with tab_bulk:
                 f"`{','.join(csv_import.MEMBER_COLUMNS)}`. `role` is member, lead or admin "
                 "(empty means member); `team` is the name of an existing team (or empty). "
                 "Either every row is added, or none is and each problem is listed by row.")
-    st.code("name,email,role,team\nSam Example,sam@example.org,member,Outreach", language="csv")
+    st.code("name,email,role,team\nSam Example,sam@example.org,member,Outreach", language="csv",
+            wrap_lines=True)  # no sideways-scrolling box on a phone
     upload = st.file_uploader("CSV file", type=["csv"], key="members_csv_file")
     pasted = st.text_area("…or paste the rows here", key="members_csv_text", height=150)
     if st.button("Add these members", type="primary", key="bulk_add"):
