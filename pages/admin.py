@@ -209,7 +209,11 @@ with tab_bulk:
     st.markdown("Add many members at once from a CSV file with a header line "
                 f"`{','.join(csv_import.MEMBER_COLUMNS)}`. `role` is member, lead or admin "
                 "(empty means member); `team` is the name of an existing team (or empty). "
-                "Either every row is added, or none is and each problem is listed by row.")
+                "Either every row is added, or none is and each problem is listed by row. A file "
+                "naming teams that do not exist yet, or people already in the chapter (such as "
+                "the repository's `data/sample/members.csv`), goes in through *Import & "
+                "export*: it checks first, lists the teams it would create and the members it "
+                "would skip, and adds them when you untick *Check only*.")
     st.code("name,email,role,team\nSam Example,sam@example.org,member,Outreach", language="csv",
             wrap_lines=True)  # no sideways-scrolling box on a phone
     upload = st.file_uploader("CSV file", type=["csv"], key="members_csv_file")
