@@ -497,7 +497,8 @@ def _members(n: int) -> str:
     return f"{n:,} active member{'s' if n != 1 else ''}"
 
 
-WEEK_FORMATS: dict[str, Any] = {"share": renderer.percent, "week": format_day,
+# "Mon 02 Feb 2026": the week column keeps two-digit days, so its rows line up.
+WEEK_FORMATS: dict[str, Any] = {"share": renderer.percent, "week": lambda d: f"{d:%a %d %b %Y}",
                                   "minutes": lambda m: f"{m / 60:,.1f}"}
 
 
