@@ -13,7 +13,12 @@ from allyship.core.safe_text import inert
 from allyship.db import audit
 from allyship.people import member_directory, organisation, passwords, roster
 from allyship.transfer import csv_import
-from allyship.ui import common, data_rights_sections, setup_checklist_section, setup_code_sections
+from allyship.ui import (
+    common,
+    data_rights_sections,
+    setup_checklist_section,
+    setup_code_sections,
+)
 
 me = common.require_screen("admin")
 db = common.get_db()

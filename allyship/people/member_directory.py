@@ -8,7 +8,7 @@ Results are plain frozen values, safe to share through the page cache.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlite_utils
@@ -94,7 +94,7 @@ def _where(chapter_id: int, query: str, team_id: int | None,
 
 
 def _now_iso() -> str:
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
 def _rows(db: sqlite_utils.Database, where: str, params: list[Any], limit: int,

@@ -7,7 +7,7 @@ Pure reads, no Streamlit: the Admin page (and My week, for an admin) draws the r
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import sqlite_utils
 
@@ -61,7 +61,7 @@ def setup_checklist(db: sqlite_utils.Database, actor: Member, *,
     active, in_teams = db.execute(
         "SELECT COUNT(*), COALESCE(SUM(team_id IS NOT NULL), 0) FROM members"
         " WHERE chapter_id = ? AND active = 1", [cid]).fetchone()
-    now = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    now = datetime.now(UTC).replace(microsecond=0).isoformat()
     no_code = db.execute(
         "SELECT COUNT(*) FROM members m WHERE m.chapter_id = ? AND m.active = 1"
         " AND m.password_hash IS NULL AND NOT EXISTS (SELECT 1 FROM setup_codes c"

@@ -21,13 +21,13 @@ import sqlite_utils
 
 from allyship.charts import progress_charts
 from allyship.core import access
+from allyship.core.dates import format_day, format_day_short
 from allyship.core.handout import (
     ACTION_KINDS,
     PRACTICE_QUESTIONS,
     PracticeQuestion,
     responsibility,
 )
-from allyship.core.dates import format_day, format_day_short
 from allyship.core.models import Member, parse_date
 from allyship.core.safe_text import inert
 from allyship.metrics import chapter_figures, disclosure, overview, periods, scopes

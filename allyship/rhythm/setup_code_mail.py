@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 import smtplib
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
@@ -42,15 +42,15 @@ def code_email(issued: passwords.IssuedCode, *, chapter: str, admin: str, addres
              "Open the Allyship app, choose “First time? Use a set-up code”")
     lines = [f"Hello {member.name.split()[0] if member.name.split() else member.name},",
              f"{admin} has set up your account in {chapter}'s Allyship app.",
-             f"{where}, enter your email ({member.email}) and this code to choose your "
-             "password:", issued.code,
-             f"The code works once and expires on {until}. If you did not expect it, "
-             "ignore this email or tell your chapter admin."]
+             (f"{where}, enter your email ({member.email}) and this code to choose your "
+              "password:"), issued.code,
+             (f"The code works once and expires on {until}. If you did not expect it, "
+              "ignore this email or tell your chapter admin.")]
     msg = EmailMessage()
     msg["From"] = sender
     msg["To"] = Address(display_name=mail.one_line(member.name), addr_spec=member.email)
     msg["Subject"] = f"Your set-up code for {mail.one_line(chapter)}'s Allyship app"
-    msg["Date"] = format_datetime(datetime.now(timezone.utc))
+    msg["Date"] = format_datetime(datetime.now(UTC))
     msg["Message-ID"] = make_msgid(domain="allyship.local")
     msg["Auto-Submitted"] = "auto-generated"
     msg.set_content("\n\n".join(lines) + "\n")

@@ -5,7 +5,7 @@ chapter sends email; otherwise (and for any that could not be sent) a printable 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pandas as pd
 import sqlite_utils
@@ -50,7 +50,7 @@ def _issue_all(db: sqlite_utils.Database, me: Member, ids: list[int],
 def _show_sheet(db: sqlite_utils.Database, me: Member, codes: list[passwords.IssuedCode],
                 intro: str) -> None:
     chapter = roster.get_chapter(db, me.chapter_id).name
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     sheet = setup_code_sheet.sheet_html(
         codes, chapter=chapter, address=setup_code_mail.sign_in_address(db, me.chapter_id),
         issued_on=now)
