@@ -1,18 +1,24 @@
 """Admin: the chapter's teams, members and roles, sign-in codes, settings, audit log."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pandas as pd
 import streamlit as st
 
 from allyship.core.access import PermissionDenied
+from allyship.core.dates import format_day
 from allyship.core.handout import ROLES
 from allyship.core.models import MemberDraft, ValidationError
 from allyship.core.safe_text import inert
 from allyship.db import audit
-from allyship.people import organisation, passwords, roster
+from allyship.people import member_directory, organisation, passwords, roster
 from allyship.transfer import csv_import
-from allyship.ui import common, data_rights_sections
+from allyship.ui import (
+    common,
+    data_rights_sections,
+    setup_checklist_section,
+    setup_code_sections,
+)
 
 me = common.require_screen("admin")
 db = common.get_db()
@@ -22,12 +28,27 @@ st.title("Admin")
 st.caption(f"Manage {inert(chapter.name)}: teams, members and roles. You see who is in the chapter, "
            "never anyone's private plan, actions or reflections.")
 common.show_flash()
+setup_checklist_section.show(db, me)
 
 teams_all = roster.list_teams(db, me.chapter_id, include_archived=True)
 teams_open = [t for t in teams_all if not t.archived]
 team_names = {t.id: t.name + (" (archived)" if t.archived else "") for t in teams_all}
-members = roster.list_members(db, me.chapter_id)
-status = passwords.account_status(db, me)
+# Head counts and one page of members, each from SQL and cached by the chapter's data
+# version: a chapter of thousands opens as fast as a small one.
+counts = common.cached(member_directory.chapter_counts, me)
+
+
+
+def format_moment(at: datetime) -> str:
+    """``Mon 7 Dec 2026 14:05``: the app's one date format, with the time."""
+    return f"{format_day(at)} {at:%H:%M}"
+
+
+def format_when(iso: str) -> str:
+    try:
+        return format_moment(datetime.fromisoformat(iso))
+    except (TypeError, ValueError):
+        return iso or ""
 
 
 def run(action, success: str) -> bool:
@@ -45,6 +66,51 @@ def run(action, success: str) -> bool:
     return True
 
 
+def plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"
+
+
+def member_search(key: str, *, only: str | None = None, team_filter: bool = False,
+                  page_size: int = member_directory.PAGE_SIZE) -> member_directory.MemberPage:
+    """A search box (and optional team filter) with previous/next buttons: one page of
+    members, never the whole chapter."""
+    page_key = f"{key}_page"
+
+    def first_page() -> None:
+        st.session_state[page_key] = 1
+
+    c1, c2 = st.columns([2, 1]) if team_filter else (st.container(), None)
+    query = c1.text_input("Search by name or email", key=f"{key}_search", on_change=first_page,
+                          placeholder="Type part of a name or an email, then Enter")
+    team_id = None
+    if c2 is not None:
+        team_id = c2.selectbox("Team", [None, 0, *team_names], key=f"{key}_team",
+                               on_change=first_page,
+                               format_func=lambda i: "All teams" if i is None
+                               else "— no team" if i == 0 else team_names[i])
+    found = common.cached(member_directory.find_members, me, query=query.strip(),
+                          team_id=team_id, only=only, page=st.session_state.get(page_key, 1),
+                          page_size=page_size)
+    return found
+
+
+def pager(key: str, found: member_directory.MemberPage) -> None:
+    """"Members 51–100 of 16,000 · page 2 of 320" and the buttons to move."""
+    page_key = f"{key}_page"
+
+    def move(to: int) -> None:
+        st.session_state[page_key] = to
+
+    p1, p2, p3 = st.columns([1, 3, 1], vertical_alignment="center")
+    p1.button("Previous", key=f"{key}_prev", disabled=found.page <= 1,
+              on_click=move, args=(found.page - 1,), icon=":material/chevron_left:")
+    p2.caption(f"Members {found.first:,}–{found.last:,} of {found.matching:,} · "
+               f"page {found.page:,} of {found.pages:,}" if found.rows else
+               "Nobody matches this search.")
+    p3.button("Next", key=f"{key}_next", disabled=found.page >= found.pages,
+              on_click=move, args=(found.page + 1,), icon=":material/chevron_right:")
+
+
 # A save's confirmation appears above the tabs on the next run: keyed and tracked by the
 # server ("rerun"), the tab set reopens on the tab the admin was using (as Log actions).
 (tab_members, tab_teams, tab_bulk, tab_codes, tab_chapter, tab_audit,
@@ -52,29 +118,22 @@ def run(action, success: str) -> bool:
                              "Audit log", "Members' data"], key="admin_tab", on_change="rerun")
 
 with tab_members:
-    def _sign_in_state(member_id: int) -> str:
-        s = status.get(member_id)
-        if s is None:
-            return ""
-        if s.has_password:
-            return "password set"
-        return "set-up code pending" if s.code_expires_at else "—"
-
+    st.caption(f"{plural(counts.members, 'member')}, {counts.active:,} active. Deactivated "
+               "members keep their history but cannot sign in and are not counted as active.")
+    found = member_search("admin_members", team_filter=True)
     st.dataframe(pd.DataFrame([{
-        "Name": m.name, "Email": m.email, "Team": team_names.get(m.team_id, "—"),
-        "Role": ROLES.get(m.role, m.role), "Active": m.active,
-        "Password sign-in": _sign_in_state(m.id),
-    } for m in members], columns=["Name", "Email", "Team", "Role", "Active",
-                                  "Password sign-in"]), hide_index=True)
-    st.caption(f"{sum(m.active for m in members)} active members. Deactivated members keep "
-               "their history but cannot sign in and are not counted as active.")
+        "Name": r.name, "Email": r.email, "Team": r.team, "Role": r.role, "Active": r.active,
+        "Password sign-in": r.sign_in,
+    } for r in found.rows], columns=["Name", "Email", "Team", "Role", "Active",
+                                     "Password sign-in"]), hide_index=True)
+    pager("admin_members", found)
 
     st.header("Change a member")
-    by_id = {m.id: m for m in members}
-    picked = st.selectbox("Member", list(by_id), key="admin_member_pick",
-                          format_func=lambda i: f"{by_id[i].name} <{by_id[i].email}>")
+    shown = {r.id: r for r in found.rows}
+    picked = st.selectbox("Member (from the list above: search to find someone)", list(shown),
+                          key="admin_member_pick", format_func=lambda i: shown[i].label())
     if picked is not None:
-        target = by_id[picked]
+        target = roster.get_member(db, picked)
         # 0 stands for "no team": a None option would show as an empty choice.
         team_options = [0, *[t.id for t in teams_open]]
         if (target.team_id or 0) not in team_options:
@@ -123,9 +182,9 @@ with tab_members:
             f"Added {inert(name.strip())}. Give them a set-up code if your chapter uses passwords.")
 
 with tab_teams:
-    counts = {t.id: sum(1 for m in members if m.team_id == t.id and m.active) for t in teams_all}
     st.dataframe(pd.DataFrame([{
-        "Team": t.name, "Active members": counts[t.id], "Archived": t.archived,
+        "Team": t.name, "Active members": counts.active_by_team.get(t.id, 0),
+        "Archived": t.archived,
     } for t in teams_all], columns=["Team", "Active members", "Archived"]), hide_index=True)
 
     with st.form("create_team"):
@@ -155,8 +214,13 @@ with tab_bulk:
     st.markdown("Add many members at once from a CSV file with a header line "
                 f"`{','.join(csv_import.MEMBER_COLUMNS)}`. `role` is member, lead or admin "
                 "(empty means member); `team` is the name of an existing team (or empty). "
-                "Either every row is added, or none is and each problem is listed by row.")
-    st.code("name,email,role,team\nSam Example,sam@example.org,member,Outreach", language="csv")
+                "Either every row is added, or none is and each problem is listed by row. A file "
+                "naming teams that do not exist yet, or people already in the chapter (such as "
+                "the repository's `data/sample/members.csv`), goes in through *Import & "
+                "export*: it checks first, lists the teams it would create and the members it "
+                "would skip, and adds them when you untick *Check only*.")
+    st.code("name,email,role,team\nSam Example,sam@example.org,member,Outreach", language="csv",
+            wrap_lines=True)  # no sideways-scrolling box on a phone
     upload = st.file_uploader("CSV file", type=["csv"], key="members_csv_file")
     pasted = st.text_area("…or paste the rows here", key="members_csv_text", height=150)
     if st.button("Add these members", type="primary", key="bulk_add"):
@@ -173,17 +237,19 @@ with tab_bulk:
         except PermissionDenied as exc:
             common.show_denied(exc)
         else:
-            common.flash(f"Added {len(added)} members.")
+            common.flash(f"Added {plural(len(added), 'member')}.")
             st.rerun()
 
 with tab_codes:
     st.markdown("For chapters that sign in with passwords: a **set-up code** lets a member "
                 "choose their password (or reset a forgotten one). It is shown once, works "
                 "once and expires. Give it to them in person or by a private message.")
-    active_members = [m for m in members if m.active]
+    found_codes = member_search("code_members", only="active")
+    code_choices = {r.id: r for r in found_codes.rows}
+    pager("code_members", found_codes)
     with st.form("issue_code"):
-        who = st.selectbox("Member", [m.id for m in active_members], key="code_member",
-                           format_func=lambda i: by_id[i].name + f" <{by_id[i].email}>")
+        who = st.selectbox("Member", list(code_choices), key="code_member",
+                           format_func=lambda i: code_choices[i].label())
         hours = st.number_input("Valid for (hours)", min_value=1, max_value=24 * 14,
                                 value=passwords.CODE_HOURS, step=1)
         issue = st.form_submit_button("Issue a set-up code", type="primary")
@@ -196,9 +262,11 @@ with tab_codes:
             common.show_denied(exc)
         else:
             st.success(f"Set-up code for {inert(issued.member.name)}, valid until "
-                       f"{issued.expires_at:%d %b %Y %H:%M} UTC. It will not be shown again; "
+                       f"{format_moment(issued.expires_at)} UTC. It will not be shown again; "
                        "any earlier code for them no longer works.")
             st.code(issued.code, language=None)
+
+    setup_code_sections.many_codes(db, me, code_choices, counts.without_password)
 
     # Lockouts: five wrong passwords in 15 minutes lock an email for 15
     # minutes. A set-up code works regardless; lifting the lock here is audited.
@@ -210,15 +278,17 @@ with tab_codes:
         st.caption("These members' password sign-in is paused after too many wrong "
                    "attempts. If it was them, lift the lock; if it may not have been, "
                    "a set-up code lets them choose a new password.")
+        locked_names = {i: m.name + f" <{m.email}>"
+                        for i, m in roster.get_members(db, locked).items()}
         with st.form("clear_lockout"):
             unlock = st.selectbox(
                 "Member", list(locked), key="lockout_member",
-                format_func=lambda i: f"{by_id[i].name} <{by_id[i].email}> — locked until "
+                format_func=lambda i: f"{locked_names[i]} — locked until "
                                       f"{locked[i]:%H:%M} UTC")
             lift = st.form_submit_button("Lift the lockout")
         if lift and unlock is not None:
             run(lambda: passwords.clear_lockout(db, me, unlock),
-                f"Lifted the lockout for {inert(by_id[unlock].name)}.")
+                f"Lifted the lockout for {inert(locked_names[unlock])}.")
 
 with tab_chapter:
     with st.form("chapter_settings"):
@@ -245,18 +315,26 @@ with tab_audit:
                "the previous value. Nobody can edit it. Words from members' own plans, "
                "actions and reflections are never shown here.")
     f1, f2, f3 = st.columns(3)
-    table = f1.selectbox("Table", ["", *audit.audit_tables(db, me)], key="audit_table",
-                         format_func=lambda t: t or "All")
-    actor_id = f2.selectbox("Who", [0, *by_id], key="audit_actor",
-                            format_func=lambda i: by_id[i].name if i else "Anyone")
+    table = f1.selectbox("Table", ["", *common.cached(audit.audit_tables, me)],
+                         key="audit_table", format_func=lambda t: t or "All")
+    # "Who" offers the members matching a search, never the whole chapter.
+    who_search = f2.text_input("Who (search by name or email)", key="audit_actor_search")
+    actors = ({r.id: r.name for r in common.cached(
+        member_directory.find_members, me, query=who_search.strip(),
+        page_size=member_directory.MATCHES_MAX).rows} if who_search.strip() else {})
+    actor_id = f2.selectbox("Who", [0, *actors], key="audit_actor",
+                            format_func=lambda i: actors[i] if i else "Anyone",
+                            label_visibility="collapsed")
     today = date.today()
     period = f3.date_input("Dates", value=(today - timedelta(days=30), today), key="audit_dates")
     since, until = (period if isinstance(period, tuple) and len(period) == 2
                     else (None, None))
-    entries = audit.list_entries(db, me, table=table or None, actor_id=actor_id or None,
-                                 since=since, until=until)
-    st.dataframe(entries, hide_index=True)
-    st.caption(f"{len(entries)} entries shown (at most 500, newest first).")
+    entries = common.cached(audit.list_entries, me, table=table or None,
+                            actor_id=actor_id or None, since=since, until=until)
+    st.dataframe(entries.assign(**{"When (UTC)": entries["When (UTC)"].map(format_when)}),
+                 hide_index=True)
+    st.caption(f"{plural(len(entries), 'entry', 'entries')} shown (at most 500, newest "
+               "first).")
 
 with tab_data_rights:
     data_rights_sections.admin_tab(db, me)  # requests to be forgotten, retention of reflections

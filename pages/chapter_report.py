@@ -6,6 +6,7 @@ from functools import partial
 import streamlit as st
 
 from allyship.core import access
+from allyship.core.dates import GRID_FORMAT, format_day
 from allyship.core.models import ValidationError
 from allyship.core.safe_text import inert
 from allyship.metrics import disclosure, scopes
@@ -18,10 +19,11 @@ me = common.require_screen("chapter_report")
 today = date.today()
 
 st.title("Chapter report")
-st.caption("A report for a chosen period, to show at the meeting and send round: headline "
-           "figures against the previous period, charts, each team's figures, what members "
-           "shared with the chapter, and who we may be leaving behind. Group figures only; "
-           "private entries never appear.")
+st.caption("A report for a chosen period, to show at the meeting and send round: first "
+           "the meeting (headline figures against the previous period, participation, who we "
+           "may be leaving behind, the practice questions), then the detail (responsibilities, "
+           "next steps, each team, week by week, what members shared with the chapter). Group "
+           "figures only; private entries never appear.")
 
 # --- what to report on ----------------------------------------------------------------
 teams = common.cached(scopes.team_choices, me, me.chapter_id)
@@ -66,7 +68,8 @@ except access.PermissionDenied as exc:
 
 # Team progress may open on another period: each screen names the one it shows.
 st.caption(f"Period shown: **{preset}**, {rep.comparison.now.label}. "
-           f"**{inert(rep.scope_label)}**: {rep.members} active members. {rep.comparison.note}")
+           f"**{inert(rep.scope_label)}**: {rep.members:,} active member"
+           f"{'s' if rep.members != 1 else ''}. {rep.comparison.note}")
 
 if rep.members == 0:
     st.info("There are no active members here yet, so the report has no figures. A chapter "
@@ -75,7 +78,7 @@ if rep.members == 0:
 if rep.empty:
     first = rep.comparison.now.started
     st.info("This period holds no complete week of the programme yet, so there is nothing to "
-            f"download yet. The programme began on {first:%d %b %Y}; the first week's report "
+            f"download yet. The programme began on {format_day(first)}; the first week's report "
             "is ready once that week's Sunday has passed — or choose other dates.",
             icon=":material/event_upcoming:")
     st.stop()
@@ -99,15 +102,25 @@ for row in (rep.headlines[:3], rep.headlines[3:]):
         col.metric(h.label, h.display, h.delta_display, help=h.help, border=True,
                    **h.delta_style)
 
-# --- charts ---------------------------------------------------------------------------------
-st.header("Participation and coverage")
+# --- the meeting: participation, who we may be leaving behind, the questions ------------
 views = chapter_report.chart_views(rep)
+st.header("Participation")
 if not views:
     st.info(chapter_report.no_charts_reason(rep), icon=":material/insights:")
-for n, (chart, _kind, frame, caption) in enumerate(views):
+for n, (chart, _kind, frame, caption) in enumerate(views[:1]):
     show_chart(chart, frame, caption, key=f"cr_{n}")
 
-# --- tables ---------------------------------------------------------------------------------
+st.header("Who are we leaving behind?")
+st.markdown("\n".join(f"- {inert(point)}" for point in chapter_report.leaving_behind(rep)))
+
+st.header("For the meeting: the practice questions")
+st.markdown("\n".join(f"{q.number}. **{q.title}.** {q.text}" for q in rep.practice_questions))
+
+# --- the detail --------------------------------------------------------------------------------
+st.header("Responsibilities and next steps")
+for n, (chart, _kind, frame, caption) in enumerate(views[1:], start=1):
+    show_chart(chart, frame, caption, key=f"cr_{n}")
+
 st.header("Teams")
 st.dataframe(rep.teams.drop(columns="is_total").rename(columns=chapter_report.TEAM_COLUMNS),
              hide_index=True)
@@ -120,28 +133,21 @@ week_columns = chapter_report.WEEK_COLUMNS
 st.dataframe(rep.weeks.rename(columns=week_columns), hide_index=True,
              column_config={
                  week_columns["share"]: st.column_config.NumberColumn(format="percent"),
-                 week_columns["week"]: st.column_config.DateColumn(format="D MMM YYYY"),
+                 week_columns["week"]: st.column_config.DateColumn(format=GRID_FORMAT),
              })
 
-# --- highlights -----------------------------------------------------------------------------
 st.header("Highlights shared with the chapter")
 if not rep.highlights:
     st.write("Nobody shared an action with the whole chapter in this period.")
 for h in rep.highlights:
     with st.container(border=True):
         who = h.member + (f" ({h.team})" if h.team else "")
-        st.caption(f"{h.done_on:%d %b %Y} · {inert(who)} · {h.kind} · "
+        st.caption(f"{format_day(h.done_on)} · {inert(who)} · {h.kind} · "
                    f"{'; '.join(h.responsibilities)}")
         st.text(h.description)  # as typed: never rendered as Markdown or HTML
 if rep.more_highlights:
-    st.caption(f"…and {rep.more_highlights} more shared actions.")
-
-# --- who are we leaving behind? ----------------------------------------------------------------
-st.header("Who are we leaving behind?")
-st.markdown("\n".join(f"- {inert(point)}" for point in chapter_report.leaving_behind(rep)))
-
-st.header("For the meeting: the practice questions")
-st.markdown("\n".join(f"{q.number}. **{q.title}.** {q.text}" for q in rep.practice_questions))
+    n_more = rep.more_highlights
+    st.caption(f"…and {n_more:,} more shared action{'s' if n_more != 1 else ''}.")
 
 st.divider()
 for note in chapter_report.notes(rep):

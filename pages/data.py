@@ -45,11 +45,22 @@ for col, kind in zip(cols, csv_import.KINDS):
                         csv_import.template_csv(kind),
                         file_name=f"{kind}-template.csv", mime="text/csv", on_click="ignore")
 
+# After an import that wrote something, the form starts again (a new key): no file
+# chosen and *Check only* ticked, so the next file is checked before it goes in.
+round_no = st.session_state.get("import_round", 0)
+written = st.session_state.pop("import_written", None)
+if written is not None:
+    for note in written.notes:
+        st.info(inert(note), icon=":material/info:")  # notes name teams from the file
+    st.success(inert(written.summary()), icon=":material/check_circle:")
+
 with st.form("import"):
-    upload = st.file_uploader("CSV file", type=["csv", "txt"])
+    upload = st.file_uploader("CSV file", type=["csv", "txt"], key=f"import_file_{round_no}")
     kind = st.selectbox("The file holds", [None, *csv_import.KINDS],
                         format_func=lambda k: "Tell from its columns" if k is None else k)
-    dry_run = st.checkbox("Check only — do not import yet", value=True)
+    dry_run = st.checkbox("Check only — do not import yet", value=True,
+                          key=f"import_check_only_{round_no}",
+                          help="Ticked again after every import that wrote something.")
     go = st.form_submit_button("Check and import", type="primary")
 
 if go:
@@ -64,14 +75,16 @@ if go:
         report = csv_import.import_csv(db, me, upload.getvalue(), kind=kind, dry_run=dry_run,
                                      progress=show_progress, source=upload.name)
         bar.empty()
+        if report.ok and not report.dry_run:
+            st.session_state["import_written"] = report
+            st.session_state["import_round"] = round_no + 1
+            st.rerun()
         for note in report.notes:
             st.info(inert(note), icon=":material/info:")  # notes name teams from the file
         if not report.ok:
             st.error(inert(report.summary()) + " Fix these rows and import the file again:",
                      icon=":material/error:")
             st.dataframe(report.errors_frame(), hide_index=True)
-        elif report.dry_run:
+        else:
             st.success("Check passed. " + inert(report.summary()) + " Untick *Check only* and "
                        "import again to write it.", icon=":material/task_alt:")
-        else:
-            st.success(inert(report.summary()), icon=":material/check_circle:")

@@ -77,7 +77,7 @@ def test_add_from_csv_page_shows_a_cr_only_file_added_and_a_huge_cell_refused(de
     assert "131,072 characters" in safe_text.shown(at.error[0].value)
     at.text_area(key="members_csv_text").input("name,email\rCr Only,cr.only@example.org\r")
     at.button(key="bulk_add").click().run()
-    assert not at.exception and "Added 1 members." in at.success[0].value
+    assert not at.exception and "Added 1 member." in at.success[0].value
 
 
 # --- no live formulas through Streamlit's own table download ------------------------------

@@ -8,7 +8,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -350,3 +350,19 @@ def test_file_names_say_the_scope_and_dates(data):
         "chapter-report-2026-02-01-to-2026-02-28.html"
     assert chapter_report.file_name(build(data, team_id=data.ch.team_a), "csv") == \
         "chapter-report-team-a-2026-02-01-to-2026-02-28.csv"
+
+
+# --- the printed charts' week labels ------------------------------------------------------
+
+def test_week_labels_are_mondays_thinned_to_fit_with_the_year_where_it_changes():
+    from allyship.reports import report_svg
+
+    mondays = [date(2026, 11, 2) + timedelta(weeks=i) for i in range(20)]
+    labels = report_svg.week_labels(mondays, span=300)
+    shown = [t for t in labels if t]
+    assert shown[0] == "2 Nov 2026" and 2 < len(shown) < 20  # thinned, never all 20
+    assert any(t.endswith(" 2027") for t in shown[1:])  # the new year is named
+    step = labels.index(shown[1])
+    assert step * 300 / 20 >= max(len(t) for t in shown) * report_svg.CHAR_PX  # room for each
+    assert report_svg.week_labels(mondays[:4], span=600) == ["2 Nov 2026", "9 Nov", "16 Nov",
+                                                             "23 Nov"]

@@ -21,6 +21,7 @@ import sqlite_utils
 
 from allyship.charts import progress_charts
 from allyship.core import access
+from allyship.core.dates import format_day, format_day_short
 from allyship.core.handout import (
     ACTION_KINDS,
     PRACTICE_QUESTIONS,
@@ -35,7 +36,7 @@ from allyship.metrics.periods import Period
 from allyship.metrics.scopes import Scope
 from allyship.people import roster
 from allyship.practice import journal
-from allyship.reports import renderer
+from allyship.reports import renderer, report_svg
 from allyship.reports.presets import report_period
 from allyship.transfer.csv_files import csv_bytes
 
@@ -145,11 +146,8 @@ def assemble(db: sqlite_utils.Database, actor: Member | None, *, start: Any, end
              send_charts: bool = False) -> ChapterReport:
     """The report for the actor's chapter (or ``team_id``) over the weeks covering
     ``start``–``end``. Raises ``PermissionDenied`` or ``ValidationError``.
-
-    ``send_charts``: hand the HTML report's charts to the started renderer
-    (:func:`allyship.charts.svg_render.send`) as soon as their figures are known, so that it
-    draws them while the rest is assembled (the command line; without a renderer,
-    nothing)."""
+    (``send_charts`` is accepted and unused: the file's charts are drawn by
+    :mod:`allyship.reports.report_svg`, with no renderer to start early.)"""
     actor = access.require_active(actor)
     today = today or date.today()
     access.require_team_view(actor, team_id, actor.chapter_id)
@@ -157,12 +155,6 @@ def assemble(db: sqlite_utils.Database, actor: Member | None, *, start: Any, end
     scope = Scope(actor.chapter_id, team_id)
     frames = overview.team_progress(db, actor, scope, period, today=today)
     weeks = _week_table(frames)
-    if send_charts:
-        from allyship.charts import svg_render
-
-        for chart, _ in _charts(frames.participation, frames.responsibilities,
-                                frames.follow_through, weeks, frames.comparison):
-            svg_render.send(renderer.drawn_spec(chart))
     as_of = period.as_of(today)
     ahead = (as_of + timedelta(days=1), as_of + timedelta(weeks=period.n_weeks))
     teams = _team_table(db, actor, scope, period, frames, ahead)
@@ -335,12 +327,12 @@ def _falling_words(f: FallingGroup) -> tuple[str, str]:
 
 def ahead_words(r: ChapterReport) -> str:
     """The coming weeks in which next steps fall due, as dates."""
-    return f"{r.ahead[0]:%d %b} – {r.ahead[1]:%d %b %Y}"
+    return f"{format_day_short(r.ahead[0])} – {format_day(r.ahead[1])}"
 
 
 def notes(r: ChapterReport) -> list[str]:
     """What the figures cover and leave out, in plain words (the report's footer)."""
-    req = f"{r.requested[0]:%d %b %Y} – {r.requested[1]:%d %b %Y}"
+    req = f"{format_day(r.requested[0])} – {format_day(r.requested[1])}"
     return [
         f"Dates asked for: {req}; figures cover the whole weeks (Monday to Sunday) "
         f"{r.comparison.now.label}. {r.comparison.note}",
@@ -380,11 +372,20 @@ def chart_views(r: ChapterReport) -> list[tuple[Any, str, pd.DataFrame, str]]:
     its one-sentence summary."""
     drawn = _charts(r.participation, r.responsibilities, r.follow_through, r.weeks,
                     r.comparison)
-    if not drawn:
-        return []
+    return [(chart, chart.kind, frame, caption)
+            for (chart, frame), caption in zip(drawn, chart_captions(r))]
+
+
+def has_charts(r: ChapterReport) -> bool:
+    """Whether the period has charts (see :func:`no_charts_reason` when not)."""
+    return r.actions > 0 and bool(r.comparison.now.enough_for_charts)
+
+
+def chart_captions(r: ChapterReport) -> list[str]:
+    """One sentence under each chart: participation, coverage, next steps."""
     practised = r.headline("coverage")
     total = r.follow_through[r.follow_through["is_total"]].iloc[0]
-    captions = [
+    return [
         "Each point is one week: the share of active members (not away that week) who "
         f"logged at least one action; the line is the 4-week average. Over the period's "
         f"complete weeks: {r.headline('participation').display}.",
@@ -394,8 +395,6 @@ def chart_views(r: ChapterReport) -> list[tuple[Any, str, pd.DataFrame, str]]:
         f"Plan next steps: {total['done']} done in the period, {total['open']} still open "
         f"and {total['overdue']} past their due date on the period's last day.",
     ]
-    return [(chart, chart.kind, frame, caption)
-            for (chart, frame), caption in zip(drawn, captions)]
 
 
 def _charts(participation: pd.DataFrame, responsibilities: pd.DataFrame,
@@ -406,7 +405,7 @@ def _charts(participation: pd.DataFrame, responsibilities: pd.DataFrame,
     actions or with too few complete weeks. What :func:`chart_views` shows and what
     :func:`assemble` sends the renderer early: one rule for both."""
     if _actions_in(weeks) == 0 or not comparison.now.enough_for_charts:
-        return []
+        return []  # the rule of has_charts, on the frames before the report exists
     return [(progress_charts.prepare("participation", participation), participation),
             (progress_charts.prepare("coverage", responsibilities), responsibilities),
             (progress_charts.prepare("follow_through", follow_through), follow_through)]
@@ -427,25 +426,42 @@ def chart_list(r: ChapterReport) -> list[tuple[Any, str]]:
 
 # --- HTML ------------------------------------------------------------------------------
 
+PRINTED_HIGHLIGHTS = 5  # the file is for a meeting: the rest are in the app
+
+
 def to_html(r: ChapterReport) -> str:
-    """The report as one self-contained HTML file, charts as inline SVG."""
+    """The report as one self-contained HTML file, charts as inline SVG. The meeting
+    comes first (headline figures and their comparison, participation, who we may be
+    leaving behind, the practice questions), then the detail."""
     e = renderer.escape
-    parts = ["<section><h2>Headline figures</h2>", '<div class="cards">']
+    parts = ["<section><h2>Headline figures</h2>",
+             f'<p class="notes">{e(r.comparison.note)}</p><div class="cards">']
     for h in r.headlines:
         change = (f"vs previous period ({h.previous_display}): {change_words(h)}"
                   if r.comparison.comparable else "No comparison")
         parts.append(renderer.card(h.label, h.display, h.help, change))
-    parts.append(f'</div><p class="notes">{e(r.comparison.note)}</p></section>')
-
-    parts.append("<section><h2>Participation and coverage</h2>")
-    listed = chart_list(r)
-    if not listed:
+    parts.append("</div></section>")
+    captions = chart_captions(r) if has_charts(r) else []
+    parts.append("<section><h2>Participation</h2>")
+    if captions:
+        parts.append(renderer.svg_figure(report_svg.participation(r.participation,
+                                                                  r.scope_label),
+                                         "Line chart: participation by week", captions[0]))
+    else:
         parts.append(f"<p>{e(no_charts_reason(r))}</p>")
-    for n, (chart, caption) in enumerate(listed, start=1):
-        parts.append(renderer.figure(chart, n, caption))
     parts.append("</section>")
+    parts.append(renderer.points_section("Who are we leaving behind?", leaving_behind(r)))
+    parts.append(renderer.questions_section(r.practice_questions))
 
-    parts.append("<section><h2>Teams</h2>")
+    parts.append('<section class="detail"><h2>The detail: responsibilities and next '
+                 "steps</h2>")
+    if captions:
+        parts.append(renderer.svg_figure(report_svg.coverage(r.responsibilities),
+                                         "Heat map: responsibilities practised by week",
+                                         captions[1]))
+        parts.append(renderer.svg_figure(report_svg.follow_through(r.follow_through),
+                                         "Bar chart: plan next steps by team", captions[2]))
+    parts.append("</section><section><h2>Teams</h2>")
     parts.append(renderer.table(r.teams.to_dict("records"), TEAM_COLUMNS,
                                 set(TEAM_COLUMNS) - {"group"}))
     parts.append(f'<p class="notes">Next steps: done in the period, overdue on its last day, '
@@ -460,22 +476,28 @@ def to_html(r: ChapterReport) -> str:
     parts.append("<section><h2>Highlights shared with the chapter</h2>")
     if not r.highlights:
         parts.append("<p>Nobody shared an action with the whole chapter in this period.</p>")
-    for h in r.highlights:
+    for h in r.highlights[:PRINTED_HIGHLIGHTS]:
         parts.append(renderer.highlight(
-            f"{h.done_on:%d %b %Y} · {e(h.member)}{' (' + e(h.team) + ')' if h.team else ''}"
+            f"{e(format_day(h.done_on))} · "
+            f"{e(h.member)}{' (' + e(h.team) + ')' if h.team else ''}"
             f" · {e(h.kind)} · {e('; '.join(h.responsibilities))}", h.description))
-    if r.more_highlights:
-        parts.append(f"<p>…and {r.more_highlights} more shared actions, in the app.</p>")
+    more = r.more_highlights + max(0, len(r.highlights) - PRINTED_HIGHLIGHTS)
+    if more:
+        parts.append(f"<p>…and {more:,} more shared action{'s' if more != 1 else ''}, in "
+                     "the app.</p>")
     parts.append("</section>")
-    parts.append(renderer.points_section("Who are we leaving behind?", leaving_behind(r)))
-    parts.append(renderer.questions_section(r.practice_questions))
     return renderer.document(
         title=f"{r.title} — {r.subtitle}", heading=r.title,
         sub=f"<strong>{e(r.scope_label)}</strong> · {e(r.comparison.now.label)} · "
-            f"{r.members} active members · prepared {r.today:%d %b %Y}",
+            f"{_members(r.members)} · prepared {e(format_day(r.today))}",
         sections=parts, notes=notes(r))
 
 
+def _members(n: int) -> str:
+    return f"{n:,} active member{'s' if n != 1 else ''}"
+
+
+# "Mon 02 Feb 2026": the week column keeps two-digit days, so its rows line up.
 WEEK_FORMATS: dict[str, Any] = {"share": renderer.percent, "week": lambda d: f"{d:%a %d %b %Y}",
                                   "minutes": lambda m: f"{m / 60:,.1f}"}
 
@@ -500,11 +522,11 @@ def _md_table(frame: pd.DataFrame, columns: dict[str, str],
 
 
 def to_markdown(r: ChapterReport) -> str:
-    """The report as Markdown (charts left out, with a note). Every piece of text that
-    came from people is escaped, so it shows as typed."""
+    """The report as Markdown (charts left out, with a note), the meeting first as in the
+    HTML. Every piece of text that came from people is escaped, so it shows as typed."""
     out = [f"# {inert(r.title)}", "",
            f"**{inert(r.scope_label)}** · {r.comparison.now.label} · "
-           f"{r.members} active members · prepared {r.today:%d %b %Y}", "",
+           f"{_members(r.members)} · prepared {format_day(r.today)}", "",
            "## Headline figures", "", r.comparison.note, ""]
     if r.comparison.comparable:
         out += ["| Measure | This period | Previous period | Change |", "|---|---|---|---|"]
@@ -516,7 +538,12 @@ def to_markdown(r: ChapterReport) -> str:
     out += ["", "## Participation and coverage", "",
             "*Charts are left out of the Markdown version; they are in the HTML report and "
             "in the app.*", ""]
-    out += ["## Teams", "", *_md_table(r.teams, TEAM_COLUMNS), "",
+    out += ["## Who are we leaving behind?", ""]
+    out += [f"- {inert(p)}" for p in leaving_behind(r)]
+    out += ["", "## For the meeting: the practice questions", ""]
+    out += [f"{q.number}. **{q.title}.** {q.text}"
+            for q in r.practice_questions]
+    out += ["", "## Teams", "", *_md_table(r.teams, TEAM_COLUMNS), "",
             f"Next steps: done in the period, overdue on its last day, and due in the coming "
             f"weeks ({ahead_words(r)}) — counts only, no names.", ""]
     out += ["## Week by week", "",
@@ -526,16 +553,11 @@ def to_markdown(r: ChapterReport) -> str:
         out.append("Nobody shared an action with the whole chapter in this period.")
     for h in r.highlights:
         who = h.member + (f" ({h.team})" if h.team else "")
-        out.append(f"- {h.done_on:%d %b %Y} · {inert(who)} · {h.kind} · "
+        out.append(f"- {format_day(h.done_on)} · {inert(who)} · {h.kind} · "
                    f"{'; '.join(h.responsibilities)}  \n"
                    f"  {inert(h.description)}")
     if r.more_highlights:
         out.append(f"- …and {r.more_highlights} more shared actions, in the app.")
-    out += ["", "## Who are we leaving behind?", ""]
-    out += [f"- {inert(p)}" for p in leaving_behind(r)]
-    out += ["", "## For the meeting: the practice questions", ""]
-    out += [f"{q.number}. **{q.title}.** {q.text}"
-            for q in r.practice_questions]
     out += ["", "---", ""] + [f"*{n}*  " for n in notes(r)]
     return "\n".join(out) + "\n"
 

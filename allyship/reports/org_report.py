@@ -19,10 +19,11 @@ import sqlite_utils
 
 from allyship.charts import progress_charts
 from allyship.core.handout import PRACTICE_QUESTIONS, responsibility
-from allyship.core.models import Member, parse_date
+from allyship.core.models import Member, ValidationError, parse_date
 from allyship.metrics import disclosure, org_figures
 from allyship.metrics.org_figures import Line, OrgProgress
 from allyship.metrics.periods import Period
+from allyship.people import organisation
 from allyship.reports import renderer
 from allyship.reports.presets import report_period
 from allyship.reports.renderer import md_cell
@@ -100,6 +101,12 @@ def assemble(db: sqlite_utils.Database, actor: Member | None, *, start: Any, end
     """The organisation (or one region's) report for the complete weeks of a period."""
     today = today or date.today()
     period = report_period(start, end, today=today, complete_weeks=True)
+    if not organisation.list_chapters(db, actor, region_id=region_id):
+        names = {r.id: r.name for r in organisation.list_regions(db)}
+        where = ("The organisation" if region_id is None else
+                 f"The region {names.get(region_id, region_id)!r}")
+        raise ValidationError({"region": f"{where} has no chapters yet, so there is nothing "
+                               "to report. Create a chapter there or move one in first."})
     progress = org_figures.org_progress(db, actor, period, region_id=region_id, today=today)
     highlights, not_named = _highlights(db, progress)
     return OrgReport(progress, (parse_date(start, "Start date"), parse_date(end, "End date")),

@@ -49,6 +49,7 @@ table { border-collapse: collapse; width: 100%; font-size: .92em; margin: .4rem 
 th, td { border: 1px solid #bbb; padding: .25rem .45rem; text-align: left;
          vertical-align: top; }
 td.n, th.n { text-align: right; }
+td:first-child { white-space: nowrap; }
 tr.total td { font-weight: 600; background: #f1f5f9; }
 .highlight { border-left: 4px solid #009E73; padding: .2rem .7rem; margin: .5rem 0; }
 .highlight .meta { font-size: .85em; color: #444; }
@@ -58,6 +59,11 @@ footer { margin-top: 2rem; font-size: .82em; color: #555; }
 @page { margin: 16mm 14mm; }
 @media print {
   body { max-width: none; padding: 0; font-size: 10pt; }
+  body { line-height: 1.35; }
+  h2 { margin-top: 1rem; }
+  table { font-size: .85em; }
+  th, td { padding: .1rem .35rem; }
+  .card .help { font-size: .75em; }
   h2 { break-after: avoid; page-break-after: avoid; }
   figure, table, .card, .cards, .highlight, li { break-inside: avoid;
                                                  page-break-inside: avoid; }
@@ -171,8 +177,13 @@ def drawn_spec(chart: Any) -> dict[str, Any]:
 def figure(chart: Any, n: int, caption: str) -> str:
     """The ``n``-th chart of a report as a figure: inline SVG named by the chart's
     description, and its caption."""
-    return (f'<figure role="group" aria-label="{escape(progress_charts.description(chart))}">'
-            f"{svg(chart, n)}<figcaption>{escape(caption)}</figcaption></figure>")
+    return svg_figure(svg(chart, n), progress_charts.description(chart), caption)
+
+
+def svg_figure(drawn: str, label: str, caption: str) -> str:
+    """Inline SVG (already drawn) as a figure named ``label``, with its caption."""
+    return (f'<figure role="group" aria-label="{escape(label)}">'
+            f"{drawn}<figcaption>{escape(caption)}</figcaption></figure>")
 
 
 def svg(chart: Any, n: int) -> str:

@@ -11,6 +11,7 @@ import sqlite_utils
 import streamlit as st
 
 from allyship.core.access import PermissionDenied
+from allyship.core.dates import format_day
 from allyship.core.models import Member, ValidationError
 from allyship.core.safe_text import inert
 from allyship.rights import erasure, mydata, retention
@@ -113,6 +114,14 @@ def _confirm_form(db: sqlite_utils.Database, me: Member, target: Member, key: st
             st.rerun()
 
 
+def _day(iso: str) -> str:
+    """An ISO date or time as "Mon 7 Dec 2026"."""
+    try:
+        return format_day(date.fromisoformat(str(iso)[:10]))
+    except ValueError:
+        return str(iso)
+
+
 def admin_tab(db: sqlite_utils.Database, me: Member) -> None:
     """On Admin: requests to be forgotten, forgetting someone who left, retention."""
     st.markdown(DIFFERENCE)
@@ -123,7 +132,7 @@ def admin_tab(db: sqlite_utils.Database, me: Member) -> None:
     for target, asked in pending:
         with st.container(border=True):
             st.markdown(f"**{inert(target.name)}** · {inert(target.email)} · asked on "
-                        f"{asked[:10]}")
+                        f"{_day(asked)}")
             if target.id == me.id:
                 st.caption("Your own request: another admin, or the server's operator, "
                            "confirms it.")
@@ -165,8 +174,9 @@ def admin_tab(db: sqlite_utils.Database, me: Member) -> None:
             (common.show_validation if isinstance(exc, ValidationError) else common.show_denied)(exc)
         else:
             due = retention.count_due(db, date.today(), chapter_id=me.chapter_id)
-            common.flash("Saved." + (f" {due} reflections are past the limit and will be deleted "
-                                 "at the next run." if due else ""))
+            common.flash("Saved." + (f" {due:,} reflection{'s are' if due != 1 else ' is'} past "
+                                 "the limit and will be deleted at the next run."
+                                 if due else ""))
             st.rerun()
     st.caption("Backups and exports made before an erasure or a deletion still hold what "
                "they held: see README, “Your data”.")

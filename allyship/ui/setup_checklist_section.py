@@ -1,0 +1,40 @@
+"""The set-up checklist drawn for an admin: open while something is left to do, folded
+away once the chapter is set up. Ticks come from the data (people.setup_checklist)."""
+
+from __future__ import annotations
+
+import sqlite_utils
+import streamlit as st
+
+from allyship.core.models import Member
+from allyship.core.safe_text import inert
+from allyship.people import setup_checklist
+from allyship.rhythm import mail
+from allyship.ui import common
+
+
+def mail_configured() -> bool:
+    try:
+        mail.smtp_settings()
+    except mail.MailNotConfigured:
+        return False
+    return True
+
+
+def show(db: sqlite_utils.Database, me: Member) -> None:
+    """Draw the admin's chapter's checklist (nothing for anyone else)."""
+    if me.role != "admin":
+        return
+    checklist = common.cached(setup_checklist.setup_checklist, me,
+                              mail_configured=mail_configured())
+    total = len(checklist.steps)
+    title = (f"Set-up checklist: all {total} steps done" if checklist.complete else
+             f"Set up your chapter: {checklist.done} of {total} steps done")
+    with st.expander(title, expanded=not checklist.complete, icon=":material/checklist:"):
+        lines = []
+        for step in checklist.steps:
+            mark = ":material/check_circle:" if step.done else ":material/radio_button_unchecked:"
+            state = "done" if step.done else "to do"
+            lines.append(f"- {mark} **{inert(step.title)}** ({state}) — {inert(step.detail)} "
+                         f"*{inert(step.where)}*")
+        st.markdown("\n".join(lines))

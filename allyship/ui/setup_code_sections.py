@@ -1,0 +1,122 @@
+"""Set-up codes for many members at once (Admin → Sign-in codes): the members picked
+from a search, or everyone active without a password or a live code. Emailed when the
+chapter sends email; otherwise (and for any that could not be sent) a printable sheet."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+
+import pandas as pd
+import sqlite_utils
+import streamlit as st
+
+from allyship.core.access import PermissionDenied
+from allyship.core.dates import format_day
+from allyship.core.models import Member, ValidationError
+from allyship.core.safe_text import inert
+from allyship.people import member_directory, passwords, roster
+from allyship.reports import setup_code_sheet
+from allyship.rhythm import mail, setup_code_mail
+
+EVERYONE = "everyone"
+PICKED = "picked"
+
+
+def _smtp() -> mail.SmtpSettings | None:
+    try:
+        return mail.smtp_settings()
+    except mail.MailNotConfigured:
+        return None
+
+
+def _issue_all(db: sqlite_utils.Database, me: Member, ids: list[int],
+               hours: int) -> tuple[list[passwords.IssuedCode], list[str]]:
+    issued: list[passwords.IssuedCode] = []
+    problems: list[str] = []
+    bar = st.progress(0.0, text="Issuing codes…") if len(ids) > 20 else None
+    for n, member_id in enumerate(ids, 1):
+        try:
+            issued.append(passwords.issue_setup_code(db, me, member_id, hours=hours))
+        except ValidationError as exc:
+            problems.extend(exc.errors.values())
+        if bar is not None and (n % 25 == 0 or n == len(ids)):
+            bar.progress(n / len(ids), text=f"Issued {n:,} of {len(ids):,}")
+    if bar is not None:
+        bar.empty()
+    return issued, problems
+
+
+def _show_sheet(db: sqlite_utils.Database, me: Member, codes: list[passwords.IssuedCode],
+                intro: str) -> None:
+    chapter = roster.get_chapter(db, me.chapter_id).name
+    now = datetime.now(UTC)
+    sheet = setup_code_sheet.sheet_html(
+        codes, chapter=chapter, address=setup_code_mail.sign_in_address(db, me.chapter_id),
+        issued_on=now)
+    st.warning(intro + " They are shown only now: download the printable sheet, or copy "
+               "them from the table.", icon=":material/print:")
+    st.download_button("Printable sheet of set-up codes (.html)", data=sheet,
+                       file_name=f"set-up-codes-{now:%Y-%m-%d}.html", mime="text/html",
+                       icon=":material/print:", on_click="ignore", key="codes_sheet")
+    with st.expander(f"Show the {len(codes):,} code" + ("" if len(codes) == 1 else "s")):
+        st.dataframe(pd.DataFrame([{
+            "Name": c.member.name, "Email": c.member.email, "Code": c.code,
+            "Valid until (UTC)": f"{format_day(c.expires_at)} {c.expires_at:%H:%M}",
+        } for c in codes], columns=["Name", "Email", "Code", "Valid until (UTC)"]),
+            hide_index=True)
+
+
+def many_codes(db: sqlite_utils.Database, me: Member,
+               choices: Mapping[int, member_directory.MemberRow], without: int) -> None:
+    """The "many at once" form, under the one-member form."""
+    st.header("Set-up codes for many members")
+    smtp = _smtp()
+    st.caption("Each member gets their own code by email." if smtp else
+               "Email is not set up, so you get a printable sheet with one slip per member "
+               "to hand out in person.")
+    with st.form("many_codes"):
+        whom = st.radio("Who", [PICKED, EVERYONE], key="codes_whom",
+                        format_func=lambda w: "The members I pick below" if w == PICKED else
+                        f"Everyone active without a password or a code ({without:,})")
+        picked = st.multiselect("Members (from the search above)", list(choices),
+                                key="codes_many_pick",
+                                format_func=lambda i: choices[i].label())
+        hours = st.number_input("Valid for (hours)", min_value=1, max_value=24 * 14,
+                                value=passwords.CODE_HOURS, step=1, key="codes_many_hours")
+        go = st.form_submit_button("Email the codes" if smtp else "Issue the codes",
+                                   type="primary")
+    if not go:
+        return
+    try:
+        ids = (member_directory.member_ids(db, me, only="no_password") if whom == EVERYONE
+               else list(picked))
+    except PermissionDenied as exc:
+        st.error(str(exc), icon=":material/block:")
+        return
+    if not ids:
+        st.info("Nobody to give a code to: pick members, or everyone already has a password "
+                "or a live code.", icon=":material/info:")
+        return
+    issued, problems = _issue_all(db, me, ids, int(hours))
+    for problem in problems:
+        st.warning(inert(problem), icon=":material/warning:")
+    if not issued:
+        return
+    if smtp is None:
+        _show_sheet(db, me, issued, f"Issued {len(issued):,} set-up code"
+                    + ("" if len(issued) == 1 else "s") + ".")
+        return
+    with st.spinner("Sending…"):
+        unsent = setup_code_mail.email_codes(db, me, issued, smtp)
+    sent = len(issued) - len(unsent)
+    if sent:
+        st.success(f"Emailed {sent:,} set-up code" + ("" if sent == 1 else "s")
+                   + ". Each works once and expires after "
+                   + f"{int(hours):,} hour" + ("" if int(hours) == 1 else "s") + ".",
+                   icon=":material/mail:")
+    if unsent:
+        for u in unsent:
+            st.caption(f"Not sent to {inert(u.code.member.name)}: {inert(u.reason)}")
+        _show_sheet(db, me, [u.code for u in unsent],
+                    f"{len(unsent):,} could not be emailed.")
