@@ -39,6 +39,7 @@ from allyship.practice import journal
 from allyship.reports import renderer, report_svg
 from allyship.reports.presets import report_period
 from allyship.transfer.csv_files import csv_bytes
+from allyship.voice import figures as partner_voice
 
 MAX_HIGHLIGHTS = 25
 
@@ -113,6 +114,9 @@ class ChapterReport:
     highlights: tuple[Highlight, ...]
     more_highlights: int  # shared actions beyond MAX_HIGHLIGHTS
     practice_questions: tuple[PracticeQuestion, ...] = field(default=PRACTICE_QUESTIONS)
+    # "What the people we work with told us, and what we did": whole-chapter reports only,
+    # consented quotes and shown totals (allyship.voice.figures.section).
+    partner_voice: partner_voice.VoiceSection | None = None
 
     @property
     def actions(self) -> int:
@@ -183,6 +187,8 @@ def assemble(db: sqlite_utils.Database, actor: Member | None, *, start: Any, end
         silent_members=int(silent.loc[silent["weeks_active"] == 0, "members"].sum()),
         highlights=highlights,
         more_highlights=more,
+        partner_voice=(partner_voice.section(db, actor.chapter_id, period)
+                       if team_id is None else None),
     )
 
 
@@ -451,6 +457,8 @@ def to_html(r: ChapterReport) -> str:
         parts.append(f"<p>{e(no_charts_reason(r))}</p>")
     parts.append("</section>")
     parts.append(renderer.points_section("Who are we leaving behind?", leaving_behind(r)))
+    if r.partner_voice is not None:
+        parts.append(renderer.points_section(r.partner_voice.title, r.partner_voice.paragraphs))
     parts.append(renderer.questions_section(r.practice_questions))
 
     parts.append('<section class="detail"><h2>The detail: responsibilities and next '
@@ -540,6 +548,9 @@ def to_markdown(r: ChapterReport) -> str:
             "in the app.*", ""]
     out += ["## Who are we leaving behind?", ""]
     out += [f"- {inert(p)}" for p in leaving_behind(r)]
+    if r.partner_voice is not None:
+        out += ["", f"## {r.partner_voice.title}", ""]
+        out += [f"- {inert(p)}" for p in r.partner_voice.paragraphs]
     out += ["", "## For the meeting: the practice questions", ""]
     out += [f"{q.number}. **{q.title}.** {q.text}"
             for q in r.practice_questions]
