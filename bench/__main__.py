@@ -287,7 +287,6 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             data.remove_db(work)
 
-    names = [s.name for s in scales]
     multi = [s.name for s in scales if not s.one_chapter]
     if len(multi) > 1:
         a = _find(figures, multi[0], "metric set, team: cold")
