@@ -60,6 +60,10 @@ TARGETS: list[tuple[str, str, str, float, str, str]] = [
      "fair naive baseline ÷ ours, 40-member chapter"),
     ("chapter", "naive / ours, metric set chapter (cold)", "x", 3, "≥",
      "fair naive baseline ÷ ours, 16,000-member chapter"),
+    ("small", "analyst / ours, metric set chapter (cold)", "x", 3, "≥",
+     "analyst's SQL-filtered pandas ÷ ours, 40-member chapter"),
+    ("chapter", "analyst / ours, metric set team (cold)", "x", 3, "≥",
+     "analyst's SQL-filtered pandas ÷ ours, 400-member team"),
     ("chapter", "Team progress page (AppTest), cache cleared", "ms", 1000, "≤",
      "large chapter: Team progress"),
     ("chapter", "chapter report (HTML with SVG charts)", "ms", 2000, "≤",
@@ -148,8 +152,9 @@ def _ratio(scale: str, name: str, naive: Figure | None, ours: Figure | None,
            label: str = "naive") -> Figure | None:
     if naive is None or ours is None or not ours.median:
         return None
-    what = ("fair baseline (chapter's own rows)" if label == "naive"
-            else "strawman baseline (every chapter loaded)")
+    what = {"naive": "fair baseline (chapter's own rows)",
+            "analyst": "analyst's baseline (scope and weeks in SQL)"}.get(
+        label, "strawman baseline (every chapter loaded)")
     return Figure(scale, f"{label} / ours, metric set {name} (cold)", "x",
                   round(naive.median / ours.median, 1), None, 1,
                   f"{what} median ÷ our cold median")
@@ -277,6 +282,7 @@ def main(argv: list[str] | None = None) -> int:
             plans[scale.name] = mine["plans"]
             for name in ("team", "chapter"):
                 for label, measure in (("naive", "naive baseline metric set"),
+                                       ("analyst", "analyst baseline metric set"),
                                        ("strawman", "strawman baseline metric set")):
                     r = _ratio(scale.name, name,
                                _find(figures, scale.name, f"{measure}, {name}"),
