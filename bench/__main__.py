@@ -30,7 +30,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from bench import concurrency, data, floor
+from bench import browser_views, concurrency, data, floor
 from bench.plans import plans_text, slowest
 from bench.results import Figure, text_table, write
 
@@ -222,6 +222,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--today", type=date.fromisoformat, default=None,
                    help="the day the synthetic data ends (default: today); pins the data")
     p.add_argument("--no-baseline", action="store_true", help="skip the naive baseline")
+    p.add_argument("--browser", default=None, metavar="SCENARIO,…",
+                   help="what people wait for in headless Chromium (bench.browser_views): "
+                        f"from {', '.join(browser_views.SCENARIOS)}; default all of them "
+                        "(admin and report at the one-chapter scale, organisation at the "
+                        "largest), none with --quick; 'none' skips them")
     p.add_argument("--concurrency-only", action="store_true",
                    help="only the concurrency run (on the largest multi-chapter scale given)")
     args = p.parse_args(argv)
@@ -321,6 +326,25 @@ def main(argv: list[str] | None = None) -> int:
                                    say=lambda line: print(line, flush=True))
     elif not ns:
         print("[concurrency] skipped (--concurrency 0); `python -m bench` runs it", flush=True)
+    wanted = [x for x in (args.browser or ("none" if args.quick else
+                                           ",".join(browser_views.SCENARIOS))).split(",")
+              if x.strip() and x.strip() != "none"]
+    if wanted:
+        # The headline lines: click → every chart drawn, in Chromium, at each kind of scale.
+        one = next((s for s in scales if s.one_chapter), None)
+        places = [(next(s for s in scales if s.name == multi[-1]) if multi else None,
+                   [w for w in wanted if w not in ("admin", "report", "organisation")]),
+                  (next(s for s in scales if s.name == multi[-1]) if multi else None,
+                   [w for w in wanted if w == "organisation"]),
+                  (one, [w for w in wanted if w in ("admin", "report")])]
+        for scale, which in places:
+            if scale is None or not which:
+                continue
+            cached, _ = data.cached_db(scale, out / "cache", today)
+            print(f"[browser] {scale.name}: {', '.join(which)} (headless Chromium on this "
+                  "machine's cores, beside the server)", flush=True)
+            figures += browser_views.run(cached, scale.name, out / "work", which,
+                                         say=lambda line: print(line, flush=True))
     meta["loadavg_end"] = os.getloadavg()
 
     print()

@@ -20,6 +20,7 @@ tabs), ``crowd`` (one Chromium lead among N websocket leads of different chapter
 asking at once; repeated on fresh servers for a p95), ``writers`` (N members log an
 action at the same moment, one of them in Chromium: submit → "Action logged." drawn),
 ``first`` (the first visit after a start: My week drawn with its page links),
+``phone`` (how tall Team progress is on a 390 × 844 phone),
 ``organisation`` (an organisation admin opens Organisation), ``admin`` (a chapter admin
 opens Admin) and ``report`` (Chapter report → Download HTML until the file arrives).
 The browsers run on the server's own cores: on a shared 2-core machine they compete.
@@ -390,6 +391,24 @@ async def writers(browser: Any, db: Path, tokens: list[str], scale: str) -> list
                    [round(x, 1) for x in every], load=load)]
 
 
+async def phone(browser: Any, db: Path, token: str, scale: str) -> list[Figure]:
+    """How tall Team progress is on a 390 × 844 phone, in screens, once drawn."""
+    with Server(db) as srv:
+        context, page, cdp = await new_page(browser, srv.url, token, width=390, height=844)
+        try:
+            await open_app(page, srv.url)
+            await page.goto(srv.url + "/team_progress")
+            await wait_drawn(page, "Team progress")
+            height = await page.evaluate(
+                "() => Math.max(...[...document.querySelectorAll('section, div')]"
+                ".map(e => e.scrollHeight))")
+        finally:
+            await context.close()
+    return [Figure(scale, "Team progress on a 390 × 844 phone, page height", "px", height,
+                   None, 1, f"{height / 844:.1f} screens; the tallest scrolling area once "
+                   "drawn", load=_load())]
+
+
 async def first_visit(browser: Any, db: Path, token: str, scale: str) -> list[Figure]:
     with Server(db) as srv:
         context, page, _cdp = await new_page(browser, srv.url, token)
@@ -447,7 +466,8 @@ async def report_download(browser: Any, db: Path, token: str, scale: str) -> lis
 
 # --- the run --------------------------------------------------------------------------------
 
-SCENARIOS = ("first", "lead", "crowd", "writers", "organisation", "admin", "report")
+SCENARIOS = ("first", "lead", "phone", "crowd", "writers", "organisation", "admin",
+             "report")
 
 
 def _load() -> float | None:
@@ -519,6 +539,8 @@ def run(source_db: Path, scale: str, work_dir: Path, scenarios: list[str], *, n:
                                                     people["members"]], scale))
         elif s == "first":
             figs.extend(await first_visit(browser, db, tokens[leads[0]], scale))
+        elif s == "phone":
+            figs.extend(await phone(browser, db, tokens[leads[0]], scale))
         elif s == "organisation":
             figs.extend(await open_page(
                 browser, db, tokens[people["org_admin"]], scale, "Organisation",
