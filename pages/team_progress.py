@@ -42,11 +42,16 @@ col_team, col_group, col_period = st.columns(3)
 # The team, period (or dates) and chart tab live in the address, so a view can be
 # bookmarked or sent to a co-lead; a value there that is not one of this viewer's choices
 # is dropped by Streamlit and the default shown instead.
-team_id = col_team.selectbox(
-    "Team", team_options, key="tp_team", bind="query-params",
-    format_func=lambda t: scopes.WHOLE_CHAPTER if t is None else team_names[t],
+# The whole chapter is offered as 0, not None (no team has id 0): a selectbox seeded from
+# the address with a None option drew an empty box, though it had chosen it.
+WHOLE = 0
+chosen_team = col_team.selectbox(
+    "Team", [WHOLE if t is None else t for t in team_options], key="tp_team",
+    bind="query-params",
+    format_func=lambda t: scopes.WHOLE_CHAPTER if t == WHOLE else team_names[t],
     help="Team leads see their own team and the whole chapter; admins any team. A team "
          f"with fewer than {disclosure.MIN_OTHERS} members besides you is not offered.")
+team_id = None if chosen_team == WHOLE else chosen_team
 groups = common.cached(scopes.focus_group_choices, me, me.chapter_id, team_id)
 focus_group = col_group.selectbox(
     "Group to be in allyship with", [None, *groups], key=f"tp_focus_{team_id}",

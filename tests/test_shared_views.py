@@ -63,7 +63,7 @@ def test_a_shared_team_progress_address_opens_the_same_view_for_a_co_lead(demo_d
     assert theirs.session_state["member_id"] == colead != lead.id
     assert theirs.selectbox(key="tp_team").options == mine.selectbox(key="tp_team").options
     for at in (mine, theirs):
-        assert at.selectbox(key="tp_team").value is None  # the whole chapter
+        assert at.selectbox(key="tp_team").value == 0  # the whole chapter (no team id)
         assert at.selectbox(key="tp_period").value == "Last 12 weeks"
         assert at.session_state["tp_tab"] == "Responsibilities"
         assert chart_titles(at) == ["Responsibility coverage",
