@@ -69,9 +69,9 @@ def test_websocket_clients_see_the_page_a_lead_sees_and_refuse_a_sign_in_page(
                                " LIMIT 1", [writer]).fetchone()
     assert text.startswith(concurrency.WRITE_TEXT)
     assert all(mb > 50 for mb in r["rss_peak"].values())
-    # nginx saw the websockets (stranger, lead, writer) on the one process, each route
-    # cookie on one process.
-    assert spread == [3] and unsticky == []
+    # nginx saw the websockets (stranger, the lead's tab from an address, lead, writer) on
+    # the one process, each route cookie on one process.
+    assert spread == [4] and unsticky == []
 
 
 def test_the_floor_page_sends_as_many_messages_as_the_view_it_stands_beside():
