@@ -36,6 +36,21 @@ def cell(value: Any) -> str:
     return str(value)
 
 
+# A region with more chapters than this lists them behind an expander.
+INLINE_CHAPTERS = 12
+
+
+def region_table(lines: list[Any]) -> None:
+    """Lines of the organisation's table. A static table: no sorting by a figure, so no
+    league table can be made of it; st.table renders cells as Markdown, so chapter names
+    are made inert first."""
+    frame = org_figures.table(lines).drop(columns=["Region"])
+    frame["Chapter"] = frame["Chapter"].map(inert)
+    figures = [c for c in frame.columns if c not in ("Chapter", "Note")]
+    frame[figures] = frame[figures].map(cell)
+    st.table(frame.set_index("Chapter"))
+
+
 def titled(chart: Any, groups: list[str]) -> Any:
     """The participation chart titled for what it shows: regions side by side, or the
     one or two groups it draws by name (a one-chapter chart is not "by region")."""
@@ -112,15 +127,21 @@ with tabs[0]:
         st.info("Fewer than two complete weeks in this period: choose a longer one to see "
                 "a trend.", icon=":material/insights:")
 
-    for region_name in progress.regions():
+    for i, region_name in enumerate(progress.regions()):
         st.header(inert(region_name))
-        # A static table: no sorting by a figure, so no league table can be made of it.
-        # st.table renders cells as Markdown: chapter names are made inert first.
-        frame = org_figures.table(progress.lines_of(region_name)).drop(columns=["Region"])
-        frame["Chapter"] = frame["Chapter"].map(inert)
-        figures = [c for c in frame.columns if c not in ("Chapter", "Note")]
-        frame[figures] = frame[figures].map(cell)
-        st.table(frame.set_index("Chapter"))
+        lines = progress.lines_of(region_name)
+        chapter_lines = [line for line in lines if line.kind == "chapter"]
+        if len(chapter_lines) <= INLINE_CHAPTERS:
+            region_table(lines)
+            continue
+        # A large region's chapters are drawn only while asked for: a static table of
+        # hundreds of rows is most of what the browser would draw on opening the page.
+        region_table([line for line in lines if line.kind != "chapter"])
+        with st.expander(f"The {plural(len(chapter_lines), 'chapter')} of "
+                         f"{inert(region_name)}, one by one", icon=":material/table:",
+                         key=f"org_region_open_{i}", on_change="rerun") as region_box:
+            if region_box.open:
+                region_table(chapter_lines)
 
     chapters_shown = [line for line in progress.lines if line.kind == "chapter"]
     if chapters_shown:
