@@ -100,14 +100,14 @@ TARGETS = {
 
 def target_words(measure: str) -> str:
     for key, (unit, target, how) in TARGETS.items():
-        if measure.startswith(key):
+        if key in measure:
             return f"{how} {target:g} {unit.split()[0]}"
     return ""
 
 
 def target_met(measure: str, value: float | None) -> bool | None:
     for key, (_unit, target, how) in TARGETS.items():
-        if measure.startswith(key) and value is not None:
+        if key in measure and value is not None:
             return value <= target if how == "≤" else value >= target
     return None
 
