@@ -99,6 +99,8 @@ TARGETS = {
 
 
 def target_words(measure: str) -> str:
+    if measure.startswith("browser CPU:"):  # CPU of a page with no CPU target
+        return ""
     for key, (unit, target, how) in TARGETS.items():
         if key in measure:
             return f"{how} {target:g} {unit.split()[0]}"
@@ -106,6 +108,8 @@ def target_words(measure: str) -> str:
 
 
 def target_met(measure: str, value: float | None) -> bool | None:
+    if measure.startswith("browser CPU:"):
+        return None
     for key, (_unit, target, how) in TARGETS.items():
         if key in measure and value is not None:
             return value <= target if how == "≤" else value >= target
