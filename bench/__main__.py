@@ -30,7 +30,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from bench import concurrency, data, floor
+from bench import browser_views, concurrency, data, floor
 from bench.plans import plans_text, slowest
 from bench.results import Figure, text_table, write
 
@@ -60,6 +60,10 @@ TARGETS: list[tuple[str, str, str, float, str, str]] = [
      "fair naive baseline ÷ ours, 40-member chapter"),
     ("chapter", "naive / ours, metric set chapter (cold)", "x", 3, "≥",
      "fair naive baseline ÷ ours, 16,000-member chapter"),
+    ("small", "analyst / ours, metric set chapter (cold)", "x", 3, "≥",
+     "analyst's SQL-filtered pandas ÷ ours, 40-member chapter"),
+    ("chapter", "analyst / ours, metric set team (cold)", "x", 3, "≥",
+     "analyst's SQL-filtered pandas ÷ ours, 400-member team"),
     ("chapter", "Team progress page (AppTest), cache cleared", "ms", 1000, "≤",
      "large chapter: Team progress"),
     ("chapter", "chapter report (HTML with SVG charts)", "ms", 2000, "≤",
@@ -148,8 +152,9 @@ def _ratio(scale: str, name: str, naive: Figure | None, ours: Figure | None,
            label: str = "naive") -> Figure | None:
     if naive is None or ours is None or not ours.median:
         return None
-    what = ("fair baseline (chapter's own rows)" if label == "naive"
-            else "strawman baseline (every chapter loaded)")
+    what = {"naive": "fair baseline (chapter's own rows)",
+            "analyst": "analyst's baseline (scope and weeks in SQL)"}.get(
+        label, "strawman baseline (every chapter loaded)")
     return Figure(scale, f"{label} / ours, metric set {name} (cold)", "x",
                   round(naive.median / ours.median, 1), None, 1,
                   f"{what} median ÷ our cold median")
@@ -217,6 +222,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--today", type=date.fromisoformat, default=None,
                    help="the day the synthetic data ends (default: today); pins the data")
     p.add_argument("--no-baseline", action="store_true", help="skip the naive baseline")
+    p.add_argument("--browser", default=None, metavar="SCENARIO,…",
+                   help="what people wait for in headless Chromium (bench.browser_views): "
+                        f"from {', '.join(browser_views.SCENARIOS)}; default all of them "
+                        "(admin and report at the one-chapter scale, organisation at the "
+                        "largest), none with --quick; 'none' skips them")
     p.add_argument("--concurrency-only", action="store_true",
                    help="only the concurrency run (on the largest multi-chapter scale given)")
     args = p.parse_args(argv)
@@ -277,6 +287,7 @@ def main(argv: list[str] | None = None) -> int:
             plans[scale.name] = mine["plans"]
             for name in ("team", "chapter"):
                 for label, measure in (("naive", "naive baseline metric set"),
+                                       ("analyst", "analyst baseline metric set"),
                                        ("strawman", "strawman baseline metric set")):
                     r = _ratio(scale.name, name,
                                _find(figures, scale.name, f"{measure}, {name}"),
@@ -287,7 +298,6 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             data.remove_db(work)
 
-    names = [s.name for s in scales]
     multi = [s.name for s in scales if not s.one_chapter]
     if len(multi) > 1:
         a = _find(figures, multi[0], "metric set, team: cold")
@@ -316,6 +326,25 @@ def main(argv: list[str] | None = None) -> int:
                                    say=lambda line: print(line, flush=True))
     elif not ns:
         print("[concurrency] skipped (--concurrency 0); `python -m bench` runs it", flush=True)
+    wanted = [x for x in (args.browser or ("none" if args.quick else
+                                           ",".join(browser_views.SCENARIOS))).split(",")
+              if x.strip() and x.strip() != "none"]
+    if wanted:
+        # The headline lines: click → every chart drawn, in Chromium, at each kind of scale.
+        one = next((s for s in scales if s.one_chapter), None)
+        places = [(next(s for s in scales if s.name == multi[-1]) if multi else None,
+                   [w for w in wanted if w not in ("admin", "report", "organisation")]),
+                  (next(s for s in scales if s.name == multi[-1]) if multi else None,
+                   [w for w in wanted if w == "organisation"]),
+                  (one, [w for w in wanted if w in ("admin", "report")])]
+        for scale, which in places:
+            if scale is None or not which:
+                continue
+            cached, _ = data.cached_db(scale, out / "cache", today)
+            print(f"[browser] {scale.name}: {', '.join(which)} (headless Chromium on this "
+                  "machine's cores, beside the server)", flush=True)
+            figures += browser_views.run(cached, scale.name, out / "work", which,
+                                         say=lambda line: print(line, flush=True))
     meta["loadavg_end"] = os.getloadavg()
 
     print()

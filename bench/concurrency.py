@@ -245,7 +245,7 @@ def check_page(run: Any, title: str, who: str, *, charts: bool = False) -> None:
         raise ProtocolError(f"{who}: {title} drew no chart")
 
 
-async def _ws_write(tab: Any, form: Any, go: asyncio.Event, text: str) -> float:
+async def ws_write(tab: Any, form: Any, go: asyncio.Event, text: str) -> float:
     from bench import wsclient
 
     states = [wsclient.value(form.widget("text_area", "What I did", "log_action_"), text),
@@ -296,7 +296,7 @@ async def _ws_round(url: str, tokens: list[str], writer_token: str | None,
                 views = [asyncio.create_task(_ws_view(t, "Team progress", go,
                                                       f"lead {i + 1}", True))
                          for i, t in enumerate(tabs)]
-                wtask = (asyncio.create_task(_ws_write(writer, form, go, text))
+                wtask = (asyncio.create_task(ws_write(writer, form, go, text))
                          if form is not None and phase == "cold" else None)
                 await asyncio.sleep(0.2)  # every client waits at the barrier
                 cpu0, mine0 = cpu_ms(pids), time.process_time()
@@ -390,7 +390,7 @@ async def _back_to_my_week(page) -> None:  # noqa: ANN001
     await page.get_by_role("heading", name="My week", level=1).wait_for()
 
 
-async def _write(page, start: asyncio.Event, text: str) -> float:  # noqa: ANN001
+async def browser_write(page, start: asyncio.Event, text: str) -> float:  # noqa: ANN001
     await page.get_by_test_id("stSidebar").get_by_role("link", name="Log actions",
                                                         exact=True).click()
     form = page.get_by_role("tabpanel", name="Log an action").get_by_test_id("stForm")
@@ -421,7 +421,7 @@ async def _browser_round(browser, url: str, leads: list[str],  # noqa: ANN001
             for phase in ("cold", "warm"):
                 start = asyncio.Event()
                 tasks = [asyncio.create_task(_open_team_progress(p, start)) for p in pages]
-                wtask = (asyncio.create_task(_write(writer_page, start, text))
+                wtask = (asyncio.create_task(browser_write(writer_page, start, text))
                          if writer_page is not None and phase == "cold" else None)
                 await asyncio.sleep(0.5)  # every page is waiting at the barrier
                 cpu0 = cpu_ms(pids)

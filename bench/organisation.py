@@ -35,7 +35,7 @@ TARGETS_MS = {"metric set": 200, "page": 1000, "report": 3000}
 CACHE = Path(__file__).resolve().parent / "results" / "cache"
 
 
-def _prepare(path: Path) -> Member:
+def prepare_organisation(path: Path) -> Member:
     """Regions and an organisation admin on a copy of the benchmark database."""
     db = store.connect(path)
     try:
@@ -76,7 +76,7 @@ def main() -> None:
     try:
         path = work / "org.db"
         shutil.copyfile(cached, path)
-        admin = _prepare(path)
+        admin = prepare_organisation(path)
         period = Period.last_weeks(12, today)
         print(f"organisation view, {args.scale} ({'built in %.0f s' % built if built else 'cached'}),"
               f" load average {os.getloadavg()[0]:.1f} at start")

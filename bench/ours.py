@@ -120,7 +120,7 @@ def pages(path: Path, scale: str, repeat: int) -> tuple[list[Figure], dict[str, 
         samples.append((time.perf_counter() - started) * 1000)
         cpu.append((time.process_time() - cpu_started) * 1000)
         check(at, "Team progress")
-        if len(at.get("vega_lite_chart")) < 2:
+        if not at.get("vega_lite_chart"):  # the open tab's chart (the others a tab away)
             raise RuntimeError("Team progress drew no charts: "
                                f"{[e.value for e in at.get('error')]}")
     figs.append(figure(scale, "Team progress page (AppTest), cache cleared", samples,

@@ -156,18 +156,20 @@ class Tab:
         await self.close()
 
     async def run(self, page: str | None = None,
-                  widget_states: list[WidgetState] | None = None) -> Run:
+                  widget_states: list[WidgetState] | None = None, query: str = "") -> Run:
         """Ask for a script run of ``page`` (a title from the navigation; ``None``: the
-        default page) and wait until a run finishes successfully."""
-        return await self.finish(await self.request(page, widget_states))
+        default page), with ``query`` as the address's query string, and wait until a
+        run finishes successfully."""
+        return await self.finish(await self.request(page, widget_states, query))
 
     async def request(self, page: str | None = None,
-                      widget_states: list[WidgetState] | None = None) -> float:
+                      widget_states: list[WidgetState] | None = None,
+                      query: str = "") -> float:
         """Send the rerun request; the moment it was sent (for :meth:`finish`)."""
         assert self.ws is not None, "open() first"
         msg = BackMsg()
         state = msg.rerun_script
-        state.query_string = ""
+        state.query_string = query
         if page is not None:
             if page not in self.pages:
                 raise ProtocolError(f"no page {page!r} in the navigation "

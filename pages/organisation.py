@@ -1,8 +1,11 @@
 """Organisation: every chapter's practice over time, for organisation admins and region
 leads — aggregates only, no ranking, nobody identifiable."""
 
+import math
+from dataclasses import replace
 from datetime import date
 from functools import partial
+from typing import Any
 
 import streamlit as st
 
@@ -15,6 +18,47 @@ from allyship.reports import org_report, renderer
 from allyship.ui import common
 from allyship.ui.chart_display import show_chart
 
+
+def plural(n: int, word: str) -> str:
+    """``1 chapter``, ``3 chapters``."""
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+def cell(value: Any) -> str:
+    """A table figure as people read it: whole numbers with separators, hours to one
+    decimal, a withheld figure as "not shown" (the row's note says why)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "not shown"
+    if isinstance(value, float):
+        return f"{value:,.1f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+# A region with more chapters than this lists them behind an expander.
+INLINE_CHAPTERS = 12
+
+
+def region_table(lines: list[Any]) -> None:
+    """Lines of the organisation's table. A static table: no sorting by a figure, so no
+    league table can be made of it; st.table renders cells as Markdown, so chapter names
+    are made inert first."""
+    frame = org_figures.table(lines).drop(columns=["Region"])
+    frame["Chapter"] = frame["Chapter"].map(inert)
+    figures = [c for c in frame.columns if c not in ("Chapter", "Note")]
+    frame[figures] = frame[figures].map(cell)
+    st.table(frame.set_index("Chapter"))
+
+
+def titled(chart: Any, groups: list[str]) -> Any:
+    """The participation chart titled for what it shows: regions side by side, or the
+    one or two groups it draws by name (a one-chapter chart is not "by region")."""
+    if len(groups) > 2:
+        return chart
+    title = {**chart.spec["title"], "text": "Weekly participation: " + " and ".join(groups)}
+    return replace(chart, spec={**chart.spec, "title": title})
+
 me = common.require_screen("organisation")
 db = common.get_db()
 today = date.today()
@@ -26,19 +70,23 @@ st.caption("Whether the practice is alive across chapters, week by week. Figures
            "(never ranked), and a chapter too small to show on its own is counted with "
            "other small chapters.")
 
-tabs = st.tabs(["Progress", "Report", "Chapters"] if is_org_admin else ["Progress", "Report"])
+# The tab, region and period live in the address (a view can be bookmarked or shared);
+# a value there that is not one of this viewer's choices opens the default instead.
+tabs = st.tabs(["Progress", "Report", "Chapters"] if is_org_admin else ["Progress", "Report"],
+               key="org_tab", bind="query-params")
 
 # --- filters (shared by the progress and report tabs) ------------------------------
 with tabs[0]:
     regions = common.cached(organisation.region_choices, me)
     col_region, col_period = st.columns(2)
     region = col_region.selectbox(
-        "Region", regions, key="org_region",
+        "Region", regions, key="org_region", bind="query-params",
         format_func=lambda r: "All regions" if r is None else r.name,
         help="Organisation admins see every region; a region lead sees their own.")
     period_name = col_period.selectbox(
         "Period", list(periods.PERIOD_CHOICES),
         index=list(periods.PERIOD_CHOICES).index(periods.DEFAULT_CHOICE), key="org_period",
+        bind="query-params",
         help="Complete weeks only (Monday to Sunday); the week in progress is never mixed in.")
     period = periods.Period.last_weeks(periods.PERIOD_CHOICES[period_name], today)
     region_id = None if region is None else region.id
@@ -50,8 +98,10 @@ with tabs[0]:
         st.stop()
 
     st.caption(f"**{inert(progress.scope_label)}**, {period.label}: "
-               f"{progress.chapters} chapters shown on their own, {progress.folded} small "
-               f"chapter(s) counted together. {inert(progress.comparison.note)}")
+               f"{plural(progress.chapters, 'chapter')} shown on "
+               f"{'its' if progress.chapters == 1 else 'their'} own, "
+               f"{plural(progress.folded, 'small chapter')} counted together. "
+               f"{inert(progress.comparison.note)}")
     if not progress.lines:
         st.info("There are no chapters here yet. An organisation admin creates chapters on "
                 "the *Chapters* tab (or with `python -m allyship org create-chapter`).",
@@ -70,34 +120,47 @@ with tabs[0]:
 
     drawn = org_report.chart_frame(progress)
     if org_report.has_shares(drawn):
-        show_chart(org_report.participation_chart(drawn), drawn, org_report.CHART_CAPTION,
-                   key="org_weekly")
+        show_chart(titled(org_report.participation_chart(drawn),
+                          list(dict.fromkeys(drawn["group"]))), drawn,
+                   org_report.CHART_CAPTION, key="org_weekly")
     elif period.n_weeks < 2:
         st.info("Fewer than two complete weeks in this period: choose a longer one to see "
                 "a trend.", icon=":material/insights:")
 
-    for region_name in progress.regions():
+    for i, region_name in enumerate(progress.regions()):
         st.header(inert(region_name))
-        # A static table: no sorting by a figure, so no league table can be made of it.
-        # st.table renders cells as Markdown: chapter names are made inert first.
-        frame = org_figures.table(progress.lines_of(region_name)).drop(columns=["Region"])
-        frame["Chapter"] = frame["Chapter"].map(inert)
-        st.table(frame.set_index("Chapter"))
+        lines = progress.lines_of(region_name)
+        chapter_lines = [line for line in lines if line.kind == "chapter"]
+        if len(chapter_lines) <= INLINE_CHAPTERS:
+            region_table(lines)
+            continue
+        # A large region's chapters are drawn only while asked for: a static table of
+        # hundreds of rows is most of what the browser would draw on opening the page.
+        region_table([line for line in lines if line.kind != "chapter"])
+        with st.expander(f"The {plural(len(chapter_lines), 'chapter')} of "
+                         f"{inert(region_name)}, one by one", icon=":material/table:",
+                         key=f"org_region_open_{i}", on_change="rerun") as region_box:
+            if region_box.open:
+                region_table(chapter_lines)
 
     chapters_shown = [line for line in progress.lines if line.kind == "chapter"]
     if chapters_shown:
-        st.header("One chapter over time")
-        pick = st.selectbox("Chapter", chapters_shown, format_func=lambda line: line.label,
-                            key="org_chapter")
-        one = org_report.chapter_frame(progress, pick)
-        if org_report.has_shares(one):
-            beside = " beside its region's chapters together." if one["group"].nunique() > 1 \
-                else "."
-            show_chart(org_report.participation_chart(one), one,
-                       f"Weekly participation of {inert(pick.label)}{beside}",
-                       key="org_chapter_weekly")
+        # Drawn only while open: most visits need the organisation's chart alone.
+        with st.expander("One chapter over time", icon=":material/show_chart:",
+                         key="org_chapter_open", on_change="rerun") as one_chapter:
+            if one_chapter.open:
+                pick = st.selectbox("Chapter", chapters_shown,
+                                    format_func=lambda line: line.label, key="org_chapter")
+                one = org_report.chapter_frame(progress, pick)
+                if org_report.has_shares(one):
+                    beside = (" beside its region's chapters together."
+                              if one["group"].nunique() > 1 else ".")
+                    show_chart(titled(org_report.participation_chart(one),
+                                      list(dict.fromkeys(one["group"]))), one,
+                               f"Weekly participation of {inert(pick.label)}{beside}",
+                               key="org_chapter_weekly")
     if progress.archived:
-        st.caption(f"{progress.archived} archived chapter(s) are left out.")
+        st.caption(f"{plural(progress.archived, 'archived chapter')} left out.")
 
 # --- report ---------------------------------------------------------------------------
 with tabs[1]:
@@ -107,9 +170,9 @@ with tabs[1]:
              "agreed to appear by name.")
     col_from, col_to = st.columns(2)
     start = col_from.date_input("From", value=period.start, max_value=today, key="org_rep_from",
-                                format="DD/MM/YYYY")
+                                format="YYYY-MM-DD")
     end = col_to.date_input("To", value=period.end, max_value=today, key="org_rep_to",
-                            format="DD/MM/YYYY")
+                            format="YYYY-MM-DD")
     # Built only when asked: the page itself stays quick for a large organisation.
     asked = st.session_state.get("org_rep_for") == (start, end, region_id)
     if not asked and st.button("Prepare the report", key="org_rep_go",
@@ -148,7 +211,7 @@ if is_org_admin:
 
         listed = organisation.list_chapters(db, me, include_archived=True)
         st.dataframe(
-            [{"Chapter": c.name, "Region": c.region, "Programme began": f"{c.started_on:%d %b %Y}",
+            [{"Chapter": c.name, "Region": c.region, "Programme began": f"{c.started_on:%a %-d %b %Y}",
               "Archived": "yes" if c.archived else "",
               "Named in reports": "yes" if c.named_in_org_reports else "no"} for c in listed],
             hide_index=True, width="stretch", on_select="ignore")
@@ -163,7 +226,7 @@ if is_org_admin:
             admin_name = a1.text_input("First admin's name", key="org_nc_admin")
             admin_email = a2.text_input("First admin's email", key="org_nc_email")
             started = st.date_input("Programme begins", value=today, key="org_nc_start",
-                                    format="DD/MM/YYYY")
+                                    format="YYYY-MM-DD")
             if st.form_submit_button("Create chapter", type="primary"):
                 try:
                     made = organisation.create_chapter_with_admin(
@@ -176,7 +239,7 @@ if is_org_admin:
                 else:
                     st.success(f"Created {inert(made.chapter.name)}. Give "
                                f"{inert(made.admin.name)} this one-time set-up code "
-                               f"(shown once, valid until {made.expires_at:%d %b %Y %H:%M} UTC):")
+                               f"(shown once, valid until {made.expires_at:%a %-d %b %Y %H:%M} UTC):")
                     st.code(made.code, language=None)
 
         col_a, col_b = st.columns(2)

@@ -39,11 +39,19 @@ periods, default_period = common.cached(period_options, me.chapter_id, today)
 # Columns, not a wrapping row: on a phone they stack at full width, so a long team name
 # still fits its box (a row wrapped two narrow boxes side by side at 320-390 px).
 col_team, col_group, col_period = st.columns(3)
-team_id = col_team.selectbox(
-    "Team", team_options, key="tp_team",
-    format_func=lambda t: scopes.WHOLE_CHAPTER if t is None else team_names[t],
+# The team, period (or dates) and chart tab live in the address, so a view can be
+# bookmarked or sent to a co-lead; a value there that is not one of this viewer's choices
+# is dropped by Streamlit and the default shown instead.
+# The whole chapter is offered as 0, not None (no team has id 0): a selectbox seeded from
+# the address with a None option drew an empty box, though it had chosen it.
+WHOLE = 0
+chosen_team = col_team.selectbox(
+    "Team", [WHOLE if t is None else t for t in team_options], key="tp_team",
+    bind="query-params",
+    format_func=lambda t: scopes.WHOLE_CHAPTER if t == WHOLE else team_names[t],
     help="Team leads see their own team and the whole chapter; admins any team. A team "
          f"with fewer than {disclosure.MIN_OTHERS} members besides you is not offered.")
+team_id = None if chosen_team == WHOLE else chosen_team
 groups = common.cached(scopes.focus_group_choices, me, me.chapter_id, team_id)
 focus_group = col_group.selectbox(
     "Group to be in allyship with", [None, *groups], key=f"tp_focus_{team_id}",
@@ -52,15 +60,16 @@ focus_group = col_group.selectbox(
          f"else here, each have at least {disclosure.MIN_OTHERS} members besides you.")
 names = [*periods, "Custom dates"]
 period_name = col_period.selectbox("Period", names, index=names.index(default_period),
-                                   key="tp_period",
+                                   key="tp_period", bind="query-params",
                                    help="Whole weeks, Monday to Sunday. The current week is "
                                         "not over, so it is shown apart, as this week so far.")
 if period_name == "Custom dates":
     col_from, col_to = st.columns(2)
     suggested = periods[default_period]
-    start = col_from.date_input("From", value=suggested.start, max_value=today, key="tp_from")
+    start = col_from.date_input("From", value=suggested.start, max_value=today, key="tp_from",
+                               bind="query-params")
     end = col_to.date_input("To", value=min(suggested.end, today), max_value=today,
-                            key="tp_to")
+                            key="tp_to", bind="query-params")
     try:
         period = Period.between(start, end)
     except ValidationError as exc:
@@ -114,32 +123,21 @@ if frames.quiet is not None:
                 "Email": st.column_config.LinkColumn(display_text=r"mailto:(.*)",
                                                      help="Opens your email to write to them"),
                 "Last logged (week of)": st.column_config.DateColumn(
-                    format="D MMM YYYY", help="Empty if they have not logged anything yet")})
+                    format="ddd D MMM YYYY", help="Empty if they have not logged anything yet")})
 
 # --- charts -------------------------------------------------------------------------
-if frames.members == 0:
-    st.info("There are no active members here yet. A chapter admin adds members and teams "
-            "on the *Admin* page; their progress appears here once they log actions.",
-            icon=":material/group_add:")
-    st.stop()
-if not frames.weeks.enough_for_charts:
-    done = len(frames.weeks.complete)
-    st.info(f"Charts appear once there are {MIN_CHART_WEEKS} complete weeks to "
-            f"compare — this period has {done} complete week{'s' if done != 1 else ''} of the "
-            f"programme (it began {frames.weeks.started:%d %b %Y}). Until then, the figures "
-            "above and *this week so far* tell the story; choose a longer period, or "
-            "encourage your team to log this week.", icon=":material/insights:")
-elif frames.actions == 0:
-    st.info("No actions have been logged here in this period yet, so there is nothing to "
-            "chart. Members log what they did on *Log actions* (or the quick log on "
-            "*My week*); try a longer period, or encourage your team to log their first "
-            "action this week.", icon=":material/insights:")
-else:
+CHART_TABS = ["Participation", "Responsibilities", "Members and time", "Next steps"]
+
+
+def participation_tab() -> None:
     part = frames.headline("participation")
     show_chart("participation", frames.columns["participation"],
                f"Each point is one week: the share of active members (not away that week) "
                f"who logged at least one action; the line is the 4-week average. Over the "
                f"period's complete weeks, participation was {part.display}.", key="part")
+
+
+def responsibilities_tab() -> None:
     practised = frames.headline("coverage")
     show_chart("coverage", frames.columns["responsibilities"],
                f"Which of the eight responsibilities were practised, week by week: "
@@ -150,6 +148,9 @@ else:
                f"{frames.headline('actions').display} actions were logged in the period, "
                "stacked by the responsibility they practised. Consistency matters more than "
                "volume: a steady height beats a spike.", key="stacked")
+
+
+def members_tab() -> None:
     left, right = st.columns(2)
     with left:
         steady = frames.steadiness
@@ -162,16 +163,47 @@ else:
         show_chart("minutes", frames.columns["minutes"],
                    f"Time members recorded on their actions each week, in hours (optional, "
                    f"so this undercounts): {frames.headline('minutes').display} in the "
-                   "period.",
-                   key="minutes")
+                   "period.", key="minutes")
 
-total = frames.follow_through_total()
-show_chart("follow_through", frames.columns["follow_through"],
-           f"Next steps from members' action plans: {total['done']} done in the period, "
-           f"{total['open']} still open and {total['overdue']} overdue on "
-           f"{period.as_of(today):%d %b %Y}. {total['plans']} of {total['members']} members "
-           f"have a plan; {total['revised_90_days']} revised it in the last 90 days.",
-           key="follow")
+
+def next_steps_tab() -> None:
+    total = frames.follow_through_total()
+    show_chart("follow_through", frames.columns["follow_through"],
+               f"Next steps from members' action plans: {total['done']} done in the period, "
+               f"{total['open']} still open and {total['overdue']} overdue on "
+               f"{period.as_of(today):%a %-d %b %Y}. {total['plans']} of {total['members']} "
+               f"members have a plan; {total['revised_90_days']} revised it in the last 90 "
+               "days.", key="follow")
+
+
+if frames.members == 0:
+    st.info("There are no active members here yet. A chapter admin adds members and teams "
+            "on the *Admin* page; their progress appears here once they log actions.",
+            icon=":material/group_add:")
+    st.stop()
+if not frames.weeks.enough_for_charts:
+    done = len(frames.weeks.complete)
+    st.info(f"Charts appear once there are {MIN_CHART_WEEKS} complete weeks to "
+            f"compare — this period has {done} complete week{'s' if done != 1 else ''} of the "
+            f"programme (it began {frames.weeks.started:%a %-d %b %Y}). Until then, the "
+            "figures above and *this week so far* tell the story; choose a longer period, "
+            "or encourage your team to log this week.", icon=":material/insights:")
+    next_steps_tab()
+elif frames.actions == 0:
+    st.info("No actions have been logged here in this period yet, so there is nothing to "
+            "chart. Members log what they did on *Log actions* (or the quick log on "
+            "*My week*); try a longer period, or encourage your team to log their first "
+            "action this week.", icon=":material/insights:")
+    next_steps_tab()
+else:
+    # One tab drawn at a time: a hidden tab's charts are neither computed nor sent, so
+    # the browser draws one or two charts a view and a phone scrolls a short page.
+    tabs = st.tabs(CHART_TABS, key="tp_tab", bind="query-params")
+    for tab, draw in zip(tabs, (participation_tab, responsibilities_tab, members_tab,
+                                next_steps_tab)):
+        if tab.open:
+            with tab:
+                draw()
 
 # --- who are we leaving behind? ------------------------------------------------------
 st.header("Who are we leaving behind?")

@@ -24,6 +24,8 @@ MEASURES = [
     "naive baseline metric set, chapter",
     "strawman baseline metric set, team",
     "strawman baseline metric set, chapter",
+    "analyst baseline metric set, team",
+    "analyst baseline metric set, chapter",
     "metric set, team: cold",
     "metric set, team: warm",
     "metric set, chapter: cold",
@@ -40,6 +42,8 @@ MEASURES = [
     "naive / ours, metric set team (cold)",
     "naive / ours, metric set chapter (cold)",
     "strawman / ours, metric set team (cold)",
+    "analyst / ours, metric set team (cold)",
+    "analyst / ours, metric set chapter (cold)",
 ]
 
 
@@ -53,6 +57,10 @@ def test_quick_bench_completes_and_prints_every_figure(tmp_path):
         assert measure in result.stdout, measure
     # The baseline computes the same numbers as ours.
     assert "cross-check at 10k, team: baseline and ours agree" in result.stdout
+    # So does the analyst's, which filters in SQL.
+    assert ("cross-check at 10k, team (analyst's baseline): baseline and ours agree"
+            in result.stdout)
+    assert "analyst's SQL-filtered pandas ÷ ours, 40-member chapter" in result.stdout
     assert "MISMATCH" not in result.stdout
     assert "0 read a large table whole" in result.stdout
     # Every issue-13 target is printed beside its measure (or says it was not measured),

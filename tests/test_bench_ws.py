@@ -17,8 +17,9 @@ from pathlib import Path
 
 import pytest
 
+from allyship.people import sessions
 from allyship.web import serve
-from bench import concurrency, wsclient
+from bench import browser_views, concurrency, wsclient
 
 pytestmark = [pytest.mark.server,
               pytest.mark.skipif(serve.find_nginx() is None and
@@ -42,6 +43,12 @@ def test_websocket_clients_see_the_page_a_lead_sees_and_refuse_a_sign_in_page(
                 assert "Sign in" in page.headings
                 with pytest.raises(wsclient.ProtocolError, match="sign-in page"):
                     concurrency.check_page(page, "My week", "stranger")
+            # A tab of Team progress named in the address: its two charts, and only them.
+            async with wsclient.Tab(d.url, {sessions.COOKIE_NAME: lead_token}) as lead:
+                await lead.run()
+                tab = await lead.run("Team progress", query="tp_tab=Responsibilities")
+                concurrency.check_page(tab, "Team progress", "lead", charts=True)
+                assert tab.charts == 2
             return await concurrency._ws_round(d.url, [lead_token], writer_token, pids,
                                                db_path, close_wait=0)
 
@@ -51,7 +58,8 @@ def test_websocket_clients_see_the_page_a_lead_sees_and_refuse_a_sign_in_page(
 
     for phase in ("cold", "warm"):
         assert len(r[phase]) == 1 and 0 < r[phase][0] < 120_000
-        assert r[phase + "_charts"][0] >= 3, "Team progress draws its charts"
+        # The open tab's chart only: the others are drawn when their tab is opened.
+        assert r[phase + "_charts"][0] == 1, "Team progress draws its first tab's chart"
         assert r[phase + "_messages"][0] > 20, "every message of the view is counted"
         assert r[phase + "_cpu"] > 0, "the server's CPU time is read from /proc"
     assert 0 < r["write"] < 120_000 and r["write_landed"]
@@ -61,9 +69,9 @@ def test_websocket_clients_see_the_page_a_lead_sees_and_refuse_a_sign_in_page(
                                " LIMIT 1", [writer]).fetchone()
     assert text.startswith(concurrency.WRITE_TEXT)
     assert all(mb > 50 for mb in r["rss_peak"].values())
-    # nginx saw the websockets (stranger, lead, writer) on the one process, each route
-    # cookie on one process.
-    assert spread == [3] and unsticky == []
+    # nginx saw the websockets (stranger, the lead's tab from an address, lead, writer) on
+    # the one process, each route cookie on one process.
+    assert spread == [4] and unsticky == []
 
 
 def test_the_floor_page_sends_as_many_messages_as_the_view_it_stands_beside():
@@ -75,3 +83,24 @@ def test_the_floor_page_sends_as_many_messages_as_the_view_it_stands_beside():
     assert fig.note.startswith("60 messages a run"), fig.note
     assert fig.median is not None and fig.median > 0, "the server's CPU time is read"
     assert said and "doing no work" in said[0]
+
+
+@pytest.mark.skipif(browser_views.chromium_path() is None, reason="chromium is not installed")
+def test_the_browser_bench_times_a_lead_from_click_to_every_chart_drawn(demo_template: Path,
+                                                                        tmp_path: Path):
+    figs = browser_views.run(demo_template, "demo", tmp_path, ["lead"], n=1,
+                             say=lambda _line: None)
+    by = {f.measure: f for f in figs}
+    first = by["click → drawn: Team progress, first view after start"]
+    assert first.median and first.median > 0, first.note
+    assert "server's share" in first.note and "1 chart(s)" in first.note
+    # Each other tab is timed when opened, its charts drawn then.
+    opened = [f for m, f in by.items() if m.startswith("click → drawn: Team progress, open")]
+    assert len(opened) == 3 and all(f.median for f in opened)
+    assert "2 chart(s)" in by["click → drawn: Team progress, open the tab 'Responsibilities'"].note
+    cpu = by["browser CPU per Team progress view: Team progress, first view after start"]
+    assert cpu.median is not None and "renderer CPU" in cpu.note
+    # Every line says its target and the load average.
+    line = browser_views.line(cpu)
+    assert "target ≤ 150 ms" in line and "load average" in line
+    assert not [f for f in figs if f.median is None]

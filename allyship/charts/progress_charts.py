@@ -131,7 +131,9 @@ class PreparedChart:
         ``to_dict()`` gives (same dataset name and all)."""
         values = self.records()
         name = _dataset_name(values)
-        return {**self.spec, "data": {"name": name}, "datasets": {name: values}}
+        # The template's own datasets (the handout's wording a chart looks up) stay.
+        return {**self.spec, "data": {"name": name},
+                "datasets": {**self.spec.get("datasets", {}), name: values}}
 
 
 def _dataset_name(values: list[dict[str, Any]]) -> str:
@@ -163,7 +165,9 @@ def prepare(kind: str, frame: pd.DataFrame | Columns) -> PreparedChart:
         for col in ("share", "rolling_mean"):
             columns[col] = [None if v is None else float(v) for v in columns[col]]
         names = list(dict.fromkeys(columns["group"]))
-    elif kind == "coverage":
+    if kind in ("responsibility_actions", "coverage"):
+        columns.pop("full_text", None)  # the template looks the handout's wording up
+    if kind == "coverage":
         actions = [v for v in columns["actions"] if v is not None]
         top = max(int(max(actions)) if actions else 1, 1)
     elif kind == "follow_through":
