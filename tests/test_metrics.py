@@ -12,7 +12,7 @@ Mo         A       R6 in each week of Jan 5–26; Feb 2 R1+R2 30m; Feb 9 R1 15m;
 Tam        A       R6 in each week of Jan 5–26; Feb 2 R1 60m; **away** the week of Feb 16
 Oz         B       Jan 12 R5 30m
 Cy, Di     C       Di: Feb 16 R1 20m
-Gone       A       Feb 9 R8 100m, then deactivated (never counted)
+Gone       A       Feb 9 R8 100m; left before Jan 5 (never counted)
 =========  ======  =====================================================================
 
 So in the chapter (7 active members) the weeks of Feb 2, 9, 16, 23 have 2, 2, 2, 2
@@ -94,6 +94,11 @@ def data(chapter) -> Data:
     log(db, di, date(2026, 2, 18), (1,), 20)
     log(db, gone, date(2026, 2, 12), (8,), 100)
     roster.set_member_active(db, ch.admin, gone.id, False)
+    # Deactivation takes effect from the next Monday after it happens; in this chapter's
+    # story Gone left before the programme began, so their membership is dated so.
+    with store.transaction(db):
+        db.execute("UPDATE memberships SET to_week = '2026-01-05' WHERE member_id = ?",
+                   [gone.id])
     # Plans: three of team A work with "Black birders" (a group big enough to filter on),
     # Di alone with "Disabled nature lovers" (too small to be offered).
     plans.save_plan(db, ch.member, PlanDraft("Black birders", items=(
