@@ -166,7 +166,7 @@ def weekly_participation(db: sqlite_utils.Database, actor: Member | None, scope:
     scope, each team the actor may see (small teams folded). ``share`` is NaN for a
     week when everyone was away.
     """
-    actor = check(db, actor, scope)
+    actor = check(db, actor, scope, period, today)
     view = view_of(db, actor, scope, today or date.today(), period)
     return _participation(view, [period], _weekly(view, [period]))[0].frame()
 
@@ -178,8 +178,9 @@ def pooled_participation(db: sqlite_utils.Database, actor: Member | None, scope:
     (participants over members counted, as the headline figure): the same numbers as
     :func:`weekly_participation`'s own series, for several periods in one pass and
     without building the frames (the report asks this of every focus group)."""
-    actor = check(db, actor, scope)
-    view = view_of(db, actor, scope, today or date.today(), periods[0] if periods else None)
+    first = periods[0] if periods else None
+    actor = check(db, actor, scope, first, today)
+    view = view_of(db, actor, scope, today or date.today(), first)
     active = {(t, w): (n,) for t, w, n in view.query_weeks(
         _all_weeks(view, periods),
         "SELECT s.team_id, w.week_start, count(*) FROM scope_w s JOIN member_weeks w"
@@ -220,7 +221,7 @@ def responsibility_weeks(db: sqlite_utils.Database, actor: Member | None, scope:
     Feeds both the coverage heat map and the stacked actions-per-week chart. An action
     that practised two responsibilities counts once under each.
     """
-    actor = check(db, actor, scope)
+    actor = check(db, actor, scope, period, today)
     view = view_of(db, actor, scope, today or date.today(), period)
     return _responsibilities(view, [period], _weekly(view, [period]))[0].frame()
 
@@ -229,7 +230,7 @@ def responsibility_weeks(db: sqlite_utils.Database, actor: Member | None, scope:
 def least_practised(db: sqlite_utils.Database, actor: Member | None, scope: Scope,
                     period: Period, *, n: int = 3, today: date | None = None) -> pd.DataFrame:
     """The ``n`` responsibilities with the fewest actions in the period (ties by number)."""
-    actor = check(db, actor, scope)
+    actor = check(db, actor, scope, period, today)
     view = view_of(db, actor, scope, today or date.today(), period)
     return _responsibilities(view, [period], _weekly(view, [period]))[0].least(n).frame
 
@@ -284,7 +285,7 @@ def consistency(db: sqlite_utils.Database, actor: Member | None, scope: Scope,
                 period: Period, *, today: date | None = None) -> pd.DataFrame:
     """How many members were active in 0, 1, … n weeks of the period — a distribution,
     with no names: consistency over volume."""
-    actor = check(db, actor, scope)
+    actor = check(db, actor, scope, period, today)
     return _consistency(view_of(db, actor, scope, today or date.today(), period), period).frame
 
 def _steady_window(v: View, period: Period) -> tuple[tuple[str, str], int] | None:
@@ -340,7 +341,7 @@ def per_member(v: View, period: Period, periods: Sequence[Period]
 def steadiness(db: sqlite_utils.Database, actor: Member | None, scope: Scope, period: Period,
                *, today: date | None = None) -> Steadiness:
     """Members active in at least 3 of the last 4 weeks of the period (see :class:`Steadiness`)."""
-    actor = check(db, actor, scope)
+    actor = check(db, actor, scope, period, today)
     return _steadiness(view_of(db, actor, scope, today or date.today(), period), period)
 
 # --- minutes -------------------------------------------------------------------------------
@@ -360,7 +361,7 @@ def minutes_per_week(db: sqlite_utils.Database, actor: Member | None, scope: Sco
                      period: Period, *, today: date | None = None) -> pd.DataFrame:
     """Per week: minutes invested (actions without minutes add nothing), actions,
     actions that recorded minutes, and members who logged."""
-    actor = check(db, actor, scope)
+    actor = check(db, actor, scope, period, today)
     view = view_of(db, actor, scope, today or date.today(), period)
     return _minutes(view, [period], _weekly(view, [period]))[0].frame()
 
@@ -413,7 +414,7 @@ def follow_through(db: sqlite_utils.Database, actor: Member | None, scope: Scope
     """Per group (the scope, then teams the actor may see): members, plans, plans revised
     in the last 90 days, and next steps ``done`` in the period, still ``open``, and
     ``overdue`` — as they stood on the period's last day (or today, if sooner)."""
-    actor = check(db, actor, scope)
+    actor = check(db, actor, scope, period, today)
     return _follow_through(view_of(db, actor, scope, today or date.today(), period),
                            [period])[0].frame
 
@@ -444,7 +445,7 @@ def falling_teams(db: sqlite_utils.Database, actor: Member | None, scope: Scope,
                   period: Period, *, today: date | None = None) -> pd.DataFrame:
     """Teams (that the actor may see, with at least 3 members) whose participation share
     over the period is 5 points or more below the previous period of equal length."""
-    actor = check(db, actor, scope)
+    actor = check(db, actor, scope, period, today)
     view = view_of(db, actor, scope, today or date.today(), period)
     if not Comparison(view.weeks(period), view.weeks(period.previous())).comparable:
         return falling_columns(_participation(view, [period], _weekly(view, [period]))[0], None,

@@ -34,8 +34,10 @@ class Scope:
     focus_group: str | None = None
 
 
-def check(db: sqlite_utils.Database, actor: Member | None, scope: Scope) -> Member:
-    """Access, and the disclosure rule, for a scope; every public function calls this
+def check(db: sqlite_utils.Database, actor: Member | None, scope: Scope,
+          period: Period | None = None, today: date | None = None) -> Member:
+    """Access, and the disclosure rule, for a scope (over the weeks of ``period``, as
+    their membership stood; without one, this week's); every public function calls this
     first. A scope the viewer may not see (too few people besides them, or one that
     could be subtracted from another view) is refused in words."""
     actor = access.require_team_view(actor, scope.team_id, scope.chapter_id)
@@ -45,7 +47,9 @@ def check(db: sqlite_utils.Database, actor: Member | None, scope: Scope) -> Memb
         except LookupError:
             raise access.PermissionDenied("That team does not exist.") from None
         access.require_same_chapter(actor, team.chapter_id)
-    refusal = disclosure.views_for(db, actor).refusal(scope.team_id, scope.focus_group)
+    weeks = None if period is None else PeriodWeeks(
+        period, programme_start(db, scope.chapter_id), today or date.today()).weeks
+    refusal = disclosure.views_for(db, actor, weeks).refusal(scope.team_id, scope.focus_group)
     if refusal is not None:
         raise access.PermissionDenied(refusal)
     return actor
@@ -145,7 +149,8 @@ def _sizes(db: sqlite_utils.Database, scope: Scope,
                                           " GROUP BY s.team_id", week=week)).fetchall()
 
 
-def breakdown_groups(db: sqlite_utils.Database, actor: Member, scope: Scope) -> dict[Any, str]:
+def breakdown_groups(db: sqlite_utils.Database, actor: Member, scope: Scope,
+                     weeks: Sequence[date] | None = None) -> dict[Any, str]:
     """team_id → group label for the by-team breakdown, after the disclosure rules.
 
     Only the whole chapter (without a focus-group filter) has a breakdown: an admin
@@ -155,7 +160,7 @@ def breakdown_groups(db: sqlite_utils.Database, actor: Member, scope: Scope) -> 
     """
     if scope.team_id is not None or scope.focus_group is not None:
         return {}
-    return disclosure.views_for(db, actor).chapter_rows(actor.is_admin)
+    return disclosure.views_for(db, actor, weeks).chapter_rows(actor.is_admin)
 
 
 @dataclass(frozen=True)
@@ -211,7 +216,8 @@ def as_of_week(period: Period | None, today: date) -> date:
 def view_of(db: sqlite_utils.Database, actor: Member, scope: Scope, today: date,
             period: Period | None = None) -> View:
     week = as_of_week(period, today)
-    return View(db, actor, scope, today, programme_start(db, scope.chapter_id),
-                scope_label(db, scope), tuple(_sizes(db, scope, week)),
-                breakdown_groups(db, actor, scope), week)
+    started = programme_start(db, scope.chapter_id)
+    weeks = None if period is None else PeriodWeeks(period, started, today).weeks
+    return View(db, actor, scope, today, started, scope_label(db, scope),
+                tuple(_sizes(db, scope, week)), breakdown_groups(db, actor, scope, weeks), week)
 
