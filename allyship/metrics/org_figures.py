@@ -486,6 +486,9 @@ def org_progress(db: sqlite_utils.Database, actor: Member | None, period: Period
     with_org = region_id is None
     lines = disclose(chapters, figures, viewer, with_organisation_total=with_org,
                      organisation_name=org_name)
+    if region is not None and not chapters:  # a region without chapters still has a total
+        lines = [Line(f"{region.name} (all chapters)", "region", region.name, None,
+                      "No chapters in this region.", chapters=0)]
     progress = OrgProgress(period, today, region, org_name, tuple(lines),
                            _weekly_frame(lines, chapters, weekly), OrgComparison(None, ""),
                            archived)
