@@ -14,7 +14,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from allyship import demo as demo_data
@@ -235,31 +235,41 @@ def _views(db, viewer, period: Period) -> dict:
             scope = Scope(viewer.chapter_id, team, group)
             try:
                 out[scope] = figures(db, viewer, scope, period)
+                # (Counted back from today, not from the period: see the report test.)
+                out[scope]["follow_through"].pop("revised_90_days")
             except PermissionDenied:
                 out[scope] = "refused"
     return out
 
 
 @pytest.mark.slow
-@settings(max_examples=12, deadline=None,
+@settings(max_examples=8, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate],
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(0, 10_000), changes=st.lists(st.tuples(CHANGE, st.integers(0, 999)),
                                                      min_size=1, max_size=4))
-def test_no_roster_change_moves_any_view_of_a_completed_period(chapter, seed, changes):
+def test_no_roster_change_moves_any_view_of_a_completed_period(migrated_template,
+                                                               tmp_path_factory, seed, changes):
     """A random small chapter (three teams, random actions over eight weeks), then random
-    changes; after each, every view the admin and the lead can open for each completed
-    period is unchanged (a new member may only add to the member counts)."""
+    changes; after each, every view the admin and the lead could open for each completed
+    period is unchanged or withdrawn (a new member may only add to the member counts)."""
     import random
+    import shutil
 
-    db, admin, lead = chapter.db, chapter.admin, chapter.lead
+    from allyship.core.models import Chapter
+
+    path = tmp_path_factory.mktemp("hold") / "h.db"
+    shutil.copy(migrated_template, path)
+    db = store.connect(path)
     rng = random.Random(seed)
     today = date(2026, 3, 4)
-    team_c = roster.create_team(db, admin, f"Team C {seed}-{len(changes)}").id
-    people = [chapter.lead, chapter.member, chapter.teammate, chapter.other]
-    for n in range(rng.randint(3, 6)):
+    ch: Chapter = roster.create_chapter(db, "Held", started_on=date(2026, 1, 5))
+    admin = roster.bootstrap_admin(db, ch, MemberDraft("Ada Admin", "ada@example.org"))
+    teams = [roster.create_team(db, admin, name).id for name in ("A", "B", "C")]
+    lead = roster.add_member(db, admin, MemberDraft("Lee", "lee@example.org", "lead", teams[0]))
+    people = [lead]
+    for n in range(rng.randint(6, 10)):
         people.append(roster.add_member(db, admin, MemberDraft(
-            f"P{n}", f"p{n}.{seed}.{len(changes)}.{rng.random()}@example.org", "member",
-            rng.choice([chapter.team_a, chapter.team_b, team_c, None]))))
+            f"P{n}", f"p{n}@example.org", "member", rng.choice([*teams, None]))))
     for p in people:
         plans.save_plan(db, p, PlanDraft(rng.choice(["Neighbours", "Students"])), today=today)
         for w in range(1, 9):
@@ -273,41 +283,47 @@ def test_no_roster_change_moves_any_view_of_a_completed_period(chapter, seed, ch
     viewers = [roster.get_member(db, admin.id), roster.get_member(db, lead.id)]
     baseline = {(v.id, i): _views(db, v, p) for v in viewers for i, p in enumerate(periods)}
     assert any(f != "refused" for views in baseline.values() for f in views.values())
-    counts = ("active_members", "counted", "share", "rolling_mean", "members")
+
+    def own(views: dict) -> list[str]:
+        """The participants of the scope's own series, week by week."""
+        part = views["participation"]
+        return [p for p, total in zip(eval(part["participants"]), eval(part["is_total"]))
+                if total]
+
     for kind, pick in changes:
         who = people[pick % len(people)]
-        if kind == "move":
-            roster.move_member(db, admin, who.id, rng.choice([chapter.team_a, team_c, None]))
-        elif kind == "deactivate" and who.id != admin.id:
+        if kind == "move" and who.id != lead.id:  # (the lead's own access is not a figure)
+            roster.move_member(db, admin, who.id, rng.choice([*teams, None]))
+        elif kind == "deactivate":
             roster.set_member_active(db, admin, who.id, False)
-        elif kind == "reactivate" and not erasure.is_forgotten(db, who.id):
+        elif kind == "reactivate" and not erasure.is_forgotten(db, who.id) \
+                and not roster.get_member(db, who.id).active:
             roster.set_member_active(db, admin, who.id, True)
-        elif kind == "forget" and who.id not in (admin.id, lead.id):
+        elif kind == "forget" and who.id != lead.id:
             roster.set_member_active(db, admin, who.id, False)
             erasure.forget(db, admin, who.id, confirm_email=roster.get_member(db, who.id).email,
                            scrub=False)
         elif kind == "plan" and roster.get_member(db, who.id).active:
-            plans.save_plan(db, roster.get_member(db, who.id),
-                            PlanDraft(rng.choice(["Neighbours", "Students", "Elders"])),
-                            today=today)
+            plans.save_plan(db, roster.get_member(db, who.id), new_group(
+                plans.stored_plan(db, who.id), rng.choice(["Neighbours", "Students", "Elders"])),
+                today=today)
         elif kind == "new":
             roster.add_member(db, admin, MemberDraft(
-                "Newcomer", f"new{pick}.{rng.random()}@example.org", "member", chapter.team_a))
+                "Newcomer", f"new{pick}.{rng.random()}@example.org", "member", teams[0]))
         for (vid, i), views in baseline.items():
             viewer = roster.get_member(db, vid)
             if not viewer.active:
                 continue
-            now = _views(db, viewer, periods[i])
+            now = baseline[(vid, i)] = _views(db, viewer, periods[i])
             for scope, before in views.items():
+                # Not offered any more (the lead moved, say): withdrawn, which shows nothing.
                 after = now.get(scope, "refused")
                 if kind != "new":
-                    assert after == before, (kind, scope)
+                    assert after in ("refused", before), (kind, scope)
                 elif before != "refused" and after != "refused":
-                    # A newcomer reaches back as a member who did nothing: only the
-                    # member counts (and the shares made from them) may change.
+                    # A newcomer reaches back as a member who did nothing: the scope's
+                    # activity is the same; its member counts (and shares) may change.
                     for name in ("minutes", "responsibilities"):
                         assert after[name] == before[name], (kind, scope, name)
-                    part_a = {k: v for k, v in after["participation"].items() if k not in counts}
-                    part_b = {k: v for k, v in before["participation"].items()
-                              if k not in counts}
-                    assert part_a == part_b, (kind, scope)
+                    assert own(after) == own(before), (kind, scope)
+    db.conn.close()
