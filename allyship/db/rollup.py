@@ -192,12 +192,11 @@ def _triggers() -> list[str]:
         f" {_away('OLD', '-')} {_away('NEW', '+')} END",
         # A membership row written, changed or removed moves the weeks it covers.
         f"CREATE TRIGGER rollup_membership_in AFTER INSERT ON memberships"
-        f" BEGIN {_member_in('NEW')} {_team_member('NEW', '+')} END",
+        f" BEGIN {_member_in('NEW')} END",
         f"CREATE TRIGGER rollup_membership_changed AFTER UPDATE ON memberships"
-        f" BEGIN {_member_out('OLD')} {_team_member('OLD', '-')}"
-        f" {_member_in('NEW')} {_team_member('NEW', '+')} END",
+        f" BEGIN {_member_out('OLD')} {_member_in('NEW')} END",
         f"CREATE TRIGGER rollup_membership_out AFTER DELETE ON memberships"
-        f" BEGIN {_member_out('OLD')} {_team_member('OLD', '-')} END",
+        f" BEGIN {_member_out('OLD')} END",
     ]
 
 
@@ -282,6 +281,13 @@ def _team_triggers() -> list[str]:
         f" {_team_away('OLD', '-')} END",
         f"CREATE TRIGGER rollup_team_away_moved AFTER UPDATE ON away_weeks BEGIN"
         f" {_team_away('OLD', '-')} {_team_away('NEW', '+')} END",
+        # The weeks a membership row covers, under its team.
+        f"CREATE TRIGGER rollup_team_membership_in AFTER INSERT ON memberships"
+        f" BEGIN {_team_member('NEW', '+')} END",
+        f"CREATE TRIGGER rollup_team_membership_changed AFTER UPDATE ON memberships"
+        f" BEGIN {_team_member('OLD', '-')} {_team_member('NEW', '+')} END",
+        f"CREATE TRIGGER rollup_team_membership_out AFTER DELETE ON memberships"
+        f" BEGIN {_team_member('OLD', '-')} END",
     ]
 
 
