@@ -299,7 +299,7 @@ def test_no_roster_change_moves_any_view_of_a_completed_period(migrated_template
         elif kind == "reactivate" and not erasure.is_forgotten(db, who.id) \
                 and not roster.get_member(db, who.id).active:
             roster.set_member_active(db, admin, who.id, True)
-        elif kind == "forget" and who.id != lead.id:
+        elif kind == "forget" and who.id != lead.id and not erasure.is_forgotten(db, who.id):
             roster.set_member_active(db, admin, who.id, False)
             erasure.forget(db, admin, who.id, confirm_email=roster.get_member(db, who.id).email,
                            scrub=False)
