@@ -29,6 +29,9 @@ from allyship.practice import journal, plans
 from allyship.reports import chapter_report, org_report
 from allyship.rights import erasure
 
+# Each test builds reports or every view over the demo chapter: seconds, not milliseconds.
+pytestmark = pytest.mark.slow
+
 TODAY = date.today()
 # The four complete weeks before this one.
 DONE = Period(week_start(TODAY) - timedelta(weeks=4), week_start(TODAY) - timedelta(days=1))
@@ -242,7 +245,6 @@ def _views(db, viewer, period: Period) -> dict:
     return out
 
 
-@pytest.mark.slow
 @settings(max_examples=8, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate],
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(0, 10_000), changes=st.lists(st.tuples(CHANGE, st.integers(0, 999)),
