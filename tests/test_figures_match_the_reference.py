@@ -77,6 +77,10 @@ def db_file(tmp_path_factory) -> Path:
         gone = db.execute("SELECT id FROM members WHERE chapter_id = ? AND role = 'member'"
                           " ORDER BY id LIMIT 1 OFFSET 3", [c1]).fetchone()[0]
         conn.execute("UPDATE members SET active = 0 WHERE id = ?", [gone])
+        # Dated before the data begins (a deactivation takes effect from the next Monday):
+        # the member is in none of its weeks, as the reference counts them.
+        conn.execute("UPDATE memberships SET to_week = '2000-01-03' WHERE member_id = ?",
+                     [gone])
         # Chapter 2's programme began 8 weeks before the data ends (earlier actions
         # exist, but are not programme weeks).
         conn.execute("UPDATE chapters SET started_on = ? WHERE id = ?",

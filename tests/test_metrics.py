@@ -12,7 +12,7 @@ Mo         A       R6 in each week of Jan 5–26; Feb 2 R1+R2 30m; Feb 9 R1 15m;
 Tam        A       R6 in each week of Jan 5–26; Feb 2 R1 60m; **away** the week of Feb 16
 Oz         B       Jan 12 R5 30m
 Cy, Di     C       Di: Feb 16 R1 20m
-Gone       A       Feb 9 R8 100m, then deactivated (never counted)
+Gone       A       Feb 9 R8 100m; left before Jan 5 (never counted)
 =========  ======  =====================================================================
 
 So in the chapter (7 active members) the weeks of Feb 2, 9, 16, 23 have 2, 2, 2, 2
@@ -71,6 +71,15 @@ def step(text: str, due: date | None, done: date | None = None) -> PlanItemDraft
     return PlanItemDraft("next_step", text, due, done)
 
 
+def left_before_the_programme(db, member: Member) -> None:
+    """Date a deactivation before the weeks these tests read: a deactivation takes effect
+    from the next Monday after it happens (weeks already begun keep the member), and in
+    these stories the member left before the programme began."""
+    with store.transaction(db):
+        db.execute("UPDATE memberships SET to_week = '2026-01-05' WHERE member_id = ?",
+                   [member.id])
+
+
 @pytest.fixture
 def data(chapter) -> Data:
     db, ch = chapter.db, chapter
@@ -94,6 +103,7 @@ def data(chapter) -> Data:
     log(db, di, date(2026, 2, 18), (1,), 20)
     log(db, gone, date(2026, 2, 12), (8,), 100)
     roster.set_member_active(db, ch.admin, gone.id, False)
+    left_before_the_programme(db, gone)
     # Plans: three of team A work with "Black birders" (a group big enough to filter on),
     # Di alone with "Disabled nature lovers" (too small to be offered).
     plans.save_plan(db, ch.member, PlanDraft("Black birders", items=(
@@ -335,6 +345,7 @@ def test_admin_breakdown_folds_small_teams_into_other(data):
 def test_a_team_is_not_shown_when_the_rest_of_the_chapter_would_single_someone_out(data):
     for m in (data.cy, data.di):
         roster.set_member_active(data.db, data.ch.admin, m.id, False)
+        left_before_the_programme(data.db, m)
     # Ada (the viewer) + Oz are the rest: chapter minus Team A would be Oz alone, so
     # Team A's own figures are withdrawn too (complementary suppression).
     part = chapter_figures.weekly_participation(data.db, data.ch.admin, data.scope, P4, today=TODAY)

@@ -186,7 +186,10 @@ def test_with_two_small_chapters_together_the_totals_are_shown(org):
     made = organisation.create_chapter_with_admin(
         org, dana, name="Mesa Audubon", admin_name="Mo Admin", admin_email="mo@example.org",
         region_id=south.id, started_on=TODAY - timedelta(weeks=30))
-    roster.add_member(org, made.admin, MemberDraft("Pat Two", "pat2@example.org"))
+    pat = roster.add_member(org, made.admin, MemberDraft("Pat Two", "pat2@example.org"))
+    # Both take part (a group's size counts people who do, not roster entries).
+    for who in (made.admin, pat):
+        journal.log_action(org, who, ActionDraft(PERIOD.start, "Read", (1,)), today=TODAY)
     progress = org_figures.org_progress(org, dana, PERIOD, today=TODAY)
     other = next(line for line in progress.lines if line.kind == "other")
     assert other.shown and other.chapters == 2 and other.figures.members == 4

@@ -97,6 +97,9 @@ def test_a_leads_digest_preview_has_no_figures_for_a_team_the_admin_may_not_open
                  if t.id not in (admin.team_id, lead.team_id))
     for m in roster.list_members(db, admin.chapter_id, team_id=third)[1:]:
         roster.set_member_active(db, admin, m.id, False)
+        # A deactivation takes effect from the next Monday; these members left long ago.
+        db.execute("UPDATE memberships SET to_week = '2000-01-03' WHERE member_id = ?", [m.id])
+    db.conn.commit()
     assert disclosure.views_for(db, admin).refusal(lead.team_id, None) is not None
     real = _digest_text(db, lead)
     figure = next(line for line in real.splitlines() if "members logged" in line)

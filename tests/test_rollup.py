@@ -124,7 +124,9 @@ def test_team_weeks_match_the_base_tables_after_writes_moves_and_deactivation(ch
     assert moved and team_weeks_now(db)  # the test did move people, and something counts
 
 
-def test_a_member_moved_takes_all_their_weeks_to_the_new_team(chapter):
+def test_a_member_moved_leaves_their_weeks_with_the_team_they_were_in(chapter):
+    """Moves and deactivation take effect from the next Monday: weeks already begun stay
+    under the team the member was in, so past figures never move."""
     db = chapter.db
     journal.log_action(db, chapter.member, ActionDraft(TODAY, "Listened", (1, 2), minutes=20),
                        today=TODAY)
@@ -137,15 +139,20 @@ def test_a_member_moved_takes_all_their_weeks_to_the_new_team(chapter):
             "SELECT week_start, members, actions, minutes, away_silent FROM team_weeks"
             " WHERE team_id = ? AND (members OR away_silent)", [team])}
 
-    assert len(rows(chapter.team_a)) == 3 and rows(chapter.team_b) == {}
+    before = rows(chapter.team_a)
+    assert len(before) == 3 and rows(chapter.team_b) == {}
     roster.move_member(db, chapter.admin, chapter.member.id, chapter.team_b)
-    assert rows(chapter.team_a) == {}
-    assert sorted(rows(chapter.team_b).values()) == [(0, 0, 0, 1), (1, 1, 0, 0), (1, 1, 20, 0)]
     roster.move_member(db, chapter.admin, chapter.member.id, None)
-    assert rows(chapter.team_b) == {} and len(rows(0)) == 3  # team 0: members without a team
     roster.set_member_active(db, chapter.admin, chapter.member.id, False)
-    assert rows(0) == {}
+    assert rows(chapter.team_a) == before
+    assert rows(chapter.team_b) == {} and rows(0) == {}
     assert team_weeks_now(db) == team_weeks_fresh(db)
+    assert rollup.snapshot(db) == recomputed(db)
+    # A week logged late is counted under the membership of that week, too.
+    journal.log_action(db, chapter.member, ActionDraft(TODAY - timedelta(weeks=3), "Late",
+                                                       (4,)), today=TODAY)
+    assert len(rows(chapter.team_a)) == 4 and rows(0) == {}
+    assert rollup.snapshot(db) == recomputed(db)
 
 
 def test_sixteen_writers_at_once_leave_team_weeks_exact(chapter, db_path):
@@ -194,10 +201,12 @@ def test_a_restore_and_an_import_leave_team_weeks_exact(chapter, tmp_path):
     fresh = store.connect(tmp_path / "restored.db")
     assert restore.restore(fresh, restore.read_export(tmp_path / "out")).ok
     assert team_weeks_now(fresh) == team_weeks_now(db) == team_weeks_fresh(fresh)
-    assert len(team_weeks_now(fresh)) == 3  # two teams' weeks and the no-team week
+    # Two teams' weeks: the move to no team and the deactivation take effect next Monday.
+    assert len(team_weeks_now(fresh)) == 2
+    assert rollup.snapshot(fresh) == rollup.snapshot(db)
 
 
-def test_an_erased_member_leaves_team_weeks_with_their_weeks(chapter):
+def test_an_erased_member_is_anonymised_but_their_weeks_still_count(chapter):
     from allyship.rights import erasure
 
     db = chapter.db
@@ -209,7 +218,7 @@ def test_an_erased_member_leaves_team_weeks_with_their_weeks(chapter):
     erasure.request_erasure(db, chapter.other)
     erasure.forget(db, chapter.admin, chapter.other.id, confirm_email=chapter.other.email,
                    scrub=False)
-    assert db.execute(team_b, [chapter.team_b]).fetchone() == (0, 0)
+    assert db.execute(team_b, [chapter.team_b]).fetchone() == (1, 1)
     assert rollup.snapshot(db) == recomputed(db)
 
 

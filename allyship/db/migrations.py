@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import sqlite_utils
 
-from allyship.db import rollup
+from allyship.db import memberships, rollup
 from allyship.db.partner_voice_schema import add_community_partners
 
 
@@ -610,6 +610,16 @@ def _bind_sign_in_to_browser_and_fix_reflection_audience(db: sqlite_utils.Databa
         db.execute(stmt)
 
 
+def _dated_membership(db: sqlite_utils.Database) -> None:
+    """``memberships``: each member's chapter, team and focus group by week, written by
+    triggers (:mod:`allyship.db.memberships`); the roll-ups count each member-week under
+    the membership of that week, so a change never moves history. Existing active
+    members belong from the beginning (nothing older records otherwise)."""
+    if not db["memberships"].exists():
+        memberships.create(db)
+    rollup.rebuild(db)
+
+
 # Ordered: MIGRATIONS[i] takes the schema from version i to i + 1.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m1_initial, _m2_sign_in, _m3_audit_by_actor, _m4_drop_plan_items_due,
@@ -625,5 +635,6 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m14_team_week_figures,
     _bind_sign_in_to_browser_and_fix_reflection_audience,
     add_community_partners,
+    _dated_membership,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -2,17 +2,21 @@
 a few short rows instead of every action.
 
 ``chapter_weeks`` (chapter, week), ``member_weeks`` (week, member) and ``team_weeks``
-(chapter, current team, week) hold participants, actions, minutes and actions per
-responsibility; the chapter and team rows count **active members only**, as every
-figure does. Triggers keep them in the same transaction as every write (forms, imports,
-restores, the demo), so no write path can forget them and a rollback undoes them too;
-a member who changes team, chapter or active state takes their weeks along.
+(chapter, team, week) hold participants, actions, minutes and actions per
+responsibility; a member-week counts under the chapter and team its member belonged to
+**that week** (:mod:`allyship.db.memberships`), as every figure does. Triggers keep them
+in the same transaction as every write (forms, imports, restores, the demo), so no write
+path can forget them and a rollback undoes them too; a change of membership moves only
+the weeks it covers (from the next Monday), never history.
 :func:`recompute` rebuilds them from the base tables (the migration and the tests).
 """
 
 from __future__ import annotations
 
 import sqlite_utils
+
+from allyship.db import memberships
+from allyship.db.memberships import covers
 
 # Derived data: never exported (a restore rebuilds them through the triggers), and
 # without foreign keys (nothing refers to them; the check reports only real records).
@@ -44,7 +48,7 @@ _ADD_ACTION = """
                    AND w.member_id = {a}.member_id) = 1
                  AND EXISTS (SELECT 1 FROM away_weeks y WHERE y.member_id = {a}.member_id
                              AND y.week_start = {a}.week_start))
-        FROM members m WHERE m.id = {a}.member_id AND m.active = 1
+        FROM memberships m WHERE m.member_id = {a}.member_id AND {in_week}
         ON CONFLICT (chapter_id, week_start) DO UPDATE SET
             participants = participants + excluded.participants,
             actions = actions + 1, minutes = minutes + excluded.minutes,
@@ -63,63 +67,75 @@ _REMOVE_ACTION = """
             WHERE w.week_start = {a}.week_start AND w.member_id = {a}.member_id), 0)
             * EXISTS (SELECT 1 FROM away_weeks y WHERE y.member_id = {a}.member_id
                       AND y.week_start = {a}.week_start)
-        WHERE chapter_id = (SELECT m.chapter_id FROM members m WHERE m.id = {a}.member_id
-                            AND m.active = 1)
+        WHERE chapter_id = (SELECT m.chapter_id FROM memberships m
+                            WHERE m.member_id = {a}.member_id AND {in_week})
           AND week_start = {a}.week_start;
     DELETE FROM member_weeks WHERE week_start = {a}.week_start AND member_id = {a}.member_id
         AND actions = 0;
 """
 
 
+def _add_action(a: str) -> str:
+    return _ADD_ACTION.format(a=a, in_week=covers("m", f"{a}.week_start"))
+
+
+def _remove_action(a: str) -> str:
+    return _REMOVE_ACTION.format(a=a, in_week=covers("m", f"{a}.week_start"))
+
+
 def _move_responsibilities(a: str, sign: str) -> str:
     return (f"UPDATE chapter_weeks SET {_r_from_action(a + '.id', sign)}"
-            f" WHERE chapter_id = (SELECT m.chapter_id FROM members m WHERE m.id = {a}.member_id"
-            f" AND m.active = 1) AND week_start = {a}.week_start;"
+            f" WHERE chapter_id = (SELECT m.chapter_id FROM memberships m"
+            f" WHERE m.member_id = {a}.member_id AND {covers('m', a + '.week_start')})"
+            f" AND week_start = {a}.week_start;"
             f" UPDATE member_weeks SET {_r_from_action(a + '.id', sign)}"
             f" WHERE week_start = {a}.week_start AND member_id = {a}.member_id;")
 
 
 def _member_weeks_sql(m: str) -> str:
-    """One member's weeks: actions, minutes and per-responsibility counts."""
+    """The weeks a membership row ``m`` covers of its member's: actions, minutes and
+    per-responsibility counts."""
     per_r = ", ".join(
         f"sum(EXISTS (SELECT 1 FROM action_responsibilities x WHERE x.action_id = a.id"
         f" AND x.responsibility = {n})) AS r{n}" for n in RESPONSIBILITIES)
     return (f"SELECT a.week_start, count(*) AS n, coalesce(sum(a.minutes), 0) AS mins, {per_r}"
-            f" FROM actions a WHERE a.member_id = {m}.id GROUP BY a.week_start")
+            f" FROM actions a WHERE a.member_id = {m}.member_id"
+            f" AND {covers(m, 'a.week_start')} GROUP BY a.week_start")
 
 
 def _member_out(m: str) -> str:
-    """Take a member's weeks out of their chapter's rows (``m`` = OLD)."""
+    """Take the weeks a membership row covered out of its chapter's rows (``m`` = OLD)."""
     sets = ", ".join(f"r{n} = chapter_weeks.r{n} - x.r{n}" for n in RESPONSIBILITIES)
     # (No table alias: SQLite refuses them on UPDATE inside a trigger.)
     return f"""
     UPDATE chapter_weeks SET participants = participants - 1, actions = actions - x.n,
         minutes = minutes - x.mins, {sets}
         FROM ({_member_weeks_sql(m)}) AS x
-        WHERE {m}.active = 1 AND chapter_weeks.chapter_id = {m}.chapter_id
+        WHERE chapter_weeks.chapter_id = {m}.chapter_id
           AND chapter_weeks.week_start = x.week_start;
     UPDATE chapter_weeks SET away_silent = away_silent - 1
-        WHERE {m}.active = 1 AND chapter_id = {m}.chapter_id AND week_start IN (
-            SELECT y.week_start FROM away_weeks y WHERE y.member_id = {m}.id
-            AND NOT EXISTS (SELECT 1 FROM member_weeks w WHERE w.member_id = {m}.id
+        WHERE chapter_id = {m}.chapter_id AND week_start IN (
+            SELECT y.week_start FROM away_weeks y WHERE y.member_id = {m}.member_id
+            AND {covers(m, 'y.week_start')}
+            AND NOT EXISTS (SELECT 1 FROM member_weeks w WHERE w.member_id = {m}.member_id
                             AND w.week_start = y.week_start));
 """
 
 
 def _member_in(m: str) -> str:
-    """Put a member's weeks into their chapter's rows (``m`` = NEW)."""
+    """Put the weeks a membership row covers into its chapter's rows (``m`` = NEW)."""
     sets = ", ".join(f"r{n} = r{n} + excluded.r{n}" for n in RESPONSIBILITIES)
     return f"""
     INSERT INTO chapter_weeks (chapter_id, week_start, participants, actions, minutes, {_R_COLS})
         SELECT {m}.chapter_id, x.week_start, 1, x.n, x.mins, {_R_COLS}
-        FROM ({_member_weeks_sql(m)}) AS x WHERE {m}.active = 1
+        FROM ({_member_weeks_sql(m)}) AS x WHERE true
         ON CONFLICT (chapter_id, week_start) DO UPDATE SET
             participants = participants + 1, actions = actions + excluded.actions,
             minutes = minutes + excluded.minutes, {sets};
     INSERT INTO chapter_weeks (chapter_id, week_start, away_silent)
         SELECT {m}.chapter_id, y.week_start, 1 FROM away_weeks y
-        WHERE {m}.active = 1 AND y.member_id = {m}.id
-          AND NOT EXISTS (SELECT 1 FROM member_weeks w WHERE w.member_id = {m}.id
+        WHERE y.member_id = {m}.member_id AND {covers(m, 'y.week_start')}
+          AND NOT EXISTS (SELECT 1 FROM member_weeks w WHERE w.member_id = {m}.member_id
                           AND w.week_start = y.week_start)
         ON CONFLICT (chapter_id, week_start) DO UPDATE SET away_silent = away_silent + 1;
 """
@@ -128,8 +144,8 @@ def _member_in(m: str) -> str:
 def _away(w: str, sign: str) -> str:
     return f"""
     INSERT INTO chapter_weeks (chapter_id, week_start, away_silent)
-        SELECT m.chapter_id, {w}.week_start, {sign}1 FROM members m
-        WHERE m.id = {w}.member_id AND m.active = 1
+        SELECT m.chapter_id, {w}.week_start, {sign}1 FROM memberships m
+        WHERE m.member_id = {w}.member_id AND {covers('m', w + '.week_start')}
           AND NOT EXISTS (SELECT 1 FROM member_weeks x WHERE x.member_id = {w}.member_id
                           AND x.week_start = {w}.week_start)
         ON CONFLICT (chapter_id, week_start) DO UPDATE SET
@@ -144,7 +160,8 @@ def _responsibility(r: str, sign: str) -> str:
     return f"""
     UPDATE chapter_weeks SET {sets}
         WHERE (chapter_id, week_start) = (SELECT m.chapter_id, a.week_start FROM actions a
-               JOIN members m ON m.id = a.member_id AND m.active = 1 WHERE a.id = {r}.action_id);
+               JOIN memberships m ON m.member_id = a.member_id
+               AND {covers('m', 'a.week_start')} WHERE a.id = {r}.action_id);
     UPDATE member_weeks SET {sets}
         WHERE (week_start, member_id) = (SELECT a.week_start, a.member_id FROM actions a
                WHERE a.id = {r}.action_id);
@@ -154,15 +171,15 @@ def _responsibility(r: str, sign: str) -> str:
 def _triggers() -> list[str]:
     return [
         f"CREATE TRIGGER rollup_action_in AFTER INSERT ON actions BEGIN"
-        f" {_ADD_ACTION.format(a='NEW')} END",
+        f" {_add_action('NEW')} END",
         f"CREATE TRIGGER rollup_action_out BEFORE DELETE ON actions BEGIN"
         f" {_move_responsibilities('OLD', '-')} END",
         f"CREATE TRIGGER rollup_action_gone AFTER DELETE ON actions BEGIN"
-        f" {_REMOVE_ACTION.format(a='OLD')} END",
+        f" {_remove_action('OLD')} END",
         # A changed week, member or minutes: out with the old row, in with the new.
         f"CREATE TRIGGER rollup_action_moved AFTER UPDATE OF week_start, member_id, minutes"
         f" ON actions BEGIN {_move_responsibilities('OLD', '-')}"
-        f" {_REMOVE_ACTION.format(a='OLD')} {_ADD_ACTION.format(a='NEW')}"
+        f" {_remove_action('OLD')} {_add_action('NEW')}"
         f" {_move_responsibilities('NEW', '+')} END",
         f"CREATE TRIGGER rollup_resp_in AFTER INSERT ON action_responsibilities BEGIN"
         f" {_responsibility('NEW', '+')} END",
@@ -173,9 +190,13 @@ def _triggers() -> list[str]:
         # (No write path moves an away week today; one that did would keep both exact.)
         f"CREATE TRIGGER rollup_away_moved AFTER UPDATE ON away_weeks BEGIN"
         f" {_away('OLD', '-')} {_away('NEW', '+')} END",
-        f"CREATE TRIGGER rollup_member_changed AFTER UPDATE OF active, chapter_id ON members"
-        f" WHEN OLD.active IS NOT NEW.active OR OLD.chapter_id IS NOT NEW.chapter_id"
+        # A membership row written, changed or removed moves the weeks it covers.
+        f"CREATE TRIGGER rollup_membership_in AFTER INSERT ON memberships"
+        f" BEGIN {_member_in('NEW')} END",
+        f"CREATE TRIGGER rollup_membership_changed AFTER UPDATE ON memberships"
         f" BEGIN {_member_out('OLD')} {_member_in('NEW')} END",
+        f"CREATE TRIGGER rollup_membership_out AFTER DELETE ON memberships"
+        f" BEGIN {_member_out('OLD')} END",
     ]
 
 
@@ -208,7 +229,8 @@ def _team_week(w: str, sign: str) -> str:
     return f"""
     INSERT INTO team_weeks (chapter_id, team_id, week_start, {_TEAM_COLS})
         SELECT m.chapter_id, coalesce(m.team_id, 0), {w}.week_start, {_team_values(w, sign)}
-        FROM members m WHERE m.id = {w}.member_id AND m.active = 1
+        FROM memberships m WHERE m.member_id = {w}.member_id
+          AND {covers('m', w + '.week_start')}
         {_TEAM_UPSERT};
 """
 
@@ -217,8 +239,9 @@ def _team_away(y: str, sign: str) -> str:
     """An away week marked (``+``) or unmarked (``-``): silent if the member logged nothing."""
     return f"""
     INSERT INTO team_weeks (chapter_id, team_id, week_start, away_silent)
-        SELECT m.chapter_id, coalesce(m.team_id, 0), {y}.week_start, {sign}1 FROM members m
-        WHERE m.id = {y}.member_id AND m.active = 1
+        SELECT m.chapter_id, coalesce(m.team_id, 0), {y}.week_start, {sign}1
+        FROM memberships m WHERE m.member_id = {y}.member_id
+          AND {covers('m', y + '.week_start')}
           AND NOT EXISTS (SELECT 1 FROM member_weeks x WHERE x.member_id = {y}.member_id
                           AND x.week_start = {y}.week_start AND x.actions > 0)
         ON CONFLICT (chapter_id, team_id, week_start) DO UPDATE SET
@@ -227,17 +250,17 @@ def _team_away(y: str, sign: str) -> str:
 
 
 def _team_member(m: str, sign: str) -> str:
-    """All of one member's weeks under the key ``m`` (OLD or NEW) names, if active: each
+    """The weeks a membership row ``m`` (OLD or NEW) covers, under its key: each
     member-week's share (a week marked away with actions takes 1 back) and 1 for each
     away week."""
     return f"""
     INSERT INTO team_weeks (chapter_id, team_id, week_start, {_TEAM_COLS})
         SELECT {m}.chapter_id, coalesce({m}.team_id, 0), w.week_start, {_team_values('w', sign)}
-        FROM member_weeks w WHERE {m}.active = 1 AND w.member_id = {m}.id
+        FROM member_weeks w WHERE w.member_id = {m}.member_id AND {covers(m, 'w.week_start')}
         {_TEAM_UPSERT};
     INSERT INTO team_weeks (chapter_id, team_id, week_start, away_silent)
         SELECT {m}.chapter_id, coalesce({m}.team_id, 0), y.week_start, {sign}1 FROM away_weeks y
-        WHERE {m}.active = 1 AND y.member_id = {m}.id
+        WHERE y.member_id = {m}.member_id AND {covers(m, 'y.week_start')}
         ON CONFLICT (chapter_id, team_id, week_start) DO UPDATE SET
             away_silent = away_silent + excluded.away_silent;
 """
@@ -258,20 +281,21 @@ def _team_triggers() -> list[str]:
         f" {_team_away('OLD', '-')} END",
         f"CREATE TRIGGER rollup_team_away_moved AFTER UPDATE ON away_weeks BEGIN"
         f" {_team_away('OLD', '-')} {_team_away('NEW', '+')} END",
-        # A member who changes team, chapter or active moves all their weeks.
-        f"CREATE TRIGGER rollup_team_member_moved AFTER UPDATE OF team_id, active, chapter_id"
-        f" ON members WHEN OLD.team_id IS NOT NEW.team_id OR OLD.active IS NOT NEW.active"
-        f" OR OLD.chapter_id IS NOT NEW.chapter_id"
+        # The weeks a membership row covers, under its team.
+        f"CREATE TRIGGER rollup_team_membership_in AFTER INSERT ON memberships"
+        f" BEGIN {_team_member('NEW', '+')} END",
+        f"CREATE TRIGGER rollup_team_membership_changed AFTER UPDATE ON memberships"
         f" BEGIN {_team_member('OLD', '-')} {_team_member('NEW', '+')} END",
-        # Foreign keys keep a member with actions or away weeks from being deleted; should
-        # one go anyway (foreign keys off), their weeks leave the figures with them.
-        f"CREATE TRIGGER rollup_team_member_gone BEFORE DELETE ON members BEGIN"
-        f" {_team_member('OLD', '-')} END",
+        f"CREATE TRIGGER rollup_team_membership_out AFTER DELETE ON memberships"
+        f" BEGIN {_team_member('OLD', '-')} END",
     ]
 
 
 def create(db: sqlite_utils.Database) -> None:
-    """The tables, their triggers, and their contents for the data already there."""
+    """The tables, their triggers, and their contents for the data already there (and
+    the dated membership they are keyed by, if the database has none yet)."""
+    if not db["memberships"].exists():
+        memberships.create(db)
     r_cols = ", ".join(f"r{n} INTEGER NOT NULL DEFAULT 0" for n in RESPONSIBILITIES)
     db.execute(f"""CREATE TABLE chapter_weeks (
         chapter_id INTEGER NOT NULL,
@@ -344,13 +368,14 @@ def recompute(db: sqlite_utils.Database) -> None:
                    minutes, {_R_COLS})
         SELECT m.chapter_id, a.week_start, count(DISTINCT a.member_id), count(*),
                coalesce(sum(a.minutes), 0), {sums}
-        FROM actions a JOIN members m ON m.id = a.member_id AND m.active = 1
+        FROM actions a
+        JOIN memberships m ON m.member_id = a.member_id AND {covers('m', 'a.week_start')}
         LEFT JOIN (SELECT r.action_id, {per_action}
                    FROM action_responsibilities r GROUP BY r.action_id) r ON r.action_id = a.id
         GROUP BY m.chapter_id, a.week_start""")
-    db.execute("""INSERT INTO chapter_weeks (chapter_id, week_start, away_silent)
+    db.execute(f"""INSERT INTO chapter_weeks (chapter_id, week_start, away_silent)
         SELECT m.chapter_id, y.week_start, count(*) FROM away_weeks y
-        JOIN members m ON m.id = y.member_id AND m.active = 1
+        JOIN memberships m ON m.member_id = y.member_id AND {covers('m', 'y.week_start')}
         WHERE NOT EXISTS (SELECT 1 FROM actions a WHERE a.member_id = y.member_id
                           AND a.week_start = y.week_start)
         GROUP BY m.chapter_id, y.week_start
@@ -359,7 +384,7 @@ def recompute(db: sqlite_utils.Database) -> None:
 
 
 def recompute_team_weeks(db: sqlite_utils.Database) -> None:
-    """Rebuild ``team_weeks`` from ``member_weeks``, ``away_weeks`` and ``members`` (after
+    """Rebuild ``team_weeks`` from ``member_weeks``, ``away_weeks`` and ``memberships`` (after
     :func:`recompute`'s rebuild of ``member_weeks``, whose triggers it overwrites)."""
     db.execute("DELETE FROM team_weeks")
     practised = ", ".join(f"sum(w.r{n} > 0)" for n in RESPONSIBILITIES)
@@ -367,11 +392,12 @@ def recompute_team_weeks(db: sqlite_utils.Database) -> None:
     db.execute(f"""INSERT INTO team_weeks (chapter_id, team_id, week_start, {_TEAM_COLS})
         SELECT m.chapter_id, coalesce(m.team_id, 0), w.week_start, count(*), sum(w.actions),
                sum(w.minutes), sum(w.with_minutes), {sums}, {practised}, 0
-        FROM member_weeks w JOIN members m ON m.id = w.member_id AND m.active = 1
+        FROM member_weeks w JOIN memberships m ON m.member_id = w.member_id
+          AND {covers('m', 'w.week_start')}
         GROUP BY m.chapter_id, coalesce(m.team_id, 0), w.week_start""")
-    db.execute("""INSERT INTO team_weeks (chapter_id, team_id, week_start, away_silent)
+    db.execute(f"""INSERT INTO team_weeks (chapter_id, team_id, week_start, away_silent)
         SELECT m.chapter_id, coalesce(m.team_id, 0), y.week_start, count(*) FROM away_weeks y
-        JOIN members m ON m.id = y.member_id AND m.active = 1
+        JOIN memberships m ON m.member_id = y.member_id AND {covers('m', 'y.week_start')}
         WHERE NOT EXISTS (SELECT 1 FROM member_weeks w WHERE w.member_id = y.member_id
                           AND w.week_start = y.week_start)
         GROUP BY m.chapter_id, coalesce(m.team_id, 0), y.week_start

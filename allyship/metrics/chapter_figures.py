@@ -66,6 +66,11 @@ def team_weeks(scope: Scope, columns: str, where: str, params: Sequence[Any]
     return f"{sql} AND {where}", [*args, *params]
 
 
+def _all_weeks(v: View, periods: Sequence[Period]) -> list[date]:
+    """Every programme week of the periods, once each."""
+    return sorted({w for p in periods for w in v.weeks(p).weeks})
+
+
 def _weekly(v: View, periods: Sequence[Period]) -> dict[tuple[int | None, str], tuple]:
     """(team, week) → members who logged, actions, minutes, actions with minutes, then
     actions per responsibility (8) and members who practised each (8): one pass over the
@@ -80,13 +85,13 @@ def _weekly(v: View, periods: Sequence[Period]) -> dict[tuple[int | None, str], 
             + ", ".join(f"t.r{n}" for n in r) + ", " + ", ".join(f"t.p{n}" for n in r),
             "t.week_start BETWEEN ? AND ? AND t.members > 0", _span(periods))).fetchall()
     else:
-        rows = v.query(
+        rows = v.query_weeks(
+            _all_weeks(v, periods),
             "SELECT s.team_id, w.week_start, count(*), sum(w.actions), sum(w.minutes),"
             " sum(w.with_minutes), " + ", ".join(f"sum(w.r{n})" for n in r) + ", "
             + ", ".join(f"sum(w.r{n} > 0)" for n in r) +
-            " FROM scope s JOIN member_weeks w ON w.member_id = s.id"
-            " AND w.week_start BETWEEN ? AND ? GROUP BY s.team_id, w.week_start",
-            _span(periods))
+            " FROM scope_w s JOIN member_weeks w ON w.member_id = s.id"
+            " AND w.week_start = s.week GROUP BY s.team_id, w.week_start")
     return {(row[0], row[1]): row[2:] for row in rows}
 
 
@@ -102,14 +107,19 @@ def _participation(v: View, periods: Sequence[Period],
             "t.week_start BETWEEN ? AND ? AND t.away_silent > 0",
             _span(periods))).fetchall()
     else:
-        away_rows = v.query(
+        away_rows = v.query_weeks(
+            _all_weeks(v, periods),
             "SELECT s.team_id, w.week_start, count(*)"
-            " FROM scope s JOIN away_weeks w ON w.member_id = s.id"
-            " AND w.week_start BETWEEN ? AND ?"
+            " FROM scope_w s JOIN away_weeks w ON w.member_id = s.id"
+            " AND w.week_start = s.week"
             " WHERE NOT EXISTS (SELECT 1 FROM member_weeks x WHERE x.member_id = s.id"
             " AND x.week_start = w.week_start)"
-            " GROUP BY s.team_id, w.week_start", _span(periods))
+            " GROUP BY s.team_id, w.week_start")
     away = {(t, w): n for t, w, n in away_rows}
+    # Each week's members as they stood that week; every team present in any of them.
+    size = v.week_sizes(_all_weeks(v, periods))
+    all_teams = sorted({t for t, _ in size} | {t for t, _ in v.sizes},
+                       key=lambda t: (t is not None, t or 0))
     grouped = v.grouped()
     out = []
     for period in periods:
@@ -118,13 +128,12 @@ def _participation(v: View, periods: Sequence[Period],
             out.append(Participation(()))
             continue
         # (group, week, members, away, participants): the scope, then each group by name.
-        series = [(v.label, [t for t, _ in v.sizes]), *grouped]
-        size = dict(v.sizes)
+        series = [(v.label, all_teams), *grouped]
         base = []
         for label, teams in series:
             for w in weeks:
                 key = w.isoformat()
-                base.append((label, w, sum(size[t] for t in teams),
+                base.append((label, w, sum(size.get((t, key), 0) for t in teams),
                              sum(away.get((t, key), 0) for t in teams),
                              sum(active.get((t, key), 0) for t in teams)))
         base.sort(key=lambda r: (r[0], r[1]))  # stable, as the frame was sorted
@@ -157,8 +166,8 @@ def weekly_participation(db: sqlite_utils.Database, actor: Member | None, scope:
     scope, each team the actor may see (small teams folded). ``share`` is NaN for a
     week when everyone was away.
     """
-    actor = check(db, actor, scope)
-    view = view_of(db, actor, scope, today or date.today())
+    actor = check(db, actor, scope, period, today)
+    view = view_of(db, actor, scope, today or date.today(), period)
     return _participation(view, [period], _weekly(view, [period]))[0].frame()
 
 
@@ -169,12 +178,14 @@ def pooled_participation(db: sqlite_utils.Database, actor: Member | None, scope:
     (participants over members counted, as the headline figure): the same numbers as
     :func:`weekly_participation`'s own series, for several periods in one pass and
     without building the frames (the report asks this of every focus group)."""
-    actor = check(db, actor, scope)
-    view = view_of(db, actor, scope, today or date.today())
-    active = {(t, w): (n,) for t, w, n in view.query(
-        "SELECT s.team_id, w.week_start, count(*) FROM scope s JOIN member_weeks w"
-        " ON w.member_id = s.id AND w.week_start BETWEEN ? AND ?"
-        " GROUP BY s.team_id, w.week_start", _span(periods))}
+    first = periods[0] if periods else None
+    actor = check(db, actor, scope, first, today)
+    view = view_of(db, actor, scope, today or date.today(), first)
+    active = {(t, w): (n,) for t, w, n in view.query_weeks(
+        _all_weeks(view, periods),
+        "SELECT s.team_id, w.week_start, count(*) FROM scope_w s JOIN member_weeks w"
+        " ON w.member_id = s.id AND w.week_start = s.week"
+        " GROUP BY s.team_id, w.week_start")}
     return [p.pooled(total=True) for p in _participation(view, periods, active)]
 
 
@@ -210,8 +221,8 @@ def responsibility_weeks(db: sqlite_utils.Database, actor: Member | None, scope:
     Feeds both the coverage heat map and the stacked actions-per-week chart. An action
     that practised two responsibilities counts once under each.
     """
-    actor = check(db, actor, scope)
-    view = view_of(db, actor, scope, today or date.today())
+    actor = check(db, actor, scope, period, today)
+    view = view_of(db, actor, scope, today or date.today(), period)
     return _responsibilities(view, [period], _weekly(view, [period]))[0].frame()
 
 
@@ -219,8 +230,8 @@ def responsibility_weeks(db: sqlite_utils.Database, actor: Member | None, scope:
 def least_practised(db: sqlite_utils.Database, actor: Member | None, scope: Scope,
                     period: Period, *, n: int = 3, today: date | None = None) -> pd.DataFrame:
     """The ``n`` responsibilities with the fewest actions in the period (ties by number)."""
-    actor = check(db, actor, scope)
-    view = view_of(db, actor, scope, today or date.today())
+    actor = check(db, actor, scope, period, today)
+    view = view_of(db, actor, scope, today or date.today(), period)
     return _responsibilities(view, [period], _weekly(view, [period]))[0].least(n).frame
 
 
@@ -274,8 +285,8 @@ def consistency(db: sqlite_utils.Database, actor: Member | None, scope: Scope,
                 period: Period, *, today: date | None = None) -> pd.DataFrame:
     """How many members were active in 0, 1, … n weeks of the period — a distribution,
     with no names: consistency over volume."""
-    actor = check(db, actor, scope)
-    return _consistency(view_of(db, actor, scope, today or date.today()), period).frame
+    actor = check(db, actor, scope, period, today)
+    return _consistency(view_of(db, actor, scope, today or date.today(), period), period).frame
 
 def _steady_window(v: View, period: Period) -> tuple[tuple[str, str], int] | None:
     """The period's last 4 *complete* programme weeks (an unfinished week is not a
@@ -330,8 +341,8 @@ def per_member(v: View, period: Period, periods: Sequence[Period]
 def steadiness(db: sqlite_utils.Database, actor: Member | None, scope: Scope, period: Period,
                *, today: date | None = None) -> Steadiness:
     """Members active in at least 3 of the last 4 weeks of the period (see :class:`Steadiness`)."""
-    actor = check(db, actor, scope)
-    return _steadiness(view_of(db, actor, scope, today or date.today()), period)
+    actor = check(db, actor, scope, period, today)
+    return _steadiness(view_of(db, actor, scope, today or date.today(), period), period)
 
 # --- minutes -------------------------------------------------------------------------------
 
@@ -350,8 +361,8 @@ def minutes_per_week(db: sqlite_utils.Database, actor: Member | None, scope: Sco
                      period: Period, *, today: date | None = None) -> pd.DataFrame:
     """Per week: minutes invested (actions without minutes add nothing), actions,
     actions that recorded minutes, and members who logged."""
-    actor = check(db, actor, scope)
-    view = view_of(db, actor, scope, today or date.today())
+    actor = check(db, actor, scope, period, today)
+    view = view_of(db, actor, scope, today or date.today(), period)
     return _minutes(view, [period], _weekly(view, [period]))[0].frame()
 
 
@@ -403,8 +414,9 @@ def follow_through(db: sqlite_utils.Database, actor: Member | None, scope: Scope
     """Per group (the scope, then teams the actor may see): members, plans, plans revised
     in the last 90 days, and next steps ``done`` in the period, still ``open``, and
     ``overdue`` — as they stood on the period's last day (or today, if sooner)."""
-    actor = check(db, actor, scope)
-    return _follow_through(view_of(db, actor, scope, today or date.today()), [period])[0].frame
+    actor = check(db, actor, scope, period, today)
+    return _follow_through(view_of(db, actor, scope, today or date.today(), period),
+                           [period])[0].frame
 
 
 # --- who are we leaving behind? -----------------------------------------------------------
@@ -433,8 +445,8 @@ def falling_teams(db: sqlite_utils.Database, actor: Member | None, scope: Scope,
                   period: Period, *, today: date | None = None) -> pd.DataFrame:
     """Teams (that the actor may see, with at least 3 members) whose participation share
     over the period is 5 points or more below the previous period of equal length."""
-    actor = check(db, actor, scope)
-    view = view_of(db, actor, scope, today or date.today())
+    actor = check(db, actor, scope, period, today)
+    view = view_of(db, actor, scope, today or date.today(), period)
     if not Comparison(view.weeks(period), view.weeks(period.previous())).comparable:
         return falling_columns(_participation(view, [period], _weekly(view, [period]))[0], None,
                         scope).frame
@@ -535,7 +547,8 @@ class ThisWeek:
 def this_week_counts(db: sqlite_utils.Database, scope: Scope, today: date) -> ThisWeek:
     monday = week_start(today).isoformat()
     if by_team(scope):
-        members = db.execute(*with_scope(scope, "SELECT count(*) FROM scope")).fetchone()[0]
+        members = db.execute(*with_scope(scope, "SELECT count(*) FROM scope",
+                                         week=monday)).fetchone()[0]
         participants, away, actions = db.execute(*team_weeks(
             scope, "coalesce(sum(t.members), 0), coalesce(sum(t.away_silent), 0),"
             " coalesce(sum(t.actions), 0)", "t.week_start = ?", [monday])).fetchone()
@@ -551,7 +564,7 @@ def this_week_counts(db: sqlite_utils.Database, scope: Scope, today: date) -> Th
         "  WHERE x.week_start = ? AND x.member_id = s.id)), 0) AS away,"
         " (SELECT coalesce(sum(x.actions), 0) FROM scope s2 JOIN member_weeks x"
         "  ON x.week_start = ? AND x.member_id = s2.id) AS actions"
-        " FROM scope s", [monday, monday, monday, monday])).fetchone()
+        " FROM scope s", [monday, monday, monday, monday], week=monday)).fetchone()
     members, participants, away, actions = (int(v) for v in row)
     return ThisWeek(week_start(today), participants, members - away, actions)
 

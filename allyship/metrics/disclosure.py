@@ -7,18 +7,23 @@ their focus groups) for one viewer; :func:`kept_views` applies the same check to
 views, which the organisation's figures use for chapters, regions and totals. The check
 is exact linear algebra over the views' member sets (:func:`_leak`); while a leak
 exists, a view is withdrawn in the caller's order. It covers member *sets*, not values.
+
+Who is in a view is the dated membership of the weeks shown: a view is kept only if it
+is kept under each membership those weeks had.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
 from fractions import Fraction
 from functools import lru_cache
 
 import sqlite_utils
 
 from allyship.core.models import Member
+from allyship.db.memberships import covers
 
 MIN_OTHERS = 3  # a figure aggregates at least this many people other than the viewer
 OTHER_LABEL = "Other (small groups)"
@@ -39,7 +44,7 @@ class Views:
 
     viewer_id: int
     chapter_id: int
-    members: dict[int, int | None]  # active member id → team id
+    members: dict[int, int | None]  # member id → team id (in the week asked about)
     team_names: dict[int, str]
     focus_names: dict[str, str]  # focus key → how it is written (first by name)
     kept: dict[ViewKey, frozenset[int]]
@@ -102,14 +107,17 @@ class Views:
         return rows
 
 
-def views_for(db: sqlite_utils.Database, viewer: Member) -> Views:
-    """The views ``viewer`` may open in their chapter (two small queries, then sets).
+def views_for(db: sqlite_utils.Database, viewer: Member,
+              weeks: Sequence[date] | None = None) -> Views:
+    """The views ``viewer`` may open in their chapter for ``weeks`` (their Mondays;
+    ``None``: this week): kept only if kept under the membership of each of them.
 
     Remembered on the connection while the database is unchanged (see :func:`_stamp`):
     a page, a report or a view asks several times, and a large chapter's answer is not
     free.
     """
-    key = (viewer.id, viewer.chapter_id, viewer.team_id, viewer.is_admin)
+    key = (viewer.id, viewer.chapter_id, viewer.team_id, viewer.is_admin,
+           None if not weeks else (min(weeks), max(weeks)))
     stamp = _stamp(db)
     memo = db.__dict__.get("_disclosure_views")
     if memo is None or memo[0] != stamp:
@@ -117,7 +125,26 @@ def views_for(db: sqlite_utils.Database, viewer: Member) -> Views:
         db.__dict__["_disclosure_views"] = memo
     views = memo[1].get(key)
     if views is None:
-        views = memo[1][key] = _views_for(db, viewer)
+        views = memo[1][key] = _views_over(db, viewer, weeks)
+    return views
+
+
+def _views_over(db: sqlite_utils.Database, viewer: Member,
+                weeks: Sequence[date] | None) -> Views:
+    """:func:`_views_for` at the last of ``weeks``, keeping only the views also kept at
+    every week where the chapter's membership changed."""
+    if not weeks:
+        return _views_for(db, viewer, None)
+    first, last = min(weeks).isoformat(), max(weeks).isoformat()
+    changes = [w for (w,) in db.execute(
+        "SELECT DISTINCT w FROM (SELECT from_week AS w FROM memberships WHERE chapter_id = ?"
+        " UNION SELECT to_week FROM memberships WHERE chapter_id = ?)"
+        " WHERE w > ? AND w <= ? ORDER BY w", [viewer.chapter_id, viewer.chapter_id,
+                                               first, last])]
+    views = _views_for(db, viewer, last)
+    for week in {first, *changes} - {last}:
+        other = _views_for(db, viewer, week).kept
+        views = replace(views, kept={k: v for k, v in views.kept.items() if k in other})
     return views
 
 
@@ -127,18 +154,19 @@ def _stamp(db: sqlite_utils.Database) -> tuple[int, int]:
     return db.conn.total_changes, db.execute("PRAGMA data_version").fetchone()[0]
 
 
-def _views_for(db: sqlite_utils.Database, viewer: Member) -> Views:
+def _views_for(db: sqlite_utils.Database, viewer: Member, week: str | None) -> Views:
+    """The views kept under the membership of ``week`` (a Monday; ``None``: this week)."""
     chapter_id = viewer.chapter_id
+    at, args = ("date('now', '-6 days', 'weekday 1')", []) if week is None else ("?", [week])
     team_names: dict[int, str] = dict(db.execute(
         "SELECT id, name FROM teams WHERE chapter_id = ?", [chapter_id]))
     members: dict[int, int | None] = {}
     focus_of: dict[int, str] = {}
     spelled: dict[str, str] = {}  # focus key → its first spelling in text order
-    # Active members and their plan's focus group in one pass (a member has one plan).
+    # The week's members, with their team and focus group, in one pass.
     for mid, team, text in db.execute(
-            "SELECT m.id, m.team_id, p.focus_group FROM members m"
-            " LEFT JOIN plans p ON p.member_id = m.id"
-            " WHERE m.chapter_id = ? AND m.active = 1", [chapter_id]):
+            "SELECT ms.member_id, ms.team_id, ms.focus_group FROM memberships ms"
+            f" WHERE ms.chapter_id = ? AND {covers('ms', at)}", [chapter_id, *args, *args]):
         members[mid] = team
         text = text or ""
         key = text.strip(" ").lower() if text.isascii() else focus_key(text)

@@ -23,6 +23,7 @@ import sqlite_utils
 
 from allyship.core import access
 from allyship.core.models import Member, week_start
+from allyship.db.memberships import covers, weeks_cte
 from allyship.metrics import disclosure
 from allyship.metrics.disclosure import MIN_OTHERS
 from allyship.metrics.periods import (
@@ -55,6 +56,7 @@ class Figures:
     minutes: int = 0
     steps_done: int = 0  # next steps done in the period
     steps_overdue: int = 0  # next steps overdue on the period's last day
+    people: int = 0  # members taking part: an action logged or a week away, by then
 
     def __add__(self, other: Figures) -> Figures:
         return Figures(self.members + other.members, self.counted + other.counted,
@@ -63,7 +65,7 @@ class Figures:
                        self.practised_mask | other.practised_mask,
                        self.actions + other.actions, self.minutes + other.minutes,
                        self.steps_done + other.steps_done,
-                       self.steps_overdue + other.steps_overdue)
+                       self.steps_overdue + other.steps_overdue, self.people + other.people)
 
     @property
     def participation(self) -> float | None:
@@ -87,7 +89,7 @@ def total(parts: Iterable[Figures]) -> Figures:
 
 
 _SUMMED = ("members", "counted", "participant_weeks", "steady", "steady_counted",
-           "actions", "minutes", "steps_done", "steps_overdue")
+           "actions", "minutes", "steps_done", "steps_overdue", "people")
 
 
 def _union(masks: Iterable[int]) -> int:
@@ -188,9 +190,27 @@ def _per_chapter(db: sqlite_utils.Database, chapters: Sequence[OrgChapter], peri
     in_chapter = {c.id: _weeks(c, period, today) for c in chapters}
     weeks = {cid: {w.isoformat() for w in pw.weeks} for cid, pw in in_chapter.items()}
 
-    members = dict(db.execute(
-        f"SELECT m.chapter_id, count(*) FROM members m WHERE {where} AND m.active = 1"
-        " GROUP BY m.chapter_id", ids).fetchall())
+    # Membership as it stood: each week's members, and the members of the period's last
+    # week (or this week's, while it runs) for the per-member figures.
+    as_of_week = week_start(period.as_of(today)).isoformat()
+    in_week = covers("m", "?")
+    dated = f"{where} AND {in_week}"
+    members: dict[int, int] = {}
+    people: dict[int, int] = {}
+    for chapter_id, n, taking_part in db.execute(
+            "SELECT m.chapter_id, count(*), coalesce(sum(EXISTS (SELECT 1 FROM member_weeks w"
+            "  WHERE w.member_id = m.member_id AND w.week_start <= ?) OR EXISTS (SELECT 1"
+            "  FROM away_weeks y WHERE y.member_id = m.member_id AND y.week_start <= ?)), 0)"
+            f" FROM memberships m WHERE {dated} GROUP BY m.chapter_id",
+            [as_of_week, as_of_week, *ids, as_of_week, as_of_week]).fetchall():
+        members[chapter_id] = n
+        people[chapter_id] = taking_part
+    all_weeks = sorted({w for ws in weeks.values() for w in ws})
+    wk, wk_params = weeks_cte(all_weeks)
+    week_members = {(c, w): n for c, w, n in db.execute(
+        f"WITH {wk} SELECT m.chapter_id, wk.w, count(*) FROM memberships m"
+        f" JOIN wk ON {covers('m', 'wk.w')} WHERE {where} GROUP BY m.chapter_id, wk.w",
+        [*wk_params, *ids]).fetchall()}
 
     # The weekly roll-up: one row per chapter-week, of the chapter's programme weeks.
     active: dict[tuple[int, str], int] = {}
@@ -237,10 +257,10 @@ def _per_chapter(db: sqlite_utils.Database, chapters: Sequence[OrgChapter], peri
                 " SELECT m.chapter_id, coalesce(sum(coalesce(aw.n, 0) < ?), 0),"
                 " coalesce(sum(coalesce(aw.n, 0) < ? AND coalesce(mw.n, 0)"
                 "  >= min(?, ? - coalesce(aw.n, 0))), 0)"
-                " FROM members m LEFT JOIN mw ON mw.member_id = m.id"
-                " LEFT JOIN aw ON aw.member_id = m.id"
-                f" WHERE m.active = 1 AND m.chapter_id IN ({marks}) GROUP BY m.chapter_id",
-                [*window, *window, of, of, need, of, *cids]):
+                " FROM memberships m LEFT JOIN mw ON mw.member_id = m.member_id"
+                " LEFT JOIN aw ON aw.member_id = m.member_id"
+                f" WHERE {in_week} AND m.chapter_id IN ({marks}) GROUP BY m.chapter_id",
+                [*window, *window, of, of, need, of, as_of_week, as_of_week, *cids]):
             steady[chapter_id] = n_steady
             steady_counted[chapter_id] = counted
 
@@ -249,10 +269,10 @@ def _per_chapter(db: sqlite_utils.Database, chapters: Sequence[OrgChapter], peri
     for chapter_id, done, overdue in db.execute(
             "SELECT m.chapter_id, coalesce(sum(i.done_on BETWEEN ? AND ?), 0),"
             " coalesce(sum((i.done_on IS NULL OR i.done_on > ?) AND i.due_on < ?), 0)"
-            " FROM members m JOIN plans p ON p.member_id = m.id"
+            " FROM memberships m JOIN plans p ON p.member_id = m.member_id"
             " JOIN plan_items i ON i.plan_id = p.id AND i.kind = 'next_step'"
-            f" WHERE m.active = 1 AND {where} GROUP BY m.chapter_id",
-            [first, as_of, as_of, as_of, *ids]):
+            f" WHERE {dated} GROUP BY m.chapter_id",
+            [first, as_of, as_of, as_of, *ids, as_of_week, as_of_week]):
         steps[chapter_id] = (done, overdue)
 
     figures: dict[int, Figures] = {}
@@ -263,7 +283,7 @@ def _per_chapter(db: sqlite_utils.Database, chapters: Sequence[OrgChapter], peri
         counted = participants = 0
         for week in sorted(weeks[c.id]):
             key = (c.id, week)
-            week_counted = n - away.get(key, 0)
+            week_counted = week_members.get(key, 0) - away.get(key, 0)
             week_active = active.get(key, 0)
             weekly[key] = (week_active, week_counted)
             if week in complete:  # participation pools complete weeks only
@@ -271,15 +291,18 @@ def _per_chapter(db: sqlite_utils.Database, chapters: Sequence[OrgChapter], peri
                 participants += week_active
         done, overdue = steps.get(c.id, (0, 0))
         figures[c.id] = Figures(n, counted, participants, steady[c.id], steady_counted[c.id],
-                                mask[c.id], actions[c.id], minutes[c.id], done, overdue)
+                                mask[c.id], actions[c.id], minutes[c.id], done, overdue,
+                                people.get(c.id, 0))
     return figures, weekly
 
 
 # --- disclosure: folding, and totals that would reveal the folded -----------------------
 
 def _people(chapter: OrgChapter, figures: Figures, viewer: Member) -> int:
-    """People a chapter's figures describe, other than the viewer."""
-    return max(0, figures.members - (1 if viewer.chapter_id == chapter.id else 0))
+    """People taking part whom a chapter's figures describe, other than the viewer: roster
+    entries that never logged an action nor marked a week away cannot make a chapter,
+    or a group of small chapters, look big enough."""
+    return max(0, figures.people - (1 if viewer.chapter_id == chapter.id else 0))
 
 
 VIEWER = 0  # the viewer's stand-in in the member sets below
@@ -463,6 +486,9 @@ def org_progress(db: sqlite_utils.Database, actor: Member | None, period: Period
     with_org = region_id is None
     lines = disclose(chapters, figures, viewer, with_organisation_total=with_org,
                      organisation_name=org_name)
+    if region is not None and not chapters:  # a region without chapters still has a total
+        lines = [Line(f"{region.name} (all chapters)", "region", region.name, None,
+                      "No chapters in this region.", chapters=0)]
     progress = OrgProgress(period, today, region, org_name, tuple(lines),
                            _weekly_frame(lines, chapters, weekly), OrgComparison(None, ""),
                            archived)

@@ -119,8 +119,8 @@ def headlines(db: sqlite_utils.Database, actor: Member | None, scope: Scope, per
               *, today: date | None = None) -> tuple[Headline, ...]:
     """The headline numbers for the period, each with the previous period's value when
     the two are comparable (:class:`Comparison`), else with none."""
-    actor = check(db, actor, scope)
-    view = view_of(db, actor, scope, today or date.today())
+    actor = check(db, actor, scope, period, today)
+    view = view_of(db, actor, scope, today or date.today(), period)
     _, periods = _compared(view, period)
     figures = chapter_figures.period_figures(view, periods)
     return _headlines(figures[0], figures[1] if len(figures) > 1 else None)
@@ -218,9 +218,9 @@ def team_progress(db: sqlite_utils.Database, actor: Member | None, scope: Scope,
     ``quiet_members`` is filled in when the actor is a lead and the scope is their own
     team or the whole chapter (it then lists their own team); otherwise ``None``.
     """
-    actor = check(db, actor, scope)
+    actor = check(db, actor, scope, period, today)
     today = today or date.today()
-    view = view_of(db, actor, scope, today)
+    view = view_of(db, actor, scope, today, period)
     compared, periods = _compared(view, period)
     consistency_, steadiness_ = chapter_figures.per_member(view, period, periods)
     figures = chapter_figures.period_figures(view, periods, steadiness_)

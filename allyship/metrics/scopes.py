@@ -1,5 +1,10 @@
 """Whose figures: a :class:`Scope`, who may see it, the scopes pages offer, and a
-checked scope looked up once (:class:`View`) for the measures to read."""
+checked scope looked up once (:class:`View`) for the measures to read.
+
+A scope's members are read from the dated membership (:mod:`allyship.db.memberships`):
+each week's figures count who belonged that week, and a period's per-member figures
+(consistency, steadiness, follow-through) the members of its last week — so a
+completed period's figures never change with the roster."""
 
 from __future__ import annotations
 
@@ -11,7 +16,8 @@ from typing import Any
 import sqlite_utils
 
 from allyship.core import access
-from allyship.core.models import Member, Team
+from allyship.core.models import Member, Team, week_start
+from allyship.db.memberships import covers, weeks_cte
 from allyship.metrics import disclosure
 from allyship.metrics.periods import Period, PeriodWeeks, programme_start
 from allyship.people import roster
@@ -28,8 +34,10 @@ class Scope:
     focus_group: str | None = None
 
 
-def check(db: sqlite_utils.Database, actor: Member | None, scope: Scope) -> Member:
-    """Access, and the disclosure rule, for a scope; every public function calls this
+def check(db: sqlite_utils.Database, actor: Member | None, scope: Scope,
+          period: Period | None = None, today: date | None = None) -> Member:
+    """Access, and the disclosure rule, for a scope (over the weeks of ``period``, as
+    their membership stood; without one, this week's); every public function calls this
     first. A scope the viewer may not see (too few people besides them, or one that
     could be subtracted from another view) is refused in words."""
     actor = access.require_team_view(actor, scope.team_id, scope.chapter_id)
@@ -39,32 +47,59 @@ def check(db: sqlite_utils.Database, actor: Member | None, scope: Scope) -> Memb
         except LookupError:
             raise access.PermissionDenied("That team does not exist.") from None
         access.require_same_chapter(actor, team.chapter_id)
-    refusal = disclosure.views_for(db, actor).refusal(scope.team_id, scope.focus_group)
+    weeks = None if period is None else PeriodWeeks(
+        period, programme_start(db, scope.chapter_id), today or date.today()).weeks
+    refusal = disclosure.views_for(db, actor, weeks).refusal(scope.team_id, scope.focus_group)
     if refusal is not None:
         raise access.PermissionDenied(refusal)
     return actor
 
 
-def _scope_cte(scope: Scope) -> tuple[str, list[Any]]:
-    """``WITH scope(id, team_id) AS (...)``: the active members the figures count."""
-    sql = ("WITH scope AS (SELECT m.id, m.team_id FROM members m"
-           + (" JOIN plans p ON p.member_id = m.id" if scope.focus_group is not None else "")
-           + " WHERE m.chapter_id = ? AND m.active = 1")
-    params: list[Any] = [scope.chapter_id]
+# The Monday of SQLite's today: the week whose membership stands for "now".
+THIS_WEEK = "date('now', '-6 days', 'weekday 1')"
+
+
+def _filters(scope: Scope) -> tuple[str, list[Any]]:
+    sql, params = "ms.chapter_id = ?", [scope.chapter_id]
     if scope.team_id is not None:
-        sql += " AND m.team_id = ?"
+        sql += " AND ms.team_id = ?"
         params.append(scope.team_id)
     if scope.focus_group is not None:
-        sql += " AND trim(p.focus_group) = ? COLLATE NOCASE"
+        sql += " AND trim(ms.focus_group) = ? COLLATE NOCASE"
         params.append(scope.focus_group.strip())
-    return sql + ") ", params
+    return sql, params
 
 
-def with_scope(scope: Scope, body: str, params: Sequence[Any] = ()) -> tuple[str, list[Any]]:
+def _scope_cte(scope: Scope, week: date | str | None = None) -> tuple[str, list[Any]]:
+    """``WITH scope(id, team_id) AS (...)``: the members the figures count — those who
+    belonged to the scope in ``week`` (a Monday; ``None``: this week)."""
+    where, params = _filters(scope)
+    if week is None:
+        at, args = THIS_WEEK, []
+    else:
+        at, args = "?", [week if isinstance(week, str) else week.isoformat()]
+    sql = (f"WITH scope AS (SELECT ms.member_id AS id, ms.team_id FROM memberships ms"
+           f" WHERE {where} AND {covers('ms', at)}) ")
+    return sql, [*params, *args, *args]
+
+
+def with_scope(scope: Scope, body: str, params: Sequence[Any] = (), *,
+               week: date | str | None = None) -> tuple[str, list[Any]]:
     """``body`` (SQL reading the ``scope`` table) after the scope's CTE, and its parameters:
-    the members every figure counts (the report's own measures use it too)."""
-    cte, cte_params = _scope_cte(scope)
+    the members every figure counts, as they stood in ``week`` (``None``: this week)."""
+    cte, cte_params = _scope_cte(scope, week)
     return cte + body, [*cte_params, *params]
+
+
+def with_scope_weeks(scope: Scope, weeks: Sequence[date | str], body: str,
+                     params: Sequence[Any] = ()) -> tuple[str, list[Any]]:
+    """``body`` after ``scope_w(id, team_id, week)``: each of ``weeks`` with the members
+    who belonged to the scope that week."""
+    wk, wk_params = weeks_cte(weeks)
+    where, params_ = _filters(scope)
+    sql = (f"WITH {wk}, scope_w AS (SELECT ms.member_id AS id, ms.team_id, wk.w AS week"
+           f" FROM memberships ms JOIN wk ON {covers('ms', 'wk.w')} WHERE {where}) ")
+    return sql + body, [*wk_params, *params_, *params]
 
 
 # --- filters the page offers --------------------------------------------------------
@@ -107,13 +142,15 @@ def scope_label(db: sqlite_utils.Database, scope: Scope) -> str:
 
 # --- breakdown groups (privacy folding) ----------------------------------------------
 
-def _sizes(db: sqlite_utils.Database, scope: Scope) -> list[tuple[int | None, int]]:
-    """(team id, active members) for each team in the scope (``None``: no team)."""
+def _sizes(db: sqlite_utils.Database, scope: Scope,
+           week: date) -> list[tuple[int | None, int]]:
+    """(team id, members) for each team in the scope in ``week`` (``None``: no team)."""
     return db.execute(*with_scope(scope, "SELECT s.team_id, count(*) FROM scope s"
-                                          " GROUP BY s.team_id")).fetchall()
+                                          " GROUP BY s.team_id", week=week)).fetchall()
 
 
-def breakdown_groups(db: sqlite_utils.Database, actor: Member, scope: Scope) -> dict[Any, str]:
+def breakdown_groups(db: sqlite_utils.Database, actor: Member, scope: Scope,
+                     weeks: Sequence[date] | None = None) -> dict[Any, str]:
     """team_id → group label for the by-team breakdown, after the disclosure rules.
 
     Only the whole chapter (without a focus-group filter) has a breakdown: an admin
@@ -123,7 +160,7 @@ def breakdown_groups(db: sqlite_utils.Database, actor: Member, scope: Scope) -> 
     """
     if scope.team_id is not None or scope.focus_group is not None:
         return {}
-    return disclosure.views_for(db, actor).chapter_rows(actor.is_admin)
+    return disclosure.views_for(db, actor, weeks).chapter_rows(actor.is_admin)
 
 
 @dataclass(frozen=True)
@@ -136,11 +173,22 @@ class View:
     today: date
     started: date  # the programme's first Monday
     label: str  # the scope's own series
-    sizes: tuple[tuple[int | None, int], ...]  # (team id, active members)
+    sizes: tuple[tuple[int | None, int], ...]  # (team id, members) in ``week``
     groups: dict[Any, str]  # team id → breakdown row (chapter scope only)
+    week: date  # the Monday whose membership the per-member figures count
 
     def weeks(self, period: Period) -> PeriodWeeks:
         return PeriodWeeks(period, self.started, self.today)
+
+    def week_sizes(self, weeks: Sequence[date]) -> dict[tuple[int | None, str], int]:
+        """(team, Monday) → members of the scope that week."""
+        return {(t, w): n for t, w, n in self.db.execute(*with_scope_weeks(
+            self.scope, weeks, "SELECT s.team_id, s.week, count(*) FROM scope_w s"
+            " GROUP BY s.team_id, s.week")).fetchall()}
+
+    def query_weeks(self, weeks: Sequence[date], body: str,
+                    params: Sequence[Any] = ()) -> list[tuple]:
+        return self.db.execute(*with_scope_weeks(self.scope, weeks, body, params)).fetchall()
 
     @property
     def members(self) -> int:
@@ -156,11 +204,20 @@ class View:
         return sorted(rows.items())
 
     def query(self, body: str, params: Sequence[Any] = ()) -> list[tuple]:
-        return self.db.execute(*with_scope(self.scope, body, params)).fetchall()
+        return self.db.execute(*with_scope(self.scope, body, params, week=self.week)).fetchall()
 
 
-def view_of(db: sqlite_utils.Database, actor: Member, scope: Scope, today: date) -> View:
-    return View(db, actor, scope, today, programme_start(db, scope.chapter_id),
-                 scope_label(db, scope), tuple(_sizes(db, scope)),
-                 breakdown_groups(db, actor, scope))
+def as_of_week(period: Period | None, today: date) -> date:
+    """The Monday whose membership a period's per-member figures count: the week of the
+    period's last day, or this week while the period is not over."""
+    return week_start(today if period is None else period.as_of(today))
+
+
+def view_of(db: sqlite_utils.Database, actor: Member, scope: Scope, today: date,
+            period: Period | None = None) -> View:
+    week = as_of_week(period, today)
+    started = programme_start(db, scope.chapter_id)
+    weeks = None if period is None else PeriodWeeks(period, started, today).weeks
+    return View(db, actor, scope, today, started, scope_label(db, scope),
+                tuple(_sizes(db, scope, week)), breakdown_groups(db, actor, scope, weeks), week)
 

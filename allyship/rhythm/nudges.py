@@ -459,8 +459,9 @@ def _digest(db: sqlite_utils.Database, member: Member, week: date,
         if viewer is not None:  # the list is the lead's alone, even whether it is empty
             names: tuple[str, ...] = (QUIET_PLACEHOLDER.format(where=where),)
         else:
+            # The list Team progress shows on the digest's Monday: one definition.
             names = tuple(chapter_figures.quiet_members(
-                db, member, member.team_id, today=week - timedelta(days=1))["name"]) or (
+                db, member, member.team_id, today=week)["name"]) or (
                 "Nobody — everyone has logged recently or said they were away.",)
         blocks.append(Block("list", text="A gentle check-in list: quiet for three weeks or more",
                             items=names))

@@ -68,6 +68,14 @@ TABLES: dict[str, Treatment] = {
     "plans": Treatment("blank", "member_id = :m", (
         ("focus_group", "''"), ("motivation", "''"), ("supports_goal", "''"),
         ("feedback", "''")), why="the plan's existence and status feed figures"),
+    # The focus group their plan named, week by week: kept (counts stay true) where
+    # someone else wrote the same group, in that person's spelling; else gone.
+    "memberships": Treatment("blank", "member_id = :m", (
+        ("focus_group", "(SELECT o.focus_group FROM memberships o WHERE o.member_id != :m"
+                        " AND o.chapter_id = memberships.chapter_id"
+                        " AND trim(o.focus_group) = trim(memberships.focus_group) COLLATE NOCASE"
+                        " ORDER BY o.focus_group LIMIT 1)"),),
+        why="chapter, team and weeks feed every figure of past periods"),
     "actions": Treatment("blank", "member_id = :m", (
         ("description", "''"), ("visibility", "'private'"), ("audience_team_id", "NULL"),
         ("audience_circle_id", "NULL"), ("audience_partners", "NULL"),
