@@ -161,7 +161,8 @@ def assemble(db: sqlite_utils.Database, actor: Member | None, *, start: Any, end
     weeks = _week_table(frames)
     as_of = period.as_of(today)
     ahead = (as_of + timedelta(days=1), as_of + timedelta(weeks=period.n_weeks))
-    teams = _team_table(db, actor, scope, period, frames, ahead)
+    teams = _team_table(db, actor, scope, period, frames, ahead,
+                        scopes.as_of_week(period, today))
     highlights, more = _highlights(db, actor, team_id, period)
     silent = frames.consistency
     return ChapterReport(
@@ -195,15 +196,16 @@ def assemble(db: sqlite_utils.Database, actor: Member | None, *, start: Any, end
 # --- the report's own measures -----------------------------------------------------------
 
 def _query(db: sqlite_utils.Database, scope: Scope, body: str,
-           params: list[Any]) -> pd.DataFrame:
+           params: list[Any], week: date) -> pd.DataFrame:
     """``body`` run after the figures' ``scope`` CTE (:func:`scopes.with_scope`): the
-    active members the figures count."""
-    cur = db.execute(*scopes.with_scope(scope, body, params))
+    members the figures count, as they stood in ``week``."""
+    cur = db.execute(*scopes.with_scope(scope, body, params, week=week))
     return pd.DataFrame(cur.fetchall(), columns=[c[0] for c in cur.description])
 
 
 def _team_table(db: sqlite_utils.Database, actor: Member, scope: Scope, period: Period,
-                frames: overview.ProgressFrames, ahead: tuple[date, date]) -> pd.DataFrame:
+                frames: overview.ProgressFrames, ahead: tuple[date, date],
+                week: date) -> pd.DataFrame:
     """Members, members who logged, actions, responsibilities practised, next steps done,
     overdue and due in the coming weeks — for the scope, then each team shown."""
     first, last = period.start.isoformat(), period.end.isoformat()
@@ -214,14 +216,15 @@ def _team_table(db: sqlite_utils.Database, actor: Member, scope: Scope, period: 
                       "  AND i.done_on IS NULL AND i.due_on BETWEEN ? AND ?)), 0)"
                       "  AS steps_due_ahead"
                       " FROM scope s GROUP BY s.team_id",
-                      [ahead[0].isoformat(), ahead[1].isoformat()])
+                      [ahead[0].isoformat(), ahead[1].isoformat()], week)
     # Activity from the member_weeks roll-up (allyship.db.rollup: one row per member and week
     # with an action, with its actions per responsibility): one pass, not over actions.
     activity = db.execute(*scopes.with_scope(
         scope, "SELECT s.team_id, count(DISTINCT s.id), sum(w.actions), "
         + ", ".join(f"sum(w.r{n})" for n in range(1, 9)) +
         " FROM scope s JOIN member_weeks w ON w.member_id = s.id"
-        " AND w.week_start BETWEEN ? AND ? GROUP BY s.team_id", [first, last])).fetchall()
+        " AND w.week_start BETWEEN ? AND ? GROUP BY s.team_id", [first, last],
+        week=week)).fetchall()
     active = {row[0]: (row[1], row[2]) for row in activity}
     # pandas turns a column of team ids holding None (members without a team) into
     # floats with NaN: look those up as None.
