@@ -113,6 +113,8 @@ def test_a_member_catches_up_on_last_week_by_typing_into_the_table(member_page: 
     go_to(page, "Log actions")
     page.get_by_role("tab", name="Catch up on a week").click()
     panel = page.get_by_role("tabpanel", name="Catch up on a week")
+    # One action at a time is the default; the table is a switch away.
+    panel.get_by_text("Several at once, in a table (for a wide screen)").click()
     grid = panel.get_by_test_id("stDataFrame")
     expect(grid).to_be_visible()
     expect(grid.get_by_role("button", name="Add row")).to_be_attached()
