@@ -39,11 +39,16 @@ with st.form(f"reflect_{monday}"):
     saved = st.form_submit_button("Save reflections", type="primary")
 if saved:
     try:
-        journal.save_reflection(db, me, ReflectionDraft(monday, answers, visibility), today=today)
+        with common.save_failures_here():  # a full disk says so by this form's button
+            journal.save_reflection(db, me, ReflectionDraft(monday, answers, visibility),
+                                    today=today)
     except ValidationError as exc:
         common.show_validation(exc)
     else:
-        common.flash("Reflections saved.")
+        stored = journal.my_reflections(db, me, monday)  # read back before confirming
+        who = "only you" if visibility == "private" else VISIBILITIES[visibility].lower()
+        common.flash(f"Reflections saved for the {format_week(monday).lower()}: "
+                     f"{len(stored)} answer{'s' if len(stored) != 1 else ''}, seen by {who}.")
         st.rerun()
 
 earlier = [w for w in journal.reflection_weeks(db, me) if w != monday]
