@@ -86,8 +86,10 @@ def action_form(key: str, initial=None, days: list[date] | None = None) -> Actio
 # moves them down one place, so the browser draws the tab set anew; if it draws before
 # all three tabs have arrived, it falls back to the first one. Tracked as a widget ("rerun"), the server knows the open tab and sends it
 # with every run, so a redrawn tab set opens on it.
+# Bound to the address (``?tab=Catch+up+on+a+week``), so a link can open a tab, and a
+# member sent to sign in first comes back to the same tab.
 log_tab, week_tab, mine_tab = st.tabs(["Log an action", "Catch up on a week", "My recent actions"],
-                                      key="log_actions_tab", on_change="rerun")
+                                      key="tab", on_change="rerun", bind="query-params")
 
 def save_one(draft: ActionDraft, token_name: str, token: str, intro: str) -> None:
     """Save one action once per filling-in of its form (the token: a resubmitted form

@@ -240,6 +240,8 @@ def require_screen(screen: str) -> Member:
     navigation.leave_legacy_pages_mode()
     member = current_member()
     phone_targets()
+    if member is not None:
+        navigation.go_to_wanted_page()  # the page an email's link named, after sign-in
     try:
         return access.require_screen(member, screen)
     except access.PermissionDenied as exc:
