@@ -5,11 +5,18 @@ from datetime import date
 
 import streamlit as st
 
-from allyship.core.dates import format_day, format_day_relative, format_day_short, recent_days
+from allyship.core.dates import (
+    format_day,
+    format_day_relative,
+    format_day_short,
+    format_week,
+    recent_days,
+)
 from allyship.core.handout import RESPONSIBILITIES
-from allyship.core.models import ActionDraft, ValidationError, week_start
+from allyship.core.models import ActionDraft, ReflectionDraft, ValidationError, week_start
 from allyship.metrics import my_weeks
 from allyship.practice import journal, plans, tables
+from allyship.rhythm import nudges
 from allyship.ui import common, member_forms
 
 me = common.require_screen("my_week")
@@ -29,10 +36,12 @@ with st.form(f"quick_log_{token}"):
     what = st.text_area("What did you do?", max_chars=2000,
                         placeholder="e.g. Listened at the community group's meeting "
                                     "without offering solutions")
-    picked = st.multiselect(
+    # Pills: one tap each, big enough for a thumb, all eight in view (a menu took two
+    # taps per choice and hid the others).
+    picked = st.pills(
         "Responsibilities practised", [r.number for r in RESPONSIBILITIES],
-        format_func=tables.responsibility_label, placeholder="Pick one or more of the eight",
-        help="\n\n".join(f"**{r.number}. {r.title}** — {r.full_text}" for r in RESPONSIBILITIES))
+        selection_mode="multi", format_func=tables.responsibility_label,
+        help="One or more of the eight. Their full wording is on *About the practice*.")
     # Days as people read them ("Today — Fri 27 Nov 2026"), as on Log actions.
     done_on = st.selectbox("When", recent_days(today, weeks=2),
                            format_func=lambda d: format_day_relative(d, today))
@@ -54,6 +63,30 @@ if submitted:
         st.rerun()
 
 member_forms.away_switch(db, me, monday, today)
+
+# This week's practice question, answered here (all five are on *Reflect*).
+question = nudges.practice_question_for(monday)
+prior = {r.question: r for r in journal.my_reflections(db, me, monday)}.get(question.number)
+st.header("This week's question")
+with st.form(f"week_question_{monday}"):
+    answer = st.text_area(f"{question.title}: {question.text}",
+                          value=prior.answer if prior else "", max_chars=2000,
+                          help="Private unless you share it on *Reflect*.")
+    answered = st.form_submit_button("Save my answer")
+if answered:
+    try:
+        with common.save_failures_here():
+            journal.save_reflection(db, me, ReflectionDraft(
+                monday, {question.number: answer},
+                prior.visibility if prior else "private"), today=today)
+    except ValidationError as exc:
+        common.show_validation(exc)
+    else:
+        kept = {r.question for r in journal.my_reflections(db, me, monday)}  # read back
+        common.flash(f"Reflections saved: your answer to “{question.title}” for the "
+                     f"{format_week(monday).lower()}." if question.number in kept else
+                     "Your answer to this week's question was removed.")
+        st.rerun()
 
 mine = my_weeks.my_weeks(db, me, today=today)
 this_week = journal.list_my_actions(db, me, since=monday)
