@@ -42,7 +42,7 @@ else:
 # Next steps first, as cards: each with its due day and a Done button (no grid to scroll
 # sideways on a phone).
 if plan is not None and any(i.kind == "next_step" for i in plan.items):
-    st.subheader("My next steps")
+    st.header("My next steps")
     member_forms.next_step_cards(db, me, plan, today, where="my_plan", show_done=True)
 
 

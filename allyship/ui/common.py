@@ -354,7 +354,8 @@ PHONE_CSS = f"""<style>
   [data-testid="stMain"] button, [data-testid="stMain"] summary,
   [data-testid="stMain"] [data-testid="stPageLink"] a,
   [data-testid="stMain"] [data-baseweb="select"] > div,
-  [data-testid="stMain"] [data-baseweb="input"] {{ min-height: 44px; min-width: 44px; }}
+  [data-testid="stMain"] [data-baseweb="input"] {{
+    min-height: 44px !important; min-width: 44px; height: auto; }}
 }}
 </style>"""
 

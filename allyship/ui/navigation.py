@@ -67,6 +67,7 @@ def sidebar_links(area: Any, nav: Mapping[str, Sequence[Any]]) -> None:
 WANTED_PAGE_KEY = "allyship.after_sign_in"
 # Only a path in this app: one leading slash (never "//host"), then letters, digits and
 # the few characters page paths and a tab's query use.
+KEEP_MS = 10 * 60 * 1000  # a sign-in that takes longer than this starts from My week
 SAFE_PATH = r"^\/(?![\/\\])[A-Za-z0-9_\-\/]*(\?[A-Za-z0-9_\-=&+%.]*)?$"
 
 
@@ -78,7 +79,8 @@ def remember_wanted_page() -> None:
   const w = window.parent || window;
   const wanted = w.location.pathname + w.location.search;
   if (new RegExp({json.dumps(SAFE_PATH)}).test(wanted)) {{
-    w.sessionStorage.setItem({json.dumps(WANTED_PAGE_KEY)}, wanted);
+    w.sessionStorage.setItem({json.dumps(WANTED_PAGE_KEY)},
+                             JSON.stringify({{path: wanted, at: Date.now()}}));
   }}
 }})();
 </script>""", unsafe_allow_javascript=True, width="content")
@@ -86,7 +88,7 @@ def remember_wanted_page() -> None:
 
 def go_to_wanted_page() -> None:
     """Once per browser session, after signing in: open the address kept by
-    :func:`remember_wanted_page`, if it is not the one shown; forget it either way."""
+    :func:`remember_wanted_page` (for a few minutes), if it is not the one shown."""
     if st.session_state.get("_wanted_page_checked"):
         return
     st.session_state["_wanted_page_checked"] = True
@@ -94,12 +96,17 @@ def go_to_wanted_page() -> None:
 (() => {{
   const w = window.parent || window;
   const key = {json.dumps(WANTED_PAGE_KEY)};
-  const wanted = w.sessionStorage.getItem(key);
-  if (wanted === null) return;
-  w.sessionStorage.removeItem(key);
-  const here = w.location.pathname + w.location.search;
-  if (wanted !== here && new RegExp({json.dumps(SAFE_PATH)}).test(wanted)) {{
-    w.location.replace(wanted);
+  let kept = null;
+  try {{ kept = JSON.parse(w.sessionStorage.getItem(key)); }} catch (e) {{ kept = null; }}
+  if (!kept || typeof kept.path !== 'string' || !(Date.now() - kept.at < {KEEP_MS})) {{
+    w.sessionStorage.removeItem(key);
+    return;
   }}
+  const here = w.location.pathname + w.location.search;
+  // Already there: kept a little longer, since a password sign-in goes on through the
+  // session cookie's route and back to the app's first page.
+  if (kept.path === here) return;
+  w.sessionStorage.removeItem(key);
+  if (new RegExp({json.dumps(SAFE_PATH)}).test(kept.path)) w.location.replace(kept.path);
 }})();
 </script>""", unsafe_allow_javascript=True, width="content")

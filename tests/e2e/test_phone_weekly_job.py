@@ -61,7 +61,11 @@ def phone_page(chromium_browser) -> tuple[object, Page]:  # noqa: ANN001
 
 
 def settled(page: Page) -> None:
+    """The run is over and the page's phone rules have arrived (they come with the run)."""
     expect(page.get_by_test_id("stStatusWidget")).to_have_count(0)
+    page.wait_for_function("""() => [...document.querySelectorAll('style')]
+      .some((s) => s.textContent.includes('min-height: 44px'))""")
+    page.wait_for_timeout(300)  # the browser applies the rules at its next layout
 
 
 def test_the_weekly_job_on_a_phone_takes_few_taps_and_little_typing(app, chromium_browser,
