@@ -9,7 +9,6 @@ from allyship.core.dates import (
     format_day,
     format_day_relative,
     format_day_short,
-    format_week,
     recent_days,
 )
 from allyship.core.handout import RESPONSIBILITIES
@@ -83,8 +82,8 @@ if answered:
         common.show_validation(exc)
     else:
         kept = {r.question for r in journal.my_reflections(db, me, monday)}  # read back
-        common.flash(f"Reflections saved: your answer to “{question.title}” for the "
-                     f"{format_week(monday).lower()}." if question.number in kept else
+        common.flash(f"Reflections saved. Your answer to “{question.title}” for the week of "
+                     f"{format_day(monday)}." if question.number in kept else
                      "Your answer to this week's question was removed.")
         st.rerun()
 
@@ -96,8 +95,11 @@ st.header("This week")
 if away:
     st.info("You marked this week as away. Take care — it does not count against you.")
 if this_week:
-    for a in this_week:  # a list, not a grid: it reads on a phone (as typed: never Markdown)
-        st.text(f"{format_day_short(a.done_on)} · {a.description}")
+    # A list, not a grid: it reads on a phone. The words as typed (never Markdown).
+    for row in tables.actions_frame(this_week).itertuples(index=False):
+        with st.container(key=f"this_week_action_{row.id}", gap="small"):
+            st.text(f"{row.Date} · {row[2]}")
+            st.caption(f"{row.Responsibilities} · {row[6]}")
 else:
     st.info("Nothing logged yet this week. Use the quick log above, or *Log actions* "
             "to catch up on several at once.")

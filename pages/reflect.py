@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from allyship.core.dates import format_week
+from allyship.core.dates import format_day, format_week
 from allyship.core.handout import PRACTICE_INTRO, PRACTICE_QUESTIONS, VISIBILITIES
 from allyship.core.models import ReflectionDraft, ValidationError, week_start
 from allyship.practice import journal
@@ -46,9 +46,10 @@ if saved:
         common.show_validation(exc)
     else:
         stored = journal.my_reflections(db, me, monday)  # read back before confirming
-        who = "only you" if visibility == "private" else VISIBILITIES[visibility].lower()
-        common.flash(f"Reflections saved for the {format_week(monday).lower()}: "
-                     f"{len(stored)} answer{'s' if len(stored) != 1 else ''}, seen by {who}.")
+        who = {"private": "only by you", "team": "by your team lead and team",
+               "chapter": "by the chapter"}.get(visibility, "as you chose")
+        common.flash(f"Reflections saved. {len(stored)} answer{'s' if len(stored) != 1 else ''}"
+                     f" for the week of {format_day(monday)}, seen {who}.")
         st.rerun()
 
 earlier = [w for w in journal.reflection_weeks(db, me) if w != monday]
