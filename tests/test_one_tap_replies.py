@@ -188,3 +188,20 @@ def test_the_smtp_settings_read_as_a_sentence() -> None:
     assert s.describe() == ("smtp.example.org:587 with STARTTLS, signed in as ann, "
                             "from a@example.org")
     assert "none" not in mail.parse_smtp_url("smtp://127.0.0.1:9325?from=a@b.org").describe()
+
+
+def test_the_outbox_holds_a_reminder_whose_links_would_point_here_and_says_why(
+        chapter, db_path) -> None:
+    from allyship.rhythm import outbox
+
+    db, m = chapter.db, chapter.member
+    nudges.save_setting(db, m, "reminder", enabled=True, weekday=0, hour=0)
+    remote = mail.parse_smtp_url("smtp+starttls://u:p@smtp.invalid:587?from=a@example.org")
+
+    report = outbox.run(db_path, smtp=remote)  # fails before any connection is made
+
+    assert report.sent == 0 and report.failed == 1
+    status, error = db.execute("SELECT status, last_error FROM outbox WHERE member_id = ?",
+                               [m.id]).fetchone()
+    assert status == "pending"  # tried again once the address is set
+    assert "public address" in error and "localhost" in error
