@@ -315,7 +315,9 @@ def show_flash() -> None:
             st.success(message, icon=":material/check_circle:")
         from allyship.ui import a11y  # focus and screen reader land on the confirmation
 
-        a11y.focus_confirmation(message)
+        # Found on the page by its opening words: the part before any Markdown (a quoted
+        # text shows without its asterisks and escapes).
+        a11y.focus_confirmation(message.split("*", 1)[0].strip() or message)
 
 
 def quoted(text: str, limit: int = 60) -> str:
