@@ -146,7 +146,10 @@ def show_preview(db: sqlite_utils.Database, preview: nudges.Preview,
     html_tab, text_tab = st.tabs(["As most people see it", "Plain text"])
     with html_tab:
         # Our own template, every piece of user text escaped by mail.render_html;
-        # st.html sanitises it once more.
-        st.html(html)
+        # st.html sanitises it once more. Inside the page the email's own landmark and
+        # top heading would be a second main and a second h1: shown as plain blocks.
+        embedded = (html.replace("<main ", "<div ").replace("</main>", "</div>")
+                    .replace("<h1 ", "<p ").replace("</h1>", "</p>"))
+        st.html(embedded)
     with text_tab:
         st.code(text, language=None, wrap_lines=True)
