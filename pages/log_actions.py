@@ -14,7 +14,7 @@ from allyship.core.dates import (
 from allyship.core.handout import ACTION_KINDS, RESPONSIBILITIES, VISIBILITIES
 from allyship.core.models import ActionDraft, ValidationError, week_start
 from allyship.practice import journal, plans, tables
-from allyship.ui import common
+from allyship.ui import common, member_forms
 
 me = common.require_screen("log_actions")
 db = common.get_db()
@@ -86,55 +86,53 @@ def action_form(key: str, initial=None, days: list[date] | None = None) -> Actio
 # moves them down one place, so the browser draws the tab set anew; if it draws before
 # all three tabs have arrived, it falls back to the first one. Tracked as a widget ("rerun"), the server knows the open tab and sends it
 # with every run, so a redrawn tab set opens on it.
+# Bound to the address (``?tab=Catch+up+on+a+week``), so a link can open a tab, and a
+# member sent to sign in first comes back to the same tab.
 log_tab, week_tab, mine_tab = st.tabs(["Log an action", "Catch up on a week", "My recent actions"],
-                                      key="log_actions_tab", on_change="rerun")
+                                      key="tab", on_change="rerun", bind="query-params")
+
+def save_one(draft: ActionDraft, token_name: str, token: str, intro: str) -> None:
+    """Save one action once per filling-in of its form (the token: a resubmitted form
+    saves nothing new), read it back, and confirm by its words and day."""
+    try:
+        with common.save_failures_here():  # a full disk says so by this form's button
+            logged = journal.log_action(db, me, ActionDraft(**{**draft.__dict__,
+                                        "idempotency_key": token}), today=today)
+    except ValidationError as exc:
+        common.show_validation(exc)
+        return
+    saved = journal.get_action(db, me, logged.id)  # what is in the database now
+    common.new_form_token(token_name)
+    common.flash(f"{intro} {common.quoted(saved.description)}, "
+                 f"{format_day_short(saved.done_on)}.")
+    st.rerun()
+
 
 with log_tab:
     token = common.form_token("log_action")  # a new token after each save gives an empty form
     draft = action_form(f"log_action_{token}")
     if draft is not None:
-        try:
-            journal.log_action(db, me, ActionDraft(**{**draft.__dict__,
-                               "idempotency_key": token}), today=today)
-        except ValidationError as exc:
-            common.show_validation(exc)
-        else:
-            common.new_form_token("log_action")
-            common.flash("Action logged.")
-            st.rerun()
+        save_one(draft, "log_action", token, "Action logged.")
 
 with week_tab:
     weeks = [week_start(today) - timedelta(weeks=n) for n in range(0, 12)]
     monday = st.selectbox("Week", weeks, index=1 if len(weeks) > 1 else 0, format_func=format_week)
     week_days = tables.catch_up_days(monday, today)
-    away = monday in journal.away_weeks(db, me)
-    # The switch names the week chosen above, not "this week".
-    if st.toggle(f"I was away the week of {format_day_short(monday)}", value=away,
-                 key=f"away_{monday}",
-                 help="Holidays, illness, caring: an away week does not count against your "
-                      "consistency.") != away:
-        journal.set_away(db, me, monday, not away)
-        common.flash(f"Marked the week of {format_day_short(monday)} as "
-                 f"{'away' if not away else 'not away'}.")
-        st.rerun()
-    one_at_a_time = st.toggle(
-        "One action at a time (easier on a phone)", key="catch_up_one_at_a_time",
-        help="A short form per action instead of the table; saves the same way.")
-    if one_at_a_time:
+    member_forms.away_switch(db, me, monday, today)  # names the week chosen above
+    # One action at a time is the default for everyone: the server cannot know the
+    # screen's width, and on a phone the table's columns fall off the screen. The table
+    # stays one switch away for a wide screen and many rows.
+    as_table = st.toggle(
+        "Several at once, in a table (for a wide screen)", key="catch_up_as_table",
+        help="A row per action instead of one short form at a time; saves the same way.")
+    if not as_table:
         token = common.form_token("catch_up_one")
         draft = action_form(f"catch_up_one_{monday}_{token}", days=sorted(week_days.values(),
                                                                            reverse=True))
         if draft is not None:
-            try:
-                journal.log_action(db, me, ActionDraft(**{**draft.__dict__,
-                                   "idempotency_key": token}), today=today)
-            except ValidationError as exc:
-                common.show_validation(exc)
-            else:
-                common.new_form_token("catch_up_one")
-                common.flash(f"Action logged for the week of {format_day_short(monday)}. "
-                         "Add another, or pick another week.")
-                st.rerun()
+            save_one(draft, "catch_up_one", token,
+                     f"Action logged for the week of {format_day_short(monday)}:")
+        st.caption("Add another, or pick another week above.")
     else:
         st.markdown("Fill in one row per action and pick its day. Blank rows are ignored; "
                     "if any row has a problem, nothing is saved.")
@@ -165,13 +163,19 @@ with week_tab:
         if saved:
             try:
                 drafts = tables.drafts_from_catch_up(edited, catch_up_token, week_days)
-                done = journal.log_actions(db, me, drafts, today=today)
+                with common.save_failures_here():
+                    done = journal.log_actions(db, me, drafts, today=today)
             except ValidationError as exc:
                 common.show_validation(exc)
             else:
                 common.new_form_token("catch_up")
-                common.flash(f"Logged {len(done)} action{'s' if len(done) != 1 else ''} "
-                         f"for the week of {format_day_short(monday)}.")
+                saved_rows = [journal.get_action(db, me, a.id) for a in done]  # read back
+                names = "; ".join(f"{common.quoted(a.description, 40)}, "
+                                  f"{format_day_short(a.done_on)}" for a in saved_rows[:5])
+                common.flash(f"Logged {len(saved_rows)} action"
+                             f"{'s' if len(saved_rows) != 1 else ''} for the week of "
+                             f"{format_day_short(monday)}: {names}"
+                             f"{'…' if len(saved_rows) > 5 else ''}.")
                 st.rerun()
 
 with mine_tab:
@@ -189,11 +193,14 @@ with mine_tab:
         draft = action_form(f"edit_{action.id}", initial=action)
         if draft is not None:
             try:
-                journal.update_action(db, me, action.id, draft, today=today)
+                with common.save_failures_here():
+                    journal.update_action(db, me, action.id, draft, today=today)
             except ValidationError as exc:
                 common.show_validation(exc)
             else:
-                common.flash("Action updated.")
+                saved = journal.get_action(db, me, action.id)  # read back before confirming
+                common.flash(f"Action updated: {common.quoted(saved.description)}, "
+                             f"{format_day_short(saved.done_on)}.")
                 st.rerun()
         confirm = st.checkbox("Yes, delete this action", key=f"confirm_del_{action.id}")
         if st.button("Delete action", disabled=not confirm, key=f"del_{action.id}"):

@@ -1,20 +1,26 @@
 """My plan: the handout's Action Plan for Creating Allyship, revised over time."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import streamlit as st
 
 from allyship.core import handout
-from allyship.core.models import PlanDraft, ValidationError
+from allyship.core.dates import GRID_FORMAT, format_day, format_day_relative
+from allyship.core.models import PlanDraft, PlanItemDraft, ValidationError
 from allyship.core.safe_text import inert
 from allyship.people import roster
 from allyship.practice import plans, tables
-from allyship.ui import common
+from allyship.ui import common, member_forms
 
 me = common.require_screen("my_plan")
 db = common.get_db()
 today = date.today()
 goal = inert(roster.get_chapter(db, me.chapter_id).goal_label)  # shown in labels
+
+
+def saved_on(stamp: str) -> str:
+    """A stored UTC time stamp as "Mon 7 Dec 2026, 14:05 UTC"."""
+    return f"{format_day(date.fromisoformat(stamp[:10]))}, {stamp[11:16]} UTC"
 
 
 def prompt(key: str) -> str:
@@ -31,7 +37,51 @@ if plan is None:
     st.info("You have not written a plan yet. Start with the group you want to be in "
             "allyship with; everything else can come later.")
 else:
-    st.caption(f"Version {plan.version}, last saved {plan.updated_at[:16].replace('T', ' ')} UTC.")
+    st.caption(f"Version {plan.version}, last saved {saved_on(plan.updated_at)}.")
+
+# Next steps first, as cards: each with its due day and a Done button (no grid to scroll
+# sideways on a phone).
+if plan is not None and any(i.kind == "next_step" for i in plan.items):
+    st.header("My next steps")
+    member_forms.next_step_cards(db, me, plan, today, where="my_plan", show_done=True)
+
+
+def items_kept(with_new: PlanItemDraft | None = None) -> tuple[PlanItemDraft, ...]:
+    """The plan's items as they are (ids kept), and one more at the end."""
+    kept = tuple(PlanItemDraft(i.kind, i.text, i.due_on, i.done_on, id=i.id)
+                 for i in (plan.items if plan else ()))
+    return kept + ((with_new,) if with_new else ())
+
+
+def save(draft: PlanDraft) -> None:
+    try:
+        with common.save_failures_here():  # a full disk says so by this form's button
+            new = plans.save_plan(db, me, draft, today=today)
+    except ValidationError as exc:
+        common.show_validation(exc)
+    else:
+        stored = plans.get_plan(db, me)  # read back before confirming
+        common.flash(f"Plan saved as version {stored.version if stored else new.version}.")
+        st.rerun()
+
+
+if plan is not None:
+    with st.form("add_next_step", clear_on_submit=False):
+        st.markdown(f"**Add a next step** — {prompt('next_step')}")
+        step_text = st.text_input("Next step", max_chars=2000, key="new_step_text")
+        # Days as people read them ("Mon 7 Dec 2026"), one tap: no ambiguous 07/12.
+        step_due = st.selectbox("Due (optional)", [None, *(today + timedelta(days=n)
+                                                         for n in range(0, 91))],
+                                format_func=lambda d: "No due date" if d is None
+                                else format_day_relative(d, today), key="new_step_due")
+        add = st.form_submit_button("Add next step")
+    if add:
+        if not step_text.strip():
+            st.error("Nothing was saved: write the next step first.", icon=":material/error:")
+        else:
+            save(PlanDraft(plan.focus_group, plan.motivation, plan.supports_goal, plan.feedback,
+                           items_kept(PlanItemDraft("next_step", step_text.strip(),
+                                                    step_due, None))))
 
 learning, steps = tables.plan_item_frames(plan)
 with st.form("plan"):
@@ -45,35 +95,33 @@ with st.form("plan"):
         prompt("feedback"), value=plan.feedback if plan else "",
         max_chars=2000,
         help="Allyship is not self-defined: record the guidance and feedback you received.")
-    st.markdown(f"**{prompt('learning_activity')}**")
-    learning_edit = st.data_editor(
-        learning, num_rows="dynamic", hide_index=True, key="plan_learning",
-        column_order=["Order", "Learning activity"],
-        column_config={"Order": st.column_config.NumberColumn(min_value=1, step=1,
-                                                              help="Change to reorder"),
-                       "Learning activity": st.column_config.TextColumn(max_chars=2000,
-                                                                        width="large")})
-    st.markdown(f"**{prompt('next_step')}**")
-    steps_edit = st.data_editor(
-        steps, num_rows="dynamic", hide_index=True, key="plan_steps",
-        column_order=["Order", "Next step", "Due", "Done on"],
-        column_config={"Order": st.column_config.NumberColumn(min_value=1, step=1,
-                                                              help="Change to reorder"),
-                       "Next step": st.column_config.TextColumn(max_chars=2000, width="large"),
-                       "Due": st.column_config.DateColumn(),
-                       "Done on": st.column_config.DateColumn(max_value=today,
-                                                              help="Fill in when done")})
+    # The tables edit, reorder and remove items; closed by default, so a phone shows no
+    # grid (adding a step and marking it done need no table: the cards above).
+    with st.expander("Edit learning activities and next steps as a table (wide screens)",
+                     expanded=plan is None):
+        st.markdown(f"**{prompt('learning_activity')}**")
+        learning_edit = st.data_editor(
+            learning, num_rows="dynamic", hide_index=True, key="plan_learning",
+            placeholder="", column_order=["Order", "Learning activity"],
+            column_config={"Order": st.column_config.NumberColumn(min_value=1, step=1,
+                                                                  help="Change to reorder"),
+                           "Learning activity": st.column_config.TextColumn(max_chars=2000,
+                                                                            width="large")})
+        st.markdown(f"**{prompt('next_step')}**")
+        steps_edit = st.data_editor(
+            steps, num_rows="dynamic", hide_index=True, key="plan_steps", placeholder="",
+            column_order=["Order", "Next step", "Due", "Done on"],
+            column_config={"Order": st.column_config.NumberColumn(min_value=1, step=1,
+                                                                  help="Change to reorder"),
+                           "Next step": st.column_config.TextColumn(max_chars=2000,
+                                                                    width="large"),
+                           "Due": st.column_config.DateColumn(format=GRID_FORMAT),
+                           "Done on": st.column_config.DateColumn(
+                               max_value=today, format=GRID_FORMAT, help="Fill in when done")})
     saved = st.form_submit_button("Save plan", type="primary")
 if saved:
-    draft = PlanDraft(focus, motivation, supports, feedback,
-                      tables.plan_items_from_frames(learning_edit, steps_edit))
-    try:
-        new = plans.save_plan(db, me, draft, today=today)
-    except ValidationError as exc:
-        common.show_validation(exc)
-    else:
-        common.flash(f"Plan saved as version {new.version}.")
-        st.rerun()
+    save(PlanDraft(focus, motivation, supports, feedback,
+                   tables.plan_items_from_frames(learning_edit, steps_edit)))
 
 # Next steps as "When …, I will …".
 from allyship.ui import peer_sections  # noqa: E402 — beside its one use: a small, additive edit
@@ -85,15 +133,17 @@ if revisions:
     with st.expander(f"Earlier versions ({len(revisions)})"):
         chosen = st.selectbox("Version", revisions,
                               format_func=lambda r: f"Version {r['version']} — "
-                                                    f"saved {r['saved_at'][:16].replace('T', ' ')}")
+                                                    f"saved {saved_on(r['saved_at'])}")
         # Every field the plan holds, in the form's order (as typed: never Markdown).
         for key in ("focus_group", "motivation", "supports_goal", "feedback"):
             st.markdown(f"**{prompt(key)}**")
             st.text(chosen.get(key) or "—")
         st.markdown("**Learning activities and next steps**")
         for item in chosen["items"]:
-            due = f" (due {item['due_on']})" if item.get("due_on") else ""
-            done = " — done" if item.get("done_on") else ""
+            due = (f" (due {format_day(date.fromisoformat(item['due_on']))})"
+                   if item.get("due_on") else "")
+            done = (f" — done {format_day(date.fromisoformat(item['done_on']))}"
+                    if item.get("done_on") else "")
             st.text(f"• {handout.PLAN_ITEM_KINDS[item['kind']]}: {item['text']}{due}{done}")
 
 st.divider()

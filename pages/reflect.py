@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from allyship.core.dates import format_week
+from allyship.core.dates import format_day, format_week
 from allyship.core.handout import PRACTICE_INTRO, PRACTICE_QUESTIONS, VISIBILITIES
 from allyship.core.models import ReflectionDraft, ValidationError, week_start
 from allyship.practice import journal
@@ -39,11 +39,17 @@ with st.form(f"reflect_{monday}"):
     saved = st.form_submit_button("Save reflections", type="primary")
 if saved:
     try:
-        journal.save_reflection(db, me, ReflectionDraft(monday, answers, visibility), today=today)
+        with common.save_failures_here():  # a full disk says so by this form's button
+            journal.save_reflection(db, me, ReflectionDraft(monday, answers, visibility),
+                                    today=today)
     except ValidationError as exc:
         common.show_validation(exc)
     else:
-        common.flash("Reflections saved.")
+        stored = journal.my_reflections(db, me, monday)  # read back before confirming
+        who = {"private": "only by you", "team": "by your team lead and team",
+               "chapter": "by the chapter"}.get(visibility, "as you chose")
+        common.flash(f"Reflections saved. {len(stored)} answer{'s' if len(stored) != 1 else ''}"
+                     f" for the week of {format_day(monday)}, seen {who}.")
         st.rerun()
 
 earlier = [w for w in journal.reflection_weeks(db, me) if w != monday]

@@ -55,8 +55,8 @@ def test_every_member_page_renders_for_every_role(app_db, persona, page):
 def test_quick_log_on_my_week_lands_in_the_database_and_shows_on_the_page(app_db):
     at = goto(open_app(), "my_week")
     by_label(at.text_area, "What did you do?").input("Listened at the marsh clean-up")
-    by_label(at.multiselect, "Responsibilities practised").set_value([2, 7])
-    at.button[-1].click().run()  # the form's submit button
+    by_label(at.button_group, "Responsibilities practised").set_value([2, 7])
+    next(b for b in at.button if b.label == "Log it").click().run()  # the form's submit
     assert not at.exception and not at.error
     db, me = robin(app_db)
     row = next(db.query("SELECT id FROM actions WHERE member_id = ? AND description = ?",
@@ -73,7 +73,7 @@ def test_a_bad_quick_log_shows_the_reason_keeps_the_text_and_writes_nothing(app_
     db, _ = robin(app_db)
     before = db["actions"].count
     by_label(at.text_area, "What did you do?").input("Forgot to tick anything")
-    at.button[-1].click().run()
+    next(b for b in at.button if b.label == "Log it").click().run()
     assert "at least one responsibility" in at.error[0].value
     assert by_label(at.text_area, "What did you do?").value == "Forgot to tick anything"
     assert db["actions"].count == before

@@ -24,7 +24,7 @@ import smtplib
 import ssl
 import tomllib
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
@@ -60,9 +60,16 @@ class SmtpSettings:
     sender: str  # the From address, optionally "Name <addr>"
 
     def describe(self) -> str:
-        """For the admin page: never the password."""
-        who = f"{self.username}@" if self.username else ""
-        return f"{self.security} {who}{self.host}:{self.port}, from {self.sender}"
+        """For the admin page, e.g. "smtp.example.org:587 with STARTTLS, signed in as
+        ann, from a@example.org" — never the password."""
+        how = {"starttls": "with STARTTLS", "ssl": "with TLS",
+               "none": "without encryption (fit for a relay on this computer)"}[self.security]
+        who = f", signed in as {self.username}" if self.username else ""
+        return f"{self.host}:{self.port} {how}{who}, from {self.sender}"
+
+    @property
+    def on_this_machine(self) -> bool:
+        return is_local_host(self.host)
 
 
 def secrets_paths() -> list[Path]:
@@ -125,6 +132,46 @@ def smtp_settings() -> SmtpSettings:
                         str(smtp.get("password", "")), sender)
 
 
+def is_local_host(host: str) -> bool:
+    """``localhost``, a loopback address, or an unspecified one: reachable only from this
+    computer."""
+    import ipaddress
+
+    host = host.strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return ip.is_loopback or ip.is_unspecified
+
+
+class NoPublicAddress(RuntimeError):
+    """The chapter's links would point to this computer: the admin sets the public
+    address first."""
+
+
+NO_PUBLIC_ADDRESS = ("Not sent: its links would point to {base}, which opens only on the "
+                     "server itself. An admin sets the chapter's public address (the "
+                     "https:// address members open the app at) on Email & reminders → "
+                     "Chapter settings; the message is sent at the next try after that.")
+
+
+def links_problem(settings: ChapterSettings) -> str | None:
+    """Why emails of this chapter must not go out yet (links to localhost), or ``None``."""
+    base = app_link(settings)
+    if is_local_host(urlsplit(base).hostname or "localhost"):
+        return NO_PUBLIC_ADDRESS.format(base=base)
+    return None
+
+
+def time_zone_chosen(db: sqlite_utils.Database, chapter_id: int) -> bool:
+    """Has an admin saved the chapter's time zone (until then it is UTC by default)?"""
+    return db.execute("SELECT 1 FROM chapter_settings WHERE chapter_id = ?",
+                      [chapter_id]).fetchone() is not None
+
+
 def scheduler_mode() -> str:
     """``"in-app"`` when ``[nudges] scheduler = "in-app"`` (or
     ``ALLYSHIP_NUDGES_SCHEDULER=in-app``); otherwise ``"cron"``."""
@@ -181,13 +228,44 @@ def unsubscribe_url(db: sqlite_utils.Database, settings: ChapterSettings, member
     return app_link(settings, f"unsubscribe/{unsubscribe_token(db, member_id, kind)}")
 
 
+# One-tap answers to a reminder, signed like the unsubscribe link but for a purpose and
+# a week, so a link for one week or one answer cannot be used for another.
+ONE_TAP = {"away": "I was away this week", "later": "Remind me on another day"}
+
+
+def one_tap_token(db: sqlite_utils.Database, member_id: int, answer: str, week: date) -> str:
+    """``<member>.<answer>-<yyyymmdd>.<signature>``."""
+    return unsubscribe_token(db, member_id, f"{answer}-{week:%Y%m%d}")
+
+
+def read_one_tap_token(db: sqlite_utils.Database, token: str) -> tuple[int, str, date] | None:
+    """(member id, answer, week) for a genuine one-tap token, else ``None``."""
+    found = read_unsubscribe_token(db, token)
+    if found is None:
+        return None
+    answer, _, day = found[1].partition("-")
+    if answer not in ONE_TAP or len(day) != 8 or not day.isdigit():
+        return None
+    try:
+        week = date(int(day[:4]), int(day[4:6]), int(day[6:]))
+    except ValueError:
+        return None
+    return found[0], answer, week
+
+
+def one_tap_url(db: sqlite_utils.Database, settings: ChapterSettings, member_id: int,
+                answer: str, week: date) -> str:
+    return app_link(settings, f"reply/{one_tap_token(db, member_id, answer, week)}")
+
+
 # --- rendering --------------------------------------------------------------------------
 
 KIND_OFF = {"reminder": "Stop these weekly reminders", "digest": "Stop this weekly digest"}
 
 
-def render_text(message: Message, unsubscribe: str) -> str:
-    """The plain-text part."""
+def render_text(message: Message, unsubscribe: str,
+                replies: tuple[tuple[str, str], ...] = ()) -> str:
+    """The plain-text part; ``replies`` are one-tap answers (label, address)."""
     lines = [message.greeting, ""]
     for b in message.blocks:
         if b.kind == "p":
@@ -200,6 +278,9 @@ def render_text(message: Message, unsubscribe: str) -> str:
             lines += [f"{b.text}:", *[f"  \u201c{item}\u201d" for item in b.items], ""]
         elif b.kind == "small":
             lines += [b.text, ""]
+    if replies:
+        lines += ["One tap, no sign-in needed:",
+                  *[f"  {label}: {url}" for label, url in replies], ""]
     lines += ["--", f"{KIND_OFF[message.kind]}: {unsubscribe}",
               "You get this because you turned it on in the Allyship app (Account)."]
     return "\n".join(lines) + "\n"
@@ -208,9 +289,14 @@ def render_text(message: Message, unsubscribe: str) -> str:
 _e = html.escape  # every piece of text in the HTML part goes through this
 
 
-def render_html(message: Message, unsubscribe: str) -> str:
-    """The HTML part: one column, inline styles (mail clients drop style sheets)."""
-    out = [f'<p style="margin:0 0 16px">{_e(message.greeting)}</p>']
+def render_html(message: Message, unsubscribe: str,
+                replies: tuple[tuple[str, str], ...] = ()) -> str:
+    """The HTML part: one column, inline styles (mail clients drop style sheets); a
+    viewport, a main landmark and a heading, so it reads well on a phone and to a screen
+    reader."""
+    out = [f'<h1 style="font-size:20px;line-height:1.3;margin:0 0 16px">'
+           f'{_e(message.subject)}</h1>',
+           f'<p style="margin:0 0 16px">{_e(message.greeting)}</p>']
     for b in message.blocks:
         if b.kind == "p":
             out.append(f'<p style="margin:0 0 16px">{_e(b.text)}</p>')
@@ -230,18 +316,26 @@ def render_html(message: Message, unsubscribe: str) -> str:
                        f'{_e(b.text)}</p>{body}</div>')
         elif b.kind == "small":
             out.append(f'<p style="margin:0 0 16px;color:#555;font-size:14px">{_e(b.text)}</p>')
+    if replies:
+        links = "".join(
+            f'<a href="{_e(url, quote=True)}" style="display:inline-block;margin:0 8px 8px 0;'
+            'padding:12px 16px;border:1px solid #1b5e20;border-radius:6px;color:#1b5e20;'
+            f'text-decoration:none;font-weight:600">{_e(label)}</a>' for label, url in replies)
+        out.append('<p style="margin:0 0 6px;color:#555;font-size:14px">One tap, no sign-in '
+                   f'needed:</p><p style="margin:0 0 16px">{links}</p>')
     out.append(f'<hr style="border:none;border-top:1px solid #ddd;margin:24px 0 12px">'
                f'<p style="color:#555;font-size:13px;margin:0">'
                f'<a href="{_e(unsubscribe, quote=True)}" style="color:#555">'
                f'{_e(KIND_OFF[message.kind])}</a> · You get this because you turned it on in '
                'the Allyship app (Account).</p>')
     return ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{_e(message.subject)}</title></head>"
-            '<body style="margin:0;padding:24px;background:#fafafa">'
-            '<div style="max-width:560px;margin:0 auto;background:#ffffff;padding:24px;'
-            'border:1px solid #e0e0e0;border-radius:8px;font-family:Arial,Helvetica,'
-            'sans-serif;font-size:16px;line-height:1.5;color:#1a1a1a">'
-            + "".join(out) + "</div></body></html>")
+            '<body style="margin:0;padding:16px;background:#fafafa">'
+            '<main style="display:block;max-width:560px;margin:0 auto;background:#ffffff;'
+            'padding:20px;border:1px solid #e0e0e0;border-radius:8px;font-family:Arial,'
+            'Helvetica,sans-serif;font-size:16px;line-height:1.5;color:#1a1a1a">'
+            + "".join(out) + "</main></body></html>")
 
 
 def _sender(settings: SmtpSettings) -> Address:
@@ -250,11 +344,23 @@ def _sender(settings: SmtpSettings) -> Address:
 
 
 def build_email(db: sqlite_utils.Database, message: Message, sender: SmtpSettings | None = None,
-                *, message_id: str | None = None, now: datetime | None = None) -> EmailMessage:
-    """The email exactly as it is sent (previews show this too). Raises
-    :class:`UnusableAddress` when the member's address cannot be written."""
+                *, message_id: str | None = None, now: datetime | None = None,
+                check_links: bool = True, with_replies: bool = True) -> EmailMessage:
+    """The email exactly as it is sent (previews show this too, with ``check_links``
+    off). Raises :class:`UnusableAddress` when the member's address cannot be written,
+    and :class:`NoPublicAddress` when it would go out through a mail server elsewhere
+    with links to this computer (a sink or relay on this computer may carry them: that
+    is a developer's or a test's set-up). ``with_replies`` off leaves out a reminder's
+    one-tap answers (someone else's preview: they would act for the member)."""
     settings = chapter_settings(db, message.member.chapter_id)
+    if check_links and sender is not None and not sender.on_this_machine:
+        problem = links_problem(settings)
+        if problem:
+            raise NoPublicAddress(problem)
     unsub = unsubscribe_url(db, settings, message.member.id, message.kind)
+    replies = (tuple((label, one_tap_url(db, settings, message.member.id, answer, message.week))
+                     for answer, label in ONE_TAP.items())
+               if message.kind == "reminder" and with_replies else ())
     msg = EmailMessage()
     msg["From"] = _sender(sender) if sender else mailbox("Allyship Accountability",
                                                           "allyship@localhost")
@@ -266,8 +372,8 @@ def build_email(db: sqlite_utils.Database, message: Message, sender: SmtpSetting
     msg["List-Unsubscribe"] = f"<{''.join(one_line(unsub).split())}>"
     msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     msg["Auto-Submitted"] = "auto-generated"
-    msg.set_content(render_text(message, unsub))
-    msg.add_alternative(render_html(message, unsub), subtype="html")
+    msg.set_content(render_text(message, unsub, replies))
+    msg.add_alternative(render_html(message, unsub, replies), subtype="html")
     return msg
 
 

@@ -25,6 +25,7 @@ from allyship.core.safe_text import inert
 from allyship.db import storage_errors, store
 from allyship.people import roster
 from allyship.ui import navigation
+from allyship.ui.a11y import NARROW_MAX_PX
 
 # The browser tab's icon, a file of our own: a Material icon here made every browser fetch
 # it from a third-party host (fonts.gstatic.com), which the app must never do.
@@ -238,6 +239,9 @@ def require_screen(screen: str) -> Member:
     """The acting member, if their role may use ``screen``; otherwise a refusal and stop."""
     navigation.leave_legacy_pages_mode()
     member = current_member()
+    phone_targets()
+    if member is not None:
+        navigation.go_to_wanted_page()  # the page an email's link named, after sign-in
     try:
         return access.require_screen(member, screen)
     except access.PermissionDenied as exc:
@@ -300,9 +304,81 @@ def flash(message: str) -> None:
 
 
 def show_flash() -> None:
+    """The last save's confirmation, in a box the browser hides the moment another
+    button is pressed (:data:`PHONE_CSS`'s script), so an old confirmation is never read
+    as the answer to a new submit."""
     message = st.session_state.pop("_flash", None)
     if message:
-        st.success(message, icon=":material/check_circle:")
+        # A key of its own each time: a box the browser hid must not be reused.
+        shown = st.session_state["_flash_count"] = st.session_state.get("_flash_count", 0) + 1
+        with st.container(key=f"saved_confirmation_{shown}"):
+            st.success(message, icon=":material/check_circle:")
         from allyship.ui import a11y  # focus and screen reader land on the confirmation
 
-        a11y.focus_confirmation(message)
+        # Found on the page by its opening words: the part before any Markdown (a quoted
+        # text shows without its asterisks and escapes).
+        a11y.focus_confirmation(message.split("*", 1)[0].strip() or message)
+
+
+def quoted(text: str, limit: int = 60) -> str:
+    """Member text for a confirmation: one line, shortened, escaped, in italics."""
+    line = " ".join(str(text).split())
+    if len(line) > limit:
+        line = line[:limit - 1].rstrip() + "…"
+    return f"*{inert(line)}*"
+
+
+@contextlib.contextmanager
+def save_failures_here() -> Iterator[None]:
+    """Around one form's save: a full disk or read-only database says so right here, by
+    the button just pressed, and (re-raised) at the top of the page too."""
+    try:
+        yield
+    except (sqlite3.DatabaseError, OSError) as exc:
+        message = storage_errors.explain(exc)
+        if message is not None:
+            st.error(message, icon=":material/error:")
+        raise
+
+
+# --- phone-sized targets -------------------------------------------------------------
+
+
+# Every checkbox, radio, switch, button, menu and tab at least 44×44 CSS px on a phone
+# (WCAG 2.2 "target size, enhanced"), with room between radio choices so the neighbour is
+# not picked by mistake.
+PHONE_CSS = f"""<style>
+@media (max-width: {NARROW_MAX_PX}px) {{
+  [data-testid="stCheckbox"] label, [data-testid="stRadio"] label[data-baseweb="radio"],
+  [data-testid="stCheckbox"] label[data-baseweb="checkbox"] {{
+    min-height: 44px; align-items: center; }}
+  [data-testid="stRadio"] [role="radiogroup"] {{ gap: 10px; }}
+  [data-testid="stMain"] button, [data-testid="stMain"] summary,
+  [data-testid="stMain"] [data-testid="stPageLink"] a,
+  [data-testid="stMain"] [data-baseweb="select"] > div,
+  [data-testid="stMain"] [data-baseweb="input"] {{
+    min-height: 44px !important; min-width: 44px; height: auto; }}
+}}
+</style>"""
+
+# Hides the last save's confirmation as soon as any button is pressed: the next run's
+# answer replaces it, and until then nothing on screen claims the new submit was saved.
+CLEAR_CONFIRMATION_JS = """<script>
+(() => {
+  const doc = (window.parent || window).document;
+  if (doc.__allyshipClearsConfirmation) return;
+  doc.__allyshipClearsConfirmation = true;
+  doc.addEventListener('click', (ev) => {
+    if (!ev.target.closest || !ev.target.closest('button')) return;
+    doc.querySelectorAll('[class*="st-key-saved_confirmation_"]').forEach((el) => {
+      el.style.display = 'none';
+    });
+  }, true);
+})();
+</script>"""
+
+
+def phone_targets() -> None:
+    """The phone-size target rules and the confirmation clearing, on every page."""
+    st.html(PHONE_CSS)
+    st.html(CLEAR_CONFIRMATION_JS, unsafe_allow_javascript=True, width="content")

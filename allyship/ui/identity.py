@@ -31,7 +31,7 @@ from allyship.core.models import Member, ValidationError
 from allyship.core.safe_text import inert
 from allyship.db import store
 from allyship.people import passwords, roster, sessions
-from allyship.ui import session_links
+from allyship.ui import navigation, session_links
 
 _SESSION_KEYS = ("member_id", "auth_mode", "session_id", "session_handover")
 _SIGNING_OUT = "session_signing_out"
@@ -240,6 +240,7 @@ def _provider_label(name: str | None) -> str:
 
 
 def _sign_in_page(db: sqlite_utils.Database, modes: list[str]) -> None:
+    navigation.remember_wanted_page()  # back to the page a link named, once signed in
     st.title("Sign in")
     st.caption("Allyship Accountability — your plan, actions and reflections are yours; "
                "sign in to see them.")

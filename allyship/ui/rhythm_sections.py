@@ -23,10 +23,9 @@ def _hour_label(hour: int) -> str:
 def reminder_settings_section(db: sqlite_utils.Database, me: Member) -> None:
     """Each message kind the member may receive: on/off, day and hour; and the private
     calendar feed (turn on, regenerate, turn off)."""
-    settings = nudges.chapter_settings(db, me.chapter_id)
     st.header("Email reminders & calendar")
-    st.caption(f"Off unless you turn them on. Times are the chapter's time zone, "
-               f"{settings.time_zone}. Every email has a link to stop it.")
+    st.caption(f"Off unless you turn them on. {time_zone_sentence(db, me)} Every email has "
+               "a link to stop it.")
     for kind, label in nudges.KINDS.items():
         if not nudges.may_receive(me, kind):
             continue
@@ -63,6 +62,19 @@ def reminder_settings_section(db: sqlite_utils.Database, me: Member) -> None:
                 common.flash(f"{label}: " + (f"on, {result.when}." if result.enabled else "off."))
                 st.rerun()
     _calendar_feed(db, me)
+
+
+def time_zone_sentence(db: sqlite_utils.Database, me: Member) -> str:
+    """Which clock the chosen hours follow — or, until an admin has chosen the chapter's
+    time zone, that it still has to be chosen (and by whom)."""
+    if mail.time_zone_chosen(db, me.chapter_id):
+        zone = nudges.chapter_settings(db, me.chapter_id).time_zone
+        return f"Times are in the chapter's time zone, {zone}."
+    if me.role == "admin":
+        return ("The chapter's time zone is not chosen yet: choose it on *Email & "
+                "reminders* → Chapter settings (until then times are UTC).")
+    return ("Your chapter's admin has not chosen its time zone yet, so times are UTC for "
+            "now.")
 
 
 def _calendar_feed(db: sqlite_utils.Database, me: Member) -> None:
@@ -113,17 +125,20 @@ def show_preview(db: sqlite_utils.Database, preview: nudges.Preview,
     unsubscribe link is replaced: it would let the viewer turn their messages off."""
     for note in preview.notes:
         st.caption(inert(note))
+    m = preview.message
+    settings = nudges.chapter_settings(db, m.member.chapter_id)
+    problem = mail.links_problem(settings)
+    if problem:
+        st.warning(problem.replace("Not sent:", "Emails will not be sent:", 1),
+                   icon=":material/link_off:")
     try:
-        email = mail.build_email(db, preview.message, smtp)
+        email = mail.build_email(db, m, smtp, check_links=False, with_replies=preview.own)
     except mail.UnusableAddress as exc:
-        st.error(f"Nothing can be sent to {inert(preview.message.member.name)}: "
-                 f"{inert(str(exc))}.")
+        st.error(f"Nothing can be sent to {inert(m.member.name)}: {inert(str(exc))}.")
         return
     html, text = mail.html_part(email), mail.text_part(email)
-    if not preview.own:
-        m = preview.message
-        link = mail.unsubscribe_url(db, nudges.chapter_settings(db, m.member.chapter_id),
-                                    m.member.id, m.kind)
+    if not preview.own:  # their signed link would act for them
+        link = mail.unsubscribe_url(db, settings, m.member.id, m.kind)
         text = text.replace(link, HIDDEN_LINK)
         html = html.replace(escape(link, quote=True), "#").replace(link, "#")
     st.markdown(f"**Subject:** {inert(str(email['Subject']))}  \n"
@@ -131,7 +146,10 @@ def show_preview(db: sqlite_utils.Database, preview: nudges.Preview,
     html_tab, text_tab = st.tabs(["As most people see it", "Plain text"])
     with html_tab:
         # Our own template, every piece of user text escaped by mail.render_html;
-        # st.html sanitises it once more.
-        st.html(html)
+        # st.html sanitises it once more. Inside the page the email's own landmark and
+        # top heading would be a second main and a second h1: shown as plain blocks.
+        embedded = (html.replace("<main ", "<div ").replace("</main>", "</div>")
+                    .replace("<h1 ", "<p ").replace("</h1>", "</p>"))
+        st.html(embedded)
     with text_tab:
         st.code(text, language=None, wrap_lines=True)

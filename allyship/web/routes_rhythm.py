@@ -9,6 +9,9 @@ in-app scheduler (:func:`in_app_scheduler`, a lifespan hook).
 * ``POST /unsubscribe/<token>`` — that button, and mail clients' one-click button
   (``List-Unsubscribe-Post``, RFC 8058): turns that kind of message off.
 * ``POST /unsubscribe/<token>/undo`` — turn it back on.
+* ``GET``/``HEAD``/``POST /reply/<token>`` — a reminder's one-tap answers ("I was away
+  this week", "Remind me on another day"; :mod:`allyship.rhythm.replies`): GET shows a
+  page with a button, POST acts, once.
 
 A forgotten member's links answer 404 and write nothing. Repeating a link writes at most
 one audit row per member, kind and day (:func:`allyship.rhythm.nudges.turn_off`).
@@ -23,6 +26,7 @@ import logging
 import math
 import os
 import urllib.parse
+from datetime import date
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -33,7 +37,9 @@ from starlette.routing import Route
 
 from allyship.core import access
 from allyship.db import store
-from allyship.rhythm import feeds, mail, nudges, outbox
+from allyship.core.dates import format_day
+from allyship.core.models import week_start
+from allyship.rhythm import feeds, mail, nudges, outbox, replies
 
 log = logging.getLogger("allyship.rhythm")
 SCHEDULER_INTERVAL_ENV = "ALLYSHIP_NUDGES_INTERVAL"  # seconds between in-app runs
@@ -141,8 +147,65 @@ def undo_unsubscribe(request: Request) -> Response:
                  f"{html.escape(nudges.KINDS[found[1]].lower())}</b> is on again.</p>")
 
 
+def _replying(db: sqlite_utils.Database, token: str) -> tuple[int, str, date] | None:
+    """The member, answer and week a signed one-tap token names, if it is valid, the
+    member is active and not forgotten, and the week has begun."""
+    found = mail.read_one_tap_token(db, token)
+    if found is None or found[2] != week_start(found[2]) or found[2] > date.today():
+        return None
+    row = db.execute("SELECT forgotten_at, active FROM members WHERE id = ?",
+                     [found[0]]).fetchone()
+    return found if row is not None and row[0] is None and row[1] else None
+
+
+_REPLY_ASK = {
+    "away": ("Mark the week of {week} away?",
+             "<p>The week of <b>{week}</b> will not count against your consistency, and no "
+             "more reminders come for it. You can change it on <b>My week</b> in the "
+             "app.</p>", "Yes, I was away"),
+    "later": ("Remind you on another day?",
+              "<p>This week's reminder will come <b>once more, two days later</b> (on Sunday "
+              "evening at the latest) — unless you have logged something or marked the week "
+              "away by then.</p>", "Yes, remind me later"),
+}
+
+
+async def reply(request: Request) -> Response:
+    """A one-tap answer to a reminder: GET shows what it will do and a button; POST does
+    it (once: repeating it changes nothing)."""
+    token = request.path_params["token"]
+    with _db() as db:
+        found = _replying(db, token)
+        if found is None:
+            return _page("Link not valid", _INVALID, 404)
+        member_id, answer, week = found
+        day = html.escape(format_day(week))
+        title, body, button = _REPLY_ASK[answer]
+        if request.method != "POST":  # GET, HEAD: a scanner or preview may fetch it
+            return _page(title.format(week=format_day(week)),
+                         body.format(week=day) + _button(f"/reply/{token}", button))
+        if answer == "away":
+            done = replies.mark_away(db, member_id, week)
+            return _page("Marked away", f"<p role=\"status\">Done: the week of <b>{day}</b> "
+                         "is marked away. Take care.</p>" if done.changed else
+                         f"<p role=\"status\">The week of <b>{day}</b> was already marked "
+                         "away. Nothing else has changed.</p>")
+        done = replies.remind_later(db, member_id, week)
+        if done.when is None:
+            return _page("No later reminder", "<p role=\"status\">This week is nearly over, "
+                         "so no other reminder comes for it; the next one comes next week."
+                         "</p>")
+        when = replies.local_time(db, member_id, done.when)
+        said = f"{format_day(when)} at {when:%H:%M}"
+        return _page("Reminder moved", f"<p role=\"status\">"
+                     f"{'Done: ' if done.changed else 'Already set: '}this week's reminder "
+                     f"comes again on <b>{html.escape(said)}</b>, unless you log or mark the "
+                     "week away first.</p>")
+
+
 ROUTES = [
     Route("/feeds/{token}.ics", feed, methods=["GET", "HEAD"]),
+    Route("/reply/{token}", reply, methods=["GET", "HEAD", "POST"]),
     Route("/unsubscribe/{token}", unsubscribe, methods=["GET", "HEAD", "POST"]),
     Route("/unsubscribe/{token}/undo", undo_unsubscribe, methods=["POST"]),
 ]

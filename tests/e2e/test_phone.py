@@ -98,10 +98,9 @@ def test_a_member_does_the_weekly_job_on_a_phone(app, chromium_browser, db_reade
         # 2. Catch up on last week, one action at a time (no table to scroll sideways).
         page.get_by_role("tab", name="Catch up on a week").click()
         panel = page.get_by_role("tabpanel", name="Catch up on a week")
-        panel.get_by_text("One action at a time (easier on a phone)").click()
-        # The short form, not the table's form: the rerun may still show the table
-        # for a moment, and two forms at once would make the locator ambiguous.
+        # One action at a time is the default: no table on a phone.
         form = one_at_a_time_form(panel)
+        expect(panel.get_by_test_id("stDataFrame")).to_have_count(0)
         expect(form).to_be_visible()
         check(page, "Catch up, one at a time")
         caught_up = f"Phone: caught up [{tag}]"
@@ -206,7 +205,11 @@ def test_the_catch_up_tab_stays_open_when_the_tabs_arrive_slowly(slow_tabs_app,
 
         catch_up.click()
         panel = page.get_by_role("tabpanel", name="Catch up on a week")
-        panel.get_by_text("One action at a time (easier on a phone)").click()
+        # Two reruns that move the tab set: the table switched on, then off again.
+        table = panel.get_by_text("Several at once, in a table (for a wide screen)")
+        table.click()
+        expect(panel.get_by_test_id("stDataFrame")).to_be_visible()
+        table.click()
         expect(page.get_by_test_id("stAlert").filter(has_text="Action logged.")
                ).to_have_count(0)  # that rerun has drawn: the confirmation went away
         expect(catch_up).to_have_attribute("aria-selected", "true")
