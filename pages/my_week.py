@@ -16,7 +16,7 @@ from allyship.core.models import ActionDraft, ReflectionDraft, ValidationError, 
 from allyship.metrics import my_weeks
 from allyship.practice import journal, plans, tables
 from allyship.rhythm import nudges
-from allyship.ui import common, member_forms
+from allyship.ui import common, member_forms, setup_checklist_section
 
 me = common.require_screen("my_week")
 db = common.get_db()
@@ -27,6 +27,8 @@ st.title("My week")
 st.caption(f"Week of {format_day(monday)}. Allyship is a consistent practice: "
            "what did you do this week, and what is next?")
 common.show_flash()
+# A new chapter's admin lands here: the set-up steps first, until they are all done.
+setup_checklist_section.show(db, me, only_until_done=True)
 
 # The quick log first: on a phone it is what a member came for, one screen from the link.
 st.header("Quick log")

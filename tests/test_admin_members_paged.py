@@ -97,6 +97,15 @@ def test_the_admin_page_draws_the_checklist_open_until_it_is_done(demo_db, monke
     assert "Create the teams** (done)" in text and "Set up weekly reminders** (to do)" in text
 
 
+def test_a_new_chapters_admin_lands_on_my_week_with_the_checklist_and_others_do_not(
+        demo_db, monkeypatch, tmp_path):
+    no_mail(monkeypatch, tmp_path)
+    admin_week = open_as(demo_db, "admin", "pages/my_week.py")
+    assert admin_week.expander[0].label.startswith("Set up your chapter:")
+    lead_week = open_as(demo_db, "lead", "pages/my_week.py")
+    assert not any(e.label.startswith("Set up") for e in lead_week.expander)
+
+
 def test_codes_for_everyone_without_one_on_a_printable_sheet(demo_db, monkeypatch, tmp_path):
     no_mail(monkeypatch, tmp_path)
     add_many(demo_db)

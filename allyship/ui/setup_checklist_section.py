@@ -21,12 +21,15 @@ def mail_configured() -> bool:
     return True
 
 
-def show(db: sqlite_utils.Database, me: Member) -> None:
-    """Draw the admin's chapter's checklist (nothing for anyone else)."""
+def show(db: sqlite_utils.Database, me: Member, *, only_until_done: bool = False) -> None:
+    """Draw the admin's chapter's checklist (nothing for anyone else; with
+    ``only_until_done``, nothing once every step is done — My week's use)."""
     if me.role != "admin":
         return
     checklist = common.cached(setup_checklist.setup_checklist, me,
                               mail_configured=mail_configured())
+    if only_until_done and checklist.complete:
+        return
     total = len(checklist.steps)
     title = (f"Set-up checklist: all {total} steps done" if checklist.complete else
              f"Set up your chapter: {checklist.done} of {total} steps done")
