@@ -435,7 +435,7 @@ def chart_list(r: ChapterReport) -> list[tuple[Any, str]]:
 
 # --- HTML ------------------------------------------------------------------------------
 
-PRINTED_HIGHLIGHTS = 5  # the file is for a meeting: the rest are in the app
+PRINTED_HIGHLIGHTS = 3  # the file is for a meeting: the rest are in the app
 
 
 def to_html(r: ChapterReport) -> str:
@@ -460,9 +460,10 @@ def to_html(r: ChapterReport) -> str:
         parts.append(f"<p>{e(no_charts_reason(r))}</p>")
     parts.append("</section>")
     parts.append(renderer.points_section("Who are we leaving behind?", leaving_behind(r)))
-    if r.partner_voice is not None:
-        parts.append(renderer.points_section(r.partner_voice.title, r.partner_voice.paragraphs))
     parts.append(renderer.questions_section(r.practice_questions))
+    if r.partner_voice is not None:
+        parts.append(renderer.points_section(r.partner_voice.title, r.partner_voice.paragraphs,
+                                             compact=True))
 
     parts.append('<section class="detail"><h2>The detail: responsibilities and next '
                  "steps</h2>")
@@ -551,12 +552,12 @@ def to_markdown(r: ChapterReport) -> str:
             "in the app.*", ""]
     out += ["## Who are we leaving behind?", ""]
     out += [f"- {inert(p)}" for p in leaving_behind(r)]
-    if r.partner_voice is not None:
-        out += ["", f"## {r.partner_voice.title}", ""]
-        out += [f"- {inert(p)}" for p in r.partner_voice.paragraphs]
     out += ["", "## For the meeting: the practice questions", ""]
     out += [f"{q.number}. **{q.title}.** {q.text}"
             for q in r.practice_questions]
+    if r.partner_voice is not None:
+        out += ["", f"## {r.partner_voice.title}", ""]
+        out += [f"- {inert(p)}" for p in r.partner_voice.paragraphs]
     out += ["", "## Teams", "", *_md_table(r.teams, TEAM_COLUMNS), "",
             f"Next steps: done in the period, overdue on its last day, and due in the coming "
             f"weeks ({ahead_words(r)}) — counts only, no names.", ""]

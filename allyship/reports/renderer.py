@@ -60,13 +60,19 @@ footer { margin-top: 2rem; font-size: .82em; color: #555; }
 @media print {
   body { max-width: none; padding: 0; font-size: 10pt; }
   body { line-height: 1.35; }
-  h2 { margin-top: 1rem; }
+  h2 { margin-top: .75rem; }
+  figure { margin: .5rem 0; }
+  footer { margin-top: 1rem; }
   table { font-size: .85em; }
   th, td { padding: .1rem .35rem; }
   .card .help { font-size: .75em; }
+  .highlight { margin: .3rem 0; padding: .1rem .6rem; }
+  ul, ol { margin: .3rem 0; }
+  ol.questions li { margin: .15rem 0; }
   h2 { break-after: avoid; page-break-after: avoid; }
-  figure, table, .card, .cards, .highlight, li { break-inside: avoid;
-                                                 page-break-inside: avoid; }
+  /* Tables may run over a page (rows stay whole, the header repeats): a long table kept
+     whole left most of a page blank before it. */
+  figure, .card, .cards, .highlight, li { break-inside: avoid; page-break-inside: avoid; }
   thead { display: table-header-group; }
   tr { break-inside: avoid; page-break-inside: avoid; }
   .screen-only { display: none; }
@@ -153,10 +159,12 @@ def highlight(meta: str, text: str) -> str:
             f'<div class="text">{escape(text)}</div></div>')
 
 
-def points_section(title: str, points: Iterable[str]) -> str:
-    """A section holding a list of plain sentences."""
+def points_section(title: str, points: Iterable[str], *, compact: bool = False) -> str:
+    """A section holding a list of plain sentences (``compact``: in the notes' smaller
+    type, for a section that must not push the printed meeting part over a page)."""
     items = "".join(f"<li>{escape(p)}</li>" for p in points)
-    return f"<section><h2>{escape(title)}</h2><ul>{items}</ul></section>"
+    kind = ' class="notes"' if compact else ""
+    return f"<section><h2>{escape(title)}</h2><ul{kind}>{items}</ul></section>"
 
 
 def questions_section(questions: Iterable[PracticeQuestion]) -> str:
