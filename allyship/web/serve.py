@@ -51,8 +51,9 @@ def free_port(host: str = "127.0.0.1") -> int:
 
 
 def render_nginx_conf(*, listen: str, backend_ports: list[int], run_dir: Path,
-                      template: Path = TEMPLATE) -> str:
-    """``deploy/nginx.conf`` with its placeholders filled in."""
+                      template: Path = TEMPLATE, user: str | None = None) -> str:
+    """``deploy/nginx.conf`` with its placeholders filled in; ``user``: the user nginx's
+    workers run as (only when its master starts as root; default: as below)."""
     def server(port: int, backup: bool = False) -> str:
         return (f"        server 127.0.0.1:{port} max_fails=1 fail_timeout=10s"
                 + (" backup;" if backup else ";"))
@@ -69,6 +70,8 @@ def render_nginx_conf(*, listen: str, backend_ports: list[int], run_dir: Path,
     # nginx refuses `user` unless its master runs as root; as root, run the worker as root
     # too so it can use the temp directories we created.
     user_line = "user root;" if hasattr(os, "geteuid") and os.geteuid() == 0 else ""
+    if user:
+        user_line = f"user {user};"
     text = template.read_text(encoding="utf-8")
     for key, value in {"{user_line}": user_line, "{run_dir}": str(run_dir),
                        "{upstream_servers}": servers, "{listen}": listen,
