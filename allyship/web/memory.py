@@ -94,9 +94,12 @@ def forget_stale_widget_metadata(state: Any) -> int:
     """Drop the metadata (and key mapping) of widgets whose value Streamlit has already
     dropped from session ``state`` (a ``SessionState``); the number dropped."""
     widgets = state._new_widget_state
-    live = set(widgets.states) | set(state._old_state)
-    gone = [wid for wid in widgets.widget_metadata if wid not in live]
     keys = state._key_id_mapper
+    # A widget's value may be held under its own key (set through st.session_state).
+    held = set(state._old_state) | set(state._new_session_state)
+    live = set(widgets.states) | held | {wid for wid, key in keys.id_key_mapping.items()
+                                          if key in held}
+    gone = [wid for wid in widgets.widget_metadata if wid not in live]
     for wid in gone:
         del widgets.widget_metadata[wid]
         key = keys.id_key_mapping.pop(wid, None)

@@ -228,21 +228,21 @@ class Deployment:
     def _clear_leftovers(self) -> None:
         """Stop what an earlier ``serve`` on this port left running (it was killed before
         it could stop its children); then, if something else holds the port, say what."""
-        from allyship.web import supervision
+        from allyship.web import processes
 
         try:
             noted = json.loads(state_file(self.port).read_text())
         except (OSError, ValueError):
             noted = {}
         for pid in noted.get("nginx", []):
-            supervision.kill_group_of(int(pid), supervision.is_nginx)
+            processes.kill_group_of(int(pid), processes.is_nginx)
         for pid in noted.get("workers", []):
-            supervision.kill_group_of(int(pid), lambda cmd: "streamlit" in cmd)
+            processes.kill_group_of(int(pid), lambda cmd: "streamlit" in cmd)
         deadline = time.monotonic() + 5
-        while supervision.holders(self.port) or _port_taken(self.host, self.port):
+        while processes.holders(self.port) or _port_taken(self.host, self.port):
             if time.monotonic() > deadline:
                 raise ServeError(f"cannot listen on {self.host}:{self.port}: "
-                                 + supervision.describe_holders(self.port))
+                                 + processes.describe_holders(self.port))
             time.sleep(0.1)
 
     def _note_children(self) -> None:
@@ -368,12 +368,12 @@ class Deployment:
     def _stop_nginx(self) -> None:
         """Stop nginx's master (fast: open websockets would hold a graceful stop), then
         whatever of its group is left — the workers of a master that was killed."""
-        from allyship.web import supervision
+        from allyship.web import processes
 
         if self.nginx_proc is None:
             return
         _terminate(self.nginx_proc)
-        supervision.kill_group_of(self.nginx_proc.pid, supervision.is_nginx)
+        processes.kill_group_of(self.nginx_proc.pid, processes.is_nginx)
 
     def __enter__(self) -> Deployment:
         self.start()
