@@ -134,3 +134,57 @@ def test_now_is_documented_as_for_previews_and_tests_only() -> None:
     text = " ".join(out.output.split())
     assert "For previews (with --dry-run) and tests only" in text
     assert "never queues or sends a week that has not started by this machine's clock" in text
+
+
+@pytest.mark.server
+def test_a_run_whose_clock_is_a_week_behind_sends_nothing_of_last_week_and_counts_it(
+        chapter, db_path: Path, this_week: str) -> None:
+    """After a run at the real time, a run whose clock shows last week (a clock set back)
+    finds last week's reminder due; that week is over, so it is neither queued nor sent
+    now, but counted and named in the run's note, which the admin sees."""
+    with smtp_server() as inbox:
+        smtp = mail.parse_smtp_url(inbox.url)
+        real = outbox.run(db_path, smtp=smtp)
+        assert real.sent == 1
+        behind = outbox.run(db_path, now=datetime.now(UTC) - timedelta(days=7), smtp=smtp)
+        assert (behind.queued, behind.sent, behind.late) == (0, 0, 1)
+        assert "1 not queued: their week was already over" in behind.summary()
+        assert inbox.recipients() == [chapter.member.email]  # this week's, once
+    assert _rows(db_path) == [(this_week, "sent", None)]
+    shown = outbox.status(chapter.db, chapter.admin)
+    assert "1 not queued: their week was already over" in shown.last_run["note"]
+
+
+@pytest.mark.server
+def test_a_retry_of_a_week_over_by_an_earlier_runs_clock_is_expired_not_sent_late(
+        chapter, db_path: Path) -> None:
+    """Sunday's reminder fails and waits for its retry; a run on Monday (the retry not due
+    yet) has seen the new week; a run whose clock is set back to Sunday night then finds
+    the retry due — it must not send Sunday's reminder now: expired, counted, with its
+    reason."""
+    nudges.save_setting(chapter.db, chapter.member, "reminder", enabled=True, weekday=6, hour=22)
+    sunday = datetime(2026, 11, 22, 22, 30, tzinfo=UTC)
+
+    def retry_at(moment: datetime) -> None:
+        db = store.connect(db_path)
+        try:
+            with store.transaction(db):
+                db.execute("UPDATE outbox SET next_attempt_at = ?",
+                           [moment.replace(microsecond=0).isoformat()])
+        finally:
+            db.conn.close()
+
+    with smtp_server() as inbox:
+        smtp = mail.parse_smtp_url(inbox.url)
+        inbox.refuse = True
+        assert outbox.run(db_path, now=sunday, smtp=smtp).failed == 1
+        inbox.refuse = False
+        retry_at(sunday + timedelta(days=2))
+        monday = outbox.run(db_path, now=sunday + timedelta(hours=3), smtp=smtp)
+        assert (monday.sent, monday.expired) == (0, 0)  # the retry was not due
+        retry_at(sunday + timedelta(minutes=5))
+        back = outbox.run(db_path, now=sunday + timedelta(minutes=10), smtp=smtp)
+        assert (back.sent, back.expired, back.skipped) == (0, 1, 1)
+        assert inbox.messages == []
+    [(week, status, error)] = _rows(db_path)
+    assert (week, status) == ("2026-11-16", "skipped") and error.startswith(outbox.EXPIRED)

@@ -14,7 +14,10 @@ collapse the copy.
 Time: a run's clock (``now``) may be behind or ahead of the machine's. Nothing is queued or
 sent for a week that has not started by the machine's clock, and a message is given up as
 "its week is over" only when its week has ended by both clocks — counted as ``expired`` and
-shown to the admin, never dropped silently.
+shown to the admin, never dropped silently. A run whose clock is behind an earlier run's
+(capped at the machine's clock, so a run that was ahead proves nothing) knows time has
+reached at least that point: it neither queues nor sends a message of a week that was
+already over then — such messages are counted as ``late`` and named in the run's note.
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ MAX_ATTEMPTS = 8
 FIRST_BACKOFF = timedelta(minutes=5)
 MAX_BACKOFF = timedelta(hours=6)
 EXPIRED = "not sent: its week is over"  # the reason an admin sees, and how it is found
+LATE = "their week was already over when an earlier run saw the clock"
 
 
 def backoff(attempts: int) -> timedelta:
@@ -66,6 +70,7 @@ class RunReport:
     expired: int = 0  # given up unsent: the week ended first
     gave_up: int = 0  # of ``failed``: will not be retried
     held: int = 0  # due by the run's clock, but their week has not started by the machine's
+    late: int = 0  # due by the run's clock, but their week was over by an earlier run's
     lines: list[str] = field(default_factory=list)
     note: str = ""
 
@@ -80,6 +85,8 @@ class RunReport:
         if self.held:
             text += (f", {self.held} not queued: their week has not started by this "
                      "machine's clock")
+        if self.late:
+            text += f", {self.late} not queued: {LATE}"
         if self.recovered:
             text += f", recovered {self.recovered} from an interrupted run"
         return text + (f" — {self.note}" if self.note else "")
@@ -130,12 +137,35 @@ def _started(week: date, member: Member, db: sqlite_utils.Database, wall: dateti
     return week <= nudges.local_week(wall, nudges.chapter_settings(db, member.chapter_id).tz)
 
 
-def queue_due(db: sqlite_utils.Database, now: datetime, *,
-              wall: datetime | None = None) -> tuple[int, int]:
+def time_reached(db: sqlite_utils.Database, wall: datetime) -> datetime | None:
+    """The latest moment an earlier run's clock showed, capped at the machine's clock
+    (``wall``): time has certainly reached it. ``None`` before the first run."""
+    row = db.execute("SELECT max(started_at) FROM nudge_runs").fetchone()
+    if not row or not row[0]:
+        return None
+    seen = datetime.fromisoformat(row[0])
+    seen = seen if seen.tzinfo else seen.replace(tzinfo=timezone.utc)
+    return min(seen, wall)
+
+
+def _over(week: date, member: Member, db: sqlite_utils.Database, moment: datetime) -> bool:
+    return nudges.local_week(moment, nudges.chapter_settings(db, member.chapter_id).tz) > week
+
+
+def queue_due(db: sqlite_utils.Database, now: datetime, *, wall: datetime | None = None,
+              reached: datetime | None = None, report: RunReport | None = None
+              ) -> tuple[int, int]:
     """Add a row for every message due at ``now`` whose week has started by the machine's
-    clock (``wall``); returns (how many were new, how many were held back)."""
+    clock (``wall``) and was not already over at ``reached`` (:func:`time_reached`);
+    returns (how many were new, how many were held back). Those whose week was over are
+    counted in ``report.late``."""
     wall = wall or wall_clock()
     due = nudges.due_messages(db, now)
+    if reached is not None and reached > now:  # this run's clock is behind an earlier one
+        current = [d for d in due if not _over(d.week, d.member, db, reached)]
+        if report is not None:
+            report.late += len(due) - len(current)
+        due = current
     ready = [d for d in due if _started(d.week, d.member, db, wall)]
     added = 0
     with store.transaction(db):
@@ -148,9 +178,14 @@ def queue_due(db: sqlite_utils.Database, now: datetime, *,
 
 
 def _claim(db: sqlite_utils.Database, run_id: str, now: datetime, wall: datetime,
-           report: RunReport) -> tuple[int, Member, str, object] | None:
+           report: RunReport, reached: datetime | None = None
+           ) -> tuple[int, Member, str, object] | None:
     """Claim the next pending row (``pending → sending``) or skip it if the rules no
     longer hold. Returns (row id, member, kind, week) or None when nothing is left."""
+    # Over only if over by both clocks (a run whose clock is ahead expires nothing), or
+    # already over when an earlier run looked (a run whose clock is behind sends no
+    # message after its week).
+    judge = max(min(now, wall), reached) if reached is not None else min(now, wall)
     not_yet: list[int] = []  # rows of a week that has not started by the machine's clock
     while True:
         with store.transaction(db):
@@ -166,9 +201,7 @@ def _claim(db: sqlite_utils.Database, run_id: str, now: datetime, wall: datetime
             if not _started(week, member, db, wall):
                 not_yet.append(row_id)
                 continue
-            tz = nudges.chapter_settings(db, member.chapter_id).tz
-            # Over only if over by both clocks: a run whose clock is ahead expires nothing.
-            if nudges.local_week(min(now, wall), tz) > week:
+            if _over(week, member, db, judge):
                 tried = (f" after {attempts} attempt(s); last error: {last_error}"
                          if attempts else " before it could be sent")
                 reason = f"{EXPIRED}{tried}"
@@ -252,10 +285,12 @@ def run(db_path: str | os.PathLike[str], *, now: datetime | None = None, dry_run
         smtp = smtp or mail.smtp_settings()
         with _run_lock(db_path, lambda: _recover(db)) as recovered:
             report.recovered = recovered
+            reached = time_reached(db, wall)
             run_row = _start_run(db, now)
             try:
-                report.queued, report.held = queue_due(db, now, wall=wall)
-                _send_pending(db, smtp, now, wall, report, say)
+                report.queued, report.held = queue_due(db, now, wall=wall, reached=reached,
+                                                       report=report)
+                _send_pending(db, smtp, now, wall, report, say, reached)
             finally:
                 _finish_run(db, run_row, report)
         return report
@@ -264,7 +299,8 @@ def run(db_path: str | os.PathLike[str], *, now: datetime | None = None, dry_run
 
 
 def _send_pending(db: sqlite_utils.Database, smtp: mail.SmtpSettings, now: datetime,
-                  wall: datetime, report: RunReport, say: Callable[[str], None]) -> None:
+                  wall: datetime, report: RunReport, say: Callable[[str], None],
+                  reached: datetime | None = None) -> None:
     run_id = uuid.uuid4().hex
     sender = mail.Sender(smtp)
     tag = mail.database_tag(db)
@@ -278,7 +314,7 @@ def _send_pending(db: sqlite_utils.Database, smtp: mail.SmtpSettings, now: datet
             f"({'gave up' if status == 'failed' else 'will retry'})")
 
     try:
-        while (claimed := _claim(db, run_id, now, wall, report)) is not None:
+        while (claimed := _claim(db, run_id, now, wall, report, reached)) is not None:
             row_id, member, kind, week = claimed
             problem = mail.address_problem(member.email)
             if problem:  # the same next time: fail it now, plainly, and go on
@@ -341,6 +377,8 @@ def _finish_run(db: sqlite_utils.Database, run_row: int, report: RunReport) -> N
     if report.held:
         notes.append(f"{report.held} not queued: their week has not started by this "
                      "machine's clock")
+    if report.late:
+        notes.append(f"{report.late} not queued: {LATE}")
     with store.transaction(db):
         db.execute("UPDATE nudge_runs SET finished_at = ?, queued = ?, sent = ?, failed = ?,"
                    " skipped = ?, note = ? WHERE id = ?",

@@ -24,7 +24,7 @@ from allyship.core.models import Member, ValidationError
 from allyship.core.safe_text import inert
 from allyship.db import storage_errors, store
 from allyship.people import roster
-from allyship.ui import navigation
+from allyship.ui import navigation, view_cache
 from allyship.ui.a11y import NARROW_MAX_PX
 
 # The browser tab's icon, a file of our own: a Material icon here made every browser fetch
@@ -180,33 +180,16 @@ def cached(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
                     ("chapter", actor.chapter_id,
                      store.chapter_data_version(db, actor.chapter_id)))
     named = tuple(sorted(kwargs.items()))
-    # Cheaper for Streamlit's cache to key on: the arguments pickled (their values, as
-    # Streamlit's own hashing would read them, far faster than its per-object
-    # hashing), passed by keyword (by position, Streamlit's cache looks up
-    # each parameter's name with inspect.signature on every call).
-    return _cached_call(path=str(db_path()), version=version, module=fn.__module__,
-                        name=fn.__qualname__, key=pickle.dumps((args, named)),
-                        _args=args, _kwargs=named)
-
-
-# st.cache_resource, not st.cache_data: the same keys and compute-once locking, without
-# pickling each result as it is stored and unpickling it on every hit (a noticeable share of a
-# cold view's server CPU, and most of a cached one's).
-@st.cache_resource(show_spinner=False, max_entries=512)
-def _cached_call(path: str, version: Any, module: str, name: str, key: bytes, _args: tuple,
-                 _kwargs: tuple) -> Any:
-    """``_args``/``_kwargs`` are not hashed (the leading ``_``): ``key`` stands for them."""
-    import importlib
-
-    fn: Any = importlib.import_module(module)
-    for part in name.split("."):
-        fn = getattr(fn, part)
-    return fn(get_db(), *_args, **dict(_kwargs))
+    # The arguments pickled: their values, far cheaper to key on than hashing each object.
+    scope = (str(db_path()), *(version[:2] if isinstance(version, tuple) else ("all",)))
+    return view_cache.VIEWS.get(
+        scope, version, (fn.__module__, fn.__qualname__, pickle.dumps((args, named))),
+        lambda: fn(get_db(), *args, **dict(named)))
 
 
 def clear_cached_views() -> None:
     """Forget every view :func:`cached` holds (benchmarks and tests measure cold views)."""
-    _cached_call.clear()
+    view_cache.VIEWS.clear()
 
 
 # --- who is acting ---------------------------------------------------------------

@@ -8,6 +8,12 @@ session arrives), collects reference cycles and asks glibc (``malloc_trim(0)``) 
 free heap pages; without ``malloc_trim`` (macOS, musl) only the collection runs.
 :func:`arrow_on_system_allocator` puts Arrow's buffers where the trim reaches them.
 
+What a session keeps per save: Streamlit drops a widget's *value* once a run no longer
+draws it, but keeps its *metadata* (with the closures that read its value: option lists,
+format functions and what they hold) for the session's life. Forms whose key changes
+after every save (a new form token) leave one such set per save.
+:func:`let_go_of_stale_widgets` makes every run's end drop them too.
+
 ``ALLYSHIP_TRIM_SECONDS`` sets the interval; ``0`` switches it off.
 """
 
@@ -84,6 +90,52 @@ def reap_expired_sessions() -> int:
         return len(expire())
 
 
+def forget_stale_widget_metadata(state: Any) -> int:
+    """Drop the metadata (and key mapping) of widgets whose value Streamlit has already
+    dropped from session ``state`` (a ``SessionState``); the number dropped."""
+    widgets = state._new_widget_state
+    keys = state._key_id_mapper
+    # A widget's value may be held under its own key (set through st.session_state).
+    held = set(state._old_state) | set(state._new_session_state)
+    live = set(widgets.states) | held | {wid for wid, key in keys.id_key_mapping.items()
+                                          if key in held}
+    gone = [wid for wid in widgets.widget_metadata if wid not in live]
+    for wid in gone:
+        del widgets.widget_metadata[wid]
+        key = keys.id_key_mapping.pop(wid, None)
+        if key is not None and keys.get_id_from_key(key) == wid:
+            keys._key_id_mapping.pop(key, None)
+    return len(gone)
+
+
+def let_go_of_stale_widgets() -> bool:
+    """From now on, at the end of every run, when Streamlit removes stale widgets' values
+    it also drops their metadata (:func:`forget_stale_widget_metadata`). Whether it could.
+
+    This wraps a method of Streamlit's ``SessionState`` (``streamlit==1.67``, pinned):
+    there is no public hook at a run's end. ``tests/test_memory_per_save.py`` runs it
+    against real pages, so an upgrade that moves these attributes fails a test."""
+    try:
+        from streamlit.runtime.state.session_state import SessionState
+
+        original = SessionState._remove_stale_widgets
+    except (ImportError, AttributeError):
+        return False
+    if getattr(original, "lets_go_of_metadata", False):
+        return True
+
+    def remove_stale_widgets(self: Any, active_widget_ids: frozenset[str]) -> None:
+        original(self, active_widget_ids)
+        try:
+            forget_stale_widget_metadata(self)
+        except AttributeError:  # a Streamlit that keeps widgets some other way
+            pass
+
+    remove_stale_widgets.lets_go_of_metadata = True  # type: ignore[attr-defined]
+    SessionState._remove_stale_widgets = remove_stale_widgets
+    return True
+
+
 def arrow_on_system_allocator() -> bool:
     """Make the C library's allocator Arrow's default from now on; whether it could.
 
@@ -120,6 +172,7 @@ def interval() -> float:
 async def trimmer(app: Any) -> AsyncIterator[None]:
     """Lifespan hook: trim every :func:`interval` seconds while the server runs."""
     arrow_on_system_allocator()
+    let_go_of_stale_widgets()
     every = interval()
     if not every:
         yield

@@ -228,7 +228,7 @@ def _run_once() -> None:
     if not path.exists():
         return  # the first visitor creates the database
     report = outbox.run(path)
-    if report.sent or report.failed or report.expired or report.held:
+    if report.sent or report.failed or report.expired or report.held or report.late:
         log.info("nudges: %s", report.summary())
 
 

@@ -7,11 +7,22 @@ file — safe on one host in WAL mode: readers never block, writers take turns t
 each browser on its process (a session lives in one process). See ``deploy/nginx.conf``
 and the README's Performance section.
 
+For production use a real supervisor (``deploy/systemd``, ``deploy/supervisord.conf``);
+this command is a convenience that still never leaves an orphan: nginx runs in its own
+process group and is stopped (or, if its master dies, cleaned up and restarted) with the
+group; every child gets SIGTERM if this process dies; a leftover of an earlier run that
+holds the port is cleared at start, or named. A worker gets :data:`START_GRACE` seconds
+before a failed health check counts against it.
+
 No Streamlit import here: this module starts and watches processes.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import ctypes.util
+import json
 import os
 import secrets
 import shutil
@@ -31,6 +42,8 @@ ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / "deploy" / "nginx.conf"
 NGINX_CANDIDATES = ("/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/local/nginx/sbin/nginx")
 HEALTH_PATH = "/_stcore/health"
+START_GRACE = 60.0  # seconds a (re)started worker may take before health checks count
+PR_SET_PDEATHSIG = 1
 
 
 class ServeError(RuntimeError):
@@ -51,8 +64,9 @@ def free_port(host: str = "127.0.0.1") -> int:
 
 
 def render_nginx_conf(*, listen: str, backend_ports: list[int], run_dir: Path,
-                      template: Path = TEMPLATE) -> str:
-    """``deploy/nginx.conf`` with its placeholders filled in."""
+                      template: Path = TEMPLATE, user: str | None = None) -> str:
+    """``deploy/nginx.conf`` with its placeholders filled in; ``user``: the user nginx's
+    workers run as (only when its master starts as root; default: as below)."""
     def server(port: int, backup: bool = False) -> str:
         return (f"        server 127.0.0.1:{port} max_fails=1 fail_timeout=10s"
                 + (" backup;" if backup else ";"))
@@ -69,6 +83,8 @@ def render_nginx_conf(*, listen: str, backend_ports: list[int], run_dir: Path,
     # nginx refuses `user` unless its master runs as root; as root, run the worker as root
     # too so it can use the temp directories we created.
     user_line = "user root;" if hasattr(os, "geteuid") and os.geteuid() == 0 else ""
+    if user:
+        user_line = f"user {user};"
     text = template.read_text(encoding="utf-8")
     for key, value in {"{user_line}": user_line, "{run_dir}": str(run_dir),
                        "{upstream_servers}": servers, "{listen}": listen,
@@ -108,12 +124,29 @@ def wait_until_healthy(proc: subprocess.Popen, url: str, log: Path, deadline: fl
     raise ServeError(f"a Streamlit process was not healthy in time; see {log}")
 
 
+def _die_with_parent() -> None:
+    """In a child before it runs: its own session (a group to stop as one), and SIGTERM
+    when the parent dies, even by SIGKILL (Linux; elsewhere only the session)."""
+    os.setsid()
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    except (OSError, AttributeError):
+        return
+
+
+def state_file(port: int) -> Path:
+    """Where a running ``serve`` on ``port`` notes its children, for the next one to clear."""
+    return Path(tempfile.gettempdir()) / f"allyship-serve-{port}.json"
+
+
 @dataclass
 class Backend:
     port: int
     log: Path
     proc: subprocess.Popen | None = None
     restarts: int = 0
+    started_at: float = 0.0
 
     @property
     def url(self) -> str:
@@ -153,6 +186,7 @@ class Deployment:
             self.run_dir = Path(tempfile.mkdtemp(prefix="allyship-serve-"))
             self._own_run_dir = True
         self.run_dir.mkdir(parents=True, exist_ok=True)
+        self._clear_leftovers()
         self._prepare_database()
         # One cookie secret for all processes: Streamlit's XSRF cookie (uploads) and
         # st.login's cookie must verify in whichever process the browser reaches.
@@ -166,6 +200,7 @@ class Deployment:
             for b in self.backends:
                 self._wait_healthy(b, deadline)
             self._start_nginx(deadline)
+            self._note_children()
         except BaseException:
             self.stop()
             raise
@@ -190,13 +225,41 @@ class Deployment:
         db = store.connect(path)
         db.conn.close()
 
+    def _clear_leftovers(self) -> None:
+        """Stop what an earlier ``serve`` on this port left running (it was killed before
+        it could stop its children); then, if something else holds the port, say what."""
+        from allyship.web import processes
+
+        try:
+            noted = json.loads(state_file(self.port).read_text())
+        except (OSError, ValueError):
+            noted = {}
+        for pid in noted.get("nginx", []):
+            processes.kill_group_of(int(pid), processes.is_nginx)
+        for pid in noted.get("workers", []):
+            processes.kill_group_of(int(pid), lambda cmd: "streamlit" in cmd)
+        deadline = time.monotonic() + 5
+        while processes.holders(self.port) or _port_taken(self.host, self.port):
+            if time.monotonic() > deadline:
+                raise ServeError(f"cannot listen on {self.host}:{self.port}: "
+                                 + processes.describe_holders(self.port))
+            time.sleep(0.1)
+
+    def _note_children(self) -> None:
+        procs = [b.proc for b in self.backends if b.proc is not None]
+        state = {"serve": os.getpid(), "workers": [p.pid for p in procs],
+                 "nginx": [self.nginx_proc.pid] if self.nginx_proc else []}
+        with contextlib.suppress(OSError):
+            state_file(self.port).write_text(json.dumps(state))
+
     def _start_backend(self, b: Backend) -> None:
         env = {**os.environ, **self.extra_env, "ALLYSHIP_DB": str(self.db_path),
                "PYTHONUNBUFFERED": "1"}
         with open(b.log, "a") as out:
             b.proc = subprocess.Popen(streamlit_command(ROOT / "streamlit_app.py", b.port),
                                       cwd=ROOT, env=env, stdout=out,
-                                      stderr=subprocess.STDOUT)
+                                      stderr=subprocess.STDOUT, preexec_fn=_die_with_parent)
+        b.started_at = time.monotonic()
 
     def _wait_healthy(self, b: Backend, deadline: float) -> None:
         assert b.proc is not None
@@ -215,10 +278,13 @@ class Deployment:
         check = subprocess.run([*base, "-t", "-q"], capture_output=True, text=True)
         if check.returncode != 0:
             raise ServeError(f"nginx refused its configuration: {check.stderr.strip()}")
-        log = open(self.run_dir / "nginx.out", "w")
+        log = open(self.run_dir / "nginx.out", "a")
         with log:
+            # Its own group: a master that dies leaves workers holding the port, and the
+            # group is how we find and stop them.
             self.nginx_proc = subprocess.Popen([*base, "-g", "daemon off;"], stdout=log,
-                                               stderr=subprocess.STDOUT)
+                                               stderr=subprocess.STDOUT,
+                                               preexec_fn=_die_with_parent)
         while time.monotonic() < deadline:
             if self.nginx_proc.poll() is not None:
                 raise ServeError("nginx exited at start: "
@@ -231,16 +297,19 @@ class Deployment:
 
     # --- run ---------------------------------------------------------------------
 
-    def check(self) -> list[str]:
-        """One health round: restart any Streamlit process that has exited or stopped
-        answering its health check; report what was done."""
+    def check(self, grace: float = START_GRACE) -> list[str]:
+        """One health round: restart any Streamlit process that has exited, or stopped
+        answering its health check more than ``grace`` seconds after it started, and
+        nginx if it has exited; report what was done."""
         events = []
         for b in self.backends:
             dead = b.proc is None or b.proc.poll() is not None
             if not dead and healthy(b.url + HEALTH_PATH, timeout=5):
                 continue
+            if not dead and time.monotonic() - b.started_at < grace:
+                continue  # still starting: not counted yet
             if not dead:
-                # Alive but not answering for 5 s: a wedged process. Replace it.
+                # Alive but not answering for 5 s after its grace: wedged. Replace it.
                 _terminate(b.proc)
             b.restarts += 1
             events.append(f"process on port {b.port} "
@@ -248,7 +317,12 @@ class Deployment:
                           f"(restart {b.restarts}, log {b.log})")
             self._start_backend(b)
         if self.nginx_proc is not None and self.nginx_proc.poll() is not None:
-            raise ServeError("nginx exited: " + _tail(self.run_dir / "error.log"))
+            events.append(f"nginx exited with {self.nginx_proc.returncode}; restarting: "
+                          + _tail(self.run_dir / "error.log", 300).strip())
+            self._stop_nginx()
+            self._start_nginx(time.monotonic() + 30)
+        if events:
+            self._note_children()
         return events
 
     def serve_forever(self, interval: float = 5.0) -> None:
@@ -279,14 +353,27 @@ class Deployment:
     def stop(self) -> None:
         """Stop nginx first (no new requests), then every Streamlit process we started —
         each by its own PID."""
-        if self.nginx_proc is not None:
-            _terminate(self.nginx_proc)  # fast stop: open websockets would hold a graceful one
+        self._stop_nginx()
         for b in self.backends:
             if b.proc is not None:
                 _terminate(b.proc)
+        with contextlib.suppress(OSError):
+            noted = json.loads(state_file(self.port).read_text())
+            if noted.get("serve") == os.getpid():
+                state_file(self.port).unlink()
         if self._own_run_dir and self.run_dir is not None and os.environ.get(
                 "ALLYSHIP_SERVE_KEEP_LOGS", "") != "1":
             shutil.rmtree(self.run_dir, ignore_errors=True)
+
+    def _stop_nginx(self) -> None:
+        """Stop nginx's master (fast: open websockets would hold a graceful stop), then
+        whatever of its group is left — the workers of a master that was killed."""
+        from allyship.web import processes
+
+        if self.nginx_proc is None:
+            return
+        _terminate(self.nginx_proc)
+        processes.kill_group_of(self.nginx_proc.pid, processes.is_nginx)
 
     def __enter__(self) -> Deployment:
         self.start()
@@ -305,6 +392,16 @@ def _terminate(proc: subprocess.Popen, sig: int = signal.SIGTERM, wait: float = 
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait(timeout=wait)
+
+
+def _port_taken(host: str, port: int) -> bool:
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+        except OSError:
+            return True
+    return False
 
 
 def _tail(path: Path, n: int = 2000) -> str:
