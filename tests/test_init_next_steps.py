@@ -18,8 +18,9 @@ def printed_steps(output: str) -> tuple[list[str], list[str]]:
     import shlex
 
     lines = [line.strip() for line in output.splitlines()]
-    setup = next(line for line in lines if line.startswith("python -m allyship setup-code"))
-    serve = next(line for line in lines if line.startswith("streamlit run"))
+    setup = next(line for line in lines
+                 if line.startswith(".venv/bin/python -m allyship setup-code"))
+    serve = next(line for line in lines if line.startswith(".venv/bin/streamlit run"))
     return shlex.split(setup), shlex.split(serve)
 
 
@@ -41,12 +42,29 @@ def test_init_ends_with_next_steps_that_work_as_printed(tmp_path):
     assert "Next steps" in result.output and "First time? Use a set-up code" in result.output
     setup, serve = printed_steps(result.output)
     assert serve[-3:] == ["--", "--db", str(path.resolve())]
+    port = int(serve[serve.index("--server.port") + 1])
+    assert f"http://localhost:{port}" in result.output
     done = subprocess.run([sys.executable, *setup[1:]], cwd=ROOT, capture_output=True,
                           text=True, timeout=60, check=True)
     code = done.stdout.split(": ", 1)[1].split()[0]
     db = store.connect(path)
     assert passwords.redeem_setup_code(db, "jordan@example.org", code, PASSWORD).is_admin
     db.conn.close()
+
+
+def test_init_offers_a_free_port_when_the_demo_holds_8501(tmp_path):
+    import socket
+
+    from allyship.commands.setup import init_next_steps
+
+    with socket.socket() as demo_server:
+        try:
+            demo_server.bind(("127.0.0.1", 8501))
+            demo_server.listen()
+        except OSError:
+            pass  # something here already holds 8501: the same situation
+        steps = init_next_steps(tmp_path / "c.db", "jordan@example.org")
+    assert "--server.port 8501" not in steps and "8501 is taken" in steps
 
 
 @pytest.mark.slow

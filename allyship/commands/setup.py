@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shlex
+import socket
 from pathlib import Path
 
 import click
@@ -74,20 +75,40 @@ def init_cmd(db_path: Path | None, chapter: str, admin_name: str, admin_email: s
     click.echo(init_next_steps(path, admin.email))
 
 
-def init_next_steps(path: Path, admin_email: str) -> str:
-    """What to do after ``init``, as commands to copy (quoted for a POSIX shell)."""
+def free_port(first: int = 8501, tries: int = 50) -> int | None:
+    """The first port from ``first`` nobody listens on here (the demo may hold 8501)."""
+    for port in range(first, first + tries):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    return None
+
+
+def init_next_steps(path: Path, admin_email: str, port: int | None = None) -> str:
+    """What to do after ``init``, as commands to copy (quoted for a POSIX shell), with the
+    README's virtual environment and a port nobody uses yet."""
     db = shlex.quote(str(path.resolve()))
+    port = port or free_port() or 8502
+    busy = ("" if port == 8501 else
+            f" (8501 is taken — the demo, probably — so this uses {port}; any free port "
+            "works with --server.port)")
     return (
-        "\nNext steps (run these from the project folder):\n"
+        "\nNext steps (run these from the project folder; `source .venv/bin/activate` "
+        "first lets you drop the .venv/bin/ prefix):\n"
         "  1. Give the first admin a one-time set-up code (they choose their password "
         "with it):\n"
-        f"       python -m allyship setup-code --db {db} --email {shlex.quote(admin_email)}\n"
+        f"       .venv/bin/python -m allyship setup-code --db {db} "
+        f"--email {shlex.quote(admin_email)}\n"
         "     (Signing in with Google or Microsoft accounts instead? Fill in [auth] in "
         ".streamlit/secrets.toml; README, 'Signing in'.)\n"
-        "  2. Start the app on this database:\n"
-        f"       streamlit run streamlit_app.py -- --db {db}\n"
-        "  3. Open http://localhost:8501, choose 'First time? Use a set-up code', and enter "
-        "the admin's email, the code and a new password."
+        f"  2. Start the app on this database{busy}:\n"
+        f"       .venv/bin/streamlit run streamlit_app.py --server.port {port} -- --db {db}\n"
+        f"  3. Open http://localhost:{port}, choose 'First time? Use a set-up code', and "
+        "enter the admin's email, the code and a new password."
     )
 
 
