@@ -253,11 +253,13 @@ async def ws_write(tab: Any, form: Any, go: asyncio.Event, text: str) -> float:
               wsclient.trigger(form.widget("button", "Log action", "log_action_"))]
     await go.wait()
     run = await tab.finish(await tab.request("Log actions", states))
-    if "Action logged." not in run.alert_ms:
+    # The confirmation names what was saved after its first words.
+    logged = [ms for body, ms in run.alert_ms.items() if body.startswith("Action logged.")]
+    if not logged:
         check_page(run, "Log actions", "the writer")
         raise wsclient.ProtocolError(f"the writer saw no 'Action logged.' (alerts: "
                                      f"{run.alerts[:3]})")
-    return run.alert_ms["Action logged."]
+    return logged[0]
 
 
 async def _ws_view(tab: Any, page: str, go: asyncio.Event, who: str,

@@ -58,18 +58,6 @@ _WEEK_X = alt.X("yearmonthdate(week):O", title="Week (from Monday)",
 # Counts of things (actions, members, next steps) in whole numbers on the axis.
 _COUNT_AXIS = alt.Axis(tickMinStep=1, format="d")
 _WEEK_STATE = alt.Tooltip("week_state:N", title="Week")
-# The handout's wording, once per chart: looked up by each row's responsibility number
-# instead of travelling in every row (eight responsibilities, one row each per week).
-_HANDOUT = alt.LookupData(alt.InlineData(values=[
-    {"responsibility": r.number, "full_text": r.full_text} for r in RESPONSIBILITIES]),
-    key="responsibility", fields=["full_text"])
-
-
-def _without_handout(frame: pd.DataFrame) -> pd.DataFrame:
-    """The rows without the handout's wording (the chart looks it up)."""
-    return frame.drop(columns="full_text", errors="ignore")
-
-
 def _with_week_state(frame: pd.DataFrame) -> pd.DataFrame:
     state = frame["in_progress"] if "in_progress" in frame else pd.Series(False, frame.index)
     return frame.assign(in_progress=state.astype(bool),
@@ -169,8 +157,7 @@ def _chart_responsibility_actions(data: Any, groups: Sequence[str] = (),
                  "An action that practised two responsibilities counts under each; "
                  "faded = week in progress",
                  "Stacked bar chart: actions logged each week, split by the eight "
-                 "responsibilities in the handout's order.").transform_lookup(
-        lookup="responsibility", from_=_HANDOUT).mark_bar(
+                 "responsibilities in the handout's order.").mark_bar(
         stroke="white", strokeWidth=0.5).encode(
         x=_WEEK_X,
         y=alt.Y("actions:Q", title="Actions", stack="zero", axis=_COUNT_AXIS),
@@ -196,8 +183,7 @@ def _chart_coverage(data: Any, groups: Sequence[str] = (), top: int = 1) -> alt.
                  "it, darker blue = more actions",
                  "Heat map: for each of the eight responsibilities and each week, how many "
                  "actions practised it; grey squares are none.",
-                 height=30 * len(labels) + 40).transform_lookup(
-        lookup="responsibility", from_=_HANDOUT).mark_rect(stroke="white", strokeWidth=1).encode(
+                 height=30 * len(labels) + 40).mark_rect(stroke="white", strokeWidth=1).encode(
         x=_WEEK_X,
         y=alt.Y("label:N", title=None, sort=labels, axis=alt.Axis(labelLimit=260)),
         color=alt.condition("datum.actions > 0", some, alt.value(NONE_COLOUR)),
@@ -310,7 +296,7 @@ def responsibility_actions_chart(responsibilities: pd.DataFrame) -> alt.Chart:
 
     Fed by :func:`allyship.metrics.chapter_figures.responsibility_weeks`.
     """
-    return _chart_responsibility_actions(_without_handout(_with_week_state(responsibilities)))
+    return _chart_responsibility_actions(_with_week_state(responsibilities))
 
 
 def coverage_heatmap(responsibilities: pd.DataFrame) -> alt.Chart:
@@ -320,7 +306,7 @@ def coverage_heatmap(responsibilities: pd.DataFrame) -> alt.Chart:
 
     Fed by :func:`allyship.metrics.chapter_figures.responsibility_weeks`.
     """
-    frame = _without_handout(_with_week_state(responsibilities))
+    frame = _with_week_state(responsibilities)
     return _chart_coverage(frame, top=_top(frame))
 
 

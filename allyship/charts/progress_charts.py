@@ -165,9 +165,7 @@ def prepare(kind: str, frame: pd.DataFrame | Columns) -> PreparedChart:
         for col in ("share", "rolling_mean"):
             columns[col] = [None if v is None else float(v) for v in columns[col]]
         names = list(dict.fromkeys(columns["group"]))
-    if kind in ("responsibility_actions", "coverage"):
-        columns.pop("full_text", None)  # the template looks the handout's wording up
-    if kind == "coverage":
+    elif kind == "coverage":
         actions = [v for v in columns["actions"] if v is not None]
         top = max(int(max(actions)) if actions else 1, 1)
     elif kind == "follow_through":
