@@ -432,7 +432,7 @@ def test_quiet_members_are_the_leads_own_team_sorted_by_name_not_activity(data):
     db, ch = data.db, data.ch
     add = lambda name, email: roster.add_member(  # noqa: E731
         db, ch.admin, MemberDraft(name, email, "member", ch.team_a))
-    zed, bea, abe, al = (add("Zed Zero", "zed@example.org"), add("Bea Before", "bea@example.org"),
+    _zed, bea, abe, al = (add("Zed Zero", "zed@example.org"), add("Bea Before", "bea@example.org"),
                          add("Abe Early", "abe@example.org"), add("Al Away", "al@example.org"))
     log(db, bea, date(2026, 1, 13), (1,))
     log(db, abe, date(2026, 1, 27), (1,))
