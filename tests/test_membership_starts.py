@@ -1,5 +1,5 @@
-"""When a member's membership starts: a new member from the next Monday, so no week
-already begun changes; activity dated earlier (an import of history) reaches their first
+"""When a member's membership starts: a new member from the next Monday (in a programme's
+first week, from that week), so no week already shown changes; activity dated earlier (an import of history) reaches their first
 row back to its week, with the roll-ups kept exact; a restore keeps the dates."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from allyship.core.models import ActionDraft, MemberDraft, week_start
 from allyship.db import rollup, store
-from allyship.db.memberships import NEXT_MONDAY
+from allyship.db.memberships import NEXT_MONDAY, THIS_MONDAY
 from allyship.people import roster
 from allyship.practice import journal
 
@@ -23,6 +23,10 @@ def rows(db, member) -> list[tuple]:
 
 def next_monday(db) -> str:
     return db.execute(f"SELECT {NEXT_MONDAY}").fetchone()[0]
+
+
+def this_monday(db) -> str:
+    return db.execute(f"SELECT {THIS_MONDAY}").fetchone()[0]
 
 
 def exact(db) -> bool:
@@ -50,6 +54,13 @@ def test_a_new_member_belongs_from_the_next_monday(chapter):
     after = db.execute("SELECT * FROM memberships WHERE member_id != ? ORDER BY member_id",
                        [nel.id]).fetchall()
     assert after == before  # nobody else's membership moved
+
+
+def test_in_a_programmes_first_week_a_new_member_belongs_from_that_week(db):
+    ch = roster.create_chapter(db, "Brand new", started_on=date.today())
+    ada = roster.bootstrap_admin(db, ch, MemberDraft("Ada Admin", "ada@example.org"))
+    nel = roster.add_member(db, ada, MemberDraft("Nel New", "nel@example.org"))
+    assert rows(db, ada)[0][2] == rows(db, nel)[0][2] == this_monday(db)
 
 
 def test_an_earlier_action_reaches_the_first_row_back_to_its_week(chapter):

@@ -9,10 +9,11 @@ changes a member or a plan (forms, imports, restores, erasure), so no write can 
 The rule: a change takes effect from the **next Monday**. Every week that has begun —
 the completed ones and the week in progress — keeps the membership it had, so a move,
 a deactivation, a reactivation, forgetting or a plan's new focus group never changes a
-figure already shown. A new member belongs from the next Monday too, so adding one never
-changes a week already begun — unless they have activity dated earlier (an import of
-history, the demo): their first row then reaches back to the week of their first action
-or away week, so every week they took part in counts them. Members who existed before
+figure already shown. A new member belongs from the next Monday too (from the first week
+of a programme that has not completed one), so adding one changes no week already shown
+— unless they have activity dated earlier (an import of history): their first row then
+reaches back to the week of their first action or away week, so every week they took
+part in counts them. Members who existed before
 dated membership belong from the beginning (nothing older records otherwise), and the
 group of a first plan names the member's rows that named none.
 """
@@ -27,6 +28,17 @@ import sqlite_utils
 
 # The Monday after today (SQLite's clock, UTC): when a change made now takes effect.
 NEXT_MONDAY = "date('now', '+1 day', 'weekday 1')"
+# The Monday of this week.
+THIS_MONDAY = "date('now', '-6 days', 'weekday 1')"
+
+
+def joining_week(chapter: str) -> str:
+    """SQL: the week a member added now to ``chapter`` (an SQL expression) begins to
+    belong: the next Monday; or the first week of a programme that has not completed a
+    week yet, which no figure shown so far can have counted."""
+    start = (f"(SELECT date(c.started_on, '-6 days', 'weekday 1') FROM chapters c"
+             f" WHERE c.id = {chapter})")
+    return f"(CASE WHEN {start} >= {THIS_MONDAY} THEN {start} ELSE {NEXT_MONDAY} END)"
 
 
 def covers(m: str, week: str) -> str:
@@ -63,7 +75,7 @@ def _reach_back(name: str, event: str) -> str:
 
 def _triggers() -> list[str]:
     return [
-        # A new member belongs from the next Monday — unless a restore brought their
+        # A new member belongs from the week they join — unless a restore brought their
         # dated rows first.
         f"""CREATE TRIGGER memberships_member_in AFTER INSERT ON members
            WHEN NEW.active = 1 AND NOT EXISTS (SELECT 1 FROM memberships
@@ -71,7 +83,7 @@ def _triggers() -> list[str]:
            BEGIN INSERT INTO memberships (member_id, chapter_id, team_id, focus_group, from_week)
                  VALUES (NEW.id, NEW.chapter_id, NEW.team_id,
                          (SELECT p.focus_group FROM plans p WHERE p.member_id = NEW.id),
-                         {NEXT_MONDAY});
+                         {joining_week('NEW.chapter_id')});
            END""",
         f"""CREATE TRIGGER memberships_member_changed
            AFTER UPDATE OF team_id, active, chapter_id ON members
