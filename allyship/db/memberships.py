@@ -13,9 +13,9 @@ figure already shown. A new member belongs from the next Monday too (from the fi
 of a programme that has not completed one), so adding one changes no week already shown
 — unless they have activity dated earlier (an import of history): their first row then
 reaches back to the week of their first action or away week, so every week they took
-part in counts them. Members who existed before
-dated membership belong from the beginning (nothing older records otherwise), and the
-group of a first plan names the member's rows that named none.
+part in counts them. Members who existed before dated membership belong from the
+beginning (nothing older records otherwise), and the group of a first plan names the
+member's rows that named none.
 """
 
 from __future__ import annotations
