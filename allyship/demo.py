@@ -16,7 +16,7 @@ import sqlite_utils
 
 from allyship.core.handout import ACTION_KINDS, PRACTICE_QUESTIONS
 from allyship.core.models import week_start
-from allyship.db import store
+from allyship.db import memberships, store
 from allyship.voice import demo_partners
 
 DEMO_LABEL = "Demo chapter — invented people and data, for trying the app"
@@ -126,6 +126,7 @@ def build(db: sqlite_utils.Database, *, seed: int = DEFAULT_SEED, today: date | 
                                            size.weeks, now, persona=email in PERSONAS.values())
                     counts["actions"] += a
                     counts["reflections"] += r
+        memberships.since_programme_start(db)  # the demo's members were there all along
         _weekly_rhythm_opt_ins(conn, now)
         conn.execute("UPDATE meta SET value = ? WHERE key = 'demo'",
                      ["1" if label_as_demo else "0"])
@@ -406,5 +407,6 @@ def build_organisation(db: sqlite_utils.Database, *, seed: int = DEFAULT_SEED,
             conn.execute("INSERT INTO org_roles (member_id, role, region_id, granted_at)"
                          " VALUES (?, ?, ?, ?)", [member_id, role, region_id, now])
             counts["members"] += 1
+        memberships.since_programme_start(db)  # the demo's members were there all along
         store.bump_data_version(db)
     return counts

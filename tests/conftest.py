@@ -15,6 +15,7 @@ from allyship import demo
 from allyship.core.models import Chapter, Member, MemberDraft
 from allyship.db import store
 from allyship.people import roster
+from tests.membership_helpers import belonged_all_along
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -76,6 +77,8 @@ def chapter(db: sqlite_utils.Database) -> Chapterful:
                                                         team_a))
     other = roster.add_member(db, admin, MemberDraft("Oz Other", "oz@example.org", "member",
                                                      team_b))
+    # The tests read weeks of 2026 with members created now: they belonged all along.
+    belonged_all_along(db)
     return Chapterful(db, ch, admin, lead, member, teammate, other, team_a, team_b)
 
 

@@ -18,6 +18,7 @@ from allyship.core.models import ActionDraft, MemberDraft
 from allyship.metrics import overview, periods, scopes
 from allyship.people import roster
 from allyship.practice import journal
+from tests.membership_helpers import belonged_all_along
 
 TODAY = date(2026, 2, 25)  # a Wednesday: the week of 23 Feb is still in progress
 PERIOD = periods.Period(date(2026, 2, 2), date(2026, 3, 1))  # includes that week
@@ -30,6 +31,7 @@ def frames(chapter) -> overview.ProgressFrames:
     for n in (2, 3):  # Team B grows to three, so both teams get their own lines
         roster.add_member(db, chapter.admin, MemberDraft(f"B {n}", f"b{n}@example.org",
                                                          "member", chapter.team_b))
+    belonged_all_along(db)
     for who, day, resp, minutes in [(chapter.member, date(2026, 2, 3), (1, 2), 30),
                                     (chapter.lead, date(2026, 2, 10), (4,), None),
                                     (chapter.teammate, date(2026, 2, 24), (8,), 45)]:

@@ -17,6 +17,7 @@ from allyship.core.models import ActionDraft, MemberDraft
 from allyship.db import store
 from allyship.people import roster
 from allyship.practice import journal
+from tests.membership_helpers import belonged_all_along
 
 
 def _walk(group: click.Group, path: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...],
@@ -82,6 +83,7 @@ def two_chapters(tmp_path: Path) -> Path:
         journal.log_action(db, person, ActionDraft(date(2026, 2, 3), "Listened", (2,),
                                                    visibility="chapter"),
                            today=date(2026, 3, 1))
+    belonged_all_along(db)  # the members belonged before the weeks reported on
     from allyship.people import organisation
 
     organisation.create_region(db, None, "Coast", operator=True)

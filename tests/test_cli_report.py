@@ -17,6 +17,7 @@ from allyship import cli
 from allyship.core.models import ActionDraft, MemberDraft
 from allyship.people import roster
 from allyship.practice import journal
+from tests.membership_helpers import belonged_all_along
 
 PERIOD = ["--from", "2026-02-01", "--to", "2026-02-28"]
 
@@ -72,6 +73,7 @@ def test_report_for_one_team_by_name_any_case(chapter, chapter_db, tmp_path):
     for n in (2, 3):  # Team B grows, so Team A's figures no longer single Oz out
         roster.add_member(chapter.db, chapter.admin, MemberDraft(
             f"B {n}", f"b{n}@example.org", "member", chapter.team_b))
+    belonged_all_along(chapter.db)
     out = tmp_path / "team.md"
     result = run("--db", str(chapter_db), *PERIOD, "--team", "team a", "--format", "md",
                  "--out", str(out))

@@ -33,6 +33,7 @@ from allyship.metrics.scopes import (
     team_choices,
 )
 from allyship.people import roster
+from tests.membership_helpers import belonged_all_along
 
 TODAY = date(2026, 3, 4)
 PERIOD = Period(date(2026, 2, 2), date(2026, 3, 1))
@@ -197,6 +198,7 @@ def test_a_focus_group_is_not_offered_when_the_rest_of_the_team_is_one_person(ch
     for n in range(2):  # and Team B grows, so the chapter minus Team A is not small
         roster.add_member(db, ch.admin, MemberDraft(f"B {n}", f"b{n}@example.org", "member",
                                                     ch.team_b))
+    belonged_all_along(db)
     for who in (ch.lead, ch.member, ch.teammate, extra[0]):
         plans.save_plan(db, who, PlanDraft("Black birders"), today=TODAY)
     views = disclosure.views_for(db, ch.lead)
@@ -208,4 +210,5 @@ def test_a_focus_group_is_not_offered_when_the_rest_of_the_team_is_one_person(ch
     # One more in the rest of the team, and the group may be offered.
     roster.add_member(db, ch.admin, MemberDraft("X 9", "x9@example.org", "member", ch.team_a))
     roster.add_member(db, ch.admin, MemberDraft("X 8", "x8@example.org", "member", ch.team_a))
+    belonged_all_along(db)
     assert disclosure.views_for(db, ch.lead).focus_groups(ch.team_a) == ["Black birders"]

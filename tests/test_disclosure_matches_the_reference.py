@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from allyship.metrics import disclosure
+from tests.membership_helpers import belonged_all_along
 
 MANY = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -124,12 +125,14 @@ def test_remembered_views_follow_every_change(chapter, db_path):
     for n in range(3):  # on this connection
         roster.add_member(db, admin, MemberDraft(f"B{n}", f"b{n}@example.org", "member",
                                                  chapter.team_b))
+    belonged_all_along(db)  # (a new member belongs from the next Monday: date them back)
     assert disclosure.views_for(db, admin).allows(chapter.team_b, None)
     other = store.connect(db_path)  # another connection (another process, say)
     try:
-        # (A deactivation takes effect from the next Monday; a new member at once.)
+        # (Changes take effect from the next Monday: dated back, this week's views see it.)
         new = roster.add_member(other, admin, MemberDraft("B9", "b9@example.org", "member",
                                                           chapter.team_b))
+        belonged_all_along(other, new)
     finally:
         other.conn.close()
     assert new.id in disclosure.views_for(db, admin).members

@@ -35,6 +35,7 @@ from allyship.metrics.scopes import (
     scope_choices,
 )
 from allyship.people import roster
+from tests.membership_helpers import belonged_all_along
 
 BUILT = date(2026, 6, 10)  # the data ends on this day (a Wednesday)
 TODAYS = (BUILT, date(2026, 6, 8), date(2026, 6, 7))  # Wednesday, Monday, Sunday
@@ -74,6 +75,8 @@ def db_file(tmp_path_factory) -> Path:
                          " VALUES (?, 'Young families', ?, ?)", [mid, now, now])
         conn.execute("INSERT INTO away_weeks VALUES (?, ?)",
                      [ids[2], (week_start(BUILT) - timedelta(weeks=2)).isoformat()])
+        # The reference counts today's members in every week: they belonged all along.
+        belonged_all_along(db)
         gone = db.execute("SELECT id FROM members WHERE chapter_id = ? AND role = 'member'"
                           " ORDER BY id LIMIT 1 OFFSET 3", [c1]).fetchone()[0]
         conn.execute("UPDATE members SET active = 0 WHERE id = ?", [gone])

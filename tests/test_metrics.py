@@ -43,6 +43,7 @@ from allyship.metrics.periods import Period
 from allyship.metrics.scopes import WHOLE_CHAPTER, Scope
 from allyship.people import roster
 from allyship.practice import journal, plans
+from tests.membership_helpers import belonged_all_along
 
 TODAY = date(2026, 3, 2)  # a Monday: the four weeks of February are complete
 FEB = {d: date(2026, 2, d) for d in (2, 9, 16, 23)}
@@ -88,6 +89,7 @@ def data(chapter) -> Data:
     di = roster.add_member(db, ch.admin, MemberDraft("Di Dee", "di@example.org", "member", team_c))
     gone = roster.add_member(db, ch.admin, MemberDraft("Gone Away", "gone@example.org", "member",
                                                        ch.team_a))
+    belonged_all_along(db, cy, di, gone)
     for monday in (date(2026, 1, 5), date(2026, 1, 12), date(2026, 1, 19), date(2026, 1, 26)):
         for who in (ch.lead, ch.member, ch.teammate):
             log(db, who, monday + timedelta(days=1), (6,))
@@ -268,6 +270,7 @@ def test_zero_weeks_are_rows_of_zeros_not_gaps(data):
     for n in (2, 3):
         roster.add_member(data.db, data.ch.admin, MemberDraft(
             f"B {n}", f"b{n}@example.org", "member", data.ch.team_b))
+    belonged_all_along(data.db)
     scope = Scope(data.ch.chapter.id, team_id=data.team_c)  # only Di, in the week of Feb 16
     part = chapter_figures.weekly_participation(data.db, data.ch.admin, scope, P4, today=TODAY)
     assert part["participants"].tolist() == [0, 0, 1, 0]
@@ -365,8 +368,9 @@ def test_a_lead_sees_their_own_team_and_the_chapter_but_no_other_team(data):
         overview.team_progress(data.db, data.ch.lead, Scope(data.ch.chapter.id, data.ch.team_a),
                               P4, today=TODAY)
     # A fourth member makes Team A a team its lead may look at.
-    roster.add_member(data.db, data.ch.admin, MemberDraft("Fay Four", "fay@example.org",
-                                                          "member", data.ch.team_a))
+    fay = roster.add_member(data.db, data.ch.admin, MemberDraft("Fay Four", "fay@example.org",
+                                                                "member", data.ch.team_a))
+    belonged_all_along(data.db, fay)
     frames = overview.team_progress(data.db, data.ch.lead, data.scope, P4, today=TODAY)
     assert set(frames.participation["group"]) == {WHOLE_CHAPTER, "Team A"}
     assert set(frames.follow_through["group"]) == {WHOLE_CHAPTER, "Team A"}
@@ -428,7 +432,7 @@ def test_quiet_members_are_the_leads_own_team_sorted_by_name_not_activity(data):
     db, ch = data.db, data.ch
     add = lambda name, email: roster.add_member(  # noqa: E731
         db, ch.admin, MemberDraft(name, email, "member", ch.team_a))
-    zed, bea, abe, al = (add("Zed Zero", "zed@example.org"), add("Bea Before", "bea@example.org"),
+    _zed, bea, abe, al = (add("Zed Zero", "zed@example.org"), add("Bea Before", "bea@example.org"),
                          add("Abe Early", "abe@example.org"), add("Al Away", "al@example.org"))
     log(db, bea, date(2026, 1, 13), (1,))
     log(db, abe, date(2026, 1, 27), (1,))
@@ -481,6 +485,7 @@ def test_an_empty_chapter_gives_zero_frames_not_errors(db):
         overview.team_progress(db, admin, Scope(ch.id), P4, today=TODAY)
     for n in range(3):
         roster.add_member(db, admin, MemberDraft(f"New {n}", f"new{n}@example.org"))
+    belonged_all_along(db)
     frames = overview.team_progress(db, admin, Scope(ch.id), P4, today=TODAY)
     assert frames.actions == 0 and frames.members == 4
     assert frames.participation[frames.participation["is_total"]]["participants"].sum() == 0

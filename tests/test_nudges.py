@@ -18,6 +18,7 @@ from allyship.core.models import (
 from allyship.people import roster
 from allyship.practice import journal, plans
 from allyship.rhythm import mail, nudges
+from tests.membership_helpers import belonged_all_along
 
 UTC = timezone.utc
 
@@ -198,6 +199,7 @@ def test_lead_digest_has_the_quiet_list_and_an_admin_digest_does_not(chapter) ->
     for i in range(2):
         roster.add_member(db, chapter.admin, MemberDraft(f"B {i}", f"b{i}@example.org",
                                                          "member", chapter.team_b))
+    belonged_all_along(db)
     _log(db, more[0], date(2026, 11, 18))
     _log(db, chapter.member, date(2026, 11, 17))
     lead_mail = _email(db, chapter.lead, "digest", date(2026, 11, 23))
@@ -218,6 +220,7 @@ def test_digest_withholds_a_team_whose_figures_could_be_subtracted(chapter) -> N
     for i in range(3):  # Team A: the lead and five others — but the rest is Ada and Oz
         roster.add_member(db, chapter.admin, MemberDraft(f"Extra {i}", f"x{i}@example.org",
                                                          "member", chapter.team_a))
+    belonged_all_along(db)
     text = mail.text_part(_email(db, chapter.lead, "digest", date(2026, 11, 23)))
     assert "would reveal what fewer than 3 people did" in text
     assert "members logged" not in text

@@ -18,6 +18,7 @@ from allyship.people import roster
 from allyship.practice import journal, plans
 from allyship.rhythm import mail, nudges
 from allyship.ui import rhythm_sections
+from tests.membership_helpers import belonged_all_along
 
 QUIET_CANARY = "Quentin CANARY-QUIET-7f3a"
 STEP_CANARY = "CANARY-NEXT-STEP-b41e"
@@ -183,6 +184,7 @@ def test_digest_figures_in_a_preview_follow_the_viewers_own_access(chapter) -> N
                                                          "member", chapter.team_a))
     roster.add_member(db, chapter.admin, MemberDraft("B 0", "b0@example.org", "member",
                                                      chapter.team_b))
+    belonged_all_along(db)
     journal.log_action(db, chapter.member, ActionDraft(date(2026, 11, 17), "Listened", (2,)))
     lead_text = "\n".join(_items(nudges.compose(db, chapter.lead, "digest", date(2026, 11, 23))))
     refusal = disclosure.views_for(db, chapter.admin).refusal(chapter.team_a, None)

@@ -24,6 +24,7 @@ from allyship.core.models import (
 from allyship.people import roster
 from allyship.practice import journal, plans
 from allyship.reports import chapter_report, presets
+from tests.membership_helpers import belonged_all_along
 
 TODAY = date(2026, 3, 18)
 FEB = (date(2026, 2, 1), date(2026, 2, 28))  # whole weeks: Mon 26 Jan – Sun 1 Mar
@@ -55,6 +56,7 @@ def data(chapter) -> Data:
     for n in (2, 3):
         roster.add_member(db, ch.admin, MemberDraft(f"Quiet {n}", f"q{n}@example.org", "member",
                                                     ch.team_b))
+    belonged_all_along(db)  # the quiet members belonged before the weeks reported on
     # January (the previous period): all of Team A showed up once.
     log(db, ch.lead, date(2026, 1, 13), (1,))
     log(db, ch.member, date(2026, 1, 14), (1,))
@@ -205,6 +207,7 @@ def test_a_lead_reports_on_the_chapter_or_their_own_team_but_not_another(data):
     # With a fourth member, Team A is theirs to report on, and is broken out.
     roster.add_member(data.db, data.ch.admin, MemberDraft("Fay Four", "fay@example.org",
                                                           "member", data.ch.team_a))
+    belonged_all_along(data.db)
     assert list(build(data, lead).teams["group"]) == ["Whole chapter", "Team A"]
     assert build(data, lead, data.ch.team_a).scope_label == "Team A"
 
