@@ -155,6 +155,21 @@ def test_the_demo_chapter_round_trips_through_export_and_restore(tmp_path):
     assert store.is_demo(fresh)
 
 
+def test_a_restore_gives_partners_links_new_secrets_so_old_links_stop_working(tmp_path):
+    from allyship import demo
+
+    demo.create_demo_database(tmp_path / "demo.db", today=TODAY)
+    src = store.connect(tmp_path / "demo.db")
+    old = {r[0] for r in src.execute("SELECT token_hash FROM community_partner_asks")}
+    export.export_dir(src, tmp_path / "out")
+    assert not any(h in (tmp_path / "out" / "community_partner_asks.csv").read_text()
+                   for h in old)
+    fresh = store.connect(tmp_path / "new.db")
+    assert restore.restore(fresh, restore.read_export(tmp_path / "out")).ok
+    new = [r[0] for r in fresh.execute("SELECT token_hash FROM community_partner_asks")]
+    assert len(new) == len(old) > 0 and not set(new) & old and len(set(new)) == len(new)
+
+
 def test_restore_refuses_a_database_that_already_holds_data(chapter, tmp_path):
     export.export_dir(chapter.db, tmp_path / "out")
     before = count(chapter.db, "members")

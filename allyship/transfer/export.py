@@ -36,9 +36,16 @@ _PRIVATE_TABLE = re.compile(r"^(meta|sqlite_.*)$|login|session|setup_code|token|
 
 
 def table_columns(db: sqlite_utils.Database, table: str) -> list[dict[str, Any]]:
-    """Each column of ``table``: name, upper-case type, notnull and its place in the key."""
-    return [{"name": r[1], "type": (r[2] or "").upper(), "notnull": bool(r[3]), "pk": r[5]}
+    """Each column of ``table``: name, upper-case type, notnull, default (SQL text or
+    ``None``) and its place in the key."""
+    return [{"name": r[1], "type": (r[2] or "").upper(), "notnull": bool(r[3]),
+             "default": r[4], "pk": r[5]}
             for r in db.execute(f'PRAGMA table_info("{table}")')]
+
+
+def is_secret(column: str) -> bool:
+    """Whether a column holds a secret, which no export carries."""
+    return bool(_SECRET_COLUMN.search(column))
 
 
 def exported_columns(db: sqlite_utils.Database, table: str) -> list[str]:

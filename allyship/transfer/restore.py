@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import secrets
 import zipfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -20,7 +21,7 @@ from allyship.transfer.csv_files import (
     read_csv,
     ticker,
 )
-from allyship.transfer.export import EXPORT_FORMAT, exported_tables, table_columns
+from allyship.transfer.export import EXPORT_FORMAT, exported_tables, is_secret, table_columns
 
 
 def read_export(path: str | Path) -> dict[str, bytes]:
@@ -94,10 +95,15 @@ def restore(db: sqlite_utils.Database, files: Mapping[str, bytes], *, dry_run: b
         with store.transaction(db):
             for t, (header, rows) in parsed.items():
                 columns = {c["name"]: c for c in table_columns(db, t)}
-                sql = (f'INSERT INTO "{t}" (' + ", ".join(f'"{h}"' for h in header) +
-                       ") VALUES (" + ", ".join("?" * len(header)) + ")")
+                # Secrets never travel in an export; where one is required (a partner's
+                # link hash), a fresh unguessable one goes in: the old link stops working.
+                fresh = [c for c, info in columns.items() if c not in header
+                         and info["notnull"] and info["default"] is None and is_secret(c)]
+                sql = (f'INSERT INTO "{t}" (' + ", ".join(f'"{h}"' for h in header + fresh) +
+                       ") VALUES (" + ", ".join("?" * (len(header) + len(fresh))) + ")")
                 for n, row in rows:
                     values = [_restore_value(row[h], columns[h]) for h in header]
+                    values += [secrets.token_hex(32) for _ in fresh]
                     try:
                         db.execute(sql, values)
                     except Exception as exc:  # sqlite3.IntegrityError and friends
