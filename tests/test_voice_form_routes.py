@@ -132,6 +132,25 @@ def test_a_guessed_link_writes_nothing_and_guessing_is_slowed(chapter, client) -
     assert rows(chapter.db) == before
 
 
+def test_behind_nginx_one_visitors_guessing_does_not_lock_out_another(chapter, db_path,
+                                                                     monkeypatch) -> None:
+    from starlette.testclient import TestClient
+
+    monkeypatch.setenv(store.ENV_VAR, str(db_path))
+    limits.clear_all()
+    new = ask(chapter)
+    app = Starlette(routes=routes_voice.ROUTES)
+    # nginx on this machine sets X-Real-IP to the address it saw.
+    with TestClient(app, follow_redirects=False, client=("127.0.0.1", 40000)) as proxy:
+        guesser = {"X-Real-IP": "203.0.113.9"}
+        for _ in range(limits.PER_ADDRESS_MISSES.limit + 1):
+            proxy.get(f"/voice/{secrets.token_urlsafe(32)}", headers=guesser)
+        assert proxy.get(f"/voice/{new.token}", headers=guesser).status_code == 429
+        partner = {"X-Real-IP": "198.51.100.7"}
+        assert proxy.get(f"/voice/{new.token}", headers=partner).status_code == 200
+    limits.clear_all()
+
+
 def test_an_expired_link_takes_no_answer_but_still_shows_what_we_did(chapter, client) -> None:
     new = ask(chapter, when=at("2026-07-10"))
     asks.submit(chapter.db, new.ask, asks.Answer(3), now=at("2026-07-11"))

@@ -107,7 +107,13 @@ def translator(request: Request, ask: asks.Ask | None, form: dict[str, str] | No
 
 
 def client(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
+    """The visitor's address for the rate limits: behind our nginx (a peer on this
+    machine) the one nginx saw, which it sets in X-Real-IP (never passed through from the
+    visitor); else the peer's own."""
+    peer = request.client.host if request.client else "unknown"
+    if peer in ("127.0.0.1", "::1") and request.headers.get("x-real-ip"):
+        return request.headers["x-real-ip"].strip()[:64]
+    return peer
 
 
 async def read_form(request: Request) -> dict[str, str] | None:
