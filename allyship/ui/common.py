@@ -341,6 +341,14 @@ PHONE_CSS = f"""<style>
   [data-testid="stMain"] [data-baseweb="select"] > div,
   [data-testid="stMain"] [data-baseweb="input"] {{
     min-height: 44px !important; min-width: 44px; height: auto; }}
+  /* Static tables fit the screen, their cells wrapping, rather than scroll sideways in a
+     box a keyboard cannot reach. */
+  [data-testid="stMain"] [data-testid="stTable"] div {{ overflow: visible !important; }}
+  [data-testid="stMain"] [data-testid="stTable"] table {{
+    table-layout: fixed; width: 100% !important; min-width: 0 !important; }}
+  [data-testid="stMain"] [data-testid="stTable"] th,
+  [data-testid="stMain"] [data-testid="stTable"] td {{
+    white-space: normal !important; overflow-wrap: anywhere; }}
 }}
 </style>"""
 
