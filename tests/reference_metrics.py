@@ -179,12 +179,17 @@ class Period:
 
     @property
     def dates(self) -> str:
-        return f"{self.start:%d %b %Y} – {self.end:%d %b %Y}"
+        return f"{_day(self.start)} – {_day(self.end)}"
 
     @property
     def label(self) -> str:
         return f"{self.dates} ({_weeks_words(self.n_weeks)})"
 
+
+
+def _day(d) -> str:  # noqa: ANN001
+    """``Mon 7 Dec 2026``: how every date is written for people."""
+    return f"{d:%a} {d.day} {d:%b %Y}"
 
 def _weeks_words(n: int) -> str:
     return f"{n} week{'' if n == 1 else 's'}"
@@ -291,7 +296,7 @@ class Comparison:
             return None
         now, before = self.now, self.before
         n = now.period.n_weeks
-        started = f"{now.started:%d %b %Y}"
+        started = _day(now.started)
         if now.empty:
             return f"this period lies wholly before the programme began ({started})"
         if now.in_progress is not None or now.not_yet:
@@ -962,7 +967,7 @@ class ThisWeek:
 
     @property
     def words(self) -> str:
-        return (f"This week so far (since Monday {self.week:%d %b}): {self.actions} "
+        return (f"This week so far (since {_day(self.week)}): {self.actions} "
                 f"action{'s' if self.actions != 1 else ''} logged by {self.participants} of "
                 f"{self.counted} members — the week is not over, so it is not in the "
                 "figures above.")

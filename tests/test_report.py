@@ -108,9 +108,9 @@ def test_headlines_count_the_period_against_the_previous_one(data):
     assert (actions.value, actions.previous) == (4, None)
     assert (coverage.value, coverage.previous) == (4, None)  # 1, 2, 4, 8
     assert not rep.comparison.comparable
-    assert rep.comparison.note == ("No comparison: the previous 5 weeks (22 Dec 2025 – "
-                                   "25 Jan 2026) include 2 before the programme began "
-                                   "(05 Jan 2026).")
+    assert rep.comparison.note == ("No comparison: the previous 5 weeks (Mon 22 Dec 2025 – "
+                                   "Sun 25 Jan 2026) include 2 before the programme began "
+                                   "(Mon 5 Jan 2026).")
     # 7 active members × 5 weeks; 3 weeks had one member each.
     assert rep.headline("participation").value == pytest.approx(3 / 35)
     assert rep.headline("overdue").value == 1

@@ -23,6 +23,7 @@ import sqlite_utils
 
 from allyship.core import access
 from allyship.core.columns import Columns
+from allyship.core.dates import format_day
 from allyship.core.handout import RESPONSIBILITIES
 from allyship.core.models import Member, week_start
 from allyship.metrics.disclosure import OTHER_LABEL
@@ -538,7 +539,7 @@ class ThisWeek:
 
     @property
     def words(self) -> str:
-        return (f"This week so far (since Monday {self.week:%d %b}): {self.actions} "
+        return (f"This week so far (since {format_day(self.week)}): {self.actions} "
                 f"action{'s' if self.actions != 1 else ''} logged by {self.participants} of "
                 f"{self.counted} members — the week is not over, so it is not in the "
                 "figures above.")

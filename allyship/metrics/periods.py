@@ -15,6 +15,7 @@ from typing import Any
 
 import sqlite_utils
 
+from allyship.core.dates import format_day
 from allyship.core.models import ValidationError, parse_date, week_start
 from allyship.people import roster
 
@@ -106,7 +107,7 @@ class Period:
 
     @property
     def dates(self) -> str:
-        return f"{self.start:%d %b %Y} – {self.end:%d %b %Y}"
+        return f"{format_day(self.start)} – {format_day(self.end)}"
 
     @property
     def label(self) -> str:
@@ -218,7 +219,7 @@ class Comparison:
             return None
         now, before = self.now, self.before
         n = now.period.n_weeks
-        started = f"{now.started:%d %b %Y}"
+        started = format_day(now.started)
         if now.empty:
             return f"this period lies wholly before the programme began ({started})"
         if now.in_progress is not None or now.not_yet:
