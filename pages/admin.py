@@ -28,7 +28,9 @@ st.title("Admin")
 st.caption(f"Manage {inert(chapter.name)}: teams, members and roles. You see who is in the chapter, "
            "never anyone's private plan, actions or reflections.")
 common.show_flash()
-setup_checklist_section.show(db, me)
+# Drawn last, in its place at the top: a tab below may have just done a step (codes are
+# shown once, so that tab cannot rerun the page to refresh it).
+checklist_slot = st.container()
 
 teams_all = roster.list_teams(db, me.chapter_id, include_archived=True)
 teams_open = [t for t in teams_all if not t.archived]
@@ -338,3 +340,6 @@ with tab_audit:
 
 with tab_data_rights:
     data_rights_sections.admin_tab(db, me)  # requests to be forgotten, retention of reflections
+
+with checklist_slot:
+    setup_checklist_section.show(db, me)

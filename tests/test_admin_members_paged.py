@@ -106,15 +106,22 @@ def test_a_new_chapters_admin_lands_on_my_week_with_the_checklist_and_others_do_
     assert not any(e.label.startswith("Set up") for e in lead_week.expander)
 
 
+def checklist_text(at) -> str:
+    return " ".join(m.value for m in at.expander[0].markdown)
+
+
 def test_codes_for_everyone_without_one_on_a_printable_sheet(demo_db, monkeypatch, tmp_path):
     no_mail(monkeypatch, tmp_path)
     add_many(demo_db)
     db, admin = persona(demo_db, "admin")
     waiting = member_directory.member_ids(db, admin, only="no_password")
     at = open_as(demo_db, "admin", "pages/admin.py")
+    assert "Give everyone a way to sign in** (to do)" in checklist_text(at)
     at.radio(key="codes_whom").set_value("everyone")
     at.button(key="FormSubmitter:many_codes-Issue the codes").click().run()
     assert not at.exception and not at.error
+    # The checklist at the top already counts the codes just issued.
+    assert "Give everyone a way to sign in** (done)" in checklist_text(at)
     assert any(f"Issued {len(waiting):,} set-up codes" in w.value for w in at.warning)
     codes = next(d.value for d in at.dataframe if "Code" in d.value.columns)
     assert len(codes) == len(waiting)
