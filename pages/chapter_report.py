@@ -37,21 +37,29 @@ if not team_options:
 started_on = roster.get_chapter(common.get_db(), me.chapter_id).started_on
 default = presets.default_preset(started_on, today)
 col_period, col_team = st.columns(2)
+# The period, team and dates live in the address, so a report can be bookmarked or sent
+# to a co-lead (a value there that is not one of this viewer's choices gives the default).
 preset = col_period.selectbox("Period", presets.PERIOD_PRESETS,
                               index=presets.PERIOD_PRESETS.index(default), key="cr_period",
+                              bind="query-params",
                               help="Calendar month or quarter before this one, the weeks since "
                                    "the programme began, or your own dates. Figures cover the "
                                    "whole weeks (Monday–Sunday) containing them.")
-team_id = col_team.selectbox(
-    "Team", team_options, key="cr_team",
-    format_func=lambda t: scopes.WHOLE_CHAPTER if t is None else team_names[t],
+# The whole chapter is offered as 0, not None (no team has id 0): a selectbox seeded from
+# the address with a None option drew an empty box.
+WHOLE = 0
+chosen_team = col_team.selectbox(
+    "Team", [WHOLE if t is None else t for t in team_options], key="cr_team",
+    bind="query-params",
+    format_func=lambda t: scopes.WHOLE_CHAPTER if t == WHOLE else team_names[t],
     help="Team leads report on the whole chapter or their own team; admins on any team. A "
          f"team with fewer than {disclosure.MIN_OTHERS} members besides you is not offered.")
+team_id = None if chosen_team == WHOLE else chosen_team
 if preset == "Custom dates":
     col_from, col_to = st.columns(2)
     start = col_from.date_input("From", value=max(today - timedelta(weeks=12), started_on),
-                                max_value=today, key="cr_from")
-    end = col_to.date_input("To", value=today, key="cr_to")
+                                max_value=today, key="cr_from", bind="query-params")
+    end = col_to.date_input("To", value=today, key="cr_to", bind="query-params")
 else:
     start, end = presets.preset_dates(preset, today, started_on)
 

@@ -87,3 +87,16 @@ def test_an_address_that_does_not_fit_opens_the_default_view_without_an_error(de
     for key in ("tp_team", "tp_period"):
         assert at.selectbox(key=key).value == default.selectbox(key=key).value
     assert chart_titles(at) == chart_titles(default) == ["Weekly participation"]
+
+
+def test_a_shared_chapter_report_address_opens_the_same_report(demo_db):
+    db, lead = persona(demo_db, "lead")
+    team = db.execute("SELECT name FROM teams WHERE id = ?", [lead.team_id]).fetchone()[0]
+    db.conn.close()
+    at = open_at("lead", "chapter_report", {"cr_team": team, "cr_period": "Last quarter"})
+    assert at.selectbox(key="cr_team").value == lead.team_id
+    assert at.selectbox(key="cr_period").value == "Last quarter"
+    made_up = open_at("lead", "chapter_report", {"cr_team": "No such team",
+                                                 "cr_period": "Last century"})
+    assert made_up.selectbox(key="cr_period").value != "Last century"
+    assert not made_up.error
