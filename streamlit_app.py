@@ -19,61 +19,80 @@ import os
 # mimalloc kept a large arena holding little after a busy spell.
 os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
 
+from collections.abc import Callable  # noqa: E402
+from typing import Any  # noqa: E402
+
 import streamlit as st  # noqa: E402 - after the allocator choice above
+
+from allyship.i18n import N_  # noqa: E402
+
+
+def _pages(_: Callable[[str], str]) -> dict[str, Any]:
+    """Every page the app has, titled in the session's language (``_`` translates)."""
+    return {
+        "my_week": st.Page("pages/my_week.py", title=_("My week"), icon=":material/today:",
+                           default=True),
+        "my_plan": st.Page("pages/my_plan.py", title=_("My plan"), icon=":material/flag:"),
+        "log_actions": st.Page("pages/log_actions.py", title=_("Log actions"),
+                               icon=":material/edit_note:"),
+        "reflect": st.Page("pages/reflect.py", title=_("Reflect"), icon=":material/self_improvement:"),
+        "shared": st.Page("pages/shared.py", title=_("Shared with me"), icon=":material/forum:"),
+        "about": st.Page("pages/about.py", title=_("About the practice"), icon=":material/menu_book:"),
+        "partners": st.Page("pages/partners.py", title=_("Partners"), icon=":material/handshake:"),
+        "circles": st.Page("pages/circles.py", title=_("Learning circle"), icon=":material/groups:"),
+        "ideas": st.Page("pages/ideas.py", title=_("Activity ideas"), icon=":material/lightbulb:"),
+        "admin": st.Page("pages/admin.py", title=_("Admin"), icon=":material/admin_panel_settings:"),
+        "account": st.Page("pages/account.py", title=_("Account"), icon=":material/account_circle:"),
+        "data": st.Page("pages/data.py", title=_("Import & export"), icon=":material/import_export:"),
+        "messages": st.Page("pages/messages.py", title=_("Email & reminders"), icon=":material/mail:"),
+        "team_progress": st.Page("pages/team_progress.py", title=_("Team progress"),
+                                 icon=":material/monitoring:"),
+        "chapter_report": st.Page("pages/chapter_report.py", title=_("Chapter report"),
+                                  icon=":material/summarize:"),
+        "partner_voice": st.Page("pages/partner_voice.py", title=_("Partner voice"),
+                                 icon=":material/record_voice_over:"),
+        "organisation": st.Page("pages/organisation.py", title=_("Organisation"),
+                                icon=":material/public:"),
+    }
+
+
+# The sidebar's sections and their pages, in order; each role sees those it may open.
+SECTIONS = {
+    N_("Me"): ["my_week", "my_plan", "log_actions", "reflect"],
+    N_("Practice"): ["shared", "partners", "circles", "ideas", "about"],
+    N_("Team & chapter"): ["team_progress", "chapter_report", "partner_voice"],
+    N_("Chapter"): ["admin", "data", "messages"],
+    N_("Organisation"): ["organisation"],
+    N_("Account"): ["account"],
+}
 
 
 def main() -> None:
     """The page script: page config, sign-in, navigation by role, the chosen page."""
     from allyship.core import access
-    from allyship.ui import a11y, common, identity, navigation
+    from allyship.people import language_settings
+    from allyship.ui import a11y, common, identity, language, navigation
 
     navigation.leave_legacy_pages_mode()
-    st.set_page_config(page_title="Allyship Accountability", page_icon=str(common.FAVICON),
-                       layout="wide")
+    # The sign-in screen speaks the browser's language; once someone is signed in, their
+    # own setting, else the browser's, else their chapter's default.
+    tr = language.use_language()
+    st.set_page_config(page_title=tr.gettext("Allyship Accountability"),
+                       page_icon=str(common.FAVICON), layout="wide")
     # The role's pages are listed here, at the top of the sidebar (filled in at the end).
     nav_area = st.sidebar.container()
 
-    PAGES = {
-        "my_week": st.Page("pages/my_week.py", title="My week", icon=":material/today:",
-                           default=True),
-        "my_plan": st.Page("pages/my_plan.py", title="My plan", icon=":material/flag:"),
-        "log_actions": st.Page("pages/log_actions.py", title="Log actions",
-                               icon=":material/edit_note:"),
-        "reflect": st.Page("pages/reflect.py", title="Reflect", icon=":material/self_improvement:"),
-        "shared": st.Page("pages/shared.py", title="Shared with me", icon=":material/forum:"),
-        "about": st.Page("pages/about.py", title="About the practice", icon=":material/menu_book:"),
-        "partners": st.Page("pages/partners.py", title="Partners", icon=":material/handshake:"),
-        "circles": st.Page("pages/circles.py", title="Learning circle", icon=":material/groups:"),
-        "ideas": st.Page("pages/ideas.py", title="Activity ideas", icon=":material/lightbulb:"),
-        "admin": st.Page("pages/admin.py", title="Admin", icon=":material/admin_panel_settings:"),
-        "account": st.Page("pages/account.py", title="Account", icon=":material/account_circle:"),
-        "data": st.Page("pages/data.py", title="Import & export", icon=":material/import_export:"),
-        "messages": st.Page("pages/messages.py", title="Email & reminders", icon=":material/mail:"),
-        "team_progress": st.Page("pages/team_progress.py", title="Team progress",
-                                 icon=":material/monitoring:"),
-        "chapter_report": st.Page("pages/chapter_report.py", title="Chapter report",
-                                  icon=":material/summarize:"),
-        "partner_voice": st.Page("pages/partner_voice.py", title="Partner voice",
-                                 icon=":material/record_voice_over:"),
-        "organisation": st.Page("pages/organisation.py", title="Organisation",
-                                icon=":material/public:"),
-    }
-    SECTIONS = {
-        "Me": ["my_week", "my_plan", "log_actions", "reflect"],
-        "Practice": ["shared", "partners", "circles", "ideas", "about"],
-        "Team & chapter": ["team_progress", "chapter_report", "partner_voice"],
-        "Chapter": ["admin", "data", "messages"],
-        "Organisation": ["organisation"],
-        "Account": ["account"],
-    }
-
     db = common.get_db()
     member = identity.sign_in(db)  # stops the run with a sign-in screen when nobody is signed in
+    tr = language.use_language(language_settings.member_language(db, member.id),
+                               language_settings.chapter_language(db, member.chapter_id))
+    language.mark_document(tr)
+    pages = _pages(tr.gettext)
     common.demo_banner(db)
     identity.sidebar(member)  # who is signed in, and "Sign out"
 
     nav = {
-        section: [PAGES[key] for key in keys if key in PAGES and access.can_open(member, key)]
+        tr.gettext(section): [pages[key] for key in keys if access.can_open(member, key)]
         for section, keys in SECTIONS.items()
     }
     # The role's pages drawn as links: st.navigation's own menu is hidden with the pages/

@@ -32,7 +32,8 @@ ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = LOCALE_DIR / catalogues.TEMPLATE
 LANGUAGES = [lang for lang in available_languages() if lang != SOURCE_LANGUAGE]
 # The extract command of docs/translating.md, as arguments.
-EXTRACT = ["pybabel", "-q", "extract", "-F", "babel.cfg", "-c", "Translators:", "-w", "88",
+EXTRACT = ["pybabel", "-q", "extract", "-F", "babel.cfg", "-k", "Message", "-c", "Translators:",
+           "-w", "88",
            "--project", "Allyship Accountability Dashboard"]
 
 

@@ -12,6 +12,10 @@ from collections.abc import Callable
 import sqlite_utils
 
 from allyship.db import memberships, rollup
+from allyship.db.audience_schema import (
+    bind_sign_in_to_browser_and_fix_reflection_audience,
+)
+from allyship.db.language_schema import add_language_settings
 from allyship.db.partner_voice_schema import add_community_partners
 
 
@@ -575,41 +579,6 @@ def _m14_team_week_figures(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX plan_items_steps ON plan_items (plan_id, kind, due_on, done_on)")
 
 
-# The author's active partners as ",id,id," ({who}: the author's id in the statement).
-_PARTNERS_OF = ("(SELECT ',' || group_concat(pid, ',') || ',' FROM ("
-                "SELECT invitee_id AS pid FROM partnerships WHERE inviter_id = {who}"
-                " AND status = 'active' UNION SELECT inviter_id FROM partnerships"
-                " WHERE invitee_id = {who} AND status = 'active'))")
-_STAMP_REFLECTION_PARTNERS = (
-    "UPDATE reflections SET audience_partners = CASE WHEN NEW.partners_see = 1 THEN "
-    + _PARTNERS_OF.format(who="NEW.member_id") + " END WHERE id = NEW.id;")
-
-
-def _bind_sign_in_to_browser_and_fix_reflection_audience(db: sqlite_utils.Database) -> None:
-    """Two audiences fixed where they are given.
-
-    * ``sessions.browser_hash``: the hash of the sign-in cookie of the browser that signed
-      in; the hand-over nonce is exchanged only by a browser holding that cookie.
-    * ``reflections.audience_partners`` (``,id,id,``): the partners a reflection was
-      shared with, stamped by triggers when it is shared (as ``actions`` are), cleared
-      when it stops being shared; a later partner does not read it. Reflections already
-      shared get the author's partners as they are now (the best record there is).
-    """
-    for stmt in (
-        "ALTER TABLE sessions ADD COLUMN browser_hash TEXT",
-        "ALTER TABLE reflections ADD COLUMN audience_partners TEXT",
-        """CREATE TRIGGER reflections_audience_on_share AFTER UPDATE OF partners_see
-           ON reflections WHEN NEW.partners_see IS NOT OLD.partners_see
-           BEGIN """ + _STAMP_REFLECTION_PARTNERS + " END",
-        """CREATE TRIGGER reflections_audience_on_insert AFTER INSERT ON reflections
-           WHEN NEW.partners_see = 1 AND NEW.audience_partners IS NULL
-           BEGIN """ + _STAMP_REFLECTION_PARTNERS + " END",
-        "UPDATE reflections SET audience_partners = "
-        + _PARTNERS_OF.format(who="reflections.member_id") + " WHERE partners_see = 1",
-    ):
-        db.execute(stmt)
-
-
 def _dated_membership(db: sqlite_utils.Database) -> None:
     """``memberships``: each member's chapter, team and focus group by week, written by
     triggers (:mod:`allyship.db.memberships`); the roll-ups count each member-week under
@@ -633,8 +602,9 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m12_figures,
     _m13_member_week_figures,
     _m14_team_week_figures,
-    _bind_sign_in_to_browser_and_fix_reflection_audience,
+    bind_sign_in_to_browser_and_fix_reflection_audience,
     add_community_partners,
     _dated_membership,
+    add_language_settings,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -17,7 +17,9 @@ from allyship.i18n.catalogues import (
     translator_for,
     translator_for_recipient,
 )
+from allyship.i18n.messages import Message, translate
 from allyship.i18n.negotiation import direction, negotiate
 
-__all__ = ["N_", "PSEUDO_LOCALE", "SOURCE_LANGUAGE", "Translator", "available_languages",
-           "direction", "negotiate", "translator_for", "translator_for_recipient"]
+__all__ = ["N_", "PSEUDO_LOCALE", "SOURCE_LANGUAGE", "Message", "Translator",
+           "available_languages", "direction", "negotiate", "translate", "translator_for",
+           "translator_for_recipient"]
