@@ -48,6 +48,7 @@ ENGLISH_WORDS = {
 }
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’]*")
 _MARKED = re.compile(r"⟦[^⟦⟧]*⟧")
+_CSS_CONTENT = re.compile(r'content:\s*"([^"]*)"')
 
 
 def open_in(path: Path, role: str, language: str, page: str | None = None) -> AppTest:
@@ -81,8 +82,9 @@ def _strings_in(value: object) -> Iterable[str]:
             yield from _strings_in(item)
 
 
-def shown_texts(at: AppTest) -> list[str]:
-    """Every piece of text the last run shows a person: bodies, labels, options, help,
+def shown_texts(where: AppTest | object) -> list[str]:
+    """Every piece of text the last run shows a person — in the whole app (an AppTest) or
+    one part of it (``at.main``, ``at.sidebar``): bodies, labels, options, help,
     placeholders, captions, tab and expander labels, table headers and the words in
     chart specs (titles, axes, legends, tooltips)."""
     texts: list[str] = []
@@ -108,7 +110,7 @@ def shown_texts(at: AppTest) -> list[str]:
         for child in getattr(node, "children", {}).values():
             walk(child)
 
-    walk(at._tree)
+    walk(where._tree if isinstance(where, AppTest) else where)
     return texts
 
 
@@ -134,8 +136,8 @@ def data_strings(path: Path) -> list[str]:
 
 def _without_data(text: str, data: Iterable[str]) -> str:
     for value in data:
-        if value in text:
-            text = text.replace(value, " ")
+        if value in text:  # whole words only: "act" is data, "practice" is not
+            text = re.sub(rf"(?<!\w){re.escape(value)}(?!\w)", " ", text)
     return text
 
 
@@ -147,7 +149,9 @@ def untranslated(texts: Iterable[str], language: str, *, data: Iterable[str] = (
     allow = ALLOWED | set(allowed)
     left = []
     for text in texts:
-        rest = _without_data(text, data)
+        if text.lstrip().startswith(("<script", "<style")):
+            continue  # code for the browser; words it shows (CSS content) are checked apart
+        rest = _without_data(_CSS_CONTENT.sub(r"\1", text), data)
         if language == PSEUDO:
             rest = _MARKED.sub(" ", rest)
             words = [w for w in _WORD.findall(rest) if w not in allow and len(w) > 1]
