@@ -40,7 +40,7 @@ import sqlite_utils
 from allyship.core.addresses import (  # noqa: F401 — callers use mail.UnusableAddress, …
     UnusableAddress, address_problem, mailbox, one_line)
 from allyship.i18n import N_, Translator
-from allyship.i18n import Message as Words
+from allyship import i18n
 from allyship.rhythm import wording
 from allyship.rhythm.nudges import ChapterSettings, Message, app_link, chapter_settings
 
@@ -68,9 +68,9 @@ class SmtpSettings:
     def describe(self) -> str:
         """For the admin page, e.g. "smtp.example.org:587 with STARTTLS, signed in as
         ann, from a@example.org" — never the password."""
-        signed_in = bool(self.username)
-        return Words(_DESCRIBE[self.security, signed_in], server=f"{self.host}:{self.port}",
-                     user=self.username, sender=self.sender)
+        server = f"{self.host}:{self.port}"
+        return i18n.Message(_DESCRIBE[self.security, bool(self.username)], server=server,
+                            user=self.username, sender=self.sender)
 
     @property
     def on_this_machine(self) -> bool:
@@ -135,9 +135,9 @@ def smtp_settings() -> SmtpSettings:
             raise MailNotConfigured(str(exc)) from None
     smtp = read_secrets().get("smtp")
     if not isinstance(smtp, dict) or not smtp.get("host"):
-        raise MailNotConfigured(Words("Email is not set up: add an [smtp] section to "
-                                      ".streamlit/secrets.toml (see secrets.toml.example) "
-                                      "or set {variable}.", variable=SMTP_URL_ENV))
+        raise MailNotConfigured(i18n.Message(
+            "Email is not set up: add an [smtp] section to .streamlit/secrets.toml (see "
+            "secrets.toml.example) or set {variable}.", variable=SMTP_URL_ENV))
     security = str(smtp.get("security", "starttls")).lower()
     if security not in ("starttls", "ssl", "none"):
         raise MailNotConfigured('[smtp] security must be "starttls", "ssl" or "none"')
@@ -179,7 +179,7 @@ def links_problem(settings: ChapterSettings) -> str | None:
     """Why emails of this chapter must not go out yet (links to localhost), or ``None``."""
     base = app_link(settings)
     if is_local_host(urlsplit(base).hostname or "localhost"):
-        return Words(NO_PUBLIC_ADDRESS, base=base)
+        return i18n.Message(NO_PUBLIC_ADDRESS, base=base)
     return None
 
 
@@ -385,7 +385,8 @@ def build_email(db: sqlite_utils.Database, message: Message, sender: SmtpSetting
         if problem:
             raise NoPublicAddress(problem)
     unsub = unsubscribe_url(db, settings, message.member.id, message.kind)
-    replies = (tuple((message.tr.gettext(label), one_tap_url(db, settings, message.member.id, answer, message.week))
+    replies = (tuple((message.tr.gettext(label),
+                      one_tap_url(db, settings, message.member.id, answer, message.week))
                      for answer, label in ONE_TAP.items())
                if message.kind == "reminder" and with_replies else ())
     msg = EmailMessage()

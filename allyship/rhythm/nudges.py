@@ -23,7 +23,7 @@ from allyship.core import access
 from allyship.core.handout import PRACTICE_QUESTIONS
 from allyship.core.models import Member, ValidationError, week_start  # noqa: F401
 from allyship.i18n import N_, Translator, formatting, handout, translate, translator_for
-from allyship.i18n import Message as Words
+from allyship import i18n
 from allyship.metrics import chapter_figures, disclosure, periods, scopes
 from allyship.people import roster
 from allyship.rhythm import wording
@@ -261,14 +261,15 @@ class Preview:
     notes: tuple[str, ...]
 
 
-def _setting_note(own: bool, member: Member, setting: NudgeSetting) -> Words:
+def _setting_note(own: bool, member: Member, setting: NudgeSetting) -> i18n.Message:
     if own:
-        return (Words("You have this on, {when}.", when=setting.when) if setting.enabled
-                else Words("You have this off; this is what would come if it were turned on."))
-    return (Words("{name} has this on, {when}.", name=member.name, when=setting.when)
+        return (i18n.Message("You have this on, {when}.", when=setting.when)
+                if setting.enabled else
+                i18n.Message("You have this off; this is what would come if it were turned on."))
+    return (i18n.Message("{name} has this on, {when}.", name=member.name, when=setting.when)
             if setting.enabled else
-            Words("{name} has this off; this is what would come if it were turned on.",
-                  name=member.name))
+            i18n.Message("{name} has this off; this is what would come if it were turned "
+                         "on.", name=member.name))
 
 
 def preview_for(db: sqlite_utils.Database, viewer: Member, recipient_id: int, kind: str, *,
@@ -292,8 +293,9 @@ def preview_for(db: sqlite_utils.Database, viewer: Member, recipient_id: int, ki
     access.require_same_chapter(viewer, member.chapter_id)
     check_kind(kind)
     if not may_receive(member, kind):
-        raise ValidationError({"kind": Words("The weekly digest is for team leads and chapter "
-                                             "admins; this member is neither.")})
+        raise ValidationError({"kind": i18n.Message(
+            "The weekly digest is for team leads and chapter admins; this member is "
+            "neither.")})
     now = now or datetime.now(timezone.utc)
     tz = chapter_settings(db, member.chapter_id).tz
     week = local_week(now, tz)
@@ -302,20 +304,21 @@ def preview_for(db: sqlite_utils.Database, viewer: Member, recipient_id: int, ki
     if own:
         why_not = skip_reason(db, member, kind, week)
         if why_not and why_not != "turned off":
-            notes.append(Words("This week nothing would go out to you: {reason}.",
-                               reason=why_not))
+            notes.append(i18n.Message("This week nothing would go out to you: {reason}.",
+                                      reason=why_not))
     elif kind == "reminder":
-        notes.append(Words("You see the reminder's layout. {name}'s next steps are private "
-                           "to them, and whether they have logged or marked this week away "
-                           "is theirs, so the preview does not say whether this week's "
-                           "reminder goes out.", name=_first_name(member)))
+        notes.append(i18n.Message(
+            "You see the reminder's layout. {name}'s next steps are private to them, and "
+            "whether they have logged or marked this week away is theirs, so the preview "
+            "does not say whether this week's reminder goes out.", name=_first_name(member)))
     else:
-        notes.append(Words("You see the digest's layout with the figures your own pages show "
-                           "you for the same team and week; where your access or the privacy "
-                           "rules would withhold them, and for the check-in list (the lead's "
-                           "alone), a placeholder marked [Preview] stands in."))
+        notes.append(i18n.Message(
+            "You see the digest's layout with the figures your own pages show you for the "
+            "same team and week; where your access or the privacy rules would withhold them, "
+            "and for the check-in list (the lead's alone), a placeholder marked [Preview] "
+            "stands in."))
     if not own:
-        notes.append(Words("Their unsubscribe link is theirs alone and is not shown."))
+        notes.append(i18n.Message("Their unsubscribe link is theirs alone and is not shown."))
     return Preview(message, own, tuple(notes))
 
 

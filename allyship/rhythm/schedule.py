@@ -55,7 +55,8 @@ class NudgeSetting:
     @property
     def when(self) -> str:
         """"Fridays at 17:00" (a :class:`Message`: shown translated where shown)."""
-        return Message(WEEKLY_AT[self.weekday], time=f"{self.hour:02d}:00")
+        clock = f"{self.hour:02d}:00"
+        return Message(WEEKLY_AT[self.weekday], time=clock)
 
 
 @dataclass(frozen=True)
