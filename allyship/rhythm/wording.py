@@ -16,22 +16,29 @@ import sqlite_utils
 from babel import dates as babel_dates
 
 from allyship.core.models import Member
-from allyship.i18n import Translator, translator_for_recipient
+from allyship.i18n import Translator, available_languages, negotiate, translator_for
 from allyship.people import language_settings
+
+
+def recipient_translator(member: str | None, chapter: str | None) -> Translator:
+    """:func:`allyship.i18n.translator_for_recipient`, the pseudo-locale included: no
+    member can choose it, but a test that stores it reads every message marked."""
+    return translator_for(negotiate(available_languages(include_pseudo=True), member=member,
+                                    chapter=chapter))
 
 
 def member_translator(db: sqlite_utils.Database, member: Member) -> Translator:
     """The translator for what ``member`` reads by email, in a calendar or on a link."""
-    return translator_for_recipient(language_settings.member_language(db, member.id),
-                                    language_settings.chapter_language(db, member.chapter_id))
+    return recipient_translator(language_settings.member_language(db, member.id),
+                                language_settings.chapter_language(db, member.chapter_id))
 
 
-def member_language(db: sqlite_utils.Database, member_id: int) -> tuple[str | None, str | None]:
-    """(the member's setting, their chapter's default) for a member known only by id."""
+def translator_of(db: sqlite_utils.Database, member_id: int) -> Translator:
+    """:func:`member_translator` for a member known only by id (a signed link's)."""
     row = db.execute("SELECT m.language, c.default_language FROM members m"
                      " JOIN chapters c ON c.id = m.chapter_id WHERE m.id = ?",
                      [member_id]).fetchone()
-    return (row[0], row[1]) if row else (None, None)
+    return recipient_translator(*(row or (None, None)))
 
 
 def _pattern(tr: Translator, day: date | datetime, pattern: str) -> str:
@@ -64,6 +71,6 @@ def weekday_and_day(tr: Translator, day: date | datetime) -> str:
 
 
 def full_day(tr: Translator, day: date | datetime) -> str:
-    """"Friday 11 December 2026", "viernes, 11 de diciembre de 2026"."""
+    """"Friday 11 December 2026", "viernes 11 de diciembre de 2026"."""
     # Translators: a CLDR date pattern (EEEE weekday, dd day, MMMM month, y year).
     return _pattern(tr, day, tr.pgettext("CLDR date pattern", "EEEE dd MMMM y"))

@@ -41,7 +41,7 @@ from allyship.core import access
 from allyship.db import store
 from allyship.core.models import week_start
 from allyship.i18n import (N_, Translator, available_languages, formatting, translate,
-                           translator_for, translator_for_recipient)
+                           translator_for)
 from allyship.i18n.negotiation import negotiate, parse_accept_language
 from allyship.rhythm import feeds, mail, nudges, outbox, replies, wording
 
@@ -73,7 +73,7 @@ def browser_translator(request: Request) -> Translator:
 
 def member_translator(db: sqlite_utils.Database, member_id: int) -> Translator:
     """The translator of the member a signed link names."""
-    return translator_for_recipient(*wording.member_language(db, member_id))
+    return wording.translator_of(db, member_id)
 
 
 def _page(tr: Translator, title: str, body: str, status: int = 200) -> HTMLResponse:
