@@ -45,7 +45,9 @@ def act(fn, *args, done: str, **kwargs) -> tuple[bool, object]:
     try:
         result = fn(db, me, *args, **kwargs)
     except ValidationError as exc:
-        common.show_validation(exc, _("Nothing changed:"))
+        # Each field's problem in the session's language (Messages by their template).
+        common.show_validation(ValidationError({k: translate(tr, v) for k, v in
+                                                exc.errors.items()}), _("Nothing changed:"))
     except (access.PermissionDenied, LookupError) as exc:
         st.error(inert(reason_of(exc)), icon=":material/block:")
     except (mail.MailNotConfigured, smtplib.SMTPException, OSError) as exc:

@@ -86,18 +86,19 @@ ELSEWHERE_PAGE = """<!doctype html>
 
 def elsewhere_page(tr: Translator, root: str) -> str:
     """The planted-sign-in page in ``tr``'s language (nobody is signed in to name: the
-    language is the browser's)."""
+    language is the browser's). Its paragraphs are HTML from the catalogue, broken into
+    lines as the English page always was."""
     _ = tr.gettext
     e = html.escape
     return ELSEWHERE_PAGE.format(
         lang=e(tr.language.replace("_", "-")), dir=tr.dir,
         title=e(_("This sign-in link is not yours")),
-        nobody=e(_("This link finishes a sign-in that was started in another browser, so it "
-                   "has signed nobody in. If you were already signed in here, you still are "
-                   "— as yourself.")),
-        advice=e(_("If someone sent you this link, do not use it: sign in with your own email "
-                   "and password. If you have just signed in yourself, sign in again in this "
-                   "browser (it must keep cookies for this site).")),
+        nobody=_("This link finishes a sign-in that was started in another browser, so it "
+                 "has signed\nnobody in. If you were already signed in here, you still are "
+                 "&mdash; as yourself."),
+        advice=_("If someone sent you this link, do not use it: sign in with your own email "
+                 "and\npassword. If you have just signed in yourself, sign in again in this "
+                 "browser (it must\nkeep cookies for this site)."),
         open=e(_("Open the app")), root=e(root))
 
 
