@@ -20,9 +20,9 @@ from starlette.applications import Starlette
 from allyship.core.models import PlanDraft, PlanItemDraft, week_start
 from allyship.db import store
 from allyship.i18n import formatting, translator_for
-from allyship.people import roster, sessions
+from allyship.people import passwords, roster, sessions
 from allyship.practice import plans
-from allyship.rhythm import feeds, mail, nudges, outbox
+from allyship.rhythm import feeds, mail, nudges, outbox, setup_code_mail
 from allyship.voice import asks, limits
 from allyship.web import routes_rhythm, routes_voice, session_routes
 from tests.i18n_helpers import data_strings, untranslated
@@ -227,6 +227,23 @@ def test_one_tap_reply_and_unsubscribe_pages_speak_the_members_spanish(
     assert broken.status_code == 404 and "Enlace no válido" in broken.text
 
 
+def test_reply_and_unsubscribe_pages_leave_nothing_unmarked_in_the_pseudo_locale(
+        chapter, rhythm_client) -> None:
+    db, member = chapter.db, chapter.member
+    _set_language(db, member.id, "en_XA")
+    nudges.save_setting(db, member, "reminder", enabled=True, weekday=0, hour=9)
+    week = week_start(date.today())
+    later = mail.one_tap_token(db, member.id, "later", week)
+    off = f"/unsubscribe/{mail.unsubscribe_token(db, member.id, 'reminder')}"
+    pages = [rhythm_client.get(f"/reply/{later}"), rhythm_client.post(f"/reply/{later}"),
+             rhythm_client.get(off), rhythm_client.post(off),
+             rhythm_client.post(f"{off}/undo")]
+    assert all(p.status_code == 200 for p in pages), [p.status_code for p in pages]
+    assert all('<html lang="en-XA" dir="ltr">' in p.text for p in pages)
+    for page in pages:
+        assert untranslated(_page_words(page.text), "en_XA", allowed=DATE_NAMES) == []
+
+
 def test_the_partners_form_is_in_spanish(chapter, db_path, monkeypatch) -> None:
     monkeypatch.setenv(store.ENV_VAR, str(db_path))
     limits.clear_all()
@@ -261,3 +278,28 @@ def test_the_not_yours_sign_in_page_follows_the_browsers_language(
     assert f'<html lang="{lang}" dir="ltr">' in got.text and f"<h1>{title}</h1>" in got.text
     if lang == "es":
         assert untranslated(_page_words(got.text), "es") == []
+
+
+@pytest.mark.server
+def test_set_up_codes_and_the_test_email_go_in_each_readers_language(chapter) -> None:
+    db = chapter.db
+    _set_language(db, chapter.member.id, "es")
+    _set_language(db, chapter.admin.id, "es")
+    codes = [passwords.issue_setup_code(db, chapter.admin, m.id)
+             for m in (chapter.member, chapter.teammate)]
+    with smtp_server() as inbox:
+        settings = mail.parse_smtp_url(inbox.url)
+        assert setup_code_mail.email_codes(db, chapter.admin, codes, settings) == []
+        mail.send_test_email(db, chapter.admin, settings)
+    spanish = inbox.to(chapter.member.email)[0]
+    english = inbox.to(chapter.teammate.email)[0]
+    test_email = inbox.to(chapter.admin.email)[0]
+    assert spanish["Subject"] == ("Tu código de configuración para la aplicación de alianza "
+                                  "de Test Chapter")
+    assert codes[0].code in mail.text_part(spanish)
+    assert '<html lang="es" dir="ltr">' in mail.html_part(spanish)
+    assert untranslated(read(spanish), "es", data=["Test Chapter", "Ada Admin", "Mo",
+                                                   chapter.member.email, codes[0].code]) == []
+    assert english["Subject"] == "Your set-up code for Test Chapter's Allyship app"
+    assert test_email["Subject"] == "Aplicación de alianza: correo de prueba"
+    assert untranslated(read(test_email), "es") == []

@@ -64,6 +64,7 @@ def code_email(issued: passwords.IssuedCode, *, chapter: str, admin: str, addres
     msg["Auto-Submitted"] = "auto-generated"
     msg.set_content("\n\n".join(lines) + "\n")
     e = html.escape
+    heading = _("Your set-up code")
     paragraphs = "".join(f"<p>{e(line)}</p>" for line in (lines[1], lines[2]))
     msg.add_alternative(
         f'<!DOCTYPE html><html {mail.html_lang(tr)}><head><meta charset="utf-8">'
@@ -71,7 +72,7 @@ def code_email(issued: passwords.IssuedCode, *, chapter: str, admin: str, addres
         f"<title>{e(msg['Subject'])}</title></head>"
         '<body style="font-family:Arial,Helvetica,sans-serif;font-size:16px;line-height:1.5;'
         'color:#1a1a1a"><main style="max-width:560px;margin:0 auto;padding:16px">'
-        f'<h1 style="font-size:20px">{e(_("Your set-up code"))}</h1><p>{e(lines[0])}</p>'
+        f'<h1 style="font-size:20px">{e(heading)}</h1><p>{e(lines[0])}</p>'
         f'{paragraphs}'
         '<p style="font-size:22px;font-family:monospace;letter-spacing:2px">'
         f"<strong>{e(issued.code)}</strong></p><p>{e(lines[4])}</p></main></body></html>",
