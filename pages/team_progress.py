@@ -8,7 +8,7 @@ from allyship.core import access
 from allyship.core.models import ValidationError
 from allyship.charts.chart_words import group_name
 from allyship.core.safe_text import inert
-from allyship.i18n import N_, formatting, handout
+from allyship.i18n import N_, formatting, handout, translate
 from allyship.metrics import chapter_figures, disclosure, overview, scopes
 from allyship.metrics.periods import (
     MIN_CHART_WEEKS,
@@ -84,7 +84,10 @@ if chosen_period == CUSTOM:
     try:
         period = Period.between(start, end)
     except ValidationError as exc:
-        common.show_validation(exc, _("Choose other dates:"))
+        # The period's own refusals are Messages: shown in the session's language.
+        common.show_validation(ValidationError({k: translate(tr, v)
+                                                for k, v in exc.errors.items()}),
+                               _("Choose other dates:"))
         st.stop()
 else:
     period = periods[chosen_period]
