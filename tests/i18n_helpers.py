@@ -171,9 +171,12 @@ def untranslated(texts: Iterable[str], language: str, *, data: Iterable[str] = (
             continue  # code for the browser; words it shows (CSS content) are checked apart
         rest = _without_data(_CSS_CONTENT.sub(r"\1", text), data)
         if language == PSEUDO:
-            rest = _MARKED.sub(" ", rest)
-            words = [w for w in _WORD.findall(rest)
-                     if w not in allow and w not in _ENGLISH_DATE_WORDS and len(w) > 1]
+            while _MARKED.search(rest):  # a message may hold another (a question in a line)
+                rest = _MARKED.sub(" ", rest)
+            # Pseudo words are accented; a message split by a tag loses its marks on one
+            # side, so only plain-ASCII words can be English left untranslated.
+            words = [w for w in _WORD.findall(rest) if w.isascii() and w not in allow
+                     and w not in _ENGLISH_DATE_WORDS and len(w) > 1]
         else:
             words = [w for w in _WORD.findall(rest)
                      if w not in allow and w.lower() in ENGLISH_WORDS]
