@@ -107,7 +107,7 @@ def decimal(tr: Translator, value: float, places: int = 1) -> str:
     return formatting.format_decimal(tr, round(value, places), places)
 
 
-def _signed(tr: Translator, value: float, places: int = 0) -> str:
+def signed(tr: Translator, value: float, places: int = 0) -> str:
     digits = "#,##0" + ("." + "0" * places if places else "")
     return babel_numbers.format_decimal(round(value, places), format=f"+{digits};-{digits}",
                                         locale=tr.locale)
@@ -138,13 +138,13 @@ def signed_change(tr: Translator, h: Headline) -> str | None:
     if change is None:
         return None
     if h.kind == "share":
-        return tr.pgettext("change", "{points} pts").format(points=_signed(tr, change * 100))
+        return tr.pgettext("change", "{points} pts").format(points=signed(tr, change * 100))
     if h.kind == "minutes":
         if abs(change) >= formatting.HOURS_FROM_MINUTES:
             return tr.pgettext("duration", "{hours} h").format(
-                hours=_signed(tr, change / 60, 1))
-        return tr.pgettext("duration", "{minutes} min").format(minutes=_signed(tr, change))
-    return _signed(tr, change)
+                hours=signed(tr, change / 60, 1))
+        return tr.pgettext("duration", "{minutes} min").format(minutes=signed(tr, change))
+    return signed(tr, change)
 
 
 # --- headlines -------------------------------------------------------------------------------
