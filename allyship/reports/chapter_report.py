@@ -241,7 +241,7 @@ def to_html(r: ChapterReport, tr: Translator | None = None) -> str:
     tr = r.translator(tr)
     _ = tr.gettext
     e = renderer.escape
-    parts = [f"<section><h2>{e(_('Headline figures'))}</h2>",
+    parts = [renderer.section_open(_("Headline figures")),
              f'<p class="notes">{e(wording.comparison_note(tr, r.comparison))}</p>'
              '<div class="cards">']
     for h in r.headlines:
@@ -252,7 +252,7 @@ def to_html(r: ChapterReport, tr: Translator | None = None) -> str:
                                    wording.headline_help(tr, h), change))
     parts.append("</div></section>")
     captions = chart_captions(r, tr) if has_charts(r) else []
-    parts.append(f"<section><h2>{e(_('Participation'))}</h2>")
+    parts.append(renderer.section_open(_("Participation")))
     if captions:
         parts.append(renderer.svg_figure(
             report_svg.participation(r.participation, wording.group_label(tr, r.scope_label),
@@ -269,25 +269,25 @@ def to_html(r: ChapterReport, tr: Translator | None = None) -> str:
         parts.append(renderer.points_section(r.partner_voice.title, r.partner_voice.paragraphs,
                                              compact=True))
 
-    parts.append(f'<section class="detail"><h2>'
-                 f"{e(_('The detail: responsibilities and next steps'))}</h2>")
+    detail = _("The detail: responsibilities and next steps")
+    parts.append(f'<section class="detail"><h2>{e(detail)}</h2>')
     if captions:
         parts.append(renderer.svg_figure(report_svg.coverage(r.responsibilities, tr),
                                          _("Heat map: responsibilities practised by week"),
                                          captions[1]))
         parts.append(renderer.svg_figure(report_svg.follow_through(r.follow_through, tr),
                                          _("Bar chart: plan next steps by team"), captions[2]))
-    parts.append(f"</section><section><h2>{e(_('Teams'))}</h2>")
+    parts.append("</section>" + renderer.section_open(_("Teams")))
     parts.append(renderer.table(_team_records(r, tr), columns_in(tr, TEAM_COLUMNS),
                                 set(TEAM_COLUMNS) - {"group"}))
     parts.append(f'<p class="notes">{e(_steps_note(r, tr))}</p></section>')
 
-    parts.append(f"<section><h2>{e(_('Week by week'))}</h2>")
+    parts.append(renderer.section_open(_("Week by week")))
     parts.append(renderer.table(r.weeks.to_dict("records"), columns_in(tr, WEEK_COLUMNS),
                                 set(WEEK_COLUMNS) - {"week"}, week_formats(tr)))
     parts.append("</section>")
 
-    parts.append(f"<section><h2>{e(_('Highlights shared with the chapter'))}</h2>")
+    parts.append(renderer.section_open(_("Highlights shared with the chapter")))
     if not r.highlights:
         nobody = _("Nobody shared an action with the whole chapter in this period.")
         parts.append(f"<p>{e(nobody)}</p>")
@@ -366,34 +366,35 @@ def to_markdown(r: ChapterReport, tr: Translator | None = None) -> str:
            f"**{inert(wording.group_label(tr, r.scope_label))}** · "
            f"{wording.weeks_label(tr, r.comparison.now)} · "
            f"{chapter_words.members(tr, r.members)} · {_prepared(r, tr)}", "",
-           f"## {_('Headline figures')}", "", wording.comparison_note(tr, r.comparison), ""]
-    measure, now = _("Measure"), _("This period")
+           "## " + _("Headline figures"), "", wording.comparison_note(tr, r.comparison), ""]
+    measure, now, change = _("Measure"), _("This period"), _("Change")
+    previous, no_comparison = _("Previous period"), _("No comparison")
     if r.comparison.comparable:
-        out += [f"| {measure} | {now} | {_('Previous period')} | {_('Change')} |",
+        out += [f"| {measure} | {now} | {previous} | {change} |",
                 "|---|---|---|---|"]
         out += [f"| {wording.headline_label(tr, h)} | {wording.figure(tr, h, h.value)} | "
                 f"{wording.figure(tr, h, h.previous)} | {change_words(h, tr)} |"
                 for h in r.headlines]
     else:
-        out += [f"| {measure} | {now} | {_('Change')} |", "|---|---|---|"]
+        out += [f"| {measure} | {now} | {change} |", "|---|---|---|"]
         out += [f"| {wording.headline_label(tr, h)} | {wording.figure(tr, h, h.value)} | "
-                f"{_('No comparison')} |" for h in r.headlines]
-    out += ["", f"## {_('Participation and coverage')}", "",
+                f"{no_comparison} |" for h in r.headlines]
+    out += ["", "## " + _("Participation and coverage"), "",
             "*" + _("Charts are left out of the Markdown version; they are in the HTML report "
                     "and in the app.") + "*", ""]
-    out += [f"## {_('Who are we leaving behind?')}", ""]
+    out += ["## " + _("Who are we leaving behind?"), ""]
     out += [f"- {inert(p)}" for p in leaving_behind(r, tr)]
-    out += ["", f"## {_('For the meeting: the practice questions')}", ""]
+    out += ["", "## " + _("For the meeting: the practice questions"), ""]
     out += [f"{q.number}. **{q.title}.** {q.text}" for q in _questions(r, tr)]
     if r.partner_voice is not None:
         out += ["", f"## {r.partner_voice.title}", ""]
         out += [f"- {inert(p)}" for p in r.partner_voice.paragraphs]
-    out += ["", f"## {_('Teams')}", "",
+    out += ["", "## " + _("Teams"), "",
             *_md_table(_team_records(r, tr), columns_in(tr, TEAM_COLUMNS)), "",
             _steps_note(r, tr, html=False), ""]
-    out += [f"## {_('Week by week')}", "",
+    out += ["## " + _("Week by week"), "",
             *_md_table(r.weeks, columns_in(tr, WEEK_COLUMNS), week_formats(tr)), ""]
-    out += [f"## {_('Highlights shared with the chapter')}", ""]
+    out += ["## " + _("Highlights shared with the chapter"), ""]
     if not r.highlights:
         out.append(_("Nobody shared an action with the whole chapter in this period."))
     for h in r.highlights:

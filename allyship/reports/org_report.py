@@ -195,7 +195,7 @@ def to_html(r: OrgReport, tr: Translator | None = None) -> str:
     _ = tr.gettext
     e = renderer.escape
     p = r.progress
-    parts = [f"<section><h2>{e(_('Headline figures'))}</h2>"]
+    parts = [renderer.section_open(_("Headline figures"))]
     heads = org_words.headlines(tr, p)
     if heads:
         parts.append('<div class="cards">')
@@ -205,13 +205,13 @@ def to_html(r: OrgReport, tr: Translator | None = None) -> str:
     else:
         parts.append(f"<p>{e(org_words.line_note(tr, p.scope_total.note))}</p>")
     parts.append(f'<p class="notes">{e(org_words.comparison_note(tr, p))}</p></section>')
-    parts.append(f"<section><h2>{e(_('Participation over time'))}</h2>")
+    parts.append(renderer.section_open(_("Participation over time")))
     drawn = chart_frame(p)
     if has_shares(drawn):
         named = drawn.assign(group=[org_words.group_label(tr, g, p) for g in drawn["group"]])
         parts.append(renderer.figure(participation_chart(named), 1, _(CHART_CAPTION)))
     else:
-        parts.append(f"<p>{e(_('No complete week with figures to chart in this period.'))}</p>")
+        parts.append("<p>" + e(_("No complete week with figures to chart in this period.")) + "</p>")
     parts.append("</section>")
     for region in p.regions():
         records = org_words.table(tr, p.lines_of(region), p.organisation)
@@ -221,15 +221,15 @@ def to_html(r: OrgReport, tr: Translator | None = None) -> str:
     org_line = [line for line in p.lines if line.kind == "organisation"]
     if org_line:
         line = org_line[0]
-        parts.append(f"<section><h2>{e(_('The whole organisation'))}</h2>")
+        parts.append(renderer.section_open(_("The whole organisation")))
         said = _org_sentence(tr, line) if line.shown else org_words.line_note(tr, line.note)
         parts.append(f"<p>{e(said)}</p>")
         parts.append("</section>")
     parts.append(renderer.points_section(_("Who are we leaving behind?"),
                                          leaving_behind(r, tr)))
-    parts.append(f"<section><h2>{e(_('Highlights shared with chapters'))}</h2>")
+    parts.append(renderer.section_open(_("Highlights shared with chapters")))
     if not r.highlights:
-        parts.append(f"<p>{e(_('No highlights to show for this period.'))}</p>")
+        parts.append("<p>" + e(_("No highlights to show for this period.")) + "</p>")
     parts += [renderer.highlight(f"{e(h.chapter)} · {e(_highlight_day(tr, h.done_on))} · "
                                  f"{e('; '.join(h.responsibilities_in(tr)))}", h.description)
               for h in r.highlights]
@@ -254,7 +254,7 @@ def to_markdown(r: OrgReport, tr: Translator | None = None) -> str:
     out = [f"# {md_cell(r.title_in(tr))}", "",
            md_cell(tr.gettext("{period} · prepared {day}").format(
                period=period, day=_highlight_day(tr, p.today))), "",
-           f"## {_('Headline figures')}", ""]
+           "## " + _("Headline figures"), ""]
     heads = org_words.headlines(tr, p)
     if heads:
         out += [f"- **{md_cell(label)}**: {md_cell(value)}"
@@ -270,12 +270,12 @@ def to_markdown(r: OrgReport, tr: Translator | None = None) -> str:
         out += ["| " + " | ".join(md_cell(rec[c]) for c in headings) + " |"
                 for rec in org_words.table(tr, p.lines_of(region), p.organisation)]
         out.append("")
-    out += [f"## {_('Who are we leaving behind?')}", ""]
+    out += ["## " + _("Who are we leaving behind?"), ""]
     out += [f"- {md_cell(point)}" for point in leaving_behind(r, tr)]
-    out += ["", f"## {_('Highlights shared with chapters')}", ""]
+    out += ["", "## " + _("Highlights shared with chapters"), ""]
     out += [f"- {md_cell(h.chapter)}, {_highlight_day(tr, h.done_on)}: {md_cell(h.description)}"
             for h in r.highlights] or [_("No highlights to show for this period.")]
-    out += ["", f"## {_('For the meeting: the practice questions')}", ""]
+    out += ["", "## " + _("For the meeting: the practice questions"), ""]
     out += [f"{q.number}. **{md_cell(q.title)}.** {md_cell(q.text)}"
             for q in handout.practice_questions(tr)]
     out += ["", *[f"_{md_cell(n)}_  " for n in notes(r, tr)]]

@@ -59,15 +59,16 @@ def report_period(start: Any, end: Any, *, today: date, complete_weeks: bool = F
     period = Period.between(start, end)
     if not complete_weeks:
         if period.start > today:
+            starts = period.start.strftime("%d %b %Y")
             raise ValidationError({"start": Message(
                 "The period starts on {day}, after today; there is nothing to report yet",
-                day=f"{period.start:%d %b %Y}")})
+                day=starts)})
         return period
     last_complete = week_start(today) - timedelta(days=1)
     if period.end > last_complete:
         if period.start > last_complete:
+            last = last_complete.strftime("%d %b %Y")
             raise ValidationError({"end": Message(
-                "The period has no complete week yet; choose dates up to {day}",
-                day=f"{last_complete:%d %b %Y}")})
+                "The period has no complete week yet; choose dates up to {day}", day=last)})
         period = Period(period.start, last_complete)
     return period

@@ -131,6 +131,11 @@ def document(*, title: str, heading: str, sub: str, sections: Iterable[str],
         "</body>", "</html>"])
 
 
+def section_open(heading: str) -> str:
+    """The start of a section, with its heading (text, escaped here)."""
+    return f"<section><h2>{escape(heading)}</h2>"
+
+
 def card(label: str, value: str, help_text: str, change: str | None = None) -> str:
     """A headline figure (all text, escaped here)."""
     return (f'<div class="card"><div class="label">{escape(label)}</div>'

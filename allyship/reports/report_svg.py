@@ -109,14 +109,14 @@ def participation(frame: pd.DataFrame, scope: str, tr: Translator | None = None)
             body.append(f'<circle cx="{x:.1f}" cy="{y(share):.1f}" r="3.5" fill="{ORANGE}">'
                         f"<title>{escape(tip)}</title></circle>")
     body += _x_axis(weeks, xs, bottom, span, tr)
-    each = escape(_("each week"))
+    each, average = escape(_("each week")), escape(_("4-week average"))
     # The average's key starts after the first one's words, however long they are.
     second = left + max(90, 22 + len(each) * CHAR_PX)
     body.append(f'<g font-size="11"><circle cx="{left + 6}" cy="226" r="3.5" fill="{ORANGE}"/>'
                 f'<text x="{left + 14}" y="230">{each}</text>'
                 f'<line x1="{second}" x2="{second + 24}" y1="226" y2="226" stroke="{BLUE}" '
                 f'stroke-width="2.5"/><text x="{second + 30}" y="230">'
-                f'{escape(_("4-week average"))}</text></g>')
+                f"{average}</text></g>")
     return _svg(238, _("Participation by week: {scope}").format(scope=scope),
                 _("Share of active members (not away) who logged at least one action, each "
                   "week, with the 4-week average."), body)
