@@ -22,7 +22,7 @@ from babel import dates as babel_dates
 from allyship.charts import progress_charts
 from allyship.core.handout import responsibility
 from allyship.core.models import Member, ValidationError, parse_date
-from allyship.i18n import N_, Message, Translator, handout
+from allyship.i18n import N_, SOURCE_LANGUAGE, Message, Translator, handout
 from allyship.metrics import org_figures
 from allyship.metrics.org_figures import Line, OrgProgress
 from allyship.metrics.periods import Period
@@ -209,7 +209,11 @@ def to_html(r: OrgReport, tr: Translator | None = None) -> str:
     drawn = chart_frame(p)
     if has_shares(drawn):
         named = drawn.assign(group=[org_words.group_label(tr, g, p) for g in drawn["group"]])
-        parts.append(renderer.figure(participation_chart(named), 1, _(CHART_CAPTION)))
+        # The figure's name in the reader's language (the chart's own is English until
+        # the chart definitions speak other languages).
+        label = None if tr.language == SOURCE_LANGUAGE else _(
+            "Line chart: weekly participation of each region's chapters together")
+        parts.append(renderer.figure(participation_chart(named), 1, _(CHART_CAPTION), label))
     else:
         parts.append("<p>" + e(_("No complete week with figures to chart in this period.")) + "</p>")
     parts.append("</section>")

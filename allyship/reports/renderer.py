@@ -192,10 +192,10 @@ def drawn_spec(chart: Any) -> dict[str, Any]:
     return _fixed_width(progress_charts.spec(chart), CHART_WIDTH)
 
 
-def figure(chart: Any, n: int, caption: str) -> str:
-    """The ``n``-th chart of a report as a figure: inline SVG named by the chart's
-    description, and its caption."""
-    return svg_figure(svg(chart, n), progress_charts.description(chart), caption)
+def figure(chart: Any, n: int, caption: str, label: str | None = None) -> str:
+    """The ``n``-th chart of a report as a figure: inline SVG named by ``label`` (else the
+    chart's description), and its caption."""
+    return svg_figure(svg(chart, n), label or progress_charts.description(chart), caption)
 
 
 def svg_figure(drawn: str, label: str, caption: str) -> str:
