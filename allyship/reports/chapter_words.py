@@ -8,16 +8,18 @@ report has always read). Only words are made here; the figures come from the rep
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any
 
 from allyship.i18n import Translator, formatting
 from allyship.metrics import chapter_figures, disclosure, periods
 from allyship.metrics.overview import Headline
 from allyship.reports import wording
+from allyship.reports.chapter_measures import FallingGroup
 from allyship.reports.wording import resolve
 
-if TYPE_CHECKING:
-    from allyship.reports.chapter_report import ChapterReport, FallingGroup
+# A chapter_report.ChapterReport: that module imports this one, so it is not named here.
+Report = Any
+
 
 
 def change_words(h: Headline, tr: Translator | None = None) -> str:
@@ -26,11 +28,11 @@ def change_words(h: Headline, tr: Translator | None = None) -> str:
     return wording.change_words(resolve(tr), h)
 
 
-def title(r: ChapterReport, tr: Translator | None = None) -> str:
+def title(r: Report, tr: Translator | None = None) -> str:
     return resolve(tr).gettext("{chapter}: chapter report").format(chapter=r.chapter)
 
 
-def subtitle(r: ChapterReport, tr: Translator | None = None) -> str:
+def subtitle(r: Report, tr: Translator | None = None) -> str:
     tr = resolve(tr)
     return f"{wording.group_label(tr, r.scope_label)} · {wording.period_label(tr, r.period)}"
 
@@ -41,14 +43,14 @@ def members(tr: Translator, n: int) -> str:
         count=formatting.format_number(tr, n))
 
 
-def ahead_words(r: ChapterReport, tr: Translator | None = None) -> str:
+def ahead_words(r: Report, tr: Translator | None = None) -> str:
     """The coming weeks in which next steps fall due, as dates."""
     tr = resolve(tr)
     return tr.gettext("{start} – {end}").format(start=wording.day_short(tr, r.ahead[0]),
                                                 end=wording.day(tr, r.ahead[1]))
 
 
-def notes(r: ChapterReport, tr: Translator | None = None) -> list[str]:
+def notes(r: Report, tr: Translator | None = None) -> list[str]:
     """What the figures cover and leave out, in plain words (the report's footer)."""
     tr = resolve(tr)
     asked = tr.gettext("{start} – {end}").format(start=wording.day(tr, r.requested[0]),
@@ -78,7 +80,7 @@ def falling_point(tr: Translator, f: FallingGroup) -> str:
                       ).format(**fields)
 
 
-def leaving_behind(r: ChapterReport, tr: Translator | None = None) -> list[str]:
+def leaving_behind(r: Report, tr: Translator | None = None) -> list[str]:
     """The "Who are we leaving behind?" points, as plain sentences (no markup)."""
     tr = resolve(tr)
     points = []
@@ -107,7 +109,7 @@ def leaving_behind(r: ChapterReport, tr: Translator | None = None) -> list[str]:
     return points
 
 
-def chart_captions(r: ChapterReport, tr: Translator | None = None) -> list[str]:
+def chart_captions(r: Report, tr: Translator | None = None) -> list[str]:
     """One sentence under each chart: participation, coverage, next steps."""
     tr = resolve(tr)
     participation, practised = r.headline("participation"), r.headline("coverage")
@@ -127,7 +129,7 @@ def chart_captions(r: ChapterReport, tr: Translator | None = None) -> list[str]:
     ]
 
 
-def no_charts_reason(r: ChapterReport, tr: Translator | None = None) -> str:
+def no_charts_reason(r: Report, tr: Translator | None = None) -> str:
     """Why the report has no charts, in words (when it has none)."""
     tr = resolve(tr)
     if r.actions == 0:

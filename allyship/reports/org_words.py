@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import Any
 
 from allyship.i18n import N_, Message, Translator, formatting, translate
 from allyship.metrics import disclosure, org_figures
@@ -20,8 +20,9 @@ from allyship.metrics.org_figures import Line, OrgProgress
 from allyship.reports import wording
 from allyship.reports.wording import resolve
 
-if TYPE_CHECKING:
-    from allyship.reports.org_report import OrgReport
+# An org_report.OrgReport: that module imports this one, so it is not named here.
+Report = Any
+
 
 N_("Other (small chapters)")  # org_figures.OTHER_CHAPTERS, for the catalogue
 # The table's columns: English keys (the page's, and the Markdown's before it spoke other
@@ -191,7 +192,7 @@ def columns(tr: Translator) -> dict[str, str]:
 
 # --- sentences -------------------------------------------------------------------------------
 
-def notes(r: OrgReport, tr: Translator | None = None) -> list[str]:
+def notes(r: Report, tr: Translator | None = None) -> list[str]:
     """What the figures cover and leave out, in plain words (the report's footer)."""
     tr = resolve(tr)
     p = r.progress
@@ -214,7 +215,7 @@ def notes(r: OrgReport, tr: Translator | None = None) -> list[str]:
     return out
 
 
-def practised_least(r: OrgReport, tr: Translator) -> str:
+def practised_least(r: Report, tr: Translator) -> str:
     f = r.progress.scope_total.figures
     if f is None:
         return ""
@@ -227,7 +228,7 @@ def practised_least(r: OrgReport, tr: Translator) -> str:
         responsibilities="; ".join(missing))
 
 
-def leaving_behind(r: OrgReport, tr: Translator | None = None) -> list[str]:
+def leaving_behind(r: Report, tr: Translator | None = None) -> list[str]:
     """Who are we leaving behind, at organisation level: responsibilities practised
     nowhere, chapters where nobody logged, next steps overdue."""
     tr = resolve(tr)
