@@ -25,7 +25,7 @@ from allyship.core.models import Member, week_start
 from allyship.db import store
 from allyship.i18n import available_languages, translator_for
 from allyship.people import language_settings
-from allyship.reports import chapter_report, org_report, wording
+from allyship.reports import chapter_report, org_report, setup_code_sheet, wording
 
 pytestmark = pytest.mark.slow  # each test builds reports over the demo chapter
 
@@ -245,3 +245,22 @@ def test_the_report_language_opens_on_the_sessions_and_offers_each_language_by_i
     choice.set_value("en").run()
     assert not at.exception
     assert at.title[0].value == "Informe del capítulo"  # the page stays in its language
+
+
+# --- the set-up code sheet ------------------------------------------------------------------
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_set_up_code_sheet_speaks_the_language_it_is_given(language):
+    from datetime import datetime
+    from types import SimpleNamespace
+
+    slip = SimpleNamespace(member=SimpleNamespace(name="Ana Ruiz", email="ana@example.org"),
+                           code="K7P-4QX", expires_at=datetime(2026, 12, 9, 14, 5))
+    sheet = setup_code_sheet.sheet_html([slip, slip], chapter="Riverbend", address="",
+                                        issued_on=datetime(2026, 12, 7, 9),
+                                        tr=translator_for(language))
+    allowed = (CLDR_NAMES if language == PSEUDO else set()) | {"UTC"}
+    assert untranslated(html_texts(sheet.encode()), language,
+                        data=["Ana Ruiz", "ana@example.org", "K7P-4QX", "Riverbend"],
+                        allowed=allowed) == []
+    assert f'<html lang="{language.replace("_", "-")}">' in sheet
