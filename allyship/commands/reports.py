@@ -17,7 +17,12 @@ from allyship.commands.common import (
 )
 from allyship.core.access import PermissionDenied
 from allyship.core.models import Chapter, Member, ValidationError
-from allyship.i18n import available_languages, translator_for, translator_for_recipient
+from allyship.i18n import (
+    SOURCE_LANGUAGE,
+    available_languages,
+    translator_for,
+    translator_for_recipient,
+)
 from allyship.people import language_settings, roster
 
 LANG_HELP = ("Language of the report's words, dates and numbers: " + ", ".join(
@@ -139,7 +144,7 @@ def _organisation_report(db: sqlite_utils.Database, start: str, end: str,
         fail("; ".join(exc.errors.values()))
     except PermissionDenied as exc:
         fail(str(exc))
-    data = org_report.render(assembled, fmt, translator_for(lang or "en"))
+    data = org_report.render(assembled, fmt, translator_for(lang or SOURCE_LANGUAGE))
     write_atomically(out, data)
     click.echo(f"organisation report written to {out} ({len(data):,} bytes): "
                f"{assembled.progress.scope_label}, {assembled.period.label}")

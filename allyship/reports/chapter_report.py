@@ -4,10 +4,16 @@ into a :class:`ChapterReport` and written as HTML, Markdown or CSV by
 both use it.
 
 Figures are the Team progress page's (:func:`allyship.metrics.chapter_figures.team_progress`),
-plus the per-team table and next steps falling due, folded by the same small-group rule.
-Highlights are only actions their authors shared with the whole chapter (a report travels);
-next steps falling due are counts, never names or texts; nothing ranks individuals, and
-reflections are never read. Access: :func:`allyship.core.access.require_team_view`.
+plus the per-team table and next steps falling due, folded by the same small-group rule
+(:mod:`allyship.reports.chapter_measures`). Highlights are only actions their authors shared
+with the whole chapter (a report travels); next steps falling due are counts, never names or
+texts; nothing ranks individuals, and reflections are never read. Access:
+:func:`allyship.core.access.require_team_view`.
+
+Every format writes in the reader's language (a translator; English without one): the
+sentences are :mod:`allyship.reports.chapter_words`, the days, numbers and periods
+:mod:`allyship.reports.wording`; what people wrote stays as written, and the CSV's columns
+are the same in every language.
 """
 
 from __future__ import annotations
