@@ -9,7 +9,7 @@ from allyship.core import access
 from allyship.core.dates import GRID_FORMAT
 from allyship.core.models import ValidationError
 from allyship.core.safe_text import inert
-from allyship.i18n import handout, translate
+from allyship.i18n import SOURCE_LANGUAGE, handout, translate
 from allyship.metrics import disclosure, scopes
 from allyship.people import roster
 from allyship.reports import chapter_report, chapter_words, presets, renderer, wording
@@ -164,11 +164,13 @@ st.caption(_("Next steps done in the period, overdue on its last day, and due in
 
 st.header(_("Week by week"))
 week_columns = chapter_report.columns_in(tr, chapter_report.WEEK_COLUMNS)
-st.dataframe(rep.weeks.rename(columns=week_columns), hide_index=True,
-             column_config={
-                 week_columns["share"]: st.column_config.NumberColumn(format="percent"),
-                 week_columns["week"]: st.column_config.DateColumn(format=GRID_FORMAT),
-             })
+weeks = rep.weeks
+config = {week_columns["share"]: st.column_config.NumberColumn(format="percent")}
+if tr.language == SOURCE_LANGUAGE:
+    config[week_columns["week"]] = st.column_config.DateColumn(format=GRID_FORMAT)
+else:  # the browser writes a date column's day and month names in English
+    weeks = weeks.assign(week=[wording.grid_day(tr, w) for w in weeks["week"]])
+st.dataframe(weeks.rename(columns=week_columns), hide_index=True, column_config=config)
 
 st.header(_("Highlights shared with the chapter"))
 if not rep.highlights:
