@@ -17,7 +17,18 @@ from allyship.commands.common import (
 )
 from allyship.core.access import PermissionDenied
 from allyship.core.models import Chapter, Member, ValidationError
-from allyship.people import roster
+from allyship.i18n import (
+    SOURCE_LANGUAGE,
+    available_languages,
+    translator_for,
+    translator_for_recipient,
+)
+from allyship.people import language_settings, roster
+
+LANG_HELP = ("Language of the report's words, dates and numbers: " + ", ".join(
+    available_languages()) + " (default: the chapter's default language, else English; "
+    "the organisation report: English). What members wrote stays as written; CSV columns "
+    "are the same in every language; this command's own messages stay in English.")
 
 
 def report_actor(db: sqlite_utils.Database, chapter: str | None) -> tuple[Chapter, Member]:
@@ -48,14 +59,17 @@ def report_actor(db: sqlite_utils.Database, chapter: str | None) -> tuple[Chapte
               "md: Markdown without charts; csv: the per-team and per-week figures.")
 @click.option("--out", "out", required=True, type=click.Path(path_type=Path),
               help="File to write (replaced if it exists).")
+@click.option("--lang", "lang", default=None, metavar="LANGUAGE",
+              type=click.Choice(available_languages(), case_sensitive=False), help=LANG_HELP)
 def report_cmd(db_path: Path | None, start: str, end: str, team: str | None,
                chapter_name: str | None, org_level: bool, region_name: str | None, fmt: str,
-               out: Path) -> None:
+               out: Path, lang: str | None) -> None:
     """Write the chapter report for a period, e.g. last quarter:
 
     python -m allyship report --from 2026-07-01 --to 2026-09-30 --format html --out q3.html
 
-    or, with --organisation [--region NAME], the organisation's report.
+    or, with --organisation [--region NAME], the organisation's report; --lang es writes
+    it in Spanish.
     """
     from datetime import date
 
@@ -74,9 +88,11 @@ def report_cmd(db_path: Path | None, start: str, end: str, team: str | None,
     if org_level or region_name is not None:
         if team is not None or chapter_name is not None:
             fail("--organisation reports on every chapter; leave out --team and --chapter")
-        _organisation_report(db, start, end, region_name, fmt, out)
+        _organisation_report(db, start, end, region_name, fmt, out, lang)
         return
     chapter, actor = report_actor(db, chapter_name)
+    # No reader to ask: the language given, else the chapter's, else English.
+    tr = translator_for_recipient(lang, language_settings.chapter_language(db, chapter.id))
     team_id = None
     if team is not None:
         found = roster.find_team_by_name(db, chapter.id, team)
@@ -86,7 +102,7 @@ def report_cmd(db_path: Path | None, start: str, end: str, team: str | None,
         team_id = found.id
     try:
         assembled = chapter_report.assemble(db, actor, start=start, end=end, team_id=team_id,
-                                    today=date.today(), send_charts=fmt == "html")
+                                    today=date.today(), send_charts=fmt == "html", tr=tr)
     except ValidationError as exc:
         fail("; ".join(exc.errors.values()))
     except PermissionDenied as exc:
@@ -103,7 +119,8 @@ def report_cmd(db_path: Path | None, start: str, end: str, team: str | None,
 
 
 def _organisation_report(db: sqlite_utils.Database, start: str, end: str,
-                         region_name: str | None, fmt: str, out: Path) -> None:
+                         region_name: str | None, fmt: str, out: Path,
+                         lang: str | None = None) -> None:
     """The organisation report, produced as the operator (an organisation admin's view:
     aggregates only, by the same disclosure rules as the page)."""
     from datetime import date
@@ -127,7 +144,7 @@ def _organisation_report(db: sqlite_utils.Database, start: str, end: str,
         fail("; ".join(exc.errors.values()))
     except PermissionDenied as exc:
         fail(str(exc))
-    data = org_report.render(assembled, fmt)
+    data = org_report.render(assembled, fmt, translator_for(lang or SOURCE_LANGUAGE))
     write_atomically(out, data)
     click.echo(f"organisation report written to {out} ({len(data):,} bytes): "
                f"{assembled.progress.scope_label}, {assembled.period.label}")

@@ -12,19 +12,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from typing import Any
 
 import pandas as pd
 import sqlite_utils
+from babel import dates as babel_dates
 
 from allyship.charts import progress_charts
-from allyship.core.handout import PRACTICE_QUESTIONS, responsibility
+from allyship.core.handout import responsibility
 from allyship.core.models import Member, ValidationError, parse_date
-from allyship.metrics import disclosure, org_figures
+from allyship.i18n import N_, SOURCE_LANGUAGE, Message, Translator, handout
+from allyship.metrics import org_figures
 from allyship.metrics.org_figures import Line, OrgProgress
 from allyship.metrics.periods import Period
 from allyship.people import organisation
-from allyship.reports import renderer
+from allyship.reports import org_words, renderer, wording
+from allyship.reports.org_words import leaving_behind, notes
 from allyship.reports.presets import report_period
 from allyship.reports.renderer import md_cell
 from allyship.transfer.csv_files import csv_bytes
@@ -40,6 +44,11 @@ class OrgHighlight:
     done_on: date
     description: str
     responsibilities: tuple[str, ...]
+    numbers: tuple[int, ...] = ()  # the responsibilities by number, for any language
+
+    def responsibilities_in(self, tr: Translator) -> tuple[str, ...]:
+        return tuple(handout.responsibility(tr, n).label for n in self.numbers) \
+            if self.numbers else self.responsibilities
 
 
 @dataclass(frozen=True)
@@ -53,7 +62,11 @@ class OrgReport:
 
     @property
     def title(self) -> str:
-        return f"{self.progress.scope_label}: organisation report"
+        return self.title_in()
+
+    def title_in(self, tr: Translator | None = None) -> str:
+        return wording.resolve(tr).gettext("{scope}: organisation report").format(
+            scope=self.progress.scope_label)
 
     @property
     def period(self) -> Period:
@@ -81,15 +94,16 @@ def _highlights(db: sqlite_utils.Database, progress: OrgProgress
         " ORDER BY a.done_on DESC, a.id DESC LIMIT ?",
         [*consenting, progress.period.start.isoformat(), progress.period.end.isoformat(),
          MAX_HIGHLIGHTS]).fetchall()
-    resp: dict[int, list[str]] = {}
+    resp: dict[int, list[int]] = {}
     if rows:
         ids = [r[1] for r in rows]
         for action_id, r in db.execute(
                 "SELECT action_id, responsibility FROM action_responsibilities WHERE action_id"
                 f" IN ({','.join('?' * len(ids))}) ORDER BY action_id, responsibility", ids):
-            resp.setdefault(action_id, []).append(responsibility(r).label)
+            resp.setdefault(action_id, []).append(r)
     # By chapter name, then date: highlights are stories, not a ranking.
     picked = sorted((OrgHighlight(name, date.fromisoformat(done), text,
+                                  tuple(responsibility(n).label for n in resp.get(action_id, ())),
                                   tuple(resp.get(action_id, ())))
                      for name, action_id, done, text in rows),
                     key=lambda h: (h.chapter.casefold(), h.done_on))
@@ -103,64 +117,18 @@ def assemble(db: sqlite_utils.Database, actor: Member | None, *, start: Any, end
     period = report_period(start, end, today=today, complete_weeks=True)
     if not organisation.list_chapters(db, actor, region_id=region_id):
         names = {r.id: r.name for r in organisation.list_regions(db)}
-        where = ("The organisation" if region_id is None else
-                 f"The region {names.get(region_id, region_id)!r}")
-        raise ValidationError({"region": f"{where} has no chapters yet, so there is nothing "
-                               "to report. Create a chapter there or move one in first."})
+        raise ValidationError({"region": Message(
+            "The organisation has no chapters yet, so there is nothing to report. Create a "
+            "chapter there or move one in first.") if region_id is None else Message(
+            "The region {name} has no chapters yet, so there is nothing to report. Create a "
+            "chapter there or move one in first.", name=repr(names.get(region_id, region_id)))})
     progress = org_figures.org_progress(db, actor, period, region_id=region_id, today=today)
     highlights, not_named = _highlights(db, progress)
     return OrgReport(progress, (parse_date(start, "Start date"), parse_date(end, "End date")),
                      highlights, not_named)
 
 
-# --- wording shared by the formats ----------------------------------------------------
-
-def notes(r: OrgReport) -> list[str]:
-    """What the figures cover and leave out, in plain words (the report's footer)."""
-    p = r.progress
-    out = [f"Period: {p.period.label}, complete weeks only (the week in progress is never "
-           "included). Weeks before a chapter's programme began are left out of its figures.",
-           p.comparison.note,
-           f"Chapters with fewer than {disclosure.MIN_OTHERS} active members are counted "
-           f"together as \"{org_figures.OTHER_CHAPTERS}\"; a group or total that would reveal "
-           "fewer than 3 people is not shown. Chapters are listed by region and name, not "
-           "ranked."]
-    if p.archived:
-        out.append(f"{p.archived} archived chapter(s) left out.")
-    if r.not_named:
-        out.append(f"{r.not_named} chapter(s) chose not to appear by name in highlights.")
-    out.append("No member is named anywhere in this report; it holds no private entries, "
-               "reflections or plans.")
-    return out
-
-
-def leaving_behind(r: OrgReport) -> list[str]:
-    """Who are we leaving behind, at organisation level: responsibilities practised
-    nowhere, chapters where nobody logged, next steps overdue."""
-    p = r.progress
-    points = [_practised_least(r)] if _practised_least(r) else []
-    silent = [line.label for line in p.lines
-              if line.kind == "chapter" and line.figures and line.figures.participant_weeks == 0]
-    points += [f"{name}: nobody logged an action in the period — worth a call to its admin."
-               for name in silent]
-    overdue = p.scope_total.figures.steps_overdue if p.scope_total.figures else None
-    if overdue:
-        points.append(f"{overdue:,} plan next steps overdue on the period's last day.")
-    if not points:
-        points.append("Nothing stands out: every chapter shown logged actions, and no total "
-                      "can be shown to count overdue next steps.")
-    return points
-
-
-def _practised_least(r: OrgReport) -> str:
-    f = r.progress.scope_total.figures
-    if f is None:
-        return ""
-    missing = [responsibility(n).label for n in range(1, 9)
-               if not f.practised_mask & (1 << (n - 1))]
-    if not missing:
-        return "Every one of the eight responsibilities was practised somewhere in the scope."
-    return "Not practised anywhere in the scope: " + "; ".join(missing) + "."
+# --- wording shared by the formats: allyship.reports.org_words ---------------------
 
 
 # --- the chart ---------------------------------------------------------------------------
@@ -188,105 +156,133 @@ def participation_chart(frame: pd.DataFrame) -> progress_charts.PreparedChart:
     return progress_charts.prepare("org_participation", frame)
 
 
-CHART_CAPTION = ("Each point is one complete week: the share of active members (not away) who "
-                 "logged at least one action, for each region's chapters together.")
+CHART_CAPTION = N_("Each point is one complete week: the share of active members (not away) "
+                   "who logged at least one action, for each region's chapters together.")
 
 
 # --- HTML ------------------------------------------------------------------------------------
 
-_NUMERIC = {"Active members", "Responsibilities practised (of 8)", "Next steps done",
-            "Next steps overdue", "Actions", "Time invested (h)"}
+def _org_sentence(tr: Translator, line: Line) -> str:
+    f = line.figures
+    return tr.gettext("{members} active members in {chapters} chapters; weekly participation "
+                      "{participation}; steady members {steady}; {practised} of 8 "
+                      "responsibilities practised; {actions} actions; {hours} hours.").format(
+        members=wording.number(tr, f.members), chapters=line.chapters,
+        participation=wording.share(tr, f.participation),
+        steady=wording.share(tr, f.steady_share), practised=f.practised,
+        actions=wording.number(tr, f.actions), hours=wording.number(tr, f.minutes / 60))
 
 
-def to_html(r: OrgReport) -> str:
-    """The report as one self-contained HTML file, its chart as inline SVG."""
+def _highlight_day(tr: Translator, day: date) -> str:
+    # Translators: a CLDR date pattern (dd two-digit day, MMM month, y year); reorder it,
+    # keep the letters.
+    return babel_dates.format_date(day, tr.pgettext("CLDR date pattern", "dd MMM y"),
+                                   locale=tr.locale)
+
+
+def _sub(r: OrgReport, tr: Translator) -> str:
+    p = r.progress
+    return tr.gettext("{period} · {shown} chapters shown, {folded} counted together as small "
+                      "· prepared {day}").format(
+        period=wording.period_label(tr, p.period), shown=p.chapters, folded=p.folded,
+        day=_highlight_day(tr, p.today))
+
+
+def to_html(r: OrgReport, tr: Translator | None = None) -> str:
+    """The report as one self-contained HTML file, its chart as inline SVG, in ``tr``'s
+    language (English without one)."""
+    tr = wording.resolve(tr)
+    _ = tr.gettext
     e = renderer.escape
     p = r.progress
-    parts = ["<section><h2>Headline figures</h2>"]
-    heads = org_figures.headlines(p)
+    parts = [renderer.section_open(_("Headline figures"))]
+    heads = org_words.headlines(tr, p)
     if heads:
         parts.append('<div class="cards">')
-        parts += [renderer.card(h.label, h.value + (f" ({h.delta})" if h.delta else ""), h.help)
-                  for h in heads]
+        parts += [renderer.card(label, value + (f" ({delta})" if delta else ""), help_text)
+                  for label, value, delta, help_text in heads]
         parts.append("</div>")
     else:
-        parts.append(f"<p>{e(p.scope_total.note)}</p>")
-    parts.append(f'<p class="notes">{e(p.comparison.note)}</p></section>')
-    parts.append("<section><h2>Participation over time</h2>")
+        parts.append(f"<p>{e(org_words.line_note(tr, p.scope_total.note))}</p>")
+    parts.append(f'<p class="notes">{e(org_words.comparison_note(tr, p))}</p></section>')
+    parts.append(renderer.section_open(_("Participation over time")))
     drawn = chart_frame(p)
     if has_shares(drawn):
-        parts.append(renderer.figure(participation_chart(drawn), 1, CHART_CAPTION))
+        named = drawn.assign(group=[org_words.group_label(tr, g, p) for g in drawn["group"]])
+        # The figure's name in the reader's language (the chart's own is English until
+        # the chart definitions speak other languages).
+        label = None if tr.language == SOURCE_LANGUAGE else _(
+            "Line chart: weekly participation of each region's chapters together")
+        parts.append(renderer.figure(participation_chart(named), 1, _(CHART_CAPTION), label))
     else:
-        parts.append("<p>No complete week with figures to chart in this period.</p>")
+        parts.append("<p>" + e(_("No complete week with figures to chart in this period.")) + "</p>")
     parts.append("</section>")
     for region in p.regions():
-        frame = org_figures.table(p.lines_of(region))
-        records = [{**rec, "is_total": line.kind == "region"}
-                   for rec, line in zip(frame.to_dict("records"), p.lines_of(region))]
-        columns = {c: c for c in frame.columns if c != "Region"}
+        records = org_words.table(tr, p.lines_of(region), p.organisation)
         parts.append(f"<section><h2>{e(region)}</h2>"
-                     f"{renderer.table(records, columns, _NUMERIC)}</section>")
+                     f"{renderer.table(records, org_words.columns(tr), org_words.NUMERIC)}"
+                     "</section>")
     org_line = [line for line in p.lines if line.kind == "organisation"]
     if org_line:
         line = org_line[0]
-        parts.append("<section><h2>The whole organisation</h2>")
-        if line.shown:
-            f = line.figures
-            parts.append(f"<p>{f.members:,} active members in {line.chapters} chapters; weekly "
-                         f"participation {renderer.percent(f.participation)}; steady "
-                         f"members {renderer.percent(f.steady_share)}; "
-                         f"{f.practised} of 8 responsibilities practised; {f.actions:,} actions; "
-                         f"{f.minutes / 60:,.0f} hours.</p>")
-        else:
-            parts.append(f"<p>{e(line.note)}</p>")
+        parts.append(renderer.section_open(_("The whole organisation")))
+        said = _org_sentence(tr, line) if line.shown else org_words.line_note(tr, line.note)
+        parts.append(f"<p>{e(said)}</p>")
         parts.append("</section>")
-    parts.append(renderer.points_section("Who are we leaving behind?", leaving_behind(r)))
-    parts.append("<section><h2>Highlights shared with chapters</h2>")
+    parts.append(renderer.points_section(_("Who are we leaving behind?"),
+                                         leaving_behind(r, tr)))
+    parts.append(renderer.section_open(_("Highlights shared with chapters")))
     if not r.highlights:
-        parts.append("<p>No highlights to show for this period.</p>")
-    parts += [renderer.highlight(f"{e(h.chapter)} · {h.done_on:%d %b %Y} · "
-                                 f"{e('; '.join(h.responsibilities))}", h.description)
+        parts.append("<p>" + e(_("No highlights to show for this period.")) + "</p>")
+    parts += [renderer.highlight(f"{e(h.chapter)} · {e(_highlight_day(tr, h.done_on))} · "
+                                 f"{e('; '.join(h.responsibilities_in(tr)))}", h.description)
               for h in r.highlights]
     parts.append("</section>")
-    parts.append(renderer.questions_section(PRACTICE_QUESTIONS))
+    parts.append(renderer.questions_section(handout.practice_questions(tr),
+                                            _("For the meeting: the practice questions")))
+    title = r.title_in(tr)
     return renderer.document(
-        title=f"{r.title} — {p.period.label}", heading=r.title,
-        sub=f"{e(p.period.label)} · {p.chapters} chapters shown, {p.folded} counted together "
-            f"as small · prepared {p.today:%d %b %Y}",
-        sections=parts, notes=notes(r))
+        title=f"{title} — {wording.period_label(tr, p.period)}", heading=title,
+        sub=e(_sub(r, tr)), sections=parts, notes=notes(r, tr), lang=tr.language,
+        direction=tr.dir)
 
 
 # --- Markdown --------------------------------------------------------------------------------
 
-def to_markdown(r: OrgReport) -> str:
+def to_markdown(r: OrgReport, tr: Translator | None = None) -> str:
     """The report as Markdown (the chart left out); typed text is escaped."""
+    tr = wording.resolve(tr)
+    _ = tr.gettext
     p = r.progress
-    out = [f"# {md_cell(r.title)}", "",
-           f"{md_cell(p.period.label)} · prepared {p.today:%d %b %Y}", "",
-           "## Headline figures", ""]
-    heads = org_figures.headlines(p)
+    period = wording.period_label(tr, p.period)
+    out = [f"# {md_cell(r.title_in(tr))}", "",
+           md_cell(tr.gettext("{period} · prepared {day}").format(
+               period=period, day=_highlight_day(tr, p.today))), "",
+           "## " + _("Headline figures"), ""]
+    heads = org_words.headlines(tr, p)
     if heads:
-        out += [f"- **{md_cell(h.label)}**: {md_cell(h.value)}"
-                + (f" ({md_cell(h.delta)})" if h.delta else "") for h in heads]
+        out += [f"- **{md_cell(label)}**: {md_cell(value)}"
+                + (f" ({md_cell(delta)})" if delta else "")
+                for label, value, delta, _help in heads]
     else:
-        out.append(md_cell(p.scope_total.note))
-    out += ["", md_cell(p.comparison.note), ""]
+        out.append(md_cell(org_words.line_note(tr, p.scope_total.note)))
+    out += ["", md_cell(org_words.comparison_note(tr, p)), ""]
+    headings = org_words.columns(tr)
     for region in p.regions():
-        frame = org_figures.table(p.lines_of(region))
-        cols = [c for c in frame.columns if c != "Region"]
-        out += [f"## {md_cell(region)}", "", "| " + " | ".join(cols) + " |",
-                "|" + "|".join("---" for _ in cols) + "|"]
-        out += ["| " + " | ".join(md_cell(rec[c]) for c in cols) + " |"
-                for rec in frame.to_dict("records")]
+        out += [f"## {md_cell(region)}", "", "| " + " | ".join(headings.values()) + " |",
+                "|" + "|".join("---" for _c in headings) + "|"]
+        out += ["| " + " | ".join(md_cell(rec[c]) for c in headings) + " |"
+                for rec in org_words.table(tr, p.lines_of(region), p.organisation)]
         out.append("")
-    out += ["## Who are we leaving behind?", ""]
-    out += [f"- {md_cell(point)}" for point in leaving_behind(r)]
-    out += ["", "## Highlights shared with chapters", ""]
-    out += [f"- {md_cell(h.chapter)}, {h.done_on:%d %b %Y}: {md_cell(h.description)}"
-            for h in r.highlights] or ["No highlights to show for this period."]
-    out += ["", "## For the meeting: the practice questions", ""]
-    out += [f"{q.number}. **{md_cell(q.title)}.** {md_cell(q.text)}" for q in PRACTICE_QUESTIONS]
-    out += ["", *[f"_{md_cell(n)}_  " for n in notes(r)]]
+    out += ["## " + _("Who are we leaving behind?"), ""]
+    out += [f"- {md_cell(point)}" for point in leaving_behind(r, tr)]
+    out += ["", "## " + _("Highlights shared with chapters"), ""]
+    out += [f"- {md_cell(h.chapter)}, {_highlight_day(tr, h.done_on)}: {md_cell(h.description)}"
+            for h in r.highlights] or [_("No highlights to show for this period.")]
+    out += ["", "## " + _("For the meeting: the practice questions"), ""]
+    out += [f"{q.number}. **{md_cell(q.title)}.** {md_cell(q.text)}"
+            for q in handout.practice_questions(tr)]
+    out += ["", *[f"_{md_cell(n)}_  " for n in notes(r, tr)]]
     return "\n".join(out) + "\n"
 
 
@@ -296,16 +292,19 @@ CSV_COLUMNS = ["section", "region", "name", "week", "active_members", "participa
                "active_not_away", "note"]
 
 
-def to_csv(r: OrgReport) -> bytes:
+def to_csv(r: OrgReport, tr: Translator | None = None) -> bytes:
     """One CSV: a row per line (chapter, small chapters together, region and organisation
     totals — withheld figures left empty) and the weekly participation of every shown
-    line; cells a spreadsheet would run as a formula are neutralised."""
+    line; cells a spreadsheet would run as a formula are neutralised. Columns, sections,
+    numbers and dates are the same in every language; names and notes read in ``tr``'s."""
+    tr = wording.resolve(tr)
     p = r.progress
     rows: list[dict[str, Any]] = []
     for line in p.lines:
         f = line.figures
-        rows.append({"section": line.kind, "region": line.region, "name": line.label,
-                     "note": line.note, **({} if f is None else {
+        rows.append({"section": line.kind, "region": line.region,
+                     "name": org_words.line_label(tr, line, p.organisation),
+                     "note": org_words.line_note(tr, line.note), **({} if f is None else {
                          "active_members": f.members,
                          "participation": None if f.participation is None
                          else round(f.participation, 4),
@@ -315,7 +314,8 @@ def to_csv(r: OrgReport) -> bytes:
                          "next_steps_done": f.steps_done, "next_steps_overdue": f.steps_overdue,
                          "actions": f.actions, "minutes": f.minutes})})
     for rec in p.weekly.to_dict("records"):
-        rows.append({"section": "week", "region": rec["region"], "name": rec["group"],
+        rows.append({"section": "week", "region": rec["region"],
+                     "name": org_words.group_label(tr, rec["group"], p),
                      "week": rec["week"].date().isoformat(),
                      "participation": None if rec["share"] is None or pd.isna(rec["share"])
                      else round(rec["share"], 4),
@@ -326,9 +326,11 @@ def to_csv(r: OrgReport) -> bytes:
 
 # --- the file -------------------------------------------------------------------------------
 
-def render(r: OrgReport, fmt: str) -> bytes:
-    """The report in ``fmt`` (``html``, ``md`` or ``csv``) as bytes to save."""
-    return renderer.render(r, fmt, html=to_html, md=to_markdown, csv=to_csv)
+def render(r: OrgReport, fmt: str, tr: Translator | None = None) -> bytes:
+    """The report in ``fmt`` (``html``, ``md`` or ``csv``) as bytes to save, in ``tr``'s
+    language (English without one)."""
+    return renderer.render(r, fmt, html=partial(to_html, tr=tr),
+                           md=partial(to_markdown, tr=tr), csv=partial(to_csv, tr=tr))
 
 
 def file_name(r: OrgReport, fmt: str) -> str:

@@ -7,11 +7,14 @@ from datetime import date, timedelta
 from typing import Any
 
 from allyship.core.models import ValidationError, week_start
+from allyship.i18n import N_, Message
 from allyship.metrics import periods
 from allyship.metrics.periods import Period
 
-PERIOD_PRESETS: tuple[str, ...] = ("Last month", "Last quarter", periods.SINCE_START,
-                                   "Custom dates")
+# Kept in English (they go in the page's address) and translated where shown.
+PERIOD_PRESETS: tuple[str, ...] = (N_("Last month"), N_("Last quarter"), periods.SINCE_START,
+                                   N_("Custom dates"))
+N_("Since the programme began")  # periods.SINCE_START, for the catalogue
 
 
 def last_month(today: date) -> tuple[date, date]:
@@ -56,13 +59,16 @@ def report_period(start: Any, end: Any, *, today: date, complete_weeks: bool = F
     period = Period.between(start, end)
     if not complete_weeks:
         if period.start > today:
-            raise ValidationError({"start": f"The period starts on {period.start:%d %b %Y}, "
-                                            "after today; there is nothing to report yet"})
+            starts = period.start.strftime("%d %b %Y")
+            raise ValidationError({"start": Message(
+                "The period starts on {day}, after today; there is nothing to report yet",
+                day=starts)})
         return period
     last_complete = week_start(today) - timedelta(days=1)
     if period.end > last_complete:
         if period.start > last_complete:
-            raise ValidationError({"end": "The period has no complete week yet; "
-                                          f"choose dates up to {last_complete:%d %b %Y}"})
+            last = last_complete.strftime("%d %b %Y")
+            raise ValidationError({"end": Message(
+                "The period has no complete week yet; choose dates up to {day}", day=last)})
         period = Period(period.start, last_complete)
     return period

@@ -111,11 +111,15 @@ def md_cell(value: Any) -> str:
 # --- HTML -----------------------------------------------------------------------------------
 
 def document(*, title: str, heading: str, sub: str, sections: Iterable[str],
-             notes: Iterable[str]) -> str:
+             notes: Iterable[str], lang: str = "en", direction: str = "ltr") -> str:
     """A whole HTML report: ``title`` and ``heading`` as text, ``sub`` (the line under the
-    heading) and ``sections`` as HTML, ``notes`` as the footer's paragraphs."""
+    heading) and ``sections`` as HTML, ``notes`` as the footer's paragraphs; ``lang`` its
+    language (a catalogue's code, "es" or "pt_BR") and ``direction`` ("rtl" for a language
+    written from the right)."""
+    opening = f'<html lang="{escape(lang.replace("_", "-"))}"' + (
+        f' dir="{escape(direction)}">' if direction != "ltr" else ">")
     return "\n".join([
-        "<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
+        "<!DOCTYPE html>", opening, "<head>", '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{escape(title)}</title>", f"<style>{CSS}</style>",
         "</head>", "<body>", "<header>", f"<h1>{escape(heading)}</h1>",
@@ -125,6 +129,11 @@ def document(*, title: str, heading: str, sub: str, sections: Iterable[str],
         "</main>",
         "<footer>" + "".join(f"<p>{escape(n)}</p>" for n in notes) + "</footer>",
         "</body>", "</html>"])
+
+
+def section_open(heading: str) -> str:
+    """The start of a section, with its heading (text, escaped here)."""
+    return f"<section><h2>{escape(heading)}</h2>"
 
 
 def card(label: str, value: str, help_text: str, change: str | None = None) -> str:
@@ -167,11 +176,12 @@ def points_section(title: str, points: Iterable[str], *, compact: bool = False) 
     return f"<section><h2>{escape(title)}</h2><ul{kind}>{items}</ul></section>"
 
 
-def questions_section(questions: Iterable[PracticeQuestion]) -> str:
-    """The handout's practice questions, for the meeting."""
+def questions_section(questions: Iterable[PracticeQuestion],
+                      heading: str = "For the meeting: the practice questions") -> str:
+    """The handout's practice questions, for the meeting, under ``heading`` (text)."""
     items = "".join(f"<li><strong>{escape(q.title)}.</strong> {escape(q.text)}</li>"
                     for q in questions)
-    return ("<section><h2>For the meeting: the practice questions</h2>"
+    return (f"<section><h2>{escape(heading)}</h2>"
             f'<ol class="questions">{items}</ol></section>')
 
 
@@ -182,10 +192,10 @@ def drawn_spec(chart: Any) -> dict[str, Any]:
     return _fixed_width(progress_charts.spec(chart), CHART_WIDTH)
 
 
-def figure(chart: Any, n: int, caption: str) -> str:
-    """The ``n``-th chart of a report as a figure: inline SVG named by the chart's
-    description, and its caption."""
-    return svg_figure(svg(chart, n), progress_charts.description(chart), caption)
+def figure(chart: Any, n: int, caption: str, label: str | None = None) -> str:
+    """The ``n``-th chart of a report as a figure: inline SVG named by ``label`` (else the
+    chart's description), and its caption."""
+    return svg_figure(svg(chart, n), label or progress_charts.description(chart), caption)
 
 
 def svg_figure(drawn: str, label: str, caption: str) -> str:
