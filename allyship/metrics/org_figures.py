@@ -474,10 +474,12 @@ def org_progress(db: sqlite_utils.Database, actor: Member | None, period: Period
     """Every figure of the organisation view for the period, for every region or one."""
     viewer = access.require_org_view(actor, region_id)
     today = today or date.today()
-    chapters = organisation.list_chapters(db, viewer, region_id=region_id)
-    archived = db.execute("SELECT count(*) FROM chapters WHERE archived = 1"
-                          + (" AND region_id = ?" if region_id is not None else ""),
-                          [region_id] if region_id is not None else []).fetchone()[0]
+    # The chapters, their regions and standing as they were in the period's last week
+    # (this week's while it runs), like the members each chapter counts.
+    as_of = week_start(period.as_of(today))
+    chapters = organisation.list_chapters(db, viewer, region_id=region_id, as_of=as_of)
+    archived = sum(c.archived for c in organisation.list_chapters(
+        db, viewer, region_id=region_id, include_archived=True, as_of=as_of))
     region = next((r for r in organisation.list_regions(db) if r.id == region_id), None)
     org_name = organisation.organisation_name(db)
     figures, weekly = _per_chapter(db, chapters, period, today)

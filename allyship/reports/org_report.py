@@ -19,7 +19,7 @@ import sqlite_utils
 
 from allyship.charts import progress_charts
 from allyship.core.handout import PRACTICE_QUESTIONS, responsibility
-from allyship.core.models import Member, ValidationError, parse_date
+from allyship.core.models import Member, ValidationError, parse_date, week_start
 from allyship.metrics import disclosure, org_figures
 from allyship.metrics.org_figures import Line, OrgProgress
 from allyship.metrics.periods import Period
@@ -101,7 +101,8 @@ def assemble(db: sqlite_utils.Database, actor: Member | None, *, start: Any, end
     """The organisation (or one region's) report for the complete weeks of a period."""
     today = today or date.today()
     period = report_period(start, end, today=today, complete_weeks=True)
-    if not organisation.list_chapters(db, actor, region_id=region_id):
+    if not organisation.list_chapters(db, actor, region_id=region_id,
+                                      as_of=week_start(period.as_of(today))):
         names = {r.id: r.name for r in organisation.list_regions(db)}
         where = ("The organisation" if region_id is None else
                  f"The region {names.get(region_id, region_id)!r}")
