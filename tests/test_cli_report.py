@@ -17,7 +17,7 @@ from allyship import cli
 from allyship.core.models import ActionDraft, MemberDraft
 from allyship.people import roster
 from allyship.practice import journal
-from tests.membership_helpers import belonged_all_along
+from tests.membership_helpers import belonged_all_along, took_part
 
 PERIOD = ["--from", "2026-02-01", "--to", "2026-02-28"]
 
@@ -26,6 +26,7 @@ PERIOD = ["--from", "2026-02-01", "--to", "2026-02-28"]
 def chapter_db(chapter, db_path):
     """The conftest chapter with two February actions, one shared with the chapter."""
     today = date(2026, 3, 18)
+    took_part(chapter.db)  # people, not roster entries: every member has taken part
     journal.log_action(chapter.db, chapter.member, ActionDraft(
         date(2026, 2, 3), "Listened at the marsh meeting", (2,), visibility="chapter"),
         today=today)
@@ -74,6 +75,7 @@ def test_report_for_one_team_by_name_any_case(chapter, chapter_db, tmp_path):
         roster.add_member(chapter.db, chapter.admin, MemberDraft(
             f"B {n}", f"b{n}@example.org", "member", chapter.team_b))
     belonged_all_along(chapter.db)
+    took_part(chapter.db)
     out = tmp_path / "team.md"
     result = run("--db", str(chapter_db), *PERIOD, "--team", "team a", "--format", "md",
                  "--out", str(out))

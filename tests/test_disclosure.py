@@ -33,7 +33,7 @@ from allyship.metrics.scopes import (
     team_choices,
 )
 from allyship.people import roster
-from tests.membership_helpers import belonged_all_along
+from tests.membership_helpers import belonged_all_along, took_part
 
 TODAY = date(2026, 3, 4)
 PERIOD = Period(date(2026, 2, 2), date(2026, 3, 1))
@@ -45,6 +45,8 @@ chapters = st.fixed_dictionaries({
     "unassigned": st.integers(0, 3),
     "focus": st.lists(st.sampled_from(range(len(GROUPS) + 1)), min_size=40, max_size=40),
     "viewer": st.sampled_from(["admin", "admin_in_team", "lead"]),
+    # members (by the order they are added) who never take part: roster entries only
+    "silent": st.sets(st.integers(0, 30), max_size=5),
 })
 
 
@@ -85,16 +87,21 @@ def build(path, spec):
     else:
         viewer_id = add(teams[0] if spec["viewer"] == "admin_in_team" else None, "admin")
     conn.commit()
+    taking_part = [m for i, (m, _) in enumerate(members) if i not in spec["silent"]]
+    if taking_part:
+        took_part(db, *taking_part)
     return db, chapter_id, roster.get_member(db, viewer_id)
 
 
 def members_of(db, chapter_id, team_id, focus):
-    """The active members a scope counts — worked out here, not by the code under test."""
+    """The people a scope's figures describe: its active members who have ever logged an
+    action (roster entries who never took part describe nobody) — worked out here, not by
+    the code under test."""
     ids = set()
     for mid, tid, fg in db.execute(
             "SELECT m.id, m.team_id, p.focus_group FROM members m"
-            " LEFT JOIN plans p ON p.member_id = m.id WHERE m.chapter_id = ? AND m.active = 1",
-            [chapter_id]):
+            " LEFT JOIN plans p ON p.member_id = m.id WHERE m.chapter_id = ? AND m.active = 1"
+            " AND EXISTS (SELECT 1 FROM actions a WHERE a.member_id = m.id)", [chapter_id]):
         if team_id is not None and tid != team_id:
             continue
         if focus is not None and (fg is None or fg.strip().lower() != focus.strip().lower()):
@@ -199,6 +206,7 @@ def test_a_focus_group_is_not_offered_when_the_rest_of_the_team_is_one_person(ch
         roster.add_member(db, ch.admin, MemberDraft(f"B {n}", f"b{n}@example.org", "member",
                                                     ch.team_b))
     belonged_all_along(db)
+    took_part(db)  # people, not roster entries
     for who in (ch.lead, ch.member, ch.teammate, extra[0]):
         plans.save_plan(db, who, PlanDraft("Black birders"), today=TODAY)
     views = disclosure.views_for(db, ch.lead)
@@ -211,4 +219,5 @@ def test_a_focus_group_is_not_offered_when_the_rest_of_the_team_is_one_person(ch
     roster.add_member(db, ch.admin, MemberDraft("X 9", "x9@example.org", "member", ch.team_a))
     roster.add_member(db, ch.admin, MemberDraft("X 8", "x8@example.org", "member", ch.team_a))
     belonged_all_along(db)
+    took_part(db)
     assert disclosure.views_for(db, ch.lead).focus_groups(ch.team_a) == ["Black birders"]

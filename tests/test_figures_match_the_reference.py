@@ -35,7 +35,7 @@ from allyship.metrics.scopes import (
     scope_choices,
 )
 from allyship.people import roster
-from tests.membership_helpers import belonged_all_along
+from tests.membership_helpers import belonged_all_along, took_part
 
 BUILT = date(2026, 6, 10)  # the data ends on this day (a Wednesday)
 TODAYS = (BUILT, date(2026, 6, 8), date(2026, 6, 7))  # Wednesday, Monday, Sunday
@@ -90,6 +90,9 @@ def db_file(tmp_path_factory) -> Path:
                      [(week_start(BUILT) - timedelta(weeks=8) + timedelta(days=2)).isoformat(),
                       first[1][0]])
         store.bump_data_version(db)
+    # The reference counts members on the roster: here every one of them takes part
+    # (long before the data), so people and roster entries are the same.
+    took_part(db)
     db.conn.close()
     return path
 

@@ -43,7 +43,7 @@ from allyship.metrics.periods import Period
 from allyship.metrics.scopes import WHOLE_CHAPTER, Scope
 from allyship.people import roster
 from allyship.practice import journal, plans
-from tests.membership_helpers import belonged_all_along
+from tests.membership_helpers import belonged_all_along, took_part
 
 TODAY = date(2026, 3, 2)  # a Monday: the four weeks of February are complete
 FEB = {d: date(2026, 2, d) for d in (2, 9, 16, 23)}
@@ -90,6 +90,7 @@ def data(chapter) -> Data:
     gone = roster.add_member(db, ch.admin, MemberDraft("Gone Away", "gone@example.org", "member",
                                                        ch.team_a))
     belonged_all_along(db, cy, di, gone)
+    took_part(db)  # people, not roster entries: every member here has taken part
     for monday in (date(2026, 1, 5), date(2026, 1, 12), date(2026, 1, 19), date(2026, 1, 26)):
         for who in (ch.lead, ch.member, ch.teammate):
             log(db, who, monday + timedelta(days=1), (6,))
@@ -271,6 +272,7 @@ def test_zero_weeks_are_rows_of_zeros_not_gaps(data):
         roster.add_member(data.db, data.ch.admin, MemberDraft(
             f"B {n}", f"b{n}@example.org", "member", data.ch.team_b))
     belonged_all_along(data.db)
+    took_part(data.db)  # (before these weeks: people, not roster entries)
     scope = Scope(data.ch.chapter.id, team_id=data.team_c)  # only Di, in the week of Feb 16
     part = chapter_figures.weekly_participation(data.db, data.ch.admin, scope, P4, today=TODAY)
     assert part["participants"].tolist() == [0, 0, 1, 0]
@@ -371,6 +373,7 @@ def test_a_lead_sees_their_own_team_and_the_chapter_but_no_other_team(data):
     fay = roster.add_member(data.db, data.ch.admin, MemberDraft("Fay Four", "fay@example.org",
                                                                 "member", data.ch.team_a))
     belonged_all_along(data.db, fay)
+    took_part(data.db, fay)
     frames = overview.team_progress(data.db, data.ch.lead, data.scope, P4, today=TODAY)
     assert set(frames.participation["group"]) == {WHOLE_CHAPTER, "Team A"}
     assert set(frames.follow_through["group"]) == {WHOLE_CHAPTER, "Team A"}
@@ -486,6 +489,7 @@ def test_an_empty_chapter_gives_zero_frames_not_errors(db):
     for n in range(3):
         roster.add_member(db, admin, MemberDraft(f"New {n}", f"new{n}@example.org"))
     belonged_all_along(db)
+    took_part(db)  # (long before these weeks, which hold no action)
     frames = overview.team_progress(db, admin, Scope(ch.id), P4, today=TODAY)
     assert frames.actions == 0 and frames.members == 4
     assert frames.participation[frames.participation["is_total"]]["participants"].sum() == 0

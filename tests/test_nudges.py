@@ -18,7 +18,7 @@ from allyship.core.models import (
 from allyship.people import roster
 from allyship.practice import journal, plans
 from allyship.rhythm import mail, nudges
-from tests.membership_helpers import belonged_all_along
+from tests.membership_helpers import belonged_all_along, took_part
 
 UTC = timezone.utc
 
@@ -200,6 +200,7 @@ def test_lead_digest_has_the_quiet_list_and_an_admin_digest_does_not(chapter) ->
         roster.add_member(db, chapter.admin, MemberDraft(f"B {i}", f"b{i}@example.org",
                                                          "member", chapter.team_b))
     belonged_all_along(db)
+    took_part(db)  # (long before these weeks: people, not roster entries)
     _log(db, more[0], date(2026, 11, 18))
     _log(db, chapter.member, date(2026, 11, 17))
     lead_mail = _email(db, chapter.lead, "digest", date(2026, 11, 23))
@@ -221,6 +222,7 @@ def test_digest_withholds_a_team_whose_figures_could_be_subtracted(chapter) -> N
         roster.add_member(db, chapter.admin, MemberDraft(f"Extra {i}", f"x{i}@example.org",
                                                          "member", chapter.team_a))
     belonged_all_along(db)
+    took_part(db)
     text = mail.text_part(_email(db, chapter.lead, "digest", date(2026, 11, 23)))
     assert "would reveal what fewer than 3 people did" in text
     assert "members logged" not in text

@@ -24,6 +24,7 @@ from allyship.people import roster
 from allyship.practice import ideas, if_then, journal, plans
 from allyship.reports import chapter_report, renderer
 from allyship.transfer import export
+from tests.membership_helpers import took_part
 
 TODAY = date.today()
 
@@ -423,6 +424,7 @@ def test_add_to_my_plan_makes_a_next_step_and_if_then_shows_it(chapter):
 @pytest.mark.slow
 def test_partner_and_circle_canaries_never_reach_team_lead_report_or_admin_exports(chapter):
     db, mo, oz = chapter.db, chapter.member, chapter.other
+    took_part(db)  # (long before: the chapter's people, not roster entries, see its report)
     partner_up(chapter, mo, oz)
     circle = circles.start_circle(db, mo, "CANARY-CIRCLE-NAME", "weekly", [chapter.teammate.id])
     circles.respond(db, chapter.teammate, circle.id, True)

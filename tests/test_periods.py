@@ -20,6 +20,7 @@ from allyship.metrics.periods import Comparison, Period, PeriodWeeks
 from allyship.people import passwords, roster, sessions
 from allyship.practice import journal
 from allyship.reports import chapter_report, presets
+from tests.membership_helpers import took_part
 
 MON = date(2026, 7, 13)  # a programme's first Monday in the table below
 
@@ -200,6 +201,7 @@ def test_a_chapter_on_its_first_day_gets_a_helpful_empty_state_not_a_one_dot_cha
     with_password(db, admin)
     for n in range(3):
         roster.add_member(db, admin, MemberDraft(f"M {n}", f"n{n}@example.org"))
+    took_part(db)  # (people, not roster entries; long before the programme began)
     db.conn.close()
     monkeypatch.setenv("ALLYSHIP_DB", str(path))
     at = AppTest.from_file(APP, default_timeout=60)

@@ -18,7 +18,7 @@ from allyship.people import roster
 from allyship.practice import journal, plans
 from allyship.rhythm import mail, nudges
 from allyship.ui import rhythm_sections
-from tests.membership_helpers import belonged_all_along
+from tests.membership_helpers import belonged_all_along, took_part
 
 QUIET_CANARY = "Quentin CANARY-QUIET-7f3a"
 STEP_CANARY = "CANARY-NEXT-STEP-b41e"
@@ -101,6 +101,9 @@ def test_a_leads_digest_preview_has_no_figures_for_a_team_the_admin_may_not_open
         # A deactivation takes effect from the next Monday; these members left long ago.
         db.execute("UPDATE memberships SET to_week = '2000-01-03' WHERE member_id = ?", [m.id])
     db.conn.commit()
+    # Every member a person who takes part (roster entries who never do describe nobody,
+    # and the admin's own team would be the smaller to withdraw).
+    took_part(db)
     assert disclosure.views_for(db, admin).refusal(lead.team_id, None) is not None
     real = _digest_text(db, lead)
     figure = next(line for line in real.splitlines() if "members logged" in line)
@@ -185,6 +188,7 @@ def test_digest_figures_in_a_preview_follow_the_viewers_own_access(chapter) -> N
     roster.add_member(db, chapter.admin, MemberDraft("B 0", "b0@example.org", "member",
                                                      chapter.team_b))
     belonged_all_along(db)
+    took_part(db)  # (long before these weeks: people, not roster entries)
     journal.log_action(db, chapter.member, ActionDraft(date(2026, 11, 17), "Listened", (2,)))
     lead_text = "\n".join(_items(nudges.compose(db, chapter.lead, "digest", date(2026, 11, 23))))
     refusal = disclosure.views_for(db, chapter.admin).refusal(chapter.team_a, None)

@@ -24,7 +24,7 @@ from allyship.core.models import (
 from allyship.people import roster
 from allyship.practice import journal, plans
 from allyship.reports import chapter_report, presets
-from tests.membership_helpers import belonged_all_along
+from tests.membership_helpers import belonged_all_along, took_part
 
 TODAY = date(2026, 3, 18)
 FEB = (date(2026, 2, 1), date(2026, 2, 28))  # whole weeks: Mon 26 Jan – Sun 1 Mar
@@ -57,6 +57,7 @@ def data(chapter) -> Data:
         roster.add_member(db, ch.admin, MemberDraft(f"Quiet {n}", f"q{n}@example.org", "member",
                                                     ch.team_b))
     belonged_all_along(db)  # the quiet members belonged before the weeks reported on
+    took_part(db)  # (quiet in these weeks, but people who have taken part)
     # January (the previous period): all of Team A showed up once.
     log(db, ch.lead, date(2026, 1, 13), (1,))
     log(db, ch.member, date(2026, 1, 14), (1,))
@@ -208,6 +209,7 @@ def test_a_lead_reports_on_the_chapter_or_their_own_team_but_not_another(data):
     roster.add_member(data.db, data.ch.admin, MemberDraft("Fay Four", "fay@example.org",
                                                           "member", data.ch.team_a))
     belonged_all_along(data.db)
+    took_part(data.db)
     assert list(build(data, lead).teams["group"]) == ["Whole chapter", "Team A"]
     assert build(data, lead, data.ch.team_a).scope_label == "Team A"
 
@@ -309,6 +311,7 @@ def test_each_svg_keeps_its_own_ids_so_charts_do_not_borrow_each_others_gradient
 
 
 def test_a_period_without_actions_renders_a_note_instead_of_charts(chapter):
+    took_part(chapter.db)  # (long before the period, which holds no action)
     rep = chapter_report.assemble(chapter.db, chapter.admin, start=FEB[0], end=FEB[1], today=TODAY)
     page = chapter_report.to_html(rep)
     assert "<svg" not in page and "nothing to chart" in page

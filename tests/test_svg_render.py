@@ -17,6 +17,7 @@ from allyship import cli
 from allyship.charts import svg_render
 from allyship.core.models import ActionDraft
 from allyship.practice import journal
+from tests.membership_helpers import took_part
 
 BARS = {"data": {"values": [{"team": "Marsh", "steps": 3}, {"team": "Meadow", "steps": 5}]},
         "mark": "bar", "description": "Next steps per team",
@@ -145,7 +146,9 @@ def test_a_renderer_that_dies_with_charts_sent_ahead_only_loses_the_head_start()
 
 
 def with_actions(chapter) -> None:
-    """Three January–February actions: enough for the report's charts."""
+    """Three January–February actions: enough for the report's charts (every member
+    having taken part before: people, not roster entries)."""
+    took_part(chapter.db)
     for day, member in ((date(2026, 1, 6), chapter.member),
                         (date(2026, 1, 14), chapter.teammate),
                         (date(2026, 2, 3), chapter.member)):

@@ -19,6 +19,7 @@ from allyship.db import store
 from allyship.metrics.periods import Period
 from allyship.people import roster
 from allyship.voice import asks, figures, rules
+from tests.membership_helpers import took_part
 from tests.voice_helpers import answered, at, partner
 
 CANARIES = {"named": "CANARY-NAMED-7f3", "anonymous": "CANARY-ANON-2b9",
@@ -82,6 +83,7 @@ def test_leads_read_comments_for_their_eyes_and_never_totals_only_ones(chapter) 
 
 
 def test_intent_beside_impact_names_the_responsibility_and_how_many_answered(chapter) -> None:
+    took_part(chapter.db)  # (long before the quarter: people, not roster entries)
     answered(chapter.db, chapter.lead, 5, at("2026-07-10"))
     [shown] = figures.shown_totals(chapter.db, chapter.chapter.id, date(2026, 11, 2))
     rows = figures.intent_beside_impact(chapter.db, chapter.lead, shown)

@@ -47,6 +47,20 @@ def covers(m: str, week: str) -> str:
             f" AND ({m}.to_week IS NULL OR {week} < {m}.to_week)")
 
 
+def takes_part(member: str, week: str) -> str:
+    """SQL: member ``member`` takes part by the week starting ``week`` (SQL expressions):
+    they have logged an action, or marked a week away, dated that week or earlier.
+
+    The one definition of "people, not roster entries": a group's figures may be shown
+    only when it holds enough people who take part, so placeholder members an admin adds
+    cannot make a group look big enough. It looks no later than ``week``, so a completed
+    week's answer stays as it was.
+    """
+    return (f"(EXISTS (SELECT 1 FROM member_weeks tp_w WHERE tp_w.member_id = {member}"
+            f" AND tp_w.week_start <= {week}) OR EXISTS (SELECT 1 FROM away_weeks tp_a"
+            f" WHERE tp_a.member_id = {member} AND tp_a.week_start <= {week}))")
+
+
 def _change(member: str) -> str:
     """From the next Monday, the member's membership is what ``members``/``plans`` say now
     (none if inactive): later rows go, the open row closes, a new one opens."""

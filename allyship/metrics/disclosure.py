@@ -9,7 +9,11 @@ is exact linear algebra over the views' member sets (:func:`_leak`); while a lea
 exists, a view is withdrawn in the caller's order. It covers member *sets*, not values.
 
 Who is in a view is the dated membership of the weeks shown: a view is kept only if it
-is kept under each membership those weeks had.
+is kept under each membership those weeks had. Who *counts* is people, not roster
+entries: only members who take part (:func:`allyship.db.memberships.takes_part`, by the
+last week shown) are counted and told apart, so placeholder members added to a team or
+a focus group cannot make it look big enough, nor be subtracted to single someone out.
+A member who has never taken part carries no activity to reveal.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from functools import lru_cache
 import sqlite_utils
 
 from allyship.core.models import Member
-from allyship.db.memberships import covers
+from allyship.db.memberships import covers, takes_part
 
 MIN_OTHERS = 3  # a figure aggregates at least this many people other than the viewer
 OTHER_LABEL = "Other (small groups)"
@@ -47,8 +51,9 @@ class Views:
     members: dict[int, int | None]  # member id → team id (in the week asked about)
     team_names: dict[int, str]
     focus_names: dict[str, str]  # focus key → how it is written (first by name)
-    kept: dict[ViewKey, frozenset[int]]
+    kept: dict[ViewKey, frozenset[int]]  # view → the people who take part in it
     candidates: dict[ViewKey, frozenset[int]] = field(repr=False)
+    taking_part: frozenset[int] = field(default=frozenset(), repr=False)
 
     def allows(self, team_id: int | None, focus_group: str | None) -> bool:
         return self.key(team_id, focus_group) in self.kept
@@ -99,7 +104,8 @@ class Views:
         rows: dict[int | None, str] = {t: self.team_names[t] for t in named}
         if is_admin:
             rest = {m for m, t in self.members.items() if t not in rows}
-            if self.others(rest) >= MIN_OTHERS and rest != set(self.members):
+            if self.others(rest & self.taking_part) >= MIN_OTHERS and \
+                    rest != set(self.members):
                 rows.update({t: OTHER_LABEL for t in {self.members[m] for m in rest}})
         if len(rows) == 1 and len(set(rows.values())) == 1 and \
                 {m for m, t in self.members.items() if t in rows} == set(self.members):
@@ -134,16 +140,16 @@ def _views_over(db: sqlite_utils.Database, viewer: Member,
     """:func:`_views_for` at the last of ``weeks``, keeping only the views also kept at
     every week where the chapter's membership changed."""
     if not weeks:
-        return _views_for(db, viewer, None)
+        return _views_for(db, viewer, None, None)
     first, last = min(weeks).isoformat(), max(weeks).isoformat()
     changes = [w for (w,) in db.execute(
         "SELECT DISTINCT w FROM (SELECT from_week AS w FROM memberships WHERE chapter_id = ?"
         " UNION SELECT to_week FROM memberships WHERE chapter_id = ?)"
         " WHERE w > ? AND w <= ? ORDER BY w", [viewer.chapter_id, viewer.chapter_id,
                                                first, last])]
-    views = _views_for(db, viewer, last)
+    views = _views_for(db, viewer, last, last)
     for week in {first, *changes} - {last}:
-        other = _views_for(db, viewer, week).kept
+        other = _views_for(db, viewer, week, last).kept
         views = replace(views, kept={k: v for k, v in views.kept.items() if k in other})
     return views
 
@@ -154,20 +160,29 @@ def _stamp(db: sqlite_utils.Database) -> tuple[int, int]:
     return db.conn.total_changes, db.execute("PRAGMA data_version").fetchone()[0]
 
 
-def _views_for(db: sqlite_utils.Database, viewer: Member, week: str | None) -> Views:
-    """The views kept under the membership of ``week`` (a Monday; ``None``: this week)."""
+def _views_for(db: sqlite_utils.Database, viewer: Member, week: str | None,
+               by: str | None) -> Views:
+    """The views kept under the membership of ``week`` (a Monday; ``None``: this week),
+    counting the members who take part by the week ``by`` (``None``: this week)."""
     chapter_id = viewer.chapter_id
-    at, args = ("date('now', '-6 days', 'weekday 1')", []) if week is None else ("?", [week])
+    this_week = "date('now', '-6 days', 'weekday 1')"
+    at, args = (this_week, []) if week is None else ("?", [week])
+    by_at, by_args = (this_week, []) if by is None else ("?", [by])
     team_names: dict[int, str] = dict(db.execute(
         "SELECT id, name FROM teams WHERE chapter_id = ?", [chapter_id]))
     members: dict[int, int | None] = {}
     focus_of: dict[int, str] = {}
     spelled: dict[str, str] = {}  # focus key → its first spelling in text order
     # The week's members, with their team and focus group, in one pass.
-    for mid, team, text in db.execute(
-            "SELECT ms.member_id, ms.team_id, ms.focus_group FROM memberships ms"
-            f" WHERE ms.chapter_id = ? AND {covers('ms', at)}", [chapter_id, *args, *args]):
+    taking_part: set[int] = set()
+    for mid, team, text, active in db.execute(
+            "SELECT ms.member_id, ms.team_id, ms.focus_group,"
+            f" {takes_part('ms.member_id', by_at)} FROM memberships ms"
+            f" WHERE ms.chapter_id = ? AND {covers('ms', at)}",
+            [*by_args, *by_args, chapter_id, *args, *args]):
         members[mid] = team
+        if active or mid == viewer.id:
+            taking_part.add(mid)
         text = text or ""
         key = text.strip(" ").lower() if text.isascii() else focus_key(text)
         if key:
@@ -182,12 +197,15 @@ def _views_for(db: sqlite_utils.Database, viewer: Member, week: str | None) -> V
         team_ids: list[int | None] = [None, *sorted(team_names)]
     else:
         team_ids = [None] + ([viewer.team_id] if viewer.team_id in team_names else [])
+    # Each view's people: its members who take part (the viewer always, who is never
+    # counted): placeholders can neither make a view big enough nor be told apart.
     by_team: dict[int | None, list[int]] = {}
     for m, t in members.items():
-        by_team.setdefault(t, []).append(m)
+        if m in taking_part:
+            by_team.setdefault(t, []).append(m)
     candidates: dict[ViewKey, frozenset[int]] = {}
     for tid in team_ids:
-        in_scope = list(members) if tid is None else by_team.get(tid, [])
+        in_scope = list(taking_part) if tid is None else by_team.get(tid, [])
         candidates[(tid, None)] = frozenset(in_scope)
         by_focus: dict[str, list[int]] = {}
         for m in in_scope:
@@ -198,7 +216,8 @@ def _views_for(db: sqlite_utils.Database, viewer: Member, week: str | None) -> V
 
     frozen = tuple(sorted(candidates.items(), key=lambda kv: repr(kv[0])))
     kept = {k: candidates[k] for k in _prune(viewer.id, frozen)}
-    return Views(viewer.id, chapter_id, members, team_names, focus_names, kept, candidates)
+    return Views(viewer.id, chapter_id, members, team_names, focus_names, kept, candidates,
+                 frozenset(taking_part))
 
 
 def enough(ids: frozenset[int], viewer_id: int) -> bool:

@@ -23,7 +23,7 @@ import sqlite_utils
 
 from allyship.core import access
 from allyship.core.models import Member, week_start
-from allyship.db.memberships import covers, weeks_cte
+from allyship.db.memberships import covers, takes_part, weeks_cte
 from allyship.metrics import disclosure
 from allyship.metrics.disclosure import MIN_OTHERS
 from allyship.metrics.periods import (
@@ -56,7 +56,7 @@ class Figures:
     minutes: int = 0
     steps_done: int = 0  # next steps done in the period
     steps_overdue: int = 0  # next steps overdue on the period's last day
-    people: int = 0  # members taking part: an action logged or a week away, by then
+    people: int = 0  # members who take part by then (memberships.takes_part)
 
     def __add__(self, other: Figures) -> Figures:
         return Figures(self.members + other.members, self.counted + other.counted,
@@ -198,10 +198,8 @@ def _per_chapter(db: sqlite_utils.Database, chapters: Sequence[OrgChapter], peri
     members: dict[int, int] = {}
     people: dict[int, int] = {}
     for chapter_id, n, taking_part in db.execute(
-            "SELECT m.chapter_id, count(*), coalesce(sum(EXISTS (SELECT 1 FROM member_weeks w"
-            "  WHERE w.member_id = m.member_id AND w.week_start <= ?) OR EXISTS (SELECT 1"
-            "  FROM away_weeks y WHERE y.member_id = m.member_id AND y.week_start <= ?)), 0)"
-            f" FROM memberships m WHERE {dated} GROUP BY m.chapter_id",
+            f"SELECT m.chapter_id, count(*), coalesce(sum({takes_part('m.member_id', '?')}),"
+            f" 0) FROM memberships m WHERE {dated} GROUP BY m.chapter_id",
             [as_of_week, as_of_week, *ids, as_of_week, as_of_week]).fetchall():
         members[chapter_id] = n
         people[chapter_id] = taking_part
@@ -476,10 +474,12 @@ def org_progress(db: sqlite_utils.Database, actor: Member | None, period: Period
     """Every figure of the organisation view for the period, for every region or one."""
     viewer = access.require_org_view(actor, region_id)
     today = today or date.today()
-    chapters = organisation.list_chapters(db, viewer, region_id=region_id)
-    archived = db.execute("SELECT count(*) FROM chapters WHERE archived = 1"
-                          + (" AND region_id = ?" if region_id is not None else ""),
-                          [region_id] if region_id is not None else []).fetchone()[0]
+    # The chapters, their regions and standing as they were in the period's last week
+    # (this week's while it runs), like the members each chapter counts.
+    as_of = week_start(period.as_of(today))
+    chapters = organisation.list_chapters(db, viewer, region_id=region_id, as_of=as_of)
+    archived = sum(c.archived for c in organisation.list_chapters(
+        db, viewer, region_id=region_id, include_archived=True, as_of=as_of))
     region = next((r for r in organisation.list_regions(db) if r.id == region_id), None)
     org_name = organisation.organisation_name(db)
     figures, weekly = _per_chapter(db, chapters, period, today)

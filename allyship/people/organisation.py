@@ -12,10 +12,18 @@ Neither ever reads a member's name, record, quiet list or shared text: the only 
 data that crosses this module is the first admin a new chapter is created with. The
 figures live in :mod:`allyship.metrics.org_figures`, the report in :mod:`allyship.reports.org_report`.
 Every change here is audited.
+
+The chapter-to-region history is dated like membership (:mod:`allyship.db.memberships`):
+moving a chapter to another region, archiving it or bringing it back takes effect from
+the **next Monday**, so every week already begun keeps the region and the standing it
+had. The history is the audit log's (append-only: the database refuses edits) record of
+those changes, each with the value it replaced; :func:`list_chapters` ``as_of`` a week
+reads the chapters as they stood then.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -77,12 +85,45 @@ def find_region(db: sqlite_utils.Database, name: str) -> Region | None:
     return Region(row["id"], row["name"]) if row else None
 
 
+def standing_in(db: sqlite_utils.Database, week: date) -> dict[int, tuple[int | None, bool]]:
+    """chapter id → (region id, archived) in the week starting ``week`` (a Monday), for
+    the chapters whose region or standing has changed since; the rest stand as today.
+
+    A change made on day ``d`` takes effect from the Monday after ``d``, so it concerns
+    ``week`` exactly when ``d`` is ``week`` or later: the first such change of each kind
+    holds the value the chapter had in ``week``.
+    """
+    then: dict[int, dict[str, Any]] = {}
+    for record_id, details in db.execute(
+            "SELECT record_id, details FROM audit_log WHERE at >= ? AND table_name = 'chapters'"
+            " AND action = 'update' ORDER BY at, id", [week.isoformat()]):
+        change = json.loads(details)
+        for key in ("region_id", "archived"):
+            if key in change and "was" in change:
+                then.setdefault(int(record_id), {}).setdefault(key, change["was"])
+    if not then:
+        return {}
+    now = {cid: (region, bool(archived)) for cid, region, archived in db.execute(
+        "SELECT id, region_id, archived FROM chapters")}
+    return {cid: (was.get("region_id", now[cid][0]), bool(was.get("archived", now[cid][1])))
+            for cid, was in then.items() if cid in now}
+
+
 def _chapters(db: sqlite_utils.Database, region_id: int | None,
-              include_archived: bool) -> list[OrgChapter]:
-    sql = ("SELECT c.id, c.name, c.region_id, r.name AS region, c.started_on, c.archived,"
-           " c.named_in_org_reports FROM chapters c LEFT JOIN regions r ON r.id = c.region_id"
+              include_archived: bool, as_of: date | None = None) -> list[OrgChapter]:
+    then = standing_in(db, as_of) if as_of is not None else {}
+    # Each chapter's region and standing in ``as_of`` (today's, where nothing changed).
+    values = ", ".join("(?, ?, ?)" for _ in then) or "(NULL, NULL, NULL)"
+    params: list[Any] = [x for cid, (region, archived) in then.items()
+                         for x in (cid, region, int(archived))]
+    sql = (f"WITH h(id, region_id, archived) AS (VALUES {values}),"
+           " c AS (SELECT ch.id, ch.name, ch.started_on, ch.named_in_org_reports,"
+           "  CASE WHEN h.id IS NULL THEN ch.region_id ELSE h.region_id END AS region_id,"
+           "  CASE WHEN h.id IS NULL THEN ch.archived ELSE h.archived END AS archived"
+           "  FROM chapters ch LEFT JOIN h ON h.id = ch.id)"
+           " SELECT c.id, c.name, c.region_id, r.name AS region, c.started_on, c.archived,"
+           " c.named_in_org_reports FROM c LEFT JOIN regions r ON r.id = c.region_id"
            " WHERE 1 = 1")
-    params: list[Any] = []
     if region_id is not None:
         sql += " AND c.region_id = ?"
         params.append(region_id)
@@ -97,11 +138,13 @@ def _chapters(db: sqlite_utils.Database, region_id: int | None,
 
 
 def list_chapters(db: sqlite_utils.Database, actor: Member | None, *,
-                  region_id: int | None = None,
-                  include_archived: bool = False) -> list[OrgChapter]:
-    """The chapters the actor may see at organisation level, by region then name."""
+                  region_id: int | None = None, include_archived: bool = False,
+                  as_of: date | None = None) -> list[OrgChapter]:
+    """The chapters the actor may see at organisation level, by region then name: as
+    they stand today, or ``as_of`` a week (its Monday) — each in the region it was in
+    then, archived ones left out if they were archived then."""
     access.require_org_view(actor, region_id)
-    return _chapters(db, region_id, include_archived)
+    return _chapters(db, region_id, include_archived, as_of)
 
 
 def region_choices(db: sqlite_utils.Database, actor: Member | None) -> list[Region | None]:

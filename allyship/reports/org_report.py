@@ -21,7 +21,7 @@ from babel import dates as babel_dates
 
 from allyship.charts import progress_charts
 from allyship.core.handout import responsibility
-from allyship.core.models import Member, ValidationError, parse_date
+from allyship.core.models import Member, ValidationError, parse_date, week_start
 from allyship.i18n import N_, SOURCE_LANGUAGE, Message, Translator, handout
 from allyship.metrics import org_figures
 from allyship.metrics.org_figures import Line, OrgProgress
@@ -115,7 +115,8 @@ def assemble(db: sqlite_utils.Database, actor: Member | None, *, start: Any, end
     """The organisation (or one region's) report for the complete weeks of a period."""
     today = today or date.today()
     period = report_period(start, end, today=today, complete_weeks=True)
-    if not organisation.list_chapters(db, actor, region_id=region_id):
+    if not organisation.list_chapters(db, actor, region_id=region_id,
+                                      as_of=week_start(period.as_of(today))):
         names = {r.id: r.name for r in organisation.list_regions(db)}
         raise ValidationError({"region": Message(
             "The organisation has no chapters yet, so there is nothing to report. Create a "
