@@ -251,7 +251,7 @@ def read_csv(data: bytes | str, report: ImportReport
     if size > MAX_FILE_BYTES:
         report.error(0, "(file)", Message(
             "The file is {size} MB; the limit is {limit} MB. Split it into smaller files.",
-            size=f"{size / 1e6:.1f}", limit=f"{MAX_FILE_BYTES / 1e6:.0f}"))
+            size=format(size / 1e6, ".1f"), limit=format(MAX_FILE_BYTES / 1e6, ".0f")))
         return [], []
     if isinstance(data, str):
         text = data.lstrip("\ufeff")
@@ -281,7 +281,7 @@ def read_csv(data: bytes | str, report: ImportReport
                 continue
             if len(rows) >= MAX_ROWS:
                 report.error(n, "(file)", Message("More than {limit} rows; split the file.",
-                                                  limit=f"{MAX_ROWS:,}"))
+                                                  limit=format(MAX_ROWS, ",")))
                 break
             if len(cells) > len(header):
                 report.error(n, "(row)", Message(
@@ -295,7 +295,7 @@ def read_csv(data: bytes | str, report: ImportReport
         if "field larger than field limit" in str(exc):
             report.error(row, "(file)", Message(
                 "A cell is longer than {limit} characters, the limit (often a quote that is "
-                "never closed).", limit=f"{MAX_CELL_CHARS:,}"))
+                "never closed).", limit=format(MAX_CELL_CHARS, ",")))
         elif "NUL" in str(exc) or "\x00" in text:
             report.error(row, "(file)", Message(
                 "The file contains NUL bytes: it is not a text CSV file. Save it again as "

@@ -317,7 +317,7 @@ def _check_members_file(header: list[str], rows: list[tuple[int, dict[str, str]]
                                             columns=", ".join(MEMBER_COLUMNS)))
     if len(rows) > MAX_MEMBER_ROWS:
         report.error(0, "rows", Message("At most {limit} members at a time",
-                                        limit=f"{MAX_MEMBER_ROWS:,}"))
+                                        limit=format(MAX_MEMBER_ROWS, ",")))
     elif add_only and not rows:
         report.error(0, "rows", Message("The file has no members in it"))
 
