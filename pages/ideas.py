@@ -27,11 +27,13 @@ common.show_flash()
 
 def kind_label(key: str) -> str:
     """An idea's kind in the reader's language (the key is what is stored)."""
-    p = tr.pgettext
-    words = {"read": p("idea kind", "Read"), "listen": p("idea kind", "Listen"),
-             "watch": p("idea kind", "Watch"), "notice": p("idea kind", "Notice"),
-             "connect": p("idea kind", "Connect"), "act": p("idea kind", "Act"),
-             "reflect": p("idea kind", "Reflect")}
+    words = {"read": tr.pgettext("idea kind", "Read"),
+             "listen": tr.pgettext("idea kind", "Listen"),
+             "watch": tr.pgettext("idea kind", "Watch"),
+             "notice": tr.pgettext("idea kind", "Notice"),
+             "connect": tr.pgettext("idea kind", "Connect"),
+             "act": tr.pgettext("idea kind", "Act"),
+             "reflect": tr.pgettext("idea kind", "Reflect")}
     return words.get(key) or ideas.IDEA_KINDS.get(key, key)
 
 

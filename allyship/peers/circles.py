@@ -402,10 +402,11 @@ def _agenda(page: CirclePage, tr: Translator) -> tuple[_Line, _Line, list[_Secti
             _("Across the circle since {day}, these responsibilities were practised least. "
               "Which could we take up together?").format(day=since),), items=tuple(
             (_Words(r.label), " — ", _Words(r.full_text))
-            for r in (handout_words.responsibility(tr, n) for n in page.least_practised)))
-    steps = _Section(_("4. Next steps"), _("Each person names one next step as an if–then "
-                                            "plan: “When …, I will …”, and writes it in their "
-                                            "plan."))
+            for r in (handout_words.responsibility(tr, number)
+                      for number in page.least_practised)))
+    steps = _Section(_("4. Next steps"),
+                     _("Each person names one next step as an if–then plan: “When …, I will …”, "
+                       "and writes it in their plan."))
     return title, meta, [shared, questions, least, steps]
 
 

@@ -178,7 +178,8 @@ def respond(db: sqlite_utils.Database, actor: Member, partnership_id: int,
     with store.transaction(db):
         row = _row(db, partnership_id)
         if row["invitee_id"] != actor.id:
-            raise access.PermissionDenied(Message("Only the person invited can answer an invitation."))
+            raise access.PermissionDenied(
+                Message("Only the person invited can answer an invitation."))
         if row["status"] != "invited":
             raise ValidationError({"partnership": Message(
                 "This invitation has already been answered or withdrawn")})
@@ -348,7 +349,8 @@ def check_in(db: sqlite_utils.Database, actor: Member, partner_id: int, text: st
                                 [idempotency_key]), None)
             if row is not None:
                 if row["author_id"] != actor.id:
-                    raise access.PermissionDenied(Message("That submission belongs to someone else."))
+                    raise access.PermissionDenied(
+                        Message("That submission belongs to someone else."))
                 return _note(row)
         partnership_id = _active_between(db, actor.id, int(partner_id))
         if partnership_id is None:

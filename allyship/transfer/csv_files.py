@@ -185,34 +185,45 @@ class ImportReport:
 def _summary_template(tr: Translator, kind: str, dry_run: bool, rows: int) -> str:
     """The summary of a clean import as a whole sentence per kind and mode, so each
     language words it its own way."""
-    n = tr.ngettext
+    if kind == "actions" and dry_run:
+        return tr.ngettext("{rows} row read: {created} actions would be added, {skipped} already "
+                          "there and left as they are.",
+                          "{rows} rows read: {created} actions would be added, {skipped} already "
+                          "there and left as they are.", rows)
     if kind == "actions":
-        return (n("{rows} row read: {created} actions would be added, {skipped} already there "
-                  "and left as they are.", "{rows} rows read: {created} actions would be added, "
-                  "{skipped} already there and left as they are.", rows) if dry_run else
-                n("{rows} row read: {created} actions were added, {skipped} already there and "
-                  "left as they are.", "{rows} rows read: {created} actions were added, "
-                  "{skipped} already there and left as they are.", rows))
+        return tr.ngettext("{rows} row read: {created} actions were added, {skipped} already there "
+                          "and left as they are.",
+                          "{rows} rows read: {created} actions were added, {skipped} already there "
+                          "and left as they are.", rows)
+    if kind == "members" and dry_run:
+        return tr.ngettext("{rows} row read: {created} members would be added, {skipped} already "
+                          "there and left as they are.",
+                          "{rows} rows read: {created} members would be added, {skipped} already "
+                          "there and left as they are.", rows)
     if kind == "members":
-        return (n("{rows} row read: {created} members would be added, {skipped} already there "
-                  "and left as they are.", "{rows} rows read: {created} members would be added, "
-                  "{skipped} already there and left as they are.", rows) if dry_run else
-                n("{rows} row read: {created} members were added, {skipped} already there and "
-                  "left as they are.", "{rows} rows read: {created} members were added, "
-                  "{skipped} already there and left as they are.", rows))
+        return tr.ngettext("{rows} row read: {created} members were added, {skipped} already there "
+                          "and left as they are.",
+                          "{rows} rows read: {created} members were added, {skipped} already there "
+                          "and left as they are.", rows)
+    if kind == "plans" and dry_run:
+        return tr.ngettext("{rows} row read: {created} plans would be added, {skipped} already "
+                          "there and left as they are.",
+                          "{rows} rows read: {created} plans would be added, {skipped} already "
+                          "there and left as they are.", rows)
     if kind == "plans":
-        return (n("{rows} row read: {created} plans would be added, {skipped} already there "
-                  "and left as they are.", "{rows} rows read: {created} plans would be added, "
-                  "{skipped} already there and left as they are.", rows) if dry_run else
-                n("{rows} row read: {created} plans were added, {skipped} already there and "
-                  "left as they are.", "{rows} rows read: {created} plans were added, "
-                  "{skipped} already there and left as they are.", rows))
-    return (n("{rows} row read: {created} rows would be added, {skipped} already there and "
-              "left as they are.", "{rows} rows read: {created} rows would be added, "
-              "{skipped} already there and left as they are.", rows) if dry_run else
-            n("{rows} row read: {created} rows were added, {skipped} already there and left "
-              "as they are.", "{rows} rows read: {created} rows were added, {skipped} already "
-              "there and left as they are.", rows))
+        return tr.ngettext("{rows} row read: {created} plans were added, {skipped} already there "
+                          "and left as they are.",
+                          "{rows} rows read: {created} plans were added, {skipped} already there "
+                          "and left as they are.", rows)
+    if dry_run:
+        return tr.ngettext("{rows} row read: {created} rows would be added, {skipped} "
+                          "already there and left as they are.",
+                          "{rows} rows read: {created} rows would be added, {skipped} "
+                          "already there and left as they are.", rows)
+    return tr.ngettext("{rows} row read: {created} rows were added, {skipped} already there and "
+                      "left as they are.",
+                      "{rows} rows read: {created} rows were added, {skipped} already there and "
+                      "left as they are.", rows)
 
 
 def decode_csv(data: bytes) -> tuple[str, str | None]:

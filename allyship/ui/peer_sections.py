@@ -63,16 +63,16 @@ _SHARED_WITH = {"chapter": N_("the chapter"), "team": N_("the team"),
 def shared_table(tr: Translator, pairs: Iterable[tuple[Any, Action]]) -> pd.DataFrame:
     """Shared actions with who shared them, newest first, headers in ``tr``'s language
     (what members wrote stays as written)."""
-    p = tr.pgettext
     rows = [(formatting.format_day(tr, a.done_on), owner.name, a.description,
              ", ".join(handout.responsibility(tr, r).title for r in a.responsibilities),
              tr.gettext(_SHARED_WITH[a.visibility]) if a.visibility in _SHARED_WITH
              else a.visibility)
             for owner, a in pairs]
     return pd.DataFrame(rows, columns=[
-        p("shared actions table", "Date"), p("shared actions table", "Who"),
-        p("shared actions table", "What they did"),
-        p("shared actions table", "Responsibilities"), p("shared actions table", "Shared with")])
+        tr.pgettext("shared actions table", "Date"), tr.pgettext("shared actions table", "Who"),
+        tr.pgettext("shared actions table", "What they did"),
+        tr.pgettext("shared actions table", "Responsibilities"),
+        tr.pgettext("shared actions table", "Shared with")])
 
 
 def step_words(tr: Translator, item) -> str:
