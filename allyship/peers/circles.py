@@ -160,7 +160,7 @@ def start_circle(db: sqlite_utils.Database, actor: Member, name: str, cadence: s
     actor = access.require_active(actor)
     errors: dict[str, str] = {}
     try:
-        name = clean_name(name, "Circle name", max_len=80)
+        name = clean_name(name, Message("Circle name"), max_len=80)
     except ValueError as exc:
         errors["name"] = exc.args[0] if exc.args else str(exc)
     if cadence not in CADENCES:

@@ -334,7 +334,7 @@ def check_in(db: sqlite_utils.Database, actor: Member, partner_id: int, text: st
     today = today or date.today()
     errors: dict[str, str] = {}
     try:
-        words = clean_text(text, "Your note", max_len=NOTE_MAX)
+        words = clean_text(text, Message("Your note"), max_len=NOTE_MAX)
     except ValueError as exc:
         errors["text"] = exc.args[0] if exc.args else str(exc)
         words = ""
