@@ -128,7 +128,8 @@ def test_every_practice_page_shows_no_english_to_anyone_who_can_open_it(demo_db,
                                                                         language):
     at = open_in(demo_db, role, language, f"pages/{page}.py")
     assert not at.error
-    assert english_left(at.main, language, demo_db) == []
+    headers = [str(c) for table in at.dataframe for c in table.value.columns]
+    assert english_left(at.main, language, demo_db, extra=headers) == []
 
 
 # --- partners ---------------------------------------------------------------------------
@@ -433,3 +434,28 @@ def test_forgetting_with_the_wrong_email_is_refused_in_the_language(demo_db, lan
     assert english_left(at, language, demo_db) == []
     button(at, language, "Save").click().run()  # the chapter's rule, unchanged
     assert not at.exception
+
+
+def test_my_data_download_speaks_the_language_and_keeps_its_columns(demo_db):
+    import io
+    import zipfile
+
+    from allyship.rights import mydata
+
+    db, robin = persona(demo_db, "member")
+    db.conn.close()
+    unzipped = {}
+    for language in ("en", "es", PSEUDO):
+        raw = mydata.zip_bytes_at(str(demo_db), robin.id, language)
+        with zipfile.ZipFile(io.BytesIO(raw)) as z:
+            unzipped[language] = {n: z.read(n).decode("utf-8-sig") for n in z.namelist()}
+    english, spanish = unzipped["en"], unzipped["es"]
+    assert english.keys() == spanish.keys()
+    for name in english:
+        if name.endswith(".csv"):  # the same columns for a spreadsheet in any language
+            assert english[name].splitlines()[0] == spanish[name].splitlines()[0]
+    assert spanish["README.txt"].startswith("Tus datos del Allyship")
+    readme = [line for line in unzipped[PSEUDO]["README.txt"].splitlines() if line.strip()]
+    assert english_left(AppTest.from_string(""), PSEUDO, demo_db, extra=readme) == []
+    # The practice questions' words beside their numbers, in the member's language.
+    assert "¿" in spanish["reflections.csv"] and "¿" not in english["reflections.csv"]

@@ -51,7 +51,8 @@ def account_section(db: sqlite_utils.Database, me: Member) -> None:
     st.download_button(
         _("Download my data (.zip)"), key="my_data_download", icon=":material/download:",
         # Built when clicked, on Streamlit's own thread: it opens its own connection.
-        data=functools.partial(mydata.zip_bytes_at, str(common.db_path()), me.id),
+        data=functools.partial(mydata.zip_bytes_at, str(common.db_path()), me.id,
+                               tr.language),
         file_name=mydata.file_name(me), mime="application/zip", on_click="ignore")
 
     st.markdown(_("**How long to keep my reflections**"))
