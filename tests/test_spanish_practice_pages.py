@@ -26,8 +26,9 @@ from allyship.practice import ideas
 from allyship.transfer import csv_files, csv_import
 
 LANGUAGES = ["en_XA", "es"]
-PAGES = {"shared": ("member", "lead", "admin"), "partners": ("member", "lead", "admin"),
-         "circles": ("member", "lead", "admin"), "ideas": ("member", "lead", "admin"),
+# The organisation personas are members of their own chapters: they see the empty states.
+EVERYONE = ("member", "lead", "admin", "organisation", "region")
+PAGES = {"shared": EVERYONE, "partners": EVERYONE, "circles": EVERYONE, "ideas": EVERYONE,
          "data": ("admin",)}
 _INNER = re.compile(r"⟦[^⟦⟧]*⟧")
 # Words that are spelled the same in Spanish and English, and the web's own token.
