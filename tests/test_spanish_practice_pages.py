@@ -460,3 +460,17 @@ def test_my_data_download_speaks_the_language_and_keeps_its_columns(demo_db):
     assert english_left(AppTest.from_string(""), PSEUDO, demo_db, extra=readme) == []
     # The practice questions' words beside their numbers, in the member's language.
     assert "¿" in spanish["reflections.csv"] and "¿" not in english["reflections.csv"]
+
+
+def test_a_rows_problems_joined_for_a_form_stay_translatable():
+    from allyship.i18n import translate
+
+    report = csv_files.ImportReport(kind="members")
+    report.error(3, "email", Message("{email} is already a member", email="a@example.org"))
+    report.error(3, "email", Message("{email} is a member of another chapter",
+                                     email="a@example.org"))
+    joined = report.problems_by_line()["line 3: email"]
+    assert joined == "a@example.org is already a member a@example.org is a member of " \
+                     "another chapter"
+    assert translate(translator_for("es"), joined) == (
+        "a@example.org ya es integrante a@example.org es integrante de otro capítulo")

@@ -148,7 +148,8 @@ class ImportReport:
 
     def problems_by_line(self) -> dict[str, str]:
         """The problems as a form shows them: ``line N: column`` (``header`` for line 1,
-        the column alone for the whole file), reasons under one key joined."""
+        the column alone for the whole file), reasons under one key joined — still a
+        :class:`~allyship.i18n.Message`, so the form shows them in its reader's language."""
         out: dict[str, str] = {}
         for e in self.errors:
             if e.row == 0:
@@ -157,7 +158,10 @@ class ImportReport:
                 key = "header"
             else:
                 key = f"line {e.row}" + (f": {e.column}" if e.column[:1] not in ("(", "") else "")
-            out[key] = f"{out[key]} {e.reason}" if key in out else e.reason
+            # Translators: two problems of one row, one after the other; keep the order
+            # unless your language joins sentences differently.
+            out[key] = Message("{earlier} {reason}", earlier=out[key],
+                               reason=e.reason) if key in out else e.reason
         return out
 
     def errors_frame(self, tr: Translator | None = None) -> pd.DataFrame:
