@@ -355,10 +355,12 @@ def test_a_csv_round_trip_is_byte_identical_in_english_and_spanish(demo_db, tmp_
 def test_a_responsibility_written_in_spanish_imports_as_its_number(demo_db):
     day = (date.today() - timedelta(days=3)).isoformat()
     person = demo.PERSONAS["member"]
+    # Kinds too may be written as the handout's words in either language.
     written = _actions_csv([[person, day, "Asked who the walk leaves out",
-                             "Recibir la crítica; 2", "conversation", 20, "private"],
+                             "Recibir la crítica; 2", "Conversation", 20, "private"],
                             [person, day, "Read about the park's name",
-                             "3. Integridad y comunicación directa", "learning", 15, "team"]])
+                             "3. Integridad y comunicación directa", "Aprendizaje", 15,
+                             "team"]])
     numbers = _actions_csv([[person, day, "Asked who the walk leaves out", "2;5",
                              "conversation", 20, "private"],
                             [person, day, "Read about the park's name", "3", "learning", 15,
@@ -474,3 +476,4 @@ def test_a_rows_problems_joined_for_a_form_stay_translatable():
                      "another chapter"
     assert translate(translator_for("es"), joined) == (
         "a@example.org ya es integrante a@example.org es integrante de otro capítulo")
+

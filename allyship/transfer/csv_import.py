@@ -9,10 +9,11 @@ Re-importing does not duplicate. The admin page's *Add from CSV*
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from typing import Any
 import sqlite_utils
 
 from allyship.core import access
-from allyship.core.handout import ACTION_KINDS, RESPONSIBILITIES, ROLES, VISIBILITIES
+from allyship.core.handout import RESPONSIBILITIES
 from allyship.core.models import (
     ActionDraft,
     Member,
@@ -31,7 +32,7 @@ from allyship.core.models import (
     week_start,
 )
 from allyship.db import store
-from allyship.i18n import Message
+from allyship.i18n import Message, available_languages, handout, translator_for
 from allyship.i18n.handout import responsibility_number
 from allyship.people import roster
 from allyship.transfer.csv_files import (
@@ -216,16 +217,25 @@ def parse_responsibilities(cell: str) -> tuple[int, ...]:
     return tuple(sorted(set(numbers)))
 
 
-def _vocab(value: str, vocabulary: Mapping[str, str], default: str) -> str:
-    """A key of ``vocabulary`` from its key or its label, any case; as typed if unknown
-    (so validation names it)."""
+@functools.cache
+def _labels(name: str) -> dict[str, str]:
+    """Each key of the handout's vocabulary ``name`` ("ACTION_KINDS", …) by itself and by
+    its label (whole, or before " — ") in every language we have, lower case."""
+    keys: dict[str, str] = {}
+    for language in available_languages():
+        for key, label in handout.vocabulary(translator_for(language), name).items():
+            for said in (key, label, label.split(" — ")[0]):
+                keys.setdefault(said.strip().lower(), key)
+    return keys
+
+
+def _vocab(value: str, name: str, default: str) -> str:
+    """A key of the handout's vocabulary ``name`` from its key or its label in any
+    language, any case; as typed if unknown (so validation names it)."""
     v = value.strip()
     if not v:
         return default
-    for key, label in vocabulary.items():
-        if v.lower() in (key, label.lower(), label.split(" — ")[0].lower()):
-            return key
-    return v
+    return _labels(name).get(v.lower(), v)
 
 
 _ACTION_FIELD_COLUMN = {"done_on": "date", "description": "what"}
@@ -257,9 +267,9 @@ def _import_actions(db: sqlite_utils.Database, actor: Member | None, chapter: in
             resp = (1,)  # keep validating the other columns
         draft = ActionDraft(
             done_on=row.get("date", "").strip(), description=row.get("what", ""),
-            responsibilities=resp, kind=_vocab(row.get("kind", ""), ACTION_KINDS, "other"),
+            responsibilities=resp, kind=_vocab(row.get("kind", ""), "ACTION_KINDS", "other"),
             minutes=row.get("minutes", "").strip(),
-            visibility=_vocab(row.get("visibility", ""), VISIBILITIES, "private"))
+            visibility=_vocab(row.get("visibility", ""), "VISIBILITIES", "private"))
         try:
             draft = draft.validated(today=today, earliest=earliest)
         except ValidationError as exc:
@@ -360,7 +370,7 @@ def _import_members(db: sqlite_utils.Database, actor: Member | None, chapter: in
                                                    id=repr(raw_id)))
             else:
                 team_id = int(raw_id)
-        role = _vocab(row.get("role", ""), ROLES, "member")
+        role = _vocab(row.get("role", ""), "ROLES", "member")
         try:
             draft = MemberDraft(row.get("name", ""), row.get("email", ""), role,
                                 team_id).validated()
