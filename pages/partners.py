@@ -4,21 +4,25 @@ from datetime import date
 
 import streamlit as st
 
-from allyship.core import access, handout
+from allyship.core import access
 from allyship.core.models import ValidationError
 from allyship.core.safe_text import inert
+from allyship.i18n import handout
 from allyship.peers import partners
-from allyship.practice import if_then, journal
-from allyship.ui import common, peer_sections
+from allyship.practice import journal
+from allyship.ui import common, language, peer_sections
 
 me = common.require_screen("partners")
 db = common.get_db()
 today = date.today()
+tr = language.translator()
+_ = tr.gettext
 
-st.title("Partners")
-st.caption(f"Up to {partners.MAX_PARTNERS} accountability partners: people you trust to see "
-           "what you share with them, read-only, and to check in with you. Nothing here is "
-           "counted or ranked; check-in notes are read by that partner alone.")
+st.title(_("Partners"))
+st.caption(_("Up to {limit} accountability partners: people you trust to see what you share "
+             "with them, read-only, and to check in with you. Nothing here is counted or "
+             "ranked; check-in notes are read by that partner alone.").format(
+    limit=partners.MAX_PARTNERS))
 common.show_flash()
 
 
@@ -27,9 +31,9 @@ def act(fn, *args, done: str) -> None:
     try:
         fn(db, me, *args)
     except ValidationError as exc:
-        common.show_validation(exc, "Nothing changed:")
+        peer_sections.show_validation(exc, _("Nothing changed:"))
     except (access.PermissionDenied, LookupError) as exc:
-        st.error(str(exc), icon=":material/block:")
+        peer_sections.show_refusal(exc)
     else:
         common.flash(done)
         st.rerun()
@@ -38,122 +42,143 @@ def act(fn, *args, done: str) -> None:
 links = partners.list_partnerships(db, me, today=today)
 for p in links:
     if p.status == "ended":
-        st.info(f"{inert(p.other.name)} has ended your partnership. Thank you for the weeks you "
-                "walked alongside each other — you can invite someone else whenever you like.",
-                icon=":material/favorite:")
+        st.info(_("{name} has ended your partnership. Thank you for the weeks you walked "
+                  "alongside each other — you can invite someone else whenever you like.")
+                .format(name=inert(p.other.name)), icon=":material/favorite:")
     elif p.status == "declined":
-        st.info(f"{inert(p.other.name)} is not able to be your partner just now. That is all right "
-                "— you can invite someone else whenever you like.", icon=":material/favorite:")
+        st.info(_("{name} is not able to be your partner just now. That is all right — you can "
+                  "invite someone else whenever you like.").format(name=inert(p.other.name)),
+                icon=":material/favorite:")
 
 invited_me = [p for p in links if p.status == "invited" and not p.invited_by_me]
 if invited_me:
-    st.header("Invitations to you")
+    st.header(_("Invitations to you"))
     for p in invited_me:
         with st.container(border=True):
-            st.markdown(f"**{inert(p.other.name)}** invited you to be partners.")
+            st.markdown(_("**{name}** invited you to be partners.").format(
+                name=inert(p.other.name)))
             yes, no = st.columns(2)
-            if yes.button("Accept", key=f"accept_{p.id}", type="primary"):
-                act(partners.respond, p.id, True, done=f"You and {inert(p.other.name)} are partners.")
-            if no.button("Decline", key=f"decline_{p.id}"):
-                act(partners.respond, p.id, False, done="Invitation declined.")
+            if yes.button(_("Accept"), key=f"accept_{p.id}", type="primary"):
+                act(partners.respond, p.id, True,
+                    done=_("You and {name} are partners.").format(name=inert(p.other.name)))
+            if no.button(_("Decline"), key=f"decline_{p.id}"):
+                act(partners.respond, p.id, False, done=_("Invitation declined."))
 
-st.header("Your partners")
+st.header(_("Your partners"))
 active = [p for p in links if p.status == "active" and p.other.active]
 if not active:
-    st.info("You have no partners yet. Invite someone below: they will see only what you "
-            "choose to share with partners.")
+    st.info(_("You have no partners yet. Invite someone below: they will see only what you "
+              "choose to share with partners."))
 for p in active:
     other = p.other
     with st.expander(inert(other.name), expanded=True):
         try:
             view = partners.partner_view(db, me, other.id, today=today)
         except access.PermissionDenied as exc:  # ended in another session meanwhile
-            st.error(str(exc))
+            peer_sections.show_refusal(exc)
             continue
-        st.markdown("**Shared with you this week**")
-        peer_sections.actions_list(view.this_week, "Nothing shared with you yet this week.")
+        st.markdown(_("**Shared with you this week**"))
+        peer_sections.actions_list(view.this_week, _("Nothing shared with you yet this week."))
         if view.recent:
-            st.markdown("**The weeks before**")
+            st.markdown(_("**The weeks before**"))
             peer_sections.actions_list(view.recent, "")
         if view.consistency is not None:
             c = view.consistency
-            st.markdown(f"**Their consistency:** active {c.weeks_active} of the last "
-                        f"{c.weeks_counted} weeks (their own measure, shared by choice).")
+            st.markdown(tr.ngettext(
+                "**Their consistency:** active {active} of the last {count} week (their own "
+                "measure, shared by choice).",
+                "**Their consistency:** active {active} of the last {count} weeks (their own "
+                "measure, shared by choice).", c.weeks_counted).format(
+                active=c.weeks_active, count=c.weeks_counted))
         if view.shares_plan:
             if view.plan is None:
-                st.caption(f"{inert(other.name)} has not written a plan yet.")
+                st.caption(_("{name} has not written a plan yet.").format(name=inert(other.name)))
             else:
-                st.markdown("**Their plan** (read-only)")
-                st.markdown(f"*Group to be in allyship with:* {inert(view.plan.focus_group)}")
+                st.markdown(_("**Their plan** (read-only)"))
+                st.markdown(_("*Group to be in allyship with:* {group}").format(
+                    group=inert(view.plan.focus_group)))
                 for step in view.plan.next_steps:
-                    mark = "done" if step.done_on else (f"due {step.due_on:%d %b}"
-                                                        if step.due_on else "open")
-                    st.markdown(f"- {inert(if_then.describe(step))} ({mark})")
+                    mark = (_("done") if step.done_on else
+                            _("due {day}").format(day=peer_sections.short_day(tr, step.due_on))
+                            if step.due_on else _("open"))
+                    st.markdown(f"- {inert(peer_sections.step_words(tr, step))} ({mark})")
         for r in view.reflections:
-            q = handout.practice_question(r.question)
-            st.markdown(f"**A reflection they shared** ({q.title}, week of "
-                        f"{r.week_start:%d %b}):  \n{inert(r.answer)}")
-        st.markdown("**Check-ins between you**")
+            q = handout.practice_question(tr, r.question)
+            st.markdown(_("**A reflection they shared** ({question}, week of {day}):").format(
+                question=q.title, day=peer_sections.short_day(tr, r.week_start))
+                + f"  \n{inert(r.answer)}")
+        st.markdown(_("**Check-ins between you**"))
         peer_sections.notes_list(db, me, other)
         peer_sections.check_in_form(db, me, other, view, today)
-        with st.popover("End this partnership"):
-            st.caption(f"{inert(other.name)} will no longer see what you shared with partners, "
-                       "and you will no longer see theirs. They will be told, kindly.")
-            if st.button("Yes, end it", key=f"end_{p.id}"):
-                act(partners.end, p.id, done=f"Your partnership with {inert(other.name)} has "
-                                             "ended. They will be told kindly.")
+        with st.popover(_("End this partnership")):
+            st.caption(_("{name} will no longer see what you shared with partners, and you will "
+                         "no longer see theirs. They will be told, kindly.").format(
+                name=inert(other.name)))
+            if st.button(_("Yes, end it"), key=f"end_{p.id}"):
+                act(partners.end, p.id, done=_("Your partnership with {name} has ended. They "
+                                               "will be told kindly.").format(
+                    name=inert(other.name)))
 
 pending = [p for p in links if p.status == "invited" and p.invited_by_me]
 if pending:
-    st.caption("Waiting for an answer:")
+    st.caption(_("Waiting for an answer:"))
     for p in pending:
         left, right = st.columns([4, 1])
         left.markdown(f"- {inert(p.other.name)}")
-        if right.button("Withdraw", key=f"withdraw_{p.id}"):
-            act(partners.end, p.id, done="Invitation withdrawn.")
+        if right.button(_("Withdraw"), key=f"withdraw_{p.id}"):
+            act(partners.end, p.id, done=_("Invitation withdrawn."))
 
-st.header("Invite a partner")
+st.header(_("Invite a partner"))
 candidates = partners.invitable(db, me)
 if not candidates:
-    st.caption("There is nobody else in your chapter to invite right now.")
+    st.caption(_("There is nobody else in your chapter to invite right now."))
 else:
     with st.form("invite_partner"):
-        who = st.selectbox("Member of your chapter", [None, *candidates], index=0,
-                           format_func=lambda m: "Choose someone" if m is None else m.name)
-        sent = st.form_submit_button("Send invitation", type="primary")
+        who = st.selectbox(_("Member of your chapter"), [None, *candidates], index=0,
+                           format_func=lambda m: _("Choose someone") if m is None else m.name)
+        sent = st.form_submit_button(_("Send invitation"), type="primary")
     if sent:
         if who is None:
-            common.show_validation(ValidationError({"partner": "Choose a member of your chapter"}),
-                               "Nothing sent:")
+            peer_sections.show_validation(
+                ValidationError({"partner": _("Choose a member of your chapter")}),
+                _("Nothing sent:"))
         else:
-            act(partners.invite, who.id, done=f"Invitation sent to {inert(who.name)}.")
+            act(partners.invite, who.id,
+                done=_("Invitation sent to {name}.").format(name=inert(who.name)))
 
-st.header("What your partners see")
-st.caption("Actions you log with “My partners” as who can see them. Besides those, you choose:")
+st.header(_("What your partners see"))
+st.caption(_("Actions you log with “My partners” as who can see them. Besides those, you "
+             "choose:"))
 current = partners.settings(db, me)
 with st.form("partner_settings"):
-    share_plan = st.checkbox("My action plan (read-only)", value=current.share_plan)
-    share_consistency = st.checkbox("My own consistency (weeks active)",
+    share_plan = st.checkbox(_("My action plan (read-only)"), value=current.share_plan)
+    share_consistency = st.checkbox(_("My own consistency (weeks active)"),
                                     value=current.share_consistency)
-    saved = st.form_submit_button("Save")
+    saved = st.form_submit_button(_("Save"))
 if saved:
     act(partners.save_settings, partners.PartnerSettings(share_plan, share_consistency),
-        done="Saved what your partners see.")
+        done=_("Saved what your partners see."))
 
 weeks = journal.reflection_weeks(db, me)[:8]
 mine = [r for w in weeks for r in journal.my_reflections(db, me, w)]
 if mine:
     shared_ids = {r.id for r in partners.shared_reflections(db, me)}
-    with st.expander("Share one reflection with your partners"):
-        st.caption("Reflections are private. You can share a single answer with your partners; "
-                   "changing its words later makes it private again.")
-        pick = st.selectbox(
-            "Reflection", mine, key="share_reflection_pick",
-            format_func=lambda r: f"Week of {r.week_start:%d %b} · "
-                                  f"{handout.practice_question(r.question).title}"
-                                  f"{' · shared' if r.id in shared_ids else ''}")
+
+    def reflection_label(r) -> str:
+        title = handout.practice_question(tr, r.question).title
+        day = peer_sections.short_day(tr, r.week_start)
+        if r.id in shared_ids:
+            return _("Week of {day} · {question} · shared").format(day=day, question=title)
+        return _("Week of {day} · {question}").format(day=day, question=title)
+
+    with st.expander(_("Share one reflection with your partners")):
+        st.caption(_("Reflections are private. You can share a single answer with your "
+                     "partners; changing its words later makes it private again."))
+        pick = st.selectbox(_("Reflection"), mine, key="share_reflection_pick",
+                            format_func=reflection_label)
         if pick.id in shared_ids:
-            if st.button("Stop sharing it"):
-                act(partners.share_reflection, pick.id, False, done="That reflection is private again.")
-        elif st.button("Share it with my partners"):
-            act(partners.share_reflection, pick.id, True, done="Shared with your partners.")
+            if st.button(_("Stop sharing it")):
+                act(partners.share_reflection, pick.id, False,
+                    done=_("That reflection is private again."))
+        elif st.button(_("Share it with my partners")):
+            act(partners.share_reflection, pick.id, True, done=_("Shared with your partners."))

@@ -19,12 +19,15 @@ from datetime import date, timedelta
 from typing import Any
 
 import sqlite_utils
+from babel import dates as babel_dates
 
 from allyship.core import access
-from allyship.core.handout import PRACTICE_QUESTIONS, RESPONSIBILITIES, responsibility
+from allyship.core.handout import RESPONSIBILITIES
 from allyship.core.models import Action, Member, ValidationError, clean_name, week_start
 from allyship.core.safe_text import inert
 from allyship.db import store
+from allyship.i18n import N_, Message, Translator, translator_for
+from allyship.i18n import handout as handout_words
 from allyship.metrics.disclosure import (
     MIN_OTHERS,  # least-practised: the whole circle's figure
 )
@@ -33,9 +36,9 @@ from allyship.practice import journal
 
 MIN_MEMBERS, MAX_MEMBERS = 2, 10
 CADENCES: dict[str, str] = {
-    "weekly": "Every week",
-    "fortnightly": "Every two weeks",
-    "monthly": "Once a month",
+    "weekly": N_("Every week"),
+    "fortnightly": N_("Every two weeks"),
+    "monthly": N_("Once a month"),
 }
 RECENT_WEEKS = 4
 
@@ -72,7 +75,7 @@ def _circle(row: dict[str, Any]) -> Circle:
 def get_circle(db: sqlite_utils.Database, circle_id: int) -> Circle:
     row = next(db.query("SELECT * FROM circles WHERE id = ?", [circle_id]), None)
     if row is None:
-        raise LookupError("That circle no longer exists.")
+        raise LookupError(Message("That circle no longer exists."))
     return _circle(row)
 
 
@@ -125,12 +128,13 @@ def _check_invitees(db: sqlite_utils.Database, actor: Member,
         try:
             m = roster.get_member(db, member_id)
         except LookupError:
-            raise ValidationError({"members": "Choose members of your chapter"}) from None
+            raise ValidationError({"members": Message("Choose members of your chapter")}) from None
         access.require_same_chapter(actor, m.chapter_id)
         if m.id == actor.id:
             continue
         if not m.active:
-            raise ValidationError({"members": f"{m.name} is no longer active"})
+            raise ValidationError({"members": Message("{name} is no longer active",
+                                                          name=m.name)})
         found.append(m)
     return found
 
@@ -146,8 +150,8 @@ def _invite(db: sqlite_utils.Database, actor: Member, circle_id: int,
                    " WHERE circle_members.status IN ('declined', 'left')",
                    [circle_id, m.id, actor.id, now])
     if _seats_taken(db, circle_id) > MAX_MEMBERS:
-        raise ValidationError({"members": f"A circle holds at most {MAX_MEMBERS} members, "
-                                          "invitations included"})
+        raise ValidationError({"members": Message(
+            "A circle holds at most {limit} members, invitations included", limit=MAX_MEMBERS)})
 
 
 def start_circle(db: sqlite_utils.Database, actor: Member, name: str, cadence: str,
@@ -156,25 +160,28 @@ def start_circle(db: sqlite_utils.Database, actor: Member, name: str, cadence: s
     actor = access.require_active(actor)
     errors: dict[str, str] = {}
     try:
-        name = clean_name(name, "Circle name", max_len=80)
+        name = clean_name(name, Message("Circle name"), max_len=80)
     except ValueError as exc:
-        errors["name"] = str(exc)
+        errors["name"] = exc.args[0] if exc.args else str(exc)
     if cadence not in CADENCES:
-        errors["cadence"] = f"How often you meet must be one of: {', '.join(CADENCES.values())}"
+        errors["cadence"] = Message("How often you meet must be one of: {choices}",
+                                     choices=", ".join(CADENCES.values()))
     if not invite_ids:
-        errors["members"] = (f"Invite at least {MIN_MEMBERS - 1} other member: a circle "
-                             f"has {MIN_MEMBERS} to {MAX_MEMBERS} people")
+        errors["members"] = Message(
+            "Invite at least {count} other member: a circle has {least} to {most} people",
+            count=MIN_MEMBERS - 1, least=MIN_MEMBERS, most=MAX_MEMBERS)
     elif len(set(invite_ids)) > MAX_MEMBERS - 1:
-        errors["members"] = f"A circle holds at most {MAX_MEMBERS} members, you included"
+        errors["members"] = Message("A circle holds at most {limit} members, you included",
+                                     limit=MAX_MEMBERS)
     if errors:
         raise ValidationError(errors)
     with store.transaction(db):
         if _active_circle_id(db, actor.id) is not None:
-            raise ValidationError({"circle": "You are already in a circle; leave it before "
-                                             "starting another"})
+            raise ValidationError({"circle": Message(
+                "You are already in a circle; leave it before starting another")})
         invitees = _check_invitees(db, actor, invite_ids)
         if not invitees:
-            raise ValidationError({"members": "Invite at least one other member"})
+            raise ValidationError({"members": Message("Invite at least one other member")})
         now = store.now_iso()
         circle_id = db.execute("INSERT INTO circles (chapter_id, name, cadence, created_by,"
                                " created_at) VALUES (?, ?, ?, ?, ?)",
@@ -195,7 +202,7 @@ def invite(db: sqlite_utils.Database, actor: Member, circle_id: int,
     """An active member invites more members to their circle."""
     actor = access.require_active(actor)
     if not member_ids:
-        raise ValidationError({"members": "Choose at least one member to invite"})
+        raise ValidationError({"members": Message("Choose at least one member to invite")})
     with store.transaction(db):
         access.require_circle_member(actor, circle_id, journal.reader_ties(db, actor))
         invitees = _check_invitees(db, actor, member_ids)
@@ -219,10 +226,10 @@ def respond(db: sqlite_utils.Database, actor: Member, circle_id: int, accept: bo
     actor = access.require_active(actor)
     with store.transaction(db):
         _require_status(db, circle_id, actor.id, "invited",
-                        "There is no open invitation to this circle")
+                        Message("There is no open invitation to this circle"))
         if accept and _active_circle_id(db, actor.id) is not None:
-            raise ValidationError({"circle": "You are already in a circle; leave it before "
-                                             "joining another"})
+            raise ValidationError({"circle": Message(
+                "You are already in a circle; leave it before joining another")})
         now = store.now_iso()
         db.execute("UPDATE circle_members SET status = ?, joined_at = ? WHERE circle_id = ?"
                    " AND member_id = ?", ["active" if accept else "declined",
@@ -236,7 +243,8 @@ def leave(db: sqlite_utils.Database, actor: Member, circle_id: int) -> None:
     """Leave a circle. What the actor shared with it stops being shown at once."""
     actor = access.require_active(actor)
     with store.transaction(db):
-        _require_status(db, circle_id, actor.id, "active", "You are not a member of this circle")
+        _require_status(db, circle_id, actor.id, "active",
+                        Message("You are not a member of this circle"))
         db.execute("UPDATE circle_members SET status = 'left', left_at = ? WHERE"
                    " circle_id = ? AND member_id = ?", [store.now_iso(), circle_id, actor.id])
         store.audit(db, actor.id, "update", "circle_members", circle_id, {"status": "left"})
@@ -282,13 +290,15 @@ def circle_page(db: sqlite_utils.Database, actor: Member, circle_id: int, *,
 
 # --- the meeting agenda -------------------------------------------------------------------
 
-def agenda_markdown(page: CirclePage, *, shown_under: int = 0) -> str:
-    """The circle's meeting agenda as Markdown (members' words escaped).
+def agenda_markdown(page: CirclePage, *, shown_under: int = 0,
+                    tr: Translator | None = None) -> str:
+    """The circle's meeting agenda as Markdown (members' words escaped), in ``tr``'s
+    language (English by default).
 
     ``shown_under``: the heading level the agenda is shown beneath on a page (its own
     headings start one level lower, so a page keeps one h1 and headings in order); 0 for
     the downloaded file, which starts at h1."""
-    text = _agenda_markdown(page)
+    text = _agenda_markdown(page, tr or translator_for("en"))
     if shown_under:
         text = re.sub(r"(?m)^(#+) ", lambda m: "#" * (len(m.group(1)) + shown_under) + " ", text)
     return text
@@ -330,41 +340,73 @@ class _Section:
     numbered: bool = False
 
 
-def _agenda(page: CirclePage) -> tuple[_Line, _Line, list[_Section]]:
+def _filled(template: str, **spans: _Span) -> _Line:
+    """A translated sentence with its placeholders replaced by spans, so members' words
+    stay escaped wherever the translation puts them."""
+    line: list[_Span] = []
+    for i, piece in enumerate(re.split(r"\{(\w+)\}", template)):
+        if i % 2:
+            line.append(spans[piece])
+        elif piece:
+            line.append(piece)
+    return tuple(line)
+
+
+def agenda_day(tr: Translator, day: date, pattern: str) -> str:
+    """A date by a CLDR pattern already looked up in the catalogue (so a language may
+    reorder it): "Monday 07 December 2026"."""
+    return babel_dates.format_date(day, pattern, locale=tr.locale)
+
+
+def _agenda(page: CirclePage, tr: Translator) -> tuple[_Line, _Line, list[_Section]]:
     """The agenda's title, the line under it and its four parts, in either format."""
+    _ = tr.gettext
     c = page.circle
-    title: _Line = (_Typed(c.name), ": meeting agenda")
-    meta: _Line = (f"Meeting of {page.today:%A %d %B %Y} · meets ",
-                   _Words(c.cadence_label.lower()), f" · {len(page.members)} members")
+    # Translators: the title of a learning circle's meeting agenda; {name} is the circle's.
+    title = _filled(_("{name}: meeting agenda"), name=_Typed(c.name))
+    # Translators: a CLDR date pattern (EEEE weekday, dd day, MMMM month, y year).
+    day = agenda_day(tr, page.today, tr.pgettext("CLDR date pattern", "EEEE dd MMMM y"))
+    count = len(page.members)
+    meta = _filled(tr.ngettext("Meeting of {day} · meets {cadence} · {count} member",
+                               "Meeting of {day} · meets {cadence} · {count} members", count),
+                   day=day, cadence=_Words(_(c.cadence_label).lower()), count=str(count))
+    # Translators: a CLDR date pattern (dd day, MMMM month).
+    since = agenda_day(tr, page.since, tr.pgettext("CLDR date pattern", "dd MMMM"))
+    check_in = _("1. Check-in round")
+    check_in_intro = _("Each person says in a sentence or two what they did since the last "
+                       "meeting.")
+    # Translators: a CLDR date pattern (dd day, MMM short month).
+    short = tr.pgettext("CLDR date pattern", "dd MMM")
     if page.shared:
         shared = _Section(
-            "1. Check-in round",
-            "Each person says in a sentence or two what they did since the last meeting.",
-            (f"Shared with the circle since {page.since:%d %B}:",),
-            tuple((f"{a.done_on:%d %b} · ", _Typed(owner.name), ": ", _Typed(a.description))
-                  for owner, a in page.shared))
+            check_in, check_in_intro,
+            (_("Shared with the circle since {day}:").format(day=since),),
+            tuple((f"{agenda_day(tr, a.done_on, short)} · ", _Typed(owner.name), ": ",
+                   _Typed(a.description)) for owner, a in page.shared))
     else:
-        shared = _Section(
-            "1. Check-in round",
-            "Each person says in a sentence or two what they did since the last meeting.",
-            ("Nothing has been shared with the circle lately.",))
+        shared = _Section(check_in, check_in_intro,
+                          (_("Nothing has been shared with the circle lately."),))
     questions = _Section(
-        "2. The practice questions",
-        "Take one or two questions; nobody has to answer every one.",
-        items=tuple((_Strong(q.title), " — ", _Words(q.text)) for q in PRACTICE_QUESTIONS),
+        _("2. The practice questions"),
+        _("Take one or two questions; nobody has to answer every one."),
+        items=tuple((_Strong(q.title), " — ", _Words(q.text))
+                    for q in handout_words.practice_questions(tr)),
         numbered=True)
+    least_heading = _("3. What we practised least")
     if page.least_practised is None:
-        least = _Section("3. What we practised least", paragraph=(
-            f"Shown once the circle has at least {MIN_OTHERS + 1} "
-            "members, so that no one's practice is singled out.",))
+        least = _Section(least_heading, paragraph=(
+            _("Shown once the circle has at least {count} members, so that no one's practice "
+              "is singled out.").format(count=MIN_OTHERS + 1),))
     else:
-        least = _Section("3. What we practised least", paragraph=(
-            f"Across the circle since {page.since:%d %B}, these responsibilities "
-            "were practised least. Which could we take up together?",), items=tuple(
-            (_Words(responsibility(n).label), " — ", _Words(responsibility(n).full_text))
-            for n in page.least_practised))
-    steps = _Section("4. Next steps", "Each person names one next step as an if–then plan: "
-                     "“When …, I will …”, and writes it in their plan.")
+        least = _Section(least_heading, paragraph=(
+            _("Across the circle since {day}, these responsibilities were practised least. "
+              "Which could we take up together?").format(day=since),), items=tuple(
+            (_Words(r.label), " — ", _Words(r.full_text))
+            for r in (handout_words.responsibility(tr, number)
+                      for number in page.least_practised)))
+    steps = _Section(_("4. Next steps"),
+                     _("Each person names one next step as an if–then plan: “When …, I will …”, "
+                       "and writes it in their plan."))
     return title, meta, [shared, questions, least, steps]
 
 
@@ -378,8 +420,8 @@ def _html_line(line: _Line) -> str:
                    if isinstance(s, _Strong) else html.escape(s.text) for s in line)
 
 
-def _agenda_markdown(page: CirclePage) -> str:
-    title, meta, sections = _agenda(page)
+def _agenda_markdown(page: CirclePage, tr: Translator) -> str:
+    title, meta, sections = _agenda(page, tr)
     lines = [f"# {_markdown_line(title)}", "", _markdown_line(meta), ""]
     for i, section in enumerate(sections):
         lines += [""] if i else []
@@ -392,7 +434,7 @@ def _agenda_markdown(page: CirclePage) -> str:
 
 
 _AGENDA_HEAD = (
-    "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
+    "<!doctype html><html lang='{lang}' dir='{dir}'><head><meta charset='utf-8'>",
     "<title>{title}</title>",
     "<style>body{{font-family:system-ui,sans-serif;max-width:46em;margin:2em auto;"
     "line-height:1.5;color:#1a1a1a}}h1{{font-size:1.6em}}h2{{font-size:1.2em;margin-top:1.5em}}"
@@ -400,10 +442,13 @@ _AGENDA_HEAD = (
 )
 
 
-def agenda_html(page: CirclePage) -> str:
-    """The agenda as a self-contained, printable HTML page (every text escaped)."""
-    title, meta, sections = _agenda(page)
-    parts = [line.format(title=_html_line(title)) for line in _AGENDA_HEAD]
+def agenda_html(page: CirclePage, tr: Translator | None = None) -> str:
+    """The agenda as a self-contained, printable HTML page (every text escaped), in
+    ``tr``'s language (English by default)."""
+    tr = tr or translator_for("en")
+    title, meta, sections = _agenda(page, tr)
+    parts = [line.format(title=_html_line(title), lang=tr.language.replace("_", "-"),
+                         dir=tr.dir) for line in _AGENDA_HEAD]
     parts += [f"<h1>{_html_line(title)}</h1>", f"<p>{_html_line(meta)}</p>"]
     for section in sections:
         parts.append(f"<h2>{section.heading}</h2>")

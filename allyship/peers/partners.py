@@ -27,6 +27,7 @@ from allyship.core.models import (
     week_start,
 )
 from allyship.db import store
+from allyship.i18n import Message
 from allyship.people import roster
 from allyship.practice import journal, plans
 
@@ -83,7 +84,7 @@ class PartnerView:
 def _row(db: sqlite_utils.Database, partnership_id: int) -> dict[str, Any]:
     row = next(db.query("SELECT * FROM partnerships WHERE id = ?", [partnership_id]), None)
     if row is None:
-        raise LookupError("That partnership no longer exists.")
+        raise LookupError(Message("That partnership no longer exists."))
     return row
 
 
@@ -141,23 +142,26 @@ def invite(db: sqlite_utils.Database, actor: Member, invitee_id: int) -> Partner
         try:
             other = roster.get_member(db, int(invitee_id))
         except (LookupError, TypeError, ValueError):
-            raise ValidationError({"partner": "Choose a member of your chapter"}) from None
+            raise ValidationError({"partner": Message("Choose a member of your chapter")}) from None
         access.require_same_chapter(actor, other.chapter_id)
         if other.id == actor.id:
-            raise ValidationError({"partner": "Invite someone other than yourself"})
+            raise ValidationError({"partner": Message("Invite someone other than yourself")})
         if not other.active:
-            raise ValidationError({"partner": f"{other.name} is no longer active"})
+            raise ValidationError({"partner": Message("{name} is no longer active",
+                                                      name=other.name)})
         if db.execute("SELECT 1 FROM partnerships WHERE status IN ('active', 'invited') AND"
                       " ((inviter_id = ? AND invitee_id = ?) OR (inviter_id = ? AND invitee_id = ?))",
                       [actor.id, other.id, other.id, actor.id]).fetchone():
-            raise ValidationError({"partner": f"You and {other.name} are already partners "
-                                              "or have an invitation open"})
+            raise ValidationError({"partner": Message(
+                "You and {name} are already partners or have an invitation open",
+                name=other.name)})
         if _open_count(db, actor.id) >= MAX_PARTNERS:
-            raise ValidationError({"partner": f"You can have at most {MAX_PARTNERS} partners "
-                                              "and invitations at a time"})
+            raise ValidationError({"partner": Message(
+                "You can have at most {limit} partners and invitations at a time",
+                limit=MAX_PARTNERS)})
         if _open_count(db, other.id, active_only=True) >= MAX_PARTNERS:
-            raise ValidationError({"partner": f"{other.name} already has {MAX_PARTNERS} "
-                                              "partners"})
+            raise ValidationError({"partner": Message("{name} already has {limit} partners",
+                                                      name=other.name, limit=MAX_PARTNERS)})
         cur = db.execute("INSERT INTO partnerships (chapter_id, inviter_id, invitee_id, status,"
                          " created_at) VALUES (?, ?, ?, 'invited', ?)",
                          [actor.chapter_id, actor.id, other.id, store.now_iso()])
@@ -174,17 +178,22 @@ def respond(db: sqlite_utils.Database, actor: Member, partnership_id: int,
     with store.transaction(db):
         row = _row(db, partnership_id)
         if row["invitee_id"] != actor.id:
-            raise access.PermissionDenied("Only the person invited can answer an invitation.")
+            raise access.PermissionDenied(
+                Message("Only the person invited can answer an invitation."))
         if row["status"] != "invited":
-            raise ValidationError({"partnership": "This invitation has already been answered "
-                                                  "or withdrawn"})
+            raise ValidationError({"partnership": Message(
+                "This invitation has already been answered or withdrawn")})
         if accept:
             for member_id in (row["inviter_id"], actor.id):
                 if _open_count(db, member_id, active_only=True) >= MAX_PARTNERS:
-                    who = "You" if member_id == actor.id else \
-                        roster.get_member(db, member_id).name
-                    raise ValidationError({"partnership": f"{who} already has {MAX_PARTNERS} "
-                                                          "partners; end one first"})
+                    if member_id == actor.id:
+                        full = Message("You already have {limit} partners; end one first",
+                                       limit=MAX_PARTNERS)
+                    else:
+                        full = Message("{name} already has {limit} partners; end one first",
+                                       name=roster.get_member(db, member_id).name,
+                                       limit=MAX_PARTNERS)
+                    raise ValidationError({"partnership": full})
         status = "active" if accept else "declined"
         db.execute("UPDATE partnerships SET status = ?, answered_at = ? WHERE id = ?",
                    [status, store.now_iso(), partnership_id])
@@ -200,9 +209,9 @@ def end(db: sqlite_utils.Database, actor: Member, partnership_id: int) -> None:
     with store.transaction(db):
         row = _row(db, partnership_id)
         if actor.id not in (row["inviter_id"], row["invitee_id"]):
-            raise access.PermissionDenied("Only the two partners can end a partnership.")
+            raise access.PermissionDenied(Message("Only the two partners can end a partnership."))
         if row["status"] not in ("active", "invited"):
-            raise ValidationError({"partnership": "This partnership has already ended"})
+            raise ValidationError({"partnership": Message("This partnership has already ended")})
         db.execute("UPDATE partnerships SET status = 'ended', ended_at = ?, ended_by = ?"
                    " WHERE id = ?", [store.now_iso(), actor.id, partnership_id])
         store.audit(db, actor.id, "update", "partnerships", partnership_id, {"status": "ended"})
@@ -244,7 +253,7 @@ def share_reflection(db: sqlite_utils.Database, actor: Member, reflection_id: in
         row = db.execute("SELECT member_id FROM reflections WHERE id = ?",
                          [reflection_id]).fetchone()
         if row is None:
-            raise LookupError("That reflection no longer exists.")
+            raise LookupError(Message("That reflection no longer exists."))
         access.require_self(actor, row[0], "reflections")
         db.execute("UPDATE reflections SET partners_see = ? WHERE id = ?",
                    [int(bool(shared)), reflection_id])
@@ -325,13 +334,13 @@ def check_in(db: sqlite_utils.Database, actor: Member, partner_id: int, text: st
     today = today or date.today()
     errors: dict[str, str] = {}
     try:
-        words = clean_text(text, "Your note", max_len=NOTE_MAX)
+        words = clean_text(text, Message("Your note"), max_len=NOTE_MAX)
     except ValueError as exc:
-        errors["text"] = str(exc)
+        errors["text"] = exc.args[0] if exc.args else str(exc)
         words = ""
     monday = week_start(week or today)
     if monday > week_start(today):
-        errors["week"] = "A check-in is about this week or one already past"
+        errors["week"] = Message("A check-in is about this week or one already past")
     if errors:
         raise ValidationError(errors)
     with store.transaction(db):
@@ -340,15 +349,16 @@ def check_in(db: sqlite_utils.Database, actor: Member, partner_id: int, text: st
                                 [idempotency_key]), None)
             if row is not None:
                 if row["author_id"] != actor.id:
-                    raise access.PermissionDenied("That submission belongs to someone else.")
+                    raise access.PermissionDenied(
+                        Message("That submission belongs to someone else."))
                 return _note(row)
         partnership_id = _active_between(db, actor.id, int(partner_id))
         if partnership_id is None:
-            raise access.PermissionDenied("You can check in only with an active partner.")
+            raise access.PermissionDenied(Message("You can check in only with an active partner."))
         if action_id is not None:
             action = journal.get_action(db, actor, int(action_id))  # refuses what is not shared
             if action.member_id != int(partner_id):
-                raise ValidationError({"action": "Choose one of your partner's actions"})
+                raise ValidationError({"action": Message("Choose one of your partner's actions")})
             monday = action.week_start
         cur = db.execute("INSERT INTO partner_notes (partnership_id, author_id, recipient_id,"
                          " week_start, action_id, text, idempotency_key, created_at)"
@@ -369,7 +379,7 @@ def notes_with(db: sqlite_utils.Database, actor: Member, partner_id: int) -> lis
     actor = access.require_active(actor)
     partnership_id = _active_between(db, actor.id, int(partner_id))
     if partnership_id is None:
-        raise access.PermissionDenied("Check-in notes are shown only while the partnership "
-                                      "lasts.")
+        raise access.PermissionDenied(Message(
+            "Check-in notes are shown only while the partnership lasts."))
     return [_note(r) for r in db.query("SELECT * FROM partner_notes WHERE partnership_id = ?"
                                        " ORDER BY created_at DESC, id DESC", [partnership_id])]

@@ -22,6 +22,7 @@ import sqlite_utils
 from allyship.core import access
 from allyship.core.models import Member, ValidationError
 from allyship.db import audit, store
+from allyship.i18n import Message
 from allyship.people import roster
 
 PSEUDONYM = "Former member {n}"
@@ -143,14 +144,17 @@ class ErasureResult:
     audit_entries_purged: int
     scrubbed: bool  # the file and its WAL were rewritten without the old pages
 
-    def summary(self) -> str:
+    def summary(self) -> Message:
+        """One line for the admin (table names as in the database, in any language)."""
         removed = ", ".join(f"{n} {t}" for t, n in self.counts.items() if n)
-        note = "" if self.scrubbed else (
+        note = "" if self.scrubbed else Message(
             " The database file could not be fully rewritten because another process was "
             "reading it; run `python -m allyship forget --scrub` when it is quiet.")
-        return (f"Forgotten: now shown as {self.pseudonym}. Changed or removed: "
-                f"{removed or 'nothing else held'}; {self.audit_entries_purged} audit "
-                f"entries purged of their words.{note}")
+        return Message("Forgotten: now shown as {pseudonym}. Changed or removed: {removed}; "
+                       "{purged} audit entries purged of their words.{note}",
+                       pseudonym=self.pseudonym,
+                       removed=removed or Message("nothing else held"),
+                       purged=self.audit_entries_purged, note=note)
 
 
 # --- requests ----------------------------------------------------------------------------
@@ -217,7 +221,8 @@ def decline_request(db: sqlite_utils.Database, actor: Member, member_id: int) ->
     with store.transaction(db):
         cur = db.execute("DELETE FROM erasure_requests WHERE member_id = ?", [member_id])
         if not cur.rowcount:
-            raise ValidationError({"member": "There is no pending request from that member"})
+            raise ValidationError({"member": Message(
+                "There is no pending request from that member")})
         store.audit(db, actor.id, "decline erasure request", "members", member_id, {})
         store.bump_data_version(db)
 
@@ -226,7 +231,7 @@ def _target(db: sqlite_utils.Database, member_id: int) -> Member:
     try:
         return roster.get_member(db, member_id)
     except LookupError:
-        raise ValidationError({"member": "That member no longer exists"}) from None
+        raise ValidationError({"member": Message("That member no longer exists")}) from None
 
 
 # --- the erasure ---------------------------------------------------------------------------
@@ -245,8 +250,8 @@ def forget(db: sqlite_utils.Database, actor: Member | None, member_id: int, *,
         access.require_admin(actor)
         access.require_same_chapter(actor, target.chapter_id)
         if actor.id == target.id:
-            raise access.PermissionDenied("Another admin (or the server's operator) confirms "
-                                          "your own erasure.")
+            raise access.PermissionDenied(Message(
+                "Another admin (or the server's operator) confirms your own erasure."))
     previous_secure = db.execute("PRAGMA secure_delete").fetchone()[0]
     # Deleted and overwritten content is zeroed on the page, not merely unlinked.
     db.execute("PRAGMA secure_delete = ON")
@@ -256,21 +261,24 @@ def forget(db: sqlite_utils.Database, actor: Member | None, member_id: int, *,
             # (a double click, two admins) erases once; the second finds it done.
             target = _target(db, member_id)
             if is_forgotten(db, member_id):
-                raise ValidationError({"member": f"{target.name} has already been forgotten"})
+                raise ValidationError({"member": Message(
+                    "{name} has already been forgotten", name=target.name)})
             if confirm_email.strip().lower() != target.email.lower():
-                raise ValidationError({"confirm": f"Type {target.name}'s email address "
-                                                  "exactly to confirm"})
+                raise ValidationError({"confirm": Message(
+                    "Type {name}'s email address exactly to confirm", name=target.name)})
             requested = db.execute("SELECT requested_at FROM erasure_requests WHERE"
                                    " member_id = ?", [member_id]).fetchone()
             if actor is not None and requested is None and target.active:
-                raise ValidationError({"member": f"{target.name} has not asked to be "
-                                                 "forgotten; an active member asks on Account"})
+                raise ValidationError({"member": Message(
+                    "{name} has not asked to be forgotten; an active member asks on Account",
+                    name=target.name)})
             if target.role == "admin" and target.active and db.execute(
                     "SELECT COUNT(*) FROM members WHERE chapter_id = ? AND role = 'admin'"
                     " AND active = 1 AND id != ?", [target.chapter_id, target.id]
             ).fetchone()[0] == 0:
-                raise ValidationError({"member": f"{target.name} is the chapter's last active "
-                                                 "admin; make someone else an admin first"})
+                raise ValidationError({"member": Message(
+                    "{name} is the chapter's last active admin; make someone else an admin "
+                    "first", name=target.name)})
             counts = _erase_rows(db, target)
             purged = _purge_audit(db, target)
             store.audit(db, actor.id if actor else None, "forget", "members", target.id, {
@@ -288,7 +296,8 @@ def forget_by_email(db: sqlite_utils.Database, email: str, *, scrub: bool = True
     """The operator's erasure (command line): whoever holds the server decides."""
     target = roster.find_member_by_email(db, email)
     if target is None:
-        raise ValidationError({"email": f"No member has the email {email.strip()!r}"})
+        raise ValidationError({"email": Message("No member has the email {email}",
+                                                    email=repr(email.strip()))})
     return forget(db, None, target.id, confirm_email=email, scrub=scrub)
 
 

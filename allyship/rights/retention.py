@@ -26,6 +26,7 @@ import sqlite_utils
 from allyship.core import access
 from allyship.core.models import Member, ValidationError, week_start
 from allyship.db import store
+from allyship.i18n import Message
 
 MONTH_CHOICES: tuple[int, ...] = (3, 6, 12, 24, 36)
 MAX_MONTHS = 600
@@ -51,10 +52,11 @@ def _check_months(months: int | None) -> int | None:
     try:
         value = int(months)
     except (TypeError, ValueError):
-        raise ValidationError({"months": "Choose a number of months"}) from None
+        raise ValidationError({"months": Message("Choose a number of months")}) from None
     if not 1 <= value <= MAX_MONTHS:
-        raise ValidationError({"months": f"Choose between 1 and {MAX_MONTHS} months, or keep"
-                                         " reflections until they are deleted"})
+        raise ValidationError({"months": Message(
+            "Choose between 1 and {limit} months, or keep reflections until they are deleted",
+            limit=MAX_MONTHS)})
     return value
 
 

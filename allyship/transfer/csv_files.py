@@ -19,6 +19,8 @@ from typing import Any, BinaryIO
 
 import pandas as pd
 
+from allyship.i18n import Message, Translator, translate, translator_for
+
 Progress = Callable[[int, int], None]
 """``progress(done, total)``: called while an import runs (at most ~100 times)."""
 
@@ -142,11 +144,12 @@ class ImportReport:
         if len(self.errors) < MAX_REPORTED_ERRORS:
             self.errors.append(RowError(row, column, reason))
         elif len(self.errors) == MAX_REPORTED_ERRORS:
-            self.errors.append(RowError(row, "", "…and more problems; fix these first"))
+            self.errors.append(RowError(row, "", Message("…and more problems; fix these first")))
 
     def problems_by_line(self) -> dict[str, str]:
         """The problems as a form shows them: ``line N: column`` (``header`` for line 1,
-        the column alone for the whole file), reasons under one key joined."""
+        the column alone for the whole file), reasons under one key joined — still a
+        :class:`~allyship.i18n.Message`, so the form shows them in its reader's language."""
         out: dict[str, str] = {}
         for e in self.errors:
             if e.row == 0:
@@ -155,30 +158,82 @@ class ImportReport:
                 key = "header"
             else:
                 key = f"line {e.row}" + (f": {e.column}" if e.column[:1] not in ("(", "") else "")
-            out[key] = f"{out[key]} {e.reason}" if key in out else e.reason
+            # Translators: two problems of one row, one after the other; keep the order
+            # unless your language joins sentences differently.
+            out[key] = Message("{earlier} {reason}", earlier=out[key],
+                               reason=e.reason) if key in out else e.reason
         return out
 
-    def errors_frame(self) -> pd.DataFrame:
-        """The problems as a table: Row, Column, Problem."""
-        return pd.DataFrame([(e.row, e.column, e.reason) for e in self.errors],
-                            columns=["Row", "Column", "Problem"])
+    def errors_frame(self, tr: Translator | None = None) -> pd.DataFrame:
+        """The problems as a table: Row, Column, Problem — headers and reasons in ``tr``'s
+        language (English by default); column names as in the file."""
+        tr = tr or translator_for("en")
+        return pd.DataFrame(
+            [(e.row, e.column, translate(tr, e.reason)) for e in self.errors],
+            columns=[tr.pgettext("import problems table", "Row"),
+                     tr.pgettext("import problems table", "Column"),
+                     tr.pgettext("import problems table", "Problem")])
 
-    def summary(self) -> str:
-        """One line in plain words."""
+    def summary(self, tr: Translator | None = None) -> str:
+        """One line in plain words, in ``tr``'s language (English by default)."""
+        tr = tr or translator_for("en")
         if self.errors:
-            return (f"Nothing was imported: {len(self.errors)} problem"
-                    f"{'s' if len(self.errors) != 1 else ''} in {self.source or 'the file'}.")
-        verb = "would be" if self.dry_run else "were"
-        noun = {"actions": "actions", "members": "members", "plans": "plans",
-                "restore": "rows"}.get(self.kind, "rows")
-        return (f"{self.rows} row{'s' if self.rows != 1 else ''} read: {self.created} {noun} "
-                f"{verb} added, {self.skipped} already there and left as they are.")
+            n = len(self.errors)
+            return tr.ngettext("Nothing was imported: {count} problem in {source}.",
+                               "Nothing was imported: {count} problems in {source}.", n).format(
+                count=n, source=translate(tr, self.source or Message("the file")))
+        return _summary_template(tr, self.kind, self.dry_run, self.rows).format(
+            rows=self.rows, created=self.created, skipped=self.skipped)
+
+
+def _summary_template(tr: Translator, kind: str, dry_run: bool, rows: int) -> str:
+    """The summary of a clean import as a whole sentence per kind and mode, so each
+    language words it its own way."""
+    if kind == "actions" and dry_run:
+        return tr.ngettext("{rows} row read: {created} actions would be added, {skipped} already "
+                          "there and left as they are.",
+                          "{rows} rows read: {created} actions would be added, {skipped} already "
+                          "there and left as they are.", rows)
+    if kind == "actions":
+        return tr.ngettext("{rows} row read: {created} actions were added, {skipped} already there "
+                          "and left as they are.",
+                          "{rows} rows read: {created} actions were added, {skipped} already there "
+                          "and left as they are.", rows)
+    if kind == "members" and dry_run:
+        return tr.ngettext("{rows} row read: {created} members would be added, {skipped} already "
+                          "there and left as they are.",
+                          "{rows} rows read: {created} members would be added, {skipped} already "
+                          "there and left as they are.", rows)
+    if kind == "members":
+        return tr.ngettext("{rows} row read: {created} members were added, {skipped} already there "
+                          "and left as they are.",
+                          "{rows} rows read: {created} members were added, {skipped} already there "
+                          "and left as they are.", rows)
+    if kind == "plans" and dry_run:
+        return tr.ngettext("{rows} row read: {created} plans would be added, {skipped} already "
+                          "there and left as they are.",
+                          "{rows} rows read: {created} plans would be added, {skipped} already "
+                          "there and left as they are.", rows)
+    if kind == "plans":
+        return tr.ngettext("{rows} row read: {created} plans were added, {skipped} already there "
+                          "and left as they are.",
+                          "{rows} rows read: {created} plans were added, {skipped} already there "
+                          "and left as they are.", rows)
+    if dry_run:
+        return tr.ngettext("{rows} row read: {created} rows would be added, {skipped} "
+                          "already there and left as they are.",
+                          "{rows} rows read: {created} rows would be added, {skipped} "
+                          "already there and left as they are.", rows)
+    return tr.ngettext("{rows} row read: {created} rows were added, {skipped} already there and "
+                      "left as they are.",
+                      "{rows} rows read: {created} rows were added, {skipped} already there and "
+                      "left as they are.", rows)
 
 
 def decode_csv(data: bytes) -> tuple[str, str | None]:
     """Text of a CSV file and a note if it was not UTF-8; ``ValueError`` if unreadable."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16"), "The file is UTF-16 text; it was read as such."
+        return data.decode("utf-16"), Message("The file is UTF-16 text; it was read as such.")
     try:
         return data.decode("utf-8-sig"), None
     except UnicodeDecodeError as exc:
@@ -186,12 +241,13 @@ def decode_csv(data: bytes) -> tuple[str, str | None]:
     try:
         text = data.decode("cp1252")
     except UnicodeDecodeError:
-        raise ValueError(
-            f"The file is not UTF-8 text (byte {first_bad + 1} cannot be read) nor Windows-1252/"
-            "Latin-1. In your spreadsheet choose Save As → 'CSV UTF-8 (comma delimited)'."
-        ) from None
-    return text, ("The file is not UTF-8, so it was read as Windows-1252 (Latin-1) text: "
-                  "check that accented letters look right. Saving as 'CSV UTF-8' avoids this.")
+        raise ValueError(Message(
+            "The file is not UTF-8 text (byte {byte} cannot be read) nor Windows-1252/"
+            "Latin-1. In your spreadsheet choose Save As → 'CSV UTF-8 (comma delimited)'.",
+            byte=first_bad + 1)) from None
+    return text, Message("The file is not UTF-8, so it was read as Windows-1252 (Latin-1) "
+                         "text: check that accented letters look right. Saving as 'CSV UTF-8' "
+                         "avoids this.")
 
 
 def _header_key(name: str) -> str:
@@ -208,8 +264,9 @@ def read_csv(data: bytes | str, report: ImportReport
     """
     size = len(data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data)
     if size > MAX_FILE_BYTES:
-        report.error(0, "(file)", f"The file is {size / 1e6:.1f} MB; the limit is "
-                                  f"{MAX_FILE_BYTES / 1e6:.0f} MB. Split it into smaller files.")
+        report.error(0, "(file)", Message(
+            "The file is {size} MB; the limit is {limit} MB. Split it into smaller files.",
+            size=format(size / 1e6, ".1f"), limit=format(MAX_FILE_BYTES / 1e6, ".0f")))
         return [], []
     if isinstance(data, str):
         text = data.lstrip("\ufeff")
@@ -217,12 +274,12 @@ def read_csv(data: bytes | str, report: ImportReport
         try:
             text, note = decode_csv(data)
         except ValueError as exc:
-            report.error(0, "(file)", str(exc))
+            report.error(0, "(file)", exc.args[0])
             return [], []
         if note:
             report.notes.append(note)
     if not text.strip():
-        report.error(0, "(file)", "The file is empty.")
+        report.error(0, "(file)", Message("The file is empty."))
         return [], []
     first = re.split(r"\r\n|\r|\n", text, maxsplit=1)[0]
     delimiter = max((",", ";", "\t"), key=first.count)
@@ -233,27 +290,32 @@ def read_csv(data: bytes | str, report: ImportReport
     try:
         header = [_header_key(h) for h in next(reader)]
         if len(set(header)) != len(header):
-            report.error(1, "(header)", "Two columns have the same name.")
+            report.error(1, "(header)", Message("Two columns have the same name."))
         for n, cells in enumerate(reader, start=2):
             if not any(c.strip() for c in cells):
                 continue
             if len(rows) >= MAX_ROWS:
-                report.error(n, "(file)", f"More than {MAX_ROWS:,} rows; split the file.")
+                report.error(n, "(file)", Message("More than {limit} rows; split the file.",
+                                                  limit=format(MAX_ROWS, ",")))
                 break
             if len(cells) > len(header):
-                report.error(n, "(row)", f"This row has {len(cells)} cells but the header has "
-                                         f"{len(header)} columns (a stray comma or quote?).")
+                report.error(n, "(row)", Message(
+                    "This row has {cells} cells but the header has {columns} columns (a stray "
+                    "comma or quote?).", cells=len(cells), columns=len(header)))
                 continue
             cells += [""] * (len(header) - len(cells))
             rows.append((n, {h: unsafe_cell(c) for h, c in zip(header, cells)}))
     except csv.Error as exc:
         row = n + 1 if header else 1
         if "field larger than field limit" in str(exc):
-            report.error(row, "(file)", f"A cell is longer than {MAX_CELL_CHARS:,} characters, "
-                                        "the limit (often a quote that is never closed).")
+            report.error(row, "(file)", Message(
+                "A cell is longer than {limit} characters, the limit (often a quote that is "
+                "never closed).", limit=format(MAX_CELL_CHARS, ",")))
         elif "NUL" in str(exc) or "\x00" in text:
-            report.error(row, "(file)", "The file contains NUL bytes: it is not a text CSV "
-                                        "file. Save it again as 'CSV UTF-8'.")
+            report.error(row, "(file)", Message(
+                "The file contains NUL bytes: it is not a text CSV file. Save it again as "
+                "'CSV UTF-8'."))
         else:
-            report.error(row, "(file)", f"This is not a readable CSV file: {exc}.")
+            report.error(row, "(file)", Message("This is not a readable CSV file: {reason}.",
+                                                reason=str(exc)))
     return header, rows

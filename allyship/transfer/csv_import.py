@@ -9,10 +9,11 @@ Re-importing does not duplicate. The admin page's *Add from CSV*
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from typing import Any
 import sqlite_utils
 
 from allyship.core import access
-from allyship.core.handout import ACTION_KINDS, RESPONSIBILITIES, ROLES, VISIBILITIES
+from allyship.core.handout import RESPONSIBILITIES
 from allyship.core.models import (
     ActionDraft,
     Member,
@@ -31,6 +32,8 @@ from allyship.core.models import (
     week_start,
 )
 from allyship.db import store
+from allyship.i18n import Message, available_languages, handout, translator_for
+from allyship.i18n.handout import responsibility_number
 from allyship.people import roster
 from allyship.transfer.csv_files import (
     ImportReport,
@@ -74,7 +77,7 @@ def _resolve_chapter(db: sqlite_utils.Database, actor: Member | None,
     if actor is not None:
         access.require_admin(actor)
         if chapter_id is not None and chapter_id != actor.chapter_id:
-            raise access.PermissionDenied("You can import into your own chapter only.")
+            raise access.PermissionDenied(Message("You can import into your own chapter only."))
         return actor.chapter_id
     if chapter_id is not None:
         roster.get_chapter(db, chapter_id)  # LookupError if absent
@@ -86,6 +89,19 @@ def _resolve_chapter(db: sqlite_utils.Database, actor: Member | None,
                           f"This database holds {len(ids)} chapters; say which with --chapter "
                           "NAME or ID.")
     return ids[0]
+
+
+def _missing_column(kind: str, column: str) -> Message:
+    """The problem of a file without a column it needs, a whole sentence per kind."""
+    fields = {"column": repr(column), "columns": ",".join(TEMPLATES[kind])}
+    if kind == "actions":
+        return Message("The actions file needs a column named {column}. Template: {columns}",
+                       **fields)
+    if kind == "members":
+        return Message("The members file needs a column named {column}. Template: {columns}",
+                       **fields)
+    return Message("The plans file needs a column named {column}. Template: {columns}",
+                   **fields)
 
 
 def import_csv(db: sqlite_utils.Database, actor: Member | None, data: bytes | str | Path, *,
@@ -104,7 +120,8 @@ def import_csv(db: sqlite_utils.Database, actor: Member | None, data: bytes | st
     if isinstance(data, (str, Path)):
         source = source or Path(data).name
         data = Path(data).read_bytes()
-    report = ImportReport(kind=kind or "?", source=source or "the file", dry_run=dry_run)
+    report = ImportReport(kind=kind or "?", source=source or Message("the file"),
+                          dry_run=dry_run)
     chapter = _resolve_chapter(db, actor, chapter_id)
     header, rows = read_csv(data, report)
     if report.errors:
@@ -112,9 +129,9 @@ def import_csv(db: sqlite_utils.Database, actor: Member | None, data: bytes | st
     detected = detect_kind(header)
     if kind is None:
         if detected is None:
-            report.error(1, "(header)", "Cannot tell what this file holds. Use one of the "
-                         "templates: " + "; ".join(f"{k}: {','.join(c)}"
-                                                   for k, c in TEMPLATES.items()))
+            report.error(1, "(header)", Message(
+                "Cannot tell what this file holds. Use one of the templates: {templates}",
+                templates="; ".join(f"{k}: {','.join(c)}" for k, c in TEMPLATES.items())))
             return report
         kind = detected
     if kind not in TEMPLATES:
@@ -128,8 +145,7 @@ def import_csv(db: sqlite_utils.Database, actor: Member | None, data: bytes | st
               "plans": [("email", "member_id"), ("focus_group",)]}[kind]
     for options in needed:
         if not cols & set(options):
-            report.error(1, options[0], f"The {kind} file needs a column named {options[0]!r}. "
-                                        f"Template: {','.join(TEMPLATES[kind])}")
+            report.error(1, options[0], _missing_column(kind, options[0]))
     if kind == "members":
         _check_members_file(header, rows, report, add_only)
     if report.errors:
@@ -168,51 +184,58 @@ class _Members:
         if email:
             m = self.by_email.get(email.lower())
             if m is None:
-                report.error(n, "email", f"No member of this chapter has the email {email!r}; "
-                                         "import the members first")
+                report.error(n, "email", Message(
+                    "No member of this chapter has the email {email}; import the members first",
+                    email=repr(email)))
             return m
         raw = row.get("member_id", "").strip()
         if raw.isdigit() and int(raw) in self.by_id:
             return self.by_id[int(raw)]
-        report.error(n, "email", "Say whose row this is: the member's email is required")
+        report.error(n, "email",
+                     Message("Say whose row this is: the member's email is required"))
         return None
 
 
-_RESP_BY_NAME = {}
-for _r in RESPONSIBILITIES:
-    _RESP_BY_NAME[_r.title.lower()] = _r.number
-    _RESP_BY_NAME[_r.label.lower()] = _r.number
-    _RESP_BY_NAME[str(_r.number)] = _r.number
-
-
 def parse_responsibilities(cell: str) -> tuple[int, ...]:
-    """``"2;4"`` or ``"Listen more, speak less; Do our own research"`` → ``(2, 4)``.
+    """``"2;4"`` or ``"Listen more, speak less; Do our own research"`` → ``(2, 4)``; each
+    part a number, a short name or a label in any language we have
+    (:func:`allyship.i18n.handout.responsibility_number`).
 
-    Separate with ``;`` (the short titles contain commas). ``ValueError`` names the
-    part that was not understood."""
+    Separate with ``;`` (the short titles contain commas). ``ValueError`` (its argument
+    a :class:`~allyship.i18n.Message`) names the part that was not understood."""
     parts = [p.strip() for p in cell.split(";") if p.strip()]
     if len(parts) == 1 and re.fullmatch(r"\d+(\s*,\s*\d+)+", parts[0]):
         parts = [p.strip() for p in parts[0].split(",")]  # "2,4" typed by hand
     numbers = []
     for p in parts:
-        key = p.lower().rstrip(".")
-        if key not in _RESP_BY_NAME:
-            raise ValueError(f"Unknown responsibility {p!r}: use numbers 1–8 or the short "
-                             "titles, separated by ';'")
-        numbers.append(_RESP_BY_NAME[key])
+        try:
+            numbers.append(responsibility_number(p))
+        except ValueError:
+            raise ValueError(Message(
+                "Unknown responsibility {part}: use numbers 1–{last} or the short titles, "
+                "separated by ';'", part=repr(p), last=len(RESPONSIBILITIES))) from None
     return tuple(sorted(set(numbers)))
 
 
-def _vocab(value: str, vocabulary: Mapping[str, str], default: str) -> str:
-    """A key of ``vocabulary`` from its key or its label, any case; as typed if unknown
-    (so validation names it)."""
+@functools.cache
+def _labels(name: str) -> dict[str, str]:
+    """Each key of the handout's vocabulary ``name`` ("ACTION_KINDS", …) by itself and by
+    its label (whole, or before " — ") in every language we have, lower case."""
+    keys: dict[str, str] = {}
+    for language in available_languages():
+        for key, label in handout.vocabulary(translator_for(language), name).items():
+            for said in (key, label, label.split(" — ")[0]):
+                keys.setdefault(said.strip().lower(), key)
+    return keys
+
+
+def _vocab(value: str, name: str, default: str) -> str:
+    """A key of the handout's vocabulary ``name`` from its key or its label in any
+    language, any case; as typed if unknown (so validation names it)."""
     v = value.strip()
     if not v:
         return default
-    for key, label in vocabulary.items():
-        if v.lower() in (key, label.lower(), label.split(" — ")[0].lower()):
-            return key
-    return v
+    return _labels(name).get(v.lower(), v)
 
 
 _ACTION_FIELD_COLUMN = {"done_on": "date", "description": "what"}
@@ -240,13 +263,13 @@ def _import_actions(db: sqlite_utils.Database, actor: Member | None, chapter: in
         try:
             resp = parse_responsibilities(row.get("responsibilities", ""))
         except ValueError as exc:
-            report.error(n, "responsibilities", str(exc))
+            report.error(n, "responsibilities", exc.args[0])
             resp = (1,)  # keep validating the other columns
         draft = ActionDraft(
             done_on=row.get("date", "").strip(), description=row.get("what", ""),
-            responsibilities=resp, kind=_vocab(row.get("kind", ""), ACTION_KINDS, "other"),
+            responsibilities=resp, kind=_vocab(row.get("kind", ""), "ACTION_KINDS", "other"),
             minutes=row.get("minutes", "").strip(),
-            visibility=_vocab(row.get("visibility", ""), VISIBILITIES, "private"))
+            visibility=_vocab(row.get("visibility", ""), "VISIBILITIES", "private"))
         try:
             draft = draft.validated(today=today, earliest=earliest)
         except ValidationError as exc:
@@ -261,15 +284,15 @@ def _import_actions(db: sqlite_utils.Database, actor: Member | None, chapter: in
             seen[content] = seen.get(content, 0) + 1
             key = action_idempotency_key(member.email, draft, seen[content] - 1)
         elif key in seen:
-            report.error(n, "idempotency_key", "This key appears twice in the file")
+            report.error(n, "idempotency_key", Message("This key appears twice in the file"))
             continue
         seen[key] = 1
         existing = db.execute("SELECT member_id FROM actions WHERE idempotency_key = ?",
                               [key]).fetchone()
         if existing:
             if existing[0] != member.id:
-                report.error(n, "idempotency_key", "An action with this key belongs to "
-                                                   "another member")
+                report.error(n, "idempotency_key",
+                             Message("An action with this key belongs to another member"))
             else:
                 report.skipped += 1
             continue
@@ -299,12 +322,14 @@ def _check_members_file(header: list[str], rows: list[tuple[int, dict[str, str]]
     """The limits every members file meets; add-only also takes the template's columns only."""
     unknown = [h for h in header if h not in MEMBER_COLUMNS]
     if add_only and unknown:
-        report.error(1, "(header)", f"Unknown column(s): {', '.join(unknown)}; "
-                                    f"use {', '.join(MEMBER_COLUMNS)}")
+        report.error(1, "(header)", Message("Unknown column(s): {unknown}; use {columns}",
+                                            unknown=", ".join(unknown),
+                                            columns=", ".join(MEMBER_COLUMNS)))
     if len(rows) > MAX_MEMBER_ROWS:
-        report.error(0, "rows", f"At most {MAX_MEMBER_ROWS:,} members at a time")
+        report.error(0, "rows", Message("At most {limit} members at a time",
+                                        limit=format(MAX_MEMBER_ROWS, ",")))
     elif add_only and not rows:
-        report.error(0, "rows", "The file has no members in it")
+        report.error(0, "rows", Message("The file has no members in it"))
 
 
 def _import_members(db: sqlite_utils.Database, actor: Member | None, chapter: int,
@@ -328,21 +353,24 @@ def _import_members(db: sqlite_utils.Database, actor: Member | None, chapter: in
                 # The rule the admin's forms apply: no control characters, NFC, length.
                 team_name = roster.clean_team_name(team_name)
             except ValueError as exc:
-                report.error(n, "team", str(exc))
+                report.error(n, "team", exc.args[0] if exc.args else str(exc))
                 continue
             team_id = teams.get(team_name.lower())
             if add_only and team_id is None:
-                report.error(n, "team", f"There is no team called {team_name!r}")
+                report.error(n, "team", Message("There is no team called {team}",
+                                                team=repr(team_name)))
             elif add_only and team_name.lower() in archived:
-                report.error(n, "team", f"{archived[team_name.lower()]} is archived")
+                report.error(n, "team", Message("{team} is archived",
+                                                team=archived[team_name.lower()]))
             elif team_id is None:
                 new_teams.setdefault(team_name.lower(), team_name)
         elif raw_id:
             if not raw_id.isdigit() or int(raw_id) not in team_ids:
-                report.error(n, "team_id", f"No team with id {raw_id!r} in this chapter")
+                report.error(n, "team_id", Message("No team with id {id} in this chapter",
+                                                   id=repr(raw_id)))
             else:
                 team_id = int(raw_id)
-        role = _vocab(row.get("role", ""), ROLES, "member")
+        role = _vocab(row.get("role", ""), "ROLES", "member")
         try:
             draft = MemberDraft(row.get("name", ""), row.get("email", ""), role,
                                 team_id).validated()
@@ -351,15 +379,18 @@ def _import_members(db: sqlite_utils.Database, actor: Member | None, chapter: in
                 report.error(n, f, msg)
             continue
         if draft.email in seen:
-            report.error(n, "email", f"{draft.email} is also on row {seen[draft.email]}")
+            report.error(n, "email", Message("{email} is also on row {row}",
+                                             email=draft.email, row=seen[draft.email]))
             continue
         seen[draft.email] = n
         existing = roster.find_member_by_email(db, draft.email)
         if existing is not None:
             if existing.chapter_id != chapter:
-                report.error(n, "email", f"{draft.email} is a member of another chapter")
+                report.error(n, "email", Message("{email} is a member of another chapter",
+                                                 email=draft.email))
             elif add_only:
-                report.error(n, "email", f"{draft.email} is already a member")
+                report.error(n, "email", Message("{email} is already a member",
+                                                 email=draft.email))
             else:
                 report.skipped += 1  # members are matched by email; not changed by import
             continue
@@ -375,8 +406,9 @@ def _import_members(db: sqlite_utils.Database, actor: Member | None, chapter: in
                          [chapter, name, now])
         teams[lower] = cur.lastrowid
         store.audit(db, by, "create", "teams", cur.lastrowid, {"name": name, "via": "import"})
-        report.notes.append(f"New team {name!r} {'would be' if report.dry_run else 'was'} "
-                            "created.")
+        report.notes.append(
+            Message("New team {team} would be created.", team=repr(name)) if report.dry_run
+            else Message("New team {team} was created.", team=repr(name)))
     for draft, new_team in planned:
         team_id = teams[new_team] if new_team else draft.team_id
         cur = db.execute(
@@ -428,8 +460,9 @@ def _import_plans(db: sqlite_utils.Database, actor: Member | None, chapter: int,
             value = row.get(f, "").strip()
             if value:
                 if g["fields"].get(f, value) != value:
-                    report.error(n, f, f"Different from this member's row {g['first']}; "
-                                       "give the plan's text once")
+                    report.error(n, f, Message(
+                        "Different from this member's row {row}; give the plan's text once",
+                        row=g["first"]))
                 g["fields"].setdefault(f, value)
         if row.get("learning_activity", "").strip():
             g["items"].append(PlanItemDraft("learning_activity", row["learning_activity"]))
@@ -440,7 +473,8 @@ def _import_plans(db: sqlite_utils.Database, actor: Member | None, chapter: int,
                                             row.get("done", "").strip() or None))
             g["where"].append((n, "next_step"))
         elif row.get("due", "").strip() or row.get("done", "").strip():
-            report.error(n, "next_step", "A due or done date needs a next step on the same row")
+            report.error(n, "next_step",
+                         Message("A due or done date needs a next step on the same row"))
     planned = []
     for g in groups.values():
         draft = PlanDraft(**{f: g["fields"].get(f, "") for f in _PLAN_TEXT},
@@ -461,9 +495,10 @@ def _import_plans(db: sqlite_utils.Database, actor: Member | None, chapter: int,
             if _plan_equals(db, current[0], draft):
                 report.skipped += 1
             else:
-                report.error(g["first"], "email", f"{g['member'].email} already has a plan "
-                             f"(version {current[1]}); members revise their own plan on "
-                             "My plan, so import does not overwrite it")
+                report.error(g["first"], "email", Message(
+                    "{email} already has a plan (version {version}); members revise their own "
+                    "plan on My plan, so import does not overwrite it",
+                    email=g["member"].email, version=current[1]))
             continue
         planned.append((g["member"], draft))
     if report.errors:
