@@ -118,16 +118,19 @@ def pager(key: str, found: member_directory.MemberPage) -> None:
         st.session_state[page_key] = to
 
     p1, p2, p3 = st.columns([1, 3, 1], vertical_alignment="center")
+
     def n(value: int) -> str:
         return formatting.format_number(tr, value)
 
-    p1.button(_("Previous"), key=f"{key}_prev", disabled=found.page <= 1,
+    p1.button(tr.pgettext("pager", "Previous"), key=f"{key}_prev",
+              disabled=found.page <= 1,
               on_click=move, args=(found.page - 1,), icon=":material/chevron_left:")
     p2.caption(_("Members {first}–{last} of {matching} · page {page} of {pages}").format(
         first=n(found.first), last=n(found.last), matching=n(found.matching),
         page=n(found.page), pages=n(found.pages)) if found.rows else
         _("Nobody matches this search."))
-    p3.button(_("Next"), key=f"{key}_next", disabled=found.page >= found.pages,
+    p3.button(tr.pgettext("pager", "Next"), key=f"{key}_next",
+              disabled=found.page >= found.pages,
               on_click=move, args=(found.page + 1,), icon=":material/chevron_right:")
 
 
@@ -255,7 +258,8 @@ with tab_members:
 with tab_teams:
     st.dataframe(pd.DataFrame([[
         t.name, counts.active_by_team.get(t.id, 0), t.archived,
-    ] for t in teams_all], columns=[_("Team"), _("Active members"), _("Archived")]),
+    ] for t in teams_all], columns=[_("Team"), _("Active members"),
+                                    tr.pgettext("team column", "Archived")]),
         hide_index=True)
 
     with st.form("create_team"):
@@ -288,11 +292,15 @@ with tab_bulk:
                   "`role` is member, lead or admin (empty means member); `team` is the name "
                   "of an existing team (or empty). Either every row is added, or none is and "
                   "each problem is listed by row. A file naming teams that do not exist yet, "
-                  "or people already in the chapter (such as the repository's "
-                  "`data/sample/members.csv`), goes in through *Import & export*: it checks "
-                  "first, lists the teams it would create and the members it would skip, and "
-                  "adds them when you untick *Check only*.").format(
-                      columns=",".join(csv_import.MEMBER_COLUMNS)))
+                  "or people already in the chapter (such as the repository's `{sample}`), "
+                  "goes in through *{page}*: it checks first, lists the teams it would create "
+                  "and the members it would skip, and adds them when you untick "
+                  "*{check_only}*.").format(
+                      columns=",".join(csv_import.MEMBER_COLUMNS),
+                      sample="data/sample/members.csv", page=_("Import & export"),
+                      # Translators: the start of the checkbox "Check only — do not import
+                      # yet" on Import & export, as that page words it.
+                      check_only=_("Check only")))
     st.code("name,email,role,team\nSam Example,sam@example.org,member,Outreach", language="csv",
             wrap_lines=True)  # no sideways-scrolling box on a phone
     upload = st.file_uploader(_("CSV file"), type=["csv"], key="members_csv_file")
@@ -393,7 +401,7 @@ with tab_audit:
                  "the previous value. Nobody can edit it. Words from members' own plans, "
                  "actions and reflections are never shown here."))
     f1, f2, f3 = st.columns(3)
-    everything, anyone = _("All"), _("Anyone")
+    everything, anyone = tr.pgettext("audit tables", "All"), _("Anyone")
     table = f1.selectbox(_("Table"), ["", *common.cached(audit.audit_tables, me)],
                          key="audit_table", format_func=lambda t: t or everything)
     # "Who" offers the members matching a search, never the whole chapter.
