@@ -14,7 +14,7 @@ from allyship.core.models import Member, ValidationError
 from allyship.core.safe_text import inert
 from allyship.i18n import N_, Translator, translate
 from allyship.rhythm import feeds, mail, nudges
-from allyship.ui import common, language
+from allyship.ui import common, language, refusals
 
 # The words of nudges.KINDS and nudges.WEEKDAYS, marked here so the catalogue holds
 # them: shown through kind_label and weekday_name, in the reader's language.
@@ -77,9 +77,9 @@ def reminder_settings_section(db: sqlite_utils.Database, me: Member) -> None:
                 result = nudges.save_setting(db, me, kind, enabled=on, weekday=weekday,
                                              hour=hour)
             except ValidationError as exc:
-                show_validation(exc)
+                refusals.show_validation(exc)
             except access.PermissionDenied as exc:
-                show_denied(exc)
+                refusals.show_denied(exc)
             else:
                 common.flash(
                     _("{kind}: on, {when}.").format(kind=label,
@@ -139,22 +139,8 @@ def smtp_state() -> tuple[mail.SmtpSettings | None, str]:
     try:
         s = mail.smtp_settings()
     except mail.MailNotConfigured as exc:
-        return None, translate(tr, exc.args[0] if exc.args else str(exc))
+        return None, translate(tr, refusals.said(exc))
     return s, tr.gettext("Sending through {server}.").format(server=s.describe())
-
-
-def show_validation(exc: ValidationError) -> None:
-    """The form's problems, each in the reader's language (the domain's words are
-    :class:`allyship.i18n.Message`)."""
-    tr = language.translator()
-    common.show_validation(ValidationError({k: translate(tr, v) for k, v in exc.errors.items()}),
-                           tr.gettext("Nothing was saved:"))
-
-
-def show_denied(exc: access.PermissionDenied) -> None:
-    """A refusal in the reader's language."""
-    said = exc.args[0] if exc.args else str(exc)
-    st.error(translate(language.translator(), said), icon=":material/block:")
 
 
 def show_preview(db: sqlite_utils.Database, preview: nudges.Preview,
