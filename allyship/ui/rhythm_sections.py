@@ -16,12 +16,6 @@ from allyship.i18n import N_, Translator, translate
 from allyship.rhythm import feeds, mail, nudges
 from allyship.ui import common, language, refusals
 
-# The words of nudges.KINDS and nudges.WEEKDAYS, marked here so the catalogue holds
-# them: shown through kind_label and weekday_name, in the reader's language.
-_KIND_WORDS = (N_("Weekly reminder to log my actions"),
-               N_("Weekly digest for leads and admins"))
-_WEEKDAY_WORDS = (N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"),
-                  N_("Saturday"), N_("Sunday"))
 HIDDEN_LINK = N_("[Preview] their own unsubscribe link, not shown")
 
 
