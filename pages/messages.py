@@ -8,26 +8,30 @@ import pandas as pd
 import streamlit as st
 
 from allyship.core.access import PermissionDenied
-from allyship.core.dates import format_day
 from allyship.core.models import ValidationError
 from allyship.core.safe_text import inert
+from allyship.i18n import Translator, formatting, translate
 from allyship.people import member_directory, roster, setup_checklist
 from allyship.rhythm import mail, nudges, outbox
-from allyship.ui import common, rhythm_sections
+from allyship.ui import common, language, refusals, rhythm_sections
 
 PICK_ALL_UP_TO = 200  # active members offered in one picker; more, and it is a search
-SECURITY_WORDS = {"starttls": "with STARTTLS", "ssl": "over TLS",
-                  "none": "without encryption"}
 
 
-def sending_through(s: mail.SmtpSettings) -> str:
+def sending_through(tr: Translator, s: mail.SmtpSettings) -> str:
     """"Sending through smtp.example.org:587 with STARTTLS, as …, from …" (no password)."""
-    login = f", signed in as {s.username}" if s.username else ""
-    return (f"Sending through {s.host}:{s.port} {SECURITY_WORDS.get(s.security, s.security)}"
-            f"{login}, from {s.sender}.")
+    _ = tr.gettext
+    security = {"starttls": _("with STARTTLS"), "ssl": _("over TLS"),
+                "none": _("without encryption")}.get(s.security, s.security)
+    if s.username:
+        return _("Sending through {host}:{port} {security}, signed in as {username}, from "
+                 "{sender}.").format(host=s.host, port=s.port, security=security,
+                                     username=s.username, sender=s.sender)
+    return _("Sending through {host}:{port} {security}, from {sender}.").format(
+        host=s.host, port=s.port, security=security, sender=s.sender)
 
 
-def when(value: object) -> str:
+def when(tr: Translator, value: object) -> str:
     """An ISO date or time from the outbox as "Mon 7 Dec 2026" (and "14:05 UTC")."""
     if not value:
         return ""
@@ -36,99 +40,126 @@ def when(value: object) -> str:
     except ValueError:
         return str(value)
     if len(str(value)) <= 10:
-        return format_day(date.fromisoformat(str(value)))
-    return f"{format_day(at)} {at:%H:%M} UTC"
+        return formatting.format_day(tr, date.fromisoformat(str(value)))
+    return f"{formatting.format_day(tr, at)} {at:%H:%M} UTC"
+
+
+def state_words(tr: Translator) -> dict[str, str]:
+    """The outbox's states as stored, in the reader's words."""
+    return {"pending": tr.pgettext("outbox state", "pending"),
+            "sending": tr.pgettext("outbox state", "sending"),
+            "sent": tr.pgettext("outbox state", "sent"),
+            "skipped": tr.pgettext("outbox state", "skipped"),
+            "failed": tr.pgettext("outbox state", "failed")}
 
 
 me = common.require_screen("messages")
 db = common.get_db()
+tr = language.translator()
+_ = tr.gettext
 
-st.title("Email & reminders")
-st.caption("Members and leads choose their own reminders and digests on their Account page; "
-           "nothing is sent to anyone who has not turned it on.")
+
+def number(value: int) -> str:
+    return formatting.format_number(tr, value)
+
+
+st.title(_("Email & reminders"))
+st.caption(_("Members and leads choose their own reminders and digests on their Account "
+             "page; nothing is sent to anyone who has not turned it on."))
 common.show_flash()
 
 # Kept across a save's confirmation, as on Admin and Log actions.
-tab_preview, tab_sending, tab_chapter = st.tabs(["Previews", "Sending & outbox",
-                                                 "Chapter settings"],
+tab_preview, tab_sending, tab_chapter = st.tabs([_("Previews"), _("Sending & outbox"),
+                                                 _("Chapter settings")],
                                                 key="messages_tab", on_change="rerun")
 
 with tab_chapter:
     current = nudges.chapter_settings(db, me.chapter_id)
     zones = nudges.time_zone_choices()
     with st.form("rhythm_chapter"):
-        tz = st.selectbox("Time zone (everyone's chosen day and hour are in it)", zones,
+        tz = st.selectbox(_("Time zone (everyone's chosen day and hour are in it)"), zones,
                           index=zones.index(current.time_zone) if current.time_zone in zones
                           else 0)
-        url = st.text_input("Public address of this app (for links in emails and calendar "
-                            "feeds)", value=current.public_url,
+        url = st.text_input(_("Public address of this app (for links in emails and calendar "
+                              "feeds)"), value=current.public_url,
                             placeholder="https://allyship.example.org")
-        save = st.form_submit_button("Save chapter settings", type="primary")
+        save = st.form_submit_button(_("Save chapter settings"), type="primary")
     if save:
         try:
             nudges.save_chapter_settings(db, me, time_zone=tz, public_url=url)
         except ValidationError as exc:
-            common.show_validation(exc)
+            refusals.show_validation(exc)
         except PermissionDenied as exc:
-            common.show_denied(exc)
+            refusals.show_denied(exc)
         else:
-            common.flash("Chapter settings saved.")
+            common.flash(_("Chapter settings saved."))
             st.rerun()
     if not setup_checklist.chapter_settings_saved(db, me.chapter_id):
-        st.warning("Choose the chapter's time zone and save: until then reminders and "
-                   "digests go out by UTC, which may be the wrong hour for your members.")
+        st.warning(_("Choose the chapter's time zone and save: until then reminders and "
+                     "digests go out by UTC, which may be the wrong hour for your members."))
     if not current.public_url:
-        st.warning("No public address yet: links in emails point to http://localhost:8501, "
-                   "which works only on this computer.")
+        st.warning(_("No public address yet: links in emails point to {address}, which works "
+                     "only on this computer.").format(address="http://localhost:8501"))
 
 with tab_sending:
     smtp, sentence = rhythm_sections.smtp_state()
-    (st.success if smtp else st.warning)(sending_through(smtp) if smtp else sentence)
+    (st.success if smtp else st.warning)(sending_through(tr, smtp) if smtp else sentence)
     mode = mail.scheduler_mode()
-    st.markdown("Scheduler: " + ("in-app — this server sends what is due every few minutes."
-                                if mode == "in-app" else
-                                "cron — run `python -m allyship nudges run` every 15 minutes "
-                                "(see the README)."))
-    if st.button(f"Send me a test email ({me.email})", disabled=smtp is None, key="test_mail"):
-        with st.spinner("Sending…"):
+    st.markdown(_("Scheduler: in-app — this server sends what is due every few minutes.")
+                if mode == "in-app" else
+                _("Scheduler: cron — run `{command}` every 15 minutes (see the README).").format(
+                    command="python -m allyship nudges run"))
+    if st.button(_("Send me a test email ({email})").format(email=me.email),
+                 disabled=smtp is None, key="test_mail"):
+        with st.spinner(_("Sending…")):
             try:
                 sent_to = mail.send_test_email(db, me, smtp)
             except Exception as exc:  # any SMTP or network failure: say it plainly
-                st.error(f"The test email was not sent: {type(exc).__name__}: "
-                         f"{inert(exc)}")
+                st.error(_("The test email was not sent: {error}").format(
+                    error=f"{type(exc).__name__}: {inert(translate(tr, str(exc)))}"))
             else:
-                st.success(f"Sent to {inert(sent_to)}. Check the inbox (and the spam "
-                           "folder).")
+                st.success(_("Sent to {address}. Check the inbox (and the spam folder).").format(
+                    address=inert(sent_to)))
     status = outbox.status(db, me)
-    st.header("Outbox")
+    states = state_words(tr)
+    st.header(_("Outbox"))
     if status.last_run is None:
-        st.info("No run yet. Messages go out when the scheduler or the cron job first runs.")
+        st.info(_("No run yet. Messages go out when the scheduler or the cron job first runs."))
     else:
         r = status.last_run
-        st.markdown(f"Last run started {when(r['started_at'])}"
-                    + ("" if r["finished_at"] else " (still running, or interrupted)")
-                    + f": queued {r['queued']:,}, sent {r['sent']:,}, failed {r['failed']:,}, "
-                      f"skipped {r['skipped']:,}." + (f" {inert(r['note'])}" if r['note'] else ""))
+        figures = dict(started=when(tr, r["started_at"]), queued=number(r["queued"]),
+                       sent=number(r["sent"]), failed=number(r["failed"]),
+                       skipped=number(r["skipped"]))
+        line = (_("Last run started {started}: queued {queued}, sent {sent}, failed {failed}, "
+                  "skipped {skipped}.") if r["finished_at"] else
+                _("Last run started {started} (still running, or interrupted): queued "
+                  "{queued}, sent {sent}, failed {failed}, skipped {skipped}.")).format(**figures)
+        st.markdown(line + (f" {inert(translate(tr, r['note']))}" if r["note"] else ""))
     if status.counts:
-        st.caption(" · ".join(f"{k}: {v:,}" for k, v in sorted(status.counts.items())))
+        st.caption(" · ".join(f"{states.get(k, k)}: {number(v)}"
+                              for k, v in sorted(status.counts.items())))
     if status.failures:
-        st.markdown("**Waiting for a retry, or given up**")
+        st.markdown(_("**Waiting for a retry, or given up**"))
         failures = pd.DataFrame(status.failures)
         for column in ("week_start", "next_attempt_at"):
             if column in failures:
-                failures[column] = failures[column].map(when)
+                failures[column] = failures[column].map(lambda v: when(tr, v))
+        if "status" in failures:
+            failures["status"] = failures["status"].map(lambda v: states.get(v, v))
+        if "kind" in failures:
+            failures["kind"] = failures["kind"].map(lambda k: rhythm_sections.kind_label(tr, k))
         st.dataframe(failures.rename(columns={
-            "name": "Member", "kind": "Kind", "week_start": "Week", "status": "State",
-            "attempts": "Attempts", "next_attempt_at": "Next try", "last_error": "Error"}),
-            hide_index=True)
+            "name": _("Member"), "kind": _("Kind"), "week_start": _("Week"),
+            "status": _("State"), "attempts": _("Attempts"), "next_attempt_at": _("Next try"),
+            "last_error": _("Error")}), hide_index=True)
 
 with tab_preview:
     # A small chapter's active members are all offered; a large chapter's through a
     # search (a picker of thousands helps nobody and costs every run).
     small = common.cached(member_directory.chapter_counts, me).active <= PICK_ALL_UP_TO
     query = "" if small else st.text_input(
-        "Preview the messages of (search by name or email)", key="preview_search",
-        placeholder="Leave empty for your own")
+        _("Preview the messages of (search by name or email)"), key="preview_search",
+        placeholder=_("Leave empty for your own"))
     found = (common.cached(member_directory.find_members, me, query=query.strip(),
                            only="active", page_size=PICK_ALL_UP_TO if small else
                            member_directory.MATCHES_MAX).rows
@@ -137,15 +168,15 @@ with tab_preview:
     ids = [me.id, *[i for i in names if i != me.id]]
     names.setdefault(me.id, f"{me.name} <{me.email}>")
     if query.strip() and not found:
-        st.caption("Nobody active matches this search.")
-    who = st.selectbox("Member", ids, format_func=names.get, key="preview_member")
+        st.caption(_("Nobody active matches this search."))
+    who = st.selectbox(_("Member"), ids, format_func=names.get, key="preview_member")
     member = roster.get_member(db, who)
     kinds = [k for k in nudges.KINDS if nudges.may_receive(member, k)]
-    kind = st.radio("Message", kinds, format_func=nudges.KINDS.get, horizontal=True,
-                    key="preview_kind")
+    kind = st.radio(_("Message"), kinds, format_func=lambda k: rhythm_sections.kind_label(tr, k),
+                    horizontal=True, key="preview_kind")
     try:
         preview = nudges.preview_for(db, me, member.id, kind)
     except (ValidationError, PermissionDenied) as exc:
-        st.error(inert(exc))
+        st.error(inert(translate(tr, refusals.said(exc))))
     else:
         rhythm_sections.show_preview(db, preview, rhythm_sections.smtp_state()[0])

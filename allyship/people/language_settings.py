@@ -13,7 +13,7 @@ import sqlite_utils
 from allyship.core import access
 from allyship.core.models import Member, ValidationError
 from allyship.db import store
-from allyship.i18n import PSEUDO_LOCALE, available_languages
+from allyship.i18n import PSEUDO_LOCALE, Message, available_languages
 
 
 def _checked(language: str | None, field: str) -> str | None:
@@ -21,7 +21,7 @@ def _checked(language: str | None, field: str) -> str | None:
     if language in (None, ""):
         return None
     if language == PSEUDO_LOCALE or language not in available_languages():
-        raise ValidationError({field: "Choose one of the languages offered."})
+        raise ValidationError({field: Message("Choose one of the languages offered.")})
     return language
 
 

@@ -16,7 +16,10 @@ import sqlite_utils
 from allyship.core import access
 from allyship.core.handout import ROLES
 from allyship.core.models import Member
+from allyship.i18n import N_, Message
 
+PASSWORD_SET = N_("password set")
+CODE_PENDING = N_("set-up code pending")
 PAGE_SIZE = 50
 MATCHES_MAX = 20  # a search-and-pick list: enough to find someone, never the chapter
 
@@ -27,10 +30,11 @@ class MemberRow:
     name: str
     email: str
     team_id: int | None
-    team: str  # "—" for no team; "(archived)" after an archived team's name
-    role: str
+    team: str  # "—" for no team; "(archived)" after an archived team's name (a Message)
+    role: str  # the role's English label (ROLES)
     active: bool
-    sign_in: str  # "password set", "set-up code pending", "—"
+    sign_in: str  # PASSWORD_SET, CODE_PENDING or "—"
+    role_key: str = "member"  # as stored: the label in another language is looked up by it
 
     def label(self) -> str:
         return f"{self.name} <{self.email}>"
@@ -109,11 +113,13 @@ def _rows(db: sqlite_utils.Database, where: str, params: list[Any], limit: int,
             " FROM members m LEFT JOIN teams t ON t.id = m.team_id"
             f" WHERE {where} ORDER BY m.name COLLATE NOCASE, m.id LIMIT ? OFFSET ?",
             [now, *params, int(limit), int(offset)]):
-        team = "—" if r["team"] is None else r["team"] + (" (archived)" if r["archived"] else "")
-        sign_in = ("password set" if r["has_pw"] else
-                   "set-up code pending" if r["code_live"] else "—")
+        team = ("—" if r["team"] is None else
+                Message("{team} (archived)", team=r["team"]) if r["archived"] else r["team"])
+        sign_in = (PASSWORD_SET if r["has_pw"] else
+                   CODE_PENDING if r["code_live"] else "—")
         out.append(MemberRow(r["id"], r["name"], r["email"], r["team_id"], team,
-                             ROLES.get(r["role"], r["role"]), bool(r["active"]), sign_in))
+                             ROLES.get(r["role"], r["role"]), bool(r["active"]), sign_in,
+                             r["role"]))
     return tuple(out)
 
 

@@ -25,6 +25,7 @@ from allyship.core import access
 from allyship.core.addresses import EMAIL_RE
 from allyship.core.models import Member, ValidationError
 from allyship.db import store
+from allyship.i18n import Message
 from allyship.people import roster, sessions
 
 # scrypt cost: 2**14 × 8 × 128 bytes = 16 MiB of memory per hash.
@@ -87,13 +88,15 @@ _DUMMY_HASH = hash_password(secrets.token_hex(16))
 def check_new_password(password: str, *, email: str = "") -> str:
     """The password if acceptable as a new one, else :class:`ValidationError`."""
     if not isinstance(password, str) or len(password) < PASSWORD_MIN:
-        raise ValidationError({"password": f"Choose a password of at least {PASSWORD_MIN} "
-                                           "characters; a few unrelated words work well"})
+        raise ValidationError({"password": Message(
+            "Choose a password of at least {count} characters; a few unrelated words work "
+            "well", count=PASSWORD_MIN)})
     if len(password) > PASSWORD_MAX:
-        raise ValidationError({"password": f"A password can be at most {PASSWORD_MAX} "
-                                           "characters"})
+        raise ValidationError({"password": Message("A password can be at most {count} "
+                                                   "characters", count=PASSWORD_MAX)})
     if email and password.strip().lower() == email.strip().lower():
-        raise ValidationError({"password": "Your password cannot be your email address"})
+        raise ValidationError({"password": Message(
+            "Your password cannot be your email address")})
     return password
 
 
@@ -123,14 +126,16 @@ class Locked(SignInFailed):
 
     def __init__(self, until: datetime, now: datetime) -> None:
         minutes = max(1, int((until - now).total_seconds() + 59) // 60)
-        super().__init__(f"Too many attempts for this email. Try again in {minutes} "
-                         f"minute{'s' if minutes != 1 else ''}, or ask your chapter admin "
-                         "for a set-up code.")
+        super().__init__(Message(
+            "Too many attempts for this email. Try again in 1 minute, or ask your chapter "
+            "admin for a set-up code.") if minutes == 1 else Message(
+            "Too many attempts for this email. Try again in {count} minutes, or ask your "
+            "chapter admin for a set-up code.", count=minutes))
         self.until = until
 
 
-_BAD_EMAIL = ("That is not an email address. Enter the address your chapter added you "
-              "with, e.g. name@example.org.")
+_BAD_EMAIL = Message("That is not an email address. Enter the address your chapter added "
+                     "you with, e.g. name@example.org.")
 # The audit log's key for failures with emails that belong to no member: they are
 # logged together, once per window, never one row per (attacker-chosen) address.
 _UNKNOWN_KEY = "*"
@@ -141,7 +146,7 @@ def normalise_email(email: str | None) -> str:
     before anything is written or hashed otherwise (item 7: no unbounded writes)."""
     email = (email or "")[:EMAIL_MAX * 4].strip().lower()
     if not email:
-        raise SignInFailed("Enter your email and your password.")
+        raise SignInFailed(Message("Enter your email and your password."))
     if (len(email) > EMAIL_MAX or not EMAIL_RE.match(email)
             or any(ord(ch) < 32 or ord(ch) == 127 for ch in email)):
         raise SignInFailed(_BAD_EMAIL)
@@ -271,7 +276,7 @@ def _clear_after_success(db: sqlite_utils.Database, email: str, now: datetime) -
 
 # --- signing in -----------------------------------------------------------------------
 
-_NO_MATCH = "That email and password do not match. Check both and try again."
+_NO_MATCH = Message("That email and password do not match. Check both and try again.")
 
 
 def sign_in_with_password(db: sqlite_utils.Database, email: str, password: str, *,
@@ -285,7 +290,7 @@ def sign_in_with_password(db: sqlite_utils.Database, email: str, password: str, 
     now = now or _now()
     email = normalise_email(email)
     if not password:
-        raise SignInFailed("Enter your email and your password.")
+        raise SignInFailed(Message("Enter your email and your password."))
     _reserve_guess(db, email, now)  # raises Locked without checking anything
     row = next(db.query("SELECT id, password_hash FROM members WHERE email = ?", [email]), None)
     ok = verify_password(password[:PASSWORD_MAX * 4],
@@ -300,8 +305,8 @@ def sign_in_with_password(db: sqlite_utils.Database, email: str, password: str, 
     _clear_after_success(db, email, now)
     member = roster.get_member(db, row["id"])
     if not member.active:
-        raise SignInFailed("This account has been deactivated. Ask your chapter admin if "
-                           "you would like to come back.")
+        raise SignInFailed(Message("This account has been deactivated. Ask your chapter "
+                                   "admin if you would like to come back."))
     return member
 
 
@@ -358,10 +363,11 @@ def change_password(db: sqlite_utils.Database, actor: Member, current: str, new:
     access.require_active(actor)
     row = next(db.query("SELECT password_hash FROM members WHERE id = ?", [actor.id]))
     if not row["password_hash"]:
-        raise access.PermissionDenied("Your account signs in through your organisation's "
-                                      "accounts, so it has no password here to change.")
+        raise access.PermissionDenied(Message(
+            "Your account signs in through your organisation's accounts, so it has no "
+            "password here to change."))
     if not verify_password(current or "", row["password_hash"]):
-        raise ValidationError({"current": "Your current password is not right"})
+        raise ValidationError({"current": Message("Your current password is not right")})
     check_new_password(new, email=actor.email)
     with store.transaction(db):
         _store_password(db, actor, new, actor.id, "changed")
@@ -382,9 +388,11 @@ class IssuedCode:
 def _issue(db: sqlite_utils.Database, member: Member, actor_id: int | None,
            hours: int, now: datetime) -> IssuedCode:
     if not member.active:
-        raise ValidationError({"member": f"{member.name} is deactivated; reactivate them first"})
+        raise ValidationError({"member": Message("{name} is deactivated; reactivate them "
+                                                 "first", name=member.name)})
     if not 1 <= hours <= 24 * 14:
-        raise ValidationError({"hours": "A set-up code lasts between 1 hour and 14 days"})
+        raise ValidationError({"hours": Message(
+            "A set-up code lasts between 1 hour and 14 days")})
     code = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(_CODE_LENGTH))
     expires = now + timedelta(hours=hours)
     with store.transaction(db):
@@ -417,7 +425,8 @@ def issue_setup_code_for_operator(db: sqlite_utils.Database, email: str, *,
     (how the first admin gets their password)."""
     member = roster.find_member_by_email(db, email)
     if member is None:
-        raise ValidationError({"email": f"No member has the email {email!r}"})
+        raise ValidationError({"email": Message("No member has the email {email!r}",
+                                                email=email)})
     return _issue(db, member, None, hours, now or _now())
 
 
@@ -433,7 +442,8 @@ def redeem_setup_code(db: sqlite_utils.Database, email: str, code: str, new_pass
     """
     now = now or _now()
     if not (email or "").strip() or not code:
-        raise SignInFailed("Enter your email and the set-up code your admin gave you.")
+        raise SignInFailed(Message("Enter your email and the set-up code your admin gave "
+                                   "you."))
     email = normalise_email(email)
     member = roster.find_member_by_email(db, email)
     wanted = _code_hash(code[:64])
@@ -445,17 +455,20 @@ def redeem_setup_code(db: sqlite_utils.Database, email: str, code: str, new_pass
             if hmac.compare_digest(row["code_hash"], wanted):
                 match_id = row["id"]
     if member is None or match_id is None:
-        raise SignInFailed("That set-up code is not valid for this email: it may be mistyped, "
-                           "used already, or expired. Ask your chapter admin for a new one.")
+        raise SignInFailed(Message(
+            "That set-up code is not valid for this email: it may be mistyped, used "
+            "already, or expired. Ask your chapter admin for a new one."))
     if not member.active:
-        raise SignInFailed("This account has been deactivated. Ask your chapter admin.")
+        raise SignInFailed(Message("This account has been deactivated. Ask your chapter "
+                                   "admin."))
     check_new_password(new_password, email=member.email)
     with store.transaction(db):
         # Spend the code inside the same write lock: a code used twice at once works once.
         spent = db.execute("UPDATE setup_codes SET used_at = ? WHERE id = ? AND used_at IS NULL",
                            [now.isoformat(), match_id]).rowcount
         if spent != 1:
-            raise SignInFailed("That set-up code has just been used. Ask for a new one.")
+            raise SignInFailed(Message("That set-up code has just been used. Ask for a new "
+                                       "one."))
         _store_password(db, member, new_password, member.id, "set with a set-up code")
         db.execute("DELETE FROM login_attempts WHERE email = ?", [email])
         # A reset may follow a lost or shared device: every earlier session ends.

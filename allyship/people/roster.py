@@ -20,6 +20,7 @@ from allyship.core.models import (
     parse_date,
 )
 from allyship.db import store
+from allyship.i18n import Message
 
 
 def _chapter(row: dict[str, Any]) -> Chapter:
@@ -112,6 +113,13 @@ def find_team_by_name(db: sqlite_utils.Database, chapter_id: int, name: str) -> 
 
 # --- creation used by `init`, the demo and the admin page ---------------------------
 
+def said(exc: Exception) -> str:
+    """What a ``ValueError`` says, keeping a :class:`Message` (so it can be shown in the
+    reader's language) when it was raised with one."""
+    first = exc.args[0] if exc.args else None
+    return first if isinstance(first, Message) else str(exc)
+
+
 def _chapter_words(name: str, goal_label: str, errors: dict[str, str]) -> tuple[str, str]:
     """A chapter's name and goal label as stored; what is wrong with either goes into
     ``errors`` under its field."""
@@ -120,7 +128,7 @@ def _chapter_words(name: str, goal_label: str, errors: dict[str, str]) -> tuple[
         try:
             cleaned[key] = clean_name(cleaned[key], label, max_len=NAME_MAX)
         except ValueError as exc:
-            errors[key] = str(exc)
+            errors[key] = said(exc)
     return cleaned["name"], cleaned["goal_label"]
 
 
@@ -132,7 +140,7 @@ def create_chapter(db: sqlite_utils.Database, name: str, *, goal_label: str = "A
     try:
         start = parse_date(started_on or date.today(), "Start date")
     except ValueError as exc:
-        errors["started_on"] = str(exc)
+        errors["started_on"] = said(exc)
     if errors:
         raise ValidationError(errors)
     with store.transaction(db):
@@ -156,9 +164,10 @@ def _insert_team(db: sqlite_utils.Database, chapter_id: int, name: str,
     try:
         name = clean_team_name(name)
     except ValueError as exc:
-        raise ValidationError({"name": str(exc)}) from None
+        raise ValidationError({"name": said(exc)}) from None
     if find_team_by_name(db, chapter_id, name):
-        raise ValidationError({"name": f"There is already a team called {name!r}"})
+        raise ValidationError({"name": Message("There is already a team called {name!r}",
+                                               name=name)})
     cur = db.execute("INSERT INTO teams (chapter_id, name, created_at) VALUES (?, ?, ?)",
                      [chapter_id, name, store.now_iso()])
     store.audit(db, actor_id, "create", "teams", cur.lastrowid, {"name": name})
@@ -169,11 +178,12 @@ def _insert_member(db: sqlite_utils.Database, chapter_id: int, draft: MemberDraf
                    actor_id: int | None) -> int:
     draft = draft.validated()
     if find_member_by_email(db, draft.email):
-        raise ValidationError({"email": f"{draft.email} is already a member"})
+        raise ValidationError({"email": Message("{email} is already a member",
+                                                email=draft.email)})
     if draft.team_id is not None:
         team = get_team(db, draft.team_id)
         if team.chapter_id != chapter_id:
-            raise ValidationError({"team_id": "That team is in another chapter"})
+            raise ValidationError({"team_id": Message("That team is in another chapter")})
     cur = db.execute(
         "INSERT INTO members (chapter_id, team_id, name, email, role, created_at)"
         " VALUES (?, ?, ?, ?, ?, ?)",
@@ -189,8 +199,8 @@ def bootstrap_admin(db: sqlite_utils.Database, chapter: Chapter, draft: MemberDr
     with store.transaction(db):
         if next(db.query("SELECT 1 FROM members WHERE chapter_id = ? AND role = 'admin'",
                          [chapter.id]), None):
-            raise access.PermissionDenied("This chapter already has an admin; "
-                                          "ask them to add you.")
+            raise access.PermissionDenied(Message("This chapter already has an admin; "
+                                                  "ask them to add you."))
         member_id = _insert_member(db, chapter.id, MemberDraft(
             draft.name, draft.email, "admin", draft.team_id), None)
         store.bump_data_version(db, chapter.id)
@@ -240,13 +250,13 @@ def _managed(actor: Member, read: Callable[[], _Record], field: str, gone: str) 
 def _managed_member(db: sqlite_utils.Database, actor: Member, member_id: int) -> Member:
     """A member of the actor's chapter, for an admin to change."""
     return _managed(actor, lambda: get_member(db, member_id), "member",
-                    "That member no longer exists")
+                    Message("That member no longer exists"))
 
 
 def _managed_team(db: sqlite_utils.Database, actor: Member, team_id: int) -> Team:
     """A team of the actor's chapter, for an admin to change."""
     return _managed(actor, lambda: get_team(db, team_id), "team_id",
-                    "That team no longer exists")
+                    Message("That team no longer exists"))
 
 
 def _other_active_admins(db: sqlite_utils.Database, chapter_id: int, member_id: int) -> int:
@@ -258,8 +268,9 @@ def _keep_an_admin(db: sqlite_utils.Database, target: Member) -> None:
     """Refuse a change that would leave the chapter with no active admin."""
     if target.role == "admin" and target.active and \
             _other_active_admins(db, target.chapter_id, target.id) == 0:
-        raise ValidationError({"role": f"{target.name} is the chapter's last active admin; "
-                                       "make someone else an admin first"})
+        raise ValidationError({"role": Message("{name} is the chapter's last active admin; "
+                                               "make someone else an admin first",
+                                               name=target.name)})
 
 
 def update_chapter(db: sqlite_utils.Database, actor: Member, name: str,
@@ -289,10 +300,11 @@ def rename_team(db: sqlite_utils.Database, actor: Member, team_id: int, name: st
         try:
             name = clean_team_name(name)
         except ValueError as exc:
-            raise ValidationError({"name": str(exc)}) from None
+            raise ValidationError({"name": said(exc)}) from None
         clash = find_team_by_name(db, team.chapter_id, name)
         if clash is not None and clash.id != team.id:
-            raise ValidationError({"name": f"There is already a team called {name!r}"})
+            raise ValidationError({"name": Message("There is already a team called {name!r}",
+                                                   name=name)})
         if name != team.name:
             db.execute("UPDATE teams SET name = ? WHERE id = ?", [name, team.id])
             store.audit(db, actor.id, "update", "teams", team.id,
@@ -314,9 +326,11 @@ def set_team_archived(db: sqlite_utils.Database, actor: Member, team_id: int,
             active = db.execute("SELECT COUNT(*) FROM members WHERE team_id = ? AND active = 1",
                                 [team.id]).fetchone()[0]
             if active:
-                raise ValidationError({"team_id": f"{team.name} still has {active} active "
-                                                  f"member{'s' if active != 1 else ''}; move "
-                                                  "them to another team first"})
+                raise ValidationError({"team_id": Message(
+                    "{team} still has 1 active member; move them to another team first",
+                    team=team.name) if active == 1 else Message(
+                    "{team} still has {count} active members; move them to another team "
+                    "first", team=team.name, count=active)})
         if archived != team.archived:
             db.execute("UPDATE teams SET archived = ? WHERE id = ?", [int(archived), team.id])
             store.audit(db, actor.id, "update", "teams", team.id,
@@ -333,8 +347,8 @@ def move_member(db: sqlite_utils.Database, actor: Member, member_id: int,
         if team_id is not None:
             team = _managed_team(db, actor, team_id)
             if team.archived:
-                raise ValidationError({"team_id": f"{team.name} is archived; "
-                                                  "bring it back first"})
+                raise ValidationError({"team_id": Message("{team} is archived; bring it back "
+                                                          "first", team=team.name)})
         if team_id != target.team_id:
             db.execute("UPDATE members SET team_id = ? WHERE id = ?", [team_id, target.id])
             store.audit(db, actor.id, "update", "members", target.id,
@@ -349,7 +363,8 @@ def change_role(db: sqlite_utils.Database, actor: Member, member_id: int, role: 
     The chapter always keeps at least one active admin.
     """
     if role not in ("member", "lead", "admin"):
-        raise ValidationError({"role": f"Role must be one of: member, lead, admin (got {role!r})"})
+        raise ValidationError({"role": Message("Role must be one of: member, lead, admin "
+                                               "(got {role!r})", role=role)})
     with store.transaction(db):
         target = _managed_member(db, actor, member_id)
         if role != target.role:
@@ -372,8 +387,9 @@ def set_member_active(db: sqlite_utils.Database, actor: Member, member_id: int,
             _keep_an_admin(db, target)
         elif db.execute("SELECT forgotten_at FROM members WHERE id = ?",
                         [target.id]).fetchone()[0]:
-            raise ValidationError({"active": f"{target.name} has been forgotten (anonymised) "
-                                             "and cannot come back; add them as a new member"})
+            raise ValidationError({"active": Message(
+                "{name} has been forgotten (anonymised) and cannot come back; add them as a "
+                "new member", name=target.name)})
         if active != target.active:
             db.execute("UPDATE members SET active = ? WHERE id = ?", [int(active), target.id])
             store.audit(db, actor.id, "update", "members", target.id,
@@ -406,7 +422,8 @@ def correct_member(db: sqlite_utils.Database, actor: Member, member_id: int, *,
         draft = MemberDraft(name, email, target.role, target.team_id).validated()
         other = find_member_by_email(db, draft.email)
         if other is not None and other.id != target.id:
-            raise ValidationError({"email": f"{draft.email} belongs to another member"})
+            raise ValidationError({"email": Message("{email} belongs to another member",
+                                                    email=draft.email)})
         if (draft.name, draft.email) != (target.name, target.email):
             db.execute("UPDATE members SET name = ?, email = ? WHERE id = ?",
                        [draft.name, draft.email, target.id])

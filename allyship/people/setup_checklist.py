@@ -13,6 +13,7 @@ import sqlite_utils
 
 from allyship.core import access
 from allyship.core.models import Member
+from allyship.i18n import Message
 
 
 @dataclass(frozen=True)
@@ -44,10 +45,6 @@ def chapter_settings_saved(db: sqlite_utils.Database, chapter_id: int) -> bool:
                       [chapter_id]).fetchone() is not None
 
 
-def _n(count: int, one: str, many: str) -> str:
-    return f"{count:,} {one if count == 1 else many}"
-
-
 def setup_checklist(db: sqlite_utils.Database, actor: Member, *,
                     mail_configured: bool) -> Checklist:
     """The admin's chapter's checklist. ``mail_configured``: whether SMTP settings exist
@@ -71,31 +68,42 @@ def setup_checklist(db: sqlite_utils.Database, actor: Member, *,
         "SELECT COUNT(*) FROM nudge_settings n JOIN members m ON m.id = n.member_id"
         " WHERE m.chapter_id = ? AND m.active = 1 AND n.kind = 'reminder' AND n.enabled = 1",
         [cid]).fetchone()[0]
-    where_settings = "Email & reminders → Chapter settings"
+    where_settings = Message("Email & reminders → Chapter settings")
     steps = (
-        Step("place", "Choose the time zone and the app's public address",
+        Step("place", Message("Choose the time zone and the app's public address"),
              settings is not None and bool(settings[1]),
-             (f"Time zone {settings[0]}, address {settings[1]}" if settings and settings[1]
-              else "Reminders go out at members' chosen hour in the chapter's time zone, and "
-                   "links in emails need the address people open the app at."),
+             (Message("Time zone {zone}, address {address}", zone=settings[0],
+                      address=settings[1]) if settings and settings[1]
+              else Message("Reminders go out at members' chosen hour in the chapter's time "
+                           "zone, and links in emails need the address people open the app "
+                           "at.")),
              where_settings),
-        Step("teams", "Create the teams", teams > 0,
-             _n(teams, "team", "teams") if teams else "No team yet.", "Admin → Teams"),
-        Step("members", "Add the members", active > 1,
-             (f"{_n(active, 'active member', 'active members')}, {in_teams:,} in a team"
-              if active > 1 else "Only you so far."),
-             "Admin → Add from CSV, or Admin → Members"),
-        Step("codes", "Give everyone a way to sign in", active > 1 and no_code == 0,
-             ("Everyone has a password or a live set-up code." if no_code == 0 else
-              f"{_n(no_code, 'member has', 'members have')} no password and no live "
-              "set-up code (not needed if your chapter signs in through an identity "
-              "provider)."),
-             "Admin → Sign-in codes"),
-        Step("reminders", "Set up weekly reminders", mail_configured and reminders > 0,
-             ("Email is not set up yet (see the operator guide)." if not mail_configured else
-              f"{_n(reminders, 'member gets', 'members get')} the weekly reminder" if reminders
-              else "Email works; no member has turned the weekly reminder on yet (each "
-                   "chooses it on their Account page)."),
-             "Email & reminders"),
+        Step("teams", Message("Create the teams"), teams > 0,
+             (Message("{count:,} team", count=teams) if teams == 1 else
+              Message("{count:,} teams", count=teams) if teams else Message("No team yet.")),
+             Message("Admin → Teams")),
+        Step("members", Message("Add the members"), active > 1,
+             (Message("{count:,} active members, {in_teams:,} in a team", count=active,
+                      in_teams=in_teams) if active > 1 else Message("Only you so far.")),
+             Message("Admin → Add from CSV, or Admin → Members")),
+        Step("codes", Message("Give everyone a way to sign in"), active > 1 and no_code == 0,
+             (Message("Everyone has a password or a live set-up code.") if no_code == 0 else
+              Message("{count:,} member has no password and no live set-up code (not needed "
+                      "if your chapter signs in through an identity provider).",
+                      count=no_code) if no_code == 1 else
+              Message("{count:,} members have no password and no live set-up code (not "
+                      "needed if your chapter signs in through an identity provider).",
+                      count=no_code)),
+             Message("Admin → Sign-in codes")),
+        Step("reminders", Message("Set up weekly reminders"), mail_configured and reminders > 0,
+             (Message("Email is not set up yet (see the operator guide).")
+              if not mail_configured else
+              Message("{count:,} member gets the weekly reminder", count=reminders)
+              if reminders == 1 else
+              Message("{count:,} members get the weekly reminder", count=reminders)
+              if reminders else
+              Message("Email works; no member has turned the weekly reminder on yet (each "
+                      "chooses it on their Account page).")),
+             Message("Email & reminders")),
     )
     return Checklist(steps)

@@ -7,10 +7,11 @@ import sqlite_utils
 import streamlit as st
 
 from allyship.core.models import Member
+from allyship import i18n
 from allyship.core.safe_text import inert
 from allyship.people import setup_checklist
 from allyship.rhythm import mail
-from allyship.ui import common
+from allyship.ui import common, language
 
 
 def mail_configured() -> bool:
@@ -30,14 +31,20 @@ def show(db: sqlite_utils.Database, me: Member, *, only_until_done: bool = False
                               mail_configured=mail_configured())
     if only_until_done and checklist.complete:
         return
+    tr = language.translator()
     total = len(checklist.steps)
-    title = (f"Set-up checklist: all {total} steps done" if checklist.complete else
-             f"Set up your chapter: {checklist.done} of {total} steps done")
+    title = (tr.gettext("Set-up checklist: all {total} steps done").format(total=total)
+             if checklist.complete else
+             tr.gettext("Set up your chapter: {done} of {total} steps done").format(
+                 done=checklist.done, total=total))
     with st.expander(title, expanded=not checklist.complete, icon=":material/checklist:"):
         lines = []
         for step in checklist.steps:
             mark = ":material/check_circle:" if step.done else ":material/radio_button_unchecked:"
-            state = "done" if step.done else "to do"
-            lines.append(f"- {mark} **{inert(step.title)}** ({state}) — {inert(step.detail)} "
-                         f"*{inert(step.where)}*")
+            # Translators: a step of the set-up checklist, done or not yet.
+            state = tr.pgettext("set-up step", "done") if step.done else tr.pgettext(
+                "set-up step", "to do")
+            lines.append(f"- {mark} **{inert(i18n.translate(tr, step.title))}** ({state}) — "
+                         f"{inert(i18n.translate(tr, step.detail))} "
+                         f"*{inert(i18n.translate(tr, step.where))}*")
         st.markdown("\n".join(lines))
