@@ -8,7 +8,9 @@ import sqlite_utils
 
 from allyship.core import access
 from allyship.core.models import Member, PlanItem, ValidationError, clean_text
+from allyship.core.wording import message_of
 from allyship.db import store
+from allyship.i18n import Message
 from allyship.practice import plans
 
 PART_MAX = 300
@@ -38,18 +40,19 @@ def set_if_then(db: sqlite_utils.Database, actor: Member, item_id: int, when: st
     actor = access.require_active(actor)
     errors: dict[str, str] = {}
     parts = {}
-    for key, label, value in (("if_when", "When …", when), ("if_then", "I will …", then)):
+    for key, label, value in (("if_when", Message("When …"), when),
+                              ("if_then", Message("I will …"), then)):
         try:
             parts[key] = clean_text(value, label, max_len=PART_MAX, required=False)
         except ValueError as exc:
-            errors[key] = str(exc)
+            errors[key] = message_of(exc)
     if errors:
         raise ValidationError(errors)
     with store.transaction(db):
         row = plans.own_plan_item(db, actor, item_id, "i.kind, i.if_when, i.if_then",
-                                  missing="That next step no longer exists.")
+                                  missing=Message("That next step no longer exists."))
         if row["kind"] != "next_step":
-            raise ValidationError({"item": "If–then plans are for next steps"})
+            raise ValidationError({"item": Message("If–then plans are for next steps")})
         if (row["if_when"], row["if_then"]) == (parts["if_when"], parts["if_then"]):
             return
         db.execute("UPDATE plan_items SET if_when = ?, if_then = ? WHERE id = ?",

@@ -20,6 +20,7 @@ from allyship.core.models import (
     parse_date,
 )
 from allyship.db import store
+from allyship.i18n import Message
 
 _PLAN_FIELDS = ("focus_group", "motivation", "supports_goal", "feedback")
 
@@ -111,8 +112,9 @@ def save_plan(db: sqlite_utils.Database, actor: Member, draft: PlanDraft, *,
                       item.done_on and item.done_on.isoformat(), pos]
             if item.id is not None:
                 if item.id not in existing_ids:
-                    raise ValidationError({"items": "An item does not belong to your plan; "
-                                                    "reload the page and try again"})
+                    raise ValidationError({"items": Message(
+                        "An item does not belong to your plan; reload the page and try "
+                        "again")})
                 db.execute("UPDATE plan_items SET kind = ?, text = ?, due_on = ?, done_on = ?,"
                            " position = ? WHERE id = ?", values + [item.id])
                 kept.add(item.id)
@@ -158,9 +160,9 @@ def set_next_step_done(db: sqlite_utils.Database, actor: Member, item_id: int,
     """Mark one of the actor's own plan items done on ``done_on`` (``None`` reopens it)."""
     access.require_active(actor)
     today = today or date.today()
-    day = parse_date(done_on, "Done date") if done_on else None
+    day = parse_date(done_on, Message("Done date")) if done_on else None
     if day and day > today:
-        raise ValidationError({"done_on": "A next step cannot be done in the future"})
+        raise ValidationError({"done_on": Message("A next step cannot be done in the future")})
     with store.transaction(db):
         row = own_plan_item(db, actor, item_id, "i.done_on",
                             missing="That plan item no longer exists")
