@@ -10,26 +10,29 @@ from allyship.core import access
 from allyship.core.models import Member, PlanItem, ValidationError, clean_text
 from allyship.core.wording import message_of
 from allyship.db import store
-from allyship.i18n import Message
+from allyship.i18n import Message, Translator, translator_for
 from allyship.practice import plans
 
 PART_MAX = 300
 
 
-def describe(item: PlanItem) -> str:
-    """The step as the member wrote it: "When …, I will …" where given, else its text."""
-    return phrase(item.text, item.if_when, item.if_then)
+def describe(item: PlanItem, tr: Translator | None = None) -> str:
+    """The step as the member wrote it: "When …, I will …" where given, else its text;
+    the joining words in ``tr``'s language (English by default)."""
+    return phrase(item.text, item.if_when, item.if_then, tr)
 
 
-def phrase(text: str, if_when: str | None, if_then: str | None) -> str:
+def phrase(text: str, if_when: str | None, if_then: str | None,
+           tr: Translator | None = None) -> str:
     """:func:`describe` from the stored columns (the calendar feed reads them directly)."""
+    _ = (tr or translator_for("en")).gettext
     when, then = (if_when or "").strip(), (if_then or "").strip()
     if when and then:
-        return f"When {when}, I will {then}"
+        return _("When {when}, I will {then}").format(when=when, then=then)
     if then:
-        return f"I will {then}"
+        return _("I will {then}").format(then=then)
     if when:
-        return f"When {when}: {text}"
+        return _("When {when}: {text}").format(when=when, text=text)
     return text
 
 
