@@ -89,8 +89,9 @@ def clean_text(
     if required and not text:
         raise ValueError(Message("{label} is required", label=label))
     if len(text) > max_len:
+        length, limit = f"{len(text):,}", f"{max_len:,}"
         raise ValueError(Message("{label} is {length} characters long; the limit is {limit}",
-                                 label=label, length=f"{len(text):,}", limit=f"{max_len:,}"))
+                                 label=label, length=length, limit=limit))
     return text
 
 
@@ -111,9 +112,9 @@ def clean_name(value: Any, label: str, *, max_len: int = NAME_MAX) -> str:
     for ch in text:
         kind = _INVISIBLE.get(unicodedata.category(ch))
         if kind and ch not in _NAME_JOINERS:
+            code = f"U+{ord(ch):04X}"
             raise ValueError(Message("{label} contains {kind} ({code}); a name must be one "
-                                     "line of visible text", label=label, kind=kind,
-                                     code=f"U+{ord(ch):04X}"))
+                                     "line of visible text", label=label, kind=kind, code=code))
     return text
 
 

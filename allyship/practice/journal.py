@@ -241,7 +241,7 @@ def _own_action_row(db: sqlite_utils.Database, actor: Member, action_id: int) ->
     row = next(db.query("SELECT * FROM actions WHERE id = ?", [action_id]), None)
     if row is None:
         raise LookupError("That action no longer exists")
-    access.require_self(actor, row["member_id"], "actions")
+    access.require_self(actor, row["member_id"], Message("actions"))
     return row
 
 

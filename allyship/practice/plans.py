@@ -46,7 +46,7 @@ def stored_plan(db: sqlite_utils.Database, member_id: int) -> Plan | None:
 def get_plan(db: sqlite_utils.Database, actor: Member, member_id: int | None = None) -> Plan | None:
     """The member's plan (their own only), or ``None`` if they have not written one."""
     member_id = actor.id if member_id is None else member_id
-    access.require_self(actor, member_id, "action plan")
+    access.require_self(actor, member_id, Message("action plan"))
     return stored_plan(db, member_id)
 
 
@@ -133,7 +133,7 @@ def list_revisions(db: sqlite_utils.Database, actor: Member,
     """Earlier versions of the member's plan, newest first: version, saved_at, and the
     plan as it then stood."""
     member_id = actor.id if member_id is None else member_id
-    access.require_self(actor, member_id, "action plan")
+    access.require_self(actor, member_id, Message("action plan"))
     rows = db.query(
         "SELECT r.version, r.saved_at, r.snapshot FROM plan_revisions r"
         " JOIN plans p ON p.id = r.plan_id WHERE p.member_id = ? ORDER BY r.version DESC",
@@ -151,7 +151,7 @@ def own_plan_item(db: sqlite_utils.Database, actor: Member, item_id: int, column
                         " ON p.id = i.plan_id WHERE i.id = ?", [item_id]), None)
     if row is None:
         raise LookupError(missing)
-    access.require_self(actor, row["member_id"], "action plan")
+    access.require_self(actor, row["member_id"], Message("action plan"))
     return row
 
 
