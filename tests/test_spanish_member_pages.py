@@ -6,12 +6,11 @@ opening their forms and getting a validation error from each."""
 from __future__ import annotations
 
 import importlib
-import re
 from pathlib import Path
 
 import pytest
-from babel import Locale
-from i18n_helpers import PSEUDO, data_strings, open_in, shown_texts, untranslated
+from i18n_helpers import PSEUDO, open_in, shown_texts
+from spanish_words import english_in
 from streamlit.testing.v1 import AppTest
 
 from apptest_helpers import APP, persona
@@ -31,40 +30,13 @@ OTHERS = {
     "account": [("allyship.ui.rhythm_sections", "reminder_settings_section"),
                 ("allyship.ui.data_rights_sections", "account_section")],
 }
-# The pseudo-locale formats dates with English CLDR names ("Mon 7 Dec 2026"): Babel's
-# words, not messages, and the only English it may show.
-CLDR_ENGLISH = {*Locale("en").days["format"]["abbreviated"].values(),
-                *Locale("en").months["format"]["abbreviated"].values()}
-# Spanish words spelled like English ones in ENGLISH_WORDS.
-SPANISH_TWINS = {"ideas", "Ideas"}
-# A word with a letter outside ASCII is not English ("perpetúan" is not "an").
-_NOT_ASCII_WORD = re.compile(r"\w*[^\W\d_\x00-\x7f]\w*")
-_ESCAPE = re.compile(r"\\(.)")
-
 pytestmark = pytest.mark.slow
-
-
-def data_in(db_path: Path) -> list[str]:
-    """What people wrote, whole and as the pages shorten it (a menu shows 60 characters
-    of an action, a list 40)."""
-    whole = data_strings(db_path)
-    shortened = {s[:n].rstrip() for s in whole for n in (40, 60, 70) if len(s) > n}
-    return sorted({*whole, *shortened}, key=len, reverse=True)
-
-
-def shown(at: AppTest) -> list[str]:
-    """The words of the page's main part and sidebar as a person reads them: Markdown
-    escapes and the invisible joiners inside addresses taken out."""
-    texts = shown_texts(at.main) + shown_texts(at.sidebar)
-    return [_NOT_ASCII_WORD.sub(" ", _ESCAPE.sub(r"\1", t).replace("\u2060", ""))
-            for t in texts]
 
 
 def english_left(at: AppTest, language: str, db_path: Path) -> list[str]:
     """What the page's main part and its sidebar still show in English."""
     assert not at.exception, [e.value for e in at.exception]
-    allowed = CLDR_ENGLISH if language == PSEUDO else SPANISH_TWINS
-    return untranslated(shown(at), language, data=data_in(db_path), allowed=allowed)
+    return english_in(shown_texts(at.main) + shown_texts(at.sidebar), language, db_path)
 
 
 def without_others(monkeypatch: pytest.MonkeyPatch, page: str) -> None:
@@ -172,8 +144,7 @@ def test_choosing_spanish_on_account_turns_the_app_spanish_and_automatic_turns_i
     assert "español" in at.success[0].value
     # The page's own words (AppTest reruns only the page after a save: its sidebar is
     # the last run's; a browser redraws both).
-    assert untranslated(shown_texts(at.main), "es", data=data_in(demo_db),
-                        allowed=SPANISH_TWINS) == []
+    assert english_in(shown_texts(at.main), "es", demo_db) == []
     db = store.connect(demo_db)
     assert language_settings.member_language(db, member.id) == "es"
     # The next runs and pages stay Spanish.

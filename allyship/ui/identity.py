@@ -31,7 +31,7 @@ from allyship.core.safe_text import inert
 from allyship.core.wording import message_of
 from allyship.db import store
 from allyship.i18n import N_, Translator, handout
-from allyship.people import passwords, roster, sessions
+from allyship.people import language_settings, passwords, roster, sessions
 from allyship.ui import language, navigation, session_links
 
 _SESSION_KEYS = ("member_id", "auth_mode", "session_id", "session_handover")
@@ -131,7 +131,12 @@ def _demo_picker(db: sqlite_utils.Database) -> Member | None:
     roles = list(personas)
     current = st.session_state.get("member_id")
     index = next((i for i, r in enumerate(roles) if personas[r].id == current), 0)
-    tr = language.translator()
+    # The picker speaks the language of the persona being viewed (their own setting),
+    # read before it is drawn: its label cannot change once it is on the page.
+    shown = personas.get(st.session_state.get("demo_persona") or roles[index])
+    tr = (language.use_language(language_settings.member_language(db, shown.id),
+                                language_settings.chapter_language(db, shown.chapter_id))
+          if shown is not None else language.translator())
     chapter_roles = handout.vocabulary(tr, "ROLES")
     role = st.sidebar.selectbox(
         tr.gettext("Viewing the demo as"), roles, index=index, key="demo_persona",
