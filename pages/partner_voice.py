@@ -10,7 +10,8 @@ import streamlit as st
 from allyship.core import access
 from allyship.core.models import ValidationError
 from allyship.core.safe_text import inert
-from allyship.i18n import formatting
+from allyship.i18n import formatting, translate
+from allyship.people.language_settings import chapter_language
 from allyship.rhythm import mail
 from allyship.ui import common, language
 from allyship.voice import asks, figures, mailing, partners, report_back, rules
@@ -20,6 +21,11 @@ db = common.get_db()
 tr = language.translator()
 _ = tr.gettext
 today = date.today()
+# Each language named in itself, as a speaker of it looks for it.
+LANGUAGE_NAMES = {"en": "English", "es": "Español"}
+# A new partner speaks the chapter's language unless the lead says otherwise.
+chapter_default = chapter_language(db, me.chapter_id)
+new_partner_language = chapter_default if chapter_default in rules.LANGUAGES else "en"
 
 st.title(_("Partner voice"))
 st.caption(_("Allyship is not self-defined: it must be recognised by the people we work "
@@ -28,16 +34,24 @@ st.caption(_("Allyship is not self-defined: it must be recognised by the people 
 common.show_flash()
 
 
+def reason_of(exc: Exception) -> str:
+    """An error's words in the session's language (a Message by its template)."""
+    said = exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc)
+    return translate(tr, said)
+
+
 def act(fn, *args, done: str, **kwargs) -> tuple[bool, object]:
     """Run one change: (done?, its result); on success ``done`` shows after the rerun."""
     try:
         result = fn(db, me, *args, **kwargs)
     except ValidationError as exc:
-        common.show_validation(exc, _("Nothing changed:"))
+        # Each field's problem in the session's language (Messages by their template).
+        common.show_validation(ValidationError({k: translate(tr, v) for k, v in
+                                                exc.errors.items()}), _("Nothing changed:"))
     except (access.PermissionDenied, LookupError) as exc:
-        st.error(inert(str(exc)), icon=":material/block:")
+        st.error(inert(reason_of(exc)), icon=":material/block:")
     except (mail.MailNotConfigured, smtplib.SMTPException, OSError) as exc:
-        st.error(inert(_("Nothing was sent: {reason}").format(reason=exc)),
+        st.error(inert(_("Nothing was sent: {reason}").format(reason=reason_of(exc))),
                  icon=":material/error:")
     else:
         common.flash(done)
@@ -46,7 +60,7 @@ def act(fn, *args, done: str, **kwargs) -> tuple[bool, object]:
 
 
 def partner_form(key: str, before: partners.PartnerDraft | None = None) -> partners.PartnerDraft | None:
-    b = before or partners.PartnerDraft("")
+    b = before or partners.PartnerDraft("", language=new_partner_language)
     with st.form(key, clear_on_submit=before is None):
         name = st.text_input(_("Organisation or group"), b.name, max_chars=rules.NAME_MAX,
                              key=f"{key}_name")
@@ -55,7 +69,7 @@ def partner_form(key: str, before: partners.PartnerDraft | None = None) -> partn
                               key=f"{key}_email")
         lang = st.selectbox(_("Their language"), rules.LANGUAGES,
                             index=rules.LANGUAGES.index(b.language),
-                            format_func={"en": "English", "es": "Español"}.get)
+                            format_func=LANGUAGE_NAMES.get)
         groups = st.text_input(_("Plan groups they relate to (separated by commas)"),
                                ", ".join(b.plan_groups))
         notes = st.text_area(_("Notes"), b.notes, max_chars=rules.NOTES_MAX)
@@ -76,7 +90,8 @@ with kept:
     if listed:
         st.dataframe(pd.DataFrame([{
             _("Organisation"): p.name, _("Contact"): p.contact_name,
-            _("Language"): p.language, _("Plan groups"): ", ".join(p.plan_groups),
+            _("Language"): LANGUAGE_NAMES.get(p.language, p.language),
+            _("Plan groups"): ", ".join(p.plan_groups),
             _("Asked us not to ask again"): bool(p.do_not_ask_since)} for p in listed]),
             hide_index=True)
     st.header(_("Add a community partner"))

@@ -43,10 +43,29 @@ ENGLISH_WORDS = {
     "log", "logged", "goal", "step", "steps", "next", "last", "first", "today", "days",
     "month", "months", "year", "people", "person", "share", "shared", "private", "add",
     "remove", "change", "choose", "settings", "account", "help", "about", "progress",
-    "partner", "partners", "circle", "ideas", "reflect", "reflection", "my", "our", "we",
+    "partner", "partners", "circle", "reflect", "reflection", "my", "our", "we",
     "can", "cannot", "only", "more", "less", "than", "see", "new", "back", "done",
 }
-_WORD = re.compile(r"[A-Za-z][A-Za-z'’]*")
+# The pseudo-locale formats dates as English (CLDR "en"): its day and month names are not
+# messages, so they are not marked.
+_ENGLISH_DATE_WORDS = {
+    "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun", "Monday", "Tuesday", "Wednesday",
+    "Thursday", "Friday", "Saturday", "Sunday", "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+    "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "January", "February", "March",
+    "April", "June", "July", "August", "September", "October", "November", "December",
+}
+# A word in any script: accented letters belong to their word ("anónima" is one word).
+_WORD = re.compile(r"[^\W\d_][\w'’]*")
+# Chart spec keys whose values are settings or data, not words a person reads.
+_SPEC_SETTINGS = {
+    "data", "datasets", "values", "field", "name", "type", "$schema", "format", "mark",
+    "scale", "signal", "expr", "test", "fieldTitle", "timeUnit", "filter", "orient",
+    "anchor", "op", "as", "groupby", "order", "contains", "width", "height", "calculate",
+    "fold", "align", "baseline", "fontWeight", "interpolate", "stroke", "color", "fill",
+    "value", "stack", "window", "sort", "domain", "range", "scheme", "locale", "font",
+    "labelExpr", "param", "bind", "aggregate", "bin", "impute", "key", "id", "shape",
+    "strokeDash", "legendX", "legendY", "formatType", "encoding",
+}
 _MARKED = re.compile(r"⟦[^⟦⟧]*⟧")
 _CSS_CONTENT = re.compile(r'content:\s*"([^"]*)"')
 
@@ -73,8 +92,7 @@ def _strings_in(value: object) -> Iterable[str]:
     elif isinstance(value, dict):
         for key, item in value.items():
             # Chart data rows are data; their field names are code, not words.
-            if key in ("data", "datasets", "values", "field", "name", "type", "$schema",
-                       "format", "mark", "scale", "signal", "expr", "test", "fieldTitle"):
+            if key in _SPEC_SETTINGS:
                 continue
             yield from _strings_in(item)
     elif isinstance(value, (list, tuple)):
@@ -153,8 +171,12 @@ def untranslated(texts: Iterable[str], language: str, *, data: Iterable[str] = (
             continue  # code for the browser; words it shows (CSS content) are checked apart
         rest = _without_data(_CSS_CONTENT.sub(r"\1", text), data)
         if language == PSEUDO:
-            rest = _MARKED.sub(" ", rest)
-            words = [w for w in _WORD.findall(rest) if w not in allow and len(w) > 1]
+            while _MARKED.search(rest):  # a message may hold another (a question in a line)
+                rest = _MARKED.sub(" ", rest)
+            # Pseudo words are accented; a message split by a tag loses its marks on one
+            # side, so only plain-ASCII words can be English left untranslated.
+            words = [w for w in _WORD.findall(rest) if w.isascii() and w not in allow
+                     and w not in _ENGLISH_DATE_WORDS and len(w) > 1]
         else:
             words = [w for w in _WORD.findall(rest)
                      if w not in allow and w.lower() in ENGLISH_WORDS]

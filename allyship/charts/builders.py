@@ -44,24 +44,26 @@ from allyship.charts.palette import (
     SOME_RANGE,
     STATUS_COLOURS,
 )
+from allyship.charts.chart_words import COMPLETE, IN_PROGRESS, describe, is_source, localise
 from allyship.core.handout import RESPONSIBILITIES
+from allyship.i18n import N_, Translator
 
 _WEEK_FORMAT = "%d %b"
 # Fit the width to the container but keep the plot's own height: Streamlit's default
 # ("fit") squeezes the plot to make room for legends and rotated labels.
 _AUTOSIZE = alt.AutoSizeParams(type="fit-x", contains="padding")
-_WEEK_TOOLTIP = alt.Tooltip("week:T", title="Week of", format="%a %d %b %Y")
+_WEEK_TOOLTIP = alt.Tooltip("week:T", title=N_("Week of"), format="%a %d %b %Y")
 # Every chart names a week by its Monday: one band or point per week, labelled with the
 # week's own date (a time axis would put its ticks on Sundays, Vega's weeks).
-_WEEK_X = alt.X("yearmonthdate(week):O", title="Week (from Monday)",
+_WEEK_X = alt.X("yearmonthdate(week):O", title=N_("Week (from Monday)"),
                 axis=alt.Axis(format=_WEEK_FORMAT, labelAngle=-45))
 # Counts of things (actions, members, next steps) in whole numbers on the axis.
 _COUNT_AXIS = alt.Axis(tickMinStep=1, format="d")
-_WEEK_STATE = alt.Tooltip("week_state:N", title="Week")
+_WEEK_STATE = alt.Tooltip("week_state:N", title=N_("Week"))
 def _with_week_state(frame: pd.DataFrame) -> pd.DataFrame:
     state = frame["in_progress"] if "in_progress" in frame else pd.Series(False, frame.index)
     return frame.assign(in_progress=state.astype(bool),
-                        week_state=state.map(lambda p: "in progress" if p else "complete"))
+                        week_state=state.map(lambda p: IN_PROGRESS if p else COMPLETE))
 
 
 def _base(data: Any, title: str, subtitle: str | None, about: str,
@@ -117,14 +119,14 @@ def _last_of_each_group(chart: alt.Chart) -> alt.Chart:
 
 def _chart_participation(data: Any, groups: Sequence[str], top: int = 0) -> alt.LayerChart:
     groups = list(groups)
-    colour, dash, shape = _group_cues(groups, "Group")
-    tooltip = [alt.Tooltip("group:N", title="Group"), _WEEK_TOOLTIP, _WEEK_STATE,
-               alt.Tooltip("participants:Q", title="Members who logged"),
-               alt.Tooltip("counted:Q", title="Active members not away"),
-               alt.Tooltip("share:Q", title="Share that week", format=".0%"),
-               alt.Tooltip("rolling_mean:Q", title="4-week average", format=".0%")]
+    colour, dash, shape = _group_cues(groups, N_("Group"))
+    tooltip = [alt.Tooltip("group:N", title=N_("Group")), _WEEK_TOOLTIP, _WEEK_STATE,
+               alt.Tooltip("participants:Q", title=N_("Members who logged")),
+               alt.Tooltip("counted:Q", title=N_("Active members not away")),
+               alt.Tooltip("share:Q", title=N_("Share that week"), format=".0%"),
+               alt.Tooltip("rolling_mean:Q", title=N_("4-week average"), format=".0%")]
     x = _WEEK_X
-    y = alt.Y("rolling_mean:Q", title="Share of members", axis=alt.Axis(format="%"),
+    y = alt.Y("rolling_mean:Q", title=N_("Share of members"), axis=alt.Axis(format="%"),
               scale=alt.Scale(domain=[0, 1]))
     base = alt.Chart(data)
     complete = base.transform_filter("!datum.in_progress")
@@ -142,92 +144,87 @@ def _chart_participation(data: Any, groups: Sequence[str], top: int = 0) -> alt.
     ends = _last_of_each_group(complete.transform_filter("isValid(datum.rolling_mean)")
                                ).mark_text(align="left", dx=6, fontWeight="bold").encode(
         x=x, y=y, text="group:N", color=colour, tooltip=tooltip)
-    names = ", ".join(groups) if groups else "no group"
-    return _layer(line, dots, unfinished, ends, title="Weekly participation",
-                  subtitle="Share of active members (not away) who logged at least one "
-                           "action; line = 4-week average; hollow = week in progress",
-                  about=f"Line chart: weekly share of members who logged an action, with "
-                        f"its 4-week average, for {names}.")
+    return _layer(line, dots, unfinished, ends, title=N_("Weekly participation"),
+                  subtitle=N_("Share of active members (not away) who logged at least one "
+                              "action; line = 4-week average; hollow = week in progress"),
+                  about=describe("participation", groups))
 
 
 def _chart_responsibility_actions(data: Any, groups: Sequence[str] = (),
                                   top: int = 0) -> alt.Chart:
     labels = [r.label for r in RESPONSIBILITIES]
-    return _base(data, "Actions per week by responsibility",
-                 "An action that practised two responsibilities counts under each; "
-                 "faded = week in progress",
-                 "Stacked bar chart: actions logged each week, split by the eight "
-                 "responsibilities in the handout's order.").mark_bar(
+    return _base(data, N_("Actions per week by responsibility"),
+                 N_("An action that practised two responsibilities counts under each; "
+                    "faded = week in progress"),
+                 describe("responsibility_actions", ())).mark_bar(
         stroke="white", strokeWidth=0.5).encode(
         x=_WEEK_X,
-        y=alt.Y("actions:Q", title="Actions", stack="zero", axis=_COUNT_AXIS),
-        color=alt.Color("label:N", title="Responsibility", sort=labels,
+        y=alt.Y("actions:Q", title=N_("Actions"), stack="zero", axis=_COUNT_AXIS),
+        color=alt.Color("label:N", title=N_("Responsibility"), sort=labels,
                         scale=alt.Scale(domain=labels, range=list(RESPONSIBILITY_COLOURS)),
                         legend=alt.Legend(orient="bottom", columns=2, labelLimit=260)),
         opacity=alt.condition("datum.in_progress", alt.value(0.4), alt.value(1.0)),
         order=alt.Order("responsibility:Q"),
-        tooltip=[_WEEK_TOOLTIP, _WEEK_STATE, alt.Tooltip("label:N", title="Responsibility"),
-                 alt.Tooltip("full_text:N", title="From the handout"),
-                 alt.Tooltip("actions:Q", title="Actions"),
-                 alt.Tooltip("members:Q", title="Members")],
+        tooltip=[_WEEK_TOOLTIP, _WEEK_STATE, alt.Tooltip("label:N", title=N_("Responsibility")),
+                 alt.Tooltip("full_text:N", title=N_("From the handout")),
+                 alt.Tooltip("actions:Q", title=N_("Actions")),
+                 alt.Tooltip("members:Q", title=N_("Members"))],
     )
 
 
 def _chart_coverage(data: Any, groups: Sequence[str] = (), top: int = 1) -> alt.Chart:
     labels = [r.label for r in RESPONSIBILITIES]
-    some = alt.Color("actions:Q", title="Actions (grey = none)",
+    some = alt.Color("actions:Q", title=N_("Actions (grey = none)"),
                      scale=alt.Scale(domain=[1, max(top, 2)], range=list(SOME_RANGE)),
                      legend=alt.Legend(orient="bottom", tickMinStep=1))
-    return _base(data, "Responsibility coverage",
-                 "Each square is one responsibility in one week: grey = nobody practised "
-                 "it, darker blue = more actions",
-                 "Heat map: for each of the eight responsibilities and each week, how many "
-                 "actions practised it; grey squares are none.",
+    return _base(data, N_("Responsibility coverage"),
+                 N_("Each square is one responsibility in one week: grey = nobody practised "
+                    "it, darker blue = more actions"),
+                 describe("coverage", ()),
                  height=30 * len(labels) + 40).mark_rect(stroke="white", strokeWidth=1).encode(
         x=_WEEK_X,
         y=alt.Y("label:N", title=None, sort=labels, axis=alt.Axis(labelLimit=260)),
         color=alt.condition("datum.actions > 0", some, alt.value(NONE_COLOUR)),
         opacity=alt.condition("datum.in_progress", alt.value(0.5), alt.value(1.0)),
-        tooltip=[alt.Tooltip("label:N", title="Responsibility"),
-                 alt.Tooltip("full_text:N", title="From the handout"), _WEEK_TOOLTIP,
-                 _WEEK_STATE, alt.Tooltip("actions:Q", title="Actions"),
-                 alt.Tooltip("members:Q", title="Members who practised it")],
+        tooltip=[alt.Tooltip("label:N", title=N_("Responsibility")),
+                 alt.Tooltip("full_text:N", title=N_("From the handout")), _WEEK_TOOLTIP,
+                 _WEEK_STATE, alt.Tooltip("actions:Q", title=N_("Actions")),
+                 alt.Tooltip("members:Q", title=N_("Members who practised it"))],
     )
 
 
 def _chart_consistency(data: Any, groups: Sequence[str] = (), top: int = 0) -> alt.Chart:
-    return _base(data, "Consistency: weeks active in the period",
-                 "How many members showed up in how many weeks — no names",
-                 "Bar chart: number of members by how many weeks of the period they "
-                 "logged at least one action.").mark_bar(
+    return _base(data, N_("Consistency: weeks active in the period"),
+                 N_("How many members showed up in how many weeks — no names"),
+                 describe("consistency", ())).mark_bar(
         color=OKABE_ITO[0]).encode(
-        x=alt.X("weeks_active:O", title="Weeks with at least one action",
+        x=alt.X("weeks_active:O", title=N_("Weeks with at least one action"),
                 axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("members:Q", title="Members", axis=_COUNT_AXIS),
-        tooltip=[alt.Tooltip("weeks_active:O", title="Weeks active"),
-                 alt.Tooltip("weeks_in_period:Q", title="Weeks in period"),
-                 alt.Tooltip("members:Q", title="Members")],
+        y=alt.Y("members:Q", title=N_("Members"), axis=_COUNT_AXIS),
+        tooltip=[alt.Tooltip("weeks_active:O", title=N_("Weeks active")),
+                 alt.Tooltip("weeks_in_period:Q", title=N_("Weeks in period")),
+                 alt.Tooltip("members:Q", title=N_("Members"))],
     )
 
 
 def _chart_follow_through(data: Any, groups: Sequence[str], top: int = 0) -> alt.Chart:
     statuses = list(STATUS_COLOURS)
     groups = list(groups)
-    return _base(data, "Plan follow-through: next steps",
-                 "Done in the period, still open, and past their due date",
-                 "Stacked bar chart: plan next steps done, open and overdue, per group.",
+    return _base(data, N_("Plan follow-through: next steps"),
+                 N_("Done in the period, still open, and past their due date"),
+                 describe("follow_through", groups),
                  height=max(90, 46 * len(groups) + 50)).transform_fold(
         statuses, as_=["status", "steps"]).mark_bar(stroke="white", strokeWidth=1).encode(
         y=alt.Y("group:N", title=None, sort=groups, axis=alt.Axis(labelLimit=220)),
-        x=alt.X("steps:Q", title="Next steps", stack="zero", axis=_COUNT_AXIS),
-        color=alt.Color("status:N", title="Status", sort=statuses,
+        x=alt.X("steps:Q", title=N_("Next steps"), stack="zero", axis=_COUNT_AXIS),
+        color=alt.Color("status:N", title=N_("Status"), sort=statuses,
                         scale=alt.Scale(domain=statuses, range=list(STATUS_COLOURS.values())),
                         legend=alt.Legend(orient="bottom")),
         order=alt.Order("status_order:Q"),
-        tooltip=[alt.Tooltip("group:N", title="Group"), alt.Tooltip("status:N", title="Status"),
-                 alt.Tooltip("steps:Q", title="Next steps"),
-                 alt.Tooltip("plans:Q", title="Plans"),
-                 alt.Tooltip("revised_90_days:Q", title="Plans revised in 90 days")],
+        tooltip=[alt.Tooltip("group:N", title=N_("Group")), alt.Tooltip("status:N", title=N_("Status")),
+                 alt.Tooltip("steps:Q", title=N_("Next steps")),
+                 alt.Tooltip("plans:Q", title=N_("Plans")),
+                 alt.Tooltip("revised_90_days:Q", title=N_("Plans revised in 90 days"))],
     ).transform_calculate(
         status_order=f"indexof({statuses!r}, datum.status)")
 
@@ -237,48 +234,48 @@ def _chart_minutes(data: Any, groups: Sequence[str] = (), top: int = 0) -> alt.L
     x = _WEEK_X
     # Hours, as the headline beside it: one unit of time per screen.
     tooltip = [_WEEK_TOOLTIP, _WEEK_STATE,
-               alt.Tooltip("hours:Q", title="Hours", format=",.1f"),
-               alt.Tooltip("actions:Q", title="Actions"),
-               alt.Tooltip("actions_with_minutes:Q", title="Actions with minutes")]
+               alt.Tooltip("hours:Q", title=N_("Hours"), format=",.1f"),
+               alt.Tooltip("actions:Q", title=N_("Actions")),
+               alt.Tooltip("actions_with_minutes:Q", title=N_("Actions with minutes"))]
     complete = base.transform_filter("!datum.in_progress")
     line = complete.mark_line(color=OKABE_ITO[0], strokeWidth=3).encode(
-        x=x, y=alt.Y("hours:Q", title="Hours", scale=alt.Scale(domainMin=0)),
+        x=x, y=alt.Y("hours:Q", title=N_("Hours"), scale=alt.Scale(domainMin=0)),
         tooltip=tooltip)
     dots = complete.mark_point(color=OKABE_ITO[0], size=50, filled=True).encode(
         x=x, y="hours:Q", tooltip=tooltip)
     unfinished = base.transform_filter("datum.in_progress").mark_point(
         color=OKABE_ITO[0], size=60, filled=False, strokeWidth=2, aria=False).encode(
         x=x, y="hours:Q", tooltip=tooltip)
-    return _layer(line, dots, unfinished, title="Time invested per week",
-                  subtitle="Hours recorded on actions (recording time is optional)",
-                  about="Line chart: hours members recorded on their actions, per week.")
+    return _layer(line, dots, unfinished, title=N_("Time invested per week"),
+                  subtitle=N_("Hours recorded on actions (recording time is optional)"),
+                  about=describe("minutes", ()))
 
 
 def _chart_org_participation(data: Any, groups: Sequence[str], top: int = 0) -> alt.LayerChart:
     groups = list(groups)
     colour, dash, shape = _group_cues(groups, None)
     x = _WEEK_X
-    y = alt.Y("share:Q", title="Members who logged", axis=alt.Axis(format="%"),
+    y = alt.Y("share:Q", title=N_("Members who logged"), axis=alt.Axis(format="%"),
               scale=alt.Scale(domain=[0, 1]))
-    tooltip = [alt.Tooltip("group:N", title="Group"),
+    tooltip = [alt.Tooltip("group:N", title=N_("Group")),
                _WEEK_TOOLTIP,
-               alt.Tooltip("share:Q", title="Participation", format=".0%"),
-               alt.Tooltip("participants:Q", title="Members who logged"),
-               alt.Tooltip("counted:Q", title="Active, not away")]
+               alt.Tooltip("share:Q", title=N_("Participation"), format=".0%"),
+               alt.Tooltip("participants:Q", title=N_("Members who logged")),
+               alt.Tooltip("counted:Q", title=N_("Active, not away"))]
     shown = alt.Chart(data).transform_filter("isValid(datum.share)")
     line = shown.mark_line(point=True).encode(x=x, y=y, color=colour, strokeDash=dash,
                                               shape=shape, tooltip=tooltip)
     ends = _last_of_each_group(shown).mark_text(align="left", dx=6, fontSize=11).encode(
         x=x, y=y, text="group:N", color=colour, tooltip=tooltip)
-    names = ", ".join(groups) if groups else "no group"
-    return _layer(line, ends, title="Weekly participation by region",
-                  subtitle="Share of active members (not away) who logged",
-                  about=f"Line chart: weekly participation of {names}.")
+    return _layer(line, ends, title=N_("Weekly participation by region"),
+                  subtitle=N_("Share of active members (not away) who logged"),
+                  about=describe("org_participation", groups))
 
 
 # --- the builders: the plain Altair charts (what the templates are tested against) --------
 
-def participation_chart(participation: pd.DataFrame) -> alt.LayerChart:
+def participation_chart(participation: pd.DataFrame, tr: Translator | None = None
+                        ) -> alt.LayerChart:
     """Weekly participation share per group (points) and its 4-week rolling mean (line),
     each group with its own colour, dash and point shape, and its name at the line's end.
 
@@ -287,19 +284,23 @@ def participation_chart(participation: pd.DataFrame) -> alt.LayerChart:
     frame = _with_week_state(participation)
     frame["share"] = frame["share"].astype(float)
     frame["rolling_mean"] = frame["rolling_mean"].astype(float)
-    return _chart_participation(frame, _groups(frame))
+    return _in_language(_chart_participation(frame, _groups(frame)), "participation",
+                        _groups(frame), tr)
 
 
-def responsibility_actions_chart(responsibilities: pd.DataFrame) -> alt.Chart:
+def responsibility_actions_chart(responsibilities: pd.DataFrame,
+                                 tr: Translator | None = None) -> alt.Chart:
     """Actions per week, stacked by the responsibility they practised (handout order,
     bottom up; the unfinished week faded).
 
     Fed by :func:`allyship.metrics.chapter_figures.responsibility_weeks`.
     """
-    return _chart_responsibility_actions(_with_week_state(responsibilities))
+    return _in_language(_chart_responsibility_actions(_with_week_state(responsibilities)),
+                        "responsibility_actions", (), tr)
 
 
-def coverage_heatmap(responsibilities: pd.DataFrame) -> alt.Chart:
+def coverage_heatmap(responsibilities: pd.DataFrame, tr: Translator | None = None
+                     ) -> alt.Chart:
     """Responsibility coverage: 8 rows (short titles) × weeks. A square nobody practised
     is an explicit light grey ("none"); squares with actions run from light to dark
     blue by the number of actions. The tooltip carries the handout's full text.
@@ -307,7 +308,7 @@ def coverage_heatmap(responsibilities: pd.DataFrame) -> alt.Chart:
     Fed by :func:`allyship.metrics.chapter_figures.responsibility_weeks`.
     """
     frame = _with_week_state(responsibilities)
-    return _chart_coverage(frame, top=_top(frame))
+    return _in_language(_chart_coverage(frame, top=_top(frame)), "coverage", (), tr)
 
 
 def _top(frame: pd.DataFrame) -> int:
@@ -315,24 +316,27 @@ def _top(frame: pd.DataFrame) -> int:
     return max(int(frame["actions"].max()) if not frame.empty else 1, 1)
 
 
-def consistency_histogram(consistency: pd.DataFrame) -> alt.Chart:
+def consistency_histogram(consistency: pd.DataFrame, tr: Translator | None = None
+                          ) -> alt.Chart:
     """How many members were active in 0, 1, … n weeks of the period (no names).
 
     Fed by :func:`allyship.metrics.chapter_figures.consistency`.
     """
-    return _chart_consistency(consistency)
+    return _in_language(_chart_consistency(consistency), "consistency", (), tr)
 
 
-def follow_through_chart(follow_through: pd.DataFrame) -> alt.Chart:
+def follow_through_chart(follow_through: pd.DataFrame, tr: Translator | None = None
+                         ) -> alt.Chart:
     """Plan next steps done in the period, still open and overdue, per group.
 
     Fed by :func:`allyship.metrics.chapter_figures.follow_through`.
     """
     frame = follow_through.rename(columns=STATUS_COLUMNS)
-    return _chart_follow_through(frame, _groups(frame))
+    return _in_language(_chart_follow_through(frame, _groups(frame)), "follow_through",
+                        _groups(frame), tr)
 
 
-def minutes_chart(minutes: pd.DataFrame) -> alt.LayerChart:
+def minutes_chart(minutes: pd.DataFrame, tr: Translator | None = None) -> alt.LayerChart:
     """Hours invested per week (line with a point per week; the unfinished week is a
     hollow point off the line).
 
@@ -340,20 +344,31 @@ def minutes_chart(minutes: pd.DataFrame) -> alt.LayerChart:
     """
     frame = _with_week_state(minutes)
     frame = frame.assign(hours=frame["minutes"] / 60)
-    return _chart_minutes(frame)
+    return _in_language(_chart_minutes(frame), "minutes", (), tr)
 
 
-def org_participation_chart(weekly: pd.DataFrame) -> alt.LayerChart:
+def org_participation_chart(weekly: pd.DataFrame, tr: Translator | None = None
+                            ) -> alt.LayerChart:
     """Weekly participation of each group (a region's chapters together, the organisation,
     or one chapter): a line per group with its own colour, dash and point shape, and its
     name at the line's end. Weeks without a share are left out.
 
     Fed by rows of :attr:`allyship.metrics.org_figures.OrgProgress.weekly`.
     """
-    return _chart_org_participation(weekly, _groups(weekly))
+    return _in_language(_chart_org_participation(weekly, _groups(weekly)),
+                        "org_participation", _groups(weekly), tr)
 
 
-BUILDERS: dict[str, Callable[[pd.DataFrame], alt.TopLevelMixin]] = {
+def _in_language(chart: Any, kind: str, groups: Sequence[str], tr: Translator | None) -> Any:
+    """The chart in ``tr``'s language (:func:`allyship.charts.chart_words.localise`):
+    the English chart as it is, else the same spec with its words translated."""
+    if is_source(tr):
+        return chart
+    spec = localise(chart.to_dict(validate=False), kind, groups, tr)
+    return (alt.LayerChart if "layer" in spec else alt.Chart).from_dict(spec, validate=False)
+
+
+BUILDERS: dict[str, Callable[..., alt.TopLevelMixin]] = {
     "participation": participation_chart,
     "responsibility_actions": responsibility_actions_chart,
     "coverage": coverage_heatmap,
@@ -361,7 +376,7 @@ BUILDERS: dict[str, Callable[[pd.DataFrame], alt.TopLevelMixin]] = {
     "follow_through": follow_through_chart,
     "minutes": minutes_chart,
 }
-ORG_BUILDERS: dict[str, Callable[[pd.DataFrame], alt.TopLevelMixin]] = {
+ORG_BUILDERS: dict[str, Callable[..., alt.TopLevelMixin]] = {
     "org_participation": org_participation_chart,
 }
 

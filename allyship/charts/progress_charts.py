@@ -34,8 +34,10 @@ from allyship.charts.kinds import (
     TEMPLATES_FILE,
     TOP_STAND_IN,
 )
+from allyship.charts.chart_words import COMPLETE, IN_PROGRESS, group_name, is_source, localise
 from allyship.core.columns import Columns, plain
 from allyship.core.handout import RESPONSIBILITIES
+from allyship.i18n import Translator, formatting, handout, translator_for
 
 ALL_KINDS: tuple[str, ...] = KINDS + ORG_KINDS
 
@@ -144,11 +146,13 @@ def _dataset_name(values: list[dict[str, Any]]) -> str:
     return "data-" + hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
-def prepare(kind: str, frame: pd.DataFrame | Columns) -> PreparedChart:
+def prepare(kind: str, frame: pd.DataFrame | Columns, tr: Translator | None = None
+            ) -> PreparedChart:
     """The chart ``kind`` (one of :data:`ALL_KINDS`) of ``frame`` (a pandas frame, or the
     same table as :class:`~allyship.core.columns.Columns`), ready to draw: the same spec as
     its builder's (:data:`allyship.charts.builders.BUILDERS`), made from a cached template
-    in plain Python."""
+    in plain Python; its words in ``tr``'s language (English without one), its rows the
+    same in every language."""
     if kind not in ALL_KINDS:
         raise ValueError(f"no chart called {kind!r}")
     if isinstance(frame, Columns) and not frame.from_frame:
@@ -175,7 +179,8 @@ def prepare(kind: str, frame: pd.DataFrame | Columns) -> PreparedChart:
         names = list(dict.fromkeys(columns["group"]))
     elif kind == "minutes":
         columns["hours"] = [m / 60 for m in columns["minutes"]]
-    return PreparedChart(kind, template(kind, names, top), columns)
+    spec = template(kind, names, top)
+    return PreparedChart(kind, localise(spec, kind, names, tr), columns)
 
 
 def _add_week_state(columns: dict[str, list[Any]], n: int) -> None:
@@ -183,7 +188,7 @@ def _add_week_state(columns: dict[str, list[Any]], n: int) -> None:
     frame has none), then ``week_state`` in words."""
     state = columns.get("in_progress", [False] * n)
     columns["in_progress"] = [bool(p) for p in state]
-    columns["week_state"] = ["in progress" if p else "complete" for p in state]
+    columns["week_state"] = [IN_PROGRESS if p else COMPLETE for p in state]
 
 
 def _columns(frame: pd.DataFrame) -> dict[str, list[Any]]:
@@ -230,9 +235,9 @@ def _missing(v: Any) -> bool:
 
 # --- the same numbers as a table ("Show as table") ------------------------------------
 
-def _week(frame: pd.DataFrame) -> list[str | None]:
-    """Each row's week as people read it ("Mon 02 Feb 2026"), "(in progress)" after the
-    unfinished one."""
+def _week(frame: pd.DataFrame, tr: Translator | None = None) -> list[str | None]:
+    """Each row's week as people read it ("Mon 02 Feb 2026", "lun 2 feb 2026"), "(in
+    progress)" after the unfinished one."""
     weeks = frame["week"]
     if weeks.dtype.kind != "M":
         weeks = pd.to_datetime(weeks)
@@ -240,64 +245,85 @@ def _week(frame: pd.DataFrame) -> list[str | None]:
     when = []
     for iso in _iso(weeks):
         if iso not in labels:
-            labels[iso] = datetime.fromisoformat(iso).strftime("%a %d %b %Y")
+            day = datetime.fromisoformat(iso)
+            labels[iso] = (day.strftime("%a %d %b %Y") if is_source(tr)
+                           else formatting.format_day(tr, day))
         when.append(labels[iso])
     if "in_progress" in frame:
-        when = [w + " (in progress)" if p and w is not None else w
+        # Translators: a week in a chart's table that is not over yet; {week} is its Monday.
+        in_progress = _words(tr).gettext("{week} (in progress)")
+        when = [in_progress.format(week=w) if p and w is not None else w
                 for w, p in zip(when, frame["in_progress"].astype(bool).tolist())]
     return when
 
 
-def table(kind: str, frame: pd.DataFrame) -> pd.DataFrame:
+def _words(tr: Translator | None) -> Translator:
+    return translator_for("en") if tr is None else tr
+
+
+def table(kind: str, frame: pd.DataFrame, tr: Translator | None = None) -> pd.DataFrame:
     """The numbers a chart draws, as a plain table with readable column names.
 
     ``kind`` names the chart: one of :data:`ALL_KINDS`.
     """
-    return pd.DataFrame(table_columns(kind, frame))
+    return pd.DataFrame(table_columns(kind, frame, tr))
 
 
-def table_columns(kind: str, frame: pd.DataFrame) -> dict[str, list[Any]]:
+def table_columns(kind: str, frame: pd.DataFrame, tr: Translator | None = None
+                  ) -> dict[str, list[Any]]:
     """:func:`table` as columns of plain values (column name → values), which a page can
-    send as they are. Built in plain Python: the frames are a few dozen rows, too few
-    for pandas' reshaping to pay off."""
+    send as they are; headers and words in ``tr``'s language (English without one).
+    Built in plain Python: the frames are a few dozen rows, too few for pandas'
+    reshaping to pay off."""
+    _ = _words(tr).gettext
+
     def col(name: str) -> list[Any]:
         return frame[name].tolist()
 
+    def groups() -> list[Any]:
+        return [group_name(tr, g) for g in col("group")]
+
+    def pct(values: list[Any]) -> list[str]:
+        return [_pct(v, tr) for v in values]
+
     if kind == "participation":
-        out = {"Group": col("group"), "Week of": _week(frame),
-               "Members who logged": col("participants"),
-               "Active members not away": col("counted"),
-               "Share that week": [_pct(v) for v in col("share")],
-               "4-week average": [_pct(v) for v in col("rolling_mean")]}
+        out = {_("Group"): groups(), _("Week of"): _week(frame, tr),
+               _("Members who logged"): col("participants"),
+               _("Active members not away"): col("counted"),
+               _("Share that week"): pct(col("share")),
+               _("4-week average"): pct(col("rolling_mean"))}
     elif kind in ("responsibility_actions", "coverage"):
         # Responsibilities down (the handout's order), weeks across (as they come).
         cells: dict[tuple[str, str | None], int] = {}
         weeks: dict[str | None, None] = {}
-        for label, when, n in zip(col("label"), _week(frame), col("actions")):
+        for label, when, n in zip(col("label"), _week(frame, tr), col("actions")):
             weeks[when] = None
             cells[label, when] = cells.get((label, when), 0) + n
         order = [r.label for r in RESPONSIBILITIES]
-        out = {"Responsibility": order}
+        out = {_("Responsibility"): [r.label for r in handout.responsibilities(_words(tr))]}
         for when in weeks:
             out[when] = [int(cells.get((label, when), 0)) for label in order]
     elif kind == "consistency":
-        out = {"Weeks with at least one action": col("weeks_active"),
-               "Members": col("members")}
+        out = {_("Weeks with at least one action"): col("weeks_active"),
+               _("Members"): col("members")}
     elif kind == "follow_through":
-        out = {"Group": col("group"), "Done": col("done"), "Open": col("open"),
-               "Overdue": col("overdue"), "Plans": col("plans")}
+        out = {_("Group"): groups(), _("Done"): col("done"), _("Open"): col("open"),
+               _("Overdue"): col("overdue"), _("Plans"): col("plans")}
     elif kind == "org_participation":
-        out = {"Group": col("group"), "Week starting": _week(frame),
-               "Members who logged": col("participants"), "Active, not away": col("counted"),
-               "Participation": [_pct(v) for v in col("share")]}
+        out = {_("Group"): groups(), _("Week starting"): _week(frame, tr),
+               _("Members who logged"): col("participants"),
+               _("Active, not away"): col("counted"), _("Participation"): pct(col("share"))}
     elif kind == "minutes":
-        out = {"Week of": _week(frame), "Hours": [round(m / 60, 1) for m in col("minutes")],
-               "Actions": col("actions"),
-               "Actions with minutes": col("actions_with_minutes")}
+        out = {_("Week of"): _week(frame, tr),
+               _("Hours"): [round(m / 60, 1) for m in col("minutes")],
+               _("Actions"): col("actions"),
+               _("Actions with minutes"): col("actions_with_minutes")}
     else:
         raise ValueError(f"no chart called {kind!r}")
     return out
 
 
-def _pct(v: Any) -> str:
-    return "–" if v is None or pd.isna(v) else f"{v:.0%}"
+def _pct(v: Any, tr: Translator | None = None) -> str:
+    if v is None or pd.isna(v):
+        return "–"
+    return f"{v:.0%}" if is_source(tr) else formatting.format_percent(tr, v)

@@ -26,6 +26,7 @@ from allyship.core.columns import Columns
 from allyship.core.dates import format_day
 from allyship.core.handout import RESPONSIBILITIES
 from allyship.core.models import Member, week_start
+from allyship.i18n import Translator, formatting
 from allyship.metrics.disclosure import OTHER_LABEL
 from allyship.metrics.frames import Minutes, Participation, Responsibilities, Steadiness
 from allyship.metrics.periods import (
@@ -543,6 +544,17 @@ class ThisWeek:
                 f"action{'s' if self.actions != 1 else ''} logged by {self.participants} of "
                 f"{self.counted} members — the week is not over, so it is not in the "
                 "figures above.")
+
+    def words_in(self, tr: Translator) -> str:
+        """:attr:`words` in ``tr``'s language."""
+        return tr.ngettext(
+            "This week so far (since {day}): {count} action logged by {participants} of "
+            "{counted} members — the week is not over, so it is not in the figures above.",
+            "This week so far (since {day}): {count} actions logged by {participants} of "
+            "{counted} members — the week is not over, so it is not in the figures above.",
+            self.actions).format(day=formatting.format_day(tr, self.week),
+                                 count=formatting.format_number(tr, self.actions),
+                                 participants=self.participants, counted=self.counted)
 
 
 def this_week_counts(db: sqlite_utils.Database, scope: Scope, today: date) -> ThisWeek:

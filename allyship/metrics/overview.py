@@ -12,6 +12,7 @@ import sqlite_utils
 
 from allyship.core.columns import Columns
 from allyship.core.models import Member, week_start
+from allyship.i18n import N_, Translator, formatting
 from allyship.metrics import chapter_figures
 from allyship.metrics.chapter_figures import PeriodFigures, ThisWeek
 from allyship.metrics.frames import Steadiness
@@ -19,7 +20,8 @@ from allyship.metrics.periods import Comparison, Period, PeriodWeeks
 from allyship.metrics.scopes import Scope, View, check, view_of
 
 
-NO_CHANGE = "no change"
+# Translators: said of a headline figure equal to the previous period's.
+NO_CHANGE = N_("no change")
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,40 @@ class Headline:
         change = self.change
         return None if change is None else self._signed(change)
 
+    def shown(self, tr: Translator) -> dict[str, Any]:
+        """``st.metric``'s arguments in ``tr``'s language: label, value, change and help,
+        and the change's colour, arrow and words (:attr:`delta_style`)."""
+        style = dict(self.delta_style)
+        if "delta_description" in style:
+            style["delta_description"] = tr.gettext(style["delta_description"])
+        change = self.change
+        return {"label": tr.gettext(self.label), "value": self.value_in(tr, self.value),
+                "delta": None if change is None else self._signed_in(tr, change),
+                "help": tr.gettext(self.help) if self.help else self.help, **style}
+
+    def value_in(self, tr: Translator, v: float | None) -> str:
+        """:meth:`format_value` with the language's numbers ("12,5 h", "42 %")."""
+        if v is None:
+            return "–"
+        if self.kind == "share":
+            return formatting.format_percent(tr, v)
+        if self.kind == "minutes":
+            return formatting.format_minutes(tr, v)
+        return formatting.format_number(tr, v)
+
+    def _signed_in(self, tr: Translator, change: float) -> str:
+        """:meth:`_signed` with the language's numbers; the sign as in English."""
+        sign = "-" if self._signed(change).startswith("-") else "+"
+        if self.kind == "share":
+            # Translators: a change in percentage points, {change} signed ("+5").
+            return tr.gettext("{change} pts").format(change=f"{change * 100:+.0f}")
+        if self.kind == "minutes":
+            if abs(change) >= 120:
+                return sign + formatting.format_hours(tr, abs(change) / 60)
+            return sign + tr.pgettext("duration", "{minutes} min").format(
+                minutes=formatting.format_number(tr, round(abs(change))))
+        return sign + formatting.format_number(tr, round(abs(change)))
+
     @property
     def delta_style(self) -> dict[str, str]:
         """``st.metric``'s colour, arrow and words for the change: neutral, no arrow and
@@ -93,18 +129,20 @@ class Headline:
 
 
 HEADLINES: tuple[tuple[str, str, str, str, bool], ...] = (
-    ("participation", "Weekly participation", "share",
-     "Of active members not away, the share who logged at least one action, over the "
-     "period's weeks together.", False),
-    ("steady", "Steady members", "share",
-     "Members active in at least 3 of the last 4 weeks (weeks marked away left out).", False),
-    ("coverage", "Responsibilities practised", "count",
-     "How many of the eight responsibilities had at least one action in the period.", False),
-    ("actions", "Actions logged", "count", "Actions logged in the period.", False),
-    ("minutes", "Time invested", "minutes",
-     "Minutes recorded on actions (recording minutes is optional).", False),
-    ("overdue", "Next steps overdue", "count",
-     "Plan next steps past their due date and not done, on the period's last day.", True),
+    ("participation", N_("Weekly participation"), "share",
+     N_("Of active members not away, the share who logged at least one action, over the "
+        "period's weeks together."), False),
+    ("steady", N_("Steady members"), "share",
+     N_("Members active in at least 3 of the last 4 weeks (weeks marked away left out)."),
+     False),
+    ("coverage", N_("Responsibilities practised"), "count",
+     N_("How many of the eight responsibilities had at least one action in the period."),
+     False),
+    ("actions", N_("Actions logged"), "count", N_("Actions logged in the period."), False),
+    ("minutes", N_("Time invested"), "minutes",
+     N_("Minutes recorded on actions (recording minutes is optional)."), False),
+    ("overdue", N_("Next steps overdue"), "count",
+     N_("Plan next steps past their due date and not done, on the period's last day."), True),
 )
 
 

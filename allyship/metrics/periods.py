@@ -17,18 +17,21 @@ import sqlite_utils
 
 from allyship.core.dates import format_day
 from allyship.core.models import ValidationError, parse_date, week_start
+from allyship.i18n import N_, Message, Translator, formatting
 from allyship.people import roster
 
 STEADY_OF_LAST = (3, 4)  # steady: active in at least 3 of the period's last 4 weeks
 QUIET_WEEKS = 3  # quiet: no action in the current week and the 3 before it
 MY_WEEKS = 12  # a member's own consistency: the last 12 complete weeks
 MIN_CHART_WEEKS = 2  # fewer complete weeks than this, and there is no trend to draw
-SINCE_START = "Since the programme began"
+# The choices' names are also their keys in an address (a bookmark works in any
+# language); shown through period_name.
+SINCE_START = N_("Since the programme began")
 PERIOD_CHOICES: dict[str, int] = {
-    "Last 4 weeks": 4,
-    "Last 12 weeks": 12,
-    "Last 26 weeks": 26,
-    "Last 52 weeks": 52,
+    N_("Last 4 weeks"): 4,
+    N_("Last 12 weeks"): 12,
+    N_("Last 26 weeks"): 26,
+    N_("Last 52 weeks"): 52,
 }
 DEFAULT_CHOICE = "Last 12 weeks"
 
@@ -79,7 +82,7 @@ class Period:
         except ValueError as exc:
             errors["end"] = str(exc)
         if not errors and last < first:
-            errors["end"] = "The end date is before the start date"
+            errors["end"] = Message("The end date is before the start date")
         if errors:
             raise ValidationError(errors)
         return cls(week_start(first), week_start(last) + timedelta(days=6))
@@ -107,15 +110,33 @@ class Period:
 
     @property
     def dates(self) -> str:
-        return f"{format_day(self.start)} – {format_day(self.end)}"
+        return self.dates_in()
 
     @property
     def label(self) -> str:
-        return f"{self.dates} ({weeks_words(self.n_weeks)})"
+        return self.label_in()
+
+    def dates_in(self, tr: Translator | None = None) -> str:
+        """"Mon 14 Sep 2026 – Sun 6 Dec 2026", in ``tr``'s language (English without)."""
+        if tr is None:
+            return f"{format_day(self.start)} – {format_day(self.end)}"
+        return f"{formatting.format_day(tr, self.start)} – {formatting.format_day(tr, self.end)}"
+
+    def label_in(self, tr: Translator | None = None) -> str:
+        """The dates and how many weeks: "… (12 weeks)"."""
+        return f"{self.dates_in(tr)} ({weeks_words(self.n_weeks, tr)})"
 
 
-def weeks_words(n: int) -> str:
-    return f"{n} week{'' if n == 1 else 's'}"
+def weeks_words(n: int, tr: Translator | None = None) -> str:
+    """"1 week", "12 weeks" (in ``tr``'s language)."""
+    if tr is None:
+        return f"{n} week{'' if n == 1 else 's'}"
+    return formatting.count_weeks(tr, n)
+
+
+def period_name(name: str, tr: Translator | None = None) -> str:
+    """A period choice (:data:`SINCE_START`, a key of :data:`PERIOD_CHOICES`) as shown."""
+    return name if tr is None else tr.gettext(name)
 
 
 def week_is_complete(monday: date, today: date) -> bool:
@@ -177,16 +198,23 @@ class PeriodWeeks:
     @property
     def label(self) -> str:
         """The dates, and in words how many weeks count."""
-        n, c = self.period.n_weeks, len(self.complete)
-        extra = []
-        if self.before_programme:
-            extra.append(f"{self.before_programme} before the programme began")
-        if self.in_progress is not None:
-            extra.append("the current week, still in progress")
-        if self.not_yet:
-            extra.append(f"{self.not_yet} not yet begun")
-        words = weeks_words(n) + (f"; {c} complete in the programme" if extra else "")
-        return f"{self.period.dates} ({words}" + (", ".join([""] + extra) if extra else "") + ")"
+        return self.label_in()
+
+    def label_in(self, tr: Translator | None = None) -> str:
+        """:attr:`label` in ``tr``'s language (English without one)."""
+        if tr is None:
+            n, c = self.period.n_weeks, len(self.complete)
+            extra = []
+            if self.before_programme:
+                extra.append(f"{self.before_programme} before the programme began")
+            if self.in_progress is not None:
+                extra.append("the current week, still in progress")
+            if self.not_yet:
+                extra.append(f"{self.not_yet} not yet begun")
+            words = weeks_words(n) + (f"; {c} complete in the programme" if extra else "")
+            return (f"{self.period.dates} ({words}" + (", ".join([""] + extra) if extra else "")
+                    + ")")
+        return _weeks_label(self, tr)
 
 
 def period_weeks(db: sqlite_utils.Database, chapter_id: int, period: Period,
@@ -215,8 +243,28 @@ class Comparison:
     @property
     def reason(self) -> str | None:
         """Why there is no comparison (``None`` when there is one)."""
+        return self.reason_in()
+
+    @property
+    def note(self) -> str:
+        """One sentence for under the headline figures."""
+        return self.note_in()
+
+    def note_in(self, tr: Translator | None = None) -> str:
+        """:attr:`note` in ``tr``'s language (English without one)."""
+        if tr is not None:
+            return _comparison_note(self, tr)
+        if self.comparable:
+            return (f"Changes compare with the {weeks_words(self.before.period.n_weeks)} "
+                    f"before ({self.before.period.dates}).")
+        return f"No comparison: {self.reason}."
+
+    def reason_in(self, tr: Translator | None = None) -> str | None:
+        """:attr:`reason` in ``tr``'s language (English without one)."""
         if self.comparable:
             return None
+        if tr is not None:
+            return _comparison_reason(self, tr)
         now, before = self.now, self.before
         n = now.period.n_weeks
         started = format_day(now.started)
@@ -233,14 +281,6 @@ class Comparison:
                     f"({before.period.dates})")
         return (f"the previous {weeks_words(n)} ({before.period.dates}) include "
                 f"{before.before_programme} before the programme began ({started})")
-
-    @property
-    def note(self) -> str:
-        """One sentence for under the headline figures."""
-        if self.comparable:
-            return (f"Changes compare with the {weeks_words(self.before.period.n_weeks)} "
-                    f"before ({self.before.period.dates}).")
-        return f"No comparison: {self.reason}."
 
 
 def comparison(db: sqlite_utils.Database, chapter_id: int, period: Period,
@@ -268,3 +308,77 @@ def period_options(db: sqlite_utils.Database, chapter_id: int,
     default = DEFAULT_CHOICE if options[DEFAULT_CHOICE].start >= started else SINCE_START
     return options, default
 
+
+
+# --- the same words in a reader's language -------------------------------------------------
+
+def _weeks_label(weeks: PeriodWeeks, tr: Translator) -> str:
+    """:attr:`PeriodWeeks.label` in ``tr``'s language."""
+    n, c = weeks.period.n_weeks, len(weeks.complete)
+    dates = weeks.period.dates_in(tr)
+    extra = []
+    if weeks.before_programme:
+        extra.append(tr.ngettext("{count} before the programme began",
+                                 "{count} before the programme began",
+                                 weeks.before_programme).format(count=weeks.before_programme))
+    if weeks.in_progress is not None:
+        extra.append(tr.gettext("the current week, still in progress"))
+    if weeks.not_yet:
+        extra.append(tr.ngettext("{count} not yet begun", "{count} not yet begun",
+                                 weeks.not_yet).format(count=weeks.not_yet))
+    if not extra:
+        # Translators: a period's dates and its length, e.g. "… – … (12 weeks)".
+        return tr.gettext("{dates} ({weeks})").format(dates=dates, weeks=weeks_words(n, tr))
+    # Translators: {details} lists what else the period holds, e.g. "2 before the
+    # programme began, the current week, still in progress".
+    return tr.ngettext("{dates} ({weeks}; {count} complete in the programme, {details})",
+                       "{dates} ({weeks}; {count} complete in the programme, {details})",
+                       c).format(dates=dates, weeks=weeks_words(n, tr), count=c,
+                                 details=", ".join(extra))
+
+
+def _comparison_reason(compared: Comparison, tr: Translator) -> str:
+    """:attr:`Comparison.reason` in ``tr``'s language (a clause, lower case)."""
+    now, before = compared.now, compared.before
+    n = now.period.n_weeks
+    started = formatting.format_day(tr, now.started)
+    if now.empty:
+        return tr.gettext("this period lies wholly before the programme began "
+                          "({started})").format(started=started)
+    if now.in_progress is not None or now.not_yet:
+        if not now.not_yet:
+            return tr.gettext("this period includes the current week, which is not over yet")
+        return tr.ngettext(
+            "this period includes the current week, which is not over yet, and {count} "
+            "that has not begun",
+            "this period includes the current week, which is not over yet, and {count} "
+            "that have not begun", now.not_yet).format(count=now.not_yet)
+    if now.before_programme:
+        return tr.ngettext(
+            "this period includes {count} week before the programme began ({started})",
+            "this period includes {count} weeks before the programme began ({started})",
+            now.before_programme).format(count=now.before_programme, started=started)
+    dates = before.period.dates_in(tr)
+    if before.before_programme >= n:
+        return tr.ngettext(
+            "the programme had not begun in the previous {count} week ({dates})",
+            "the programme had not begun in the previous {count} weeks ({dates})",
+            n).format(count=n, dates=dates)
+    return tr.ngettext(
+        "the previous {count} week ({dates}) include {before} before the programme began "
+        "({started})",
+        "the previous {count} weeks ({dates}) include {before} before the programme began "
+        "({started})", n).format(count=n, dates=dates, before=before.before_programme,
+                                 started=started)
+
+
+def _comparison_note(compared: Comparison, tr: Translator) -> str:
+    """:attr:`Comparison.note` in ``tr``'s language."""
+    if compared.comparable:
+        previous = compared.before.period
+        return tr.ngettext("Changes compare with the {count} week before ({dates}).",
+                           "Changes compare with the {count} weeks before ({dates}).",
+                           previous.n_weeks).format(count=previous.n_weeks,
+                                                    dates=previous.dates_in(tr))
+    # Translators: {reason} is a clause such as "this period includes the current week…".
+    return tr.gettext("No comparison: {reason}.").format(reason=_comparison_reason(compared, tr))

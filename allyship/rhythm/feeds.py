@@ -9,7 +9,8 @@ deletes it.
 The feed lists the member's own open next steps that have a due date (all-day events
 on the due date) and a weekly "Log my week" event at their reminder day and hour, in
 the chapter's time zone (with its VTIMEZONE, so calendar apps follow daylight saving).
-Nothing about anyone else.
+Nothing about anyone else. Its words are in the member's language (their setting, else
+their chapter's default); their next steps stay as they wrote them.
 """
 
 from __future__ import annotations
@@ -24,9 +25,10 @@ import sqlite_utils
 from allyship.core import access
 from allyship.core.models import Member
 from allyship.db import store
+from allyship.i18n import Translator
 from allyship.people import roster
 from allyship.practice.if_then import phrase as if_then_phrase
-from allyship.rhythm import nudges
+from allyship.rhythm import nudges, wording
 
 TOKEN_BYTES = 32
 PRODID = "-//Allyship Accountability//Weekly rhythm//EN"
@@ -84,16 +86,36 @@ def member_for_token(db: sqlite_utils.Database, token: str) -> Member | None:
     return None if row is None else roster.get_member(db, row[0])
 
 
-def calendar(db: sqlite_utils.Database, member: Member, *, today: date | None = None) -> bytes:
-    """The member's feed as iCalendar bytes."""
+def step_phrase(tr: Translator, text: str, if_when: str | None, if_then: str | None) -> str:
+    """A next step as the calendar shows it: as its if–then plan when it has one (the
+    member's words kept, the frame in ``tr``'s language)."""
+    if tr.language == "en":
+        return if_then_phrase(text, if_when, if_then)
+    when, then = (if_when or "").strip(), (if_then or "").strip()
+    if when and then:
+        return tr.gettext("When {when}, I will {then}").format(when=when, then=then)
+    if then:
+        return tr.gettext("I will {then}").format(then=then)
+    if when:
+        return tr.gettext("When {when}: {text}").format(when=when, text=text)
+    return text
+
+
+def calendar(db: sqlite_utils.Database, member: Member, *, today: date | None = None,
+             tr: Translator | None = None) -> bytes:
+    """The member's feed as iCalendar bytes, in ``tr``'s language (by default the
+    member's own)."""
     today = today or date.today()
+    tr = tr or wording.member_translator(db, member)
+    _ = tr.gettext
+    lang = {"parameters": {"LANGUAGE": tr.language.replace("_", "-")}}
     settings = nudges.chapter_settings(db, member.chapter_id)
     stamp = datetime.now(timezone.utc).replace(microsecond=0)
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", "My allyship practice")
+    cal.add("x-wr-calname", _("My allyship practice"))
     cal.add("x-wr-timezone", settings.time_zone)
     # Calendar apps re-fetch a subscription about this often.
     cal.add("refresh-interval", timedelta(hours=6), parameters={"VALUE": "DURATION"})
@@ -108,12 +130,14 @@ def calendar(db: sqlite_utils.Database, member: Member, *, today: date | None = 
         ev.add("uid", f"next-step-{item_id}-{member.id}@allyship")
         ev.add("dtstamp", stamp)
         # A step written as an if–then plan reads that way in the calendar too.
-        ev.add("summary", f"Next step: {if_then_phrase(text, if_when, if_then)}")
+        ev.add("summary", _("Next step: {step}").format(
+            step=step_phrase(tr, text, if_when, if_then)), **lang)
         day = date.fromisoformat(due)
         ev.add("dtstart", day)
         ev.add("dtend", day + timedelta(days=1))
-        ev.add("description", f"A next step in your action plan, due {day:%A %d %B %Y}.\n"
-                              f"{nudges.app_link(settings, 'my_plan')}")
+        ev.add("description", _("A next step in your action plan, due {day}.").format(
+            day=wording.full_day(tr, day)) + f"\n{nudges.app_link(settings, 'my_plan')}",
+            **lang)
         ev.add("transp", "TRANSPARENT")
         cal.add_component(ev)
     setting = nudges.stored_setting(db, member.id, "reminder")
@@ -123,11 +147,12 @@ def calendar(db: sqlite_utils.Database, member: Member, *, today: date | None = 
     ev = icalendar.Event()
     ev.add("uid", f"log-my-week-{member.id}@allyship")
     ev.add("dtstamp", stamp)
-    ev.add("summary", "Log my week")
+    ev.add("summary", _("Log my week"), **lang)
     ev.add("dtstart", start)
     ev.add("dtend", start + timedelta(minutes=15))
     ev.add("rrule", {"freq": "weekly"})
-    ev.add("description", f"A few minutes to log this week's actions.\n{log_link}")
+    ev.add("description", _("A few minutes to log this week's actions.") + f"\n{log_link}",
+           **lang)
     ev.add("url", log_link)
     ev.add("transp", "TRANSPARENT")
     cal.add_component(ev)

@@ -11,6 +11,9 @@ Every message has a plain-text and an HTML part; every piece of user text (names
 next steps) is escaped in the HTML part. Header text is folded onto one line whatever is
 stored (no header injection, no message refused for a name), and an address the email
 library cannot write raises :class:`UnusableAddress` with a reason an admin can act on.
+Every email is in its recipient's language (the message's own, see
+:class:`allyship.rhythm.nudges.Message`); words for the admin's page (the settings'
+description, why a message waits) are :class:`allyship.i18n.Message`, shown translated.
 """
 
 from __future__ import annotations
@@ -36,6 +39,9 @@ import sqlite_utils
 
 from allyship.core.addresses import (  # noqa: F401 — callers use mail.UnusableAddress, …
     UnusableAddress, address_problem, mailbox, one_line)
+from allyship.i18n import N_, Translator
+from allyship import i18n
+from allyship.rhythm import wording
 from allyship.rhythm.nudges import ChapterSettings, Message, app_link, chapter_settings
 
 SMTP_URL_ENV = "ALLYSHIP_SMTP_URL"
@@ -62,14 +68,25 @@ class SmtpSettings:
     def describe(self) -> str:
         """For the admin page, e.g. "smtp.example.org:587 with STARTTLS, signed in as
         ann, from a@example.org" — never the password."""
-        how = {"starttls": "with STARTTLS", "ssl": "with TLS",
-               "none": "without encryption (fit for a relay on this computer)"}[self.security]
-        who = f", signed in as {self.username}" if self.username else ""
-        return f"{self.host}:{self.port} {how}{who}, from {self.sender}"
+        server = f"{self.host}:{self.port}"
+        return i18n.Message(_DESCRIBE[self.security, bool(self.username)], server=server,
+                            user=self.username, sender=self.sender)
 
     @property
     def on_this_machine(self) -> bool:
         return is_local_host(self.host)
+
+
+_DESCRIBE = {
+    ("starttls", False): N_("{server} with STARTTLS, from {sender}"),
+    ("starttls", True): N_("{server} with STARTTLS, signed in as {user}, from {sender}"),
+    ("ssl", False): N_("{server} with TLS, from {sender}"),
+    ("ssl", True): N_("{server} with TLS, signed in as {user}, from {sender}"),
+    ("none", False): N_("{server} without encryption (fit for a relay on this computer), "
+                        "from {sender}"),
+    ("none", True): N_("{server} without encryption (fit for a relay on this computer), "
+                       "signed in as {user}, from {sender}"),
+}
 
 
 def secrets_paths() -> list[Path]:
@@ -118,9 +135,9 @@ def smtp_settings() -> SmtpSettings:
             raise MailNotConfigured(str(exc)) from None
     smtp = read_secrets().get("smtp")
     if not isinstance(smtp, dict) or not smtp.get("host"):
-        raise MailNotConfigured("Email is not set up: add an [smtp] section to "
-                                ".streamlit/secrets.toml (see secrets.toml.example) or set "
-                                f"{SMTP_URL_ENV}.")
+        raise MailNotConfigured(i18n.Message(
+            "Email is not set up: add an [smtp] section to .streamlit/secrets.toml (see "
+            "secrets.toml.example) or set {variable}.", variable=SMTP_URL_ENV))
     security = str(smtp.get("security", "starttls")).lower()
     if security not in ("starttls", "ssl", "none"):
         raise MailNotConfigured('[smtp] security must be "starttls", "ssl" or "none"')
@@ -152,7 +169,7 @@ class NoPublicAddress(RuntimeError):
     address first."""
 
 
-NO_PUBLIC_ADDRESS = ("Not sent: its links would point to {base}, which opens only on the "
+NO_PUBLIC_ADDRESS = N_("Not sent: its links would point to {base}, which opens only on the "
                      "server itself. An admin sets the chapter's public address (the "
                      "https:// address members open the app at) on Email & reminders → "
                      "Chapter settings; the message is sent at the next try after that.")
@@ -162,7 +179,7 @@ def links_problem(settings: ChapterSettings) -> str | None:
     """Why emails of this chapter must not go out yet (links to localhost), or ``None``."""
     base = app_link(settings)
     if is_local_host(urlsplit(base).hostname or "localhost"):
-        return NO_PUBLIC_ADDRESS.format(base=base)
+        return i18n.Message(NO_PUBLIC_ADDRESS, base=base)
     return None
 
 
@@ -230,7 +247,7 @@ def unsubscribe_url(db: sqlite_utils.Database, settings: ChapterSettings, member
 
 # One-tap answers to a reminder, signed like the unsubscribe link but for a purpose and
 # a week, so a link for one week or one answer cannot be used for another.
-ONE_TAP = {"away": "I was away this week", "later": "Remind me on another day"}
+ONE_TAP = {"away": N_("I was away this week"), "later": N_("Remind me on another day")}
 
 
 def one_tap_token(db: sqlite_utils.Database, member_id: int, answer: str, week: date) -> str:
@@ -260,12 +277,17 @@ def one_tap_url(db: sqlite_utils.Database, settings: ChapterSettings, member_id:
 
 # --- rendering --------------------------------------------------------------------------
 
-KIND_OFF = {"reminder": "Stop these weekly reminders", "digest": "Stop this weekly digest"}
+KIND_OFF = {"reminder": N_("Stop these weekly reminders"),
+            "digest": N_("Stop this weekly digest")}
+ONE_TAP_INTRO = N_("One tap, no sign-in needed:")
+WHY_YOU_GET_IT = N_("You get this because you turned it on in the Allyship app (Account).")
 
 
 def render_text(message: Message, unsubscribe: str,
                 replies: tuple[tuple[str, str], ...] = ()) -> str:
-    """The plain-text part; ``replies`` are one-tap answers (label, address)."""
+    """The plain-text part, in the message's language; ``replies`` are one-tap answers
+    (label, address), labels already in that language."""
+    _ = message.tr.gettext
     lines = [message.greeting, ""]
     for b in message.blocks:
         if b.kind == "p":
@@ -279,10 +301,9 @@ def render_text(message: Message, unsubscribe: str,
         elif b.kind == "small":
             lines += [b.text, ""]
     if replies:
-        lines += ["One tap, no sign-in needed:",
+        lines += [_(ONE_TAP_INTRO),
                   *[f"  {label}: {url}" for label, url in replies], ""]
-    lines += ["--", f"{KIND_OFF[message.kind]}: {unsubscribe}",
-              "You get this because you turned it on in the Allyship app (Account)."]
+    lines += ["--", f"{_(KIND_OFF[message.kind])}: {unsubscribe}", _(WHY_YOU_GET_IT)]
     return "\n".join(lines) + "\n"
 
 
@@ -293,7 +314,9 @@ def render_html(message: Message, unsubscribe: str,
                 replies: tuple[tuple[str, str], ...] = ()) -> str:
     """The HTML part: one column, inline styles (mail clients drop style sheets); a
     viewport, a main landmark and a heading, so it reads well on a phone and to a screen
-    reader."""
+    reader. In the message's language, its ``lang`` and ``dir`` on the document."""
+    tr = message.tr
+    _ = tr.gettext
     out = [f'<h1 style="font-size:20px;line-height:1.3;margin:0 0 16px">'
            f'{_e(message.subject)}</h1>',
            f'<p style="margin:0 0 16px">{_e(message.greeting)}</p>']
@@ -321,14 +344,13 @@ def render_html(message: Message, unsubscribe: str,
             f'<a href="{_e(url, quote=True)}" style="display:inline-block;margin:0 8px 8px 0;'
             'padding:12px 16px;border:1px solid #1b5e20;border-radius:6px;color:#1b5e20;'
             f'text-decoration:none;font-weight:600">{_e(label)}</a>' for label, url in replies)
-        out.append('<p style="margin:0 0 6px;color:#555;font-size:14px">One tap, no sign-in '
-                   f'needed:</p><p style="margin:0 0 16px">{links}</p>')
+        out.append('<p style="margin:0 0 6px;color:#555;font-size:14px">'
+                   f'{_e(_(ONE_TAP_INTRO))}</p><p style="margin:0 0 16px">{links}</p>')
     out.append(f'<hr style="border:none;border-top:1px solid #ddd;margin:24px 0 12px">'
                f'<p style="color:#555;font-size:13px;margin:0">'
                f'<a href="{_e(unsubscribe, quote=True)}" style="color:#555">'
-               f'{_e(KIND_OFF[message.kind])}</a> · You get this because you turned it on in '
-               'the Allyship app (Account).</p>')
-    return ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+               f'{_e(_(KIND_OFF[message.kind]))}</a> · {_e(_(WHY_YOU_GET_IT))}</p>')
+    return (f"<!DOCTYPE html><html {html_lang(tr)}><head><meta charset=\"utf-8\">"
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{_e(message.subject)}</title></head>"
             '<body style="margin:0;padding:16px;background:#fafafa">'
@@ -336,6 +358,11 @@ def render_html(message: Message, unsubscribe: str,
             'padding:20px;border:1px solid #e0e0e0;border-radius:8px;font-family:Arial,'
             'Helvetica,sans-serif;font-size:16px;line-height:1.5;color:#1a1a1a">'
             + "".join(out) + "</main></body></html>")
+
+
+def html_lang(tr: Translator) -> str:
+    """The ``lang`` and ``dir`` attributes of a document in ``tr``'s language."""
+    return f'lang="{tr.language.replace("_", "-")}" dir="{tr.dir}"'
 
 
 def _sender(settings: SmtpSettings) -> Address:
@@ -358,7 +385,8 @@ def build_email(db: sqlite_utils.Database, message: Message, sender: SmtpSetting
         if problem:
             raise NoPublicAddress(problem)
     unsub = unsubscribe_url(db, settings, message.member.id, message.kind)
-    replies = (tuple((label, one_tap_url(db, settings, message.member.id, answer, message.week))
+    replies = (tuple((message.tr.gettext(label),
+                      one_tap_url(db, settings, message.member.id, answer, message.week))
                      for answer, label in ONE_TAP.items())
                if message.kind == "reminder" and with_replies else ())
     msg = EmailMessage()
@@ -430,8 +458,10 @@ class Sender:
             self._smtp = None
 
 
-def send_test_email(db: sqlite_utils.Database, actor, settings: SmtpSettings | None = None) -> str:  # noqa: ANN001
-    """"Send me a test email": an admin checks the SMTP settings. Returns the address."""
+def send_test_email(db: sqlite_utils.Database, actor, settings: SmtpSettings | None = None,  # noqa: ANN001
+                    tr: Translator | None = None) -> str:
+    """"Send me a test email": an admin checks the SMTP settings (in ``tr``'s language,
+    by default the admin's own as an email would be). Returns the address."""
     from allyship.core import access
     from allyship.core.models import Member
     from allyship.db import store
@@ -442,14 +472,16 @@ def send_test_email(db: sqlite_utils.Database, actor, settings: SmtpSettings | N
     msg = EmailMessage()
     msg["From"] = _sender(settings)
     msg["To"] = mailbox(actor.name, actor.email)
-    msg["Subject"] = "Allyship app: test email"
+    tr = tr or wording.member_translator(db, actor)
+    msg["Subject"] = tr.gettext("Allyship app: test email")
     msg["Date"] = format_datetime(datetime.now(timezone.utc))
     msg["Message-ID"] = make_msgid(domain="allyship.local")
     msg["Auto-Submitted"] = "auto-generated"
-    body = ("This is a test from the Allyship app's Email & reminders page. If you can read "
-            "it, reminders and digests can be sent.")
+    body = tr.gettext("This is a test from the Allyship app's Email & reminders page. If you "
+                      "can read it, reminders and digests can be sent.")
     msg.set_content(body + "\n")
-    msg.add_alternative(f"<p>{_e(body)}</p>", subtype="html")
+    msg.add_alternative(f"<!DOCTYPE html><html {html_lang(tr)}><head><meta charset=\"utf-8\">"
+                        f"</head><body><p>{_e(body)}</p></body></html>", subtype="html")
     sender = Sender(settings)
     try:
         sender.send(msg)

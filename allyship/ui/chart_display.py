@@ -15,6 +15,7 @@ import streamlit as st
 
 from allyship.charts import progress_charts
 from allyship.core.columns import Columns
+from allyship.ui import language
 
 
 def show_chart(chart: str | progress_charts.PreparedChart, frame: pd.DataFrame | Columns,
@@ -24,15 +25,18 @@ def show_chart(chart: str | progress_charts.PreparedChart, frame: pd.DataFrame |
     :data:`allyship.charts.progress_charts.ALL_KINDS`) or is it, prepared — with its
     description as the accessible name, ``summary`` under it, and a "Show as table"
     expander holding :func:`allyship.charts.progress_charts.table_columns` of the same
-    ``frame`` (drawn only while the expander is open).
+    ``frame`` (drawn only while the expander is open). Everything in the session's
+    language: a chart named here is prepared in it; one given prepared already is (see
+    :func:`allyship.charts.progress_charts.prepare`'s ``tr``).
 
     The spec goes without its rows, which go beside it as Arrow (Streamlit's own wire
     format for chart data); Vega-Lite's layers inherit them as top-level data. The
     description travels as ``alt``, which the browser puts back as the spec's
     ``description`` (passing both made Streamlit log a warning for every chart drawn).
     """
+    tr = language.translator()
     if isinstance(chart, str):
-        chart = progress_charts.prepare(chart, frame)
+        chart = progress_charts.prepare(chart, frame, tr)
         spec = dict(chart.spec)  # prepared here: only its top level is ours to change
     else:
         # Given prepared, it may belong to a cached view that every session shares, and
@@ -44,12 +48,12 @@ def show_chart(chart: str | progress_charts.PreparedChart, frame: pd.DataFrame |
     st.caption(summary)
     # The table is built and sent only while its expander is open (opening it reruns
     # the page, from the cache): most people never open it.
-    with st.expander("Show as table", icon=":material/table:", key=f"chart_table_open_{key}",
+    with st.expander(tr.gettext("Show as table"), icon=":material/table:", key=f"chart_table_open_{key}",
                      on_change="rerun") as table:
         if table.open:
             # charts.table's columns, sent as Arrow without a pandas frame in between.
             table_of = frame.frame if isinstance(frame, Columns) else frame
-            st.dataframe(arrow_table(progress_charts.table_columns(chart.kind, table_of)),
+            st.dataframe(arrow_table(progress_charts.table_columns(chart.kind, table_of, tr)),
                          hide_index=True, key=f"chart_table_{key}")
 
 

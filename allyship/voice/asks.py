@@ -23,7 +23,7 @@ import sqlite_utils
 from allyship.core import access
 from allyship.core.models import Member
 from allyship.db import store
-from allyship.i18n import Translator, formatting, translator_for
+from allyship.i18n import Message, Translator, formatting, translator_for
 from allyship.voice import partners, rules
 
 TOKEN_LENGTH = 43  # len(secrets.token_urlsafe(32))
@@ -189,7 +189,7 @@ def close_ask(db: sqlite_utils.Database, actor: Member | None, ask_id: int) -> N
     row = db.execute(f"SELECT partner_id, closed_at FROM {TABLE} WHERE id = ?",
                      [ask_id]).fetchone()
     if row is None:
-        raise LookupError("That request does not exist.")
+        raise LookupError(Message("That request does not exist."))
     partners.get_partner(db, actor, row[0])
     assert actor is not None
     if row[1] is None:

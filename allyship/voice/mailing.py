@@ -14,7 +14,7 @@ from email.utils import format_datetime, make_msgid, parseaddr
 import sqlite_utils
 
 from allyship.core.models import Member
-from allyship.i18n import Translator, formatting, translator_for
+from allyship.i18n import Message, Translator, formatting, translator_for
 from allyship.people import roster
 from allyship.rhythm import mail, nudges
 from allyship.voice import asks, partners, report_back, rules
@@ -123,7 +123,7 @@ def send_report_back(db: sqlite_utils.Database, actor: Member | None, quarter: s
     actor = partners.require_keeper(actor)
     back = report_back.get(db, actor.chapter_id, quarter)
     if back is None:
-        raise LookupError("Write what the chapter did first.")
+        raise LookupError(Message("Write what the chapter did first."))
     sent = 0
     people = report_back.recipients(db, actor.chapter_id, quarter)
     if people:

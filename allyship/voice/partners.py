@@ -14,6 +14,7 @@ from allyship.core import access
 from allyship.core.addresses import entry_problem
 from allyship.core.models import Member, ValidationError, clean_name, clean_text
 from allyship.db import store
+from allyship.i18n import Message
 from allyship.voice import rules
 
 SCREEN = "partner_voice"
@@ -54,12 +55,14 @@ class PartnerDraft:
         if email and (problem := entry_problem(email)):
             errors["contact_email"] = problem
         if self.language not in rules.LANGUAGES:
-            errors["language"] = f"Language must be one of: {', '.join(rules.LANGUAGES)}"
+            errors["language"] = Message("Language must be one of: {languages}",
+                                         languages=", ".join(rules.LANGUAGES))
         groups = tuple(dict.fromkeys(
             g for g in (text("plan_groups", g, "Plan group", rules.PLAN_GROUP_MAX)
                         for g in self.plan_groups) if g))
         if len(groups) > rules.PLAN_GROUPS_MAX:
-            errors["plan_groups"] = f"At most {rules.PLAN_GROUPS_MAX} plan groups"
+            errors["plan_groups"] = Message("At most {limit} plan groups",
+                                            limit=rules.PLAN_GROUPS_MAX)
         notes = text("notes", self.notes, "Notes", rules.NOTES_MAX)
         if errors:
             raise ValidationError(errors)
@@ -113,7 +116,7 @@ def get_partner(db: sqlite_utils.Database, actor: Member | None,
     row = db.execute(f"SELECT {COLUMNS} FROM community_partners WHERE id = ?",
                      [partner_id]).fetchone()
     if row is None:
-        raise LookupError("That community partner does not exist.")
+        raise LookupError(Message("That community partner does not exist."))
     partner = from_row(row)
     access.require_same_chapter(actor, partner.chapter_id)
     return partner

@@ -12,6 +12,7 @@ import sqlite_utils
 from allyship.core import access
 from allyship.core.models import Member, clean_text
 from allyship.db import store
+from allyship.i18n import Message
 from allyship.voice import asks, partners, rules
 
 TABLE = "community_partner_report_backs"
@@ -41,7 +42,8 @@ def write(db: sqlite_utils.Database, actor: Member | None, quarter: str,
     text = clean_text(text, "What we did", max_len=rules.REPORT_BACK_MAX)
     before = get(db, actor.chapter_id, quarter)
     if before is not None and before.sent_at:
-        raise access.PermissionDenied("This report-back has been sent; it no longer changes.")
+        raise access.PermissionDenied(
+            Message("This report-back has been sent; it no longer changes."))
     with store.transaction(db):
         db.execute(f"INSERT INTO {TABLE} (chapter_id, quarter, text, written_by, written_at)"
                    " VALUES (?, ?, ?, ?, ?) ON CONFLICT (chapter_id, quarter) DO UPDATE SET"

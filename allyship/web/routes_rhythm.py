@@ -15,6 +15,8 @@ in-app scheduler (:func:`in_app_scheduler`, a lifespan hook).
 
 A forgotten member's links answer 404 and write nothing. Repeating a link writes at most
 one audit row per member, kind and day (:func:`allyship.rhythm.nudges.turn_off`).
+Every page speaks the language of the member its link names (their setting, else their
+chapter's default); a link that names nobody answers in the browser's language.
 """
 
 from __future__ import annotations
@@ -37,9 +39,11 @@ from starlette.routing import Route
 
 from allyship.core import access
 from allyship.db import store
-from allyship.core.dates import format_day
 from allyship.core.models import week_start
-from allyship.rhythm import feeds, mail, nudges, outbox, replies
+from allyship.i18n import (N_, Translator, available_languages, formatting, translate,
+                           translator_for)
+from allyship.i18n.negotiation import negotiate, parse_accept_language
+from allyship.rhythm import feeds, mail, nudges, outbox, replies, wording
 
 log = logging.getLogger("allyship.rhythm")
 SCHEDULER_INTERVAL_ENV = "ALLYSHIP_NUDGES_INTERVAL"  # seconds between in-app runs
@@ -61,10 +65,22 @@ def _db():
 _NO_STORE = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
 
 
-def _page(title: str, body: str, status: int = 200) -> HTMLResponse:
-    """A small self-contained page (every interpolated value is escaped by the caller)."""
+def browser_translator(request: Request) -> Translator:
+    """The translator for a visitor we cannot name: their browser's languages, else English."""
+    return translator_for(negotiate(available_languages(), browser=parse_accept_language(
+        request.headers.get("accept-language"))))
+
+
+def member_translator(db: sqlite_utils.Database, member_id: int) -> Translator:
+    """The translator of the member a signed link names."""
+    return wording.translator_of(db, member_id)
+
+
+def _page(tr: Translator, title: str, body: str, status: int = 200) -> HTMLResponse:
+    """A small self-contained page in ``tr``'s language (every interpolated value is
+    escaped by the caller)."""
     return HTMLResponse(
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+        f"<!DOCTYPE html><html {mail.html_lang(tr)}><head><meta charset=\"utf-8\">"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
         f"<title>{html.escape(title)}</title></head>"
         "<body style=\"font-family:Arial,Helvetica,sans-serif;max-width:560px;margin:40px auto;"
@@ -77,9 +93,10 @@ def feed(request: Request) -> Response:
     with _db() as db:
         member = feeds.member_for_token(db, token)
         if member is None:
-            return PlainTextResponse("This calendar address is not valid (it may have been "
-                                     "turned off or regenerated).", status_code=404,
-                                     headers=_NO_STORE)
+            tr = browser_translator(request)
+            return PlainTextResponse(tr.gettext("This calendar address is not valid (it may "
+                                                "have been turned off or regenerated)."),
+                                     status_code=404, headers=_NO_STORE)
         body = feeds.calendar(db, member)
     return Response(body, media_type="text/calendar; charset=utf-8",
                     headers={"Cache-Control": "private, max-age=300",
@@ -87,8 +104,15 @@ def feed(request: Request) -> Response:
                              "X-Robots-Tag": "noindex"})
 
 
-_INVALID = ("<p>This link is not valid. It may have been copied only in part. You can "
-            "change your email settings on the <b>Account</b> page of the app.</p>")
+_INVALID = N_("This link is not valid. It may have been copied only in part. You can change "
+              "your email settings on the <b>Account</b> page of the app.")
+# The kinds of message inside a sentence ("no more emails for the weekly digest …").
+_KIND_IN_SENTENCE = {"reminder": N_("weekly reminder to log my actions"),
+                     "digest": N_("weekly digest for leads and admins")}
+
+
+def _not_valid(tr: Translator) -> HTMLResponse:
+    return _page(tr, tr.gettext("Link not valid"), f"<p>{tr.gettext(_INVALID)}</p>", 404)
 
 
 def _unsubscribing(db: sqlite_utils.Database, token: str) -> tuple[int, str] | None:
@@ -117,20 +141,23 @@ async def unsubscribe(request: Request) -> Response:
     with _db() as db:
         found = _unsubscribing(db, token)
         if found is None:
-            return _page("Link not valid", _INVALID, 404)
+            return _not_valid(browser_translator(request))
         member_id, kind = found
-        what = html.escape(nudges.KINDS[kind].lower())
+        tr = member_translator(db, member_id)
+        _ = tr.gettext
+        what = html.escape(_(_KIND_IN_SENTENCE[kind]))
         if request.method != "POST":  # GET, HEAD: a scanner or preview may fetch it
-            return _page("Turn off these emails?",
-                         f"<p>You will get no more emails for the <b>{what}</b>. Nothing "
-                         "else changes.</p>"
-                         + _button(f"/unsubscribe/{token}", "Turn them off"))
+            return _page(tr, _("Turn off these emails?"),
+                         "<p>" + _("You will get no more emails for the <b>{what}</b>. "
+                                   "Nothing else changes.").format(what=what) + "</p>"
+                         + _button(f"/unsubscribe/{token}", _("Turn them off")))
         nudges.turn_off(db, member_id, kind, via="one-click" if one_click else "link")
-    return _page("Turned off",
-                 f"<p role=\"status\">Done: you will get no more emails for the "
-                 f"<b>{what}</b>. Nothing else has changed.</p>"
+    return _page(tr, _("Turned off"),
+                 "<p role=\"status\">" + _("Done: you will get no more emails for the "
+                                            "<b>{what}</b>. Nothing else has changed.").format(
+                     what=what) + "</p>"
                  + _button(f"/unsubscribe/{token}/undo",
-                           "That was a mistake — turn it back on"))
+                           _("That was a mistake — turn it back on")))
 
 
 def undo_unsubscribe(request: Request) -> Response:
@@ -138,13 +165,18 @@ def undo_unsubscribe(request: Request) -> Response:
     with _db() as db:
         found = _unsubscribing(db, token)
         if found is None:
-            return _page("Link not valid", _INVALID, 404)
+            return _not_valid(browser_translator(request))
+        tr = member_translator(db, found[0])
+        _ = tr.gettext
         try:
             nudges.turn_on_again(db, found[0], found[1], via="link")
         except access.PermissionDenied as exc:
-            return _page("Not turned on", f"<p>{html.escape(str(exc))}</p>", 403)
-    return _page("Turned back on", f"<p role=\"status\">The <b>"
-                 f"{html.escape(nudges.KINDS[found[1]].lower())}</b> is on again.</p>")
+            reason = exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc)
+            return _page(tr, _("Not turned on"),
+                         f"<p>{html.escape(translate(tr, reason))}</p>", 403)
+    what = html.escape(_(_KIND_IN_SENTENCE[found[1]]))
+    return _page(tr, _("Turned back on"), "<p role=\"status\">"
+                 + _("The <b>{what}</b> is on again.").format(what=what) + "</p>")
 
 
 def _replying(db: sqlite_utils.Database, token: str) -> tuple[int, str, date] | None:
@@ -159,14 +191,14 @@ def _replying(db: sqlite_utils.Database, token: str) -> tuple[int, str, date] | 
 
 
 _REPLY_ASK = {
-    "away": ("Mark the week of {week} away?",
-             "<p>The week of <b>{week}</b> will not count against your consistency, and no "
-             "more reminders come for it. You can change it on <b>My week</b> in the "
-             "app.</p>", "Yes, I was away"),
-    "later": ("Remind you on another day?",
-              "<p>This week's reminder will come <b>once more, two days later</b> (on Sunday "
-              "evening at the latest) — unless you have logged something or marked the week "
-              "away by then.</p>", "Yes, remind me later"),
+    "away": (N_("Mark the week of {week} away?"),
+             N_("The week of <b>{week}</b> will not count against your consistency, and no "
+                "more reminders come for it. You can change it on <b>My week</b> in the app."),
+             N_("Yes, I was away")),
+    "later": (N_("Remind you on another day?"),
+              N_("This week's reminder will come <b>once more, two days later</b> (on Sunday "
+                 "evening at the latest) — unless you have logged something or marked the "
+                 "week away by then."), N_("Yes, remind me later")),
 }
 
 
@@ -177,30 +209,36 @@ async def reply(request: Request) -> Response:
     with _db() as db:
         found = _replying(db, token)
         if found is None:
-            return _page("Link not valid", _INVALID, 404)
+            return _not_valid(browser_translator(request))
         member_id, answer, week = found
-        day = html.escape(format_day(week))
+        tr = member_translator(db, member_id)
+        _ = tr.gettext
+        day = html.escape(formatting.format_day(tr, week))
         title, body, button = _REPLY_ASK[answer]
         if request.method != "POST":  # GET, HEAD: a scanner or preview may fetch it
-            return _page(title.format(week=format_day(week)),
-                         body.format(week=day) + _button(f"/reply/{token}", button))
+            return _page(tr, _(title).format(week=formatting.format_day(tr, week)),
+                         "<p>" + _(body).format(week=day) + "</p>"
+                         + _button(f"/reply/{token}", _(button)))
         if answer == "away":
             done = replies.mark_away(db, member_id, week)
-            return _page("Marked away", f"<p role=\"status\">Done: the week of <b>{day}</b> "
-                         "is marked away. Take care.</p>" if done.changed else
-                         f"<p role=\"status\">The week of <b>{day}</b> was already marked "
-                         "away. Nothing else has changed.</p>")
+            return _page(tr, _("Marked away"), "<p role=\"status\">" + (
+                _("Done: the week of <b>{week}</b> is marked away. Take care.")
+                if done.changed else
+                _("The week of <b>{week}</b> was already marked away. Nothing else has "
+                  "changed.")).format(week=day) + "</p>")
         done = replies.remind_later(db, member_id, week)
         if done.when is None:
-            return _page("No later reminder", "<p role=\"status\">This week is nearly over, "
-                         "so no other reminder comes for it; the next one comes next week."
-                         "</p>")
+            return _page(tr, _("No later reminder"), "<p role=\"status\">" + _(
+                "This week is nearly over, so no other reminder comes for it; the next one "
+                "comes next week.") + "</p>")
         when = replies.local_time(db, member_id, done.when)
-        said = f"{format_day(when)} at {when:%H:%M}"
-        return _page("Reminder moved", f"<p role=\"status\">"
-                     f"{'Done: ' if done.changed else 'Already set: '}this week's reminder "
-                     f"comes again on <b>{html.escape(said)}</b>, unless you log or mark the "
-                     "week away first.</p>")
+        said = html.escape(_("{day} at {time}").format(day=formatting.format_day(tr, when),
+                                                       time=f"{when:%H:%M}"))
+        return _page(tr, _("Reminder moved"), "<p role=\"status\">" + (
+            _("Done: this week's reminder comes again on <b>{when}</b>, unless you log or "
+              "mark the week away first.") if done.changed else
+            _("Already set: this week's reminder comes again on <b>{when}</b>, unless you "
+              "log or mark the week away first.")).format(when=said) + "</p>")
 
 
 ROUTES = [

@@ -34,6 +34,8 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from allyship.db import store
+from allyship.i18n import Translator, available_languages, translator_for
+from allyship.i18n.negotiation import negotiate, parse_accept_language
 from allyship.people import sessions
 from allyship.ui import session_links
 
@@ -70,19 +72,34 @@ def _with_db(fn, *args):  # noqa: ANN001, ANN202 — a thread-side call with its
 
 
 ELSEWHERE_PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>This sign-in link is not yours</title>
+<html lang="{lang}" dir="{dir}"><head><meta charset="utf-8"><title>{title}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1"></head>
 <body style="font-family: system-ui, sans-serif; max-width: 36rem; margin: 3rem auto;
  padding: 0 1rem; color: #101214; line-height: 1.5">
-<h1>This sign-in link is not yours</h1>
-<p>This link finishes a sign-in that was started in another browser, so it has signed
-nobody in. If you were already signed in here, you still are &mdash; as yourself.</p>
-<p>If someone sent you this link, do not use it: sign in with your own email and
-password. If you have just signed in yourself, sign in again in this browser (it must
-keep cookies for this site).</p>
-<p><a href="{root}">Open the app</a></p>
+<h1>{title}</h1>
+<p>{nobody}</p>
+<p>{advice}</p>
+<p><a href="{root}">{open}</a></p>
 </body></html>
 """
+
+
+def elsewhere_page(tr: Translator, root: str) -> str:
+    """The planted-sign-in page in ``tr``'s language (nobody is signed in to name: the
+    language is the browser's). Its paragraphs are HTML from the catalogue, broken into
+    lines as the English page always was."""
+    _ = tr.gettext
+    e = html.escape
+    return ELSEWHERE_PAGE.format(
+        lang=e(tr.language.replace("_", "-")), dir=tr.dir,
+        title=e(_("This sign-in link is not yours")),
+        nobody=_("This link finishes a sign-in that was started in another browser, so it "
+                 "has signed\nnobody in. If you were already signed in here, you still are "
+                 "&mdash; as yourself."),
+        advice=_("If someone sent you this link, do not use it: sign in with your own email "
+                 "and\npassword. If you have just signed in yourself, sign in again in this "
+                 "browser (it must\nkeep cookies for this site)."),
+        open=e(_("Open the app")), root=e(root))
 
 
 async def start(request: Request) -> Response:
@@ -103,8 +120,9 @@ async def start(request: Request) -> Response:
 
 def _not_here(request: Request) -> HTMLResponse:
     """A planted (or strayed) hand-over: nothing set, nothing changed, said in words."""
-    response = HTMLResponse(ELSEWHERE_PAGE.format(root=html.escape(_root(request))),
-                            status_code=403)
+    tr = translator_for(negotiate(available_languages(), browser=parse_accept_language(
+        request.headers.get("accept-language"))))
+    response = HTMLResponse(elsewhere_page(tr, _root(request)), status_code=403)
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
