@@ -189,7 +189,7 @@ def get_action(db: sqlite_utils.Database, actor: Member, action_id: int) -> Acti
     """One action the actor may read."""
     access.require_active(actor)
     if next(db.query("SELECT 1 FROM actions WHERE id = ?", [action_id]), None) is None:
-        raise LookupError("That action no longer exists")
+        raise LookupError(Message("That action no longer exists"))
     found = _readable(db, actor, "SELECT * FROM actions WHERE id = ?", [action_id])
     if not found:
         raise access.PermissionDenied(Message(
@@ -240,7 +240,7 @@ def list_shared_actions(db: sqlite_utils.Database, actor: Member, *, team_id: in
 def _own_action_row(db: sqlite_utils.Database, actor: Member, action_id: int) -> dict[str, Any]:
     row = next(db.query("SELECT * FROM actions WHERE id = ?", [action_id]), None)
     if row is None:
-        raise LookupError("That action no longer exists")
+        raise LookupError(Message("That action no longer exists"))
     access.require_self(actor, row["member_id"], Message("actions"))
     return row
 

@@ -165,7 +165,7 @@ def set_next_step_done(db: sqlite_utils.Database, actor: Member, item_id: int,
         raise ValidationError({"done_on": Message("A next step cannot be done in the future")})
     with store.transaction(db):
         row = own_plan_item(db, actor, item_id, "i.done_on",
-                            missing="That plan item no longer exists")
+                            missing=Message("That plan item no longer exists"))
         db.execute("UPDATE plan_items SET done_on = ? WHERE id = ?",
                    [day and day.isoformat(), item_id])
         store.audit(db, actor.id, "update", "plan_items", item_id,

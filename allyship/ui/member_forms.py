@@ -14,6 +14,7 @@ import streamlit as st
 
 from allyship.core.models import Member, Plan, week_start
 from allyship.core.safe_text import inert
+from allyship.core.wording import message_of
 from allyship.practice import days, if_then, journal, plans
 from allyship.ui import common, language
 
@@ -36,7 +37,11 @@ def next_step_cards(db: sqlite_utils.Database, me: Member, plan: Plan | None, to
                            if item.is_overdue(today) else _("Due {day}").format(day=due))
             if st.button(_("Done"), key=f"{where}_done_{item.id}", icon=":material/check:",
                          help=_("Mark this next step done today")):
-                plans.set_next_step_done(db, me, item.id, today, today=today)
+                try:
+                    plans.set_next_step_done(db, me, item.id, today, today=today)
+                except LookupError as exc:  # removed meanwhile (another tab, an edit)
+                    st.error(common.words(tr, message_of(exc)), icon=":material/error:")
+                    continue
                 saved = plans.get_plan(db, me)  # read back before saying it is done
                 done = next((i for i in saved.items if i.id == item.id), None) if saved else None
                 if done is not None and done.done_on is not None:
