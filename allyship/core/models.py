@@ -89,9 +89,9 @@ def clean_text(
     if required and not text:
         raise ValueError(Message("{label} is required", label=label))
     if len(text) > max_len:
-        length, limit = f"{len(text):,}", f"{max_len:,}"
-        raise ValueError(Message("{label} is {length} characters long; the limit is {limit}",
-                                 label=label, length=length, limit=limit))
+        # The numbers' grouping is the template's: "2,001" in English, "2001" in Spanish.
+        raise ValueError(Message("{label} is {length:,} characters long; the limit is "
+                                 "{limit:,}", label=label, length=len(text), limit=max_len))
     return text
 
 
