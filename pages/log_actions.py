@@ -4,25 +4,23 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from allyship.core.dates import (
-    format_day,
-    format_day_relative,
-    format_day_short,
-    format_week,
-    recent_days,
-)
-from allyship.core.handout import ACTION_KINDS, RESPONSIBILITIES, VISIBILITIES
+from allyship.core.dates import recent_days
+from allyship.core.handout import ACTION_KINDS, VISIBILITIES
 from allyship.core.models import ActionDraft, ValidationError, week_start
+from allyship.i18n import N_, handout
+from allyship.practice import days as reader_days
 from allyship.practice import journal, plans, tables
-from allyship.ui import common, member_forms
+from allyship.ui import common, language, member_forms
 
 me = common.require_screen("log_actions")
 db = common.get_db()
 today = date.today()
+tr = language.translator()
+_ = tr.gettext
 
-st.title("Log actions", anchor=False)  # no "link to heading" stop for keyboards
-st.caption("Log what you actually did, and which of the eight responsibilities it practised. "
-           "Everything is private unless you choose to share it.")
+st.title(_("Log actions"), anchor=False)  # no "link to heading" stop for keyboards
+st.caption(_("Log what you actually did, and which of the eight responsibilities it "
+             "practised. Everything is private unless you choose to share it."))
 common.show_flash()
 
 plan = plans.get_plan(db, me)
@@ -41,18 +39,18 @@ def action_form(key: str, initial=None, days: list[date] | None = None) -> Actio
         days = sorted({*days, initial.done_on}, reverse=True)
     default_day = initial.done_on if initial else days[0]
     with st.form(key):
-        done_on = st.selectbox("Date", days, index=days.index(default_day),
-                               format_func=lambda d: format_day_relative(d, today))
-        what = st.text_area("What I did", value=initial.description if initial else "",
+        done_on = st.selectbox(_("Date"), days, index=days.index(default_day),
+                               format_func=lambda d: reader_days.day_relative(tr, d, today))
+        what = st.text_area(_("What I did"), value=initial.description if initial else "",
                             max_chars=2000)
         # One column, in the handout's order 1–8: two columns were read (and tabbed)
         # 1, 3, 5, 7, 2, 4, 6, 8.
         # No help icon per box: each was an extra keyboard stop (16 instead of 8); the
         # handout's full wording is one link away.
-        st.markdown("**Responsibilities practised** (one or more) — the handout's full "
-                    "wording is on *About the practice*.")
+        st.markdown(_("**Responsibilities practised** (one or more) — the handout's full "
+                      "wording is on *About the practice*."))
         chosen = []
-        for r in RESPONSIBILITIES:
+        for r in handout.responsibilities(tr):
             ticked = st.checkbox(
                 r.label, value=bool(initial and r.number in initial.responsibilities),
                 key=f"{key}_r{r.number}")
@@ -60,21 +58,23 @@ def action_form(key: str, initial=None, days: list[date] | None = None) -> Actio
                 chosen.append(r.number)
         left, right = st.columns(2)
         kinds = list(ACTION_KINDS)
-        kind = left.selectbox("Kind", kinds, format_func=ACTION_KINDS.get,
+        kind_names = handout.vocabulary(tr, "ACTION_KINDS")
+        kind = left.selectbox(_("Kind"), kinds, format_func=kind_names.get,
                               index=kinds.index(initial.kind) if initial else kinds.index("other"),
-                              help="'Feedback received' records what the people you work "
-                                   "with told you: allyship is not self-defined.")
-        minutes = right.number_input("Minutes (optional)", min_value=0, max_value=1440, step=5,
-                                     value=initial.minutes if initial else None)
+                              help=_("'Feedback received' records what the people you work "
+                                     "with told you: allyship is not self-defined."))
+        minutes = right.number_input(_("Minutes (optional)"), min_value=0, max_value=1440,
+                                     step=5, value=initial.minutes if initial else None)
         vis = list(VISIBILITIES)
-        visibility = st.radio("Who can see this", vis, format_func=VISIBILITIES.get,
+        visibility = st.radio(_("Who can see this"), vis,
+                              format_func=handout.vocabulary(tr, "VISIBILITIES").get,
                               index=vis.index(initial.visibility) if initial else 0)
         options = [None, *plan_items]
-        item = st.selectbox("Part of my plan (optional)", options,
+        item = st.selectbox(_("Part of my plan (optional)"), options,
                             format_func=lambda i: "—" if i is None else plan_items[i],
                             index=options.index(initial.plan_item_id)
                             if initial and initial.plan_item_id in options else 0)
-        label = "Save changes" if initial else "Log action"
+        label = _("Save changes") if initial else _("Log action")
         if not st.form_submit_button(label, type="primary"):
             return None
     return ActionDraft(done_on=done_on, description=what, responsibilities=tuple(chosen),
@@ -88,10 +88,17 @@ def action_form(key: str, initial=None, days: list[date] | None = None) -> Actio
 # with every run, so a redrawn tab set opens on it.
 # Bound to the address (``?tab=Catch+up+on+a+week``), so a link can open a tab, and a
 # member sent to sign in first comes back to the same tab.
-log_tab, week_tab, mine_tab = st.tabs(["Log an action", "Catch up on a week", "My recent actions"],
-                                      key="tab", on_change="rerun", bind="query-params")
+# The address names a tab by its label in the reader's language; a link made in English
+# (an email's) opens the same tab in any language.
+TABS = [N_("Log an action"), N_("Catch up on a week"), N_("My recent actions")]
+tab_labels = [_(t) for t in TABS]
+if st.query_params.get("tab") in TABS and st.query_params["tab"] not in tab_labels:
+    st.query_params["tab"] = tab_labels[TABS.index(st.query_params["tab"])]
+log_tab, week_tab, mine_tab = st.tabs(tab_labels, key="tab", on_change="rerun",
+                                      bind="query-params")
 
-def save_one(draft: ActionDraft, token_name: str, token: str, intro: str) -> None:
+def save_one(draft: ActionDraft, token_name: str, token: str, confirmation: str,
+             week: str = "") -> None:
     """Save one action once per filling-in of its form (the token: a resubmitted form
     saves nothing new), read it back, and confirm by its words and day."""
     try:
@@ -103,8 +110,9 @@ def save_one(draft: ActionDraft, token_name: str, token: str, intro: str) -> Non
         return
     saved = journal.get_action(db, me, logged.id)  # what is in the database now
     common.new_form_token(token_name)
-    common.flash(f"{intro} {common.quoted(saved.description)}, "
-                 f"{format_day_short(saved.done_on)}.")
+    # ``confirmation``: a whole sentence naming the {action} and its {day} (and {week}).
+    common.flash(confirmation.format(action=common.quoted(saved.description),
+                                     day=reader_days.day_short(tr, saved.done_on), week=week))
     st.rerun()
 
 
@@ -112,57 +120,64 @@ with log_tab:
     token = common.form_token("log_action")  # a new token after each save gives an empty form
     draft = action_form(f"log_action_{token}")
     if draft is not None:
-        save_one(draft, "log_action", token, "Action logged.")
+        save_one(draft, "log_action", token, _("Action logged. {action}, {day}."))
 
 with week_tab:
     weeks = [week_start(today) - timedelta(weeks=n) for n in range(0, 12)]
-    monday = st.selectbox("Week", weeks, index=1 if len(weeks) > 1 else 0, format_func=format_week)
-    week_days = tables.catch_up_days(monday, today)
+    monday = st.selectbox(_("Week"), weeks, index=1 if len(weeks) > 1 else 0,
+                          format_func=lambda w: reader_days.week(tr, w))
+    week_days = tables.catch_up_days(monday, today, tr)
     member_forms.away_switch(db, me, monday, today)  # names the week chosen above
     # One action at a time is the default for everyone: the server cannot know the
     # screen's width, and on a phone the table's columns fall off the screen. The table
     # stays one switch away for a wide screen and many rows.
     as_table = st.toggle(
-        "Several at once, in a table (for a wide screen)", key="catch_up_as_table",
-        help="A row per action instead of one short form at a time; saves the same way.")
+        _("Several at once, in a table (for a wide screen)"), key="catch_up_as_table",
+        help=_("A row per action instead of one short form at a time; saves the same way."))
     if not as_table:
         token = common.form_token("catch_up_one")
         draft = action_form(f"catch_up_one_{monday}_{token}", days=sorted(week_days.values(),
                                                                            reverse=True))
         if draft is not None:
             save_one(draft, "catch_up_one", token,
-                     f"Action logged for the week of {format_day_short(monday)}:")
-        st.caption("Add another, or pick another week above.")
+                     _("Action logged for the week of {week}: {action}, {day}."),
+                     week=reader_days.day_short(tr, monday))
+        st.caption(_("Add another, or pick another week above."))
     else:
-        st.markdown("Fill in one row per action and pick its day. Blank rows are ignored; "
-                    "if any row has a problem, nothing is saved.")
+        st.markdown(_("Fill in one row per action and pick its day. Blank rows are ignored; "
+                      "if any row has a problem, nothing is saved."))
         catch_up_token = common.form_token("catch_up")
         with st.form(f"catch_up_{catch_up_token}"):
             edited = st.data_editor(
-                tables.catch_up_frame(monday), num_rows="dynamic", hide_index=True,
+                tables.catch_up_frame(monday, tr=tr), num_rows="dynamic", hide_index=True,
                 key=f"catch_up_{monday}_{catch_up_token}", placeholder="",  # not "None"
-                alt=f"Actions to log for the week of {format_day(monday)}, one per row",
+                alt=_("Actions to log for the week of {day}, one per row").format(
+                    day=reader_days.day(tr, monday)),
                 column_config={
                     "Date": st.column_config.SelectboxColumn(
-                        options=list(week_days), width=135,
-                        help="The day you did it, within the week chosen above"),
-                    "What I did": st.column_config.TextColumn(max_chars=2000, width=230),
+                        _("Date"), options=list(week_days), width=135,
+                        help=_("The day you did it, within the week chosen above")),
+                    "What I did": st.column_config.TextColumn(_("What I did"), max_chars=2000,
+                                                              width=230),
                     "Responsibilities": st.column_config.MultiselectColumn(
-                        options=tables.RESPONSIBILITY_LABELS, width=300,
-                        help="One or more of the eight responsibilities; see About the "
-                             "practice"),
-                    "Kind": st.column_config.SelectboxColumn(options=tables.KIND_OPTIONS,
-                                                             required=True, width=130),
-                    "Minutes": st.column_config.NumberColumn(min_value=0, max_value=1440,
-                                                             width=75),
+                        _("Responsibilities"), options=tables.responsibility_labels(tr),
+                        width=300,
+                        help=_("One or more of the eight responsibilities; see About the "
+                               "practice")),
+                    "Kind": st.column_config.SelectboxColumn(
+                        _("Kind"), options=list(tables.kind_labels(tr).values()),
+                        required=True, width=130),
+                    "Minutes": st.column_config.NumberColumn(_("Minutes"), min_value=0,
+                                                             max_value=1440, width=75),
                     "Shared with": st.column_config.SelectboxColumn(
-                        options=tables.VISIBILITY_OPTIONS, required=True, width=140,
-                        help="Private — only you; your team; or the whole chapter"),
+                        _("Shared with"), options=list(tables.visibility_labels(tr).values()),
+                        required=True, width=140,
+                        help=_("Private — only you; your team; or the whole chapter")),
                 })
-            saved = st.form_submit_button("Log these actions", type="primary")
+            saved = st.form_submit_button(_("Log these actions"), type="primary")
         if saved:
             try:
-                drafts = tables.drafts_from_catch_up(edited, catch_up_token, week_days)
+                drafts = tables.drafts_from_catch_up(edited, catch_up_token, week_days, tr)
                 with common.save_failures_here():
                     done = journal.log_actions(db, me, drafts, today=today)
             except ValidationError as exc:
@@ -171,24 +186,34 @@ with week_tab:
                 common.new_form_token("catch_up")
                 saved_rows = [journal.get_action(db, me, a.id) for a in done]  # read back
                 names = "; ".join(f"{common.quoted(a.description, 40)}, "
-                                  f"{format_day_short(a.done_on)}" for a in saved_rows[:5])
-                common.flash(f"Logged {len(saved_rows)} action"
-                             f"{'s' if len(saved_rows) != 1 else ''} for the week of "
-                             f"{format_day_short(monday)}: {names}"
-                             f"{'…' if len(saved_rows) > 5 else ''}.")
+                                  f"{reader_days.day_short(tr, a.done_on)}"
+                                  for a in saved_rows[:5])
+                n = len(saved_rows)
+                common.flash(tr.ngettext("Logged {count} action for the week of {week}: "
+                                         "{actions}.",
+                                         "Logged {count} actions for the week of {week}: "
+                                         "{actions}.", n).format(
+                    count=n, week=reader_days.day_short(tr, monday),
+                    actions=names + ("…" if n > 5 else "")))
                 st.rerun()
 
 with mine_tab:
     recent = journal.list_my_actions(db, me, limit=50)
     if not recent:
-        st.info("You have not logged anything yet. Start with *Log an action*.")
+        st.info(_("You have not logged anything yet. Start with *Log an action*."))
     else:
-        st.dataframe(tables.actions_frame(recent).drop(columns=["id"]), hide_index=True,
-                     placeholder="", alt="My recent actions, newest first")
+        headers = {"Date": _("Date"), "What I did": _("What I did"),
+                   "Responsibilities": _("Responsibilities"), "Kind": _("Kind"),
+                   "Minutes": _("Minutes"), "Shared with": _("Shared with")}
+        st.dataframe(tables.actions_frame(recent, tr).drop(columns=["id"]), hide_index=True,
+                     placeholder="", alt=_("My recent actions, newest first"),
+                     column_config={key: st.column_config.Column(label)
+                                    for key, label in headers.items()})
         by_id = {a.id: a for a in recent}
         chosen_id = st.selectbox(
-            "Edit or delete", list(by_id),
-            format_func=lambda i: f"{format_day(by_id[i].done_on)} — {by_id[i].description[:60]}")
+            _("Edit or delete"), list(by_id),
+            format_func=lambda i: f"{reader_days.day(tr, by_id[i].done_on)} — "
+                                  f"{by_id[i].description[:60]}")
         action = by_id[chosen_id]
         draft = action_form(f"edit_{action.id}", initial=action)
         if draft is not None:
@@ -199,11 +224,12 @@ with mine_tab:
                 common.show_validation(exc)
             else:
                 saved = journal.get_action(db, me, action.id)  # read back before confirming
-                common.flash(f"Action updated: {common.quoted(saved.description)}, "
-                             f"{format_day_short(saved.done_on)}.")
+                common.flash(_("Action updated: {action}, {day}.").format(
+                    action=common.quoted(saved.description),
+                    day=reader_days.day_short(tr, saved.done_on)))
                 st.rerun()
-        confirm = st.checkbox("Yes, delete this action", key=f"confirm_del_{action.id}")
-        if st.button("Delete action", disabled=not confirm, key=f"del_{action.id}"):
+        confirm = st.checkbox(_("Yes, delete this action"), key=f"confirm_del_{action.id}")
+        if st.button(_("Delete action"), disabled=not confirm, key=f"del_{action.id}"):
             journal.delete_action(db, me, action.id)
-            common.flash("Action deleted.")
+            common.flash(_("Action deleted."))
             st.rerun()

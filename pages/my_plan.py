@@ -4,45 +4,49 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from allyship.core import handout
-from allyship.core.dates import GRID_FORMAT, format_day, format_day_relative
 from allyship.core.models import PlanDraft, PlanItemDraft, ValidationError
 from allyship.core.safe_text import inert
+from allyship.i18n import handout
 from allyship.people import roster
-from allyship.practice import plans, tables
-from allyship.ui import common, member_forms
+from allyship.practice import days, plans, tables
+from allyship.ui import common, language, member_forms
 
 me = common.require_screen("my_plan")
 db = common.get_db()
 today = date.today()
+tr = language.translator()
+_ = tr.gettext
 goal = inert(roster.get_chapter(db, me.chapter_id).goal_label)  # shown in labels
 
 
 def saved_on(stamp: str) -> str:
     """A stored UTC time stamp as "Mon 7 Dec 2026, 14:05 UTC"."""
-    return f"{format_day(date.fromisoformat(stamp[:10]))}, {stamp[11:16]} UTC"
+    return _("{day}, {time} UTC").format(day=days.day(tr, date.fromisoformat(stamp[:10])),
+                                         time=stamp[11:16])
 
 
 def prompt(key: str) -> str:
     """A plan prompt with the chapter's goal label (people's words: escaped)."""
-    return handout.plan_prompt(key, inert(goal))
+    return handout.plan_prompt(tr, key, inert(goal))
 
 
-st.title("My plan")
-st.caption(f"The {handout.PLAN_TITLE}. Revise it as you learn: every earlier version is kept.")
+st.title(_("My plan"))
+st.caption(_("The {title}. Revise it as you learn: every earlier version is kept.").format(
+    title=handout.handout_text(tr).plan_title))
 common.show_flash()
 
 plan = plans.get_plan(db, me)
 if plan is None:
-    st.info("You have not written a plan yet. Start with the group you want to be in "
-            "allyship with; everything else can come later.")
+    st.info(_("You have not written a plan yet. Start with the group you want to be in "
+              "allyship with; everything else can come later."))
 else:
-    st.caption(f"Version {plan.version}, last saved {saved_on(plan.updated_at)}.")
+    st.caption(_("Version {version}, last saved {when}.").format(
+        version=plan.version, when=saved_on(plan.updated_at)))
 
 # Next steps first, as cards: each with its due day and a Done button (no grid to scroll
 # sideways on a phone).
 if plan is not None and any(i.kind == "next_step" for i in plan.items):
-    st.header("My next steps")
+    st.header(_("My next steps"))
     member_forms.next_step_cards(db, me, plan, today, where="my_plan", show_done=True)
 
 
@@ -61,23 +65,25 @@ def save(draft: PlanDraft) -> None:
         common.show_validation(exc)
     else:
         stored = plans.get_plan(db, me)  # read back before confirming
-        common.flash(f"Plan saved as version {stored.version if stored else new.version}.")
+        common.flash(_("Plan saved as version {version}.").format(
+            version=stored.version if stored else new.version))
         st.rerun()
 
 
 if plan is not None:
     with st.form("add_next_step", clear_on_submit=False):
-        st.markdown(f"**Add a next step** — {prompt('next_step')}")
-        step_text = st.text_input("Next step", max_chars=2000, key="new_step_text")
+        st.markdown(_("**Add a next step** — {prompt}").format(prompt=prompt("next_step")))
+        step_text = st.text_input(_("Next step"), max_chars=2000, key="new_step_text")
         # Days as people read them ("Mon 7 Dec 2026"), one tap: no ambiguous 07/12.
-        step_due = st.selectbox("Due (optional)", [None, *(today + timedelta(days=n)
-                                                         for n in range(0, 91))],
-                                format_func=lambda d: "No due date" if d is None
-                                else format_day_relative(d, today), key="new_step_due")
-        add = st.form_submit_button("Add next step")
+        step_due = st.selectbox(_("Due (optional)"), [None, *(today + timedelta(days=n)
+                                                            for n in range(0, 91))],
+                                format_func=lambda d: _("No due date") if d is None
+                                else days.day_relative(tr, d, today), key="new_step_due")
+        add = st.form_submit_button(_("Add next step"))
     if add:
         if not step_text.strip():
-            st.error("Nothing was saved: write the next step first.", icon=":material/error:")
+            st.error(_("Nothing was saved: write the next step first."),
+                     icon=":material/error:")
         else:
             save(PlanDraft(plan.focus_group, plan.motivation, plan.supports_goal, plan.feedback,
                            items_kept(PlanItemDraft("next_step", step_text.strip(),
@@ -94,31 +100,34 @@ with st.form("plan"):
     feedback = st.text_area(
         prompt("feedback"), value=plan.feedback if plan else "",
         max_chars=2000,
-        help="Allyship is not self-defined: record the guidance and feedback you received.")
+        help=_("Allyship is not self-defined: record the guidance and feedback you "
+               "received."))
     # The tables edit, reorder and remove items; closed by default, so a phone shows no
     # grid (adding a step and marking it done need no table: the cards above).
-    with st.expander("Edit learning activities and next steps as a table (wide screens)",
+    with st.expander(_("Edit learning activities and next steps as a table (wide screens)"),
                      expanded=plan is None):
         st.markdown(f"**{prompt('learning_activity')}**")
         learning_edit = st.data_editor(
             learning, num_rows="dynamic", hide_index=True, key="plan_learning",
             placeholder="", column_order=["Order", "Learning activity"],
-            column_config={"Order": st.column_config.NumberColumn(min_value=1, step=1,
-                                                                  help="Change to reorder"),
-                           "Learning activity": st.column_config.TextColumn(max_chars=2000,
-                                                                            width="large")})
+            column_config={"Order": st.column_config.NumberColumn(
+                               _("Order"), min_value=1, step=1, help=_("Change to reorder")),
+                           "Learning activity": st.column_config.TextColumn(
+                               _("Learning activity"), max_chars=2000, width="large")})
         st.markdown(f"**{prompt('next_step')}**")
         steps_edit = st.data_editor(
             steps, num_rows="dynamic", hide_index=True, key="plan_steps", placeholder="",
             column_order=["Order", "Next step", "Due", "Done on"],
-            column_config={"Order": st.column_config.NumberColumn(min_value=1, step=1,
-                                                                  help="Change to reorder"),
-                           "Next step": st.column_config.TextColumn(max_chars=2000,
-                                                                    width="large"),
-                           "Due": st.column_config.DateColumn(format=GRID_FORMAT),
+            column_config={"Order": st.column_config.NumberColumn(
+                               _("Order"), min_value=1, step=1, help=_("Change to reorder")),
+                           "Next step": st.column_config.TextColumn(
+                               _("Next step"), max_chars=2000, width="large"),
+                           "Due": st.column_config.DateColumn(
+                               _("Due"), format=days.grid_format(tr)),
                            "Done on": st.column_config.DateColumn(
-                               max_value=today, format=GRID_FORMAT, help="Fill in when done")})
-    saved = st.form_submit_button("Save plan", type="primary")
+                               _("Done on"), max_value=today, format=days.grid_format(tr),
+                               help=_("Fill in when done"))})
+    saved = st.form_submit_button(_("Save plan"), type="primary")
 if saved:
     save(PlanDraft(focus, motivation, supports, feedback,
                    tables.plan_items_from_frames(learning_edit, steps_edit)))
@@ -130,23 +139,25 @@ peer_sections.if_then_editor(db, me, plan)
 
 revisions = plans.list_revisions(db, me)
 if revisions:
-    with st.expander(f"Earlier versions ({len(revisions)})"):
-        chosen = st.selectbox("Version", revisions,
-                              format_func=lambda r: f"Version {r['version']} — "
-                                                    f"saved {saved_on(r['saved_at'])}")
+    with st.expander(_("Earlier versions ({count})").format(count=len(revisions))):
+        chosen = st.selectbox(_("Version"), revisions,
+                              format_func=lambda r: _("Version {version} — saved {when}").format(
+                                  version=r["version"], when=saved_on(r["saved_at"])))
         # Every field the plan holds, in the form's order (as typed: never Markdown).
         for key in ("focus_group", "motivation", "supports_goal", "feedback"):
             st.markdown(f"**{prompt(key)}**")
             st.text(chosen.get(key) or "—")
-        st.markdown("**Learning activities and next steps**")
+        st.markdown(_("**Learning activities and next steps**"))
+        kinds = handout.vocabulary(tr, "PLAN_ITEM_KINDS")
         for item in chosen["items"]:
-            due = (f" (due {format_day(date.fromisoformat(item['due_on']))})"
+            due = (_(" (due {day})").format(day=days.day(tr, date.fromisoformat(item["due_on"])))
                    if item.get("due_on") else "")
-            done = (f" — done {format_day(date.fromisoformat(item['done_on']))}"
+            done = (_(" — done {day}").format(
+                        day=days.day(tr, date.fromisoformat(item["done_on"])))
                     if item.get("done_on") else "")
-            st.text(f"• {handout.PLAN_ITEM_KINDS[item['kind']]}: {item['text']}{due}{done}")
+            st.text(f"• {kinds[item['kind']]}: {item['text']}{due}{done}")
 
 st.divider()
 # One implementation of "all my data": the zip on Account (allyship.rights.mydata).
-st.page_link("pages/account.py", label="Download all my data (on Account)",
+st.page_link("pages/account.py", label=_("Download all my data (on Account)"),
              icon=":material/download:")

@@ -5,48 +5,46 @@ from datetime import date
 
 import streamlit as st
 
-from allyship.core.dates import (
-    format_day,
-    format_day_relative,
-    format_day_short,
-    recent_days,
-)
+from allyship.core.dates import recent_days
 from allyship.core.handout import RESPONSIBILITIES
 from allyship.core.models import ActionDraft, ReflectionDraft, ValidationError, week_start
+from allyship.i18n import formatting, handout
 from allyship.metrics import my_weeks
-from allyship.practice import journal, plans, tables
+from allyship.practice import days, journal, plans, tables
 from allyship.rhythm import nudges
-from allyship.ui import common, member_forms, setup_checklist_section
+from allyship.ui import common, language, member_forms, setup_checklist_section
 
 me = common.require_screen("my_week")
 db = common.get_db()
 today = date.today()
 monday = week_start(today)
+tr = language.translator()
+_ = tr.gettext
 
-st.title("My week")
-st.caption(f"Week of {format_day(monday)}. Allyship is a consistent practice: "
-           "what did you do this week, and what is next?")
+st.title(_("My week"))
+st.caption(_("Week of {day}. Allyship is a consistent practice: what did you do this week, "
+             "and what is next?").format(day=days.day(tr, monday)))
 common.show_flash()
 # A new chapter's admin lands here: the set-up steps first, until they are all done.
 setup_checklist_section.show(db, me, only_until_done=True)
 
 # The quick log first: on a phone it is what a member came for, one screen from the link.
-st.header("Quick log")
+st.header(_("Quick log"))
 token = common.form_token("quick_log")  # a new token after each save gives an empty form
 with st.form(f"quick_log_{token}"):
-    what = st.text_area("What did you do?", max_chars=2000,
-                        placeholder="e.g. Listened at the community group's meeting "
-                                    "without offering solutions")
+    what = st.text_area(_("What did you do?"), max_chars=2000,
+                        placeholder=_("e.g. Listened at the community group's meeting "
+                                      "without offering solutions"))
     # Pills: one tap each, big enough for a thumb, all eight in view (a menu took two
     # taps per choice and hid the others).
     picked = st.pills(
-        "Responsibilities practised", [r.number for r in RESPONSIBILITIES],
-        selection_mode="multi", format_func=tables.responsibility_label,
-        help="One or more of the eight. Their full wording is on *About the practice*.")
+        _("Responsibilities practised"), [r.number for r in RESPONSIBILITIES],
+        selection_mode="multi", format_func=lambda n: tables.responsibility_label(n, tr),
+        help=_("One or more of the eight. Their full wording is on *About the practice*."))
     # Days as people read them ("Today — Fri 27 Nov 2026"), as on Log actions.
-    done_on = st.selectbox("When", recent_days(today, weeks=2),
-                           format_func=lambda d: format_day_relative(d, today))
-    submitted = st.form_submit_button("Log it", type="primary")
+    done_on = st.selectbox(_("When"), recent_days(today, weeks=2),
+                           format_func=lambda d: days.day_relative(tr, d, today))
+    submitted = st.form_submit_button(_("Log it"), type="primary")
 if submitted:
     draft = ActionDraft(done_on=done_on, description=what, responsibilities=tuple(picked),
                         idempotency_key=token)
@@ -58,22 +56,22 @@ if submitted:
     else:
         saved = journal.get_action(db, me, logged.id)  # read back before confirming
         common.new_form_token("quick_log")
-        common.flash(f"Logged: {common.quoted(saved.description)}, "
-                     f"{format_day_short(saved.done_on)} — kept private. Change who sees it "
-                     "on *Log actions*.")
+        common.flash(_("Logged: {action}, {day} — kept private. Change who sees it on "
+                       "*Log actions*.").format(action=common.quoted(saved.description),
+                                                day=days.day_short(tr, saved.done_on)))
         st.rerun()
 
 member_forms.away_switch(db, me, monday, today)
 
 # This week's practice question, answered here (all five are on *Reflect*).
-question = nudges.practice_question_for(monday)
+question = handout.practice_question(tr, nudges.practice_question_for(monday).number)
 prior = {r.question: r for r in journal.my_reflections(db, me, monday)}.get(question.number)
-st.header("This week's question")
+st.header(_("This week's question"))
 with st.form(f"week_question_{monday}"):
     answer = st.text_area(f"{question.title}: {question.text}",
                           value=prior.answer if prior else "", max_chars=2000,
-                          help="Private unless you share it on *Reflect*.")
-    answered = st.form_submit_button("Save my answer")
+                          help=_("Private unless you share it on *Reflect*."))
+    answered = st.form_submit_button(_("Save my answer"))
 if answered:
     try:
         with common.save_failures_here():
@@ -84,48 +82,50 @@ if answered:
         common.show_validation(exc)
     else:
         kept = {r.question for r in journal.my_reflections(db, me, monday)}  # read back
-        common.flash(f"Reflections saved. Your answer to “{question.title}” for the week of "
-                     f"{format_day(monday)}." if question.number in kept else
-                     "Your answer to this week's question was removed.")
+        common.flash(_("Reflections saved. Your answer to “{question}” for the week of {day}."
+                       ).format(question=question.title, day=days.day(tr, monday))
+                     if question.number in kept else
+                     _("Your answer to this week's question was removed."))
         st.rerun()
 
 mine = my_weeks.my_weeks(db, me, today=today)
 this_week = journal.list_my_actions(db, me, since=monday)
 away = monday in journal.away_weeks(db, me)
 
-st.header("This week")
+st.header(_("This week"))
 if away:
-    st.info("You marked this week as away. Take care — it does not count against you.")
+    st.info(_("You marked this week as away. Take care — it does not count against you."))
 if this_week:
     # A list, not a grid: it reads on a phone. The words as typed (never Markdown).
-    for row in tables.actions_frame(this_week).itertuples(index=False):
+    for row in tables.actions_frame(this_week, tr).itertuples(index=False):
         with st.container(key=f"this_week_action_{row.id}", gap="small"):
             st.text(f"{row.Date} · {row[2]}")
             st.caption(f"{row.Responsibilities} · {row[6]}")
 else:
-    st.info("Nothing logged yet this week. Use the quick log above, or *Log actions* "
-            "to catch up on several at once.")
+    st.info(_("Nothing logged yet this week. Use the quick log above, or *Log actions* "
+              "to catch up on several at once."))
 
-st.header("Next steps due")
+st.header(_("Next steps due"))
 plan = plans.get_plan(db, me)
 if plan is None:
-    st.info("You have not written your action plan yet. Start it on *My plan*.")
+    st.info(_("You have not written your action plan yet. Start it on *My plan*."))
 elif not any(i.kind == "next_step" and i.done_on is None for i in plan.items):
-    st.success("No open next steps. Add your next steps on *My plan*.")
+    st.success(_("No open next steps. Add your next steps on *My plan*."))
 else:
     member_forms.next_step_cards(db, me, plan, today, where="my_week")
 
 col1, col2, col3 = st.columns(3)
-col1.metric(mine.label, mine.display,
-            help="Complete weeks (Monday to Sunday, since the programme began) with at least "
-                 "one logged action. Weeks you marked away are not counted. This week is not "
-                 "over yet, so it is shown apart.")
-col2.metric("Current run", f"{mine.run} week{'s' if mine.run != 1 else ''}",
-            help="Consecutive weeks with an action, up to this one. Away weeks do not break "
-                 "it, and this week does not break it while it is still under way.")
-col3.metric("This week so far", f"{len(this_week)} action{'s' if len(this_week) != 1 else ''}",
-            help=f"Since {format_day_short(monday)}; the week is not over yet.")
-st.caption("These numbers are yours alone: nobody is ranked, and no one else sees them.")
+col1.metric(mine.label_in(tr), mine.display_in(tr),
+            help=_("Complete weeks (Monday to Sunday, since the programme began) with at "
+                   "least one logged action. Weeks you marked away are not counted. This week "
+                   "is not over yet, so it is shown apart."))
+col2.metric(_("Current run"), formatting.count_weeks(tr, mine.run),
+            help=_("Consecutive weeks with an action, up to this one. Away weeks do not break "
+                   "it, and this week does not break it while it is still under way."))
+col3.metric(_("This week so far"), formatting.count_actions(tr, len(this_week)),
+            help=_("Since {day}; the week is not over yet.").format(
+                day=days.day_short(tr, monday)))
+st.caption(_("These numbers are yours alone: nobody is ranked, and no one else sees them."))
 
 # Each partner's shared actions this week, with a check-in box (none: nothing).
 from allyship.ui import peer_sections  # noqa: E402 — beside its one use: a small, additive edit

@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from allyship.core.models import Member
+from allyship.core.wording import Message
 
 
 class PermissionDenied(PermissionError):
@@ -28,9 +29,11 @@ class PermissionDenied(PermissionError):
 def require_active(actor: Member | None) -> Member:
     """The actor, if signed in and active."""
     if actor is None:
-        raise PermissionDenied("Please sign in first.")
+        raise PermissionDenied(Message(
+            "Please sign in first."))
     if not actor.active:
-        raise PermissionDenied("This account has been deactivated; ask your chapter admin.")
+        raise PermissionDenied(Message(
+            "This account has been deactivated; ask your chapter admin."))
     return actor
 
 
@@ -38,20 +41,23 @@ def require_self(actor: Member | None, member_id: int, what: str = "this") -> Me
     """Only the member themselves may read or change their own ``what``."""
     actor = require_active(actor)
     if actor.id != member_id:
-        raise PermissionDenied(f"You can only see and change your own {what}.")
+        raise PermissionDenied(Message("You can only see and change your own {what}.",
+                                       what=what))
     return actor
 
 
 def require_admin(actor: Member | None) -> Member:
     actor = require_active(actor)
     if not actor.is_admin:
-        raise PermissionDenied("Only a chapter admin can do this.")
+        raise PermissionDenied(Message(
+            "Only a chapter admin can do this."))
     return actor
 
 
 def require_same_chapter(actor: Member, chapter_id: int) -> None:
     if actor.chapter_id != chapter_id:
-        raise PermissionDenied("That belongs to another chapter.")
+        raise PermissionDenied(Message(
+            "That belongs to another chapter."))
 
 
 def _require_role(actor: Member | None, roles: tuple[str, ...], refusal: str) -> Member:
@@ -64,8 +70,8 @@ def _require_role(actor: Member | None, roles: tuple[str, ...], refusal: str) ->
 
 def require_progress_viewer(actor: Member | None) -> Member:
     """Team leads and admins see group progress; members see only their own."""
-    return _require_role(actor, ("lead", "admin"), "Team progress is for team leads and "
-                         "chapter admins; your own progress is on My week.")
+    return _require_role(actor, ("lead", "admin"), Message(
+        "Team progress is for team leads and chapter admins; your own progress is on My week."))
 
 
 def require_team_view(actor: Member | None, team_id: int | None, chapter_id: int) -> Member:
@@ -77,8 +83,8 @@ def require_team_view(actor: Member | None, team_id: int | None, chapter_id: int
     actor = require_progress_viewer(actor)
     require_same_chapter(actor, chapter_id)
     if team_id is not None and actor.is_lead and actor.team_id != team_id:
-        raise PermissionDenied("Team leads see their own team's progress and the chapter's; "
-                               "not other teams'.")
+        raise PermissionDenied(Message(
+            "Team leads see their own team's progress and the chapter's; not other teams'."))
     return actor
 
 
@@ -86,8 +92,9 @@ def require_quiet_list(actor: Member | None, team_id: int | None) -> Member:
     """The list of members gone quiet is for a lead, about their own team only."""
     actor = require_active(actor)
     if not actor.is_lead or team_id is None or actor.team_id != team_id:
-        raise PermissionDenied("Only a team's own lead sees who on the team has gone quiet, "
-                               "to check in with them.")
+        raise PermissionDenied(Message(
+            "Only a team's own lead sees who on the team has gone quiet, to check in with "
+            "them."))
     return actor
 
 
@@ -159,8 +166,9 @@ def require_partner(actor: Member | None, other_id: int, ties: Ties) -> Member:
     """Only an active partner of ``other_id`` reads what they share with partners."""
     actor = require_active(actor)
     if other_id not in ties.partner_ids:
-        raise PermissionDenied("Only this member's partners can see this, and only while the "
-                               "partnership lasts.")
+        raise PermissionDenied(Message(
+            "Only this member's partners can see this, and only while the partnership "
+            "lasts."))
     return actor
 
 
@@ -168,14 +176,16 @@ def require_circle_member(actor: Member | None, circle_id: int, ties: Ties) -> M
     """Only an active member of the circle reads the circle's page and agenda."""
     actor = require_active(actor)
     if actor.id not in ties.circles.get(circle_id, frozenset()):
-        raise PermissionDenied("Only the circle's members see its page.")
+        raise PermissionDenied(Message(
+            "Only the circle's members see its page."))
     return actor
 
 
 def require_idea_curator(actor: Member | None) -> Member:
     """Leads and admins curate the chapter's activity ideas."""
-    return _require_role(actor, ("lead", "admin"), "Team leads and chapter admins add, edit "
-                         "and retire ideas; anyone can add an idea to their own plan.")
+    return _require_role(actor, ("lead", "admin"), Message(
+        "Team leads and chapter admins add, edit and retire ideas; anyone can add an idea to "
+        "their own plan."))
 
 
 # --- screens ---------------------------------------------------------------------
@@ -228,18 +238,20 @@ def require_org_view(actor: Member | None, region_id: int | None) -> Member:
         return actor
     if actor.org_role == "region_lead":
         if region_id is None or region_id != actor.org_region_id:
-            raise PermissionDenied("Region leads see their own region's chapters, "
-                                   "not other regions' or the whole organisation's.")
+            raise PermissionDenied(Message(
+                "Region leads see their own region's chapters, not other regions' or the whole "
+                "organisation's."))
         return actor
-    raise PermissionDenied("The organisation view is for organisation admins and region "
-                           "leads.")
+    raise PermissionDenied(Message(
+        "The organisation view is for organisation admins and region leads."))
 
 
 def require_org_admin(actor: Member | None) -> Member:
     """Creating, moving and archiving chapters, regions and organisation roles."""
     actor = require_active(actor)
     if actor.org_role != "org_admin":
-        raise PermissionDenied("Only an organisation admin can do this.")
+        raise PermissionDenied(Message(
+            "Only an organisation admin can do this."))
     return actor
 
 
@@ -247,6 +259,6 @@ def require_screen(actor: Member | None, screen: str) -> Member:
     """Refuse a screen the actor's role may not use."""
     actor = require_active(actor)
     if not can_open(actor, screen):
-        raise PermissionDenied("This page is not available for your role. "
-                               "Use the pages listed in the sidebar.")
+        raise PermissionDenied(Message(
+            "This page is not available for your role. Use the pages listed in the sidebar."))
     return actor

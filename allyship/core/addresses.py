@@ -18,6 +18,8 @@ from email.errors import MessageError
 from email.headerregistry import Address
 from email.message import EmailMessage
 
+from allyship.core.wording import Message
+
 # Something @ something . something, no spaces: what a person would recognise as an address.
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -93,11 +95,11 @@ def entry_problem(email: str) -> str | None:
     member's address, in plain words — the sender's rule, stated for the person typing
     it — or ``None``."""
     if not EMAIL_RE.match(email):
-        return f"Email {email!r} does not look like an email address"
+        return Message("Email {email} does not look like an email address", email=repr(email))
     try:
         mailbox("", email)
     except UnusableAddress as exc:
-        return (f"Email {email!r} cannot be used to send email ({exc.problem}); check for "
-                "a dot at the start or end of the part before @, two dots in a row, "
-                "or a comma, quote or space")
+        return Message("Email {email} cannot be used to send email ({problem}); check for a "
+                       "dot at the start or end of the part before @, two dots in a row, or "
+                       "a comma, quote or space", email=repr(email), problem=exc.problem)
     return None

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from allyship.core.addresses import entry_problem
+from allyship.core.wording import Message, message_of
 from allyship.core.handout import (
     ACTION_KINDS,
     PLAN_ITEM_KINDS,
@@ -80,22 +81,25 @@ def clean_text(
         value = str(value)
     text = unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n")).strip()
     if _CONTROL.search(text):
-        raise ValueError(f"{label} contains control characters (such as NUL); please remove them")
+        raise ValueError(Message("{label} contains control characters (such as NUL); please "
+                                 "remove them", label=label))
     if _SURROGATE.search(text):
-        raise ValueError(f"{label} contains bytes that are not valid text (check the file's "
-                         "or terminal's encoding)")
+        raise ValueError(Message("{label} contains bytes that are not valid text (check the "
+                                 "file's or terminal's encoding)", label=label))
     if required and not text:
-        raise ValueError(f"{label} is required")
+        raise ValueError(Message("{label} is required", label=label))
     if len(text) > max_len:
-        raise ValueError(f"{label} is {len(text):,} characters long; the limit is {max_len:,}")
+        # The numbers' grouping is the template's: "2,001" in English, "2001" in Spanish.
+        raise ValueError(Message("{label} is {length:,} characters long; the limit is "
+                                 "{limit:,}", label=label, length=len(text), limit=max_len))
     return text
 
 
 # Joiners that some scripts (Persian, Indic) and emoji sequences need inside a name.
 _NAME_JOINERS = {"\u200c", "\u200d"}
-_INVISIBLE = {"Cc": "a control character such as a tab or a line break",
-              "Cf": "an invisible formatting character",
-              "Zl": "a line separator", "Zp": "a paragraph separator"}
+_INVISIBLE = {"Cc": Message("a control character such as a tab or a line break"),
+              "Cf": Message("an invisible formatting character"),
+              "Zl": Message("a line separator"), "Zp": Message("a paragraph separator")}
 
 
 def clean_name(value: Any, label: str, *, max_len: int = NAME_MAX) -> str:
@@ -108,8 +112,9 @@ def clean_name(value: Any, label: str, *, max_len: int = NAME_MAX) -> str:
     for ch in text:
         kind = _INVISIBLE.get(unicodedata.category(ch))
         if kind and ch not in _NAME_JOINERS:
-            raise ValueError(f"{label} contains {kind} (U+{ord(ch):04X}); "
-                             "a name must be one line of visible text")
+            code = f"U+{ord(ch):04X}"
+            raise ValueError(Message("{label} contains {kind} ({code}); a name must be one "
+                                     "line of visible text", label=label, kind=kind, code=code))
     return text
 
 
@@ -117,7 +122,7 @@ def _text(c: _Collector, name: str, value: Any, label: str, **kw: Any) -> str:
     try:
         return clean_text(value, label, **kw)
     except ValueError as exc:
-        c.add(name, str(exc))
+        c.add(name, message_of(exc))
         return ""
 
 
@@ -125,43 +130,47 @@ def _name(c: _Collector, name: str, value: Any, label: str) -> str:
     try:
         return clean_name(value, label)
     except ValueError as exc:
-        c.add(name, str(exc))
+        c.add(name, message_of(exc))
         return ""
 
 
 def _choice(c: _Collector, name: str, value: Any, allowed: Iterable[str], label: str) -> str:
     allowed = list(allowed)
     if value not in allowed:
-        c.add(name, f"{label} must be one of: {', '.join(allowed)} (got {value!r})")
+        c.add(name, Message("{label} must be one of: {allowed} (got {value})", label=label,
+                            allowed=", ".join(allowed), value=repr(value)))
     return value
 
 
-def parse_date(value: Any, label: str = "Date") -> date:
+def parse_date(value: Any, label: str = Message("Date")) -> date:
     """A ``date`` from a date or an ISO ``YYYY-MM-DD`` string; ``ValueError`` otherwise."""
     if isinstance(value, date):
         return value
     try:
         return date.fromisoformat(str(value).strip())
     except ValueError:
-        raise ValueError(f"{label} must be a date written YYYY-MM-DD (got {value!r})") from None
+        raise ValueError(Message("{label} must be a date written YYYY-MM-DD (got {value})",
+                                 label=label, value=repr(value))) from None
 
 
 def _day(c: _Collector, name: str, value: Any, label: str, *, required: bool = True,
          earliest: date | None = None, latest: date | None = None) -> date | None:
     if value in (None, ""):
         if required:
-            c.add(name, f"{label} is required")
+            c.add(name, Message("{label} is required", label=label))
         return None
     try:
         day = parse_date(value, label)
     except ValueError as exc:
-        c.add(name, str(exc))
+        c.add(name, message_of(exc))
         return None
     if latest is not None and day > latest:
-        c.add(name, f"{label} {day.isoformat()} is in the future; log what you have already done")
+        c.add(name, Message("{label} {day} is in the future; log what you have already done",
+                            label=label, day=day.isoformat()))
     elif earliest is not None and day < earliest:
-        c.add(name, f"{label} {day.isoformat()} is before {earliest.isoformat()}, "
-                    "when this chapter's programme started")
+        c.add(name, Message("{label} {day} is before {earliest}, when this chapter's "
+                            "programme started", label=label, day=day.isoformat(),
+                            earliest=earliest.isoformat()))
     return day
 
 
@@ -217,12 +226,12 @@ class MemberDraft:
 
     def validated(self) -> MemberDraft:
         c = _Collector()
-        name = _name(c, "name", self.name, "Name")
-        email = _text(c, "email", self.email, "Email", max_len=254).lower()
+        name = _name(c, "name", self.name, Message("Name"))
+        email = _text(c, "email", self.email, Message("Email"), max_len=254).lower()
         problem = entry_problem(email) if email else None
         if problem:  # the sender's own rule: nothing is stored that no email can reach
             c.add("email", problem)
-        _choice(c, "role", self.role, ROLES, "Role")
+        _choice(c, "role", self.role, ROLES, Message("Role"))
         c.raise_if_any()
         return replace(self, name=name, email=email)
 
@@ -245,19 +254,21 @@ class ActionDraft:
     def validated(self, *, today: date, earliest: date | None = None) -> ActionDraft:
         """A clean copy, or :class:`ValidationError` naming every bad field."""
         c = _Collector()
-        done_on = _day(c, "done_on", self.done_on, "Date", earliest=earliest, latest=today)
-        description = _text(c, "description", self.description, "What you did")
+        done_on = _day(c, "done_on", self.done_on, Message("Date"), earliest=earliest,
+                       latest=today)
+        description = _text(c, "description", self.description, Message("What you did"))
         responsibilities: tuple[int, ...] = ()
         try:
             responsibilities = tuple(sorted({int(r) for r in self.responsibilities or ()}))
         except (TypeError, ValueError):
-            c.add("responsibilities", "Responsibilities must be numbers from 1 to 8")
+            c.add("responsibilities", Message("Responsibilities must be numbers from 1 to 8"))
         if not responsibilities and "responsibilities" not in c.errors:
-            c.add("responsibilities", "Choose at least one responsibility this action practised")
+            c.add("responsibilities",
+                  Message("Choose at least one responsibility this action practised"))
         elif any(r not in RESPONSIBILITY_NUMBERS for r in responsibilities):
-            c.add("responsibilities", "Responsibilities are numbered 1 to 8")
-        _choice(c, "kind", self.kind, ACTION_KINDS, "Kind")
-        _choice(c, "visibility", self.visibility, VISIBILITIES, "Visibility")
+            c.add("responsibilities", Message("Responsibilities are numbered 1 to 8"))
+        _choice(c, "kind", self.kind, ACTION_KINDS, Message("Kind"))
+        _choice(c, "visibility", self.visibility, VISIBILITIES, Message("Visibility"))
         minutes = self.minutes
         if minutes in ("", None):
             minutes = None
@@ -267,9 +278,11 @@ class ActionDraft:
                     raise ValueError
                 minutes = int(str(minutes).strip()) if isinstance(minutes, str) else int(minutes)
                 if not 0 <= minutes <= MINUTES_MAX:
-                    c.add("minutes", f"Minutes must be between 0 and {MINUTES_MAX} (one day)")
+                    c.add("minutes", Message("Minutes must be between 0 and {limit} (one day)",
+                                            limit=MINUTES_MAX))
             except (TypeError, ValueError):
-                c.add("minutes", f"Minutes must be a whole number (got {self.minutes!r})")
+                c.add("minutes", Message("Minutes must be a whole number (got {value})",
+                                        value=repr(self.minutes)))
         c.raise_if_any()
         return replace(self, done_on=done_on, description=description,
                        responsibilities=responsibilities, minutes=minutes)
@@ -318,6 +331,25 @@ class PlanItem:
             self.due_on is not None and self.due_on < today
 
 
+def _item_label(kind: str, number: int, part: str) -> Message:
+    """A plan item's name in a message ("Next step 3", "Learning activity 2 due date"):
+    each a whole phrase, so a language can order its words."""
+    labels = {
+        ("learning_activity", ""): Message("Learning activity {number}", number=number),
+        ("next_step", ""): Message("Next step {number}", number=number),
+        ("", ""): Message("Item {number}", number=number),
+        ("learning_activity", "due"): Message("Learning activity {number} due date",
+                                              number=number),
+        ("next_step", "due"): Message("Next step {number} due date", number=number),
+        ("", "due"): Message("Item {number} due date", number=number),
+        ("learning_activity", "done"): Message("Learning activity {number} done date",
+                                               number=number),
+        ("next_step", "done"): Message("Next step {number} done date", number=number),
+        ("", "done"): Message("Item {number} done date", number=number),
+    }
+    return labels[(kind if kind in PLAN_ITEM_KINDS else "", part)]
+
+
 @dataclass(frozen=True)
 class PlanDraft:
     """The handout's Action Plan as typed, with its learning activities and next steps."""
@@ -330,25 +362,27 @@ class PlanDraft:
 
     def validated(self, *, today: date) -> PlanDraft:
         c = _Collector()
-        focus = _text(c, "focus_group", self.focus_group, "Group to be in allyship with",
+        focus = _text(c, "focus_group", self.focus_group, Message("Group to be in allyship with"),
                       max_len=NAME_MAX)
-        motivation = _text(c, "motivation", self.motivation, "Personal motivation",
+        motivation = _text(c, "motivation", self.motivation, Message("Personal motivation"),
                            required=False)
         supports = _text(c, "supports_goal", self.supports_goal,
-                         "How it supports the goal", required=False)
-        feedback = _text(c, "feedback", self.feedback, "What you were told", required=False)
+                         Message("How it supports the goal"), required=False)
+        feedback = _text(c, "feedback", self.feedback, Message("What you were told"),
+                         required=False)
         items: list[PlanItemDraft] = []
         for i, item in enumerate(self.items, start=1):
             key = f"items.{i}"
-            _choice(c, key, item.kind, PLAN_ITEM_KINDS, f"Item {i} kind")
-            label = PLAN_ITEM_KINDS.get(item.kind, "Item")
-            text = _text(c, key, item.text, f"{label} {i}")
-            due = _day(c, key, item.due_on, f"{label} {i} due date", required=False)
-            done = _day(c, key, item.done_on, f"{label} {i} done date", required=False,
-                        latest=today)
+            _choice(c, key, item.kind, PLAN_ITEM_KINDS, Message("Item {number} kind", number=i))
+            text = _text(c, key, item.text, _item_label(item.kind, i, ""))
+            due = _day(c, key, item.due_on, _item_label(item.kind, i, "due"),
+                       required=False)
+            done = _day(c, key, item.done_on,
+                        _item_label(item.kind, i, "done"),
+                        required=False, latest=today)
             items.append(replace(item, text=text, due_on=due, done_on=done))
         if len(items) > 50:
-            c.add("items", "A plan can hold at most 50 learning activities and next steps")
+            c.add("items", Message("A plan can hold at most 50 learning activities and next steps"))
         c.raise_if_any()
         return replace(self, focus_group=focus, motivation=motivation,
                        supports_goal=supports, feedback=feedback, items=tuple(items))
@@ -391,18 +425,18 @@ class ReflectionDraft:
 
     def validated(self, *, today: date) -> ReflectionDraft:
         c = _Collector()
-        day = _day(c, "week_start", self.week_start, "Week", latest=today)
-        _choice(c, "visibility", self.visibility, REFLECTION_VISIBILITIES, "Visibility")
+        day = _day(c, "week_start", self.week_start, Message("Week"), latest=today)
+        _choice(c, "visibility", self.visibility, REFLECTION_VISIBILITIES, Message("Visibility"))
         answers: dict[int, str] = {}
         for number, answer in self.answers.items():
             if number not in QUESTION_NUMBERS:
-                c.add(f"q{number}", "Practice questions are numbered 1 to 5")
+                c.add(f"q{number}", Message("Practice questions are numbered 1 to 5"))
                 continue
-            text = _text(c, f"q{number}", answer, f"Answer to question {number}",
-                         required=False)
+            text = _text(c, f"q{number}", answer,
+                         Message("Answer to question {number}", number=number), required=False)
             answers[number] = text
         if not any(answers.values()) and not c.errors:
-            c.add("answers", "Write an answer to at least one question")
+            c.add("answers", Message("Write an answer to at least one question"))
         c.raise_if_any()
         return replace(self, week_start=week_start(day), answers=answers)
 

@@ -10,6 +10,7 @@ import sqlite_utils
 
 from allyship.core import access
 from allyship.core.models import Member, week_start
+from allyship.i18n import Translator, translator_for
 from allyship.metrics.periods import MY_WEEKS, Period, PeriodWeeks, period_weeks
 
 
@@ -26,11 +27,26 @@ class MyWeeks:
 
     @property
     def label(self) -> str:
-        return f"Weeks active, last {self.weeks.period.n_weeks} complete"
+        return self.label_in()
 
     @property
     def display(self) -> str:
-        return f"{self.active} of {self.counted}" if self.counted else "No complete week yet"
+        return self.display_in()
+
+    def label_in(self, tr: Translator | None = None) -> str:
+        """"Weeks active, last 12 complete", in ``tr``'s language (English by default)."""
+        tr = tr or translator_for("en")
+        n = self.weeks.period.n_weeks
+        return tr.ngettext("Weeks active, last {count} complete",
+                           "Weeks active, last {count} complete", n).format(count=n)
+
+    def display_in(self, tr: Translator | None = None) -> str:
+        """"5 of 12", or "No complete week yet", in ``tr``'s language."""
+        tr = tr or translator_for("en")
+        if not self.counted:
+            return tr.gettext("No complete week yet")
+        return tr.gettext("{active} of {counted}").format(active=self.active,
+                                                          counted=self.counted)
 
 
 

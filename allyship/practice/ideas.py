@@ -23,7 +23,9 @@ from allyship.core.models import (
     ValidationError,
     clean_text,
 )
+from allyship.core.wording import message_of
 from allyship.db import store
+from allyship.i18n import Message
 from allyship.practice import plans
 
 IDEA_KINDS: dict[str, str] = {
@@ -52,30 +54,32 @@ class IdeaDraft:
         errors: dict[str, str] = {}
         title = link = ""
         try:
-            title = clean_text(self.title, "Title", max_len=TITLE_MAX)
+            title = clean_text(self.title, Message("Title"), max_len=TITLE_MAX)
         except ValueError as exc:
-            errors["title"] = str(exc)
+            errors["title"] = message_of(exc)
         if self.kind not in IDEA_KINDS:
-            errors["kind"] = f"Kind must be one of: {', '.join(IDEA_KINDS.values())}"
+            errors["kind"] = Message("Kind must be one of: {kinds}",
+                                     kinds=", ".join(IDEA_KINDS.values()))
         try:
-            link = clean_text(self.link, "Link", max_len=LINK_MAX, required=False)
+            link = clean_text(self.link, Message("Link"), max_len=LINK_MAX, required=False)
         except ValueError as exc:
-            errors["link"] = str(exc)
+            errors["link"] = message_of(exc)
         if link:
             parts = urlsplit(link)
             if parts.scheme not in ("https", "http") or not parts.netloc or any(
                     ch.isspace() for ch in link):
-                errors["link"] = ("Link must be a web address starting with https:// "
-                                  "(or leave it empty)")
+                errors["link"] = Message("Link must be a web address starting with https:// "
+                                         "(or leave it empty)")
         try:
             resp = tuple(sorted({int(r) for r in self.responsibilities or ()}))
         except (TypeError, ValueError):
             resp = ()
-            errors["responsibilities"] = "Responsibilities are numbered 1 to 8"
+            errors["responsibilities"] = Message("Responsibilities are numbered 1 to 8")
         if not resp and "responsibilities" not in errors:
-            errors["responsibilities"] = "Choose at least one responsibility this idea practises"
+            errors["responsibilities"] = Message(
+                "Choose at least one responsibility this idea practises")
         elif any(r not in RESPONSIBILITY_NUMBERS for r in resp):
-            errors["responsibilities"] = "Responsibilities are numbered 1 to 8"
+            errors["responsibilities"] = Message("Responsibilities are numbered 1 to 8")
         if errors:
             raise ValidationError(errors)
         return replace(self, title=title, link=link, responsibilities=resp)
@@ -163,7 +167,7 @@ def list_ideas(db: sqlite_utils.Database, actor: Member, *, responsibility: int 
 def _own_chapter_idea(db: sqlite_utils.Database, actor: Member, idea_id: int) -> dict[str, Any]:
     row = next(db.query("SELECT * FROM ideas WHERE id = ?", [idea_id]), None)
     if row is None:
-        raise LookupError("That idea no longer exists.")
+        raise LookupError(Message("That idea no longer exists."))
     access.require_same_chapter(actor, row["chapter_id"])
     return row
 
@@ -219,11 +223,12 @@ def add_to_plan(db: sqlite_utils.Database, actor: Member, idea_id: int, *,
     actor = access.require_active(actor)
     row = _own_chapter_idea(db, actor, idea_id)
     if row["retired"]:
-        raise ValidationError({"idea": "This idea has been retired"})
+        raise ValidationError({"idea": Message("This idea has been retired")})
     plan = plans.get_plan(db, actor)
     if plan is None:
-        raise ValidationError({"plan": "Write your action plan on My plan first; then ideas "
-                                       "can be added to it as next steps"})
+        raise ValidationError({"plan": Message(
+            "Write your action plan on My plan first; then ideas can be added to it as next "
+            "steps")})
     text = row["title"] + (f" ({row['link']})" if row["link"] else "")
     items = tuple(PlanItemDraft(i.kind, i.text, i.due_on, i.done_on, i.id) for i in plan.items)
     draft = PlanDraft(plan.focus_group, plan.motivation, plan.supports_goal, plan.feedback,

@@ -8,26 +8,31 @@ import sqlite_utils
 
 from allyship.core import access
 from allyship.core.models import Member, PlanItem, ValidationError, clean_text
+from allyship.core.wording import message_of
 from allyship.db import store
+from allyship.i18n import Message, Translator, translator_for
 from allyship.practice import plans
 
 PART_MAX = 300
 
 
-def describe(item: PlanItem) -> str:
-    """The step as the member wrote it: "When …, I will …" where given, else its text."""
-    return phrase(item.text, item.if_when, item.if_then)
+def describe(item: PlanItem, tr: Translator | None = None) -> str:
+    """The step as the member wrote it: "When …, I will …" where given, else its text;
+    the joining words in ``tr``'s language (English by default)."""
+    return phrase(item.text, item.if_when, item.if_then, tr)
 
 
-def phrase(text: str, if_when: str | None, if_then: str | None) -> str:
+def phrase(text: str, if_when: str | None, if_then: str | None,
+           tr: Translator | None = None) -> str:
     """:func:`describe` from the stored columns (the calendar feed reads them directly)."""
+    _ = (tr or translator_for("en")).gettext
     when, then = (if_when or "").strip(), (if_then or "").strip()
     if when and then:
-        return f"When {when}, I will {then}"
+        return _("When {when}, I will {then}").format(when=when, then=then)
     if then:
-        return f"I will {then}"
+        return _("I will {then}").format(then=then)
     if when:
-        return f"When {when}: {text}"
+        return _("When {when}: {text}").format(when=when, text=text)
     return text
 
 
@@ -38,18 +43,19 @@ def set_if_then(db: sqlite_utils.Database, actor: Member, item_id: int, when: st
     actor = access.require_active(actor)
     errors: dict[str, str] = {}
     parts = {}
-    for key, label, value in (("if_when", "When …", when), ("if_then", "I will …", then)):
+    for key, label, value in (("if_when", Message("When …"), when),
+                              ("if_then", Message("I will …"), then)):
         try:
             parts[key] = clean_text(value, label, max_len=PART_MAX, required=False)
         except ValueError as exc:
-            errors[key] = str(exc)
+            errors[key] = message_of(exc)
     if errors:
         raise ValidationError(errors)
     with store.transaction(db):
         row = plans.own_plan_item(db, actor, item_id, "i.kind, i.if_when, i.if_then",
-                                  missing="That next step no longer exists.")
+                                  missing=Message("That next step no longer exists."))
         if row["kind"] != "next_step":
-            raise ValidationError({"item": "If–then plans are for next steps"})
+            raise ValidationError({"item": Message("If–then plans are for next steps")})
         if (row["if_when"], row["if_then"]) == (parts["if_when"], parts["if_then"]):
             return
         db.execute("UPDATE plan_items SET if_when = ?, if_then = ? WHERE id = ?",

@@ -22,6 +22,7 @@ from allyship.core.models import (
 )
 from allyship.db import store
 from allyship.db.filters import and_where
+from allyship.i18n import Message
 from allyship.people import roster
 
 
@@ -35,7 +36,7 @@ def _check_plan_item(db: sqlite_utils.Database, actor: Member, item_id: int | No
     row = next(db.query("SELECT p.member_id FROM plan_items i JOIN plans p ON p.id = i.plan_id"
                         " WHERE i.id = ?", [item_id]), None)
     if row is None or row["member_id"] != actor.id:
-        raise ValidationError({"plan_item_id": "That plan item is not in your plan"})
+        raise ValidationError({"plan_item_id": Message("That plan item is not in your plan")})
 
 
 def _check_audience(db: sqlite_utils.Database, actor: Member, visibility: str) -> None:
@@ -43,13 +44,15 @@ def _check_audience(db: sqlite_utils.Database, actor: Member, visibility: str) -
     if visibility == "partners" and not db.execute(
             "SELECT 1 FROM partnerships WHERE status = 'active' AND ? IN (inviter_id, invitee_id)",
             [actor.id]).fetchone():
-        raise ValidationError({"visibility": "You have no partners yet: choose who else can see "
-                                             "this, or invite a partner on the Partners page"})
+        raise ValidationError({"visibility": Message(
+            "You have no partners yet: choose who else can see this, or invite a partner on "
+            "the Partners page")})
     if visibility == "circle" and not db.execute(
             "SELECT 1 FROM circle_members WHERE member_id = ? AND status = 'active'",
             [actor.id]).fetchone():
-        raise ValidationError({"visibility": "You are not in a learning circle: choose who else "
-                                             "can see this, or join a circle first"})
+        raise ValidationError({"visibility": Message(
+            "You are not in a learning circle: choose who else can see this, or join a "
+            "circle first")})
 
 
 def _insert_action(db: sqlite_utils.Database, actor: Member, d: ActionDraft) -> int:
@@ -58,7 +61,7 @@ def _insert_action(db: sqlite_utils.Database, actor: Member, d: ActionDraft) -> 
                             [d.idempotency_key]), None)
         if row is not None:
             if row["member_id"] != actor.id:
-                raise access.PermissionDenied("That submission belongs to someone else.")
+                raise access.PermissionDenied(Message("That submission belongs to someone else."))
             return row["id"]  # the same form submitted twice: one row
     _check_plan_item(db, actor, d.plan_item_id)
     _check_audience(db, actor, d.visibility)
@@ -110,7 +113,8 @@ def log_actions(db: sqlite_utils.Database, actor: Member, drafts: Sequence[Actio
     if errors:
         raise ValidationError(errors)
     if not clean:
-        raise ValidationError({"rows": "There is nothing to log yet: fill in at least one row"})
+        raise ValidationError({"rows": Message(
+            "There is nothing to log yet: fill in at least one row")})
     with store.transaction(db):
         ids = [_insert_action(db, actor, d) for d in clean]
         store.bump_data_version(db, actor.chapter_id)
@@ -185,11 +189,12 @@ def get_action(db: sqlite_utils.Database, actor: Member, action_id: int) -> Acti
     """One action the actor may read."""
     access.require_active(actor)
     if next(db.query("SELECT 1 FROM actions WHERE id = ?", [action_id]), None) is None:
-        raise LookupError("That action no longer exists")
+        raise LookupError(Message("That action no longer exists"))
     found = _readable(db, actor, "SELECT * FROM actions WHERE id = ?", [action_id])
     if not found:
-        raise access.PermissionDenied("That action is private to the member who logged it, "
-                                      "or shared with people you are not among.")
+        raise access.PermissionDenied(Message(
+            "That action is private to the member who logged it, or shared with people you "
+            "are not among."))
     return found[0][1]
 
 
@@ -235,8 +240,8 @@ def list_shared_actions(db: sqlite_utils.Database, actor: Member, *, team_id: in
 def _own_action_row(db: sqlite_utils.Database, actor: Member, action_id: int) -> dict[str, Any]:
     row = next(db.query("SELECT * FROM actions WHERE id = ?", [action_id]), None)
     if row is None:
-        raise LookupError("That action no longer exists")
-    access.require_self(actor, row["member_id"], "actions")
+        raise LookupError(Message("That action no longer exists"))
+    access.require_self(actor, row["member_id"], Message("actions"))
     return row
 
 

@@ -20,6 +20,7 @@ from allyship.core.models import (
     parse_date,
 )
 from allyship.db import store
+from allyship.i18n import Message
 
 _PLAN_FIELDS = ("focus_group", "motivation", "supports_goal", "feedback")
 
@@ -45,7 +46,7 @@ def stored_plan(db: sqlite_utils.Database, member_id: int) -> Plan | None:
 def get_plan(db: sqlite_utils.Database, actor: Member, member_id: int | None = None) -> Plan | None:
     """The member's plan (their own only), or ``None`` if they have not written one."""
     member_id = actor.id if member_id is None else member_id
-    access.require_self(actor, member_id, "action plan")
+    access.require_self(actor, member_id, Message("action plan"))
     return stored_plan(db, member_id)
 
 
@@ -111,8 +112,9 @@ def save_plan(db: sqlite_utils.Database, actor: Member, draft: PlanDraft, *,
                       item.done_on and item.done_on.isoformat(), pos]
             if item.id is not None:
                 if item.id not in existing_ids:
-                    raise ValidationError({"items": "An item does not belong to your plan; "
-                                                    "reload the page and try again"})
+                    raise ValidationError({"items": Message(
+                        "An item does not belong to your plan; reload the page and try "
+                        "again")})
                 db.execute("UPDATE plan_items SET kind = ?, text = ?, due_on = ?, done_on = ?,"
                            " position = ? WHERE id = ?", values + [item.id])
                 kept.add(item.id)
@@ -131,7 +133,7 @@ def list_revisions(db: sqlite_utils.Database, actor: Member,
     """Earlier versions of the member's plan, newest first: version, saved_at, and the
     plan as it then stood."""
     member_id = actor.id if member_id is None else member_id
-    access.require_self(actor, member_id, "action plan")
+    access.require_self(actor, member_id, Message("action plan"))
     rows = db.query(
         "SELECT r.version, r.saved_at, r.snapshot FROM plan_revisions r"
         " JOIN plans p ON p.id = r.plan_id WHERE p.member_id = ? ORDER BY r.version DESC",
@@ -149,7 +151,7 @@ def own_plan_item(db: sqlite_utils.Database, actor: Member, item_id: int, column
                         " ON p.id = i.plan_id WHERE i.id = ?", [item_id]), None)
     if row is None:
         raise LookupError(missing)
-    access.require_self(actor, row["member_id"], "action plan")
+    access.require_self(actor, row["member_id"], Message("action plan"))
     return row
 
 
@@ -158,12 +160,12 @@ def set_next_step_done(db: sqlite_utils.Database, actor: Member, item_id: int,
     """Mark one of the actor's own plan items done on ``done_on`` (``None`` reopens it)."""
     access.require_active(actor)
     today = today or date.today()
-    day = parse_date(done_on, "Done date") if done_on else None
+    day = parse_date(done_on, Message("Done date")) if done_on else None
     if day and day > today:
-        raise ValidationError({"done_on": "A next step cannot be done in the future"})
+        raise ValidationError({"done_on": Message("A next step cannot be done in the future")})
     with store.transaction(db):
         row = own_plan_item(db, actor, item_id, "i.done_on",
-                            missing="That plan item no longer exists")
+                            missing=Message("That plan item no longer exists"))
         db.execute("UPDATE plan_items SET done_on = ? WHERE id = ?",
                    [day and day.isoformat(), item_id])
         store.audit(db, actor.id, "update", "plan_items", item_id,

@@ -22,25 +22,49 @@ from allyship.core.models import (
     PlanItemDraft,
     ValidationError,
 )
+from allyship.i18n import N_, Message, Translator, handout, translator_for
+from allyship.practice import days as reader_days
 
 RESPONSIBILITY_LABELS: list[str] = [r.label for r in RESPONSIBILITIES]
 _LABEL_TO_NUMBER = {r.label: r.number for r in RESPONSIBILITIES}
 
 
-def responsibility_label(number: int) -> str:
-    return responsibility(number).label
+def _english(tr: Translator | None) -> Translator:
+    return tr if tr is not None else translator_for("en")
 
 
-def actions_frame(actions: Iterable[Action]) -> pd.DataFrame:
-    """The member's actions as a table: newest first, responsibilities by short title."""
+def responsibility_label(number: int, tr: Translator | None = None) -> str:
+    """"3. Integrity and direct communication", in ``tr``'s language (English by
+    default)."""
+    if tr is None:
+        return responsibility(number).label
+    return handout.responsibility(tr, number).label
+
+
+def responsibility_labels(tr: Translator | None = None) -> list[str]:
+    """The eight responsibilities' labels, in order, in ``tr``'s language."""
+    return [responsibility_label(r.number, tr) for r in RESPONSIBILITIES]
+
+
+def _titles(numbers: Iterable[int], tr: Translator | None) -> str:
+    if tr is None:
+        return ", ".join(responsibility(r).title for r in numbers)
+    return ", ".join(handout.responsibility(tr, r).title for r in numbers)
+
+
+def actions_frame(actions: Iterable[Action], tr: Translator | None = None) -> pd.DataFrame:
+    """The member's actions as a table: newest first, responsibilities by short title.
+    Column names stay English (they are keys); the values are in ``tr``'s language."""
+    kinds = kind_labels(tr)
+    shown = visibility_labels(tr)
     rows = [{
         "id": a.id,
-        "Date": format_day(a.done_on),
+        "Date": format_day(a.done_on) if tr is None else reader_days.day(tr, a.done_on),
         "What I did": a.description,
-        "Responsibilities": ", ".join(responsibility(r).title for r in a.responsibilities),
-        "Kind": ACTION_KINDS.get(a.kind, a.kind),
+        "Responsibilities": _titles(a.responsibilities, tr),
+        "Kind": kinds.get(a.kind, a.kind),
         "Minutes": a.minutes,
-        "Shared with": VISIBILITY_LABELS.get(a.visibility, a.visibility),
+        "Shared with": shown.get(a.visibility, a.visibility),
     } for a in actions]
     columns = ["id", "Date", "What I did", "Responsibilities", "Kind", "Minutes", "Shared with"]
     return pd.DataFrame(rows, columns=columns)
@@ -142,11 +166,11 @@ CATCH_UP_COLUMNS = ["Date", "What I did", "Responsibilities", "Kind", "Minutes",
 # The grid shows and edits labels, never codes: "Private — only me", "Improving access".
 KIND_LABELS: dict[str, str] = dict(ACTION_KINDS)
 VISIBILITY_LABELS: dict[str, str] = {
-    "private": "Private — only me",
-    "partners": "My partners",
-    "circle": "My learning circle",
-    "team": "My team",
-    "chapter": "The chapter",
+    "private": N_("Private — only me"),
+    "partners": N_("My partners"),
+    "circle": N_("My learning circle"),
+    "team": N_("My team"),
+    "chapter": N_("The chapter"),
 }
 _KIND_BY_LABEL = {label: code for code, label in KIND_LABELS.items()}
 _VISIBILITY_BY_LABEL = {label: code for code, label in VISIBILITY_LABELS.items()}
@@ -154,13 +178,27 @@ KIND_OPTIONS = list(KIND_LABELS.values())
 VISIBILITY_OPTIONS = list(VISIBILITY_LABELS.values())
 
 
-def catch_up_days(week_monday: date, today: date) -> dict[str, date]:
+def kind_labels(tr: Translator | None = None) -> dict[str, str]:
+    """Each action kind's label in ``tr``'s language, by key."""
+    return KIND_LABELS if tr is None else handout.vocabulary(tr, "ACTION_KINDS")
+
+
+def visibility_labels(tr: Translator | None = None) -> dict[str, str]:
+    """Who sees an action, as the grid offers it, in ``tr``'s language, by key."""
+    tr = _english(tr)
+    return {key: tr.gettext(label) for key, label in VISIBILITY_LABELS.items()}
+
+
+def catch_up_days(week_monday: date, today: date,
+                  tr: Translator | None = None) -> dict[str, date]:
     """The days a catch-up row may be dated, by the label the grid offers
     ("Mon 16 Nov 2026"): the week's days up to today."""
-    return {format_day(d): d for d in days_of_week(week_monday, today)}
+    return {format_day(d) if tr is None else reader_days.day(tr, d): d
+            for d in days_of_week(week_monday, today)}
 
 
-def catch_up_frame(week_monday: date, rows: int = 5) -> pd.DataFrame:
+def catch_up_frame(week_monday: date, rows: int = 5,
+                   tr: Translator | None = None) -> pd.DataFrame:
     """An empty table for logging several actions of one week at once.
 
     Dates start blank (the member picks each row's day from the week's days) rather
@@ -170,9 +208,9 @@ def catch_up_frame(week_monday: date, rows: int = 5) -> pd.DataFrame:
         "Date": pd.Series([None] * rows, dtype="object"),  # the member picks each row's day
         "What I did": [""] * rows,
         "Responsibilities": [[] for _ in range(rows)],
-        "Kind": [KIND_LABELS["other"]] * rows,
+        "Kind": [kind_labels(tr)["other"]] * rows,
         "Minutes": pd.array([None] * rows, dtype="Int64"),
-        "Shared with": [VISIBILITY_LABELS["private"]] * rows,
+        "Shared with": [visibility_labels(tr)["private"]] * rows,
     }, columns=CATCH_UP_COLUMNS)
 
 
@@ -184,13 +222,19 @@ def _catch_up_day(value: Any, days: dict[str, date] | None) -> Any:
 
 
 def drafts_from_catch_up(frame: pd.DataFrame, token: str,
-                         days: dict[str, date] | None = None) -> list[ActionDraft]:
+                         days: dict[str, date] | None = None,
+                         tr: Translator | None = None) -> list[ActionDraft]:
     """The filled-in rows of a catch-up table as action drafts (blank rows skipped).
 
     ``token`` makes each row's idempotency key, so submitting twice logs once. ``days``
     maps the grid's day labels to dates (:func:`catch_up_days`). A filled-in row without
-    a day is refused, naming the row.
+    a day is refused, naming the row. Labels are read in ``tr``'s language or English.
     """
+    by_label = {**_LABEL_TO_NUMBER,
+                **{label: n for n, label in enumerate(responsibility_labels(tr), start=1)}}
+    kind_by_label = {**_KIND_BY_LABEL, **{v: k for k, v in kind_labels(tr).items()}}
+    visibility_by_label = {**_VISIBILITY_BY_LABEL,
+                           **{v: k for k, v in visibility_labels(tr).items()}}
     drafts: list[ActionDraft] = []
     errors: dict[str, str] = {}
     for n, r in enumerate(frame.to_dict("records"), start=1):
@@ -202,18 +246,19 @@ def drafts_from_catch_up(frame: pd.DataFrame, token: str,
             continue
         numbers: list[int] = []
         for label in labels:
-            if label in _LABEL_TO_NUMBER:
-                numbers.append(_LABEL_TO_NUMBER[label])
+            if label in by_label:
+                numbers.append(by_label[label])
             else:
-                errors[f"row {n}: responsibilities"] = f"Unknown responsibility {label!r}"
+                errors[f"row {n}: responsibilities"] = Message(
+                    "Unknown responsibility {label}", label=repr(label))
         done_on = _catch_up_day(r.get("Date"), days)
         if done_on is None:
-            errors[f"row {n}: date"] = f"Row {n}: choose the day you did it"
+            errors[f"row {n}: date"] = Message("Row {row}: choose the day you did it", row=n)
         kind = r.get("Kind")
-        kind = "other" if _blank(kind) else _KIND_BY_LABEL.get(kind, kind)
+        kind = "other" if _blank(kind) else kind_by_label.get(kind, kind)
         visibility = r.get("Shared with")
         visibility = ("private" if _blank(visibility)
-                      else _VISIBILITY_BY_LABEL.get(visibility, visibility))
+                      else visibility_by_label.get(visibility, visibility))
         minutes = r.get("Minutes")
         drafts.append(ActionDraft(
             done_on=done_on,
@@ -229,18 +274,22 @@ def drafts_from_catch_up(frame: pd.DataFrame, token: str,
     return drafts
 
 
-SHARED_WITH = {"chapter": "the chapter", "team": "the team", "circle": "the circle",
-               "partners": "partners"}
+SHARED_WITH = {"chapter": N_("the chapter"), "team": N_("the team"),
+               "circle": N_("the circle"), "partners": N_("partners")}
 
 
-def shared_frame(pairs: Iterable[tuple[Any, Action]]) -> pd.DataFrame:
-    """Shared actions with who shared them, newest first (never counted per person)."""
+def shared_frame(pairs: Iterable[tuple[Any, Action]],
+                 tr: Translator | None = None) -> pd.DataFrame:
+    """Shared actions with who shared them, newest first (never counted per person).
+    Column names stay English (keys); the values are in ``tr``'s language."""
+    words = _english(tr)
     rows = [{
-        "Date": format_day(a.done_on),
+        "Date": format_day(a.done_on) if tr is None else reader_days.day(tr, a.done_on),
         "Who": owner.name,
         "What they did": a.description,
-        "Responsibilities": ", ".join(responsibility(r).title for r in a.responsibilities),
-        "Shared with": SHARED_WITH.get(a.visibility, a.visibility),
+        "Responsibilities": _titles(a.responsibilities, tr),
+        "Shared with": words.gettext(SHARED_WITH[a.visibility])
+        if a.visibility in SHARED_WITH else a.visibility,
     } for owner, a in pairs]
     return pd.DataFrame(rows, columns=["Date", "Who", "What they did", "Responsibilities",
                                        "Shared with"])

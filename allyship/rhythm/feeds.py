@@ -89,16 +89,7 @@ def member_for_token(db: sqlite_utils.Database, token: str) -> Member | None:
 def step_phrase(tr: Translator, text: str, if_when: str | None, if_then: str | None) -> str:
     """A next step as the calendar shows it: as its if–then plan when it has one (the
     member's words kept, the frame in ``tr``'s language)."""
-    if tr.language == "en":
-        return if_then_phrase(text, if_when, if_then)
-    when, then = (if_when or "").strip(), (if_then or "").strip()
-    if when and then:
-        return tr.gettext("When {when}, I will {then}").format(when=when, then=then)
-    if then:
-        return tr.gettext("I will {then}").format(then=then)
-    if when:
-        return tr.gettext("When {when}: {text}").format(when=when, text=text)
-    return text
+    return if_then_phrase(text, if_when, if_then, tr)
 
 
 def calendar(db: sqlite_utils.Database, member: Member, *, today: date | None = None,

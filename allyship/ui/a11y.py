@@ -11,6 +11,8 @@ import json
 
 import streamlit as st
 
+from allyship.ui import language
+
 # Streamlit's sidebar turns into an overlay below this width (its own breakpoint).
 NARROW_MAX_PX = 767
 
@@ -81,7 +83,8 @@ def narrow_screen_nav(nav: dict[str, list], current) -> None:  # noqa: ANN001 â€
         # The links are drawn only while the menu is open (opening it reruns the page):
         # hidden on every wide screen and closed on most phone views, they were a
         # quarter of the elements every page run sent.
-        with st.popover("Pages", icon=":material/menu:", on_change="rerun",
+        with st.popover(language.translator().pgettext("navigation menu", "Pages"),
+                        icon=":material/menu:", on_change="rerun",
                         key=f"narrow_nav_menu_{current.url_path or 'home'}") as menu:
             if menu.open:
                 for section, pages in nav.items():

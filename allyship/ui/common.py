@@ -22,9 +22,11 @@ from allyship import demo
 from allyship.core import access
 from allyship.core.models import Member, ValidationError
 from allyship.core.safe_text import inert
+from allyship.core.wording import message_of
 from allyship.db import storage_errors, store
+from allyship.i18n import Translator, translate
 from allyship.people import roster
-from allyship.ui import navigation, view_cache
+from allyship.ui import language, navigation, view_cache
 from allyship.ui.a11y import NARROW_MAX_PX
 
 # The browser tab's icon, a file of our own: a Material icon here made every browser fetch
@@ -140,13 +142,14 @@ def _first_run(path: Path) -> None:
     with _first_run_lock:
         if path.exists():
             return
+        _ = language.translator().gettext
         if not demo_on_first_run():
-            st.error(f"No database at `{path}`. Create your chapter with "
-                     "`python -m allyship init --db PATH --chapter NAME --admin-name NAME "
-                     "--admin-email EMAIL`, or unset ALLYSHIP_FIRST_RUN_DEMO to start with "
-                     "the demo chapter.")
+            st.error(_("No database at `{path}`. Create your chapter with "
+                       "`python -m allyship init --db PATH --chapter NAME --admin-name NAME "
+                       "--admin-email EMAIL`, or unset ALLYSHIP_FIRST_RUN_DEMO to start with "
+                       "the demo chapter.").format(path=path))
             st.stop()
-        with st.spinner("First run: creating the demo chapter…"):
+        with st.spinner(_("First run: creating the demo chapter…")):
             tmp = path.with_name(path.name + ".creating")
             for p in (tmp, Path(str(tmp) + "-wal"), Path(str(tmp) + "-shm")):
                 p.unlink(missing_ok=True)
@@ -228,23 +231,64 @@ def require_screen(screen: str) -> Member:
     try:
         return access.require_screen(member, screen)
     except access.PermissionDenied as exc:
-        st.error(str(exc))
+        st.error(words(language.translator(), message_of(exc)))
         st.stop()
         raise  # unreachable: st.stop() ends the run
 
 
 def demo_banner(db: sqlite_utils.Database) -> None:
     if store.is_demo(db):
-        st.sidebar.warning(f"**DEMO** — {demo.DEMO_LABEL}", icon=":material/science:")
+        _ = language.translator().gettext
+        label = (_("Demo chapter — invented people and data, for trying the app")
+                 if demo.DEMO_LABEL == "Demo chapter — invented people and data, for trying "
+                 "the app" else demo.DEMO_LABEL)
+        st.sidebar.warning(_("**DEMO** — {label}").format(label=label),
+                           icon=":material/science:")
 
 
 # --- messages and forms -------------------------------------------------------------
 
-def show_validation(exc: ValidationError, intro: str = "Nothing was saved:") -> None:
-    """Every field's problem, in words, above the form (which keeps what was typed)."""
+def words(tr: Translator, text: str) -> str:
+    """A message made below the pages in ``tr``'s language: an ``allyship.i18n.Message``
+    or ``allyship.core.wording.Message`` by its template and fields, any other text as a
+    catalogue message (itself when the catalogue has none)."""
+    if hasattr(text, "in_language"):
+        return text.in_language(tr)
+    return translate(tr, text)
+
+
+def show_validation(exc: ValidationError, intro: str | None = None) -> None:
+    """Every field's problem, in words, above the form (which keeps what was typed).
+    ``intro`` (already in the reader's language) defaults to "Nothing was saved:"."""
+    tr = language.translator()
+    intro = tr.gettext("Nothing was saved:") if intro is None else tr.gettext(intro)
     # Messages quote what was typed; escaped so it shows as typed, never as Markdown.
-    lines = "\n".join(f"- {inert(msg)}" for msg in exc.errors.values())
+    lines = "\n".join(f"- {inert(words(tr, msg))}" for msg in exc.errors.values())
     st.error(f"{intro}\n\n{lines}", icon=":material/error:")
+
+
+def write_failure(tr: Translator, message: str) -> str:
+    """A failed write's sentence (:mod:`allyship.db.storage_errors`) in ``tr``'s
+    language."""
+    _ = tr.gettext
+    known = {
+        storage_errors.DISK_FULL: _("The database could not be written: the disk is full. "
+                                    "Nothing was saved."),
+        storage_errors.DISK_FULL.replace("The database", "The file"): _(
+            "The file could not be written: the disk is full. Nothing was saved."),
+        storage_errors.READ_ONLY: _("The database could not be written: it is read-only on "
+                                    "this server. Nothing was saved."),
+        storage_errors.BUSY: _("The database is busy with other changes. Nothing was saved; "
+                               "please try again."),
+        storage_errors.CANNOT_OPEN: _("The database could not be opened for writing (its "
+                                      "disk or folder may be read-only). Nothing was saved."),
+        storage_errors.IO_ERROR: _("The database could not be written: the disk reported an "
+                                   "error. Nothing was saved."),
+        "The file could not be written: the folder is read-only or not yours. Nothing was "
+        "saved.": _("The file could not be written: the folder is read-only or not yours. "
+                    "Nothing was saved."),
+    }
+    return known.get(message) or words(tr, message)
 
 
 @contextlib.contextmanager
@@ -261,11 +305,11 @@ def report_write_failures(where: str = "page") -> Iterator[None]:
         if message is None:
             raise
         storage_errors.log_failure(exc, where)
-        slot.error(message, icon=":material/error:")
+        slot.error(write_failure(language.translator(), message), icon=":material/error:")
 
 
 def show_denied(exc: access.PermissionDenied) -> None:
-    st.error(str(exc), icon=":material/block:")
+    st.error(words(language.translator(), message_of(exc)), icon=":material/block:")
 
 
 def form_token(name: str) -> str:
@@ -320,7 +364,7 @@ def save_failures_here() -> Iterator[None]:
     except (sqlite3.DatabaseError, OSError) as exc:
         message = storage_errors.explain(exc)
         if message is not None:
-            st.error(message, icon=":material/error:")
+            st.error(write_failure(language.translator(), message), icon=":material/error:")
         raise
 
 

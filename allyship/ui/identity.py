@@ -26,12 +26,13 @@ import sqlite_utils
 import streamlit as st
 
 from allyship import demo
-from allyship.core.handout import ROLES
 from allyship.core.models import Member, ValidationError
 from allyship.core.safe_text import inert
+from allyship.core.wording import message_of
 from allyship.db import store
-from allyship.people import passwords, roster, sessions
-from allyship.ui import navigation, session_links
+from allyship.i18n import N_, Translator, handout
+from allyship.people import language_settings, passwords, roster, sessions
+from allyship.ui import language, navigation, session_links
 
 _SESSION_KEYS = ("member_id", "auth_mode", "session_id", "session_handover")
 _SIGNING_OUT = "session_signing_out"
@@ -88,7 +89,7 @@ def available_modes(db: sqlite_utils.Database) -> list[str]:
     return modes
 
 
-NO_SIGN_IN_MESSAGE = (
+NO_SIGN_IN_MESSAGE = N_(
     "This chapter's database has no way to sign in yet, so it will not open.\n\n"
     "Set one up:\n\n"
     "- **Password accounts**: give the first admin a one-time set-up code with "
@@ -112,8 +113,15 @@ def _remember(member: Member, mode: str) -> Member:
     return member
 
 
-def _org_label(persona: str) -> str:
-    return demo.ORG_PERSONA_LABELS.get(persona, persona)
+def _org_label(tr: Translator, persona: str) -> str:
+    labels = {"organisation": tr.gettext("Organisation admin"),
+              "region": tr.gettext("Region lead")}
+    return labels.get(persona) or demo.ORG_PERSONA_LABELS.get(persona, persona)
+
+
+def role_name(tr: Translator, role: str) -> str:
+    """A chapter role as people read it, in ``tr``'s language ("Team lead")."""
+    return handout.vocabulary(tr, "ROLES").get(role, role)
 
 
 def _demo_picker(db: sqlite_utils.Database) -> Member | None:
@@ -123,11 +131,19 @@ def _demo_picker(db: sqlite_utils.Database) -> Member | None:
     roles = list(personas)
     current = st.session_state.get("member_id")
     index = next((i for i, r in enumerate(roles) if personas[r].id == current), 0)
+    # The picker speaks the language of the persona being viewed (their own setting),
+    # read before it is drawn: its label cannot change once it is on the page.
+    shown = personas.get(st.session_state.get("demo_persona") or roles[index])
+    tr = (language.use_language(language_settings.member_language(db, shown.id),
+                                language_settings.chapter_language(db, shown.chapter_id))
+          if shown is not None else language.translator())
+    chapter_roles = handout.vocabulary(tr, "ROLES")
     role = st.sidebar.selectbox(
-        "Viewing the demo as", roles, index=index, key="demo_persona",
-        format_func=lambda r: f"{personas[r].name} — {ROLES.get(r) or _org_label(r)}",
-        help="Demo only: switch persona to see the app as a member, a team lead "
-             "or a chapter admin. A real chapter signs in instead.")
+        tr.gettext("Viewing the demo as"), roles, index=index, key="demo_persona",
+        format_func=lambda r: f"{personas[r].name} — "
+                              f"{chapter_roles.get(r) or _org_label(tr, r)}",
+        help=tr.gettext("Demo only: switch persona to see the app as a member, a team lead "
+                        "or a chapter admin. A real chapter signs in instead."))
     return _remember(personas[role], "demo")
 
 
@@ -137,9 +153,10 @@ def sign_in(db: sqlite_utils.Database) -> Member:
         member = _demo_picker(db)
         if member is not None:
             return member
-        st.title("Allyship Accountability")
-        st.error("This demo database has none of the demo personas. Recreate it with "
-                 "`python -m allyship demo --force`.")
+        _ = language.translator().gettext
+        st.title(_("Allyship Accountability"))
+        st.error(_("This demo database has none of the demo personas. Recreate it with "
+                   "`python -m allyship demo --force`."))
         st.stop()
 
     if st.session_state.pop(_SIGNING_OUT, False):
@@ -153,8 +170,9 @@ def sign_in(db: sqlite_utils.Database) -> Member:
     modes = available_modes(db)
     if not modes:
         _clear_session()
-        st.title("Allyship Accountability")
-        st.error(NO_SIGN_IN_MESSAGE, icon=":material/lock:")
+        _ = language.translator().gettext
+        st.title(_("Allyship Accountability"))
+        st.error(_(NO_SIGN_IN_MESSAGE), icon=":material/lock:")
         st.stop()
 
     if "oidc" in modes and st.user.get("is_logged_in"):
@@ -221,32 +239,37 @@ def _password_session(db: sqlite_utils.Database) -> Member | None:
 
 
 def _not_a_member(email: str, *, deactivated: bool) -> None:
-    st.title("Allyship Accountability")
+    _ = language.translator().gettext
+    st.title(_("Allyship Accountability"))
     if deactivated:
-        st.info("This account has been deactivated. If you would like to take part again, "
-                "ask your chapter admin to reactivate you.", icon=":material/person_off:")
+        st.info(_("This account has been deactivated. If you would like to take part again, "
+                  "ask your chapter admin to reactivate you."), icon=":material/person_off:")
     else:
-        st.info(f"You are signed in as **{inert(email or 'an account without an email')}**, which is "
-                "not on this chapter's member list yet. Please ask your chapter admin to "
-                "add you with this email address.", icon=":material/waving_hand:")
-    if st.button("Sign out", key="oidc_sign_out"):
+        who = inert(email or _("an account without an email"))
+        st.info(_("You are signed in as **{who}**, which is not on this chapter's member "
+                  "list yet. Please ask your chapter admin to add you with this email "
+                  "address.").format(who=who), icon=":material/waving_hand:")
+    if st.button(_("Sign out"), key="oidc_sign_out"):
         st.logout()
 
 
-def _provider_label(name: str | None) -> str:
+def _provider_label(tr: Translator, name: str | None) -> str:
     if name is None:
-        return "Sign in with your organisation account"
-    return f"Sign in with {name.replace('-', ' ').title()}"
+        return tr.gettext("Sign in with your organisation account")
+    return tr.gettext("Sign in with {provider}").format(
+        provider=name.replace("-", " ").title())
 
 
 def _sign_in_page(db: sqlite_utils.Database, modes: list[str]) -> None:
     navigation.remember_wanted_page()  # back to the page a link named, once signed in
-    st.title("Sign in")
-    st.caption("Allyship Accountability — your plan, actions and reflections are yours; "
-               "sign in to see them.")
+    tr = language.translator()  # nobody signed in yet: the browser's language
+    _ = tr.gettext
+    st.title(_("Sign in"))
+    st.caption(_("Allyship Accountability — your plan, actions and reflections are yours; "
+                 "sign in to see them."))
     if "oidc" in modes:
         for provider in oidc_providers():
-            if st.button(_provider_label(provider), key=f"login_{provider or 'default'}",
+            if st.button(_provider_label(tr, provider), key=f"login_{provider or 'default'}",
                          type="primary"):
                 if provider is None:
                     st.login()
@@ -254,46 +277,54 @@ def _sign_in_page(db: sqlite_utils.Database, modes: list[str]) -> None:
                     st.login(provider)
     if "password" not in modes:
         return
-    tab_pw, tab_code = st.tabs(["Email and password", "First time? Use a set-up code"])
+    tab_pw, tab_code = st.tabs([_("Email and password"), _("First time? Use a set-up code")])
     with tab_pw:
         with st.form("password_sign_in"):
-            email = st.text_input("Email", key="signin_email", autocomplete="username")
-            password = st.text_input("Password", type="password", key="signin_password",
+            email = st.text_input(_("Email"), key="signin_email", autocomplete="username")
+            password = st.text_input(_("Password"), type="password", key="signin_password",
                                      autocomplete="current-password")
-            submitted = st.form_submit_button("Sign in", type="primary")
+            submitted = st.form_submit_button(_("Sign in"), type="primary")
         if submitted:
             try:
                 member = passwords.sign_in_with_password(db, email, password)
             except passwords.SignInFailed as exc:
-                st.error(str(exc), icon=":material/lock:")
+                st.error(_words(tr, message_of(exc)), icon=":material/lock:")
             else:
                 _start_session(db, member, "password")
                 st.rerun()
-        st.caption("Forgot your password? Ask your chapter admin for a set-up code.")
+        st.caption(_("Forgot your password? Ask your chapter admin for a set-up code."))
     with tab_code:
         with st.form("setup_code"):
-            st.caption("Your chapter admin gave you a one-time set-up code. Use it to choose "
-                       f"your password (at least {passwords.PASSWORD_MIN} characters).")
-            c_email = st.text_input("Email", key="setup_email", autocomplete="username")
-            code = st.text_input("Set-up code", key="setup_code_value")
-            new = st.text_input("New password", type="password", key="setup_new_password",
+            st.caption(_("Your chapter admin gave you a one-time set-up code. Use it to choose "
+                         "your password (at least {count} characters).").format(
+                             count=passwords.PASSWORD_MIN))
+            c_email = st.text_input(_("Email"), key="setup_email", autocomplete="username")
+            code = st.text_input(_("Set-up code"), key="setup_code_value")
+            new = st.text_input(_("New password"), type="password", key="setup_new_password",
                                 autocomplete="new-password")
-            again = st.text_input("New password again", type="password",
+            again = st.text_input(_("New password again"), type="password",
                                   key="setup_new_password_again", autocomplete="new-password")
-            done = st.form_submit_button("Set my password and sign in", type="primary")
+            done = st.form_submit_button(_("Set my password and sign in"), type="primary")
         if done:
             if new != again:
-                st.error("The two new passwords are not the same.")
+                st.error(_("The two new passwords are not the same."))
             else:
                 try:
                     member = passwords.redeem_setup_code(db, c_email, code, new)
                 except passwords.SignInFailed as exc:
-                    st.error(str(exc), icon=":material/lock:")
+                    st.error(_words(tr, message_of(exc)), icon=":material/lock:")
                 except ValidationError as exc:
-                    st.error(" ".join(exc.errors.values()))
+                    st.error(" ".join(_words(tr, m) for m in exc.errors.values()))
                 else:
                     _start_session(db, member, "set-up code")
                     st.rerun()
+
+
+def _words(tr: Translator, text: str) -> str:
+    # Imported where used, as sign_out does: the sign-in screen rarely needs it.
+    from allyship.ui import common
+
+    return common.words(tr, text)
 
 
 # --- signed in ------------------------------------------------------------------------
@@ -330,6 +361,8 @@ def sidebar(member: Member) -> None:
     """Who is signed in, and a way out (not on the demo, where the picker is)."""
     if auth_mode() == "demo":
         return
-    st.sidebar.caption(f"Signed in as **{inert(member.name)}** · {ROLES.get(member.role, member.role)}")
-    if st.sidebar.button("Sign out", key="sign_out", icon=":material/logout:"):
+    tr = language.translator()
+    st.sidebar.caption(tr.gettext("Signed in as **{name}** · {role}").format(
+        name=inert(member.name), role=role_name(tr, member.role)))
+    if st.sidebar.button(tr.gettext("Sign out"), key="sign_out", icon=":material/logout:"):
         sign_out()
