@@ -23,7 +23,6 @@ from allyship.ui import (
     common,
     data_rights_sections,
     language,
-    refusals,
     setup_checklist_section,
     setup_code_sections,
 )
@@ -74,10 +73,10 @@ def run(action, success: str) -> bool:
     try:
         action()
     except ValidationError as exc:
-        refusals.show_validation(exc)
+        common.show_validation(exc)
         return False
     except PermissionDenied as exc:
-        refusals.show_denied(exc)
+        common.show_denied(exc)
         return False
     common.flash(success)
     st.rerun()
@@ -317,7 +316,7 @@ with tab_bulk:
                 f"- {inert(translate(tr, key))}: {inert(translate(tr, msg))}"
                 for key, msg in exc.errors.items()), icon=":material/error:")
         except PermissionDenied as exc:
-            refusals.show_denied(exc)
+            common.show_denied(exc)
         else:
             common.flash(tr.ngettext("Added {count} member.", "Added {count} members.",
                                      len(added)).format(
@@ -341,9 +340,9 @@ with tab_codes:
         try:
             issued = passwords.issue_setup_code(db, me, who, hours=int(hours))
         except ValidationError as exc:
-            refusals.show_validation(exc)
+            common.show_validation(exc)
         except PermissionDenied as exc:
-            refusals.show_denied(exc)
+            common.show_denied(exc)
         else:
             st.success(_("Set-up code for {name}, valid until {moment} UTC. It will not be "
                          "shown again; any earlier code for them no longer works.").format(

@@ -28,9 +28,9 @@ def act(fn, *args, done: str, intro: str | None = None) -> None:
     try:
         fn(db, me, *args)
     except ValidationError as exc:
-        peer_sections.show_validation(exc, intro or _("Nothing changed:"))
+        common.show_validation(exc, intro or _("Nothing changed:"))
     except (access.PermissionDenied, LookupError) as exc:
-        peer_sections.show_refusal(exc)
+        common.show_denied(exc)
     else:
         common.flash(done)
         st.rerun()

@@ -10,7 +10,7 @@ from allyship.core.models import ValidationError
 from allyship.core.safe_text import inert
 from allyship.i18n import handout
 from allyship.practice import ideas
-from allyship.ui import common, language, peer_sections
+from allyship.ui import common, language
 
 me = common.require_screen("ideas")
 db = common.get_db()
@@ -61,9 +61,9 @@ for idea in found:
             try:
                 ideas.add_to_plan(db, me, idea.id, today=today)
             except ValidationError as exc:
-                peer_sections.show_validation(exc, _("Not added:"))
+                common.show_validation(exc, _("Not added:"))
             except (access.PermissionDenied, LookupError) as exc:
-                peer_sections.show_refusal(exc)
+                common.show_denied(exc)
             else:
                 common.flash(_("Added to your plan as a next step. Give it a due date on My "
                                "plan."))
@@ -104,7 +104,7 @@ with st.expander(_("Add an idea")):
         try:
             ideas.add_idea(db, me, draft)
         except ValidationError as exc:
-            peer_sections.show_validation(exc)
+            common.show_validation(exc)
         else:
             common.new_form_token("idea_add")
             common.flash(_("Idea added."))
@@ -121,7 +121,7 @@ with st.expander(_("Correct or retire an idea")):
             try:
                 ideas.update_idea(db, me, chosen.id, draft)
             except ValidationError as exc:
-                peer_sections.show_validation(exc)
+                common.show_validation(exc)
             else:
                 common.flash(_("Idea saved."))
                 st.rerun()

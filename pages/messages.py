@@ -10,10 +10,11 @@ import streamlit as st
 from allyship.core.access import PermissionDenied
 from allyship.core.models import ValidationError
 from allyship.core.safe_text import inert
+from allyship.core.wording import message_of
 from allyship.i18n import Translator, formatting, translate
 from allyship.people import member_directory, roster, setup_checklist
 from allyship.rhythm import mail, nudges, outbox
-from allyship.ui import common, language, refusals, rhythm_sections
+from allyship.ui import common, language, rhythm_sections
 
 PICK_ALL_UP_TO = 200  # active members offered in one picker; more, and it is a search
 
@@ -88,9 +89,9 @@ with tab_chapter:
         try:
             nudges.save_chapter_settings(db, me, time_zone=tz, public_url=url)
         except ValidationError as exc:
-            refusals.show_validation(exc)
+            common.show_validation(exc)
         except PermissionDenied as exc:
-            refusals.show_denied(exc)
+            common.show_denied(exc)
         else:
             common.flash(_("Chapter settings saved."))
             st.rerun()
@@ -177,6 +178,6 @@ with tab_preview:
     try:
         preview = nudges.preview_for(db, me, member.id, kind)
     except (ValidationError, PermissionDenied) as exc:
-        st.error(inert(translate(tr, refusals.said(exc))))
+        st.error(inert(translate(tr, message_of(exc))))
     else:
         rhythm_sections.show_preview(db, preview, rhythm_sections.smtp_state()[0])

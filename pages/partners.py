@@ -31,9 +31,9 @@ def act(fn, *args, done: str) -> None:
     try:
         fn(db, me, *args)
     except ValidationError as exc:
-        peer_sections.show_validation(exc, _("Nothing changed:"))
+        common.show_validation(exc, _("Nothing changed:"))
     except (access.PermissionDenied, LookupError) as exc:
-        peer_sections.show_refusal(exc)
+        common.show_denied(exc)
     else:
         common.flash(done)
         st.rerun()
@@ -75,7 +75,7 @@ for p in active:
         try:
             view = partners.partner_view(db, me, other.id, today=today)
         except access.PermissionDenied as exc:  # ended in another session meanwhile
-            peer_sections.show_refusal(exc)
+            common.show_denied(exc)
             continue
         st.markdown(_("**Shared with you this week**"))
         peer_sections.actions_list(view.this_week, _("Nothing shared with you yet this week."))
@@ -139,7 +139,7 @@ else:
         sent = st.form_submit_button(_("Send invitation"), type="primary")
     if sent:
         if who is None:
-            peer_sections.show_validation(
+            common.show_validation(
                 ValidationError({"partner": _("Choose a member of your chapter")}),
                 _("Nothing sent:"))
         else:

@@ -249,11 +249,7 @@ def demo_banner(db: sqlite_utils.Database) -> None:
 # --- messages and forms -------------------------------------------------------------
 
 def words(tr: Translator, text: str) -> str:
-    """A message made below the pages in ``tr``'s language: an ``allyship.i18n.Message``
-    or ``allyship.core.wording.Message`` by its template and fields, any other text as a
-    catalogue message (itself when the catalogue has none)."""
-    if hasattr(text, "in_language"):
-        return text.in_language(tr)
+    """A message made below the pages in ``tr``'s language (:func:`allyship.i18n.translate`)."""
     return translate(tr, text)
 
 

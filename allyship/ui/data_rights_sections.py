@@ -15,7 +15,7 @@ from allyship.core.models import Member, ValidationError
 from allyship.core.safe_text import inert
 from allyship.i18n import N_, Translator, formatting, translate
 from allyship.rights import erasure, mydata, retention
-from allyship.ui import common, language, peer_sections
+from allyship.ui import common, language
 
 _KEEP_LABEL = N_("Until I delete them")
 
@@ -81,7 +81,7 @@ def account_section(db: sqlite_utils.Database, me: Member) -> None:
             try:
                 removed = retention.set_my_months(db, me, chosen, today=today)
             except ValidationError as exc:
-                peer_sections.show_validation(exc)
+                common.show_validation(exc)
             else:
                 common.flash(tr.ngettext("Saved. {count} older reflection was deleted.",
                                          "Saved. {count} older reflections were deleted.",
@@ -122,9 +122,9 @@ def _confirm_form(db: sqlite_utils.Database, me: Member, target: Member, key: st
             with st.spinner(_("Erasing and rewriting the database file…")):
                 result = erasure.forget(db, me, target.id, confirm_email=typed)
         except ValidationError as exc:
-            peer_sections.show_validation(exc, _("Nothing was erased:"))
+            common.show_validation(exc, _("Nothing was erased:"))
         except PermissionDenied as exc:
-            peer_sections.show_refusal(exc)
+            common.show_denied(exc)
         else:
             common.flash(translate(language.translator(), result.summary()))
             st.rerun()
@@ -189,9 +189,9 @@ def admin_tab(db: sqlite_utils.Database, me: Member) -> None:
         try:
             retention.set_chapter_months(db, me, chosen)
         except ValidationError as exc:
-            peer_sections.show_validation(exc)
+            common.show_validation(exc)
         except PermissionDenied as exc:
-            peer_sections.show_refusal(exc)
+            common.show_denied(exc)
         else:
             due = retention.count_due(db, date.today(), chapter_id=me.chapter_id)
             common.flash(tr.ngettext(

@@ -16,7 +16,7 @@ import streamlit as st
 from allyship.core import access
 from allyship.core.models import Action, Member, Plan, ValidationError, week_start
 from allyship.core.safe_text import inert
-from allyship.i18n import N_, Translator, formatting, handout, translate
+from allyship.i18n import N_, Translator, formatting, handout
 from allyship.peers import partners
 from allyship.peers.circles import agenda_day
 from allyship.practice import if_then
@@ -39,21 +39,6 @@ def weekday_day(tr: Translator, day: date) -> str:
     """"Mon 07 Dec" / "lun 07 dic"."""
     # Translators: a CLDR date pattern (EEE weekday, dd day, MMM short month).
     return agenda_day(tr, day, tr.pgettext("CLDR date pattern", "EEE dd MMM"))
-
-
-def show_validation(exc: ValidationError, intro: str | None = None) -> None:
-    """Every field's problem in the reader's language, above the form; ``intro`` is
-    already translated (default "Nothing was saved:")."""
-    tr = language.translator()
-    errors = {field: translate(tr, message) for field, message in exc.errors.items()}
-    common.show_validation(ValidationError(errors),
-                           intro if intro is not None else tr.gettext("Nothing was saved:"))
-
-
-def show_refusal(exc: BaseException) -> None:
-    """A refusal (no permission, gone meanwhile) in the reader's language."""
-    said = exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc)
-    st.error(translate(language.translator(), said), icon=":material/block:")
 
 
 _SHARED_WITH = {"chapter": N_("the chapter"), "team": N_("the team"),
@@ -133,9 +118,9 @@ def check_in_form(db: sqlite_utils.Database, me: Member, partner: Member,
             partners.check_in(db, me, partner.id, text, week=today, action_id=about,
                               today=today, idempotency_key=token)
         except ValidationError as exc:
-            show_validation(exc, _("Not sent:"))
+            common.show_validation(exc, _("Not sent:"))
         except access.PermissionDenied as exc:
-            show_refusal(exc)
+            common.show_denied(exc)
         else:
             common.new_form_token(f"checkin_{partner.id}")
             common.flash(_("Check-in sent to {name}. Only they can read it.").format(
@@ -204,7 +189,7 @@ def if_then_editor(db: sqlite_utils.Database, me: Member, plan: Plan | None) -> 
             try:
                 if_then.set_if_then(db, me, chosen.id, when, then)
             except ValidationError as exc:
-                show_validation(exc)
+                common.show_validation(exc)
             else:
                 common.flash(_("If–then plan saved."))
                 st.rerun()

@@ -12,9 +12,10 @@ import streamlit as st
 from allyship.core import access
 from allyship.core.models import Member, ValidationError
 from allyship.core.safe_text import inert
+from allyship.core.wording import message_of
 from allyship.i18n import N_, Translator, translate
 from allyship.rhythm import feeds, mail, nudges
-from allyship.ui import common, language, refusals
+from allyship.ui import common, language
 
 HIDDEN_LINK = N_("[Preview] their own unsubscribe link, not shown")
 
@@ -71,9 +72,9 @@ def reminder_settings_section(db: sqlite_utils.Database, me: Member) -> None:
                 result = nudges.save_setting(db, me, kind, enabled=on, weekday=weekday,
                                              hour=hour)
             except ValidationError as exc:
-                refusals.show_validation(exc)
+                common.show_validation(exc)
             except access.PermissionDenied as exc:
-                refusals.show_denied(exc)
+                common.show_denied(exc)
             else:
                 common.flash(
                     _("{kind}: on, {when}.").format(kind=label,
@@ -133,7 +134,7 @@ def smtp_state() -> tuple[mail.SmtpSettings | None, str]:
     try:
         s = mail.smtp_settings()
     except mail.MailNotConfigured as exc:
-        return None, translate(tr, refusals.said(exc))
+        return None, translate(tr, message_of(exc))
     return s, tr.gettext("Sending through {server}.").format(server=s.describe())
 
 

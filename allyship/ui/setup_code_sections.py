@@ -18,7 +18,7 @@ from allyship.i18n import formatting, translate
 from allyship.people import member_directory, passwords, roster
 from allyship.reports import setup_code_sheet
 from allyship.rhythm import mail, setup_code_mail
-from allyship.ui import language, refusals
+from allyship.ui import common, language
 
 EVERYONE = "everyone"
 PICKED = "picked"
@@ -105,7 +105,7 @@ def many_codes(db: sqlite_utils.Database, me: Member,
         ids = (member_directory.member_ids(db, me, only="no_password") if whom == EVERYONE
                else list(picked))
     except PermissionDenied as exc:
-        refusals.show_denied(exc)
+        common.show_denied(exc)
         return
     if not ids:
         st.info(_("Nobody to give a code to: pick members, or everyone already has a "
