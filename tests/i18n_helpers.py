@@ -67,6 +67,7 @@ _SPEC_SETTINGS = {
     "strokeDash", "legendX", "legendY", "formatType", "encoding",
 }
 _MARKED = re.compile(r"⟦[^⟦⟧]*⟧")
+_ICON = re.compile(r":material/[a-z0-9_]+:")
 _CSS_CONTENT = re.compile(r'content:\s*"([^"]*)"')
 
 
@@ -169,7 +170,7 @@ def untranslated(texts: Iterable[str], language: str, *, data: Iterable[str] = (
     for text in texts:
         if text.lstrip().startswith(("<script", "<style")):
             continue  # code for the browser; words it shows (CSS content) are checked apart
-        rest = _without_data(_CSS_CONTENT.sub(r"\1", text), data)
+        rest = _without_data(_ICON.sub(" ", _CSS_CONTENT.sub(r"\1", text)), data)
         if language == PSEUDO:
             while _MARKED.search(rest):  # a message may hold another (a question in a line)
                 rest = _MARKED.sub(" ", rest)

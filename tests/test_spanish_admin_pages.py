@@ -17,7 +17,6 @@ import pytest
 from apptest_helpers import persona
 from i18n_helpers import data_strings, open_in, shown_texts, untranslated
 
-from allyship.core.models import MemberDraft, ValidationError
 from allyship.core.safe_text import inert
 from allyship.i18n import translator_for
 from allyship.people import language_settings, passwords, roster
@@ -106,12 +105,9 @@ def test_members_tab_refusals_and_confirmations_are_translated(demo_db, language
     # An address that is no address: the rule is core's (its own language tests).
     at.text_input(key="add_member_email").input("not an address")
     submit(at, "add_member", "Add member", language)
-    try:
-        MemberDraft("Robin Again", "not an address", "member", None).validated()
-    except ValidationError as exc:
-        core_words = list(exc.errors.values())
+    # What was typed is quoted back as typed.
     assert errors(at) and left_in_english(errors(at), language, demo_db,
-                                          others=core_words) == []
+                                          others=["not an address"]) == []
 
     # The chapter's last admin cannot stop being one.
     at.selectbox(key="admin_member_pick").set_value(admin.id).run()
