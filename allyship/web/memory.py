@@ -13,7 +13,7 @@ reaches them.
 What a connection keeps: SQLite's page cache and every statement it compiled, up to the
 ``sqlite3`` module's 128 per connection. A query asking for a list of ids has one text
 per length of the list (``IN (?, ?, …)``), so each save that lengthens such a list (this
-week's actions) compiles one more, and the cache fills with the largest: with several
+week's actions) compiles one more, and the cache fills with ever longer ones: with two
 connections in the pool that was several MB outside Python's objects, where no
 collection reaches. Closed, they are given back; the next run opens a fresh connection.
 
