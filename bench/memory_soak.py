@@ -3,14 +3,17 @@
 One real ``streamlit run`` worker on a copy of the demo chapter; several members' sessions
 (websocket clients, :mod:`bench.wsclient`) stay open and log actions in turn, each save a
 whole *Log actions* run that ends in the database. The worker's RSS is read after the
-first ``--baseline`` saves and every ``--every`` saves after; the run fails (exit 1) if
-the last reading is more than ``--tolerance`` above the baseline. The tests run a shorter
-version (``tests/test_memory_per_save.py``).
+first ``--baseline`` saves and every ``--every`` saves after, each reading printed as it
+is taken with the time since the start and the machine's load average (a soak takes long
+enough to be read while it runs); the run fails (exit 1) if the last reading is more than
+``--tolerance`` above the baseline. ``--log`` keeps the worker's log. The tests run a
+shorter version (``tests/test_memory_per_save.py``).
 
 Examples::
 
     python -m bench.memory_soak                       # 5,000 saves from 4 sessions
     python -m bench.memory_soak --saves 1500 --sessions 3 --every 250
+    nice -n 10 python -m bench.memory_soak --every 100 --log /tmp/soak-worker.log > soak.txt
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ class Soak:
     baseline_after: int
     readings: list[tuple[int, float]] = field(default_factory=list)  # (saves done, RSS MB)
     seconds: float = 0.0
+    loads: list[float] = field(default_factory=list)  # 1-minute load average at each reading
 
     @property
     def baseline(self) -> float:
@@ -66,6 +70,9 @@ class Soak:
         out.append(f"baseline (after {self.baseline_after}) {self.baseline:.1f} MB, last "
                    f"{self.last:.1f} MB: {self.growth():+.1%}, {self.per_save_kb():+.1f} KB "
                    f"per save; {self.saves} saves in {self.seconds:.0f} s")
+        if self.loads:
+            out.append(f"load average (1 min) at the readings: {min(self.loads):.1f}–"
+                       f"{max(self.loads):.1f}, mean {sum(self.loads) / len(self.loads):.1f}")
         return out
 
 
@@ -132,7 +139,9 @@ async def soak(url: str, tokens: list[str], pid: int, saves: int, every: int,
             if i % every == 0 or i == saves:
                 await asyncio.sleep(0.5)  # let the worker finish the run's work
                 result.readings.append((i, rss_mb(pid)))
-                say(f"{i:>6} saves: {result.readings[-1][1]:7.1f} MB")
+                result.loads.append(os.getloadavg()[0])
+                say(f"{i:>6} saves: {result.readings[-1][1]:7.1f} MB  "
+                    f"({time.monotonic() - started:.0f} s, load {result.loads[-1]:.1f})")
     finally:
         for tab in [*tabs, *([lead] if lead else [])]:
             await tab.close()
@@ -187,14 +196,18 @@ def main(argv: list[str] | None = None) -> int:
                         help="the page a member opens after each save ('' for none)")
     parser.add_argument("--lead", action=argparse.BooleanOptionalAction, default=True,
                         help="a lead of the chapter opens Team progress after every save")
+    parser.add_argument("--log", type=Path, default=None,
+                        help="keep the worker's log in this file (it goes with the run's "
+                             "temporary directory otherwise)")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="allyship-soak-") as tmp:
         work = Path(tmp)
         db, tokens, lead = prepare(work, args.sessions)
-        proc, url = start_worker(db, work / "worker.log")
+        proc, url = start_worker(db, args.log or work / "worker.log")
         try:
             result = asyncio.run(soak(url, tokens, proc.pid, args.saves, args.every,
-                                      say=print, baseline_after=args.baseline,
+                                      say=lambda line: print(line, flush=True),
+                                      baseline_after=args.baseline,
                                       then=args.then or None,
                                       lead_token=lead if args.lead else None))
         finally:

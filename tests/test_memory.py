@@ -170,3 +170,23 @@ def test_the_server_puts_arrow_on_the_c_librarys_allocator_before_pyarrow_is_imp
     backend, gib_arenas = done.stdout.split()
     assert backend == "system"
     assert gib_arenas == "0"  # no mimalloc arena reserved
+
+
+def test_a_trim_closes_the_database_connections_no_page_run_is_using(demo_db):
+    """Each connection keeps its page cache and up to 128 compiled statements; the
+    trimmer closes those waiting in the pool, and the next run opens a fresh one."""
+    import threading
+
+    from allyship.ui import common
+
+    common.close_pooled_connections()
+    runs = [threading.Thread(target=common.get_db) for _ in range(2)]
+    for run in runs:  # a page run's thread: its connection goes back to the pool at its end
+        run.start()
+        run.join()
+    assert memory.close_idle_connections() == 1  # one run at a time: one connection reused
+    assert memory.close_idle_connections() == 0
+    after = threading.Thread(target=lambda: common.get_db().execute("SELECT 1").fetchone())
+    after.start()
+    after.join()
+    assert memory.close_idle_connections() == 1

@@ -4,9 +4,18 @@ After many views, CPython has freed their objects but the C library keeps the pa
 the server's resident memory stays at its peak. :func:`trimmer` (a lifespan hook) runs
 every :data:`DEFAULT_SECONDS`, in a worker thread: it drops sessions whose time to
 reconnect is over (:func:`reap_expired_sessions`; Streamlit drops them only when a later
-session arrives), collects reference cycles and asks glibc (``malloc_trim(0)``) to return
-free heap pages; without ``malloc_trim`` (macOS, musl) only the collection runs.
-:func:`arrow_on_system_allocator` puts Arrow's buffers where the trim reaches them.
+session arrives), closes the database connections no run is using
+(:func:`close_idle_connections`), collects reference cycles and asks glibc
+(``malloc_trim(0)``) to return free heap pages; without ``malloc_trim`` (macOS, musl) only
+the collection runs. :func:`arrow_on_system_allocator` puts Arrow's buffers where the trim
+reaches them.
+
+What a connection keeps: SQLite's page cache and every statement it compiled, up to the
+``sqlite3`` module's 128 per connection. A query asking for a list of ids has one text
+per length of the list (``IN (?, ?, …)``), so each save that lengthens such a list (this
+week's actions) compiles one more, and the cache fills with ever longer ones: with two
+connections in the pool that was several MB outside Python's objects, where no
+collection reaches. Closed, they are given back; the next run opens a fresh connection.
 
 What a session keeps per save: Streamlit drops a widget's *value* once a run no longer
 draws it, but keeps its *metadata* (with the closures that read its value: option lists,
@@ -88,6 +97,21 @@ def reap_expired_sessions() -> int:
         return 0
     with lock:  # the manager's own lock around its store
         return len(expire())
+
+
+def close_idle_connections() -> int:
+    """Close the database connections waiting in the page runs' pool (a run holding one
+    keeps it; the next runs open new ones); how many were closed."""
+    from allyship.ui import common  # the web layer may use the ui layer's pool
+
+    return common.close_pooled_connections()
+
+
+def let_go() -> None:
+    """One round of the trimmer's work off the event loop: idle connections closed,
+    then cycles collected and free heap pages returned."""
+    close_idle_connections()
+    trim_now()
 
 
 def forget_stale_widget_metadata(state: Any) -> int:
@@ -186,7 +210,7 @@ async def trimmer(app: Any) -> AsyncIterator[None]:
             if dropped:
                 _log().info("Let go of %d closed session%s whose time to reconnect was over.",
                             dropped, "" if dropped == 1 else "s")
-            await asyncio.to_thread(trim_now)
+            await asyncio.to_thread(let_go)
             rounds += 1
 
     from allyship.web import background
