@@ -3,6 +3,7 @@ and private reflections on the practice questions."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -129,12 +130,12 @@ def _row_to_action(r: dict[str, Any], resp: tuple[int, ...]) -> Action:
 
 def _responsibilities(db: sqlite_utils.Database, ids: list[int]) -> dict[int, tuple[int, ...]]:
     out: dict[int, list[int]] = {i: [] for i in ids}
-    for chunk_start in range(0, len(ids), 500):
-        chunk = ids[chunk_start:chunk_start + 500]
-        marks = ",".join("?" * len(chunk))
-        for r in db.execute(f"SELECT action_id, responsibility FROM action_responsibilities"
-                            f" WHERE action_id IN ({marks}) ORDER BY responsibility", chunk):
-            out[r[0]].append(r[1])
+    # One statement whatever the number of ids: an IN list of ? marks compiles (and each
+    # pooled connection caches) one statement per length, growing with the member's week.
+    for r in db.execute("SELECT action_id, responsibility FROM action_responsibilities"
+                        " WHERE action_id IN (SELECT value FROM json_each(?))"
+                        " ORDER BY responsibility", [json.dumps(ids)]):
+        out[r[0]].append(r[1])
     return {k: tuple(v) for k, v in out.items()}
 
 
