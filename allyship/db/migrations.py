@@ -11,9 +11,15 @@ from collections.abc import Callable
 
 import sqlite_utils
 
-from allyship.db import memberships, rollup
+from allyship.db import rollup
 from allyship.db.audience_schema import (
     bind_sign_in_to_browser_and_fix_reflection_audience,
+)
+from allyship.db.figures_schema import (
+    dated_membership,
+    m12_figures,
+    m13_member_week_figures,
+    m14_team_week_figures,
 )
 from allyship.db.language_schema import add_language_settings
 from allyship.db.partner_voice_schema import add_community_partners
@@ -555,40 +561,6 @@ def _m11_data_rights(db: sqlite_utils.Database) -> None:
        BEGIN SELECT RAISE(ABORT, 'the audit log cannot be changed'); END""")
 
 
-def _m12_figures(db: sqlite_utils.Database) -> None:
-    """Reserved (empty): kept so every database counts its versions the same."""
-
-
-def _m13_member_week_figures(db: sqlite_utils.Database) -> None:
-    """``member_weeks`` also holds each member-week's minutes and actions per
-    responsibility (and an index by member), so a scope's weekly figures are sums over
-    one short row per member-week, not a pass over every action. (Not in the empty
-    slot 12: databases made since it was reserved are already at version 12.)"""
-    rollup.rebuild(db)
-
-
-def _m14_team_week_figures(db: sqlite_utils.Database) -> None:
-    """``team_weeks``, the member-week sums per (chapter, current team, week) over
-    active members, kept by triggers: a whole chapter's weekly figures from a few
-    hundred rows instead of every member-week.
-    Two covering indexes for what every figure reads: a chapter's active members
-    (the scope of each measure) and plans' next steps with their dates (follow-through),
-    so neither reads the wide rows themselves."""
-    rollup.rebuild(db)
-    db.execute("CREATE INDEX members_chapter_active ON members (chapter_id, active, team_id)")
-    db.execute("CREATE INDEX plan_items_steps ON plan_items (plan_id, kind, due_on, done_on)")
-
-
-def _dated_membership(db: sqlite_utils.Database) -> None:
-    """``memberships``: each member's chapter, team and focus group by week, written by
-    triggers (:mod:`allyship.db.memberships`); the roll-ups count each member-week under
-    the membership of that week, so a change never moves history. Existing active
-    members belong from the beginning (nothing older records otherwise)."""
-    if not db["memberships"].exists():
-        memberships.create(db)
-    rollup.rebuild(db)
-
-
 # Ordered: MIGRATIONS[i] takes the schema from version i to i + 1.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m1_initial, _m2_sign_in, _m3_audit_by_actor, _m4_drop_plan_items_due,
@@ -599,12 +571,12 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m9_peers,
     _m10_organisation,
     _m11_data_rights,
-    _m12_figures,
-    _m13_member_week_figures,
-    _m14_team_week_figures,
+    m12_figures,
+    m13_member_week_figures,
+    m14_team_week_figures,
     bind_sign_in_to_browser_and_fix_reflection_audience,
     add_community_partners,
-    _dated_membership,
+    dated_membership,
     add_language_settings,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
