@@ -153,7 +153,7 @@ def language_section() -> None:
     options = list(names)
     default = current if current in names else (
         SOURCE_LANGUAGE if SOURCE_LANGUAGE in names else options[0])
-    st.subheader(_("Default language"))
+    st.header(_("Default language"))
     with st.form("chapter_language"):
         picked = st.selectbox(
             _("Default language of the chapter"), options, index=options.index(default),

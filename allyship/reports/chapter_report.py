@@ -188,7 +188,7 @@ def chart_views(r: ChapterReport, tr: Translator | None = None
     """The report's charts: each as a prepared chart, its kind, the frame it draws and
     its one-sentence summary (in ``tr``'s language)."""
     drawn = _charts(r.participation, r.responsibilities, r.follow_through, r.weeks,
-                    r.comparison)
+                    r.comparison, tr)
     return [(chart, chart.kind, frame, caption)
             for (chart, frame), caption in zip(drawn, chart_captions(r, tr))]
 
@@ -200,16 +200,16 @@ def has_charts(r: ChapterReport) -> bool:
 
 def _charts(participation: pd.DataFrame, responsibilities: pd.DataFrame,
             follow_through: pd.DataFrame, weeks: pd.DataFrame,
-            comparison: periods.Comparison
+            comparison: periods.Comparison, tr: Translator | None = None
             ) -> list[tuple[progress_charts.PreparedChart, pd.DataFrame]]:
     """The report's charts and the frames they draw, in order; none for a period without
     actions or with too few complete weeks. What :func:`chart_views` shows and what
     :func:`assemble` sends the renderer early: one rule for both."""
     if chapter_measures.actions_in(weeks) == 0 or not comparison.now.enough_for_charts:
         return []  # the rule of has_charts, on the frames before the report exists
-    return [(progress_charts.prepare("participation", participation), participation),
-            (progress_charts.prepare("coverage", responsibilities), responsibilities),
-            (progress_charts.prepare("follow_through", follow_through), follow_through)]
+    return [(progress_charts.prepare("participation", participation, tr), participation),
+            (progress_charts.prepare("coverage", responsibilities, tr), responsibilities),
+            (progress_charts.prepare("follow_through", follow_through, tr), follow_through)]
 
 
 def chart_list(r: ChapterReport, tr: Translator | None = None) -> list[tuple[Any, str]]:

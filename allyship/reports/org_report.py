@@ -151,10 +151,11 @@ def has_shares(frame: pd.DataFrame) -> bool:
     return bool(frame["share"].notna().any())
 
 
-def participation_chart(frame: pd.DataFrame) -> progress_charts.PreparedChart:
+def participation_chart(frame: pd.DataFrame, tr: Translator | None = None
+                        ) -> progress_charts.PreparedChart:
     """The weekly participation chart of ``frame`` (:func:`chart_frame` or
-    :func:`chapter_frame`), ready to draw."""
-    return progress_charts.prepare("org_participation", frame)
+    :func:`chapter_frame`), ready to draw in ``tr``'s language."""
+    return progress_charts.prepare("org_participation", frame, tr)
 
 
 CHART_CAPTION = N_("Each point is one complete week: the share of active members (not away) "
@@ -210,11 +211,11 @@ def to_html(r: OrgReport, tr: Translator | None = None) -> str:
     drawn = chart_frame(p)
     if has_shares(drawn):
         named = drawn.assign(group=[org_words.group_label(tr, g, p) for g in drawn["group"]])
-        # The figure's name in the reader's language (the chart's own is English until
-        # the chart definitions speak other languages).
+        # The figure's name in the reader's language.
         label = None if tr.language == SOURCE_LANGUAGE else _(
             "Line chart: weekly participation of each region's chapters together")
-        parts.append(renderer.figure(participation_chart(named), 1, _(CHART_CAPTION), label))
+        parts.append(renderer.figure(participation_chart(named, tr), 1, _(CHART_CAPTION),
+                                     label))
     else:
         parts.append("<p>" + e(_("No complete week with figures to chart in this period.")) + "</p>")
     parts.append("</section>")
