@@ -259,12 +259,22 @@ def parse_answer(form: dict[str, str]) -> asks.Answer:
 
 # --- handlers ---------------------------------------------------------------------------
 
-def show(db: Any, request: Request, token: str, saved: bool) -> Response:
+def opened(db: Any, request: Request, token: str, form: dict[str, str] | None = None
+           ) -> tuple[asks.Ask | None, Translator, Response | None]:
+    """The ask a link names and the reader's translator; for a link that names no ask,
+    the "not valid" page instead (and the miss counted against the address)."""
     ask = asks.ask_for_token(db, token)
-    tr = translator(request, ask)
+    tr = translator(request, ask, form)
+    if ask is not None:
+        return ask, tr, None
+    limits.PER_ADDRESS_MISSES.allow(client(request))
+    return None, tr, not_valid(tr)
+
+
+def show(db: Any, request: Request, token: str, saved: bool) -> Response:
+    ask, tr, refused = opened(db, request, token)
     if ask is None:
-        limits.PER_ADDRESS_MISSES.allow(client(request))
-        return not_valid(tr)
+        return refused
     if not ask.is_open():
         return closed_page(tr, db, ask, token)
     asks.mark_opened(db, ask)
@@ -273,11 +283,9 @@ def show(db: Any, request: Request, token: str, saved: bool) -> Response:
 
 
 def receive(db: Any, request: Request, token: str, form: dict[str, str]) -> Response:
-    ask = asks.ask_for_token(db, token)
-    tr = translator(request, ask, form)
+    ask, tr, refused = opened(db, request, token, form)
     if ask is None:
-        limits.PER_ADDRESS_MISSES.allow(client(request))
-        return not_valid(tr)
+        return refused
     answer = parse_answer(form)
     if not ask.is_open():
         return closed_page(tr, db, ask, token, 410)
@@ -293,11 +301,9 @@ def receive(db: Any, request: Request, token: str, form: dict[str, str]) -> Resp
 
 
 def stop(db: Any, request: Request, token: str, form: dict[str, str]) -> Response:
-    ask = asks.ask_for_token(db, token)
-    tr = translator(request, ask, form)
+    ask, tr, refused = opened(db, request, token, form)
     if ask is None:
-        limits.PER_ADDRESS_MISSES.allow(client(request))
-        return not_valid(tr)
+        return refused
     asks.do_not_ask_again(db, ask)
     found = asks.ask_for_token(db, token)
     assert found is not None
