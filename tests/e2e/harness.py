@@ -186,8 +186,43 @@ def choose(page, label: str, option: str | re.Pattern[str], *, within=None) -> N
     page.get_by_role("option", name=option).click()
 
 
+# Each page's English title (streamlit_app.py), in the sidebar's order.
+PAGE_TITLES = {
+    "my_week": "My week", "my_plan": "My plan", "log_actions": "Log actions",
+    "reflect": "Reflect", "shared": "Shared with me", "partners": "Partners",
+    "circles": "Learning circle", "ideas": "Activity ideas", "about": "About the practice",
+    "team_progress": "Team progress", "chapter_report": "Chapter report",
+    "partner_voice": "Partner voice", "admin": "Admin", "data": "Import & export",
+    "messages": "Email & reminders", "account": "Account",
+}
+CHAPTER_ROLES = {"Member": "member", "Team lead": "lead", "Chapter admin": "admin"}
+
+
+def role_page_keys(role: str) -> list[str]:
+    """The chapter pages ``role`` ("member", "lead", "admin") has, in the sidebar's order."""
+    from allyship.core.access import SCREEN_ROLES
+
+    return [key for key in PAGE_TITLES if role in SCREEN_ROLES[key]]
+
+
+def wait_for_role_sidebar(page, role: str, gettext=None) -> None:  # noqa: ANN001
+    """Wait until the sidebar lists exactly ``role``'s pages.
+
+    A persona switch redraws the links on its rerun: a link found in the old list and
+    clicked a moment later can land on whichever page the new list puts there."""
+    from playwright.sync_api import expect
+
+    words = gettext or (lambda text: text)
+    titles = [words(PAGE_TITLES[key]) for key in role_page_keys(role)]
+    links = sidebar(page).get_by_role("link")
+    for title in titles:
+        expect(sidebar(page).get_by_role("link", name=title, exact=True)).to_be_visible()
+    expect(links).to_have_count(len(titles))
+
+
 def view_demo_as(page, role_title: str) -> None:  # noqa: ANN001
-    """Switch the demo persona ("Member", "Team lead", "Chapter admin")."""
+    """Switch the demo persona ("Member", "Team lead", "Chapter admin") and wait until the
+    sidebar lists that role's pages."""
     from playwright.sync_api import expect
 
     choose(page, "Viewing the demo as", re.compile(rf"— {re.escape(role_title)}$"),
@@ -195,6 +230,8 @@ def view_demo_as(page, role_title: str) -> None:  # noqa: ANN001
     # The picker shows "Name — Role" once the choice has gone through.
     picker = sidebar(page).get_by_role("combobox", name="Viewing the demo as")
     expect(picker).to_have_value(re.compile(rf"— {re.escape(role_title)}$"))
+    if role_title in CHAPTER_ROLES:
+        wait_for_role_sidebar(page, CHAPTER_ROLES[role_title])
 
 
 def open_as_role(page, url: str, role: str, proof: str) -> list[str]:  # noqa: ANN001

@@ -26,20 +26,18 @@ from allyship.i18n import handout, translator_for
 from allyship.people import roster
 
 from . import accessibility as axe
-from .harness import RunningApp, running_app, sidebar
+from .harness import (
+    PAGE_TITLES,
+    RunningApp,
+    running_app,
+    sidebar,
+    wait_for_role_sidebar,
+)
 
 pytestmark = pytest.mark.browser
 
 ES = translator_for("es")
-# Each page's English title (streamlit_app.py), in the sidebar's order.
-TITLES = {
-    "my_week": "My week", "my_plan": "My plan", "log_actions": "Log actions",
-    "reflect": "Reflect", "shared": "Shared with me", "partners": "Partners",
-    "circles": "Learning circle", "ideas": "Activity ideas", "about": "About the practice",
-    "team_progress": "Team progress", "chapter_report": "Chapter report",
-    "partner_voice": "Partner voice", "admin": "Admin", "data": "Import & export",
-    "messages": "Email & reminders", "account": "Account",
-}
+TITLES = PAGE_TITLES
 ROLES = ("member", "lead", "admin")
 CASES = [pytest.param(role, key, id=f"{role}-{key}")
          for role in ROLES for key in TITLES if role in SCREEN_ROLES[key]]
@@ -72,6 +70,7 @@ def open_as(page: Page, url: str, role: str) -> None:
     picker.click()
     page.get_by_role("option", name=re.compile(rf"— {re.escape(role_name)}$")).click()
     expect(picker).to_have_value(re.compile(rf"— {re.escape(role_name)}$"))
+    wait_for_role_sidebar(page, role, ES.gettext)
 
 
 def english_shown(page: Page, db_path: Path) -> list[str]:
