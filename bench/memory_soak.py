@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -200,6 +201,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="keep the worker's log in this file (it goes with the run's "
                              "temporary directory otherwise)")
     args = parser.parse_args(argv)
+    # Stopped with SIGTERM (kill, a timeout), still stop the worker: the default action
+    # ends this process at once and leaves the worker running with nobody to stop it.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     with tempfile.TemporaryDirectory(prefix="allyship-soak-") as tmp:
         work = Path(tmp)
         db, tokens, lead = prepare(work, args.sessions)
