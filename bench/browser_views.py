@@ -163,8 +163,10 @@ async def new_page(browser: Any, url: str, token: str, width: int = 1400,
         if isinstance(payload, bytes):
             msg = ForwardMsg()
             msg.ParseFromString(payload)
-            if (msg.WhichOneof("type") == "script_finished" and msg.script_finished
-                    == ForwardMsg.ScriptFinishedStatus.Value("FINISHED_SUCCESSFULLY")):
+            # A click inside a fragment (Team progress's tabs) reruns only the fragment.
+            if msg.WhichOneof("type") == "script_finished" and msg.script_finished in (
+                    ForwardMsg.ScriptFinishedStatus.Value("FINISHED_SUCCESSFULLY"),
+                    ForwardMsg.ScriptFinishedStatus.Value("FINISHED_FRAGMENT_RUN_SUCCESSFULLY")):
                 page.finished.append(now)
 
     def on_ws(ws: Any) -> None:

@@ -224,6 +224,20 @@ def next_steps_tab() -> None:
                           revised=total["revised_90_days"]), key="follow")
 
 
+@st.fragment
+def chart_tabs() -> None:
+    """The charts in four tabs, one drawn at a time: a hidden tab's charts are neither
+    computed nor sent, so the browser draws one or two charts a view and a phone scrolls
+    a short page. Opening a tab (or a chart's table) reruns only this part: the figures
+    and the quiet list above stay as drawn instead of being sent and drawn again."""
+    tabs = st.tabs([_(t) for t in CHART_TABS], key="tp_tab", bind="query-params")
+    for tab, draw in zip(tabs, (participation_tab, responsibilities_tab, members_tab,
+                                next_steps_tab)):
+        if tab.open:
+            with tab:
+                draw()
+
+
 if frames.members == 0:
     st.info(_("There are no active members here yet. A chapter admin adds members and teams "
               "on the *Admin* page; their progress appears here once they log actions."),
@@ -250,14 +264,7 @@ elif frames.actions == 0:
               "action this week."), icon=":material/insights:")
     next_steps_tab()
 else:
-    # One tab drawn at a time: a hidden tab's charts are neither computed nor sent, so
-    # the browser draws one or two charts a view and a phone scrolls a short page.
-    tabs = st.tabs([_(t) for t in CHART_TABS], key="tp_tab", bind="query-params")
-    for tab, draw in zip(tabs, (participation_tab, responsibilities_tab, members_tab,
-                                next_steps_tab)):
-        if tab.open:
-            with tab:
-                draw()
+    chart_tabs()
 
 # --- who are we leaving behind? ------------------------------------------------------
 st.header(_("Who are we leaving behind?"))

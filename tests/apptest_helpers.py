@@ -76,6 +76,20 @@ def open_as(path: Path, role: str, page: str | None = None) -> AppTest:
     return at
 
 
+# The Admin page's tabs in their order (English labels); only the open one runs.
+ADMIN_TABS = ("Members", "Teams", "Add from CSV", "Sign-in codes", "Chapter", "Audit log",
+              "Members' data")
+
+
+def open_admin_tab(at: AppTest, name: str) -> AppTest:
+    """Open the Admin page's tab ``name`` (its English label, whatever the session's
+    language), as clicking it does: the tab set's keyed value, then a run."""
+    at.session_state["admin_tab"] = at.tabs[ADMIN_TABS.index(name)].label
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
 def sign_in_page() -> AppTest:
     """The app's sign-in page in a new session. Run twice: on the very first run in a
     process Streamlit leaves its legacy pages mode and drops the first widget change

@@ -5,7 +5,7 @@ itself; set-up codes go to many members at once (by email, or on a printable she
 from __future__ import annotations
 
 import pytest
-from apptest_helpers import open_as, persona
+from apptest_helpers import open_admin_tab, open_as, persona
 
 from allyship.core.models import Member
 from allyship.people import member_directory, passwords, roster, setup_checklist
@@ -116,6 +116,7 @@ def test_codes_for_everyone_without_one_on_a_printable_sheet(demo_db, monkeypatc
     db, admin = persona(demo_db, "admin")
     waiting = member_directory.member_ids(db, admin, only="no_password")
     at = open_as(demo_db, "admin", "pages/admin.py")
+    open_admin_tab(at, "Sign-in codes")
     assert "Give everyone a way to sign in** (to do)" in checklist_text(at)
     at.radio(key="codes_whom").set_value("everyone")
     at.button(key="FormSubmitter:many_codes-Issue the codes").click().run()
@@ -149,6 +150,7 @@ def test_codes_for_picked_members_are_emailed_through_a_real_smtp_server(demo_db
     with smtp_server() as inbox:
         monkeypatch.setenv(mail.SMTP_URL_ENV, inbox.url)
         at = open_as(demo_db, "admin", "pages/admin.py")
+        open_admin_tab(at, "Sign-in codes")
         at.text_input(key="code_members_search").input("zed.bulk01").run()
         options = at.multiselect(key="codes_many_pick").options
         assert len(options) == 10  # Zed Bulk 010–019

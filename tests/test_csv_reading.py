@@ -6,7 +6,7 @@ from __future__ import annotations
 import tomllib
 
 import pytest
-from apptest_helpers import ROOT, open_as
+from apptest_helpers import ROOT, open_admin_tab, open_as
 
 from allyship.core import safe_text
 from allyship.core.models import ValidationError
@@ -70,6 +70,7 @@ def test_the_members_import_stores_team_names_normalised_as_the_forms_do(chapter
 
 def test_add_from_csv_page_shows_a_cr_only_file_added_and_a_huge_cell_refused(demo_db):
     at = open_as(demo_db, "admin", "pages/admin.py")
+    open_admin_tab(at, "Add from CSV")
     at.text_area(key="members_csv_text").input(
         "name,email\r" + "y" * 140_000 + ",huge@example.org\r")
     at.button(key="bulk_add").click().run()

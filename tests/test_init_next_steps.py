@@ -69,7 +69,7 @@ def test_init_offers_a_free_port_when_the_demo_holds_8501(tmp_path):
 
 @pytest.mark.slow
 def test_an_admin_lifts_a_lockout_on_the_admin_page(demo_db):
-    from apptest_helpers import open_as, persona
+    from apptest_helpers import open_admin_tab, open_as, persona
 
     db, member = persona(demo_db, "member")
     _, admin = persona(demo_db, "admin")
@@ -77,6 +77,7 @@ def test_an_admin_lifts_a_lockout_on_the_admin_page(demo_db):
         with pytest.raises(passwords.SignInFailed):
             passwords.sign_in_with_password(db, member.email, "someone else's guess")
     at = open_as(demo_db, "admin", "pages/admin.py")
+    open_admin_tab(at, "Sign-in codes")
     assert at.selectbox(key="lockout_member").value == member.id
     at.button(key="FormSubmitter:clear_lockout-Lift the lockout").click().run()
     assert not at.exception

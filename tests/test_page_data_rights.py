@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from apptest_helpers import all_text, by_label, open_as, persona
+from apptest_helpers import all_text, by_label, open_admin_tab, open_as, persona
 
 from allyship.core.models import ReflectionDraft
 from allyship.db import store
@@ -44,6 +44,7 @@ def test_an_admin_confirms_with_the_email_and_the_member_is_forgotten(demo_db):
     db, member = persona(demo_db, "member")
     erasure.request_erasure(db, member)
     at = open_as(demo_db, "admin", "pages/admin.py")
+    open_admin_tab(at, "Members' data")
     tab = _tab(at, "Members' data")
     assert member.name in all_text(at)
     field = next(t for t in tab.text_input if t.label.startswith("Type"))
@@ -85,6 +86,7 @@ def test_my_reflections_choice_deletes_older_ones_after_confirmation(demo_db):
 
 def test_the_chapter_rule_is_set_on_admin(demo_db):
     at = open_as(demo_db, "admin", "pages/admin.py")
+    open_admin_tab(at, "Members' data")
     tab = _tab(at, "Members' data")
     by_label(tab.selectbox, "Delete members' reflections older than").set_value(12)
     next(b for b in tab.button if b.label == "Save").click().run()
@@ -104,6 +106,7 @@ def test_an_admin_forgets_a_member_who_left_without_a_request_in_the_app(demo_db
                 if m.role == "member" and m.active)
     roster.set_member_active(db, admin, gone.id, False)
     at = open_as(demo_db, "admin", "pages/admin.py")
+    open_admin_tab(at, "Members' data")
     tab = _tab(at, "Members' data")
     by_label(tab.selectbox, "Member").set_value(gone.id).run()
     tab = _tab(at, "Members' data")

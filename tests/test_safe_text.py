@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from apptest_helpers import open_as
+from apptest_helpers import open_admin_tab, open_as
 
 from allyship.core import safe_text
 
@@ -55,6 +55,7 @@ def test_admin_confirmations_show_a_hostile_name_as_text(demo_db):
     assert not at.exception
     shown = [s.value for s in at.success]
     assert shown and shown[0].startswith("Added " + safe_text.inert(name) + ".")
+    open_admin_tab(at, "Teams")
     at.text_input(key="create_team_name").input("Team https://evil.example")
     at.button(key="FormSubmitter:create_team-Create team").click().run()
     assert at.success[0].value == f"Created team {safe_text.inert('Team https://evil.example')}."
