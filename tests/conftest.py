@@ -97,3 +97,15 @@ def demo_db(demo_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     shutil.copy(demo_template, path)
     monkeypatch.setenv("ALLYSHIP_DB", str(path))
     return path
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> None:
+    """Each test starts with the public routes' rate limits unused: they are counted per
+    server process, and one test's thousand requests must not refuse the next test's."""
+    import sys
+
+    if "allyship.voice.limits" in sys.modules:
+        sys.modules["allyship.voice.limits"].clear_all()
+    if "allyship.web.routes_rhythm" in sys.modules:
+        sys.modules["allyship.web.routes_rhythm"].clear_limits()

@@ -13,6 +13,10 @@ in-app scheduler (:func:`in_app_scheduler`, a lifespan hook).
   this week", "Remind me on another day"; :mod:`allyship.rhythm.replies`): GET shows a
   page with a button, POST acts, once.
 
+Every route is rate-limited per link and, but for the calendar feed, per visitor address
+(a calendar service fetches many people's feeds from one address): over the limit a
+request gets a "please wait" page (429) before any work is done.
+
 A forgotten member's links answer 404 and write nothing. Repeating a link writes at most
 one audit row per member, kind and day (:func:`allyship.rhythm.nudges.turn_off`).
 Every page speaks the language of the member its link names (their setting, else their
@@ -44,6 +48,8 @@ from allyship.i18n import (N_, Translator, available_languages, formatting, tran
                            translator_for)
 from allyship.i18n.negotiation import negotiate, parse_accept_language
 from allyship.rhythm import feeds, mail, nudges, outbox, replies, wording
+from allyship.voice.limits import RateLimit
+from allyship.web.routes_voice import client
 
 log = logging.getLogger("allyship.rhythm")
 SCHEDULER_INTERVAL_ENV = "ALLYSHIP_NUDGES_INTERVAL"  # seconds between in-app runs
@@ -88,8 +94,48 @@ def _page(tr: Translator, title: str, body: str, status: int = 200) -> HTMLRespo
         f"{body}</body></html>", status_code=status, headers=_NO_STORE)
 
 
+# Generous for a person (a feed polled every few minutes, a link tapped a few times),
+# tight for a script; kept in memory by each server process, bounded in size.
+PER_LINK = RateLimit(limit=60, window=600)  # any request naming one link
+PER_ADDRESS = RateLimit(limit=120, window=600)  # any request from one address (not feeds)
+PER_ADDRESS_MISSES = RateLimit(limit=20, window=600)  # links not valid, by address
+
+
+def refused(request: Request, token: str, *, by_address: bool = True) -> Response | None:
+    """A "please wait" page when this link, or (``by_address``) this visitor, has asked
+    too often, or this visitor has tried too many links that are not valid."""
+    where = client(request)
+    allowed = PER_LINK.allow(token[:64])
+    if by_address:
+        allowed = (PER_ADDRESS.allow(where) and allowed
+                   and not PER_ADDRESS_MISSES.exhausted(where))
+    if allowed:
+        return None
+    tr = browser_translator(request)
+    response = _page(tr, tr.gettext("Please wait a few minutes"), "<p>" + html.escape(
+        tr.gettext("This page has been asked for many times in a short while. Please try "
+                   "again in a few minutes; nothing you sent before is lost.")) + "</p>", 429)
+    response.headers["Retry-After"] = "600"
+    return response
+
+
+def clear_limits() -> None:
+    """Forget every count (tests; a restarted process starts so too)."""
+    for limit in (PER_LINK, PER_ADDRESS, PER_ADDRESS_MISSES):
+        limit.clear()
+
+
+def missed(request: Request) -> None:
+    """Count a link that is not valid against the visitor's address."""
+    PER_ADDRESS_MISSES.allow(client(request))
+
+
 def feed(request: Request) -> Response:
     token = request.path_params["token"]
+    # Per link only: a calendar service polls a turned-off feed from an address it
+    # shares with everyone else's feeds.
+    if (too_often := refused(request, token, by_address=False)) is not None:
+        return too_often
     with _db() as db:
         member = feeds.member_for_token(db, token)
         if member is None:
@@ -138,9 +184,12 @@ async def unsubscribe(request: Request) -> Response:
         # Parsed by hand: a urlencoded body is all RFC 8058 and the page's button send.
         form = urllib.parse.parse_qs((await request.body())[:4096].decode("latin-1"))
         one_click = form.get("List-Unsubscribe") == ["One-Click"]
+    if (too_often := refused(request, token)) is not None:
+        return too_often
     with _db() as db:
         found = _unsubscribing(db, token)
         if found is None:
+            missed(request)
             return _not_valid(browser_translator(request))
         member_id, kind = found
         tr = member_translator(db, member_id)
@@ -162,9 +211,12 @@ async def unsubscribe(request: Request) -> Response:
 
 def undo_unsubscribe(request: Request) -> Response:
     token = request.path_params["token"]
+    if (too_often := refused(request, token)) is not None:
+        return too_often
     with _db() as db:
         found = _unsubscribing(db, token)
         if found is None:
+            missed(request)
             return _not_valid(browser_translator(request))
         tr = member_translator(db, found[0])
         _ = tr.gettext
@@ -206,9 +258,12 @@ async def reply(request: Request) -> Response:
     """A one-tap answer to a reminder: GET shows what it will do and a button; POST does
     it (once: repeating it changes nothing)."""
     token = request.path_params["token"]
+    if (too_often := refused(request, token)) is not None:
+        return too_often
     with _db() as db:
         found = _replying(db, token)
         if found is None:
+            missed(request)
             return _not_valid(browser_translator(request))
         member_id, answer, week = found
         tr = member_translator(db, member_id)
