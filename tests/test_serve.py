@@ -174,3 +174,43 @@ def test_new_browsers_take_turns_and_each_keeps_its_process(tmp_path: Path):
         nginx.terminate()
         nginx.wait(10)
         backends[0].stop()
+
+
+def test_streamlits_own_files_come_from_disk_compressed_and_cached_for_a_year(tmp_path: Path):
+    import gzip
+    import re
+    import urllib.request
+
+    with serve.Deployment(tmp_path / "a.db", processes=1, host="127.0.0.1",
+                          port=serve.free_port(), run_dir=tmp_path / "run",
+                          say=lambda _l: None) as d:
+        index = urllib.request.urlopen(d.url + "/").read().decode()
+        script = re.search(r'src="\./(static/js/index\.[^"]+\.js)"', index).group(1)
+        asked = urllib.request.Request(f"{d.url}/{script}", headers={"Accept-Encoding": "gzip"})
+        with urllib.request.urlopen(asked) as answer:
+            body, headers = answer.read(), answer.headers
+    on_disk = (serve.streamlit_static() / script.removeprefix("static/")).read_bytes()
+    assert headers["Content-Encoding"] == "gzip" and len(body) < len(on_disk) / 2
+    assert gzip.decompress(body) == on_disk
+    assert "immutable" in headers["Cache-Control"] and "31536000" in headers["Cache-Control"]
+    # nginx's own ETag (modification time and size), not the Streamlit process's digest.
+    assert re.fullmatch(r'W?/?"[0-9a-f]+-[0-9a-f]+"', headers["ETag"])
+
+
+
+def test_every_kind_of_streamlit_file_is_sent_with_its_type(tmp_path: Path):
+    import urllib.request
+
+    kinds = {".js": "application/javascript", ".css": "text/css", ".woff2": "font/woff2",
+             ".png": "image/png", ".svg": "image/svg+xml", ".gif": "image/gif"}
+    found = {}
+    for path in serve.streamlit_static().rglob("*"):
+        if path.suffix in kinds and path.suffix not in found:
+            found[path.suffix] = path.relative_to(serve.streamlit_static()).as_posix()
+    assert set(found) == set(kinds)
+    with serve.Deployment(tmp_path / "a.db", processes=1, host="127.0.0.1",
+                          port=serve.free_port(), run_dir=tmp_path / "run",
+                          say=lambda _l: None) as d:
+        for suffix, name in found.items():
+            with urllib.request.urlopen(f"{d.url}/static/{name}") as answer:
+                assert answer.headers["Content-Type"].split(";")[0] == kinds[suffix], name

@@ -63,6 +63,15 @@ def free_port(host: str = "127.0.0.1") -> int:
         return s.getsockname()[1]
 
 
+def streamlit_static() -> Path:
+    """The installed Streamlit's own scripts, styles and fonts (served at ``/static/``)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("streamlit")
+    assert spec is not None and spec.origin is not None
+    return Path(spec.origin).parent / "static" / "static"
+
+
 def render_nginx_conf(*, listen: str, backend_ports: list[int], run_dir: Path,
                       template: Path = TEMPLATE, user: str | None = None) -> str:
     """``deploy/nginx.conf`` with its placeholders filled in; ``user``: the user nginx's
@@ -87,6 +96,7 @@ def render_nginx_conf(*, listen: str, backend_ports: list[int], run_dir: Path,
         user_line = f"user {user};"
     text = template.read_text(encoding="utf-8")
     for key, value in {"{user_line}": user_line, "{run_dir}": str(run_dir),
+                       "{streamlit_static}": str(streamlit_static()),
                        "{upstream_servers}": servers, "{listen}": listen,
                        "{route_map}": route_map, "{pinned_upstreams}": pinned}.items():
         text = text.replace(key, value)
