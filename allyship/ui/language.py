@@ -30,7 +30,6 @@ SESSION_KEY = "language"
 # A language forced for this session (tests: the pseudo-locale; a future picker on the
 # sign-in page); wins over the member's setting.
 OVERRIDE_KEY = "language_override"
-_MARKED_KEY = "language_marked"
 
 
 def browser_languages() -> list[str]:
@@ -78,11 +77,12 @@ def language_picker(current: str | None, *, key: str = "language_setting") -> st
 
 def mark_document(tr: Translator) -> None:
     """Set ``<html lang=… dir=…>`` on the page: screen readers pronounce the language, and
-    a right-to-left language lays the page out from the right. Once per session and
-    language: the attributes outlive the element that set them."""
-    if st.session_state.get(_MARKED_KEY) == tr.language:
-        return
-    st.session_state[_MARKED_KEY] = tr.language
+    a right-to-left language lays the page out from the right.
+
+    Sent on every run, at the same place: the browser runs the script only when the
+    element first appears (or changes), so this costs one unchanged element a run. Sent
+    once per session instead, a first run cut short by a rerun could drop it before the
+    browser ran it, and the page stayed marked English for the whole session."""
     lang = json.dumps(tr.language.replace("_", "-"))
     direction = json.dumps(tr.dir)
     st.html(f"""<script>
