@@ -49,7 +49,7 @@ from allyship.i18n import (N_, Translator, available_languages, formatting, tran
 from allyship.i18n.negotiation import negotiate, parse_accept_language
 from allyship.rhythm import feeds, mail, nudges, outbox, replies, wording
 from allyship.voice.limits import RateLimit
-from allyship.web.routes_voice import client
+from allyship.web.routes_voice import client, please_wait
 
 log = logging.getLogger("allyship.rhythm")
 SCHEDULER_INTERVAL_ENV = "ALLYSHIP_NUDGES_INTERVAL"  # seconds between in-app runs
@@ -112,9 +112,7 @@ def refused(request: Request, token: str, *, by_address: bool = True) -> Respons
     if allowed:
         return None
     tr = browser_translator(request)
-    response = _page(tr, tr.gettext("Please wait a few minutes"), "<p>" + html.escape(
-        tr.gettext("This page has been asked for many times in a short while. Please try "
-                   "again in a few minutes; nothing you sent before is lost.")) + "</p>", 429)
+    response = _page(tr, *please_wait(tr), 429)
     response.headers["Retry-After"] = "600"
     return response
 

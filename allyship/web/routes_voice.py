@@ -143,11 +143,16 @@ def not_valid(tr: Translator) -> HTMLResponse:
                                       "person who sent it for a new one.")) + "</p>", 404)
 
 
+def please_wait(tr: Translator) -> tuple[str, str]:
+    """The title and paragraph of every link's "asked too often" page."""
+    return (tr.gettext("Please wait a few minutes"),
+            "<p>" + _e(tr.gettext("This page has been asked for many times in a short "
+                                  "while. Please try again in a few minutes; nothing "
+                                  "you sent before is lost.")) + "</p>")
+
+
 def too_many(tr: Translator) -> HTMLResponse:
-    response = page(tr, tr.gettext("Please wait a few minutes"),
-                    "<p>" + _e(tr.gettext("This page has been asked for many times in a short "
-                                          "while. Please try again in a few minutes; nothing "
-                                          "you sent before is lost.")) + "</p>", 429)
+    response = page(tr, *please_wait(tr), 429)
     response.headers["Retry-After"] = "600"
     return response
 
