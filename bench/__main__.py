@@ -37,7 +37,8 @@ from bench.results import Figure, text_table, write
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = ROOT / "bench" / "results"
 
-# Issue 13's targets: (which scale, measure, unit, target, how to compare, in words).
+# The server-side targets, as set when the bench was first written (the report CLI's is the
+# browser round's 0.8 s): (which scale, measure, unit, target, how to compare, in words).
 # Scales: "small" = the smallest chapter-of-40 scale run, "largest" = the largest such,
 # "chapter" = the one-chapter scale, "concurrency" = the concurrency run. In a measure,
 # {config} is the configuration with the most processes ("2 processes behind nginx") and
@@ -85,7 +86,7 @@ TARGETS: list[tuple[str, str, str, float, str, str]] = [
      "({clients})", "x", 1.1, "≤",
      "server RSS per process once the 20 closed sessions expired ÷ idle at server start, "
      "{config}"),
-    ("small", "report CLI, whole process (HTML)", "ms", 1000, "≤",
+    ("small", "report CLI, whole process (HTML)", "ms", 800, "≤",
      "report CLI, whole process, 40-member chapter"),
     ("largest", "log one action (journal.log_action)", "ms", 10, "≤", "log one action"),
     ("largest", "peak memory, our process", "MB", 500, "≤", "peak memory, bench process"),
