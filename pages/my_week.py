@@ -89,7 +89,10 @@ if answered:
         st.rerun()
 
 mine = my_weeks.my_weeks(db, me, today=today)
-this_week = journal.list_my_actions(db, me, since=monday)
+# The newest few: a phone's screen or two, and a page whose size does not grow with a week
+# of many entries (every action drawn was sent, and kept by the session, on every visit).
+THIS_WEEK_SHOWN = 10
+this_week = journal.list_my_actions(db, me, since=monday, limit=THIS_WEEK_SHOWN)
 away = monday in journal.away_weeks(db, me)
 
 st.header(_("This week"))
@@ -101,6 +104,13 @@ if this_week:
         with st.container(key=f"this_week_action_{row.id}", gap="small"):
             st.text(f"{row.Date} · {row[2]}")
             st.caption(f"{row.Responsibilities} · {row[6]}")
+    if mine.this_week_actions > len(this_week):
+        st.caption(tr.ngettext(
+            "The newest {shown} of this week's {count} action are shown here. *Log actions* "
+            "→ *My recent actions* lists more.",
+            "The newest {shown} of this week's {count} actions are shown here. *Log actions* "
+            "→ *My recent actions* lists more.", mine.this_week_actions).format(
+                shown=len(this_week), count=formatting.format_number(tr, mine.this_week_actions)))
 else:
     st.info(_("Nothing logged yet this week. Use the quick log above, or *Log actions* "
               "to catch up on several at once."))
@@ -122,7 +132,7 @@ col1.metric(mine.label_in(tr), mine.display_in(tr),
 col2.metric(_("Current run"), formatting.count_weeks(tr, mine.run),
             help=_("Consecutive weeks with an action, up to this one. Away weeks do not break "
                    "it, and this week does not break it while it is still under way."))
-col3.metric(_("This week so far"), formatting.count_actions(tr, len(this_week)),
+col3.metric(_("This week so far"), formatting.count_actions(tr, mine.this_week_actions),
             help=_("Since {day}; the week is not over yet.").format(
                 day=days.day_short(tr, monday)))
 st.caption(_("These numbers are yours alone: nobody is ranked, and no one else sees them."))

@@ -189,3 +189,22 @@ def test_shared_with_me_lists_a_teammates_shared_action_and_no_private_one(app_d
     journal.log_action(db, mate, ActionDraft(date.today(), "PRIVATE-MARKER-1", (3,)))
     text = all_text(goto(open_app(), "shared"))
     assert "SHARED-MARKER-1" in text and "PRIVATE-MARKER-1" not in text
+
+
+def test_my_week_lists_the_newest_ten_of_a_long_week_and_counts_them_all(app_db):
+    from allyship.core.models import ActionDraft
+    from allyship.practice import journal
+
+    open_app()  # the demo, created on first run
+    db, me = robin(app_db)
+    today = date.today()
+    for k in range(1, 13):
+        journal.log_action(db, me, ActionDraft(today, f"Marker action {k}", (1,)), today=today)
+    total = db.execute("SELECT count(*) FROM actions WHERE member_id = ? AND week_start = ?",
+                       [me.id, week_start(today).isoformat()]).fetchone()[0]
+    at = goto(open_app(), "my_week")
+    shown = [t.value for t in at.text if "Marker action" in t.value]
+    assert [s.rsplit("Marker action ", 1)[1] for s in shown] == [str(k) for k in range(12, 2, -1)]
+    assert any(c.value.startswith(f"The newest 10 of this week's {total} actions are shown")
+               for c in at.caption)
+    assert [m.value for m in at.metric if m.label == "This week so far"] == [f"{total} actions"]
