@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import time
 from dataclasses import dataclass
 from datetime import date
@@ -77,8 +78,9 @@ def cached_db(scale: Scale, cache_dir: Path, today: date, *, seed: int = SEED) -
     """
     cache_dir.mkdir(parents=True, exist_ok=True)
     path = cache_dir / f"{scale.name}-seed{seed}-{today.isoformat()}.db"
-    if path.exists():
+    if path.exists() and _has_data(path):
         return path, None
+    _remove(path)  # missing, or a file with no data in it (opened by a tool before it was built)
     tmp = path.with_name(path.name + ".creating")
     _remove(tmp)
     started = time.perf_counter()
@@ -103,6 +105,18 @@ def cached_db(scale: Scale, cache_dir: Path, today: date, *, seed: int = SEED) -
     Path(str(tmp) + "-shm").unlink(missing_ok=True)
     os.replace(tmp, path)
     return path, seconds
+
+
+def _has_data(path: Path) -> bool:
+    """Whether a cached file holds generated data (members), not only an empty schema."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            return conn.execute("SELECT EXISTS (SELECT 1 FROM members)").fetchone()[0] == 1
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return False
 
 
 def working_copy(cached: Path, work_dir: Path) -> Path:
