@@ -84,8 +84,10 @@ def action_form(key: str, initial=None, days: list[date] | None = None) -> Actio
 # The member stays on the tab they were using after a save. A key alone is not enough:
 # the open tab is then the browser's own state, and a save's confirmation above the tabs
 # moves them down one place, so the browser draws the tab set anew; if it draws before
-# all three tabs have arrived, it falls back to the first one. Tracked as a widget ("rerun"), the server knows the open tab and sends it
-# with every run, so a redrawn tab set opens on it.
+# all three tabs have arrived, it falls back to the first one. Tracked as a widget
+# ("rerun"), the server knows the open tab and sends it with every run, so a redrawn tab
+# set opens on it; and only the open tab runs and is sent: the closed two (a second form,
+# the recent list with its edit form) were two thirds of every save's run.
 # Bound to the address (``?tab=Catch+up+on+a+week``), so a link can open a tab, and a
 # member sent to sign in first comes back to the same tab.
 # The address names a tab by its label in the reader's language; a link made in English
@@ -96,6 +98,7 @@ if st.query_params.get("tab") in TABS and st.query_params["tab"] not in tab_labe
     st.query_params["tab"] = tab_labels[TABS.index(st.query_params["tab"])]
 log_tab, week_tab, mine_tab = st.tabs(tab_labels, key="tab", on_change="rerun",
                                       bind="query-params")
+
 
 def save_one(draft: ActionDraft, token_name: str, token: str, confirmation: str,
              week: str = "") -> None:
@@ -116,120 +119,123 @@ def save_one(draft: ActionDraft, token_name: str, token: str, confirmation: str,
     st.rerun()
 
 
-with log_tab:
-    token = common.form_token("log_action")  # a new token after each save gives an empty form
-    draft = action_form(f"log_action_{token}")
-    if draft is not None:
-        save_one(draft, "log_action", token, _("Action logged. {action}, {day}."))
-
-with week_tab:
-    weeks = [week_start(today) - timedelta(weeks=n) for n in range(0, 12)]
-    monday = st.selectbox(_("Week"), weeks, index=1 if len(weeks) > 1 else 0,
-                          format_func=lambda w: reader_days.week(tr, w))
-    week_days = tables.catch_up_days(monday, today, tr)
-    member_forms.away_switch(db, me, monday, today)  # names the week chosen above
-    # One action at a time is the default for everyone: the server cannot know the
-    # screen's width, and on a phone the table's columns fall off the screen. The table
-    # stays one switch away for a wide screen and many rows.
-    as_table = st.toggle(
-        _("Several at once, in a table (for a wide screen)"), key="catch_up_as_table",
-        help=_("A row per action instead of one short form at a time; saves the same way."))
-    if not as_table:
-        token = common.form_token("catch_up_one")
-        draft = action_form(f"catch_up_one_{monday}_{token}", days=sorted(week_days.values(),
-                                                                           reverse=True))
+if log_tab.open:
+    with log_tab:
+        token = common.form_token("log_action")  # a new token after each save gives an empty form
+        draft = action_form(f"log_action_{token}")
         if draft is not None:
-            save_one(draft, "catch_up_one", token,
-                     _("Action logged for the week of {week}: {action}, {day}."),
-                     week=reader_days.day_short(tr, monday))
-        st.caption(_("Add another, or pick another week above."))
-    else:
-        st.markdown(_("Fill in one row per action and pick its day. Blank rows are ignored; "
-                      "if any row has a problem, nothing is saved."))
-        catch_up_token = common.form_token("catch_up")
-        with st.form(f"catch_up_{catch_up_token}"):
-            edited = st.data_editor(
-                tables.catch_up_frame(monday, tr=tr), num_rows="dynamic", hide_index=True,
-                key=f"catch_up_{monday}_{catch_up_token}", placeholder="",  # not "None"
-                alt=_("Actions to log for the week of {day}, one per row").format(
-                    day=reader_days.day(tr, monday)),
-                column_config={
-                    "Date": st.column_config.SelectboxColumn(
-                        _("Date"), options=list(week_days), width=135,
-                        help=_("The day you did it, within the week chosen above")),
-                    "What I did": st.column_config.TextColumn(_("What I did"), max_chars=2000,
-                                                              width=230),
-                    "Responsibilities": st.column_config.MultiselectColumn(
-                        _("Responsibilities"), options=tables.responsibility_labels(tr),
-                        width=300,
-                        help=_("One or more of the eight responsibilities; see About the "
-                               "practice")),
-                    "Kind": st.column_config.SelectboxColumn(
-                        _("Kind"), options=list(tables.kind_labels(tr).values()),
-                        required=True, width=130),
-                    "Minutes": st.column_config.NumberColumn(_("Minutes"), min_value=0,
-                                                             max_value=1440, width=75),
-                    "Shared with": st.column_config.SelectboxColumn(
-                        _("Shared with"), options=list(tables.visibility_labels(tr).values()),
-                        required=True, width=140,
-                        help=_("Private — only you; your team; or the whole chapter")),
-                })
-            saved = st.form_submit_button(_("Log these actions"), type="primary")
-        if saved:
-            try:
-                drafts = tables.drafts_from_catch_up(edited, catch_up_token, week_days, tr)
-                with common.save_failures_here():
-                    done = journal.log_actions(db, me, drafts, today=today)
-            except ValidationError as exc:
-                common.show_validation(exc)
-            else:
-                common.new_form_token("catch_up")
-                saved_rows = [journal.get_action(db, me, a.id) for a in done]  # read back
-                names = "; ".join(f"{common.quoted(a.description, 40)}, "
-                                  f"{reader_days.day_short(tr, a.done_on)}"
-                                  for a in saved_rows[:5])
-                n = len(saved_rows)
-                common.flash(tr.ngettext("Logged {count} action for the week of {week}: "
-                                         "{actions}.",
-                                         "Logged {count} actions for the week of {week}: "
-                                         "{actions}.", n).format(
-                    count=n, week=reader_days.day_short(tr, monday),
-                    actions=names + ("…" if n > 5 else "")))
-                st.rerun()
+            save_one(draft, "log_action", token, _("Action logged. {action}, {day}."))
 
-with mine_tab:
-    recent = journal.list_my_actions(db, me, limit=50)
-    if not recent:
-        st.info(_("You have not logged anything yet. Start with *Log an action*."))
-    else:
-        headers = {"Date": _("Date"), "What I did": _("What I did"),
-                   "Responsibilities": _("Responsibilities"), "Kind": _("Kind"),
-                   "Minutes": _("Minutes"), "Shared with": _("Shared with")}
-        st.dataframe(tables.actions_frame(recent, tr).drop(columns=["id"]), hide_index=True,
-                     placeholder="", alt=_("My recent actions, newest first"),
-                     column_config={key: st.column_config.Column(label)
-                                    for key, label in headers.items()})
-        by_id = {a.id: a for a in recent}
-        chosen_id = st.selectbox(
-            _("Edit or delete"), list(by_id),
-            format_func=lambda i: f"{reader_days.day(tr, by_id[i].done_on)} — "
-                                  f"{by_id[i].description[:60]}")
-        action = by_id[chosen_id]
-        draft = action_form(f"edit_{action.id}", initial=action)
-        if draft is not None:
-            try:
-                with common.save_failures_here():
-                    journal.update_action(db, me, action.id, draft, today=today)
-            except ValidationError as exc:
-                common.show_validation(exc)
-            else:
-                saved = journal.get_action(db, me, action.id)  # read back before confirming
-                common.flash(_("Action updated: {action}, {day}.").format(
-                    action=common.quoted(saved.description),
-                    day=reader_days.day_short(tr, saved.done_on)))
+if week_tab.open:
+    with week_tab:
+        weeks = [week_start(today) - timedelta(weeks=n) for n in range(0, 12)]
+        monday = st.selectbox(_("Week"), weeks, index=1 if len(weeks) > 1 else 0,
+                              format_func=lambda w: reader_days.week(tr, w))
+        week_days = tables.catch_up_days(monday, today, tr)
+        member_forms.away_switch(db, me, monday, today)  # names the week chosen above
+        # One action at a time is the default for everyone: the server cannot know the
+        # screen's width, and on a phone the table's columns fall off the screen. The table
+        # stays one switch away for a wide screen and many rows.
+        as_table = st.toggle(
+            _("Several at once, in a table (for a wide screen)"), key="catch_up_as_table",
+            help=_("A row per action instead of one short form at a time; saves the same way."))
+        if not as_table:
+            token = common.form_token("catch_up_one")
+            draft = action_form(f"catch_up_one_{monday}_{token}", days=sorted(week_days.values(),
+                                                                               reverse=True))
+            if draft is not None:
+                save_one(draft, "catch_up_one", token,
+                         _("Action logged for the week of {week}: {action}, {day}."),
+                         week=reader_days.day_short(tr, monday))
+            st.caption(_("Add another, or pick another week above."))
+        else:
+            st.markdown(_("Fill in one row per action and pick its day. Blank rows are ignored; "
+                          "if any row has a problem, nothing is saved."))
+            catch_up_token = common.form_token("catch_up")
+            with st.form(f"catch_up_{catch_up_token}"):
+                edited = st.data_editor(
+                    tables.catch_up_frame(monday, tr=tr), num_rows="dynamic", hide_index=True,
+                    key=f"catch_up_{monday}_{catch_up_token}", placeholder="",  # not "None"
+                    alt=_("Actions to log for the week of {day}, one per row").format(
+                        day=reader_days.day(tr, monday)),
+                    column_config={
+                        "Date": st.column_config.SelectboxColumn(
+                            _("Date"), options=list(week_days), width=135,
+                            help=_("The day you did it, within the week chosen above")),
+                        "What I did": st.column_config.TextColumn(_("What I did"), max_chars=2000,
+                                                                  width=230),
+                        "Responsibilities": st.column_config.MultiselectColumn(
+                            _("Responsibilities"), options=tables.responsibility_labels(tr),
+                            width=300,
+                            help=_("One or more of the eight responsibilities; see About the "
+                                   "practice")),
+                        "Kind": st.column_config.SelectboxColumn(
+                            _("Kind"), options=list(tables.kind_labels(tr).values()),
+                            required=True, width=130),
+                        "Minutes": st.column_config.NumberColumn(_("Minutes"), min_value=0,
+                                                                 max_value=1440, width=75),
+                        "Shared with": st.column_config.SelectboxColumn(
+                            _("Shared with"), options=list(tables.visibility_labels(tr).values()),
+                            required=True, width=140,
+                            help=_("Private — only you; your team; or the whole chapter")),
+                    })
+                saved = st.form_submit_button(_("Log these actions"), type="primary")
+            if saved:
+                try:
+                    drafts = tables.drafts_from_catch_up(edited, catch_up_token, week_days, tr)
+                    with common.save_failures_here():
+                        done = journal.log_actions(db, me, drafts, today=today)
+                except ValidationError as exc:
+                    common.show_validation(exc)
+                else:
+                    common.new_form_token("catch_up")
+                    saved_rows = [journal.get_action(db, me, a.id) for a in done]  # read back
+                    names = "; ".join(f"{common.quoted(a.description, 40)}, "
+                                      f"{reader_days.day_short(tr, a.done_on)}"
+                                      for a in saved_rows[:5])
+                    n = len(saved_rows)
+                    common.flash(tr.ngettext("Logged {count} action for the week of {week}: "
+                                             "{actions}.",
+                                             "Logged {count} actions for the week of {week}: "
+                                             "{actions}.", n).format(
+                        count=n, week=reader_days.day_short(tr, monday),
+                        actions=names + ("…" if n > 5 else "")))
+                    st.rerun()
+
+if mine_tab.open:
+    with mine_tab:
+        recent = journal.list_my_actions(db, me, limit=50)
+        if not recent:
+            st.info(_("You have not logged anything yet. Start with *Log an action*."))
+        else:
+            headers = {"Date": _("Date"), "What I did": _("What I did"),
+                       "Responsibilities": _("Responsibilities"), "Kind": _("Kind"),
+                       "Minutes": _("Minutes"), "Shared with": _("Shared with")}
+            st.dataframe(tables.actions_frame(recent, tr).drop(columns=["id"]), hide_index=True,
+                         placeholder="", alt=_("My recent actions, newest first"),
+                         column_config={key: st.column_config.Column(label)
+                                        for key, label in headers.items()})
+            by_id = {a.id: a for a in recent}
+            chosen_id = st.selectbox(
+                _("Edit or delete"), list(by_id),
+                format_func=lambda i: f"{reader_days.day(tr, by_id[i].done_on)} — "
+                                      f"{by_id[i].description[:60]}")
+            action = by_id[chosen_id]
+            draft = action_form(f"edit_{action.id}", initial=action)
+            if draft is not None:
+                try:
+                    with common.save_failures_here():
+                        journal.update_action(db, me, action.id, draft, today=today)
+                except ValidationError as exc:
+                    common.show_validation(exc)
+                else:
+                    saved = journal.get_action(db, me, action.id)  # read back before confirming
+                    common.flash(_("Action updated: {action}, {day}.").format(
+                        action=common.quoted(saved.description),
+                        day=reader_days.day_short(tr, saved.done_on)))
+                    st.rerun()
+            confirm = st.checkbox(_("Yes, delete this action"), key=f"confirm_del_{action.id}")
+            if st.button(_("Delete action"), disabled=not confirm, key=f"del_{action.id}"):
+                journal.delete_action(db, me, action.id)
+                common.flash(_("Action deleted."))
                 st.rerun()
-        confirm = st.checkbox(_("Yes, delete this action"), key=f"confirm_del_{action.id}")
-        if st.button(_("Delete action"), disabled=not confirm, key=f"del_{action.id}"):
-            journal.delete_action(db, me, action.id)
-            common.flash(_("Action deleted."))
-            st.rerun()

@@ -90,6 +90,18 @@ def open_admin_tab(at: AppTest, name: str) -> AppTest:
     return at
 
 
+LOG_TABS = ("Log an action", "Catch up on a week", "My recent actions")
+
+
+def open_log_tab(at: AppTest, name: str) -> AppTest:
+    """Open *Log actions*' tab ``name`` (its English label, whatever the session's
+    language), as clicking it does: only the open tab is drawn."""
+    at.session_state["tab"] = at.tabs[LOG_TABS.index(name)].label
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
 def sign_in_page() -> AppTest:
     """The app's sign-in page in a new session. Run twice: on the very first run in a
     process Streamlit leaves its legacy pages mode and drops the first widget change

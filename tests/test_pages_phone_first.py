@@ -7,7 +7,7 @@ import re
 from datetime import date
 
 import pytest
-from apptest_helpers import by_label, goto, open_app
+from apptest_helpers import by_label, goto, open_app, open_log_tab
 
 from allyship import demo
 from allyship.core.dates import format_day_short
@@ -103,7 +103,7 @@ def test_a_next_step_is_added_from_the_short_form(app_db):
 
 
 def test_the_catch_up_is_one_action_at_a_time_unless_the_table_is_asked_for(app_db):
-    at = goto(open_app(), "log_actions")
+    at = open_log_tab(goto(open_app(), "log_actions"), "Catch up on a week")
     week_tab = next(t for t in at.tabs if t.label == "Catch up on a week")
     assert any(b.label == "Log action" for b in week_tab.button)
     assert not week_tab.get("arrow_data_frame")

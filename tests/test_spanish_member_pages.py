@@ -12,7 +12,7 @@ from i18n_helpers import PSEUDO, open_in, shown_texts
 from spanish_words import english_in
 from streamlit.testing.v1 import AppTest
 
-from apptest_helpers import APP, persona
+from apptest_helpers import APP, open_log_tab, persona
 from allyship.core.models import MemberDraft
 from allyship.db import store
 from allyship.people import language_settings, passwords, roster
@@ -62,8 +62,10 @@ def test_log_actions_tabs_and_forms_refuse_in_the_sessions_language(demo_db, lan
     assert errors(at), "an empty action is refused"
     assert english_left(at, language, demo_db) == []
     # The catch-up tab as a table, and the member's recent actions with the edit form.
+    open_log_tab(at, "Catch up on a week")
     at.toggle(key="catch_up_as_table").set_value(True).run()
     assert english_left(at, language, demo_db) == []
+    open_log_tab(at, "My recent actions")
     edit = next(b for b in at.button if b.key.startswith("FormSubmitter:edit_"))
     at.text_area[-1].set_value("")
     edit.click().run()
