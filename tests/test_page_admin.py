@@ -21,6 +21,7 @@ from apptest_helpers import (
     all_text,
     open_admin_tab,
     open_as,
+    open_log_tab,
     persona,
 )
 from streamlit.testing.v1 import AppTest
@@ -243,6 +244,7 @@ def test_the_member_does_see_their_own_private_words(demo_db):
     write_private_words(demo_db)
     at = open_as(demo_db, "member")
     at.switch_page("pages/log_actions.py").run()
+    open_log_tab(at, "My recent actions")
     assert MARKER_ACTION in all_text(at)
 
 

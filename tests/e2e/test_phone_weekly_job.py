@@ -91,9 +91,13 @@ def test_the_weekly_job_on_a_phone_takes_few_taps_and_little_typing(app, chromiu
             thumb.type_into(page.get_by_label("What did you do?"), text)
             thumb.tap(page.get_by_role("button", name="2. Listen more, speak less"))
             if n == 2:  # the third one was last week
-                thumb.tap(page.get_by_test_id("stForm").filter(
+                when = page.get_by_test_id("stForm").filter(
                     has=page.get_by_label("What did you do?")).get_by_role("combobox",
-                                                                           name="When"))
+                                                                           name="When")
+                # A thumb scrolls the field up first, so the list opens with room below it
+                # (a list opened at the screen's foot closes as soon as the page scrolls).
+                when.evaluate("(el) => el.scrollIntoView({block: 'center'})")
+                thumb.tap(when)
                 thumb.tap(page.get_by_role("option", name=format_day(last_friday)))
             thumb.tap(page.get_by_role("button", name="Log it"))
             expect(page.get_by_test_id("stAlert").filter(has_text=f"Logged: {text[:20]}")
