@@ -79,27 +79,27 @@ def open_as(path: Path, role: str, page: str | None = None) -> AppTest:
 # The Admin page's tabs in their order (English labels); only the open one runs.
 ADMIN_TABS = ("Members", "Teams", "Add from CSV", "Sign-in codes", "Chapter", "Audit log",
               "Members' data")
-
-
-def open_admin_tab(at: AppTest, name: str) -> AppTest:
-    """Open the Admin page's tab ``name`` (its English label, whatever the session's
-    language), as clicking it does: the tab set's keyed value, then a run."""
-    at.session_state["admin_tab"] = at.tabs[ADMIN_TABS.index(name)].label
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
 LOG_TABS = ("Log an action", "Catch up on a week", "My recent actions")
 
 
-def open_log_tab(at: AppTest, name: str) -> AppTest:
-    """Open *Log actions*' tab ``name`` (its English label, whatever the session's
-    language), as clicking it does: only the open tab is drawn."""
-    at.session_state["tab"] = at.tabs[LOG_TABS.index(name)].label
+def open_tab(at: AppTest, key: str, labels: tuple[str, ...], name: str) -> AppTest:
+    """Open the tab ``name`` (its English label among ``labels``, whatever the session's
+    language) of the tab set keyed ``key``, as clicking it does: the tab set's keyed
+    value, then a run. Only the open tab is drawn."""
+    at.session_state[key] = at.tabs[labels.index(name)].label
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+def open_admin_tab(at: AppTest, name: str) -> AppTest:
+    """Open the Admin page's tab ``name``."""
+    return open_tab(at, "admin_tab", ADMIN_TABS, name)
+
+
+def open_log_tab(at: AppTest, name: str) -> AppTest:
+    """Open *Log actions*' tab ``name``."""
+    return open_tab(at, "tab", LOG_TABS, name)
 
 
 def sign_in_page() -> AppTest:
