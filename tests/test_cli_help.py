@@ -23,7 +23,9 @@ from tests.membership_helpers import belonged_all_along
 def _walk(group: click.Group, path: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...],
                                                                          click.Command]]:
     found = []
-    for name, command in sorted(group.commands.items()):
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
         found.append(((*path, name), command))
         if isinstance(command, click.Group):
             found.extend(_walk(command, (*path, name)))

@@ -73,11 +73,6 @@ def report_cmd(db_path: Path | None, start: str, end: str, team: str | None,
     """
     from datetime import date
 
-    from allyship.charts import svg_render
-
-    if fmt == "html" and not (org_level or region_name is not None):
-        svg_render.start()  # already started by `python -m allyship` (see __main__)
-        click.get_current_context().call_on_close(svg_render.stop)
     from allyship.reports import chapter_report
 
     if out.is_dir():
@@ -102,7 +97,7 @@ def report_cmd(db_path: Path | None, start: str, end: str, team: str | None,
         team_id = found.id
     try:
         assembled = chapter_report.assemble(db, actor, start=start, end=end, team_id=team_id,
-                                    today=date.today(), send_charts=fmt == "html", tr=tr)
+                                    today=date.today(), tr=tr)
     except ValidationError as exc:
         fail("; ".join(exc.errors.values()))
     except PermissionDenied as exc:
@@ -112,7 +107,6 @@ def report_cmd(db_path: Path | None, start: str, end: str, team: str | None,
         fail(f"nothing to report for {weeks.period.dates}: it holds no complete week of the "
              f"programme, which began on {weeks.started:%d %b %Y}; choose later dates")
     data = chapter_report.render(assembled, fmt)
-    svg_render.stop()  # every chart is drawn: the renderer exits while the file is written
     write_atomically(out, data)
     click.echo(f"report written to {out} ({len(data):,} bytes): {assembled.scope_label}, "
                f"{assembled.period.label}")

@@ -131,13 +131,11 @@ class ChapterReport:
 
 def assemble(db: sqlite_utils.Database, actor: Member | None, *, start: Any, end: Any,
              team_id: int | None = None, today: date | None = None,
-             send_charts: bool = False, tr: Translator | None = None,
+             tr: Translator | None = None,
              language: str | None = None) -> ChapterReport:
     """The report for the actor's chapter (or ``team_id``) over the weeks covering
     ``start``–``end``, in ``tr``'s language (or ``language``'s, a code that a cache can
-    key on; English without either). Raises ``PermissionDenied`` or ``ValidationError``.
-    (``send_charts`` is accepted and unused: the file's charts are drawn by
-    :mod:`allyship.reports.report_svg`, with no renderer to start early.)"""
+    key on; English without either). Raises ``PermissionDenied`` or ``ValidationError``."""
     tr = tr or translator_for(language or SOURCE_LANGUAGE)
     actor = access.require_active(actor)
     today = today or date.today()
@@ -203,8 +201,7 @@ def _charts(participation: pd.DataFrame, responsibilities: pd.DataFrame,
             comparison: periods.Comparison, tr: Translator | None = None
             ) -> list[tuple[progress_charts.PreparedChart, pd.DataFrame]]:
     """The report's charts and the frames they draw, in order; none for a period without
-    actions or with too few complete weeks. What :func:`chart_views` shows and what
-    :func:`assemble` sends the renderer early: one rule for both."""
+    actions or with too few complete weeks (the rule of :func:`has_charts`)."""
     if chapter_measures.actions_in(weeks) == 0 or not comparison.now.enough_for_charts:
         return []  # the rule of has_charts, on the frames before the report exists
     return [(progress_charts.prepare("participation", participation, tr), participation),
