@@ -187,7 +187,9 @@ st.caption(_("Whether the practice is alive across chapters, week by week. Figur
 # The tab, region and period live in the address (a view can be bookmarked or shared);
 # a value there that is not one of this viewer's choices opens the default instead.
 tab_names = [_("Progress"), _("Report")] + ([_("Chapters")] if is_org_admin else [])
-tabs = st.tabs(tab_names, key="org_tab", bind="query-params")
+# Tracked by the server ("rerun"), so the Chapters tab runs only while open: its list of
+# every chapter and its forms were most of what a browser drew on opening the page.
+tabs = st.tabs(tab_names, key="org_tab", bind="query-params", on_change="rerun")
 
 # --- filters (shared by the progress and report tabs) ------------------------------
 with tabs[0]:
@@ -340,7 +342,7 @@ with tabs[1]:
                                 icon=":material/download:", on_click="ignore")
 
 # --- chapters (organisation admins) ------------------------------------------------------
-if is_org_admin:
+if is_org_admin and tabs[2].open:
     with tabs[2]:
         common.show_flash()
         all_regions = organisation.list_regions(db)

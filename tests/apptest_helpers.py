@@ -80,6 +80,7 @@ def open_as(path: Path, role: str, page: str | None = None) -> AppTest:
 ADMIN_TABS = ("Members", "Teams", "Add from CSV", "Sign-in codes", "Chapter", "Audit log",
               "Members' data")
 LOG_TABS = ("Log an action", "Catch up on a week", "My recent actions")
+ORG_TABS = ("Progress", "Report", "Chapters")
 
 
 def open_tab(at: AppTest, key: str, labels: tuple[str, ...], name: str) -> AppTest:
@@ -100,6 +101,11 @@ def open_admin_tab(at: AppTest, name: str) -> AppTest:
 def open_log_tab(at: AppTest, name: str) -> AppTest:
     """Open *Log actions*' tab ``name``."""
     return open_tab(at, "tab", LOG_TABS, name)
+
+
+def open_org_tab(at: AppTest, name: str) -> AppTest:
+    """Open the Organisation page's tab ``name``."""
+    return open_tab(at, "org_tab", ORG_TABS, name)
 
 
 def sign_in_page() -> AppTest:

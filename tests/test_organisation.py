@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from apptest_helpers import all_text, open_as
+from apptest_helpers import all_text, open_as, open_org_tab
 from apptest_helpers import persona as persona_of
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -342,8 +342,18 @@ def test_chapter_roles_are_refused_the_organisation_page_by_its_path(demo_db, ro
     assert not at.table and not at.tabs and "Audubon" not in all_text(at)
 
 
-def test_the_organisation_admin_creates_a_region_on_the_page(demo_db):
+def test_the_chapters_tab_is_drawn_only_once_opened(demo_db):
     at = open_as(demo_db, "organisation", "pages/organisation.py")
+    assert [t.label for t in at.tabs][:3] == ["Progress", "Report", "Chapters"]
+    assert not at.dataframe and "org_rg_name" not in [t.key for t in at.text_input]
+    open_org_tab(at, "Chapters")
+    listed = at.dataframe[0].value
+    assert "Chapter" in listed.columns and len(listed) >= 1
+    assert "org_rg_name" in [t.key for t in at.text_input]
+
+
+def test_the_organisation_admin_creates_a_region_on_the_page(demo_db):
+    at = open_org_tab(open_as(demo_db, "organisation", "pages/organisation.py"), "Chapters")
     at.text_input(key="org_rg_name").set_value("East  ")
     next(b for b in at.button if b.label == "Add region").click().run()
     assert not at.exception

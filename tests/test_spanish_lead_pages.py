@@ -10,7 +10,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from apptest_helpers import persona
+from apptest_helpers import open_org_tab, persona
 from i18n_helpers import PSEUDO, data_strings, open_in, shown_texts, untranslated
 
 from allyship.charts import builders, chart_words, progress_charts
@@ -161,7 +161,8 @@ def test_organisation_every_tab_in_the_language(demo_db, role, language):
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_organisation_changes_confirmed_in_the_language(demo_db, language):
-    at = open_in(demo_db, "organisation", language, "pages/organisation.py")
+    at = open_org_tab(open_in(demo_db, "organisation", language, "pages/organisation.py"),
+                      "Chapters")
     at.text_input(key="org_rg_name").set_value("East")
     next(b for b in at.button if b.label == translator_for(language).gettext("Add region")
          ).click().run()
