@@ -17,22 +17,11 @@ from allyship.core.models import ActionDraft, MemberDraft
 from allyship.db import store
 from allyship.people import roster
 from allyship.practice import journal
+from tests.cli_helpers import every_command
 from tests.membership_helpers import belonged_all_along
 
 
-def _walk(group: click.Group, path: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...],
-                                                                         click.Command]]:
-    found = []
-    ctx = click.Context(group)
-    for name in group.list_commands(ctx):
-        command = group.get_command(ctx, name)
-        found.append(((*path, name), command))
-        if isinstance(command, click.Group):
-            found.extend(_walk(command, (*path, name)))
-    return found
-
-
-EVERY_COMMAND = _walk(cli.main)
+EVERY_COMMAND = every_command()
 
 
 def test_the_walk_finds_every_command_and_subcommand():

@@ -5,28 +5,18 @@ and stays short, and the links between the docs lead somewhere."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import click
 import pytest
 from tests_paths import ROOT
 
-from allyship.cli import main as cli
+from tests.cli_helpers import every_command
 
 DOCS = ROOT / "docs"
 REFERENCE = DOCS / "operator-guide.md"
 
 
-def commands(group: click.Group = cli, path: tuple[str, ...] = ()) -> Iterator[
-        tuple[tuple[str, ...], click.Command]]:
-    """Every command under ``group``, groups' subcommands included, with its words."""
-    for name, command in sorted(group.commands.items()):
-        yield (*path, name), command
-        if isinstance(command, click.Group):
-            yield from commands(command, (*path, name))
-
-
-COMMANDS = list(commands())
+COMMANDS = every_command()
 
 
 def test_there_are_commands_to_document():

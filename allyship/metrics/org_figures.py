@@ -178,6 +178,32 @@ def _weeks(chapter: OrgChapter, period: Period, today: date) -> PeriodWeeks:
     return PeriodWeeks(period, week_start(chapter.started_on), today)
 
 
+def _week_members(db: sqlite_utils.Database, where: str, ids: list[Any],
+                  weeks: list[str]) -> dict[tuple[int, str], int]:
+    """(chapter, week) → its members in that week, for ``weeks`` (ISO Mondays, sorted).
+    A membership row spanning every one of them counts in each without being joined to
+    each: nearly every row does, and that join was a third of the organisation's figures."""
+    if not weeks:
+        return {}
+    spans = ("(m.from_week IS NULL OR m.from_week <= ?)"
+             " AND (m.to_week IS NULL OR m.to_week > ?)")
+    counts: dict[tuple[int, str], int] = defaultdict(int)
+    for chapter_id, n in db.execute(
+            f"SELECT m.chapter_id, count(*) FROM memberships m WHERE {where} AND {spans}"
+            " GROUP BY m.chapter_id", [*ids, weeks[0], weeks[-1]]):
+        for week in weeks:
+            counts[(chapter_id, week)] += n
+    wk, wk_params = weeks_cte(weeks)
+    # The few other rows first (materialised), then each of them against each week.
+    for chapter_id, week, n in db.execute(
+            f"WITH {wk}, m AS MATERIALIZED (SELECT m.chapter_id, m.from_week, m.to_week"
+            f" FROM memberships m WHERE {where} AND NOT ({spans}))"
+            f" SELECT m.chapter_id, wk.w, count(*) FROM m JOIN wk ON {covers('m', 'wk.w')}"
+            " GROUP BY m.chapter_id, wk.w", [*wk_params, *ids, weeks[0], weeks[-1]]):
+        counts[(chapter_id, week)] += n
+    return dict(counts)
+
+
 def _per_chapter(db: sqlite_utils.Database, chapters: Sequence[OrgChapter], period: Period,
                  today: date
                  ) -> tuple[dict[int, Figures], dict[tuple[int, str], tuple[int, int]]]:
@@ -203,12 +229,8 @@ def _per_chapter(db: sqlite_utils.Database, chapters: Sequence[OrgChapter], peri
             [as_of_week, as_of_week, *ids, as_of_week, as_of_week]).fetchall():
         members[chapter_id] = n
         people[chapter_id] = taking_part
-    all_weeks = sorted({w for ws in weeks.values() for w in ws})
-    wk, wk_params = weeks_cte(all_weeks)
-    week_members = {(c, w): n for c, w, n in db.execute(
-        f"WITH {wk} SELECT m.chapter_id, wk.w, count(*) FROM memberships m"
-        f" JOIN wk ON {covers('m', 'wk.w')} WHERE {where} GROUP BY m.chapter_id, wk.w",
-        [*wk_params, *ids]).fetchall()}
+    week_members = _week_members(db, where, ids, sorted({w for ws in weeks.values()
+                                                         for w in ws}))
 
     # The weekly roll-up: one row per chapter-week, of the chapter's programme weeks.
     active: dict[tuple[int, str], int] = {}

@@ -10,6 +10,7 @@ complete programme weeks. The choices pages offer are here too.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date, timedelta
 from typing import Any
 
@@ -94,7 +95,7 @@ class Period:
     @property
     def weeks(self) -> tuple[date, ...]:
         """The Mondays of the period, oldest first."""
-        return tuple(self.start + timedelta(weeks=i) for i in range(self.n_weeks))
+        return _mondays(self.start, self.n_weeks)
 
     def weeks_until(self, today: date) -> tuple[date, ...]:
         """The period's weeks that have started by ``today``."""
@@ -139,6 +140,24 @@ def period_name(name: str, tr: Translator | None = None) -> str:
     return name if tr is None else tr.gettext(name)
 
 
+# The weeks of a period, asked for many times over (the organisation's figures ask once
+# per chapter and figure), are worked out once: pure functions of their arguments.
+@lru_cache(maxsize=1024)
+def _mondays(start: date, n_weeks: int) -> tuple[date, ...]:
+    return tuple(start + timedelta(weeks=i) for i in range(n_weeks))
+
+
+@lru_cache(maxsize=1024)
+def _programme_weeks(period: Period, started: date, today: date) -> tuple[date, ...]:
+    return tuple(w for w in period.weeks_until(today) if w >= started)
+
+
+@lru_cache(maxsize=1024)
+def _complete_weeks(period: Period, started: date, today: date) -> tuple[date, ...]:
+    return tuple(w for w in _programme_weeks(period, started, today)
+                 if week_is_complete(w, today))
+
+
 def week_is_complete(monday: date, today: date) -> bool:
     """A week is complete once its Sunday is over (so never on the day itself)."""
     return monday + timedelta(days=6) < today
@@ -165,12 +184,12 @@ class PeriodWeeks:
     @property
     def weeks(self) -> tuple[date, ...]:
         """Programme weeks that have started by today (the figures' weeks)."""
-        return tuple(w for w in self.period.weeks_until(self.today) if w >= self.started)
+        return _programme_weeks(self.period, self.started, self.today)
 
     @property
     def complete(self) -> tuple[date, ...]:
         """Programme weeks whose Sunday has passed."""
-        return tuple(w for w in self.weeks if week_is_complete(w, self.today))
+        return _complete_weeks(self.period, self.started, self.today)
 
     @property
     def in_progress(self) -> date | None:
