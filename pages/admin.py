@@ -8,7 +8,7 @@ import streamlit as st
 from allyship.core.access import PermissionDenied
 from allyship.core.handout import ROLES
 from allyship.core.models import MemberDraft, ValidationError
-from allyship.core.safe_text import inert
+from allyship.core.safe_text import inert, verbatim
 from allyship.db import audit
 from allyship.i18n import N_, SOURCE_LANGUAGE, formatting, handout, translate
 from allyship.people import (
@@ -189,9 +189,14 @@ if tab_members.open:
                 count=formatting.format_number(tr, counts.members),
                 active=formatting.format_number(tr, counts.active)))
         found = member_search("admin_members", team_filter=True)
-        st.dataframe(pd.DataFrame([[
-            r.name, r.email, translate(tr, r.team), role_names.get(r.role_key, r.role), r.active,
-            translate(tr, r.sign_in),
+        # A static table: the page holds a few dozen rows, and the interactive grid cost
+        # the browser most of the page's time to load and draw. Its cells are Markdown:
+        # names made inert, addresses shown verbatim (so that they copy as typed).
+        yes, no = _("yes"), _("no")
+        st.table(pd.DataFrame([[
+            inert(r.name), verbatim(r.email), inert(translate(tr, r.team)),
+            inert(role_names.get(r.role_key, r.role)), yes if r.active else no,
+            inert(translate(tr, r.sign_in)),
         ] for r in found.rows], columns=[_("Name"), _("Email"), _("Team"), _("Role"), _("Active"),
                                          _("Password sign-in")]), hide_index=True)
         pager("admin_members", found)

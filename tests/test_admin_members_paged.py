@@ -50,24 +50,24 @@ def test_the_admin_page_shows_one_page_of_members_and_finds_anyone(demo_db):
     add_many(demo_db)
     at = open_as(demo_db, "admin", "pages/admin.py")
     assert not at.exception and not at.error
-    shown = at.dataframe[0].value
+    shown = at.table[0].value
     assert len(shown) == member_directory.PAGE_SIZE
     # No picker holds the chapter: every selectbox offers at most a page of members.
     assert max(len(s.options) for s in at.selectbox) <= member_directory.PAGE_SIZE + 1
     assert any(c.value.startswith("Members 1–50 of") for c in at.caption)
     at.button(key="admin_members_next").click().run()
-    second = at.dataframe[0].value
+    second = at.table[0].value
     assert len(second) == member_directory.PAGE_SIZE
     assert not set(second["Email"]) & set(shown["Email"])  # the next page, not the same
     assert any(c.value.startswith("Members 51–100 of") for c in at.caption)
     at.text_input(key="admin_members_search").input("zed.bulk129").run()
-    assert list(at.dataframe[0].value["Name"]) == ["Zed Bulk 129"]  # back to page 1
+    assert list(at.table[0].value["Name"]) == ["Zed Bulk 129"]  # back to page 1
     assert len(at.selectbox(key="admin_member_pick").options) == 1
     db, _ = persona(demo_db, "admin")
     zed = roster.find_member_by_email(db, "zed.bulk129@example.org")
     assert at.selectbox(key="admin_member_pick").value == zed.id
     at.text_input(key="admin_members_search").input("nobody-has-this-name").run()
-    assert at.dataframe[0].value.empty
+    assert at.table[0].value.empty
     assert any("Nobody matches" in c.value for c in at.caption)
     db.conn.close()
 

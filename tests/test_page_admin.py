@@ -79,7 +79,7 @@ def test_the_admin_page_renders_the_chapter_for_its_admin(demo_db):
     at.switch_page("pages/admin.py").run()
     assert not at.exception and not at.error
     assert at.title[0].value == "Admin"
-    members = at.dataframe[0].value
+    members = at.table[0].value
     assert len(members) == 27 and set(members.columns) >= {"Name", "Email", "Role", "Active"}
 
 

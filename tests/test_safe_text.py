@@ -39,6 +39,25 @@ def test_inert_text_shows_as_typed_and_leaves_no_link_syntax(typed):
         assert not re.search(r"(?<!\\)" + re.escape(ch), md), ch
 
 
+@pytest.mark.parametrize("typed", [*HOSTILE, "mallory@evil.example", "a`b@c.org",
+                                   "``x``", "` starts", "ends `", " both ", "tab\there"])
+def test_verbatim_text_is_one_code_span_of_exactly_what_was_typed(typed):
+    import html
+
+    from markdown_it import MarkdownIt
+
+    md = safe_text.verbatim(typed)
+    # As inert: bidirectional overrides and control characters dropped; a line break is
+    # a space inside a code span.
+    expected = typed.replace("\u202e", "").replace("\t", "").replace("\n", " ")
+    assert MarkdownIt("commonmark").renderInline(md) == f"<code>{html.escape(expected)}</code>"
+    assert safe_text.WORD_JOINER not in md  # copied from the page, it pastes as typed
+
+
+def test_verbatim_of_nothing_is_nothing():
+    assert safe_text.verbatim(None) == safe_text.verbatim("") == ""
+
+
 def test_markdown_is_made_inert_by_one_function_only():
     from allyship.practice import tables
 
@@ -59,3 +78,15 @@ def test_admin_confirmations_show_a_hostile_name_as_text(demo_db):
     at.text_input(key="create_team_name").input("Team https://evil.example")
     at.button(key="FormSubmitter:create_team-Create team").click().run()
     assert at.success[0].value == f"Created team {safe_text.inert('Team https://evil.example')}."
+
+
+def test_the_admin_member_list_shows_names_as_text_and_addresses_verbatim(demo_db):
+    at = open_as(demo_db, "admin", "pages/admin.py")
+    name = "Eve [x](https://evil.example) :material/bolt:"
+    at.text_input(key="add_member_name").input(name)
+    at.text_input(key="add_member_email").input("eve.x@example.org")
+    at.button(key="FormSubmitter:add_member-Add member").click().run()
+    at.text_input(key="admin_members_search").input("eve.x@").run()
+    listed = at.table[0].value
+    assert list(listed["Name"]) == [safe_text.inert(name)]
+    assert list(listed["Email"]) == ["`eve.x@example.org`"]

@@ -59,6 +59,22 @@ def inert(text: Any) -> str:
     return "".join(out)
 
 
+def verbatim(text: Any) -> str:
+    """``text`` as a Markdown code span: shown exactly as typed, in code type, and copied
+    exactly too (no invisible joiners, as :func:`inert` needs): for addresses people copy.
+    ``None`` shows as an empty string."""
+    if text is None:
+        return ""
+    s = _INVISIBLE.sub("", str(text).replace("\r\n", " ").replace("\n", " ").replace("\r", " "))
+    if not s:
+        return ""
+    fence = "`" * (1 + max((len(run) for run in re.findall("`+", s)), default=0))
+    # CommonMark strips one space from each end of a code span that starts and ends with
+    # one, and a backtick at an end would join the fence: pad those.
+    pad = " " if s[0] == "`" or s[-1] == "`" or (s[0] == s[-1] == " " and s.strip()) else ""
+    return f"{fence}{pad}{s}{pad}{fence}"
+
+
 def shown(markdown: str) -> str:
     """What a reader sees for Markdown made by :func:`inert` (for tests and logs):
     the escapes and word joiners removed."""
