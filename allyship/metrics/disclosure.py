@@ -147,11 +147,44 @@ def _views_over(db: sqlite_utils.Database, viewer: Member,
         " UNION SELECT to_week FROM memberships WHERE chapter_id = ?)"
         " WHERE w > ? AND w <= ? ORDER BY w", [viewer.chapter_id, viewer.chapter_id,
                                                first, last])]
-    views = _views_for(db, viewer, last, last)
-    for week in {first, *changes} - {last}:
-        other = _views_for(db, viewer, week, last).kept
+    # Every week's members read in one pass (who takes part is counted by the last week
+    # in each of them): a large chapter's membership is the costly part to read.
+    asked = {first, *changes, last}
+    rows = _membership_rows(db, viewer.chapter_id, sorted(asked), last)
+    team_names = _team_names(db, viewer.chapter_id)
+    views = _views_from(viewer, team_names, _covering(rows, last))
+    for week in asked - {last}:
+        other = _views_from(viewer, team_names, _covering(rows, week)).kept
         views = replace(views, kept={k: v for k, v in views.kept.items() if k in other})
     return views
+
+
+# A membership row as read: member, team, focus group, taking part, from, to.
+MembershipRow = tuple[int, "int | None", "str | None", int, "str | None", "str | None"]
+
+
+def _membership_rows(db: sqlite_utils.Database, chapter_id: int, weeks: list[str],
+                     by: str) -> list[MembershipRow]:
+    """The chapter's membership rows covering any of ``weeks`` (Mondays), each with
+    whether its member takes part by the week ``by``, in the chapter's row order."""
+    any_week = " OR ".join(f"({covers('ms', '?')})" for _ in weeks)
+    return db.execute(
+        "SELECT ms.member_id, ms.team_id, ms.focus_group,"
+        f" {takes_part('ms.member_id', '?')}, ms.from_week, ms.to_week FROM memberships ms"
+        f" WHERE ms.chapter_id = ? AND ({any_week})",
+        [by, by, chapter_id, *[w for week in weeks for w in (week, week)]]).fetchall()
+
+
+def _covering(rows: list[MembershipRow], week: str
+              ) -> Iterable[tuple[int, int | None, str | None, int]]:
+    """The rows covering ``week``, as :func:`_views_from` reads them (the SQL of
+    :func:`allyship.db.memberships.covers`, on ISO dates)."""
+    return [(mid, team, text, active) for mid, team, text, active, start, end in rows
+            if (start is None or start <= week) and (end is None or week < end)]
+
+
+def _team_names(db: sqlite_utils.Database, chapter_id: int) -> dict[int, str]:
+    return dict(db.execute("SELECT id, name FROM teams WHERE chapter_id = ?", [chapter_id]))
 
 
 def _stamp(db: sqlite_utils.Database) -> tuple[int, int]:
@@ -164,22 +197,28 @@ def _views_for(db: sqlite_utils.Database, viewer: Member, week: str | None,
                by: str | None) -> Views:
     """The views kept under the membership of ``week`` (a Monday; ``None``: this week),
     counting the members who take part by the week ``by`` (``None``: this week)."""
-    chapter_id = viewer.chapter_id
     this_week = "date('now', '-6 days', 'weekday 1')"
     at, args = (this_week, []) if week is None else ("?", [week])
     by_at, by_args = (this_week, []) if by is None else ("?", [by])
-    team_names: dict[int, str] = dict(db.execute(
-        "SELECT id, name FROM teams WHERE chapter_id = ?", [chapter_id]))
+    rows = db.execute(
+        "SELECT ms.member_id, ms.team_id, ms.focus_group,"
+        f" {takes_part('ms.member_id', by_at)} FROM memberships ms"
+        f" WHERE ms.chapter_id = ? AND {covers('ms', at)}",
+        [*by_args, *by_args, viewer.chapter_id, *args, *args])
+    return _views_from(viewer, _team_names(db, viewer.chapter_id), rows)
+
+
+def _views_from(viewer: Member, team_names: dict[int, str],
+                rows: Iterable[tuple[int, int | None, str | None, int]]) -> Views:
+    """The views kept for ``viewer`` given one week's membership ``rows`` (member, team,
+    focus group, whether they take part)."""
+    chapter_id = viewer.chapter_id
     members: dict[int, int | None] = {}
     focus_of: dict[int, str] = {}
     spelled: dict[str, str] = {}  # focus key → its first spelling in text order
     # The week's members, with their team and focus group, in one pass.
     taking_part: set[int] = set()
-    for mid, team, text, active in db.execute(
-            "SELECT ms.member_id, ms.team_id, ms.focus_group,"
-            f" {takes_part('ms.member_id', by_at)} FROM memberships ms"
-            f" WHERE ms.chapter_id = ? AND {covers('ms', at)}",
-            [*by_args, *by_args, chapter_id, *args, *args]):
+    for mid, team, text, active in rows:
         members[mid] = team
         if active or mid == viewer.id:
             taking_part.add(mid)
