@@ -7,7 +7,7 @@ import streamlit as st
 from allyship.core import access
 from allyship.core.models import ValidationError
 from allyship.charts.chart_words import group_name
-from allyship.core.safe_text import inert
+from allyship.core.safe_text import inert, verbatim
 from allyship.i18n import N_, formatting, handout, translate
 from allyship.metrics import chapter_figures, disclosure, overview, scopes
 from allyship.metrics.periods import (
@@ -18,7 +18,7 @@ from allyship.metrics.periods import (
     period_options,
 )
 from allyship.ui import common, language
-from allyship.ui.chart_display import arrow_table, mailto, show_chart
+from allyship.ui.chart_display import show_chart
 
 me = common.require_screen("team_progress")
 today = date.today()
@@ -136,28 +136,17 @@ if frames.quiet is not None:
                      "activity: this is for a kind check-in, not a ranking."
                      ).format(count=QUIET_WEEKS))
         quiet = frames.quiet
-        name_col, email_col = _("Name"), _("Email")
         last_col = _("Last logged (week of)")
-        last_help = _("Empty if they have not logged anything yet")
-        # The browser names weekdays and months in English: another language gets its
-        # days written here.
-        if tr.language == "en":
-            last_weeks = quiet["last_week"]
-            last_config = st.column_config.DateColumn(format="ddd D MMM YYYY", help=last_help)
-        else:
-            last_weeks = [None if w is None else formatting.format_day(tr, w)
-                          for w in quiet["last_week"]]
-            last_config = st.column_config.TextColumn(help=last_help)
-        # Sent as Arrow from the plain columns: reshaping a frame of a few rows in pandas
-        # cost more than the rest of this part of the page.
-        st.dataframe(
-            arrow_table({name_col: quiet["name"], email_col: [mailto(e) for e in quiet["email"]],
-                         last_col: last_weeks}),
-            hide_index=True,
-            column_config={
-                email_col: st.column_config.LinkColumn(
-                    display_text=r"mailto:(.*)", help=_("Opens your email to write to them")),
-                last_col: last_config})
+        # A static table: it stays sorted by name (a grid can be sorted by any column,
+        # activity included), and a lead's first view loads no grid script. Addresses
+        # are text to copy, not links: no page links outside the app.
+        st.table({_("Name"): [inert(name) for name in quiet["name"]],
+                  _("Email"): [verbatim(e) for e in quiet["email"]],
+                  last_col: ["" if w is None else formatting.format_day(tr, w)
+                             for w in quiet["last_week"]]}, hide_index=True)
+        if any(w is None for w in quiet["last_week"]):
+            st.caption(_("An empty “{column}” means they have not logged anything yet."
+                         ).format(column=last_col))
 
 # --- charts -------------------------------------------------------------------------
 CHART_TABS = [N_("Participation"), N_("Responsibilities"), N_("Members and time"),

@@ -14,6 +14,7 @@ import pytest
 from apptest_helpers import APP, all_text, goto, open_app, persona
 from streamlit.testing.v1 import AppTest
 
+from allyship.core import safe_text
 from allyship.core.models import ActionDraft
 from allyship.db import store
 from allyship.metrics import chapter_figures, disclosure, overview, scopes
@@ -136,34 +137,26 @@ def test_the_lead_sees_the_quiet_members_of_their_own_team_by_name(demo_db):
     team = {m.name for m in roster.list_members(db, lead.chapter_id, team_id=lead.team_id)}
     assert not expected.empty  # the demo (fixed seed) has members who went quiet
     at = open_page("lead")
-    shown = at.dataframe[0].value
-    assert shown["Name"].tolist() == sorted(shown["Name"].tolist(), key=str.lower)
-    assert shown["Name"].tolist() == expected["name"].tolist()
-    assert set(shown["Name"]) <= team
-    # Emails are mailto: links (shown as the address).
-    assert shown["Email"].tolist() == [f"mailto:{e}" for e in expected["email"]]
+    shown = at.table[0].value
+    names = [safe_text.shown(n) for n in shown["Name"]]
+    assert names == sorted(names, key=str.lower) == expected["name"].tolist()
+    assert set(names) <= team
+    # Addresses are shown as stored, to copy: no link leaves the app.
+    assert shown["Email"].tolist() == [f"`{e}`" for e in expected["email"]]
 
 
-def test_the_quiet_list_is_sent_as_streamlit_sent_the_pandas_table(demo_db):
-    """Built from plain lists, the quiet list reaches the browser with the same columns,
-    types and values as the pandas table it replaced (last logged: a day, or empty)."""
-    import pyarrow as pa
-
-    from allyship.ui.chart_display import arrow_table, mailto
-
+def test_the_quiet_list_is_a_static_table_of_days_in_the_readers_language(demo_db):
+    """No grid a lead could sort by activity: a static table, sorted by name, each
+    member's last week written as a day, or empty with a sentence saying what that means."""
     db, lead = persona(demo_db, "lead")
     quiet = chapter_figures.quiet_members(db, lead, lead.team_id, today=date.today())
-    before = quiet.assign(email=quiet["email"].map(mailto)).rename(
-        columns={"name": "Name", "email": "Email", "last_week": "Last logged (week of)"})
-    sent = arrow_table({"Name": quiet["name"].tolist(),
-                        "Email": [mailto(e) for e in quiet["email"].tolist()],
-                        "Last logged (week of)": quiet["last_week"].tolist()})
-    assert sent.equals(pa.Table.from_pandas(before, preserve_index=False)
-                       .replace_schema_metadata(None))
-    with_gap = arrow_table({"Last logged (week of)": [date(2026, 3, 2), None]})
-    assert with_gap.schema.field(0).type == pa.date32()
-    shown = open_page("lead").dataframe[0].value
-    assert shown["Last logged (week of)"].tolist() == quiet["last_week"].tolist()
+    at = open_page("lead")
+    assert not at.dataframe  # every chart's table is closed; the quiet list is no grid
+    shown = at.table[0].value["Last logged (week of)"].tolist()
+    assert shown == ["" if w is None else f"{w:%a} {w.day} {w:%b %Y}"
+                     for w in quiet["last_week"]]
+    empty_note = any("means they have not logged anything yet" in c.value for c in at.caption)
+    assert empty_note == any(w is None for w in quiet["last_week"])
 
 
 def test_an_admin_sees_no_names_of_quiet_members(demo_db):

@@ -85,10 +85,3 @@ def arrow_table(columns: dict[str, list[Any]]) -> Any:
         arrays[name] = pa.array(values, type=kind, from_pandas=False)
     return pa.table(arrays)
 
-
-def mailto(email: Any) -> str:
-    """A ``mailto:`` link for an address we stored (percent-encoded, so nothing in it
-    can turn into another kind of link)."""
-    from urllib.parse import quote
-
-    return "mailto:" + quote(str(email), safe="@.+-_")

@@ -112,7 +112,8 @@ def test_a_lead_opens_a_charts_table_and_reads_the_same_numbers(member_page: Pag
     main = page.get_by_test_id("stMain")
     expanders = main.get_by_test_id("stExpander").filter(has_text="Show as table")
     expect(expanders).to_have_count(1)  # one per chart of the open tab
-    expect(main.get_by_test_id("stDataFrame")).to_have_count(1)  # the quiet list only
+    expect(main.get_by_test_id("stDataFrame")).to_have_count(0)  # the quiet list is static
+    expect(main.get_by_test_id("stTable")).to_have_count(1)  # the quiet list
     expanders.first.get_by_text("Show as table").click()
     table = expanders.first.get_by_test_id("stDataFrame")
     expect(table).to_be_visible()
