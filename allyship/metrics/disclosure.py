@@ -27,7 +27,7 @@ from functools import lru_cache
 import sqlite_utils
 
 from allyship.core.models import Member
-from allyship.db.memberships import covers, takes_part
+from allyship.db.memberships import THIS_MONDAY, covers, takes_part
 
 MIN_OTHERS = 3  # a figure aggregates at least this many people other than the viewer
 OTHER_LABEL = "Other (small groups)"
@@ -137,18 +137,22 @@ def views_for(db: sqlite_utils.Database, viewer: Member,
 
 def _views_over(db: sqlite_utils.Database, viewer: Member,
                 weeks: Sequence[date] | None) -> Views:
-    """:func:`_views_for` at the last of ``weeks``, keeping only the views also kept at
-    every week where the chapter's membership changed."""
+    """The views kept under the membership of the last of ``weeks`` (``None``: this
+    week, by SQLite's clock), keeping only the views also kept at the first week and at
+    every week where the chapter's membership changed. Who takes part is counted by the
+    last week in each of them."""
     if not weeks:
-        return _views_for(db, viewer, None, None)
-    first, last = min(weeks).isoformat(), max(weeks).isoformat()
+        (this_week,) = db.execute(f"SELECT {THIS_MONDAY}").fetchone()
+        first = last = this_week
+    else:
+        first, last = min(weeks).isoformat(), max(weeks).isoformat()
     changes = [w for (w,) in db.execute(
         "SELECT DISTINCT w FROM (SELECT from_week AS w FROM memberships WHERE chapter_id = ?"
         " UNION SELECT to_week FROM memberships WHERE chapter_id = ?)"
         " WHERE w > ? AND w <= ? ORDER BY w", [viewer.chapter_id, viewer.chapter_id,
                                                first, last])]
-    # Every week's members read in one pass (who takes part is counted by the last week
-    # in each of them): a large chapter's membership is the costly part to read.
+    # Every week's members read in one pass: a large chapter's membership is the costly
+    # part to read.
     asked = {first, *changes, last}
     rows = _membership_rows(db, viewer.chapter_id, sorted(asked), last)
     team_names = _team_names(db, viewer.chapter_id)
@@ -191,21 +195,6 @@ def _stamp(db: sqlite_utils.Database) -> tuple[int, int]:
     """Changes on this connection, and commits by any other since it opened: while both
     stand still, every table reads the same (so a remembered answer is still right)."""
     return db.conn.total_changes, db.execute("PRAGMA data_version").fetchone()[0]
-
-
-def _views_for(db: sqlite_utils.Database, viewer: Member, week: str | None,
-               by: str | None) -> Views:
-    """The views kept under the membership of ``week`` (a Monday; ``None``: this week),
-    counting the members who take part by the week ``by`` (``None``: this week)."""
-    this_week = "date('now', '-6 days', 'weekday 1')"
-    at, args = (this_week, []) if week is None else ("?", [week])
-    by_at, by_args = (this_week, []) if by is None else ("?", [by])
-    rows = db.execute(
-        "SELECT ms.member_id, ms.team_id, ms.focus_group,"
-        f" {takes_part('ms.member_id', by_at)} FROM memberships ms"
-        f" WHERE ms.chapter_id = ? AND {covers('ms', at)}",
-        [*by_args, *by_args, viewer.chapter_id, *args, *args])
-    return _views_from(viewer, _team_names(db, viewer.chapter_id), rows)
 
 
 def _views_from(viewer: Member, team_names: dict[int, str],
