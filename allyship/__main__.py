@@ -9,6 +9,10 @@ if __name__ == "__main__":
         # a report does no linear algebra. Only for this command: `serve` passes its
         # environment on to the app's processes.
         os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+        # pandas loads pyarrow when it is installed (Streamlit needs it), 60-80 ms of a
+        # report's start-up, and keeps text in it. A report writes the same bytes with
+        # text kept in Python objects (tests/test_cli_report.py), so it goes without.
+        sys.modules.setdefault("pyarrow", None)  # type: ignore[arg-type]
     from allyship.cli import main
 
     try:

@@ -165,3 +165,28 @@ def test_the_html_report_command_never_imports_altair(chapter_db, tmp_path):
     assert done.returncode == 0, done.stderr
     assert "<svg" in out.read_text()
     assert done.stdout.splitlines()[-1] == "False False"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("args", [["--format", "html"], ["--format", "md"], ["--format", "csv"],
+                                  ["--organisation", "--format", "html"]])
+def test_the_report_command_goes_without_pyarrow_and_writes_the_same_bytes(chapter_db, tmp_path,
+                                                                         args):
+    """``python -m allyship report`` starts faster without pyarrow (pandas then keeps text
+    in Python objects): the report is byte for byte the one written with pyarrow loaded."""
+    def write(name: str, preload: str) -> tuple[bytes, str]:
+        out = tmp_path / name
+        script = (f"import runpy, sys\n{preload}\n"
+                  "sys.argv = ['allyship', *sys.argv[1:]]\n"
+                  "runpy.run_module('allyship', run_name='__main__', alter_sys=True)\n")
+        done = subprocess.run([sys.executable, "-X", "importtime", "-c", script, "report",
+                               "--db", str(chapter_db), *PERIOD, *args, "--out", str(out)],
+                              cwd=ROOT, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr[-2000:]
+        return out.read_bytes(), done.stderr
+
+    without, imported = write("without", "")
+    assert "pyarrow.lib" not in imported  # the compiled core every use of pyarrow loads
+    with_pyarrow, imported = write("with", "import pyarrow")
+    assert "pyarrow.lib" in imported
+    assert without == with_pyarrow
