@@ -156,9 +156,15 @@ def _views_over(db: sqlite_utils.Database, viewer: Member,
     asked = {first, *changes, last}
     rows = _membership_rows(db, viewer.chapter_id, sorted(asked), last)
     team_names = _team_names(db, viewer.chapter_id)
-    views = _views_from(viewer, team_names, _covering(rows, last))
-    for week in asked - {last}:
-        other = _views_from(viewer, team_names, _covering(rows, week)).kept
+    covering = _covering(rows, last)
+    views = _views_from(viewer, team_names, covering)
+    checked = [covering]
+    for week in sorted(asked - {last}):
+        covering = _covering(rows, week)
+        if covering in checked:
+            continue  # the same people in the same groups keep the same views
+        checked.append(covering)
+        other = _views_from(viewer, team_names, covering).kept
         views = replace(views, kept={k: v for k, v in views.kept.items() if k in other})
     return views
 
@@ -180,7 +186,7 @@ def _membership_rows(db: sqlite_utils.Database, chapter_id: int, weeks: list[str
 
 
 def _covering(rows: list[MembershipRow], week: str
-              ) -> Iterable[tuple[int, int | None, str | None, int]]:
+              ) -> list[tuple[int, int | None, str | None, int]]:
     """The rows covering ``week``, as :func:`_views_from` reads them (the SQL of
     :func:`allyship.db.memberships.covers`, on ISO dates)."""
     return [(mid, team, text, active) for mid, team, text, active, start, end in rows
