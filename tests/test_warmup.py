@@ -4,6 +4,7 @@ shipped as data, and no page needs it to draw a chapter's charts)."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -38,3 +39,47 @@ def test_the_lifespan_hook_preloads_the_heavy_modules_in_the_background():
 
 def test_the_hook_is_registered_with_the_server():
     assert warmup.preload in registry.LIFESPAN_HOOKS
+
+
+FIRST_VISIT = """
+import os, sys
+from streamlit.testing.v1 import AppTest
+from allyship import demo
+from allyship.db import store
+from allyship.people import roster
+from allyship.web import warmup
+
+warmup.preload_now()
+db = store.connect(os.environ["ALLYSHIP_DB"])
+member = roster.find_member_by_email(db, demo.PERSONAS[sys.argv[1]])
+db.conn.close()
+at = AppTest.from_file("streamlit_app.py", default_timeout=120)
+at.session_state["member_id"] = member.id
+if len(sys.argv) > 2:  # the first page, then the one asked about
+    at.run()
+    before = set(sys.modules)
+    at.switch_page(sys.argv[2])
+else:
+    before = set(sys.modules)
+at.run()
+assert not at.exception, [e.value for e in at.exception]
+ours = ("allyship", "pandas", "pyarrow", "numpy", "babel", "PIL", "streamlit")
+late = sorted(m for m in set(sys.modules) - before
+              if m.split(".")[0] in ours and not m.startswith("streamlit.testing"))
+print(late)
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("visit", [["member"], ["lead"], ["admin"],
+                                   ["lead", "pages/team_progress.py"],
+                                   ["admin", "pages/admin.py"]])
+def test_after_the_warm_up_a_first_visit_imports_nothing_more(demo_db, visit):
+    """What a first page after a restart would import (a member's, a lead's or an admin's
+    landing page; a lead's Team progress, an admin's Admin page), the warm-up imported
+    already: the first visitor does not wait for it."""
+    done = subprocess.run([sys.executable, "-c", FIRST_VISIT, *visit], cwd=ROOT,
+                          capture_output=True, text=True, timeout=180,
+                          env={**os.environ, "ALLYSHIP_DB": str(demo_db)})
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.strip().splitlines()[-1] == "[]"

@@ -34,18 +34,39 @@ def preload_now() -> None:
         import pandas as pd  # noqa: F401 - imported for its cost
 
         # What the first page views imported on their own (found by comparing sys.modules
-        # before and after a lead's first My week and Team progress).
+        # before and after a first My week and Team progress; tests/test_warmup.py checks
+        # the first page of a member, a lead and an admin).
         import pyarrow.pandas_compat  # noqa: F401 - Streamlit's pandas → Arrow on tables
+        import pyarrow.vendored.version  # noqa: F401
+        import streamlit.components.v2.manifest_scanner  # noqa: F401
         import streamlit.dataframe.lazy_df_adapters  # noqa: F401
+        import streamlit.emojis  # noqa: F401
         import streamlit.material_icon_names  # noqa: F401 - icon names checked per element
+        from PIL import Image  # the page icon is read as an image on every first run
 
         from allyship.charts import progress_charts
-        from allyship.metrics import chapter_figures  # noqa: F401 - imported for its cost
+        from allyship.metrics import chapter_figures, my_weeks  # noqa: F401
+        from allyship.people import organisation, setup_checklist  # noqa: F401
         from allyship.practice import tables  # noqa: F401
         from allyship.reports import chapter_report  # noqa: F401 - imported for its cost
-        from allyship.ui import a11y, chart_display, identity, peer_sections  # noqa: F401
+        from allyship.rhythm import nudges  # noqa: F401
+        from allyship.transfer import csv_import  # noqa: F401
+        from allyship.ui import (  # noqa: F401 - what My week, the sidebar and Admin import
+            a11y,
+            chart_display,
+            data_rights_sections,
+            identity,
+            member_forms,
+            peer_sections,
+            setup_checklist_section,
+            setup_code_sections,
+        )
+        from allyship.web import page_runs  # noqa: F401
 
+        Image.preinit()  # the common formats' readers, as opening the icon loads them
         progress_charts.warm_templates()
+        _read_each_languages_data()
+        _check_for_a_repl_now()
         # Streamlit runs a full gc.collect() after every script run (runner.postScriptGC),
         # and a full pass walks every object, including the many that importing pandas and
         # Streamlit leave for good. Frozen objects are skipped by every later pass; garbage
@@ -54,6 +75,31 @@ def preload_now() -> None:
         gc.freeze()
     finally:
         _done.set()
+
+
+def _read_each_languages_data() -> None:
+    """Babel reads a language's data (its direction, how it writes days and numbers) on
+    first use: read it now for each language the app speaks."""
+    from datetime import date
+
+    from allyship.i18n import available_languages, formatting, translator_for
+
+    for language in available_languages():
+        tr = translator_for(language)
+        _ = tr.dir, formatting.format_day(tr, date.today()), formatting.format_number(tr, 1)
+
+
+def _check_for_a_repl_now() -> None:
+    """Streamlit asks once per process, as the first element is drawn, whether it runs
+    in a Python REPL (to print how to start an app), by ``inspect.stack()`` over the
+    drawing thread: 0.2 s of the first visitor's wait after every start, the stack of a
+    page run being deep and its modules' files not yet looked up. Asked here instead, on
+    this thread's short stack, in a server process (where the answer is no), it is not
+    asked again."""
+    from streamlit import delta_generator, runtime
+
+    if runtime.exists():
+        delta_generator._maybe_print_use_warning()
 
 
 def enabled() -> bool:
