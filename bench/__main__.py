@@ -30,7 +30,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from bench import browser_views, concurrency, data, floor
+from bench import browser_views, bytecode, concurrency, data, floor
 from bench.plans import plans_text, slowest
 from bench.results import Figure, text_table, write
 
@@ -247,6 +247,9 @@ def main(argv: list[str] | None = None) -> int:
     today = args.today or date.today()
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
+    if not bytecode.compile_app():
+        print("bench: some of the app's modules did not compile to bytecode; their imports "
+              "are timed with compiling", flush=True)
     meta = {**machine(), "scales": [s.name for s in scales], "repeat": repeat,
             "data_today": today.isoformat(), "seed": data.SEED, "quick": args.quick,
             "clients": args.clients}

@@ -38,7 +38,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from bench import concurrency, data
+from bench import bytecode, concurrency, data
 from bench.results import Figure, percentile
 
 # Installed before any page script: when the last click happened, when the DOM last
@@ -610,6 +610,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--today", type=date.fromisoformat, default=None)
     p.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "results")
     args = p.parse_args(argv)
+    bytecode.compile_app()
     scenarios = [s.strip() for s in args.scenarios.split(",") if s.strip()]
     unknown = set(scenarios) - set(SCENARIOS)
     if unknown:

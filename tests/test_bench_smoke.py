@@ -10,6 +10,7 @@ import csv
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from tests_paths import ROOT
@@ -104,3 +105,16 @@ def test_percentile_interpolates_like_numpy():
     assert percentile([1.0, 2.0, 3.0, 4.0, 5.0], 50) == 3.0
     assert percentile([1.0, 2.0, 3.0, 4.0, 5.0], 95) == 4.8
     assert percentile([7.0], 95) == 7.0
+
+
+def test_the_bench_times_the_app_with_its_modules_compiled_as_a_deployment_has_them():
+    import importlib.util
+
+    from bench import bytecode
+
+    assert bytecode.compile_app()
+    sources = [*(ROOT / "allyship").rglob("*.py"), *(ROOT / "pages").glob("*.py"),
+               ROOT / "streamlit_app.py"]
+    stale = [str(s.relative_to(ROOT)) for s in sources
+             if not Path(importlib.util.cache_from_source(str(s))).exists()]
+    assert len(sources) > 100 and not stale, stale[:5]
