@@ -51,7 +51,8 @@ from allyship.web import warmup
 
 warmup.preload_now()
 db = store.connect(os.environ["ALLYSHIP_DB"])
-member = roster.find_member_by_email(db, demo.PERSONAS[sys.argv[1]])
+email = demo.PERSONAS.get(sys.argv[1]) or demo.org_persona_emails()[sys.argv[1]]
+member = roster.find_member_by_email(db, email)
 db.conn.close()
 at = AppTest.from_file("streamlit_app.py", default_timeout=120)
 at.session_state["member_id"] = member.id
@@ -73,10 +74,12 @@ print(late)
 @pytest.mark.slow
 @pytest.mark.parametrize("visit", [["member"], ["lead"], ["admin"],
                                    ["lead", "pages/team_progress.py"],
-                                   ["admin", "pages/admin.py"]])
+                                   ["admin", "pages/admin.py"],
+                                   ["organisation", "pages/organisation.py"]])
 def test_after_the_warm_up_a_first_visit_imports_nothing_more(demo_db, visit):
     """What a first page after a restart would import (a member's, a lead's or an admin's
-    landing page; a lead's Team progress, an admin's Admin page), the warm-up imported
+    landing page; a lead's Team progress, an admin's Admin page, an organisation admin's
+    Organisation page), the warm-up imported
     already: the first visitor does not wait for it."""
     done = subprocess.run([sys.executable, "-c", FIRST_VISIT, *visit], cwd=ROOT,
                           capture_output=True, text=True, timeout=180,

@@ -1,14 +1,15 @@
 """Pay the server's one-off start-up costs before the first person arrives.
 
-A fresh ``streamlit run`` process imports pandas and the figure modules and reads the
-charts' templates on the first view that needs them: CPU that the first lead after every
-restart waited for. This lifespan hook does that work in a background thread as the
-server starts; a page that arrives meanwhile waits on the import lock for the same
-imports rather than repeating them.
+A fresh ``streamlit run`` process imports pandas and the figure modules, reads the
+charts' templates and each language's data, and answers some questions of Streamlit's
+once, on the first view that needs them: CPU that the first visitor after every restart
+waited for. This lifespan hook does that work in a background thread as the server
+starts; a page that arrives meanwhile waits on the import lock for the same imports
+rather than repeating them.
 
 Altair is not imported here: the charts' templates are shipped as data
-(``allyship/charts/chart_templates.json``), so only the *Organisation* page's chart and a
-chart of more than 8 groups import it, on their first view.
+(``allyship/charts/chart_templates.json``), so only a chart of more than 8 groups imports
+it, on its first view.
 
 ``ALLYSHIP_PRELOAD=0`` switches it off.
 """
@@ -34,8 +35,8 @@ def preload_now() -> None:
         import pandas as pd  # noqa: F401 - imported for its cost
 
         # What the first page views imported on their own (found by comparing sys.modules
-        # before and after a first My week and Team progress; tests/test_warmup.py checks
-        # the first page of a member, a lead and an admin).
+        # before and after each; tests/test_warmup.py checks the first page of a member, a
+        # lead and an admin, Team progress, Admin and Organisation).
         import pyarrow.pandas_compat  # noqa: F401 - Streamlit's pandas → Arrow on tables
         import pyarrow.vendored.version  # noqa: F401
         import streamlit.components.v2.manifest_scanner  # noqa: F401
@@ -45,13 +46,13 @@ def preload_now() -> None:
         from PIL import Image  # the page icon is read as an image on every first run
 
         from allyship.charts import progress_charts
-        from allyship.metrics import chapter_figures, my_weeks  # noqa: F401
+        from allyship.metrics import chapter_figures, my_weeks, org_figures  # noqa: F401
         from allyship.people import organisation, setup_checklist  # noqa: F401
         from allyship.practice import tables  # noqa: F401
-        from allyship.reports import chapter_report  # noqa: F401 - imported for its cost
+        from allyship.reports import chapter_report, org_report  # noqa: F401
         from allyship.rhythm import nudges  # noqa: F401
         from allyship.transfer import csv_import  # noqa: F401
-        from allyship.ui import (  # noqa: F401 - what My week, the sidebar and Admin import
+        from allyship.ui import (  # noqa: F401
             a11y,
             chart_display,
             data_rights_sections,
