@@ -352,6 +352,25 @@ def test_the_chapters_tab_is_drawn_only_once_opened(demo_db):
     assert "org_rg_name" in [t.key for t in at.text_input]
 
 
+def test_the_report_tab_is_drawn_only_once_opened(demo_db):
+    at = open_as(demo_db, "organisation", "pages/organisation.py")
+    assert not at.date_input and not [b for b in at.button if b.key == "org_rep_go"]
+    open_org_tab(at, "Report")
+    assert [d.key for d in at.date_input] == ["org_rep_from", "org_rep_to"]
+    assert at.button(key="org_rep_go")
+
+
+def test_a_region_without_chapters_still_leaves_the_chapters_tab_to_make_one(demo_db):
+    db, dana = persona_of(demo_db, "organisation")
+    empty = organisation.create_region(db, dana, "North, not started")
+    at = open_as(demo_db, "organisation", "pages/organisation.py")
+    at.selectbox(key="org_region").select(empty).run()
+    assert "There are no chapters here yet" in at.info[0].value
+    open_org_tab(at, "Chapters")
+    assert not at.exception
+    assert "org_nc_name" in [t.key for t in at.text_input]  # the form to create one
+
+
 def test_the_organisation_admin_creates_a_region_on_the_page(demo_db):
     at = open_org_tab(open_as(demo_db, "organisation", "pages/organisation.py"), "Chapters")
     at.text_input(key="org_rg_name").set_value("East  ")

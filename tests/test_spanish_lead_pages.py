@@ -153,6 +153,7 @@ def test_organisation_every_tab_in_the_language(demo_db, role, language):
     at.run()
     assert len(at.get("vega_lite_chart")) == charts + 1
     assert english_left(at, language, demo_db, ORG_NAME) == []
+    open_org_tab(at, "Report")  # drawn only while open
     at.button(key="org_rep_go").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert len(at.get("download_button")) == 3
