@@ -86,3 +86,24 @@ def test_after_the_warm_up_a_first_visit_imports_nothing_more(demo_db, visit):
                           env={**os.environ, "ALLYSHIP_DB": str(demo_db)})
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+REPL_CHECK = """
+from streamlit import delta_generator, runtime
+from allyship.web import warmup
+
+assert delta_generator._use_warning_has_been_displayed is False
+warmup._check_for_a_repl_now()  # outside a server: nothing to answer for
+assert delta_generator._use_warning_has_been_displayed is False
+runtime.exists = lambda: True  # as in a `streamlit run` process
+warmup._check_for_a_repl_now()
+assert delta_generator._use_warning_has_been_displayed is True  # not asked again
+print("asked once")
+"""
+
+
+def test_in_a_server_the_warm_up_answers_streamlits_repl_check_so_no_visitor_waits_for_it():
+    done = subprocess.run([sys.executable, "-c", REPL_CHECK], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.strip() == "asked once"

@@ -99,8 +99,9 @@ def _check_for_a_repl_now() -> None:
     asked again."""
     from streamlit import delta_generator, runtime
 
-    if runtime.exists():
-        delta_generator._maybe_print_use_warning()
+    ask = getattr(delta_generator, "_maybe_print_use_warning", None)  # Streamlit's own
+    if ask is not None and runtime.exists():
+        ask()
 
 
 def enabled() -> bool:
