@@ -173,6 +173,86 @@ def titled(chart: Any, groups: list[str]) -> Any:
     title = {**chart.spec["title"], "text": text}
     return replace(chart, spec={**chart.spec, "title": title})
 
+
+def show_figures(progress: Any, period: periods.Period) -> None:
+    """The *Progress* tab under its caption: the headline figures, the chart, each
+    region's table and one chapter over time; or, for a scope without chapters, where
+    to make one (a return, not ``st.stop()``: the other tabs still run)."""
+    if not progress.lines or progress.scope_total.chapters == 0:
+        st.info(_("There are no chapters here yet. An organisation admin creates chapters on "
+                  "the *Chapters* tab (or with `python -m allyship org create-chapter`)."),
+                icon=":material/domain_add:")
+        return
+    heads = org_figures.headlines(progress)
+    if heads:
+        for row in (heads[:4], heads[4:]):
+            for col, h in zip(st.columns(4), row):
+                col.metric(_(h.label), figure(h.value),
+                           figure(h.delta) if h.delta else h.delta,
+                           help=_(h.help), border=True,
+                           delta_color="off" if h.label == "Active members" else "normal")
+    else:
+        st.info(_("{why}. The regions and chapters below still show their own figures."
+                  ).format(why=line_note(progress.scope_total)),
+                icon=":material/visibility_off:")
+
+    drawn = org_report.chart_frame(progress)
+    if org_report.has_shares(drawn):
+        show_chart(titled(progress_charts.prepare("org_participation", drawn, tr),
+                          list(dict.fromkeys(drawn["group"]))), drawn,
+                   _("Each point is one complete week: the share of active members (not away) "
+                     "who logged at least one action, for each region's chapters together."),
+                   key="org_weekly")
+    elif period.n_weeks < 2:
+        st.info(_("Fewer than two complete weeks in this period: choose a longer one to see "
+                  "a trend."), icon=":material/insights:")
+
+    for i, region_name in enumerate(progress.regions()):
+        st.header(inert(_(region_name) if region_name == organisation.NO_REGION
+                        else region_name))
+        lines = progress.lines_of(region_name)
+        chapter_lines = [line for line in lines if line.kind == "chapter"]
+        if len(chapter_lines) <= INLINE_CHAPTERS:
+            region_table(lines)
+            continue
+        # A large region's chapters are drawn only while asked for: a static table of
+        # hundreds of rows is most of what the browser would draw on opening the page.
+        region_table([line for line in lines if line.kind != "chapter"])
+        with st.expander(tr.ngettext("The {count} chapter of {region}, one by one",
+                                     "The {count} chapters of {region}, one by one",
+                                     len(chapter_lines)).format(
+                             count=f"{len(chapter_lines):,}" if ENGLISH
+                             else formatting.format_number(tr, len(chapter_lines)),
+                             region=inert(region_name)), icon=":material/table:",
+                         key=f"org_region_open_{i}", on_change="rerun") as region_box:
+            if region_box.open:
+                region_table(chapter_lines)
+
+    chapters_shown = [line for line in progress.lines if line.kind == "chapter"]
+    if chapters_shown:
+        # Drawn only while open: most visits need the organisation's chart alone.
+        with st.expander(_("One chapter over time"), icon=":material/show_chart:",
+                         key="org_chapter_open", on_change="rerun") as one_chapter:
+            if one_chapter.open:
+                pick = st.selectbox(_("Chapter"), chapters_shown,
+                                    format_func=lambda line: line.label, key="org_chapter")
+                one = org_report.chapter_frame(progress, pick)
+                if org_report.has_shares(one):
+                    about = (_("Weekly participation of {chapter} beside its region's "
+                               "chapters together.") if one["group"].nunique() > 1
+                             else _("Weekly participation of {chapter}."))
+                    show_chart(titled(progress_charts.prepare("org_participation", one, tr),
+                                      list(dict.fromkeys(one["group"]))), one,
+                               about.format(chapter=inert(pick.label)),
+                               key="org_chapter_weekly")
+    if progress.archived:
+        st.caption(plural(progress.archived, "archived chapter") + " left out." if ENGLISH
+                   else tr.ngettext("{count} archived chapter left out.",
+                                    "{count} archived chapters left out.",
+                                    progress.archived).format(
+                       count=formatting.format_number(tr, progress.archived)))
+
+
 me = common.require_screen("organisation")
 db = common.get_db()
 today = date.today()
@@ -230,81 +310,7 @@ with tabs[0]:
     st.caption(_("**{scope}**, {dates}: {counted}. {note}").format(
         scope=inert(progress.scope_label), dates=period.label_in(tr if not ENGLISH else None),
         counted=counted, note=inert(comparison_note(progress))))
-    if not progress.lines or progress.scope_total.chapters == 0:
-        # No st.stop(): the other tabs (the Chapters tab, where chapters are made) still run.
-        st.info(_("There are no chapters here yet. An organisation admin creates chapters on "
-                  "the *Chapters* tab (or with `python -m allyship org create-chapter`)."),
-                icon=":material/domain_add:")
-    else:
-        heads = org_figures.headlines(progress)
-        if heads:
-            for row in (heads[:4], heads[4:]):
-                for col, h in zip(st.columns(4), row):
-                    col.metric(_(h.label), figure(h.value),
-                               figure(h.delta) if h.delta else h.delta,
-                               help=_(h.help), border=True,
-                               delta_color="off" if h.label == "Active members" else "normal")
-        else:
-            st.info(_("{why}. The regions and chapters below still show their own figures."
-                      ).format(why=line_note(progress.scope_total)),
-                    icon=":material/visibility_off:")
-
-        drawn = org_report.chart_frame(progress)
-        if org_report.has_shares(drawn):
-            show_chart(titled(progress_charts.prepare("org_participation", drawn, tr),
-                              list(dict.fromkeys(drawn["group"]))), drawn,
-                       _("Each point is one complete week: the share of active members (not away) "
-                         "who logged at least one action, for each region's chapters together."),
-                       key="org_weekly")
-        elif period.n_weeks < 2:
-            st.info(_("Fewer than two complete weeks in this period: choose a longer one to see "
-                      "a trend."), icon=":material/insights:")
-
-        for i, region_name in enumerate(progress.regions()):
-            st.header(inert(_(region_name) if region_name == organisation.NO_REGION
-                            else region_name))
-            lines = progress.lines_of(region_name)
-            chapter_lines = [line for line in lines if line.kind == "chapter"]
-            if len(chapter_lines) <= INLINE_CHAPTERS:
-                region_table(lines)
-                continue
-            # A large region's chapters are drawn only while asked for: a static table of
-            # hundreds of rows is most of what the browser would draw on opening the page.
-            region_table([line for line in lines if line.kind != "chapter"])
-            with st.expander(tr.ngettext("The {count} chapter of {region}, one by one",
-                                         "The {count} chapters of {region}, one by one",
-                                         len(chapter_lines)).format(
-                                 count=f"{len(chapter_lines):,}" if ENGLISH
-                                 else formatting.format_number(tr, len(chapter_lines)),
-                                 region=inert(region_name)), icon=":material/table:",
-                             key=f"org_region_open_{i}", on_change="rerun") as region_box:
-                if region_box.open:
-                    region_table(chapter_lines)
-
-        chapters_shown = [line for line in progress.lines if line.kind == "chapter"]
-        if chapters_shown:
-            # Drawn only while open: most visits need the organisation's chart alone.
-            with st.expander(_("One chapter over time"), icon=":material/show_chart:",
-                             key="org_chapter_open", on_change="rerun") as one_chapter:
-                if one_chapter.open:
-                    pick = st.selectbox(_("Chapter"), chapters_shown,
-                                        format_func=lambda line: line.label, key="org_chapter")
-                    one = org_report.chapter_frame(progress, pick)
-                    if org_report.has_shares(one):
-                        about = (_("Weekly participation of {chapter} beside its region's "
-                                   "chapters together.") if one["group"].nunique() > 1
-                                 else _("Weekly participation of {chapter}."))
-                        show_chart(titled(progress_charts.prepare("org_participation", one, tr),
-                                          list(dict.fromkeys(one["group"]))), one,
-                                   about.format(chapter=inert(pick.label)),
-                                   key="org_chapter_weekly")
-        if progress.archived:
-            st.caption(plural(progress.archived, "archived chapter") + " left out." if ENGLISH
-                       else tr.ngettext("{count} archived chapter left out.",
-                                        "{count} archived chapters left out.",
-                                        progress.archived).format(
-                           count=formatting.format_number(tr, progress.archived)))
-
+    show_figures(progress, period)
 
 # --- report (runs while its tab is open) ----------------------------------------------
 if tabs[1].open:
