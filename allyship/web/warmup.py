@@ -47,7 +47,6 @@ def preload_now() -> None:
 
         from allyship.charts import progress_charts
         from allyship.metrics import chapter_figures, my_weeks, org_figures  # noqa: F401
-        from allyship.people import organisation, setup_checklist  # noqa: F401
         from allyship.practice import tables  # noqa: F401
         from allyship.reports import chapter_report, org_report  # noqa: F401
         from allyship.rhythm import nudges  # noqa: F401
