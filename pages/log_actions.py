@@ -1,5 +1,6 @@
 """Log actions: record what I did, tagged with the responsibilities it practised."""
 
+import sqlite3
 from datetime import date, timedelta
 
 import streamlit as st
@@ -21,14 +22,33 @@ _ = tr.gettext
 st.title(_("Log actions"), anchor=False)  # no "link to heading" stop for keyboards
 st.caption(_("Log what you actually did, and which of the eight responsibilities it "
              "practised. Everything is private unless you choose to share it."))
-common.show_flash()
+# A save further down confirms here in the same run (see save_one).
+flash_slot = st.empty()
+common.show_flash(flash_slot)
 
 plan = plans.get_plan(db, me)
 plan_items = {i.id: i.text for i in plan.items} if plan else {}
 
 
+def submitted_draft(key: str) -> ActionDraft | None:
+    """What form ``key`` holds if this run is its submit, else ``None``.
+
+    Read from the fields' keyed values, which the browser sent with the submit: so the
+    page can save before it draws the form, and a save takes one run instead of a run and
+    a rerun (half the server's work while many members log at once)."""
+    state = st.session_state
+    if not state.get(f"{key}_save"):
+        return None
+    return ActionDraft(
+        done_on=state.get(f"{key}_date"), description=state.get(f"{key}_what") or "",
+        responsibilities=tuple(n for n in range(1, 9) if state.get(f"{key}_r{n}")),
+        kind=state.get(f"{key}_kind", "other"), minutes=state.get(f"{key}_minutes"),
+        visibility=state.get(f"{key}_visibility", next(iter(VISIBILITIES))),
+        plan_item_id=state.get(f"{key}_plan_item"))
+
+
 def action_form(key: str, initial=None, days: list[date] | None = None) -> ActionDraft | None:
-    """The action form; returns a draft when submitted.
+    """The action form; returns a draft (:func:`submitted_draft`) when submitted.
 
     The date is picked from a list of days read as people read them ("Today — Fri 27 Nov
     2026"): one keyboard stop instead of a date field's three, and no tiny day/month
@@ -39,46 +59,40 @@ def action_form(key: str, initial=None, days: list[date] | None = None) -> Actio
         days = sorted({*days, initial.done_on}, reverse=True)
     default_day = initial.done_on if initial else days[0]
     with st.form(key):
-        done_on = st.selectbox(_("Date"), days, index=days.index(default_day),
-                               format_func=lambda d: reader_days.day_relative(tr, d, today))
-        what = st.text_area(_("What I did"), value=initial.description if initial else "",
-                            max_chars=2000)
+        st.selectbox(_("Date"), days, index=days.index(default_day), key=f"{key}_date",
+                     format_func=lambda d: reader_days.day_relative(tr, d, today))
+        st.text_area(_("What I did"), value=initial.description if initial else "",
+                     max_chars=2000, key=f"{key}_what")
         # One column, in the handout's order 1–8: two columns were read (and tabbed)
         # 1, 3, 5, 7, 2, 4, 6, 8.
         # No help icon per box: each was an extra keyboard stop (16 instead of 8); the
         # handout's full wording is one link away.
         st.markdown(_("**Responsibilities practised** (one or more) — the handout's full "
                       "wording is on *About the practice*."))
-        chosen = []
         for r in handout.responsibilities(tr):
-            ticked = st.checkbox(
-                r.label, value=bool(initial and r.number in initial.responsibilities),
-                key=f"{key}_r{r.number}")
-            if ticked:
-                chosen.append(r.number)
+            st.checkbox(r.label, value=bool(initial and r.number in initial.responsibilities),
+                        key=f"{key}_r{r.number}")
         left, right = st.columns(2)
         kinds = list(ACTION_KINDS)
         kind_names = handout.vocabulary(tr, "ACTION_KINDS")
-        kind = left.selectbox(_("Kind"), kinds, format_func=kind_names.get,
+        left.selectbox(_("Kind"), kinds, format_func=kind_names.get, key=f"{key}_kind",
                               index=kinds.index(initial.kind) if initial else kinds.index("other"),
                               help=_("'Feedback received' records what the people you work "
                                      "with told you: allyship is not self-defined."))
-        minutes = right.number_input(_("Minutes (optional)"), min_value=0, max_value=1440,
-                                     step=5, value=initial.minutes if initial else None)
+        right.number_input(_("Minutes (optional)"), min_value=0, max_value=1440, step=5,
+                           value=initial.minutes if initial else None, key=f"{key}_minutes")
         vis = list(VISIBILITIES)
-        visibility = st.radio(_("Who can see this"), vis,
-                              format_func=handout.vocabulary(tr, "VISIBILITIES").get,
-                              index=vis.index(initial.visibility) if initial else 0)
+        st.radio(_("Who can see this"), vis, key=f"{key}_visibility",
+                 format_func=handout.vocabulary(tr, "VISIBILITIES").get,
+                 index=vis.index(initial.visibility) if initial else 0)
         options = [None, *plan_items]
-        item = st.selectbox(_("Part of my plan (optional)"), options,
-                            format_func=lambda i: "—" if i is None else plan_items[i],
-                            index=options.index(initial.plan_item_id)
-                            if initial and initial.plan_item_id in options else 0)
+        st.selectbox(_("Part of my plan (optional)"), options, key=f"{key}_plan_item",
+                     format_func=lambda i: "—" if i is None else plan_items[i],
+                     index=options.index(initial.plan_item_id)
+                     if initial and initial.plan_item_id in options else 0)
         label = _("Save changes") if initial else _("Log action")
-        if not st.form_submit_button(label, type="primary"):
-            return None
-    return ActionDraft(done_on=done_on, description=what, responsibilities=tuple(chosen),
-                       kind=kind, minutes=minutes, visibility=visibility, plan_item_id=item)
+        st.form_submit_button(label, type="primary", key=f"{key}_save")
+    return submitted_draft(key)
 
 
 # The member stays on the tab they were using after a save. A key alone is not enough:
@@ -100,31 +114,46 @@ log_tab, week_tab, mine_tab = st.tabs(tab_labels, key="tab", on_change="rerun",
                                       bind="query-params")
 
 
-def save_one(draft: ActionDraft, token_name: str, token: str, confirmation: str,
-             week: str = "") -> None:
-    """Save one action once per filling-in of its form (the token: a resubmitted form
-    saves nothing new), read it back, and confirm by its words and day."""
-    try:
-        with common.save_failures_here():  # a full disk says so by this form's button
+def new_action_form(token_name: str, prefix: str, confirmation: str,
+                    days: list[date] | None = None, week: str = "") -> None:
+    """A form for a new action, saved in the run that submits it.
+
+    The save comes first and the form after it: empty once saved (a new token makes it a
+    new form), as typed when refused, with what was wrong (or a full disk) under it. A
+    form is saved once per filling-in (its token: a resubmitted form saves nothing new);
+    the saved action is read back and confirmed at the top by its words and day.
+    ``confirmation`` is a whole sentence naming the {action}, its {day} (and {week})."""
+    token = common.form_token(token_name)
+    draft = submitted_draft(prefix + token)
+    refused: ValidationError | None = None
+    failed: Exception | None = None
+    if draft is not None:
+        try:
             logged = journal.log_action(db, me, ActionDraft(**{**draft.__dict__,
                                         "idempotency_key": token}), today=today)
-    except ValidationError as exc:
-        common.show_validation(exc)
-        return
-    saved = journal.get_action(db, me, logged.id)  # what is in the database now
-    common.new_form_token(token_name)
-    # ``confirmation``: a whole sentence naming the {action} and its {day} (and {week}).
-    common.flash(confirmation.format(action=common.quoted(saved.description),
-                                     day=reader_days.day_short(tr, saved.done_on), week=week))
-    st.rerun()
+        except ValidationError as exc:
+            refused = exc
+        except (sqlite3.DatabaseError, OSError) as exc:
+            failed = exc
+        else:
+            saved = journal.get_action(db, me, logged.id)  # what is in the database now
+            common.new_form_token(token_name)
+            token = common.form_token(token_name)
+            common.flash(confirmation.format(action=common.quoted(saved.description),
+                                             day=reader_days.day_short(tr, saved.done_on),
+                                             week=week))
+            common.show_flash(flash_slot)
+    action_form(prefix + token, days=days)
+    if refused is not None:
+        common.show_validation(refused)
+    if failed is not None:
+        with common.save_failures_here():  # a full disk says so by this form's button
+            raise failed
 
 
 if log_tab.open:
     with log_tab:
-        token = common.form_token("log_action")  # a new token after each save gives an empty form
-        draft = action_form(f"log_action_{token}")
-        if draft is not None:
-            save_one(draft, "log_action", token, _("Action logged. {action}, {day}."))
+        new_action_form("log_action", "log_action_", _("Action logged. {action}, {day}."))
 
 if week_tab.open:
     with week_tab:
@@ -140,13 +169,10 @@ if week_tab.open:
             _("Several at once, in a table (for a wide screen)"), key="catch_up_as_table",
             help=_("A row per action instead of one short form at a time; saves the same way."))
         if not as_table:
-            token = common.form_token("catch_up_one")
-            draft = action_form(f"catch_up_one_{monday}_{token}", days=sorted(week_days.values(),
-                                                                               reverse=True))
-            if draft is not None:
-                save_one(draft, "catch_up_one", token,
-                         _("Action logged for the week of {week}: {action}, {day}."),
-                         week=reader_days.day_short(tr, monday))
+            new_action_form("catch_up_one", f"catch_up_one_{monday}_",
+                            _("Action logged for the week of {week}: {action}, {day}."),
+                            days=sorted(week_days.values(), reverse=True),
+                            week=reader_days.day_short(tr, monday))
             st.caption(_("Add another, or pick another week above."))
         else:
             st.markdown(_("Fill in one row per action and pick its day. Blank rows are ignored; "

@@ -57,7 +57,7 @@ def test_my_weeks_forms_refuse_in_the_sessions_language(demo_db, monkeypatch, la
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_log_actions_tabs_and_forms_refuse_in_the_sessions_language(demo_db, language):
     at = open_in(demo_db, "member", language, "pages/log_actions.py")
-    submit = next(b for b in at.button if b.key.startswith("FormSubmitter:log_action_"))
+    submit = next(b for b in at.button if b.key.startswith("log_action_") and b.key.endswith("_save"))
     submit.click().run()
     assert errors(at), "an empty action is refused"
     assert english_left(at, language, demo_db) == []
@@ -66,7 +66,7 @@ def test_log_actions_tabs_and_forms_refuse_in_the_sessions_language(demo_db, lan
     at.toggle(key="catch_up_as_table").set_value(True).run()
     assert english_left(at, language, demo_db) == []
     open_log_tab(at, "My recent actions")
-    edit = next(b for b in at.button if b.key.startswith("FormSubmitter:edit_"))
+    edit = next(b for b in at.button if b.key.startswith("edit_") and b.key.endswith("_save"))
     at.text_area[-1].set_value("")
     edit.click().run()
     assert errors(at), "an action emptied is refused"

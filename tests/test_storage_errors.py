@@ -68,3 +68,27 @@ def test_a_backup_or_export_that_fills_the_disk_leaves_nothing_half_written(
         with pytest.raises(OSError):
             export.export_zip_file(db, disk / "export.zip")
         assert sorted(p.name for p in disk.iterdir()) == ["filler"]
+
+
+def test_logging_an_action_on_a_full_disk_keeps_the_form_as_typed_and_says_why(
+        demo_template, tmp_path, monkeypatch):
+    from apptest_helpers import by_label, goto, open_app
+
+    with small_disk(tmp_path / "disk") as disk:
+        shutil.copy(demo_template, disk / "app.db")
+        monkeypatch.setenv("ALLYSHIP_DB", str(disk / "app.db"))
+        at = goto(open_app(), "log_actions")
+        typed = "Typed while the disk filled up"
+        by_label(at.tabs[0].text_area, "What I did").input(typed)
+        by_label(at.tabs[0].checkbox, "1. Acknowledge privilege").check()
+        fill(disk)
+        next(b for b in at.tabs[0].button if b.label == "Log action").click().run()
+        assert storage_errors.DISK_FULL in [e.value for e in at.tabs[0].error]
+        assert by_label(at.tabs[0].text_area, "What I did").value == typed
+        assert by_label(at.tabs[0].checkbox, "1. Acknowledge privilege").value
+        assert not at.success, "nothing is confirmed"
+        (disk / "filler").unlink()
+        with contextlib.closing(sqlite3.connect(disk / "app.db")) as conn:
+            saved = conn.execute("SELECT count(*) FROM actions WHERE description = ?",
+                                 [typed]).fetchone()[0]
+        assert saved == 0

@@ -326,21 +326,25 @@ def flash(message: str) -> None:
     st.session_state["_flash"] = message
 
 
-def show_flash() -> None:
+def show_flash(slot: Any = None) -> None:
     """The last save's confirmation, in a box the browser hides the moment another
     button is pressed (:data:`PHONE_CSS`'s script), so an old confirmation is never read
-    as the answer to a new submit."""
+    as the answer to a new submit.
+
+    ``slot`` (an ``st.empty()`` placed at the top of the page) lets a page that saves
+    further down in the same run still confirm at the top, without a second run."""
     message = st.session_state.pop("_flash", None)
     if message:
         # A key of its own each time: a box the browser hid must not be reused.
         shown = st.session_state["_flash_count"] = st.session_state.get("_flash_count", 0) + 1
-        with st.container(key=f"saved_confirmation_{shown}"):
-            st.success(message, icon=":material/check_circle:")
         from allyship.ui import a11y  # focus and screen reader land on the confirmation
 
-        # Found on the page by its opening words: the part before any Markdown (a quoted
-        # text shows without its asterisks and escapes).
-        a11y.focus_confirmation(message.split("*", 1)[0].strip() or message)
+        # One element (the box holds its focusing script too), so a slot can hold it.
+        with (slot or st).container(key=f"saved_confirmation_{shown}"):
+            st.success(message, icon=":material/check_circle:")
+            # Found on the page by its opening words: the part before any Markdown (a
+            # quoted text shows without its asterisks and escapes).
+            a11y.focus_confirmation(message.split("*", 1)[0].strip() or message)
 
 
 def quoted(text: str, limit: int = 60) -> str:
