@@ -30,7 +30,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from bench import browser_views, bytecode, concurrency, data, floor
+from bench import browser_floor, browser_views, bytecode, concurrency, data, floor
 from bench.plans import plans_text, slowest
 from bench.results import Figure, text_table, write
 
@@ -227,7 +227,8 @@ def main(argv: list[str] | None = None) -> int:
                    help="what people wait for in headless Chromium (bench.browser_views): "
                         f"from {', '.join(browser_views.SCENARIOS)}; default all of them "
                         "(admin and report at the one-chapter scale, organisation at the "
-                        "largest), none with --quick; 'none' skips them")
+                        "largest), none with --quick; 'none' skips them; followed by "
+                        "Streamlit's own floor in the browser (bench.browser_floor)")
     p.add_argument("--concurrency-only", action="store_true",
                    help="only the concurrency run (on the largest multi-chapter scale given)")
     args = p.parse_args(argv)
@@ -349,6 +350,11 @@ def main(argv: list[str] | None = None) -> int:
                   "machine's cores, beside the server)", flush=True)
             figures += browser_views.run(cached, scale.name, out / "work", which,
                                          say=lambda line: print(line, flush=True))
+        # Beside them, the same measures of a Streamlit page doing almost nothing: what no
+        # page can go below on this machine.
+        print("[browser] Streamlit's own floor: a page of text, a page of one chart and its "
+              "tabs (headless Chromium, fresh servers)", flush=True)
+        figures += browser_floor.run("floor", say=lambda line: print(line, flush=True))
     meta["loadavg_end"] = os.getloadavg()
 
     print()

@@ -1,0 +1,273 @@
+"""Streamlit's own floor in a real browser on this machine: what a page doing (almost) no
+work costs in headless Chromium.
+
+``python -m bench.browser_floor [--repeat N]``. A tiny two-page app (a page of text, a
+page of three tabs with one small chart each but the last) is served by a real ``streamlit
+run`` with the app's own ``.streamlit/config.toml``, its pages linked in the sidebar as
+the app's are, and timed exactly as ``bench/browser_views.py`` times the app: a fresh
+server and a fresh browser context each time, until the page is drawn and idle. No page
+of the app can be faster than these on this machine, so they are printed beside the
+app's browser lines: the reader sees how much of a browser figure is Streamlit's own and
+how much is the app's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shutil
+import statistics
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from bench import browser_views, concurrency
+from bench.browser_views import DRAWN_JS, RESET_JS, TIMEOUT_MS, page_clock, task_ms
+from bench.results import Figure, load_average
+
+ROOT = Path(__file__).resolve().parent.parent
+M = "Streamlit browser floor: "
+FIRST = M + "first visit, a page of text with sidebar links drawn"
+OPEN = M + "first open of a page with one chart (click → drawn)"
+OPEN_CPU = M + "renderer CPU, first open of a page with one chart"
+TAB = M + "a tab drawing one chart (click → drawn)"
+TAB_CPU = M + "renderer CPU, a tab drawing one chart"
+TAB_TEXT_CPU = M + "renderer CPU, a tab drawing one line of text"
+MEASURES = (FIRST, OPEN, OPEN_CPU, TAB, TAB_CPU, TAB_TEXT_CPU)
+
+# The app's config hides st.navigation's own menu (showSidebarNavigation = false), so,
+# as streamlit_app.py does, the navigation is hidden and the pages drawn as page links.
+# As there, the server imports the file to find ``app`` and runs it as ``__main__``; its
+# start-up preload imports pandas and Altair, as the app's (allyship.web.warmup) spares
+# its first views the imports: settle() then waits for it.
+APP = '''import contextlib
+import threading
+
+import streamlit as st
+
+
+def imports() -> None:
+    import altair  # noqa: F401
+    import pandas  # noqa: F401
+
+
+@contextlib.asynccontextmanager
+async def preload(app):
+    threading.Thread(target=imports, daemon=True).start()
+    yield
+
+
+def home() -> None:
+    st.title("Home")
+    st.write("A page of text, and nothing else.")
+    st.write("Two short lines, drawn as the app draws its own.")
+
+
+@st.fragment
+def chart_tabs() -> None:
+    import altair as alt
+    import pandas as pd
+
+    tabs = st.tabs(["A", "B", "C"], key="t", bind="query-params")
+    for name, tab in zip("ABC", tabs):
+        if tab.open:
+            with tab:
+                if name == "C":
+                    st.write("no chart")
+                else:
+                    frame = pd.DataFrame({"week": [f"{name}{i:02d}" for i in range(12)],
+                                          "actions": [i % 5 + 1 for i in range(12)]})
+                    st.altair_chart(alt.Chart(frame).mark_bar().encode(x="week", y="actions"))
+
+
+def charts() -> None:
+    st.title("Charts")
+    chart_tabs()
+
+
+if __name__ == "__main__":
+    pages = [st.Page(home, title="Home", default=True), st.Page(charts, title="Charts")]
+    page = st.navigation(pages, position="hidden")
+    with st.sidebar:
+        for p in pages:
+            st.page_link(p)
+    page.run()
+else:
+    app = st.App("floor_app.py", lifespan=preload)
+'''
+LINKS_JS = """() => document.querySelectorAll('[data-testid="stSidebar"] a[href]').length >= 2"""
+
+
+@contextmanager
+def floor_server() -> Iterator[str]:
+    """A fresh ``streamlit run`` of :data:`APP` in its own temporary directory, settled;
+    its URL. The process is stopped however the block ends."""
+    from allyship.web import serve
+
+    with tempfile.TemporaryDirectory(prefix="allyship-browser-floor-") as tmp:
+        app_dir = Path(tmp)
+        (app_dir / ".streamlit").mkdir()
+        shutil.copy(ROOT / ".streamlit" / "config.toml", app_dir / ".streamlit" / "config.toml")
+        (app_dir / "floor_app.py").write_text(APP, encoding="utf-8")
+        port, log = serve.free_port(), app_dir / "streamlit.log"
+        with open(log, "a") as out:  # the same server as the app's, serving the floor app
+            proc = subprocess.Popen(serve.streamlit_command(app_dir / "floor_app.py", port),
+                                    cwd=app_dir, stdout=out, stderr=subprocess.STDOUT,
+                                    env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        try:
+            url = f"http://127.0.0.1:{port}"
+            serve.wait_until_healthy(proc, url, log, time.monotonic() + 90)
+            concurrency.settle([proc.pid])
+            yield url
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+async def drawn(page: Any, title: str, least: int) -> None:
+    """Wait for :data:`DRAWN_JS`: ``title`` drawn with at least ``least`` charts, idle."""
+    await page.wait_for_function(DRAWN_JS, arg=[title, least], polling=50, timeout=TIMEOUT_MS)
+
+
+async def click(page: Any, cdp: Any, target: Any, title: str, least: int) -> tuple[float, float]:
+    """``browser_views.measure_click``'s way, asking for ``least`` charts (it asks for one
+    only on the app's own charted pages): click → last change before idle, in ms, and
+    the renderers' CPU over the same time."""
+    await page.evaluate(RESET_JS)
+    await browser_views.idle_rate(cdp)  # a second's quiet first, as measure_click has
+    cpu0 = await task_ms(cdp)
+    page.finished.clear()
+    clicked = time.perf_counter()
+    await target.click()
+    while not page.finished:  # the run the click asked for, finished on the server
+        if time.perf_counter() - clicked > TIMEOUT_MS / 1000:
+            raise RuntimeError(f"no finished run of {title} within {TIMEOUT_MS / 1000:.0f} s")
+        await asyncio.sleep(0.02)
+    await drawn(page, title, least)
+    cpu = await task_ms(cdp) - cpu0
+    origin = await page_clock(page)
+    marks = await page.evaluate("window.__bench")
+    click_at = origin + marks["click"] / 1000 if marks["click"] else clicked
+    return (origin + marks["mutated"] / 1000 - click_at) * 1000, cpu
+
+
+async def first_visit(browser: Any) -> float:
+    """Navigation → Home and its sidebar links drawn, idle (``browser_views.first_visit``)."""
+    with floor_server() as url:
+        # browser_views' page: its observer and run hooks; the app's cookie goes unread.
+        context, page, _cdp = await browser_views.new_page(browser, url, "none")
+        try:
+            started = time.perf_counter()
+            await page.goto(url + "/")
+            await page.wait_for_function(LINKS_JS, polling=50, timeout=TIMEOUT_MS)
+            await drawn(page, "Home", 0)
+            origin = await page_clock(page)
+            marks = await page.evaluate("window.__bench")
+            return (origin + marks["mutated"] / 1000 - started) * 1000
+        finally:
+            await context.close()
+
+
+async def charts_and_tabs(browser: Any, got: dict[str, list[float]]) -> None:
+    """Home → click "Charts" (its first open), then tabs B, C and A, one click each."""
+    with floor_server() as url:
+        context, page, cdp = await browser_views.new_page(browser, url, "none")
+        try:
+            await page.goto(url + "/")
+            await drawn(page, "Home", 0)
+            ms, cpu = await click(page, cdp, browser_views.sidebar_link(page, "Charts"),
+                                  "Charts", 1)
+            got[OPEN].append(ms)
+            got[OPEN_CPU].append(cpu)
+            for name in "BCA":
+                tab = page.get_by_role("tab", name=name, exact=True)
+                ms, cpu = await click(page, cdp, tab, "Charts", 0 if name == "C" else 1)
+                if name == "C":
+                    got[TAB_TEXT_CPU].append(cpu)
+                else:
+                    got[TAB].append(ms)
+                    got[TAB_CPU].append(cpu)
+        finally:
+            await context.close()
+
+
+NOTES = {
+    FIRST: "navigation → Home (a title, two lines) and its 2 sidebar links drawn, idle",
+    OPEN: "click on the sidebar link → Charts and its 12-bar chart drawn, idle",
+    OPEN_CPU: "Chromium renderer CPU over that click → drawn (DevTools SystemInfo)",
+    TAB: "click on tab B or A → the fragment's 12-bar chart drawn, idle",
+    TAB_CPU: "Chromium renderer CPU over that click → drawn",
+    TAB_TEXT_CPU: "Chromium renderer CPU, click on tab C (one st.write) → drawn",
+}
+
+HOW = {True: "each on a fresh server and browser context",
+       False: "rounds of tabs B, C, A: one on each fresh server, after Charts' first open"}
+
+
+def run(scale: str, repeat: int = 3, say: Callable[[str], object] = print) -> list[Figure]:
+    """The floor's figures, medians of ``repeat`` fresh servers (and a fresh browser
+    context each); the tabs are clicked once each after every first open of Charts."""
+    chromium = browser_views.chromium_path()
+    if chromium is None:
+        return [Figure(scale, M.rstrip(": "), "ms", None, None, 0,
+                       "n/a (chromium not installed)")]
+    got: dict[str, list[float]] = {m: [] for m in MEASURES}
+    loads: list[float] = []
+
+    async def main() -> None:
+        from playwright.async_api import async_playwright
+
+        async with async_playwright() as pw:
+            browser = await pw.chromium.launch(executable_path=chromium, headless=True,
+                                               args=concurrency.CHROMIUM_ARGS)
+            try:
+                for _ in range(repeat):
+                    loads.append(load_average() or 0.0)
+                    got[FIRST].append(await first_visit(browser))
+                    loads.append(load_average() or 0.0)
+                    await charts_and_tabs(browser, got)
+            finally:
+                await browser.close()
+
+    try:
+        asyncio.run(main())
+    except Exception as exc:  # noqa: BLE001 — said as a figure, as browser_views does:
+        # a failed floor must not stop the bench that prints it (servers already stopped)
+        figs = [Figure(scale, M + "failed", "ms", None, None, 0,
+                       f"failed: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}")]
+    else:
+        load = max(loads) if loads else None
+        figs = [Figure(scale, m, "ms", round(statistics.median(xs), 1), None, len(xs),
+                       f"{NOTES[m]}; median of {len(xs)} ({HOW[m in (FIRST, OPEN, OPEN_CPU)]})"
+                       f"; all: {', '.join(f'{x:.0f}' for x in xs)}",
+                       [round(x, 1) for x in xs], load=load)
+                for m, xs in got.items()]
+    for f in figs:
+        say(browser_views.line(f))
+    return figs
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m bench.browser_floor",
+                                description=__doc__.splitlines()[0])
+    p.add_argument("--repeat", type=int, default=3, help="fresh servers per measure")
+    p.add_argument("--scale", default="floor", help="the scale name printed with each line")
+    args = p.parse_args(argv)
+    la = os.getloadavg()
+    print(f"Streamlit's browser floor: {os.cpu_count()} CPU, load average {la[0]:.2f} "
+          f"{la[1]:.2f} {la[2]:.2f}; Chromium and the server share these cores", flush=True)
+    run(args.scale, args.repeat, say=lambda s: print(s, flush=True))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
