@@ -1,6 +1,7 @@
 """My week: a quick log first, then this week's actions, next steps due and my
 consistency."""
 
+import sqlite3
 from datetime import date
 
 import streamlit as st
@@ -24,42 +25,64 @@ _ = tr.gettext
 st.title(_("My week"))
 st.caption(_("Week of {day}. Allyship is a consistent practice: what did you do this week, "
              "and what is next?").format(day=days.day(tr, monday)))
-common.show_flash()
+# A quick log confirms here in the same run it is saved in (below).
+flash_slot = st.empty()
+common.show_flash(flash_slot)
 # A new chapter's admin lands here: the set-up steps first, until they are all done.
 setup_checklist_section.show(db, me, only_until_done=True)
 
-# The quick log first: on a phone it is what a member came for, one screen from the link.
-st.header(_("Quick log"))
-token = common.form_token("quick_log")  # a new token after each save gives an empty form
-with st.form(f"quick_log_{token}"):
-    what = st.text_area(_("What did you do?"), max_chars=2000,
-                        placeholder=_("e.g. Listened at the community group's meeting "
-                                      "without offering solutions"))
-    # Pills: one tap each, big enough for a thumb, all eight in view (a menu took two
-    # taps per choice and hid the others).
-    picked = st.pills(
-        _("Responsibilities practised"), [r.number for r in RESPONSIBILITIES],
-        selection_mode="multi", format_func=lambda n: tables.responsibility_label(n, tr),
-        help=_("One or more of the eight. Their full wording is on *About the practice*."))
-    # Days as people read them ("Today — Fri 27 Nov 2026"), as on Log actions.
-    done_on = st.selectbox(_("When"), recent_days(today, weeks=2),
-                           format_func=lambda d: days.day_relative(tr, d, today))
-    submitted = st.form_submit_button(_("Log it"), type="primary")
-if submitted:
-    draft = ActionDraft(done_on=done_on, description=what, responsibilities=tuple(picked),
+
+def save_quick_log(key: str, token: str) -> tuple[ValidationError | None, Exception | None]:
+    """Save the quick log if this run is its submit — before the form and the week below
+    are drawn, so they show it without a second run; confirm it at the top. What was
+    refused (or a failed write) comes back, to be said under the form drawn as typed."""
+    state = st.session_state
+    if not state.get(f"{key}_save"):
+        return None, None
+    draft = ActionDraft(done_on=state.get(f"{key}_when"),
+                        description=state.get(f"{key}_what") or "",
+                        responsibilities=tuple(state.get(f"{key}_picked") or ()),
                         idempotency_key=token)
     try:
-        with common.save_failures_here():
-            logged = journal.log_action(db, me, draft, today=today)
+        logged = journal.log_action(db, me, draft, today=today)
     except ValidationError as exc:
-        common.show_validation(exc)
-    else:
-        saved = journal.get_action(db, me, logged.id)  # read back before confirming
-        common.new_form_token("quick_log")
-        common.flash(_("Logged: {action}, {day} — kept private. Change who sees it on "
-                       "*Log actions*.").format(action=common.quoted(saved.description),
-                                                day=days.day_short(tr, saved.done_on)))
-        st.rerun()
+        return exc, None
+    except (sqlite3.DatabaseError, OSError) as exc:
+        return None, exc
+    saved = journal.get_action(db, me, logged.id)  # read back before confirming
+    common.new_form_token("quick_log")
+    common.flash(_("Logged: {action}, {day} — kept private. Change who sees it on "
+                   "*Log actions*.").format(action=common.quoted(saved.description),
+                                            day=days.day_short(tr, saved.done_on)))
+    common.show_flash(flash_slot)
+    return None, None
+
+
+# The quick log first: on a phone it is what a member came for, one screen from the link.
+st.header(_("Quick log"))
+token = common.form_token("quick_log")
+refused, failed = save_quick_log(f"quick_log_{token}", token)
+token = common.form_token("quick_log")  # a new token after each save gives an empty form
+with st.form(f"quick_log_{token}"):
+    st.text_area(_("What did you do?"), max_chars=2000, key=f"quick_log_{token}_what",
+                 placeholder=_("e.g. Listened at the community group's meeting "
+                               "without offering solutions"))
+    # Pills: one tap each, big enough for a thumb, all eight in view (a menu took two
+    # taps per choice and hid the others).
+    st.pills(
+        _("Responsibilities practised"), [r.number for r in RESPONSIBILITIES],
+        selection_mode="multi", format_func=lambda n: tables.responsibility_label(n, tr),
+        key=f"quick_log_{token}_picked",
+        help=_("One or more of the eight. Their full wording is on *About the practice*."))
+    # Days as people read them ("Today — Fri 27 Nov 2026"), as on Log actions.
+    st.selectbox(_("When"), recent_days(today, weeks=2), key=f"quick_log_{token}_when",
+                 format_func=lambda d: days.day_relative(tr, d, today))
+    st.form_submit_button(_("Log it"), type="primary", key=f"quick_log_{token}_save")
+if refused is not None:
+    common.show_validation(refused)
+if failed is not None:
+    with common.save_failures_here():  # a full disk says so by this form's button
+        raise failed
 
 member_forms.away_switch(db, me, monday, today)
 

@@ -1,7 +1,8 @@
-"""Logging an action costs the server one run of *Log actions*: the submit's own run saves
-it, confirms it at the top and draws an empty form — no second run (``st.rerun()``) to
-show what the first one already knew. Twenty members saving at once queue on one
-process, so every run a save needs is paid twenty times.
+"""Logging an action costs the server one run of the page it is logged on (*Log actions*,
+or *My week*'s quick log): the submit's own run saves it, confirms it at the top and
+draws an empty form — no second run (``st.rerun()``) to show what the first one already
+knew. Twenty members saving at once queue on one process, so every run a save needs is
+paid twenty times.
 
 Spoken as a browser tab does, over a real ``streamlit run`` server behind nginx.
 """
@@ -14,6 +15,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 from allyship.people import sessions
 from allyship.web import serve
@@ -65,3 +67,38 @@ def test_an_action_is_saved_confirmed_and_its_form_emptied_in_the_run_its_submit
     assert refused.reruns == 0
     assert any(a.startswith("Nothing was saved") for a in refused.alerts)
     assert not any(a.startswith("Action logged.") for a in refused.alerts)
+
+
+def test_a_quick_log_is_saved_confirmed_and_shown_in_this_week_in_the_run_its_submit_starts(
+        demo_template: Path, tmp_path: Path):
+    db_path = tmp_path / "app.db"
+    _leads, writer = concurrency.prepare_database(demo_template, db_path, 1)
+    (token,) = concurrency.session_cookies(db_path, [writer])
+    text = "Asked the access group which trail to survey first"
+    with serve.Deployment(db_path, processes=1, host="127.0.0.1", port=serve.free_port(),
+                          say=lambda _line: None) as d:
+
+        async def scenario() -> tuple[wsclient.Run, wsclient.Run]:
+            async with wsclient.Tab(d.url, {sessions.COOKIE_NAME: token}) as tab:
+                form = await tab.run()  # My week, the quick log at its top
+                pills = form.widget("button_group", "Responsibilities practised", "quick_log_")
+                first = next(e.button_group.options[0].content for e in form.elements.values()
+                             if e.WhichOneof("type") == "button_group")
+                picked = WidgetState(id=pills.id)
+                picked.string_array_value.data.append(first)  # as the browser sends a pill
+                states = [wsclient.value(form.widget("text_area", "What did you do?",
+                                                     "quick_log_"), text), picked,
+                          wsclient.trigger(form.widget("button", "Log it", "quick_log_"))]
+                return form, await tab.finish(await tab.request("My week", states))
+
+        form, saved = asyncio.run(scenario())
+
+    assert saved.reruns == 0, "the save, its confirmation and the week took one run"
+    assert saved.exceptions == []
+    assert any(a.startswith("Logged: *" + text[:20]) for a in saved.alerts), saved.alerts
+    shown = [getattr(getattr(e, e.WhichOneof("type")), "body", "")
+             for e in saved.elements.values()]
+    assert any(text in str(body) for body in shown), "this week's list shows it already"
+    before = form.widget("text_area", "What did you do?", "quick_log_")
+    after = saved.widget("text_area", "What did you do?", "quick_log_")
+    assert after.form_id != before.form_id, "a new, empty form after the save"
