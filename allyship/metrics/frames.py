@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date
 from typing import Any
 
@@ -94,12 +95,19 @@ class Responsibilities:
 
     def totals(self) -> dict[int, tuple[int, int]]:
         """responsibility → (actions in the period, most members in one week)."""
-        out = {}
+        return dict(self._totals)
+
+    @cached_property
+    def _totals(self) -> dict[int, tuple[int, int]]:
+        # One pass over the cells, once: a view asks three times (practised, least).
         keys = {w.isoformat() for w in self.weeks}
-        for r in RESPONSIBILITIES:
-            cells = [c for (w, n), c in self.counts.items() if n == r.number and w in keys]
-            out[r.number] = (sum(c[0] for c in cells), max((c[1] for c in cells), default=0))
-        return out
+        actions = {r.number: 0 for r in RESPONSIBILITIES}
+        most = dict.fromkeys(actions, 0)
+        for (week, number), (acted, members) in self.counts.items():
+            if week in keys and number in actions:
+                actions[number] += acted
+                most[number] = max(most[number], members)
+        return {n: (actions[n], most[n]) for n in actions}
 
     def practised(self) -> int:
         return sum(1 for actions, _ in self.totals().values() if actions > 0)
