@@ -38,7 +38,9 @@ OPEN_CPU = M + "renderer CPU, first open of a page with one chart"
 TAB = M + "a tab drawing one chart (click → drawn)"
 TAB_CPU = M + "renderer CPU, a tab drawing one chart"
 TAB_TEXT_CPU = M + "renderer CPU, a tab drawing one line of text"
-MEASURES = (FIRST, OPEN, OPEN_CPU, TAB, TAB_CPU, TAB_TEXT_CPU)
+OPEN_CHART = M + "chart render, the first chart of a session"
+TAB_CHART = M + "chart render, a tab's chart"
+MEASURES = (FIRST, OPEN, OPEN_CPU, TAB, TAB_CPU, TAB_TEXT_CPU, OPEN_CHART, TAB_CHART)
 
 # The app's config hides st.navigation's own menu (showSidebarNavigation = false), so,
 # as streamlit_app.py does, the navigation is hidden and the pages drawn as page links.
@@ -138,10 +140,11 @@ async def drawn(page: Any, title: str, least: int) -> None:
     await page.wait_for_function(DRAWN_JS, arg=[title, least], polling=50, timeout=TIMEOUT_MS)
 
 
-async def click(page: Any, cdp: Any, target: Any, title: str, least: int) -> tuple[float, float]:
+async def click(page: Any, cdp: Any, target: Any, title: str,
+                least: int) -> tuple[float, float, list[float]]:
     """``browser_views.measure_click``'s way, asking for ``least`` charts (it asks for one
-    only on the app's own charted pages): click → last change before idle, in ms, and
-    the renderers' CPU over the same time."""
+    only on the app's own charted pages): click → last change before idle, in ms, the
+    renderers' CPU over the same time, and each chart's element added → drawn."""
     await page.evaluate(RESET_JS)
     await browser_views.idle_rate(cdp)  # a second's quiet first, as measure_click has
     cpu0 = await task_ms(cdp)
@@ -157,7 +160,8 @@ async def click(page: Any, cdp: Any, target: Any, title: str, least: int) -> tup
     origin = await page_clock(page)
     marks = await page.evaluate("window.__bench")
     click_at = origin + marks["click"] / 1000 if marks["click"] else clicked
-    return (origin + marks["mutated"] / 1000 - click_at) * 1000, cpu
+    charts = [c["drawn"] - c["added"] for c in marks["charts"] if c["drawn"]]
+    return (origin + marks["mutated"] / 1000 - click_at) * 1000, cpu, charts
 
 
 async def first_visit(browser: Any) -> float:
@@ -184,18 +188,21 @@ async def charts_and_tabs(browser: Any, got: dict[str, list[float]]) -> None:
         try:
             await page.goto(url + "/")
             await drawn(page, "Home", 0)
-            ms, cpu = await click(page, cdp, browser_views.sidebar_link(page, "Charts"),
-                                  "Charts", 1)
+            ms, cpu, charts = await click(page, cdp, browser_views.sidebar_link(page, "Charts"),
+                                          "Charts", 1)
             got[OPEN].append(ms)
             got[OPEN_CPU].append(cpu)
+            got[OPEN_CHART] += charts
             for name in "BCA":
                 tab = page.get_by_role("tab", name=name, exact=True)
-                ms, cpu = await click(page, cdp, tab, "Charts", 0 if name == "C" else 1)
+                ms, cpu, charts = await click(page, cdp, tab, "Charts",
+                                              0 if name == "C" else 1)
                 if name == "C":
                     got[TAB_TEXT_CPU].append(cpu)
                 else:
                     got[TAB].append(ms)
                     got[TAB_CPU].append(cpu)
+                    got[TAB_CHART] += charts
         finally:
             await context.close()
 
@@ -207,6 +214,9 @@ NOTES = {
     TAB: "click on tab B or A → the fragment's 12-bar chart drawn, idle",
     TAB_CPU: "Chromium renderer CPU over that click → drawn",
     TAB_TEXT_CPU: "Chromium renderer CPU, click on tab C (one st.write) → drawn",
+    OPEN_CHART: "the 12-bar chart's element added → its canvas/SVG drawn, on Charts' first "
+                "open (Vega's script just loaded)",
+    TAB_CHART: "the 12-bar chart's element added → its canvas/SVG drawn, on tabs B and A",
 }
 
 HOW = {True: "each on a fresh server and browser context",
@@ -246,8 +256,10 @@ def run(scale: str, repeat: int = 3, say: Callable[[str], object] = print) -> li
                        f"failed: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}")]
     else:
         load = max(loads) if loads else None
-        figs = [Figure(scale, m, "ms", round(statistics.median(xs), 1), None, len(xs),
-                       f"{NOTES[m]}; median of {len(xs)} ({HOW[m in (FIRST, OPEN, OPEN_CPU)]})"
+        figs = [Figure(scale, m, "ms", round(statistics.median(xs), 1) if xs else None, None,
+                       len(xs),
+                       f"{NOTES[m]}; median of {len(xs)} "
+                       f"({HOW[m in (FIRST, OPEN, OPEN_CPU, OPEN_CHART)]})"
                        f"; all: {', '.join(f'{x:.0f}' for x in xs)}",
                        [round(x, 1) for x in xs], load=load)
                 for m, xs in got.items()]

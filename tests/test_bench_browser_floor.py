@@ -35,4 +35,5 @@ def test_the_browser_floor_times_a_text_page_a_chart_page_and_its_tabs():
         assert by[cpu].median > 0, by[cpu].note
     # One round of tabs: two clicks on a tab with a chart (B, A), one without (C).
     assert by[browser_floor.TAB].n == 2 and by[browser_floor.TAB_TEXT_CPU].n == 1
+    assert by[browser_floor.OPEN_CHART].n == 1 and by[browser_floor.TAB_CHART].n == 2
     assert len(said) == len(figs), "one printed line a figure"
