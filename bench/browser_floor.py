@@ -16,18 +16,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import shutil
 import statistics
-import subprocess
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from bench import browser_views, concurrency
-from bench.browser_views import DRAWN_JS, RESET_JS, TIMEOUT_MS, page_clock, task_ms
+from bench import browser_views, floor
+from bench.browser_views import TIMEOUT_MS, page_clock
 from bench.results import Figure, load_average
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -107,61 +104,11 @@ LINKS_JS = """() => document.querySelectorAll('[data-testid="stSidebar"] a[href]
 
 @contextmanager
 def floor_server() -> Iterator[str]:
-    """A fresh ``streamlit run`` of :data:`APP` in its own temporary directory, settled;
-    its URL. The process is stopped however the block ends."""
-    from allyship.web import serve
-
-    with tempfile.TemporaryDirectory(prefix="allyship-browser-floor-") as tmp:
-        app_dir = Path(tmp)
-        (app_dir / ".streamlit").mkdir()
-        shutil.copy(ROOT / ".streamlit" / "config.toml", app_dir / ".streamlit" / "config.toml")
-        (app_dir / "floor_app.py").write_text(APP, encoding="utf-8")
-        port, log = serve.free_port(), app_dir / "streamlit.log"
-        with open(log, "a") as out:  # the same server as the app's, serving the floor app
-            proc = subprocess.Popen(serve.streamlit_command(app_dir / "floor_app.py", port),
-                                    cwd=app_dir, stdout=out, stderr=subprocess.STDOUT,
-                                    env={**os.environ, "PYTHONUNBUFFERED": "1"})
-        try:
-            url = f"http://127.0.0.1:{port}"
-            serve.wait_until_healthy(proc, url, log, time.monotonic() + 90)
-            concurrency.settle([proc.pid])
-            yield url
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-
-
-async def drawn(page: Any, title: str, least: int) -> None:
-    """Wait for :data:`DRAWN_JS`: ``title`` drawn with at least ``least`` charts, idle."""
-    await page.wait_for_function(DRAWN_JS, arg=[title, least], polling=50, timeout=TIMEOUT_MS)
-
-
-async def click(page: Any, cdp: Any, target: Any, title: str,
-                least: int) -> tuple[float, float, list[float]]:
-    """``browser_views.measure_click``'s way, asking for ``least`` charts (it asks for one
-    only on the app's own charted pages): click → last change before idle, in ms, the
-    renderers' CPU over the same time, and each chart's element added → drawn."""
-    await page.evaluate(RESET_JS)
-    await browser_views.idle_rate(cdp)  # a second's quiet first, as measure_click has
-    cpu0 = await task_ms(cdp)
-    page.finished.clear()
-    clicked = time.perf_counter()
-    await target.click()
-    while not page.finished:  # the run the click asked for, finished on the server
-        if time.perf_counter() - clicked > TIMEOUT_MS / 1000:
-            raise RuntimeError(f"no finished run of {title} within {TIMEOUT_MS / 1000:.0f} s")
-        await asyncio.sleep(0.02)
-    await drawn(page, title, least)
-    cpu = await task_ms(cdp) - cpu0
-    origin = await page_clock(page)
-    marks = await page.evaluate("window.__bench")
-    click_at = origin + marks["click"] / 1000 if marks["click"] else clicked
-    charts = [c["drawn"] - c["added"] for c in marks["charts"] if c["drawn"]]
-    return (origin + marks["mutated"] / 1000 - click_at) * 1000, cpu, charts
+    """A fresh ``streamlit run`` of :data:`APP`, settled; its URL (stopped however the
+    block ends)."""
+    with floor.streamlit_page("floor_app.py", APP, prefix="allyship-browser-floor-") as (
+            url, _pid, _dir):
+        yield url
 
 
 async def first_visit(browser: Any) -> float:
@@ -173,7 +120,7 @@ async def first_visit(browser: Any) -> float:
             started = time.perf_counter()
             await page.goto(url + "/")
             await page.wait_for_function(LINKS_JS, polling=50, timeout=TIMEOUT_MS)
-            await drawn(page, "Home", 0)
+            await browser_views.wait_drawn(page, "Home", 0)
             origin = await page_clock(page)
             marks = await page.evaluate("window.__bench")
             return (origin + marks["mutated"] / 1000 - started) * 1000
@@ -187,22 +134,22 @@ async def charts_and_tabs(browser: Any, got: dict[str, list[float]]) -> None:
         context, page, cdp = await browser_views.new_page(browser, url, "none")
         try:
             await page.goto(url + "/")
-            await drawn(page, "Home", 0)
-            ms, cpu, charts = await click(page, cdp, browser_views.sidebar_link(page, "Charts"),
-                                          "Charts", 1)
-            got[OPEN].append(ms)
-            got[OPEN_CPU].append(cpu)
-            got[OPEN_CHART] += charts
+            await browser_views.wait_drawn(page, "Home", 0)
+            r = await browser_views.measure_click(
+                page, cdp, browser_views.sidebar_link(page, "Charts"), "Charts", least=1)
+            got[OPEN].append(r["ms"])
+            got[OPEN_CPU].append(r["cpu_ms"])
+            got[OPEN_CHART] += r["charts"]
             for name in "BCA":
                 tab = page.get_by_role("tab", name=name, exact=True)
-                ms, cpu, charts = await click(page, cdp, tab, "Charts",
-                                              0 if name == "C" else 1)
+                r = await browser_views.measure_click(page, cdp, tab, "Charts",
+                                                      least=0 if name == "C" else 1)
                 if name == "C":
-                    got[TAB_TEXT_CPU].append(cpu)
+                    got[TAB_TEXT_CPU].append(r["cpu_ms"])
                 else:
-                    got[TAB].append(ms)
-                    got[TAB_CPU].append(cpu)
-                    got[TAB_CHART] += charts
+                    got[TAB].append(r["ms"])
+                    got[TAB_CPU].append(r["cpu_ms"])
+                    got[TAB_CHART] += r["charts"]
         finally:
             await context.close()
 
@@ -234,19 +181,12 @@ def run(scale: str, repeat: int = 3, say: Callable[[str], object] = print) -> li
     loads: list[float] = []
 
     async def main() -> None:
-        from playwright.async_api import async_playwright
-
-        async with async_playwright() as pw:
-            browser = await pw.chromium.launch(executable_path=chromium, headless=True,
-                                               args=concurrency.CHROMIUM_ARGS)
-            try:
-                for _ in range(repeat):
-                    loads.append(load_average() or 0.0)
-                    got[FIRST].append(await first_visit(browser))
-                    loads.append(load_average() or 0.0)
-                    await charts_and_tabs(browser, got)
-            finally:
-                await browser.close()
+        async with browser_views.headless_chromium(chromium) as browser:
+            for _ in range(repeat):
+                loads.append(load_average() or 0.0)
+                got[FIRST].append(await first_visit(browser))
+                loads.append(load_average() or 0.0)
+                await charts_and_tabs(browser, got)
 
     try:
         asyncio.run(main())

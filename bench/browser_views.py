@@ -30,10 +30,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import shutil
 import statistics
 import time
+from collections.abc import AsyncIterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -139,6 +141,21 @@ class Server:
         return self.d.url
 
 
+@contextlib.asynccontextmanager
+async def headless_chromium(executable: str) -> AsyncIterator[Any]:
+    """Debian's Chromium (``executable``), headless with the bench's flags, through
+    Playwright; closed however the block ends."""
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=executable, headless=True,
+                                           args=concurrency.CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            await browser.close()
+
+
 async def new_page(browser: Any, url: str, token: str, width: int = 1400,
                    height: int = 1000) -> tuple[Any, Any, Any]:
     """A fresh context (new connection, empty cache) signed in by cookie; its page and a
@@ -201,8 +218,10 @@ async def page_clock(page: Any) -> float:
     return (before + after) / 2 - now / 1000
 
 
-async def measure_click(page: Any, cdp: Any, target: Any, title: str) -> dict[str, Any]:
-    """Click ``target``; wait until ``title`` is drawn, charts and all, and idle."""
+async def measure_click(page: Any, cdp: Any, target: Any, title: str,
+                        least: int | None = None) -> dict[str, Any]:
+    """Click ``target``; wait until ``title`` is drawn, charts and all (at least ``least``
+    of them; default: as :func:`wait_drawn`), and idle."""
     await page.evaluate(RESET_JS)
     idle = await idle_rate(cdp)
     page.frames_seen.clear()
@@ -214,7 +233,7 @@ async def measure_click(page: Any, cdp: Any, target: Any, title: str) -> dict[st
         if time.perf_counter() - clicked > TIMEOUT_MS / 1000:
             raise RuntimeError(f"no finished run of {title} within {TIMEOUT_MS / 1000:.0f} s")
         await asyncio.sleep(0.02)
-    await wait_drawn(page, title)
+    await wait_drawn(page, title, least)
     # The whole of it, idle or not: an "idle" page's rate measured just before varied
     # too much on a loaded machine to subtract (it is printed beside the figure).
     raw = cpu = await task_ms(cdp) - cpu0
@@ -239,10 +258,10 @@ STATE_JS = """() => ({h1: [...document.querySelectorAll('h1')].map(e => e.innerT
 CHARTED = ("Team progress", "Organisation")
 
 
-async def wait_drawn(page: Any, title: str) -> None:
-    """Wait for :data:`DRAWN_JS` (with at least one chart drawn on a page that always has
-    one); on a timeout, say what the page showed."""
-    least = 1 if title in CHARTED else 0
+async def wait_drawn(page: Any, title: str, least: int | None = None) -> None:
+    """Wait for :data:`DRAWN_JS` with at least ``least`` charts drawn (default: one on a
+    page that always has one); on a timeout, say what the page showed."""
+    least = (1 if title in CHARTED else 0) if least is None else least
     try:
         await page.wait_for_function(DRAWN_JS, arg=[title, least], polling=50,
                                      timeout=TIMEOUT_MS)
@@ -515,24 +534,17 @@ def run(source_db: Path, scale: str, work_dir: Path, scenarios: list[str], *, n:
     figs: list[Figure] = []
 
     async def main() -> None:
-        from playwright.async_api import async_playwright
-
-        async with async_playwright() as pw:
-            browser = await pw.chromium.launch(executable_path=chromium, headless=True,
-                                               args=concurrency.CHROMIUM_ARGS)
-            try:
-                for s in scenarios:
-                    started = len(figs)
-                    try:
-                        await scenario(browser, s)
-                    except Exception as exc:  # one scenario failing says so, the rest run
-                        figs.append(Figure(scale, f"browser scenario {s}", "ms", None, None, 0,
-                                           f"failed: {type(exc).__name__}: "
-                                           f"{str(exc).splitlines()[0][:200]}"))
-                    for f in figs[started:]:
-                        say(line(f))
-            finally:
-                await browser.close()
+        async with headless_chromium(chromium) as browser:
+            for s in scenarios:
+                started = len(figs)
+                try:
+                    await scenario(browser, s)
+                except Exception as exc:  # one scenario failing says so, the rest run
+                    figs.append(Figure(scale, f"browser scenario {s}", "ms", None, None, 0,
+                                       f"failed: {type(exc).__name__}: "
+                                       f"{str(exc).splitlines()[0][:200]}"))
+                for f in figs[started:]:
+                    say(line(f))
 
     async def scenario(browser: Any, s: str) -> None:  # noqa: C901 — one branch a scenario
         if s == "lead":

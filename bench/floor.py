@@ -19,6 +19,8 @@ import shutil
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from bench.results import Figure
@@ -39,53 +41,33 @@ for _ in range(int(pathlib.Path(__file__).with_name("n.txt").read_text())):
 '''
 
 
-def measure(scale: str, clients: int, messages: int, *, say=print) -> Figure:  # noqa: ANN001
-    """The floor for a page of ``messages`` messages a run, ``clients`` views at once:
-    server CPU time ÷ views, over rounds of every client at once until the time read
-    spans at least :data:`MIN_CPU_MS`."""
+@contextmanager
+def streamlit_page(script: str, text: str, beside: dict[str, str] | None = None,
+                   prefix: str = "allyship-floor-") -> Iterator[tuple[str, int, Path]]:
+    """A fresh ``streamlit run`` of ``text`` saved as ``script`` (with ``beside``'s files
+    next to it and the app's own ``.streamlit/config.toml``) in a temporary directory,
+    healthy and settled: its URL, process id and directory. Stopped however the block
+    ends."""
     from allyship.web import serve
-    from bench import wsclient
-    from bench.concurrency import cpu_ms, settle
+    from bench.concurrency import settle
 
-    with tempfile.TemporaryDirectory(prefix="allyship-floor-") as tmp:
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
         app_dir = Path(tmp)
         (app_dir / ".streamlit").mkdir()
         shutil.copy(ROOT / ".streamlit" / "config.toml", app_dir / ".streamlit" / "config.toml")
-        (app_dir / "floor.py").write_text(PAGE, encoding="utf-8")
-        count = app_dir / "n.txt"
-        count.write_text(str(messages), encoding="utf-8")
+        (app_dir / script).write_text(text, encoding="utf-8")
+        for name, content in (beside or {}).items():
+            (app_dir / name).write_text(content, encoding="utf-8")
         port, log = serve.free_port(), app_dir / "streamlit.log"
-        with open(log, "a") as out:  # the same server as the app's, serving floor.py
-            proc = subprocess.Popen(serve.streamlit_command(app_dir / "floor.py", port),
+        with open(log, "a") as out:  # the same server as the app's, serving this page
+            proc = subprocess.Popen(serve.streamlit_command(app_dir / script, port),
                                     cwd=app_dir, stdout=out, stderr=subprocess.STDOUT,
                                     env={**os.environ, "PYTHONUNBUFFERED": "1"})
         url = f"http://127.0.0.1:{port}"
         try:
             serve.wait_until_healthy(proc, url, log, time.monotonic() + 90)
             settle([proc.pid])
-
-            async def rounds() -> tuple[float, int]:
-                tabs = [wsclient.Tab(url, {}) for _ in range(clients)]
-                try:
-                    await asyncio.gather(*(t.open() for t in tabs))
-                    await asyncio.gather(*(t.run() for t in tabs))  # landing (untimed)
-                    again = await asyncio.gather(*(t.run() for t in tabs))
-                    around = again[0].messages - messages  # what a rerun adds around them
-                    count.write_text(str(max(1, messages - around)), encoding="utf-8")
-                    await asyncio.gather(*(t.run() for t in tabs))  # the new size, untimed
-                    # Rounds until the CPU time read spans at least MIN_CPU_MS: /proc counts
-                    # in 10 ms ticks, and two clients' round can cost less than one.
-                    cpu0, done, rounds_run = cpu_ms([proc.pid]), 0, 0
-                    while True:
-                        views = await asyncio.gather(*(t.run() for t in tabs))
-                        done, rounds_run = done + len(views), rounds_run + 1
-                        spent = cpu_ms([proc.pid]) - cpu0
-                        if spent >= MIN_CPU_MS or rounds_run >= MAX_ROUNDS:
-                            return spent / done, views[0].messages
-                finally:
-                    await asyncio.gather(*(t.close() for t in tabs), return_exceptions=True)
-
-            cpu_per_view, sent = asyncio.run(rounds())
+            yield url, proc.pid, app_dir
         finally:
             proc.terminate()
             try:
@@ -93,6 +75,40 @@ def measure(scale: str, clients: int, messages: int, *, say=print) -> Figure:  #
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+
+
+def measure(scale: str, clients: int, messages: int, *, say=print) -> Figure:  # noqa: ANN001
+    """The floor for a page of ``messages`` messages a run, ``clients`` views at once:
+    server CPU time ÷ views, over rounds of every client at once until the time read
+    spans at least :data:`MIN_CPU_MS`."""
+    from bench import wsclient
+    from bench.concurrency import cpu_ms
+
+    with streamlit_page("floor.py", PAGE, {"n.txt": str(messages)}) as (url, pid, app_dir):
+        count = app_dir / "n.txt"
+
+        async def rounds() -> tuple[float, int]:
+            tabs = [wsclient.Tab(url, {}) for _ in range(clients)]
+            try:
+                await asyncio.gather(*(t.open() for t in tabs))
+                await asyncio.gather(*(t.run() for t in tabs))  # landing (untimed)
+                again = await asyncio.gather(*(t.run() for t in tabs))
+                around = again[0].messages - messages  # what a rerun adds around them
+                count.write_text(str(max(1, messages - around)), encoding="utf-8")
+                await asyncio.gather(*(t.run() for t in tabs))  # the new size, untimed
+                # Rounds until the CPU time read spans at least MIN_CPU_MS: /proc counts
+                # in 10 ms ticks, and two clients' round can cost less than one.
+                cpu0, done, rounds_run = cpu_ms([pid]), 0, 0
+                while True:
+                    views = await asyncio.gather(*(t.run() for t in tabs))
+                    done, rounds_run = done + len(views), rounds_run + 1
+                    spent = cpu_ms([pid]) - cpu0
+                    if spent >= MIN_CPU_MS or rounds_run >= MAX_ROUNDS:
+                        return spent / done, views[0].messages
+            finally:
+                await asyncio.gather(*(t.close() for t in tabs), return_exceptions=True)
+
+        cpu_per_view, sent = asyncio.run(rounds())
     load = round(os.getloadavg()[0], 2)
     per_view = round(cpu_per_view, 1)
     say(f"[floor] a page of {sent} messages doing no work (Team progress sent {messages}), "
