@@ -1,6 +1,5 @@
 """Log actions: record what I did, tagged with the responsibilities it practised."""
 
-import sqlite3
 from datetime import date, timedelta
 
 import streamlit as st
@@ -36,9 +35,9 @@ def submitted_draft(key: str) -> ActionDraft | None:
     Read from the fields' keyed values, which the browser sent with the submit: so the
     page can save before it draws the form, and a save takes one run instead of a run and
     a rerun (half the server's work while many members log at once)."""
-    state = st.session_state
-    if not state.get(f"{key}_save"):
+    if not common.submitted(key):
         return None
+    state = st.session_state
     return ActionDraft(
         done_on=state.get(f"{key}_date"), description=state.get(f"{key}_what") or "",
         responsibilities=tuple(n for n in range(1, 9) if state.get(f"{key}_r{n}")),
@@ -91,7 +90,7 @@ def action_form(key: str, initial=None, days: list[date] | None = None) -> Actio
                      index=options.index(initial.plan_item_id)
                      if initial and initial.plan_item_id in options else 0)
         label = _("Save changes") if initial else _("Log action")
-        st.form_submit_button(label, type="primary", key=f"{key}_save")
+        st.form_submit_button(label, type="primary", key=common.submit_key(key))
     return submitted_draft(key)
 
 
@@ -125,30 +124,19 @@ def new_action_form(token_name: str, prefix: str, confirmation: str,
     ``confirmation`` is a whole sentence naming the {action}, its {day} (and {week})."""
     token = common.form_token(token_name)
     draft = submitted_draft(prefix + token)
-    refused: ValidationError | None = None
-    failed: Exception | None = None
-    if draft is not None:
-        try:
-            logged = journal.log_action(db, me, ActionDraft(**{**draft.__dict__,
-                                        "idempotency_key": token}), today=today)
-        except ValidationError as exc:
-            refused = exc
-        except (sqlite3.DatabaseError, OSError) as exc:
-            failed = exc
-        else:
-            saved = journal.get_action(db, me, logged.id)  # what is in the database now
-            common.new_form_token(token_name)
-            token = common.form_token(token_name)
-            common.flash(confirmation.format(action=common.quoted(saved.description),
-                                             day=reader_days.day_short(tr, saved.done_on),
-                                             week=week))
-            common.show_flash(flash_slot)
+    early = common.EarlySave()
+    logged = None if draft is None else early.run(lambda: journal.log_action(
+        db, me, ActionDraft(**{**draft.__dict__, "idempotency_key": token}), today=today))
+    if logged is not None:
+        saved = journal.get_action(db, me, logged.id)  # what is in the database now
+        common.new_form_token(token_name)
+        token = common.form_token(token_name)
+        common.flash(confirmation.format(action=common.quoted(saved.description),
+                                         day=reader_days.day_short(tr, saved.done_on),
+                                         week=week))
+        common.show_flash(flash_slot)
     action_form(prefix + token, days=days)
-    if refused is not None:
-        common.show_validation(refused)
-    if failed is not None:
-        with common.save_failures_here():  # a full disk says so by this form's button
-            raise failed
+    early.say()
 
 
 if log_tab.open:

@@ -1,7 +1,6 @@
 """My week: a quick log first, then this week's actions, next steps due and my
 consistency."""
 
-import sqlite3
 from datetime import date
 
 import streamlit as st
@@ -32,36 +31,32 @@ common.show_flash(flash_slot)
 setup_checklist_section.show(db, me, only_until_done=True)
 
 
-def save_quick_log(key: str, token: str) -> tuple[ValidationError | None, Exception | None]:
+def save_quick_log(key: str, token: str, early: common.EarlySave) -> None:
     """Save the quick log if this run is its submit — before the form and the week below
-    are drawn, so they show it without a second run; confirm it at the top. What was
-    refused (or a failed write) comes back, to be said under the form drawn as typed."""
+    are drawn, so they show it without a second run — and confirm it at the top."""
+    if not common.submitted(key):
+        return
     state = st.session_state
-    if not state.get(f"{key}_save"):
-        return None, None
     draft = ActionDraft(done_on=state.get(f"{key}_when"),
                         description=state.get(f"{key}_what") or "",
                         responsibilities=tuple(state.get(f"{key}_picked") or ()),
                         idempotency_key=token)
-    try:
-        logged = journal.log_action(db, me, draft, today=today)
-    except ValidationError as exc:
-        return exc, None
-    except (sqlite3.DatabaseError, OSError) as exc:
-        return None, exc
+    logged = early.run(lambda: journal.log_action(db, me, draft, today=today))
+    if logged is None:
+        return
     saved = journal.get_action(db, me, logged.id)  # read back before confirming
     common.new_form_token("quick_log")
     common.flash(_("Logged: {action}, {day} — kept private. Change who sees it on "
                    "*Log actions*.").format(action=common.quoted(saved.description),
                                             day=days.day_short(tr, saved.done_on)))
     common.show_flash(flash_slot)
-    return None, None
 
 
 # The quick log first: on a phone it is what a member came for, one screen from the link.
 st.header(_("Quick log"))
+early = common.EarlySave()
 token = common.form_token("quick_log")
-refused, failed = save_quick_log(f"quick_log_{token}", token)
+save_quick_log(f"quick_log_{token}", token, early)
 token = common.form_token("quick_log")  # a new token after each save gives an empty form
 with st.form(f"quick_log_{token}"):
     st.text_area(_("What did you do?"), max_chars=2000, key=f"quick_log_{token}_what",
@@ -77,12 +72,9 @@ with st.form(f"quick_log_{token}"):
     # Days as people read them ("Today — Fri 27 Nov 2026"), as on Log actions.
     st.selectbox(_("When"), recent_days(today, weeks=2), key=f"quick_log_{token}_when",
                  format_func=lambda d: days.day_relative(tr, d, today))
-    st.form_submit_button(_("Log it"), type="primary", key=f"quick_log_{token}_save")
-if refused is not None:
-    common.show_validation(refused)
-if failed is not None:
-    with common.save_failures_here():  # a full disk says so by this form's button
-        raise failed
+    st.form_submit_button(_("Log it"), type="primary",
+                          key=common.submit_key(f"quick_log_{token}"))
+early.say()
 
 member_forms.away_switch(db, me, monday, today)
 

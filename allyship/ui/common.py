@@ -368,6 +368,47 @@ def save_failures_here() -> Iterator[None]:
         raise
 
 
+
+def submit_key(form_key: str) -> str:
+    """The key of form ``form_key``'s submit button, so :func:`submitted` can ask for it."""
+    return f"{form_key}_save"
+
+
+def submitted(form_key: str) -> bool:
+    """This run is the submit of form ``form_key`` — known before the form is drawn, from
+    what the browser sent with it (its button keyed by :func:`submit_key`)."""
+    return bool(st.session_state.get(submit_key(form_key)))
+
+
+class EarlySave:
+    """A save made before its form is drawn, so that the run its submit starts shows the
+    outcome (no second run): the confirmation at the top, then an empty form — or the form
+    as typed, with what was refused, or the failed write, said under it (:meth:`say`)."""
+
+    def __init__(self) -> None:
+        self.refused: ValidationError | None = None
+        self.failed: Exception | None = None
+
+    def run(self, save: Callable[[], Any]) -> Any:
+        """``save()``'s result; ``None`` if it was refused or the write failed."""
+        try:
+            return save()
+        except ValidationError as exc:
+            self.refused = exc
+        except (sqlite3.DatabaseError, OSError) as exc:
+            self.failed = exc
+        return None
+
+    def say(self) -> None:
+        """Under the form just drawn: what was wrong; or the failed write, by the form's
+        button and (re-raised) at the top of the page."""
+        if self.refused is not None:
+            show_validation(self.refused)
+        if self.failed is not None:
+            with save_failures_here():
+                raise self.failed
+
+
 # --- phone-sized targets -------------------------------------------------------------
 
 
