@@ -30,6 +30,7 @@ from bench.results import Figure, load_average
 ROOT = Path(__file__).resolve().parent.parent
 M = "Streamlit browser floor: "
 FIRST = M + "first visit, a page of text with sidebar links drawn"
+FIRST_LONG = M + "first visit, a page of as many elements as My week (text) drawn"
 OPEN = M + "first open of a page with one chart (click → drawn)"
 OPEN_CPU = M + "renderer CPU, first open of a page with one chart"
 TAB = M + "a tab drawing one chart (click → drawn)"
@@ -37,7 +38,11 @@ TAB_CPU = M + "renderer CPU, a tab drawing one chart"
 TAB_TEXT_CPU = M + "renderer CPU, a tab drawing one line of text"
 OPEN_CHART = M + "chart render, the first chart of a session"
 TAB_CHART = M + "chart render, a tab's chart"
-MEASURES = (FIRST, OPEN, OPEN_CPU, TAB, TAB_CPU, TAB_TEXT_CPU, OPEN_CHART, TAB_CHART)
+MEASURES = (FIRST, FIRST_LONG, OPEN, OPEN_CPU, TAB, TAB_CPU, TAB_TEXT_CPU, OPEN_CHART,
+            TAB_CHART)
+# My week sends 88 elements in the bench's data (its sidebar included); the long page
+# sends as many, all of them plain lines of text: lighter than forms, metrics and buttons.
+LONG_LINES = 84
 
 # The app's config hides st.navigation's own menu (showSidebarNavigation = false), so,
 # as streamlit_app.py does, the navigation is hidden and the pages drawn as page links.
@@ -67,6 +72,12 @@ def home() -> None:
     st.write("Two short lines, drawn as the app draws its own.")
 
 
+def lines() -> None:
+    st.title("Lines")
+    for i in range(LONG_LINES_HERE):
+        st.write(f"Line {i + 1} of a page as long as My week, in plain text.")
+
+
 @st.fragment
 def chart_tabs() -> None:
     import altair as alt
@@ -90,7 +101,8 @@ def charts() -> None:
 
 
 if __name__ == "__main__":
-    pages = [st.Page(home, title="Home", default=True), st.Page(charts, title="Charts")]
+    pages = [st.Page(home, title="Home", default=True), st.Page(charts, title="Charts"),
+             st.Page(lines, title="Lines")]
     page = st.navigation(pages, position="hidden")
     with st.sidebar:
         for p in pages:
@@ -106,21 +118,23 @@ LINKS_JS = """() => document.querySelectorAll('[data-testid="stSidebar"] a[href]
 def floor_server() -> Iterator[str]:
     """A fresh ``streamlit run`` of :data:`APP`, settled; its URL (stopped however the
     block ends)."""
-    with floor.streamlit_page("floor_app.py", APP, prefix="allyship-browser-floor-") as (
+    text = APP.replace("LONG_LINES_HERE", str(LONG_LINES))
+    with floor.streamlit_page("floor_app.py", text, prefix="allyship-browser-floor-") as (
             url, _pid, _dir):
         yield url
 
 
-async def first_visit(browser: Any) -> float:
-    """Navigation → Home and its sidebar links drawn, idle (``browser_views.first_visit``)."""
+async def first_visit(browser: Any, title: str = "Home", path: str = "") -> float:
+    """Navigation → the page ``title`` (at ``path``) and its sidebar links drawn, idle
+    (``browser_views.first_visit``)."""
     with floor_server() as url:
         # browser_views' page: its observer and run hooks; the app's cookie goes unread.
         context, page, _cdp = await browser_views.new_page(browser, url, "none")
         try:
             started = time.perf_counter()
-            await page.goto(url + "/")
+            await page.goto(f"{url}/{path}")
             await page.wait_for_function(LINKS_JS, polling=50, timeout=TIMEOUT_MS)
-            await browser_views.wait_drawn(page, "Home", 0)
+            await browser_views.wait_drawn(page, title, 0)
             origin = await page_clock(page)
             marks = await page.evaluate("window.__bench")
             return (origin + marks["mutated"] / 1000 - started) * 1000
@@ -155,7 +169,9 @@ async def charts_and_tabs(browser: Any, got: dict[str, list[float]]) -> None:
 
 
 NOTES = {
-    FIRST: "navigation → Home (a title, two lines) and its 2 sidebar links drawn, idle",
+    FIRST: "navigation → Home (a title, two lines) and its sidebar links drawn, idle",
+    FIRST_LONG: f"navigation → Lines (a title and {LONG_LINES} lines of text) and its "
+                "sidebar links drawn, idle",
     OPEN: "click on the sidebar link → Charts and its 12-bar chart drawn, idle",
     OPEN_CPU: "Chromium renderer CPU over that click → drawn (DevTools SystemInfo)",
     TAB: "click on tab B or A → the fragment's 12-bar chart drawn, idle",
@@ -185,6 +201,7 @@ def run(scale: str, repeat: int = 3, say: Callable[[str], object] = print) -> li
             for _ in range(repeat):
                 loads.append(load_average() or 0.0)
                 got[FIRST].append(await first_visit(browser))
+                got[FIRST_LONG].append(await first_visit(browser, "Lines", "lines"))
                 loads.append(load_average() or 0.0)
                 await charts_and_tabs(browser, got)
 
@@ -199,7 +216,7 @@ def run(scale: str, repeat: int = 3, say: Callable[[str], object] = print) -> li
         figs = [Figure(scale, m, "ms", round(statistics.median(xs), 1) if xs else None, None,
                        len(xs),
                        f"{NOTES[m]}; median of {len(xs)} "
-                       f"({HOW[m in (FIRST, OPEN, OPEN_CPU, OPEN_CHART)]})"
+                       f"({HOW[m in (FIRST, FIRST_LONG, OPEN, OPEN_CPU, OPEN_CHART)]})"
                        f"; all: {', '.join(f'{x:.0f}' for x in xs)}",
                        [round(x, 1) for x in xs], load=load)
                 for m, xs in got.items()]
