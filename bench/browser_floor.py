@@ -1,14 +1,14 @@
 """Streamlit's own floor in a real browser on this machine: what a page doing (almost) no
 work costs in headless Chromium.
 
-``python -m bench.browser_floor [--repeat N]``. A tiny two-page app (a page of text, a
-page of three tabs with one small chart each but the last) is served by a real ``streamlit
-run`` with the app's own ``.streamlit/config.toml``, its pages linked in the sidebar as
-the app's are, and timed exactly as ``bench/browser_views.py`` times the app: a fresh
-server and a fresh browser context each time, until the page is drawn and idle. No page
-of the app can be faster than these on this machine, so they are printed beside the
-app's browser lines: the reader sees how much of a browser figure is Streamlit's own and
-how much is the app's.
+``python -m bench.browser_floor [--repeat N]``. A tiny app (a page of text, a page of
+text as long as *My week*, a page of three tabs with one small chart each but the last) is
+served by a real ``streamlit run`` with the app's own ``.streamlit/config.toml``, its pages
+linked in the sidebar as the app's are, and timed exactly as ``bench/browser_views.py``
+times the app: a fresh server and a fresh browser context each time, until the page is
+drawn and idle. No page of the app can be faster than these on this machine, so they are
+printed beside the app's browser lines: the reader sees how much of a browser figure is
+Streamlit's own and how much is the app's.
 """
 
 from __future__ import annotations
