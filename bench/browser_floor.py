@@ -213,12 +213,13 @@ def run(scale: str, repeat: int = 3, say: Callable[[str], object] = print) -> li
                        f"failed: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}")]
     else:
         load = max(loads) if loads else None
-        figs = [Figure(scale, m, "ms", round(statistics.median(xs), 1) if xs else None, None,
-                       len(xs),
+        # Floats always: a browser's clock may give whole milliseconds.
+        figs = [Figure(scale, m, "ms", round(float(statistics.median(xs)), 1) if xs else None,
+                       None, len(xs),
                        f"{NOTES[m]}; median of {len(xs)} "
                        f"({HOW[m in (FIRST, FIRST_LONG, OPEN, OPEN_CPU, OPEN_CHART)]})"
                        f"; all: {', '.join(f'{x:.0f}' for x in xs)}",
-                       [round(x, 1) for x in xs], load=load)
+                       [round(float(x), 1) for x in xs], load=load)
                 for m, xs in got.items()]
     for f in figs:
         say(browser_views.line(f))
