@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from bench import browser_views, floor
+from bench import browser_views, concurrency, floor
 from bench.browser_views import TIMEOUT_MS, page_clock
 from bench.results import Figure, load_average
 
@@ -197,7 +197,7 @@ def run(scale: str, repeat: int = 3, say: Callable[[str], object] = print) -> li
     loads: list[float] = []
 
     async def main() -> None:
-        async with browser_views.headless_chromium(chromium) as browser:
+        async with concurrency.headless_chromium(chromium) as browser:
             for _ in range(repeat):
                 loads.append(load_average() or 0.0)
                 got[FIRST].append(await first_visit(browser))

@@ -30,12 +30,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import os
 import shutil
 import statistics
 import time
-from collections.abc import AsyncIterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -139,21 +137,6 @@ class Server:
     @property
     def url(self) -> str:
         return self.d.url
-
-
-@contextlib.asynccontextmanager
-async def headless_chromium(executable: str) -> AsyncIterator[Any]:
-    """Debian's Chromium (``executable``), headless with the bench's flags, through
-    Playwright; closed however the block ends."""
-    from playwright.async_api import async_playwright
-
-    async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=executable, headless=True,
-                                           args=concurrency.CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            await browser.close()
 
 
 async def new_page(browser: Any, url: str, token: str, width: int = 1400,
@@ -534,7 +517,7 @@ def run(source_db: Path, scale: str, work_dir: Path, scenarios: list[str], *, n:
     figs: list[Figure] = []
 
     async def main() -> None:
-        async with headless_chromium(chromium) as browser:
+        async with concurrency.headless_chromium(chromium) as browser:
             for s in scenarios:
                 started = len(figs)
                 try:

@@ -43,6 +43,7 @@ import statistics
 import threading
 import time
 import uuid
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -63,6 +64,21 @@ TIMEOUT_MS = 180_000
 CLIENTS = {"ws": "websocket clients", "browser": "Chromium pages"}
 WRITE_TEXT = "Bench: asked how the walk could be quieter"
 WRITE_TICK = "2. Listen more, speak less"
+
+
+@contextlib.asynccontextmanager
+async def headless_chromium(executable: str) -> AsyncIterator[Any]:
+    """Debian's Chromium (``executable``), headless with the bench's flags, through
+    Playwright; closed however the block ends."""
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=executable, headless=True,
+                                           args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            await browser.close()
 
 
 @dataclass
@@ -533,17 +549,10 @@ def run(source_db: Path, scale: str, work_dir: Path, ns: list[int], configs: lis
                 for n in ns:
                     await one(None, cfg, n)
             return
-        from playwright.async_api import async_playwright
-
-        async with async_playwright() as pw:
-            browser = await pw.chromium.launch(executable_path=chromium, headless=True,
-                                               args=CHROMIUM_ARGS)
-            try:
-                for cfg in configs:
-                    for n in ns:
-                        await one(browser, cfg, n)
-            finally:
-                await browser.close()
+        async with headless_chromium(chromium) as browser:
+            for cfg in configs:
+                for n in ns:
+                    await one(browser, cfg, n)
 
     try:
         asyncio.run(main())

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import streamlit as st
 
 from allyship.core.dates import recent_days
-from allyship.core.handout import ACTION_KINDS, VISIBILITIES
+from allyship.core.handout import ACTION_KINDS, RESPONSIBILITIES, VISIBILITIES
 from allyship.core.models import ActionDraft, ValidationError, week_start
 from allyship.i18n import N_, handout
 from allyship.practice import days as reader_days
@@ -21,7 +21,7 @@ _ = tr.gettext
 st.title(_("Log actions"), anchor=False)  # no "link to heading" stop for keyboards
 st.caption(_("Log what you actually did, and which of the eight responsibilities it "
              "practised. Everything is private unless you choose to share it."))
-# A save further down confirms here in the same run (see save_one).
+# A save further down confirms here in the same run (see new_action_form).
 flash_slot = st.empty()
 common.show_flash(flash_slot)
 
@@ -40,7 +40,8 @@ def submitted_draft(key: str) -> ActionDraft | None:
     state = st.session_state
     return ActionDraft(
         done_on=state.get(f"{key}_date"), description=state.get(f"{key}_what") or "",
-        responsibilities=tuple(n for n in range(1, 9) if state.get(f"{key}_r{n}")),
+        responsibilities=tuple(r.number for r in RESPONSIBILITIES
+                               if state.get(f"{key}_r{r.number}")),
         kind=state.get(f"{key}_kind", "other"), minutes=state.get(f"{key}_minutes"),
         visibility=state.get(f"{key}_visibility", next(iter(VISIBILITIES))),
         plan_item_id=state.get(f"{key}_plan_item"))

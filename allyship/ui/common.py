@@ -368,7 +368,6 @@ def save_failures_here() -> Iterator[None]:
         raise
 
 
-
 def submit_key(form_key: str) -> str:
     """The key of form ``form_key``'s submit button, so :func:`submitted` can ask for it."""
     return f"{form_key}_save"
